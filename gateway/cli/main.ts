@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS.
+import { readFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseJsonOrYaml } from '../config/parse-document';
+import { workspaceJsonSchema } from '../config/json-schema';
+import { describeFieldErrors } from '../config/validate';
+import { startGateway, type Gateway } from '../server/gateway-server';
+import { jsonLineSink } from '../log/request-log';
+import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
+import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-file';
+import { startDemoUpstream } from '../demo/demo-upstream';
+import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
+
+const USAGE = `Usage:
+  npm run gateway -- --demo [--port N]
+  npm run gateway -- --config WORKSPACE.(json|yaml) [--secrets SECRETS.(json|yaml)] [--port N] [--host H]
+  npm run gateway -- schema            print the workspace JSON Schema
+
+Secrets ({"name": {"key": "value"}}) come from --secrets FILE or the GATEHOUSE_SECRETS environment variable,
+never from the workspace file. The config file is watched: edits are applied without dropping requests.`;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function secretSources(secretsFile: string | undefined): Promise<SecretSource[]> {
+  const sources: SecretSource[] = [];
+  if (secretsFile) sources.push(await secretSourceFromFile(secretsFile));
+  const fromEnv = secretSourceFromEnv(process.env);
+  if (fromEnv) sources.push(fromEnv);
+  return sources;
+}
+
+function watchConfig(path: string, gateway: Gateway): void {
+  let timer: NodeJS.Timeout | undefined;
+  watch(path, { persistent: false }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        const result = await gateway.reload(parseJsonOrYaml(await readFile(path, 'utf8'), path));
+        say(result.ok ? `reloaded ${path}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
+      } catch (error) {
+        say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, 100);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      demo: { type: 'boolean' },
+      config: { type: 'string', short: 'c' },
+      secrets: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return say(USAGE), 0;
+  if (positionals[0] === 'schema') {
+    process.stdout.write(`${JSON.stringify(workspaceJsonSchema(), null, 2)}\n`);
+    return 0;
+  }
+  if (positionals.length > 0 || (!values.demo && !values.config)) return say(USAGE), 2;
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return say(`--port: expected 0-65535, got "${values.port}"`), 2;
+
+  const log = jsonLineSink((line) => process.stdout.write(line));
+  let gateway: Gateway;
+  if (values.demo) {
+    const upstream = await startDemoUpstream();
+    gateway = await startGateway({
+      workspace: demoWorkspace(upstream.url, port ?? 9080),
+      secrets: new SecretResolver([new MemorySecretSource('demo', DEMO_SECRETS)]),
+      log,
+      host: values.host,
+    });
+    say(`Gatehouse demo gateway on ${gateway.url} (demo upstream ${upstream.url})`);
+    say(`  curl -i ${gateway.url}/v1/json                      # 401, WWW-Authenticate: Basic`);
+    say(`  curl -i -u ${DEMO_CONSUMER.username}:${DEMO_CONSUMER.password} ${gateway.url}/v1/json   # 200, the slideshow JSON`);
+  } else {
+    const path = values.config!;
+    const workspace = parseJsonOrYaml(await readFile(path, 'utf8'), path);
+    gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets)), log, port, host: values.host });
+    say(`Gatehouse gateway on ${gateway.url} serving ${path}`);
+    watchConfig(path, gateway);
+  }
+  const stop = () => void gateway.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    say(`gatehouse: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

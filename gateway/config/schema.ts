@@ -1,0 +1,195 @@
+// The one workspace model: the gateway serves it, main stores it, the renderer edits it.
+// Secret *values* never appear here, only references to secrets held by a vault or a secret source.
+import { z } from 'zod';
+
+export const WORKSPACE_SCHEMA_VERSION = 1;
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'] as const;
+export const HttpMethod = z.enum(HTTP_METHODS);
+export type HttpMethod = z.infer<typeof HttpMethod>;
+
+export const ResourceName = z
+  .string()
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, 'letters, digits, ".", "_" or "-", 1-63 characters, starting and ending with a letter or digit');
+
+const Path = z.string().regex(/^\/[^\s?#]*$/, 'a path starting with "/", without spaces, "?" or "#"');
+
+/** A hostname, optionally a leading wildcard label (`*.example.com`), without a port. */
+const HostPattern = z
+  .string()
+  .transform((h) => h.toLowerCase())
+  .pipe(z.string().regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'a hostname such as api.example.com or *.example.com'));
+
+/** Points at one key of a named secret; the value lives in the vault (or the cluster), never here. */
+export const SecretKeyRef = z.object({
+  secret: ResourceName,
+  namespace: ResourceName.optional(),
+  key: z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'a secret key name'),
+});
+export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
+
+export const BasicAuthPlugin = z
+  .object({
+    enabled: z.boolean().default(true),
+    realm: z.string().regex(/^[^"\\\r\n]*$/, 'no quotes, backslashes or line breaks').default('.'),
+    hideCredentials: z.boolean().default(false),
+    /** Username of a consumer used for requests without an Authorization header. */
+    anonymousConsumer: z.string().min(1).optional(),
+  })
+  .strict();
+export type BasicAuthPlugin = z.infer<typeof BasicAuthPlugin>;
+
+export const Plugins = z
+  .object({
+    'basic-auth': BasicAuthPlugin.optional(),
+  })
+  .strict()
+  .default({});
+export type Plugins = z.infer<typeof Plugins>;
+
+const UpstreamUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL')
+  .refine((u) => new URL(u).username === '' && new URL(u).password === '', 'no credentials in the URL: use endpointSecurity')
+  .refine((u) => new URL(u).search === '' && new URL(u).hash === '', 'no query or fragment');
+
+/** A Kubernetes Service reached through the connected cluster (WSO2 APK's serviceInfo). */
+export const ServiceInfo = z
+  .object({
+    name: ResourceName,
+    namespace: ResourceName.default('default'),
+    port: z.number().int().min(1).max(65535).optional(),
+    protocol: z.enum(['http', 'https']).default('http'),
+  })
+  .strict();
+
+export const Upstream = z.union([
+  z.object({ url: UpstreamUrl }).strict(),
+  z.object({ serviceInfo: ServiceInfo }).strict(),
+]);
+export type Upstream = z.infer<typeof Upstream>;
+
+/** Credentials the gateway injects when it calls the backend (outbound endpoint security). */
+export const BasicEndpointSecurity = z
+  .object({
+    type: z.literal('basic'),
+    secret: ResourceName,
+    namespace: ResourceName.optional(),
+    usernameKey: z.string().default('username'),
+    passwordKey: z.string().default('password'),
+  })
+  .strict();
+
+export const EndpointSecurity = z.discriminatedUnion('type', [BasicEndpointSecurity]);
+export type EndpointSecurity = z.infer<typeof EndpointSecurity>;
+
+export const Timeouts = z
+  .object({
+    connectMs: z.number().int().min(1).max(600_000).default(10_000),
+    /** Time allowed for the upstream's response headers, and between body chunks. */
+    responseMs: z.number().int().min(1).max(3_600_000).default(60_000),
+  })
+  .strict();
+
+export const Service = z
+  .object({
+    name: ResourceName,
+    pathPrefix: Path.default('/'),
+    hosts: z.array(HostPattern).optional(),
+    upstream: Upstream,
+    stripPrefix: z.boolean().default(true),
+    plugins: Plugins,
+    endpointSecurity: EndpointSecurity.optional(),
+    timeouts: Timeouts.optional(),
+  })
+  .strict();
+export type Service = z.infer<typeof Service>;
+
+export const Route = z
+  .object({
+    name: ResourceName,
+    service: ResourceName,
+    path: Path,
+    match: z.enum(['exact', 'prefix']).default('prefix'),
+    methods: z.array(HttpMethod).min(1).optional(),
+    hosts: z.array(HostPattern).optional(),
+    plugins: Plugins,
+  })
+  .strict();
+export type Route = z.infer<typeof Route>;
+
+export const Consumer = z
+  .object({
+    username: z.string().min(1).max(256),
+    basicAuth: z
+      .object({
+        /** The username presented in the Authorization header; defaults to the consumer's. */
+        username: z.string().min(1).max(256).regex(/^[^:]*$/, 'no ":" (RFC 7617)').optional(),
+        password: SecretKeyRef,
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Consumer = z.infer<typeof Consumer>;
+
+export const Throttle = z
+  .object({
+    maxFailures: z.number().int().min(1).default(10),
+    windowSeconds: z.number().int().min(1).default(60),
+    blockSeconds: z.number().int().min(1).default(60),
+  })
+  .strict();
+
+export const GatewaySettings = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(9080),
+    throttle: Throttle.default(Throttle.parse({})),
+    timeouts: Timeouts.default(Timeouts.parse({})),
+  })
+  .strict();
+
+export const Workspace = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(WORKSPACE_SCHEMA_VERSION).default(WORKSPACE_SCHEMA_VERSION),
+    gateway: GatewaySettings.default(GatewaySettings.parse({})),
+    services: z.array(Service).default([]),
+    routes: z.array(Route).default([]),
+    consumers: z.array(Consumer).default([]),
+  })
+  .strict()
+  .superRefine((ws, ctx) => {
+    const serviceNames = new Set<string>();
+    ws.services.forEach((s, i) => {
+      if (serviceNames.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service name "${s.name}"` });
+      serviceNames.add(s.name);
+    });
+    const routeNames = new Set<string>();
+    ws.routes.forEach((r, i) => {
+      if (routeNames.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route name "${r.name}"` });
+      routeNames.add(r.name);
+      if (!serviceNames.has(r.service)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'service'], message: `no service named "${r.service}"` });
+    });
+    const consumerNames = new Set<string>();
+    const credentialNames = new Set<string>();
+    ws.consumers.forEach((c, i) => {
+      if (consumerNames.has(c.username)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'username'], message: `duplicate consumer "${c.username}"` });
+      consumerNames.add(c.username);
+      if (c.basicAuth) {
+        const login = c.basicAuth.username ?? c.username;
+        if (credentialNames.has(login)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'basicAuth', 'username'], message: `basic-auth username "${login}" is used by another consumer` });
+        credentialNames.add(login);
+      }
+    });
+    const checkAnonymous = (plugins: Plugins, path: (string | number)[]) => {
+      const anon = plugins['basic-auth']?.anonymousConsumer;
+      if (anon !== undefined && !consumerNames.has(anon)) ctx.addIssue({ code: 'custom', path: [...path, 'plugins', 'basic-auth', 'anonymousConsumer'], message: `no consumer named "${anon}"` });
+    };
+    ws.services.forEach((s, i) => checkAnonymous(s.plugins, ['services', i]));
+    ws.routes.forEach((r, i) => checkAnonymous(r.plugins, ['routes', i]));
+  });
+export type Workspace = z.infer<typeof Workspace>;
+export type WorkspaceInput = z.input<typeof Workspace>;

@@ -1,0 +1,50 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+// RFC 9110 §7.6.1 connection-specific fields, plus ones undici refuses to send on its own.
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'host',
+]);
+
+/** Identity headers only the gateway may set: a client sending them is spoofing. */
+export const IDENTITY_HEADERS = ['x-consumer-username', 'x-credential-identifier', 'x-anonymous-consumer'] as const;
+
+export type OutgoingHeaders = Record<string, string | string[]>;
+
+function connectionTokens(value: string | string[] | undefined): string[] {
+  if (!value) return [];
+  return (Array.isArray(value) ? value.join(',') : value).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+}
+
+export function stripHopByHop(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): OutgoingHeaders {
+  const named = connectionTokens(headers.connection);
+  const out: OutgoingHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface ForwardedContext {
+  clientAddress: string;
+  originalHost: string | undefined;
+  localPort: number;
+}
+
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHost: string, ctx: ForwardedContext): OutgoingHeaders {
+  const headers = stripHopByHop(incoming);
+  for (const name of IDENTITY_HEADERS) delete headers[name];
+  const priorFor = incoming['x-forwarded-for'];
+  headers['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${ctx.clientAddress}` : ctx.clientAddress;
+  headers['x-forwarded-proto'] = 'http';
+  if (ctx.originalHost) headers['x-forwarded-host'] = ctx.originalHost;
+  headers['x-forwarded-port'] = String(ctx.localPort);
+  headers.host = upstreamHost;
+  return headers;
+}
+
+export function downstreamResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHeaders {
+  const headers = stripHopByHop(upstream);
+  return headers;
+}

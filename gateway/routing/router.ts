@@ -1,0 +1,86 @@
+import type { HttpMethod, Route, Service } from '../config/schema';
+
+export interface RouteTarget {
+  /** The route's name, or the service's for a service reached without routes. */
+  name: string;
+  service: Service;
+  route?: Route;
+  /** Full request path the route answers to (service prefix + route path). */
+  path: string;
+  exact: boolean;
+  methods?: readonly HttpMethod[];
+  hosts?: readonly string[];
+}
+
+export type RouteMatch =
+  | { kind: 'matched'; target: RouteTarget }
+  | { kind: 'no-route' }
+  | { kind: 'method-not-allowed'; allow: string[] };
+
+export function joinPaths(prefix: string, path: string): string {
+  if (prefix === '/' || prefix === '') return path;
+  const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  return path === '/' ? base : base + path;
+}
+
+function pathMatches(target: RouteTarget, path: string): boolean {
+  if (target.exact) return path === target.path;
+  if (target.path === '/' || path === target.path) return true;
+  const base = target.path.endsWith('/') ? target.path : `${target.path}/`;
+  return path.startsWith(base);
+}
+
+function hostMatches(hosts: readonly string[] | undefined, host: string): boolean {
+  if (!hosts) return true;
+  return hosts.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern));
+}
+
+/** Precedence: host-specific before host-less, exact before prefix, then longer paths first. */
+function compareTargets(a: RouteTarget, b: RouteTarget): number {
+  return Number(!a.hosts) - Number(!b.hosts) || Number(b.exact) - Number(a.exact) || b.path.length - a.path.length;
+}
+
+export class Router {
+  readonly #targets: RouteTarget[];
+
+  constructor(services: readonly Service[], routes: readonly Route[]) {
+    const targets: RouteTarget[] = [];
+    for (const service of services) {
+      const serviceRoutes = routes.filter((r) => r.service === service.name);
+      // A service without routes is reachable as a whole under its prefix.
+      if (serviceRoutes.length === 0) {
+        targets.push({ name: service.name, service, path: service.pathPrefix, exact: false, hosts: service.hosts });
+      }
+      for (const route of serviceRoutes) {
+        targets.push({
+          name: route.name,
+          service,
+          route,
+          path: joinPaths(service.pathPrefix, route.path),
+          exact: route.match === 'exact',
+          methods: route.methods,
+          hosts: route.hosts ?? service.hosts,
+        });
+      }
+    }
+    this.#targets = targets.sort(compareTargets);
+  }
+
+  match(method: string, path: string, host: string): RouteMatch {
+    let allow: Set<string> | undefined;
+    for (const target of this.#targets) {
+      if (!pathMatches(target, path) || !hostMatches(target.hosts, host)) continue;
+      if (!target.methods || target.methods.includes(method as HttpMethod)) return { kind: 'matched', target };
+      allow ??= new Set();
+      for (const m of target.methods) allow.add(m);
+    }
+    return allow ? { kind: 'method-not-allowed', allow: [...allow] } : { kind: 'no-route' };
+  }
+}
+
+/** Lower-cased host without port, from a Host header value. */
+export function requestHostname(hostHeader: string | undefined): string {
+  if (!hostHeader) return '';
+  const host = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!;
+  return host.toLowerCase();
+}

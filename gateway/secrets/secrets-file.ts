@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { parseJsonOrYaml } from '../config/parse-document';
+import { describeFieldErrors, validateWith } from '../config/validate';
+import { MemorySecretSource, type SecretData } from './secret-source';
+
+/** `{ "<name>" | "<namespace>/<name>": { "<key>": "<value>" } }` — what the headless CLI reads secrets from. */
+export const SecretsDocument = z.record(z.string().regex(/^([a-z0-9-]+\/)?[A-Za-z0-9._-]+$/, 'a secret name, optionally "namespace/name"'), z.record(z.string(), z.string()));
+
+export function secretSourceFromDocument(document: unknown, label: string): MemorySecretSource {
+  const result = validateWith(SecretsDocument, document);
+  // Field paths only: the values under them are secrets.
+  if (!result.ok) throw new Error(`${label}: ${describeFieldErrors(result.errors)}`);
+  const source = new MemorySecretSource(label);
+  for (const [qualified, data] of Object.entries(result.value)) {
+    const slash = qualified.indexOf('/');
+    source.set(slash < 0 ? { name: qualified } : { namespace: qualified.slice(0, slash), name: qualified.slice(slash + 1) }, data as SecretData);
+  }
+  return source;
+}
+
+export async function secretSourceFromFile(path: string): Promise<MemorySecretSource> {
+  return secretSourceFromDocument(parseJsonOrYaml(await readFile(path, 'utf8'), path), `secrets file ${path}`);
+}
+
+export const SECRETS_ENV = 'GATEHOUSE_SECRETS';
+
+export function secretSourceFromEnv(env: NodeJS.ProcessEnv): MemorySecretSource | undefined {
+  const text = env[SECRETS_ENV];
+  return text ? secretSourceFromDocument(parseJsonOrYaml(text, SECRETS_ENV), `environment ${SECRETS_ENV}`) : undefined;
+}

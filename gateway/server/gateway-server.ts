@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { parseWorkspace, validateWorkspace, type FieldError } from '../config/validate';
+import type { Workspace } from '../config/schema';
+import { authenticateBasic, type AuthenticatedConsumer } from '../auth/basic-auth';
+import { FailureThrottle } from '../auth/failure-throttle';
+import { requestHostname } from '../routing/router';
+import { upstreamRequestHeaders } from '../proxy/forward-headers';
+import { forwardRequest } from '../proxy/forward';
+import { UpstreamError } from '../proxy/upstream-errors';
+import { UpstreamPools } from '../proxy/upstream-pools';
+import { sendMessage } from '../http/json-response';
+import type { RequestLogEntry, RequestLogSink } from '../log/request-log';
+import type { SecretResolver } from '../secrets/secret-source';
+import { compileConfig, effectiveBasicAuth, type CompiledConfig } from './compile-config';
+import { splitRequestTarget } from './request-path';
+
+export interface GatewayOptions {
+  workspace: unknown;
+  secrets: SecretResolver;
+  log?: RequestLogSink;
+  /** Overrides the workspace's listen port (0 = any free port). */
+  port?: number;
+  host?: string;
+}
+
+export type ReloadResult = { ok: true } | { ok: false; errors: FieldError[] };
+
+export interface Gateway {
+  readonly port: number;
+  readonly url: string;
+  readonly workspace: Workspace;
+  reload(workspace: unknown): Promise<ReloadResult>;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  readonly code = 'GATEHOUSE_PORT_IN_USE';
+  constructor(readonly host: string, readonly port: number) {
+    super(`port ${port} on ${host} is already in use`);
+    this.name = 'PortInUseError';
+  }
+}
+
+function compileErrors(error: unknown): FieldError[] {
+  return [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }];
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const pools = new UpstreamPools();
+  const initial = parseWorkspace(options.workspace);
+  let current: CompiledConfig = await compileConfig(initial, options.secrets, pools);
+  const throttle = new FailureThrottle(initial.gateway.throttle);
+  let reloadQueue: Promise<unknown> = Promise.resolve();
+  const log = options.log ?? (() => undefined);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const config = current; // in-flight requests keep the generation they started with
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const { path, query } = splitRequestTarget(req.url ?? '/');
+    const entry: RequestLogEntry = {
+      time: new Date().toISOString(), method: req.method ?? 'GET', path, route: null, service: null,
+      consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
+    };
+    res.once('close', () => {
+      entry.status = res.headersSent ? res.statusCode : 499;
+      entry.totalMs = Math.round((performance.now() - started) * 100) / 100;
+      log(entry);
+    });
+
+    const match = config.router.match(entry.method, path, requestHostname(req.headers.host));
+    if (match.kind === 'no-route') return sendMessage(res, 404, 'No route matches this request');
+    if (match.kind === 'method-not-allowed') {
+      return sendMessage(res, 405, `Method ${entry.method} not allowed`, { allow: match.allow.join(', ') });
+    }
+    const target = match.target;
+    entry.route = target.name;
+    entry.service = target.service.name;
+
+    let consumer: AuthenticatedConsumer | undefined;
+    const basicAuth = effectiveBasicAuth(target);
+    if (basicAuth) {
+      const outcome = authenticateBasic(req, basicAuth, { credentials: config.credentials, throttle }, client);
+      if (!outcome.ok) return sendMessage(res, outcome.status, outcome.message, outcome.headers);
+      consumer = outcome.consumer;
+      entry.consumer = consumer.username;
+    }
+
+    const upstream = config.upstreams.get(target.service.name)!;
+    if (upstream.kind === 'unavailable') return sendMessage(res, upstream.status, upstream.message);
+
+    const headers = upstreamRequestHeaders(req.headers, upstream.host, {
+      clientAddress: client, originalHost: req.headers.host, localPort: req.socket.localPort ?? 0,
+    });
+    if (basicAuth?.hideCredentials) delete headers.authorization;
+    if (consumer) {
+      headers['x-consumer-username'] = consumer.username;
+      if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = consumer.credentialId;
+      else headers['x-anonymous-consumer'] = 'true';
+    }
+    if (upstream.authorization) headers.authorization = upstream.authorization;
+
+    const prefix = target.service.pathPrefix;
+    let forwardedPath = path;
+    if (target.service.stripPrefix && prefix !== '/') {
+      forwardedPath = path.slice(prefix.replace(/\/$/, '').length) || '/';
+      if (!forwardedPath.startsWith('/')) forwardedPath = `/${forwardedPath}`;
+    }
+
+    try {
+      await forwardRequest(req, res, {
+        dispatcher: upstream.dispatcher,
+        path: upstream.basePath + forwardedPath + query,
+        headers,
+        upstreamLabel: upstream.label,
+        responseTimeoutMs: upstream.responseTimeoutMs,
+        onHeaders: (ms) => {
+          entry.upstreamMs = Math.round(ms * 100) / 100;
+        },
+      });
+    } catch (error) {
+      const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(502, `Upstream ${upstream.label} failed`, 'UNKNOWN');
+      entry.error = upstreamError.code;
+      sendMessage(res, upstreamError.status, upstreamError.message);
+    }
+  }
+
+  const server: Server = createServer({ requestTimeout: 0, keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Only the error's class is reported: its message could quote request data.
+      process.emitWarning(`gatehouse: request failed: ${error instanceof Error ? error.name : 'error'}`);
+      sendMessage(res, 500, 'Internal gateway error');
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"message":"Bad request"}');
+    else socket.destroy();
+  });
+
+  const host = options.host ?? initial.gateway.host;
+  const port = options.port ?? initial.gateway.port;
+  server.listen(port, host);
+  try {
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+  } catch (error) {
+    await pools.closeAll();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, port);
+    throw error;
+  }
+  const bound = (server.address() as AddressInfo).port;
+
+  async function applyReload(input: unknown): Promise<ReloadResult> {
+    const validated = validateWorkspace(input);
+    if (!validated.ok) return validated;
+    let next: CompiledConfig;
+    try {
+      next = await compileConfig(validated.value, options.secrets, pools);
+    } catch (error) {
+      return { ok: false, errors: compileErrors(error) };
+    }
+    current = next; // one assignment: a request sees the old generation or the new, never a mix
+    throttle.configure(next.workspace.gateway.throttle);
+    pools.retainOnly(next.dispatchers);
+    return { ok: true };
+  }
+
+  return {
+    port: bound,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    get workspace() {
+      return current.workspace;
+    },
+    reload(input) {
+      const result = reloadQueue.then(() => applyReload(input));
+      reloadQueue = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      server.close();
+      server.closeIdleConnections();
+      await pools.closeAll();
+    },
+  };
+}
