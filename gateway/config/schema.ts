@@ -47,12 +47,14 @@ export const Plugins = z
   .default({});
 export type Plugins = z.infer<typeof Plugins>;
 
-const UpstreamUrl = z
-  .string()
-  .url()
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL')
-  .refine((u) => new URL(u).username === '' && new URL(u).password === '', 'no credentials in the URL: use endpointSecurity')
-  .refine((u) => new URL(u).search === '' && new URL(u).hash === '', 'no query or fragment');
+const UpstreamUrl = z.string().superRefine((value, ctx) => {
+  const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
+  if (!URL.canParse(value)) return problem('a URL such as http://127.0.0.1:8080/api');
+  const url = new URL(value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') problem('an http:// or https:// URL');
+  if (url.username || url.password) problem('no credentials in the URL: use endpointSecurity');
+  if (url.search || url.hash) problem('no query or fragment');
+});
 
 /** A Kubernetes Service reached through the connected cluster (WSO2 APK's serviceInfo). */
 export const ServiceInfo = z

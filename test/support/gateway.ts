@@ -1,0 +1,21 @@
+import { startGateway, type Gateway } from '../../gateway/server/gateway-server';
+import { MemorySecretSource, SecretResolver, type SecretData } from '../../gateway/secrets/secret-source';
+import type { RequestLogEntry } from '../../gateway/log/request-log';
+import type { WorkspaceInput } from '../../gateway/config/schema';
+
+export interface TestGateway extends Gateway {
+  logs: RequestLogEntry[];
+  secrets: MemorySecretSource;
+}
+
+/** A real gateway on a free loopback port, secrets in memory, log lines captured. */
+export async function startTestGateway(workspace: WorkspaceInput, secrets: Record<string, SecretData> = {}): Promise<TestGateway> {
+  const logs: RequestLogEntry[] = [];
+  const source = new MemorySecretSource('test', secrets);
+  const gateway = await startGateway({ workspace, secrets: new SecretResolver([source]), log: (e) => logs.push(e), port: 0 });
+  return Object.assign(gateway, { logs, secrets: source });
+}
+
+export function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
