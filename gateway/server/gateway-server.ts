@@ -31,6 +31,8 @@ export interface Gateway {
   readonly port: number;
   readonly url: string;
   readonly workspace: Workspace;
+  /** Requests received and not yet answered. */
+  readonly inFlight: number;
   reload(workspace: unknown): Promise<ReloadResult>;
   close(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const throttle = new FailureThrottle(initial.gateway.throttle);
   let reloadQueue: Promise<unknown> = Promise.resolve();
   const log = options.log ?? (() => undefined);
+  let inFlight = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -64,7 +67,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       time: new Date().toISOString(), method: req.method ?? 'GET', path, route: null, service: null,
       consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
     };
+    inFlight += 1;
     res.once('close', () => {
+      inFlight -= 1;
       entry.status = res.headersSent ? res.statusCode : 499;
       entry.totalMs = Math.round((performance.now() - started) * 100) / 100;
       log(entry);
@@ -171,6 +176,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     get workspace() {
       return current.workspace;
+    },
+    get inFlight() {
+      return inFlight;
     },
     reload(input) {
       const result = reloadQueue.then(() => applyReload(input));

@@ -1,0 +1,62 @@
+// Entry of the supervised gateway process (utilityProcess in the app, child_process.fork under Node).
+import { startGateway, PortInUseError, type Gateway } from '../server/gateway-server';
+import { MemorySecretSource, SecretResolver } from '../secrets/secret-source';
+import { secretSourceFromDocument } from '../secrets/secrets-file';
+import { connectToParent, type ParentChannel } from './parent-channel';
+import type { SecretBundle, SupervisorMessage } from './protocol';
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : 'GATEHOUSE_GATEWAY_FAILED';
+}
+
+export function runSupervisedGateway(parent: ParentChannel): void {
+  let gateway: Gateway | undefined;
+  // Replaced on every start/reload so secrets removed from the workspace leave this process's memory.
+  let secrets = new MemorySecretSource('supervisor');
+  const resolver = new SecretResolver([{ label: 'supervisor', read: (ref) => secrets.read(ref) }]);
+  const setSecrets = (bundle: SecretBundle) => {
+    secrets = secretSourceFromDocument(bundle, 'supervisor');
+  };
+
+  async function onMessage(message: SupervisorMessage): Promise<void> {
+    if (message.type === 'start') {
+      setSecrets(message.secrets);
+      try {
+        gateway = await startGateway({
+          workspace: message.workspace,
+          secrets: resolver,
+          port: message.port,
+          host: message.host,
+          log: (entry) => parent.send({ type: 'traffic', entry, inFlight: gateway?.inFlight ?? 0 }),
+        });
+        parent.send({ type: 'ready', url: gateway.url, port: gateway.port });
+      } catch (error) {
+        const message = error instanceof PortInUseError || error instanceof Error ? error.message : String(error);
+        parent.send({ type: 'fatal', code: errorCode(error), message });
+        process.exitCode = 3;
+        setTimeout(() => process.exit(3), 50);
+      }
+    } else if (message.type === 'reload') {
+      if (!gateway) return parent.send({ type: 'reloaded', id: message.id, ok: false, errors: [{ path: '(gateway)', message: 'not started' }] });
+      const previous = secrets;
+      setSecrets(message.secrets);
+      const result = await gateway.reload(message.workspace);
+      if (!result.ok) secrets = previous;
+      parent.send({ type: 'reloaded', id: message.id, ok: result.ok, errors: result.ok ? undefined : result.errors });
+    } else if (message.type === 'stop') {
+      await gateway?.close();
+      process.exit(0);
+    }
+  }
+
+  parent.onMessage((message) => void onMessage(message));
+  parent.onParentGone(() => process.exit(0));
+}
+
+const parent = connectToParent();
+if (parent) runSupervisedGateway(parent);
+else {
+  process.stderr.write('gatehouse gateway entry: start it from the app, or use `npm run gateway` for the headless CLI\n');
+  process.exit(2);
+}

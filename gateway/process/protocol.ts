@@ -1,0 +1,19 @@
+// Messages between the supervisor (main process) and the gateway process. Secrets travel only in
+// `start`/`reload`, over the IPC channel: never argv, env or files.
+import type { RequestLogEntry } from '../log/request-log';
+import type { FieldError } from '../config/validate';
+import type { SecretData } from '../secrets/secret-source';
+
+/** Secret values keyed `name` or `namespace/name`. */
+export type SecretBundle = Record<string, SecretData>;
+
+export type SupervisorMessage =
+  | { type: 'start'; workspace: unknown; secrets: SecretBundle; port?: number; host?: string }
+  | { type: 'reload'; id: number; workspace: unknown; secrets: SecretBundle }
+  | { type: 'stop' };
+
+export type GatewayMessage =
+  | { type: 'ready'; url: string; port: number }
+  | { type: 'traffic'; entry: RequestLogEntry; inFlight: number }
+  | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[] }
+  | { type: 'fatal'; code: string; message: string };

@@ -1,0 +1,103 @@
+// The one IPC contract between the renderer and main: channel names, request/response types and the zod
+// schemas main validates every request with. Runs in every process: no Node or Electron imports here.
+import { z } from 'zod';
+import { ResourceName, Workspace } from '../../gateway/config/schema';
+import type { RequestLogEntry } from '../../gateway/log/request-log';
+import type { FieldError } from '../../gateway/config/validate';
+
+const SecretName = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
+const SecretKeyName = z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'letters, digits, ".", "_" or "-"');
+
+export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
+export type GatewayState = z.infer<typeof GatewayState>;
+
+export interface GatewayStatus {
+  state: GatewayState;
+  url?: string;
+  port?: number;
+  restarts: number;
+  inFlight: number;
+  lastError?: string;
+}
+
+export interface VaultStatus {
+  mode: 'keychain' | 'session-only' | 'unavailable';
+  reason?: string;
+}
+
+export interface SecretSummary {
+  name: string;
+  namespace?: string;
+  /** Key names with masked values: values cross to the renderer only through `secrets:reveal`. */
+  keys: { key: string; masked: string }[];
+}
+
+export type SaveResult = { ok: true } | { ok: false; errors: FieldError[] };
+
+export const TryItRequest = z
+  .object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
+    path: z.string().regex(/^\/[^\s#]*$/, 'a path starting with "/"'),
+    headers: z.array(z.object({ name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name'), value: z.string().regex(/^[^\r\n\0]*$/, 'no line breaks') })).max(100),
+    body: z.string().max(1_000_000).optional(),
+    basicAuth: z.object({ username: z.string().regex(/^[^:]*$/, 'no ":"'), password: z.string() }).optional(),
+  })
+  .strict();
+export type TryItRequest = z.infer<typeof TryItRequest>;
+
+export interface TryItResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+  durationMs: number;
+}
+
+const None = z.undefined();
+
+/** Every invoke channel: its request schema and (by type only) its response. */
+export const channels = {
+  'workspace:get': { request: None, response: {} as { workspace: Workspace; path: string; problem?: string; backupAvailable: boolean } },
+  'workspace:save': { request: z.unknown(), response: {} as SaveResult },
+  'workspace:restore-backup': { request: None, response: {} as SaveResult },
+  'secrets:list': { request: None, response: {} as SecretSummary[] },
+  'secrets:set': { request: SecretName.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
+  'secrets:delete': { request: SecretName, response: {} as { ok: true } },
+  'secrets:reveal': { request: SecretName.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
+  'vault:status': { request: None, response: {} as VaultStatus },
+  'vault:use-session-only': { request: None, response: {} as VaultStatus },
+  'gateway:status': { request: None, response: {} as GatewayStatus },
+  'gateway:restart': { request: None, response: {} as GatewayStatus },
+  'tryit:send': { request: TryItRequest, response: {} as TryItResponse },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type RequestOf<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+export type ResponseOf<C extends Channel> = (typeof channels)[C]['response'];
+
+/** Events main pushes to the renderer. */
+export interface MainEvents {
+  traffic: RequestLogEntry;
+  'gateway-status': GatewayStatus;
+}
+export type MainEvent = keyof MainEvents;
+export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status'];
+
+/** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
+export interface GatehouseApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends MainEvent>(event: E, listener: (payload: MainEvents[E]) => void): () => void;
+}
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.hasOwn(channels, value);
+}
+
+export interface IpcFailure {
+  code: string;
+  message: string;
+  /** Field-level problems, paths as in the workspace (`routes[2].methods[0]`) or the request (`request.path`). */
+  errors?: FieldError[];
+}
+
+/** What crosses the IPC boundary for every invoke: failures are data, not thrown Electron errors. */
+export type IpcEnvelope<T> = { ok: true; value: T } | { ok: false; error: IpcFailure };

@@ -1,0 +1,173 @@
+import { EventEmitter } from 'node:events';
+import type { GatewayStatus } from '../../ipc/contract';
+import type { RequestLogEntry } from '../../../gateway/log/request-log';
+import type { FieldError } from '../../../gateway/config/validate';
+import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
+import type { GatewayProcess, SpawnGatewayProcess } from './gateway-process';
+
+export interface SupervisorOptions {
+  spawn: SpawnGatewayProcess;
+  /** The secrets a workspace needs, read fresh from the vault for each start or reload. */
+  collectSecrets: (workspace: unknown) => Promise<SecretBundle>;
+  port?: number;
+  host?: string;
+  startTimeoutMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+export interface SupervisorEvents {
+  status: [GatewayStatus];
+  traffic: [RequestLogEntry];
+}
+
+type ReloadWaiter = (result: { ok: boolean; errors?: FieldError[] }) => void;
+
+/** Keeps one gateway process running the current workspace; restarts it with backoff when it dies. */
+export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
+  #status: GatewayStatus = { state: 'stopped', restarts: 0, inFlight: 0 };
+  #process: GatewayProcess | undefined;
+  #workspace: unknown;
+  #stopping = false;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #backoffMs: number;
+  #healthyTimer: NodeJS.Timeout | undefined;
+  #reloadId = 0;
+  readonly #reloads = new Map<number, ReloadWaiter>();
+
+  constructor(private readonly options: SupervisorOptions) {
+    super();
+    this.#backoffMs = options.backoff?.initialMs ?? 250;
+  }
+
+  get status(): GatewayStatus {
+    return { ...this.#status };
+  }
+
+  #setStatus(patch: Partial<GatewayStatus>): void {
+    this.#status = { ...this.#status, ...patch };
+    this.emit('status', this.status);
+  }
+
+  /** Starts the gateway with `workspace`; resolves once it listens, rejects with the reason it could not. */
+  async start(workspace: unknown): Promise<GatewayStatus> {
+    this.#workspace = workspace;
+    this.#stopping = false;
+    await this.#launch('starting');
+    return this.status;
+  }
+
+  async #launch(state: 'starting' | 'restarting'): Promise<void> {
+    this.#setStatus({ state, url: undefined, port: undefined, inFlight: 0 });
+    const secrets = await this.options.collectSecrets(this.#workspace);
+    const child = this.options.spawn();
+    this.#process = child;
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(() => {
+        child.kill();
+        settle(new Error(`gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
+      }, this.options.startTimeoutMs ?? 15_000);
+      child.onMessage((message) => this.#onMessage(child, message, settle));
+      child.onExit((reason) => {
+        settle(new Error(`gateway ${reason} before it was ready`));
+        this.#onExit(child, reason);
+      });
+      child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host });
+    });
+  }
+
+  #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void): void {
+    if (child !== this.#process) return;
+    switch (message.type) {
+      case 'ready':
+        this.#setStatus({ state: 'running', url: message.url, port: message.port, lastError: this.#status.lastError });
+        clearTimeout(this.#healthyTimer);
+        this.#healthyTimer = setTimeout(() => (this.#backoffMs = this.options.backoff?.initialMs ?? 250), 30_000).unref();
+        settleStart();
+        break;
+      case 'traffic':
+        this.#status.inFlight = message.inFlight;
+        this.emit('traffic', message.entry);
+        break;
+      case 'reloaded':
+        this.#reloads.get(message.id)?.({ ok: message.ok, errors: message.errors });
+        this.#reloads.delete(message.id);
+        break;
+      case 'fatal':
+        // A start error such as a busy port will not heal by restarting.
+        this.#stopping = true;
+        this.#setStatus({ state: 'failed', lastError: message.message });
+        settleStart(Object.assign(new Error(message.message), { code: message.code }));
+        break;
+    }
+  }
+
+  #onExit(child: GatewayProcess, reason: string): void {
+    if (child !== this.#process) return;
+    this.#process = undefined;
+    for (const waiter of this.#reloads.values()) waiter({ ok: false, errors: [{ path: '(gateway)', message: `gateway ${reason}` }] });
+    this.#reloads.clear();
+    clearTimeout(this.#healthyTimer);
+    if (this.#stopping) {
+      if (this.#status.state !== 'failed') this.#setStatus({ state: 'stopped', url: undefined, port: undefined, inFlight: 0 });
+      return;
+    }
+    const delay = this.#backoffMs;
+    this.#backoffMs = Math.min(this.#backoffMs * 2, this.options.backoff?.maxMs ?? 10_000);
+    this.#setStatus({ state: 'restarting', lastError: `gateway ${reason}; restarting in ${delay} ms`, restarts: this.#status.restarts + 1, url: undefined, port: undefined, inFlight: 0 });
+    this.#restartTimer = setTimeout(() => {
+      this.#launch('restarting').catch((error: Error) => {
+        if (this.#status.state !== 'failed') this.#setStatus({ lastError: error.message });
+      });
+    }, delay);
+  }
+
+  /** Applies a new workspace to the running gateway without dropping requests; refused configs keep the old one. */
+  async reload(workspace: unknown): Promise<{ ok: boolean; errors?: FieldError[] }> {
+    const child = this.#process;
+    if (!child || this.#status.state !== 'running') {
+      this.#workspace = workspace;
+      return { ok: true };
+    }
+    const secrets = await this.options.collectSecrets(workspace);
+    const id = ++this.#reloadId;
+    const result = await new Promise<{ ok: boolean; errors?: FieldError[] }>((resolve) => {
+      this.#reloads.set(id, resolve);
+      child.send({ type: 'reload', id, workspace, secrets });
+    });
+    if (result.ok) this.#workspace = workspace;
+    return result;
+  }
+
+  async restart(): Promise<GatewayStatus> {
+    await this.stop();
+    return this.start(this.#workspace);
+  }
+
+  /** Stops the gateway: asks politely, then kills; no orphan survives. */
+  async stop(timeoutMs = 3000): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#restartTimer);
+    clearTimeout(this.#healthyTimer);
+    const child = this.#process;
+    if (!child) {
+      if (this.#status.state !== 'failed') this.#setStatus({ state: 'stopped', url: undefined, port: undefined });
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill(), timeoutMs);
+      child.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.send({ type: 'stop' });
+    });
+  }
+}
