@@ -15,6 +15,16 @@ export interface RequestLogEntry {
 
 export type RequestLogSink = (entry: RequestLogEntry) => void;
 
-export function jsonLineSink(write: (line: string) => void): RequestLogSink {
-  return (entry) => write(`${JSON.stringify(entry)}\n`);
+/** JSON lines, written once per event-loop turn rather than one syscall per request. */
+export function jsonLineSink(write: (text: string) => void): RequestLogSink {
+  let pending = '';
+  const flush = () => {
+    const text = pending;
+    pending = '';
+    write(text);
+  };
+  return (entry) => {
+    if (pending === '') setImmediate(flush);
+    pending += `${JSON.stringify(entry)}\n`;
+  };
 }

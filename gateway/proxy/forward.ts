@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import { downstreamResponseHeaders, type OutgoingHeaders } from './forward-headers';
-import { toUpstreamError } from './upstream-errors';
+import { toUpstreamError, UpstreamError } from './upstream-errors';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -26,30 +25,71 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 }
 
-/** Sends the request upstream and streams the answer back; bodies are never buffered. */
-export async function forwardRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest): Promise<ForwardResult> {
+/**
+ * Sends the request upstream and streams the answer straight into `res` with backpressure both ways.
+ * A dispatch handler rather than `request()` + `pipeline()`: this is the hot path, and skipping the
+ * intermediate Readable, AbortSignal and pipeline per request is most of the gateway's overhead.
+ */
+export function forwardRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest): Promise<ForwardResult> {
   const started = performance.now();
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await forward.dispatcher.request({
-      path: forward.path,
-      method: req.method as Dispatcher.HttpMethod,
-      headers: forward.headers,
-      body: hasBody(req) ? req : null,
-      headersTimeout: forward.responseTimeoutMs,
-      bodyTimeout: forward.responseTimeoutMs,
-    });
-  } catch (error) {
-    throw toUpstreamError(error, forward.upstreamLabel);
-  }
-  const upstreamMs = performance.now() - started;
-  forward.onHeaders?.(upstreamMs);
-  res.writeHead(response.statusCode, downstreamResponseHeaders(response.headers));
-  try {
-    await pipeline(response.body, res);
-  } catch {
-    // Headers are out: the only honest signal left for a broken body is a broken connection.
-    res.destroy();
-  }
-  return { status: response.statusCode, upstreamMs };
+  return new Promise<ForwardResult>((resolve, reject) => {
+    let status = 0;
+    let upstreamMs = 0;
+    // The last chunk is held back one event so a small body leaves with its headers in one write.
+    let held: Buffer | undefined;
+    let controllerRef: Dispatcher.DispatchController | undefined;
+    const onDrain = () => controllerRef?.resume();
+    const onClientGone = () => {
+      if (!res.writableFinished) controllerRef?.abort(new Error('client went away'));
+    };
+    res.once('close', onClientGone);
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(controller) {
+        controllerRef = controller;
+      },
+      onResponseStart(controller, statusCode, headers) {
+        if (statusCode < 200) return; // 1xx: Node's server answers Expect: 100-continue itself
+        status = statusCode;
+        upstreamMs = performance.now() - started;
+        forward.onHeaders?.(upstreamMs);
+        res.writeHead(statusCode, downstreamResponseHeaders(headers as Record<string, string | string[]>));
+        controllerRef = controller;
+      },
+      onResponseData(controller, chunk) {
+        if (held && !res.write(held)) {
+          controller.pause();
+          res.once('drain', onDrain);
+        }
+        held = chunk;
+      },
+      onResponseEnd() {
+        res.off('close', onClientGone);
+        res.end(held);
+        resolve({ status, upstreamMs });
+      },
+      onResponseError(_controller, error) {
+        res.off('close', onClientGone);
+        if (status !== 0) {
+          // Headers are out: the only honest signal left for a broken body is a broken connection.
+          res.destroy();
+          resolve({ status, upstreamMs });
+          return;
+        }
+        reject(error instanceof UpstreamError ? error : toUpstreamError(error, forward.upstreamLabel));
+      },
+    };
+
+    forward.dispatcher.dispatch(
+      {
+        path: forward.path,
+        method: req.method as Dispatcher.HttpMethod,
+        headers: forward.headers,
+        body: hasBody(req) ? req : null,
+        headersTimeout: forward.responseTimeoutMs,
+        bodyTimeout: forward.responseTimeoutMs,
+      },
+      handler,
+    );
+  });
 }

@@ -1,0 +1,82 @@
+// One build for every process: Vite for the renderer (React, CSS, hashing), esbuild for the Node-side
+// bundles (Electron main, sandboxed preload as CommonJS, the gateway's process entry and CLI).
+// `node build.mjs prepare-electron` fetches the Electron binary if missing and builds keytar for Electron's ABI.
+import { build as esbuild } from 'esbuild';
+import { existsSync, mkdirSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const out = join(root, 'out');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const electronTarget = 'node22';
+
+const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'warning', packages: 'external', absWorkingDir: root };
+
+/** The headless CLI alone: what `npm run gateway` and `npm run bench` run (plain node, no tsx loader on the hot path). */
+async function buildGatewayCli() {
+  await esbuild({ ...shared, entryPoints: ['gateway/cli/main.ts'], outfile: 'out/gateway/cli.js', format: 'esm', target: 'node20' });
+}
+
+async function buildNodeBundles() {
+  await Promise.all([
+    buildGatewayCli(),
+    esbuild({ ...shared, entryPoints: ['main/electron/main.ts'], outfile: 'out/main/index.js', format: 'esm', target: electronTarget, external: ['electron'] }),
+    // Sandboxed preloads cannot be ES modules and can require only 'electron'.
+    esbuild({ ...shared, packages: undefined, entryPoints: ['main/electron/preload.ts'], outfile: 'out/preload/preload.cjs', format: 'cjs', target: electronTarget, external: ['electron'] }),
+    esbuild({ ...shared, entryPoints: ['gateway/process/entry.ts'], outfile: 'out/gateway/entry.js', format: 'esm', target: electronTarget }),
+  ]);
+}
+
+async function buildRenderer() {
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+}
+
+async function writeSchema() {
+  const { register } = await import('tsx/esm/api');
+  const unregister = register();
+  const { workspaceJsonSchema } = await import('./gateway/config/json-schema.ts');
+  mkdirSync(join(out), { recursive: true });
+  writeFileSync(join(out, 'workspace.schema.json'), `${JSON.stringify(workspaceJsonSchema(), null, 2)}\n`);
+  await unregister();
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+}
+
+/** Electron's binary (its own install.js) and keytar compiled for Electron's ABI into out/native, leaving the Node build used by tests intact. */
+async function prepareElectron() {
+  const electronDir = join(root, 'node_modules/electron');
+  if (!existsSync(join(electronDir, 'path.txt'))) {
+    console.log('Electron binary missing: downloading it with electron/install.js');
+    run(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir });
+  }
+  const electronVersion = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
+  const nativeRoot = join(out, 'native');
+  const marker = join(nativeRoot, `.built-for-electron-${electronVersion}`);
+  if (existsSync(marker)) return;
+  mkdirSync(join(nativeRoot, 'node_modules'), { recursive: true });
+  cpSync(join(root, 'node_modules/keytar'), join(nativeRoot, 'node_modules/keytar'), { recursive: true, dereference: true });
+  cpSync(join(root, 'node_modules/node-addon-api'), join(nativeRoot, 'node_modules/node-addon-api'), { recursive: true, dereference: true });
+  writeFileSync(join(nativeRoot, 'package.json'), JSON.stringify({ name: 'gatehouse-native', private: true, dependencies: { keytar: pkg.dependencies.keytar } }));
+  const { rebuild } = await import('@electron/rebuild');
+  await rebuild({ buildPath: nativeRoot, electronVersion, onlyModules: ['keytar'], force: true });
+  writeFileSync(marker, '');
+}
+
+const command = process.argv[2] ?? 'build';
+if (command === 'build') {
+  await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);
+  console.log('built out/main, out/preload, out/renderer, out/gateway, out/workspace.schema.json');
+} else if (command === 'gateway') {
+  await buildGatewayCli();
+} else if (command === 'prepare-electron') {
+  await prepareElectron();
+} else {
+  console.error(`unknown command ${command}: build | gateway | prepare-electron`);
+  process.exit(2);
+}

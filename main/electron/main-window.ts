@@ -1,0 +1,46 @@
+// Threat model: the renderer shows data from untrusted places (imported documents, upstream responses).
+// If it is ever compromised it must hold no Node, no way to navigate or open windows, and only the
+// narrow `window.gatehouse` API whose every payload main validates.
+import { BrowserWindow, shell } from 'electron';
+import { APP_ORIGIN } from './app-protocol';
+
+export function createMainWindow(preloadPath: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Gatehouse',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the user's browser, never in an app window.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.on('will-redirect', (event) => event.preventDefault());
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  window.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+/** IPC is answered only for the app's own page in the app's own window. */
+export function isTrustedSender(window: BrowserWindow | undefined, frame: { url: string } | null, senderId: number): boolean {
+  if (!window || window.isDestroyed() || window.webContents.id !== senderId || !frame) return false;
+  return new URL(frame.url).origin === APP_ORIGIN;
+}
