@@ -4,6 +4,30 @@ import { MemorySecretSource, SecretResolver } from '../secrets/secret-source';
 import { secretSourceFromDocument } from '../secrets/secrets-file';
 import { connectToParent, type ParentChannel } from './parent-channel';
 import type { SecretBundle, SupervisorMessage } from './protocol';
+import { validateWorkspace, type FieldError } from '../config/validate';
+import { compileConfig } from '../server/compile-config';
+import { UpstreamPools } from '../proxy/upstream-pools';
+
+/**
+ * The workspace to listen with: the one given when it compiles, else only its listen settings, so a
+ * missing secret or a bad edit leaves the app with a running gateway and the errors to show.
+ */
+async function startableWorkspace(input: unknown, secrets: SecretResolver): Promise<{ workspace: unknown; rejected?: FieldError[] }> {
+  const validated = validateWorkspace(input);
+  if (!validated.ok) {
+    const gatewaySettings = (input as { gateway?: unknown } | null)?.gateway;
+    return { workspace: validateWorkspace({ gateway: gatewaySettings }).ok ? { gateway: gatewaySettings } : {}, rejected: validated.errors };
+  }
+  const pools = new UpstreamPools();
+  try {
+    await compileConfig(validated.value, secrets, pools);
+    return { workspace: validated.value };
+  } catch (error) {
+    return { workspace: { gateway: validated.value.gateway }, rejected: [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }] };
+  } finally {
+    await pools.closeAll();
+  }
+}
 
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
@@ -23,14 +47,16 @@ export function runSupervisedGateway(parent: ParentChannel): void {
     if (message.type === 'start') {
       setSecrets(message.secrets);
       try {
+        const { workspace, rejected } = await startableWorkspace(message.workspace, resolver);
         gateway = await startGateway({
-          workspace: message.workspace,
+          workspace,
           secrets: resolver,
           port: message.port,
           host: message.host,
           log: (entry) => parent.send({ type: 'traffic', entry, inFlight: gateway?.inFlight ?? 0 }),
         });
         parent.send({ type: 'ready', url: gateway.url, port: gateway.port });
+        if (rejected) parent.send({ type: 'config-rejected', errors: rejected });
       } catch (error) {
         const message = error instanceof PortInUseError || error instanceof Error ? error.message : String(error);
         parent.send({ type: 'fatal', code: errorCode(error), message });

@@ -16,4 +16,6 @@ export type GatewayMessage =
   | { type: 'ready'; url: string; port: number }
   | { type: 'traffic'; entry: RequestLogEntry; inFlight: number }
   | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[] }
+  /** The workspace could not be applied at start; the gateway listens with no routes until a good one arrives. */
+  | { type: 'config-rejected'; errors: FieldError[] }
   | { type: 'fatal'; code: string; message: string };

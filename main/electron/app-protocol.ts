@@ -3,8 +3,9 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy';
 
-export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://gatehouse`;
+import { APP_SCHEME } from './app-origin';
+
+export { APP_ORIGIN, APP_SCHEME } from './app-origin';
 
 /** Must run before `app.whenReady()`: a standard, secure scheme gives the renderer a real origin for CSP. */
 export function registerAppScheme(): void {

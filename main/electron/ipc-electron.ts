@@ -1,7 +1,7 @@
 import { ipcMain, type BrowserWindow } from 'electron';
 import type { IpcDispatch } from '../ipc/dispatcher';
 import type { MainEvent, MainEvents } from '../ipc/contract';
-import { isTrustedSender } from './main-window';
+import { isTrustedSender } from './trusted-sender';
 
 export const INVOKE_CHANNEL = 'gatehouse:invoke';
 export const EVENT_CHANNEL = 'gatehouse:event';

@@ -38,9 +38,3 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
 }
-
-/** IPC is answered only for the app's own page in the app's own window. */
-export function isTrustedSender(window: BrowserWindow | undefined, frame: { url: string } | null, senderId: number): boolean {
-  if (!window || window.isDestroyed() || window.webContents.id !== senderId || !frame) return false;
-  return new URL(frame.url).origin === APP_ORIGIN;
-}

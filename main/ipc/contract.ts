@@ -22,6 +22,7 @@ export interface GatewayStatus {
 
 export interface VaultStatus {
   mode: 'keychain' | 'session-only' | 'unavailable';
+  /** Why the keychain is not used, and how to fix it. */
   reason?: string;
 }
 
@@ -32,7 +33,11 @@ export interface SecretSummary {
   keys: { key: string; masked: string }[];
 }
 
-export type SaveResult = { ok: true } | { ok: false; errors: FieldError[] };
+/**
+ * `ok: true` means the change is saved; `gatewayErrors` then lists why the running gateway kept its previous
+ * config (a secret the workspace names is missing, say). `ok: false` means nothing was saved.
+ */
+export type SaveResult = { ok: true; gatewayErrors?: FieldError[] } | { ok: false; errors: FieldError[] };
 
 export const TryItRequest = z
   .object({

@@ -154,3 +154,22 @@ describe('GatewaySupervisor with a forked gateway', () => {
     expect(s.status.state).toBe('stopped');
   });
 });
+
+describe('GatewaySupervisor with a workspace that cannot be applied', () => {
+  it('starts listening anyway, shows why, and applies the workspace once its secret exists', async () => {
+    let secrets: Record<string, Record<string, string>> = {};
+    const s = new GatewaySupervisor({ spawn: () => forkGatewayProcess(), collectSecrets: async () => secrets, backoff: { initialMs: 100, maxMs: 1000 } });
+    supervisors.push(s);
+    const status = await s.start(workspace());
+    expect(status.state).toBe('running');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.status.lastError).toMatch(/workspace not applied: .*consumer "alex": secret "alex-pw" not found/);
+    const before = await request(`${status.url}/svc/x`, { headers: auth });
+    expect(before.statusCode).toBe(404);
+    await before.body.dump();
+    secrets = { 'alex-pw': { password: SECRET } };
+    expect(await s.reload(workspace())).toEqual({ ok: true });
+    expect(s.status.lastError).toBeUndefined();
+    expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
+  });
+});

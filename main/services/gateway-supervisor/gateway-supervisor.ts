@@ -100,6 +100,9 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         this.#reloads.get(message.id)?.({ ok: message.ok, errors: message.errors });
         this.#reloads.delete(message.id);
         break;
+      case 'config-rejected':
+        this.#setStatus({ lastError: `workspace not applied: ${message.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` });
+        break;
       case 'fatal':
         // A start error such as a busy port will not heal by restarting.
         this.#stopping = true;
@@ -142,7 +145,10 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       this.#reloads.set(id, resolve);
       child.send({ type: 'reload', id, workspace, secrets });
     });
-    if (result.ok) this.#workspace = workspace;
+    if (result.ok) {
+      this.#workspace = workspace;
+      if (this.#status.lastError) this.#setStatus({ lastError: undefined });
+    }
     return result;
   }
 

@@ -1,0 +1,57 @@
+// Lint keeps the process boundaries (see README "Layout"): the gateway never imports Electron or main,
+// main's services never import Electron, and the renderer imports only the shared contract and schema.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'crypto', 'os'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { files: ['*.mjs', '*.js'], languageOptions: { globals: globals.node } },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  {
+    files: ['gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'electron/*'], message: 'gateway/ runs as plain Node: no Electron.' },
+        { group: ['**/main/**', '**/renderer/**', 'react', 'zustand', 'keytar'], message: 'gateway/ depends on nothing above it.' },
+      ] }],
+    },
+  },
+  {
+    files: ['main/services/**/*.ts', 'main/ipc/**/*.ts', 'main/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'electron/*'], message: 'main/ services are plain Node, tested without Electron; Electron glue lives in main/electron/.' },
+        { group: ['**/renderer/**'], message: 'main/ does not import the renderer.' },
+      ] }],
+    },
+  },
+  {
+    files: ['main/ipc/contract.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...nodeBuiltins, 'electron', 'undici', 'keytar'], message: 'The contract runs in every process, the renderer included.' },
+      ] }],
+    },
+  },
+  {
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
+        { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
+        { regex: '(^|/)gateway/(?!config/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config) and log entry type from gateway/.' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,152 @@
+// Composition root of the main process, in plain Node: Electron's main.ts and the browser tests both
+// build the app from here, so what the tests drive is what the app runs.
+import { EventEmitter } from 'node:events';
+import { Workspace } from '../../gateway/config/schema';
+import { WorkspaceValidationError, type FieldError } from '../../gateway/config/validate';
+import { createIpcDispatcher, UserFacingError, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
+import type { GatewayStatus, MainEvent, MainEvents, SecretSummary, VaultStatus } from '../ipc/contract';
+import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
+import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
+import { openVault, SessionVault, type KeytarLoader, type SecretVault, type VaultStatus as ServiceVaultStatus } from '../services/vault';
+import { WorkspaceStore } from '../services/workspace-store';
+import { collectSecretBundle } from './secret-bundle';
+import { sendTryIt } from './try-it';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  spawnGateway: SpawnGatewayProcess;
+  loadKeytar?: KeytarLoader;
+  /** Keychain service name (tests isolate themselves with their own). */
+  keychainService?: string;
+  /** Overrides the workspace's gateway port (tests use 0). */
+  gatewayPort?: number;
+  reportInternalError?: (error: unknown) => void;
+}
+
+export interface AppServices {
+  dispatch: IpcDispatch;
+  onEvent(listener: <E extends MainEvent>(event: E, payload: MainEvents[E]) => void): void;
+  startGateway(): Promise<void>;
+  restartGateway(): Promise<void>;
+  gatewayStatus(): GatewayStatus;
+  shutdown(): Promise<void>;
+}
+
+/** Values never leave main in a list: the mask says a value is there, not how long it is. */
+const MASK = '••••••••';
+
+function describeVaultStatus(status: ServiceVaultStatus): VaultStatus {
+  if (status.mode === 'keychain') return { mode: 'keychain' };
+  const reason = status.reason ? `${status.reason.problem}; ${status.reason.hint}` : undefined;
+  return { mode: status.mode, reason };
+}
+
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const events = new EventEmitter();
+  const emit = <E extends MainEvent>(event: E, payload: MainEvents[E]) => events.emit('event', event, payload);
+  const store = new WorkspaceStore(options.dataDir);
+  const opened = await openVault({ whenUnavailable: 'session-only', loadKeytar: options.loadKeytar, service: options.keychainService });
+  let vault: SecretVault = opened.vault;
+  let vaultStatus = describeVaultStatus(opened.status);
+
+  const loaded = await store.load();
+  // A broken file is reported and left alone; the app runs on an empty workspace until the user acts.
+  let workspace: Workspace = loaded.ok ? loaded.workspace : Workspace.parse({});
+  let loadProblem = loaded.ok ? undefined : loaded.error.message;
+
+  const supervisor = new GatewaySupervisor({
+    spawn: options.spawnGateway,
+    collectSecrets: (ws) => collectSecretBundle(ws, vault),
+    port: options.gatewayPort,
+  });
+  supervisor.on('status', (status) => emit('gateway-status', status));
+  supervisor.on('traffic', (entry) => emit('traffic', entry));
+
+  async function applyToGateway(): Promise<FieldError[] | undefined> {
+    const result = await supervisor.reload(workspace);
+    return result.ok ? undefined : result.errors;
+  }
+
+  const handlers: IpcHandlers = {
+    'workspace:get': async () => ({ workspace, path: store.filePath, problem: loadProblem, backupAvailable: loaded.backupAvailable }),
+    'workspace:save': async (input) => {
+      try {
+        const saved = await store.save(input);
+        workspace = saved.workspace;
+        loadProblem = undefined;
+      } catch (error) {
+        if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
+        throw error;
+      }
+      const gatewayErrors = await applyToGateway();
+      return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };
+    },
+    'workspace:restore-backup': async () => {
+      const restored = await store.restoreBackup();
+      workspace = restored.workspace;
+      loadProblem = undefined;
+      const gatewayErrors = await applyToGateway();
+      return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };
+    },
+    'secrets:list': async () => {
+      const list = await vault.list();
+      return list.map((s): SecretSummary => ({ name: s.name, namespace: s.namespace, keys: s.keys.map((key) => ({ key, masked: MASK })) }));
+    },
+    'secrets:set': async (secret) => {
+      await vault.set(secret);
+      const gatewayErrors = await applyToGateway();
+      return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };
+    },
+    'secrets:delete': async (ref) => {
+      await vault.delete(ref);
+      await applyToGateway();
+      return { ok: true };
+    },
+    'secrets:reveal': async ({ key, ...ref }) => {
+      const secret = await vault.get(ref);
+      const value = secret?.data[key];
+      if (value === undefined) throw new UserFacingError('GATEHOUSE_NO_SUCH_SECRET', `secret "${ref.name}" has no key "${key}"`);
+      return { value };
+    },
+    'vault:status': async () => vaultStatus,
+    'vault:use-session-only': async () => {
+      if (vault.mode !== 'session-only') {
+        vault = new SessionVault();
+        vaultStatus = { mode: 'session-only', reason: 'chosen by the user: secrets are kept in memory and lost on quit' };
+      }
+      return vaultStatus;
+    },
+    'gateway:status': async () => supervisor.status,
+    'gateway:restart': async () => {
+      await restartGateway();
+      return supervisor.status;
+    },
+    'tryit:send': async (request) => {
+      const url = supervisor.status.url;
+      if (supervisor.status.state !== 'running' || !url) throw new UserFacingError('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${supervisor.status.state}`);
+      return sendTryIt(url, request);
+    },
+  };
+
+  async function startGateway(): Promise<void> {
+    try {
+      await supervisor.start(workspace);
+    } catch {
+      // The status (state 'failed' or 'restarting', with lastError) already tells the user why.
+    }
+  }
+
+  async function restartGateway(): Promise<void> {
+    await supervisor.stop();
+    await startGateway();
+  }
+
+  return {
+    dispatch: createIpcDispatcher(handlers, options.reportInternalError),
+    onEvent: (listener) => events.on('event', listener),
+    startGateway,
+    restartGateway,
+    gatewayStatus: () => supervisor.status,
+    shutdown: () => supervisor.stop(),
+  };
+}

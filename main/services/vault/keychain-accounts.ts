@@ -1,0 +1,45 @@
+/*
+ * How secrets map onto OS keychain entries.
+ *
+ * Every entry is stored under the service name "Gatehouse". One entry per secret *key*:
+ *
+ *   account  = secret/<namespace, or "_" without one>/<name>/<key>
+ *   password = the value of that key
+ *
+ * e.g. secret `orders-backend` in namespace `shop` with keys `username` and `password` is two
+ * entries: `secret/shop/orders-backend/username` and `secret/shop/orders-backend/password`.
+ * Names, namespaces and keys cannot contain "/" (see secret-names.ts), and "_" cannot be a
+ * namespace (names start with a letter or digit), so the mapping is unambiguous.
+ * Listing uses findCredentials("Gatehouse") and keeps the accounts that parse; other accounts
+ * under the service (e.g. `probe/<random>` written by probe()) are ignored.
+ */
+import type { SecretRefLike } from './secret-vault';
+
+export const KEYCHAIN_SERVICE = 'Gatehouse';
+
+const NO_NAMESPACE = '_';
+
+export function secretAccountPrefix(ref: SecretRefLike): string {
+  return `secret/${ref.namespace ?? NO_NAMESPACE}/${ref.name}/`;
+}
+
+export function secretAccount(ref: SecretRefLike, key: string): string {
+  return `${secretAccountPrefix(ref)}${key}`;
+}
+
+export interface ParsedAccount {
+  ref: SecretRefLike;
+  key: string;
+}
+
+export function parseSecretAccount(account: string): ParsedAccount | undefined {
+  const parts = account.split('/');
+  if (parts.length !== 4 || parts[0] !== 'secret') return undefined;
+  const [, namespace, name, key] = parts as [string, string, string, string];
+  if (!namespace || !name || !key) return undefined;
+  return { ref: namespace === NO_NAMESPACE ? { name } : { name, namespace }, key };
+}
+
+export function probeAccount(nonce: string): string {
+  return `probe/${nonce}`;
+}

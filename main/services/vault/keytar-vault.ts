@@ -1,0 +1,154 @@
+// The OS keychain through keytar (macOS Keychain, Windows Credential Manager, Secret Service on Linux).
+// Entry layout: see keychain-accounts.ts. Nothing is cached: every call goes to the keychain and
+// values read for other secrets while listing are dropped as soon as the call returns.
+import { randomBytes } from 'node:crypto';
+import { KEYCHAIN_SERVICE, parseSecretAccount, probeAccount, secretAccount, secretAccountPrefix } from './keychain-accounts';
+import { loadKeytar, type KeytarLoader, type KeytarModule } from './keytar-module';
+import { checkSecret, checkSecretRef, copySecret } from './secret-names';
+import type { SecretRefLike, SecretSummary, SecretVault, StoredSecret, VaultStatus } from './secret-vault';
+import { VaultUnavailableError, keychainFailureProblem, keytarLoadProblem } from './vault-errors';
+
+export interface KeytarVaultOptions {
+  /** Keychain service name; tests may isolate themselves with another one. */
+  service?: string;
+  /** Where keytar comes from; tests inject fakes or failing loaders. */
+  loadKeytar?: KeytarLoader;
+  platform?: NodeJS.Platform;
+}
+
+export class KeytarVault implements SecretVault {
+  readonly mode = 'keychain' as const;
+  readonly service: string;
+  readonly #load: KeytarLoader;
+  readonly #platform: NodeJS.Platform;
+  #module: Promise<KeytarModule> | undefined;
+  // A set is several keychain calls; running writes one at a time keeps a secret's keys from mixing.
+  #writes: Promise<unknown> = Promise.resolve();
+
+  constructor(options: KeytarVaultOptions = {}) {
+    this.service = options.service ?? KEYCHAIN_SERVICE;
+    this.#load = options.loadKeytar ?? loadKeytar;
+    this.#platform = options.platform ?? process.platform;
+  }
+
+  async set(secret: StoredSecret): Promise<void> {
+    checkSecret(secret);
+    const { data } = copySecret(secret);
+    const values = Object.values(data);
+    await this.#serial(async () => {
+      const stale = new Set(await this.#accountsOf(secret));
+      for (const [key, value] of Object.entries(data)) {
+        const account = secretAccount(secret, key);
+        await this.#call((k) => k.setPassword(this.service, account, value), values);
+        stale.delete(account);
+      }
+      for (const account of stale) await this.#call((k) => k.deletePassword(this.service, account));
+    });
+  }
+
+  async get(ref: SecretRefLike): Promise<StoredSecret | undefined> {
+    checkSecretRef(ref);
+    const prefix = secretAccountPrefix(ref);
+    const credentials = await this.#call((k) => k.findCredentials(this.service));
+    const data: Record<string, string> = {};
+    let found = false;
+    for (const { account, password } of credentials) {
+      if (!account.startsWith(prefix)) continue;
+      const parsed = parseSecretAccount(account);
+      if (!parsed) continue;
+      data[parsed.key] = password;
+      found = true;
+    }
+    return found ? copySecret({ ...refOf(ref), data }) : undefined;
+  }
+
+  async delete(ref: SecretRefLike): Promise<boolean> {
+    checkSecretRef(ref);
+    return this.#serial(async () => {
+      let deleted = false;
+      for (const account of await this.#accountsOf(ref)) {
+        if (await this.#call((k) => k.deletePassword(this.service, account))) deleted = true;
+      }
+      return deleted;
+    });
+  }
+
+  async list(): Promise<SecretSummary[]> {
+    const byName = new Map<string, SecretSummary>();
+    for (const { account } of await this.#call((k) => k.findCredentials(this.service))) {
+      const parsed = parseSecretAccount(account);
+      if (!parsed) continue;
+      const id = secretAccountPrefix(parsed.ref);
+      let summary = byName.get(id);
+      if (!summary) byName.set(id, (summary = { ...refOf(parsed.ref), keys: [] }));
+      summary.keys.push(parsed.key);
+    }
+    const summaries = [...byName.values()];
+    for (const s of summaries) s.keys.sort();
+    return summaries.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * A write/read/delete round trip under a throwaway account: a locked Secret Service answers
+   * lookups with "nothing found" rather than an error, so only a write proves the keychain works.
+   */
+  async probe(): Promise<VaultStatus> {
+    const account = probeAccount(randomBytes(8).toString('hex'));
+    const value = randomBytes(16).toString('hex');
+    try {
+      await this.#serial(async () => {
+        await this.#call((k) => k.setPassword(this.service, account, value), [value]);
+        try {
+          const readBack = await this.#call((k) => k.getPassword(this.service, account), [value]);
+          if (readBack !== value) throw new Error('the keychain did not return the value just written');
+        } finally {
+          await this.#call((k) => k.deletePassword(this.service, account)).catch(() => undefined);
+        }
+      });
+      return { mode: 'keychain', backend: 'keytar', service: this.service };
+    } catch (error) {
+      const problem = error instanceof VaultUnavailableError ? error.toProblem() : keychainFailureProblem(error, this.#platform, [value]);
+      return { mode: 'unavailable', reason: problem };
+    }
+  }
+
+  /** Like probe(), but throws the VaultUnavailableError for callers that want an exception. */
+  async assertAvailable(): Promise<void> {
+    const status = await this.probe();
+    if (status.mode === 'unavailable') throw new VaultUnavailableError(status.reason);
+  }
+
+  async #accountsOf(ref: SecretRefLike): Promise<string[]> {
+    const prefix = secretAccountPrefix(ref);
+    const credentials = await this.#call((k) => k.findCredentials(this.service));
+    return credentials.map((c) => c.account).filter((a) => a.startsWith(prefix) && parseSecretAccount(a));
+  }
+
+  async #keytar(): Promise<KeytarModule> {
+    // A failed load is not remembered, so a retry after the user fixes the system can succeed.
+    this.#module ??= this.#load().catch((error: unknown) => {
+      this.#module = undefined;
+      throw error instanceof VaultUnavailableError ? error : new VaultUnavailableError(keytarLoadProblem(error, this.#platform));
+    });
+    return this.#module;
+  }
+
+  async #call<T>(operation: (keytar: KeytarModule) => Promise<T>, secrets: readonly string[] = []): Promise<T> {
+    const keytar = await this.#keytar();
+    try {
+      return await operation(keytar);
+    } catch (error) {
+      throw new VaultUnavailableError(keychainFailureProblem(error, this.#platform, secrets));
+    }
+  }
+
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#writes.then(task, task);
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function refOf(ref: SecretRefLike): SecretRefLike {
+  return ref.namespace !== undefined ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
+}

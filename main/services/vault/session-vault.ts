@@ -1,0 +1,47 @@
+// Secrets in this process's memory only, for when the OS keychain is unavailable and the user
+// chooses to go on anyway. Deliberately never written anywhere: there is no plaintext fallback.
+import { qualifiedSecretName, checkSecret, checkSecretRef, copySecret } from './secret-names';
+import type { SecretRefLike, SecretSummary, SecretVault, StoredSecret, VaultProblem, VaultStatus } from './secret-vault';
+
+export class SessionVault implements SecretVault {
+  readonly mode = 'session-only' as const;
+  readonly #secrets = new Map<string, StoredSecret>();
+
+  /** `reason`: why the keychain is not used, reported by probe() so the UI can say so. */
+  constructor(readonly reason?: VaultProblem) {}
+
+  async set(secret: StoredSecret): Promise<void> {
+    checkSecret(secret);
+    this.#secrets.set(qualifiedSecretName(secret), copySecret(secret));
+  }
+
+  async get(ref: SecretRefLike): Promise<StoredSecret | undefined> {
+    checkSecretRef(ref);
+    const secret = this.#secrets.get(qualifiedSecretName(ref));
+    return secret && copySecret(secret);
+  }
+
+  async delete(ref: SecretRefLike): Promise<boolean> {
+    checkSecretRef(ref);
+    return this.#secrets.delete(qualifiedSecretName(ref));
+  }
+
+  async list(): Promise<SecretSummary[]> {
+    return [...this.#secrets.values()]
+      .map((s) => {
+        const summary: SecretSummary = { name: s.name, keys: Object.keys(s.data).sort() };
+        if (s.namespace !== undefined) summary.namespace = s.namespace;
+        return summary;
+      })
+      .sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+  }
+
+  async probe(): Promise<VaultStatus> {
+    return this.reason ? { mode: 'session-only', reason: this.reason } : { mode: 'session-only' };
+  }
+
+  /** Forgets every secret, e.g. when the user locks the app. */
+  clear(): void {
+    this.#secrets.clear();
+  }
+}

@@ -1,0 +1,118 @@
+import type { VaultProblem, VaultUnavailableCode } from './secret-vault';
+
+/**
+ * The OS keychain cannot be used. `code` says what is missing; the message says how to fix it.
+ * Never carries secret values: backend messages are redacted and reduced to their first line.
+ */
+export class VaultUnavailableError extends Error {
+  readonly code: VaultUnavailableCode;
+  readonly problem: string;
+  readonly hint: string;
+  readonly detail: string | undefined;
+
+  constructor(reason: VaultProblem) {
+    super(`OS keychain unavailable: ${reason.problem}${reason.detail ? ` (${reason.detail})` : ''}. ${reason.hint}`);
+    this.name = 'VaultUnavailableError';
+    this.code = reason.code;
+    this.problem = reason.problem;
+    this.hint = reason.hint;
+    this.detail = reason.detail;
+  }
+
+  toProblem(): VaultProblem {
+    const reason: VaultProblem = { code: this.code, problem: this.problem, hint: this.hint };
+    if (this.detail !== undefined) reason.detail = this.detail;
+    return reason;
+  }
+}
+
+/** A secret that cannot be stored as given (bad name or key, non-string value). */
+export class InvalidSecretError extends Error {
+  readonly code = 'GATEHOUSE_VAULT_INVALID_SECRET';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSecretError';
+  }
+}
+
+const SESSION_ONLY = 'Or continue with a session-only vault: secrets are kept in memory and forgotten when Gatehouse exits.';
+
+/** First line of whatever was thrown, with every non-empty value in `secrets` masked. */
+export function redactedDetail(error: unknown, secrets: readonly string[] = []): string {
+  let text = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim() ?? '';
+  for (const value of secrets) if (value) text = text.split(value).join('[redacted]');
+  return text.slice(0, 300);
+}
+
+/** keytar itself could not be loaded (not installed, built for another ABI, or a shared library is missing). */
+export function keytarLoadProblem(error: unknown, platform: NodeJS.Platform = process.platform): VaultProblem {
+  const detail = redactedDetail(error);
+  if (platform === 'linux' && /libsecret/i.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_LIBSECRET_MISSING',
+      problem: 'the libsecret library is not installed',
+      hint: `Install it (Debian/Ubuntu: sudo apt install libsecret-1-0 gnome-keyring; Fedora: sudo dnf install libsecret gnome-keyring) and restart Gatehouse. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
+  return {
+    code: 'GATEHOUSE_VAULT_MODULE_MISSING',
+    problem: 'the keychain module (keytar) could not be loaded',
+    hint: `Reinstall Gatehouse; from a source checkout run \`npm rebuild keytar\` for this Node/Electron version. ${SESSION_ONLY}`,
+    detail,
+  };
+}
+
+/** Maps a keytar call failure to what is actually wrong on this platform. */
+export function keychainFailureProblem(error: unknown, platform: NodeJS.Platform = process.platform, secrets: readonly string[] = []): VaultProblem {
+  const detail = redactedDetail(error, secrets);
+  if (/autolaunch D-Bus|Could not connect|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|session bus/i.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_NO_SESSION_BUS',
+      problem: 'there is no D-Bus session bus to reach the Secret Service',
+      hint: `Start Gatehouse from a desktop session, or wrap it: dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; gatehouse'. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
+  if (/org\.freedesktop\.secrets|ServiceUnknown|not provided by any \.service files/i.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_NO_SECRET_SERVICE',
+      problem: 'no Secret Service provider (gnome-keyring or KWallet) is running',
+      hint: `Install and unlock gnome-keyring (Debian/Ubuntu: sudo apt install gnome-keyring), or enable KWallet's Secret Service, then restart Gatehouse. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
+  if (/Object does not exist at path .*collection|No such object path .*collection/i.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_NO_KEYRING',
+      problem: 'the Secret Service has no default keyring to store secrets in',
+      hint: `Create a login keyring (Passwords and Keys / seahorse, or: echo -n PASSWORD | gnome-keyring-daemon --unlock) and try again. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
+  if (/locked|interaction is not allowed|-25308/i.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_LOCKED',
+      problem: platform === 'darwin' ? 'the login keychain is locked' : 'the keyring is locked',
+      hint:
+        platform === 'darwin'
+          ? `Unlock the login keychain (Keychain Access, or: security unlock-keychain login.keychain-db) and try again. ${SESSION_ONLY}`
+          : `Unlock the login keyring (log in to the desktop session, or run: echo -n PASSWORD | gnome-keyring-daemon --unlock) and try again. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
+  if (/cancel|denied|not permitted|-128\b|-25293/i.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_ACCESS_DENIED',
+      problem: 'access to the keychain was denied',
+      hint: `Allow Gatehouse when the system asks for keychain access, then try again. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
+  return {
+    code: 'GATEHOUSE_VAULT_FAILED',
+    problem: 'the keychain reported an error',
+    hint: `Check that the system keychain works (${platform === 'linux' ? 'e.g. with seahorse or secret-tool' : platform === 'darwin' ? 'in Keychain Access' : 'in Credential Manager'}) and try again. ${SESSION_ONLY}`,
+    detail,
+  };
+}

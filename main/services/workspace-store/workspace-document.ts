@@ -1,0 +1,40 @@
+// Turns the workspace file's text into a validated Workspace and back.
+import { DocumentSyntaxError } from '../../../gateway/config/parse-document';
+import type { Workspace } from '../../../gateway/config/schema';
+import { WorkspaceValidationError, validateWorkspace } from '../../../gateway/config/validate';
+import { parseStrictJson } from './strict-json';
+import type { WorkspaceFileProblem } from './workspace-errors';
+import { WorkspaceVersionError } from './workspace-errors';
+import { migrateWorkspaceDocument, type WorkspaceMigration } from './workspace-migrations';
+
+export type DecodedWorkspace =
+  | { ok: true; workspace: Workspace; fromVersion: number; migrations: string[] }
+  | { ok: false; problem: WorkspaceFileProblem };
+
+/** Parses, migrates and validates a document already parsed from JSON. */
+export function decodeWorkspaceDocument(document: unknown, source: string, migrations?: readonly WorkspaceMigration[]): DecodedWorkspace {
+  try {
+    const migrated = migrateWorkspaceDocument(document, source, migrations);
+    const result = validateWorkspace(migrated.document);
+    if (!result.ok) return { ok: false, problem: new WorkspaceValidationError(result.errors, source) };
+    return { ok: true, workspace: result.value, fromVersion: migrated.fromVersion, migrations: migrated.applied };
+  } catch (error) {
+    if (error instanceof WorkspaceVersionError) return { ok: false, problem: error };
+    throw error;
+  }
+}
+
+export function decodeWorkspaceText(text: string, source: string, migrations?: readonly WorkspaceMigration[]): DecodedWorkspace {
+  let document: unknown;
+  try {
+    document = parseStrictJson(text, source);
+  } catch (error) {
+    if (error instanceof DocumentSyntaxError) return { ok: false, problem: error };
+    throw error;
+  }
+  return decodeWorkspaceDocument(document, source, migrations);
+}
+
+export function encodeWorkspace(workspace: Workspace): string {
+  return `${JSON.stringify(workspace, null, 2)}\n`;
+}

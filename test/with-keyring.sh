@@ -1,0 +1,8 @@
+#!/bin/sh
+# Runs a command inside a private D-Bus session with an unlocked gnome-keyring, so the vault tests use a
+# real OS keychain (Secret Service) on Linux. Elsewhere, or already inside one, it runs the command as is.
+if [ "$(uname -s)" = Linux ] && [ -z "${GATEHOUSE_KEYRING_READY:-}" ] \
+  && command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
+  exec dbus-run-session -- sh -c 'printf %s gatehouse-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; GATEHOUSE_KEYRING_READY=1 exec "$@"' sh "$@"
+fi
+exec "$@"
