@@ -1,5 +1,6 @@
 // One build for every process: Vite for the renderer (React, CSS, hashing), esbuild for the Node-side
 // bundles (Electron main, sandboxed preload as CommonJS, the gateway's process entry and CLI).
+// `node build.mjs start` runs the app (or, with no display, the headless demo);
 // `node build.mjs prepare-electron` fetches the Electron binary if missing and builds keytar for Electron's ABI.
 import { build as esbuild } from 'esbuild';
 import { existsSync, mkdirSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
@@ -68,15 +69,40 @@ async function prepareElectron() {
   writeFileSync(marker, '');
 }
 
+function hasDisplay() {
+  if (process.platform !== 'linux') return true;
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+/** `npm start`: the app where there is a display, else the headless gateway with its demo. */
+async function start() {
+  await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);
+  const headless = () => run(process.execPath, [join(out, 'gateway/cli.js'), '--demo', ...process.argv.slice(3)]);
+  if (!hasDisplay()) {
+    console.log('No display (DISPLAY/WAYLAND_DISPLAY unset): starting the headless gateway with its demo instead of the app.');
+    return headless();
+  }
+  try {
+    await prepareElectron();
+  } catch (error) {
+    console.error(`Cannot prepare Electron (${error.message}): starting the headless gateway with its demo instead.`);
+    return headless();
+  }
+  const electron = (await import('electron')).default;
+  run(electron, ['.']);
+}
+
 const command = process.argv[2] ?? 'build';
 if (command === 'build') {
   await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);
   console.log('built out/main, out/preload, out/renderer, out/gateway, out/workspace.schema.json');
+} else if (command === 'start') {
+  await start();
 } else if (command === 'gateway') {
   await buildGatewayCli();
 } else if (command === 'prepare-electron') {
   await prepareElectron();
 } else {
-  console.error(`unknown command ${command}: build | gateway | prepare-electron`);
+  console.error(`unknown command ${command}: build | start | gateway | prepare-electron`);
   process.exit(2);
 }

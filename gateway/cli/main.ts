@@ -2,6 +2,7 @@
 // Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS.
 import { readFile } from 'node:fs/promises';
 import { watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseJsonOrYaml } from '../config/parse-document';
 import { workspaceJsonSchema } from '../config/json-schema';
@@ -31,9 +32,11 @@ async function secretSources(secretsFile: string | undefined): Promise<SecretSou
   return sources;
 }
 
+/** Watches the folder, not the file: editors and the app's store replace the file by renaming over it. */
 function watchConfig(path: string, gateway: Gateway): void {
   let timer: NodeJS.Timeout | undefined;
-  watch(path, { persistent: false }, () => {
+  watch(dirname(path), { persistent: false }, (_event, changed) => {
+    if (changed !== null && changed !== basename(path)) return;
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {

@@ -21,7 +21,6 @@ export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promis
     const buf = chunk as Buffer;
     if (size + buf.length > MAX_BODY_BYTES) {
       chunks.push(buf.subarray(0, MAX_BODY_BYTES - size));
-      size = MAX_BODY_BYTES;
       res.body.destroy();
       break;
     }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, writeFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -54,7 +54,9 @@ describe('headless CLI', () => {
       const auth = { authorization: `Basic ${Buffer.from('alex:from-file').toString('base64')}` };
       expect((await request(`${url}/api/x`, { headers: auth })).statusCode).toBe(200);
 
-      await writeFile(wsPath, workspace('second'));
+      // Replaced by rename, as editors and the app's store do.
+      await writeFile(`${wsPath}.tmp`, workspace('second'));
+      await rename(`${wsPath}.tmp`, wsPath);
       await cli.waitFor(/reloaded/);
       const challenged = await request(`${url}/api/x`);
       expect(challenged.headers['www-authenticate']).toBe('Basic realm="second", charset="UTF-8"');

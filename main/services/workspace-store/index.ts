@@ -1,7 +1,6 @@
 export { WorkspaceStore, type LoadResult, type SaveResult, type StoreFs, type WorkspaceStoreOptions } from './workspace-store';
 export { WORKSPACE_FILE, defaultCliWorkspaceDir } from './store-paths';
 export { writeFileAtomic, removeStaleTempFiles, type AtomicFs, type AtomicWriteOptions } from './atomic-write';
-export { parseStrictJson, findJsonSyntaxFault, lineAndColumn, type JsonSyntaxFault } from './strict-json';
 export { WORKSPACE_MIGRATIONS, migrateWorkspaceDocument, type MigrationResult, type WorkspaceMigration } from './workspace-migrations';
 export { decodeWorkspaceText, decodeWorkspaceDocument, encodeWorkspace, type DecodedWorkspace } from './workspace-document';
 export { NoBackupError, WorkspaceVersionError, type WorkspaceFileProblem } from './workspace-errors';

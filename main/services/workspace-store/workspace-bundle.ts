@@ -21,7 +21,7 @@ import { WorkspaceValidationError, describeFieldErrors, validateWith, validateWo
 import { qualifiedSecretName } from '../vault/secret-names';
 import type { SecretRefLike, SecretVault, StoredSecret } from '../vault/secret-vault';
 import { BundleError, DEFAULT_SCRYPT, isSealedEnvelope, openWithPassphrase, sealWithPassphrase, type ScryptParams } from './bundle-crypto';
-import { parseStrictJson } from './strict-json';
+import { parseJsonOrYaml } from '../../../gateway/config/parse-document';
 import { decodeWorkspaceDocument, encodeWorkspace } from './workspace-document';
 
 const BundleSecret = z
@@ -108,7 +108,7 @@ export interface ImportOptions {
  */
 export async function importWorkspace(text: string, options: ImportOptions = {}): Promise<ImportedWorkspace> {
   const source = options.source ?? 'imported workspace';
-  const document = parseStrictJson(text, source);
+  const document = parseJsonOrYaml(text, source);
   if (!isSealedEnvelope(document)) {
     const decoded = decodeWorkspaceDocument(document, source);
     if (!decoded.ok) throw decoded.problem;
