@@ -1,7 +1,7 @@
 // Threat model: the renderer shows data from untrusted places (imported documents, upstream responses).
 // If it is ever compromised it must hold no Node, no way to navigate or open windows, and only the
 // narrow `window.gatehouse` API whose every payload main validates.
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
 import { APP_ORIGIN } from './app-protocol';
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
@@ -23,13 +23,11 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click would open links outside will-navigate's reach.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser, never in an app window.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.on('will-redirect', (event) => event.preventDefault());
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
