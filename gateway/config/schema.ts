@@ -1,6 +1,7 @@
 // The one workspace model: the gateway serves it, main stores it, the renderer edits it.
 // Secret *values* never appear here, only references to secrets held by a vault or a secret source.
 import { z } from 'zod';
+import { endpointOptionsIssues, endpointOptionsShape } from './endpoint-security-schema';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
 
@@ -72,19 +73,7 @@ export const Upstream = z.union([
 ]);
 export type Upstream = z.infer<typeof Upstream>;
 
-/** Credentials the gateway injects when it calls the backend (outbound endpoint security). */
-export const BasicEndpointSecurity = z
-  .object({
-    type: z.literal('basic'),
-    secret: ResourceName,
-    namespace: ResourceName.optional(),
-    usernameKey: z.string().default('username'),
-    passwordKey: z.string().default('password'),
-  })
-  .strict();
-
-export const EndpointSecurity = z.discriminatedUnion('type', [BasicEndpointSecurity]);
-export type EndpointSecurity = z.infer<typeof EndpointSecurity>;
+export { EndpointSecurity } from './endpoint-security-schema';
 
 export const Timeouts = z
   .object({
@@ -102,7 +91,7 @@ export const Service = z
     upstream: Upstream,
     stripPrefix: z.boolean().default(true),
     plugins: Plugins,
-    endpointSecurity: EndpointSecurity.optional(),
+    ...endpointOptionsShape,
     timeouts: Timeouts.optional(),
   })
   .strict();
@@ -166,6 +155,9 @@ export const Workspace = z
   .superRefine((ws, ctx) => {
     const serviceNames = new Set<string>();
     ws.services.forEach((s, i) => {
+      // Runs even when the URL itself failed validation: that issue is reported already.
+      const scheme = 'url' in s.upstream ? (URL.canParse(s.upstream.url) && new URL(s.upstream.url).protocol === 'https:' ? 'https' : 'http') : s.upstream.serviceInfo.protocol;
+      for (const issue of endpointOptionsIssues(scheme, s)) ctx.addIssue({ code: 'custom', path: ['services', i, ...issue.path], message: issue.message });
       if (serviceNames.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service name "${s.name}"` });
       serviceNames.add(s.name);
     });

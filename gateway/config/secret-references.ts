@@ -13,7 +13,9 @@ export function secretReferences(workspace: Workspace): SecretReference[] {
     if (consumer.basicAuth) add(consumer.basicAuth.password.secret, consumer.basicAuth.password.namespace);
   }
   for (const service of workspace.services) {
-    if (service.endpointSecurity) add(service.endpointSecurity.secret, service.endpointSecurity.namespace);
+    for (const ref of [service.endpointSecurity, service.requestParametersSecret, service.tls?.caSecret]) {
+      if (ref) add(ref.secret, ref.namespace);
+    }
   }
   return [...seen.values()];
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { downstreamResponseHeaders, type OutgoingHeaders } from './forward-headers';
 import { toUpstreamError, UpstreamError } from './upstream-errors';
@@ -13,15 +14,21 @@ export interface ForwardRequest {
   responseTimeoutMs: number;
   /** Called when the upstream's headers arrive, before the body streams (the request log closes on 'close'). */
   onHeaders?: (upstreamMs: number) => void;
+  /** What to send; by default the request's own body, streamed. A buffered body can be sent again. */
+  body?: Buffer | Readable | null;
+  /** An answer with a status this returns true for is read and dropped instead of sent downstream (a retry follows). */
+  discardIf?: (status: number) => boolean;
 }
 
 export interface ForwardResult {
   status: number;
+  /** The answer went nowhere: `discardIf` matched; nothing was written to `res`. */
+  discarded?: boolean;
   /** Time until the upstream's response headers arrived. */
   upstreamMs: number;
 }
 
-function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 }
 
@@ -35,6 +42,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
   return new Promise<ForwardResult>((resolve, reject) => {
     let status = 0;
     let upstreamMs = 0;
+    let discarded = false;
     // The last chunk is held back one event so a small body leaves with its headers in one write.
     let held: Buffer | undefined;
     let controllerRef: Dispatcher.DispatchController | undefined;
@@ -52,11 +60,16 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         if (statusCode < 200) return; // 1xx: Node's server answers Expect: 100-continue itself
         status = statusCode;
         upstreamMs = performance.now() - started;
+        if (forward.discardIf?.(statusCode)) {
+          discarded = true;
+          return;
+        }
         forward.onHeaders?.(upstreamMs);
         res.writeHead(statusCode, downstreamResponseHeaders(headers as Record<string, string | string[]>));
         controllerRef = controller;
       },
       onResponseData(controller, chunk) {
+        if (discarded) return;
         if (held && !res.write(held)) {
           controller.pause();
           res.once('drain', onDrain);
@@ -65,11 +78,13 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
       },
       onResponseEnd() {
         res.off('close', onClientGone);
+        if (discarded) return resolve({ status, upstreamMs, discarded });
         res.end(held);
         resolve({ status, upstreamMs });
       },
       onResponseError(_controller, error) {
         res.off('close', onClientGone);
+        if (discarded) return resolve({ status, upstreamMs, discarded });
         if (status !== 0) {
           // Headers are out: the only honest signal left for a broken body is a broken connection.
           res.destroy();
@@ -85,7 +100,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         path: forward.path,
         method: req.method as Dispatcher.HttpMethod,
         headers: forward.headers,
-        body: hasBody(req) ? req : null,
+        body: forward.body !== undefined ? forward.body : hasBody(req) ? req : null,
         headersTimeout: forward.responseTimeoutMs,
         bodyTimeout: forward.responseTimeoutMs,
       },

@@ -1,10 +1,13 @@
 import { Pool, type Dispatcher } from 'undici';
+import type { UpstreamTlsProfile } from '../security/upstream-tls';
 
 // Requests of an older config generation may still be about to dispatch on a pool it dropped.
 const RETIRE_GRACE_MS = 30_000;
 
 export interface PoolOptions {
   connectTimeoutMs: number;
+  /** Server trust and client certificate; pools are kept per profile. */
+  tls?: UpstreamTlsProfile;
 }
 
 /**
@@ -15,10 +18,10 @@ export class UpstreamPools {
   readonly #pools = new Map<string, Pool>();
 
   get(origin: string, options: PoolOptions): Pool {
-    const key = `${origin}|${options.connectTimeoutMs}`;
+    const key = `${origin}|${options.connectTimeoutMs}|${options.tls?.key ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, keepAliveTimeout: 10_000, pipelining: 1 });
+      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connect: options.tls?.connect, keepAliveTimeout: 10_000, pipelining: 1 });
       this.#pools.set(key, pool);
     }
     return pool;

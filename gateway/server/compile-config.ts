@@ -4,7 +4,10 @@ import { CredentialStore } from '../auth/credential-store';
 import { Router, type RouteTarget } from '../routing/router';
 import type { SecretResolver } from '../secrets/secret-source';
 import type { UpstreamPools } from '../proxy/upstream-pools';
-import { outboundAuthorization } from '../security/basic-endpoint';
+import { compileOutboundSecurity, type OutboundSecurity } from '../security/outbound-security';
+import { OAuthTokenCache } from '../security/oauth-token-cache';
+import { CsrfTokenStore } from '../security/csrf-token-store';
+import type { UpstreamTlsProfile } from '../security/upstream-tls';
 
 export interface UpstreamPlan {
   kind: 'http';
@@ -15,8 +18,8 @@ export interface UpstreamPlan {
   basePath: string;
   label: string;
   responseTimeoutMs: number;
-  /** Precomputed `Authorization` for the backend, held only in memory. */
-  authorization?: string;
+  /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
+  security: OutboundSecurity;
 }
 
 export interface UnavailableUpstream {
@@ -39,7 +42,13 @@ export function effectiveBasicAuth(target: RouteTarget): BasicAuthPlugin | undef
   return plugin?.enabled ? plugin : undefined;
 }
 
-async function compileUpstream(service: Service, workspace: Workspace, secrets: SecretResolver, pools: UpstreamPools): Promise<UpstreamPlan | UnavailableUpstream> {
+/** Caches that outlive a config generation, so tokens survive a reload. */
+export interface OutboundCaches {
+  tokens: OAuthTokenCache;
+  csrfTokens: CsrfTokenStore;
+}
+
+async function compileUpstream(service: Service, workspace: Workspace, secrets: SecretResolver, pools: UpstreamPools, caches: OutboundCaches, dispatchers: Set<Dispatcher>): Promise<UpstreamPlan | UnavailableUpstream> {
   const upstream = service.upstream;
   if ('serviceInfo' in upstream) {
     const { name, namespace } = upstream.serviceInfo;
@@ -47,19 +56,32 @@ async function compileUpstream(service: Service, workspace: Workspace, secrets: 
   }
   const url = new URL(upstream.url);
   const timeouts = service.timeouts ?? workspace.gateway.timeouts;
+  // Token and CSRF endpoints get pools too, retired with the generation like the upstream's.
+  const dispatcherFor = (origin: string, tls: UpstreamTlsProfile | undefined) => {
+    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, tls });
+    dispatchers.add(pool);
+    return pool;
+  };
+  const security = await compileOutboundSecurity(service, { secrets, ...caches, dispatcherFor }, `service "${service.name}"`);
   return {
     kind: 'http',
-    dispatcher: pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs }),
+    dispatcher: pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, tls: security.tls }),
     host: url.host,
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
-    authorization: service.endpointSecurity ? await outboundAuthorization(service.endpointSecurity, secrets, `service "${service.name}"`) : undefined,
+    security,
   };
 }
 
 /** Turns a validated workspace into what the request path needs; throws before anything is swapped in. */
-export async function compileConfig(workspace: Workspace, secrets: SecretResolver, pools: UpstreamPools): Promise<CompiledConfig> {
+export async function compileConfig(
+  workspace: Workspace,
+  secrets: SecretResolver,
+  pools: UpstreamPools,
+  // Compiling fetches no token, so a dry run (checking a workspace) can use throwaway caches.
+  caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() },
+): Promise<CompiledConfig> {
   const credentials = new CredentialStore<string>();
   for (const consumer of workspace.consumers) {
     if (!consumer.basicAuth) continue;
@@ -70,7 +92,7 @@ export async function compileConfig(workspace: Workspace, secrets: SecretResolve
   const upstreams = new Map<string, UpstreamPlan | UnavailableUpstream>();
   const dispatchers = new Set<Dispatcher>();
   for (const service of workspace.services) {
-    const plan = await compileUpstream(service, workspace, secrets, pools);
+    const plan = await compileUpstream(service, workspace, secrets, pools, caches, dispatchers);
     upstreams.set(service.name, plan);
     if (plan.kind === 'http') dispatchers.add(plan.dispatcher);
   }

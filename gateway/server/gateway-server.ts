@@ -7,13 +7,20 @@ import { authenticateBasic, type AuthenticatedConsumer } from '../auth/basic-aut
 import { FailureThrottle } from '../auth/failure-throttle';
 import { requestHostname } from '../routing/router';
 import { upstreamRequestHeaders } from '../proxy/forward-headers';
-import { forwardRequest } from '../proxy/forward';
+import { forwardRequest, hasBody } from '../proxy/forward';
 import { UpstreamError } from '../proxy/upstream-errors';
 import { UpstreamPools } from '../proxy/upstream-pools';
 import { sendMessage } from '../http/json-response';
 import type { RequestLogEntry, RequestLogSink } from '../log/request-log';
 import type { SecretResolver } from '../secrets/secret-source';
-import { compileConfig, effectiveBasicAuth, type CompiledConfig } from './compile-config';
+import { compileConfig, effectiveBasicAuth, type CompiledConfig, type OutboundCaches } from './compile-config';
+import { OAuthTokenCache, TokenEndpointError } from '../security/oauth-token-cache';
+import { CsrfTokenError, CsrfTokenStore } from '../security/csrf-token-store';
+import { applyOutboundSecurity, invalidateRejected } from '../security/outbound-security';
+import { credentialRejection } from '../security/retry-policy';
+import { bodyForAttempt, isReplayable, replayableBody } from '../security/replayable-body';
+import { mergeQuery } from '../security/request-parameters';
+import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { splitRequestTarget } from './request-path';
 
 export interface GatewayOptions {
@@ -51,8 +58,9 @@ function compileErrors(error: unknown): FieldError[] {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pools = new UpstreamPools();
+  const caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() };
   const initial = parseWorkspace(options.workspace);
-  let current: CompiledConfig = await compileConfig(initial, options.secrets, pools);
+  let current: CompiledConfig = await compileConfig(initial, options.secrets, pools, caches);
   const throttle = new FailureThrottle(initial.gateway.throttle);
   let reloadQueue: Promise<unknown> = Promise.resolve();
   const log = options.log ?? (() => undefined);
@@ -105,7 +113,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = consumer.credentialId;
       else headers['x-anonymous-consumer'] = 'true';
     }
-    if (upstream.authorization) headers.authorization = upstream.authorization;
 
     const prefix = target.service.pathPrefix;
     let forwardedPath = path;
@@ -114,18 +121,48 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (!forwardedPath.startsWith('/')) forwardedPath = `/${forwardedPath}`;
     }
 
+    const security = upstream.security;
+    const injectedQuery = security.requestParameters.queryParameters;
+    const upstreamPath = upstream.basePath + forwardedPath + (injectedQuery.size > 0 ? mergeQuery('', injectedQuery, query) : query);
+    // Only a request that may be retried (it carries a cached OAuth or CSRF token) has its body read ahead.
+    const body = security.oauth || security.csrf
+      ? await replayableBody(req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) })
+      : undefined;
+    const callerHeaders = body ? { ...headers } : headers;
+
     try {
-      await forwardRequest(req, res, {
-        dispatcher: upstream.dispatcher,
-        path: upstream.basePath + forwardedPath + query,
-        headers,
-        upstreamLabel: upstream.label,
-        responseTimeoutMs: upstream.responseTimeoutMs,
-        onHeaders: (ms) => {
-          entry.upstreamMs = Math.round(ms * 100) / 100;
-        },
-      });
+      let applied = await applyOutboundSecurity(headers, security);
+      const attempt = (attemptHeaders: OutgoingHeaders, attemptNumber: number) =>
+        forwardRequest(req, res, {
+          dispatcher: upstream.dispatcher,
+          path: upstreamPath,
+          headers: attemptHeaders,
+          upstreamLabel: upstream.label,
+          responseTimeoutMs: upstream.responseTimeoutMs,
+          onHeaders: (ms) => {
+            entry.upstreamMs = Math.round(ms * 100) / 100;
+          },
+          ...(body ? { body: bodyForAttempt(body) } : {}),
+          discardIf: (status) => {
+            const rejection = credentialRejection({
+              status, attempt: attemptNumber, usedOAuthToken: applied.oauthToken !== undefined,
+              usedCsrfToken: applied.csrfToken !== undefined, bodyReplayable: body !== undefined && isReplayable(body),
+            });
+            if (rejection) invalidateRejected(security, applied, rejection);
+            return rejection?.retry ?? false;
+          },
+        });
+      const first = await attempt(headers, 0);
+      if (first.discarded) {
+        const retryHeaders = { ...callerHeaders };
+        applied = await applyOutboundSecurity(retryHeaders, security);
+        await attempt(retryHeaders, 1);
+      }
     } catch (error) {
+      if (error instanceof TokenEndpointError || error instanceof CsrfTokenError) {
+        entry.error = error.code;
+        return sendMessage(res, error.status, error.message);
+      }
       const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(502, `Upstream ${upstream.label} failed`, 'UNKNOWN');
       entry.error = upstreamError.code;
       sendMessage(res, upstreamError.status, upstreamError.message);
@@ -161,7 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!validated.ok) return validated;
     let next: CompiledConfig;
     try {
-      next = await compileConfig(validated.value, options.secrets, pools);
+      next = await compileConfig(validated.value, options.secrets, pools, caches);
     } catch (error) {
       return { ok: false, errors: compileErrors(error) };
     }

@@ -1,0 +1,218 @@
+// SAP-style CSRF tokens for backends that demand them on modifying calls (Kyma's `csrfInfo`): the gateway asks
+// the token endpoint with `X-CSRF-Token: Fetch` and its own credentials, then sends the token together with the
+// session cookies that came with it, since the backend binds the token to that session.
+//
+// Tokens and cookies are kept per (token endpoint, credential identity): one client's session must never be
+// used with another client's credentials. Neither a token nor a cookie value appears in an error message.
+import { createHash } from 'node:crypto';
+import { request, type Dispatcher } from 'undici';
+import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
+import { SingleFlightCache } from './single-flight-cache';
+import type { OutgoingHeaders } from '../proxy/forward-headers';
+
+export interface CsrfToken {
+  readonly value: string;
+  /** `name=value` pairs from the token response's Set-Cookie headers, in their order. */
+  readonly cookies: readonly (readonly [name: string, value: string])[];
+  /** Epoch ms after which the store fetches a new token. */
+  readonly expiresAt: number;
+}
+
+export type CsrfFailure = 'unreachable' | 'timeout' | 'http-status' | 'no-token';
+
+export class CsrfTokenError extends Error {
+  readonly code = 'GATEHOUSE_CSRF_TOKEN';
+  readonly status = 502;
+  constructor(
+    /** Origin and path of the token endpoint. */
+    readonly tokenEndpoint: string,
+    readonly failure: CsrfFailure,
+    readonly upstreamStatus: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CsrfTokenError';
+  }
+}
+
+export interface CsrfEndpoint {
+  tokenEndpointUrl: string;
+  /**
+   * Who the token is fetched as, without secrets in it (e.g. `credentialIdentity('basic', authorization)`).
+   * Entries with the same endpoint and identity share a token and its session.
+   */
+  identity: string;
+  /** The endpoint's own authentication for the fetch, read at fetch time so a refreshed OAuth token is used. */
+  authenticate?: () => Promise<OutgoingHeaders> | OutgoingHeaders;
+  /** Reaches the token endpoint with the endpoint's TLS settings (and client certificate). */
+  dispatcher?: Dispatcher;
+}
+
+export interface CsrfTokenSource {
+  readonly key: string;
+  token(): Promise<CsrfToken>;
+  /** After the backend rejected `token` (403): drop it unless a newer one already replaced it. */
+  invalidate(token: CsrfToken): void;
+}
+
+export interface CsrfTokenStoreOptions {
+  /** How long a token is used when its cookies do not expire sooner. */
+  tokenLifetimeSeconds?: number;
+  maxEntries?: number;
+  requestTimeoutMs?: number;
+  dispatcher?: Dispatcher;
+  now?: () => number;
+}
+
+export const DEFAULT_CSRF_TOKEN_LIFETIME_SECONDS = 300;
+
+// RFC 9110 token, used for cookie names (RFC 6265 §4.1.1) and header names.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 6265 cookie-octets, optionally in double quotes.
+const COOKIE_VALUE = /^("?)[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*\1$/;
+const CSRF_TOKEN_VALUE = /^[\x21-\x7E]{1,4096}$/;
+
+/** A short, secret-free name for credentials, e.g. `credentialIdentity('basic', authorizationHeader)`. */
+export function credentialIdentity(kind: string, ...material: string[]): string {
+  const hash = createHash('sha256');
+  for (const part of material) hash.update(part).update('\0');
+  return `${kind}:${hash.digest('hex').slice(0, 32)}`;
+}
+
+interface ParsedSetCookie {
+  name: string;
+  value: string;
+  /** Epoch ms, when Max-Age or Expires gave one. */
+  expiresAt?: number;
+}
+
+/** The parts of a Set-Cookie line (RFC 6265 §5.2) a proxy needs; malformed lines give `undefined`. */
+export function parseSetCookie(line: string, now: number): ParsedSetCookie | undefined {
+  const [pair = '', ...attributes] = line.split(';');
+  const eq = pair.indexOf('=');
+  if (eq < 0) return undefined;
+  const name = pair.slice(0, eq).trim();
+  const value = pair.slice(eq + 1).trim();
+  if (!TOKEN.test(name) || !COOKIE_VALUE.test(value)) return undefined;
+  let maxAge: number | undefined;
+  let expires: number | undefined;
+  for (const attribute of attributes) {
+    const [rawKey = '', ...rest] = attribute.split('=');
+    const key = rawKey.trim().toLowerCase();
+    const attrValue = rest.join('=').trim();
+    if (key === 'max-age' && /^-?\d+$/.test(attrValue)) maxAge = Number(attrValue);
+    else if (key === 'expires' && !Number.isNaN(Date.parse(attrValue))) expires = Date.parse(attrValue);
+  }
+  // Max-Age wins over Expires (RFC 6265 §5.3 step 3).
+  const expiresAt = maxAge !== undefined ? now + maxAge * 1000 : expires;
+  return expiresAt === undefined ? { name, value } : { name, value, expiresAt };
+}
+
+function cookieName(pair: string): string {
+  const eq = pair.indexOf('=');
+  return (eq < 0 ? pair : pair.slice(0, eq)).trim();
+}
+
+/**
+ * The caller's Cookie header with the token endpoint's cookies added; a token-endpoint cookie replaces a caller
+ * cookie of the same name, since the token is only valid with the session it was issued in.
+ */
+export function mergeCookieHeader(callerCookie: string | string[] | undefined, cookies: CsrfToken['cookies']): string | undefined {
+  const replaced = new Set(cookies.map(([name]) => name));
+  const caller = (Array.isArray(callerCookie) ? callerCookie : callerCookie === undefined ? [] : [callerCookie])
+    .flatMap((header) => header.split(';'))
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && !replaced.has(cookieName(pair)));
+  const merged = [...caller, ...cookies.map(([name, value]) => `${name}=${value}`)];
+  return merged.length > 0 ? merged.join('; ') : undefined;
+}
+
+/**
+ * Puts the token and its session cookies on an outgoing request; a caller's own X-CSRF-Token is replaced.
+ * Header names are lower case, as `upstreamRequestHeaders` produces them.
+ */
+export function applyCsrfToken(headers: OutgoingHeaders, token: CsrfToken): void {
+  headers['x-csrf-token'] = token.value;
+  const cookie = mergeCookieHeader(headers.cookie, token.cookies);
+  if (cookie !== undefined) headers.cookie = cookie;
+}
+
+export class CsrfTokenStore {
+  readonly #tokens: SingleFlightCache<CsrfToken>;
+  readonly #lifetimeMs: number;
+  readonly #timeoutMs: number;
+  readonly #dispatcher: Dispatcher | undefined;
+  readonly #now: () => number;
+
+  constructor(options: CsrfTokenStoreOptions = {}) {
+    this.#tokens = new SingleFlightCache(options.maxEntries ?? 1000);
+    this.#lifetimeMs = (options.tokenLifetimeSeconds ?? DEFAULT_CSRF_TOKEN_LIFETIME_SECONDS) * 1000;
+    this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#dispatcher = options.dispatcher;
+    this.#now = options.now ?? Date.now;
+  }
+
+  source(endpoint: CsrfEndpoint): CsrfTokenSource {
+    const key = JSON.stringify([endpoint.tokenEndpointUrl, endpoint.identity]);
+    const frozen: CsrfEndpoint = { ...endpoint };
+    return {
+      key,
+      token: () => this.#tokens.get(key, (token) => this.#now() < token.expiresAt, () => this.#fetch(frozen)),
+      invalidate: (token) => this.#tokens.evict(key, token),
+    };
+  }
+
+  clear(): void {
+    this.#tokens.clear();
+  }
+
+  get size(): number {
+    return this.#tokens.size;
+  }
+
+  async #fetch(endpoint: CsrfEndpoint): Promise<CsrfToken> {
+    const label = endpointLabel(endpoint.tokenEndpointUrl);
+    // Authentication failures (a token endpoint down) propagate as they are: they are the auth step's errors.
+    const auth = (await endpoint.authenticate?.()) ?? {};
+    const started = this.#now();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(endpoint.tokenEndpointUrl, {
+        method: 'GET',
+        headers: { ...auth, 'x-csrf-token': 'Fetch' },
+        dispatcher: endpoint.dispatcher ?? this.#dispatcher,
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      });
+      await response.body.dump({ limit: 64 * 1024 });
+    } catch (error) {
+      const failure = callFailure(error);
+      throw new CsrfTokenError(label, failure.kind, undefined, `CSRF token endpoint ${label} ${describeCallFailure(failure)}`);
+    }
+    const status = response.statusCode;
+    if (status < 200 || status > 299) {
+      throw new CsrfTokenError(label, 'http-status', status, `CSRF token endpoint ${label} answered HTTP ${status}`);
+    }
+    const header = response.headers['x-csrf-token'];
+    const value = Array.isArray(header) ? header[0] : header;
+    if (value === undefined || !CSRF_TOKEN_VALUE.test(value) || value.toLowerCase() === 'required') {
+      throw new CsrfTokenError(label, 'no-token', status, `CSRF token endpoint ${label} answered HTTP ${status} without a usable X-CSRF-Token header`);
+    }
+
+    const setCookie = response.headers['set-cookie'];
+    const lines = Array.isArray(setCookie) ? setCookie : setCookie === undefined ? [] : [setCookie];
+    let expiresAt = started + this.#lifetimeMs;
+    const cookies = new Map<string, string>();
+    for (const line of lines) {
+      const cookie = parseSetCookie(line, started);
+      if (!cookie) continue;
+      if (cookie.expiresAt !== undefined && cookie.expiresAt <= started) {
+        cookies.delete(cookie.name);
+        continue;
+      }
+      cookies.set(cookie.name, cookie.value);
+      if (cookie.expiresAt !== undefined) expiresAt = Math.min(expiresAt, cookie.expiresAt);
+    }
+    return { value, cookies: [...cookies], expiresAt };
+  }
+}

@@ -1,0 +1,241 @@
+// OAuth 2.0 client credentials grant (RFC 6749 §4.4): the gateway fetches bearer tokens with its own client
+// credentials and caches them per (token URL, client, secret, scope) until shortly before they expire.
+//
+// What must not leak: the client secret and the tokens. Errors name the token endpoint (origin and path only,
+// its query may carry parameters) and the HTTP status; a failed response's body is never quoted, because
+// token endpoints echo request fields (client_id, sometimes client_secret) into error descriptions.
+import { createHash } from 'node:crypto';
+import { request, type Dispatcher } from 'undici';
+import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
+import { SingleFlightCache } from './single-flight-cache';
+import type { ClientAuthMethod } from '../config/endpoint-security-schema';
+
+export interface ClientCredentialsGrant {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  clientAuth: ClientAuthMethod;
+  scope?: string;
+}
+
+export interface AccessToken {
+  readonly value: string;
+  /** `Bearer <value>`, ready for the Authorization header. */
+  readonly authorization: string;
+  /** Epoch ms at which the server said the token expires (or the default lifetime ends). */
+  readonly expiresAt: number;
+  /** Epoch ms after which the cache fetches a new token instead of handing this one out. */
+  readonly refreshAt: number;
+}
+
+export type TokenEndpointFailure = 'unreachable' | 'timeout' | 'http-status' | 'invalid-response';
+
+/** The token endpoint could not give us a token; the client sees a 502 with this message. */
+export class TokenEndpointError extends Error {
+  readonly code = 'GATEHOUSE_TOKEN_ENDPOINT';
+  readonly status = 502;
+  constructor(
+    /** Origin and path of the token URL. */
+    readonly tokenEndpoint: string,
+    readonly failure: TokenEndpointFailure,
+    /** The token endpoint's HTTP status, when it answered. */
+    readonly upstreamStatus: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TokenEndpointError';
+  }
+}
+
+/** Used when a token response has no `expires_in` (RFC 6749 §5.1 only recommends it). An upstream 401 still evicts early. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
+
+export interface OAuthTokenCacheOptions {
+  /** Lifetime assumed for tokens whose response has no `expires_in`. */
+  defaultLifetimeSeconds?: number;
+  /** Refresh this long before expiry, so a token does not expire in flight; at most half the token's lifetime. */
+  refreshSkewSeconds?: number;
+  /** Bound on cached tokens (distinct clients); the least recently used go first. */
+  maxEntries?: number;
+  /** Headers and body timeout of one token request. */
+  requestTimeoutMs?: number;
+  /** Largest token response read; bigger ones are refused as invalid. */
+  maxResponseBytes?: number;
+  /** Used when a grant does not bring its own (e.g. for skipVerify or a private CA on the token endpoint). */
+  dispatcher?: Dispatcher;
+  now?: () => number;
+}
+
+/** Fetches and caches tokens for one grant; created once per compiled config, cheap to call per request. */
+export interface TokenSource {
+  /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope). */
+  readonly key: string;
+  token(): Promise<AccessToken>;
+  /** After the upstream rejected `token` (401): drop it unless a newer one already replaced it. */
+  invalidate(token: AccessToken): void;
+}
+
+const TOKEN_ERROR_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+// RFC 6750 §2.1 b64token: anything else could not be sent in an Authorization header as-is.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** application/x-www-form-urlencoded encoding of one value, as RFC 6749 §2.3.1 requires before Basic encoding. */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+export function tokenCacheKey(grant: ClientCredentialsGrant): string {
+  const secretHash = createHash('sha256').update(grant.clientSecret).digest('hex');
+  return JSON.stringify([grant.tokenUrl, grant.clientId, secretHash, grant.scope ?? '']);
+}
+
+type ParsedToken = { ok: true; value: string; lifetimeSeconds: number | undefined } | { ok: false; problem: string };
+
+/** RFC 6749 §5.1, strictly: messages name the offending field, never its value. */
+export function parseTokenResponse(json: unknown): ParsedToken {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, problem: 'the body is not a JSON object' };
+  const body = json as Record<string, unknown>;
+  const value = body.access_token;
+  if (typeof value !== 'string' || value === '') return { ok: false, problem: 'access_token is missing or not a non-empty string' };
+  if (!B64TOKEN.test(value)) return { ok: false, problem: 'access_token has characters a bearer token cannot have (RFC 6750 §2.1)' };
+  if (typeof body.token_type !== 'string') return { ok: false, problem: 'token_type is missing' };
+  if (body.token_type.toLowerCase() !== 'bearer') {
+    const shown = /^[A-Za-z0-9_.-]{1,40}$/.test(body.token_type) ? ` "${body.token_type}"` : '';
+    return { ok: false, problem: `token_type${shown} is not supported (only Bearer)` };
+  }
+  let lifetime: number | undefined;
+  const expiresIn = body.expires_in;
+  if (typeof expiresIn === 'number') lifetime = expiresIn;
+  // A JSON string of digits: some servers (Azure AD v1) send expires_in quoted.
+  else if (typeof expiresIn === 'string' && /^\d{1,12}$/.test(expiresIn)) lifetime = Number(expiresIn);
+  else if (expiresIn !== undefined && expiresIn !== null) return { ok: false, problem: 'expires_in is not a number' };
+  if (lifetime !== undefined && !(Number.isFinite(lifetime) && lifetime > 0)) return { ok: false, problem: 'expires_in is not a positive number' };
+  return { ok: true, value, lifetimeSeconds: lifetime };
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function errorCodeOf(raw: Buffer | undefined): string | undefined {
+  try {
+    const code = (JSON.parse(raw?.toString('utf8') ?? '') as { error?: unknown }).error;
+    // Only registered codes (RFC 6749 §5.2) are repeated: they cannot carry request data.
+    return typeof code === 'string' && TOKEN_ERROR_CODES.has(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class OAuthTokenCache {
+  readonly #tokens: SingleFlightCache<AccessToken>;
+  readonly #defaultLifetimeMs: number;
+  readonly #skewMs: number;
+  readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
+  readonly #dispatcher: Dispatcher | undefined;
+  readonly #now: () => number;
+
+  constructor(options: OAuthTokenCacheOptions = {}) {
+    this.#tokens = new SingleFlightCache(options.maxEntries ?? 1000);
+    this.#defaultLifetimeMs = (options.defaultLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS) * 1000;
+    this.#skewMs = (options.refreshSkewSeconds ?? 30) * 1000;
+    this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
+    this.#dispatcher = options.dispatcher;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A handle for one grant; `dispatcher` reaches its token URL (a pool with the endpoint's TLS settings). */
+  source(grant: ClientCredentialsGrant, dispatcher?: Dispatcher): TokenSource {
+    const key = tokenCacheKey(grant);
+    const frozen: ClientCredentialsGrant = { ...grant };
+    const via = dispatcher ?? this.#dispatcher;
+    return {
+      key,
+      token: () => this.#token(key, frozen, via),
+      invalidate: (token) => this.#tokens.evict(key, token),
+    };
+  }
+
+  /** Drops every cached token (e.g. when the workspace's secrets change). In-flight fetches still complete. */
+  clear(): void {
+    this.#tokens.clear();
+  }
+
+  get size(): number {
+    return this.#tokens.size;
+  }
+
+  #token(key: string, grant: ClientCredentialsGrant, dispatcher: Dispatcher | undefined): Promise<AccessToken> {
+    const now = this.#now();
+    const cached = this.#tokens.peek(key);
+    const pending = this.#tokens.get(key, (token) => now < token.refreshAt, () => this.#fetch(grant, dispatcher));
+    if (cached === undefined || now < cached.refreshAt || now >= cached.expiresAt) return pending;
+    // Inside the refresh window the old token is still good: a token endpoint outage does not fail requests yet.
+    return pending.catch(() => cached);
+  }
+
+  async #fetch(grant: ClientCredentialsGrant, dispatcher: Dispatcher | undefined): Promise<AccessToken> {
+    const label = endpointLabel(grant.tokenUrl);
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (grant.scope) form.set('scope', grant.scope);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    if (grant.clientAuth === 'client_secret_basic') {
+      headers.authorization = `Basic ${Buffer.from(`${formEncode(grant.clientId)}:${formEncode(grant.clientSecret)}`, 'utf8').toString('base64')}`;
+    } else {
+      form.set('client_id', grant.clientId);
+      form.set('client_secret', grant.clientSecret);
+    }
+
+    const started = this.#now();
+    let response: Dispatcher.ResponseData;
+    let raw: Buffer | undefined;
+    try {
+      response = await request(grant.tokenUrl, {
+        method: 'POST',
+        headers,
+        body: form.toString(),
+        dispatcher,
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      });
+      raw = await readLimited(response.body, this.#maxResponseBytes);
+    } catch (error) {
+      const failure = callFailure(error);
+      throw new TokenEndpointError(label, failure.kind, undefined, `token endpoint ${label} ${describeCallFailure(failure)}`);
+    }
+
+    const status = response.statusCode;
+    if (status !== 200) {
+      const oauthError = status >= 400 && status < 500 ? errorCodeOf(raw) : undefined;
+      throw new TokenEndpointError(label, 'http-status', status, `token endpoint ${label} answered HTTP ${status}${oauthError ? ` (${oauthError})` : ''}`);
+    }
+    const invalid = (problem: string) => new TokenEndpointError(label, 'invalid-response', status, `token endpoint ${label} answered HTTP ${status} with an unusable token response: ${problem}`);
+    if (raw === undefined) throw invalid(`larger than ${this.#maxResponseBytes} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw invalid('the body is not JSON');
+    }
+    const parsed = parseTokenResponse(json);
+    if (!parsed.ok) throw invalid(parsed.problem);
+
+    // Lifetime counts from the request, not the response: the server's clock started no later than that.
+    const lifetimeMs = parsed.lifetimeSeconds !== undefined ? parsed.lifetimeSeconds * 1000 : this.#defaultLifetimeMs;
+    const expiresAt = started + lifetimeMs;
+    const refreshAt = started + Math.max(lifetimeMs - this.#skewMs, lifetimeMs / 2);
+    return { value: parsed.value, authorization: `Bearer ${parsed.value}`, expiresAt, refreshAt };
+  }
+}

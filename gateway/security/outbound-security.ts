@@ -1,0 +1,149 @@
+// One endpoint's outbound security, put together from its config and secrets when a config is compiled, and
+// applied to each request. Everything that can be checked is checked at compile time, so a bad secret refuses
+// the config with a message naming the service, secret and key, instead of failing requests later.
+import type { Dispatcher } from 'undici';
+import type { EndpointOptions } from '../config/endpoint-security-schema';
+import type { OutgoingHeaders } from '../proxy/forward-headers';
+import type { SecretResolver } from '../secrets/secret-source';
+import { outboundAuthorization } from './basic-endpoint';
+import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
+import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
+import type { AccessToken, OAuthTokenCache, TokenSource } from './oauth-token-cache';
+import { EMPTY_REQUEST_PARAMETERS, applyRequestHeaders, mergeQuery, resolveRequestParameters, type RequestParameters } from './request-parameters';
+import type { CredentialRejection } from './retry-policy';
+import { parseCaBundle, upstreamTlsProfile, type UpstreamTlsProfile } from './upstream-tls';
+
+export interface OutboundSecurity {
+  /** Fixed Authorization value (basic). */
+  authorization?: string;
+  oauth?: TokenSource;
+  csrf?: CsrfTokenSource;
+  requestParameters: RequestParameters;
+  /** Connect options for the backend's origin; `undefined` for plain defaults. */
+  tls?: UpstreamTlsProfile;
+}
+
+export interface OutboundSecurityDeps {
+  secrets: SecretResolver;
+  /** Long-lived (across config generations), so tokens survive a reload. */
+  tokens: OAuthTokenCache;
+  csrfTokens: CsrfTokenStore;
+  /** A dispatcher for another origin (token and CSRF endpoints) with the given TLS profile. */
+  dispatcherFor(origin: string, tls: UpstreamTlsProfile | undefined): Dispatcher;
+}
+
+/** What a request was sent with, to invalidate the right cache entries if the backend rejects it. */
+export interface AppliedCredentials {
+  oauthToken?: AccessToken;
+  csrfToken?: CsrfToken;
+}
+
+function secretLabel(ref: { secret: string; namespace?: string }, key: string): string {
+  return `secret "${ref.namespace ? `${ref.namespace}/` : ''}${ref.secret}" key "${key}"`;
+}
+
+/**
+ * Resolves secrets and checks them; throws MissingSecretError, ClientCertificateError, CaBundleError or
+ * RequestParametersError. `options` has passed EndpointOptions and endpointOptionsIssues.
+ */
+export async function compileOutboundSecurity(options: EndpointOptions, deps: OutboundSecurityDeps, usedBy: string): Promise<OutboundSecurity> {
+  const { secrets } = deps;
+  const security = options.endpointSecurity;
+  const requestParameters = options.requestParametersSecret
+    ? await resolveRequestParameters(options.requestParametersSecret, secrets, usedBy)
+    : EMPTY_REQUEST_PARAMETERS;
+
+  const ca: string[] = [];
+  const tlsCa = options.tls?.caSecret;
+  if (tlsCa) {
+    const pem = await secrets.readKey({ name: tlsCa.secret, namespace: tlsCa.namespace }, tlsCa.key, usedBy);
+    ca.push(...parseCaBundle(pem, `${usedBy}: ${secretLabel(tlsCa, tlsCa.key)}`));
+  }
+  let clientCertificate: ClientCertificate | undefined;
+  if (security?.type === 'client-certificate') {
+    const ref = { name: security.secret, namespace: security.namespace };
+    clientCertificate = {
+      certificate: await secrets.readKey(ref, security.certificateKey, usedBy),
+      privateKey: await secrets.readKey(ref, security.privateKeyKey, usedBy),
+    };
+    try {
+      checkClientCertificate(clientCertificate, { certificate: secretLabel(security, security.certificateKey), privateKey: secretLabel(security, security.privateKeyKey) });
+    } catch (error) {
+      if (error instanceof ClientCertificateError) throw new ClientCertificateError(error.problem, `${usedBy}: ${error.message}`);
+      throw error;
+    }
+    if (security.caKey !== undefined) {
+      ca.push(...parseCaBundle(await secrets.readKey(ref, security.caKey, usedBy), `${usedBy}: ${secretLabel(security, security.caKey)}`));
+    }
+  }
+  const serverTrust = { skipVerify: options.tls?.skipVerify ?? false, ca };
+  const tls = upstreamTlsProfile({ ...serverTrust, clientCertificate });
+
+  const compiled: OutboundSecurity = { requestParameters, tls };
+  let identity = 'anonymous';
+  if (security?.type === 'basic') {
+    compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
+    identity = credentialIdentity('basic', compiled.authorization);
+  } else if (security?.type === 'oauth2-client-credentials') {
+    const ref = { name: security.secret, namespace: security.namespace };
+    const grant = {
+      tokenUrl: security.tokenUrl,
+      clientId: await secrets.readKey(ref, security.clientIdKey, usedBy),
+      clientSecret: await secrets.readKey(ref, security.clientSecretKey, usedBy),
+      clientAuth: security.clientAuth,
+      scope: security.scope,
+    };
+    // The token endpoint gets the endpoint's server trust, never its backend credentials.
+    compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, upstreamTlsProfile(serverTrust)));
+    identity = credentialIdentity('oauth2', compiled.oauth.key);
+  } else if (security?.type === 'client-certificate') {
+    identity = credentialIdentity('client-certificate', clientCertificate!.certificate);
+  }
+
+  if (options.csrf) {
+    const csrfUrl = new URL(options.csrf.tokenEndpointUrl);
+    const oauth = compiled.oauth;
+    const authorization = compiled.authorization;
+    const parameterHeaders = [...requestParameters.headers].map(([name, values]) => `${name}:${values.join('\0')}`);
+    compiled.csrf = deps.csrfTokens.source({
+      tokenEndpointUrl: `${csrfUrl.origin}${csrfUrl.pathname}${mergeQuery(csrfUrl.search, requestParameters.queryParameters, '')}`,
+      // Request-parameter headers often are the credential (an API key): a different key is a different session.
+      identity: credentialIdentity('csrf', identity, ...parameterHeaders),
+      dispatcher: deps.dispatcherFor(csrfUrl.origin, tls),
+      authenticate: async () => {
+        const headers: OutgoingHeaders = {};
+        applyRequestHeaders(headers, requestParameters);
+        if (authorization) headers.authorization = authorization;
+        if (oauth) headers.authorization = (await oauth.token()).authorization;
+        return headers;
+      },
+    });
+  }
+  return compiled;
+}
+
+/**
+ * Adds the endpoint's credentials to an outgoing request (header names lower case). The caller's headers win
+ * over request parameters; the endpoint's own Authorization and CSRF token win over the caller's.
+ * Throws TokenEndpointError or CsrfTokenError (status 502) when a token cannot be had.
+ */
+export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity): Promise<AppliedCredentials> {
+  const applied: AppliedCredentials = {};
+  applyRequestHeaders(headers, security.requestParameters);
+  if (security.authorization) headers.authorization = security.authorization;
+  if (security.oauth) {
+    applied.oauthToken = await security.oauth.token();
+    headers.authorization = applied.oauthToken.authorization;
+  }
+  if (security.csrf) {
+    applied.csrfToken = await security.csrf.token();
+    applyCsrfToken(headers, applied.csrfToken);
+  }
+  return applied;
+}
+
+/** Drops the cached credentials a rejection names, before the retry (or for the next request). */
+export function invalidateRejected(security: OutboundSecurity, applied: AppliedCredentials, rejection: CredentialRejection): void {
+  if (rejection.invalidateOAuthToken && applied.oauthToken) security.oauth?.invalidate(applied.oauthToken);
+  if (rejection.invalidateCsrfToken && applied.csrfToken) security.csrf?.invalidate(applied.csrfToken);
+}

@@ -1,0 +1,155 @@
+// Kyma's request parameters: a secret holds JSON documents of headers and query parameters that the gateway
+// adds to each call of an endpoint (API keys and the like). They are checked when the config is compiled, so a
+// bad secret is refused with the field named instead of failing every request later.
+// Values are secret: messages name the secret, the key and the header or parameter, never a value.
+import { stripHopByHop, IDENTITY_HEADERS, type OutgoingHeaders } from '../proxy/forward-headers';
+import type { RequestParametersSecret } from '../config/endpoint-security-schema';
+import type { SecretResolver } from '../secrets/secret-source';
+
+export interface RequestParameters {
+  /** Lower-case header name → values, in the secret's order. */
+  readonly headers: ReadonlyMap<string, readonly string[]>;
+  /** Parameter name → values, in the secret's order. */
+  readonly queryParameters: ReadonlyMap<string, readonly string[]>;
+}
+
+export class RequestParametersError extends Error {
+  readonly code = 'GATEHOUSE_REQUEST_PARAMETERS';
+  constructor(
+    /** E.g. `headers["X-Api-Key"][0]`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestParametersError';
+  }
+}
+
+export const EMPTY_REQUEST_PARAMETERS: RequestParameters = { headers: new Map(), queryParameters: new Map() };
+
+// RFC 9110 §5.1 field-name = token.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const LINE_BREAK_OR_NUL = /[\r\n\0]/;
+// RFC 9110 §5.5 field-value characters, as Node's own header check accepts them.
+const INVALID_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Headers the gateway itself decides: framing, hop-by-hop, Host and the consumer identity it asserts. */
+function gatewayOwnedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower === 'content-length' || (IDENTITY_HEADERS as readonly string[]).includes(lower)) return true;
+  return Object.keys(stripHopByHop({ [lower]: '' })).length === 0;
+}
+
+function field(document: string, name: string, index?: number): string {
+  return `${document}[${JSON.stringify(name)}]${index === undefined ? '' : `[${index}]`}`;
+}
+
+/** `{"name": ["value", ...]}`, as Kyma stores it; `document` names the key for messages. */
+function parseNameToValues(text: string, document: string): [string, string[]][] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // JSON.parse's own message quotes the input.
+    throw new RequestParametersError(document, `${document}: not valid JSON`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new RequestParametersError(document, `${document}: expected a JSON object of name → array of strings, e.g. {"X-Api-Key": ["..."]}`);
+  }
+  return Object.entries(json).map(([name, values]) => {
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new RequestParametersError(field(document, name), `${field(document, name)}: expected a non-empty array of strings`);
+    }
+    values.forEach((value: unknown, i) => {
+      if (typeof value !== 'string') throw new RequestParametersError(field(document, name, i), `${field(document, name, i)}: expected a string`);
+    });
+    return [name, values as string[]];
+  });
+}
+
+export function parseHeaderParameters(text: string, document = 'headers'): Map<string, string[]> {
+  const headers = new Map<string, string[]>();
+  for (const [name, values] of parseNameToValues(text, document)) {
+    const path = field(document, name);
+    if (!HEADER_NAME.test(name)) throw new RequestParametersError(path, `${path}: not a valid header name (RFC 9110 token characters only)`);
+    if (gatewayOwnedHeader(name)) throw new RequestParametersError(path, `${path}: this header is set by the gateway and cannot be added`);
+    const lower = name.toLowerCase();
+    if (headers.has(lower)) throw new RequestParametersError(path, `${path}: the same header is listed twice (header names ignore case)`);
+    values.forEach((value, i) => {
+      const at = field(document, name, i);
+      // A line break would let the secret smuggle a second header or a second request.
+      if (LINE_BREAK_OR_NUL.test(value)) throw new RequestParametersError(at, `${at}: contains a line break or NUL`);
+      if (INVALID_FIELD_VALUE.test(value)) throw new RequestParametersError(at, `${at}: contains a control character or one outside Latin-1`);
+    });
+    headers.set(lower, values);
+  }
+  return headers;
+}
+
+export function parseQueryParameters(text: string, document = 'queryParameters'): Map<string, string[]> {
+  const query = new Map<string, string[]>();
+  for (const [name, values] of parseNameToValues(text, document)) {
+    if (name === '') throw new RequestParametersError(field(document, name), `${document}: a parameter name is empty`);
+    query.set(name, values);
+  }
+  return query;
+}
+
+export interface RequestParametersData {
+  headers?: string;
+  queryParameters?: string;
+}
+
+/** Parses both documents; `labels` name them in messages (e.g. `secret "erp-params" key "headers"`). */
+export function parseRequestParameters(data: RequestParametersData, labels: { headers: string; queryParameters: string } = { headers: 'headers', queryParameters: 'queryParameters' }): RequestParameters {
+  return {
+    headers: data.headers === undefined ? new Map() : parseHeaderParameters(data.headers, labels.headers),
+    queryParameters: data.queryParameters === undefined ? new Map() : parseQueryParameters(data.queryParameters, labels.queryParameters),
+  };
+}
+
+/** Reads and checks an endpoint's request-parameters secret; `usedBy` prefixes messages (e.g. `service "erp"`). */
+export async function resolveRequestParameters(ref: RequestParametersSecret, secrets: SecretResolver, usedBy: string): Promise<RequestParameters> {
+  const data = await secrets.readSecret({ name: ref.secret, namespace: ref.namespace }, usedBy);
+  const secretLabel = `secret "${ref.namespace ? `${ref.namespace}/` : ''}${ref.secret}"`;
+  const headers = data[ref.headersKey];
+  const queryParameters = data[ref.queryParametersKey];
+  if (headers === undefined && queryParameters === undefined) {
+    throw new RequestParametersError('(secret)', `${usedBy}: ${secretLabel} has neither a "${ref.headersKey}" nor a "${ref.queryParametersKey}" key`);
+  }
+  try {
+    return parseRequestParameters({ headers, queryParameters }, { headers: ref.headersKey, queryParameters: ref.queryParametersKey });
+  } catch (error) {
+    if (!(error instanceof RequestParametersError)) throw error;
+    throw new RequestParametersError(error.field, `${usedBy}: ${secretLabel} key ${error.message}`);
+  }
+}
+
+/** Adds the secret's headers the caller did not send itself: the caller's own values win. Names are lower case. */
+export function applyRequestHeaders(headers: OutgoingHeaders, parameters: RequestParameters): void {
+  for (const [name, values] of parameters.headers) {
+    if (headers[name] !== undefined) continue;
+    headers[name] = values.length === 1 ? values[0]! : [...values];
+  }
+}
+
+function queryNames(query: string): Set<string> {
+  return new Set(new URLSearchParams(query).keys());
+}
+
+/**
+ * The query sent upstream, `?`-prefixed or '': the target URL's own query first, then the secret's parameters the
+ * caller does not send itself, then the caller's query. Target and caller queries are passed through unchanged.
+ */
+export function mergeQuery(targetQuery: string, parameters: RequestParameters['queryParameters'], callerQuery: string): string {
+  const target = targetQuery.replace(/^\?/, '');
+  const caller = callerQuery.replace(/^\?/, '');
+  const callerNames = queryNames(caller);
+  const injected: string[] = [];
+  for (const [name, values] of parameters) {
+    if (callerNames.has(name)) continue;
+    for (const value of values) injected.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  }
+  const parts = [target, ...injected, caller].filter((part) => part !== '');
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}

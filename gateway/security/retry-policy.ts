@@ -1,0 +1,37 @@
+// What to do when the backend rejects a credential the gateway cached: an OAuth token revoked or expired early
+// (401), or a CSRF token whose session ended (403). The cached credential is dropped and the request is sent once
+// more, never twice: a backend that always says no costs one extra call, and fresh credentials it rejects stay
+// cached, so such a backend does not turn every request into a token request.
+
+export interface CredentialRejectionInput {
+  /** The backend's status for this attempt. */
+  status: number;
+  /** 0 for the first attempt. */
+  attempt: number;
+  /** The request carried a token from the OAuth token cache. */
+  usedOAuthToken: boolean;
+  /** The request carried a token from the CSRF token store. */
+  usedCsrfToken: boolean;
+  /** The body was buffered (or there was none); a streamed body is gone after the first attempt. */
+  bodyReplayable: boolean;
+}
+
+export interface CredentialRejection {
+  invalidateOAuthToken: boolean;
+  invalidateCsrfToken: boolean;
+  /** Send the request once more with fresh credentials; false when the body cannot be sent again. */
+  retry: boolean;
+}
+
+/** `undefined` when the answer is not a rejection of a cached credential and passes through as it is. */
+export function credentialRejection(input: CredentialRejectionInput): CredentialRejection | undefined {
+  if (input.attempt > 0) return undefined;
+  if (input.status === 401 && input.usedOAuthToken) {
+    // The CSRF session was opened with the rejected token, so it goes too.
+    return { invalidateOAuthToken: true, invalidateCsrfToken: input.usedCsrfToken, retry: input.bodyReplayable };
+  }
+  if (input.status === 403 && input.usedCsrfToken) {
+    return { invalidateOAuthToken: false, invalidateCsrfToken: true, retry: input.bodyReplayable };
+  }
+  return undefined;
+}

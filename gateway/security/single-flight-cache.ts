@@ -1,0 +1,48 @@
+// A bounded cache of fetched credentials (OAuth and CSRF tokens) where concurrent misses for one key share a
+// single fetch: a burst of requests on a cold or expired entry costs the remote endpoint one call, not one each.
+import { LRUCache } from 'lru-cache';
+
+export class SingleFlightCache<T extends object> {
+  readonly #entries: LRUCache<string, T>;
+  readonly #inflight = new Map<string, Promise<T>>();
+
+  constructor(maxEntries: number) {
+    this.#entries = new LRUCache({ max: maxEntries });
+  }
+
+  /** The cached value while `fresh` says so, otherwise the fetch in flight for `key`, started if there is none. */
+  get(key: string, fresh: (value: T) => boolean, fetch: () => Promise<T>): Promise<T> {
+    const cached = this.#entries.get(key);
+    if (cached !== undefined && fresh(cached)) return Promise.resolve(cached);
+    let pending = this.#inflight.get(key);
+    if (!pending) {
+      // Failures are not cached: the next miss fetches again.
+      pending = fetch()
+        .then((value) => {
+          this.#entries.set(key, value);
+          return value;
+        })
+        .finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The cached value, fresh or not, without touching its recency. */
+  peek(key: string): T | undefined {
+    return this.#entries.peek(key);
+  }
+
+  /** Drops `value` unless a newer value already replaced it (a late rejection of an old credential). */
+  evict(key: string, value: T): void {
+    if (this.#entries.peek(key) === value) this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

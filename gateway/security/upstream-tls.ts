@@ -1,0 +1,69 @@
+// How the gateway's TLS connections to one endpoint are made: which server certificates it trusts and which
+// client certificate it presents. A profile is turned into undici `connect` options for a dedicated pool.
+import { X509Certificate, createHash } from 'node:crypto';
+import { createSecureContext, rootCertificates, type ConnectionOptions } from 'node:tls';
+import type { ClientCertificate } from './client-certificate';
+
+export interface UpstreamTlsSettings {
+  /** Accept any server certificate and host name. */
+  skipVerify?: boolean;
+  /**
+   * PEM CA certificates (as `parseCaBundle` returns them) trusted in addition to the system roots: the same
+   * settings also serve the endpoint's token endpoints, which may well carry public certificates. Ignored with
+   * `skipVerify`.
+   */
+  ca?: readonly string[];
+  clientCertificate?: ClientCertificate;
+}
+
+/** TLS options for undici's `connect` (Pool/Agent/Client), plus a key naming them without holding secrets. */
+export interface UpstreamTlsProfile {
+  /** Distinct for distinct settings; join it into a pool's cache key so each profile gets its own connections. */
+  readonly key: string;
+  readonly connect: Pick<ConnectionOptions, 'rejectUnauthorized' | 'secureContext'>;
+}
+
+export class CaBundleError extends Error {
+  readonly code = 'GATEHOUSE_CA_BUNDLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaBundleError';
+  }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Splits a PEM bundle into its certificates; every one must parse. `origin` names where it came from. */
+export function parseCaBundle(pem: string, origin = 'the CA bundle'): string[] {
+  const blocks = pem.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) throw new CaBundleError(`${origin} holds no PEM certificate (expected "-----BEGIN CERTIFICATE-----")`);
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new CaBundleError(`${origin}: certificate ${i + 1} of ${blocks.length} is not readable`);
+    }
+  });
+  return blocks;
+}
+
+/** `undefined` for the defaults (verify against system roots, no client certificate): such origins share plain pools. */
+export function upstreamTlsProfile(settings: UpstreamTlsSettings): UpstreamTlsProfile | undefined {
+  const { skipVerify = false, ca, clientCertificate } = settings;
+  const trusted = skipVerify || ca === undefined || ca.length === 0 ? undefined : [...ca];
+  if (!skipVerify && trusted === undefined && clientCertificate === undefined) return undefined;
+  // One context per profile: passing PEMs instead would have every new connection parse them again.
+  const secureContext = createSecureContext({
+    // Node's `ca` replaces the default roots, so they are listed again.
+    ...(trusted ? { ca: [...rootCertificates, ...trusted] } : {}),
+    ...(clientCertificate ? { cert: clientCertificate.certificate, key: clientCertificate.privateKey } : {}),
+  });
+  const connect: UpstreamTlsProfile['connect'] = { secureContext };
+  // Node also skips the host-name check when verification is off: skipVerify trusts whoever answers.
+  if (skipVerify) connect.rejectUnauthorized = false;
+  const hash = createHash('sha256');
+  for (const part of [skipVerify ? 'skip-verify' : 'verify', ...(trusted ?? []), clientCertificate?.certificate ?? '', clientCertificate?.privateKey ?? '']) {
+    hash.update(part).update('\0');
+  }
+  return { key: `tls-${hash.digest('hex').slice(0, 32)}`, connect };
+}

@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+
+export interface CsrfRequestRecord {
+  method: string;
+  url: string;
+  status: number;
+  authorization?: string;
+  csrfToken?: string;
+  cookie?: string;
+  bodyBytes: number;
+}
+
+export interface CsrfApiServerOptions {
+  /** The `Authorization` value every request (the token fetch too) must carry; none checked when absent. */
+  authorization?: string | ((value: string | undefined) => boolean);
+  /** Max-Age of the session cookie; a session cookie without expiry when absent. */
+  sessionMaxAgeSeconds?: number;
+}
+
+export interface CsrfApiServer {
+  url: string;
+  /** Where tokens are fetched (any path works; this one is conventional). */
+  tokenUrl: string;
+  port: number;
+  /** Token fetches (`X-CSRF-Token: Fetch`) answered with a token. */
+  fetches: number;
+  requests: CsrfRequestRecord[];
+  /** Ends every session: tokens issued so far are answered with 403 from now on. */
+  rotate(): void;
+  close(): Promise<void>;
+}
+
+const SESSION_COOKIE = 'SAP_SESSIONID_GH1';
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const [k, ...v] = pair.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * A real SAP-style CSRF-protected API on 127.0.0.1: `X-CSRF-Token: Fetch` on any GET issues a token bound to a
+ * session cookie; modifying requests without the current token of their session get 403 `X-CSRF-Token: Required`.
+ */
+export async function startCsrfApiServer(options: CsrfApiServerOptions = {}): Promise<CsrfApiServer> {
+  const sessions = new Map<string, string>(); // session id → token
+  const requests: CsrfRequestRecord[] = [];
+  const state = { fetches: 0 };
+  const authorized = (value: string | undefined) =>
+    options.authorization === undefined || (typeof options.authorization === 'function' ? options.authorization(value) : value === options.authorization);
+
+  const respond = (res: ServerResponse, record: CsrfRequestRecord, status: number, headers: Record<string, string | string[]> = {}, body?: unknown) => {
+    record.status = status;
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body ?? { status }));
+  };
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const csrfHeader = req.headers['x-csrf-token'];
+    const record: CsrfRequestRecord = {
+      method: req.method ?? '', url: req.url ?? '', status: 0, bodyBytes: 0,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(typeof csrfHeader === 'string' ? { csrfToken: csrfHeader } : {}),
+      ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+    };
+    requests.push(record);
+    req.on('data', (c: Buffer) => {
+      record.bodyBytes += c.length;
+    });
+    req.on('end', () => {
+      if (!authorized(req.headers.authorization)) return respond(res, record, 401, { 'www-authenticate': 'Basic realm="api"' });
+      const method = req.method ?? 'GET';
+      if (method === 'GET' && typeof csrfHeader === 'string' && csrfHeader.toLowerCase() === 'fetch') {
+        state.fetches += 1;
+        const session = randomBytes(12).toString('hex');
+        const token = randomBytes(18).toString('base64');
+        sessions.set(session, token);
+        const maxAge = options.sessionMaxAgeSeconds === undefined ? '' : `; Max-Age=${options.sessionMaxAgeSeconds}`;
+        return respond(res, record, 200, { 'x-csrf-token': token, 'set-cookie': [`${SESSION_COOKIE}=${session}; Path=/; HttpOnly${maxAge}`, 'sap-usercontext=sap-client=100; Path=/'] });
+      }
+      if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return respond(res, record, 200, {}, { ok: true, method });
+      const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+      const expected = session === undefined ? undefined : sessions.get(session);
+      if (expected === undefined || csrfHeader !== expected) return respond(res, record, 403, { 'x-csrf-token': 'Required' }, { error: 'CSRF token validation failed' });
+      respond(res, record, 200, {}, { ok: true, method, bodyBytes: record.bodyBytes });
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    tokenUrl: `${url}/sap/opu/odata/sap/API/`,
+    port,
+    get fetches() {
+      return state.fetches;
+    },
+    requests,
+    rotate() {
+      sessions.clear();
+    },
+    async close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
