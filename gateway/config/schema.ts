@@ -1,6 +1,7 @@
 // The one workspace model: the gateway serves it, main stores it, the renderer edits it.
 // Secret *values* never appear here, only references to secrets held by a vault or a secret source.
 import { z } from 'zod';
+import { KymaApplication } from './kyma-application-schema';
 import { endpointOptionsIssues, endpointOptionsShape } from './endpoint-security-schema';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
@@ -54,7 +55,7 @@ const UpstreamUrl = z.string().superRefine((value, ctx) => {
   const url = new URL(value);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') problem('an http:// or https:// URL');
   if (url.username || url.password) problem('no credentials in the URL: use endpointSecurity');
-  if (url.search || url.hash) problem('no query or fragment');
+  if (url.hash) problem('no fragment (#...)');
 });
 
 /** A Kubernetes Service reached through the connected cluster (WSO2 APK's serviceInfo). */
@@ -83,18 +84,41 @@ export const Timeouts = z
   })
   .strict();
 
+export const ENVIRONMENTS = ['production', 'sandbox'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+/** The request header that picks a service's production or sandbox endpoint (removed before forwarding). */
+export const ENVIRONMENT_HEADER = 'x-gatehouse-environment';
+
+/** A second backend with its own security, as WSO2 APK's sandbox_endpoints. */
+export const SandboxEndpoint = z
+  .object({
+    upstream: Upstream,
+    ...endpointOptionsShape,
+  })
+  .strict();
+export type SandboxEndpoint = z.infer<typeof SandboxEndpoint>;
+
 export const Service = z
   .object({
     name: ResourceName,
     pathPrefix: Path.default('/'),
     hosts: z.array(HostPattern).optional(),
+    /** The production endpoint; its security is the service's own endpointSecurity/csrf/tls fields. */
     upstream: Upstream,
     stripPrefix: z.boolean().default(true),
     plugins: Plugins,
     ...endpointOptionsShape,
+    sandbox: SandboxEndpoint.optional(),
+    /** Used when a request does not pick one with the X-Gatehouse-Environment header. */
+    defaultEnvironment: z.enum(ENVIRONMENTS).default('production'),
+    /** `kyma`: an upstream 5xx becomes 502 with `Target-System-Status: <status>`; by default it passes through. */
+    targetErrors: z.enum(['pass-through', 'kyma']).default('pass-through'),
     timeouts: Timeouts.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((service, ctx) => {
+    if (service.defaultEnvironment === 'sandbox' && !service.sandbox) ctx.addIssue({ code: 'custom', path: ['defaultEnvironment'], message: 'no sandbox endpoint is configured' });
+  });
 export type Service = z.infer<typeof Service>;
 
 export const Route = z
@@ -150,6 +174,7 @@ export const Workspace = z
     services: z.array(Service).default([]),
     routes: z.array(Route).default([]),
     consumers: z.array(Consumer).default([]),
+    applications: z.array(KymaApplication).default([]),
   })
   .strict()
   .superRefine((ws, ctx) => {
@@ -158,8 +183,17 @@ export const Workspace = z
       // Runs even when the URL itself failed validation: that issue is reported already.
       const scheme = 'url' in s.upstream ? (URL.canParse(s.upstream.url) && new URL(s.upstream.url).protocol === 'https:' ? 'https' : 'http') : s.upstream.serviceInfo.protocol;
       for (const issue of endpointOptionsIssues(scheme, s)) ctx.addIssue({ code: 'custom', path: ['services', i, ...issue.path], message: issue.message });
+      if (s.sandbox) {
+        const sandboxScheme = 'url' in s.sandbox.upstream ? (URL.canParse(s.sandbox.upstream.url) && new URL(s.sandbox.upstream.url).protocol === 'https:' ? 'https' : 'http') : s.sandbox.upstream.serviceInfo.protocol;
+        for (const issue of endpointOptionsIssues(sandboxScheme, s.sandbox)) ctx.addIssue({ code: 'custom', path: ['services', i, 'sandbox', ...issue.path], message: issue.message });
+      }
       if (serviceNames.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service name "${s.name}"` });
       serviceNames.add(s.name);
+    });
+    const applicationNames = new Set<string>();
+    ws.applications.forEach((a, i) => {
+      if (applicationNames.has(a.name)) ctx.addIssue({ code: 'custom', path: ['applications', i, 'name'], message: `duplicate application name "${a.name}"` });
+      applicationNames.add(a.name);
     });
     const routeNames = new Set<string>();
     ws.routes.forEach((r, i) => {

@@ -1,4 +1,5 @@
 import type { Workspace } from './schema';
+import { servedServices } from './kyma-services';
 
 export interface SecretReference {
   name: string;
@@ -12,9 +13,11 @@ export function secretReferences(workspace: Workspace): SecretReference[] {
   for (const consumer of workspace.consumers) {
     if (consumer.basicAuth) add(consumer.basicAuth.password.secret, consumer.basicAuth.password.namespace);
   }
-  for (const service of workspace.services) {
-    for (const ref of [service.endpointSecurity, service.requestParametersSecret, service.tls?.caSecret]) {
-      if (ref) add(ref.secret, ref.namespace);
+  for (const service of servedServices(workspace)) {
+    for (const endpoint of service.sandbox ? [service, service.sandbox] : [service]) {
+      for (const ref of [endpoint.endpointSecurity, endpoint.requestParametersSecret, endpoint.tls?.caSecret]) {
+        if (ref) add(ref.secret, ref.namespace);
+      }
     }
   }
   return [...seen.values()];

@@ -4,6 +4,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
   'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'host',
+  // Addressed to the gateway (production/sandbox choice), not to the backend.
+  'x-gatehouse-environment',
 ]);
 
 /** Identity headers only the gateway may set: a client sending them is spoofing. */

@@ -18,6 +18,8 @@ export interface ForwardRequest {
   body?: Buffer | Readable | null;
   /** An answer with a status this returns true for is read and dropped instead of sent downstream (a retry follows). */
   discardIf?: (status: number) => boolean;
+  /** Kyma's Application Gateway answer to a failing target: 502 with `Target-System-Status: <status>`. */
+  kymaTargetErrors?: boolean;
 }
 
 export interface ForwardResult {
@@ -65,7 +67,9 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
           return;
         }
         forward.onHeaders?.(upstreamMs);
-        res.writeHead(statusCode, downstreamResponseHeaders(headers as Record<string, string | string[]>));
+        const downstream = downstreamResponseHeaders(headers as Record<string, string | string[]>);
+        if (forward.kymaTargetErrors && statusCode >= 500) res.writeHead(502, { ...downstream, 'target-system-status': String(statusCode) });
+        else res.writeHead(statusCode, downstream);
         controllerRef = controller;
       },
       onResponseData(controller, chunk) {

@@ -2,10 +2,9 @@
 // the service's targetUrl, with the rest of the path appended to the target URL's path.
 import { EMPTY_REQUEST_PARAMETERS, mergeQuery, type RequestParameters } from './request-parameters';
 
-/** The service's path segment: its display name lower-cased, every character other than a-z and 0-9 made '-'. */
-export function kymaServiceSegment(displayName: string): string {
-  return displayName.toLowerCase().replace(/[^a-z0-9]/gu, '-');
-}
+import { kymaServiceSegment } from '../config/kyma-services';
+
+export { kymaServiceSegment };
 
 export interface KymaGatewayPath {
   application: string;

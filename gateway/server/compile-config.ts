@@ -8,6 +8,8 @@ import { compileOutboundSecurity, type OutboundSecurity } from '../security/outb
 import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
 import type { UpstreamTlsProfile } from '../security/upstream-tls';
+import type { EndpointOptions } from '../config/endpoint-security-schema';
+import { servedServices } from '../config/kyma-services';
 
 export interface UpstreamPlan {
   kind: 'http';
@@ -16,6 +18,8 @@ export interface UpstreamPlan {
   host: string;
   /** Path of the upstream URL, prepended to the forwarded path ('' for the root). */
   basePath: string;
+  /** Query of the upstream URL ('' or '?...'): it leads, the caller's query follows. */
+  query: string;
   label: string;
   responseTimeoutMs: number;
   /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
@@ -28,11 +32,19 @@ export interface UnavailableUpstream {
   message: string;
 }
 
+export type EndpointPlan = UpstreamPlan | UnavailableUpstream;
+
+export interface ServicePlans {
+  production: EndpointPlan;
+  sandbox?: EndpointPlan;
+}
+
 export interface CompiledConfig {
   workspace: Workspace;
   router: Router;
   credentials: CredentialStore<string>;
-  upstreams: Map<string, UpstreamPlan | UnavailableUpstream>;
+  /** By service name: the workspace's services and its Kyma applications' (`app/service`). */
+  upstreams: Map<string, ServicePlans>;
   dispatchers: Set<Dispatcher>;
 }
 
@@ -48,8 +60,20 @@ export interface OutboundCaches {
   csrfTokens: CsrfTokenStore;
 }
 
-async function compileUpstream(service: Service, workspace: Workspace, secrets: SecretResolver, pools: UpstreamPools, caches: OutboundCaches, dispatchers: Set<Dispatcher>): Promise<UpstreamPlan | UnavailableUpstream> {
-  const upstream = service.upstream;
+/** One endpoint of a service: its production fields, or its sandbox. */
+type Endpoint = Pick<Service, 'upstream'> & EndpointOptions;
+
+async function compileEndpoint(
+  service: Service,
+  endpoint: Endpoint,
+  usedBy: string,
+  workspace: Workspace,
+  secrets: SecretResolver,
+  pools: UpstreamPools,
+  caches: OutboundCaches,
+  dispatchers: Set<Dispatcher>,
+): Promise<EndpointPlan> {
+  const upstream = endpoint.upstream;
   if ('serviceInfo' in upstream) {
     const { name, namespace } = upstream.serviceInfo;
     return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
@@ -62,12 +86,15 @@ async function compileUpstream(service: Service, workspace: Workspace, secrets: 
     dispatchers.add(pool);
     return pool;
   };
-  const security = await compileOutboundSecurity(service, { secrets, ...caches, dispatcherFor }, `service "${service.name}"`);
+  const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy);
+  const dispatcher = pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, tls: security.tls });
+  dispatchers.add(dispatcher);
   return {
     kind: 'http',
-    dispatcher: pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, tls: security.tls }),
+    dispatcher,
     host: url.host,
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
+    query: url.search,
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
     security,
@@ -89,12 +116,14 @@ export async function compileConfig(
     const value = await secrets.readKey({ name: password.secret, namespace: password.namespace }, password.key, `consumer "${consumer.username}"`);
     credentials.add(consumer.basicAuth.username ?? consumer.username, value, consumer.username);
   }
-  const upstreams = new Map<string, UpstreamPlan | UnavailableUpstream>();
+  const upstreams = new Map<string, ServicePlans>();
   const dispatchers = new Set<Dispatcher>();
-  for (const service of workspace.services) {
-    const plan = await compileUpstream(service, workspace, secrets, pools, caches, dispatchers);
-    upstreams.set(service.name, plan);
-    if (plan.kind === 'http') dispatchers.add(plan.dispatcher);
+  const services = servedServices(workspace);
+  for (const service of services) {
+    const usedBy = `service "${service.name}"`;
+    const production = await compileEndpoint(service, service, usedBy, workspace, secrets, pools, caches, dispatchers);
+    const sandbox = service.sandbox ? await compileEndpoint(service, service.sandbox, `${usedBy} (sandbox)`, workspace, secrets, pools, caches, dispatchers) : undefined;
+    upstreams.set(service.name, { production, sandbox });
   }
-  return { workspace, router: new Router(workspace.services, workspace.routes), credentials, upstreams, dispatchers };
+  return { workspace, router: new Router(services, workspace.routes), credentials, upstreams, dispatchers };
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { parseWorkspace, validateWorkspace, type FieldError } from '../config/validate';
-import type { Workspace } from '../config/schema';
+import { ENVIRONMENT_HEADER, type Environment, type Service, type Workspace } from '../config/schema';
 import { authenticateBasic, type AuthenticatedConsumer } from '../auth/basic-auth';
 import { FailureThrottle } from '../auth/failure-throttle';
 import { requestHostname } from '../routing/router';
@@ -50,6 +50,17 @@ export class PortInUseError extends Error {
     super(`port ${port} on ${host} is already in use`);
     this.name = 'PortInUseError';
   }
+}
+
+type EnvironmentChoice = { ok: true; name: Environment } | { ok: false; message: string };
+
+/** Production or sandbox: the request's X-Gatehouse-Environment header, else the service's default. */
+function chooseEnvironment(header: string | string[] | undefined, service: Service): EnvironmentChoice {
+  if (header === undefined) return { ok: true, name: service.defaultEnvironment };
+  const value = String(header).trim().toLowerCase();
+  if (value !== 'production' && value !== 'sandbox') return { ok: false, message: `${ENVIRONMENT_HEADER} must be "production" or "sandbox"` };
+  if (value === 'sandbox' && !service.sandbox) return { ok: false, message: `service "${service.name}" has no sandbox endpoint` };
+  return { ok: true, name: value };
 }
 
 function compileErrors(error: unknown): FieldError[] {
@@ -101,7 +112,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       entry.consumer = consumer.username;
     }
 
-    const upstream = config.upstreams.get(target.service.name)!;
+    const environment = chooseEnvironment(req.headers[ENVIRONMENT_HEADER], target.service);
+    if (!environment.ok) return sendMessage(res, 400, environment.message);
+    const upstream = config.upstreams.get(target.service.name)![environment.name]!;
     if (upstream.kind === 'unavailable') return sendMessage(res, upstream.status, upstream.message);
 
     const headers = upstreamRequestHeaders(req.headers, upstream.host, {
@@ -123,7 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     const security = upstream.security;
     const injectedQuery = security.requestParameters.queryParameters;
-    const upstreamPath = upstream.basePath + forwardedPath + (injectedQuery.size > 0 ? mergeQuery('', injectedQuery, query) : query);
+    const upstreamPath = upstream.basePath + forwardedPath + (injectedQuery.size > 0 || upstream.query ? mergeQuery(upstream.query, injectedQuery, query) : query);
     // Only a request that may be retried (it carries a cached OAuth or CSRF token) has its body read ahead.
     const body = security.oauth || security.csrf
       ? await replayableBody(req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) })
@@ -143,6 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             entry.upstreamMs = Math.round(ms * 100) / 100;
           },
           ...(body ? { body: bodyForAttempt(body) } : {}),
+          kymaTargetErrors: target.service.targetErrors === 'kyma',
           discardIf: (status) => {
             const rejection = credentialRejection({
               status, attempt: attemptNumber, usedOAuthToken: applied.oauthToken !== undefined,

@@ -32,8 +32,8 @@ describe('outbound OAuth client credentials through the gateway', () => {
     await idp.close();
   });
 
-  it('fetches one token for 200 concurrent requests on a cold cache', async () => {
-    const results = await Promise.all(Array.from({ length: 200 }, () => call(gateway, '/erp/orders')));
+  it('fetches one token for 500 concurrent requests on a cold cache', async () => {
+    const results = await Promise.all(Array.from({ length: 500 }, () => call(gateway, "/erp/orders")));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(idp.requests).toHaveLength(1);
   });

@@ -1,0 +1,75 @@
+// Kyma `Application` services as Kyma's Application Gateway serves them (applicationconnector.kyma-project.io/v1alpha1).
+// Field names follow the CRD so an Application imports and exports without translation.
+import { z } from 'zod';
+
+const K8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and "-", 1-63 characters');
+const SecretName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes Secret name');
+
+const HttpUrl = z.string().superRefine((value, ctx) => {
+  if (!URL.canParse(value)) return ctx.addIssue({ code: 'custom', message: 'a URL such as https://api.example.com/v1' });
+  const url = new URL(value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'an http:// or https:// URL' });
+  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'no credentials in the URL: keep them in a secret' });
+  if (url.hash) ctx.addIssue({ code: 'custom', message: 'no fragment (#...)' });
+});
+
+export const KYMA_CREDENTIAL_TYPES = ['Basic', 'OAuth', 'CertificateGen'] as const;
+
+export const KymaCredentials = z
+  .object({
+    type: z.enum(KYMA_CREDENTIAL_TYPES),
+    secretName: SecretName,
+    /** OAuth token URL; required for type OAuth. */
+    authenticationUrl: HttpUrl.optional(),
+    csrfInfo: z.object({ tokenEndpointURL: HttpUrl }).strict().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.type === 'OAuth' && !c.authenticationUrl) ctx.addIssue({ code: 'custom', path: ['authenticationUrl'], message: 'required for type OAuth' });
+  });
+
+export const KymaEntry = z
+  .object({
+    type: z.literal('API').default('API'),
+    targetUrl: HttpUrl,
+    credentials: KymaCredentials.optional(),
+    requestParametersSecretName: SecretName.optional(),
+  })
+  .strict();
+
+export const KymaService = z
+  .object({
+    /** Stable identifier (a UUID in Kyma); kept across edits so pushes update rather than replace. */
+    id: z.string().min(1).max(128),
+    name: K8sName,
+    displayName: z.string().min(1).max(256),
+    description: z.string().max(4096).default(''),
+    providerDisplayName: z.string().max(256).default(''),
+    entries: z.array(KymaEntry).min(1).max(1, 'Gatehouse serves one API entry per service'),
+  })
+  .strict();
+export type KymaService = z.infer<typeof KymaService>;
+
+export const KymaApplication = z
+  .object({
+    name: K8sName,
+    /** Namespace of the Secrets its entries name (Kyma's default: kyma-integration). */
+    namespace: K8sName.default('kyma-integration'),
+    description: z.string().max(4096).default(''),
+    skipVerify: z.boolean().default(false),
+    /** `kyma`: a target's 5xx becomes 502 with `Target-System-Status`, as Kyma's gateway answers; default passes it through. */
+    targetErrors: z.enum(['pass-through', 'kyma']).default('pass-through'),
+    services: z.array(KymaService).default([]),
+  })
+  .strict()
+  .superRefine((app, ctx) => {
+    const seen = { id: new Set<string>(), name: new Set<string>(), displayName: new Set<string>() };
+    app.services.forEach((s, i) => {
+      for (const field of ['id', 'name', 'displayName'] as const) {
+        if (seen[field].has(s[field])) ctx.addIssue({ code: 'custom', path: ['services', i, field], message: `duplicate ${field} "${s[field]}"` });
+        seen[field].add(s[field]);
+      }
+    });
+  });
+export type KymaApplication = z.infer<typeof KymaApplication>;
+export type KymaApplicationInput = z.input<typeof KymaApplication>;

@@ -1,0 +1,52 @@
+import type { KymaApplication, KymaService } from './kyma-application-schema';
+import type { EndpointOptions } from './endpoint-security-schema';
+import type { Service } from './schema';
+
+/** The service's path segment: its display name lower-cased, every character other than a-z and 0-9 made '-'. */
+export function kymaServiceSegment(displayName: string): string {
+  return displayName.toLowerCase().replace(/[^a-z0-9]/gu, '-');
+}
+
+function entryOptions(app: KymaApplication, entry: KymaService['entries'][number]): EndpointOptions {
+  const namespace = app.namespace;
+  const credentials = entry.credentials;
+  const options: EndpointOptions = {};
+  if (credentials?.type === 'Basic') options.endpointSecurity = { type: 'basic', secret: credentials.secretName, namespace, usernameKey: 'username', passwordKey: 'password' };
+  if (credentials?.type === 'OAuth') {
+    options.endpointSecurity = {
+      type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace,
+      clientIdKey: 'clientId', clientSecretKey: 'clientSecret', clientAuth: 'client_secret_basic',
+    };
+  }
+  if (credentials?.type === 'CertificateGen') options.endpointSecurity = { type: 'client-certificate', secret: credentials.secretName, namespace, certificateKey: 'crt', privateKeyKey: 'key' };
+  if (credentials?.csrfInfo) options.csrf = { tokenEndpointUrl: credentials.csrfInfo.tokenEndpointURL };
+  if (entry.requestParametersSecretName) options.requestParametersSecret = { secret: entry.requestParametersSecretName, namespace, headersKey: 'headers', queryParametersKey: 'queryParameters' };
+  if (app.skipVerify) options.tls = { skipVerify: true };
+  return options;
+}
+
+/**
+ * A Kyma application's services as gateway services, served where Kyma's Application Gateway serves them:
+ * `/{application}/{service}/...`, the service segment being its display name lowercased with every
+ * other character turned into "-". The target URL's path and query lead; the caller's follow.
+ */
+export function kymaApplicationServices(app: KymaApplication): Service[] {
+  return app.services.map((service) => {
+    const entry = service.entries[0]!;
+    return {
+      name: `${app.name}/${service.name}`,
+      pathPrefix: `/${app.name}/${kymaServiceSegment(service.displayName)}`,
+      upstream: { url: entry.targetUrl },
+      stripPrefix: true,
+      plugins: {},
+      defaultEnvironment: 'production',
+      targetErrors: app.targetErrors,
+      ...entryOptions(app, entry),
+    };
+  });
+}
+
+/** Every service the gateway serves: the workspace's own, then its Kyma applications'. */
+export function servedServices(workspace: { services: Service[]; applications: KymaApplication[] }): Service[] {
+  return [...workspace.services, ...workspace.applications.flatMap(kymaApplicationServices)];
+}
