@@ -15,7 +15,7 @@ export interface RunningCli {
 
 /** Runs the headless gateway CLI (`npm run gateway -- ...`) as a real child process. */
 export function spawnGatewayCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-  const child = spawn(TSX, ['gateway/cli/main.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, ['main/cli/main.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -20,6 +20,8 @@ export interface WorkspaceStoreOptions {
   now?: () => Date;
   migrations?: readonly WorkspaceMigration[];
   platform?: NodeJS.Platform;
+  /** File name inside `dir` (the CLI's --workspace may name another file). */
+  fileName?: string;
 }
 
 export type LoadResult =
@@ -62,7 +64,7 @@ export class WorkspaceStore {
     readonly dir: string,
     options: WorkspaceStoreOptions = {},
   ) {
-    this.filePath = join(dir, WORKSPACE_FILE);
+    this.filePath = join(dir, options.fileName ?? WORKSPACE_FILE);
     this.backupPath = `${this.filePath}.bak`;
     this.#fs = options.fs ?? nodeFs;
     this.#now = options.now ?? (() => new Date());

@@ -1,0 +1,121 @@
+// Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS
+// (and whatever sources the caller adds, such as the OS keychain).
+import { readFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseJsonOrYaml } from '../config/parse-document';
+import { workspaceJsonSchema } from '../config/json-schema';
+import { describeFieldErrors } from '../config/validate';
+import { startGateway, type Gateway } from '../server/gateway-server';
+import { jsonLineSink } from '../log/request-log';
+import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
+import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-file';
+import { startDemoUpstream } from '../demo/demo-upstream';
+import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
+
+const USAGE = `Usage:
+  npm run gateway -- --demo [--port N]
+  npm run gateway -- --config WORKSPACE.(json|yaml) [--secrets SECRETS.(json|yaml)] [--port N] [--host H]
+  npm run gateway -- schema            print the workspace JSON Schema
+
+Secrets ({"name": {"key": "value"}}) come from --secrets FILE or the GATEHOUSE_SECRETS environment variable,
+never from the workspace file. The config file is watched: edits are applied without dropping requests.`;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+export interface GatewayCliOptions {
+  /** Consulted after --secrets and $GATEHOUSE_SECRETS (the app's CLI adds the OS keychain here). */
+  extraSecretSources?: () => Promise<SecretSource[]>;
+  /** Extra usage lines for commands the caller handles itself. */
+  usage?: string;
+}
+
+async function secretSources(secretsFile: string | undefined, options: GatewayCliOptions): Promise<SecretSource[]> {
+  const sources: SecretSource[] = [];
+  if (secretsFile) sources.push(await secretSourceFromFile(secretsFile));
+  const fromEnv = secretSourceFromEnv(process.env);
+  if (fromEnv) sources.push(fromEnv);
+  sources.push(...((await options.extraSecretSources?.()) ?? []));
+  return sources;
+}
+
+/** Watches the folder, not the file: editors and the app's store replace the file by renaming over it. */
+function watchConfig(path: string, gateway: Gateway): void {
+  let timer: NodeJS.Timeout | undefined;
+  watch(dirname(path), { persistent: false }, (_event, changed) => {
+    if (changed !== null && changed !== basename(path)) return;
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        const result = await gateway.reload(parseJsonOrYaml(await readFile(path, 'utf8'), path));
+        say(result.ok ? `reloaded ${path}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
+      } catch (error) {
+        say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, 100);
+  });
+}
+
+/** Runs the headless gateway; resolves with an exit code, or -1 while it serves. */
+export async function runGatewayCli(argv: string[], options: GatewayCliOptions = {}): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      demo: { type: 'boolean' },
+      config: { type: 'string', short: 'c' },
+      secrets: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const usage = `${USAGE}${options.usage ?? ''}`;
+  if (values.help) return say(usage), 0;
+  if (positionals[0] === 'schema') {
+    process.stdout.write(`${JSON.stringify(workspaceJsonSchema(), null, 2)}\n`);
+    return 0;
+  }
+  if (positionals.length > 0 || (!values.demo && !values.config)) return say(usage), 2;
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return say(`--port: expected 0-65535, got "${values.port}"`), 2;
+
+  const log = jsonLineSink((line) => process.stdout.write(line));
+  let gateway: Gateway;
+  if (values.demo) {
+    const upstream = await startDemoUpstream();
+    gateway = await startGateway({
+      workspace: demoWorkspace(upstream.url, port ?? 9080),
+      secrets: new SecretResolver([new MemorySecretSource('demo', DEMO_SECRETS)]),
+      log,
+      host: values.host,
+    });
+    say(`Gatehouse demo gateway on ${gateway.url} (demo upstream ${upstream.url})`);
+    say(`  curl -i ${gateway.url}/v1/json                      # 401, WWW-Authenticate: Basic`);
+    say(`  curl -i -u ${DEMO_CONSUMER.username}:${DEMO_CONSUMER.password} ${gateway.url}/v1/json   # 200, the slideshow JSON`);
+  } else {
+    const path = values.config!;
+    const workspace = parseJsonOrYaml(await readFile(path, 'utf8'), path);
+    gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, port, host: values.host });
+    say(`Gatehouse gateway on ${gateway.url} serving ${path}`);
+    watchConfig(path, gateway);
+  }
+  const stop = () => void gateway.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}
+
+/** Exits with the command's code once it is done; a serving gateway keeps the process alive. */
+export function exitWhenDone(result: Promise<number>): void {
+  result.then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (error: unknown) => {
+      say(`gatehouse: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,78 @@
+// `gatehouse import FILE... [--workspace WS]`: seed-format documents into a workspace file, secret values
+// into the OS keychain. The workspace file gets names only; without a keychain the import stops before
+// writing anything rather than leave secrets nowhere (or somewhere worse).
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importDocuments } from '../../gateway/import/import-documents';
+import { mergeImport } from '../../gateway/import/merge-import';
+import { emptyImport, type ImportResult } from '../../gateway/import/import-result';
+import { describeFieldErrors } from '../../gateway/config/validate';
+import { Workspace } from '../../gateway/config/schema';
+import { openVault, type SecretVault } from '../services/vault';
+import { WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
+
+export const IMPORT_USAGE = `
+  npm run gateway -- import FILE... [--workspace WS] [--name NAME] [--namespace NS] [--var KEY=VALUE]...
+                                   APK endpointConfig/serviceInfo/APK Conf, Kyma Application YAML with its
+                                   Secrets, APISIX consumer/route JSON -> the workspace WS (default
+                                   ${WORKSPACE_FILE} in $XDG_CONFIG_HOME/gatehouse); secret values -> OS keychain`;
+
+export interface ImportCommandDeps {
+  openVault?: () => Promise<SecretVault>;
+  say?: (line: string) => void;
+}
+
+export function defaultWorkspacePath(): string {
+  return resolve(defaultCliWorkspaceDir(), WORKSPACE_FILE);
+}
+
+async function keychainVault(): Promise<SecretVault> {
+  return (await openVault({ whenUnavailable: 'throw' })).vault;
+}
+
+export async function runImportCommand(argv: string[], deps: ImportCommandDeps = {}): Promise<number> {
+  const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workspace: { type: 'string', short: 'w' },
+      name: { type: 'string' },
+      namespace: { type: 'string' },
+      var: { type: 'string', multiple: true },
+    },
+  });
+  if (positionals.length === 0) return say(`import: name at least one file${IMPORT_USAGE}`), 2;
+  const vars: Record<string, string> = {};
+  for (const pair of values.var ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return say(`--var: expected KEY=VALUE, got "${pair}"`), 2;
+    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+
+  const imported: ImportResult = emptyImport();
+  for (const file of positionals) {
+    const one = importDocuments(await readFile(file, 'utf8'), file, { name: values.name, namespace: values.namespace, vars });
+    for (const key of Object.keys(imported) as (keyof ImportResult)[]) (imported[key] as unknown[]).push(...(one[key] as unknown[]));
+  }
+
+  const path = resolve(values.workspace ?? defaultWorkspacePath());
+  const store = new WorkspaceStore(dirname(path), { fileName: basename(path) });
+  const loaded = await store.load();
+  if (!loaded.ok) return say(`${path}: ${loaded.error.message}${loaded.backupAvailable ? ' (a backup exists: restore it first)' : ''}`), 1;
+  const merged = mergeImport(loaded.state === 'missing' ? Workspace.parse({}) : loaded.workspace, imported);
+  if (!merged.ok) return say(`the imported documents do not make a valid workspace:\n${describeFieldErrors(merged.errors)}`), 1;
+
+  // Secrets first: a workspace that names secrets the vault does not have would not serve.
+  if (imported.secrets.length > 0) {
+    const vault = await (deps.openVault ?? keychainVault)();
+    for (const secret of imported.secrets) await vault.set(secret);
+  }
+  await store.save(merged.workspace);
+  for (const note of merged.notes) say(`note: ${note}`);
+  const counts = [`${imported.services.length} service(s)`, `${imported.routes.length} route(s)`, `${imported.consumers.length} consumer(s)`, `${imported.applications.length} application(s)`, `${imported.secrets.length} secret(s) to the keychain`];
+  say(`imported ${counts.join(', ')} into ${path}`);
+  say(`serve it with: npm run gateway -- --config ${path}`);
+  return 0;
+}
