@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import autocannon from 'autocannon';
 import { nginxConfig, shaHtpasswdLine } from './nginx-config';
+import { createTestPki } from '../support/test-certificates';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -74,16 +75,29 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const children: ChildProcess[] = [];
   try {
+    const pki = await createTestPki();
     const upstream = fork(join(root, 'test/bench/bench-upstream.ts'), [], { execArgv: ['--import', 'tsx'] });
     children.push(upstream);
-    const [{ port: upstreamPort }] = (await once(upstream, 'message')) as [{ port: number }];
+    upstream.send({ ca: pki.ca.cert, cert: pki.server.cert, key: pki.server.key });
+    const [{ port: upstreamPort, tlsPort }] = (await once(upstream, 'message')) as [{ port: number; tlsPort: number }];
 
     const gatewayPort = await freePort();
+    const plain = `http://127.0.0.1:${upstreamPort}`;
+    const inbound = { 'basic-auth': {} };
     await writeFile(join(dir, 'workspace.json'), JSON.stringify({
-      services: [{ name: 'bench', pathPrefix: '/v1', upstream: { url: `http://127.0.0.1:${upstreamPort}` }, plugins: { 'basic-auth': {} }, endpointSecurity: { type: 'basic', secret: 'backend' } }],
+      services: [
+        { name: 'bench', pathPrefix: '/v1', upstream: { url: plain }, plugins: inbound, endpointSecurity: { type: 'basic', secret: 'backend' } },
+        { name: 'oauth', pathPrefix: '/oauth', stripPrefix: false, upstream: { url: plain }, plugins: inbound, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: `${plain}/token`, secret: 'oauth-client' } },
+        { name: 'mtls', pathPrefix: '/mtls', upstream: { url: `https://127.0.0.1:${tlsPort}` }, plugins: inbound, endpointSecurity: { type: 'client-certificate', secret: 'client-cert', caKey: 'ca' } },
+      ],
       consumers: [{ username: CLIENT.user, basicAuth: { password: { secret: 'client', key: 'password' } } }],
     }));
-    await writeFile(join(dir, 'secrets.json'), JSON.stringify({ client: { password: CLIENT.password }, backend: { username: BACKEND.user, password: BACKEND.password } }));
+    await writeFile(join(dir, 'secrets.json'), JSON.stringify({
+      client: { password: CLIENT.password },
+      backend: { username: BACKEND.user, password: BACKEND.password },
+      'oauth-client': { clientId: 'bench-client', clientSecret: 'bench-client-secret' },
+      'client-cert': { crt: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
+    }));
     // The built CLI (`node build.mjs gateway`), as `npm run gateway` runs it.
     const gateway = spawn(process.execPath, [join(root, 'out/gateway/cli.js'), '--config', join(dir, 'workspace.json'), '--secrets', join(dir, 'secrets.json'), '--port', String(gatewayPort)], {
       cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
@@ -109,6 +123,8 @@ async function main(): Promise<void> {
     results.push(await load('direct', `http://127.0.0.1:${upstreamPort}/json`, {}));
     results.push(await load('gatehouse', `http://127.0.0.1:${gatewayPort}/v1/json`, auth, gateway.pid));
     if (nginxPort) results.push(await load('nginx', `http://127.0.0.1:${nginxPort}/v1/json`, auth));
+    results.push(await load('gh-oauth', `http://127.0.0.1:${gatewayPort}/oauth/json`, auth, gateway.pid));
+    results.push(await load('gh-mtls', `http://127.0.0.1:${gatewayPort}/mtls/json`, auth, gateway.pid));
     report(results);
     if (nginxPort) {
       const log = await readFile(join(dir, 'error.log'), 'utf8');
@@ -133,6 +149,9 @@ function report(results: Result[]): void {
   if (by.nginx) console.log(`gatehouse / nginx req/s: ${(g.rps / by.nginx.rps).toFixed(2)}x (target >= 0.80x)`);
   console.log(`p99 added over direct: gatehouse ${(g.p99 - d.p99).toFixed(2)} ms (target <= 2 ms)${by.nginx ? `, nginx ${(by.nginx.p99 - d.p99).toFixed(2)} ms` : ''}`);
   console.log(`gatehouse peak RSS under load: ${g.rssMb?.toFixed(0)} MB (target <= 100 MB)`);
+  for (const name of ['gh-oauth', 'gh-mtls']) {
+    if (by[name]) console.log(`${name} / gatehouse (Basic) req/s: ${(by[name].rps / g.rps).toFixed(2)}x${name === 'gh-oauth' ? ' (target >= 0.90x, token cached)' : ''}`);
+  }
   const failed = results.some((r) => r.errors > 0 || r.non2xx > 0);
   if (failed) {
     console.error('some requests failed: the figures above are not valid');
