@@ -12,11 +12,13 @@ import { jsonLineSink } from '../log/request-log';
 import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
 import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-file';
 import { startDemoUpstream } from '../demo/demo-upstream';
+import { clusterAccessFromKubeconfig, type ClusterAccess } from '../cluster/cluster-access';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
 
 const USAGE = `Usage:
   npm run gateway -- --demo [--port N]
   npm run gateway -- --config WORKSPACE.(json|yaml) [--secrets SECRETS.(json|yaml)] [--port N] [--host H]
+                     [--kubeconfig FILE] [--context NAME]    serviceInfo backends through the API server
   npm run gateway -- schema            print the workspace JSON Schema
 
 Secrets ({"name": {"key": "value"}}) come from --secrets FILE or the GATEHOUSE_SECRETS environment variable,
@@ -38,6 +40,24 @@ async function secretSources(secretsFile: string | undefined, options: GatewayCl
   if (fromEnv) sources.push(fromEnv);
   sources.push(...((await options.extraSecretSources?.()) ?? []));
   return sources;
+}
+
+/**
+ * Cluster access for `serviceInfo` backends: from --kubeconfig/--context, else (when the workspace has such
+ * backends) the default kubeconfig; without one those services answer 502 saying a cluster is needed.
+ */
+async function clusterFor(workspace: unknown, kubeconfig: string | undefined, context: string | undefined): Promise<ClusterAccess | undefined> {
+  const usesCluster = JSON.stringify(workspace ?? {}).includes('"serviceInfo"');
+  if (!kubeconfig && !context && !usesCluster) return undefined;
+  try {
+    const access = await clusterAccessFromKubeconfig(kubeconfig, context);
+    say(`serviceInfo backends go through the API server ${access.server}`);
+    return access;
+  } catch (error) {
+    if (kubeconfig || context) throw error;
+    say(`note: ${error instanceof Error ? error.message : String(error)}; serviceInfo backends answer 502 until a cluster is connected`);
+    return undefined;
+  }
 }
 
 /** Watches the folder, not the file: editors and the app's store replace the file by renaming over it. */
@@ -68,6 +88,8 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
       secrets: { type: 'string' },
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -97,7 +119,8 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   } else {
     const path = values.config!;
     const workspace = parseJsonOrYaml(await readFile(path, 'utf8'), path);
-    gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, port, host: values.host });
+    const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
+    gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, port, host: values.host, cluster });
     say(`Gatehouse gateway on ${gateway.url} serving ${path}`);
     watchConfig(path, gateway);
   }

@@ -53,6 +53,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
           secrets: resolver,
           port: message.port,
           host: message.host,
+          cluster: message.cluster,
           log: (entry) => parent.send({ type: 'traffic', entry, inFlight: gateway?.inFlight ?? 0 }),
         });
         parent.send({ type: 'ready', url: gateway.url, port: gateway.port });
@@ -67,7 +68,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
       if (!gateway) return parent.send({ type: 'reloaded', id: message.id, ok: false, errors: [{ path: '(gateway)', message: 'not started' }] });
       const previous = secrets;
       setSecrets(message.secrets);
-      const result = await gateway.reload(message.workspace);
+      const result = await gateway.reload(message.workspace, message.cluster);
       if (!result.ok) secrets = previous;
       parent.send({ type: 'reloaded', id: message.id, ok: result.ok, errors: result.ok ? undefined : result.errors });
     } else if (message.type === 'stop') {

@@ -3,13 +3,14 @@
 import type { RequestLogEntry } from '../log/request-log';
 import type { FieldError } from '../config/validate';
 import type { SecretData } from '../secrets/secret-source';
+import type { ClusterAccess } from '../cluster/cluster-access';
 
 /** Secret values keyed `name` or `namespace/name`. */
 export type SecretBundle = Record<string, SecretData>;
 
 export type SupervisorMessage =
-  | { type: 'start'; workspace: unknown; secrets: SecretBundle; port?: number; host?: string }
-  | { type: 'reload'; id: number; workspace: unknown; secrets: SecretBundle }
+  | { type: 'start'; workspace: unknown; secrets: SecretBundle; port?: number; host?: string; cluster?: ClusterAccess }
+  | { type: 'reload'; id: number; workspace: unknown; secrets: SecretBundle; cluster?: ClusterAccess | null }
   | { type: 'stop' };
 
 export type GatewayMessage =

@@ -10,6 +10,8 @@ import { CsrfTokenStore } from '../security/csrf-token-store';
 import type { UpstreamTlsProfile } from '../security/upstream-tls';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
 import { servedServices } from '../config/kyma-services';
+import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
+import { upstreamTlsProfile } from '../security/upstream-tls';
 
 export interface UpstreamPlan {
   kind: 'http';
@@ -24,6 +26,8 @@ export interface UpstreamPlan {
   responseTimeoutMs: number;
   /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
   security: OutboundSecurity;
+  /** The cluster user's Authorization, for backends reached through the API server's service proxy. */
+  clusterAuthorization?: string;
 }
 
 export interface UnavailableUpstream {
@@ -72,14 +76,16 @@ async function compileEndpoint(
   pools: UpstreamPools,
   caches: OutboundCaches,
   dispatchers: Set<Dispatcher>,
+  cluster: ClusterAccess | undefined,
 ): Promise<EndpointPlan> {
   const upstream = endpoint.upstream;
+  const timeouts = service.timeouts ?? workspace.gateway.timeouts;
   if ('serviceInfo' in upstream) {
     const { name, namespace } = upstream.serviceInfo;
-    return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
+    if (!cluster) return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
+    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, secrets, pools, caches, dispatchers);
   }
   const url = new URL(upstream.url);
-  const timeouts = service.timeouts ?? workspace.gateway.timeouts;
   // Token and CSRF endpoints get pools too, retired with the generation like the upstream's.
   const dispatcherFor = (origin: string, tls: UpstreamTlsProfile | undefined) => {
     const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, tls });
@@ -101,6 +107,53 @@ async function compileEndpoint(
   };
 }
 
+/**
+ * A Kubernetes Service as the backend, reached through the API server's service proxy with the kubeconfig
+ * user's credentials. The backend's own credentials would need the same Authorization header as a token
+ * user's, so that combination is refused rather than one of them silently dropped.
+ */
+async function compileServiceProxy(
+  info: { name: string; namespace: string; port?: number; protocol: 'http' | 'https' },
+  endpoint: Endpoint,
+  usedBy: string,
+  cluster: ClusterAccess,
+  timeouts: { connectMs: number; responseMs: number },
+  secrets: SecretResolver,
+  pools: UpstreamPools,
+  caches: OutboundCaches,
+  dispatchers: Set<Dispatcher>,
+): Promise<UpstreamPlan> {
+  const server = new URL(cluster.server);
+  const usesAuthorization = endpoint.endpointSecurity?.type === 'basic' || endpoint.endpointSecurity?.type === 'oauth2-client-credentials';
+  if (usesAuthorization && cluster.authorization) {
+    throw new ClusterAccessError(`${usedBy}: its backend credentials and the cluster user's token would both need the Authorization header; use a client-certificate kubeconfig user for serviceInfo backends with endpoint security`);
+  }
+  const tls = upstreamTlsProfile({
+    skipVerify: cluster.skipTLSVerify,
+    ca: cluster.ca ? [cluster.ca] : undefined,
+    clientCertificate: cluster.cert && cluster.key ? { certificate: cluster.cert, privateKey: cluster.key } : undefined,
+  });
+  const dispatcherFor = (origin: string, profile: UpstreamTlsProfile | undefined) => {
+    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, tls: profile });
+    dispatchers.add(pool);
+    return pool;
+  };
+  const security = await compileOutboundSecurity({ ...endpoint, tls: undefined }, { secrets, ...caches, dispatcherFor }, usedBy);
+  const dispatcher = dispatcherFor(server.origin, tls);
+  const base = server.pathname.replace(/\/$/, '') + serviceProxyPath(info);
+  return {
+    kind: 'http',
+    dispatcher,
+    host: server.host,
+    basePath: base,
+    query: '',
+    label: `service ${info.namespace}/${info.name} via ${server.origin}`,
+    responseTimeoutMs: timeouts.responseMs,
+    security,
+    clusterAuthorization: cluster.authorization,
+  };
+}
+
 /** Turns a validated workspace into what the request path needs; throws before anything is swapped in. */
 export async function compileConfig(
   workspace: Workspace,
@@ -108,6 +161,7 @@ export async function compileConfig(
   pools: UpstreamPools,
   // Compiling fetches no token, so a dry run (checking a workspace) can use throwaway caches.
   caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() },
+  cluster?: ClusterAccess,
 ): Promise<CompiledConfig> {
   const credentials = new CredentialStore<string>();
   for (const consumer of workspace.consumers) {
@@ -121,8 +175,8 @@ export async function compileConfig(
   const services = servedServices(workspace);
   for (const service of services) {
     const usedBy = `service "${service.name}"`;
-    const production = await compileEndpoint(service, service, usedBy, workspace, secrets, pools, caches, dispatchers);
-    const sandbox = service.sandbox ? await compileEndpoint(service, service.sandbox, `${usedBy} (sandbox)`, workspace, secrets, pools, caches, dispatchers) : undefined;
+    const production = await compileEndpoint(service, service, usedBy, workspace, secrets, pools, caches, dispatchers, cluster);
+    const sandbox = service.sandbox ? await compileEndpoint(service, service.sandbox, `${usedBy} (sandbox)`, workspace, secrets, pools, caches, dispatchers, cluster) : undefined;
     upstreams.set(service.name, { production, sandbox });
   }
   return { workspace, router: new Router(services, workspace.routes), credentials, upstreams, dispatchers };

@@ -22,6 +22,7 @@ import { bodyForAttempt, isReplayable, replayableBody } from '../security/replay
 import { mergeQuery } from '../security/request-parameters';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { splitRequestTarget } from './request-path';
+import type { ClusterAccess } from '../cluster/cluster-access';
 
 export interface GatewayOptions {
   workspace: unknown;
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   /** Overrides the workspace's listen port (0 = any free port). */
   port?: number;
   host?: string;
+  /** The connected cluster, for `serviceInfo` backends. */
+  cluster?: ClusterAccess;
 }
 
 export type ReloadResult = { ok: true } | { ok: false; errors: FieldError[] };
@@ -40,7 +43,8 @@ export interface Gateway {
   readonly workspace: Workspace;
   /** Requests received and not yet answered. */
   readonly inFlight: number;
-  reload(workspace: unknown): Promise<ReloadResult>;
+  /** Applies a new workspace (and, when given, new cluster access) atomically, or refuses it with its errors. */
+  reload(workspace: unknown, cluster?: ClusterAccess | null): Promise<ReloadResult>;
   close(): Promise<void>;
 }
 
@@ -71,7 +75,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pools = new UpstreamPools();
   const caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() };
   const initial = parseWorkspace(options.workspace);
-  let current: CompiledConfig = await compileConfig(initial, options.secrets, pools, caches);
+  let cluster = options.cluster;
+  let current: CompiledConfig = await compileConfig(initial, options.secrets, pools, caches, cluster);
   const throttle = new FailureThrottle(initial.gateway.throttle);
   let reloadQueue: Promise<unknown> = Promise.resolve();
   const log = options.log ?? (() => undefined);
@@ -126,6 +131,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = consumer.credentialId;
       else headers['x-anonymous-consumer'] = 'true';
     }
+
+    // The API server authenticates the cluster user; the client's own credentials are not for it.
+    if (upstream.clusterAuthorization) headers.authorization = upstream.clusterAuthorization;
 
     const prefix = target.service.pathPrefix;
     let forwardedPath = path;
@@ -207,15 +215,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   const bound = (server.address() as AddressInfo).port;
 
-  async function applyReload(input: unknown): Promise<ReloadResult> {
+  async function applyReload(input: unknown, nextCluster: ClusterAccess | null | undefined): Promise<ReloadResult> {
     const validated = validateWorkspace(input);
     if (!validated.ok) return validated;
+    const clusterToUse = nextCluster === undefined ? cluster : (nextCluster ?? undefined);
     let next: CompiledConfig;
     try {
-      next = await compileConfig(validated.value, options.secrets, pools, caches);
+      next = await compileConfig(validated.value, options.secrets, pools, caches, clusterToUse);
     } catch (error) {
       return { ok: false, errors: compileErrors(error) };
     }
+    cluster = clusterToUse;
     current = next; // one assignment: a request sees the old generation or the new, never a mix
     throttle.configure(next.workspace.gateway.throttle);
     pools.retainOnly(next.dispatchers);
@@ -231,8 +241,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     get inFlight() {
       return inFlight;
     },
-    reload(input) {
-      const result = reloadQueue.then(() => applyReload(input));
+    reload(input, nextCluster) {
+      const result = reloadQueue.then(() => applyReload(input, nextCluster));
       reloadQueue = result.catch(() => undefined);
       return result;
     },
