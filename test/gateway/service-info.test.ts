@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { stringify } from 'yaml';
 import { clusterAccessFromKubeconfig, serviceProxyPath } from '../../gateway/cluster/cluster-access';
 import { createTestPki, type TestPki } from '../support/test-certificates';
-import { startTestGateway, basic, type TestGateway } from '../support/gateway';
+import { startTestGateway, basic } from '../support/gateway';
 import { MemorySecretSource, SecretResolver } from '../../gateway/secrets/secret-source';
 import { startGateway } from '../../gateway/server/gateway-server';
 

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createAppServices, type AppServices } from '../../main/app/app-services';
 import { forkGatewayProcess } from '../../main/services/gateway-supervisor/gateway-process';
 import { isTrustedSender } from '../../main/electron/trusted-sender';
+import { builtGatewayEntry } from '../support/built-gateway';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 import type { IpcEnvelope } from '../../main/ipc/contract';
 
@@ -25,8 +26,9 @@ async function call<T>(channel: string, payload?: unknown): Promise<T> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-app-'));
+  const entry = await builtGatewayEntry();
   upstream = await startRecordingUpstream();
-  app = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(), keychainService: service, gatewayPort: 0 });
+  app = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(entry), keychainService: service, gatewayPort: 0 });
   await app.startGateway();
 });
 

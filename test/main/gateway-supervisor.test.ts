@@ -7,15 +7,18 @@ import { GatewaySupervisor } from '../../main/services/gateway-supervisor/gatewa
 import { forkGatewayProcess, type GatewayProcess } from '../../main/services/gateway-supervisor/gateway-process';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 import { basic } from '../support/gateway';
+import { builtGatewayEntry } from '../support/built-gateway';
 import type { GatewayStatus } from '../../main/ipc/contract';
 import type { WorkspaceInput } from '../../gateway/config/schema';
 
 const SECRET = 'supervised-pw-7d1f';
 let upstream: RecordingUpstream;
+let entry: string;
 const supervisors: GatewaySupervisor[] = [];
 
 beforeAll(async () => {
   upstream = await startRecordingUpstream((_req, res) => setTimeout(() => res.end('ok'), 2));
+  entry = await builtGatewayEntry();
 });
 afterAll(() => upstream.close());
 afterEach(async () => {
@@ -33,7 +36,7 @@ function workspace(realm = 'one', port = 0): WorkspaceInput {
 function supervisor(spawned: GatewayProcess[] = [], port?: number) {
   const s = new GatewaySupervisor({
     spawn: () => {
-      const p = forkGatewayProcess();
+      const p = forkGatewayProcess(entry);
       spawned.push(p);
       return p;
     },
@@ -158,7 +161,7 @@ describe('GatewaySupervisor with a forked gateway', () => {
 describe('GatewaySupervisor with a workspace that cannot be applied', () => {
   it('starts listening anyway, shows why, and applies the workspace once its secret exists', async () => {
     let secrets: Record<string, Record<string, string>> = {};
-    const s = new GatewaySupervisor({ spawn: () => forkGatewayProcess(), collectSecrets: async () => secrets, backoff: { initialMs: 100, maxMs: 1000 } });
+    const s = new GatewaySupervisor({ spawn: () => forkGatewayProcess(entry), collectSecrets: async () => secrets, backoff: { initialMs: 100, maxMs: 1000 } });
     supervisors.push(s);
     const status = await s.start(workspace());
     expect(status.state).toBe('running');
