@@ -11,6 +11,7 @@ import { openVault, SessionVault, type KeytarLoader, type SecretVault, type Vaul
 import { WorkspaceStore } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
+import { checkSecretForGateway } from './secret-checks';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -93,6 +94,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return list.map((s): SecretSummary => ({ name: s.name, namespace: s.namespace, keys: s.keys.map((key) => ({ key, masked: MASK })) }));
     },
     'secrets:set': async (secret) => {
+      checkSecretForGateway(secret.name, secret.data);
       await vault.set(secret);
       const gatewayErrors = await applyToGateway();
       return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };

@@ -7,6 +7,7 @@ import { createAppServices, type AppServices } from '../../main/app/app-services
 import { forkGatewayProcess } from '../../main/services/gateway-supervisor/gateway-process';
 import { isTrustedSender } from '../../main/electron/trusted-sender';
 import { builtGatewayEntry } from '../support/built-gateway';
+import { createTestPki } from '../support/test-certificates';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 import type { IpcEnvelope } from '../../main/ipc/contract';
 
@@ -84,6 +85,21 @@ describe('app services over the IPC dispatcher', () => {
     expect(list).toContainEqual({ name: 'alex-pw', namespace: undefined, keys: [{ key: 'password', masked: '••••••••' }] });
     expect(await call('secrets:reveal', { name: 'alex-pw', key: 'password' })).toEqual({ value: PASSWORD });
     await expect(call('secrets:reveal', { name: 'alex-pw', key: 'nope' })).rejects.toThrow('secret "alex-pw" has no key "nope"');
+  });
+
+  it('refuses, when saved, a certificate whose key is not its own and request parameters that cannot be sent', async () => {
+    const pki = await createTestPki();
+    const mismatch = await app.dispatch('secrets:set', { name: 'bad-cert', data: { crt: pki.client.cert, key: pki.strayKey } });
+    expect(mismatch).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_CLIENT_CERTIFICATE' } });
+    if (!mismatch.ok) {
+      expect(mismatch.error.message).toContain('secret "bad-cert" key "key" does not belong to secret "bad-cert" key "crt"');
+      expect(mismatch.error.message).not.toContain('PRIVATE KEY');
+    }
+    const badHeader = await app.dispatch('secrets:set', { name: 'bad-params', data: { headers: JSON.stringify({ 'X-Tenant': ['a\r\nInjected: yes'] }) } });
+    expect(badHeader).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_REQUEST_PARAMETERS' } });
+    expect(await call('secrets:list')).not.toContainEqual(expect.objectContaining({ name: 'bad-cert' }));
+    expect(await call('secrets:set', { name: 'good-cert', data: { crt: pki.client.cert, key: pki.client.key } })).toMatchObject({ ok: true });
+    await call('secrets:delete', { name: 'good-cert' });
   });
 
   it('writes no secret value to any file in its data folder', async () => {

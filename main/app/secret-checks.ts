@@ -1,0 +1,22 @@
+import { checkKeyMatchesCertificate } from '../../gateway/security/client-certificate';
+import { parseRequestParameters } from '../../gateway/security/request-parameters';
+import { UserFacingError } from '../ipc/dispatcher';
+
+/**
+ * A secret shaped for the gateway is checked when it is saved, not when a request first needs it:
+ * a certificate with a key that is not its own, or header/query parameters that could not be sent.
+ * Messages name the secret and key, never a value.
+ */
+export function checkSecretForGateway(name: string, data: Readonly<Record<string, string>>): void {
+  try {
+    if (data.crt !== undefined && data.key !== undefined) {
+      checkKeyMatchesCertificate(data.crt, data.key, { certificate: `secret "${name}" key "crt"`, privateKey: `secret "${name}" key "key"` });
+    }
+    if (data.headers !== undefined || data.queryParameters !== undefined) {
+      parseRequestParameters({ headers: data.headers, queryParameters: data.queryParameters }, { headers: `secret "${name}" key "headers"`, queryParameters: `secret "${name}" key "queryParameters"` });
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new UserFacingError(typeof code === 'string' ? code : 'GATEHOUSE_INVALID_SECRET', error instanceof Error ? error.message : 'invalid secret');
+  }
+}
