@@ -4,11 +4,14 @@ import { EventEmitter } from 'node:events';
 import { Workspace } from '../../gateway/config/schema';
 import { WorkspaceValidationError, type FieldError } from '../../gateway/config/validate';
 import { createIpcDispatcher, UserFacingError, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
-import type { GatewayStatus, MainEvent, MainEvents, SecretSummary, VaultStatus } from '../ipc/contract';
+import type { DocumentImportPreview, GatewayStatus, MainEvent, MainEvents, SaveResult, SecretSummary, VaultStatus } from '../ipc/contract';
+import { importDocuments } from '../../gateway/import/import-documents';
+import { mergeImport } from '../../gateway/import/merge-import';
+import type { ImportResult } from '../../gateway/import/import-result';
 import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
 import { openVault, SessionVault, type KeytarLoader, type SecretVault, type VaultStatus as ServiceVaultStatus } from '../services/vault';
-import { WorkspaceStore } from '../services/workspace-store';
+import { WorkspaceStore, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
 import { checkSecretForGateway } from './secret-checks';
@@ -35,6 +38,17 @@ export interface AppServices {
 
 /** Values never leave main in a list: the mask says a value is there, not how long it is. */
 const MASK = '••••••••';
+
+function previewImport(imported: ImportResult): DocumentImportPreview {
+  return {
+    services: imported.services.map((s) => s.name),
+    routes: imported.routes.map((r) => r.name),
+    consumers: imported.consumers.map((c) => c.username),
+    applications: imported.applications.map((a) => a.name),
+    secrets: imported.secrets.map((s) => ({ name: s.name, namespace: s.namespace, keys: Object.keys(s.data) })),
+    notes: imported.notes,
+  };
+}
 
 function describeVaultStatus(status: ServiceVaultStatus): VaultStatus {
   if (status.mode === 'keychain') return { mode: 'keychain' };
@@ -68,26 +82,54 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     return result.ok ? undefined : result.errors;
   }
 
+  async function saveWorkspace(input: unknown): Promise<SaveResult> {
+    try {
+      const saved = await store.save(input);
+      workspace = saved.workspace;
+      loadProblem = undefined;
+    } catch (error) {
+      if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
+      throw error;
+    }
+    const gatewayErrors = await applyToGateway();
+    return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };
+  }
+
   const handlers: IpcHandlers = {
     'workspace:get': async () => ({ workspace, path: store.filePath, problem: loadProblem, backupAvailable: loaded.backupAvailable }),
-    'workspace:save': async (input) => {
-      try {
-        const saved = await store.save(input);
-        workspace = saved.workspace;
-        loadProblem = undefined;
-      } catch (error) {
-        if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
-        throw error;
-      }
-      const gatewayErrors = await applyToGateway();
-      return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };
-    },
+    'workspace:save': (input) => saveWorkspace(input),
     'workspace:restore-backup': async () => {
       const restored = await store.restoreBackup();
       workspace = restored.workspace;
       loadProblem = undefined;
       const gatewayErrors = await applyToGateway();
       return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };
+    },
+    'workspace:export': async ({ passphrase }) => {
+      if (!passphrase) return { text: exportWorkspace(workspace), encrypted: false };
+      const { secrets, missing } = await readReferencedSecrets(workspace, vault);
+      if (missing.length > 0) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `cannot include secrets the vault does not hold: ${missing.map((m) => m.name).join(', ')}`);
+      return { text: await exportEncryptedBundle(workspace, secrets, passphrase), encrypted: true };
+    },
+    'workspace:import': async ({ text, passphrase }) => {
+      const imported = await importWorkspace(text, { passphrase, source: 'imported workspace' });
+      for (const secret of imported.secrets) {
+        checkSecretForGateway(secret.name, secret.data);
+        await vault.set(secret);
+      }
+      return saveWorkspace(imported.workspace);
+    },
+    'import:preview': async (request) => previewImport(importDocuments(request.text, 'pasted document', request)),
+    'import:apply': async (request) => {
+      const imported = importDocuments(request.text, 'pasted document', request);
+      const merged = mergeImport(workspace, imported);
+      if (!merged.ok) return { ok: false, errors: merged.errors };
+      for (const secret of imported.secrets) {
+        checkSecretForGateway(secret.name, secret.data);
+        await vault.set(secret);
+      }
+      const saved = await saveWorkspace(merged.workspace);
+      return saved.ok ? { ...saved, notes: merged.notes } : saved;
     },
     'secrets:list': async () => {
       const list = await vault.list();

@@ -59,11 +59,38 @@ export interface TryItResponse {
 
 const None = z.undefined();
 
+export const DocumentImportRequest = z
+  .object({
+    /** The pasted text: APK endpointConfig/serviceInfo/APK Conf, Kyma Application or services, Secrets, APISIX JSON. */
+    text: z.string().min(1).max(1_000_000),
+    name: ResourceName.optional(),
+    namespace: ResourceName.optional(),
+    vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a placeholder name'), z.string()).optional(),
+  })
+  .strict();
+export type DocumentImportRequest = z.infer<typeof DocumentImportRequest>;
+
+/** What an import would add: objects by name, and secrets by name and key only. */
+export interface DocumentImportPreview {
+  services: string[];
+  routes: string[];
+  consumers: string[];
+  applications: string[];
+  secrets: { name: string; namespace?: string; keys: string[] }[];
+  notes: string[];
+}
+
 /** Every invoke channel: its request schema and (by type only) its response. */
 export const channels = {
   'workspace:get': { request: None, response: {} as { workspace: Workspace; path: string; problem?: string; backupAvailable: boolean } },
   'workspace:save': { request: z.unknown(), response: {} as SaveResult },
   'workspace:restore-backup': { request: None, response: {} as SaveResult },
+  /** The workspace as a file: names only, or (with a passphrase) an encrypted bundle including secret values. */
+  'workspace:export': { request: z.object({ passphrase: z.string().min(8).max(1024).optional() }).strict(), response: {} as { text: string; encrypted: boolean } },
+  'workspace:import': { request: z.object({ text: z.string().min(1).max(10_000_000), passphrase: z.string().max(1024).optional() }).strict(), response: {} as SaveResult },
+  'import:preview': { request: DocumentImportRequest, response: {} as DocumentImportPreview },
+  /** Secret values go to the vault, the objects into the saved workspace. */
+  'import:apply': { request: DocumentImportRequest, response: {} as SaveResult & { notes?: string[] } },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretName.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
   'secrets:delete': { request: SecretName, response: {} as { ok: true } },

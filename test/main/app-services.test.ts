@@ -35,6 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await call('secrets:delete', { name: 'alex-pw' }).catch(() => undefined);
+  await call('secrets:delete', { name: 'pasted-api-production-credentials' }).catch(() => undefined);
   await app.shutdown();
   await upstream.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -100,6 +101,33 @@ describe('app services over the IPC dispatcher', () => {
     expect(await call('secrets:list')).not.toContainEqual(expect.objectContaining({ name: 'bad-cert' }));
     expect(await call('secrets:set', { name: 'good-cert', data: { crt: pki.client.cert, key: pki.client.key } })).toMatchObject({ ok: true });
     await call('secrets:delete', { name: 'good-cert' });
+  });
+
+  it('imports pasted seed documents: preview shows names only, apply stores secrets and saves the workspace', async () => {
+    const text = `"endpointConfig": {"endpoint_type": "http", "production_endpoints": {"url": "${upstream.url}"},
+      "endpoint_security": {"production": {"enabled": true, "type": "Basic", "username": "admin", "password": "${PASSWORD}-backend"}}}`;
+    const preview = await call<Record<string, unknown>>('import:preview', { text, name: 'pasted-api' });
+    expect(preview).toMatchObject({ services: ['pasted-api'], secrets: [{ name: 'pasted-api-production-credentials', keys: ['username', 'password'] }] });
+    expect(JSON.stringify(preview)).not.toContain(PASSWORD);
+    const applied = await call<{ ok: boolean; notes?: string[] }>('import:apply', { text, name: 'pasted-api' });
+    expect(applied.ok).toBe(true);
+    const res = await call<{ status: number }>('tryit:send', { method: 'GET', path: '/pasted-api/x', headers: [] });
+    expect(res.status).toBe(200);
+    expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`admin:${PASSWORD}-backend`).toString('base64')}`);
+    const bad = await app.dispatch('import:preview', { text: '{"hello": 1}' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_IMPORT_FAILED' } });
+  });
+
+  it('exports the workspace without secrets, or as an encrypted bundle that imports back', async () => {
+    const plain = await call<{ text: string; encrypted: boolean }>('workspace:export', {});
+    expect(plain.encrypted).toBe(false);
+    expect(plain.text).toContain('basic-auth-app');
+    expect(plain.text).not.toContain(PASSWORD);
+    const sealed = await call<{ text: string; encrypted: boolean }>('workspace:export', { passphrase: 'correct horse battery' });
+    expect(sealed.encrypted).toBe(true);
+    expect(sealed.text).not.toContain(PASSWORD);
+    expect(await app.dispatch('workspace:import', { text: sealed.text, passphrase: 'wrong passphrase' })).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_BUNDLE_WRONG_PASSPHRASE' } });
+    expect(await call('workspace:import', { text: sealed.text, passphrase: 'correct horse battery' })).toMatchObject({ ok: true });
   });
 
   it('writes no secret value to any file in its data folder', async () => {

@@ -15,10 +15,10 @@
  * Import accepts either, migrates and validates the workspace, and hands back the secrets for the
  * caller to put into its vault; it writes nothing itself.
  */
+import { secretReferences } from '../../../gateway/config/secret-references';
 import { z } from 'zod';
 import { ResourceName, type Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, describeFieldErrors, validateWith, validateWorkspace } from '../../../gateway/config/validate';
-import { qualifiedSecretName } from '../vault/secret-names';
 import type { SecretRefLike, SecretVault, StoredSecret } from '../vault/secret-vault';
 import { BundleError, DEFAULT_SCRYPT, isSealedEnvelope, openWithPassphrase, sealWithPassphrase, type ScryptParams } from './bundle-crypto';
 import { parseJsonOrYaml } from '../../../gateway/config/parse-document';
@@ -46,23 +46,11 @@ export function exportWorkspace(workspace: unknown): string {
 }
 
 /** Every secret the workspace refers to (consumer passwords, backend credentials), each once. */
+/** Every secret the workspace names (consumers, endpoints, sandboxes, Kyma applications). */
 export function referencedSecrets(workspace: Workspace): SecretRefLike[] {
-  const refs = new Map<string, SecretRefLike>();
-  const add = (name: string, namespace: string | undefined) => {
-    const ref: SecretRefLike = namespace !== undefined ? { name, namespace } : { name };
-    refs.set(qualifiedSecretName(ref), ref);
-  };
-  for (const consumer of workspace.consumers) {
-    const password = consumer.basicAuth?.password;
-    if (password) add(password.secret, password.namespace);
-  }
-  for (const service of workspace.services) {
-    if (service.endpointSecurity) add(service.endpointSecurity.secret, service.endpointSecurity.namespace);
-  }
-  return [...refs.values()];
+  return secretReferences(workspace);
 }
 
-/** Reads the referenced secrets from a vault for an encrypted export; `missing` lists those it lacks. */
 export async function readReferencedSecrets(workspace: Workspace, vault: Pick<SecretVault, 'get'>): Promise<{ secrets: StoredSecret[]; missing: SecretRefLike[] }> {
   const secrets: StoredSecret[] = [];
   const missing: SecretRefLike[] = [];
