@@ -1,0 +1,117 @@
+// Turns what client-node, node-fetch and Node's TLS stack throw into one ClusterError per cause.
+import { ApiException } from '@kubernetes/client-node';
+import {
+  ApiServerError,
+  BadCertificateError,
+  ClusterError,
+  ClusterTimeoutError,
+  ForbiddenError,
+  UnauthorizedError,
+  UnreachableError,
+  redactedLine,
+} from './cluster-errors';
+
+export interface ApiStatus {
+  code: number;
+  reason: string;
+  message: string;
+  causes: { reason?: string; message?: string; field?: string }[];
+}
+
+export interface ErrorContext {
+  server: string;
+  user: string;
+  operation: string;
+  timeoutMs: number;
+}
+
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+
+const CERTIFICATE_REASONS: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is not signed by the certificate authority in the kubeconfig',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a certificate authority the kubeconfig does not name',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed and not the one in the kubeconfig',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet (check the clock)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it was issued for another host name',
+};
+
+const UNREACHABLE_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (nothing listens on that port)',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed (DNS)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+};
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The API server's Status from a failed call, when the body is one. */
+export function apiStatusOf(error: unknown): ApiStatus | undefined {
+  if (!(error instanceof ApiException)) return undefined;
+  let body: unknown = error.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      body = undefined;
+    }
+  }
+  const status = (body ?? {}) as { kind?: string; reason?: string; message?: string; details?: { causes?: ApiStatus['causes'] } };
+  return {
+    code: error.code,
+    reason: status.reason ?? '',
+    message: status.kind === 'Status' && status.message ? status.message : `HTTP ${error.code}`,
+    causes: status.details?.causes ?? [],
+  };
+}
+
+export function isAbort(error: unknown): boolean {
+  const e = error as { name?: string; type?: string } | undefined;
+  return e?.name === 'AbortError' || e?.type === 'aborted';
+}
+
+export function classifyError(error: unknown, context: ErrorContext): ClusterError {
+  if (error instanceof ClusterError) return error;
+  if (isAbort(error)) return new ClusterTimeoutError(context.operation, context.timeoutMs);
+  const status = apiStatusOf(error);
+  if (status) {
+    if (status.code === 401) return new UnauthorizedError(context.server, context.user);
+    if (status.code === 403) return new ForbiddenError(status.message);
+    return new ApiServerError(status.code, status.reason, status.message);
+  }
+  const code = errorCode(error);
+  if (code && CERTIFICATE_CODES.has(code)) return new BadCertificateError(context.server, CERTIFICATE_REASONS[code] ?? code);
+  if (code && UNREACHABLE_REASONS[code]) {
+    if (code === 'ETIMEDOUT') return new ClusterTimeoutError(context.operation, context.timeoutMs);
+    return new UnreachableError(context.server, UNREACHABLE_REASONS[code]);
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  if (/certificate|self[- ]signed|SSL|TLS/i.test(text)) return new BadCertificateError(context.server, redactedLine(text));
+  if (/socket hang up|ECONNRESET|network/i.test(text)) return new UnreachableError(context.server, redactedLine(text));
+  return new ApiServerError(0, '', redactedLine(text));
+}

@@ -1,0 +1,138 @@
+// Every failure the cluster features report, one class per cause the user can act on. Messages name files,
+// contexts, servers and Kubernetes objects, never credential or secret values.
+
+export type ClusterErrorCode =
+  | 'GATEHOUSE_CLUSTER_KUBECONFIG'
+  | 'GATEHOUSE_CLUSTER_CONTEXT'
+  | 'GATEHOUSE_CLUSTER_UNREACHABLE'
+  | 'GATEHOUSE_CLUSTER_BAD_CERTIFICATE'
+  | 'GATEHOUSE_CLUSTER_UNAUTHORIZED'
+  | 'GATEHOUSE_CLUSTER_FORBIDDEN'
+  | 'GATEHOUSE_CLUSTER_TIMEOUT'
+  | 'GATEHOUSE_CLUSTER_EXEC_PLUGIN'
+  | 'GATEHOUSE_CLUSTER_API'
+  | 'GATEHOUSE_CLUSTER_INVALID_SPEC'
+  | 'GATEHOUSE_CLUSTER_NOT_CONFIRMED';
+
+export abstract class ClusterError extends Error {
+  abstract readonly code: ClusterErrorCode;
+  /** What the user can do about it. */
+  readonly hint: string;
+
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** The kubeconfig cannot be found, read or parsed, or it contradicts itself. */
+export class KubeconfigError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_KUBECONFIG';
+  constructor(message: string, readonly file?: string) {
+    super(message, 'Fix the kubeconfig (kubectl config view shows what it reads) or choose another file.');
+    this.name = 'KubeconfigError';
+  }
+}
+
+/** The chosen context, or the cluster or user it names, is not in the kubeconfig. */
+export class ContextError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_CONTEXT';
+  constructor(message: string) {
+    super(message, 'Pick one of the contexts listed from the kubeconfig.');
+    this.name = 'ContextError';
+  }
+}
+
+export class UnreachableError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_UNREACHABLE';
+  constructor(readonly server: string, readonly reason: string) {
+    super(`Cannot reach the API server ${server}: ${reason}`, 'Check the address, your network or VPN, and that the cluster is running.');
+    this.name = 'UnreachableError';
+  }
+}
+
+export class BadCertificateError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_BAD_CERTIFICATE';
+  constructor(readonly server: string, readonly reason: string) {
+    super(
+      `The API server ${server} presented a certificate that cannot be trusted: ${reason}`,
+      "The kubeconfig's certificate-authority(-data) does not match this server; get a current kubeconfig from the cluster's administrator.",
+    );
+    this.name = 'BadCertificateError';
+  }
+}
+
+/** 401: the token is expired or invalid, or the client certificate is not accepted. */
+export class UnauthorizedError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_UNAUTHORIZED';
+  constructor(readonly server: string, readonly user: string) {
+    super(
+      `The API server ${server} did not accept the credentials of user "${user}" (401 Unauthorized): the token is expired or invalid, or the client certificate is not trusted.`,
+      'Log in again (e.g. refresh the token or rerun your cloud CLI login) and reload the kubeconfig.',
+    );
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_FORBIDDEN';
+  constructor(readonly apiMessage: string) {
+    super(`Forbidden: ${apiMessage}`, 'Ask the cluster administrator for the missing permission, or use another context.');
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class ClusterTimeoutError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_TIMEOUT';
+  constructor(readonly operation: string, readonly timeoutMs: number) {
+    super(`${operation} did not finish within ${Math.round(timeoutMs / 100) / 10} s`, 'The cluster or the network is slow or unreachable; try again or check the connection.');
+    this.name = 'ClusterTimeoutError';
+  }
+}
+
+/** The kubeconfig's exec credential plugin (kubectl oidc-login, a cloud CLI) failed or is missing. */
+export class ExecPluginError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_EXEC_PLUGIN';
+  constructor(readonly command: string, reason: string) {
+    super(
+      `The credential plugin "${command}" failed: ${reason}`,
+      'Run the same kubectl command in a terminal to log in, and check that the plugin is on the PATH of your login shell.',
+    );
+    this.name = 'ExecPluginError';
+  }
+}
+
+/** Any other answer of the API server, with its status code, reason and message. */
+export class ApiServerError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_API';
+  constructor(readonly status: number, readonly reason: string, readonly apiMessage: string) {
+    super(`The API server answered ${status}${reason ? ` ${reason}` : ''}: ${apiMessage}`, 'See the message from the API server.');
+    this.name = 'ApiServerError';
+  }
+}
+
+/** Input that cannot become valid Kubernetes objects (a name Kubernetes refuses, duplicate ids). */
+export class InvalidClusterSpecError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_INVALID_SPEC';
+  constructor(readonly problems: string[]) {
+    super(`Cannot build the cluster objects: ${problems.join('; ')}`, 'Fix the names in the workspace.');
+    this.name = 'InvalidClusterSpecError';
+  }
+}
+
+/** Deleting needs an explicit confirmation. */
+export class NotConfirmedError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_NOT_CONFIRMED';
+  constructor(what: string) {
+    super(`${what} needs confirmation`, 'Review the list, then confirm.');
+    this.name = 'NotConfirmedError';
+  }
+}
+
+/** First line only, length-capped, with given values masked: for text that came from outside (plugin stderr). */
+export function redactedLine(text: string, secrets: readonly string[] = []): string {
+  let line = text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  for (const value of secrets) if (value) line = line.split(value).join('[redacted]');
+  line = line.replace(/(bearer\s+)\S+/gi, '$1[redacted]').replace(/("?(token|password|secret|client-key-data)"?\s*[:=]\s*)"?[^\s",}]+/gi, '$1[redacted]');
+  return line.slice(0, 300);
+}

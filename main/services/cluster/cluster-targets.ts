@@ -1,0 +1,33 @@
+// Which push targets the cluster can take: Kyma Applications, WSO2 APK Backends, APISIX consumers and routes.
+import type { ClusterConnection } from './cluster-connection';
+
+export interface ClusterTargets {
+  kymaApplications: boolean;
+  apkBackends: boolean;
+  apisix: boolean;
+}
+
+export const TARGET_KINDS = {
+  kymaApplications: [{ groupVersion: 'applicationconnector.kyma-project.io/v1alpha1', kind: 'Application' }],
+  apkBackends: [{ groupVersion: 'dp.wso2.com/v1alpha2', kind: 'Backend' }],
+  apisix: [
+    { groupVersion: 'apisix.apache.org/v2', kind: 'ApisixConsumer' },
+    { groupVersion: 'apisix.apache.org/v2', kind: 'ApisixRoute' },
+  ],
+} as const;
+
+/** Discovery (/apis, then /apis/<group>/<version>): a target counts when every kind it needs is served. */
+export async function detectTargets(connection: ClusterConnection): Promise<ClusterTargets> {
+  const groups = await connection.call('Listing the API groups', () => connection.apis.getAPIVersions());
+  const served = new Set(groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion)));
+  const kindsByGroupVersion = new Map<string, Set<string>>();
+  const needed = new Set(Object.values(TARGET_KINDS).flatMap((kinds) => kinds.map((k) => k.groupVersion)));
+  for (const groupVersion of needed) {
+    if (!served.has(groupVersion)) continue;
+    const [group, version] = groupVersion.split('/') as [string, string];
+    const list = await connection.call(`Listing the resources of ${groupVersion}`, () => connection.customObjects.getAPIResources({ group, version }));
+    kindsByGroupVersion.set(groupVersion, new Set(list.resources.map((r) => r.kind)));
+  }
+  const has = (kinds: readonly { groupVersion: string; kind: string }[]) => kinds.every((k) => kindsByGroupVersion.get(k.groupVersion)?.has(k.kind) === true);
+  return { kymaApplications: has(TARGET_KINDS.kymaApplications), apkBackends: has(TARGET_KINDS.apkBackends), apisix: has(TARGET_KINDS.apisix) };
+}

@@ -1,0 +1,123 @@
+// Reads kubeconfig files as kubectl does: $KUBECONFIG's list (missing files skipped, the first file to name a
+// cluster, user or context wins, the first current-context wins), else ~/.kube/config.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { KubeconfigError, redactedLine } from './cluster-errors';
+
+export type AuthKind = 'token' | 'client-certificate' | 'exec' | 'auth-provider' | 'basic' | 'none';
+
+export interface ContextSummary {
+  name: string;
+  cluster: string;
+  user: string;
+  namespace: string;
+  /** The API server URL, when the cluster is in the kubeconfig. */
+  server?: string;
+  auth: AuthKind;
+  /** For exec credentials: the plugin's command (e.g. `kubectl`, `gke-gcloud-auth-plugin`). */
+  execCommand?: string;
+}
+
+export interface LoadedKubeconfig {
+  files: string[];
+  currentContext?: string;
+  contexts: ContextSummary[];
+  kubeConfig: KubeConfig;
+}
+
+export interface KubeconfigSource {
+  /** Files the user chose; otherwise $KUBECONFIG, otherwise ~/.kube/config. */
+  files?: string[];
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+}
+
+/** Which files would be read, in kubectl's order. */
+export function kubeconfigCandidates(source: KubeconfigSource = {}): { files: string[]; origin: 'explicit' | 'KUBECONFIG' | 'home' } {
+  if (source.files && source.files.length > 0) return { files: source.files, origin: 'explicit' };
+  const env = source.env ?? process.env;
+  const list = env.KUBECONFIG;
+  if (list && list.length > 0) {
+    const files = [...new Set(list.split(delimiter).filter((f) => f !== ''))];
+    return { files, origin: 'KUBECONFIG' };
+  }
+  return { files: [join(source.homeDir ?? homedir(), '.kube', 'config')], origin: 'home' };
+}
+
+function authKind(user: User | undefined): AuthKind {
+  if (!user) return 'none';
+  if (user.exec) return 'exec';
+  if (user.authProvider) return 'auth-provider';
+  if (user.token) return 'token';
+  if (user.certData || user.certFile) return 'client-certificate';
+  if (user.username) return 'basic';
+  return 'none';
+}
+
+function readOne(file: string): KubeConfig | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new KubeconfigError(`Cannot read kubeconfig ${file}: ${(error as NodeJS.ErrnoException).code ?? redactedLine(String(error))}`, file);
+  }
+  if (text.trim() === '') return undefined;
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(file);
+  } catch (error) {
+    // js-yaml repeats the offending lines after the first one; only the first line can be shown safely.
+    throw new KubeconfigError(`Kubeconfig ${file} is not valid: ${redactedLine(error instanceof Error ? error.message : String(error))}`, file);
+  }
+  return kc;
+}
+
+function mergeFirstWins<T extends { name: string }>(into: T[], items: readonly T[] | undefined): void {
+  for (const item of items ?? []) if (!into.some((existing) => existing.name === item.name)) into.push(item);
+}
+
+export function summarizeContexts(kc: KubeConfig): ContextSummary[] {
+  return kc.getContexts().map((ctx) => {
+    const cluster = kc.getCluster(ctx.cluster);
+    const user = kc.getUser(ctx.user);
+    return {
+      name: ctx.name,
+      cluster: ctx.cluster,
+      user: ctx.user,
+      namespace: ctx.namespace ?? 'default',
+      ...(cluster?.server ? { server: cluster.server } : {}),
+      auth: authKind(user ?? undefined),
+      ...(user?.exec?.command ? { execCommand: user.exec.command } : {}),
+    };
+  });
+}
+
+export function loadKubeconfig(source: KubeconfigSource = {}): LoadedKubeconfig {
+  const { files, origin } = kubeconfigCandidates(source);
+  // kubectl ignores missing files in $KUBECONFIG; a file the user picked must exist.
+  const present = origin === 'explicit' ? files : files.filter((f) => existsSync(f));
+  if (present.length === 0) {
+    const where = origin === 'KUBECONFIG' ? `none of the files in KUBECONFIG exist (${files.join(delimiter)})` : `${files[0]} does not exist`;
+    throw new KubeconfigError(`No kubeconfig found: ${where}`);
+  }
+  const clusters: Cluster[] = [];
+  const users: User[] = [];
+  const contexts: Context[] = [];
+  let currentContext: string | undefined;
+  const read: string[] = [];
+  for (const file of present) {
+    const kc = readOne(file);
+    read.push(file);
+    if (!kc) continue;
+    mergeFirstWins(clusters, kc.getClusters());
+    mergeFirstWins(users, kc.getUsers());
+    mergeFirstWins(contexts, kc.getContexts());
+    if (!currentContext && kc.getCurrentContext()) currentContext = kc.getCurrentContext();
+  }
+  if (contexts.length === 0) throw new KubeconfigError(`No contexts in ${read.join(', ')}`, read[0]);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({ clusters, users, contexts, currentContext: currentContext ?? '' });
+  return { files: read, ...(currentContext ? { currentContext } : {}), contexts: summarizeContexts(kubeConfig), kubeConfig };
+}
