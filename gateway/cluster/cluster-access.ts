@@ -35,8 +35,13 @@ export async function clusterAccessFromKubeconfig(file?: string, context?: strin
   } catch (error) {
     throw new ClusterAccessError(`kubeconfig${file ? ` ${file}` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : 'unreadable'}`);
   }
+  return clusterAccessOf(kc, `kubeconfig${file ? ` ${file}` : ''}`);
+}
+
+/** The current context of a loaded kubeconfig as access data (runs exec plugins and reads token files now). */
+export async function clusterAccessOf(kc: KubeConfig, label = 'kubeconfig'): Promise<ClusterAccess> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new ClusterAccessError(`kubeconfig${file ? ` ${file}` : ''}: no current context with a cluster`);
+  if (!cluster) throw new ClusterAccessError(`${label}: no current context with a cluster`);
   const options: RequestOptions = {};
   await kc.applyToHTTPSOptions(options);
   const headers = (options.headers ?? {}) as Record<string, string | undefined>;

@@ -14,6 +14,7 @@ import { openVault, SessionVault, type KeytarLoader, type SecretVault, type Vaul
 import { WorkspaceStore, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
+import { ClusterController } from './cluster-controller';
 import { checkSecretForGateway } from './secret-checks';
 
 export interface AppServicesOptions {
@@ -24,6 +25,8 @@ export interface AppServicesOptions {
   keychainService?: string;
   /** Overrides the workspace's gateway port (tests use 0). */
   gatewayPort?: number;
+  /** Kubeconfig files instead of KUBECONFIG / ~/.kube/config (tests). */
+  kubeconfigFiles?: string[];
   reportInternalError?: (error: unknown) => void;
 }
 
@@ -69,9 +72,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   let workspace: Workspace = loaded.ok ? loaded.workspace : Workspace.parse({});
   let loadProblem = loaded.ok ? undefined : loaded.error.message;
 
+  const cluster = new ClusterController({ workspace: () => workspace, vault: () => vault, workspaceName: 'gatehouse', kubeconfigFiles: options.kubeconfigFiles });
   const supervisor = new GatewaySupervisor({
     spawn: options.spawnGateway,
-    collectSecrets: (ws) => collectSecretBundle(ws, vault),
+    collectSecrets: (ws) => collectSecretBundle(ws, vault, cluster.secretSource()),
+    clusterAccess: () => cluster.gatewayAccess(),
     port: options.gatewayPort,
   });
   supervisor.on('status', (status) => emit('gateway-status', status));
@@ -130,6 +135,27 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       }
       const saved = await saveWorkspace(merged.workspace);
       return saved.ok ? { ...saved, notes: merged.notes } : saved;
+    },
+    'cluster:contexts': async () => cluster.contexts(),
+    'cluster:connect': async ({ context, namespace }) => {
+      const report = await cluster.connect(context, namespace);
+      await applyToGateway();
+      return report;
+    },
+    'cluster:disconnect': async () => {
+      cluster.disconnect();
+      await applyToGateway();
+      return { ok: true };
+    },
+    'cluster:plan': () => cluster.plan(),
+    'cluster:push': ({ force }) => cluster.push(force),
+    'cluster:prune-candidates': () => cluster.pruneCandidates(),
+    'cluster:prune': ({ candidates, confirm }) => cluster.prune(candidates, confirm),
+    'cluster:export': async ({ includeSecretValues }) => ({ yaml: await cluster.exportYaml(includeSecretValues) }),
+    'cluster:import-application': async ({ name, secretNamespace }) => {
+      const { application, secrets } = await cluster.importApplication(name, secretNamespace);
+      for (const secret of secrets) await vault.set(secret);
+      return saveWorkspace({ ...workspace, applications: [...workspace.applications.filter((a) => a.name !== application.name), application] });
     },
     'secrets:list': async () => {
       const list = await vault.list();

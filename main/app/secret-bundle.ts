@@ -2,19 +2,21 @@ import { validateWorkspace } from '../../gateway/config/validate';
 import { secretReferences } from '../../gateway/config/secret-references';
 import type { SecretBundle } from '../../gateway/process/protocol';
 import type { SecretVault } from '../services/vault';
+import type { SecretSource } from '../../gateway/secrets/secret-source';
 import { qualifiedSecretName } from '../services/vault';
 
 /**
- * Exactly the secrets a workspace names, read from the vault for the gateway process. Missing ones are
+ * Exactly the secrets a workspace names, read for the gateway process (values go over IPC only). Missing ones are
  * left out: the gateway then refuses the config with an error naming the consumer or API, secret and key.
  */
-export async function collectSecretBundle(workspace: unknown, vault: SecretVault): Promise<SecretBundle> {
+export async function collectSecretBundle(workspace: unknown, vault: SecretVault, cluster?: SecretSource): Promise<SecretBundle> {
   const validated = validateWorkspace(workspace);
   if (!validated.ok) return {};
   const bundle: SecretBundle = {};
   for (const ref of secretReferences(validated.value)) {
-    const secret = await vault.get(ref);
-    if (secret) bundle[qualifiedSecretName(ref)] = secret.data;
+    // The local vault first; then, when a cluster is connected, its Secret of that name (APK secretRefName).
+    const data = (await vault.get(ref))?.data ?? (await cluster?.read(ref));
+    if (data) bundle[qualifiedSecretName(ref)] = data;
   }
   return bundle;
 }

@@ -4,6 +4,7 @@
 import { exitWhenDone, runGatewayCli } from '../../gateway/cli/gateway-cli';
 import { openVault, VaultSecretSource } from '../services/vault';
 import { IMPORT_USAGE, runImportCommand } from './import-command';
+import { EXPORT_USAGE, runExportCommand } from './export-command';
 
 async function keychainSources() {
   const { vault, status } = await openVault({ whenUnavailable: 'session-only' });
@@ -16,4 +17,5 @@ async function keychainSources() {
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'import') exitWhenDone(runImportCommand(argv.slice(1)));
-else exitWhenDone(runGatewayCli(argv, { extraSecretSources: keychainSources, usage: IMPORT_USAGE }));
+else if (argv[0] === 'export') exitWhenDone(runExportCommand(argv.slice(1)));
+else exitWhenDone(runGatewayCli(argv, { extraSecretSources: keychainSources, usage: IMPORT_USAGE + EXPORT_USAGE }));

@@ -59,6 +59,30 @@ export interface TryItResponse {
 
 const None = z.undefined();
 
+// Cluster results, restated as plain data: the contract runs in the renderer, which must not see client-node.
+export interface ClusterObjectRef { apiVersion: string; kind: string; name: string; namespace?: string }
+export interface ClusterContext { name: string; cluster: string; user: string; namespace: string; server?: string; auth: string; execCommand?: string }
+export interface ClusterConnectionReport {
+  context: string; server: string; user: string; namespace: string; serverVersion: string;
+  permissions: { label: string; allowed: boolean; reason?: string }[];
+  missing: string[];
+  targets: { kymaApplications: boolean; apkBackends: boolean; apisix: boolean };
+  pathProblem?: string;
+}
+export interface ClusterFieldChange { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string }
+export interface ClusterPlan {
+  items: { ref: ClusterObjectRef; label: string; action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported'; changes: ClusterFieldChange[]; conflicts?: { manager: string; field: string }[]; message?: string }[];
+  upToDate: boolean;
+}
+export interface ClusterPushReport {
+  items: { ref: ClusterObjectRef; label: string; outcome: 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped'; message?: string; status?: number; conflicts?: { manager: string; field: string }[] }[];
+  ok: boolean;
+  counts: Record<string, number>;
+}
+export interface ClusterPruneCandidate { ref: ClusterObjectRef; label: string; uid?: string; resourceVersion?: string }
+
+const ClusterObjectRefSchema = z.object({ apiVersion: z.string().min(1), kind: z.string().min(1), name: z.string().min(1), namespace: z.string().optional() }).strict();
+
 export const DocumentImportRequest = z
   .object({
     /** The pasted text: APK endpointConfig/serviceInfo/APK Conf, Kyma Application or services, Secrets, APISIX JSON. */
@@ -91,6 +115,15 @@ export const channels = {
   'import:preview': { request: DocumentImportRequest, response: {} as DocumentImportPreview },
   /** Secret values go to the vault, the objects into the saved workspace. */
   'import:apply': { request: DocumentImportRequest, response: {} as SaveResult & { notes?: string[] } },
+  'cluster:contexts': { request: None, response: {} as { files: string[]; currentContext?: string; contexts: ClusterContext[] } },
+  'cluster:connect': { request: z.object({ context: z.string().min(1).optional(), namespace: ResourceName.optional() }).strict(), response: {} as ClusterConnectionReport },
+  'cluster:disconnect': { request: None, response: {} as { ok: true } },
+  'cluster:plan': { request: None, response: {} as ClusterPlan },
+  'cluster:push': { request: z.object({ force: z.union([z.literal(true), z.array(ClusterObjectRefSchema)]).optional() }).strict(), response: {} as ClusterPushReport },
+  'cluster:prune-candidates': { request: None, response: {} as ClusterPruneCandidate[] },
+  'cluster:prune': { request: z.object({ candidates: z.array(z.object({ ref: ClusterObjectRefSchema, label: z.string(), uid: z.string().optional(), resourceVersion: z.string().optional() }).strict()), confirm: z.literal(true) }).strict(), response: {} as { label: string; outcome: 'deleted' | 'gone' | 'failed'; message?: string }[] },
+  'cluster:export': { request: z.object({ includeSecretValues: z.boolean().default(false) }).strict(), response: {} as { yaml: string } },
+  'cluster:import-application': { request: z.object({ name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'an Application name'), secretNamespace: ResourceName.default('kyma-integration') }).strict(), response: {} as SaveResult },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretName.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
   'secrets:delete': { request: SecretName, response: {} as { ok: true } },

@@ -49,7 +49,8 @@ export class ClusterConnection {
     readonly userName: string,
     readonly namespace: string,
     readonly usesExec: boolean,
-    kc: KubeConfig,
+    /** The resolved single-context kubeconfig (the gateway reaches serviceInfo backends with it). */
+    readonly kubeConfig: KubeConfig,
     timeoutMs: number,
     execTimeoutMs: number,
   ) {
@@ -57,7 +58,7 @@ export class ClusterConnection {
     this.#deadlineMs = timeoutMs + (usesExec ? execTimeoutMs : 0) + 1000;
     const config = createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
-      authMethods: { default: kc },
+      authMethods: { default: kubeConfig },
       promiseMiddleware: [
         {
           pre: async (context: RequestContext) => {

@@ -3,12 +3,15 @@ import type { GatewayStatus } from '../../ipc/contract';
 import type { RequestLogEntry } from '../../../gateway/log/request-log';
 import type { FieldError } from '../../../gateway/config/validate';
 import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
+import type { ClusterAccess } from '../../../gateway/cluster/cluster-access';
 import type { GatewayProcess, SpawnGatewayProcess } from './gateway-process';
 
 export interface SupervisorOptions {
   spawn: SpawnGatewayProcess;
   /** The secrets a workspace needs, read fresh from the vault for each start or reload. */
   collectSecrets: (workspace: unknown) => Promise<SecretBundle>;
+  /** The connected cluster, for serviceInfo backends; read at each start and reload. */
+  clusterAccess?: () => Promise<ClusterAccess | undefined>;
   port?: number;
   host?: string;
   startTimeoutMs?: number;
@@ -79,7 +82,10 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         settle(new Error(`gateway ${reason} before it was ready`));
         this.#onExit(child, reason);
       });
-      child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host });
+      void (this.options.clusterAccess?.() ?? Promise.resolve(undefined)).then(
+        (cluster) => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, cluster }),
+        () => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host }),
+      );
     });
   }
 
@@ -140,10 +146,11 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       return { ok: true };
     }
     const secrets = await this.options.collectSecrets(workspace);
+    const cluster = this.options.clusterAccess ? ((await this.options.clusterAccess().catch(() => undefined)) ?? null) : undefined;
     const id = ++this.#reloadId;
     const result = await new Promise<{ ok: boolean; errors?: FieldError[] }>((resolve) => {
       this.#reloads.set(id, resolve);
-      child.send({ type: 'reload', id, workspace, secrets });
+      child.send({ type: 'reload', id, workspace, secrets, cluster });
     });
     if (result.ok) {
       this.#workspace = workspace;
