@@ -10,7 +10,7 @@ export default tseslint.config(
   { ignores: ['out/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  { files: ['*.mjs', '*.js'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.mjs', '*.js'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,0 +1,71 @@
+// Where the workspace names a secret. The scan is generic (any object with a `secret` name, as in
+// consumers' password references and services' endpoint security, sandbox, TLS CA and request
+// parameters), so new kinds of references the workspace model gains are found without changes here.
+// Kyma applications name their secrets in Kyma's own fields; they are scanned as the services the gateway
+// makes of them (gateway/config/kyma-services), so the two cannot disagree.
+import { kymaApplicationServices } from '../../../gateway/config/kyma-services';
+import { formatFieldPath } from '../../../gateway/config/validate';
+import type { Workspace } from '../../../gateway/config/schema';
+
+export interface SecretUse {
+  secret: string;
+  namespace?: string;
+  /** Keys the reference names (`key`, `usernameKey`, `passwordKey`, ...). */
+  keys: string[];
+  /** Field path of the reference, as in the workspace file. */
+  path: string;
+  /** Who uses it, e.g. `consumer alex` or `service basic-auth-app`. */
+  owner: string;
+}
+
+const OWNERS: Record<string, (item: Record<string, unknown>) => string | undefined> = {
+  consumers: (c) => (typeof c.username === 'string' ? `consumer ${c.username}` : undefined),
+  services: (s) => (typeof s.name === 'string' ? `service ${s.name}` : undefined),
+  routes: (r) => (typeof r.name === 'string' ? `route ${r.name}` : undefined),
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function secretUses(workspace: Workspace): SecretUse[] {
+  const out: SecretUse[] = [];
+  const visit = (value: unknown, path: (string | number)[], owner: string) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, [...path, i], owner));
+      return;
+    }
+    if (!isRecord(value)) return;
+    if (typeof value.secret === 'string') {
+      const keys = Object.entries(value)
+        .filter(([k, v]) => (k === 'key' || k.endsWith('Key')) && typeof v === 'string')
+        .map(([, v]) => v as string);
+      out.push({ secret: value.secret, namespace: typeof value.namespace === 'string' ? value.namespace : undefined, keys, path: formatFieldPath(path), owner });
+    }
+    for (const [k, v] of Object.entries(value)) visit(v, [...path, k], owner);
+  };
+  for (const [section, ownerOf] of Object.entries(OWNERS)) {
+    const items = (workspace as unknown as Record<string, unknown>)[section];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      if (isRecord(item)) visit(item, [section, i], ownerOf(item) ?? formatFieldPath([section, i]));
+    });
+  }
+  workspace.applications.forEach((app, i) => {
+    kymaApplicationServices(app).forEach((service, j) => {
+      const before = out.length;
+      visit(service, [], `application ${app.name}, service ${app.services[j]?.name ?? j}`);
+      // The generated service has no path of its own: point at the application's service entry.
+      for (const use of out.slice(before)) use.path = formatFieldPath(['applications', i, 'services', j, 'entries', 0]);
+    });
+  });
+  return out;
+}
+
+export function secretId(name: string, namespace?: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function usesOf(uses: readonly SecretUse[], name: string, namespace?: string): SecretUse[] {
+  return uses.filter((u) => u.secret === name && (u.namespace ?? '') === (namespace ?? ''));
+}

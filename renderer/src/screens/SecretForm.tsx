@@ -1,0 +1,134 @@
+// Adds a secret or edits one's keys. Values are write-only here: a stored key left blank keeps its value.
+import { useState, type FormEvent } from 'react';
+import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
+import { channels } from '../../../main/ipc/contract';
+import { CheckboxField, Field, FieldGroup } from '../components/Field';
+import { FormMessages, type FormStatus } from '../components/FormMessages';
+import { KeyValueEditor, type KeyValueRow } from '../components/KeyValueEditor';
+import { useFocusFirstError } from '../components/use-focus-first-error';
+import { sameDraft } from '../model/drafts';
+import { FieldErrors } from '../model/field-errors';
+import { useDirtyForm } from '../state/navigation-store';
+import { mergeSecretData, useSecretsStore, type SecretRef } from '../state/secrets-store';
+
+interface SecretDraft {
+  name: string;
+  namespace: string;
+  rows: KeyValueRow[];
+}
+
+let nextRow = 1;
+const row = (name = '', value = '', fixedName = false): KeyValueRow => ({ id: nextRow++, name, value, fixedName });
+
+interface SecretFormProps {
+  /** The secret being edited, with its stored keys; undefined for a new one. */
+  existing: (SecretRef & { keys: string[] }) | undefined;
+  /** For a new secret: a name and keys to start from (a reference the workspace already makes). */
+  initial?: SecretRef & { keys: string[] };
+  onSaved: (ref: SecretRef, status: FormStatus) => void;
+  onCancel: () => void;
+}
+
+export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormProps) {
+  const setSecret = useSecretsStore((s) => s.set);
+  const [baseline] = useState<SecretDraft>(() => {
+    const from = existing ?? initial;
+    const keys = from?.keys.length ? from.keys : [''];
+    return { name: from?.name ?? '', namespace: from?.namespace ?? '', rows: keys.map((k) => row(k, '', existing !== undefined)) };
+  });
+  const [draft, setDraft] = useState(baseline);
+  const [showValues, setShowValues] = useState(false);
+  const [errors, setErrors] = useState(FieldErrors.none);
+  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
+  const [formRef, focusFirstError] = useFocusFirstError();
+  // Touched means: a name or namespace changed, a row added or removed, or any value typed.
+  const dirty = !sameDraft(draft, baseline);
+  useDirtyForm('secret', dirty, existing ? `secret ${existing.name}` : 'the new secret');
+
+  const rowsInUse = draft.rows.filter((r) => r.fixedName || r.name !== '' || r.value !== '');
+  const fail = (message: string, fieldErrors: FieldErrors) => {
+    setErrors(fieldErrors);
+    setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed([['name'], ['namespace'], ['data']]) });
+    focusFirstError();
+  };
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const ref: SecretRef = { name: draft.name.trim(), ...(draft.namespace.trim() ? { namespace: draft.namespace.trim() } : {}) };
+    const local: FieldError[] = [];
+    const seen = new Set<string>();
+    for (const r of rowsInUse) {
+      if (seen.has(r.name)) local.push({ path: formatFieldPath(['data', r.name]), message: `duplicate key "${r.name}"` });
+      seen.add(r.name);
+      if (!r.fixedName && r.value === '') local.push({ path: formatFieldPath(['data', r.name]), message: 'a value is required for a new key' });
+    }
+    if (rowsInUse.length === 0) local.push({ path: 'data', message: 'a secret needs at least one key' });
+    // Stored keys left blank keep their value; a placeholder stands in for them in the check.
+    const changes = Object.fromEntries(rowsInUse.filter((r) => !r.fixedName || r.value !== '').map((r) => [r.name, r.value]));
+    const checkData = Object.fromEntries(rowsInUse.map((r) => [r.name, r.value]));
+    const checked = validateWith(channels['secrets:set'].request, { ...ref, data: checkData });
+    const all = [...(checked.ok ? [] : checked.errors), ...local];
+    if (all.length > 0) return fail('Not saved: fix the fields marked below.', new FieldErrors(all));
+    setStatus({ kind: 'saving' });
+    const keep = rowsInUse.filter((r) => r.fixedName && r.value === '').map((r) => r.name);
+    let data: Record<string, string>;
+    try {
+      data = await mergeSecretData(ref, changes, keep);
+    } catch {
+      return fail('Not saved: the stored values could not be read back.', FieldErrors.none);
+    }
+    const written = await setSecret(ref, data);
+    if (!written.ok) return fail(written.message, new FieldErrors(written.errors));
+    const saved: FormStatus = { kind: 'saved', message: `Secret ${ref.name} saved.`, gatewayErrors: written.gatewayErrors };
+    setStatus(saved);
+    onSaved(ref, saved);
+  }
+
+  const rowErrors = (index: number, part: 'name' | 'value') => {
+    const r = draft.rows[index];
+    if (!r || !rowsInUse.includes(r)) return [];
+    const messages = errors.for(['data', r.name]);
+    // A key name the schema refuses is a problem of the name; anything else of the value.
+    return messages.filter((m) => (m.message === 'Invalid key in record' || m.message.startsWith('duplicate')) === (part === 'name'));
+  };
+
+  return (
+    <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="secret-form-title">
+      <h2 id="secret-form-title">{existing ? `Edit secret ${existing.namespace ? `${existing.namespace}/` : ''}${existing.name}` : 'New secret'}</h2>
+      {!existing && (
+        <div className="field-grid">
+          <Field id="secret-name" label="Name" errors={errors.for(['name'])}>
+            {(c) => <input {...c} value={draft.name} onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))} autoComplete="off" spellCheck={false} />}
+          </Field>
+          <Field id="secret-namespace" label="Namespace" hint="Optional." errors={errors.for(['namespace'])}>
+            {(c) => <input {...c} value={draft.namespace} onChange={(e) => setDraft((d) => ({ ...d, namespace: e.target.value }))} autoComplete="off" spellCheck={false} />}
+          </Field>
+        </div>
+      )}
+      <FieldGroup id="secret-data" legend="Keys and values" hint={existing ? 'Leave a value empty to keep what is stored.' : undefined} errors={errors.for(['data']).filter((m) => m.detail === '')}>
+        <KeyValueEditor
+          idPrefix="secret-row"
+          rows={draft.rows}
+          onChange={(rows) => setDraft((d) => ({ ...d, rows }))}
+          onAdd={() => setDraft((d) => ({ ...d, rows: [...d.rows, row()] }))}
+          nameLabel="Key"
+          valueLabel="Value"
+          addLabel="Add key"
+          valueType={showValues ? 'text' : 'password'}
+          valuePlaceholder={(r) => (r.fixedName ? 'unchanged' : undefined)}
+          errorsFor={rowErrors}
+        />
+        <CheckboxField id="secret-show-values" label="Show the values I type" checked={showValues} onChange={setShowValues} />
+      </FieldGroup>
+      <FormMessages status={status} />
+      <div className="button-row">
+        <button type="submit" className="primary" disabled={status.kind === 'saving'}>
+          Save secret
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,110 @@
+// Services and their routes: the list on the left, the selected item's form on the right.
+import { useState } from 'react';
+import type { Workspace } from '../../../gateway/config/schema';
+import { effectiveBasicAuth } from '../model/effective-auth';
+import { joinPaths } from '../model/paths';
+import { useNavigationStore } from '../state/navigation-store';
+import { useWorkspaceStore } from '../state/workspace-store';
+import { RouteForm } from './RouteForm';
+import { ScreenHeader } from './ScreenHeader';
+import { ServiceForm } from './ServiceForm';
+
+type Selection = { kind: 'service'; name: string } | { kind: 'new-service' } | { kind: 'route'; name: string; service: string } | { kind: 'new-route'; service: string };
+
+function upstreamLabel(service: Workspace['services'][number]): string {
+  const u = service.upstream;
+  return 'url' in u ? u.url : `${u.serviceInfo.namespace}/${u.serviceInfo.name}${u.serviceInfo.port ? `:${u.serviceInfo.port}` : ''}`;
+}
+
+function AuthBadge({ on }: { on: boolean }) {
+  return on ? <span className="badge badge-auth">basic auth</span> : null;
+}
+
+export function ServicesScreen() {
+  const workspace = useWorkspaceStore((s) => s.workspace);
+  const guard = useNavigationStore((s) => s.guard);
+  const [selection, setSelection] = useState<Selection>();
+  // A new editor (fresh form state) for each selection the user makes; saving keeps the same editor.
+  const [editor, setEditor] = useState(0);
+
+  const select = (next: Selection) =>
+    void guard(() => {
+      setSelection(next);
+      setEditor((n) => n + 1);
+    });
+
+  if (!workspace) return <ScreenHeader id="services" title="Services & routes" />;
+
+  const isSelected = (kind: Selection['kind'], name: string) => selection?.kind === kind && 'name' in selection && selection.name === name;
+  const service = selection?.kind === 'service' ? workspace.services.find((s) => s.name === selection.name) : undefined;
+  const route = selection?.kind === 'route' ? workspace.routes.find((r) => r.name === selection.name) : undefined;
+
+  let detail;
+  // A form stays mounted while its item is selected, even in the moment a rename is saved and the list
+  // no longer holds the old name.
+  if (selection?.kind === 'new-service' || selection?.kind === 'service') {
+    detail = <ServiceForm key={editor} original={service} workspace={workspace} onSaved={(name) => setSelection({ kind: 'service', name })} onDeleted={() => setSelection(undefined)} />;
+  } else if (selection?.kind === 'new-route' || selection?.kind === 'route') {
+    const parent = route?.service ?? selection.service;
+    detail = <RouteForm key={editor} original={route} service={parent} workspace={workspace} onSaved={(name, service) => setSelection({ kind: 'route', name, service })} onDeleted={() => setSelection(undefined)} />;
+  } else {
+    detail = (
+      <div className="detail-empty">
+        {workspace.services.length === 0 ? (
+          <>
+            <h2>No services yet</h2>
+            <p>A service is an upstream the gateway forwards to, under a path prefix. Routes inside it pick paths and methods; basic auth can protect the whole service or single routes. Start with <strong>New service</strong>.</p>
+          </>
+        ) : (
+          <p>Select a service or a route to edit it.</p>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby="services-title">
+      <ScreenHeader id="services" title="Services & routes">
+        <button type="button" className="primary" onClick={() => select({ kind: 'new-service' })}>New service</button>
+      </ScreenHeader>
+      {workspace.services.length === 0 && !selection ? (
+        detail
+      ) : (
+        <div className="master-detail">
+          <div className="item-list" role="region" aria-label="Service and route list">
+            {workspace.services.length === 0 && <p className="empty">No services yet.</p>}
+            <ul className="tree">
+              {workspace.services.map((s) => {
+                const routes = workspace.routes.filter((r) => r.service === s.name);
+                return (
+                  <li key={s.name}>
+                    <button type="button" className="item" aria-current={isSelected('service', s.name) ? 'true' : undefined} onClick={() => select({ kind: 'service', name: s.name })}>
+                      <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /></span>
+                      <span className="item-meta mono">{s.pathPrefix} → {upstreamLabel(s)}</span>
+                    </button>
+                    <ul className="tree-children" aria-label={`Routes of ${s.name}`}>
+                      {routes.map((r) => (
+                        <li key={r.name}>
+                          <button type="button" className="item item-child" aria-current={isSelected('route', r.name) ? 'true' : undefined} onClick={() => select({ kind: 'route', name: r.name, service: r.service })}>
+                            <span className="item-title">{r.name} <AuthBadge on={effectiveBasicAuth(r, s) !== undefined} /></span>
+                            <span className="item-meta mono">{r.methods?.join(' ') ?? 'any'} {joinPaths(s.pathPrefix, r.path)}{r.match === 'prefix' ? ' (prefix)' : ''}</span>
+                          </button>
+                        </li>
+                      ))}
+                      <li>
+                        <button type="button" className="item item-child item-add" onClick={() => select({ kind: 'new-route', service: s.name })}>
+                          + Add route to {s.name}
+                        </button>
+                      </li>
+                    </ul>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+          <div className="detail">{detail}</div>
+        </div>
+      )}
+    </section>
+  );
+}

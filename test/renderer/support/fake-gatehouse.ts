@@ -1,0 +1,129 @@
+// An in-memory `window.gatehouse` for the COMPONENT TESTS ONLY (jsdom). It is not the app's main side:
+// the browser tests (test/browser) drive the real services. It validates workspaces with the real zod
+// schema and requests with the contract's schemas, so the field paths the renderer sees are real ones.
+import { Workspace } from '../../../gateway/config/schema';
+import { toFieldErrors, validateWith, type FieldError } from '../../../gateway/config/validate';
+import {
+  channels,
+  type Channel,
+  type GatehouseApi,
+  type GatewayStatus,
+  type MainEvent,
+  type MainEvents,
+  type RequestOf,
+  type ResponseOf,
+  type SaveResult,
+  type TryItResponse,
+  type VaultStatus,
+} from '../../../main/ipc/contract';
+
+export interface FakeCall {
+  channel: Channel;
+  request: unknown;
+}
+
+const MASK = '••••••••';
+
+function failure(code: string, message: string, errors?: FieldError[]): Error {
+  return Object.assign(new Error(message), { code, message, errors });
+}
+
+export class FakeGatehouse implements GatehouseApi {
+  workspace: Workspace;
+  readonly secrets = new Map<string, Record<string, string>>();
+  readonly calls: FakeCall[] = [];
+  vault: VaultStatus = { mode: 'keychain' };
+  gateway: GatewayStatus = { state: 'running', url: 'http://127.0.0.1:9080', port: 9080, restarts: 0, inFlight: 0 };
+  tryItResponse: TryItResponse = { status: 200, headers: [['content-type', 'application/json']], body: '{"ok":true}', durationMs: 3 };
+  /** When set, the next `workspace:save` answers as main does for a workspace it refuses. */
+  refuseNextSave: FieldError[] | undefined;
+  /** Why the workspace file could not be read, as main reports it on `workspace:get`. */
+  problem: string | undefined;
+  backupAvailable = false;
+  /** When set, saves succeed but the gateway keeps its old config for these reasons. */
+  gatewayErrors: FieldError[] | undefined;
+  readonly #listeners = new Map<MainEvent, Set<(payload: never) => void>>();
+
+  constructor(workspace: unknown = {}) {
+    this.workspace = Workspace.parse(workspace);
+  }
+
+  callsOf(channel: Channel): unknown[] {
+    return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
+  }
+
+  emit<E extends MainEvent>(event: E, payload: MainEvents[E]): void {
+    for (const listener of this.#listeners.get(event) ?? []) (listener as (p: MainEvents[E]) => void)(payload);
+  }
+
+  on<E extends MainEvent>(event: E, listener: (payload: MainEvents[E]) => void): () => void {
+    const set = this.#listeners.get(event) ?? new Set();
+    set.add(listener as (payload: never) => void);
+    this.#listeners.set(event, set);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  async invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+    this.calls.push({ channel, request: structuredClone(request) });
+    const parsed = channels[channel].request.safeParse(request);
+    // As main's dispatcher reports it: field paths under `request`.
+    if (!parsed.success) throw failure('GATEHOUSE_INVALID_REQUEST', `invalid request on ${channel}`, toFieldErrors(parsed.error).map((e) => ({ ...e, path: e.path === '(root)' ? 'request' : `request.${e.path}` })));
+    return (await this.#handle(channel, parsed.data)) as ResponseOf<C>;
+  }
+
+  async #handle(channel: Channel, request: any): Promise<unknown> {
+    const id = (r: { name: string; namespace?: string }) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
+    switch (channel) {
+      case 'workspace:get':
+        return { workspace: structuredClone(this.workspace), path: '/fake/workspace.json', problem: this.problem, backupAvailable: this.backupAvailable };
+      case 'workspace:save': {
+        if (this.refuseNextSave) {
+          const errors = this.refuseNextSave;
+          this.refuseNextSave = undefined;
+          return { ok: false, errors } satisfies SaveResult;
+        }
+        const result = validateWith(Workspace, request);
+        if (!result.ok) return { ok: false, errors: result.errors } satisfies SaveResult;
+        this.workspace = result.value;
+        return this.gatewayErrors ? { ok: true, gatewayErrors: this.gatewayErrors } : { ok: true };
+      }
+      case 'workspace:restore-backup':
+        this.problem = undefined;
+        this.workspace = Workspace.parse({ consumers: [{ username: 'from-backup' }] });
+        return { ok: true };
+      case 'secrets:list':
+        return [...this.secrets.entries()].map(([key, data]) => {
+          const [a, b] = key.split('/');
+          return { name: b ?? a!, namespace: b ? a : undefined, keys: Object.keys(data).map((k) => ({ key: k, masked: MASK })) };
+        });
+      case 'secrets:set':
+        this.secrets.set(id(request), { ...request.data });
+        return this.gatewayErrors ? { ok: true, gatewayErrors: this.gatewayErrors } : { ok: true };
+      case 'secrets:delete':
+        this.secrets.delete(id(request));
+        return { ok: true };
+      case 'secrets:reveal': {
+        const value = this.secrets.get(id(request))?.[request.key];
+        if (value === undefined) throw failure('GATEHOUSE_NO_SUCH_SECRET', `secret "${request.name}" has no key "${request.key}"`);
+        return { value };
+      }
+      case 'vault:status':
+        return this.vault;
+      case 'vault:use-session-only':
+        this.vault = { mode: 'session-only', reason: 'chosen by the user: secrets are kept in memory and lost on quit' };
+        return this.vault;
+      case 'gateway:status':
+      case 'gateway:restart':
+        return this.gateway;
+      case 'tryit:send':
+        if (this.gateway.state !== 'running') throw failure('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${this.gateway.state}`);
+        return this.tryItResponse;
+    }
+  }
+}
+
+export function installFakeGatehouse(workspace?: unknown): FakeGatehouse {
+  const fake = new FakeGatehouse(workspace);
+  window.gatehouse = fake;
+  return fake;
+}
