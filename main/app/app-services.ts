@@ -16,6 +16,7 @@ import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
 import { ClusterController } from './cluster-controller';
 import { checkSecretForGateway } from './secret-checks';
+import { checkCertificate, fetchTokenOnce } from './security-checks';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -157,6 +158,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       for (const secret of secrets) await vault.set(secret);
       return saveWorkspace({ ...workspace, applications: [...workspace.applications.filter((a) => a.name !== application.name), application] });
     },
+    'security:fetch-token': ({ service, environment }) => fetchTokenOnce(workspace, vault, service, environment),
+    'security:check-certificate': async ({ crt, key }) => checkCertificate(crt, key),
     'secrets:list': async () => {
       const list = await vault.list();
       return list.map((s): SecretSummary => ({ name: s.name, namespace: s.namespace, keys: s.keys.map((key) => ({ key, masked: MASK })) }));

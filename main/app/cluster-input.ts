@@ -3,6 +3,7 @@
 import type { Workspace } from '../../gateway/config/schema';
 import { servedServices } from '../../gateway/config/kyma-services';
 import type { SecretVault } from '../services/vault';
+import { findSecret } from './find-secret';
 import type { ApisixConsumerSpec, ApisixRouteSpec, ApkBackendSpec, ClusterPushInput, KymaApplicationSpec, SecretSpec } from '../services/cluster';
 
 export interface ClusterInputOptions {
@@ -32,7 +33,7 @@ class SecretCollector {
     const id = `${namespace}/${name}`;
     if (this.secrets.has(id)) return;
     const data: Record<string, string> = {};
-    const stored = this.withValues ? ((await this.vault.get({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.vault.get({ name }) : undefined)) : undefined;
+    const stored = this.withValues ? ((await findSecret(this.vault, { name, namespace: lookupNamespace })) ?? (lookupNamespace ? await findSecret(this.vault, { name }) : undefined)) : undefined;
     for (const [clusterKey, vaultKey] of Object.entries(keys)) {
       const value = this.withValues ? stored?.data[vaultKey] : '';
       if (value === undefined) this.missing.push(`secret "${name}" key "${vaultKey}"`);
@@ -88,7 +89,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, vault: Sec
     if (!consumer.basicAuth) continue;
     const secretName = `gatehouse-consumer-${consumer.username.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`;
     const login = consumer.basicAuth.username ?? consumer.username;
-    const stored = options.withValues ? await vault.get({ name: consumer.basicAuth.password.secret, namespace: consumer.basicAuth.password.namespace }) : undefined;
+    const stored = options.withValues ? await findSecret(vault, { name: consumer.basicAuth.password.secret, namespace: consumer.basicAuth.password.namespace }) : undefined;
     const password = options.withValues ? stored?.data[consumer.basicAuth.password.key] : '';
     if (password === undefined) collector.missing.push(`secret "${consumer.basicAuth.password.secret}" key "${consumer.basicAuth.password.key}"`);
     collector.secrets.set(`${options.namespace}/${secretName}`, { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });

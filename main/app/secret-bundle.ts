@@ -3,6 +3,7 @@ import { secretReferences } from '../../gateway/config/secret-references';
 import type { SecretBundle } from '../../gateway/process/protocol';
 import type { SecretVault } from '../services/vault';
 import type { SecretSource } from '../../gateway/secrets/secret-source';
+import { findSecret } from './find-secret';
 import { qualifiedSecretName } from '../services/vault';
 
 /**
@@ -15,7 +16,7 @@ export async function collectSecretBundle(workspace: unknown, vault: SecretVault
   const bundle: SecretBundle = {};
   for (const ref of secretReferences(validated.value)) {
     // The local vault first; then, when a cluster is connected, its Secret of that name (APK secretRefName).
-    const data = (await vault.get(ref))?.data ?? (await cluster?.read(ref));
+    const data = (await findSecret(vault, ref))?.data ?? (await cluster?.read(ref));
     if (data) bundle[qualifiedSecretName(ref)] = data;
   }
   return bundle;

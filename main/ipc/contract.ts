@@ -104,6 +104,11 @@ export interface DocumentImportPreview {
   notes: string[];
 }
 
+/** One token fetched with a service endpoint's OAuth client credentials: never the token itself. */
+export interface FetchTokenResult { ok: true; expiresInSeconds: number; tokenType: string }
+/** A pasted client certificate and key, checked: who it names and until when it is valid. */
+export interface CertificateCheck { subject: string; issuer: string; validFrom: string; validTo: string; fingerprint256: string }
+
 /** Every invoke channel: its request schema and (by type only) its response. */
 export const channels = {
   'workspace:get': { request: None, response: {} as { workspace: Workspace; path: string; problem?: string; backupAvailable: boolean } },
@@ -124,6 +129,10 @@ export const channels = {
   'cluster:prune': { request: z.object({ candidates: z.array(z.object({ ref: ClusterObjectRefSchema, label: z.string(), uid: z.string().optional(), resourceVersion: z.string().optional() }).strict()), confirm: z.literal(true) }).strict(), response: {} as { label: string; outcome: 'deleted' | 'gone' | 'failed'; message?: string }[] },
   'cluster:export': { request: z.object({ includeSecretValues: z.boolean().default(false) }).strict(), response: {} as { yaml: string } },
   'cluster:import-application': { request: z.object({ name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'an Application name'), secretNamespace: ResourceName.default('kyma-integration') }).strict(), response: {} as SaveResult },
+  /** Fetches one token with the saved service's OAuth settings and vault secret; errors name the token URL and status. */
+  'security:fetch-token': { request: z.object({ service: ResourceName, environment: z.enum(['production', 'sandbox']) }).strict(), response: {} as FetchTokenResult },
+  /** Checks PEM certificate and key before they go to the vault: the key must match, the certificate be valid now. */
+  'security:check-certificate': { request: z.object({ crt: z.string().min(1).max(1_000_000), key: z.string().min(1).max(1_000_000) }).strict(), response: {} as CertificateCheck },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretName.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
   'secrets:delete': { request: SecretName, response: {} as { ok: true } },

@@ -54,6 +54,8 @@ const VISITS: { screen: string; open?: (page: Page) => Promise<void> }[] = [
   { screen: 'Secrets', open: (p) => p.getByRole('button', { name: /^consumer-alex/ }).click() },
   { screen: 'Try it' },
   { screen: 'Traffic' },
+  { screen: 'Import' },
+  { screen: 'Cluster' },
 ];
 
 describe('accessibility (axe-core)', () => {
@@ -103,7 +105,7 @@ describe('keyboard and unsaved changes', () => {
     expect(await page.evaluate('document.activeElement.tagName + " " + document.activeElement.textContent')).toBe('H1 Secrets');
     await nav.getByRole('button', { name: /^Secrets/ }).focus();
     await page.keyboard.press('End');
-    expect(await page.evaluate('document.activeElement.textContent')).toMatch(/^Traffic/);
+    expect(await page.evaluate('document.activeElement.textContent')).toMatch(/^Cluster/);
     const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).toBe('solid');
   });

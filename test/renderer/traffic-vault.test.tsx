@@ -113,20 +113,20 @@ describe('sidebar', () => {
   it('marks the current screen and moves with the arrow keys, Home and End', async () => {
     await renderApp();
     const buttons = sidebar().getAllByRole('button');
-    expect(buttons.map((b) => b.firstChild?.textContent)).toEqual(['Services & routes', 'Consumers', 'Secrets', 'Try it', 'Traffic']);
+    expect(buttons.map((b) => b.firstChild?.textContent)).toEqual(['Services & routes', 'Consumers', 'Secrets', 'Try it', 'Traffic', 'Import', 'Cluster']);
     expect(buttons[0]!.getAttribute('aria-current')).toBe('page');
     buttons[0]!.focus();
     fireEvent.keyDown(buttons[0]!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(buttons[1]);
     fireEvent.keyDown(buttons[1]!, { key: 'ArrowUp' });
     fireEvent.keyDown(buttons[0]!, { key: 'ArrowUp' });
-    expect(document.activeElement).toBe(buttons[4]);
-    fireEvent.keyDown(buttons[4]!, { key: 'Home' });
+    expect(document.activeElement).toBe(buttons[6]);
+    fireEvent.keyDown(buttons[6]!, { key: 'Home' });
     expect(document.activeElement).toBe(buttons[0]);
     fireEvent.keyDown(buttons[0]!, { key: 'End' });
     fireEvent.click(document.activeElement!);
-    await screen.findByRole('heading', { level: 1, name: 'Traffic' });
-    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Traffic' }));
-    expect(sidebar().getByRole('button', { name: /^Traffic/ }).getAttribute('aria-current')).toBe('page');
+    await screen.findByRole('heading', { level: 1, name: 'Cluster' });
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Cluster' }));
+    expect(sidebar().getByRole('button', { name: /^Cluster/ }).getAttribute('aria-current')).toBe('page');
   });
 });

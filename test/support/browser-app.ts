@@ -121,6 +121,8 @@ export interface BrowserAppOptions {
   viewport?: { width: number; height: number };
   /** Replaces keytar (a loader that throws makes the vault fall back to session-only, as the app does). */
   loadKeytar?: KeytarLoader;
+  /** Kubeconfig files for the cluster channels (tests: the fake API server's). */
+  kubeconfigFiles?: string[];
   /** Runs against the services before the page opens (seed a workspace, say). */
   before?: (services: AppServices) => Promise<void>;
 }
@@ -152,7 +154,7 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const server = await startStaticServer(rendererDir);
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-browser-'));
   const keychainService = options.keychainService ?? `Gatehouse-test-${randomUUID()}`;
-  const services = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar });
+  const services = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar, kubeconfigFiles: options.kubeconfigFiles });
   await options.before?.(services);
   await services.startGateway();
   const browser = await launchChromium();

@@ -1,11 +1,17 @@
-// Edits one service: name, path prefix, hosts, upstream (URL or Kubernetes service), strip prefix and the
-// basic-auth plugin. Saving validates the whole workspace with the gateway's schema before sending it.
-// Fields this form does not edit (endpointSecurity, timeouts) are kept as they are; the endpoint-security
-// section slots in after the basic-auth one, editing `serviceFromDraft`'s carried-over `endpointSecurity`.
+// Edits one service: name, path prefix, hosts, upstream (URL or Kubernetes service), strip prefix, the
+// basic-auth plugin, and the endpoint security of its production and (optional) sandbox endpoints. Saving
+// validates the whole workspace with the gateway's schema, then writes credentials typed into the form to the
+// vault (`secrets:set`), then sends the workspace, which holds only the secrets' names.
+// Fields this form does not edit (timeouts, targetErrors) are kept as they are.
 import { useState, type FormEvent } from 'react';
-import { ServiceInfo, type Service, type Workspace } from '../../../gateway/config/schema';
-import { validateWith, type FieldError } from '../../../gateway/config/validate';
+import { ServiceInfo, Workspace as WorkspaceSchema, type Service, type Workspace } from '../../../gateway/config/schema';
+import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { BasicAuthFields } from '../components/BasicAuthFields';
+import { EndpointSecurityFields } from '../components/EndpointSecurityFields';
+import { gatehouse } from '../api/gatehouse-api';
+import { toFailure } from '../api/ipc-error';
+import { applySecurityDraft, endpointDraft, securityDraft, secretWrites, type EnvironmentName, type SecurityDraft } from '../model/endpoint-security-draft';
+import { useSecretsStore } from '../state/secrets-store';
 import { CheckboxField, Field, FieldGroup, RadioGroup } from '../components/Field';
 import { FormMessages, type FormStatus } from '../components/FormMessages';
 import { useFocusFirstError } from '../components/use-focus-first-error';
@@ -15,7 +21,24 @@ import { confirmAction } from '../state/confirm-store';
 import { useDirtyForm } from '../state/navigation-store';
 import { EditConflict, useWorkspaceStore } from '../state/workspace-store';
 
-const FIELDS: FieldPath[] = [['name'], ['pathPrefix'], ['hosts'], ['upstream'], ['stripPrefix'], ['plugins', 'basic-auth']];
+const ENDPOINT_FIELDS: FieldPath[] = [
+  ['endpointSecurity', 'type'], ['endpointSecurity', 'secret'], ['endpointSecurity', 'namespace'], ['endpointSecurity', 'usernameKey'], ['endpointSecurity', 'passwordKey'],
+  ['endpointSecurity', 'tokenUrl'], ['endpointSecurity', 'clientIdKey'], ['endpointSecurity', 'clientSecretKey'], ['endpointSecurity', 'clientAuth'], ['endpointSecurity', 'scope'],
+  ['endpointSecurity', 'certificateKey'], ['endpointSecurity', 'privateKeyKey'], ['endpointSecurity', 'caKey'],
+  ['endpointSecurity', 'enteredUsername'], ['endpointSecurity', 'enteredPassword'], ['endpointSecurity', 'enteredClientId'], ['endpointSecurity', 'enteredClientSecret'],
+  ['endpointSecurity', 'enteredCertificate'], ['endpointSecurity', 'enteredPrivateKey'],
+  ['csrf'], ['requestParametersSecret'], ['tls'],
+];
+const FIELDS: FieldPath[] = [
+  ['name'], ['pathPrefix'], ['hosts'], ['upstream'], ['stripPrefix'], ['plugins', 'basic-auth'], ['defaultEnvironment'],
+  ...ENDPOINT_FIELDS, ['sandbox', 'upstream'], ...ENDPOINT_FIELDS.map((f) => ['sandbox', ...f]),
+];
+
+/** Local problems (credentials to enter, a certificate main refused) as field errors of service `index`. */
+function endpointError(index: number, environment: EnvironmentName, field: readonly string[], message: string): FieldError {
+  const path = ['services', index, ...(environment === 'sandbox' ? ['sandbox'] : []), ...field];
+  return { path: formatFieldPath(path), message };
+}
 
 /** A Kubernetes upstream that fails the union reads "Invalid input": name the field by checking the branch it is. */
 function refineUpstreamErrors(errors: FieldError[], draft: ServiceDraft, index: number): FieldError[] {
@@ -38,10 +61,12 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
   const [name, setName] = useState(original?.name);
   const [baseline, setBaseline] = useState(() => serviceDraft(original));
   const [draft, setDraft] = useState(baseline);
+  const [securityBaseline, setSecurityBaseline] = useState(() => securityDraft(original));
+  const [security, setSecurity] = useState<SecurityDraft>(securityBaseline);
   const [errors, setErrors] = useState(FieldErrors.none);
   const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
   const [formRef, focusFirstError] = useFocusFirstError();
-  const dirty = !sameDraft(draft, baseline);
+  const dirty = !sameDraft(draft, baseline) || !sameDraft(security, securityBaseline);
   useDirtyForm('service', dirty, name ? `service ${name}` : 'the new service');
 
   const set = (patch: Partial<ServiceDraft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -51,10 +76,10 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
     e.preventDefault();
     setStatus({ kind: 'saving' });
     let index = workspace.services.length;
-    const outcome = await save((ws) => {
+    const edit = (ws: Workspace) => {
       const existing = name === undefined ? undefined : ws.services.find((s) => s.name === name);
       if (name !== undefined && !existing) throw new EditConflict(`Not saved: service "${name}" no longer exists.`);
-      const next = serviceFromDraft(draft, existing);
+      const next = applySecurityDraft(serviceFromDraft(draft, existing), security, existing);
       const services: unknown[] = [...ws.services];
       index = existing ? ws.services.indexOf(existing) : services.length;
       services[index] = next;
@@ -62,19 +87,56 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
       // A rename carries the service's routes along.
       const routes = name !== undefined && renamedTo !== name ? ws.routes.map((r) => (r.service === name ? { ...r, service: renamedTo } : r)) : ws.routes;
       return { ...ws, services, routes };
-    });
-    if (!outcome.ok) {
-      const fieldErrors = new FieldErrors(refineUpstreamErrors(outcome.errors, draft, index), ['services', index]);
+    };
+    const fail = (errors: FieldError[], message = 'Not saved: fix the fields marked below.') => {
+      const fieldErrors = new FieldErrors(refineUpstreamErrors(errors, draft, index), ['services', index]);
       setErrors(fieldErrors);
-      setStatus({ kind: 'error', message: outcome.message, unclaimed: fieldErrors.unclaimed(FIELDS) });
+      setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed(FIELDS) });
       focusFirstError();
+    };
+
+    // Check everything before a credential goes to the vault: the workspace with the schema, the typed values here.
+    let planned: unknown;
+    try {
+      planned = edit(structuredClone(workspace));
+    } catch (error) {
+      setStatus({ kind: 'error', message: error instanceof Error ? error.message : String(error), unclaimed: [] });
       return;
     }
-    const savedName = draft.name.trim();
+    const checked = validateWith(WorkspaceSchema, planned);
+    const serviceName = draft.name.trim();
+    const environments: EnvironmentName[] = security.sandboxOn ? ['production', 'sandbox'] : ['production'];
+    const inline = environments.map((env) => secretWrites(security[env], serviceName, env));
+    const problems = inline.flatMap((i) => i.problems).map((p) => endpointError(index, p.environment, p.field, p.message));
+    if (!checked.ok || problems.length > 0) return fail([...(checked.ok ? [] : checked.errors), ...problems]);
+    for (const env of environments) {
+      const d = security[env];
+      if (d.type !== 'client-certificate' || !d.enterNow) continue;
+      try {
+        await gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem });
+      } catch (error) {
+        return fail([endpointError(index, env, ['endpointSecurity', 'enteredCertificate'], toFailure(error).message)]);
+      }
+    }
+    const writeSecret = useSecretsStore.getState().set;
+    for (const write of inline.flatMap((i) => i.writes)) {
+      const written = await writeSecret(write.namespace ? { name: write.name, namespace: write.namespace } : { name: write.name }, write.data);
+      if (!written.ok) {
+        const detail = written.errors.map((er) => er.message).join('; ');
+        return fail([endpointError(index, write.environment, write.field, `secret "${write.name}" was not saved: ${detail || written.message}`)], `Not saved: secret "${write.name}" could not be written to the vault.`);
+      }
+    }
+
+    const outcome = await save(edit);
+    if (!outcome.ok) return fail(outcome.errors, outcome.message);
+    const savedName = serviceName;
     const saved = outcome.workspace.services.find((s) => s.name === savedName);
     const next = serviceDraft(saved);
+    const nextSecurity = securityDraft(saved);
     setBaseline(next);
     setDraft(next);
+    setSecurityBaseline(nextSecurity);
+    setSecurity(nextSecurity);
     setName(savedName);
     setErrors(FieldErrors.none);
     setStatus({ kind: 'saved', message: `Service ${savedName} saved.`, gatewayErrors: outcome.gatewayErrors });
@@ -143,13 +205,43 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
       </FieldGroup>
       <CheckboxField id="service-strip-prefix" label="Strip the path prefix before forwarding" hint="Off: the upstream sees the prefix too." checked={draft.stripPrefix} onChange={(stripPrefix) => set({ stripPrefix })} errors={errors.for(['stripPrefix'])} />
       <BasicAuthFields idPrefix="service" value={draft.basicAuth} onChange={(basicAuth) => set({ basicAuth })} errors={errors} consumers={consumers} />
+      <section className="endpoint-security" aria-labelledby="endpoint-security-title">
+        <h3 id="endpoint-security-title">Endpoint security</h3>
+        <p className="hint">How the gateway authenticates to the backend. Credentials live in the vault; the workspace holds only the secret names.</p>
+        <div className="endpoint-columns">
+          <EndpointSecurityFields environment="production" draft={security.production} onChange={(production) => setSecurity((s) => ({ ...s, production }))} errors={errors} serviceName={draft.name} savedName={name} dirty={dirty} />
+          {security.sandboxOn ? (
+            <div className="endpoint-sandbox">
+              <EndpointSecurityFields environment="sandbox" draft={security.sandbox} onChange={(sandbox) => setSecurity((s) => ({ ...s, sandbox }))} errors={errors} serviceName={draft.name} savedName={name} dirty={dirty} />
+              <button type="button" className="danger-outline" onClick={() => setSecurity((s) => ({ ...s, sandboxOn: false, defaultEnvironment: 'production' }))}>
+                Remove sandbox endpoint
+              </button>
+            </div>
+          ) : (
+            <div className="endpoint-sandbox-empty">
+              <p className="hint">No sandbox endpoint. A sandbox is a second backend with its own security, picked per request with the header X-Gatehouse-Environment: sandbox.</p>
+              <button type="button" className="secondary" onClick={() => setSecurity((s) => ({ ...s, sandboxOn: true, sandbox: s.sandboxOn ? s.sandbox : endpointDraft(undefined) }))}>
+                Add sandbox endpoint
+              </button>
+            </div>
+          )}
+        </div>
+        <Field id="service-default-environment" label="Default environment" hint="Used when a request does not pick one with X-Gatehouse-Environment." errors={errors.for(['defaultEnvironment'])}>
+          {(c) => (
+            <select {...c} value={security.defaultEnvironment} onChange={(e) => setSecurity((s) => ({ ...s, defaultEnvironment: e.target.value === 'sandbox' ? 'sandbox' : 'production' }))}>
+              <option value="production">production</option>
+              <option value="sandbox" disabled={!security.sandboxOn}>sandbox</option>
+            </select>
+          )}
+        </Field>
+      </section>
       <FormMessages status={status} />
       <div className="button-row">
         <button type="submit" className="primary" disabled={status.kind === 'saving'}>
           Save service
         </button>
         {dirty && (
-          <button type="button" className="secondary" onClick={() => { setDraft(baseline); setErrors(FieldErrors.none); setStatus({ kind: 'idle' }); }}>
+          <button type="button" className="secondary" onClick={() => { setDraft(baseline); setSecurity(securityBaseline); setErrors(FieldErrors.none); setStatus({ kind: 'idle' }); }}>
             Discard changes
           </button>
         )}

@@ -1,6 +1,7 @@
 // Services and their routes: the list on the left, the selected item's form on the right.
 import { useState } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
+import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
 import { effectiveBasicAuth } from '../model/effective-auth';
 import { joinPaths } from '../model/paths';
 import { useNavigationStore } from '../state/navigation-store';
@@ -14,6 +15,35 @@ type Selection = { kind: 'service'; name: string } | { kind: 'new-service' } | {
 function upstreamLabel(service: Workspace['services'][number]): string {
   const u = service.upstream;
   return 'url' in u ? u.url : `${u.serviceInfo.namespace}/${u.serviceInfo.name}${u.serviceInfo.port ? `:${u.serviceInfo.port}` : ''}`;
+}
+
+/** Kyma Applications (imported, or edited as YAML): served at /{application}/{service}/..., shown read-only. */
+function KymaApplications({ applications }: { applications: Workspace['applications'] }) {
+  if (applications.length === 0) return null;
+  return (
+    <div className="app-list" role="region" aria-label="Kyma applications">
+      <h2 className="list-heading">Kyma applications</h2>
+      <ul className="tree">
+        {applications.map((a) => (
+          <li key={a.name}>
+            <span className="item-title">{a.name}</span> <span className="item-meta">secrets in {a.namespace}{a.skipVerify ? ', TLS verification off' : ''}</span>
+            <ul className="plain-list">
+              {a.services.map((s) => {
+                const entry = s.entries[0]!;
+                return (
+                  <li key={s.id}>
+                    <span>{s.displayName}</span>{' '}
+                    <span className="mono">/{a.name}/{kymaServiceSegment(s.displayName)}/ → {entry.targetUrl}</span>
+                    {entry.credentials && <span className="badge badge-auth">{entry.credentials.type} ({entry.credentials.secretName})</span>}
+                  </li>
+                );
+              })}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 function AuthBadge({ on }: { on: boolean }) {
@@ -68,7 +98,10 @@ export function ServicesScreen() {
         <button type="button" className="primary" onClick={() => select({ kind: 'new-service' })}>New service</button>
       </ScreenHeader>
       {workspace.services.length === 0 && !selection ? (
-        detail
+        <>
+          {detail}
+          <KymaApplications applications={workspace.applications} />
+        </>
       ) : (
         <div className="master-detail">
           <div className="item-list" role="region" aria-label="Service and route list">
@@ -101,6 +134,7 @@ export function ServicesScreen() {
                 );
               })}
             </ul>
+            <KymaApplications applications={workspace.applications} />
           </div>
           <div className="detail">{detail}</div>
         </div>

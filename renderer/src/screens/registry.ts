@@ -2,7 +2,9 @@
 // navigation-store's ScreenId.
 import type { ComponentType } from 'react';
 import type { ScreenId } from '../state/navigation-store';
+import { ClusterScreen } from './ClusterScreen';
 import { ConsumersScreen } from './ConsumersScreen';
+import { ImportScreen } from './ImportScreen';
 import { SecretsScreen } from './SecretsScreen';
 import { ServicesScreen } from './ServicesScreen';
 import { TrafficScreen } from './TrafficScreen';
@@ -21,4 +23,6 @@ export const SCREENS: readonly ScreenDefinition[] = [
   { id: 'secrets', label: 'Secrets', description: 'Vault entries and their use', Component: SecretsScreen },
   { id: 'tryit', label: 'Try it', description: 'Send a request', Component: TryItScreen },
   { id: 'traffic', label: 'Traffic', description: 'Requests the gateway served', Component: TrafficScreen },
+  { id: 'import', label: 'Import', description: 'APK, Kyma, APISIX documents', Component: ImportScreen },
+  { id: 'cluster', label: 'Cluster', description: 'Preview and push to Kubernetes', Component: ClusterScreen },
 ];

@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { create } from 'zustand';
 import { confirmAction } from './confirm-store';
 
-export type ScreenId = 'services' | 'consumers' | 'secrets' | 'tryit' | 'traffic';
+export type ScreenId = 'services' | 'consumers' | 'secrets' | 'tryit' | 'traffic' | 'import' | 'cluster';
 
 interface NavigationState {
   screen: ScreenId;

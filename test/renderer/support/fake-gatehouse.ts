@@ -24,7 +24,7 @@ export interface FakeCall {
 
 const MASK = '••••••••';
 
-function failure(code: string, message: string, errors?: FieldError[]): Error {
+export function failure(code: string, message: string, errors?: FieldError[]): Error {
   return Object.assign(new Error(message), { code, message, errors });
 }
 
@@ -42,6 +42,15 @@ export class FakeGatehouse implements GatehouseApi {
   backupAvailable = false;
   /** When set, saves succeed but the gateway keeps its old config for these reasons. */
   gatewayErrors: FieldError[] | undefined;
+  /** Answers of the channels whose real work happens in main (tokens, certificates, imports, cluster): set per test. */
+  fetchTokenAnswer: ResponseOf<'security:fetch-token'> | Error = { ok: true, expiresInSeconds: 3599, tokenType: 'Bearer' };
+  certificateAnswer: ResponseOf<'security:check-certificate'> | Error = { subject: 'CN=client', issuer: 'CN=Test CA', validFrom: '2025-01-01T00:00:00.000Z', validTo: '2030-01-01T00:00:00.000Z', fingerprint256: 'AA:BB' };
+  importPreview: ResponseOf<'import:preview'> = { services: [], routes: [], consumers: [], applications: [], secrets: [], notes: [] };
+  /** What `import:apply` merges into the workspace (and which secrets it stores). */
+  importResult: { workspace?: unknown; secrets?: { name: string; namespace?: string; data: Record<string, string> }[]; notes?: string[] } = {};
+  exportText = '{"services":[]}';
+  /** Other channels answer with what is set here. */
+  answers: Partial<Record<Channel, unknown>> = {};
   readonly #listeners = new Map<MainEvent, Set<(payload: never) => void>>();
 
   constructor(workspace: unknown = {}) {
@@ -115,9 +124,32 @@ export class FakeGatehouse implements GatehouseApi {
       case 'gateway:status':
       case 'gateway:restart':
         return this.gateway;
+      case 'security:fetch-token':
+      case 'security:check-certificate': {
+        const answer = channel === 'security:fetch-token' ? this.fetchTokenAnswer : this.certificateAnswer;
+        if (answer instanceof Error) throw answer;
+        return answer;
+      }
+      case 'import:preview':
+        return this.importPreview;
+      case 'import:apply': {
+        for (const secret of this.importResult.secrets ?? []) this.secrets.set(id(secret), { ...secret.data });
+        if (this.importResult.workspace) this.workspace = Workspace.parse(this.importResult.workspace);
+        return { ok: true, notes: this.importResult.notes };
+      }
+      case 'workspace:export':
+        return { text: request.passphrase ? `gatehouse-encrypted:${this.exportText}` : this.exportText, encrypted: Boolean(request.passphrase) };
+      case 'workspace:import':
+        return { ok: true };
       case 'tryit:send':
         if (this.gateway.state !== 'running') throw failure('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${this.gateway.state}`);
         return this.tryItResponse;
+      default: {
+        const answer = this.answers[channel];
+        if (answer instanceof Error) throw answer;
+        if (answer === undefined) throw failure('GATEHOUSE_NOT_FAKED', `the fake has no answer for ${channel}`);
+        return typeof answer === 'function' ? (answer as (r: unknown) => unknown)(request) : answer;
+      }
     }
   }
 }

@@ -1,0 +1,66 @@
+// Checks the renderer asks for while the user fills in a service's endpoint security: one OAuth token fetched
+// with the saved settings (the answer says it worked and for how long, never the token), and a pasted client
+// certificate with its key. Messages name URLs, statuses, secrets and keys, never a value.
+import { Agent } from 'undici';
+import type { Workspace } from '../../gateway/config/schema';
+import { OAuthTokenCache, TokenEndpointError } from '../../gateway/security/oauth-token-cache';
+import { ClientCertificateError, checkClientCertificate } from '../../gateway/security/client-certificate';
+import { CaBundleError, parseCaBundle, upstreamTlsProfile } from '../../gateway/security/upstream-tls';
+import { UserFacingError } from '../ipc/dispatcher';
+import type { CertificateCheck, FetchTokenResult } from '../ipc/contract';
+import type { SecretVault } from '../services/vault';
+
+async function readKey(vault: SecretVault, ref: { name: string; namespace?: string }, key: string): Promise<string> {
+  const secret = await vault.get(ref);
+  const value = secret?.data[key];
+  const label = `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  if (!secret) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `the vault holds no secret "${label}"`);
+  if (value === undefined) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `secret "${label}" has no key "${key}"`);
+  return value;
+}
+
+export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, serviceName: string, environment: 'production' | 'sandbox'): Promise<FetchTokenResult> {
+  const service = workspace.services.find((s) => s.name === serviceName);
+  if (!service) throw new UserFacingError('GATEHOUSE_NO_SUCH_SERVICE', `no saved service "${serviceName}": save the service first`);
+  const endpoint = environment === 'production' ? service : service.sandbox;
+  if (!endpoint) throw new UserFacingError('GATEHOUSE_NO_SANDBOX', `service "${serviceName}" has no sandbox endpoint`);
+  const security = endpoint.endpointSecurity;
+  if (security?.type !== 'oauth2-client-credentials') throw new UserFacingError('GATEHOUSE_NOT_OAUTH', `the ${environment} endpoint of service "${serviceName}" does not use OAuth client credentials (save the form first)`);
+  const ref = { name: security.secret, namespace: security.namespace };
+  const grant = {
+    tokenUrl: security.tokenUrl,
+    clientId: await readKey(vault, ref, security.clientIdKey),
+    clientSecret: await readKey(vault, ref, security.clientSecretKey),
+    clientAuth: security.clientAuth,
+    scope: security.scope,
+  };
+  let ca: string[] = [];
+  try {
+    const caSecret = endpoint.tls?.caSecret;
+    if (caSecret) ca = parseCaBundle(await readKey(vault, { name: caSecret.secret, namespace: caSecret.namespace }, caSecret.key), `secret "${caSecret.secret}" key "${caSecret.key}"`);
+  } catch (error) {
+    if (error instanceof CaBundleError) throw new UserFacingError(error.code, error.message);
+    throw error;
+  }
+  const profile = upstreamTlsProfile({ skipVerify: endpoint.tls?.skipVerify ?? false, ca });
+  const agent = profile ? new Agent({ connect: profile.connect }) : undefined;
+  try {
+    const token = await new OAuthTokenCache({ requestTimeoutMs: 10_000 }).source(grant, agent).token();
+    return { ok: true, expiresInSeconds: Math.max(0, Math.round((token.expiresAt - Date.now()) / 1000)), tokenType: 'Bearer' };
+  } catch (error) {
+    if (error instanceof TokenEndpointError) throw new UserFacingError(error.code, error.message);
+    throw error;
+  } finally {
+    await agent?.close().catch(() => undefined);
+  }
+}
+
+export function checkCertificate(crt: string, key: string): CertificateCheck {
+  try {
+    const info = checkClientCertificate({ certificate: crt, privateKey: key });
+    return { subject: info.subject, issuer: info.issuer, validFrom: info.validFrom.toISOString(), validTo: info.validTo.toISOString(), fingerprint256: info.fingerprint256 };
+  } catch (error) {
+    if (error instanceof ClientCertificateError) throw new UserFacingError(error.code, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,274 @@
+// Import: paste what the peers' docs show (WSO2 APK endpointConfig/serviceInfo/APK Conf, Kyma Application or
+// `services:` with Secrets, APISIX consumer/route JSON), fill its placeholders, preview what it would add
+// (secrets by name and key only), then import: values go to the vault, names into the workspace.
+// Also the whole workspace as a file: export (plain, or encrypted with a passphrase including secret values)
+// and import.
+import { useEffect, useMemo, useState } from 'react';
+import type { DocumentImportPreview } from '../../../main/ipc/contract';
+import type { FieldError } from '../../../gateway/config/validate';
+import { gatehouse } from '../api/gatehouse-api';
+import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
+import { Field, FieldGroup } from '../components/Field';
+import { PasswordInput } from '../components/PasswordInput';
+import { FieldErrors } from '../model/field-errors';
+import { useSecretsStore } from '../state/secrets-store';
+import { useWorkspaceStore } from '../state/workspace-store';
+import { ScreenHeader } from './ScreenHeader';
+
+/** `{{Name}}` and `{NAME}` placeholders in the text, in order of appearance, each once. */
+export function findPlaceholders(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|(?<!\{)\{([A-Z_][A-Z0-9_]*)\}(?!\})/g)) found.add((m[1] ?? m[2])!);
+  return [...found];
+}
+
+type Outcome = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; message: string; notes?: string[] } | { kind: 'error'; message: string; errors: FieldError[] };
+
+function Outcome({ outcome }: { outcome: Outcome }) {
+  return (
+    <div className="form-messages">
+      <div role="status" className={outcome.kind === 'ok' ? 'notice notice-ok' : 'form-status'}>
+        {outcome.kind === 'busy' ? `${outcome.what}…` : outcome.kind === 'ok' ? outcome.message : ''}
+        {outcome.kind === 'ok' && outcome.notes && outcome.notes.length > 0 && (
+          <ul className="plain-list">
+            {outcome.notes.map((n, i) => <li key={i}>{n}</li>)}
+          </ul>
+        )}
+      </div>
+      {outcome.kind === 'error' && (
+        <div role="alert" className="notice notice-error">
+          <p>{outcome.message}</p>
+          {outcome.errors.length > 0 && (
+            <ul>
+              {outcome.errors.map((e, i) => (
+                <li key={i}><span className="mono">{e.path}</span>: {e.message}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PreviewList({ title, items }: { title: string; items: string[] }) {
+  if (items.length === 0) return null;
+  return (
+    <div>
+      <h3 className="list-heading">{title} ({items.length})</h3>
+      <ul className="plain-list mono">
+        {items.map((i) => <li key={i}>{i}</li>)}
+      </ul>
+    </div>
+  );
+}
+
+function DocumentImport() {
+  const loadWorkspace = useWorkspaceStore((s) => s.load);
+  const loadSecrets = useSecretsStore((s) => s.load);
+  const [text, setText] = useState('');
+  const [name, setName] = useState('');
+  const [namespace, setNamespace] = useState('');
+  const [vars, setVars] = useState<Record<string, string>>({});
+  const [preview, setPreview] = useState<DocumentImportPreview>();
+  const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
+  const [errors, setErrors] = useState(FieldErrors.none);
+  const placeholders = useMemo(() => findPlaceholders(text), [text]);
+
+  // A changed document needs a new preview.
+  useEffect(() => setPreview(undefined), [text, name, namespace, vars]);
+
+  const request = () => {
+    const r: { text: string; name?: string; namespace?: string; vars?: Record<string, string> } = { text };
+    if (name.trim()) r.name = name.trim();
+    if (namespace.trim()) r.namespace = namespace.trim();
+    const filled = Object.fromEntries(placeholders.filter((p) => (vars[p] ?? '') !== '').map((p) => [p, vars[p]!]));
+    if (Object.keys(filled).length > 0) r.vars = filled;
+    return r;
+  };
+
+  const failed = (error: unknown, what: string) => {
+    const failure = toFailure(error);
+    const fieldErrors = withoutRequestPrefix(failure.errors);
+    setErrors(new FieldErrors(fieldErrors));
+    setOutcome({ kind: 'error', message: `${what}: ${failure.message}`, errors: fieldErrors.filter((e) => !['text', 'name', 'namespace'].includes(e.path) && !e.path.startsWith('vars')) });
+  };
+
+  async function onPreview() {
+    setOutcome({ kind: 'busy', what: 'Reading the document' });
+    setErrors(FieldErrors.none);
+    try {
+      setPreview(await gatehouse().invoke('import:preview', request()));
+      setOutcome({ kind: 'idle' });
+    } catch (error) {
+      setPreview(undefined);
+      failed(error, 'Cannot import this');
+    }
+  }
+
+  async function onImport() {
+    setOutcome({ kind: 'busy', what: 'Importing' });
+    try {
+      const result = await gatehouse().invoke('import:apply', request());
+      if (!result.ok) {
+        setOutcome({ kind: 'error', message: 'Not imported: the workspace would be invalid.', errors: result.errors });
+        return;
+      }
+      await Promise.all([loadWorkspace(), loadSecrets()]);
+      const counts = preview ? `${preview.services.length} service(s), ${preview.routes.length} route(s), ${preview.consumers.length} consumer(s), ${preview.applications.length} application(s), ${preview.secrets.length} secret(s) to the vault` : 'the document';
+      setOutcome({ kind: 'ok', message: `Imported ${counts}.${result.gatewayErrors?.length ? ` The gateway kept its previous configuration: ${result.gatewayErrors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : ''}`, notes: result.notes });
+      setPreview(undefined);
+      setText('');
+    } catch (error) {
+      failed(error, 'Not imported');
+    }
+  }
+
+  return (
+    <section className="editor import-editor" aria-labelledby="import-documents-title">
+      <h2 id="import-documents-title">Import documents</h2>
+      <Field id="import-text" label="Document" hint="APK endpointConfig / serviceInfo JSON or APK Conf YAML, a Kyma Application (with its Secrets, separated by ---) or services: YAML, APISIX consumer or route JSON." errors={errors.for(['text'])}>
+        {(c) => <textarea {...c} className="mono" rows={12} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />}
+      </Field>
+      <div className="field-grid">
+        <Field id="import-name" label="Service name" hint="Optional: names an imported endpoint config." errors={errors.for(['name'])}>
+          {(c) => <input {...c} value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />}
+        </Field>
+        <Field id="import-namespace" label="Namespace" hint="Optional: for secrets and services." errors={errors.for(['namespace'])}>
+          {(c) => <input {...c} value={namespace} onChange={(e) => setNamespace(e.target.value)} spellCheck={false} />}
+        </Field>
+      </div>
+      {placeholders.length > 0 && (
+        <FieldGroup id="import-vars" legend="Placeholders" hint="The document has placeholders: give each a value." errors={errors.for(['vars']).filter((m) => !placeholders.some((p) => m.detail === `.${p}`))}>
+          <div className="field-grid">
+            {placeholders.map((p) => (
+              <Field key={p} id={`import-var-${p}`} label={p} errors={errors.for(['vars', p])}>
+                {(c) => <input {...c} className="mono" value={vars[p] ?? ''} onChange={(e) => setVars((v) => ({ ...v, [p]: e.target.value }))} spellCheck={false} />}
+              </Field>
+            ))}
+          </div>
+        </FieldGroup>
+      )}
+      <div className="button-row">
+        <button type="button" className="secondary" disabled={text.trim() === '' || outcome.kind === 'busy'} onClick={() => void onPreview()}>Preview</button>
+        <button type="button" className="primary" disabled={!preview || outcome.kind === 'busy'} onClick={() => void onImport()}>Import</button>
+        {!preview && text.trim() !== '' && <span className="hint">Preview first: it shows what the import adds.</span>}
+      </div>
+      {preview && (
+        <div className="import-preview" role="region" aria-label="Import preview">
+          <div className="preview-grid">
+            <PreviewList title="Services" items={preview.services} />
+            <PreviewList title="Routes" items={preview.routes} />
+            <PreviewList title="Consumers" items={preview.consumers} />
+            <PreviewList title="Applications" items={preview.applications} />
+            <PreviewList title="Secrets to the vault" items={preview.secrets.map((s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}: ${s.keys.join(', ')}`)} />
+          </div>
+          {preview.services.length + preview.routes.length + preview.consumers.length + preview.applications.length + preview.secrets.length === 0 && <p>Nothing to import.</p>}
+          {preview.notes.length > 0 && (
+            <>
+              <h3 className="list-heading">Notes</h3>
+              <ul className="plain-list">
+                {preview.notes.map((n, i) => <li key={i}>{n}</li>)}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+      <Outcome outcome={outcome} />
+    </section>
+  );
+}
+
+/** Offers text as a download; under a CSP that blocks it the text stays readable in the textarea. */
+function download(text: string, fileName: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function WorkspaceFile() {
+  const loadWorkspace = useWorkspaceStore((s) => s.load);
+  const loadSecrets = useSecretsStore((s) => s.load);
+  const [passphrase, setPassphrase] = useState('');
+  const [exported, setExported] = useState<{ text: string; encrypted: boolean }>();
+  const [importText, setImportText] = useState('');
+  const [importPassphrase, setImportPassphrase] = useState('');
+  const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
+
+  async function onExport(encrypted: boolean) {
+    setOutcome({ kind: 'busy', what: 'Exporting' });
+    try {
+      const result = await gatehouse().invoke('workspace:export', encrypted ? { passphrase } : {});
+      setExported(result);
+      download(result.text, result.encrypted ? 'gatehouse-workspace.encrypted.json' : 'gatehouse-workspace.json');
+      setOutcome({ kind: 'ok', message: result.encrypted ? 'Exported the workspace with its secret values, encrypted with the passphrase.' : 'Exported the workspace (secret names only).' });
+    } catch (error) {
+      const failure = toFailure(error);
+      setOutcome({ kind: 'error', message: `Not exported: ${failure.message}`, errors: withoutRequestPrefix(failure.errors) });
+    }
+  }
+
+  async function onImport() {
+    setOutcome({ kind: 'busy', what: 'Importing the workspace' });
+    try {
+      const result = await gatehouse().invoke('workspace:import', importPassphrase ? { text: importText, passphrase: importPassphrase } : { text: importText });
+      if (!result.ok) {
+        setOutcome({ kind: 'error', message: 'Not imported: the workspace file is invalid.', errors: result.errors });
+        return;
+      }
+      await Promise.all([loadWorkspace(), loadSecrets()]);
+      setOutcome({ kind: 'ok', message: 'Workspace imported: it replaces the one you had.' });
+      setImportText('');
+      setImportPassphrase('');
+    } catch (error) {
+      const failure = toFailure(error);
+      setOutcome({ kind: 'error', message: `Not imported: ${failure.message}`, errors: withoutRequestPrefix(failure.errors) });
+    }
+  }
+
+  return (
+    <section className="editor import-editor" aria-labelledby="workspace-file-title">
+      <h2 id="workspace-file-title">Workspace file</h2>
+      <Field id="export-passphrase" label="Passphrase for an encrypted export" hint="At least 8 characters. The encrypted file includes secret values; the plain one only their names.">
+        {(c) => <PasswordInput {...c} value={passphrase} onChange={setPassphrase} autoComplete="new-password" />}
+      </Field>
+      <div className="button-row">
+        <button type="button" className="secondary" disabled={outcome.kind === 'busy'} onClick={() => void onExport(false)}>Export workspace</button>
+        <button type="button" className="secondary" disabled={outcome.kind === 'busy' || passphrase.length < 8} onClick={() => void onExport(true)}>Export encrypted, with secrets</button>
+      </div>
+      {exported && (
+        <Field id="export-text" label={exported.encrypted ? 'Exported (encrypted)' : 'Exported'} hint="The download was offered; the same text is here to copy.">
+          {(c) => <textarea {...c} className="mono" rows={6} readOnly value={exported.text} />}
+        </Field>
+      )}
+      <Field id="import-workspace-text" label="Workspace file to import" hint="Replaces the current workspace. An encrypted file needs its passphrase.">
+        {(c) => <textarea {...c} className="mono" rows={6} value={importText} onChange={(e) => setImportText(e.target.value)} spellCheck={false} />}
+      </Field>
+      <Field id="import-workspace-passphrase" label="Its passphrase" hint="Only for an encrypted file.">
+        {(c) => <PasswordInput {...c} value={importPassphrase} onChange={setImportPassphrase} autoComplete="off" />}
+      </Field>
+      <div className="button-row">
+        <button type="button" className="secondary" disabled={importText.trim() === '' || outcome.kind === 'busy'} onClick={() => void onImport()}>Import workspace file</button>
+      </div>
+      <Outcome outcome={outcome} />
+    </section>
+  );
+}
+
+export function ImportScreen() {
+  return (
+    <section className="screen" aria-labelledby="import-title">
+      <ScreenHeader id="import" title="Import" />
+      <p className="screen-intro">Secret values go to the vault; the workspace keeps their names.</p>
+      <div className="import-layout">
+        <DocumentImport />
+        <WorkspaceFile />
+      </div>
+    </section>
+  );
+}
