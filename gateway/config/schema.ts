@@ -157,12 +157,31 @@ export const Throttle = z
   })
   .strict();
 
+/** What the gateway accepts from clients: request size and how long a client may take to send a request. */
+export const Limits = z
+  .object({
+    /** Largest request body in bytes: a bigger Content-Length, or a chunked body growing past it, is answered 413. No limit when absent. */
+    maxBodyBytes: z.number().int().min(0).optional(),
+    /** Time a client has to send a request's headers (and a new connection its first request); then 408. */
+    clientHeadersTimeoutMs: z.number().int().min(1).max(600_000).default(30_000),
+    /** Time a client has to send a whole request, headers and body, from its first byte; then 408. The response is not limited by it. */
+    clientBodyTimeoutMs: z.number().int().min(1).max(86_400_000).default(300_000),
+  })
+  .strict()
+  .superRefine((limits, ctx) => {
+    if (limits.clientHeadersTimeoutMs > limits.clientBodyTimeoutMs) {
+      ctx.addIssue({ code: 'custom', path: ['clientHeadersTimeoutMs'], message: 'must not exceed clientBodyTimeoutMs: the headers are part of the request' });
+    }
+  });
+export type Limits = z.infer<typeof Limits>;
+
 export const GatewaySettings = z
   .object({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(9080),
     throttle: Throttle.default(Throttle.parse({})),
     timeouts: Timeouts.default(Timeouts.parse({})),
+    limits: Limits.default(Limits.parse({})),
   })
   .strict();
 

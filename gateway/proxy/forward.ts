@@ -20,6 +20,8 @@ export interface ForwardRequest {
   discardIf?: (status: number) => boolean;
   /** Kyma's Application Gateway answer to a failing target: 502 with `Target-System-Status: <status>`. */
   kymaTargetErrors?: boolean;
+  /** The upstream's body failed after its headers were passed on: the client's connection is cut. */
+  onBodyError?: (error: UpstreamError) => void;
 }
 
 export interface ForwardResult {
@@ -91,6 +93,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         if (discarded) return resolve({ status, upstreamMs, discarded });
         if (status !== 0) {
           // Headers are out: the only honest signal left for a broken body is a broken connection.
+          forward.onBodyError?.(toUpstreamError(error, forward.upstreamLabel));
           res.destroy();
           resolve({ status, upstreamMs });
           return;

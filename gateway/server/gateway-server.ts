@@ -1,13 +1,15 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { parseWorkspace, validateWorkspace, type FieldError } from '../config/validate';
-import { ENVIRONMENT_HEADER, type Environment, type Service, type Workspace } from '../config/schema';
+import { ENVIRONMENT_HEADER, type Environment, type Limits, type Service, type Workspace } from '../config/schema';
 import { authenticateBasic, type AuthenticatedConsumer } from '../auth/basic-auth';
 import { FailureThrottle } from '../auth/failure-throttle';
 import { requestHostname } from '../routing/router';
 import { upstreamRequestHeaders } from '../proxy/forward-headers';
 import { forwardRequest, hasBody } from '../proxy/forward';
+import { BodyTooLargeError, limitBody, type LimitedBody } from '../proxy/body-limit';
 import { UpstreamError } from '../proxy/upstream-errors';
 import { UpstreamPools } from '../proxy/upstream-pools';
 import { sendMessage } from '../http/json-response';
@@ -21,7 +23,7 @@ import { credentialRejection } from '../security/retry-policy';
 import { bodyForAttempt, isReplayable, replayableBody } from '../security/replayable-body';
 import { mergeQuery } from '../security/request-parameters';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
-import { splitRequestTarget } from './request-path';
+import { parseRequestTarget } from './request-path';
 import type { ClusterAccess } from '../cluster/cluster-access';
 
 export interface GatewayOptions {
@@ -67,6 +69,68 @@ function chooseEnvironment(header: string | string[] | undefined, service: Servi
   return { ok: true, name: value };
 }
 
+/** RFC 9110 §7.2 Host = uri-host [ ":" port ]: an IP literal or a reg-name. */
+const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/** RFC 9112 §3.2: one well-formed Host header, required in HTTP/1.1; an absolute-form target's host must be the same one. */
+function hostProblem(req: IncomingMessage, targetHostname: string | undefined): string | undefined {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts += 1;
+  }
+  if (hosts > 1) return 'A request must have one Host header';
+  if (hosts === 0) return req.httpVersion === '1.1' ? 'An HTTP/1.1 request must have a Host header' : undefined;
+  if (!HOST_VALUE.test(req.headers.host!)) return 'The Host header is not a host name or address';
+  if (targetHostname !== undefined && requestHostname(req.headers.host) !== targetHostname) return 'The request target and the Host header name different hosts';
+  return undefined;
+}
+
+/** What the client gets when Node's parser refuses a request (or gives up waiting for it) before the handler sees it. */
+const CLIENT_ERROR_ANSWERS: Record<string, readonly [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request header fields too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Chunk extensions too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
+};
+/** How long a refused client may keep a half-closed connection open to read the answer. */
+const REFUSAL_LINGER_MS = 1000;
+
+/** A JSON answer written straight to the socket (there is no response object), then the connection closes. */
+function refuseOnSocket(socket: Duplex, status: number, message: string, closeWhenSent: boolean): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  if (closeWhenSent) socket.once('finish', () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * The response Node is writing on `socket`, if any: `_httpMessage` is what Node's own clientError default consults
+ * (http.Server sets it per socket, and moves it to the next pipelined response when one finishes).
+ */
+function respondingOn(socket: Duplex): ServerResponse | undefined {
+  return (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
+/** Runs `then` once every response queued on `socket` has been written. */
+function afterResponses(socket: Duplex, then: () => void): void {
+  const current = respondingOn(socket);
+  if (!current || current.writableFinished) return then();
+  current.once('finish', () => afterResponses(socket, then));
+}
+
+/** Node re-checks its header and request timeouts on this interval: a fraction of the shorter one, at most 1 s. */
+function timeoutCheckInterval(limits: Limits): number {
+  return Math.min(1000, Math.max(10, Math.floor(Math.min(limits.clientHeadersTimeoutMs, limits.clientBodyTimeoutMs) / 4)));
+}
+
 function compileErrors(error: unknown): FieldError[] {
   return [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }];
 }
@@ -81,25 +145,39 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let reloadQueue: Promise<unknown> = Promise.resolve();
   const log = options.log ?? (() => undefined);
   let inFlight = 0;
+  /** Status written straight to a socket by the clientError handler while its request was being handled. */
+  const refusedOnSocket = new WeakMap<Duplex, number>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const config = current; // in-flight requests keep the generation they started with
     const client = req.socket.remoteAddress ?? 'unknown';
-    const { path, query } = splitRequestTarget(req.url ?? '/');
+    const rawTarget = req.url ?? '/';
+    const requestTarget = parseRequestTarget(rawTarget);
     const entry: RequestLogEntry = {
-      time: new Date().toISOString(), method: req.method ?? 'GET', path, route: null, service: null,
-      consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
+      time: new Date().toISOString(), method: req.method ?? 'GET',
+      path: requestTarget.ok ? requestTarget.path : rawTarget.startsWith('/') ? rawTarget.replace(/[?#][^]*$/, '') : '(not a path)',
+      route: null, service: null, consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
     };
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
-      entry.status = res.headersSent ? res.statusCode : 499;
+      entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);
       entry.totalMs = Math.round((performance.now() - started) * 100) / 100;
       log(entry);
     });
 
-    const match = config.router.match(entry.method, path, requestHostname(req.headers.host));
+    if (!requestTarget.ok) return sendMessage(res, 400, requestTarget.message);
+    const { path, query, hostname } = requestTarget;
+    const badHost = hostProblem(req, hostname);
+    if (badHost) return sendMessage(res, 400, badHost);
+    const limits = config.workspace.gateway.limits;
+    if (limits.maxBodyBytes !== undefined && Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
+      entry.error = 'BODY_TOO_LARGE';
+      return sendMessage(res, 413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' });
+    }
+
+    const match = config.router.match(entry.method, path, hostname ?? requestHostname(req.headers.host));
     if (match.kind === 'no-route') return sendMessage(res, 404, 'No route matches this request');
     if (match.kind === 'method-not-allowed') {
       return sendMessage(res, 405, `Method ${entry.method} not allowed`, { allow: match.allow.join(', ') });
@@ -145,13 +223,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const security = upstream.security;
     const injectedQuery = security.requestParameters.queryParameters;
     const upstreamPath = upstream.basePath + forwardedPath + (injectedQuery.size > 0 || upstream.query ? mergeQuery(upstream.query, injectedQuery, query) : query);
-    // Only a request that may be retried (it carries a cached OAuth or CSRF token) has its body read ahead.
-    const body = security.oauth || security.csrf
-      ? await replayableBody(req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) })
-      : undefined;
-    const callerHeaders = body ? { ...headers } : headers;
+    // A chunked body is counted as it streams; a Content-Length one was checked above.
+    const limited: LimitedBody | undefined =
+      limits.maxBodyBytes !== undefined && req.headers['transfer-encoding'] !== undefined ? limitBody(req, limits.maxBodyBytes) : undefined;
 
     try {
+      // Only a request that may be retried (it carries a cached OAuth or CSRF token) has its body read ahead.
+      const body = security.oauth || security.csrf
+        ? await replayableBody(limited?.stream ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) })
+        : undefined;
+      const callerHeaders = body ? { ...headers } : headers;
       let applied = await applyOutboundSecurity(headers, security);
       const attempt = (attemptHeaders: OutgoingHeaders, attemptNumber: number) =>
         forwardRequest(req, res, {
@@ -163,7 +244,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           onHeaders: (ms) => {
             entry.upstreamMs = Math.round(ms * 100) / 100;
           },
-          ...(body ? { body: bodyForAttempt(body) } : {}),
+          onBodyError: (error) => {
+            entry.error = error.code;
+          },
+          ...(body ? { body: bodyForAttempt(body) } : limited ? { body: limited.stream } : {}),
           kymaTargetErrors: target.service.targetErrors === 'kyma',
           discardIf: (status) => {
             const rejection = credentialRejection({
@@ -181,6 +265,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await attempt(retryHeaders, 1);
       }
     } catch (error) {
+      if (limited?.exceeded || error instanceof BodyTooLargeError) {
+        entry.error = 'BODY_TOO_LARGE';
+        return sendMessage(res, 413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' });
+      }
       if (error instanceof TokenEndpointError || error instanceof CsrfTokenError) {
         entry.error = error.code;
         return sendMessage(res, error.status, error.message);
@@ -191,17 +279,41 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  const server: Server = createServer({ requestTimeout: 0, keepAliveTimeout: 65_000 }, (req, res) => {
+  const limits = initial.gateway.limits;
+  const server: Server = createServer({
+    headersTimeout: limits.clientHeadersTimeoutMs,
+    requestTimeout: limits.clientBodyTimeoutMs,
+    connectionsCheckingInterval: timeoutCheckInterval(limits),
+    keepAliveTimeout: 65_000,
+    // Answered by the handler, as JSON like every other refusal.
+    requireHostHeader: false,
+  }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       // Only the error's class is reported: its message could quote request data.
       process.emitWarning(`gatehouse: request failed: ${error instanceof Error ? error.name : 'error'}`);
       sendMessage(res, 500, 'Internal gateway error');
     });
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"message":"Bad request"}');
-    else socket.destroy();
+  // Malformed requests (llhttp refuses them: framing, header syntax, sizes) and clients too slow to send one.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const pending = respondingOn(socket);
+    const [status, message] = CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? [400, 'Bad request'];
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+    } else if (pending?.req.complete) {
+      // The refused request was pipelined behind complete ones: they are answered first, in order.
+      afterResponses(socket, () => refuseOnSocket(socket, status, message, false));
+    } else if (pending?.headersSent) {
+      // Its own response has begun: a broken connection is the only signal left.
+      socket.destroy();
+    } else {
+      // A request being forwarded (its body is late or malformed) ends with the answer, and its upstream request with it.
+      if (pending) refusedOnSocket.set(socket, status);
+      refuseOnSocket(socket, status, message, pending !== undefined);
+    }
   });
+  // Not a forward proxy: no tunnels.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseOnSocket(socket, 405, 'CONNECT is not supported', true));
 
   const host = options.host ?? initial.gateway.host;
   const port = options.port ?? initial.gateway.port;
@@ -228,6 +340,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     cluster = clusterToUse;
     current = next; // one assignment: a request sees the old generation or the new, never a mix
     throttle.configure(next.workspace.gateway.throttle);
+    // Checked on the interval chosen at start, so a much shorter timeout is enforced up to a second late.
+    server.headersTimeout = next.workspace.gateway.limits.clientHeadersTimeoutMs;
+    server.requestTimeout = next.workspace.gateway.limits.clientBodyTimeoutMs;
     pools.retainOnly(next.dispatchers);
     return { ok: true };
   }

@@ -1,11 +1,64 @@
-/** Splits a request target into a normalised path (dot segments resolved) and the raw query. */
-export function splitRequestTarget(target: string): { path: string; query: string } {
+export type RequestTarget =
+  | {
+      ok: true;
+      /** Normalised: starts with "/", dot segments resolved. */
+      path: string;
+      /** The raw query, with its "?", or "". */
+      query: string;
+      /** Lower-cased host of an absolute-form target (`GET http://host/path`), which must agree with Host. */
+      hostname?: string;
+    }
+  | { ok: false; message: string };
+
+const BASE = 'http://gateway.invalid';
+const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+const ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
+/** One round of percent-decoding, byte for byte (never throws, whatever the bytes encode). */
+function decodeOnce(path: string): string {
+  return path.replace(ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * Whether decoding the path — once, or again for a backend that decodes twice — yields a "." or ".." segment
+ * (`..%2f`, `%2e%2e%5c`, `%252e%252e%252f`) or a NUL: the backend would resolve it outside the route's prefix.
+ * Literal and `%2e` dot segments never get here: URL parsing has resolved them.
+ */
+function hidesDotSegments(path: string): boolean {
+  let decoded = path;
+  for (let round = 0; round < 3 && decoded.includes('%'); round += 1) {
+    decoded = decodeOnce(decoded);
+    if (decoded.includes('\0') || decoded.split(/[/\\]/).some((segment) => segment === '.' || segment === '..')) return true;
+  }
+  return false;
+}
+
+/**
+ * Splits a request target into a normalised path (dot segments resolved) and the raw query, or says why the
+ * gateway refuses it: a target that is neither origin-form nor http(s) absolute-form, a fragment, malformed
+ * or separator-hiding percent-encoding.
+ */
+export function parseRequestTarget(target: string): RequestTarget {
+  if (target.includes('#')) return { ok: false, message: 'The request target must not contain a fragment (#)' };
   const q = target.indexOf('?');
   let path = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q);
-  if (!path.startsWith('/') || path.includes('/.') || path.includes('%') || path.includes('\\')) {
-    // Absolute-form targets, dot segments and encoded dots must match routes the way the upstream will see them.
-    path = new URL(path.startsWith('/') ? path : target, 'http://gateway.invalid').pathname;
+  let hostname: string | undefined;
+  if (!path.startsWith('/')) {
+    // Absolute-form (RFC 9112 §3.2.2); asterisk-form and authority-form have no route.
+    const url = URL.canParse(target) ? new URL(target) : undefined;
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || !url.hostname) {
+      return { ok: false, message: 'The request target must be a path or an http(s) URL' };
+    }
+    path = url.pathname;
+    hostname = url.hostname.toLowerCase();
+  } else if (path.includes('/.') || path.includes('%') || path.includes('\\')) {
+    // Dot segments, encoded dots and backslashes must match routes the way the upstream will see them.
+    path = new URL(path, BASE).pathname;
   }
-  return { path, query };
+  if (path.includes('%')) {
+    if (MALFORMED_ESCAPE.test(path)) return { ok: false, message: 'The request path has a malformed percent-encoding' };
+    if (hidesDotSegments(path)) return { ok: false, message: 'The request path has encoded dot segments or separators' };
+  }
+  return hostname === undefined ? { ok: true, path, query } : { ok: true, path, query, hostname };
 }

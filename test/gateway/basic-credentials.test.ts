@@ -24,6 +24,10 @@ describe('parseBasicAuthorization (RFC 7617)', () => {
     expect(parseBasicAuthorization(`Basic ${b64('jöhn 東京: pass word ')}`)).toEqual({ kind: 'credentials', username: 'jöhn 東京', password: ' pass word ' });
   });
 
+  it('keeps a leading byte order mark as part of the user-id', () => {
+    expect(parseBasicAuthorization(`Basic ${b64('\uFEFFalex:123456')}`)).toEqual({ kind: 'credentials', username: '\uFEFFalex', password: '123456' });
+  });
+
   it('returns an empty password as such (the store never matches it)', () => {
     expect(parseBasicAuthorization(`Basic ${b64('alex:')}`)).toEqual({ kind: 'credentials', username: 'alex', password: '' });
   });
@@ -43,6 +47,9 @@ describe('parseBasicAuthorization (RFC 7617)', () => {
     ['url-safe alphabet', `Basic ${b64('a?>:~~~').replace(/\+/g, '-').replace(/\//g, '_')}`],
     ['non-canonical trailing bits', 'Basic YR=='],
     ['invalid UTF-8', `Basic ${Buffer.from([0x61, 0x3a, 0xff, 0xfe]).toString('base64')}`],
+    ['a control character in the password', `Basic ${b64('alex:12\t3456')}`],
+    ['a control character in the user-id', `Basic ${b64('al\u0000ex:123456')}`],
+    ['DEL', `Basic ${b64('alex:123456\u007f')}`],
   ])('rejects %s', (_label, header) => {
     expect(parseBasicAuthorization(header)).toEqual({ kind: 'invalid' });
   });

@@ -1,0 +1,184 @@
+// Slow and vanishing clients: `gateway.limits.clientHeadersTimeoutMs` / `clientBodyTimeoutMs` cut off a client
+// that trickles its request with a 408, without holding an upstream connection; a client that goes away releases
+// the upstream request it started.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+import { RawConnection } from '../support/raw-connection';
+
+const HEADERS_TIMEOUT = 500;
+const BODY_TIMEOUT = 1000;
+let upstream: RecordingUpstream;
+let gateway: TestGateway;
+/** Upstream requests by URL, with how they ended; `socketClosed`: the connection that carried it was released. */
+const upstreamRequests = new Map<string, { complete: boolean; closed: boolean; responseClosed: boolean; responseFinished: boolean; socketClosed: boolean }>();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  upstream = await startRecordingUpstream((req: IncomingMessage, res: ServerResponse, recorded) => {
+    if (recorded.url.startsWith('/slow-answer')) {
+      setTimeout(() => res.end('late but fine'), BODY_TIMEOUT + 500);
+      return;
+    }
+    if (recorded.url.startsWith('/stream')) {
+      // An endless response, written as fast as the client takes it.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+      return;
+    }
+    if (recorded.url.startsWith('/hang')) return; // answers never: the client will give up
+    res.end(JSON.stringify({ url: recorded.url, bodyBytes: recorded.bodyBytes }));
+  });
+  upstream.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const state = { complete: false, closed: false, responseClosed: false, responseFinished: false, socketClosed: false };
+    upstreamRequests.set(req.url ?? '', state);
+    req.socket.once('close', () => (state.socketClosed = true));
+    req.once('end', () => (state.complete = true));
+    req.once('close', () => (state.closed = true));
+    res.once('finish', () => (state.responseFinished = true));
+    res.once('close', () => (state.responseClosed = true));
+  });
+  gateway = await startTestGateway({
+    gateway: { limits: { clientHeadersTimeoutMs: HEADERS_TIMEOUT, clientBodyTimeoutMs: BODY_TIMEOUT } },
+    services: [{ name: 'svc', pathPrefix: '/svc', upstream: { url: upstream.url } }],
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await upstream.close();
+});
+
+/** Writes `parts` one by one, `gapMs` apart, until the connection closes. */
+async function trickle(conn: RawConnection, parts: string[], gapMs: number): Promise<void> {
+  for (const part of parts) {
+    if (conn.serverClosed) return;
+    conn.write(part);
+    await sleep(gapMs);
+  }
+}
+
+describe('slow clients', () => {
+  it('cuts off a client trickling its headers with 408 within clientHeadersTimeoutMs; the upstream sees nothing', async () => {
+    const before = upstream.requests.length;
+    const conn = await RawConnection.open(gateway.port);
+    const started = Date.now();
+    void trickle(conn, ['GET /svc/trickled-headers HTTP/1.1\r\n', 'Host: gw.test\r\n', ...Array.from({ length: 40 }, (_, i) => `X-Slow-${i}: v\r\n`)], 100);
+    const res = await conn.response(5000);
+    const elapsed = Date.now() - started;
+    expect(res?.status).toBe(408);
+    expect(res?.headers['content-type']).toMatch(/^application\/json/);
+    expect(res?.headers.connection).toBe('close');
+    expect(elapsed).toBeGreaterThanOrEqual(HEADERS_TIMEOUT - 50);
+    expect(elapsed).toBeLessThan(HEADERS_TIMEOUT + 1500);
+    await conn.closed;
+    expect(upstream.requests.length).toBe(before);
+  });
+
+  it('closes a connection that never sends a request with 408', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    const res = await conn.response(3000);
+    expect(res?.status).toBe(408);
+    await conn.closed;
+  });
+
+  it('cuts off a client trickling its body with 408 within clientBodyTimeoutMs and releases the upstream request', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    const started = Date.now();
+    void trickle(conn, ['POST /svc/trickled-body HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 100\r\n\r\n', ...Array.from({ length: 100 }, () => 'x')], 100);
+    const res = await conn.response(5000);
+    const elapsed = Date.now() - started;
+    expect(res?.status).toBe(408);
+    expect(JSON.parse(res!.body)).toEqual({ message: 'The request was not received in time' });
+    expect(elapsed).toBeGreaterThanOrEqual(BODY_TIMEOUT - 50);
+    expect(elapsed).toBeLessThan(BODY_TIMEOUT + 1500);
+    await conn.closed;
+    // The body streamed to the upstream as it came; its request was abandoned, not completed.
+    await expect.poll(() => upstreamRequests.get('/trickled-body')?.closed).toBe(true);
+    expect(upstreamRequests.get('/trickled-body')?.complete).toBe(false);
+    await expect.poll(() => gateway.inFlight).toBe(0);
+    await expect.poll(() => upstreamRequests.get('/trickled-body')?.socketClosed).toBe(true);
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/trickled-body')?.status).toBe(408);
+  });
+
+  it('does not limit the time the response takes', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.write('POST /svc/slow-answer HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 3\r\n\r\nabc');
+    const res = await conn.response(BODY_TIMEOUT + 3000);
+    expect(res?.status).toBe(200);
+    expect(res?.body).toBe('late but fine');
+    conn.close();
+  });
+
+  it('keeps an idle keep-alive connection open past the headers timeout', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.write('GET /svc/first HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    expect((await conn.response())?.status).toBe(200);
+    await sleep(HEADERS_TIMEOUT + 400);
+    expect(conn.serverClosed).toBe(false);
+    conn.write('GET /svc/second HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    expect(JSON.parse((await conn.response())!.body)).toEqual({ url: '/second', bodyBytes: 0 });
+    conn.close();
+  });
+
+  it('applies new timeouts on reload', async () => {
+    const workspace = gateway.workspace;
+    const result = await gateway.reload({ ...workspace, gateway: { ...workspace.gateway, limits: { clientHeadersTimeoutMs: 2500, clientBodyTimeoutMs: 3000 } } });
+    expect(result.ok).toBe(true);
+    try {
+      const conn = await RawConnection.open(gateway.port);
+      void trickle(conn, ['GET /svc/reloaded HTTP/1.1\r\n', 'Host: gw.test\r\n', 'X-A: 1\r\n'], 400);
+      await sleep(1600);
+      expect(conn.serverClosed).toBe(false); // the old 500 ms no longer applies
+      conn.write('\r\n');
+      expect((await conn.response())?.status).toBe(200);
+      conn.close();
+    } finally {
+      await gateway.reload(workspace);
+    }
+  });
+});
+
+describe('clients that go away', () => {
+  it('releases the upstream when the client disconnects mid-response', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.write('GET /svc/stream HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    await expect.poll(() => conn.pending.length, { timeout: 5000 }).toBeGreaterThan(100_000);
+    expect(conn.pending.startsWith('HTTP/1.1 200')).toBe(true);
+    conn.close();
+    await expect.poll(() => upstreamRequests.get('/stream')?.responseClosed).toBe(true);
+    expect(upstreamRequests.get('/stream')?.responseFinished).toBe(false);
+    await expect.poll(() => gateway.inFlight).toBe(0);
+    await expect.poll(() => upstreamRequests.get('/stream')?.socketClosed).toBe(true);
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/stream')?.status).toBe(200);
+  });
+
+  it('releases the upstream when the client disconnects before the answer', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.write('GET /svc/hang HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    await expect.poll(() => upstreamRequests.has('/hang')).toBe(true);
+    conn.close();
+    await expect.poll(() => upstreamRequests.get('/hang')?.responseClosed).toBe(true);
+    await expect.poll(() => gateway.inFlight).toBe(0);
+    await expect.poll(() => upstreamRequests.get('/hang')?.socketClosed).toBe(true);
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/hang')?.status).toBe(499);
+  });
+
+  it('releases the upstream when the client disconnects mid-body', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.write('POST /svc/half-body HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 1000\r\n\r\n' + 'x'.repeat(300));
+    await expect.poll(() => upstreamRequests.has('/half-body')).toBe(true);
+    conn.close();
+    await expect.poll(() => upstreamRequests.get('/half-body')?.closed).toBe(true);
+    expect(upstreamRequests.get('/half-body')?.complete).toBe(false);
+    await expect.poll(() => gateway.inFlight).toBe(0);
+    await expect.poll(() => upstreamRequests.get('/half-body')?.socketClosed).toBe(true);
+  });
+});
