@@ -17,7 +17,8 @@ const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'wa
 
 /** The headless CLI alone: what `npm run gateway` and `npm run bench` run (plain node, no tsx loader on the hot path). */
 async function buildGatewayCli() {
-  await esbuild({ ...shared, entryPoints: ['main/cli/main.ts'], outfile: 'out/gateway/cli.js', format: 'esm', target: 'node20' });
+  // Split so import/export (store, @kubernetes/client-node) load only when those commands run.
+  await esbuild({ ...shared, entryPoints: { cli: 'main/cli/main.ts' }, outdir: 'out/gateway', splitting: true, chunkNames: 'chunks/[name]-[hash]', format: 'esm', target: 'node20' });
 }
 
 async function buildNodeBundles() {

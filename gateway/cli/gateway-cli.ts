@@ -12,7 +12,7 @@ import { jsonLineSink } from '../log/request-log';
 import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
 import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-file';
 import { startDemoUpstream } from '../demo/demo-upstream';
-import { clusterAccessFromKubeconfig, type ClusterAccess } from '../cluster/cluster-access';
+import type { ClusterAccess } from '../cluster/cluster-access';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
 
 const USAGE = `Usage:
@@ -50,6 +50,7 @@ async function clusterFor(workspace: unknown, kubeconfig: string | undefined, co
   const usesCluster = JSON.stringify(workspace ?? {}).includes('"serviceInfo"');
   if (!kubeconfig && !context && !usesCluster) return undefined;
   try {
+    const { clusterAccessFromKubeconfig } = await import('../cluster/kubeconfig-access');
     const access = await clusterAccessFromKubeconfig(kubeconfig, context);
     say(`serviceInfo backends go through the API server ${access.server}`);
     return access;

@@ -2,7 +2,8 @@
 // import an Application. The workspace and vault are read at each call; nothing of the cluster is stored.
 import type { Workspace } from '../../gateway/config/schema';
 import { KymaApplication } from '../../gateway/config/kyma-application-schema';
-import { clusterAccessOf, type ClusterAccess } from '../../gateway/cluster/cluster-access';
+import type { ClusterAccess } from '../../gateway/cluster/cluster-access';
+import { clusterAccessOf } from '../../gateway/cluster/kubeconfig-access';
 import {
   buildDesiredObjects, connectCluster, detectTargets, exportYaml, findPruneCandidates, importKymaApplication, loadKubeconfig,
   planPush, pruneObjects, pushObjects, testConnection, ClusterSecretSource, type ClusterConnection, type DesiredObject,

@@ -8,9 +8,7 @@ import { openVault, SessionVault, type SecretVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
 import { defaultWorkspacePath } from './import-command';
 
-export const EXPORT_USAGE = `
-  npm run gateway -- export [--workspace WS] [--namespace NS] [--with-secret-values] [-o FILE]
-                                   the workspace as kubectl-apply-ready YAML (secret values only when asked)`;
+
 
 export async function runExportCommand(argv: string[], say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
   const { values } = parseArgs({

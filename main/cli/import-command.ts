@@ -11,12 +11,9 @@ import { describeFieldErrors } from '../../gateway/config/validate';
 import { Workspace } from '../../gateway/config/schema';
 import { openVault, type SecretVault } from '../services/vault';
 import { WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
+import { COMMAND_USAGE } from './command-usage';
 
-export const IMPORT_USAGE = `
-  npm run gateway -- import FILE... [--workspace WS] [--name NAME] [--namespace NS] [--var KEY=VALUE]...
-                                   APK endpointConfig/serviceInfo/APK Conf, Kyma Application YAML with its
-                                   Secrets, APISIX consumer/route JSON -> the workspace WS (default
-                                   ${WORKSPACE_FILE} in $XDG_CONFIG_HOME/gatehouse); secret values -> OS keychain`;
+
 
 export interface ImportCommandDeps {
   openVault?: () => Promise<SecretVault>;
@@ -43,7 +40,7 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
       var: { type: 'string', multiple: true },
     },
   });
-  if (positionals.length === 0) return say(`import: name at least one file${IMPORT_USAGE}`), 2;
+  if (positionals.length === 0) return say(`import: name at least one file${COMMAND_USAGE}`), 2;
   const vars: Record<string, string> = {};
   for (const pair of values.var ?? []) {
     const eq = pair.indexOf('=');

@@ -3,8 +3,7 @@
 // keychain (besides --secrets and $GATEHOUSE_SECRETS), and the `import` command.
 import { exitWhenDone, runGatewayCli } from '../../gateway/cli/gateway-cli';
 import { openVault, VaultSecretSource } from '../services/vault';
-import { IMPORT_USAGE, runImportCommand } from './import-command';
-import { EXPORT_USAGE, runExportCommand } from './export-command';
+import { COMMAND_USAGE } from './command-usage';
 
 async function keychainSources() {
   const { vault, status } = await openVault({ whenUnavailable: 'session-only' });
@@ -16,6 +15,7 @@ async function keychainSources() {
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === 'import') exitWhenDone(runImportCommand(argv.slice(1)));
-else if (argv[0] === 'export') exitWhenDone(runExportCommand(argv.slice(1)));
-else exitWhenDone(runGatewayCli(argv, { extraSecretSources: keychainSources, usage: IMPORT_USAGE + EXPORT_USAGE }));
+// import/export load the store and @kubernetes/client-node: only when asked for, so serving starts light.
+if (argv[0] === 'import') exitWhenDone(import('./import-command').then((m) => m.runImportCommand(argv.slice(1))));
+else if (argv[0] === 'export') exitWhenDone(import('./export-command').then((m) => m.runExportCommand(argv.slice(1))));
+else exitWhenDone(runGatewayCli(argv, { extraSecretSources: keychainSources, usage: COMMAND_USAGE }));

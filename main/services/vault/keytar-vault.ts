@@ -49,7 +49,7 @@ export class KeytarVault implements SecretVault {
   async get(ref: SecretRefLike): Promise<StoredSecret | undefined> {
     checkSecretRef(ref);
     const prefix = secretAccountPrefix(ref);
-    const credentials = await this.#call((k) => k.findCredentials(this.service));
+    const credentials = await this.#findCredentials();
     const data: Record<string, string> = {};
     let found = false;
     for (const { account, password } of credentials) {
@@ -75,7 +75,7 @@ export class KeytarVault implements SecretVault {
 
   async list(): Promise<SecretSummary[]> {
     const byName = new Map<string, SecretSummary>();
-    for (const { account } of await this.#call((k) => k.findCredentials(this.service))) {
+    for (const { account } of await this.#findCredentials()) {
       const parsed = parseSecretAccount(account);
       if (!parsed) continue;
       const id = secretAccountPrefix(parsed.ref);
@@ -120,7 +120,7 @@ export class KeytarVault implements SecretVault {
 
   async #accountsOf(ref: SecretRefLike): Promise<string[]> {
     const prefix = secretAccountPrefix(ref);
-    const credentials = await this.#call((k) => k.findCredentials(this.service));
+    const credentials = await this.#findCredentials();
     return credentials.map((c) => c.account).filter((a) => a.startsWith(prefix) && parseSecretAccount(a));
   }
 
@@ -131,6 +131,18 @@ export class KeytarVault implements SecretVault {
       throw error instanceof VaultUnavailableError ? error : new VaultUnavailableError(keytarLoadProblem(error, this.#platform));
     });
     return this.#module;
+  }
+
+  /**
+   * Every entry of the service. A search walks the collection item by item, so an item another process
+   * deletes meanwhile fails it; a search is read-only, so it is simply run again once.
+   */
+  async #findCredentials(): Promise<{ account: string; password: string }[]> {
+    try {
+      return await this.#call((k) => k.findCredentials(this.service));
+    } catch {
+      return this.#call((k) => k.findCredentials(this.service));
+    }
   }
 
   async #call<T>(operation: (keytar: KeytarModule) => Promise<T>, secrets: readonly string[] = []): Promise<T> {
