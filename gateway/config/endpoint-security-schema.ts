@@ -1,6 +1,7 @@
 // Outbound endpoint security: what the gateway presents when it calls a backend, and whom it trusts there.
 // Secret values never appear here, only references; the default key names follow Kyma's secret layouts.
 import { z } from 'zod';
+import { HttpUrl } from './http-url';
 
 // The same rule as `ResourceName` in schema.ts, restated because schema.ts imports this module.
 const SecretName = z
@@ -15,21 +16,8 @@ const secretLocation = {
   namespace: SecretName.optional(),
 };
 
-function urlProblem(value: string): string | undefined {
-  if (!URL.canParse(value)) return 'not a valid URL';
-  const url = new URL(value);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'an http:// or https:// URL';
-  // Userinfo would be sent in the clear to every proxy log; credentials belong in a secret.
-  if (url.username !== '' || url.password !== '') return 'no credentials in the URL: keep them in a secret';
-  if (url.hash !== '') return 'no fragment (#...)';
-  return undefined;
-}
-
 /** An http(s) URL the gateway calls on its own (token endpoints); a query is allowed (RFC 6749 §3.2), a fragment is not. */
-const EndpointUrl = z.string().superRefine((value, ctx) => {
-  const problem = urlProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const EndpointUrl = HttpUrl;
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.
 const Scope = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'space-separated scope tokens (RFC 6749 §3.3)');

@@ -1,17 +1,10 @@
 // Kyma `Application` services as Kyma's Application Gateway serves them (applicationconnector.kyma-project.io/v1alpha1).
 // Field names follow the CRD so an Application imports and exports without translation.
 import { z } from 'zod';
+import { HttpUrl } from './http-url';
 
 const K8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and "-", 1-63 characters');
 const SecretName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes Secret name');
-
-const HttpUrl = z.string().superRefine((value, ctx) => {
-  if (!URL.canParse(value)) return ctx.addIssue({ code: 'custom', message: 'a URL such as https://api.example.com/v1' });
-  const url = new URL(value);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'an http:// or https:// URL' });
-  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'no credentials in the URL: keep them in a secret' });
-  if (url.hash) ctx.addIssue({ code: 'custom', message: 'no fragment (#...)' });
-});
 
 export const KYMA_CREDENTIAL_TYPES = ['Basic', 'OAuth', 'CertificateGen'] as const;
 

@@ -2,6 +2,7 @@
 // Secret *values* never appear here, only references to secrets held by a vault or a secret source.
 import { z } from 'zod';
 import { KymaApplication } from './kyma-application-schema';
+import { HttpUrl, upstreamScheme } from './http-url';
 import { endpointOptionsIssues, endpointOptionsShape } from './endpoint-security-schema';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
@@ -49,14 +50,7 @@ export const Plugins = z
   .default({});
 export type Plugins = z.infer<typeof Plugins>;
 
-const UpstreamUrl = z.string().superRefine((value, ctx) => {
-  const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
-  if (!URL.canParse(value)) return problem('a URL such as http://127.0.0.1:8080/api');
-  const url = new URL(value);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') problem('an http:// or https:// URL');
-  if (url.username || url.password) problem('no credentials in the URL: use endpointSecurity');
-  if (url.hash) problem('no fragment (#...)');
-});
+const UpstreamUrl = HttpUrl;
 
 /** A Kubernetes Service reached through the connected cluster (WSO2 APK's serviceInfo). */
 export const ServiceInfo = z
@@ -200,11 +194,9 @@ export const Workspace = z
     const serviceNames = new Set<string>();
     ws.services.forEach((s, i) => {
       // Runs even when the URL itself failed validation: that issue is reported already.
-      const scheme = 'url' in s.upstream ? (URL.canParse(s.upstream.url) && new URL(s.upstream.url).protocol === 'https:' ? 'https' : 'http') : s.upstream.serviceInfo.protocol;
-      for (const issue of endpointOptionsIssues(scheme, s)) ctx.addIssue({ code: 'custom', path: ['services', i, ...issue.path], message: issue.message });
+      for (const issue of endpointOptionsIssues(upstreamScheme(s.upstream), s)) ctx.addIssue({ code: 'custom', path: ['services', i, ...issue.path], message: issue.message });
       if (s.sandbox) {
-        const sandboxScheme = 'url' in s.sandbox.upstream ? (URL.canParse(s.sandbox.upstream.url) && new URL(s.sandbox.upstream.url).protocol === 'https:' ? 'https' : 'http') : s.sandbox.upstream.serviceInfo.protocol;
-        for (const issue of endpointOptionsIssues(sandboxScheme, s.sandbox)) ctx.addIssue({ code: 'custom', path: ['services', i, 'sandbox', ...issue.path], message: issue.message });
+        for (const issue of endpointOptionsIssues(upstreamScheme(s.sandbox.upstream), s.sandbox)) ctx.addIssue({ code: 'custom', path: ['services', i, 'sandbox', ...issue.path], message: issue.message });
       }
       if (serviceNames.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service name "${s.name}"` });
       serviceNames.add(s.name);

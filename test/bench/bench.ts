@@ -1,10 +1,10 @@
 // `npm run bench`: the same upstream reached directly, through Gatehouse (basic-auth in, Basic injected out)
 // and through nginx (auth_basic + proxy_set_header Authorization), on loopback, one after the other.
 // BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 32) tune the run.
+import { freePort, waitForPort } from '../support/loopback-ports';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile, readFile, rm, mkdir } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,27 +30,6 @@ interface Result {
   rssMb?: number;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
-}
-
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listening on ${port}`);
-}
 
 function rssMb(pid: number): number {
   try {

@@ -4,10 +4,10 @@
 // It fails (exit 1) on any unexpected status, any request without an answer, a stale config after a reload, RSS
 // growing by 10 % or more after warm-up, file descriptors growing, or a secret value in anything the gateway
 // printed or wrote. SOAK_RATE (default 300 requests/s) and SOAK_CONNECTIONS (default 8) bound the load.
+import { freePort, waitForPort } from '../support/loopback-ports';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,27 +45,6 @@ const mb = (kb: number) => (kb / 1024).toFixed(1);
 
 // --- the gateway process ------------------------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
-}
-
-async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(50);
-  }
-  throw new Error(`nothing listening on ${port}`);
-}
 
 function procSample(pid: number): { rssKb: number; fds: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -34,7 +34,7 @@ describe('EndpointOptions errors name the field', () => {
   const oauth = { type: 'oauth2-client-credentials', secret: 'erp-oauth' } as const;
 
   it.each([
-    ['a non-URL token URL', { endpointSecurity: { ...oauth, tokenUrl: 'idp/token' } }, 'endpointSecurity.tokenUrl', 'not a valid URL'],
+    ['a non-URL token URL', { endpointSecurity: { ...oauth, tokenUrl: 'idp/token' } }, 'endpointSecurity.tokenUrl', 'not a valid URL (such as https://api.example.com/v1)'],
     ['an ftp token URL', { endpointSecurity: { ...oauth, tokenUrl: 'ftp://idp.example.com/token' } }, 'endpointSecurity.tokenUrl', 'an http:// or https:// URL'],
     ['credentials in the token URL', { endpointSecurity: { ...oauth, tokenUrl: 'https://id:pw@idp.example.com/token' } }, 'endpointSecurity.tokenUrl', 'no credentials in the URL: keep them in a secret'],
     ['a fragment', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token#x' } }, 'endpointSecurity.tokenUrl', 'no fragment (#...)'],
