@@ -188,6 +188,8 @@ export const Workspace = z
     routes: z.array(Route).default([]),
     consumers: z.array(Consumer).default([]),
     applications: z.array(KymaApplication).default([]),
+    /** The kubeconfig context and namespace last connected with this workspace (names only). */
+    cluster: z.object({ context: z.string().min(1).max(253).optional(), namespace: ResourceName.optional() }).strict().optional(),
   })
   .strict()
   .superRefine((ws, ctx) => {

@@ -137,9 +137,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const saved = await saveWorkspace(merged.workspace);
       return saved.ok ? { ...saved, notes: merged.notes } : saved;
     },
-    'cluster:contexts': async () => cluster.contexts(),
+    'cluster:contexts': async () => ({ ...cluster.contexts(), ...(workspace.cluster ? { remembered: workspace.cluster } : {}) }),
     'cluster:connect': async ({ context, namespace }) => {
       const report = await cluster.connect(context, namespace);
+      // Remembered per workspace, so the next session offers the same context and namespace.
+      if (workspace.cluster?.context !== report.context || workspace.cluster?.namespace !== report.namespace) {
+        const saved = await saveWorkspace({ ...workspace, cluster: { context: report.context, namespace: report.namespace } });
+        if (saved.ok) return report;
+      }
       await applyToGateway();
       return report;
     },

@@ -120,7 +120,8 @@ export const channels = {
   'import:preview': { request: DocumentImportRequest, response: {} as DocumentImportPreview },
   /** Secret values go to the vault, the objects into the saved workspace. */
   'import:apply': { request: DocumentImportRequest, response: {} as SaveResult & { notes?: string[] } },
-  'cluster:contexts': { request: None, response: {} as { files: string[]; currentContext?: string; contexts: ClusterContext[] } },
+  /** `remembered`: the context and namespace this workspace last connected with. */
+  'cluster:contexts': { request: None, response: {} as { files: string[]; currentContext?: string; contexts: ClusterContext[]; remembered?: { context?: string; namespace?: string } } },
   'cluster:connect': { request: z.object({ context: z.string().min(1).optional(), namespace: ResourceName.optional() }).strict(), response: {} as ClusterConnectionReport },
   'cluster:disconnect': { request: None, response: {} as { ok: true } },
   'cluster:plan': { request: None, response: {} as ClusterPlan },

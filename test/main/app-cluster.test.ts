@@ -64,6 +64,8 @@ describe('cluster features through the app', () => {
     expect(report.serverVersion).toMatch(/^v1\./);
     expect(report.missing).toEqual([]);
     expect(report.targets.kymaApplications).toBe(true);
+    const again = await call<{ remembered?: { context?: string; namespace?: string } }>('cluster:contexts');
+    expect(again.remembered).toEqual({ context: contexts.contexts[0]!.name, namespace: NS });
   });
 
   it('pushes the workspace as a Secret and a Kyma Application; a second push is unchanged', async () => {

@@ -97,7 +97,7 @@ function PushTable({ report }: { report: ClusterPushReport }) {
 export function ClusterScreen() {
   const loadWorkspace = useWorkspaceStore((s) => s.load);
   const loadSecrets = useSecretsStore((s) => s.load);
-  const [contexts, setContexts] = useState<{ files: string[]; currentContext?: string; contexts: ClusterContext[] }>();
+  const [contexts, setContexts] = useState<{ files: string[]; currentContext?: string; contexts: ClusterContext[]; remembered?: { context?: string; namespace?: string } }>();
   const [context, setContext] = useState('');
   const [namespace, setNamespace] = useState('');
   const [report, setReport] = useState<ClusterConnectionReport>();
@@ -131,10 +131,11 @@ export function ClusterScreen() {
     void run('contexts', async () => {
       const listed = await gatehouse().invoke('cluster:contexts', undefined);
       setContexts(listed);
-      const current = listed.contexts.find((c) => c.name === listed.currentContext) ?? listed.contexts[0];
+      // The workspace's last connection first, then the kubeconfig's current context.
+      const current = listed.contexts.find((c) => c.name === listed.remembered?.context) ?? listed.contexts.find((c) => c.name === listed.currentContext) ?? listed.contexts[0];
       if (current) {
         setContext(current.name);
-        setNamespace(current.namespace);
+        setNamespace(current.name === listed.remembered?.context ? (listed.remembered.namespace ?? current.namespace) : current.namespace);
       }
     });
   }, []);
