@@ -55,6 +55,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
           host: message.host,
           cluster: message.cluster,
           log: (entry) => parent.send({ type: 'traffic', entry, inFlight: gateway?.inFlight ?? 0 }),
+          onRequestStart: reportInFlight,
         });
         parent.send({ type: 'ready', url: gateway.url, port: gateway.port });
         if (rejected) parent.send({ type: 'config-rejected', errors: rejected });
@@ -76,6 +77,16 @@ export function runSupervisedGateway(parent: ParentChannel): void {
       process.exit(0);
     }
   }
+
+  let inFlightQueued = false;
+  const reportInFlight = () => {
+    if (inFlightQueued) return;
+    inFlightQueued = true;
+    setImmediate(() => {
+      inFlightQueued = false;
+      parent.send({ type: 'in-flight', inFlight: gateway?.inFlight ?? 0 });
+    });
+  };
 
   parent.onMessage((message) => void onMessage(message));
   parent.onParentGone(() => process.exit(0));

@@ -16,6 +16,8 @@ export type SupervisorMessage =
 export type GatewayMessage =
   | { type: 'ready'; url: string; port: number }
   | { type: 'traffic'; entry: RequestLogEntry; inFlight: number }
+  /** Requests started since the last message: at most one per event-loop turn, so a burst costs one message. */
+  | { type: 'in-flight'; inFlight: number }
   | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[] }
   /** The workspace could not be applied at start; the gateway listens with no routes until a good one arrives. */
   | { type: 'config-rejected'; errors: FieldError[] }

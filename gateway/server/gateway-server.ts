@@ -30,6 +30,8 @@ export interface GatewayOptions {
   workspace: unknown;
   secrets: SecretResolver;
   log?: RequestLogSink;
+  /** Called when a request starts, with the new in-flight count (its end is in the log entry). */
+  onRequestStart?: (inFlight: number) => void;
   /** Overrides the workspace's listen port (0 = any free port). */
   port?: number;
   host?: string;
@@ -160,6 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       route: null, service: null, consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
     };
     inFlight += 1;
+    options.onRequestStart?.(inFlight);
     res.once('close', () => {
       inFlight -= 1;
       entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);

@@ -10,7 +10,7 @@ import { mergeImport } from '../../gateway/import/merge-import';
 import type { ImportResult } from '../../gateway/import/import-result';
 import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
-import { openVault, SessionVault, type KeytarLoader, type SecretVault, type VaultStatus as ServiceVaultStatus } from '../services/vault';
+import { openVault, SessionVault, VaultUnavailableError, type KeytarLoader, type SecretVault, type VaultStatus as ServiceVaultStatus } from '../services/vault';
 import { WorkspaceStore, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
@@ -84,8 +84,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   supervisor.on('traffic', (entry) => emit('traffic', entry));
 
   async function applyToGateway(): Promise<FieldError[] | undefined> {
-    const result = await supervisor.reload(workspace);
-    return result.ok ? undefined : result.errors;
+    try {
+      const result = await supervisor.reload(workspace);
+      return result.ok ? undefined : result.errors;
+    } catch (error) {
+      // The keychain went away while running: what was saved stays saved, the gateway keeps the secrets it has.
+      if (!(error instanceof VaultUnavailableError)) throw error;
+      vaultStatus = describeVaultStatus({ mode: 'unavailable', reason: error.toProblem() });
+      return [{ path: '(vault)', message: `not applied to the gateway, which keeps its current workspace: ${error.message}` }];
+    }
   }
 
   async function saveWorkspace(input: unknown): Promise<SaveResult> {
@@ -102,7 +109,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
 
   const handlers: IpcHandlers = {
-    'workspace:get': async () => ({ workspace, path: store.filePath, problem: loadProblem, backupAvailable: loaded.backupAvailable }),
+    'workspace:get': async () => ({ workspace, path: store.filePath, problem: loadProblem, backupAvailable: await store.backupAvailable() }),
     'workspace:save': (input) => saveWorkspace(input),
     'workspace:restore-backup': async () => {
       const restored = await store.restoreBackup();
@@ -186,7 +193,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (value === undefined) throw new UserFacingError('GATEHOUSE_NO_SUCH_SECRET', `secret "${ref.name}" has no key "${key}"`);
       return { value };
     },
-    'vault:status': async () => vaultStatus,
+    'vault:status': async () => {
+      // Asked again each time: the keychain can go away (or come back) while the app runs.
+      if (vault.mode === 'keychain') vaultStatus = describeVaultStatus(await vault.probe());
+      return vaultStatus;
+    },
     'vault:use-session-only': async () => {
       if (vault.mode !== 'session-only') {
         vault = new SessionVault();

@@ -98,6 +98,9 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         this.#healthyTimer = setTimeout(() => (this.#backoffMs = this.options.backoff?.initialMs ?? 250), 30_000).unref();
         settleStart();
         break;
+      case 'in-flight':
+        this.#status.inFlight = message.inFlight;
+        break;
       case 'traffic':
         this.#status.inFlight = message.inFlight;
         this.emit('traffic', message.entry);

@@ -89,6 +89,11 @@ export class WorkspaceStore {
     });
   }
 
+  /** Whether workspace.json.bak exists now and is readable (it changes with every save). */
+  backupAvailable(): Promise<boolean> {
+    return this.#serial(() => this.#backupUsable().catch(() => false));
+  }
+
   /** Validates and writes; an invalid workspace throws WorkspaceValidationError and leaves every file as it was. */
   save(input: unknown): Promise<SaveResult> {
     const result = validateWorkspace(input);
