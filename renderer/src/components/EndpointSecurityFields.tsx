@@ -63,6 +63,15 @@ function PemField({ id, label, value, onChange, errors, hint }: PemFieldProps) {
   );
 }
 
+/** The warning shown wherever backend TLS verification is turned off (`scope`: "this endpoint", …). */
+export function TlsSkipWarning({ scope }: { scope: string }) {
+  return (
+    <div role="alert" className="notice notice-warning tls-warning">
+      <strong>{`TLS verification is off for ${scope}.`}</strong> The gateway accepts any certificate and host name from the backend and its token endpoint: anyone on the network path can read and change the traffic, credentials included. Use it only for test systems.
+    </div>
+  );
+}
+
 interface EndpointSecurityFieldsProps {
   environment: EnvironmentName;
   draft: EndpointDraft;
@@ -265,9 +274,7 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
           onChange={(tlsMode) => set({ tlsMode })}
         />
         {draft.tlsMode === 'skip' && (
-          <div role="alert" className="notice notice-warning tls-warning">
-            <strong>TLS verification is off for this endpoint.</strong> The gateway accepts any certificate and host name from the backend and its token endpoint: anyone on the network path can read and change the traffic, credentials included. Use it only for test systems.
-          </div>
+          <TlsSkipWarning scope="this endpoint" />
         )}
         {draft.tlsMode === 'ca' && (
           <>

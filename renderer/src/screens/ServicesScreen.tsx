@@ -7,18 +7,25 @@ import { joinPaths } from '../model/paths';
 import { useNavigationStore } from '../state/navigation-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { RouteForm } from './RouteForm';
+import { KymaApplicationForm } from './KymaApplicationForm';
 import { ScreenHeader } from './ScreenHeader';
 import { ServiceForm } from './ServiceForm';
 
-type Selection = { kind: 'service'; name: string } | { kind: 'new-service' } | { kind: 'route'; name: string; service: string } | { kind: 'new-route'; service: string };
+type Selection =
+  | { kind: 'service'; name: string }
+  | { kind: 'new-service' }
+  | { kind: 'route'; name: string; service: string }
+  | { kind: 'new-route'; service: string }
+  | { kind: 'application'; name: string }
+  | { kind: 'new-application' };
 
 function upstreamLabel(service: Workspace['services'][number]): string {
   const u = service.upstream;
   return 'url' in u ? u.url : `${u.serviceInfo.namespace}/${u.serviceInfo.name}${u.serviceInfo.port ? `:${u.serviceInfo.port}` : ''}`;
 }
 
-/** Kyma Applications (imported, or edited as YAML): served at /{application}/{service}/..., shown read-only. */
-function KymaApplications({ applications }: { applications: Workspace['applications'] }) {
+/** Kyma Applications (imported or added here): served at /{application}/{service}/...; selecting one opens its form. */
+function KymaApplications({ applications, selected, onSelect }: { applications: Workspace['applications']; selected: string | undefined; onSelect: (name: string) => void }) {
   if (applications.length === 0) return null;
   return (
     <div className="app-list" role="region" aria-label="Kyma applications">
@@ -26,7 +33,9 @@ function KymaApplications({ applications }: { applications: Workspace['applicati
       <ul className="tree">
         {applications.map((a) => (
           <li key={a.name}>
-            <span className="item-title">{a.name}</span> <span className="item-meta">secrets in {a.namespace}{a.skipVerify ? ', TLS verification off' : ''}</span>
+            <button type="button" className="item" aria-current={selected === a.name ? 'true' : undefined} onClick={() => onSelect(a.name)}>
+              <span className="item-title">{a.name}</span> <span className="item-meta">secrets in {a.namespace}{a.skipVerify ? ', TLS verification off' : ''}</span>
+            </button>
             <ul className="plain-list">
               {a.services.map((s) => {
                 const entry = s.entries[0]!;
@@ -68,6 +77,10 @@ export function ServicesScreen() {
   const isSelected = (kind: Selection['kind'], name: string) => selection?.kind === kind && 'name' in selection && selection.name === name;
   const service = selection?.kind === 'service' ? workspace.services.find((s) => s.name === selection.name) : undefined;
   const route = selection?.kind === 'route' ? workspace.routes.find((r) => r.name === selection.name) : undefined;
+  const application = selection?.kind === 'application' ? workspace.applications.find((a) => a.name === selection.name) : undefined;
+  const applicationList = (
+    <KymaApplications applications={workspace.applications} selected={selection?.kind === 'application' ? selection.name : undefined} onSelect={(name) => select({ kind: 'application', name })} />
+  );
 
   let detail;
   // A form stays mounted while its item is selected, even in the moment a rename is saved and the list
@@ -77,6 +90,8 @@ export function ServicesScreen() {
   } else if (selection?.kind === 'new-route' || selection?.kind === 'route') {
     const parent = route?.service ?? selection.service;
     detail = <RouteForm key={editor} original={route} service={parent} workspace={workspace} onSaved={(name, service) => setSelection({ kind: 'route', name, service })} onDeleted={() => setSelection(undefined)} />;
+  } else if (selection?.kind === 'new-application' || selection?.kind === 'application') {
+    detail = <KymaApplicationForm key={editor} original={application} workspace={workspace} onSaved={(name) => setSelection({ kind: 'application', name })} onDeleted={() => setSelection(undefined)} />;
   } else {
     detail = (
       <div className="detail-empty">
@@ -86,7 +101,7 @@ export function ServicesScreen() {
             <p>A service is an upstream the gateway forwards to, under a path prefix. Routes inside it pick paths and methods; basic auth can protect the whole service or single routes. Start with <strong>New service</strong>.</p>
           </>
         ) : (
-          <p>Select a service or a route to edit it.</p>
+          <p>Select a service, a route or a Kyma application to edit it.</p>
         )}
       </div>
     );
@@ -95,12 +110,13 @@ export function ServicesScreen() {
   return (
     <section className="screen" aria-labelledby="services-title">
       <ScreenHeader id="services" title="Services & routes">
+        <button type="button" className="secondary" onClick={() => select({ kind: 'new-application' })}>Add Kyma application</button>
         <button type="button" className="primary" onClick={() => select({ kind: 'new-service' })}>New service</button>
       </ScreenHeader>
       {workspace.services.length === 0 && !selection ? (
         <>
           {detail}
-          <KymaApplications applications={workspace.applications} />
+          {applicationList}
         </>
       ) : (
         <div className="master-detail">
@@ -134,7 +150,7 @@ export function ServicesScreen() {
                 );
               })}
             </ul>
-            <KymaApplications applications={workspace.applications} />
+            {applicationList}
           </div>
           <div className="detail">{detail}</div>
         </div>

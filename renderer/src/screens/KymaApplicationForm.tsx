@@ -1,0 +1,286 @@
+// Edits one Kyma application (applications[] in the workspace) and its services, served by the gateway at
+// `/{application}/{segment}` (gateway/config/kyma-services.ts). Saving validates the whole workspace with the
+// gateway's schema first; the workspace holds only secret names, the values are entered on the Secrets screen.
+import { useState, type FormEvent } from 'react';
+import { Workspace as WorkspaceSchema, type Workspace } from '../../../gateway/config/schema';
+import type { KymaApplication } from '../../../gateway/config/kyma-application-schema';
+import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
+import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
+import { TlsSkipWarning } from '../components/EndpointSecurityFields';
+import { CheckboxField, Field, FieldGroup, FieldMessages } from '../components/Field';
+import { FormMessages, type FormStatus } from '../components/FormMessages';
+import { useFocusFirstError } from '../components/use-focus-first-error';
+import { sameDraft } from '../model/drafts';
+import { FieldErrors, type FieldPath } from '../model/field-errors';
+import {
+  KYMA_DEFAULT_NAMESPACE,
+  KYMA_PARAMETER_KEYS,
+  KYMA_SECRET_KEYS,
+  kymaApplicationDraft,
+  kymaApplicationFromDraft,
+  kymaServiceDraft,
+  kymaServiceName,
+  withDisplayName,
+  withName,
+  type KymaApplicationDraft,
+  type KymaCredentialChoice,
+  type KymaServiceDraft,
+} from '../model/kyma-draft';
+import { confirmAction } from '../state/confirm-store';
+import { useDirtyForm, useNavigationStore } from '../state/navigation-store';
+import { EditConflict, useWorkspaceStore } from '../state/workspace-store';
+
+const CREDENTIAL_TYPES: { value: KymaCredentialChoice; label: string }[] = [
+  { value: 'none', label: 'None' },
+  { value: 'Basic', label: 'Basic' },
+  { value: 'OAuth', label: 'OAuth (client credentials)' },
+  { value: 'CertificateGen', label: 'Client certificate (CertificateGen)' },
+];
+
+const APPLICATION_FIELDS: FieldPath[] = [['name'], ['namespace'], ['description'], ['skipVerify'], ['targetErrors']];
+const ENTRY: FieldPath = ['entries', 0];
+/** The paths a service's fields show (relative to `services[i]`); the service's group shows the rest of it. */
+const SERVICE_FIELDS: FieldPath[] = [
+  ['displayName'], ['name'], ['description'], ['providerDisplayName'],
+  [...ENTRY, 'targetUrl'], [...ENTRY, 'credentials', 'type'], [...ENTRY, 'credentials', 'secretName'], [...ENTRY, 'credentials', 'authenticationUrl'],
+  [...ENTRY, 'credentials', 'csrfInfo'], [...ENTRY, 'requestParametersSecretName'],
+];
+
+function keyList(keys: readonly string[]): string {
+  return keys.map((k) => `“${k}”`).join(' and ');
+}
+
+interface ServiceFieldsProps {
+  index: number;
+  appName: string;
+  namespace: string;
+  draft: KymaServiceDraft;
+  onChange: (draft: KymaServiceDraft) => void;
+  onRemove: () => void;
+  errors: FieldErrors;
+}
+
+function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemove, errors }: ServiceFieldsProps) {
+  const set = (patch: Partial<KymaServiceDraft>) => onChange({ ...draft, ...patch });
+  const at = (...path: (string | number)[]) => errors.for(['services', index, ...path]);
+  const id = (suffix: string) => `kyma-service-${index}-${suffix}`;
+  // The group shows what no field below shows: a duplicate id, an entries list the schema refuses.
+  const groupErrors = at().filter((m) => !SERVICE_FIELDS.some((f) => {
+    const own = formatFieldPath(['x', ...f]).slice(1);
+    return m.detail === own || m.detail.startsWith(`${own}.`) || m.detail.startsWith(`${own}[`);
+  }));
+  const segment = kymaServiceSegment(draft.displayName.trim());
+  const servedPath = `/${appName.trim() || '{application}'}/${segment || '{service}'}`;
+  const legend = draft.displayName.trim() || `Service ${index + 1}`;
+  const credentialType = draft.credentialType;
+  const namedSecret = draft.secretName.trim() || '(secret name)';
+
+  return (
+    <FieldGroup id={id('group')} legend={legend} errors={groupErrors} className="kyma-service">
+      <Field id={id('display-name')} label="Display name" hint={<>Served at <span className="mono">{servedPath}/…</span></>} errors={at('displayName')}>
+        {(c) => <input {...c} value={draft.displayName} onChange={(e) => onChange(withDisplayName(draft, e.target.value))} autoComplete="off" />}
+      </Field>
+      <Field id={id('name')} label="Name" hint="Lower-case letters, digits and “-”. Empty: derived from the display name." errors={at('name')}>
+        {(c) => <input {...c} className="mono" value={draft.name} placeholder={kymaServiceName(draft.displayName) || undefined} onChange={(e) => onChange(withName(draft, e.target.value))} autoComplete="off" spellCheck={false} />}
+      </Field>
+      <Field id={id('description')} label="Description" hint="Optional." errors={at('description')}>
+        {(c) => <input {...c} value={draft.description} onChange={(e) => set({ description: e.target.value })} />}
+      </Field>
+      <Field id={id('provider')} label="Provider" hint="Optional: the provider's display name." errors={at('providerDisplayName')}>
+        {(c) => <input {...c} value={draft.provider} onChange={(e) => set({ provider: e.target.value })} />}
+      </Field>
+      <Field id={id('target-url')} label="Target URL" hint="Where the gateway forwards requests; its path and query come first, the caller's follow." errors={at(...ENTRY, 'targetUrl')}>
+        {(c) => <input {...c} className="mono" type="url" value={draft.targetUrl} onChange={(e) => set({ targetUrl: e.target.value })} spellCheck={false} placeholder="https://backend.example.com/api" />}
+      </Field>
+      <Field id={id('credential-type')} label="Credentials" errors={[...at(...ENTRY, 'credentials').filter((m) => m.detail === ''), ...at(...ENTRY, 'credentials', 'type')]}>
+        {(c) => (
+          <select {...c} value={credentialType} onChange={(e) => set({ credentialType: e.target.value as KymaCredentialChoice })}>
+            {CREDENTIAL_TYPES.map((t) => (
+              <option key={t.value} value={t.value}>{t.label}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {credentialType !== 'none' && (
+        <>
+          <Field id={id('secret-name')} label="Secret name" hint={`A secret in namespace ${namespace.trim() || KYMA_DEFAULT_NAMESPACE}.`} errors={at(...ENTRY, 'credentials', 'secretName')}>
+            {(c) => <input {...c} className="mono" value={draft.secretName} onChange={(e) => set({ secretName: e.target.value })} autoComplete="off" spellCheck={false} />}
+          </Field>
+          {credentialType === 'OAuth' && (
+            <Field id={id('authentication-url')} label="Authentication URL" hint="The OAuth token URL (client credentials grant)." errors={at(...ENTRY, 'credentials', 'authenticationUrl')}>
+              {(c) => <input {...c} className="mono" type="url" value={draft.authenticationUrl} onChange={(e) => set({ authenticationUrl: e.target.value })} spellCheck={false} />}
+            </Field>
+          )}
+          <p className="hint" id={id('secret-keys')}>
+            Enter the values on the Secrets screen: secret <span className="mono">{namedSecret}</span> with keys {keyList(KYMA_SECRET_KEYS[credentialType])}.
+          </p>
+          <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={at(...ENTRY, 'credentials', 'csrfInfo')}>
+            {(c) => <input {...c} className="mono" type="url" value={draft.csrfUrl} onChange={(e) => set({ csrfUrl: e.target.value })} spellCheck={false} />}
+          </Field>
+        </>
+      )}
+      <Field
+        id={id('params-secret')}
+        label="Request-parameters secret"
+        hint={`Optional. A secret with keys ${keyList(KYMA_PARAMETER_KEYS)} (JSON) added to every request; enter it on the Secrets screen.`}
+        errors={at(...ENTRY, 'requestParametersSecretName')}
+      >
+        {(c) => <input {...c} className="mono" value={draft.paramsSecret} onChange={(e) => set({ paramsSecret: e.target.value })} autoComplete="off" spellCheck={false} />}
+      </Field>
+      <div className="button-row">
+        <button type="button" className="danger-outline" onClick={onRemove}>
+          Remove service {draft.displayName.trim() || index + 1}
+        </button>
+      </div>
+    </FieldGroup>
+  );
+}
+
+interface KymaApplicationFormProps {
+  original: KymaApplication | undefined;
+  workspace: Workspace;
+  onSaved: (name: string) => void;
+  onDeleted: () => void;
+}
+
+export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }: KymaApplicationFormProps) {
+  const save = useWorkspaceStore((s) => s.save);
+  const navigate = useNavigationStore((s) => s.navigate);
+  const [name, setName] = useState(original?.name);
+  const [baseline, setBaseline] = useState(() => kymaApplicationDraft(original));
+  const [draft, setDraft] = useState(baseline);
+  const [errors, setErrors] = useState(FieldErrors.none);
+  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
+  const [formRef, focusFirstError] = useFocusFirstError();
+  const dirty = !sameDraft(draft, baseline);
+  useDirtyForm('kyma-application', dirty, name ? `Kyma application ${name}` : 'the new Kyma application');
+
+  const set = (patch: Partial<KymaApplicationDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const setService = (i: number, service: KymaServiceDraft) => setDraft((d) => ({ ...d, services: d.services.map((s, j) => (j === i ? service : s)) }));
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setStatus({ kind: 'saving' });
+    let index = workspace.applications.length;
+    const edit = (ws: Workspace) => {
+      const existing = name === undefined ? undefined : ws.applications.find((a) => a.name === name);
+      if (name !== undefined && !existing) throw new EditConflict(`Not saved: Kyma application "${name}" no longer exists.`);
+      const applications: unknown[] = [...ws.applications];
+      index = existing ? ws.applications.indexOf(existing) : applications.length;
+      applications[index] = kymaApplicationFromDraft(draft);
+      return { ...ws, applications };
+    };
+    const fail = (errs: readonly FieldError[], message = 'Not saved: fix the fields marked below.') => {
+      const fieldErrors = new FieldErrors(errs, ['applications', index]);
+      setErrors(fieldErrors);
+      const fields = [...APPLICATION_FIELDS, ...draft.services.map((_s, i): FieldPath => ['services', i])];
+      setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed(fields) });
+      focusFirstError();
+    };
+
+    let planned: unknown;
+    try {
+      planned = edit(structuredClone(workspace));
+    } catch (error) {
+      setStatus({ kind: 'error', message: error instanceof Error ? error.message : String(error), unclaimed: [] });
+      return;
+    }
+    const checked = validateWith(WorkspaceSchema, planned);
+    if (!checked.ok) return fail(checked.errors);
+
+    const outcome = await save(edit);
+    if (!outcome.ok) return fail(outcome.errors, outcome.message);
+    const savedName = draft.name.trim();
+    const next = kymaApplicationDraft(outcome.workspace.applications.find((a) => a.name === savedName));
+    setBaseline(next);
+    setDraft(next);
+    setName(savedName);
+    setErrors(FieldErrors.none);
+    setStatus({ kind: 'saved', message: `Kyma application ${savedName} saved.`, gatewayErrors: outcome.gatewayErrors });
+    onSaved(savedName);
+  }
+
+  async function onDelete() {
+    if (name === undefined) return;
+    const count = original?.services.length ?? 0;
+    const confirmed = await confirmAction({
+      title: `Delete Kyma application ${name}?`,
+      message: `The gateway stops serving /${name}/…${count > 0 ? ` and its ${count === 1 ? 'service' : `${count} services`}` : ''}. The secrets it names stay in the vault.`,
+      confirmLabel: 'Delete application',
+      danger: true,
+    });
+    if (!confirmed) return;
+    const outcome = await save((ws) => ({ ...ws, applications: ws.applications.filter((a) => a.name !== name) }));
+    if (outcome.ok) onDeleted();
+    else setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
+  }
+
+  return (
+    <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="kyma-form-title">
+      <h2 id="kyma-form-title">{name ? `Kyma application ${name}` : 'New Kyma application'}</h2>
+      <Field id="kyma-name" label="Application name" hint="Lower-case letters, digits and “-”; the first path segment its services are served under." errors={errors.for(['name'])}>
+        {(c) => <input {...c} className="mono" value={draft.name} onChange={(e) => set({ name: e.target.value })} autoComplete="off" spellCheck={false} />}
+      </Field>
+      <Field id="kyma-namespace" label="Secret namespace" hint={`Namespace of the secrets its services name. Empty: ${KYMA_DEFAULT_NAMESPACE}.`} errors={errors.for(['namespace'])}>
+        {(c) => <input {...c} className="mono" value={draft.namespace} placeholder={KYMA_DEFAULT_NAMESPACE} onChange={(e) => set({ namespace: e.target.value })} spellCheck={false} />}
+      </Field>
+      <Field id="kyma-description" label="Application description" hint="Optional." errors={errors.for(['description'])}>
+        {(c) => <textarea {...c} rows={2} value={draft.description} onChange={(e) => set({ description: e.target.value })} />}
+      </Field>
+      <CheckboxField id="kyma-skip-verify" label="Skip TLS verification of the targets" checked={draft.skipVerify} onChange={(skipVerify) => set({ skipVerify })} errors={errors.for(['skipVerify'])} />
+      {draft.skipVerify && <TlsSkipWarning scope="this application's targets" />}
+      <Field id="kyma-target-errors" label="Target errors" hint="How a target's 5xx answer reaches the caller." errors={errors.for(['targetErrors'])}>
+        {(c) => (
+          <select {...c} value={draft.targetErrors} onChange={(e) => set({ targetErrors: e.target.value === 'kyma' ? 'kyma' : 'pass-through' })}>
+            <option value="pass-through">Pass through</option>
+            <option value="kyma">As Kyma: 502 with Target-System-Status</option>
+          </select>
+        )}
+      </Field>
+
+      <section className="kyma-services" aria-labelledby="kyma-services-title">
+        <h3 id="kyma-services-title">Services</h3>
+        <p className="hint">
+          Secret values are entered on the Secrets screen, in namespace <span className="mono">{draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE}</span>: Basic needs keys “username” and “password”, OAuth “clientId” and “clientSecret”,
+          CertificateGen “crt” and “key”, a request-parameters secret “headers” and “queryParameters”.{' '}
+          <button type="button" className="secondary small" onClick={() => void navigate('secrets')}>Open the Secrets screen</button>
+        </p>
+        {draft.services.length === 0 && <p className="empty">No services yet.</p>}
+        {draft.services.map((s, i) => (
+          <KymaServiceFields
+            key={s.id}
+            index={i}
+            appName={draft.name}
+            namespace={draft.namespace}
+            draft={s}
+            onChange={(next) => setService(i, next)}
+            onRemove={() => setDraft((d) => ({ ...d, services: d.services.filter((_x, j) => j !== i) }))}
+            errors={errors}
+          />
+        ))}
+        <FieldMessages id="kyma-services-error" errors={errors.for(['services']).filter((m) => m.detail === '')} />
+        <button type="button" className="secondary" onClick={() => setDraft((d) => ({ ...d, services: [...d.services, kymaServiceDraft()] }))}>
+          Add service
+        </button>
+      </section>
+
+      <FormMessages status={status} />
+      <div className="button-row">
+        <button type="submit" className="primary" disabled={status.kind === 'saving'}>
+          Save application
+        </button>
+        {dirty && (
+          <button type="button" className="secondary" onClick={() => { setDraft(baseline); setErrors(FieldErrors.none); setStatus({ kind: 'idle' }); }}>
+            Discard changes
+          </button>
+        )}
+        <span className="spacer" />
+        {name !== undefined && (
+          <button type="button" className="danger-outline" onClick={() => void onDelete()}>
+            Delete application
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
