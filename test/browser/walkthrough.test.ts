@@ -194,6 +194,12 @@ describe('APISIX basic-auth walkthrough in the GUI', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('pushed no secret to the page in any event: traffic lines and gateway status hold none', () => {
+    expect(app.events.filter((e) => e.event === 'traffic').length).toBeGreaterThanOrEqual(3);
+    const pushed = JSON.stringify(app.events);
+    for (const secret of ['123456', Buffer.from('alex:123456').toString('base64'), 'wrong-password']) expect(pushed).not.toContain(secret);
+  });
+
   it('kept to the CSP: no violation, no console error, no request outside the local server', () => {
     expect(app.cspViolations).toEqual([]);
     expect(app.consoleProblems).toEqual([]);

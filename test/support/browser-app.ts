@@ -140,6 +140,8 @@ export interface BrowserApp {
   consoleProblems: string[];
   /** Requests to anywhere but the local static server. */
   foreignRequests: string[];
+  /** Every event main pushed to the page (traffic log lines, gateway status), to scan for secrets. */
+  events: { event: string; payload: unknown }[];
   /** Invokes a channel on the real services, as the page would. */
   call<T>(channel: string, payload?: unknown): Promise<T>;
   screenshot(name: string): Promise<string>;
@@ -162,10 +164,12 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const cspViolations: unknown[] = [];
   const consoleProblems: string[] = [];
   const foreignRequests: string[] = [];
+  const events: { event: string; payload: unknown }[] = [];
   const pages: Page[] = [];
   const contexts: BrowserContext[] = [];
 
   services.onEvent((event, payload) => {
+    events.push({ event, payload });
     const script = `window.dispatchEvent(new CustomEvent('gatehouse:event', { detail: ${JSON.stringify({ event, payload })} }))`;
     for (const p of pages) if (!p.isClosed()) p.evaluate(script).catch(() => undefined);
   });
@@ -214,6 +218,7 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
     cspViolations,
     consoleProblems,
     foreignRequests,
+    events,
     async call<T>(channel: string, payload?: unknown): Promise<T> {
       const envelope = await services.dispatch(channel, payload);
       if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
