@@ -56,6 +56,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
           cluster: message.cluster,
           log: (entry) => parent.send({ type: 'traffic', entry, inFlight: gateway?.inFlight ?? 0 }),
           onRequestStart: reportInFlight,
+          captureHeaders: true,
         });
         parent.send({ type: 'ready', url: gateway.url, port: gateway.port });
         if (rejected) parent.send({ type: 'config-rejected', errors: rejected });

@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
@@ -25,11 +25,14 @@ import { mergeQuery } from '../security/request-parameters';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { parseRequestTarget } from './request-path';
 import type { ClusterAccess } from '../cluster/cluster-access';
+import { maskedHeaders } from '../log/masked-headers';
 
 export interface GatewayOptions {
   workspace: unknown;
   secrets: SecretResolver;
   log?: RequestLogSink;
+  /** Adds the request's and response's headers, credentials masked, to each log entry (the app's traffic view). */
+  captureHeaders?: boolean;
   /** Called when a request starts, with the new in-flight count (its end is in the log entry). */
   onRequestStart?: (inFlight: number) => void;
   /** Overrides the workspace's listen port (0 = any free port). */
@@ -137,6 +140,19 @@ function compileErrors(error: unknown): FieldError[] {
   return [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }];
 }
 
+/** Headers passed to writeHead (which getHeaders() does not see), kept per response for the app's traffic view. */
+const responseHeadersOf = new WeakMap<ServerResponse, OutgoingHttpHeaders>();
+
+// Only when the app asks for headers: the hot path writes them with writeHead, and this is the one place to see them.
+function captureWrittenHeaders(res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    const headers = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a));
+    if (headers) responseHeadersOf.set(res, headers as OutgoingHttpHeaders);
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pools = new UpstreamPools();
   const caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() };
@@ -163,10 +179,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
     inFlight += 1;
     options.onRequestStart?.(inFlight);
+    if (options.captureHeaders) captureWrittenHeaders(res);
     res.once('close', () => {
       inFlight -= 1;
       entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);
       entry.totalMs = Math.round((performance.now() - started) * 100) / 100;
+      if (options.captureHeaders) {
+        entry.requestHeaders = maskedHeaders(req.headers);
+        entry.responseHeaders = maskedHeaders({ ...res.getHeaders(), ...responseHeadersOf.get(res) });
+      }
       log(entry);
     });
 

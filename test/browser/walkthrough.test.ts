@@ -166,6 +166,11 @@ describe('APISIX basic-auth walkthrough in the GUI', () => {
     expect(text).toContain('Consumeralex');
     expect(text).toContain('Routejson');
     expect(text).toContain('Servicebasic-auth-app');
+    const requestHeaders = details.getByRole('region', { name: 'Request headers' });
+    expect(await requestHeaders.textContent()).toContain('authorization••••••••');
+    expect(await details.getByRole('region', { name: 'Response headers' }).textContent()).toContain('content-type');
+    expect(text).not.toContain('123456');
+    expect(text).not.toContain(Buffer.from('alex:123456').toString('base64'));
     await app.screenshot('08-traffic-details');
   });
 

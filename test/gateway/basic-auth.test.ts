@@ -217,3 +217,42 @@ describe('failed-attempt throttling', () => {
     }
   });
 });
+
+describe('header capture for the app traffic view', () => {
+  it('records request and response headers with credential values masked, only when asked', async () => {
+    const up = await startRecordingUpstream((_req, res) => {
+      res.writeHead(200, { 'set-cookie': 'session=abc123', 'x-upstream': 'yes' });
+      res.end('ok');
+    });
+    const captured: import('../../gateway/log/request-log').RequestLogEntry[] = [];
+    const { startGateway } = await import('../../gateway/server/gateway-server');
+    const { MemorySecretSource, SecretResolver } = await import('../../gateway/secrets/secret-source');
+    const gw = await startGateway({
+      workspace: { services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }], consumers: [{ username: 'alex', basicAuth: { password: { secret: 'pw', key: 'password' } } }] },
+      secrets: new SecretResolver([new MemorySecretSource('t', { pw: { password: 'capture-secret' } })]),
+      port: 0,
+      captureHeaders: true,
+      log: (e) => captured.push(e),
+    });
+    try {
+      const res = await request(`${gw.url}/x`, { headers: { authorization: basic('alex', 'capture-secret'), cookie: 'a=b', 'x-custom': 'visible' } });
+      await res.body.dump();
+      await new Promise((r) => setTimeout(r, 50));
+      const entry = captured.at(-1)!;
+      expect(entry.requestHeaders).toContainEqual(['authorization', '••••••••']);
+      expect(entry.requestHeaders).toContainEqual(['cookie', '••••••••']);
+      expect(entry.requestHeaders).toContainEqual(['x-custom', 'visible']);
+      expect(entry.responseHeaders).toContainEqual(['set-cookie', '••••••••']);
+      expect(entry.responseHeaders).toContainEqual(['x-upstream', 'yes']);
+      expect(JSON.stringify(captured)).not.toContain(Buffer.from('alex:capture-secret').toString('base64'));
+      expect(JSON.stringify(captured)).not.toContain('abc123');
+    } finally {
+      await gw.close();
+      await up.close();
+    }
+  });
+
+  it('keeps headers out of log entries by default', () => {
+    expect(gateway.logs.every((e) => e.requestHeaders === undefined && e.responseHeaders === undefined)).toBe(true);
+  });
+});

@@ -7,6 +7,25 @@ import { ScreenHeader } from './ScreenHeader';
 
 const ms = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
 
+function HeaderTable({ title, headers }: { title: string; headers: [string, string][] | undefined }) {
+  if (!headers || headers.length === 0) return null;
+  return (
+    <section aria-label={title}>
+      <h3>{title}</h3>
+      <table className="table compact">
+        <thead>
+          <tr><th scope="col">Name</th><th scope="col">Value</th></tr>
+        </thead>
+        <tbody>
+          {headers.map(([name, value], i) => (
+            <tr key={`${name}-${i}`}><td className="mono">{name}</td><td className="mono">{value}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 function TrafficDetails({ entry, onClose }: { entry: RequestLogEntry; onClose: () => void }) {
   const rows: [string, string][] = [
     ['Time', entry.time],
@@ -39,7 +58,9 @@ function TrafficDetails({ entry, onClose }: { entry: RequestLogEntry; onClose: (
           </div>
         ))}
       </dl>
-      <p className="muted">The log keeps no header values, query strings or credentials.</p>
+      <HeaderTable title="Request headers" headers={entry.requestHeaders} />
+      <HeaderTable title="Response headers" headers={entry.responseHeaders} />
+      <p className="muted">Credential values (Authorization, cookies, tokens) are masked; query strings are not recorded.</p>
     </aside>
   );
 }
