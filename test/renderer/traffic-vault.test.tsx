@@ -89,6 +89,14 @@ describe('vault banner and status bar', () => {
     act(() => fake.emit('gateway-status', { state: 'restarting', restarts: 1, inFlight: 0, lastError: 'exited with code 1' }));
     expect(screen.getByText('Gateway: Restarting…')).toBeTruthy();
     expect(screen.getByText('Last error: exited with code 1')).toBeTruthy();
+    act(() => fake.emit('gateway-status', { state: 'running', restarts: 1, inFlight: 2, url: 'http://127.0.0.1:9080' }));
+    expect(screen.getByText('in flight: 2')).toBeTruthy();
+  });
+
+  it('restarts the gateway from the status bar', async () => {
+    const fake = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Restart gateway' }));
+    await waitFor(() => expect(fake.callsOf('gateway:restart')).toHaveLength(1));
   });
 });
 
