@@ -29,7 +29,9 @@ export function spawnGatewayCli(args: string[], env: NodeJS.ProcessEnv = {}): Ru
         const found = () => err.match(pattern);
         const onData = () => {
           const m = found();
-          if (m) done(), resolve(m);
+          if (!m) return;
+          done();
+          resolve(m);
         };
         // 'close' comes after the last stderr chunk: only then is "never printed it" certain.
         const onClose = () => {
