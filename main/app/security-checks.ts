@@ -9,11 +9,12 @@ import { CaBundleError, parseCaBundle, upstreamTlsProfile } from '../../gateway/
 import { UserFacingError } from '../ipc/dispatcher';
 import type { CertificateCheck, FetchTokenResult } from '../ipc/contract';
 import type { SecretVault } from '../services/vault';
+import { secretId } from '../../gateway/config/secret-names';
 
 async function readKey(vault: SecretVault, ref: { name: string; namespace?: string }, key: string): Promise<string> {
   const secret = await vault.get(ref);
   const value = secret?.data[key];
-  const label = `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  const label = secretId(ref);
   if (!secret) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `the vault holds no secret "${label}"`);
   if (value === undefined) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `secret "${label}" has no key "${key}"`);
   return value;
