@@ -4,6 +4,9 @@ import type { Workspace } from '../../gateway/config/schema';
 import { servedServices } from '../../gateway/config/kyma-services';
 import type { SecretVault } from '../services/vault';
 import { findSecret } from './find-secret';
+import { secretId } from '../../gateway/config/secret-names';
+import { effectiveBasicAuth } from '../../gateway/config/effective-basic-auth';
+import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../gateway/config/kyma-secret-keys';
 import type { ApisixConsumerSpec, ApisixRouteSpec, ApkBackendSpec, ClusterPushInput, KymaApplicationSpec, SecretSpec } from '../services/cluster';
 
 export interface ClusterInputOptions {
@@ -30,7 +33,7 @@ class SecretCollector {
 
   /** `keys` maps the cluster key to the vault key it is read from. */
   async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>): Promise<void> {
-    const id = `${namespace}/${name}`;
+    const id = secretId({ name, namespace });
     if (this.secrets.has(id)) return;
     const data: Record<string, string> = {};
     const stored = this.withValues ? ((await findSecret(this.vault, { name, namespace: lookupNamespace })) ?? (lookupNamespace ? await findSecret(this.vault, { name }) : undefined)) : undefined;
@@ -43,7 +46,8 @@ class SecretCollector {
   }
 }
 
-const KYMA_KEYS = { Basic: { username: 'username', password: 'password' }, OAuth: { clientId: 'clientId', clientSecret: 'clientSecret' }, CertificateGen: { crt: 'crt', key: 'key' } } as const;
+/** The same key in the cluster as in the vault, for each of `keys`. */
+const sameKeys = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, k]));
 
 export async function clusterInputFromWorkspace(workspace: Workspace, vault: SecretVault, options: ClusterInputOptions): Promise<ClusterPushInput> {
   const collector = new SecretCollector(vault, options.withValues);
@@ -51,8 +55,8 @@ export async function clusterInputFromWorkspace(workspace: Workspace, vault: Sec
   for (const app of workspace.applications) {
     for (const service of app.services) {
       const entry = service.entries[0]!;
-      if (entry.credentials) await collector.add(entry.credentials.secretName, app.namespace, app.namespace, { ...KYMA_KEYS[entry.credentials.type] });
-      if (entry.requestParametersSecretName) await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, { headers: 'headers', queryParameters: 'queryParameters' });
+      if (entry.credentials) await collector.add(entry.credentials.secretName, app.namespace, app.namespace, sameKeys(KYMA_CREDENTIAL_KEYS[entry.credentials.type]));
+      if (entry.requestParametersSecretName) await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, sameKeys(KYMA_REQUEST_PARAMETER_KEYS));
     }
     kymaApplications.push({
       name: app.name,
@@ -92,7 +96,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, vault: Sec
     const stored = options.withValues ? await findSecret(vault, { name: consumer.basicAuth.password.secret, namespace: consumer.basicAuth.password.namespace }) : undefined;
     const password = options.withValues ? stored?.data[consumer.basicAuth.password.key] : '';
     if (password === undefined) collector.missing.push(`secret "${consumer.basicAuth.password.secret}" key "${consumer.basicAuth.password.key}"`);
-    collector.secrets.set(`${options.namespace}/${secretName}`, { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
+    collector.secrets.set(secretId({ name: secretName, namespace: options.namespace }), { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
     apisixConsumers.push({ name: secretName.replace(/^gatehouse-consumer-/, ''), secretName });
   }
   const apisixRoutes: ApisixRouteSpec[] = [];
@@ -100,7 +104,6 @@ export async function clusterInputFromWorkspace(workspace: Workspace, vault: Sec
     if (!('serviceInfo' in service.upstream)) continue;
     const info = service.upstream.serviceInfo;
     const routes = workspace.routes.filter((r) => r.service === service.name);
-    const basicAuth = (plugins: { 'basic-auth'?: { enabled: boolean } }) => plugins['basic-auth']?.enabled === true;
     apisixRoutes.push({
       name: service.name.toLowerCase(),
       routes: (routes.length > 0 ? routes : [undefined]).map((route) => ({
@@ -109,7 +112,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, vault: Sec
         ...(route?.methods ? { methods: route.methods } : {}),
         ...(route?.hosts ?? service.hosts ? { hosts: route?.hosts ?? service.hosts } : {}),
         backend: { serviceName: info.name, servicePort: info.port ?? 80 },
-        basicAuth: route ? basicAuth(route.plugins) || (!route.plugins['basic-auth'] && basicAuth(service.plugins)) : basicAuth(service.plugins),
+        basicAuth: effectiveBasicAuth(route, service) !== undefined,
       })),
     });
   }
