@@ -1,4 +1,5 @@
 import { secretId, type SecretRef } from '../config/secret-names';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 /** The string keys of one named secret, shaped like a Kubernetes Secret's decoded data. */
 export type SecretData = Readonly<Record<string, string>>;
@@ -9,7 +10,7 @@ export interface SecretSource {
   read(ref: SecretRef): Promise<SecretData | undefined>;
 }
 
-export class MissingSecretError extends Error {
+export class MissingSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_MISSING_SECRET';
   constructor(
     readonly usedBy: string,

@@ -126,7 +126,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
 /**
  * Adds the endpoint's credentials to an outgoing request (header names lower case). The caller's headers win
  * over request parameters; the endpoint's own Authorization and CSRF token win over the caller's.
- * Throws TokenEndpointError or CsrfTokenError (status 502) when a token cannot be had.
+ * Throws CredentialEndpointError (status 502) when a token cannot be had.
  */
 export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};

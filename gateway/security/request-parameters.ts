@@ -6,6 +6,7 @@ import { stripHopByHop, IDENTITY_HEADERS, type OutgoingHeaders } from '../proxy/
 import type { RequestParametersSecret } from '../config/endpoint-security-schema';
 import type { SecretResolver } from '../secrets/secret-source';
 import { secretId } from '../config/secret-names';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface RequestParameters {
   /** Lower-case header name → values, in the secret's order. */
@@ -14,7 +15,7 @@ export interface RequestParameters {
   readonly queryParameters: ReadonlyMap<string, readonly string[]>;
 }
 
-export class RequestParametersError extends Error {
+export class RequestParametersError extends GatehouseError {
   readonly code = 'GATEHOUSE_REQUEST_PARAMETERS';
   constructor(
     /** E.g. `headers["X-Api-Key"][0]`. */

@@ -8,6 +8,7 @@ import { secretId } from '../../gateway/config/secret-names';
 import { effectiveBasicAuth } from '../../gateway/config/effective-basic-auth';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../gateway/config/kyma-secret-keys';
 import type { ApisixConsumerSpec, ApisixRouteSpec, ApkBackendSpec, ClusterPushInput, KymaApplicationSpec, SecretSpec } from '../services/cluster';
+import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 
 export interface ClusterInputOptions {
   /** Labels every object as this workspace's (`gatehouse.dev/workspace`), for prune. */
@@ -17,7 +18,7 @@ export interface ClusterInputOptions {
   withValues: boolean;
 }
 
-export class MissingClusterSecretError extends Error {
+export class MissingClusterSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_MISSING_SECRET';
   constructor(readonly missing: string[]) {
     super(`the vault has no value for ${missing.join(', ')}: add them before pushing`);

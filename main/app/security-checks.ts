@@ -3,7 +3,7 @@
 // certificate with its key. Messages name URLs, statuses, secrets and keys, never a value.
 import { Agent } from 'undici';
 import type { Workspace } from '../../gateway/config/schema';
-import { OAuthTokenCache, TokenEndpointError } from '../../gateway/security/oauth-token-cache';
+import { OAuthTokenCache } from '../../gateway/security/oauth-token-cache';
 import { ClientCertificateError, checkClientCertificate } from '../../gateway/security/client-certificate';
 import { CaBundleError, parseCaBundle, upstreamTlsProfile } from '../../gateway/security/upstream-tls';
 import { UserFacingError } from '../ipc/dispatcher';
@@ -45,12 +45,10 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
   }
   const profile = upstreamTlsProfile({ skipVerify: endpoint.tls?.skipVerify ?? false, ca });
   const agent = profile ? new Agent({ connect: profile.connect }) : undefined;
+  // A CredentialEndpointError reaches the user as it is (code and message: the URL and status, never a value).
   try {
     const token = await new OAuthTokenCache({ requestTimeoutMs: 10_000 }).source(grant, agent).token();
     return { ok: true, expiresInSeconds: Math.max(0, Math.round((token.expiresAt - Date.now()) / 1000)), tokenType: 'Bearer' };
-  } catch (error) {
-    if (error instanceof TokenEndpointError) throw new UserFacingError(error.code, error.message);
-    throw error;
   } finally {
     await agent?.close().catch(() => undefined);
   }

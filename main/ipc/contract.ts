@@ -5,6 +5,7 @@ import { ResourceName, Workspace } from '../../gateway/config/schema';
 import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';
 import { secretKeySchema } from '../../gateway/config/secret-names';
+import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
 
 const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
 const SecretKeyName = secretKeySchema();
@@ -168,9 +169,7 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.hasOwn(channels, value);
 }
 
-export interface IpcFailure {
-  code: string;
-  message: string;
+export interface IpcFailure extends GatehouseFailure {
   /** Field-level problems, paths as in the workspace (`routes[2].methods[0]`) or the request (`request.path`). */
   errors?: FieldError[];
 }

@@ -1,5 +1,6 @@
 // Every failure the cluster features report, one class per cause the user can act on. Messages name files,
 // contexts, servers and Kubernetes objects, never credential or secret values.
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 export type ClusterErrorCode =
   | 'GATEHOUSE_CLUSTER_KUBECONFIG'
@@ -14,14 +15,13 @@ export type ClusterErrorCode =
   | 'GATEHOUSE_CLUSTER_INVALID_SPEC'
   | 'GATEHOUSE_CLUSTER_NOT_CONFIRMED';
 
-export abstract class ClusterError extends Error {
-  abstract readonly code: ClusterErrorCode;
-  /** What the user can do about it. */
-  readonly hint: string;
+export abstract class ClusterError extends GatehouseError {
+  abstract override readonly code: ClusterErrorCode;
+  /** What the user can do about it: every cluster failure has one. */
+  declare readonly hint: string;
 
   constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
+    super(message, { hint });
   }
 }
 
