@@ -1,10 +1,10 @@
 // Push: server-side apply of every object as field manager `gatehouse`, Secrets first; a Secret that did not
 // make it keeps back everything that references it. Each object gets its own outcome.
-import type { ClusterConnection } from './cluster-connection';
-import { ClusterError } from './cluster-errors';
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { ClusterError } from '../cluster-errors';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
 import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
-import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from './object-model';
+import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 
 export type PushOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped';
 

@@ -1,6 +1,6 @@
 // Everything one push sends, built from the workspace's cluster section: Secrets first, then what uses them.
 import type { DesiredObject } from './object-model';
-import { InvalidClusterSpecError } from './cluster-errors';
+import { InvalidClusterSpecError } from '../cluster-errors';
 import { subdomainProblem } from './kube-names';
 import { buildSecret, secretProblems, type SecretSpec } from './secret-builder';
 import { buildKymaApplication, kymaApplicationProblems, type KymaApplicationSpec } from './kyma-application-builder';

@@ -13,8 +13,8 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { ClusterTimeoutError, ContextError } from './cluster-errors';
-import { classifyError } from './classify-error';
+import { ClusterTimeoutError, ContextError } from '../cluster-errors';
+import { classifyError } from '../classify-error';
 import { useExecCredentials } from './exec-credentials';
 import type { LoadedKubeconfig } from './kubeconfig-loader';
 
