@@ -1,6 +1,6 @@
 export * from './cluster-errors';
 export { classifyError, apiStatusOf, type ApiStatus } from './classify-error';
-export * from './connecting/kubeconfig-loader';
+export * from '../../../gateway/cluster/kubeconfig-loader';
 export * from './connecting/login-shell-path';
 export { useExecCredentials, runExecPlugin, type ExecOptions } from './connecting/exec-credentials';
 export * from './connecting/cluster-connection';

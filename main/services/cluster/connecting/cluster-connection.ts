@@ -16,7 +16,7 @@ import {
 import { ClusterTimeoutError, ContextError } from '../cluster-errors';
 import { classifyError } from '../classify-error';
 import { useExecCredentials } from './exec-credentials';
-import type { LoadedKubeconfig } from './kubeconfig-loader';
+import type { LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
 
 export interface ConnectOptions {
   /** Defaults to the kubeconfig's current-context. */
