@@ -20,6 +20,7 @@ export { ObjectClient, KindNotServedError, ObjectWriteError } from './syncing/ob
 export * from './syncing/push-plan';
 export * from './syncing/push';
 export * from './syncing/prune';
+export * from './syncing/cluster-preview';
 export * from './syncing/export-yaml';
 export * from './syncing/cluster-secret-source';
 export * from './syncing/import-application';
