@@ -1,4 +1,4 @@
-import type { ApiStatus } from './classify-error';
+import type { ApiStatus } from '../classify-error';
 
 export interface FieldConflict {
   /** The other field manager, e.g. `kubectl`, `kubectl-client-side-apply`. */

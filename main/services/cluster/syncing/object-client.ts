@@ -1,11 +1,11 @@
 // Generic object verbs over client-node's KubernetesObjectApi, as plain JSON and with Gatehouse's field manager.
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { ClusterConnection } from './cluster-connection';
-import { ClusterError } from './cluster-errors';
-import type { KubeObject, ObjectRef } from './object-model';
-import { refLabel } from './object-model';
-import { FIELD_MANAGER } from './ownership-labels';
-import { apiStatusOf, type ApiStatus } from './classify-error';
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { ClusterError } from '../cluster-errors';
+import type { KubeObject, ObjectRef } from '../objects/object-model';
+import { refLabel } from '../objects/object-model';
+import { FIELD_MANAGER } from '../objects/ownership-labels';
+import { apiStatusOf, type ApiStatus } from '../classify-error';
 
 export type LiveObject = KubeObject & { metadata: KubeObject['metadata'] & { resourceVersion?: string; uid?: string; managedFields?: unknown[] } };
 

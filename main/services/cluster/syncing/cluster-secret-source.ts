@@ -1,8 +1,8 @@
 // Secrets read from the connected cluster for secretRef names the local vault lacks. Values are decoded in
 // memory and handed to the gateway; nothing is written anywhere.
-import type { SecretData, SecretRefLike, SecretSource } from '../../../gateway/secrets/secret-source';
-import type { ClusterConnection } from './cluster-connection';
-import { apiStatusOf } from './classify-error';
+import type { SecretData, SecretRefLike, SecretSource } from '../../../../gateway/secrets/secret-source';
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { apiStatusOf } from '../classify-error';
 
 export class ClusterSecretSource implements SecretSource {
   readonly label: string;

@@ -5,7 +5,7 @@ import type { KubeConfig, User } from '@kubernetes/client-node';
 
 /** client-node's authenticator contract (not re-exported from its index). */
 type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
-import { ExecPluginError, redactedLine } from './cluster-errors';
+import { ExecPluginError, redactedLine } from '../cluster-errors';
 
 interface ExecConfig {
   command: string;

@@ -50,8 +50,11 @@ function walk(before: Json, after: Json, path: string, hidden: (path: string) =>
     }
     return;
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    before.forEach((item, i) => walk(item, after[i], `${path}[${i}]`, hidden, out));
+  // Lists too, item by item (an Application's services, a route's methods): a diff names fields, never a blob.
+  if ((Array.isArray(before) || before === undefined) && (Array.isArray(after) || after === undefined)) {
+    const b = (before ?? []) as Json[];
+    const a = (after ?? []) as Json[];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) walk(b[i], a[i], `${path}[${i}]`, hidden, out);
     return;
   }
   const secret = hidden(path);

@@ -1,11 +1,11 @@
 // Prune: objects labelled as this workspace's that the workspace no longer has. Listing is separate from
 // deleting, and deleting needs `confirm: true`; each deletion is conditional on the object being unchanged.
-import type { ClusterConnection } from './cluster-connection';
-import { NotConfirmedError } from './cluster-errors';
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { NotConfirmedError } from '../cluster-errors';
 import { ObjectClient, ObjectWriteError } from './object-client';
-import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from './object-model';
-import { ownershipSelector } from './ownership-labels';
-import { detectTargets, TARGET_KINDS } from './cluster-targets';
+import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
+import { ownershipSelector } from '../objects/ownership-labels';
+import { detectTargets, TARGET_KINDS } from '../connecting/cluster-targets';
 
 export interface PruneCandidate {
   ref: ObjectRef;

@@ -1,12 +1,13 @@
 // Push: server-side apply of every object as field manager `gatehouse`, Secrets first; a Secret that did not
 // make it keeps back everything that references it. Each object gets its own outcome.
-import type { ClusterConnection } from './cluster-connection';
-import { ClusterError } from './cluster-errors';
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { ClusterError } from '../cluster-errors';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
 import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
-import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from './object-model';
+import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 
-export type PushOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped';
+/** `unsupported`: not sent, the cluster does not serve its kind (see cluster-preview.ts); no failure. */
+export type PushOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped' | 'unsupported';
 
 export interface PushItemResult {
   ref: ObjectRef;
@@ -75,7 +76,7 @@ export async function pushObjects(connection: ClusterConnection, desired: readon
     if (result.outcome === 'failed' || result.outcome === 'conflict') notPushed.set(refKey(ref), result.outcome === 'failed' ? 'failed' : 'has a field conflict');
     items.push(result);
   }
-  const counts: Record<PushOutcome, number> = { created: 0, updated: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0 };
+  const counts: Record<PushOutcome, number> = { created: 0, updated: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0, unsupported: 0 };
   for (const item of items) counts[item.outcome]++;
   return { items, ok: counts.conflict + counts.failed + counts.skipped === 0, counts };
 }

@@ -1,6 +1,6 @@
 // Everything one push sends, built from the workspace's cluster section: Secrets first, then what uses them.
 import type { DesiredObject } from './object-model';
-import { InvalidClusterSpecError } from './cluster-errors';
+import { InvalidClusterSpecError } from '../cluster-errors';
 import { subdomainProblem } from './kube-names';
 import { buildSecret, secretProblems, type SecretSpec } from './secret-builder';
 import { buildKymaApplication, kymaApplicationProblems, type KymaApplicationSpec } from './kyma-application-builder';
@@ -49,7 +49,7 @@ export function buildDesiredObjects(input: ClusterPushInput): DesiredObject[] {
   const defaults = { namespace: input.namespace, workspace: input.workspace };
   return [
     ...input.secrets.map((s) => buildSecret(s, defaults)),
-    ...(input.kymaApplications ?? []).map((app) => buildKymaApplication(app, { workspace: input.workspace, secretNamespace: input.kymaSecretNamespace ?? input.namespace })),
+    ...(input.kymaApplications ?? []).map((app) => buildKymaApplication(app, { workspace: input.workspace, secretNamespace: app.secretNamespace ?? input.kymaSecretNamespace ?? input.namespace })),
     ...(input.apkBackends ?? []).map((b) => buildApkBackend(b, defaults)),
     ...(input.apisixConsumers ?? []).map((c) => buildApisixConsumer(c, defaults)),
     ...(input.apisixRoutes ?? []).map((r) => buildApisixRoute(r, defaults)),

@@ -37,6 +37,8 @@ export interface KymaApplicationSpec {
   skipVerify: boolean;
   description?: string;
   services: KymaServiceSpec[];
+  /** Where its Secrets are (the push's Kyma secret namespace when absent). */
+  secretNamespace?: string;
 }
 
 const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;

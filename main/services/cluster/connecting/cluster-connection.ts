@@ -13,10 +13,10 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { ClusterTimeoutError, ContextError } from './cluster-errors';
-import { classifyError } from './classify-error';
+import { ClusterTimeoutError, ContextError } from '../cluster-errors';
+import { classifyError } from '../classify-error';
 import { useExecCredentials } from './exec-credentials';
-import type { LoadedKubeconfig } from './kubeconfig-loader';
+import type { LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
 
 export interface ConnectOptions {
   /** Defaults to the kubeconfig's current-context. */

@@ -1,10 +1,10 @@
 // Import: a Kyma Application from the cluster, and the Secrets its entries name, as Gatehouse's input model.
-import type { ClusterConnection } from './cluster-connection';
-import { ApiServerError } from './cluster-errors';
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { ApiServerError } from '../cluster-errors';
 import { ClusterSecretSource } from './cluster-secret-source';
-import { KYMA_API_VERSION, type KymaApplicationSpec, type KymaCredentialType, type KymaEntrySpec } from './kyma-application-builder';
+import { KYMA_API_VERSION, type KymaApplicationSpec, type KymaCredentialType, type KymaEntrySpec } from '../objects/kyma-application-builder';
 import { ObjectClient } from './object-client';
-import type { SecretSpec } from './secret-builder';
+import type { SecretSpec } from '../objects/secret-builder';
 
 export interface ImportedApplication {
   application: KymaApplicationSpec;

@@ -1,6 +1,6 @@
 // Connect as the app does it: read the kubeconfig, and for exec-plugin users first load the login shell's PATH.
 import { ClusterConnection, type ConnectOptions } from './cluster-connection';
-import { loadKubeconfig, type KubeconfigSource, type LoadedKubeconfig } from './kubeconfig-loader';
+import { loadKubeconfig, type KubeconfigSource, type LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
 import { mergePaths, readLoginShellPath, type LoginShellPathOptions } from './login-shell-path';
 
 export interface ConnectRequest extends Omit<ConnectOptions, 'execPath'> {

@@ -1,7 +1,7 @@
 // The push as one multi-document YAML file for `kubectl apply -f`. Without values, Secrets carry their keys in a
 // comment and no data, so applying the file never overwrites real credentials with placeholders.
 import { stringify } from 'yaml';
-import type { DesiredObject, KubeObject } from './object-model';
+import type { DesiredObject, KubeObject } from '../objects/object-model';
 
 export interface ExportOptions {
   includeSecretValues?: boolean;

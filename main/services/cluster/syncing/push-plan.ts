@@ -1,10 +1,10 @@
 // Preview: a server-side dry run of every object, compared with what the cluster has.
-import type { ClusterConnection } from './cluster-connection';
-import { ClusterError } from './cluster-errors';
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { ClusterError } from '../cluster-errors';
 import { diffObjects, type FieldChange } from './object-diff';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
 import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
-import { refLabel, refOf, type DesiredObject, type ObjectRef } from './object-model';
+import { refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 
 export type PlanAction = 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported';
 
