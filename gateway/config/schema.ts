@@ -188,8 +188,8 @@ export const Workspace = z
     routes: z.array(Route).default([]),
     consumers: z.array(Consumer).default([]),
     applications: z.array(KymaApplication).default([]),
-    /** The kubeconfig context and namespace last connected with this workspace (names only). */
-    cluster: z.object({ context: z.string().min(1).max(253).optional(), namespace: ResourceName.optional() }).strict().optional(),
+    /** The kubeconfig context and namespace last connected with this workspace, and the kubeconfig file chosen for it (names and a path only). */
+    cluster: z.object({ context: z.string().min(1).max(253).optional(), namespace: ResourceName.optional(), kubeconfig: z.string().min(1).max(4096).optional() }).strict().optional(),
   })
   .strict()
   .superRefine((ws, ctx) => {

@@ -72,14 +72,35 @@ export interface ClusterConnectionReport {
   pathProblem?: string;
 }
 export interface ClusterFieldChange { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string }
+/** A workspace item and what a push makes of it: pushed (as these objects), skipped (with why), or not applicable. */
+export interface ClusterWorkspaceItem {
+  kind: 'service' | 'route' | 'consumer' | 'application';
+  name: string;
+  status: 'pushed' | 'skipped' | 'not-applicable';
+  objects: ClusterObjectRef[];
+  reason?: string;
+}
 export interface ClusterPlan {
+  /** `unsupported`: not sent, this cluster does not serve the kind (or only such objects use the Secret). */
   items: { ref: ClusterObjectRef; label: string; action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported'; changes: ClusterFieldChange[]; conflicts?: { manager: string; field: string }[]; message?: string }[];
+  workspaceItems: ClusterWorkspaceItem[];
   upToDate: boolean;
 }
 export interface ClusterPushReport {
-  items: { ref: ClusterObjectRef; label: string; outcome: 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped'; message?: string; status?: number; conflicts?: { manager: string; field: string }[] }[];
+  items: { ref: ClusterObjectRef; label: string; outcome: 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped' | 'unsupported'; message?: string; status?: number; conflicts?: { manager: string; field: string }[] }[];
+  workspaceItems: ClusterWorkspaceItem[];
   ok: boolean;
   counts: Record<string, number>;
+}
+/** The kubeconfig's contexts, or why it could not be read (`problem`, `hint`); `chosen` is the file picked for this workspace. */
+export interface ClusterContexts {
+  files: string[];
+  currentContext?: string;
+  contexts: ClusterContext[];
+  remembered?: { context?: string; namespace?: string };
+  chosen?: string;
+  problem?: string;
+  hint?: string;
 }
 export interface ClusterPruneCandidate { ref: ClusterObjectRef; label: string; uid?: string; resourceVersion?: string }
 
@@ -123,7 +144,11 @@ export const channels = {
   /** Secret values go to the vault, the objects into the saved workspace. */
   'import:apply': { request: DocumentImportRequest, response: {} as SaveResult & { notes?: string[] } },
   /** `remembered`: the context and namespace this workspace last connected with. */
-  'cluster:contexts': { request: None, response: {} as { files: string[]; currentContext?: string; contexts: ClusterContext[]; remembered?: { context?: string; namespace?: string } } },
+  'cluster:contexts': { request: None, response: {} as ClusterContexts },
+  /** Opens the system's file dialog in main; the file chosen becomes this workspace's kubeconfig (undefined: cancelled). */
+  'cluster:choose-kubeconfig': { request: None, response: {} as { path?: string } },
+  /** Back to KUBECONFIG / ~/.kube/config for this workspace. */
+  'cluster:use-default-kubeconfig': { request: None, response: {} as { ok: true } },
   'cluster:connect': { request: z.object({ context: z.string().min(1).optional(), namespace: ResourceName.optional() }).strict(), response: {} as ClusterConnectionReport },
   'cluster:disconnect': { request: None, response: {} as { ok: true } },
   'cluster:plan': { request: None, response: {} as ClusterPlan },
