@@ -174,11 +174,6 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     return result;
   }
 
-  async restart(): Promise<GatewayStatus> {
-    await this.stop();
-    return this.start(this.#workspace);
-  }
-
   /** Stops the gateway: asks politely, then kills; no orphan survives. */
   async stop(timeoutMs = 3000): Promise<void> {
     this.#stopping = true;

@@ -46,16 +46,10 @@ export function exportWorkspace(workspace: unknown): string {
   return encodeWorkspace(validOrThrow(workspace));
 }
 
-/** Every secret the workspace refers to (consumer passwords, backend credentials), each once. */
-/** Every secret the workspace names (consumers, endpoints, sandboxes, Kyma applications). */
-export function referencedSecrets(workspace: Workspace): SecretRef[] {
-  return secretReferences(workspace);
-}
-
 export async function readReferencedSecrets(workspace: Workspace, vault: Pick<SecretVault, 'get'>): Promise<{ secrets: StoredSecret[]; missing: SecretRef[] }> {
   const secrets: StoredSecret[] = [];
   const missing: SecretRef[] = [];
-  for (const ref of referencedSecrets(workspace)) {
+  for (const ref of secretReferences(workspace)) {
     const secret = await vault.get(ref);
     if (secret) secrets.push(secret);
     else missing.push(ref);
