@@ -1,6 +1,6 @@
-import type { KymaApplicationInput } from '../config/kyma-application-schema';
-import type { WorkspaceInput } from '../config/schema';
-import { GatehouseError } from '../errors/gatehouse-error';
+import type { KymaApplicationInput } from '../../../gateway/config/kyma-application-schema';
+import type { WorkspaceInput } from '../../../gateway/config/schema';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 type ArrayItem<T> = T extends readonly (infer I)[] ? I : never;
 export type ServiceInput = ArrayItem<WorkspaceInput['services']>;
