@@ -32,3 +32,12 @@ export interface SecretRef {
 export function secretId(ref: SecretRef): string {
   return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
 }
+
+/** `namespace/name` or `name`, each part a secret name: how files and maps key secrets. */
+export const SECRET_ID_PATTERN = new RegExp(`^(?:${SECRET_NAME_PATTERN.source.slice(1, -1)}/)?${SECRET_NAME_PATTERN.source.slice(1, -1)}$`);
+
+/** The inverse of `secretId`, for an id that matches SECRET_ID_PATTERN. */
+export function parseSecretId(id: string): SecretRef {
+  const slash = id.indexOf('/');
+  return slash < 0 ? { name: id } : { namespace: id.slice(0, slash), name: id.slice(slash + 1) };
+}

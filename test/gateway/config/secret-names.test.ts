@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_KEY_PATTERN, SECRET_NAME_PATTERN, secretId, secretKeySchema, secretNameSchema } from '../../../gateway/config/secret-names';
+import { SECRET_ID_PATTERN, SECRET_KEY_PATTERN, SECRET_NAME_PATTERN, parseSecretId, secretId, secretKeySchema, secretNameSchema } from '../../../gateway/config/secret-names';
 import { SecretKeyRef, ResourceName } from '../../../gateway/config/schema';
 import { channels } from '../../../main/ipc/contract';
 import { SessionVault } from '../../../main/services/vault';
@@ -49,5 +49,13 @@ describe('secret names and keys: one rule for every process', () => {
     expect(secretId({ name: 'db' })).toBe('db');
     expect(secretId({ name: 'db', namespace: 'shop' })).toBe('shop/db');
     expect(secretId({ name: 'db', namespace: '' })).toBe('db');
+  });
+});
+
+describe('secret ids (namespace/name)', () => {
+  it('reads back what secretId writes, and matches only names the workspace allows', () => {
+    for (const ref of [{ name: 'db' }, { name: 'db', namespace: 'Team_A' }]) expect(parseSecretId(secretId(ref))).toEqual(ref);
+    for (const id of ['db', 'ns/db', 'Team_A/db.v2']) expect(SECRET_ID_PATTERN.test(id), id).toBe(true);
+    for (const id of ['', '/db', 'ns/', 'a/b/c', '-ns/db', 'x'.repeat(64)]) expect(SECRET_ID_PATTERN.test(id), id).toBe(false);
   });
 });
