@@ -6,7 +6,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Workspace } from '../../gateway/config/schema';
 import { secretSources } from '../../gateway/cli/gateway-cli';
-import type { SecretData, SecretRefLike, SecretSource } from '../../gateway/secrets/secret-source';
+import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
+import type { SecretRef } from '../../gateway/config/secret-names';
 import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
@@ -62,7 +63,7 @@ async function loadWorkspace(file: string | undefined): Promise<{ path: string; 
 }
 
 /** Secret values exactly as serving reads them: --secrets FILE, then $GATEHOUSE_SECRETS, then the OS keychain. */
-async function secretReader(file: string | undefined, io: ClusterCommandIo): Promise<{ read: (ref: SecretRefLike) => Promise<SecretData | undefined>; label: string }> {
+async function secretReader(file: string | undefined, io: ClusterCommandIo): Promise<{ read: (ref: SecretRef) => Promise<SecretData | undefined>; label: string }> {
   const sources = await secretSources(file, { extraSecretSources: io.extraSecretSources });
   return {
     read: async (ref) => {
