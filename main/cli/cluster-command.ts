@@ -8,6 +8,7 @@ import type { Workspace } from '../../gateway/config/schema';
 import { secretSources } from '../../gateway/cli/gateway-cli';
 import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
 import type { SecretRef } from '../../gateway/config/secret-names';
+import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
@@ -35,9 +36,9 @@ const processIo = (): ClusterCommandIo => ({
 });
 
 /** A failure the command reports with exit code 2: its message (and hint) and nothing else. */
-class CommandError extends Error {
-  constructor(readonly code: string, message: string, readonly hint?: string) {
-    super(message);
+class CommandError extends GatehouseError {
+  constructor(readonly code: string, message: string, hint?: string) {
+    super(message, { hint });
   }
 }
 
