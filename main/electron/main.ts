@@ -8,6 +8,7 @@ import { createMainWindow } from './main-window';
 import { registerIpc, sendEvent } from './ipc-electron';
 import { forkUtilityGateway } from './utility-gateway-process';
 import { buildAppMenu } from './app-menu';
+import { chooseKubeconfigFile } from './kubeconfig-dialog';
 
 const outDir = fileURLToPath(new URL('..', import.meta.url));
 let window: BrowserWindow | undefined;
@@ -32,6 +33,7 @@ if (!app.requestSingleInstanceLock()) {
     services = await createAppServices({
       dataDir: app.getPath('userData'),
       spawnGateway: () => forkUtilityGateway(join(outDir, 'gateway/entry.js')),
+      chooseKubeconfigFile: () => chooseKubeconfigFile(window),
     });
     registerIpc(services.dispatch, () => window);
     services.onEvent((event, payload) => sendEvent(window, event, payload as never));
