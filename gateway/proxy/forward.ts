@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { downstreamResponseHeaders, type OutgoingHeaders } from './forward-headers';
 import { toUpstreamError, UpstreamError } from './upstream-errors';
+import type { Exchange } from '../log/exchange';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -12,16 +13,14 @@ export interface ForwardRequest {
   /** Used in error messages: the upstream's origin and path, never credentials. */
   upstreamLabel: string;
   responseTimeoutMs: number;
-  /** Called when the upstream's headers arrive, before the body streams (the request log closes on 'close'). */
-  onHeaders?: (upstreamMs: number) => void;
+  /** Records when the request was dispatched and the upstream's head arrived, and a body failure's code. */
+  exchange: Exchange;
   /** What to send; by default the request's own body, streamed. A buffered body can be sent again. */
   body?: Buffer | Readable | null;
   /** An answer with a status this returns true for is read and dropped instead of sent downstream (a retry follows). */
   discardIf?: (status: number) => boolean;
   /** Kyma's Application Gateway answer to a failing target: 502 with `Target-System-Status: <status>`. */
   kymaTargetErrors?: boolean;
-  /** The upstream's body failed after its headers were passed on: the client's connection is cut. */
-  onBodyError?: (error: UpstreamError) => void;
 }
 
 export interface ForwardResult {
@@ -42,7 +41,9 @@ export function hasBody(req: IncomingMessage): boolean {
  * intermediate Readable, AbortSignal and pipeline per request is most of the gateway's overhead.
  */
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest): Promise<ForwardResult> {
+  const exchange = forward.exchange;
   const started = performance.now();
+  exchange.dispatchedAt = started;
   return new Promise<ForwardResult>((resolve, reject) => {
     let status = 0;
     let upstreamMs = 0;
@@ -63,12 +64,13 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
       onResponseStart(controller, statusCode, headers) {
         if (statusCode < 200) return; // 1xx: Node's server answers Expect: 100-continue itself
         status = statusCode;
-        upstreamMs = performance.now() - started;
+        exchange.responseStartAt = performance.now();
+        upstreamMs = exchange.responseStartAt - started;
         if (forward.discardIf?.(statusCode)) {
           discarded = true;
           return;
         }
-        forward.onHeaders?.(upstreamMs);
+        exchange.entry.upstreamMs = Math.round(upstreamMs * 100) / 100;
         const downstream = downstreamResponseHeaders(headers as Record<string, string | string[]>);
         if (forward.kymaTargetErrors && statusCode >= 500) res.writeHead(502, { ...downstream, 'target-system-status': String(statusCode) });
         else res.writeHead(statusCode, downstream);
@@ -93,7 +95,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         if (discarded) return resolve({ status, upstreamMs, discarded });
         if (status !== 0) {
           // Headers are out: the only honest signal left for a broken body is a broken connection.
-          forward.onBodyError?.(toUpstreamError(error, forward.upstreamLabel));
+          exchange.entry.error = toUpstreamError(error, forward.upstreamLabel).code;
           res.destroy();
           resolve({ status, upstreamMs });
           return;

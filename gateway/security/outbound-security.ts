@@ -4,6 +4,7 @@
 import type { Dispatcher } from 'undici';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
+import type { OutboundCredentialKind } from '../log/exchange';
 import type { SecretResolver } from '../secrets/secret-source';
 import { outboundAuthorization } from './basic-endpoint';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
@@ -21,6 +22,8 @@ export interface OutboundSecurity {
   requestParameters: RequestParameters;
   /** Connect options for the backend's origin; `undefined` for plain defaults. */
   tls?: UpstreamTlsProfile;
+  /** Which credential the backend gets (for the exchange record; never the credential itself). */
+  credentialKind: OutboundCredentialKind;
 }
 
 export interface OutboundSecurityDeps {
@@ -79,7 +82,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
   const serverTrust = { skipVerify: options.tls?.skipVerify ?? false, ca };
   const tls = upstreamTlsProfile({ ...serverTrust, clientCertificate });
 
-  const compiled: OutboundSecurity = { requestParameters, tls };
+  const compiled: OutboundSecurity = { requestParameters, tls, credentialKind: security?.type === 'oauth2-client-credentials' ? 'oauth2' : security?.type ?? 'none' };
   let identity = 'anonymous';
   if (security?.type === 'basic') {
     compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
@@ -129,8 +132,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
  */
 export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};
-  applyRequestHeaders(headers, security.requestParameters);
-  if (security.authorization) headers.authorization = security.authorization;
+  applyFixedCredentials(headers, security);
   if (security.oauth) {
     applied.oauthToken = await security.oauth.token();
     headers.authorization = applied.oauthToken.authorization;
@@ -140,6 +142,12 @@ export async function applyOutboundSecurity(headers: OutgoingHeaders, security: 
     applyCsrfToken(headers, applied.csrfToken);
   }
   return applied;
+}
+
+/** The part of applyOutboundSecurity that needs no cache (request parameters, Basic): enough without OAuth or CSRF. */
+export function applyFixedCredentials(headers: OutgoingHeaders, security: OutboundSecurity): void {
+  applyRequestHeaders(headers, security.requestParameters);
+  if (security.authorization) headers.authorization = security.authorization;
 }
 
 /** Drops the cached credentials a rejection names, before the retry (or for the next request). */

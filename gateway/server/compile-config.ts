@@ -4,7 +4,8 @@ import { CredentialStore } from '../auth/credential-store';
 import { Router, type RouteTarget } from '../routing/router';
 import type { SecretResolver } from '../secrets/secret-source';
 import type { UpstreamPools } from '../proxy/upstream-pools';
-import { compileOutboundSecurity, type OutboundSecurity } from '../security/outbound-security';
+import { compileOutboundSecurity } from '../security/outbound-security';
+import type { SecuredEndpoint } from '../security/credential-retry';
 import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
 import type { UpstreamTlsProfile } from '../security/upstream-tls';
@@ -13,21 +14,14 @@ import { servedServices } from '../config/kyma-services';
 import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
 import { upstreamTlsProfile } from '../security/upstream-tls';
 
-export interface UpstreamPlan {
+export interface UpstreamPlan extends SecuredEndpoint {
   kind: 'http';
-  dispatcher: Dispatcher;
   /** `Host` sent upstream. */
   host: string;
   /** Path of the upstream URL, prepended to the forwarded path ('' for the root). */
   basePath: string;
   /** Query of the upstream URL ('' or '?...'): it leads, the caller's query follows. */
   query: string;
-  label: string;
-  responseTimeoutMs: number;
-  /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
-  security: OutboundSecurity;
-  /** The cluster user's Authorization, for backends reached through the API server's service proxy. */
-  clusterAuthorization?: string;
 }
 
 export interface UnavailableUpstream {
@@ -98,6 +92,7 @@ async function compileEndpoint(
   return {
     kind: 'http',
     dispatcher,
+    origin: url.origin,
     host: url.host,
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
     query: url.search,
@@ -144,6 +139,7 @@ async function compileServiceProxy(
   return {
     kind: 'http',
     dispatcher,
+    origin: server.origin,
     host: server.host,
     basePath: base,
     query: '',
