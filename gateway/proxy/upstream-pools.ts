@@ -1,5 +1,11 @@
 import { Pool, type Dispatcher } from 'undici';
-import type { UpstreamTlsProfile } from '../security/upstream-tls';
+import type { ConnectionOptions } from 'node:tls';
+
+/** How a pool's connections are made (security/upstream-tls.ts builds these), and a key naming them without secrets. */
+export interface ConnectProfile {
+  readonly key: string;
+  readonly connect: Pick<ConnectionOptions, 'rejectUnauthorized' | 'secureContext'>;
+}
 
 // Requests of an older config generation may still be about to dispatch on a pool it dropped.
 const RETIRE_GRACE_MS = 30_000;
@@ -7,7 +13,7 @@ const RETIRE_GRACE_MS = 30_000;
 export interface PoolOptions {
   connectTimeoutMs: number;
   /** Server trust and client certificate; pools are kept per profile. */
-  tls?: UpstreamTlsProfile;
+  tls?: ConnectProfile;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { SecretResolver } from '../secrets/secret-source';
 import { outboundAuthorization } from './basic-endpoint';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
 import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
-import type { AccessToken, OAuthTokenCache, TokenSource } from './oauth-token-cache';
+import { clientCredentialsGrant, type AccessToken, type OAuthTokenCache, type TokenSource } from './oauth-token-cache';
 import { EMPTY_REQUEST_PARAMETERS, applyRequestHeaders, mergeQuery, resolveRequestParameters, type RequestParameters } from './request-parameters';
 import type { CredentialRejection } from './retry-policy';
 import { parseCaBundle, upstreamTlsProfile, type UpstreamTlsProfile } from './upstream-tls';
@@ -88,14 +88,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
     identity = credentialIdentity('basic', compiled.authorization);
   } else if (security?.type === 'oauth2-client-credentials') {
-    const ref = { name: security.secret, namespace: security.namespace };
-    const grant = {
-      tokenUrl: security.tokenUrl,
-      clientId: await secrets.readKey(ref, security.clientIdKey, usedBy),
-      clientSecret: await secrets.readKey(ref, security.clientSecretKey, usedBy),
-      clientAuth: security.clientAuth,
-      scope: security.scope,
-    };
+    const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy));
     // The token endpoint gets the endpoint's server trust, never its backend credentials.
     compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, upstreamTlsProfile(serverTrust)));
     identity = credentialIdentity('oauth2', compiled.oauth.key);
