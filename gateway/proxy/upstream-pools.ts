@@ -12,6 +12,8 @@ const RETIRE_GRACE_MS = 30_000;
 
 export interface PoolOptions {
   connectTimeoutMs: number;
+  /** Most connections to the origin (gateway.maxUpstreamConnections); requests beyond them queue in the pool. */
+  connections: number;
   /** Server trust and client certificate; pools are kept per profile. */
   tls?: ConnectProfile;
 }
@@ -24,10 +26,10 @@ export class UpstreamPools {
   readonly #pools = new Map<string, Pool>();
 
   get(origin: string, options: PoolOptions): Pool {
-    const key = `${origin}|${options.connectTimeoutMs}|${options.tls?.key ?? ''}`;
+    const key = `${origin}|${options.connectTimeoutMs}|${options.connections}|${options.tls?.key ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connect: options.tls?.connect, keepAliveTimeout: 10_000, pipelining: 1 });
+      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connections: options.connections, connect: options.tls?.connect, keepAliveTimeout: 10_000, pipelining: 1 });
       this.#pools.set(key, pool);
     }
     return pool;

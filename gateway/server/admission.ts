@@ -23,6 +23,21 @@ function hostProblem(req: IncomingMessage, targetHostname: string | undefined): 
   return undefined;
 }
 
+/**
+ * RFC 9112 §6.1 and §6.3: the final transfer coding must be `chunked` (else 400), and the gateway forwards bodies
+ * re-framed, so `chunked` is the only coding it can honour (any other: 501). Node's parser already refuses a request whose final coding is not chunked; `foo, chunked` (or `foo` and
+ * `chunked` in two headers) reaches here, and forwarding it would silently drop the `foo`.
+ */
+function transferCodingProblem(value: string): Refusal | undefined {
+  if (value.length === 7 && value.toLowerCase() === 'chunked') return undefined;
+  const codings = value.split(',').map((c) => c.split(';')[0]!.trim().toLowerCase()).filter((c) => c !== '');
+  if (codings.at(-1) !== 'chunked') return new Refusal(400, 'The final transfer coding of a request must be chunked', { connection: 'close' }, 'BAD_TRANSFER_ENCODING');
+  if (codings.indexOf('chunked') !== codings.length - 1) return new Refusal(400, 'The request applies the chunked transfer coding more than once', { connection: 'close' }, 'BAD_TRANSFER_ENCODING');
+  return new Refusal(501, 'The request uses a transfer coding the gateway does not implement (only chunked)', { connection: 'close' }, 'UNSUPPORTED_TRANSFER_CODING');
+}
+
+const HTTP_09 = new Refusal(400, 'HTTP/0.9 requests are not supported', { connection: 'close' });
+
 export function bodyTooLarge(limits: Limits): Refusal {
   return new Refusal(413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' }, 'BODY_TOO_LARGE');
 }
@@ -32,6 +47,13 @@ export function bodyTooLarge(limits: Limits): Refusal {
  * A chunked body's size is checked as it streams (forward stage); a declared Content-Length is checked here.
  */
 export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange): string | Refusal {
+  // llhttp takes a request line without a version (even ended by a bare LF) as HTTP/0.9.
+  if (req.httpVersionMajor !== 1) return HTTP_09;
+  const transferEncoding = req.headers['transfer-encoding'];
+  if (transferEncoding !== undefined) {
+    const problem = transferCodingProblem(transferEncoding);
+    if (problem) return problem;
+  }
   const target = parseRequestTarget(req.url ?? '/');
   if (!target.ok) return new Refusal(400, target.message);
   exchange.path = exchange.entry.path = target.path;

@@ -74,20 +74,21 @@ async function compileEndpoint(
 ): Promise<EndpointPlan> {
   const upstream = endpoint.upstream;
   const timeouts = service.timeouts ?? workspace.gateway.timeouts;
+  const connections = workspace.gateway.maxUpstreamConnections;
   if ('serviceInfo' in upstream) {
     const { name, namespace } = upstream.serviceInfo;
     if (!cluster) return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
-    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, secrets, pools, caches, dispatchers);
+    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, connections, secrets, pools, caches, dispatchers);
   }
   const url = new URL(upstream.url);
   // Token and CSRF endpoints get pools too, retired with the generation like the upstream's.
   const dispatcherFor = (origin: string, tls: UpstreamTlsProfile | undefined) => {
-    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, tls });
+    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, connections, tls });
     dispatchers.add(pool);
     return pool;
   };
   const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy);
-  const dispatcher = pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, tls: security.tls });
+  const dispatcher = pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, connections, tls: security.tls });
   dispatchers.add(dispatcher);
   return {
     kind: 'http',
@@ -113,6 +114,7 @@ async function compileServiceProxy(
   usedBy: string,
   cluster: ClusterAccess,
   timeouts: { connectMs: number; responseMs: number },
+  connections: number,
   secrets: SecretResolver,
   pools: UpstreamPools,
   caches: OutboundCaches,
@@ -129,7 +131,7 @@ async function compileServiceProxy(
     clientCertificate: cluster.cert && cluster.key ? { certificate: cluster.cert, privateKey: cluster.key } : undefined,
   });
   const dispatcherFor = (origin: string, profile: UpstreamTlsProfile | undefined) => {
-    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, tls: profile });
+    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, connections, tls: profile });
     dispatchers.add(pool);
     return pool;
   };

@@ -19,7 +19,16 @@ export function answerFailure(res: ServerResponse, error: unknown, exchange: Exc
     exchange.entry.error = error.code;
     return sendMessage(res, error.status, error.message);
   }
-  const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(502, `Upstream ${upstreamLabel} failed`, 'UNKNOWN');
-  exchange.entry.error = upstreamError.code;
-  sendMessage(res, upstreamError.status, upstreamError.message);
+  if (error instanceof UpstreamError) {
+    exchange.entry.error = error.code;
+    return sendMessage(res, error.status, error.message);
+  }
+  // The client's connection failed while its body was being read: there is nobody to answer.
+  if (res.destroyed) {
+    exchange.entry.error = 'CLIENT_GONE';
+    return;
+  }
+  // Not an upstream call's failure (those are UpstreamErrors): the gateway's own, said as such.
+  exchange.entry.error = 'GATEWAY_ERROR';
+  sendMessage(res, 500, `Internal gateway error while forwarding to ${upstreamLabel}`);
 }

@@ -71,9 +71,13 @@ function timeoutCheckInterval(limits: Limits): number {
   return Math.min(1000, Math.max(10, Math.floor(Math.min(limits.clientHeadersTimeoutMs, limits.clientBodyTimeoutMs) / 4)));
 }
 
-/** Sends a stage's refusal, its code in the log line. */
-function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange): void {
+/**
+ * Sends a stage's refusal, its code in the log line. A client still waiting to be invited to send its body gets the
+ * connection closed after the answer (RFC 9110 §10.1.1), so a body it sends anyway is never read as a next request.
+ */
+function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expectsContinue: boolean): void {
   if (refusal.logCode !== undefined) exchange.entry.error = refusal.logCode;
+  if (expectsContinue) res.setHeader('connection', 'close');
   sendRefusal(res, refusal);
 }
 
@@ -94,7 +98,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Replaced together with `current`; a request authenticates synchronously, within the generation it started in.
   let authContext: BasicAuthContext = { credentials: current.credentials, throttle };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `expectsContinue`: the client waits for `100 Continue` before its body, sent only once the request is admitted. */
+  async function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
     const config = current; // in-flight requests keep the generation they started with
     const exchange = new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
     inFlight += 1;
@@ -111,15 +116,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     const limits = config.workspace.gateway.limits;
     const hostname = admit(req, limits, exchange);
-    if (hostname instanceof Refusal) return refuse(res, hostname, exchange);
+    if (hostname instanceof Refusal) return refuse(res, hostname, exchange, expectsContinue);
     const target = selectRoute(config.router, hostname, exchange);
-    if (target instanceof Refusal) return refuse(res, target, exchange);
+    if (target instanceof Refusal) return refuse(res, target, exchange, expectsContinue);
     const basicAuth = effectiveBasicAuth(target);
     const consumer = basicAuth ? authenticate(req, basicAuth, authContext, exchange) : undefined;
-    if (consumer instanceof Refusal) return refuse(res, consumer, exchange);
+    if (consumer instanceof Refusal) return refuse(res, consumer, exchange, expectsContinue);
     const plan = pickEndpoint(req.headers, target, config.upstreams);
-    if (plan instanceof Refusal) return refuse(res, plan, exchange);
+    if (plan instanceof Refusal) return refuse(res, plan, exchange, expectsContinue);
     const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, plan);
+    if (expectsContinue) res.writeContinue();
     try {
       await forwardWithCredentialRetry(req, res, plan, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes);
     } catch (error) {
@@ -135,13 +141,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     keepAliveTimeout: 65_000,
     // Answered by the handler, as JSON like every other refusal.
     requireHostHeader: false,
-  }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  });
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    handle(req, res, expectsContinue).catch((error: unknown) => {
       // Only the error's class is reported: its message could quote request data.
       process.emitWarning(`gatehouse: request failed: ${error instanceof Error ? error.name : 'error'}`);
       sendMessage(res, 500, 'Internal gateway error');
     });
-  });
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, false));
+  // With a listener, Node leaves `100 Continue` to us: it goes out only once the request is admitted, routed and
+  // authenticated, so a client that would be refused is never invited to send its body.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
+  // Every header is seen (Node's default keeps the first 2000 raw entries and drops the rest silently, so a second
+  // Authorization after a thousand others went unseen); their total size stays bounded by maxHeaderSize (16 KiB).
+  server.maxHeadersCount = 0;
   // Requests Node's parser refuses never reach `handle`; statuses it wrote on a socket reach the request's log line.
   const refusedOnSocket = answerParserErrors(server);
 

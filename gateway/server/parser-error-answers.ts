@@ -7,6 +7,8 @@ import type { Duplex } from 'node:stream';
 const CLIENT_ERROR_ANSWERS: Record<string, readonly [number, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'Request header fields too large'],
   HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Chunk extensions too large'],
+  // RFC 9112 §6.3: a request whose final transfer coding is not chunked has no reliable length.
+  HPE_INVALID_TRANSFER_ENCODING: [400, 'The final transfer coding of a request must be chunked'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
 };
 /** How long a refused client may keep a half-closed connection open to read the answer. */

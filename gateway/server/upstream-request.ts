@@ -3,7 +3,7 @@
 // credentials are added later, per attempt, because an OAuth token may be fetched or replaced.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthenticatedConsumer } from '../auth/basic-auth';
-import { upstreamRequestHeaders, type OutgoingHeaders } from '../proxy/forward-headers';
+import { upstreamRequestHeaders, utf8HeaderValue, type OutgoingHeaders } from '../proxy/forward-headers';
 import type { RouteTarget } from '../routing/router';
 import { mergeQuery } from '../security/request-parameters';
 import type { BasicAuthPlugin } from '../config/schema';
@@ -45,8 +45,9 @@ export function buildUpstreamRequest(
   });
   if (basicAuth?.hideCredentials) delete headers.authorization;
   if (consumer) {
-    headers['x-consumer-username'] = consumer.username;
-    if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = consumer.credentialId;
+    // UTF-8 bytes, as Kong sends them: a name outside ASCII reaches a UTF-8 upstream intact.
+    headers['x-consumer-username'] = utf8HeaderValue(consumer.username);
+    if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = utf8HeaderValue(consumer.credentialId);
     else headers['x-anonymous-consumer'] = 'true';
   }
   // The API server authenticates the cluster user; the client's own credentials are not for it.
