@@ -7,7 +7,7 @@ import { clusterAccessOf } from '../../gateway/cluster/kubeconfig-access';
 import {
   buildDesiredObjects, connectCluster, detectTargets, exportYaml, findPruneCandidates, importKymaApplication, limitToTargets, loadKubeconfig,
   previewPush, pruneObjects, pushTargeted, testConnection, ClusterSecretSource, type ClusterConnection, type ClusterPreview, type ClusterPushResult,
-  type ObjectRef,
+  type ObjectRef, type PlanItem, type PushItemResult,
 } from '../services/cluster';
 import type { SecretVault, StoredSecret } from '../services/vault';
 import type { ClusterConnectionReport } from '../ipc/contract';
@@ -74,6 +74,12 @@ export class ClusterController {
     return { ...report, ...(connected.pathProblem ? { pathProblem: connected.pathProblem } : {}) };
   }
 
+  /** The connected context, its API server and namespace (what the CLI prints above a plan). */
+  target(): { context: string; server: string; namespace: string } | undefined {
+    const c = this.#connection;
+    return c ? { context: c.contextName, server: c.server, namespace: c.namespace } : undefined;
+  }
+
   disconnect(): void {
     this.#connection = undefined;
   }
@@ -102,16 +108,16 @@ export class ClusterController {
   }
 
   /** The server-side dry run: per object and per workspace item, the same for the app's preview and the CLI's plan. */
-  async plan(): Promise<ClusterPreview> {
+  async plan(onItem?: (item: PlanItem) => void): Promise<ClusterPreview> {
     const connection = this.#require();
     const { desired, targeted } = await this.#targeted(connection, true);
-    return previewPush(connection, targeted, desired);
+    return previewPush(connection, targeted, desired, onItem);
   }
 
-  async push(force?: true | ObjectRef[]): Promise<ClusterPushResult> {
+  async push(force?: true | ObjectRef[], onItem?: (item: PushItemResult) => void): Promise<ClusterPushResult> {
     const connection = this.#require();
     const { targeted } = await this.#targeted(connection, true);
-    return pushTargeted(connection, targeted, { force });
+    return pushTargeted(connection, targeted, { force, onItem });
   }
 
   async pruneCandidates() {

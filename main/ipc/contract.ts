@@ -71,7 +71,8 @@ export interface ClusterConnectionReport {
   targets: { kymaApplications: boolean; apkBackends: boolean; apisix: boolean };
   pathProblem?: string;
 }
-export interface ClusterFieldChange { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string }
+/** `hidden`: Secret data, shown as added/removed/changed without its value. */
+export interface ClusterFieldChange { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string; hidden?: boolean }
 /** A workspace item and what a push makes of it: pushed (as these objects), skipped (with why), or not applicable. */
 export interface ClusterWorkspaceItem {
   kind: 'service' | 'route' | 'consumer' | 'application';

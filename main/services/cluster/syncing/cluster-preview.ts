@@ -93,17 +93,19 @@ export function limitToTargets(desired: readonly DesiredObject[], workspaceItems
 }
 
 /** In the order the objects were built: the sent ones with their results, the left-out ones in between. */
-function inBuildOrder<T extends { ref: ObjectRef }>(desired: readonly DesiredObject[], results: readonly T[], leftOut: readonly LeftOutObject[], asItem: (l: LeftOutObject) => T): T[] {
-  const byKey = new Map<string, T>([...results.map((r) => [refKey(r.ref), r] as const), ...leftOut.map((l) => [refKey(l.ref), asItem(l)] as const)]);
+function inBuildOrder<T extends { ref: ObjectRef }>(desired: readonly DesiredObject[], results: readonly T[], leftOut: readonly T[]): T[] {
+  const byKey = new Map<string, T>([...results, ...leftOut].map((r) => [refKey(r.ref), r] as const));
   const ordered = desired.map((d) => byKey.get(refKey(refOf(d.object)))).filter((x): x is T => x !== undefined);
   // Results for objects the build order does not hold (none today) are kept rather than dropped.
   return [...ordered, ...results.filter((r) => !ordered.includes(r))];
 }
 
 /** The server-side dry run of what this cluster takes, with the rest said. */
-export async function previewPush(connection: ClusterConnection, targeted: TargetedObjects, desired: readonly DesiredObject[]): Promise<ClusterPreview> {
-  const plan = await planPush(connection, targeted.send);
-  const items = inBuildOrder(desired, plan.items, targeted.leftOut, (l): PlanItem => ({ ref: l.ref, label: l.label, action: 'unsupported', changes: [], message: l.reason }));
+export async function previewPush(connection: ClusterConnection, targeted: TargetedObjects, desired: readonly DesiredObject[], onItem?: (item: PlanItem) => void): Promise<ClusterPreview> {
+  const plan = await planPush(connection, targeted.send, onItem);
+  const leftOut = targeted.leftOut.map((l): PlanItem => ({ ref: l.ref, label: l.label, action: 'unsupported', changes: [], message: l.reason }));
+  for (const item of leftOut) onItem?.(item);
+  const items = inBuildOrder(desired, plan.items, leftOut);
   return { items, workspaceItems: targeted.workspaceItems, upToDate: plan.upToDate };
 }
 
@@ -112,7 +114,11 @@ export async function pushTargeted(connection: ClusterConnection, targeted: Targ
   const report = await pushObjects(connection, targeted.send, options);
   // Push order (Secrets first) is kept: it is the order things happened in.
   const items = [...report.items];
-  for (const l of targeted.leftOut) items.splice(insertAt(items, l.ref), 0, { ref: l.ref, label: l.label, outcome: 'unsupported', message: l.reason });
+  for (const l of targeted.leftOut) {
+    const item: PushItemResult = { ref: l.ref, label: l.label, outcome: 'unsupported', message: l.reason };
+    items.splice(insertAt(items, l.ref), 0, item);
+    options.onItem?.(item);
+  }
   return { items, workspaceItems: targeted.workspaceItems, ok: report.ok, counts: { ...report.counts, unsupported: targeted.leftOut.length } };
 }
 

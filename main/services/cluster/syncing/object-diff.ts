@@ -9,6 +9,8 @@ export interface FieldChange {
   /** Printable values; absent for Secret data. */
   before?: string;
   after?: string;
+  /** Secret data: the value is not shown, only that it is added, removed or changed. */
+  hidden?: true;
 }
 
 type Json = unknown;
@@ -58,9 +60,9 @@ function walk(before: Json, after: Json, path: string, hidden: (path: string) =>
     return;
   }
   const secret = hidden(path);
-  if (before === undefined) out.push({ path, change: 'added', ...(secret ? {} : { after: show(after) }) });
-  else if (after === undefined) out.push({ path, change: 'removed', ...(secret ? {} : { before: show(before) }) });
-  else out.push({ path, change: 'changed', ...(secret ? {} : { before: show(before), after: show(after) }) });
+  if (before === undefined) out.push({ path, change: 'added', ...(secret ? { hidden: true } : { after: show(after) }) });
+  else if (after === undefined) out.push({ path, change: 'removed', ...(secret ? { hidden: true } : { before: show(before) }) });
+  else out.push({ path, change: 'changed', ...(secret ? { hidden: true } : { before: show(before), after: show(after) }) });
 }
 
 export function diffObjects(live: Record<string, Json> | undefined, next: Record<string, Json>): FieldChange[] {

@@ -48,7 +48,7 @@ async function planOne(client: ObjectClient, desired: DesiredObject): Promise<Pl
 }
 
 /** Connection-level failures (unreachable, 401, timeout) abort the plan; per-object refusals are items. */
-export async function planPush(connection: ClusterConnection, desired: readonly DesiredObject[]): Promise<PushPlan> {
+export async function planPush(connection: ClusterConnection, desired: readonly DesiredObject[], onItem?: (item: PlanItem) => void): Promise<PushPlan> {
   const client = new ObjectClient(connection);
   const items: PlanItem[] = [];
   for (const d of desired) {
@@ -60,6 +60,7 @@ export async function planPush(connection: ClusterConnection, desired: readonly 
         items.push({ ref, label: refLabel(ref), action: 'invalid', changes: [], message: error.message });
       } else throw error;
     }
+    onItem?.(items[items.length - 1]!);
   }
   return { items, upToDate: items.every((i) => i.action === 'unchanged') };
 }

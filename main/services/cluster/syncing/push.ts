@@ -29,6 +29,8 @@ export interface PushReport {
 export interface PushOptions {
   /** Take over fields other managers own: everywhere (true) or for these objects only. */
   force?: boolean | readonly ObjectRef[];
+  /** Told each object's result as it comes (the CLI's progress line). */
+  onItem?: (item: PushItemResult) => void;
 }
 
 function forced(option: PushOptions['force'], ref: ObjectRef): boolean {
@@ -69,12 +71,14 @@ export async function pushObjects(connection: ClusterConnection, desired: readon
     if (blocker) {
       const result: PushItemResult = { ref, label: refLabel(ref), outcome: 'skipped', message: `not pushed because ${refLabel(blocker)} ${notPushed.get(refKey(blocker))}` };
       items.push(result);
+      options.onItem?.(result);
       notPushed.set(refKey(ref), 'was skipped');
       continue;
     }
     const result = await pushOne(client, d, forced(options.force, ref));
     if (result.outcome === 'failed' || result.outcome === 'conflict') notPushed.set(refKey(ref), result.outcome === 'failed' ? 'failed' : 'has a field conflict');
     items.push(result);
+    options.onItem?.(result);
   }
   const counts: Record<PushOutcome, number> = { created: 0, updated: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0, unsupported: 0 };
   for (const item of items) counts[item.outcome]++;

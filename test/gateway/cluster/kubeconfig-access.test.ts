@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
-import { clusterAccessFromKubeconfig } from '../../gateway/cluster/kubeconfig-access';
+import { clusterAccessFromKubeconfig } from '../../../gateway/cluster/kubeconfig-access';
 
 let dir: string;
 const config = (context: string, server: string, token: string) =>
