@@ -6,7 +6,9 @@ import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Workspace } from '../../gateway/config/schema';
 import { secretSources } from '../../gateway/cli/gateway-cli';
-import type { SecretData, SecretRefLike, SecretSource } from '../../gateway/secrets/secret-source';
+import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
+import type { SecretRef } from '../../gateway/config/secret-names';
+import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
@@ -34,9 +36,10 @@ const processIo = (): ClusterCommandIo => ({
 });
 
 /** A failure the command reports with exit code 2: its message (and hint) and nothing else. */
-class CommandError extends Error {
-  constructor(readonly code: string, message: string, readonly hint?: string) {
-    super(message);
+class CommandError extends GatehouseError {
+  constructor(readonly code: string, message: string, hint?: string) {
+    super(message, { hint });
+    this.name = 'CommandError';
   }
 }
 
@@ -62,7 +65,7 @@ async function loadWorkspace(file: string | undefined): Promise<{ path: string; 
 }
 
 /** Secret values exactly as serving reads them: --secrets FILE, then $GATEHOUSE_SECRETS, then the OS keychain. */
-async function secretReader(file: string | undefined, io: ClusterCommandIo): Promise<{ read: (ref: SecretRefLike) => Promise<SecretData | undefined>; label: string }> {
+async function secretReader(file: string | undefined, io: ClusterCommandIo): Promise<{ read: (ref: SecretRef) => Promise<SecretData | undefined>; label: string }> {
   const sources = await secretSources(file, { extraSecretSources: io.extraSecretSources });
   return {
     read: async (ref) => {
