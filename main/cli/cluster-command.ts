@@ -39,6 +39,7 @@ const processIo = (): ClusterCommandIo => ({
 class CommandError extends GatehouseError {
   constructor(readonly code: string, message: string, hint?: string) {
     super(message, { hint });
+    this.name = 'CommandError';
   }
 }
 
