@@ -1,6 +1,7 @@
 // The base of every cluster failure, and the kubeconfig's own: here, below main/, because every process that
 // reads a kubeconfig (the app, the CLI, the headless gateway) reads it with gateway/cluster/kubeconfig-loader.ts.
 // Messages name files, contexts, servers and Kubernetes objects, never credential or secret values.
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export type ClusterErrorCode =
   | 'GATEHOUSE_CLUSTER_KUBECONFIG'
@@ -15,14 +16,13 @@ export type ClusterErrorCode =
   | 'GATEHOUSE_CLUSTER_INVALID_SPEC'
   | 'GATEHOUSE_CLUSTER_NOT_CONFIRMED';
 
-export abstract class ClusterError extends Error {
-  abstract readonly code: ClusterErrorCode;
-  /** What the user can do about it. */
-  readonly hint: string;
+export abstract class ClusterError extends GatehouseError {
+  abstract override readonly code: ClusterErrorCode;
+  /** What the user can do about it: every cluster failure has one. */
+  declare readonly hint: string;
 
   constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
+    super(message, { hint });
   }
 }
 

@@ -3,14 +3,18 @@
 // Secret values are read through `readSecret` and stay in memory; an export without values needs key names only.
 import type { Workspace } from '../../gateway/config/schema';
 import { servedServices } from '../../gateway/config/kyma-services';
-import type { SecretData, SecretRefLike } from '../../gateway/secrets/secret-source';
+import type { SecretData } from '../../gateway/secrets/secret-source';
+import { secretId, type SecretRef } from '../../gateway/config/secret-names';
+import { effectiveBasicAuth } from '../../gateway/config/effective-basic-auth';
+import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../gateway/config/kyma-secret-keys';
+import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import {
   APISIX_API_VERSION, APK_API_VERSION, KYMA_API_VERSION,
   type ApisixConsumerSpec, type ApisixRouteSpec, type ApkBackendSpec, type ClusterPushInput, type KymaApplicationSpec, type ObjectRef, type SecretSpec, type WorkspaceItemPlan,
 } from '../services/cluster';
 
 /** Reads one secret's values; undefined when no source holds it. */
-export type SecretLookup = (ref: SecretRefLike) => Promise<SecretData | undefined>;
+export type SecretLookup = (ref: SecretRef) => Promise<SecretData | undefined>;
 
 export interface ClusterInputOptions {
   /** Labels every object as this workspace's (`gatehouse.dev/workspace`), for prune. */
@@ -28,7 +32,7 @@ export interface WorkspaceClusterInput {
   workspaceItems: WorkspaceItemPlan[];
 }
 
-export class MissingClusterSecretError extends Error {
+export class MissingClusterSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_MISSING_SECRET';
   constructor(readonly missing: string[], sources = 'the vault') {
     super(`no value for ${missing.join(', ')} (looked in: ${sources}): add them before pushing`);
@@ -46,7 +50,7 @@ class SecretCollector {
 
   /** `keys` maps the cluster key to the key it is read from. */
   async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>): Promise<ObjectRef> {
-    const id = `${namespace}/${name}`;
+    const id = secretId({ name, namespace });
     if (this.secrets.has(id)) return secretRef(name, namespace);
     const data: Record<string, string> = {};
     const stored = this.withValues ? ((await this.readSecret({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.readSecret({ name }) : undefined)) : undefined;
@@ -60,7 +64,8 @@ class SecretCollector {
   }
 }
 
-const KYMA_KEYS = { Basic: { username: 'username', password: 'password' }, OAuth: { clientId: 'clientId', clientSecret: 'clientSecret' }, CertificateGen: { crt: 'crt', key: 'key' } } as const;
+/** The same key in the cluster as in the vault, for each of `keys`. */
+const sameKeys = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, k]));
 
 const BACKEND_CREDENTIALS_ONLY_BASIC = 'a WSO2 APK Backend carries only Basic credentials (spec.security.basic)';
 const SECURITY_NAMES = { 'oauth2-client-credentials': 'OAuth2 client credentials', 'client-certificate': 'a client certificate' } as const;
@@ -74,8 +79,8 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     const secrets: ObjectRef[] = [];
     for (const service of app.services) {
       const entry = service.entries[0]!;
-      if (entry.credentials) secrets.push(await collector.add(entry.credentials.secretName, app.namespace, app.namespace, { ...KYMA_KEYS[entry.credentials.type] }));
-      if (entry.requestParametersSecretName) secrets.push(await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, { headers: 'headers', queryParameters: 'queryParameters' }));
+      if (entry.credentials) secrets.push(await collector.add(entry.credentials.secretName, app.namespace, app.namespace, sameKeys(KYMA_CREDENTIAL_KEYS[entry.credentials.type])));
+      if (entry.requestParametersSecretName) secrets.push(await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, sameKeys(KYMA_REQUEST_PARAMETER_KEYS)));
     }
     kymaApplications.push({
       name: app.name,
@@ -132,7 +137,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     const stored = options.withValues ? await readSecret({ name: consumer.basicAuth.password.secret, namespace: consumer.basicAuth.password.namespace }) : undefined;
     const password = options.withValues ? stored?.[consumer.basicAuth.password.key] : '';
     if (password === undefined) collector.missing.push(`secret "${consumer.basicAuth.password.secret}" key "${consumer.basicAuth.password.key}"`);
-    collector.secrets.set(`${options.namespace}/${secretName}`, { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
+    collector.secrets.set(secretId({ name: secretName, namespace: options.namespace }), { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
     const name = secretName.replace(/^gatehouse-consumer-/, '');
     apisixConsumers.push({ name, secretName });
     items.consumer.push({ kind: 'consumer', name: consumer.username, status: 'pushed', objects: [{ apiVersion: APISIX_API_VERSION, kind: 'ApisixConsumer', name, namespace: options.namespace }, secretRef(secretName, options.namespace)] });
@@ -143,7 +148,6 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     if (!('serviceInfo' in service.upstream)) continue;
     const info = service.upstream.serviceInfo;
     const routes = workspace.routes.filter((r) => r.service === service.name);
-    const basicAuth = (plugins: { 'basic-auth'?: { enabled: boolean } }) => plugins['basic-auth']?.enabled === true;
     const name = service.name.toLowerCase();
     apisixRoutes.push({
       name,
@@ -153,7 +157,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
         ...(route?.methods ? { methods: route.methods } : {}),
         ...(route?.hosts ?? service.hosts ? { hosts: route?.hosts ?? service.hosts } : {}),
         backend: { serviceName: info.name, servicePort: info.port ?? 80 },
-        basicAuth: route ? basicAuth(route.plugins) || (!route.plugins['basic-auth'] && basicAuth(service.plugins)) : basicAuth(service.plugins),
+        basicAuth: effectiveBasicAuth(route, service) !== undefined,
       })),
     });
     inCluster.add(service.name);

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { ResourceName, Workspace } from '../../gateway/config/schema';
 import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';
+import { secretKeySchema } from '../../gateway/config/secret-names';
+import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
 
-const SecretName = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
-const SecretKeyName = z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'letters, digits, ".", "_" or "-"');
+const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
+const SecretKeyName = secretKeySchema();
 
 export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
 export type GatewayState = z.infer<typeof GatewayState>;
@@ -161,9 +163,9 @@ export const channels = {
   /** Checks PEM certificate and key before they go to the vault: the key must match, the certificate be valid now. */
   'security:check-certificate': { request: z.object({ crt: z.string().min(1).max(1_000_000), key: z.string().min(1).max(1_000_000) }).strict(), response: {} as CertificateCheck },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
-  'secrets:set': { request: SecretName.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
-  'secrets:delete': { request: SecretName, response: {} as { ok: true } },
-  'secrets:reveal': { request: SecretName.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
+  'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
+  'secrets:delete': { request: SecretRefRequest, response: {} as { ok: true } },
+  'secrets:reveal': { request: SecretRefRequest.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
   'vault:status': { request: None, response: {} as VaultStatus },
   'vault:use-session-only': { request: None, response: {} as VaultStatus },
   'gateway:status': { request: None, response: {} as GatewayStatus },
@@ -193,9 +195,7 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.hasOwn(channels, value);
 }
 
-export interface IpcFailure {
-  code: string;
-  message: string;
+export interface IpcFailure extends GatehouseFailure {
   /** Field-level problems, paths as in the workspace (`routes[2].methods[0]`) or the request (`request.path`). */
   errors?: FieldError[];
 }

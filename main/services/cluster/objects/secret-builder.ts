@@ -12,29 +12,6 @@ export interface SecretSpec {
   data: Record<string, string>;
 }
 
-export type CredentialSet =
-  | { type: 'Basic'; username: string; password: string }
-  | { type: 'OAuth'; clientId: string; clientSecret: string }
-  | { type: 'CertificateGen'; crt: string; key: string }
-  | { type: 'RequestParameters'; headers?: Record<string, string[]>; queryParameters?: Record<string, string[]> };
-
-/** The Secret data Kyma and APK read for one credential set. */
-export function credentialSecretData(credentials: CredentialSet): Record<string, string> {
-  switch (credentials.type) {
-    case 'Basic':
-      return { username: credentials.username, password: credentials.password };
-    case 'OAuth':
-      return { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
-    case 'CertificateGen':
-      return { crt: credentials.crt, key: credentials.key };
-    case 'RequestParameters':
-      return {
-        ...(credentials.headers ? { headers: JSON.stringify(credentials.headers) } : {}),
-        ...(credentials.queryParameters ? { queryParameters: JSON.stringify(credentials.queryParameters) } : {}),
-      };
-  }
-}
-
 export function secretProblems(spec: SecretSpec): string[] {
   const problems = [subdomainProblem('secret', spec.name), ...Object.keys(spec.data).map((k) => secretKeyProblem(spec.name, k))];
   return problems.filter((p): p is string => p !== undefined);

@@ -1,6 +1,7 @@
 // Secrets read from the connected cluster for secretRef names the local vault lacks. Values are decoded in
 // memory and handed to the gateway; nothing is written anywhere.
-import type { SecretData, SecretRefLike, SecretSource } from '../../../../gateway/secrets/secret-source';
+import type { SecretData, SecretSource } from '../../../../gateway/secrets/secret-source';
+import type { SecretRef } from '../../../../gateway/config/secret-names';
 import type { ClusterConnection } from '../connecting/cluster-connection';
 import { apiStatusOf } from '../classify-error';
 
@@ -15,7 +16,7 @@ export class ClusterSecretSource implements SecretSource {
     this.label = `cluster ${connection.contextName}`;
   }
 
-  async read(ref: SecretRefLike): Promise<SecretData | undefined> {
+  async read(ref: SecretRef): Promise<SecretData | undefined> {
     const namespace = ref.namespace ?? this.defaultNamespace;
     const secret = await this.connection.call(`Reading secret ${namespace}/${ref.name}`, async () => {
       try {

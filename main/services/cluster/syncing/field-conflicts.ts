@@ -16,6 +16,3 @@ export function fieldConflicts(status: ApiStatus): FieldConflict[] | undefined {
   return conflicts.length ? conflicts : undefined;
 }
 
-export function conflictManagers(conflicts: readonly FieldConflict[]): string[] {
-  return [...new Set(conflicts.map((c) => c.manager))];
-}

@@ -8,7 +8,6 @@ import { applyDefaults, validateSchema, type JsonSchema } from '../../../support
 import {
   InvalidClusterSpecError,
   buildDesiredObjects,
-  credentialSecretData,
   exportYaml,
   kymaServiceName,
   stableServiceId,
@@ -34,9 +33,9 @@ const INPUT: ClusterPushInput = {
   workspace: 'team-a',
   namespace: 'kyma-system',
   secrets: [
-    { name: 'orders-basic', data: credentialSecretData({ type: 'Basic', username: 'admin', password: 'p@ss:word' }) },
-    { name: 'orders-oauth', data: credentialSecretData({ type: 'OAuth', clientId: 'client', clientSecret: 'shh' }) },
-    { name: 'orders-params', data: credentialSecretData({ type: 'RequestParameters', headers: { 'X-Tenant': ['acme'] }, queryParameters: { lang: ['en', 'de'] } }) },
+    { name: 'orders-basic', data: { username: 'admin', password: 'p@ss:word' } },
+    { name: 'orders-oauth', data: { clientId: 'client', clientSecret: 'shh' } },
+    { name: 'orders-params', data: { headers: JSON.stringify({ 'X-Tenant': ['acme'] }), queryParameters: JSON.stringify({ lang: ['en', 'de'] }) } },
   ],
   kymaApplications: [
     {
@@ -63,10 +62,6 @@ const INPUT: ClusterPushInput = {
 
 describe('cluster object builders', () => {
   it('Secrets carry exactly the keys Kyma and APK read, base64 encoded, with the ownership labels', () => {
-    expect(credentialSecretData({ type: 'Basic', username: 'u', password: 'p' })).toEqual({ username: 'u', password: 'p' });
-    expect(credentialSecretData({ type: 'OAuth', clientId: 'i', clientSecret: 's' })).toEqual({ clientId: 'i', clientSecret: 's' });
-    expect(credentialSecretData({ type: 'CertificateGen', crt: 'C', key: 'K' })).toEqual({ crt: 'C', key: 'K' });
-    expect(credentialSecretData({ type: 'RequestParameters', headers: { A: ['1'] } })).toEqual({ headers: '{"A":["1"]}' });
     const [secret] = buildDesiredObjects(INPUT);
     expect(secret!.object).toEqual({
       apiVersion: 'v1',

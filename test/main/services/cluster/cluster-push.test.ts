@@ -12,7 +12,6 @@ import {
   ClusterSecretSource,
   NotConfirmedError,
   buildDesiredObjects,
-  credentialSecretData,
   exportYaml,
   findPruneCandidates,
   formatChanges,
@@ -32,8 +31,8 @@ function input(overrides: Partial<ClusterPushInput> = {}): ClusterPushInput {
     workspace: 'team-a',
     namespace: NS,
     secrets: [
-      { name: 'orders-basic', data: credentialSecretData({ type: 'Basic', username: 'admin', password: 'first-password' }) },
-      { name: 'billing-oauth', data: credentialSecretData({ type: 'OAuth', clientId: 'billing', clientSecret: 'client-secret-1' }) },
+      { name: 'orders-basic', data: { username: 'admin', password: 'first-password' } },
+      { name: 'billing-oauth', data: { clientId: 'billing', clientSecret: 'client-secret-1' } },
     ],
     kymaApplications: [
       {
@@ -113,7 +112,7 @@ describe('preview and push', () => {
 
   it('shows a readable diff for a change, with Secret values hidden, then updates', async () => {
     const changed = input();
-    changed.secrets[0] = { name: 'orders-basic', data: credentialSecretData({ type: 'Basic', username: 'admin', password: 'second-password' }) };
+    changed.secrets[0] = { name: 'orders-basic', data: { username: 'admin', password: 'second-password' } };
     changed.kymaApplications![0]!.services[0]!.description = 'Orders, v2';
     const plan = await planPush(connection, buildDesiredObjects(changed));
     const byLabel = Object.fromEntries(plan.items.map((i) => [i.label, i]));
@@ -164,7 +163,7 @@ describe('preview and push', () => {
     );
     try {
       const changed = input();
-      changed.secrets[1] = { name: 'billing-oauth', data: credentialSecretData({ type: 'OAuth', clientId: 'billing', clientSecret: 'rotated' }) };
+      changed.secrets[1] = { name: 'billing-oauth', data: { clientId: 'billing', clientSecret: 'rotated' } };
       changed.kymaApplications![1]!.services[0]!.description = 'Billing API v2';
       const report = await pushObjects(connection, buildDesiredObjects(changed));
       expect(report.items.map((i) => [i.label, i.outcome])).toEqual([
@@ -202,7 +201,7 @@ describe('a user without write permission', () => {
     const token = api.addUser('viewer', [{ verbs: ['get', 'list'], apiGroups: ['*'], resources: ['*'] }]);
     const viewer = ClusterConnection.open(loadKubeconfig({ files: [await api.writeKubeconfig({ credentials: { token }, namespace: NS, context: 'viewer' })] }));
     const changed = input();
-    changed.secrets[0] = { name: 'orders-basic', data: credentialSecretData({ type: 'Basic', username: 'admin', password: 'viewer-try' }) };
+    changed.secrets[0] = { name: 'orders-basic', data: { username: 'admin', password: 'viewer-try' } };
     const report = await pushObjects(viewer, buildDesiredObjects(changed));
     expect(report.items[0]).toMatchObject({ outcome: 'failed', status: 403 });
     expect(report.items[0]!.message).toContain('secrets "orders-basic" is forbidden: User "viewer" cannot patch resource "secrets" in API group "" in the namespace "kyma-system"');
@@ -314,7 +313,7 @@ describe('other targets: WSO2 APK and APISIX, offered when the cluster serves th
       const desired = buildDesiredObjects({
         workspace: 'team-a',
         namespace: 'apps',
-        secrets: [{ name: 'backend-creds', data: credentialSecretData({ type: 'Basic', username: 'admin', password: 'admin' }) }],
+        secrets: [{ name: 'backend-creds', data: { username: 'admin', password: 'admin' } }],
         apkBackends: [{ name: 'httpbin', host: 'httpbin.apps.svc', port: 80, protocol: 'http', basicAuth: { secretName: 'backend-creds' } }],
         apisixConsumers: [{ name: 'alex', secretName: 'backend-creds' }],
         apisixRoutes: [{ name: 'basic-auth-app', routes: [{ name: 'json', paths: ['/v1/json'], methods: ['GET'], backend: { serviceName: 'httpbin', servicePort: 80 }, basicAuth: true }] }],

@@ -4,7 +4,8 @@ import type { WorkspaceInput } from '../../../../gateway/config/schema';
 import { WorkspaceValidationError, validateWorkspace } from '../../../../gateway/config/validate';
 import { SessionVault } from '../../../../main/services/vault/session-vault';
 import { BundleError, sealWithPassphrase, type ScryptParams } from '../../../../main/services/workspace-store/bundle-crypto';
-import { exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets, referencedSecrets } from '../../../../main/services/workspace-store/workspace-bundle';
+import { exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../../../../main/services/workspace-store/workspace-bundle';
+import { secretReferences } from '../../../../gateway/config/secret-references';
 
 // Import reads the parameters from the file; exports in these tests use the cheapest allowed cost.
 const FAST: ScryptParams = { N: 2 ** 14, r: 8, p: 1 };
@@ -35,7 +36,7 @@ async function vaultWithSecrets() {
 
 describe('workspace export and import', () => {
   it('lists every referenced secret once', () => {
-    expect(referencedSecrets(ws)).toEqual([{ name: 'alice-basic' }, { name: 'bob-basic' }, { name: 'orders-backend', namespace: 'shop' }]);
+    expect(secretReferences(ws)).toEqual([{ name: 'alice-basic' }, { name: 'bob-basic' }, { name: 'orders-backend', namespace: 'shop' }]);
   });
 
   it('exports without secrets by default: references only, and imports back', async () => {

@@ -1,5 +1,6 @@
-import type { KymaApplicationInput } from '../config/kyma-application-schema';
-import type { WorkspaceInput } from '../config/schema';
+import type { KymaApplicationInput } from '../../../gateway/config/kyma-application-schema';
+import type { WorkspaceInput } from '../../../gateway/config/schema';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 type ArrayItem<T> = T extends readonly (infer I)[] ? I : never;
 export type ServiceInput = ArrayItem<WorkspaceInput['services']>;
@@ -28,7 +29,7 @@ export function emptyImport(): ImportResult {
   return { services: [], routes: [], consumers: [], applications: [], secrets: [], notes: [] };
 }
 
-export class ImportError extends Error {
+export class ImportError extends GatehouseError {
   readonly code = 'GATEHOUSE_IMPORT_FAILED';
   constructor(
     readonly source: string,

@@ -1,5 +1,5 @@
-import { validateWorkspace, type FieldError } from '../config/validate';
-import type { Workspace, WorkspaceInput } from '../config/schema';
+import { validateWorkspace, type FieldError } from '../../../gateway/config/validate';
+import type { Workspace, WorkspaceInput } from '../../../gateway/config/schema';
 import type { ImportResult } from './import-result';
 
 /** Adds imported objects to a workspace; same-named ones are replaced (and said so). Validates the result. */

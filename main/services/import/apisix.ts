@@ -1,6 +1,6 @@
 // Apache APISIX Admin API bodies, as the basic-auth walkthrough writes them: a consumer with the
 // basic-auth plugin, and a route (uri, methods, plugins, upstream nodes).
-import { HTTP_METHODS } from '../config/schema';
+import { HTTP_METHODS } from '../../../gateway/config/schema';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult } from './import-result';
 
 type Json = Record<string, unknown>;

@@ -1,8 +1,8 @@
 // WSO2 APK Conf (YAML): `endpointConfigurations.production|sandbox` with `endpoint` as a URL or a
 // Kubernetes Service `{name, namespace, port, protocol}`, and `endpointSecurity.securityType`
 // `{secretName, userNameKey, passwordKey}`; `operations` become routes.
-import type { EndpointSecurityInput } from '../config/endpoint-security-schema';
-import { HTTP_METHODS, type Upstream } from '../config/schema';
+import type { EndpointSecurityInput } from '../../../gateway/config/endpoint-security-schema';
+import { HTTP_METHODS, type Upstream } from '../../../gateway/config/schema';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult, type ServiceInput } from './import-result';
 
 type Json = Record<string, unknown>;

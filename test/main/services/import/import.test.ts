@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { importDocuments } from '../../../gateway/import/import-documents';
-import { mergeImport } from '../../../gateway/import/merge-import';
-import { ImportError } from '../../../gateway/import/import-result';
-import { DocumentSyntaxError } from '../../../gateway/config/parse-document';
-import { Workspace } from '../../../gateway/config/schema';
-import { seedSnippets } from '../../support/seed-snippets';
-import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
-import { basic, startTestGateway, type TestGateway } from '../../support/gateway';
+import { importDocuments } from '../../../../main/services/import/import-documents';
+import { mergeImport } from '../../../../main/services/import/merge-import';
+import { ImportError } from '../../../../main/services/import/import-result';
+import { DocumentSyntaxError } from '../../../../gateway/config/parse-document';
+import { Workspace } from '../../../../gateway/config/schema';
+import { seedSnippets } from '../../../support/seed-snippets';
+import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
+import { basic, startTestGateway, type TestGateway } from '../../../support/gateway';
 
 const empty = Workspace.parse({});
 const apk = seedSnippets('000');

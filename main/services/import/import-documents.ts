@@ -1,7 +1,7 @@
 // One entry point for every document format Gatehouse imports; each document's kind is recognised by
 // its shape, as a user pastes it from the peers' documentation (JSON members, YAML, several documents).
 import { parseAllDocuments } from 'yaml';
-import { DocumentSyntaxError } from '../config/parse-document';
+import { DocumentSyntaxError } from '../../../gateway/config/parse-document';
 import { importApkEndpointConfig, importApkServiceInfo } from './apk-endpoint-config';
 import { importApkConf } from './apk-conf';
 import { importApisixConsumer, importApisixRoute } from './apisix';

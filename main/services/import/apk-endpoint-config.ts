@@ -1,7 +1,7 @@
 // WSO2 APK's REST API endpoint definitions, accepted as its documentation writes them:
 // `endpointConfig` (production/sandbox URLs) and `serviceInfo` (a Kubernetes Service), each with
 // `endpoint_security.production|sandbox` either `{secretRefName}` or inline `{username, password}`.
-import type { EndpointSecurityInput } from '../config/endpoint-security-schema';
+import type { EndpointSecurityInput } from '../../../gateway/config/endpoint-security-schema';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult, type ServiceInput } from './import-result';
 
 type Json = Record<string, unknown>;

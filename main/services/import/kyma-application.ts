@@ -1,6 +1,6 @@
 // Kyma `Application` resources (and the bare `services:` sections Kyma's documentation shows).
 import { randomUUID } from 'node:crypto';
-import type { KymaApplicationInput } from '../config/kyma-application-schema';
+import type { KymaApplicationInput } from '../../../gateway/config/kyma-application-schema';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult } from './import-result';
 
 type Json = Record<string, unknown>;
