@@ -1,9 +1,11 @@
+import { GatehouseError } from '../errors/gatehouse-error';
+
 /**
  * A failed upstream call, mapped to the status the client sees: 502/504 when the upstream could not be reached or
  * failed, 500 when the gateway could not even put the request together (its own fault, said as such). Never
  * carries a secret.
  */
-export class UpstreamError extends Error {
+export class UpstreamError extends GatehouseError {
   constructor(
     readonly status: 500 | 502 | 504,
     message: string,

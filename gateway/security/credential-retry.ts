@@ -63,7 +63,7 @@ function sendAttempt(
 }
 
 /**
- * Throws BodyTooLargeError, TokenEndpointError, CsrfTokenError or UpstreamError when nothing was sent to the
+ * Throws BodyTooLargeError, CredentialEndpointError or UpstreamError when nothing was sent to the
  * client yet (answer-failure.ts turns them into answers); once the response has begun, failures cut the connection.
  */
 export async function forwardWithCredentialRetry(

@@ -6,8 +6,7 @@ import { sendRefusal } from '../http/refusal';
 import type { Exchange } from '../log/exchange';
 import { BodyTooLargeError } from '../proxy/body-limit';
 import { UpstreamError } from '../proxy/upstream-errors';
-import { CsrfTokenError } from '../security/csrf-token-store';
-import { TokenEndpointError } from '../security/oauth-token-cache';
+import { CredentialEndpointError } from '../security/credential-endpoint-error';
 import { bodyTooLarge } from './admission';
 
 export function answerFailure(res: ServerResponse, error: unknown, exchange: Exchange, limits: Limits, upstreamLabel: string): void {
@@ -15,7 +14,7 @@ export function answerFailure(res: ServerResponse, error: unknown, exchange: Exc
     exchange.entry.error = 'BODY_TOO_LARGE';
     return sendRefusal(res, bodyTooLarge(limits));
   }
-  if (error instanceof TokenEndpointError || error instanceof CsrfTokenError) {
+  if (error instanceof CredentialEndpointError) {
     exchange.entry.error = error.code;
     return sendMessage(res, error.status, error.message);
   }

@@ -29,6 +29,7 @@ import { authenticate } from './authentication';
 import { pickEndpoint } from './endpoint-selection';
 import { buildUpstreamRequest } from './upstream-request';
 import { answerFailure } from './failure-answers';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface GatewayOptions {
   workspace: unknown;
@@ -58,7 +59,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export class PortInUseError extends Error {
+export class PortInUseError extends GatehouseError {
   readonly code = 'GATEHOUSE_PORT_IN_USE';
   constructor(readonly host: string, readonly port: number) {
     super(`port ${port} on ${host} is already in use`);
