@@ -6,21 +6,13 @@ import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';
 import { secretKeySchema } from '../../gateway/config/secret-names';
 import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
+import type { GatewayState, GatewayStatus } from '../services/gateway-supervisor/gateway-status';
 
 const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
 const SecretKeyName = secretKeySchema();
 
-export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
-export type GatewayState = z.infer<typeof GatewayState>;
-
-export interface GatewayStatus {
-  state: GatewayState;
-  url?: string;
-  port?: number;
-  restarts: number;
-  inFlight: number;
-  lastError?: string;
-}
+// The supervisor's own status type, sent as it is (types only: nothing of the supervisor runs here).
+export type { GatewayState, GatewayStatus };
 
 export interface VaultStatus {
   mode: 'keychain' | 'session-only' | 'unavailable';
