@@ -23,6 +23,7 @@ export type VaultMode = 'keychain' | 'session-only';
 
 export type VaultUnavailableCode =
   | 'GATEHOUSE_VAULT_MODULE_MISSING'
+  | 'GATEHOUSE_VAULT_MODULE_NOT_BUILT'
   | 'GATEHOUSE_VAULT_LIBSECRET_MISSING'
   | 'GATEHOUSE_VAULT_NO_SESSION_BUS'
   | 'GATEHOUSE_VAULT_NO_SECRET_SERVICE'
