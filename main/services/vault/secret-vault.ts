@@ -12,8 +12,8 @@ export interface StoredSecret {
   data: SecretData;
 }
 
-/** What `list()` returns: names and key names, never values. */
-export interface SecretSummary {
+/** What `list()` returns: names and key names, never values (the renderer sees them as the contract's SecretSummary). */
+export interface StoredSecretKeys {
   name: string;
   namespace?: string;
   keys: string[];
@@ -43,7 +43,8 @@ export interface VaultProblem {
   detail?: string;
 }
 
-export type VaultStatus =
+/** What `probe()` found; the app shows it as the contract's VaultStatus. */
+export type VaultHealth =
   | { mode: 'keychain'; backend: 'keytar'; service: string }
   /** Secrets live in this process only and are forgotten on exit; `reason` says why the keychain is not used. */
   | { mode: 'session-only'; reason?: VaultProblem }
@@ -56,7 +57,7 @@ export interface SecretVault {
   get(ref: SecretRef): Promise<StoredSecret | undefined>;
   /** Resolves to false when there was no such secret. */
   delete(ref: SecretRef): Promise<boolean>;
-  list(): Promise<SecretSummary[]>;
+  list(): Promise<StoredSecretKeys[]>;
   /** Checks that the backend works right now (the keychain does a write/read/delete round trip). */
-  probe(): Promise<VaultStatus>;
+  probe(): Promise<VaultHealth>;
 }
