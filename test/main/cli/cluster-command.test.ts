@@ -118,6 +118,17 @@ afterAll(async () => {
 });
 
 describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
+  it('refuses arguments it does not take with exit 2, before any request', async () => {
+    const before = api.requests.length;
+    const wrongCommand = await cli(['push', ...common(), '--yes']);
+    expect(wrongCommand.code).toBe(2);
+    expect(wrongCommand.stderr).toContain('push: --yes applies to prune only');
+    const wrongOutput = await cli(['plan', ...common(), '--output', 'yaml']);
+    expect(wrongOutput.code).toBe(2);
+    expect(wrongOutput.stderr).toContain('--output: expected json or table, got "yaml"');
+    expect(api.requests.length).toBe(before);
+  });
+
   it('refuses a secret the workspace names and no source holds, naming it, before any request', async () => {
     const { 'erp-basic': _left, ...partial } = secrets();
     const before = api.requests.length;
