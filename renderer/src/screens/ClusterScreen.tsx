@@ -157,7 +157,7 @@ function KubeconfigSource({ contexts, busy }: { contexts: ClusterContexts | unde
   const source = contexts?.chosen ? `${contexts.chosen} (chosen for this workspace)` : contexts && contexts.files.length > 0 ? contexts.files.join(', ') : 'KUBECONFIG, else ~/.kube/config';
   return (
     <div className="kubeconfig-source" role="group" aria-label="Kubeconfig">
-      {what === 'contexts' || what === 'choose' ? <p className="hint">Reading the kubeconfig…</p> : <p className="hint">Kubeconfig: <span className="mono">{source}</span></p>}
+      {what === 'contexts' ? <p className="hint">Reading the kubeconfig…</p> : what === 'choose' ? <p className="hint">Choosing a kubeconfig file…</p> : <p className="hint">Kubeconfig: <span className="mono">{source}</span></p>}
       {contexts?.problem && (
         <div role="alert" className="notice notice-error">
           <p>{contexts.problem}</p>
