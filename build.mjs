@@ -3,7 +3,7 @@
 // `node build.mjs start` runs the app (or, with no display, the headless demo);
 // `node build.mjs prepare-electron` fetches the Electron binary if missing and builds keytar for Electron's ABI.
 import { build as esbuild } from 'esbuild';
-import { existsSync, mkdirSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, cpSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -39,7 +39,8 @@ async function buildNodeBundles() {
     esbuild({ ...shared, entryPoints: ['main/electron/main.ts'], outfile: 'out/main/index.js', format: 'esm', target: electronTarget, external: ['electron'] }),
     // Sandboxed preloads cannot be ES modules and can require only 'electron'.
     esbuild({ ...shared, packages: undefined, entryPoints: ['main/electron/preload.ts'], outfile: 'out/preload/preload.cjs', format: 'cjs', target: electronTarget, external: ['electron'] }),
-    esbuild({ ...gatewayBundle, entryPoints: ['gateway/process/entry.ts'], outfile: 'out/gateway/entry.js', target: electronTarget }),
+    // entry.js is only the launcher (compile cache first); the gateway itself is the chunk it imports.
+    esbuild({ ...gatewayBundle, entryPoints: { entry: 'gateway/process/launch-entry.ts' }, outdir: 'out/gateway', splitting: true, chunkNames: 'chunks/[name]-[hash]', target: electronTarget }),
   ]);
 }
 
@@ -106,6 +107,8 @@ async function start() {
 }
 
 const command = process.argv[2] ?? 'build';
+// Chunk names carry content hashes: without this, every build would leave the previous build's chunks behind.
+if (['build', 'start', 'gateway'].includes(command)) rmSync(join(out, 'gateway'), { recursive: true, force: true });
 if (command === 'build') {
   await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);
   console.log('built out/main, out/preload, out/renderer, out/gateway, out/workspace.schema.json');

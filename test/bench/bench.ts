@@ -17,6 +17,7 @@ import { NGINX_TEMP_DIRS, nginxConfig, nginxUpstreamConfig, shaHtpasswdLine } fr
 import { parseHey, parseWrk, type LoadFigures } from './load-output';
 import { openDescriptors, rssMb, samplePeak } from './process-stats';
 import type { PeerSetup } from './peer-setup';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/process/node-flags';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS ?? 3));
@@ -147,8 +148,8 @@ async function main(): Promise<void> {
       'oauth-client': { clientId: 'bench-client', clientSecret: 'bench-client-secret' },
       'client-cert': { crt: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
     }));
-    // The built CLI, as `npm run gateway` runs it; its request log (one JSON line per request) goes to /dev/null.
-    const gatewayArgs = (port: number) => [join(root, 'out/gateway/cli.js'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
+    // The built CLI, as `npm run gateway` runs it (with its Node options); its request log (one JSON line per request) goes to /dev/null.
+    const gatewayArgs = (port: number) => [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.js'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
     const gateway = spawn(process.execPath, gatewayArgs(gatewayPort!), { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(gateway);
 
