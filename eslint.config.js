@@ -19,6 +19,17 @@ export default tseslint.config(
     },
   },
   {
+    // Every failure is a GatehouseError (gateway/errors): a code to branch on, a message and hint to show.
+    files: ['gateway/**/*.ts', 'main/**/*.ts', 'renderer/src/**/*.{ts,tsx}'],
+    ignores: ['gateway/errors/gatehouse-error.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "ClassDeclaration[superClass.type='Identifier'][superClass.name=/^(Error|TypeError|RangeError)$/]",
+        message: 'Error classes extend GatehouseError (gateway/errors/gatehouse-error.ts): code, message, hint.',
+      }],
+    },
+  },
+  {
     files: ['gateway/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
@@ -50,7 +61,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [
         { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
         { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
-        { regex: '(^|/)gateway/(?!config/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config) and log entry type from gateway/.' },
+        { regex: '(^|/)gateway/(?!config/|errors/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config), the error base (gateway/errors) and log entry type from gateway/.' },
       ] }],
     },
   },
