@@ -15,7 +15,7 @@ import { request } from 'node:http';
 import { build } from 'esbuild';
 import { NGINX_TEMP_DIRS, nginxConfig, nginxUpstreamConfig, shaHtpasswdLine } from './nginx-config';
 import { parseHey, parseWrk, type LoadFigures } from './load-output';
-import { openDescriptors, rssMb, samplePeak } from './process-stats';
+import { cpuMs, openDescriptors, rssMb, samplePeak } from './process-stats';
 import type { PeerSetup } from './peer-setup';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/process/node-flags';
 
@@ -46,6 +46,8 @@ interface Path {
   authenticated: boolean;
   /** The Node process serving it, for its RSS. */
   pid?: number;
+  /** The process (with its children) whose CPU time each request costs: the proxy, or the upstream for `direct`. */
+  cpuPid: number;
 }
 
 /** Runs a load generator to completion (killed if it overruns), returning its stdout. */
@@ -67,6 +69,11 @@ const authHeader = (path: Path) => (path.authenticated ? ['-H', `Authorization: 
 async function wrk(path: Path, seconds: number): Promise<LoadFigures> {
   const output = await run(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...authHeader(path), path.url], (seconds + 15) * 1000);
   return parseWrk(output);
+}
+
+/** Connections opened and code warmed up; nothing recorded. */
+async function warmUp(path: Path): Promise<void> {
+  await run(WRK, ['-t1', `-c${CONNECTIONS}`, '-d1s', ...authHeader(path), path.url], 16_000);
 }
 
 async function hey(path: Path, args: string[], limitMs: number): Promise<LoadFigures> {
@@ -120,15 +127,17 @@ async function main(): Promise<void> {
     const [upstreamPort, tlsPort, nginxPort, gatewayPort, barePort, fastifyPort, mockttpPort] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
     const startNginx = async (prefix: string, config: string, port: number) => {
       await writeFile(join(prefix, 'nginx.conf'), config);
-      children.push(spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'user root;'], { stdio: ['ignore', 'inherit', 'inherit'] }));
+      const nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'user root;'], { stdio: ['ignore', 'inherit', 'inherit'] });
+      children.push(nginx);
       await waitForPort(port);
+      return nginx.pid!;
     };
-    await startNginx(upstreamDir, nginxUpstreamConfig({
+    const upstreamPid = await startNginx(upstreamDir, nginxUpstreamConfig({
       prefix: upstreamDir, port: upstreamPort!, tlsPort: tlsPort!,
       certFile: join(upstreamDir, 'server.crt'), keyFile: join(upstreamDir, 'server.key'), caFile: join(upstreamDir, 'ca.crt'),
     }), upstreamPort!);
     await writeFile(join(proxyDir, 'htpasswd'), shaHtpasswdLine(CLIENT.user, CLIENT.password));
-    await startNginx(proxyDir, nginxConfig({ prefix: proxyDir, port: nginxPort!, upstreamPort: upstreamPort!, upstreamAuthorization: basic(BACKEND.user, BACKEND.password) }), nginxPort!);
+    const nginxPid = await startNginx(proxyDir, nginxConfig({ prefix: proxyDir, port: nginxPort!, upstreamPort: upstreamPort!, upstreamAuthorization: basic(BACKEND.user, BACKEND.password) }), nginxPort!);
 
     const plain = `http://127.0.0.1:${upstreamPort}`;
     const configFile = join(dir, 'workspace.json');
@@ -167,14 +176,14 @@ async function main(): Promise<void> {
     const idle = { gatehouse: rssMb(gateway.pid!), bare: rssMb(bare.pid!), fastify: rssMb(fastify.pid!), mockttp: rssMb(mockttp.pid!) };
 
     const paths: Path[] = [
-      { name: 'direct', url: `${plain}/json`, authenticated: false },
-      { name: 'bare node', url: `http://127.0.0.1:${barePort}/v1/json`, authenticated: true, pid: bare.pid },
-      { name: 'gatehouse', url: `http://127.0.0.1:${gatewayPort}/v1/json`, authenticated: true, pid: gateway.pid },
-      { name: 'gh oauth', url: `http://127.0.0.1:${gatewayPort}/oauth/json`, authenticated: true, pid: gateway.pid },
-      { name: 'gh mtls', url: `http://127.0.0.1:${gatewayPort}/mtls/json`, authenticated: true, pid: gateway.pid },
-      { name: 'nginx', url: `http://127.0.0.1:${nginxPort}/v1/json`, authenticated: true },
-      { name: 'fastify', url: `http://127.0.0.1:${fastifyPort}/v1/json`, authenticated: true, pid: fastify.pid },
-      { name: 'mockttp', url: `http://127.0.0.1:${mockttpPort}/v1/json`, authenticated: true, pid: mockttp.pid },
+      { name: 'direct', url: `${plain}/json`, authenticated: false, cpuPid: upstreamPid },
+      { name: 'bare node', url: `http://127.0.0.1:${barePort}/v1/json`, authenticated: true, pid: bare.pid, cpuPid: bare.pid! },
+      { name: 'gatehouse', url: `http://127.0.0.1:${gatewayPort}/v1/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
+      { name: 'gh oauth', url: `http://127.0.0.1:${gatewayPort}/oauth/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
+      { name: 'gh mtls', url: `http://127.0.0.1:${gatewayPort}/mtls/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
+      { name: 'nginx', url: `http://127.0.0.1:${nginxPort}/v1/json`, authenticated: true, cpuPid: nginxPid },
+      { name: 'fastify', url: `http://127.0.0.1:${fastifyPort}/v1/json`, authenticated: true, pid: fastify.pid, cpuPid: fastify.pid! },
+      { name: 'mockttp', url: `http://127.0.0.1:${mockttpPort}/v1/json`, authenticated: true, pid: mockttp.pid, cpuPid: mockttp.pid! },
     ];
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     say(`Gatehouse bench: ${cpus().length} CPUs (${cpu}), Node ${process.version}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s after a 1 s warm-up, ${ROUNDS} alternating rounds`);
@@ -183,15 +192,19 @@ async function main(): Promise<void> {
     // Throughput: each round visits every path once, in reverse order every other round, so drift spreads evenly.
     const throughput = new Map<string, LoadFigures[]>(paths.map((p) => [p.name, []]));
     const peakRss = new Map<string, number>();
+    /** Microseconds of the serving process's CPU per request: less swayed than req/s by what else the machine runs. */
+    const cpuPerRequest = new Map<string, number[]>(paths.map((p) => [p.name, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const path of round % 2 ? [...paths].reverse() : paths) {
-        await wrk(path, 1);
+        await warmUp(path);
         const sampler = path.pid ? samplePeak(() => rssMb(path.pid!)) : undefined;
+        const cpuBefore = cpuMs(path.cpuPid);
         const figures = await wrk(path, SECONDS);
         const peak = sampler?.stop() ?? 0;
+        cpuPerRequest.get(path.name)!.push(((cpuMs(path.cpuPid) - cpuBefore) * 1000) / figures.requests);
         peakRss.set(path.name, Math.max(peakRss.get(path.name) ?? 0, peak));
         throughput.get(path.name)!.push(figures);
-        say(`round ${round + 1} ${path.name.padEnd(10)} ${figures.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${figures.p50.toFixed(2)} ms  p99 ${figures.p99.toFixed(2)} ms${figures.errors || figures.non2xx ? `  ERRORS ${figures.errors} non-2xx ${figures.non2xx}` : ''}`);
+        say(`round ${round + 1} ${path.name.padEnd(10)} ${figures.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${figures.p50.toFixed(2)} ms  p99 ${figures.p99.toFixed(2)} ms  CPU ${cpuPerRequest.get(path.name)!.at(-1)!.toFixed(0)} us/req${figures.errors || figures.non2xx ? `  ERRORS ${figures.errors} non-2xx ${figures.non2xx}` : ''}`);
       }
     }
 
@@ -237,7 +250,7 @@ async function main(): Promise<void> {
     await sleep(Math.max(0, quietUntil - Date.now()));
     const afterBurst = rssMb(gateway.pid!);
 
-    report({ paths, throughput, latency, peakRss, idle, burstPeak, afterBurst, spawnTimes, burst });
+    report({ paths, throughput, cpuPerRequest, latency, peakRss, idle, burstPeak, afterBurst, spawnTimes, burst });
     const log = await readFile(join(proxyDir, 'error.log'), 'utf8');
     if (/\[(error|crit|alert|emerg)\]/.test(log)) process.stderr.write(`nginx errors:\n${log}\n`);
     say(`\nbench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -250,6 +263,7 @@ async function main(): Promise<void> {
 interface Report {
   paths: Path[];
   throughput: Map<string, LoadFigures[]>;
+  cpuPerRequest: Map<string, number[]>;
   latency: Map<string, LoadFigures[]>;
   peakRss: Map<string, number>;
   idle: Record<'gatehouse' | 'bare' | 'fastify' | 'mockttp', number>;
@@ -264,13 +278,14 @@ function report(r: Report): void {
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   const check = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
-  say('\nthroughput (wrk, 32 connections): median of rounds, and each round');
-  say('path        median req/s   rounds                         p99 ms (rounds)          peak RSS   / bare  / fastify / mockttp / nginx');
+  say('\nthroughput (wrk, 32 connections): median of rounds, each round, the ratios of the medians; CPU: the serving process\'s (for direct: the upstream\'s) CPU time per request, median');
+  say('path        median req/s   rounds                     p99 ms (rounds)       CPU us/req  peak RSS   / bare  / fastify / mockttp / nginx');
   for (const path of r.paths) {
     const runs = r.throughput.get(path.name)!;
     const m = rps(path.name);
     const rss = r.peakRss.get(path.name);
-    say(`${path.name.padEnd(11)} ${m.toFixed(0).padStart(12)}   ${runs.map((f) => f.requestsPerSecond.toFixed(0)).join(' / ').padEnd(30)} ${runs.map((f) => f.p99.toFixed(1)).join(' / ').padEnd(24)} ${rss ? `${rss.toFixed(0)} MB`.padStart(7) : '       '}  ${x(m, rps('bare node')).padStart(6)} ${x(m, rps('fastify')).padStart(8)} ${x(m, rps('mockttp')).padStart(8)} ${x(m, rps('nginx')).padStart(6)}`);
+    const cpu = median(r.cpuPerRequest.get(path.name)!);
+    say(`${path.name.padEnd(11)} ${m.toFixed(0).padStart(12)}   ${runs.map((f) => f.requestsPerSecond.toFixed(0)).join(' / ').padEnd(26)} ${runs.map((f) => f.p99.toFixed(1)).join(' / ').padEnd(21)} ${cpu.toFixed(0).padStart(10)}  ${rss ? `${rss.toFixed(0)} MB`.padStart(7) : '       '}  ${x(m, rps('bare node')).padStart(6)} ${x(m, rps('fastify')).padStart(8)} ${x(m, rps('mockttp')).padStart(8)} ${x(m, rps('nginx')).padStart(6)}`);
   }
 
   say('\nlatency at 1,000 req/s (hey, 10 workers x 100/s; 0.1 ms resolution): added over direct in the same round');

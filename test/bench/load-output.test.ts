@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseHey, parseWrk } from './load-output';
 
-// Output captured from the Debian packages the bench runs (wrk 4.1.0, hey 0.1.4).
+// Output captured from the Debian packages the bench runs (wrk 4.1.0, hey 0.1.4); wrk pads short figures
+// with a trailing space ("1.02s ").
 const WRK = `Running 5s test @ http://127.0.0.1:41000/v1/json
   1 threads and 32 connections
   Thread Stats   Avg      Stdev     Max   +/- Stdev
@@ -11,7 +12,7 @@ const WRK = `Running 5s test @ http://127.0.0.1:41000/v1/json
      50%    3.45ms
      75%    3.80ms
      90%    4.40ms
-     99%  850.00us
+     99%  850.00us 
   43861 requests in 5.00s, 9.57MB read
   Socket errors: connect 0, read 2, write 0, timeout 3
   Non-2xx or 3xx responses: 7

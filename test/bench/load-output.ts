@@ -30,8 +30,8 @@ export function parseWrk(output: string): LoadFigures {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   return {
     requestsPerSecond: Number(required(output, /Requests\/sec:\s+([\d.]+)/, 'Requests/sec')[1]),
-    p50: durationMs(required(output, /^\s+50%\s+(\S+)$/m, '50% latency')[1]!),
-    p99: durationMs(required(output, /^\s+99%\s+(\S+)$/m, '99% latency')[1]!),
+    p50: durationMs(required(output, /^\s+50%\s+(\S+)\s*$/m, '50% latency')[1]!),
+    p99: durationMs(required(output, /^\s+99%\s+(\S+)\s*$/m, '99% latency')[1]!),
     requests: Number(required(output, /(\d+) requests in/, 'request count')[1]),
     errors: socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0,
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0),

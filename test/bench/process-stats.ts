@@ -29,3 +29,23 @@ export function samplePeak(read: () => number, everyMs = 100): { stop(): number 
     },
   };
 }
+
+/** CPU time (user + system, ms) used so far by the process and its direct children (nginx's workers). */
+export function cpuMs(pid: number): number {
+  const own = (p: number) => {
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no children file (older kernels): the process alone
+  }
+  return own(pid) + children.reduce((sum, child) => sum + own(child), 0);
+}
