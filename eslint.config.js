@@ -1,10 +1,36 @@
-// Lint keeps the process boundaries (see README "Layout"): the gateway never imports Electron or main,
-// main's services never import Electron, and the renderer imports only the shared contract and schema.
+// Lint keeps the process boundaries (see README "Layout"): the gateway never imports Electron or main; inside
+// main/ imports flow electron/ → cli/ → app/ → ipc/ → services/ and only electron/ imports Electron; the renderer
+// imports only the shared contract, schema and error base; every error class extends GatehouseError.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const gatewayBoundaries = [
+  { group: ['electron', 'electron/*'], message: 'gateway/ runs as plain Node: no Electron.' },
+  { group: ['**/main/**', '**/renderer/**', 'react', 'zustand', 'keytar'], message: 'gateway/ depends on nothing above it.' },
+];
+/** gateway/ folders, lowest first: a folder may import its own layer and those below. */
+const GATEWAY_LAYERS = [
+  ['errors', 'config', 'http', 'log'],
+  ['secrets', 'routing', 'auth', 'cluster', 'import', 'demo'],
+  ['proxy'],
+  ['security'],
+  ['server'],
+  ['process', 'cli'],
+];
+
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'crypto', 'os'];
+
+/** Everything in main/ but electron/ is plain Node, tested without Electron, and never imports the renderer. */
+const mainPlainNode = [
+  { group: ['electron', 'electron/*'], message: 'main/ is plain Node, tested without Electron; Electron glue lives in main/electron/.' },
+  { group: ['**/renderer/**'], message: 'main/ does not import the renderer.' },
+];
+
+/** A relative import that climbs out of `from` into one of main/'s `folders` above it. */
+function mainAbove(folders, from) {
+  return { regex: `^(\\.\\./)+(${folders.join('|')})/`, message: `${from} imports only what lies below it: main/ runs electron/ → cli/ → app/ → ipc/ → services/.` };
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
@@ -29,31 +55,47 @@ export default tseslint.config(
       }],
     },
   },
-  {
-    files: ['gateway/**/*.ts'],
+  // Inside gateway/, folders import only downward, in the order of a request's way through it: the shared rules
+  // at the bottom, then what a stage needs, the transport (proxy), endpoint security on top of it, the server
+  // that runs the stages, and the process and CLI entries.
+  ...GATEWAY_LAYERS.map((layer, i) => ({
+    files: layer.map((folder) => `gateway/${folder}/**/*.ts`),
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'electron/*'], message: 'gateway/ runs as plain Node: no Electron.' },
-        { group: ['**/main/**', '**/renderer/**', 'react', 'zustand', 'keytar'], message: 'gateway/ depends on nothing above it.' },
+        ...gatewayBoundaries,
+        ...(i + 1 < GATEWAY_LAYERS.length
+          ? [{ regex: `^(\\.\\./)+(${GATEWAY_LAYERS.slice(i + 1).flat().join('|')})(/|$)`, message: `gateway/${layer.join(', ')} must not import a folder above it (${GATEWAY_LAYERS.slice(i + 1).flat().join(', ')}).` }]
+          : []),
       ] }],
     },
+  })),
+  // Inside main/, imports flow one way: electron/ → cli/ → app/ → ipc/ → services/ (each may import those after it).
+  {
+    files: ['main/services/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['app', 'ipc', 'cli', 'electron'], 'main/services/')] }] },
   },
   {
-    files: ['main/services/**/*.ts', 'main/ipc/**/*.ts', 'main/app/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'electron/*'], message: 'main/ services are plain Node, tested without Electron; Electron glue lives in main/electron/.' },
-        { group: ['**/renderer/**'], message: 'main/ does not import the renderer.' },
-      ] }],
-    },
+    files: ['main/ipc/**/*.ts'],
+    ignores: ['main/ipc/contract.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['app', 'cli', 'electron'], 'main/ipc/')] }] },
   },
   {
     files: ['main/ipc/contract.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: [...nodeBuiltins, 'electron', 'undici', 'keytar'], message: 'The contract runs in every process, the renderer included.' },
+        ...mainPlainNode.slice(1),
+        mainAbove(['app', 'cli', 'electron'], 'main/ipc/'),
       ] }],
     },
+  },
+  {
+    files: ['main/app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['cli', 'electron'], 'main/app/')] }] },
+  },
+  {
+    files: ['main/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['electron'], 'main/cli/')] }] },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],

@@ -10,7 +10,7 @@ import { mergeImport } from '../services/import/merge-import';
 import type { ImportResult } from '../services/import/import-result';
 import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
-import { openVault, SessionVault, VaultUnavailableError, type KeytarLoader, type SecretVault, type VaultStatus as ServiceVaultStatus } from '../services/vault';
+import { openVault, SessionVault, VaultUnavailableError, type KeytarLoader, type SecretVault, type VaultHealth } from '../services/vault';
 import { WorkspaceStore, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
@@ -57,7 +57,7 @@ function previewImport(imported: ImportResult): DocumentImportPreview {
   };
 }
 
-function describeVaultStatus(status: ServiceVaultStatus): VaultStatus {
+function describeVaultStatus(status: VaultHealth): VaultStatus {
   if (status.mode === 'keychain') return { mode: 'keychain' };
   const reason = status.reason ? `${status.reason.problem}; ${status.reason.hint}` : undefined;
   return { mode: status.mode, reason };

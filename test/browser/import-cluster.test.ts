@@ -13,7 +13,7 @@ let page: Page;
 let api: FakeKubeApi;
 
 beforeAll(async () => {
-  api = await startFakeKubeApi({ namespaces: ['default', 'kyma-integration', 'apk'], crds: ['kyma'] });
+  api = await startFakeKubeApi({ namespaces: ['default', 'kyma-integration', 'apk'], crds: ['kyma', 'apk'] });
   const kubeconfig = await api.writeKubeconfig({ credentials: { token: api.addUser('admin') }, namespace: 'apk' });
   app = await openBrowserApp({ kubeconfigFiles: [kubeconfig] });
   page = app.page;
@@ -76,7 +76,7 @@ describe('Import screen with the seed 000 snippets', () => {
 
   it('exports the workspace (a Blob download the CSP allows, and the text to copy)', async () => {
     await go(page, 'Import');
-    const download = page.waitForEvent('download', { timeout: 5_000 }).catch(() => undefined);
+    const download = page.waitForEvent('download').catch(() => undefined);
     await page.getByRole('button', { name: 'Export workspace' }).click();
     const exported = page.getByLabel('Exported', { exact: true });
     await exported.waitFor();
