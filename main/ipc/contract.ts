@@ -5,6 +5,7 @@ import { ResourceName, Workspace } from '../../gateway/config/schema';
 import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';
 import { secretKeySchema } from '../../gateway/config/secret-names';
+import { PLACEHOLDER_NAME_PATTERN } from '../../gateway/config/placeholders';
 import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
 import type { GatewayState, GatewayStatus } from '../services/gateway-supervisor/gateway-status';
 
@@ -105,7 +106,7 @@ export const DocumentImportRequest = z
     text: z.string().min(1).max(1_000_000),
     name: ResourceName.optional(),
     namespace: ResourceName.optional(),
-    vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a placeholder name'), z.string()).optional(),
+    vars: z.record(z.string().regex(PLACEHOLDER_NAME_PATTERN, 'a placeholder name'), z.string()).optional(),
   })
   .strict();
 export type DocumentImportRequest = z.infer<typeof DocumentImportRequest>;

@@ -100,7 +100,7 @@ function WorkspaceItemsTable({ items }: { items: readonly ClusterWorkspaceItem[]
 function PlanTable({ plan }: { plan: ClusterPlan }) {
   return (
     <div className="table-wrap" role="region" aria-label="Preview">
-      <p>{plan.upToDate ? 'The cluster is up to date.' : 'The push would change:'}</p>
+      <p>{plan.items.length > 0 && plan.items.every((i) => i.action === 'unsupported') ? 'Nothing in this workspace is served by this cluster.' : plan.upToDate ? 'The cluster is up to date.' : 'The push would change:'}</p>
       <table className="table">
         <thead>
           <tr><th scope="col">Object</th><th scope="col">Action</th><th scope="col">Changes</th></tr>
