@@ -75,8 +75,8 @@ export interface ClusterWorkspaceItem {
   reason?: string;
 }
 export interface ClusterPlan {
-  /** `unsupported`: not sent, this cluster does not serve the kind (or only such objects use the Secret). */
-  items: { ref: ClusterObjectRef; label: string; action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported'; changes: ClusterFieldChange[]; conflicts?: { manager: string; field: string }[]; message?: string }[];
+  /** `unsupported`: not sent, this cluster does not serve the kind (or only such objects use the Secret); `skipped`: a Secret it needs would not make it. */
+  items: { ref: ClusterObjectRef; label: string; action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported' | 'skipped'; changes: ClusterFieldChange[]; conflicts?: { manager: string; field: string }[]; message?: string }[];
   workspaceItems: ClusterWorkspaceItem[];
   upToDate: boolean;
 }

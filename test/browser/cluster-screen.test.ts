@@ -202,4 +202,18 @@ describe('the preview accounts for every workspace item', () => {
     await screenshots(page, '43-cluster-pushed', result);
     expect(app.cspViolations).toEqual([]);
   });
+
+  it('reads the same in dark mode (contrast checked by axe)', async () => {
+    const dark = await app.openPage({ colorScheme: 'dark' });
+    await go(dark, 'Cluster');
+    await expect.poll(() => dark.getByLabel('Context', { exact: true }).inputValue()).toBe('preview');
+    await dark.getByRole('button', { name: 'Connect & test' }).click();
+    await dark.getByRole('region', { name: 'Connection test' }).waitFor();
+    await dark.getByRole('button', { name: 'Preview', exact: true }).click();
+    const items = dark.getByRole('region', { name: 'Workspace items' });
+    await items.waitFor();
+    await screenshots(dark, '44-cluster-preview-dark', items);
+    expect(seriousViolations(await runAxe(dark))).toEqual([]);
+    await dark.close();
+  });
 });
