@@ -12,7 +12,7 @@ const gatewayBoundaries = [
 /** gateway/ folders, lowest first: a folder may import its own layer and those below. */
 const GATEWAY_LAYERS = [
   ['errors', 'config', 'http', 'log'],
-  ['secrets', 'routing', 'auth', 'cluster', 'import', 'demo'],
+  ['secrets', 'routing', 'auth', 'cluster', 'demo'],
   ['proxy'],
   ['security'],
   ['server'],

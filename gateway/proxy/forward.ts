@@ -40,9 +40,9 @@ export function hasBody(req: IncomingMessage): boolean {
  * A dispatch handler rather than `request()` + `pipeline()`: this is the hot path, and skipping the
  * intermediate Readable, AbortSignal and pipeline per request is most of the gateway's overhead.
  *
- * The upstream's head goes to the client with its first body bytes, or on the next turn of the event loop when
- * none came with it (a server-sent event stream, a slow backend), and every chunk as it arrives: nothing is held
- * back for a later one. Until something is written the answer can still change, so an upstream failing right after
+ * The upstream's head goes to the client with its first body bytes, or after a turn of the event loop when none
+ * came with it (a server-sent event stream, a slow backend), and every chunk as it arrives: nothing is held back
+ * for a later one. Until something is written the answer can still change, so an upstream failing right after
  * its head (a broken first chunk) rejects like one failing before it and the client gets a 502 naming the upstream;
  * once bytes are out, a failure cuts the connection.
  */
@@ -96,7 +96,9 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         }
         headHeaders = downstream;
         controllerRef = controller;
-        setImmediate(flushHead);
+        // Two turns: a body byte in the same read is written with the head, and a failure in it (a broken first
+        // chunk) reaches onResponseError first, when undici's socket closes.
+        setImmediate(setImmediate, flushHead);
       },
       onResponseData(controller, chunk) {
         if (discarded) return;

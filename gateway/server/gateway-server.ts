@@ -142,6 +142,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     keepAliveTimeout: 65_000,
     // Answered by the handler, as JSON like every other refusal.
     requireHostHeader: false,
+    // Stated, not left to a default or NODE_OPTIONS: the lenient parser takes bare LFs and malformed framing.
+    insecureHTTPParser: false,
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     handle(req, res, expectsContinue).catch((error: unknown) => {
