@@ -54,4 +54,21 @@ export default tseslint.config(
       ] }],
     },
   },
+  // Inside the renderer imports flow one way: screens → forms → components → state → model (and api).
+  ...[
+    { files: ['renderer/src/model/**/*.{ts,tsx}'], above: ['state', 'components', 'forms', 'screens'] },
+    { files: ['renderer/src/state/**/*.{ts,tsx}'], above: ['components', 'forms', 'screens'] },
+    { files: ['renderer/src/components/**/*.{ts,tsx}'], above: ['forms', 'screens'] },
+    { files: ['renderer/src/forms/**/*.{ts,tsx}'], above: ['screens'] },
+  ].map(({ files, above }) => ({
+    files,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
+        { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
+        { regex: '(^|/)gateway/(?!config/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config) and log entry type from gateway/.' },
+        { regex: `^\\.\\./(${above.join('|')})/`, message: `Renderer imports flow one way (screens → forms → components → state → model): not from ${above.join(', ')}.` },
+      ] }],
+    },
+  })),
 );

@@ -2,7 +2,7 @@
 // the services built once by the composition root. Saving and applying to the gateway live here because every
 // domain (workspace, secrets, import, cluster) ends with them.
 import type { Workspace } from '../../gateway/config/schema';
-import { WorkspaceValidationError, type FieldError } from '../../gateway/config/validate';
+import { WorkspaceValidationError } from '../../gateway/config/validate';
 import type { Channel, SaveResult, VaultStatus } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/dispatcher';
 import type { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
@@ -20,6 +20,8 @@ export interface AppContext {
   loadProblem: string | undefined;
   vault: SecretVault;
   vaultStatus: VaultStatus;
+  /** Tells the renderer the saved workspace changed. */
+  workspaceSaved(workspace: Workspace): void;
 }
 
 /** The handlers of the channels whose names start with one of `prefixes`: one domain's share of the contract. */
@@ -31,22 +33,22 @@ export function describeVaultStatus(status: ServiceVaultStatus): VaultStatus {
   return { mode: status.mode, reason };
 }
 
-export async function applyToGateway(ctx: AppContext): Promise<FieldError[] | undefined> {
+/** Applies the saved workspace; the gateway status then says what it serves (the status bar shows it too). */
+export async function applyToGateway(ctx: AppContext): Promise<void> {
   try {
-    const result = await ctx.supervisor.reload(ctx.workspace);
-    return result.ok ? undefined : result.errors;
+    await ctx.supervisor.reload(ctx.workspace);
   } catch (error) {
-    // The keychain went away while running: what was saved stays saved, the gateway keeps the secrets it has.
+    // The keychain went away while running: what was saved stays saved, the gateway keeps what it serves
+    // (the supervisor's status says it serves an older workspace, and why).
     if (!(error instanceof VaultUnavailableError)) throw error;
     ctx.vaultStatus = describeVaultStatus({ mode: 'unavailable', reason: error.toProblem() });
-    return [{ path: '(vault)', message: `not applied to the gateway, which keeps its current workspace: ${error.message}` }];
   }
 }
 
-/** Applies the saved workspace to the gateway and says, as a save result, what the gateway made of it. */
+/** Applies the saved workspace to the gateway and answers with what was saved and what the gateway made of it. */
 export async function applyAsSaveResult(ctx: AppContext): Promise<SaveResult> {
-  const gatewayErrors = await applyToGateway(ctx);
-  return gatewayErrors ? { ok: true, gatewayErrors } : { ok: true };
+  await applyToGateway(ctx);
+  return { ok: true, workspace: ctx.workspace, gateway: ctx.supervisor.status };
 }
 
 export async function saveWorkspace(ctx: AppContext, input: unknown): Promise<SaveResult> {
@@ -54,6 +56,7 @@ export async function saveWorkspace(ctx: AppContext, input: unknown): Promise<Sa
     const saved = await ctx.store.save(input);
     ctx.workspace = saved.workspace;
     ctx.loadProblem = undefined;
+    ctx.workspaceSaved(saved.workspace);
   } catch (error) {
     if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
     throw error;

@@ -55,6 +55,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     loadProblem: loaded.ok ? undefined : loaded.error.message,
     vault: opened.vault,
     vaultStatus: describeVaultStatus(opened.status),
+    workspaceSaved: (saved: Workspace) => emit('workspace', saved),
   };
   const cluster = new ClusterController({ workspace: () => ctx.workspace, vault: () => ctx.vault, workspaceName: 'gatehouse', kubeconfigFiles: options.kubeconfigFiles });
   const supervisor = new GatewaySupervisor({

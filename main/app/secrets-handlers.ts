@@ -18,6 +18,14 @@ export function secretsHandlers(ctx: AppContext): DomainHandlers<'secrets' | 'va
       await storeCheckedSecrets(ctx.vault, [secret]);
       return applyAsSaveResult(ctx);
     },
+    'secrets:update': async ({ set, remove, ...ref }) => {
+      const stored = await ctx.vault.get(ref);
+      const data: Record<string, string> = { ...stored?.data, ...set };
+      for (const key of remove ?? []) if (!(key in set)) delete data[key];
+      if (Object.keys(data).length === 0) throw new UserFacingError('GATEHOUSE_INVALID_SECRET', `secret "${ref.name}" would have no key left`);
+      await storeCheckedSecrets(ctx.vault, [{ ...ref, data }]);
+      return applyAsSaveResult(ctx);
+    },
     'secrets:delete': async (ref) => {
       await ctx.vault.delete(ref);
       await applyToGateway(ctx);

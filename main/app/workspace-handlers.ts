@@ -12,6 +12,7 @@ export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> 
       const restored = await ctx.store.restoreBackup();
       ctx.workspace = restored.workspace;
       ctx.loadProblem = undefined;
+      ctx.workspaceSaved(restored.workspace);
       return applyAsSaveResult(ctx);
     },
     'workspace:export': async ({ passphrase }) => {

@@ -4,12 +4,27 @@ import { z } from 'zod';
 import { ResourceName, Workspace } from '../../gateway/config/schema';
 import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';
+import type { LeftOutItem } from '../../gateway/config/left-out-item';
+
+export type { LeftOutItem };
 
 const SecretName = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
 const SecretKeyName = z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'letters, digits, ".", "_" or "-"');
 
 export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
 export type GatewayState = z.infer<typeof GatewayState>;
+
+/**
+ * What the gateway serves, compared with the saved workspace. `config`: 'saved' — the saved workspace, leaving
+ * out the items in `leftOut`; 'older' — an earlier workspace, because it refused the saved one (`errors` say
+ * why); 'none' — nothing of the workspace it started with (`errors`). The app shows anything but 'saved' with an
+ * empty `leftOut` as a warning, everywhere the user looks.
+ */
+export interface ServedConfig {
+  config: 'saved' | 'older' | 'none';
+  leftOut: LeftOutItem[];
+  errors?: FieldError[];
+}
 
 export interface GatewayStatus {
   state: GatewayState;
@@ -18,6 +33,7 @@ export interface GatewayStatus {
   restarts: number;
   inFlight: number;
   lastError?: string;
+  served: ServedConfig;
 }
 
 export interface VaultStatus {
@@ -34,10 +50,10 @@ export interface SecretSummary {
 }
 
 /**
- * `ok: true` means the change is saved; `gatewayErrors` then lists why the running gateway kept its previous
- * config (a secret the workspace names is missing, say). `ok: false` means nothing was saved.
+ * `ok: true`: the change is saved; `workspace` is what was saved and `gateway` what the gateway made of it (its
+ * `served` says whether it serves the saved workspace and which items it left out). `ok: false`: nothing was saved.
  */
-export type SaveResult = { ok: true; gatewayErrors?: FieldError[] } | { ok: false; errors: FieldError[] };
+export type SaveResult = { ok: true; workspace: Workspace; gateway: GatewayStatus } | { ok: false; errors: FieldError[] };
 
 export const TryItRequest = z
   .object({
@@ -136,6 +152,14 @@ export const channels = {
   'security:check-certificate': { request: z.object({ crt: z.string().min(1).max(1_000_000), key: z.string().min(1).max(1_000_000) }).strict(), response: {} as CertificateCheck },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretName.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
+  /**
+   * Changes some keys of a secret (creating it when the vault has none): `set` writes values, `remove` drops keys,
+   * every other stored key is kept in main, so kept values never cross to the renderer.
+   */
+  'secrets:update': {
+    request: SecretName.extend({ set: z.record(SecretKeyName, z.string().max(1_000_000)), remove: z.array(SecretKeyName).max(1000).optional() }).strict(),
+    response: {} as SaveResult,
+  },
   'secrets:delete': { request: SecretName, response: {} as { ok: true } },
   'secrets:reveal': { request: SecretName.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
   'vault:status': { request: None, response: {} as VaultStatus },
@@ -153,9 +177,11 @@ export type ResponseOf<C extends Channel> = (typeof channels)[C]['response'];
 export interface MainEvents {
   traffic: RequestLogEntry;
   'gateway-status': GatewayStatus;
+  /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context). */
+  workspace: Workspace;
 }
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'workspace'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {

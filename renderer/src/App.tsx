@@ -18,7 +18,9 @@ export function App() {
   const firstScreen = useRef(true);
 
   useEffect(() => connect(), [connect]);
+  const listenWorkspace = useWorkspaceStore((s) => s.listen);
   useEffect(() => void loadWorkspace(), [loadWorkspace]);
+  useEffect(() => listenWorkspace(), [listenWorkspace]);
 
   // Closing or reloading the window with unsaved changes asks first.
   useEffect(() => {
@@ -44,7 +46,7 @@ export function App() {
   return (
     <>
       <div className="app" inert={dialogOpen}>
-        <Sidebar />
+        <Sidebar screens={SCREENS} />
         <div className="workspace-area">
           <div className="banners">
             <VaultBanner />

@@ -47,7 +47,7 @@ describe('hot reload', () => {
     for (let i = 0; i < 20; i++) {
       await new Promise((r) => setTimeout(r, 25));
       const result = await gateway.reload(workspace(i % 2 === 0 ? second.url : first.url, `gen-${i}`));
-      expect(result).toEqual({ ok: true });
+      expect(result).toEqual({ ok: true, leftOut: [] });
     }
     stop = true;
     await Promise.all(workers);

@@ -3,7 +3,7 @@
 // Values typed "now" (a password, a client secret, PEMs, header values) are part of the draft only until the
 // save sends them to the vault with `secrets:set`; the workspace gets the secret's name and key names.
 import type { Service } from '../../../gateway/config/schema';
-import type { KeyValueRow } from '../components/KeyValueEditor';
+import type { KeyValueRow } from './key-value-rows';
 
 export type SecurityType = 'none' | 'basic' | 'oauth2-client-credentials' | 'client-certificate';
 export type TlsMode = 'system' | 'ca' | 'skip';

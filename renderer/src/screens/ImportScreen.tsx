@@ -11,7 +11,9 @@ import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
 import { Field, FieldGroup } from '../components/Field';
 import { PasswordInput } from '../components/PasswordInput';
 import { FieldErrors } from '../model/field-errors';
+import { servedSummary } from '../model/served-config';
 import { useSecretsStore } from '../state/secrets-store';
+import { useStatusStore } from '../state/status-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { ScreenHeader } from './ScreenHeader';
 
@@ -116,7 +118,10 @@ function DocumentImport() {
       }
       await Promise.all([loadWorkspace(), loadSecrets()]);
       const counts = preview ? `${preview.services.length} service(s), ${preview.routes.length} route(s), ${preview.consumers.length} consumer(s), ${preview.applications.length} application(s), ${preview.secrets.length} secret(s) to the vault` : 'the document';
-      setOutcome({ kind: 'ok', message: `Imported ${counts}.${result.gatewayErrors?.length ? ` The gateway kept its previous configuration: ${result.gatewayErrors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : ''}`, notes: result.notes });
+      const summary = servedSummary(result.gateway);
+      const served = summary.kind === 'all' ? undefined : `Saved, not all applied — ${summary.headline.toLowerCase()}: ${summary.reason}.`;
+      useStatusStore.getState().setGateway(result.gateway);
+      setOutcome({ kind: 'ok', message: `Imported ${counts}.${served ? ` ${served}` : ''}`, notes: result.notes });
       setPreview(undefined);
       setText('');
     } catch (error) {

@@ -1,15 +1,18 @@
 // Services and their routes: the list on the left, the selected item's form on the right.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
 import { effectiveBasicAuth } from '../model/effective-auth';
 import { joinPaths } from '../model/paths';
 import { useNavigationStore } from '../state/navigation-store';
 import { useWorkspaceStore } from '../state/workspace-store';
-import { RouteForm } from './RouteForm';
-import { KymaApplicationForm } from './KymaApplicationForm';
+import { RouteForm } from '../forms/RouteForm';
+import { KymaApplicationForm } from '../forms/KymaApplicationForm';
+import { ServiceForm } from '../forms/ServiceForm';
+import { NotServedBadge } from '../components/ServedConfig';
+import { leftOutAt } from '../model/served-config';
+import { useStatusStore } from '../state/status-store';
 import { ScreenHeader } from './ScreenHeader';
-import { ServiceForm } from './ServiceForm';
 
 type Selection =
   | { kind: 'service'; name: string }
@@ -26,22 +29,23 @@ function upstreamLabel(service: Workspace['services'][number]): string {
 
 /** Kyma Applications (imported or added here): served at /{application}/{service}/...; selecting one opens its form. */
 function KymaApplications({ applications, selected, onSelect }: { applications: Workspace['applications']; selected: string | undefined; onSelect: (name: string) => void }) {
+  const gateway = useStatusStore((s) => s.gateway);
   if (applications.length === 0) return null;
   return (
     <div className="app-list" role="region" aria-label="Kyma applications">
       <h2 className="list-heading">Kyma applications</h2>
       <ul className="tree">
-        {applications.map((a) => (
+        {applications.map((a, ai) => (
           <li key={a.name}>
             <button type="button" className="item" aria-current={selected === a.name ? 'true' : undefined} onClick={() => onSelect(a.name)}>
               <span className="item-title">{a.name}</span> <span className="item-meta">secrets in {a.namespace}{a.skipVerify ? ', TLS verification off' : ''}</span>
             </button>
             <ul className="plain-list">
-              {a.services.map((s) => {
+              {a.services.map((s, si) => {
                 const entry = s.entries[0]!;
                 return (
                   <li key={s.id}>
-                    <span>{s.displayName}</span>{' '}
+                    <span>{s.displayName}</span> <NotServedBadge item={leftOutAt(gateway, `applications[${ai}].services[${si}]`)} />{' '}
                     <span className="mono">/{a.name}/{kymaServiceSegment(s.displayName)}/ → {entry.targetUrl}</span>
                     {entry.credentials && <span className="badge badge-auth">{entry.credentials.type} ({entry.credentials.secretName})</span>}
                   </li>
@@ -62,9 +66,27 @@ function AuthBadge({ on }: { on: boolean }) {
 export function ServicesScreen() {
   const workspace = useWorkspaceStore((s) => s.workspace);
   const guard = useNavigationStore((s) => s.guard);
+  const gateway = useStatusStore((s) => s.gateway);
   const [selection, setSelection] = useState<Selection>();
   // A new editor (fresh form state) for each selection the user makes; saving keeps the same editor.
   const [editor, setEditor] = useState(0);
+  // Opened from a "not served" notice elsewhere: `services[i]`, `routes[i]` or `applications[i]`.
+  useEffect(() => {
+    const target = useNavigationStore.getState().takeTarget();
+    const ws = useWorkspaceStore.getState().workspace;
+    const m = target?.kind === 'item' ? /^(services|routes|applications)\[(\d+)\]$/.exec(target.path) : null;
+    if (!m || !ws) return;
+    const i = Number(m[2]);
+    const next: Selection | undefined =
+      m[1] === 'services' && ws.services[i] ? { kind: 'service', name: ws.services[i].name }
+      : m[1] === 'routes' && ws.routes[i] ? { kind: 'route', name: ws.routes[i].name, service: ws.routes[i].service }
+      : m[1] === 'applications' && ws.applications[i] ? { kind: 'application', name: ws.applications[i].name }
+      : undefined;
+    if (next) {
+      setSelection(next);
+      setEditor((n) => n + 1);
+    }
+  }, []);
 
   const select = (next: Selection) =>
     void guard(() => {
@@ -123,19 +145,19 @@ export function ServicesScreen() {
           <div className="item-list" role="region" aria-label="Service and route list">
             {workspace.services.length === 0 && <p className="empty">No services yet.</p>}
             <ul className="tree">
-              {workspace.services.map((s) => {
+              {workspace.services.map((s, si) => {
                 const routes = workspace.routes.filter((r) => r.service === s.name);
                 return (
                   <li key={s.name}>
                     <button type="button" className="item" aria-current={isSelected('service', s.name) ? 'true' : undefined} onClick={() => select({ kind: 'service', name: s.name })}>
-                      <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /></span>
+                      <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /> <NotServedBadge item={leftOutAt(gateway, `services[${si}]`)} /></span>
                       <span className="item-meta mono">{s.pathPrefix} → {upstreamLabel(s)}</span>
                     </button>
                     <ul className="tree-children" aria-label={`Routes of ${s.name}`}>
                       {routes.map((r) => (
                         <li key={r.name}>
                           <button type="button" className="item item-child" aria-current={isSelected('route', r.name) ? 'true' : undefined} onClick={() => select({ kind: 'route', name: r.name, service: r.service })}>
-                            <span className="item-title">{r.name} <AuthBadge on={effectiveBasicAuth(r, s) !== undefined} /></span>
+                            <span className="item-title">{r.name} <AuthBadge on={effectiveBasicAuth(r, s) !== undefined} /> <NotServedBadge item={leftOutAt(gateway, `routes[${workspace.routes.indexOf(r)}]`)} /></span>
                             <span className="item-meta mono">{r.methods?.join(' ') ?? 'any'} {joinPaths(s.pathPrefix, r.path)}{r.match === 'prefix' ? ' (prefix)' : ''}</span>
                           </button>
                         </li>
