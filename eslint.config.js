@@ -5,6 +5,11 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'crypto', 'os'];
+const rendererPatterns = [
+  { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
+  { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
+  { regex: '(^|/)gateway/(?!config/|errors/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config), the error base (gateway/errors) and log entry type from gateway/.' },
+];
 
 export default tseslint.config(
   { ignores: ['out/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
@@ -16,6 +21,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
       'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  {
+    // Every failure is a GatehouseError (gateway/errors): a code to branch on, a message and hint to show.
+    files: ['gateway/**/*.ts', 'main/**/*.ts', 'renderer/src/**/*.{ts,tsx}'],
+    ignores: ['gateway/errors/gatehouse-error.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "ClassDeclaration[superClass.type='Identifier'][superClass.name=/^(Error|TypeError|RangeError)$/]",
+        message: 'Error classes extend GatehouseError (gateway/errors/gatehouse-error.ts): code, message, hint.',
+      }],
     },
   },
   {
@@ -47,11 +63,7 @@ export default tseslint.config(
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
-        { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
-        { regex: '(^|/)gateway/(?!config/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config) and log entry type from gateway/.' },
-      ] }],
+      'no-restricted-imports': ['error', { patterns: rendererPatterns }],
     },
   },
   // Inside the renderer imports flow one way: screens → forms → components → state → model (and api).
@@ -64,9 +76,7 @@ export default tseslint.config(
     files,
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
-        { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
-        { regex: '(^|/)gateway/(?!config/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config) and log entry type from gateway/.' },
+        ...rendererPatterns,
         { regex: `^\\.\\./(${above.join('|')})/`, message: `Renderer imports flow one way (screens → forms → components → state → model): not from ${above.join(', ')}.` },
       ] }],
     },

@@ -33,7 +33,8 @@ export interface GatewayCliOptions {
   usage?: string;
 }
 
-async function secretSources(secretsFile: string | undefined, options: GatewayCliOptions): Promise<SecretSource[]> {
+/** Where the CLI's secret values come from, in order: --secrets FILE, $GATEHOUSE_SECRETS, then the caller's (the keychain). */
+export async function secretSources(secretsFile: string | undefined, options: GatewayCliOptions): Promise<SecretSource[]> {
   const sources: SecretSource[] = [];
   if (secretsFile) sources.push(await secretSourceFromFile(secretsFile));
   const fromEnv = secretSourceFromEnv(process.env);

@@ -11,7 +11,7 @@ import { openVault, type KeytarLoader } from '../services/vault';
 import { WorkspaceStore } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { ClusterController } from './cluster-controller';
-import { describeVaultStatus, type AppContext } from './app-context';
+import { applyToGateway, describeVaultStatus, saveWorkspace, type AppContext } from './app-context';
 import { workspaceHandlers } from './workspace-handlers';
 import { secretsHandlers } from './secrets-handlers';
 import { importHandlers } from './import-handlers';
@@ -26,8 +26,10 @@ export interface AppServicesOptions {
   keychainService?: string;
   /** Overrides the workspace's gateway port (tests use 0). */
   gatewayPort?: number;
-  /** Kubeconfig files instead of KUBECONFIG / ~/.kube/config (tests). */
+  /** Kubeconfig files instead of KUBECONFIG / ~/.kube/config (tests); a file chosen for the workspace comes first. */
   kubeconfigFiles?: string[];
+  /** The system's open-file dialog for a kubeconfig (main/electron; tests substitute a chooser). */
+  chooseKubeconfigFile?: () => Promise<string | undefined>;
   reportInternalError?: (error: unknown) => void;
 }
 
@@ -57,7 +59,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     vaultStatus: describeVaultStatus(opened.status),
     workspaceSaved: (saved: Workspace) => emit('workspace', saved),
   };
-  const cluster = new ClusterController({ workspace: () => ctx.workspace, vault: () => ctx.vault, workspaceName: 'gatehouse', kubeconfigFiles: options.kubeconfigFiles });
+  const cluster = new ClusterController({
+    workspace: () => ctx.workspace,
+    vault: () => ctx.vault,
+    workspaceName: 'gatehouse',
+    kubeconfigFiles: () => (ctx.workspace.cluster?.kubeconfig ? [ctx.workspace.cluster.kubeconfig] : options.kubeconfigFiles),
+  });
   const supervisor = new GatewaySupervisor({
     spawn: options.spawnGateway,
     collectSecrets: (ws) => collectSecretBundle(ws, ctx.vault, cluster.secretSource()),
@@ -72,7 +79,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...workspaceHandlers(ctx),
     ...secretsHandlers(ctx),
     ...importHandlers(ctx),
-    ...clusterHandlers(ctx),
+    ...clusterHandlers({
+      cluster,
+      workspace: () => ctx.workspace,
+      vault: () => ctx.vault,
+      saveWorkspace: (input) => saveWorkspace(ctx, input),
+      applyToGateway: () => applyToGateway(ctx),
+      chooseKubeconfigFile: options.chooseKubeconfigFile,
+    }),
     ...gatewayHandlers(ctx),
   };
 

@@ -1,8 +1,8 @@
 // import:* — pasted APK, Kyma, Secret and APISIX documents: a preview by name, then the merge into the workspace.
 import type { DocumentImportPreview } from '../ipc/contract';
-import { importDocuments } from '../../gateway/import/import-documents';
-import { mergeImport } from '../../gateway/import/merge-import';
-import type { ImportResult } from '../../gateway/import/import-result';
+import { importDocuments } from '../services/import/import-documents';
+import { mergeImport } from '../services/import/merge-import';
+import type { ImportResult } from '../services/import/import-result';
 import { saveWorkspace, type AppContext, type DomainHandlers } from './app-context';
 import { storeCheckedSecrets } from './secret-checks';
 

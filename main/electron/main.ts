@@ -11,6 +11,7 @@ import { createMainWindow } from './main-window';
 import { registerIpc, sendEvent } from './ipc-electron';
 import { forkUtilityGateway } from './utility-gateway-process';
 import { buildAppMenu } from './app-menu';
+import { chooseKubeconfigFile } from './kubeconfig-dialog';
 
 const outDir = fileURLToPath(new URL('..', import.meta.url));
 let window: BrowserWindow | undefined;
@@ -43,6 +44,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir: app.getPath('userData'),
       spawnGateway: () => forkUtilityGateway(join(outDir, 'gateway/entry.js')),
       loadKeytar: loadElectronKeytar,
+      chooseKubeconfigFile: () => chooseKubeconfigFile(window),
     });
     registerIpc(services.dispatch, () => window);
     services.onEvent((event, payload) => sendEvent(window, event, payload as never));

@@ -6,6 +6,7 @@ import type { LeftOutItem } from '../../../gateway/config/left-out-item';
 import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
 import type { ClusterAccess } from '../../../gateway/cluster/cluster-access';
 import type { GatewayProcess, SpawnGatewayProcess } from './gateway-process';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 export interface SupervisorOptions {
   spawn: SpawnGatewayProcess;
@@ -22,6 +23,17 @@ export interface SupervisorOptions {
 export interface SupervisorEvents {
   status: [GatewayStatus];
   traffic: [RequestLogEntry];
+}
+
+/** The gateway process did not come up: the reason it gave (a busy port, say), or that it timed out or exited. */
+export class GatewayStartError extends GatehouseError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayStartError';
+  }
 }
 
 type ReloadResult = { ok: true; leftOut: LeftOutItem[] } | { ok: false; errors: FieldError[] };
@@ -81,11 +93,11 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       };
       const timer = setTimeout(() => {
         child.kill();
-        settle(new Error(`gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
+        settle(new GatewayStartError('GATEHOUSE_GATEWAY_START_TIMEOUT', `gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
       }, this.options.startTimeoutMs ?? 15_000);
       child.onMessage((message) => this.#onMessage(child, message, settle));
       child.onExit((reason) => {
-        settle(new Error(`gateway ${reason} before it was ready`));
+        settle(new GatewayStartError('GATEHOUSE_GATEWAY_EXITED', `gateway ${reason} before it was ready`));
         this.#onExit(child, reason);
       });
       void (this.options.clusterAccess?.() ?? Promise.resolve(undefined)).then(
@@ -124,7 +136,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         // A start error such as a busy port will not heal by restarting.
         this.#stopping = true;
         this.#setStatus({ state: 'failed', lastError: message.message });
-        settleStart(Object.assign(new Error(message.message), { code: message.code }));
+        settleStart(new GatewayStartError(message.code, message.message));
         break;
     }
   }
@@ -187,11 +199,6 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
 
   #servesOlder(errors: FieldError[]): void {
     this.#setStatus({ served: { config: this.#status.served.config === 'none' ? 'none' : 'older', leftOut: this.#status.served.leftOut, errors } });
-  }
-
-  async restart(): Promise<GatewayStatus> {
-    await this.stop();
-    return this.start(this.#workspace);
   }
 
   /** Stops the gateway: asks politely, then kills; no orphan survives. */

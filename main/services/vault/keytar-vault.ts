@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { KEYCHAIN_SERVICE, parseSecretAccount, probeAccount, secretAccount, secretAccountPrefix } from './keychain-accounts';
 import { loadKeytar, type KeytarLoader, type KeytarModule } from './keytar-module';
 import { checkSecret, checkSecretRef, copySecret } from './secret-names';
-import type { SecretRefLike, SecretSummary, SecretVault, StoredSecret, VaultStatus } from './secret-vault';
+import type { SecretRef, SecretSummary, SecretVault, StoredSecret, VaultStatus } from './secret-vault';
 import { VaultUnavailableError, keychainFailureProblem, keytarLoadProblem } from './vault-errors';
 
 export interface KeytarVaultOptions {
@@ -46,7 +46,7 @@ export class KeytarVault implements SecretVault {
     });
   }
 
-  async get(ref: SecretRefLike): Promise<StoredSecret | undefined> {
+  async get(ref: SecretRef): Promise<StoredSecret | undefined> {
     checkSecretRef(ref);
     const prefix = secretAccountPrefix(ref);
     const credentials = await this.#findCredentials();
@@ -62,7 +62,7 @@ export class KeytarVault implements SecretVault {
     return found ? copySecret({ ...refOf(ref), data }) : undefined;
   }
 
-  async delete(ref: SecretRefLike): Promise<boolean> {
+  async delete(ref: SecretRef): Promise<boolean> {
     checkSecretRef(ref);
     return this.#serial(async () => {
       let deleted = false;
@@ -118,7 +118,7 @@ export class KeytarVault implements SecretVault {
     if (status.mode === 'unavailable') throw new VaultUnavailableError(status.reason);
   }
 
-  async #accountsOf(ref: SecretRefLike): Promise<string[]> {
+  async #accountsOf(ref: SecretRef): Promise<string[]> {
     const prefix = secretAccountPrefix(ref);
     const credentials = await this.#findCredentials();
     return credentials.map((c) => c.account).filter((a) => a.startsWith(prefix) && parseSecretAccount(a));
@@ -161,6 +161,6 @@ export class KeytarVault implements SecretVault {
   }
 }
 
-function refOf(ref: SecretRefLike): SecretRefLike {
+function refOf(ref: SecretRef): SecretRef {
   return ref.namespace !== undefined ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
 }

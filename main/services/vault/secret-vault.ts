@@ -1,8 +1,9 @@
 // The one vault contract the app talks to; the OS keychain (keytar) and the session-only memory
 // vault implement it, and another backend (Electron safeStorage) can be added behind it later.
-import type { SecretData, SecretRefLike } from '../../../gateway/secrets/secret-source';
+import type { SecretData } from '../../../gateway/secrets/secret-source';
+import type { SecretRef } from '../../../gateway/config/secret-names';
 
-export type { SecretData, SecretRefLike };
+export type { SecretData, SecretRef };
 
 /** A named secret with string keys, shaped like a Kubernetes Secret's decoded data. */
 export interface StoredSecret {
@@ -51,9 +52,9 @@ export interface SecretVault {
   readonly mode: VaultMode;
   /** Replaces the whole secret: keys absent from `secret.data` are removed. */
   set(secret: StoredSecret): Promise<void>;
-  get(ref: SecretRefLike): Promise<StoredSecret | undefined>;
+  get(ref: SecretRef): Promise<StoredSecret | undefined>;
   /** Resolves to false when there was no such secret. */
-  delete(ref: SecretRefLike): Promise<boolean>;
+  delete(ref: SecretRef): Promise<boolean>;
   list(): Promise<SecretSummary[]>;
   /** Checks that the backend works right now (the keychain does a write/read/delete round trip). */
   probe(): Promise<VaultStatus>;

@@ -1,21 +1,22 @@
 import type { VaultProblem, VaultUnavailableCode } from './secret-vault';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 /**
  * The OS keychain cannot be used. `code` says what is missing; the message says how to fix it.
  * Never carries secret values: backend messages are redacted and reduced to their first line.
  */
-export class VaultUnavailableError extends Error {
+export class VaultUnavailableError extends GatehouseError {
   readonly code: VaultUnavailableCode;
   readonly problem: string;
-  readonly hint: string;
+  declare readonly hint: string;
   readonly detail: string | undefined;
 
   constructor(reason: VaultProblem) {
-    super(`OS keychain unavailable: ${reason.problem}${reason.detail ? ` (${reason.detail})` : ''}. ${reason.hint}`);
+    // The message ends with the hint too: the CLI and logs print the message alone.
+    super(`OS keychain unavailable: ${reason.problem}${reason.detail ? ` (${reason.detail})` : ''}. ${reason.hint}`, { hint: reason.hint });
     this.name = 'VaultUnavailableError';
     this.code = reason.code;
     this.problem = reason.problem;
-    this.hint = reason.hint;
     this.detail = reason.detail;
   }
 
@@ -27,7 +28,7 @@ export class VaultUnavailableError extends Error {
 }
 
 /** A secret that cannot be stored as given (bad name or key, non-string value). */
-export class InvalidSecretError extends Error {
+export class InvalidSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_VAULT_INVALID_SECRET';
   constructor(message: string) {
     super(message);

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { channels } from '../../../main/ipc/contract';
+import { secretId } from '../../../gateway/config/secret-names';
 import { CheckboxField, Field, FieldGroup } from '../components/Field';
 import { KeyValueEditor } from '../components/KeyValueEditor';
 import type { KeyValueRow } from '../model/key-value-rows';
@@ -84,7 +85,7 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
 
   return (
     <form ref={form.formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="secret-form-title">
-      <h2 id="secret-form-title">{existing ? `Edit secret ${existing.namespace ? `${existing.namespace}/` : ''}${existing.name}` : 'New secret'}</h2>
+      <h2 id="secret-form-title">{existing ? `Edit secret ${secretId(existing)}` : 'New secret'}</h2>
       {!existing && (
         <div className="field-grid">
           <Field id="secret-name" label="Name" errors={errors.for(['name'])}>

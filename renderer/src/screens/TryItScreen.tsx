@@ -9,7 +9,7 @@ import { PasswordInput } from '../components/PasswordInput';
 import { useFocusFirstError } from '../components/use-focus-first-error';
 import { curlCommand } from '../model/curl';
 import { FieldErrors } from '../model/field-errors';
-import { joinPaths } from '../model/paths';
+import { joinPaths } from '../../../gateway/config/route-paths';
 import { useStatusStore } from '../state/status-store';
 import { newHeaderRow, TRY_IT_METHODS, useTryItStore, type TryItDraft, type TryItMethod } from '../state/tryit-store';
 import { useWorkspaceStore } from '../state/workspace-store';

@@ -7,11 +7,9 @@ import type { FieldError } from '../../../gateway/config/validate';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
 import { useStatusStore } from './status-store';
+import type { SecretRef } from '../../../gateway/config/secret-names';
 
-export interface SecretRef {
-  name: string;
-  namespace?: string;
-}
+export type { SecretRef };
 
 export type SecretWriteOutcome = { ok: true; gateway?: GatewayStatus } | { ok: false; message: string; errors: FieldError[] };
 

@@ -9,9 +9,12 @@ import type { GatewayStatus } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { useStatusStore } from './status-store';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 /** An edit that cannot apply to the current workspace (the item was removed meanwhile, say). */
-export class EditConflict extends Error {}
+export class EditConflict extends GatehouseError {
+  readonly code = 'GATEHOUSE_EDIT_CONFLICT';
+}
 
 export type SaveOutcome =
   /** Saved; `gateway` says what the gateway serves now (the saved workspace, items left out, or an older one). */

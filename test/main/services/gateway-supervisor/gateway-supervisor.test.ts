@@ -1,0 +1,200 @@
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { Agent, request } from 'undici';
+import { GatewaySupervisor } from '../../../../main/services/gateway-supervisor/gateway-supervisor';
+import { forkGatewayProcess, type GatewayProcess } from '../../../../main/services/gateway-supervisor/gateway-process';
+import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
+import { basic } from '../../../support/gateway';
+import { builtGatewayEntry } from '../../../support/built-gateway';
+import type { GatewayStatus } from '../../../../main/ipc/contract';
+import type { WorkspaceInput } from '../../../../gateway/config/schema';
+
+const SECRET = 'supervised-pw-7d1f';
+let upstream: RecordingUpstream;
+let entry: string;
+const supervisors: GatewaySupervisor[] = [];
+
+beforeAll(async () => {
+  upstream = await startRecordingUpstream((_req, res) => setTimeout(() => res.end('ok'), 2));
+  entry = await builtGatewayEntry();
+});
+afterAll(() => upstream.close());
+afterEach(async () => {
+  await Promise.all(supervisors.splice(0).map((s) => s.stop()));
+});
+
+function workspace(realm = 'one', port = 0): WorkspaceInput {
+  return {
+    gateway: { port },
+    services: [{ name: 'svc', pathPrefix: '/svc', upstream: { url: upstream.url }, plugins: { 'basic-auth': { realm } } }],
+    consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex-pw', key: 'password' } } }],
+  };
+}
+
+function supervisor(spawned: GatewayProcess[] = [], port?: number) {
+  const s = new GatewaySupervisor({
+    spawn: () => {
+      const p = forkGatewayProcess(entry);
+      spawned.push(p);
+      return p;
+    },
+    collectSecrets: async () => ({ 'alex-pw': { password: SECRET } }),
+    port,
+    backoff: { initialMs: 100, maxMs: 1000 },
+  });
+  supervisors.push(s);
+  return s;
+}
+
+const auth = { authorization: basic('alex', SECRET) };
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('GatewaySupervisor with a forked gateway', () => {
+  it('starts the gateway, which serves and reports traffic without credentials', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    const traffic: unknown[] = [];
+    s.on('traffic', (e) => traffic.push(e));
+    const status = await s.start(workspace());
+    expect(status.state).toBe('running');
+    const res = await request(`${status.url}/svc/x`, { headers: auth });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(traffic).toEqual([expect.objectContaining({ path: '/svc/x', consumer: 'alex', status: 200 })]);
+    expect(JSON.stringify(traffic)).not.toContain(SECRET);
+    // The secret went over IPC only: not in the child's command line or environment.
+    const pid = spawned[0]!.pid!;
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'latin1')).not.toContain(SECRET);
+    expect(readFileSync(`/proc/${pid}/environ`, 'latin1')).not.toContain(SECRET);
+  });
+
+  it('restarts a crashed gateway with the reason shown, and it serves again within 2 s', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    const statuses: GatewayStatus[] = [];
+    s.on('status', (st) => statuses.push(st));
+    await s.start(workspace());
+    const killedAt = Date.now();
+    process.kill(spawned[0]!.pid!, 'SIGKILL');
+    await new Promise<void>((resolve) => s.on('status', (st) => st.state === 'running' && resolve()));
+    const res = await request(`${s.status.url}/svc/x`, { headers: auth });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    expect(Date.now() - killedAt).toBeLessThan(2000);
+    expect(s.status.restarts).toBe(1);
+    expect(statuses.find((st) => st.state === 'restarting')?.lastError).toMatch(/killed by SIGKILL/);
+    expect(spawned).toHaveLength(2);
+  });
+
+  it('hot-reloads under load with zero failed requests', async () => {
+    const s = supervisor();
+    const status = await s.start(workspace('gen-0'));
+    const agent = new Agent({ connections: 8 });
+    let stop = false;
+    const codes: number[] = [];
+    const worker = async () => {
+      while (!stop) {
+        const res = await request(`${status.url}/svc/x`, { dispatcher: agent, headers: auth });
+        codes.push(res.statusCode);
+        await res.body.dump();
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    for (let i = 1; i <= 10; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      expect(await s.reload(workspace(`gen-${i}`))).toEqual({ ok: true, leftOut: [] });
+    }
+    stop = true;
+    await Promise.all(workers);
+    await agent.close();
+    expect(codes.length).toBeGreaterThan(100);
+    expect(codes.every((c) => c === 200)).toBe(true);
+    const challenge = await request(`${status.url}/svc/x`);
+    expect(challenge.headers['www-authenticate']).toContain('realm="gen-10"');
+  });
+
+  it('refuses an invalid reload with field errors and keeps serving', async () => {
+    const s = supervisor();
+    const status = await s.start(workspace());
+    const result = await s.reload({ services: [{ name: 'svc', upstream: { url: 'nope' } }] });
+    if (result.ok) throw new Error('expected the reload to be refused');
+    expect(result.errors[0]?.path).toBe('services[0].upstream.url');
+    expect(s.status.served).toMatchObject({ config: 'older', errors: [{ path: 'services[0].upstream.url' }] });
+    expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
+  });
+
+  it('reports a busy port as a clear error naming the port, without restarting', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const s = supervisor([], port);
+      await expect(s.start(workspace())).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+      expect(s.status).toMatchObject({ state: 'failed', restarts: 0 });
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('leaves no orphan process after stop', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    await s.start(workspace());
+    const pid = spawned[0]!.pid!;
+    expect(processAlive(pid)).toBe(true);
+    await s.stop();
+    expect(processAlive(pid)).toBe(false);
+    expect(s.status.state).toBe('stopped');
+  });
+});
+
+describe('GatewaySupervisor with a workspace it can serve only in part', () => {
+  it('serves everything else, says which item it left out and why, and serves it once its secret exists', async () => {
+    let secrets: Record<string, Record<string, string>> = {};
+    const s = new GatewaySupervisor({ spawn: () => forkGatewayProcess(entry), collectSecrets: async () => secrets, backoff: { initialMs: 100, maxMs: 1000 } });
+    supervisors.push(s);
+    const ws = workspace();
+    ws.services!.push({ name: 'erp', pathPrefix: '/erp', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'erp-creds' } });
+    const status = await s.start(ws);
+    expect(status.state).toBe('running');
+    expect(status.served).toEqual({
+      config: 'saved',
+      leftOut: [
+        { kind: 'consumer', path: 'consumers[0]', name: 'alex', message: expect.stringMatching(/^consumer "alex": secret "alex-pw" not found/), secret: { name: 'alex-pw' } },
+        { kind: 'service', path: 'services[1]', name: 'erp', message: expect.stringMatching(/^service "erp": secret "erp-creds" not found/), secret: { name: 'erp-creds' } },
+      ],
+    });
+    // The service is served; the left-out consumer is an unknown caller, the left-out service answers why.
+    const before = await request(`${status.url}/svc/x`, { headers: auth });
+    expect(before.statusCode).toBe(401);
+    await before.body.dump();
+    const erp = await request(`${status.url}/erp/x`);
+    expect(erp.statusCode).toBe(503);
+    expect(await erp.body.json()).toEqual({ message: expect.stringMatching(/^Service erp is not served: service "erp": secret "erp-creds" not found/) });
+    secrets = { 'alex-pw': { password: SECRET }, 'erp-creds': { username: 'u', password: 'p' } };
+    expect(await s.reload(ws)).toEqual({ ok: true, leftOut: [] });
+    expect(s.status.served).toEqual({ config: 'saved', leftOut: [] });
+    expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
+    expect((await request(`${status.url}/erp/x`)).statusCode).toBe(200);
+  });
+
+  it('says it serves an older workspace when it refuses a new one as a whole', async () => {
+    const s = supervisor();
+    await s.start(workspace());
+    await s.reload({ services: [{ name: 'svc', upstream: { url: 'nope' } }] });
+    expect(s.status.served.config).toBe('older');
+    await s.reload(workspace('two'));
+    expect(s.status.served).toEqual({ config: 'saved', leftOut: [] });
+  });
+});

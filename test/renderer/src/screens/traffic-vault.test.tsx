@@ -1,0 +1,140 @@
+// @vitest-environment jsdom
+// Traffic details (row click / Enter), the vault banner (session-only, unavailable → choose session-only),
+// the status bar and keyboard navigation of the sidebar.
+import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { RequestLogEntry } from '../../../../gateway/log/request-log';
+import { renderApp, sidebar } from '../../support/render-app';
+
+afterEach(cleanup);
+
+const entry = (over: Partial<RequestLogEntry>): RequestLogEntry => ({
+  time: '2026-01-02T03:04:05.678Z', method: 'GET', path: '/v1/json', route: 'json', service: 'basic-auth-app', consumer: null, status: 401, upstreamMs: null, totalMs: 1.25, client: '127.0.0.1', ...over,
+});
+
+describe('traffic', () => {
+  it('shows pushed entries newest first and opens details on click or Enter', async () => {
+    const fake = await renderApp({}, undefined, 'traffic');
+    expect(screen.getByText(/No requests yet/)).toBeTruthy();
+    act(() => {
+      fake.emit('traffic', entry({}));
+      fake.emit('traffic', entry({ time: '2026-01-02T03:04:06.000Z', status: 200, consumer: 'alex', upstreamMs: 3.5, totalMs: 4.75 }));
+    });
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual(['03:04:06.000GET/v1/jsonjsonalex2004.8 ms', '03:04:05.678GET/v1/jsonjson—4011.3 ms']);
+
+    rows[1]!.focus();
+    fireEvent.keyDown(rows[1]!, { key: 'Enter' });
+    const details = screen.getByRole('complementary');
+    const text = (label: string) => within(details).getByText(label).nextElementSibling?.textContent;
+    expect(text('Status')).toBe('401');
+    expect(text('Consumer')).toBe('— (none)');
+    expect(text('Upstream time')).toBe('—');
+    expect(text('Client')).toBe('127.0.0.1');
+    expect(rows[1]!.getAttribute('aria-current')).toBe('true');
+
+    fireEvent.keyDown(rows[1]!, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(rows[0]);
+    fireEvent.click(rows[0]!);
+    expect(text('Consumer')).toBe('alex');
+    expect(text('Upstream time')).toBe('3.5 ms');
+    fireEvent.click(screen.getByRole('button', { name: 'Close details' }));
+    expect(screen.queryByRole('complementary')).toBeNull();
+  });
+
+  it('filters and clears', async () => {
+    const fake = await renderApp({}, undefined, 'traffic');
+    act(() => {
+      fake.emit('traffic', entry({ path: '/v1/json' }));
+      fake.emit('traffic', entry({ path: '/v1/other', route: 'other', status: 404 }));
+    });
+    fireEvent.change(screen.getByLabelText('Filter'), { target: { value: '404' } });
+    expect(screen.getAllByRole('row')).toHaveLength(2);
+    fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
+    expect(screen.getByText(/No requests yet/)).toBeTruthy();
+  });
+});
+
+describe('vault banner and status bar', () => {
+  it('says nothing while secrets are in the OS keychain', async () => {
+    await renderApp();
+    expect(screen.queryByRole('region', { name: 'Secret storage' })).toBeNull();
+    expect(screen.getByText('Secrets: OS keychain')).toBeTruthy();
+  });
+
+  it('warns when secrets are kept for this session only', async () => {
+    await renderApp({}, (f) => {
+      f.vault = { mode: 'session-only', reason: 'chosen by the user' };
+    });
+    const banner = screen.getByRole('region', { name: 'Secret storage' });
+    expect(banner.textContent).toContain('Secrets are kept for this session only.');
+    expect(within(banner).queryByRole('button')).toBeNull();
+  });
+
+  it('offers session-only secrets when the keychain is unavailable, through vault:use-session-only', async () => {
+    const fake = await renderApp({}, (f) => {
+      f.vault = { mode: 'unavailable', reason: 'no Secret Service provider is running; install and unlock gnome-keyring' };
+    });
+    const banner = screen.getByRole('region', { name: 'Secret storage' });
+    expect(banner.textContent).toContain('The OS keychain is unavailable');
+    expect(banner.textContent).toContain('install and unlock gnome-keyring');
+    fireEvent.click(within(banner).getByRole('button', { name: 'Keep secrets for this session only' }));
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Secret storage' }).textContent).toContain('Secrets are kept for this session only.'));
+    expect(fake.callsOf('vault:use-session-only')).toEqual([undefined]);
+    expect(screen.getByText('Secrets: this session only')).toBeTruthy();
+  });
+
+  it('follows the gateway status events', async () => {
+    const fake = await renderApp();
+    act(() => fake.emit('gateway-status', { state: 'restarting', restarts: 1, inFlight: 0, lastError: 'exited with code 1', served: { config: 'saved', leftOut: [] } }));
+    expect(screen.getByText('Gateway: Restarting…')).toBeTruthy();
+    expect(screen.getByText('Last error: exited with code 1')).toBeTruthy();
+    act(() => fake.emit('gateway-status', { state: 'running', restarts: 1, inFlight: 2, url: 'http://127.0.0.1:9080', served: { config: 'saved', leftOut: [] } }));
+    expect(screen.getByText('in flight: 2')).toBeTruthy();
+  });
+
+  it('restarts the gateway from the status bar', async () => {
+    const fake = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Restart gateway' }));
+    await waitFor(() => expect(fake.callsOf('gateway:restart')).toHaveLength(1));
+  });
+});
+
+describe('workspace banner', () => {
+  it('says the workspace file could not be read and restores the last good version on request', async () => {
+    const fake = await renderApp({}, (f) => {
+      f.problem = 'workspace.json line 3, column 5: unexpected token';
+      f.backupAvailable = true;
+    }, 'consumers');
+    const banner = screen.getByRole('region', { name: 'Workspace file' });
+    expect(banner.textContent).toContain('The workspace file could not be read');
+    expect(banner.textContent).toContain('line 3, column 5');
+    fireEvent.click(within(banner).getByRole('button', { name: 'Restore the last good version' }));
+    await screen.findByText('The previous workspace was restored from its backup.');
+    expect(fake.callsOf('workspace:restore-backup')).toEqual([undefined]);
+    await screen.findByRole('button', { name: /^from-backup/ });
+    expect(screen.queryByRole('region', { name: 'Workspace file' })).toBeNull();
+  });
+});
+
+describe('sidebar', () => {
+  it('marks the current screen and moves with the arrow keys, Home and End', async () => {
+    await renderApp();
+    const buttons = sidebar().getAllByRole('button');
+    expect(buttons.map((b) => b.firstChild?.textContent)).toEqual(['Services & routes', 'Consumers', 'Secrets', 'Try it', 'Traffic', 'Import', 'Cluster']);
+    expect(buttons[0]!.getAttribute('aria-current')).toBe('page');
+    buttons[0]!.focus();
+    fireEvent.keyDown(buttons[0]!, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(buttons[1]);
+    fireEvent.keyDown(buttons[1]!, { key: 'ArrowUp' });
+    fireEvent.keyDown(buttons[0]!, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(buttons[6]);
+    fireEvent.keyDown(buttons[6]!, { key: 'Home' });
+    expect(document.activeElement).toBe(buttons[0]);
+    fireEvent.keyDown(buttons[0]!, { key: 'End' });
+    fireEvent.click(document.activeElement!);
+    await screen.findByRole('heading', { level: 1, name: 'Cluster' });
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Cluster' }));
+    expect(sidebar().getByRole('button', { name: /^Cluster/ }).getAttribute('aria-current')).toBe('page');
+  });
+});

@@ -1,0 +1,131 @@
+// @vitest-environment jsdom
+// The zustand stores on their own: the workspace save cycle (get current → edit → validate → save whole),
+// the navigation guard with the confirm dialog's store, secrets and Try it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useConfirmStore } from '../../../../renderer/src/state/confirm-store';
+import { useNavigationStore } from '../../../../renderer/src/state/navigation-store';
+import { useSecretsStore } from '../../../../renderer/src/state/secrets-store';
+import { useTryItStore } from '../../../../renderer/src/state/tryit-store';
+import { useStatusStore } from '../../../../renderer/src/state/status-store';
+import { EditConflict, useWorkspaceStore } from '../../../../renderer/src/state/workspace-store';
+import { installFakeGatehouse, type FakeGatehouse } from '../../support/fake-gatehouse';
+import { resetStores } from '../../support/reset-stores';
+
+let fake: FakeGatehouse;
+beforeEach(() => {
+  resetStores();
+  fake = installFakeGatehouse({ services: [{ name: 'a', upstream: { url: 'http://127.0.0.1:1' } }] });
+});
+afterEach(() => resetStores());
+
+describe('workspace store', () => {
+  it('applies the edit to the workspace main last sent and saves it in one round trip', async () => {
+    await useWorkspaceStore.getState().load();
+    // Someone else saved meanwhile (an import, the Cluster screen): main says so with a `workspace` event.
+    const unlisten = useWorkspaceStore.getState().listen();
+    fake.workspace.consumers.push({ username: 'added-elsewhere' });
+    fake.emit('workspace', structuredClone(fake.workspace));
+    unlisten();
+    const before = fake.calls.length;
+    const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'a', path: '/r' }] }));
+    expect(outcome).toMatchObject({ ok: true });
+    expect(fake.calls.slice(before).map((c) => c.channel)).toEqual(['workspace:save']);
+    const sent = fake.callsOf('workspace:save')[0] as { services: unknown[]; routes: unknown[]; consumers: unknown[] };
+    expect(sent.consumers).toEqual([{ username: 'added-elsewhere' }]);
+    expect(sent.routes).toEqual([{ name: 'r', service: 'a', path: '/r', match: 'prefix', plugins: {} }]);
+    expect(useWorkspaceStore.getState().workspace?.routes).toEqual([{ name: 'r', service: 'a', path: '/r', match: 'prefix', plugins: {} }]);
+  });
+
+  it('validates with the workspace schema before sending: invalid edits never reach main', async () => {
+    await useWorkspaceStore.getState().load();
+    const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'nope', path: 'x', methods: ['FETCH'] }] }));
+    expect(outcome).toEqual({
+      ok: false,
+      message: 'Not saved: fix the fields marked below.',
+      errors: [
+        { path: 'routes[0].path', message: 'a path starting with "/", without spaces, "?" or "#"' },
+        { path: 'routes[0].methods[0]', message: 'expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, TRACE' },
+      ],
+    });
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+  });
+
+  it('returns main’s refusal and its gateway errors as they came', async () => {
+    await useWorkspaceStore.getState().load();
+    fake.refuseNextSave = [{ path: 'services[0].name', message: 'taken' }];
+    expect(await useWorkspaceStore.getState().save((ws) => ws)).toEqual({ ok: false, message: 'Not saved: fix the fields marked below.', errors: [{ path: 'services[0].name', message: 'taken' }] });
+    fake.servedAfterSave = { config: 'older', leftOut: [], errors: [{ path: '(vault)', message: 'keychain gone' }] };
+    expect(await useWorkspaceStore.getState().save((ws) => ws)).toMatchObject({ ok: true, gateway: { served: { config: 'older' } } });
+    // The status bar follows the answer at once.
+    expect(useStatusStore.getState().gateway.served.config).toBe('older');
+  });
+
+  it('reports an edit that no longer applies', async () => {
+    await useWorkspaceStore.getState().load();
+    const outcome = await useWorkspaceStore.getState().save(() => {
+      throw new EditConflict('Not saved: service "x" no longer exists.');
+    });
+    expect(outcome).toEqual({ ok: false, message: 'Not saved: service "x" no longer exists.', errors: [] });
+  });
+});
+
+describe('navigation store', () => {
+  it('navigates at once when no form is dirty', async () => {
+    expect(await useNavigationStore.getState().navigate('secrets')).toBe(true);
+    expect(useNavigationStore.getState().screen).toBe('secrets');
+  });
+
+  it('asks through the confirm store when a form is dirty, and clears the flags on discard', async () => {
+    useNavigationStore.getState().setDirty('service', 'service a');
+    const pending = useNavigationStore.getState().navigate('traffic');
+    const question = useConfirmStore.getState().open;
+    expect(question).toMatchObject({ title: 'Discard unsaved changes?', confirmLabel: 'Discard changes', cancelLabel: 'Keep editing' });
+    expect(question?.message).toContain('service a');
+    useConfirmStore.getState().answer(false);
+    expect(await pending).toBe(false);
+    expect(useNavigationStore.getState().screen).toBe('services');
+
+    const again = useNavigationStore.getState().navigate('traffic');
+    useConfirmStore.getState().answer(true);
+    expect(await again).toBe(true);
+    expect(useNavigationStore.getState().screen).toBe('traffic');
+    expect(useNavigationStore.getState().dirty).toEqual({});
+  });
+
+  it('a second question cancels the first', async () => {
+    const first = useConfirmStore.getState().ask({ title: 'one', message: '', confirmLabel: 'ok' });
+    const second = useConfirmStore.getState().ask({ title: 'two', message: '', confirmLabel: 'ok' });
+    expect(await first).toBe(false);
+    useConfirmStore.getState().answer(true);
+    expect(await second).toBe(true);
+  });
+});
+
+describe('secrets store', () => {
+  it('keeps masks, never values, and changes keys without reading the kept ones back', async () => {
+    fake.secrets.set('creds', { username: 'admin', password: 'pw' });
+    await useSecretsStore.getState().load();
+    expect(useSecretsStore.getState().secrets).toEqual([{ name: 'creds', namespace: undefined, keys: [{ key: 'username', masked: '••••••••' }, { key: 'password', masked: '••••••••' }] }]);
+    expect(JSON.stringify(useSecretsStore.getState())).not.toContain('admin');
+    expect(await useSecretsStore.getState().update({ name: 'creds' }, { password: 'new' })).toMatchObject({ ok: true });
+    expect(fake.secrets.get('creds')).toEqual({ username: 'admin', password: 'new' });
+    expect(fake.callsOf('secrets:reveal')).toEqual([]);
+  });
+
+  it('passes main’s request errors back without the "request." prefix', async () => {
+    const result = await useSecretsStore.getState().update({ name: 'ok' }, { 'bad key': 'v' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual(['data["bad key"]']);
+  });
+});
+
+describe('Try it store', () => {
+  it('keeps the request and the last response, but not the password', async () => {
+    useTryItStore.getState().update({ path: '/v1/json', username: 'alex' });
+    expect(await useTryItStore.getState().send({ method: 'GET', path: '/v1/json', headers: [], basicAuth: { username: 'alex', password: 'pw' } })).toEqual({ ok: true });
+    const state = useTryItStore.getState();
+    expect(state.response?.status).toBe(200);
+    expect(state.sent).toEqual({ method: 'GET', path: '/v1/json' });
+    expect(JSON.stringify({ draft: state.draft, response: state.response, sent: state.sent })).not.toContain('"pw"');
+  });
+});
