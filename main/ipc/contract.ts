@@ -207,9 +207,14 @@ export interface MainEvents {
   'gateway-status': GatewayStatus;
   /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context). */
   workspace: Workspace;
+  /** An app-menu command (its accelerator may never reach the page as a key press). */
+  'menu-command': MenuCommand;
 }
+
+/** What the app menu asks the renderer to do: submit the open form, or open the Import screen. */
+export type MenuCommand = 'save' | 'import';
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'workspace'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'workspace', 'menu-command'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {

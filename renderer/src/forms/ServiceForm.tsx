@@ -216,7 +216,7 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
           {(c) => (
             <select {...c} value={security.defaultEnvironment} onChange={(e) => setSecurity((s) => ({ ...s, defaultEnvironment: e.target.value === 'sandbox' ? 'sandbox' : 'production' }))}>
               <option value="production">production</option>
-              <option value="sandbox" disabled={!security.sandboxOn}>sandbox</option>
+              <option value="sandbox" disabled={!security.sandboxOn}>{security.sandboxOn ? 'sandbox' : 'sandbox (add a sandbox endpoint first)'}</option>
             </select>
           )}
         </Field>

@@ -1,10 +1,11 @@
 // Consumers (who may call protected routes) and their basic-auth passwords, kept in the vault.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigationStore } from '../state/navigation-store';
 import { useSecretsStore } from '../state/secrets-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { ConsumerForm } from '../forms/ConsumerForm';
 import { NotServedBadge } from '../components/ServedConfig';
+import { useEscapeToClose, useRevealOnOpen } from '../components/keyboard';
 import { leftOutAt } from '../model/served-config';
 import { useStatusStore } from '../state/status-store';
 import { ScreenHeader } from './ScreenHeader';
@@ -18,6 +19,8 @@ export function ConsumersScreen() {
   const gateway = useStatusStore((s) => s.gateway);
   const [selection, setSelection] = useState<Selection>();
   const [editor, setEditor] = useState(0);
+  const detailRef = useRef<HTMLDivElement>(null);
+  useRevealOnOpen(detailRef, selection ? editor : undefined);
   useEffect(() => void loadSecrets(), [loadSecrets]);
   // Opened from a "not served" notice elsewhere: `consumers[i]`.
   useEffect(() => {
@@ -30,11 +33,13 @@ export function ConsumersScreen() {
     }
   }, []);
 
-  const select = (next: Selection) =>
+  const select = (next: Selection | undefined) =>
     void guard(() => {
       setSelection(next);
       setEditor((n) => n + 1);
     });
+
+  useEscapeToClose(selection ? () => select(undefined) : undefined);
 
   if (!workspace) return <ScreenHeader id="consumers" title="Consumers" />;
   const consumer = selection?.kind === 'consumer' ? workspace.consumers.find((c) => c.username === selection.username) : undefined;
@@ -64,7 +69,7 @@ export function ConsumersScreen() {
               ))}
             </ul>
           </div>
-          <div className="detail">
+          <div className="detail" ref={detailRef}>
             {selection ? (
               <ConsumerForm key={editor} original={consumer} workspace={workspace} onSaved={(username) => setSelection({ kind: 'consumer', username })} onDeleted={() => setSelection(undefined)} />
             ) : (

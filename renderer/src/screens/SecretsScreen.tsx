@@ -1,9 +1,10 @@
 // The vault's secrets: names and keys with masked values, a value revealed only on demand, where the
 // workspace uses each secret, and references to secrets the vault does not have.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SecretSummary } from '../../../main/ipc/contract';
 import { FormMessages, type FormStatus } from '../forms/FormMessages';
 import { secretId, secretUses, usesOf, type SecretUse } from '../model/secret-usage';
+import { useEscapeToClose, useRevealOnOpen } from '../components/keyboard';
 import { confirmAction } from '../state/confirm-store';
 import { useNavigationStore } from '../state/navigation-store';
 import { useSecretsStore, type SecretRef } from '../state/secrets-store';
@@ -120,6 +121,8 @@ export function SecretsScreen() {
   const guard = useNavigationStore((s) => s.guard);
   const [selection, setSelection] = useState<Selection>();
   const [notice, setNotice] = useState<FormStatus>({ kind: 'idle' });
+  const detailRef = useRef<HTMLDivElement>(null);
+  useRevealOnOpen(detailRef, selection ? `${selection.kind}:${'id' in selection ? selection.id : ''}` : undefined);
   useEffect(() => void load(), [load, vault?.mode]);
   // Opened from a "not served" notice: the secret to enter (a new one when the vault lacks it).
   useEffect(() => {
@@ -149,6 +152,7 @@ export function SecretsScreen() {
       setNotice({ kind: 'idle' });
       setSelection(next);
     });
+  useEscapeToClose(selection ? () => select(undefined) : undefined);
   const byId = (id: string) => secrets.find((s) => secretId(s.name, s.namespace) === id);
   const selected = selection && selection.kind !== 'new' ? byId(selection.id) : undefined;
 
@@ -221,7 +225,7 @@ export function SecretsScreen() {
             </div>
           )}
         </div>
-        <div className="detail">{detail}</div>
+        <div className="detail" ref={detailRef}>{detail}</div>
       </div>
     </section>
   );

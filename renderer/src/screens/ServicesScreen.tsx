@@ -1,5 +1,5 @@
 // Services and their routes: the list on the left, the selected item's form on the right.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
 import { effectiveBasicAuth } from '../../../gateway/config/effective-basic-auth';
@@ -10,6 +10,7 @@ import { RouteForm } from '../forms/RouteForm';
 import { KymaApplicationForm } from '../forms/KymaApplicationForm';
 import { ServiceForm } from '../forms/ServiceForm';
 import { NotServedBadge } from '../components/ServedConfig';
+import { useEscapeToClose, useRevealOnOpen } from '../components/keyboard';
 import { leftOutAt } from '../model/served-config';
 import { useStatusStore } from '../state/status-store';
 import { ScreenHeader } from './ScreenHeader';
@@ -45,8 +46,11 @@ function KymaApplications({ applications, selected, onSelect }: { applications: 
                 const entry = s.entries[0]!;
                 return (
                   <li key={s.id}>
-                    <span>{s.displayName}</span> <NotServedBadge item={leftOutAt(gateway, `applications[${ai}].services[${si}]`)} />{' '}
-                    <span className="mono">/{a.name}/{kymaServiceSegment(s.displayName)}/ → {entry.targetUrl}</span>
+                    <button type="button" className="item-link" onClick={() => onSelect(a.name)} aria-label={`${s.displayName}, service of ${a.name}`}>
+                      <span>{s.displayName}</span>{' '}
+                      <span className="mono">/{a.name}/{kymaServiceSegment(s.displayName)}/ → {entry.targetUrl}</span>
+                    </button>{' '}
+                    <NotServedBadge item={leftOutAt(gateway, `applications[${ai}].services[${si}]`)} />
                     {entry.credentials && <span className="badge badge-auth">{entry.credentials.type} ({entry.credentials.secretName})</span>}
                   </li>
                 );
@@ -57,6 +61,14 @@ function KymaApplications({ applications, selected, onSelect }: { applications: 
       </ul>
     </div>
   );
+}
+
+const BACKEND_LABEL = { basic: 'backend: Basic', 'oauth2-client-credentials': 'backend: OAuth', 'client-certificate': 'backend: client cert' } as const;
+
+/** How the gateway authenticates to the backend, as Kyma entries show their credential type. */
+function BackendBadge({ service }: { service: Workspace['services'][number] }) {
+  const type = service.endpointSecurity?.type;
+  return type ? <span className="badge badge-backend" title={`Secret ${service.endpointSecurity!.secret}`}>{BACKEND_LABEL[type]}</span> : null;
 }
 
 function AuthBadge({ on }: { on: boolean }) {
@@ -70,6 +82,8 @@ export function ServicesScreen() {
   const [selection, setSelection] = useState<Selection>();
   // A new editor (fresh form state) for each selection the user makes; saving keeps the same editor.
   const [editor, setEditor] = useState(0);
+  const detailRef = useRef<HTMLDivElement>(null);
+  useRevealOnOpen(detailRef, selection ? editor : undefined);
   // Opened from a "not served" notice elsewhere: `services[i]`, `routes[i]` or `applications[i]`.
   useEffect(() => {
     const target = useNavigationStore.getState().takeTarget();
@@ -88,11 +102,13 @@ export function ServicesScreen() {
     }
   }, []);
 
-  const select = (next: Selection) =>
+  const select = (next: Selection | undefined) =>
     void guard(() => {
       setSelection(next);
       setEditor((n) => n + 1);
     });
+
+  useEscapeToClose(selection ? () => select(undefined) : undefined);
 
   if (!workspace) return <ScreenHeader id="services" title="Services & routes" />;
 
@@ -150,7 +166,7 @@ export function ServicesScreen() {
                 return (
                   <li key={s.name}>
                     <button type="button" className="item" aria-current={isSelected('service', s.name) ? 'true' : undefined} onClick={() => select({ kind: 'service', name: s.name })}>
-                      <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /> <NotServedBadge item={leftOutAt(gateway, `services[${si}]`)} /></span>
+                      <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /> <BackendBadge service={s} /> <NotServedBadge item={leftOutAt(gateway, `services[${si}]`)} /></span>
                       <span className="item-meta mono">{s.pathPrefix} → {upstreamLabel(s)}</span>
                     </button>
                     <ul className="tree-children" aria-label={`Routes of ${s.name}`}>
@@ -174,7 +190,7 @@ export function ServicesScreen() {
             </ul>
             {applicationList}
           </div>
-          <div className="detail">{detail}</div>
+          <div className="detail" ref={detailRef}>{detail}</div>
         </div>
       )}
     </section>
