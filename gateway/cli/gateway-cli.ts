@@ -14,6 +14,7 @@ import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-fi
 import { startDemoUpstream } from '../demo/demo-upstream';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
+import { GatehouseError, withHint } from '../errors/gatehouse-error';
 
 const USAGE = `Usage:
   npm run gateway -- --demo [--port N]
@@ -139,7 +140,7 @@ export function exitWhenDone(result: Promise<number>): void {
       if (code >= 0) process.exit(code);
     },
     (error: unknown) => {
-      say(`gatehouse: ${error instanceof Error ? error.message : String(error)}`);
+      say(`gatehouse: ${error instanceof GatehouseError ? withHint(error.message, error.hint) : error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     },
   );

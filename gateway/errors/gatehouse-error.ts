@@ -31,3 +31,9 @@ export interface GatehouseFailure {
 export function failureOf(error: GatehouseError): GatehouseFailure {
   return error.hint ? { code: error.code, message: error.message, hint: error.hint } : { code: error.code, message: error.message };
 }
+
+/** A message followed by its hint, for a line of text; a message that already ends with its hint keeps it once. */
+export function withHint(message: string, hint: string | undefined): string {
+  if (!hint || message.includes(hint)) return message;
+  return `${message}${/[.!?]$/.test(message) ? '' : '.'} ${hint}`;
+}

@@ -6,7 +6,7 @@ import { WorkspaceValidationError } from '../../gateway/config/validate';
 import type { Channel, SaveResult, VaultStatus } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/dispatcher';
 import type { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
-import { VaultUnavailableError, type SecretVault, type VaultStatus as ServiceVaultStatus } from '../services/vault';
+import { VaultUnavailableError, type SecretVault, type VaultHealth } from '../services/vault';
 import type { WorkspaceStore } from '../services/workspace-store';
 import type { ClusterController } from './cluster-controller';
 
@@ -27,7 +27,7 @@ export interface AppContext {
 /** The handlers of the channels whose names start with one of `prefixes`: one domain's share of the contract. */
 export type DomainHandlers<Prefix extends string> = Pick<IpcHandlers, Extract<Channel, `${Prefix}:${string}`>>;
 
-export function describeVaultStatus(status: ServiceVaultStatus): VaultStatus {
+export function describeVaultStatus(status: VaultHealth): VaultStatus {
   if (status.mode === 'keychain') return { mode: 'keychain' };
   const reason = status.reason ? `${status.reason.problem}; ${status.reason.hint}` : undefined;
   return { mode: status.mode, reason };

@@ -8,6 +8,7 @@ import type { Workspace } from '../../gateway/config/schema';
 import { secretSources } from '../../gateway/cli/gateway-cli';
 import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
 import type { SecretRef } from '../../gateway/config/secret-names';
+import { GatehouseError, failureOf, type GatehouseFailure } from '../../gateway/errors/gatehouse-error';
 import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
@@ -34,10 +35,12 @@ const processIo = (): ClusterCommandIo => ({
   extraSecretSources: keychainSources,
 });
 
-/** A failure the command reports with exit code 2: its message (and hint) and nothing else. */
-class CommandError extends Error {
-  constructor(readonly code: string, message: string, readonly hint?: string) {
-    super(message);
+/** The workspace file cannot be used: reported with exit code 2, like every other error. */
+class WorkspaceFileError extends GatehouseError {
+  readonly code = 'GATEHOUSE_CLI_WORKSPACE';
+  constructor(message: string, hint?: string) {
+    super(message, hint ? { hint } : {});
+    this.name = 'WorkspaceFileError';
   }
 }
 
@@ -57,8 +60,8 @@ const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, ClusterCommand>> = { 'force
 async function loadWorkspace(file: string | undefined): Promise<{ path: string; workspace: Workspace }> {
   const path = resolve(file ?? defaultWorkspacePath());
   const loaded = await new WorkspaceStore(dirname(path), { fileName: basename(path) }).load();
-  if (!loaded.ok) throw new CommandError('GATEHOUSE_WORKSPACE_INVALID', `${path}: ${loaded.error.message}`);
-  if (loaded.state === 'missing') throw new CommandError('GATEHOUSE_WORKSPACE_MISSING', `${path}: no workspace there`, 'Give --workspace FILE, or import or save one first.');
+  if (!loaded.ok) throw new WorkspaceFileError(`${path}: ${loaded.error.message}`);
+  if (loaded.state === 'missing') throw new WorkspaceFileError(`${path}: no workspace there`, 'Give --workspace FILE, or import or save one first.');
   return { path, workspace: loaded.workspace };
 }
 
@@ -77,11 +80,10 @@ async function secretReader(file: string | undefined, io: ClusterCommandIo): Pro
   };
 }
 
-function describeError(error: unknown): { code: string; message: string; hint?: string } {
-  const e = error as { code?: unknown; message?: unknown; hint?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : 'GATEHOUSE_CLI_ERROR';
-  const message = error instanceof Error ? error.message : String(error);
-  return { code, message, ...(typeof e?.hint === 'string' ? { hint: e.hint } : {}) };
+function describeError(error: unknown): GatehouseFailure {
+  if (error instanceof GatehouseError) return failureOf(error);
+  // Not one of ours (a file that cannot be read, say): its message, which names the file.
+  return { code: 'GATEHOUSE_CLI_ERROR', message: error instanceof Error ? error.message : String(error) };
 }
 
 export async function runClusterCommand(command: ClusterCommand, argv: string[], io: ClusterCommandIo = processIo()): Promise<number> {

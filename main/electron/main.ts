@@ -2,10 +2,7 @@
 import { app, BrowserWindow, Menu, Tray, nativeImage } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createAppServices, type AppServices } from '../app/app-services';
-import type { KeytarModule } from '../services/vault';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
 import { registerIpc, sendEvent } from './ipc-electron';
@@ -17,13 +14,6 @@ const outDir = fileURLToPath(new URL('..', import.meta.url));
 let window: BrowserWindow | undefined;
 let services: AppServices | undefined;
 let tray: Tray | undefined;
-
-/** keytar compiled for Electron's ABI by `node build.mjs prepare-electron` (out/native), else the packaged one. */
-async function loadElectronKeytar(): Promise<KeytarModule> {
-  const rebuilt = join(outDir, 'native/node_modules/keytar');
-  const require = createRequire(import.meta.url);
-  return (existsSync(rebuilt) ? require(rebuilt) : require('keytar')) as KeytarModule;
-}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -43,7 +33,6 @@ if (!app.requestSingleInstanceLock()) {
     services = await createAppServices({
       dataDir: app.getPath('userData'),
       spawnGateway: () => forkUtilityGateway(join(outDir, 'gateway/entry.js')),
-      loadKeytar: loadElectronKeytar,
       chooseKubeconfigFile: () => chooseKubeconfigFile(window),
     });
     registerIpc(services.dispatch, () => window);

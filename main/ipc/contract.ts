@@ -9,34 +9,13 @@ import type { LeftOutItem } from '../../gateway/config/left-out-item';
 export type { LeftOutItem };
 import { secretKeySchema } from '../../gateway/config/secret-names';
 import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
+import type { GatewayState, GatewayStatus, ServedConfig } from '../services/gateway-supervisor/gateway-status';
 
 const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
 const SecretKeyName = secretKeySchema();
 
-export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
-export type GatewayState = z.infer<typeof GatewayState>;
-
-/**
- * What the gateway serves, compared with the saved workspace. `config`: 'saved' — the saved workspace, leaving
- * out the items in `leftOut`; 'older' — an earlier workspace, because it refused the saved one (`errors` say
- * why); 'none' — nothing of the workspace it started with (`errors`). The app shows anything but 'saved' with an
- * empty `leftOut` as a warning, everywhere the user looks.
- */
-export interface ServedConfig {
-  config: 'saved' | 'older' | 'none';
-  leftOut: LeftOutItem[];
-  errors?: FieldError[];
-}
-
-export interface GatewayStatus {
-  state: GatewayState;
-  url?: string;
-  port?: number;
-  restarts: number;
-  inFlight: number;
-  lastError?: string;
-  served: ServedConfig;
-}
+// The supervisor's own status type, sent as it is (types only: nothing of the supervisor runs here).
+export type { GatewayState, GatewayStatus, ServedConfig };
 
 export interface VaultStatus {
   mode: 'keychain' | 'session-only' | 'unavailable';

@@ -54,7 +54,7 @@ describe('first walkthrough defects', () => {
   it('9: opening a service at 900×600 brings its editor into view', async () => {
     await openService('svc-5');
     expect(await inView(page.getByRole('heading', { name: 'Service svc-5' }))).toBe(true);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Service svc-5');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Service svc-5');
   });
 
   it('3: renaming a service to a taken name marks the Name field', async () => {
@@ -66,7 +66,7 @@ describe('first walkthrough defects', () => {
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#service-name-error').textContent()).toContain('duplicate service name "svc-1"');
     // 6: focus is on the first marked field, and the notice is in view.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('service-name');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('service-name');
     expect(await inView(page.getByRole('alert').filter({ hasText: 'Not saved' }))).toBe(true);
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { GatewayStatus } from '../../ipc/contract';
+import type { GatewayStatus } from './gateway-status';
 import type { RequestLogEntry } from '../../../gateway/log/request-log';
 import type { FieldError } from '../../../gateway/config/validate';
 import type { LeftOutItem } from '../../../gateway/config/left-out-item';

@@ -1,4 +1,4 @@
-export type { SecretData, SecretRef, SecretSummary, SecretVault, StoredSecret, VaultMode, VaultProblem, VaultStatus, VaultUnavailableCode } from './secret-vault';
+export type { SecretData, SecretRef, StoredSecretKeys, SecretVault, StoredSecret, VaultMode, VaultProblem, VaultHealth, VaultUnavailableCode } from './secret-vault';
 export { KeytarVault, type KeytarVaultOptions } from './keytar-vault';
 export { SessionVault } from './session-vault';
 export { VaultSecretSource } from './vault-secret-source';

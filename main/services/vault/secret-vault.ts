@@ -12,8 +12,8 @@ export interface StoredSecret {
   data: SecretData;
 }
 
-/** What `list()` returns: names and key names, never values. */
-export interface SecretSummary {
+/** What `list()` returns: names and key names, never values (the renderer sees them as the contract's SecretSummary). */
+export interface StoredSecretKeys {
   name: string;
   namespace?: string;
   keys: string[];
@@ -23,6 +23,7 @@ export type VaultMode = 'keychain' | 'session-only';
 
 export type VaultUnavailableCode =
   | 'GATEHOUSE_VAULT_MODULE_MISSING'
+  | 'GATEHOUSE_VAULT_MODULE_NOT_BUILT'
   | 'GATEHOUSE_VAULT_LIBSECRET_MISSING'
   | 'GATEHOUSE_VAULT_NO_SESSION_BUS'
   | 'GATEHOUSE_VAULT_NO_SECRET_SERVICE'
@@ -42,7 +43,8 @@ export interface VaultProblem {
   detail?: string;
 }
 
-export type VaultStatus =
+/** What `probe()` found; the app shows it as the contract's VaultStatus. */
+export type VaultHealth =
   | { mode: 'keychain'; backend: 'keytar'; service: string }
   /** Secrets live in this process only and are forgotten on exit; `reason` says why the keychain is not used. */
   | { mode: 'session-only'; reason?: VaultProblem }
@@ -55,7 +57,7 @@ export interface SecretVault {
   get(ref: SecretRef): Promise<StoredSecret | undefined>;
   /** Resolves to false when there was no such secret. */
   delete(ref: SecretRef): Promise<boolean>;
-  list(): Promise<SecretSummary[]>;
+  list(): Promise<StoredSecretKeys[]>;
   /** Checks that the backend works right now (the keychain does a write/read/delete round trip). */
-  probe(): Promise<VaultStatus>;
+  probe(): Promise<VaultHealth>;
 }

@@ -2,7 +2,7 @@
 // chooses to go on anyway. Deliberately never written anywhere: there is no plaintext fallback.
 import { checkSecret, checkSecretRef, copySecret } from './secret-names';
 import { secretId } from '../../../gateway/config/secret-names';
-import type { SecretRef, SecretSummary, SecretVault, StoredSecret, VaultProblem, VaultStatus } from './secret-vault';
+import type { SecretRef, StoredSecretKeys, SecretVault, StoredSecret, VaultProblem, VaultHealth } from './secret-vault';
 
 export class SessionVault implements SecretVault {
   readonly mode = 'session-only' as const;
@@ -27,17 +27,17 @@ export class SessionVault implements SecretVault {
     return this.#secrets.delete(secretId(ref));
   }
 
-  async list(): Promise<SecretSummary[]> {
+  async list(): Promise<StoredSecretKeys[]> {
     return [...this.#secrets.values()]
       .map((s) => {
-        const summary: SecretSummary = { name: s.name, keys: Object.keys(s.data).sort() };
+        const summary: StoredSecretKeys = { name: s.name, keys: Object.keys(s.data).sort() };
         if (s.namespace !== undefined) summary.namespace = s.namespace;
         return summary;
       })
       .sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
   }
 
-  async probe(): Promise<VaultStatus> {
+  async probe(): Promise<VaultHealth> {
     return this.reason ? { mode: 'session-only', reason: this.reason } : { mode: 'session-only' };
   }
 

@@ -1,4 +1,4 @@
-export { WorkspaceStore, type LoadResult, type SaveResult, type StoreFs, type WorkspaceStoreOptions } from './workspace-store';
+export { WorkspaceStore, type LoadResult, type SavedWorkspace, type StoreFs, type WorkspaceStoreOptions } from './workspace-store';
 export { WORKSPACE_FILE, defaultCliWorkspaceDir } from './store-paths';
 export { writeFileAtomic, removeStaleTempFiles, type AtomicFs, type AtomicWriteOptions } from './atomic-write';
 export { WORKSPACE_MIGRATIONS, migrateWorkspaceDocument, type MigrationResult, type WorkspaceMigration } from './workspace-migrations';

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../../gateway/config/validate';
+import { withHint } from '../../../gateway/errors/gatehouse-error';
 
 export interface Failure {
   code?: string;
@@ -18,8 +19,7 @@ export function toFailure(error: unknown): Failure {
   const hint = typeof e?.hint === 'string' && e.hint !== '' ? e.hint : undefined;
   return {
     code: typeof e?.code === 'string' ? e.code : undefined,
-    // Some messages already end with their hint (the vault's, which the CLI prints alone): not twice.
-    message: hint && !message.includes(hint) ? `${message}${/[.!?]$/.test(message) ? '' : '.'} ${hint}` : message,
+    message: withHint(message, hint),
     ...(hint ? { hint } : {}),
     errors,
   };

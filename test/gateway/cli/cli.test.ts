@@ -31,7 +31,7 @@ describe('headless CLI', () => {
     const wrong = await sh('sh', ['-c', `${authenticated.replace('123456', 'bad')} -sS`]);
     expect(wrong.stdout).toContain('{"message":"Invalid user authorization"}');
     // One JSON log line per request on stdout, without the password.
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => cli.stdout().match(/\n/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
     const lines = cli.stdout().trim().split('\n').map((l) => JSON.parse(l) as { status: number; consumer: string | null });
     expect(lines.map((l) => l.status)).toEqual([401, 200, 401]);
     expect(lines[1]!.consumer).toBe('alex');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatehouseError, failureOf } from '../../../gateway/errors/gatehouse-error';
+import { GatehouseError, failureOf, withHint } from '../../../gateway/errors/gatehouse-error';
 import { CredentialEndpointError } from '../../../gateway/security/credential-endpoint-error';
 import { UnreachableError } from '../../../main/services/cluster/cluster-errors';
 import { VaultUnavailableError } from '../../../main/services/vault';
@@ -37,5 +37,14 @@ describe('GatehouseError', () => {
     const csrf = new CredentialEndpointError('csrf-token', 'https://erp.test/csrf', 'no-token', 200, 'no X-CSRF-Token');
     expect([oauth.code, csrf.code]).toEqual(['GATEHOUSE_TOKEN_ENDPOINT', 'GATEHOUSE_CSRF_TOKEN']);
     expect([oauth.status, csrf.status]).toEqual([502, 502]);
+  });
+});
+
+describe('withHint', () => {
+  it('puts the hint after the message, once', () => {
+    expect(withHint('cannot reach k8s', 'Check the VPN.')).toBe('cannot reach k8s. Check the VPN.');
+    expect(withHint('cannot reach k8s.', 'Check the VPN.')).toBe('cannot reach k8s. Check the VPN.');
+    expect(withHint('locked. Unlock it.', 'Unlock it.')).toBe('locked. Unlock it.');
+    expect(withHint('plain', undefined)).toBe('plain');
   });
 });

@@ -209,8 +209,9 @@ describe('token endpoint failures', () => {
   });
 
   it('times out a token endpoint that does not answer', async () => {
-    // undici's timers tick about once a second, so the server stays silent for longer than that.
-    server.settings.delayMs = 1500;
+    // undici's timers tick about once a second; the server stays silent ten times that, so only the 100 ms request
+    // timeout can end the call first, however busy the machine.
+    server.settings.delayMs = 10_000;
     const error = await failure(new OAuthTokenCache({ requestTimeoutMs: 100 }).source(grant()).token());
     expect(error.failure).toBe('timeout');
     expect(error.message).toMatch(/timed out \(UND_ERR_HEADERS_TIMEOUT\)$/);

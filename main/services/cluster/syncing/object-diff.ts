@@ -32,9 +32,15 @@ export function comparable(object: Record<string, Json> | undefined): Record<str
   return copy;
 }
 
+/** A leaf value as JSON, whole: the walk reaches scalars (and empty maps or lists), never a blob to cut short. */
 function show(value: Json): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  return JSON.stringify(value);
+}
+
+/** `spec.services[0].name`; a key that is not a plain name is quoted (`metadata.labels["app.kubernetes.io/name"]`). */
+function childPath(path: string, key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}[${JSON.stringify(key)}]`;
 }
 
 function isObject(v: Json): v is Record<string, Json> {
@@ -48,7 +54,7 @@ function walk(before: Json, after: Json, path: string, hidden: (path: string) =>
     const b = before ?? {};
     const a = after ?? {};
     for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-      walk(b[key], a[key], path ? `${path}.${key}` : key, hidden, out);
+      walk(b[key], a[key], childPath(path, key), hidden, out);
     }
     return;
   }
@@ -67,7 +73,7 @@ function walk(before: Json, after: Json, path: string, hidden: (path: string) =>
 
 export function diffObjects(live: Record<string, Json> | undefined, next: Record<string, Json>): FieldChange[] {
   const isSecret = next.kind === 'Secret';
-  const hidden = (path: string) => isSecret && /^(data|stringData)(\.|$)/.test(path);
+  const hidden = (path: string) => isSecret && /^(data|stringData)(\.|\[|$)/.test(path);
   const out: FieldChange[] = [];
   walk(comparable(live) ?? {}, comparable(next), '', hidden, out);
   return out;

@@ -1,7 +1,7 @@
 // Connecting with the real @kubernetes/client-node to the fake API server: kubeconfig loading as kubectl does
 // it, the connection test, exec plugins through the login shell's PATH, and one clear error per failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, writeFile, chmod } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -175,11 +175,10 @@ describe('one clear error per failure', () => {
     const port = (silent.address() as { port: number }).port;
     try {
       const connection = await connect(await api.writeKubeconfig({ credentials: { token: adminToken }, server: `https://127.0.0.1:${port}`, context: 'silent' }, dir), { timeoutMs: 400 });
-      const started = Date.now();
+      // The server never answers, so only the per-call timeout can end the call (without it, the test's own timeout does).
       const error = await testConnection(connection).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ClusterTimeoutError);
       expect((error as ClusterTimeoutError).code).toBe('GATEHOUSE_CLUSTER_TIMEOUT');
-      expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       silent.close();
     }
@@ -226,15 +225,24 @@ describe('exec credential plugins from a GUI launch', () => {
 
   it('kills a plugin that hangs, and says so', async () => {
     const bin = await mkdtemp(join(tmpdir(), 'hang-bin-'));
-    await writeFile(join(bin, 'hanging-login'), '#!/bin/sh\nsleep 30\n');
+    // The plugin writes its pid, then never finishes on its own within the test's timeout.
+    await writeFile(join(bin, 'hanging-login'), '#!/bin/sh\necho $$ > "$0.pid"\nexec sleep 60\n');
     await chmod(join(bin, 'hanging-login'), 0o755);
     const file = await execKubeconfig(join(bin, 'hanging-login'), 'hang');
     const { connection } = await connectCluster({ kubeconfig: { files: [file] }, loginShell: false, execTimeoutMs: 300 });
-    const started = Date.now();
     const error = await testConnection(connection).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecPluginError);
     expect((error as Error).message).toMatch(/did not finish within/);
-    expect(Date.now() - started).toBeLessThan(3000);
+    const pid = Number(await readFile(join(bin, 'hanging-login.pid'), 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive).toBe(false);
   });
 
   it('reads PATH from a real login shell, ignoring what its rc files print', async () => {

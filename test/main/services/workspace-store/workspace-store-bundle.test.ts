@@ -97,9 +97,9 @@ describe('workspace export and import', () => {
 
   it('rejects malformed bundles and KDF parameters that would exhaust memory before deriving anything', async () => {
     const bundle = JSON.parse(await exportEncryptedBundle(ws, [], PASSPHRASE, FAST));
-    const started = Date.now();
+    // Refused by the parameter check, naming the field: deriving with N = 2^30 would instead fail with scrypt's own
+    // memory error (or exhaust memory and hang until the test's timeout).
     await expect(importWorkspace(JSON.stringify({ ...bundle, kdf: { ...bundle.kdf, N: 2 ** 30 } }), { passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'GATEHOUSE_BUNDLE_INVALID', message: expect.stringMatching(/kdf\.N/) });
-    expect(Date.now() - started).toBeLessThan(1000);
     await expect(importWorkspace(JSON.stringify({ ...bundle, formatVersion: 2 }), { passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'GATEHOUSE_BUNDLE_INVALID' });
     await expect(importWorkspace(JSON.stringify({ ...bundle, cipher: { ...bundle.cipher, iv: 'AAAA' } }), { passphrase: PASSPHRASE })).rejects.toThrow(/cipher\.iv/);
   });

@@ -52,15 +52,27 @@ describe('cluster screen', () => {
   const contexts = { files: ['/home/me/.kube/config'], currentContext: 'dev', contexts: [{ name: 'dev', cluster: 'dev', user: 'admin', namespace: 'kyma-integration', server: 'https://127.0.0.1:6443', auth: 'token' }] };
   const report = { context: 'dev', server: 'https://127.0.0.1:6443', user: 'admin', namespace: 'kyma-integration', serverVersion: 'v1.31.0', permissions: [], missing: ['create applications'], targets: { kymaApplications: true, apkBackends: false, apisix: false } };
   const ref = { apiVersion: 'v1', kind: 'Secret', name: 'erp-basic', namespace: 'kyma-integration' };
+  const appRef = { apiVersion: 'applicationconnector.kyma-project.io/v1alpha1', kind: 'Application', name: 'commerce' };
 
   it('connects, previews, pushes; forcing a conflict asks first', async () => {
     const fake = await renderApp({}, (f) => {
       f.answers['cluster:contexts'] = contexts;
       f.answers['cluster:connect'] = report;
-      f.answers['cluster:plan'] = { upToDate: false, items: [{ ref, label: 'Secret kyma-integration/erp-basic', action: 'create', changes: [{ path: 'data.password', change: 'added', after: 'value changed, hidden' }] }] };
+      f.answers['cluster:plan'] = {
+        upToDate: false,
+        items: [
+          { ref, label: 'Secret kyma-integration/erp-basic', action: 'create', changes: [{ path: 'data.password', change: 'added', hidden: true }] },
+          { ref: appRef, label: 'Application commerce', action: 'update', changes: [{ path: 'spec.services[0].entries[0].targetUrl', change: 'changed', before: '"https://old.example.com"', after: '"https://erp.example.com"' }] },
+        ],
+        workspaceItems: [
+          { kind: 'application', name: 'commerce', status: 'pushed', objects: [appRef, ref] },
+          { kind: 'service', name: 'billing', status: 'skipped', objects: [], reason: 'a WSO2 APK Backend carries only Basic credentials' },
+          { kind: 'consumer', name: 'alex', status: 'not-applicable', objects: [], reason: 'this cluster does not serve APISIX consumers and routes' },
+        ],
+      };
       f.answers['cluster:push'] = (r: { force?: unknown }) => r.force
-        ? { ok: true, counts: { updated: 1 }, items: [{ ref, label: 'Secret kyma-integration/erp-basic', outcome: 'updated' }] }
-        : { ok: false, counts: { conflict: 1 }, items: [{ ref, label: 'Secret kyma-integration/erp-basic', outcome: 'conflict', conflicts: [{ manager: 'kubectl', field: '.data.password' }] }] };
+        ? { ok: true, counts: { updated: 1 }, items: [{ ref, label: 'Secret kyma-integration/erp-basic', outcome: 'updated' }], workspaceItems: [] }
+        : { ok: false, counts: { conflict: 1 }, items: [{ ref, label: 'Secret kyma-integration/erp-basic', outcome: 'conflict', conflicts: [{ manager: 'kubectl', field: '.data.password' }] }], workspaceItems: [] };
     }, 'cluster');
     await waitFor(() => expect((screen.getByLabelText('Context') as HTMLSelectElement).value).toBe('dev'));
     expect((screen.getByLabelText('Namespace') as HTMLInputElement).value).toBe('kyma-integration');
@@ -72,7 +84,14 @@ describe('cluster screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     const plan = await screen.findByRole('region', { name: 'Preview' });
     expect(plan.textContent).toContain('create');
-    expect(plan.textContent).toContain('data.password: value changed, hidden');
+    expect(plan.textContent).toContain('password: added, value hidden');
+    // Nested fields: spec → services[0] → entries[0] → targetUrl, each its own list item.
+    const leaf = within(plan).getByText('targetUrl').closest('li')!;
+    expect(leaf.textContent).toContain('"https://old.example.com" → "https://erp.example.com"');
+    expect(leaf.parentElement!.closest('li')!.firstElementChild!.textContent).toBe('entries[0]');
+    const items = within(plan).getByRole('region', { name: 'Workspace items' });
+    expect(within(items).getByText('billing').closest('tr')!.textContent).toContain('skipped');
+    expect(within(items).getByText('alex').closest('tr')!.textContent).toContain('not applicable');
 
     fireEvent.click(screen.getByRole('button', { name: 'Push' }));
     const pushed = await screen.findByRole('region', { name: 'Push result' });
@@ -109,5 +128,28 @@ describe('cluster screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Export YAML' }));
     await waitFor(() => expect((screen.getByLabelText('kubectl apply -f ready YAML') as HTMLTextAreaElement).value).toContain('kind: Secret'));
     expect(fake.callsOf('cluster:export')).toEqual([{ includeSecretValues: true }]);
+  });
+
+  it('keeps the connection, the preview and the push result while the user visits another screen', async () => {
+    const fake = await renderApp({}, (f) => {
+      f.answers['cluster:contexts'] = contexts;
+      f.answers['cluster:connect'] = report;
+      f.answers['cluster:plan'] = { upToDate: true, items: [{ ref, label: 'Secret kyma-integration/erp-basic', action: 'unchanged', changes: [] }], workspaceItems: [] };
+    }, 'cluster');
+    await waitFor(() => expect((screen.getByLabelText('Context') as HTMLSelectElement).value).toBe('dev'));
+    fireEvent.change(screen.getByLabelText('Namespace'), { target: { value: 'team-a' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Connect & test' }));
+    await screen.findByRole('region', { name: 'Connection test' });
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    await screen.findByRole('region', { name: 'Preview' });
+
+    fireEvent.click(within(screen.getByRole('navigation', { name: 'Screens' })).getByRole('button', { name: /^Secrets/ }));
+    await screen.findByRole('heading', { level: 1, name: 'Secrets' });
+    fireEvent.click(within(screen.getByRole('navigation', { name: 'Screens' })).getByRole('button', { name: /^Cluster/ }));
+    await screen.findByRole('heading', { level: 1, name: 'Cluster' });
+    expect(screen.getByRole('region', { name: 'Connection test' }).textContent).toContain('v1.31.0');
+    expect(screen.getByRole('region', { name: 'Preview' }).textContent).toContain('The cluster is up to date.');
+    expect((screen.getByLabelText('Namespace') as HTMLInputElement).value).toBe('team-a');
+    expect(fake.callsOf('cluster:contexts')).toHaveLength(1);
   });
 });
