@@ -27,7 +27,7 @@ export function StatusBar() {
         <span>Gateway: {served.kind === 'all' ? LABELS[gateway.state] : <strong className="status-warning">{served.headline}</strong>}</span>
         {served.kind !== 'all' && <span className="status-reason" title={served.reason}>{served.reason}</span>}
         {fixItem && <FixButton item={fixItem} />}
-        {gateway.url && <span className="mono">{gateway.url}</span>}
+        {gateway.url && <span className="mono status-url">{gateway.url}</span>}
         {gateway.restarts > 0 && <span>restarts: {gateway.restarts}</span>}
         {gateway.lastError && <span className="status-error">Last error: {gateway.lastError}</span>}
         {gateway.inFlight > 0 && <span>in flight: {gateway.inFlight}</span>}

@@ -48,7 +48,7 @@ export function useRevealOnOpen(ref: RefObject<HTMLElement | null>, openedKey: u
     const element = ref.current;
     if (!element || openedKey === undefined) return;
     const box = element.getBoundingClientRect();
-    if (box.top < 0 || box.top > window.innerHeight - 80) element.scrollIntoView({ block: 'start' });
+    if (box.top < 0 || box.top > window.innerHeight / 2) element.scrollIntoView({ block: 'start' });
     const heading = element.querySelector<HTMLElement>('h2');
     if (heading && !element.contains(document.activeElement)) {
       heading.tabIndex = -1;

@@ -148,7 +148,7 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
       >
         {(c) => <PasswordInput {...c} value={draft.password} onChange={(password) => setDraft((d) => ({ ...d, password }))} placeholder={credential ? 'unchanged' : undefined} showStrength />}
       </Field>
-      {credential && secretsLoaded && !vaultHasCredential && (
+      {credential && secretsLoaded && !vaultHasCredential && !leftOut && (
         <p className="notice notice-warning">
           The vault has no key <span className="mono">{credential.key}</span> in secret <span className="mono">{credential.secret}</span>: this consumer cannot sign in until a password is saved here.
         </p>
