@@ -1,7 +1,7 @@
 // Edits one Kyma application (applications[] in the workspace) and its services, served by the gateway at
 // `/{application}/{segment}` (gateway/config/kyma-services.ts). Saving validates the whole workspace with the
 // gateway's schema first; the workspace holds only secret names, the values are entered on the Secrets screen.
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import type { KymaApplication } from '../../../gateway/config/kyma-application-schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
@@ -27,6 +27,7 @@ import {
   type KymaServiceDraft,
 } from '../model/kyma-draft';
 import { confirmAction } from '../state/confirm-store';
+import { useSecretsStore } from '../state/secrets-store';
 import { useDirtyForm, useNavigationStore } from '../state/navigation-store';
 import { EditConflict, useWorkspaceStore } from '../state/workspace-store';
 
@@ -48,6 +49,26 @@ const SERVICE_FIELDS: FieldPath[] = [
 
 function keyList(keys: readonly string[]): string {
   return keys.map((k) => `“${k}”`).join(' and ');
+}
+
+/** Whether the vault holds the secret with the keys it needs, and the way to enter it when it does not. */
+function SecretKeysHint({ id, name, namespace, keys, shown }: { id: string; name: string; namespace: string; keys: readonly string[]; shown: string }) {
+  const stored = useSecretsStore((s) => s.secrets.find((x) => x.name === name && (x.namespace ?? '') === namespace));
+  const navigate = useNavigationStore((s) => s.navigate);
+  const missing = keys.filter((k) => !stored?.keys.some((x) => x.key === k));
+  if (name !== '' && stored && missing.length === 0) {
+    return <p className="hint" id={id}>Secret <span className="mono">{namespace}/{name}</span> is in the vault with keys {keyList(keys)}.</p>;
+  }
+  return (
+    <p className="hint" id={id}>
+      {stored ? <>Secret <span className="mono">{namespace}/{name}</span> lacks {keyList(missing)}.</> : <>Not in the vault yet: secret <span className="mono">{shown}</span> with keys {keyList(keys)}.</>}{' '}
+      {name !== '' && (
+        <button type="button" className="link-button" onClick={() => void navigate('secrets', { kind: 'secret', name, namespace, keys: [...keys] })}>
+          Enter it on the Secrets screen
+        </button>
+      )}
+    </p>
+  );
 }
 
 interface ServiceFieldsProps {
@@ -111,9 +132,7 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
               {(c) => <input {...c} className="mono" type="url" value={draft.authenticationUrl} onChange={(e) => set({ authenticationUrl: e.target.value })} spellCheck={false} />}
             </Field>
           )}
-          <p className="hint" id={id('secret-keys')}>
-            Enter the values on the Secrets screen: secret <span className="mono">{namedSecret}</span> with keys {keyList(KYMA_CREDENTIAL_KEYS[credentialType])}.
-          </p>
+          <SecretKeysHint id={id('secret-keys')} name={draft.secretName.trim()} namespace={namespace.trim() || KYMA_DEFAULT_NAMESPACE} keys={KYMA_CREDENTIAL_KEYS[credentialType]} shown={namedSecret} />
           <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={at(...ENTRY, 'credentials', 'csrfInfo')}>
             {(c) => <input {...c} className="mono" type="url" value={draft.csrfUrl} onChange={(e) => set({ csrfUrl: e.target.value })} spellCheck={false} />}
           </Field>
@@ -155,6 +174,8 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
   const { errors, status } = form;
   const leftOut = useLeftOutUnder(savedIndex >= 0 ? `applications[${savedIndex}]` : undefined);
   const dirty = !sameDraft(draft, baseline);
+  // Which of the secrets it names the vault holds (names and keys only).
+  useEffect(() => void useSecretsStore.getState().load(), []);
   useDirtyForm('kyma-application', dirty, name ? `Kyma application ${name}` : 'the new Kyma application');
 
   const set = (patch: Partial<KymaApplicationDraft>) => setDraft((d) => ({ ...d, ...patch }));
