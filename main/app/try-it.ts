@@ -1,12 +1,13 @@
 import { request } from 'undici';
 import type { TryItRequest, TryItResponse } from '../ipc/contract';
+import { encodeBasicAuthorization } from '../../gateway/auth/basic-credentials';
 
 const MAX_BODY_BYTES = 1_000_000;
 
 /** Sends the "try it" request to the local gateway and reads at most 1 MB of the answer. */
 export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promise<TryItResponse> {
   const headers: [string, string][] = input.headers.map((h) => [h.name, h.value]);
-  if (input.basicAuth) headers.push(['authorization', `Basic ${Buffer.from(`${input.basicAuth.username}:${input.basicAuth.password}`, 'utf8').toString('base64')}`]);
+  if (input.basicAuth) headers.push(['authorization', encodeBasicAuthorization(input.basicAuth.username, input.basicAuth.password)]);
   const started = performance.now();
   const res = await request(`${gatewayUrl}${input.path}`, {
     method: input.method,

@@ -123,6 +123,8 @@ export interface BrowserAppOptions {
   loadKeytar?: KeytarLoader;
   /** Kubeconfig files for the cluster channels (tests: the fake API server's). */
   kubeconfigFiles?: string[];
+  /** Stands in for the native file dialog main/electron opens for "Choose kubeconfig file…" (undefined: cancelled). */
+  chooseKubeconfigFile?: () => Promise<string | undefined>;
   /** Runs against the services before the page opens (seed a workspace, say). */
   before?: (services: AppServices) => Promise<void>;
 }
@@ -156,7 +158,7 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const server = await startStaticServer(rendererDir);
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-browser-'));
   const keychainService = options.keychainService ?? `Gatehouse-test-${randomUUID()}`;
-  const services = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar, kubeconfigFiles: options.kubeconfigFiles });
+  const services = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar, kubeconfigFiles: options.kubeconfigFiles, chooseKubeconfigFile: options.chooseKubeconfigFile });
   await options.before?.(services);
   await services.startGateway();
   const browser = await launchChromium();

@@ -1,7 +1,10 @@
-/** A placeholder as the document writes it: `{{ServiceName}}` (WSO2 APK docs) or `{MY_SECRET_NAME}` (Kyma docs). */
+// The Import screen's view of a document's placeholders: the names main's import fills in (one shared rule,
+// gateway/config/placeholders), each as the document writes it and whether its value is a credential.
+import { findPlaceholders as placeholderNames } from '../../../gateway/config/placeholders';
+
 export interface Placeholder {
   name: string;
-  /** As written in the document, so the field is labelled the way the user sees it there. */
+  /** As written in the document (`{{ServiceName}}` or `{MY_SECRET_NAME}`), so the field is labelled the way the user sees it there. */
   written: string;
   /** Its value is a credential (a password, secret, token or key): entered like a password. */
   secret: boolean;
@@ -9,10 +12,9 @@ export interface Placeholder {
 
 /** The placeholders in the text, in order of appearance, each once. */
 export function findPlaceholders(text: string): Placeholder[] {
-  const found = new Map<string, Placeholder>();
-  for (const m of text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|(?<!\{)\{([A-Z_][A-Z0-9_]*)\}(?!\})/g)) {
-    const name = (m[1] ?? m[2])!;
-    if (!found.has(name)) found.set(name, { name, written: m[1] ? `{{${name}}}` : `{${name}}`, secret: /pass|token|credential|private|(^|_)(secret|key)$/i.test(name) && !/name$/i.test(name) });
-  }
-  return [...found.values()];
+  return placeholderNames(text).map((name) => ({
+    name,
+    written: new RegExp(`\\{\\{\\s*${name}\\s*\\}\\}`).test(text) ? `{{${name}}}` : `{${name}}`,
+    secret: /pass|token|credential|private|(^|_)(secret|key)$/i.test(name) && !/name$/i.test(name),
+  }));
 }
