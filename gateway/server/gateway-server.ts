@@ -123,7 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const basicAuth = effectiveBasicAuth(target);
     const consumer = basicAuth ? authenticate(req, basicAuth, authContext, exchange) : undefined;
     if (consumer instanceof Refusal) return refuse(res, consumer, exchange, expectsContinue);
-    const plan = pickEndpoint(req.headers, target, config.upstreams);
+    const plan = pickEndpoint(req.headers, target, config.upstreams, exchange);
     if (plan instanceof Refusal) return refuse(res, plan, exchange, expectsContinue);
     const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, plan);
     if (expectsContinue) res.writeContinue();
