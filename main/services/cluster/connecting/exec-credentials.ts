@@ -79,7 +79,9 @@ export class ExecCredentialAuthenticator implements Authenticator {
     return (user.authProvider as { name?: string } | undefined)?.name === PROVIDER;
   }
 
-  async applyAuthentication(user: User, opts: { headers?: Record<string, unknown>; cert?: unknown; key?: unknown }): Promise<void> {
+  async applyAuthentication(user: User, options: Parameters<Authenticator['applyAuthentication']>[1]): Promise<void> {
+    // client-node hands an https RequestOptions or a ws ClientOptions; either way headers are a map here.
+    const opts = options as { headers?: Record<string, unknown>; cert?: unknown; key?: unknown };
     const exec = (user.authProvider as { config: { gatehouseExec: ExecConfig } }).config.gatehouseExec;
     const key = `${user.name}\n${JSON.stringify(exec)}`;
     let cached = this.#cache.get(key);
