@@ -4,6 +4,7 @@ import type { RequestLogEntry } from '../log/request-log';
 import type { FieldError } from '../config/validate';
 import type { SecretData } from '../secrets/secret-source';
 import type { ClusterAccess } from '../cluster/cluster-access';
+import type { LeftOutItem } from '../config/left-out-item';
 
 /** Secret values keyed `name` or `namespace/name`. */
 export type SecretBundle = Record<string, SecretData>;
@@ -14,11 +15,12 @@ export type SupervisorMessage =
   | { type: 'stop' };
 
 export type GatewayMessage =
-  | { type: 'ready'; url: string; port: number }
+  /** `leftOut`: items of the workspace it started with that it does not serve. */
+  | { type: 'ready'; url: string; port: number; leftOut?: LeftOutItem[] }
   | { type: 'traffic'; entry: RequestLogEntry; inFlight: number }
   /** Requests started since the last message: at most one per event-loop turn, so a burst costs one message. */
   | { type: 'in-flight'; inFlight: number }
-  | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[] }
+  | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[]; leftOut?: LeftOutItem[] }
   /** The workspace could not be applied at start; the gateway listens with no routes until a good one arrives. */
   | { type: 'config-rejected'; errors: FieldError[] }
   | { type: 'fatal'; code: string; message: string };

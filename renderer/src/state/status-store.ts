@@ -3,6 +3,7 @@ import type { GatewayStatus, VaultStatus } from '../../../main/ipc/contract';
 import type { RequestLogEntry } from '../../../gateway/log/request-log';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
+import { servesLessThanSaved } from '../model/served-config';
 
 const MAX_TRAFFIC = 500;
 
@@ -13,6 +14,8 @@ interface StatusState {
   traffic: RequestLogEntry[];
   vaultError: string | undefined;
   connect(): () => void;
+  /** A status main sent with an answer (a save says what the gateway made of it). */
+  setGateway(gateway: GatewayStatus): void;
   refreshVault(): Promise<void>;
   /** Keeps secrets in memory for this session when the keychain is unavailable. */
   chooseSessionOnlyVault(): Promise<void>;
@@ -20,7 +23,7 @@ interface StatusState {
 }
 
 export const useStatusStore = create<StatusState>((set) => ({
-  gateway: { state: 'stopped', restarts: 0, inFlight: 0 },
+  gateway: { state: 'stopped', restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } },
   vault: undefined,
   traffic: [],
   vaultError: undefined,
@@ -34,6 +37,9 @@ export const useStatusStore = create<StatusState>((set) => ({
       offStatus();
       offTraffic();
     };
+  },
+  setGateway(gateway) {
+    set({ gateway });
   },
   async refreshVault() {
     try {
@@ -53,3 +59,11 @@ export const useStatusStore = create<StatusState>((set) => ({
     set({ traffic: [] });
   },
 }));
+
+/**
+ * True while the gateway serves something other than the saved workspace (an older one, or with items left out):
+ * Try it and Traffic show `ServedConfigBanner` then, since what they show may not match the screens.
+ */
+export function useServesLessThanSaved(): boolean {
+  return useStatusStore((s) => servesLessThanSaved(s.gateway));
+}
