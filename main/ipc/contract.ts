@@ -110,6 +110,8 @@ export const DocumentImportRequest = z
     name: ResourceName.optional(),
     namespace: ResourceName.optional(),
     vars: z.record(z.string().regex(PLACEHOLDER_NAME_PATTERN, 'a placeholder name'), z.string()).optional(),
+    /** A Kubernetes Secret's `data` values are plain text: kept as written instead of base64-decoded. */
+    plainSecretData: z.literal(true).optional(),
   })
   .strict();
 export type DocumentImportRequest = z.infer<typeof DocumentImportRequest>;

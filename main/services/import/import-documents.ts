@@ -17,6 +17,8 @@ export interface ImportOptions {
   vars?: Readonly<Record<string, string>>;
   /** Namespace of the Secrets a Kyma application's entries name. */
   namespace?: string;
+  /** A Kubernetes Secret's `data` values are plain text to keep as written, not base64 (docs' placeholders invite that). */
+  plainSecretData?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -52,7 +54,9 @@ function importOne(doc: Json, source: string, options: ImportOptions): ImportRes
     case 'kyma-application': return importKymaApplication(doc, source, options);
     case 'kubernetes-secret': {
       const result = emptyImport();
-      result.secrets.push(importKubernetesSecret(doc, source));
+      const { secret, notes } = importKubernetesSecret(doc, source, options);
+      result.secrets.push(secret);
+      result.notes.push(...notes);
       return result;
     }
     case 'apisix-consumer': return importApisixConsumer(doc, source);

@@ -3,14 +3,15 @@
 // (secrets by name and key only), then import: values go to the vault, names into the workspace.
 // Also the whole workspace as a file: export (plain, or encrypted with a passphrase including secret values)
 // and import.
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { secretId } from '../../../gateway/config/secret-names';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
-import { Field, FieldGroup } from '../components/Field';
+import { CheckboxField, Field, FieldGroup } from '../components/Field';
 import { PasswordInput } from '../components/PasswordInput';
 import { FieldErrors } from '../model/field-errors';
 import { findPlaceholders } from '../model/import-placeholders';
+import { importDocumentShape } from '../model/import-document-shape';
 import { useSecretsStore } from '../state/secrets-store';
 import { useImportStore, type ImportOutcome } from '../state/import-store';
 import { TextFileDrop } from '../components/TextFileInput';
@@ -19,7 +20,8 @@ import { ScreenHeader } from './ScreenHeader';
 
 type Outcome = ImportOutcome;
 
-function Outcome({ outcome }: { outcome: Outcome }) {
+/** `fix`: what the user can do about the error right there (a button), shown inside the alert. */
+function Outcome({ outcome, fix }: { outcome: Outcome; fix?: ReactNode }) {
   return (
     <div className="form-messages">
       <div role="status" className={outcome.kind === 'ok' ? 'notice notice-ok' : 'form-status'}>
@@ -40,6 +42,7 @@ function Outcome({ outcome }: { outcome: Outcome }) {
               ))}
             </ul>
           )}
+          {fix}
         </div>
       )}
     </div>
@@ -59,9 +62,17 @@ function PreviewList({ title, items }: { title: string; items: string[] }) {
 }
 
 function DocumentImport() {
-  const { text, fileName, name, namespace, vars, preview, outcome, fieldErrors, edit, previewNow, importNow } = useImportStore();
+  const { text, fileName, name, namespace, vars, plainSecretData, preview, outcome, fieldErrors, edit, previewNow, importNow } = useImportStore();
   const errors = new FieldErrors(fieldErrors);
   const placeholders = useMemo(() => findPlaceholders(text), [text]);
+  const shape = useMemo(() => importDocumentShape(text), [text]);
+  const notBase64 = outcome.kind === 'error' && outcome.code === 'GATEHOUSE_IMPORT_SECRET_DATA_NOT_BASE64' && !plainSecretData;
+  const nameField = shape.kymaApplication
+    ? {
+        label: 'Application name',
+        hint: shape.applicationName ? "Optional: replaces the document's metadata.name." : 'The document does not name the application: without a name here it is imported-application.',
+      }
+    : { label: 'Service name', hint: 'Optional: names an imported endpoint config.' };
 
   return (
     <section className="editor import-editor" aria-labelledby="import-documents-title">
@@ -75,13 +86,22 @@ function DocumentImport() {
         )}
       </Field>
       <div className="field-grid">
-        <Field id="import-name" label="Service name" hint="Optional: names an imported endpoint config." errors={errors.for(['name'])}>
+        <Field id="import-name" label={nameField.label} hint={nameField.hint} errors={errors.for(['name'])}>
           {(c) => <input {...c} value={name} onChange={(e) => edit({ name: e.target.value })} spellCheck={false} />}
         </Field>
         <Field id="import-namespace" label="Namespace" hint="Optional: for secrets and services." errors={errors.for(['namespace'])}>
           {(c) => <input {...c} value={namespace} onChange={(e) => edit({ namespace: e.target.value })} spellCheck={false} />}
         </Field>
       </div>
+      {shape.secretData && (
+        <CheckboxField
+          id="import-plain-secret-data"
+          label="The Secret's data values are plain text, not base64"
+          hint="Kubernetes expects base64 under data. Ticked, each value is kept as you wrote it (or filled it in below); a push to the cluster encodes it."
+          checked={plainSecretData}
+          onChange={(checked) => edit({ plainSecretData: checked })}
+        />
+      )}
       {placeholders.length > 0 && (
         <FieldGroup id="import-vars" legend="Placeholders" hint="The document has placeholders: give each a value." errors={errors.for(['vars']).filter((m) => !placeholders.some((p) => m.detail === `.${p.name}`))}>
           <div className="field-grid">
@@ -125,7 +145,14 @@ function DocumentImport() {
           )}
         </div>
       )}
-      <Outcome outcome={outcome} />
+      <Outcome
+        outcome={outcome}
+        fix={notBase64 && (
+          <button type="button" className="secondary small" onClick={() => { edit({ plainSecretData: true }); void previewNow(); }}>
+            Take the data values as plain text
+          </button>
+        )}
+      />
     </section>
   );
 }

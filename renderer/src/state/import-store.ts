@@ -10,7 +10,7 @@ import { servedSummary } from '../model/served-config';
 import { useSecretsStore } from './secrets-store';
 import { useStatusStore } from './status-store';
 
-export type ImportOutcome = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; message: string; notes?: string[] } | { kind: 'error'; message: string; errors: FieldError[] };
+export type ImportOutcome = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; message: string; notes?: string[] } | { kind: 'error'; message: string; errors: FieldError[]; code?: string };
 
 interface ImportState {
   text: string;
@@ -19,12 +19,14 @@ interface ImportState {
   name: string;
   namespace: string;
   vars: Record<string, string>;
+  /** A Secret's `data` values are plain text to keep as written, not base64. */
+  plainSecretData: boolean;
   preview: DocumentImportPreview | undefined;
   outcome: ImportOutcome;
   /** Problems of the fields above (text, name, namespace, vars.*). */
   fieldErrors: FieldError[];
   /** Any change to what would be imported drops the preview: it no longer says what the import adds. */
-  edit(patch: Partial<Pick<ImportState, 'text' | 'fileName' | 'name' | 'namespace' | 'vars'>>): void;
+  edit(patch: Partial<Pick<ImportState, 'text' | 'fileName' | 'name' | 'namespace' | 'vars' | 'plainSecretData'>>): void;
   previewNow(): Promise<void>;
   importNow(): Promise<void>;
 }
@@ -53,19 +55,20 @@ function inScreenWords(errors: FieldError[]): FieldError[] {
 
 export const useImportStore = create<ImportState>((set, get) => {
   const request = (): DocumentImportRequest => {
-    const { text, name, namespace, vars } = get();
+    const { text, name, namespace, vars, plainSecretData } = get();
     const r: DocumentImportRequest = { text };
     if (name.trim()) r.name = name.trim();
     if (namespace.trim()) r.namespace = namespace.trim();
     const filled = Object.fromEntries(findPlaceholders(text).filter((p) => (vars[p.name] ?? '') !== '').map((p) => [p.name, vars[p.name]!]));
     if (Object.keys(filled).length > 0) r.vars = filled;
+    if (plainSecretData) r.plainSecretData = true;
     return r;
   };
   const failed = (error: unknown, what: string) => {
     const failure = toFailure(error);
     const errors = inScreenWords(withoutRequestPrefix(failure.errors));
     const message = failure.message.replace(/:\s*give --var.*$/, ': fill in the placeholder fields').replace(/\{\{(\w+)\}\}/g, '$1');
-    set({ fieldErrors: errors, outcome: { kind: 'error', message: `${what}: ${message}`, errors: errors.filter((e) => !['text', 'name', 'namespace', 'vars'].includes(e.path) && !e.path.startsWith('vars.')) } });
+    set({ fieldErrors: errors, outcome: { kind: 'error', message: `${what}: ${message}`, errors: errors.filter((e) => !['text', 'name', 'namespace', 'vars'].includes(e.path) && !e.path.startsWith('vars.')), ...(failure.code ? { code: failure.code } : {}) } });
   };
   return {
     text: '',
@@ -73,6 +76,7 @@ export const useImportStore = create<ImportState>((set, get) => {
     name: '',
     namespace: '',
     vars: {},
+    plainSecretData: false,
     preview: undefined,
     outcome: { kind: 'idle' },
     fieldErrors: [],
@@ -100,7 +104,7 @@ export const useImportStore = create<ImportState>((set, get) => {
         await useSecretsStore.getState().load();
         const summary = servedSummary(result.gateway);
         const served = summary.kind === 'all' ? '' : ` Saved, not all served — ${summary.headline.toLowerCase()}: ${summary.reason}.`;
-        set({ outcome: { kind: 'ok', message: `Imported ${preview ? importedCounts(preview) : 'the document'}.${served}`, notes: result.notes }, preview: undefined, text: '', fileName: undefined, vars: {} });
+        set({ outcome: { kind: 'ok', message: `Imported ${preview ? importedCounts(preview) : 'the document'}.${served}`, notes: result.notes }, preview: undefined, text: '', fileName: undefined, vars: {}, plainSecretData: false });
       } catch (error) {
         failed(error, 'Not imported');
       }

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { importDocuments } from '../../../../main/services/import/import-documents';
 import { mergeImport } from '../../../../main/services/import/merge-import';
 import { ImportError } from '../../../../main/services/import/import-result';
+import { SecretDataNotBase64Error } from '../../../../main/services/import/kubernetes-secret';
 import { DocumentSyntaxError } from '../../../../gateway/config/parse-document';
 import { Workspace } from '../../../../gateway/config/schema';
 import { seedSnippets } from '../../../support/seed-snippets';
@@ -195,6 +196,23 @@ describe('import errors', () => {
   it('names an unknown document shape', () => {
     expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(ImportError);
     expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(/not a format Gatehouse imports/);
+  });
+
+  it('names a Secret data value that is not base64, or is a plain word that only looks like base64', () => {
+    const secret = (value: string) => `kind: Secret\nmetadata:\n  name: erp\ndata:\n  user: dXNlcg==\n  password: ${value}\n`;
+    expect(() => importDocuments(secret('erp-pw'), 'pasted')).toThrow(SecretDataNotBase64Error);
+    expect(() => importDocuments(secret('erp-pw'), 'pasted')).toThrow('pasted: data.password: expected base64');
+    // Valid base64 alphabet and length, but it decodes to bytes that are not text.
+    expect(() => importDocuments(secret('password'), 'pasted')).toThrow('pasted: data.password: expected base64 of text');
+    // Unpadded: the Kubernetes API refuses it.
+    expect(() => importDocuments(secret('cGFzcw'), 'pasted')).toThrow(SecretDataNotBase64Error);
+    expect(importDocuments(secret('cGFzcw=='), 'pasted').secrets[0]!.data).toEqual({ user: 'user', password: 'pass' });
+  });
+
+  it('keeps Secret data values as written when told they are plain text, and says so', () => {
+    const imported = importDocuments('kind: Secret\nmetadata:\n  name: erp\ndata:\n  password: password\nstringData:\n  user: erp-user\n', 'pasted', { plainSecretData: true });
+    expect(imported.secrets).toEqual([{ name: 'erp', data: { password: 'password', user: 'erp-user' } }]);
+    expect(imported.notes).toEqual(['Secret "erp": data.password taken as plain text, as written (not base64-decoded)']);
   });
 
   it('reports schema errors of the merged workspace by field path', () => {
