@@ -49,7 +49,16 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
     let discarded = false;
     // The last chunk is held back one event so a small body leaves with its headers in one write.
     let held: Buffer | undefined;
+    let flushQueued = false;
     let controllerRef: Dispatcher.DispatchController | undefined;
+    const writeHeld = (controller: Dispatcher.DispatchController) => {
+      const chunk = held!;
+      held = undefined;
+      if (!res.write(chunk)) {
+        controller.pause();
+        res.once('drain', onDrain);
+      }
+    };
     const onDrain = () => controllerRef?.resume();
     const onClientGone = () => {
       if (!res.writableFinished) controllerRef?.abort(new Error('client went away'));
@@ -76,11 +85,17 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
       },
       onResponseData(controller, chunk) {
         if (discarded) return;
-        if (held && !res.write(held)) {
-          controller.pause();
-          res.once('drain', onDrain);
-        }
+        if (held) writeHeld(controller);
         held = chunk;
+        // Held only until the parser is done with this read: a streamed response (server-sent events) is not
+        // kept from the client until its next chunk arrives.
+        if (!flushQueued) {
+          flushQueued = true;
+          queueMicrotask(() => {
+            flushQueued = false;
+            if (held && !res.writableEnded) writeHeld(controller);
+          });
+        }
       },
       onResponseEnd() {
         res.off('close', onClientGone);

@@ -6,6 +6,7 @@ import type { EndpointOptions } from '../config/endpoint-security-schema';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import type { SecretResolver } from '../secrets/secret-source';
 import { outboundAuthorization } from './basic-endpoint';
+import { endpointLabel } from './call-failure';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
 import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
 import type { AccessToken, OAuthTokenCache, TokenSource } from './oauth-token-cache';
@@ -21,6 +22,24 @@ export interface OutboundSecurity {
   requestParameters: RequestParameters;
   /** Connect options for the backend's origin; `undefined` for plain defaults. */
   tls?: UpstreamTlsProfile;
+  /** Who the credentials name, for the traffic inspector: endpoints and certificate subject, never a secret. */
+  identity: SecurityIdentity;
+}
+
+export interface SecurityIdentity {
+  /** Origin and path of the OAuth token endpoint. */
+  oauthTokenEndpoint?: string;
+  csrfTokenEndpoint?: string;
+  clientCertificate?: { subject: string; validTo: string };
+}
+
+/** How a request's credentials were had, filled in by `applyOutboundSecurity` when the traffic inspector asks. */
+export interface SecurityTrace {
+  tokenMs?: number;
+  tokenFetched?: boolean;
+  tokenExpiresAt?: number;
+  csrfMs?: number;
+  csrfFetched?: boolean;
 }
 
 export interface OutboundSecurityDeps {
@@ -60,6 +79,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     ca.push(...parseCaBundle(pem, `${usedBy}: ${secretLabel(tlsCa, tlsCa.key)}`));
   }
   let clientCertificate: ClientCertificate | undefined;
+  const identityOf: SecurityIdentity = {};
   if (security?.type === 'client-certificate') {
     const ref = { name: security.secret, namespace: security.namespace };
     clientCertificate = {
@@ -67,7 +87,8 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
       privateKey: await secrets.readKey(ref, security.privateKeyKey, usedBy),
     };
     try {
-      checkClientCertificate(clientCertificate, { certificate: secretLabel(security, security.certificateKey), privateKey: secretLabel(security, security.privateKeyKey) });
+      const info = checkClientCertificate(clientCertificate, { certificate: secretLabel(security, security.certificateKey), privateKey: secretLabel(security, security.privateKeyKey) });
+      identityOf.clientCertificate = { subject: info.subject, validTo: info.validTo.toISOString() };
     } catch (error) {
       if (error instanceof ClientCertificateError) throw new ClientCertificateError(error.problem, `${usedBy}: ${error.message}`);
       throw error;
@@ -79,7 +100,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
   const serverTrust = { skipVerify: options.tls?.skipVerify ?? false, ca };
   const tls = upstreamTlsProfile({ ...serverTrust, clientCertificate });
 
-  const compiled: OutboundSecurity = { requestParameters, tls };
+  const compiled: OutboundSecurity = { requestParameters, tls, identity: identityOf };
   let identity = 'anonymous';
   if (security?.type === 'basic') {
     compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
@@ -96,12 +117,14 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     // The token endpoint gets the endpoint's server trust, never its backend credentials.
     compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, upstreamTlsProfile(serverTrust)));
     identity = credentialIdentity('oauth2', compiled.oauth.key);
+    identityOf.oauthTokenEndpoint = endpointLabel(grant.tokenUrl);
   } else if (security?.type === 'client-certificate') {
     identity = credentialIdentity('client-certificate', clientCertificate!.certificate);
   }
 
   if (options.csrf) {
     const csrfUrl = new URL(options.csrf.tokenEndpointUrl);
+    identityOf.csrfTokenEndpoint = `${csrfUrl.origin}${csrfUrl.pathname}`;
     const oauth = compiled.oauth;
     const authorization = compiled.authorization;
     const parameterHeaders = [...requestParameters.headers].map(([name, values]) => `${name}:${values.join('\0')}`);
@@ -127,16 +150,33 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
  * over request parameters; the endpoint's own Authorization and CSRF token win over the caller's.
  * Throws TokenEndpointError or CsrfTokenError (status 502) when a token cannot be had.
  */
-export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity): Promise<AppliedCredentials> {
+export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity, trace?: SecurityTrace): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};
   applyRequestHeaders(headers, security.requestParameters);
   if (security.authorization) headers.authorization = security.authorization;
   if (security.oauth) {
-    applied.oauthToken = await security.oauth.token();
+    if (trace) {
+      const cached = security.oauth.peek();
+      const started = performance.now();
+      applied.oauthToken = await security.oauth.token();
+      trace.tokenMs = (trace.tokenMs ?? 0) + performance.now() - started;
+      trace.tokenFetched = applied.oauthToken !== cached;
+      trace.tokenExpiresAt = applied.oauthToken.expiresAt;
+    } else {
+      applied.oauthToken = await security.oauth.token();
+    }
     headers.authorization = applied.oauthToken.authorization;
   }
   if (security.csrf) {
-    applied.csrfToken = await security.csrf.token();
+    if (trace) {
+      const cached = security.csrf.peek();
+      const started = performance.now();
+      applied.csrfToken = await security.csrf.token();
+      trace.csrfMs = (trace.csrfMs ?? 0) + performance.now() - started;
+      trace.csrfFetched = applied.csrfToken !== cached;
+    } else {
+      applied.csrfToken = await security.csrf.token();
+    }
     applyCsrfToken(headers, applied.csrfToken);
   }
   return applied;

@@ -18,6 +18,8 @@ export interface UpstreamPlan {
   dispatcher: Dispatcher;
   /** `Host` sent upstream. */
   host: string;
+  /** Scheme, host and port called (the traffic inspector shows the full URL). */
+  origin: string;
   /** Path of the upstream URL, prepended to the forwarded path ('' for the root). */
   basePath: string;
   /** Query of the upstream URL ('' or '?...'): it leads, the caller's query follows. */
@@ -99,6 +101,7 @@ async function compileEndpoint(
     kind: 'http',
     dispatcher,
     host: url.host,
+    origin: url.origin,
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
     query: url.search,
     label: `${url.origin}${url.pathname}`,
@@ -145,6 +148,7 @@ async function compileServiceProxy(
     kind: 'http',
     dispatcher,
     host: server.host,
+    origin: server.origin,
     basePath: base,
     query: '',
     label: `service ${info.namespace}/${info.name} via ${server.origin}`,

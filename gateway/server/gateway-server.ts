@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
@@ -25,14 +25,14 @@ import { mergeQuery } from '../security/request-parameters';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { parseRequestTarget } from './request-path';
 import type { ClusterAccess } from '../cluster/cluster-access';
-import { maskedHeaders } from '../log/masked-headers';
+import type { TrafficCapture } from '../capture/traffic-capture';
 
 export interface GatewayOptions {
   workspace: unknown;
   secrets: SecretResolver;
   log?: RequestLogSink;
-  /** Adds the request's and response's headers, credentials masked, to each log entry (the app's traffic view). */
-  captureHeaders?: boolean;
+  /** The app's traffic inspector: records both hops of each request while `capture.enabled` (never in the headless CLI). */
+  capture?: TrafficCapture;
   /** Called when a request starts, with the new in-flight count (its end is in the log entry). */
   onRequestStart?: (inFlight: number) => void;
   /** Overrides the workspace's listen port (0 = any free port). */
@@ -140,19 +140,6 @@ function compileErrors(error: unknown): FieldError[] {
   return [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }];
 }
 
-/** Headers passed to writeHead (which getHeaders() does not see), kept per response for the app's traffic view. */
-const responseHeadersOf = new WeakMap<ServerResponse, OutgoingHttpHeaders>();
-
-// Only when the app asks for headers: the hot path writes them with writeHead, and this is the one place to see them.
-function captureWrittenHeaders(res: ServerResponse): void {
-  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.writeHead = ((...args: unknown[]) => {
-    const headers = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a));
-    if (headers) responseHeadersOf.set(res, headers as OutgoingHttpHeaders);
-    return writeHead(...args);
-  }) as ServerResponse['writeHead'];
-}
-
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pools = new UpstreamPools();
   const caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() };
@@ -179,14 +166,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
     inFlight += 1;
     options.onRequestStart?.(inFlight);
-    if (options.captureHeaders) captureWrittenHeaders(res);
+    const capture = options.capture;
+    const recorder = capture?.enabled ? capture.begin(req, res) : undefined;
     res.once('close', () => {
       inFlight -= 1;
       entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);
       entry.totalMs = Math.round((performance.now() - started) * 100) / 100;
-      if (options.captureHeaders) {
-        entry.requestHeaders = maskedHeaders(req.headers);
-        entry.responseHeaders = maskedHeaders({ ...res.getHeaders(), ...responseHeadersOf.get(res) });
+      if (recorder) {
+        recorder.finish(entry);
+        capture!.finish(recorder);
       }
       log(entry);
     });
@@ -250,6 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // A chunked body is counted as it streams; a Content-Length one was checked above.
     const limited: LimitedBody | undefined =
       limits.maxBodyBytes !== undefined && req.headers['transfer-encoding'] !== undefined ? limitBody(req, limits.maxBodyBytes) : undefined;
+    recorder?.calling({ plan: upstream, environment: environment.name, path: upstreamPath });
 
     try {
       // Only a request that may be retried (it carries a cached OAuth or CSRF token) has its body read ahead.
@@ -257,9 +246,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         ? await replayableBody(limited?.stream ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) })
         : undefined;
       const callerHeaders = body ? { ...headers } : headers;
-      let applied = await applyOutboundSecurity(headers, security);
-      const attempt = (attemptHeaders: OutgoingHeaders, attemptNumber: number) =>
-        forwardRequest(req, res, {
+      let applied = await applyOutboundSecurity(headers, security, recorder?.securityTrace());
+      const attempt = (attemptHeaders: OutgoingHeaders, attemptNumber: number) => {
+        const recorded = recorder?.attempt(attemptHeaders) ?? -1;
+        const forwarded = forwardRequest(req, res, {
           dispatcher: upstream.dispatcher,
           path: upstreamPath,
           headers: attemptHeaders,
@@ -279,13 +269,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
               usedCsrfToken: applied.csrfToken !== undefined, bodyReplayable: body !== undefined && isReplayable(body),
             });
             if (rejection) invalidateRejected(security, applied, rejection);
+            recorder?.answered(recorded, status, rejection?.retry ?? false);
             return rejection?.retry ?? false;
           },
         });
+        return recorder ? forwarded.catch((error: unknown) => (recorder.failed(recorded), Promise.reject(error))) : forwarded;
+      };
       const first = await attempt(headers, 0);
       if (first.discarded) {
         const retryHeaders = { ...callerHeaders };
-        applied = await applyOutboundSecurity(retryHeaders, security);
+        applied = await applyOutboundSecurity(retryHeaders, security, recorder?.securityTrace());
         await attempt(retryHeaders, 1);
       }
     } catch (error) {

@@ -14,6 +14,9 @@ import { openVault, SessionVault, VaultUnavailableError, type KeytarLoader, type
 import { WorkspaceStore, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
+import { ExchangeBuffer } from '../services/traffic/exchange-buffer';
+import { exchangesToHar } from '../services/traffic/har-export';
+import { saveToChosenFile, type ChooseSaveFile } from './save-file';
 import { ClusterController } from './cluster-controller';
 import { checkSecretForGateway } from './secret-checks';
 import { checkCertificate, fetchTokenOnce } from './security-checks';
@@ -29,6 +32,12 @@ export interface AppServicesOptions {
   /** Kubeconfig files instead of KUBECONFIG / ~/.kube/config (tests). */
   kubeconfigFiles?: string[];
   reportInternalError?: (error: unknown) => void;
+  /** The save dialog (Electron's in the app): where an explicit export goes. Without it, exports are refused. */
+  chooseSaveFile?: ChooseSaveFile;
+  /** Traffic capture for the inspector starts on (the app) unless this is false. */
+  captureTraffic?: boolean;
+  /** Shown in exported HAR files as the creator's version. */
+  appVersion?: string;
 }
 
 export interface AppServices {
@@ -82,6 +91,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   supervisor.on('status', (status) => emit('gateway-status', status));
   supervisor.on('traffic', (entry) => emit('traffic', entry));
+  const exchanges = new ExchangeBuffer();
+  supervisor.on('exchange', (exchange, credentials, generation) => {
+    const summary = exchanges.put(exchange, credentials, generation);
+    emit('exchange', { summary, ...exchanges.counts() });
+  });
+  supervisor.setCapture(options.captureTraffic ?? true);
+  const trafficList = () => ({ exchanges: exchanges.summaries(), ...exchanges.counts(), capturing: supervisor.capturing });
+  /** The last Try it answer's bytes, for "Save body": kept in main, replaced by the next send. */
+  let lastTryItBody: Buffer | undefined;
 
   async function applyToGateway(): Promise<FieldError[] | undefined> {
     try {
@@ -213,7 +231,39 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'tryit:send': async (request) => {
       const url = supervisor.status.url;
       if (supervisor.status.state !== 'running' || !url) throw new UserFacingError('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${supervisor.status.state}`);
-      return sendTryIt(url, request);
+      const result = await sendTryIt(url, request);
+      lastTryItBody = result.bytes;
+      return result.response;
+    },
+    'tryit:save-body': async () => {
+      if (!lastTryItBody) throw new UserFacingError('GATEHOUSE_NOTHING_TO_SAVE', 'send a request first: there is no response body to save');
+      return saveToChosenFile(options.chooseSaveFile, { title: 'Save response body', defaultName: 'response-body' }, lastTryItBody);
+    },
+    'traffic:list': async () => trafficList(),
+    'traffic:get': async ({ id }) => {
+      const exchange = exchanges.get(id);
+      if (!exchange) throw new UserFacingError('GATEHOUSE_NO_SUCH_EXCHANGE', `exchange ${id} is no longer kept (cleared, or dropped from the buffer)`);
+      return exchange;
+    },
+    'traffic:clear': async () => {
+      exchanges.clear();
+      return trafficList();
+    },
+    'traffic:capture': async ({ on }) => {
+      supervisor.setCapture(on);
+      return trafficList();
+    },
+    'traffic:export-har': async ({ ids, includeCredentials }) => {
+      const selected = exchanges.select(ids);
+      if (selected.length === 0) throw new UserFacingError('GATEHOUSE_NOTHING_TO_EXPORT', 'no captured request to export');
+      const har = exchangesToHar(selected, {
+        gatewayUrl: supervisor.status.url ?? `http://${workspace.gateway.host}:${workspace.gateway.port}`,
+        creatorVersion: options.appVersion ?? '0.0.0',
+        ...(includeCredentials ? { credentialsOf: (id: number) => exchanges.credentials(id) } : {}),
+      });
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      const saved = await saveToChosenFile(options.chooseSaveFile, { title: 'Export traffic as HAR', defaultName: `gatehouse-${stamp}.har`, filters: [{ name: 'HTTP Archive', extensions: ['har'] }] }, JSON.stringify(har, null, 2));
+      return saved.saved ? { ...saved, entries: selected.length } : saved;
     },
   };
 

@@ -5,6 +5,7 @@ import type { FieldError } from '../../../gateway/config/validate';
 import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
 import type { ClusterAccess } from '../../../gateway/cluster/cluster-access';
 import type { GatewayProcess, SpawnGatewayProcess } from './gateway-process';
+import type { CapturedExchange, ExchangeCredentials } from '../../../gateway/capture/exchange';
 
 export interface SupervisorOptions {
   spawn: SpawnGatewayProcess;
@@ -21,6 +22,8 @@ export interface SupervisorOptions {
 export interface SupervisorEvents {
   status: [GatewayStatus];
   traffic: [RequestLogEntry];
+  /** `generation` counts gateway processes: exchange ids restart with each one. */
+  exchange: [exchange: CapturedExchange, credentials: ExchangeCredentials, generation: number];
 }
 
 type ReloadWaiter = (result: { ok: boolean; errors?: FieldError[] }) => void;
@@ -36,6 +39,8 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   #healthyTimer: NodeJS.Timeout | undefined;
   #reloadId = 0;
   readonly #reloads = new Map<number, ReloadWaiter>();
+  #capture = false;
+  #generation = 0;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -51,6 +56,16 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     this.emit('status', this.status);
   }
 
+  /** Traffic capture for the inspector: kept across restarts; off until someone asks. */
+  setCapture(on: boolean): void {
+    this.#capture = on;
+    this.#process?.send({ type: 'capture', on });
+  }
+
+  get capturing(): boolean {
+    return this.#capture;
+  }
+
   /** Starts the gateway with `workspace`; resolves once it listens, rejects with the reason it could not. */
   async start(workspace: unknown): Promise<GatewayStatus> {
     this.#workspace = workspace;
@@ -64,6 +79,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     const secrets = await this.options.collectSecrets(this.#workspace);
     const child = this.options.spawn();
     this.#process = child;
+    const generation = ++this.#generation;
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: Error) => {
@@ -77,19 +93,19 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         child.kill();
         settle(new Error(`gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
       }, this.options.startTimeoutMs ?? 15_000);
-      child.onMessage((message) => this.#onMessage(child, message, settle));
+      child.onMessage((message) => this.#onMessage(child, message, settle, generation));
       child.onExit((reason) => {
         settle(new Error(`gateway ${reason} before it was ready`));
         this.#onExit(child, reason);
       });
       void (this.options.clusterAccess?.() ?? Promise.resolve(undefined)).then(
-        (cluster) => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, cluster }),
-        () => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host }),
+        (cluster) => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, cluster, capture: this.#capture }),
+        () => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, capture: this.#capture }),
       );
     });
   }
 
-  #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void): void {
+  #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void, generation: number): void {
     if (child !== this.#process) return;
     switch (message.type) {
       case 'ready':
@@ -104,6 +120,9 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       case 'traffic':
         this.#status.inFlight = message.inFlight;
         this.emit('traffic', message.entry);
+        break;
+      case 'exchange':
+        this.emit('exchange', message.exchange, message.credentials, generation);
         break;
       case 'reloaded':
         this.#reloads.get(message.id)?.({ ok: message.ok, errors: message.errors });
