@@ -2,30 +2,16 @@
 // hops, HAR and curl exports all mask through here. A credential is shown by kind and identity (the scheme, a
 // Basic username, a cookie's name), never by value; the stdout log holds no header at all.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { isCredentialHeader, isCredentialQueryName } from '../config/credential-names';
 
-/** Headers that carry credentials or session state: shown by name, never by value. */
-const CREDENTIAL_HEADERS = new Set([
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-csrf-token', 'x-api-key', 'api-key', 'apikey',
-  'x-auth-token', 'x-amz-security-token',
-]);
-const CREDENTIAL_NAME = /token|secret|password|passwd|api[-_]?key|credential|signature/i;
-/** Query parameter names whose values are credentials (OAuth's access_token, signed URLs, API keys). */
-const CREDENTIAL_QUERY_NAME = /token|secret|password|passwd|api[-_]?key|apikey|signature|sig$|^key$|^code$|auth/i;
+export { isCredentialHeader, isCredentialQueryName };
+
 /** SAP's CSRF protocol words are not secrets: `X-CSRF-Token: Fetch` asks for a token, `Required` refuses one. */
 const CSRF_PROTOCOL_WORDS = new Set(['fetch', 'required']);
 
 export const MASK = '••••••••';
 
 export type HeaderList = [string, string][];
-
-export function isCredentialHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return CREDENTIAL_HEADERS.has(lower) || CREDENTIAL_NAME.test(lower);
-}
-
-export function isCredentialQueryName(name: string): boolean {
-  return CREDENTIAL_QUERY_NAME.test(name);
-}
 
 /** The user name of a Basic credential, if the value is one and decodes. */
 export function basicUsername(value: string): string | undefined {

@@ -3,6 +3,7 @@
 // include them: then the raw header values and URLs main kept beside each exchange are put back. Values the
 // gateway masked inside captured bodies stay masked either way (the bodies were never kept unmasked).
 // The second hop (what the backend received) goes in the custom `_gatehouse` field, which HAR allows.
+import { STATUS_CODES } from 'node:http';
 import type { BodyPreview, CapturedExchange, ExchangeCredentials, ExchangeHeader } from '../../../gateway/capture/exchange';
 
 export interface HarOptions {
@@ -16,12 +17,6 @@ export interface HarOptions {
 interface HarHeader { name: string; value: string }
 interface HarContent { size: number; mimeType: string; text?: string; encoding?: string; comment?: string }
 
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified',
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  413: 'Content Too Large', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 499: 'Client Closed Request',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
 
 function headersOf(list: ExchangeHeader[], at: string, raw: ExchangeCredentials | undefined): HarHeader[] {
   return list.map((h, i) => ({ name: h.name, value: (h.masked && raw?.[`${at}.${i}`]) || h.value }));
@@ -90,7 +85,7 @@ function entry(exchange: CapturedExchange, options: HarOptions) {
   const status = response?.status ?? 0;
   const harResponse = {
     status,
-    statusText: STATUS_TEXT[status] ?? '',
+    statusText: STATUS_CODES[status] ?? '',
     httpVersion: request.httpVersion,
     cookies: [],
     headers: responseHeaders,
