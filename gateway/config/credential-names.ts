@@ -5,7 +5,7 @@ const CREDENTIAL_HEADERS = new Set([
   'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-csrf-token', 'x-api-key', 'api-key', 'apikey',
   'x-auth-token', 'x-amz-security-token',
 ]);
-const CREDENTIAL_HEADER_NAME = /token|secret|password|passwd|api[-_]?key|credential|signature/i;
+const CREDENTIAL_HEADER_NAME = /token|secret|password|passwd|api[-_]?key|signature/i;
 /** Query parameter names whose values are credentials (OAuth's access_token, signed URLs, API keys). */
 const CREDENTIAL_QUERY_NAME = /token|secret|password|passwd|api[-_]?key|apikey|signature|sig$|^key$|^code$|auth/i;
 

@@ -40,12 +40,19 @@ function ExportPanel({ checkedCount, total, onDone }: { checkedCount: number; to
     <fieldset className="export-panel">
       <legend>Export as HAR 1.2</legend>
       <div className="radio-row">
-        <label><input type="radio" name="har-which" checked={which === 'checked'} disabled={checkedCount === 0} onChange={() => setWhich('checked')} /> Selected rows ({checkedCount})</label>
-        <label><input type="radio" name="har-which" checked={which === 'all'} onChange={() => setWhich('all')} /> All kept requests ({total})</label>
+        <span className="checkbox-label">
+          <input id="har-which-checked" type="radio" name="har-which" checked={which === 'checked'} disabled={checkedCount === 0} onChange={() => setWhich('checked')} />
+          <label htmlFor="har-which-checked">Selected rows ({checkedCount})</label>
+        </span>
+        <span className="checkbox-label">
+          <input id="har-which-all" type="radio" name="har-which" checked={which === 'all'} onChange={() => setWhich('all')} />
+          <label htmlFor="har-which-all">All kept requests ({total})</label>
+        </span>
       </div>
-      <label className="checkbox-label">
-        <input type="checkbox" checked={includeCredentials} onChange={(e) => setIncludeCredentials(e.target.checked)} /> Include credentials
-      </label>
+      <span className="checkbox-label">
+        <input id="har-credentials" type="checkbox" checked={includeCredentials} onChange={(e) => setIncludeCredentials(e.target.checked)} />
+        <label htmlFor="har-credentials">Include credentials</label>
+      </span>
       {includeCredentials && (
         <p className="notice notice-warning" role="alert">
           The file will hold passwords, tokens and cookies in plain text, as the client and the gateway sent them. Anyone with the file can use them. Values masked inside bodies stay masked.
@@ -144,38 +151,39 @@ export function TrafficScreen() {
         </button>
       </ScreenHeader>
       <div className="traffic-filters" role="search" aria-label="Filter requests">
-        <label className="inline-label grow">
-          Filter <input type="search" value={filters.text} onChange={(e) => setFilters({ text: e.target.value })} placeholder="path, service, consumer, status" />
-        </label>
-        <label className="inline-label">
-          Status
-          <select value={filters.statusClass} onChange={(e) => setFilters({ statusClass: e.target.value as StatusClass })}>
+        <div className="inline-label grow">
+          <label htmlFor="traffic-filter-text">Filter</label>
+          <input id="traffic-filter-text" type="search" value={filters.text} onChange={(e) => setFilters({ text: e.target.value })} placeholder="path, service, consumer, status" />
+        </div>
+        <div className="inline-label">
+          <label htmlFor="traffic-filter-status">Status</label>
+          <select id="traffic-filter-status" value={filters.statusClass} onChange={(e) => setFilters({ statusClass: e.target.value as StatusClass })}>
             {STATUS_CLASSES.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
           </select>
-        </label>
-        <label className="inline-label">
-          Method
-          <select value={filters.method} onChange={(e) => setFilters({ method: e.target.value })}>
+        </div>
+        <div className="inline-label">
+          <label htmlFor="traffic-filter-method">Method</label>
+          <select id="traffic-filter-method" value={filters.method} onChange={(e) => setFilters({ method: e.target.value })}>
             <option value="">Any</option>
             {methods.map((m) => <option key={m} value={m}>{m}</option>)}
           </select>
-        </label>
-        <label className="inline-label">
-          Service or route
-          <select value={filters.target} onChange={(e) => setFilters({ target: e.target.value })}>
+        </div>
+        <div className="inline-label">
+          <label htmlFor="traffic-filter-target">Service or route</label>
+          <select id="traffic-filter-target" value={filters.target} onChange={(e) => setFilters({ target: e.target.value })}>
             <option value="">Any</option>
             {services.length > 0 && <optgroup label="Services">{services.map((s) => <option key={s} value={s}>{s}</option>)}</optgroup>}
             {routes.length > 0 && <optgroup label="Routes">{routes.map((r) => <option key={r} value={`route:${r}`}>{r}</option>)}</optgroup>}
           </select>
-        </label>
-        <label className="inline-label">
-          Consumer
-          <select value={filters.consumer} onChange={(e) => setFilters({ consumer: e.target.value })}>
+        </div>
+        <div className="inline-label">
+          <label htmlFor="traffic-filter-consumer">Consumer</label>
+          <select id="traffic-filter-consumer" value={filters.consumer} onChange={(e) => setFilters({ consumer: e.target.value })}>
             <option value="">Any</option>
             <option value="(none)">(none)</option>
             {consumers.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
-        </label>
+        </div>
         {filtered && <button type="button" className="secondary small" onClick={() => setFilters(NO_FILTERS)}>Reset filters</button>}
       </div>
       <p className="traffic-counts muted" aria-live="polite">

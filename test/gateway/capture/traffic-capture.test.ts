@@ -120,6 +120,7 @@ describe('both hops with Basic credentials on both sides', () => {
     const echoed = JSON.parse(bodyText(exchange.response!.body)) as { headers: Record<string, string> };
     expect(echoed.headers.authorization).toBe('••••••••');
     expect(echoed.headers['x-api-key']).toBe('••••••••');
+    expect(echoed.headers['x-consumer-username']).toBe('alex');
     expectNoSecret([{ exchange, credentials }], [...SECRETS, 'cookie-value-7', 'client-token-9']);
 
     // The raw values stay beside the view, for main only.
