@@ -85,12 +85,12 @@ export class ExchangeRecorder {
   #parameterHeaders = new Set<string>();
   #endpointAuthorization: string | undefined;
   #clusterAuthorization: string | undefined;
-  #calledAt: number | undefined;
   #tokenMs = 0;
   #csrfMs = 0;
   #traces: SecurityTrace[] = [];
   #identity: SecurityIdentity = {};
   readonly #attemptStarted: number[] = [];
+  #gatewayMs: number | undefined;
   #entry: RequestLogEntry | undefined;
 
   constructor(
@@ -191,11 +191,12 @@ export class ExchangeRecorder {
   attempt(headers: OutgoingHeaders): number {
     const upstream = this.#upstream;
     if (!upstream) return -1;
-    if (this.#calledAt === undefined) this.#calledAt = performance.now();
     const index = upstream.attempts.length;
     this.#attemptStarted[index] = performance.now();
     const trace = this.#traces[index];
-    if (trace) this.#noteTrace(trace, upstream);
+    if (trace) this.#noteTrace(trace, upstream, index + 1);
+    // Time spent before the first call, the first token and CSRF waits taken out.
+    if (index === 0) this.#gatewayMs = this.#attemptStarted[0]! - this.#started - (trace?.tokenMs ?? 0) - (trace?.csrfMs ?? 0);
     const sourceOf = (name: string): ExchangeHeader['source'] => {
       if (this.#parameterHeaders.has(name)) return 'parameters';
       if (name === 'x-csrf-token' || name === 'cookie') return trace?.csrfMs !== undefined ? 'csrf' : 'client';
@@ -209,15 +210,15 @@ export class ExchangeRecorder {
     return index;
   }
 
-  #noteTrace(trace: SecurityTrace, upstream: UpstreamHop): void {
+  #noteTrace(trace: SecurityTrace, upstream: UpstreamHop, attempt: number): void {
     const identity = this.#identity;
     if (trace.tokenMs !== undefined) {
       this.#tokenMs += trace.tokenMs;
-      upstream.credentials.push({ kind: 'oauth2', tokenEndpoint: identity.oauthTokenEndpoint ?? '', obtained: trace.tokenFetched ? 'fetched' : 'cached', expiresAt: trace.tokenExpiresAt ?? 0, waitedMs: round(trace.tokenMs) });
+      upstream.credentials.push({ kind: 'oauth2', tokenEndpoint: identity.oauthTokenEndpoint ?? '', obtained: trace.tokenFetched ? 'fetched' : 'cached', expiresAt: trace.tokenExpiresAt ?? 0, waitedMs: round(trace.tokenMs), attempt });
     }
     if (trace.csrfMs !== undefined) {
       this.#csrfMs += trace.csrfMs;
-      upstream.credentials.push({ kind: 'csrf', tokenEndpoint: identity.csrfTokenEndpoint ?? '', obtained: trace.csrfFetched ? 'fetched' : 'reused', waitedMs: round(trace.csrfMs) });
+      upstream.credentials.push({ kind: 'csrf', tokenEndpoint: identity.csrfTokenEndpoint ?? '', obtained: trace.csrfFetched ? 'fetched' : 'reused', waitedMs: round(trace.csrfMs), attempt });
     }
   }
 
@@ -267,7 +268,7 @@ export class ExchangeRecorder {
     if (entry?.error) exchange.error = entry.error;
     if (this.#upstream) exchange.upstream = this.#upstream;
     const timing = exchange.timing;
-    if (this.#calledAt !== undefined) timing.gatewayMs = round(Math.max(0, this.#calledAt - this.#started - this.#tokenMs - this.#csrfMs));
+    if (this.#gatewayMs !== undefined) timing.gatewayMs = round(Math.max(0, this.#gatewayMs));
     if (this.#tokenMs > 0) timing.tokenMs = round(this.#tokenMs);
     if (this.#csrfMs > 0) timing.csrfMs = round(this.#csrfMs);
     if (entry?.upstreamMs !== null && entry?.upstreamMs !== undefined) timing.upstreamMs = entry.upstreamMs;

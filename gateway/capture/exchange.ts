@@ -31,9 +31,10 @@ export interface ExchangeHeader {
 
 export type CredentialUse =
   | { kind: 'basic'; username: string }
-  | { kind: 'oauth2'; tokenEndpoint: string; obtained: 'fetched' | 'cached'; expiresAt: number; waitedMs: number }
+  /** `attempt`: which call to the backend it was for (1 or 2), when the request was retried. */
+  | { kind: 'oauth2'; tokenEndpoint: string; obtained: 'fetched' | 'cached'; expiresAt: number; waitedMs: number; attempt: number }
   | { kind: 'client-certificate'; subject: string; validTo: string }
-  | { kind: 'csrf'; tokenEndpoint: string; obtained: 'fetched' | 'reused'; waitedMs: number }
+  | { kind: 'csrf'; tokenEndpoint: string; obtained: 'fetched' | 'reused'; waitedMs: number; attempt: number }
   | { kind: 'request-parameters'; headers: string[]; query: string[] }
   | { kind: 'cluster-user' };
 

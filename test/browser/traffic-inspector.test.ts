@@ -108,14 +108,21 @@ async function open(target: Locator): Promise<string> {
   return (await details().textContent()) ?? '';
 }
 
-/** The details panel in light and dark, at 1280×820 and 900×600; each screenshot is looked at by a person. */
+/**
+ * The details panel in light and dark, at 1280×820 and 900×600 (there also scrolled to the backend hop, which
+ * sits below the client hop in a narrow window); each screenshot is looked at by a person.
+ */
 async function screenshots(name: string): Promise<void> {
   for (const [width, height] of [[1280, 820], [900, 600]] as const) {
     await page.setViewportSize({ width, height });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await details().scrollIntoViewIfNeeded();
+      await details().evaluate((element) => element.scrollIntoView({ block: 'start' }));
       await app.screenshot(`traffic-${name}-${width}x${height}-${scheme}`);
+      if (width === 900) {
+        await details().getByRole('heading', { name: 'Gateway → backend' }).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+        await app.screenshot(`traffic-${name}-${width}x${height}-${scheme}-backend`);
+      }
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
@@ -159,8 +166,8 @@ describe('the traffic inspector', () => {
     expect(text).toContain('Attempt 1: 401 Unauthorized');
     expect(text).toContain('a cached credential was rejected, dropped and the request sent once more');
     expect(text).toContain('Attempt 2: 200 OK');
-    expect(text).toMatch(/Bearer ••••••••\s+\(token from .*, cached, expires/);
-    expect(text).toMatch(/Bearer ••••••••\s+\(token from .*, fetched for this request in [\d.]+ ms, expires/);
+    expect(text).toMatch(/Attempt 1: Bearer ••••••••\s+\(token from .*, cached, expires/);
+    expect(text).toMatch(/Attempt 2: Bearer ••••••••\s+\(token from .*, fetched for this request in [\d.]+ ms, expires/);
     expect(text).toContain('Token fetch');
     expect(await rows().filter({ hasText: 'POST' }).filter({ hasText: '/erp/orders' }).first().textContent()).toContain('200 ↻');
     await screenshots('oauth-retry');

@@ -182,7 +182,12 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
                 <p className="muted">None added by the gateway{request.headers.some((h) => h.name === 'authorization') ? "; the client's Authorization header was passed on" : ''}.</p>
               ) : (
                 <ul className="credential-list">
-                  {upstream.credentials.map((c, i) => <li key={i} className="mono">{describeCredential(c)}</li>)}
+                  {upstream.credentials.map((c, i) => (
+                    <li key={i} className="mono">
+                      {upstream.attempts.length > 1 && 'attempt' in c ? <span className="credential-attempt">Attempt {c.attempt}: </span> : null}
+                      {describeCredential(c)}
+                    </li>
+                  ))}
                 </ul>
               )}
               <h4>{upstream.attempts.length > 1 ? 'Attempts' : 'Answer'}</h4>

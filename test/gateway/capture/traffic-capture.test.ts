@@ -172,7 +172,8 @@ describe('OAuth client credentials with the one retry', () => {
     const retried = (await gw.call('/erp/c', { method: 'POST', body: 'payload' })).exchange;
 
     const oauth = (e: CapturedExchange) => e.upstream!.credentials.filter((c) => c.kind === 'oauth2');
-    expect(oauth(first)).toEqual([expect.objectContaining({ kind: 'oauth2', tokenEndpoint: idp.tokenUrl, obtained: 'fetched' })]);
+    expect(oauth(first)).toEqual([expect.objectContaining({ kind: 'oauth2', tokenEndpoint: idp.tokenUrl, obtained: 'fetched', attempt: 1 })]);
+    expect(first.timing.gatewayMs).toBeGreaterThanOrEqual(0);
     expect(oauth(second)).toEqual([expect.objectContaining({ obtained: 'cached' })]);
     expect(oauth(retried).map((c) => c.kind === 'oauth2' && c.obtained)).toEqual(['cached', 'fetched']);
     expect(retried.upstream!.attempts.map((a) => [a.status, a.outcome])).toEqual([[401, 'retried'], [200, 'answered']]);
