@@ -1,16 +1,16 @@
 // One build for every process: Vite for the renderer (React, CSS, hashing), esbuild for the Node-side
 // bundles (Electron main, sandboxed preload as CommonJS, the gateway's process entry and CLI).
 // `node build.mjs start` runs the app (or, with no display, the headless demo);
-// `node build.mjs prepare-electron` fetches the Electron binary if missing and builds keytar for Electron's ABI.
+// `node build.mjs prepare-electron` fetches the Electron binary if missing. keytar needs nothing here: it is a
+// Node-API module, so the build `npm install` made serves Node and Electron alike.
 import { build as esbuild } from 'esbuild';
-import { existsSync, mkdirSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const out = join(root, 'out');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const electronTarget = 'node22';
 
 const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'warning', packages: 'external', absWorkingDir: root };
@@ -50,24 +50,12 @@ function run(command, args, options = {}) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
 
-/** Electron's binary (its own install.js) and keytar compiled for Electron's ABI into out/native, leaving the Node build used by tests intact. */
-async function prepareElectron() {
+/** Electron's binary, through its own install.js (npm does not run it: allowScripts in package.json). */
+function prepareElectron() {
   const electronDir = join(root, 'node_modules/electron');
-  if (!existsSync(join(electronDir, 'path.txt'))) {
-    console.log('Electron binary missing: downloading it with electron/install.js');
-    run(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir });
-  }
-  const electronVersion = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
-  const nativeRoot = join(out, 'native');
-  const marker = join(nativeRoot, `.built-for-electron-${electronVersion}`);
-  if (existsSync(marker)) return;
-  mkdirSync(join(nativeRoot, 'node_modules'), { recursive: true });
-  cpSync(join(root, 'node_modules/keytar'), join(nativeRoot, 'node_modules/keytar'), { recursive: true, dereference: true });
-  cpSync(join(root, 'node_modules/node-addon-api'), join(nativeRoot, 'node_modules/node-addon-api'), { recursive: true, dereference: true });
-  writeFileSync(join(nativeRoot, 'package.json'), JSON.stringify({ name: 'gatehouse-native', private: true, dependencies: { keytar: pkg.dependencies.keytar } }));
-  const { rebuild } = await import('@electron/rebuild');
-  await rebuild({ buildPath: nativeRoot, electronVersion, onlyModules: ['keytar'], force: true });
-  writeFileSync(marker, '');
+  if (existsSync(join(electronDir, 'path.txt'))) return;
+  console.log('Electron binary missing: downloading it with electron/install.js');
+  run(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir });
 }
 
 function hasDisplay() {
@@ -84,7 +72,7 @@ async function start() {
     return headless();
   }
   try {
-    await prepareElectron();
+    prepareElectron();
   } catch (error) {
     console.error(`Cannot prepare Electron (${error.message}): starting the headless gateway with its demo instead.`);
     return headless();
@@ -102,7 +90,7 @@ if (command === 'build') {
 } else if (command === 'gateway') {
   await buildGatewayCli();
 } else if (command === 'prepare-electron') {
-  await prepareElectron();
+  prepareElectron();
 } else {
   console.error(`unknown command ${command}: build | start | gateway | prepare-electron`);
   process.exit(2);

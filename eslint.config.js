@@ -1,10 +1,22 @@
-// Lint keeps the process boundaries (see README "Layout"): the gateway never imports Electron or main,
-// main's services never import Electron, and the renderer imports only the shared contract and schema.
+// Lint keeps the process boundaries (see README "Layout"): the gateway never imports Electron or main; inside
+// main/ imports flow electron/ → cli/ → app/ → ipc/ → services/ and only electron/ imports Electron; the renderer
+// imports only the shared contract, schema and error base; every error class extends GatehouseError.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'crypto', 'os'];
+
+/** Everything in main/ but electron/ is plain Node, tested without Electron, and never imports the renderer. */
+const mainPlainNode = [
+  { group: ['electron', 'electron/*'], message: 'main/ is plain Node, tested without Electron; Electron glue lives in main/electron/.' },
+  { group: ['**/renderer/**'], message: 'main/ does not import the renderer.' },
+];
+
+/** A relative import that climbs out of `from` into one of main/'s `folders` above it. */
+function mainAbove(folders, from) {
+  return { regex: `^(\\.\\./)+(${folders.join('|')})/`, message: `${from} imports only what lies below it: main/ runs electron/ → cli/ → app/ → ipc/ → services/.` };
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
@@ -19,6 +31,17 @@ export default tseslint.config(
     },
   },
   {
+    // Every failure is a GatehouseError (gateway/errors): a code to branch on, a message and hint to show.
+    files: ['gateway/**/*.ts', 'main/**/*.ts', 'renderer/src/**/*.{ts,tsx}'],
+    ignores: ['gateway/errors/gatehouse-error.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "ClassDeclaration[superClass.type='Identifier'][superClass.name=/^(Error|TypeError|RangeError)$/]",
+        message: 'Error classes extend GatehouseError (gateway/errors/gatehouse-error.ts): code, message, hint.',
+      }],
+    },
+  },
+  {
     files: ['gateway/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
@@ -27,22 +50,33 @@ export default tseslint.config(
       ] }],
     },
   },
+  // Inside main/, imports flow one way: electron/ → cli/ → app/ → ipc/ → services/ (each may import those after it).
   {
-    files: ['main/services/**/*.ts', 'main/ipc/**/*.ts', 'main/app/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'electron/*'], message: 'main/ services are plain Node, tested without Electron; Electron glue lives in main/electron/.' },
-        { group: ['**/renderer/**'], message: 'main/ does not import the renderer.' },
-      ] }],
-    },
+    files: ['main/services/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['app', 'ipc', 'cli', 'electron'], 'main/services/')] }] },
+  },
+  {
+    files: ['main/ipc/**/*.ts'],
+    ignores: ['main/ipc/contract.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['app', 'cli', 'electron'], 'main/ipc/')] }] },
   },
   {
     files: ['main/ipc/contract.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: [...nodeBuiltins, 'electron', 'undici', 'keytar'], message: 'The contract runs in every process, the renderer included.' },
+        ...mainPlainNode.slice(1),
+        mainAbove(['app', 'cli', 'electron'], 'main/ipc/'),
       ] }],
     },
+  },
+  {
+    files: ['main/app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['cli', 'electron'], 'main/app/')] }] },
+  },
+  {
+    files: ['main/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainPlainNode, mainAbove(['electron'], 'main/cli/')] }] },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
@@ -50,7 +84,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [
         { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
         { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
-        { regex: '(^|/)gateway/(?!config/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config) and log entry type from gateway/.' },
+        { regex: '(^|/)gateway/(?!config/|errors/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config), the error base (gateway/errors) and log entry type from gateway/.' },
       ] }],
     },
   },

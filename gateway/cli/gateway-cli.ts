@@ -14,6 +14,7 @@ import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-fi
 import { startDemoUpstream } from '../demo/demo-upstream';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
+import { GatehouseError, withHint } from '../errors/gatehouse-error';
 
 const USAGE = `Usage:
   npm run gateway -- --demo [--port N]
@@ -33,7 +34,8 @@ export interface GatewayCliOptions {
   usage?: string;
 }
 
-async function secretSources(secretsFile: string | undefined, options: GatewayCliOptions): Promise<SecretSource[]> {
+/** Where the CLI's secret values come from, in order: --secrets FILE, $GATEHOUSE_SECRETS, then the caller's (the keychain). */
+export async function secretSources(secretsFile: string | undefined, options: GatewayCliOptions): Promise<SecretSource[]> {
   const sources: SecretSource[] = [];
   if (secretsFile) sources.push(await secretSourceFromFile(secretsFile));
   const fromEnv = secretSourceFromEnv(process.env);
@@ -138,7 +140,7 @@ export function exitWhenDone(result: Promise<number>): void {
       if (code >= 0) process.exit(code);
     },
     (error: unknown) => {
-      say(`gatehouse: ${error instanceof Error ? error.message : String(error)}`);
+      say(`gatehouse: ${error instanceof GatehouseError ? withHint(error.message, error.hint) : error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     },
   );

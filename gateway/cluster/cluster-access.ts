@@ -1,6 +1,7 @@
 // How the gateway reaches a connected cluster's API server, for `serviceInfo` backends: the server URL,
 // its TLS material and the user's Authorization (resolved from a kubeconfig in kubeconfig-access.ts).
 // Plain data, so the supervisor can hand it over IPC; no client-node here, so the gateway starts light.
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface ClusterAccess {
   /** The API server, e.g. `https://127.0.0.1:6443`. */
@@ -13,7 +14,7 @@ export interface ClusterAccess {
   authorization?: string;
 }
 
-export class ClusterAccessError extends Error {
+export class ClusterAccessError extends GatehouseError {
   readonly code = 'GATEHOUSE_CLUSTER_ACCESS';
   constructor(message: string) {
     super(message);

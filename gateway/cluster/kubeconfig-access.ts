@@ -1,22 +1,26 @@
-// A kubeconfig's current context as ClusterAccess, by @kubernetes/client-node (tokens, token files, exec
-// plugins, client certificates). Loaded only where a kubeconfig is read: client-node is large.
-import { KubeConfig } from '@kubernetes/client-node';
+// A kubeconfig's context as ClusterAccess, by @kubernetes/client-node (tokens, token files, exec plugins,
+// client certificates). Loaded only where a kubeconfig is read: client-node is large.
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestOptions } from 'node:https';
 import { ClusterAccessError, type ClusterAccess } from './cluster-access';
+import { loadKubeconfig } from './kubeconfig-loader';
 
 const pem = (value: unknown): string | undefined => (value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
 
-/** Reads the current context of a kubeconfig (KUBECONFIG / ~/.kube/config when no file is given). */
+/** A context of a kubeconfig read as kubectl reads it (the file given, else $KUBECONFIG's list, else ~/.kube/config). */
 export async function clusterAccessFromKubeconfig(file?: string, context?: string): Promise<ClusterAccess> {
-  const kc = new KubeConfig();
+  const label = `kubeconfig${file ? ` ${file}` : ''}`;
+  let kc: KubeConfig;
   try {
-    if (file) kc.loadFromFile(file);
-    else kc.loadFromDefault();
-    if (context) kc.setCurrentContext(context);
+    kc = loadKubeconfig(file ? { files: [file] } : {}).kubeConfig;
   } catch (error) {
-    throw new ClusterAccessError(`kubeconfig${file ? ` ${file}` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : 'unreadable'}`);
+    throw new ClusterAccessError(`${label}: ${error instanceof Error ? error.message.split('\n')[0] : 'unreadable'}`);
   }
-  return clusterAccessOf(kc, `kubeconfig${file ? ` ${file}` : ''}`);
+  if (context) {
+    if (!kc.getContextObject(context)) throw new ClusterAccessError(`${label}: no context "${context}" (it has ${kc.getContexts().map((c) => c.name).join(', ')})`);
+    kc.setCurrentContext(context);
+  }
+  return clusterAccessOf(kc, label);
 }
 
 /** The current context of a loaded kubeconfig as access data (runs exec plugins and reads token files now). */

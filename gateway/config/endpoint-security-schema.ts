@@ -2,14 +2,10 @@
 // Secret values never appear here, only references; the default key names follow Kyma's secret layouts.
 import { z } from 'zod';
 import { HttpUrl } from './http-url';
+import { secretKeySchema, secretNameSchema } from './secret-names';
 
-// The same rule as `ResourceName` in schema.ts, restated because schema.ts imports this module.
-const SecretName = z
-  .string()
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, 'a secret name: letters, digits, ".", "_" or "-", 1-63 characters, starting and ending with a letter or digit');
-
-/** A key inside a secret, as Kubernetes allows them in a Secret's data. */
-const SecretKeyName = z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'a secret key name: letters, digits, ".", "_" or "-"');
+const SecretName = secretNameSchema('a secret name');
+const SecretKeyName = secretKeySchema('a secret key name');
 
 const secretLocation = {
   secret: SecretName,

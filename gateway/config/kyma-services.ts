@@ -1,6 +1,7 @@
 import type { KymaApplication, KymaService } from './kyma-application-schema';
 import type { EndpointOptions } from './endpoint-security-schema';
 import type { Service } from './schema';
+import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from './kyma-secret-keys';
 
 /** The service's path segment: its display name lower-cased, every character other than a-z and 0-9 made '-'. */
 export function kymaServiceSegment(displayName: string): string {
@@ -11,16 +12,23 @@ function entryOptions(app: KymaApplication, entry: KymaService['entries'][number
   const namespace = app.namespace;
   const credentials = entry.credentials;
   const options: EndpointOptions = {};
-  if (credentials?.type === 'Basic') options.endpointSecurity = { type: 'basic', secret: credentials.secretName, namespace, usernameKey: 'username', passwordKey: 'password' };
-  if (credentials?.type === 'OAuth') {
-    options.endpointSecurity = {
-      type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace,
-      clientIdKey: 'clientId', clientSecretKey: 'clientSecret', clientAuth: 'client_secret_basic',
-    };
+  if (credentials?.type === 'Basic') {
+    const [usernameKey, passwordKey] = KYMA_CREDENTIAL_KEYS.Basic;
+    options.endpointSecurity = { type: 'basic', secret: credentials.secretName, namespace, usernameKey, passwordKey };
   }
-  if (credentials?.type === 'CertificateGen') options.endpointSecurity = { type: 'client-certificate', secret: credentials.secretName, namespace, certificateKey: 'crt', privateKeyKey: 'key' };
+  if (credentials?.type === 'OAuth') {
+    const [clientIdKey, clientSecretKey] = KYMA_CREDENTIAL_KEYS.OAuth;
+    options.endpointSecurity = { type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace, clientIdKey, clientSecretKey, clientAuth: 'client_secret_basic' };
+  }
+  if (credentials?.type === 'CertificateGen') {
+    const [certificateKey, privateKeyKey] = KYMA_CREDENTIAL_KEYS.CertificateGen;
+    options.endpointSecurity = { type: 'client-certificate', secret: credentials.secretName, namespace, certificateKey, privateKeyKey };
+  }
   if (credentials?.csrfInfo) options.csrf = { tokenEndpointUrl: credentials.csrfInfo.tokenEndpointURL };
-  if (entry.requestParametersSecretName) options.requestParametersSecret = { secret: entry.requestParametersSecretName, namespace, headersKey: 'headers', queryParametersKey: 'queryParameters' };
+  if (entry.requestParametersSecretName) {
+    const [headersKey, queryParametersKey] = KYMA_REQUEST_PARAMETER_KEYS;
+    options.requestParametersSecret = { secret: entry.requestParametersSecretName, namespace, headersKey, queryParametersKey };
+  }
   if (app.skipVerify) options.tls = { skipVerify: true };
   return options;
 }

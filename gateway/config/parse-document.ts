@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
+import { GatehouseError } from '../errors/gatehouse-error';
 
-export class DocumentSyntaxError extends Error {
+export class DocumentSyntaxError extends GatehouseError {
   readonly code = 'GATEHOUSE_SYNTAX_ERROR';
   constructor(readonly source: string, readonly line: number | undefined, readonly column: number | undefined, detail: string) {
     super(`${source}${line !== undefined ? `:${line}:${column ?? 1}` : ''}: ${detail}`);

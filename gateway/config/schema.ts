@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { KymaApplication } from './kyma-application-schema';
 import { HttpUrl, upstreamScheme } from './http-url';
 import { endpointOptionsIssues, endpointOptionsShape } from './endpoint-security-schema';
+import { SECRET_NAME_PATTERN, SECRET_NAME_RULE, secretKeySchema } from './secret-names';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
 
@@ -11,9 +12,8 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'O
 export const HttpMethod = z.enum(HTTP_METHODS);
 export type HttpMethod = z.infer<typeof HttpMethod>;
 
-export const ResourceName = z
-  .string()
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, 'letters, digits, ".", "_" or "-", 1-63 characters, starting and ending with a letter or digit');
+// Every named thing follows the secret-name rule, so any name (a service's, say) can also name its secret.
+export const ResourceName = z.string().regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE);
 
 const Path = z.string().regex(/^\/[^\s?#]*$/, 'a path starting with "/", without spaces, "?" or "#"');
 
@@ -27,7 +27,7 @@ const HostPattern = z
 export const SecretKeyRef = z.object({
   secret: ResourceName,
   namespace: ResourceName.optional(),
-  key: z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'a secret key name'),
+  key: secretKeySchema('a secret key name'),
 });
 export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
 
@@ -188,8 +188,8 @@ export const Workspace = z
     routes: z.array(Route).default([]),
     consumers: z.array(Consumer).default([]),
     applications: z.array(KymaApplication).default([]),
-    /** The kubeconfig context and namespace last connected with this workspace (names only). */
-    cluster: z.object({ context: z.string().min(1).max(253).optional(), namespace: ResourceName.optional() }).strict().optional(),
+    /** The kubeconfig context and namespace last connected with this workspace, and the kubeconfig file chosen for it (names and a path only). */
+    cluster: z.object({ context: z.string().min(1).max(253).optional(), namespace: ResourceName.optional(), kubeconfig: z.string().min(1).max(4096).optional() }).strict().optional(),
   })
   .strict()
   .superRefine((ws, ctx) => {

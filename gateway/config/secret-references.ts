@@ -1,15 +1,11 @@
 import type { Workspace } from './schema';
 import { servedServices } from './kyma-services';
-
-export interface SecretReference {
-  name: string;
-  namespace?: string;
-}
+import { secretId, type SecretRef } from './secret-names';
 
 /** Every named secret a workspace uses, once each: what the supervisor hands the gateway process. */
-export function secretReferences(workspace: Workspace): SecretReference[] {
-  const seen = new Map<string, SecretReference>();
-  const add = (name: string, namespace?: string) => seen.set(namespace ? `${namespace}/${name}` : name, namespace ? { name, namespace } : { name });
+export function secretReferences(workspace: Workspace): SecretRef[] {
+  const seen = new Map<string, SecretRef>();
+  const add = (name: string, namespace?: string) => { const ref: SecretRef = namespace ? { name, namespace } : { name }; seen.set(secretId(ref), ref); };
   for (const consumer of workspace.consumers) {
     if (consumer.basicAuth) add(consumer.basicAuth.password.secret, consumer.basicAuth.password.namespace);
   }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Workspace } from './schema';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface FieldError {
   /** Field path as written in the workspace file, e.g. `routes[2].methods[0]`. */
@@ -43,7 +44,7 @@ export function validateWorkspace(input: unknown): ValidationResult<Workspace> {
   return validateWith(Workspace, input);
 }
 
-export class WorkspaceValidationError extends Error {
+export class WorkspaceValidationError extends GatehouseError {
   readonly code = 'GATEHOUSE_INVALID_WORKSPACE';
   constructor(readonly errors: FieldError[], source = 'workspace') {
     super(`invalid ${source}:\n${describeFieldErrors(errors)}`);

@@ -1,8 +1,9 @@
 import { Transform } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 /** A request body grew past `gateway.limits.maxBodyBytes` while it streamed. */
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends GatehouseError {
   readonly code = 'GATEHOUSE_BODY_TOO_LARGE';
   constructor(readonly limitBytes: number) {
     super(`request body larger than ${limitBytes} bytes`);

@@ -1,5 +1,6 @@
 /** A failure reaching the upstream, mapped to the status the client sees. Never carries a secret. */
-export class UpstreamError extends Error {
+import { GatehouseError } from '../errors/gatehouse-error';
+export class UpstreamError extends GatehouseError {
   constructor(
     readonly status: 502 | 504,
     message: string,

@@ -1,4 +1,5 @@
 import type { HttpMethod, Route, Service } from '../config/schema';
+import { joinPaths } from '../config/route-paths';
 
 export interface RouteTarget {
   /** The route's name, or the service's for a service reached without routes. */
@@ -16,12 +17,6 @@ export type RouteMatch =
   | { kind: 'matched'; target: RouteTarget }
   | { kind: 'no-route' }
   | { kind: 'method-not-allowed'; allow: string[] };
-
-export function joinPaths(prefix: string, path: string): string {
-  if (prefix === '/' || prefix === '') return path;
-  const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-  return path === '/' ? base : base + path;
-}
 
 function pathMatches(target: RouteTarget, path: string): boolean {
   if (target.exact) return path === target.path;

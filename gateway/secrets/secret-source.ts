@@ -1,18 +1,16 @@
+import { secretId, type SecretRef } from '../config/secret-names';
+import { GatehouseError } from '../errors/gatehouse-error';
+
 /** The string keys of one named secret, shaped like a Kubernetes Secret's decoded data. */
 export type SecretData = Readonly<Record<string, string>>;
-
-export interface SecretRefLike {
-  name: string;
-  namespace?: string;
-}
 
 /** Anything that can hand out named secrets: the OS keychain, the CLI's file or environment, a cluster. */
 export interface SecretSource {
   readonly label: string;
-  read(ref: SecretRefLike): Promise<SecretData | undefined>;
+  read(ref: SecretRef): Promise<SecretData | undefined>;
 }
 
-export class MissingSecretError extends Error {
+export class MissingSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_MISSING_SECRET';
   constructor(
     readonly usedBy: string,
@@ -25,28 +23,24 @@ export class MissingSecretError extends Error {
   }
 }
 
-function qualified(ref: SecretRefLike): string {
-  return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
-}
-
 /** Resolves secret references through its sources in order: the first one that has the secret wins. */
 export class SecretResolver {
   constructor(private readonly sources: readonly SecretSource[]) {}
 
-  async readSecret(ref: SecretRefLike, usedBy: string): Promise<SecretData> {
+  async readSecret(ref: SecretRef, usedBy: string): Promise<SecretData> {
     for (const source of this.sources) {
       const data = await source.read(ref);
       if (data) return data;
     }
     const where = this.sources.map((s) => s.label).join(', ') || 'no secret source configured';
-    throw new MissingSecretError(usedBy, ref.name, undefined, `secret "${qualified(ref)}" not found (looked in: ${where})`);
+    throw new MissingSecretError(usedBy, ref.name, undefined, `secret "${secretId(ref)}" not found (looked in: ${where})`);
   }
 
-  async readKey(ref: SecretRefLike, key: string, usedBy: string): Promise<string> {
+  async readKey(ref: SecretRef, key: string, usedBy: string): Promise<string> {
     const data = await this.readSecret(ref, usedBy);
     const value = data[key];
     if (value === undefined) {
-      throw new MissingSecretError(usedBy, ref.name, key, `secret "${qualified(ref)}" has no key "${key}"`);
+      throw new MissingSecretError(usedBy, ref.name, key, `secret "${secretId(ref)}" has no key "${key}"`);
     }
     return value;
   }
@@ -63,15 +57,11 @@ export class MemorySecretSource implements SecretSource {
     for (const [name, data] of Object.entries(initial)) this.#secrets.set(name, { ...data });
   }
 
-  static key(ref: SecretRefLike): string {
-    return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+  set(ref: SecretRef, data: SecretData): void {
+    this.#secrets.set(secretId(ref), { ...data });
   }
 
-  set(ref: SecretRefLike, data: SecretData): void {
-    this.#secrets.set(MemorySecretSource.key(ref), { ...data });
-  }
-
-  async read(ref: SecretRefLike): Promise<SecretData | undefined> {
-    return this.#secrets.get(MemorySecretSource.key(ref)) ?? (ref.namespace ? this.#secrets.get(ref.name) : undefined);
+  async read(ref: SecretRef): Promise<SecretData | undefined> {
+    return this.#secrets.get(secretId(ref)) ?? (ref.namespace ? this.#secrets.get(ref.name) : undefined);
   }
 }

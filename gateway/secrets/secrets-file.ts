@@ -3,19 +3,23 @@ import { z } from 'zod';
 import { parseJsonOrYaml } from '../config/parse-document';
 import { describeFieldErrors, validateWith } from '../config/validate';
 import { MemorySecretSource, type SecretData } from './secret-source';
+import { SECRET_ID_PATTERN, parseSecretId } from '../config/secret-names';
+import { GatehouseError } from '../errors/gatehouse-error';
+
+/** A secrets file (or $GATEHOUSE_SECRETS) the headless gateway cannot use; the message names fields, never values. */
+export class SecretsFileError extends GatehouseError {
+  readonly code = 'GATEHOUSE_SECRETS_FILE';
+}
 
 /** `{ "<name>" | "<namespace>/<name>": { "<key>": "<value>" } }` — what the headless CLI reads secrets from. */
-export const SecretsDocument = z.record(z.string().regex(/^([a-z0-9-]+\/)?[A-Za-z0-9._-]+$/, 'a secret name, optionally "namespace/name"'), z.record(z.string(), z.string()));
+export const SecretsDocument = z.record(z.string().regex(SECRET_ID_PATTERN, 'a secret name, optionally "namespace/name"'), z.record(z.string(), z.string()));
 
 export function secretSourceFromDocument(document: unknown, label: string): MemorySecretSource {
   const result = validateWith(SecretsDocument, document);
   // Field paths only: the values under them are secrets.
-  if (!result.ok) throw new Error(`${label}: ${describeFieldErrors(result.errors)}`);
+  if (!result.ok) throw new SecretsFileError(`${label}: ${describeFieldErrors(result.errors)}`);
   const source = new MemorySecretSource(label);
-  for (const [qualified, data] of Object.entries(result.value)) {
-    const slash = qualified.indexOf('/');
-    source.set(slash < 0 ? { name: qualified } : { namespace: qualified.slice(0, slash), name: qualified.slice(slash + 1) }, data as SecretData);
-  }
+  for (const [id, data] of Object.entries(result.value)) source.set(parseSecretId(id), data as SecretData);
   return source;
 }
 

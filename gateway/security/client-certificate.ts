@@ -2,6 +2,7 @@
 // handshake, where a mismatch only shows up as an opaque alert from the backend.
 // Error messages name the secret and key a PEM came from, never PEM content: the key is the credential.
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface ClientCertificate {
   /** PEM: the leaf certificate first, optionally followed by intermediates. */
@@ -12,7 +13,7 @@ export interface ClientCertificate {
 
 export type ClientCertificateProblem = 'invalid-certificate' | 'invalid-private-key' | 'encrypted-private-key' | 'key-mismatch' | 'expired' | 'not-yet-valid';
 
-export class ClientCertificateError extends Error {
+export class ClientCertificateError extends GatehouseError {
   readonly code = 'GATEHOUSE_CLIENT_CERTIFICATE';
   constructor(
     readonly problem: ClientCertificateProblem,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
+import { CredentialEndpointError } from './credential-endpoint-error';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 
 export interface CsrfToken {
@@ -16,23 +17,6 @@ export interface CsrfToken {
   readonly cookies: readonly (readonly [name: string, value: string])[];
   /** Epoch ms after which the store fetches a new token. */
   readonly expiresAt: number;
-}
-
-export type CsrfFailure = 'unreachable' | 'timeout' | 'http-status' | 'no-token';
-
-export class CsrfTokenError extends Error {
-  readonly code = 'GATEHOUSE_CSRF_TOKEN';
-  readonly status = 502;
-  constructor(
-    /** Origin and path of the token endpoint. */
-    readonly tokenEndpoint: string,
-    readonly failure: CsrfFailure,
-    readonly upstreamStatus: number | undefined,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CsrfTokenError';
-  }
 }
 
 export interface CsrfEndpoint {
@@ -190,16 +174,16 @@ export class CsrfTokenStore {
       await response.body.dump({ limit: 64 * 1024 });
     } catch (error) {
       const failure = callFailure(error);
-      throw new CsrfTokenError(label, failure.kind, undefined, `CSRF token endpoint ${label} ${describeCallFailure(failure)}`);
+      throw new CredentialEndpointError('csrf-token', label, failure.kind, undefined, `CSRF token endpoint ${label} ${describeCallFailure(failure)}`);
     }
     const status = response.statusCode;
     if (status < 200 || status > 299) {
-      throw new CsrfTokenError(label, 'http-status', status, `CSRF token endpoint ${label} answered HTTP ${status}`);
+      throw new CredentialEndpointError('csrf-token', label, 'http-status', status, `CSRF token endpoint ${label} answered HTTP ${status}`);
     }
     const header = response.headers['x-csrf-token'];
     const value = Array.isArray(header) ? header[0] : header;
     if (value === undefined || !CSRF_TOKEN_VALUE.test(value) || value.toLowerCase() === 'required') {
-      throw new CsrfTokenError(label, 'no-token', status, `CSRF token endpoint ${label} answered HTTP ${status} without a usable X-CSRF-Token header`);
+      throw new CredentialEndpointError('csrf-token', label, 'no-token', status, `CSRF token endpoint ${label} answered HTTP ${status} without a usable X-CSRF-Token header`);
     }
 
     const setCookie = response.headers['set-cookie'];

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
+import { CredentialEndpointError } from './credential-endpoint-error';
 import type { ClientAuthMethod } from '../config/endpoint-security-schema';
 
 export interface ClientCredentialsGrant {
@@ -26,25 +27,6 @@ export interface AccessToken {
   readonly expiresAt: number;
   /** Epoch ms after which the cache fetches a new token instead of handing this one out. */
   readonly refreshAt: number;
-}
-
-export type TokenEndpointFailure = 'unreachable' | 'timeout' | 'http-status' | 'invalid-response';
-
-/** The token endpoint could not give us a token; the client sees a 502 with this message. */
-export class TokenEndpointError extends Error {
-  readonly code = 'GATEHOUSE_TOKEN_ENDPOINT';
-  readonly status = 502;
-  constructor(
-    /** Origin and path of the token URL. */
-    readonly tokenEndpoint: string,
-    readonly failure: TokenEndpointFailure,
-    /** The token endpoint's HTTP status, when it answered. */
-    readonly upstreamStatus: number | undefined,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TokenEndpointError';
-  }
 }
 
 /** Used when a token response has no `expires_in` (RFC 6749 §5.1 only recommends it). An upstream 401 still evicts early. */
@@ -216,15 +198,15 @@ export class OAuthTokenCache {
       raw = await readLimited(response.body, this.#maxResponseBytes);
     } catch (error) {
       const failure = callFailure(error);
-      throw new TokenEndpointError(label, failure.kind, undefined, `token endpoint ${label} ${describeCallFailure(failure)}`);
+      throw new CredentialEndpointError('oauth-token', label, failure.kind, undefined, `token endpoint ${label} ${describeCallFailure(failure)}`);
     }
 
     const status = response.statusCode;
     if (status !== 200) {
       const oauthError = status >= 400 && status < 500 ? errorCodeOf(raw) : undefined;
-      throw new TokenEndpointError(label, 'http-status', status, `token endpoint ${label} answered HTTP ${status}${oauthError ? ` (${oauthError})` : ''}`);
+      throw new CredentialEndpointError('oauth-token', label, 'http-status', status, `token endpoint ${label} answered HTTP ${status}${oauthError ? ` (${oauthError})` : ''}`);
     }
-    const invalid = (problem: string) => new TokenEndpointError(label, 'invalid-response', status, `token endpoint ${label} answered HTTP ${status} with an unusable token response: ${problem}`);
+    const invalid = (problem: string) => new CredentialEndpointError('oauth-token', label, 'invalid-response', status, `token endpoint ${label} answered HTTP ${status} with an unusable token response: ${problem}`);
     if (raw === undefined) throw invalid(`larger than ${this.#maxResponseBytes} bytes`);
     let json: unknown;
     try {

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import type { SecretResolver } from '../secrets/secret-source';
+import { secretId } from '../config/secret-names';
 import { outboundAuthorization } from './basic-endpoint';
 import { endpointLabel } from './call-failure';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
@@ -58,7 +59,7 @@ export interface AppliedCredentials {
 }
 
 function secretLabel(ref: { secret: string; namespace?: string }, key: string): string {
-  return `secret "${ref.namespace ? `${ref.namespace}/` : ''}${ref.secret}" key "${key}"`;
+  return `secret "${secretId({ name: ref.secret, namespace: ref.namespace })}" key "${key}"`;
 }
 
 /**
@@ -148,7 +149,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
 /**
  * Adds the endpoint's credentials to an outgoing request (header names lower case). The caller's headers win
  * over request parameters; the endpoint's own Authorization and CSRF token win over the caller's.
- * Throws TokenEndpointError or CsrfTokenError (status 502) when a token cannot be had.
+ * Throws CredentialEndpointError (status 502) when a token cannot be had.
  */
 export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity, trace?: SecurityTrace): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};

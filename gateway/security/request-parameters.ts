@@ -5,6 +5,8 @@
 import { stripHopByHop, IDENTITY_HEADERS, type OutgoingHeaders } from '../proxy/forward-headers';
 import type { RequestParametersSecret } from '../config/endpoint-security-schema';
 import type { SecretResolver } from '../secrets/secret-source';
+import { secretId } from '../config/secret-names';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface RequestParameters {
   /** Lower-case header name → values, in the secret's order. */
@@ -13,7 +15,7 @@ export interface RequestParameters {
   readonly queryParameters: ReadonlyMap<string, readonly string[]>;
 }
 
-export class RequestParametersError extends Error {
+export class RequestParametersError extends GatehouseError {
   readonly code = 'GATEHOUSE_REQUEST_PARAMETERS';
   constructor(
     /** E.g. `headers["X-Api-Key"][0]`. */
@@ -110,8 +112,9 @@ export function parseRequestParameters(data: RequestParametersData, labels: { he
 
 /** Reads and checks an endpoint's request-parameters secret; `usedBy` prefixes messages (e.g. `service "erp"`). */
 export async function resolveRequestParameters(ref: RequestParametersSecret, secrets: SecretResolver, usedBy: string): Promise<RequestParameters> {
-  const data = await secrets.readSecret({ name: ref.secret, namespace: ref.namespace }, usedBy);
-  const secretLabel = `secret "${ref.namespace ? `${ref.namespace}/` : ''}${ref.secret}"`;
+  const secret = { name: ref.secret, namespace: ref.namespace };
+  const data = await secrets.readSecret(secret, usedBy);
+  const secretLabel = `secret "${secretId(secret)}"`;
   const headers = data[ref.headersKey];
   const queryParameters = data[ref.queryParametersKey];
   if (headers === undefined && queryParameters === undefined) {

@@ -3,6 +3,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { createSecureContext, rootCertificates, type ConnectionOptions } from 'node:tls';
 import type { ClientCertificate } from './client-certificate';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface UpstreamTlsSettings {
   /** Accept any server certificate and host name. */
@@ -23,7 +24,7 @@ export interface UpstreamTlsProfile {
   readonly connect: Pick<ConnectionOptions, 'rejectUnauthorized' | 'secureContext'>;
 }
 
-export class CaBundleError extends Error {
+export class CaBundleError extends GatehouseError {
   readonly code = 'GATEHOUSE_CA_BUNDLE';
   constructor(message: string) {
     super(message);

@@ -10,6 +10,7 @@ import { CsrfTokenStore } from '../security/csrf-token-store';
 import type { UpstreamTlsProfile } from '../security/upstream-tls';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
 import { servedServices } from '../config/kyma-services';
+import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effective-basic-auth';
 import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
 import { upstreamTlsProfile } from '../security/upstream-tls';
 
@@ -54,10 +55,9 @@ export interface CompiledConfig {
   dispatchers: Set<Dispatcher>;
 }
 
-/** The route's basic-auth config overrides the service's. */
+/** The basic-auth plugin a matched route applies (gateway/config/effective-basic-auth.ts). */
 export function effectiveBasicAuth(target: RouteTarget): BasicAuthPlugin | undefined {
-  const plugin = target.route?.plugins['basic-auth'] ?? target.service.plugins['basic-auth'];
-  return plugin?.enabled ? plugin : undefined;
+  return effectiveRouteBasicAuth(target.route, target.service);
 }
 
 /** Caches that outlive a config generation, so tokens survive a reload. */

@@ -16,8 +16,9 @@ import { sendMessage } from '../http/json-response';
 import type { RequestLogEntry, RequestLogSink } from '../log/request-log';
 import type { SecretResolver } from '../secrets/secret-source';
 import { compileConfig, effectiveBasicAuth, type CompiledConfig, type OutboundCaches } from './compile-config';
-import { OAuthTokenCache, TokenEndpointError } from '../security/oauth-token-cache';
-import { CsrfTokenError, CsrfTokenStore } from '../security/csrf-token-store';
+import { OAuthTokenCache } from '../security/oauth-token-cache';
+import { CsrfTokenStore } from '../security/csrf-token-store';
+import { CredentialEndpointError } from '../security/credential-endpoint-error';
 import { applyOutboundSecurity, invalidateRejected } from '../security/outbound-security';
 import { credentialRejection } from '../security/retry-policy';
 import { bodyForAttempt, isReplayable, replayableBody } from '../security/replayable-body';
@@ -26,6 +27,7 @@ import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { parseRequestTarget } from './request-path';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import type { TrafficCapture } from '../capture/traffic-capture';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface GatewayOptions {
   workspace: unknown;
@@ -55,7 +57,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export class PortInUseError extends Error {
+export class PortInUseError extends GatehouseError {
   readonly code = 'GATEHOUSE_PORT_IN_USE';
   constructor(readonly host: string, readonly port: number) {
     super(`port ${port} on ${host} is already in use`);
@@ -286,7 +288,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         entry.error = 'BODY_TOO_LARGE';
         return sendMessage(res, 413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' });
       }
-      if (error instanceof TokenEndpointError || error instanceof CsrfTokenError) {
+      if (error instanceof CredentialEndpointError) {
         entry.error = error.code;
         return sendMessage(res, error.status, error.message);
       }

@@ -5,12 +5,12 @@ import { Workspace } from '../../gateway/config/schema';
 import { WorkspaceValidationError, type FieldError } from '../../gateway/config/validate';
 import { createIpcDispatcher, UserFacingError, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
 import type { DocumentImportPreview, GatewayStatus, MainEvent, MainEvents, SaveResult, SecretSummary, VaultStatus } from '../ipc/contract';
-import { importDocuments } from '../../gateway/import/import-documents';
-import { mergeImport } from '../../gateway/import/merge-import';
-import type { ImportResult } from '../../gateway/import/import-result';
+import { importDocuments } from '../services/import/import-documents';
+import { mergeImport } from '../services/import/merge-import';
+import type { ImportResult } from '../services/import/import-result';
 import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
-import { openVault, SessionVault, VaultUnavailableError, type KeytarLoader, type SecretVault, type VaultStatus as ServiceVaultStatus } from '../services/vault';
+import { openVault, SessionVault, VaultUnavailableError, type KeytarLoader, type SecretVault, type VaultHealth } from '../services/vault';
 import { WorkspaceStore, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { sendTryIt } from './try-it';
@@ -18,6 +18,7 @@ import { ExchangeBuffer } from '../services/traffic/exchange-buffer';
 import { exchangesToHar } from '../services/traffic/har-export';
 import { saveToChosenFile, type ChooseSaveFile } from './save-file';
 import { ClusterController } from './cluster-controller';
+import { clusterHandlers } from './cluster-handlers';
 import { checkSecretForGateway } from './secret-checks';
 import { checkCertificate, fetchTokenOnce } from './security-checks';
 
@@ -29,8 +30,10 @@ export interface AppServicesOptions {
   keychainService?: string;
   /** Overrides the workspace's gateway port (tests use 0). */
   gatewayPort?: number;
-  /** Kubeconfig files instead of KUBECONFIG / ~/.kube/config (tests). */
+  /** Kubeconfig files instead of KUBECONFIG / ~/.kube/config (tests); a file chosen for the workspace comes first. */
   kubeconfigFiles?: string[];
+  /** The system's open-file dialog for a kubeconfig (main/electron; tests substitute a chooser). */
+  chooseKubeconfigFile?: () => Promise<string | undefined>;
   reportInternalError?: (error: unknown) => void;
   /** The save dialog (Electron's in the app): where an explicit export goes. Without it, exports are refused. */
   chooseSaveFile?: ChooseSaveFile;
@@ -63,7 +66,7 @@ function previewImport(imported: ImportResult): DocumentImportPreview {
   };
 }
 
-function describeVaultStatus(status: ServiceVaultStatus): VaultStatus {
+function describeVaultStatus(status: VaultHealth): VaultStatus {
   if (status.mode === 'keychain') return { mode: 'keychain' };
   const reason = status.reason ? `${status.reason.problem}; ${status.reason.hint}` : undefined;
   return { mode: status.mode, reason };
@@ -82,7 +85,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   let workspace: Workspace = loaded.ok ? loaded.workspace : Workspace.parse({});
   let loadProblem = loaded.ok ? undefined : loaded.error.message;
 
-  const cluster = new ClusterController({ workspace: () => workspace, vault: () => vault, workspaceName: 'gatehouse', kubeconfigFiles: options.kubeconfigFiles });
+  const cluster = new ClusterController({
+    workspace: () => workspace,
+    vault: () => vault,
+    workspaceName: 'gatehouse',
+    kubeconfigFiles: () => (workspace.cluster?.kubeconfig ? [workspace.cluster.kubeconfig] : options.kubeconfigFiles),
+  });
   const supervisor = new GatewaySupervisor({
     spawn: options.spawnGateway,
     collectSecrets: (ws) => collectSecretBundle(ws, vault, cluster.secretSource()),
@@ -162,32 +170,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const saved = await saveWorkspace(merged.workspace);
       return saved.ok ? { ...saved, notes: merged.notes } : saved;
     },
-    'cluster:contexts': async () => ({ ...cluster.contexts(), ...(workspace.cluster ? { remembered: workspace.cluster } : {}) }),
-    'cluster:connect': async ({ context, namespace }) => {
-      const report = await cluster.connect(context, namespace);
-      // Remembered per workspace, so the next session offers the same context and namespace.
-      if (workspace.cluster?.context !== report.context || workspace.cluster?.namespace !== report.namespace) {
-        const saved = await saveWorkspace({ ...workspace, cluster: { context: report.context, namespace: report.namespace } });
-        if (saved.ok) return report;
-      }
-      await applyToGateway();
-      return report;
-    },
-    'cluster:disconnect': async () => {
-      cluster.disconnect();
-      await applyToGateway();
-      return { ok: true };
-    },
-    'cluster:plan': () => cluster.plan(),
-    'cluster:push': ({ force }) => cluster.push(force),
-    'cluster:prune-candidates': () => cluster.pruneCandidates(),
-    'cluster:prune': ({ candidates, confirm }) => cluster.prune(candidates, confirm),
-    'cluster:export': async ({ includeSecretValues }) => ({ yaml: await cluster.exportYaml(includeSecretValues) }),
-    'cluster:import-application': async ({ name, secretNamespace }) => {
-      const { application, secrets } = await cluster.importApplication(name, secretNamespace);
-      for (const secret of secrets) await vault.set(secret);
-      return saveWorkspace({ ...workspace, applications: [...workspace.applications.filter((a) => a.name !== application.name), application] });
-    },
+    ...clusterHandlers({ cluster, workspace: () => workspace, vault: () => vault, saveWorkspace, applyToGateway, chooseKubeconfigFile: options.chooseKubeconfigFile }),
     'security:fetch-token': ({ service, environment }) => fetchTokenOnce(workspace, vault, service, environment),
     'security:check-certificate': async ({ crt, key }) => checkCertificate(crt, key),
     'secrets:list': async () => {

@@ -5,20 +5,34 @@ import { KymaApplication } from '../../gateway/config/kyma-application-schema';
 import type { ClusterAccess } from '../../gateway/cluster/cluster-access';
 import { clusterAccessOf } from '../../gateway/cluster/kubeconfig-access';
 import {
-  buildDesiredObjects, connectCluster, detectTargets, exportYaml, findPruneCandidates, importKymaApplication, loadKubeconfig,
-  planPush, pruneObjects, pushObjects, testConnection, ClusterSecretSource, type ClusterConnection, type DesiredObject,
+  buildDesiredObjects, connectCluster, detectTargets, exportYaml, findPruneCandidates, importKymaApplication, limitToTargets, loadKubeconfig,
+  previewPush, pruneObjects, pushTargeted, testConnection, ClusterSecretSource, type ClusterConnection, type ClusterPreview, type ClusterPushResult,
+  type ObjectRef, type PlanItem, type PushItemResult,
 } from '../services/cluster';
 import type { SecretVault, StoredSecret } from '../services/vault';
 import type { ClusterConnectionReport } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
-import { clusterInputFromWorkspace } from './cluster-input';
+import { clusterInputFromWorkspace, type SecretLookup } from './cluster-input';
+import { findSecret } from './find-secret';
 
 export interface ClusterControllerDeps {
   workspace: () => Workspace;
   vault: () => SecretVault;
+  /** Where secret values come from; the vault when absent (the app). The CLI adds --secrets and $GATEHOUSE_SECRETS. */
+  secrets?: { read: SecretLookup; label: string };
   /** A label for this workspace's objects in the cluster (prune finds them by it). */
   workspaceName: string;
-  kubeconfigFiles?: string[];
+  /** Kubeconfig files to read instead of KUBECONFIG / ~/.kube/config (a file the user chose; tests). */
+  kubeconfigFiles?: () => string[] | undefined;
+  /** false: exec plugins run with this process's PATH (the CLI starts from the user's shell). */
+  loginShell?: false;
+}
+
+export interface ConnectOptions {
+  context?: string;
+  namespace?: string;
+  /** Check version, permissions and targets now (the app's "Connect & test"); the CLI lets its first call tell. */
+  test?: boolean;
 }
 
 export class ClusterController {
@@ -26,20 +40,44 @@ export class ClusterController {
 
   constructor(private readonly deps: ClusterControllerDeps) {}
 
-  get connection(): ClusterConnection | undefined {
-    return this.#connection;
+  #kubeconfig() {
+    const files = this.deps.kubeconfigFiles?.();
+    return files && files.length > 0 ? { files } : {};
   }
 
   contexts() {
-    const loaded = loadKubeconfig(this.deps.kubeconfigFiles ? { files: this.deps.kubeconfigFiles } : {});
+    const loaded = loadKubeconfig(this.#kubeconfig());
     return { files: loaded.files, currentContext: loaded.currentContext, contexts: loaded.contexts };
   }
 
-  async connect(context?: string, namespace?: string): Promise<ClusterConnectionReport> {
-    const connected = await connectCluster({ context, namespace, ...(this.deps.kubeconfigFiles ? { kubeconfig: { files: this.deps.kubeconfigFiles } } : {}) });
+  /** The namespace a connection to this context would use, read from the kubeconfig without any request. */
+  namespaceOf(context?: string, namespace?: string): string {
+    if (namespace) return namespace;
+    const loaded = loadKubeconfig(this.#kubeconfig());
+    const name = context ?? loaded.currentContext;
+    return loaded.contexts.find((c) => c.name === name)?.namespace ?? 'default';
+  }
+
+  async connect(options: ConnectOptions = {}): Promise<ClusterConnectionReport | undefined> {
+    const connected = await connectCluster({
+      context: options.context,
+      namespace: options.namespace,
+      kubeconfig: this.#kubeconfig(),
+      ...(this.deps.loginShell === false ? { loginShell: false as const } : {}),
+    });
+    if (options.test === false) {
+      this.#connection = connected.connection;
+      return undefined;
+    }
     const report = await testConnection(connected.connection);
     this.#connection = connected.connection;
     return { ...report, ...(connected.pathProblem ? { pathProblem: connected.pathProblem } : {}) };
+  }
+
+  /** The connected context, its API server and namespace (what the CLI prints above a plan). */
+  target(): { context: string; server: string; namespace: string } | undefined {
+    const c = this.#connection;
+    return c ? { context: c.contextName, server: c.server, namespace: c.namespace } : undefined;
   }
 
   disconnect(): void {
@@ -51,32 +89,42 @@ export class ClusterController {
     return this.#connection;
   }
 
-  /** The workspace's objects, limited to the kinds this cluster serves (export offers them all). */
-  async #desired(connection: ClusterConnection, withValues: boolean): Promise<DesiredObject[]> {
-    const input = await clusterInputFromWorkspace(this.deps.workspace(), this.deps.vault(), { workspaceName: this.deps.workspaceName, namespace: connection.namespace, withValues });
+  #readSecret(): { read: SecretLookup; label: string } {
+    if (this.deps.secrets) return this.deps.secrets;
+    const vault = this.deps.vault();
+    return { read: async (ref) => (await findSecret(vault, ref))?.data, label: vault.mode === 'keychain' ? 'the OS keychain' : 'the session-only vault' };
+  }
+
+  /**
+   * The workspace as objects, split by what this cluster serves. Secret values are read (and a missing one
+   * refused) before the first request to the cluster.
+   */
+  async #targeted(connection: ClusterConnection, withValues: boolean) {
+    const secrets = this.#readSecret();
+    const { input, workspaceItems } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.deps.workspaceName, namespace: connection.namespace, withValues, secretSources: secrets.label });
+    const desired = buildDesiredObjects(input);
     const targets = await detectTargets(connection);
-    return buildDesiredObjects({
-      ...input,
-      kymaApplications: targets.kymaApplications ? input.kymaApplications : [],
-      apkBackends: targets.apkBackends ? input.apkBackends : [],
-      apisixConsumers: targets.apisix ? input.apisixConsumers : [],
-      apisixRoutes: targets.apisix ? input.apisixRoutes : [],
-    });
+    return { desired, targeted: limitToTargets(desired, workspaceItems, targets) };
   }
 
-  async plan() {
+  /** The server-side dry run: per object and per workspace item, the same for the app's preview and the CLI's plan. */
+  async plan(onItem?: (item: PlanItem) => void): Promise<ClusterPreview> {
     const connection = this.#require();
-    return planPush(connection, await this.#desired(connection, true));
+    const { desired, targeted } = await this.#targeted(connection, true);
+    return previewPush(connection, targeted, desired, onItem);
   }
 
-  async push(force?: true | { apiVersion: string; kind: string; name: string; namespace?: string }[]) {
+  async push(force?: true | ObjectRef[], onItem?: (item: PushItemResult) => void): Promise<ClusterPushResult> {
     const connection = this.#require();
-    return pushObjects(connection, await this.#desired(connection, true), { force });
+    const { targeted } = await this.#targeted(connection, true);
+    return pushTargeted(connection, targeted, { force, onItem });
   }
 
   async pruneCandidates() {
     const connection = this.#require();
-    return findPruneCandidates(connection, await this.#desired(connection, false), { workspace: this.deps.workspaceName, namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] });
+    const secrets = this.#readSecret();
+    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.deps.workspaceName, namespace: connection.namespace, withValues: false });
+    return findPruneCandidates(connection, buildDesiredObjects(input), { workspace: this.deps.workspaceName, namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] });
   }
 
   async prune(candidates: Parameters<typeof pruneObjects>[1], confirm: boolean) {
@@ -85,7 +133,8 @@ export class ClusterController {
 
   /** `kubectl apply -f`-ready YAML of every target; secret values only when asked for. */
   async exportYaml(includeSecretValues: boolean, namespace = this.#connection?.namespace ?? 'default'): Promise<string> {
-    const input = await clusterInputFromWorkspace(this.deps.workspace(), this.deps.vault(), { workspaceName: this.deps.workspaceName, namespace, withValues: includeSecretValues });
+    const secrets = this.#readSecret();
+    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.deps.workspaceName, namespace, withValues: includeSecretValues, secretSources: secrets.label });
     return exportYaml(buildDesiredObjects(input), { includeSecretValues });
   }
 

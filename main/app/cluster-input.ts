@@ -1,69 +1,101 @@
-// The workspace as cluster objects: what `cluster:plan`, `cluster:push` and `export` hand to the cluster
-// service. Secret values come from the vault and stay in memory; an export without values needs key names only.
+// The workspace as cluster objects: what the app's preview and push, the CLI's plan and push, and export hand to
+// the cluster service, and what becomes of each workspace item (pushed, skipped with why, not applicable).
+// Secret values are read through `readSecret` and stay in memory; an export without values needs key names only.
 import type { Workspace } from '../../gateway/config/schema';
 import { servedServices } from '../../gateway/config/kyma-services';
-import type { SecretVault } from '../services/vault';
-import { findSecret } from './find-secret';
-import type { ApisixConsumerSpec, ApisixRouteSpec, ApkBackendSpec, ClusterPushInput, KymaApplicationSpec, SecretSpec } from '../services/cluster';
+import type { SecretData } from '../../gateway/secrets/secret-source';
+import { secretId, type SecretRef } from '../../gateway/config/secret-names';
+import { effectiveBasicAuth } from '../../gateway/config/effective-basic-auth';
+import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../gateway/config/kyma-secret-keys';
+import { GatehouseError } from '../../gateway/errors/gatehouse-error';
+import {
+  APISIX_API_VERSION, APK_API_VERSION, KYMA_API_VERSION,
+  type ApisixConsumerSpec, type ApisixRouteSpec, type ApkBackendSpec, type ClusterPushInput, type KymaApplicationSpec, type ObjectRef, type SecretSpec, type WorkspaceItemPlan,
+} from '../services/cluster';
+
+/** Reads one secret's values; undefined when no source holds it. */
+export type SecretLookup = (ref: SecretRef) => Promise<SecretData | undefined>;
 
 export interface ClusterInputOptions {
   /** Labels every object as this workspace's (`gatehouse.dev/workspace`), for prune. */
   workspaceName: string;
   namespace: string;
-  /** Read values from the vault; without, every value is '' (an export without secret values). */
+  /** Read values through `readSecret`; without, every value is '' (an export without secret values). */
   withValues: boolean;
+  /** Where values were looked for, for the missing-secret error ("the OS keychain", "--secrets, OS keychain"). */
+  secretSources?: string;
 }
 
-export class MissingClusterSecretError extends Error {
+export interface WorkspaceClusterInput {
+  input: ClusterPushInput;
+  /** Every service, route, consumer and Kyma application of the workspace, in that order. */
+  workspaceItems: WorkspaceItemPlan[];
+}
+
+export class MissingClusterSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_MISSING_SECRET';
-  constructor(readonly missing: string[]) {
-    super(`the vault has no value for ${missing.join(', ')}: add them before pushing`);
+  constructor(readonly missing: string[], sources = 'the vault') {
+    super(`no value for ${missing.join(', ')} (looked in: ${sources}): add them before pushing`);
     this.name = 'MissingClusterSecretError';
   }
 }
+
+const secretRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Secret', name, namespace });
 
 /** Collects Secrets with exactly the keys their readers (Kyma, APK, APISIX) expect. */
 class SecretCollector {
   readonly secrets = new Map<string, SecretSpec>();
   readonly missing: string[] = [];
-  constructor(private readonly vault: SecretVault, private readonly withValues: boolean) {}
+  constructor(private readonly readSecret: SecretLookup, private readonly withValues: boolean) {}
 
-  /** `keys` maps the cluster key to the vault key it is read from. */
-  async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>): Promise<void> {
-    const id = `${namespace}/${name}`;
-    if (this.secrets.has(id)) return;
+  /** `keys` maps the cluster key to the key it is read from. */
+  async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>): Promise<ObjectRef> {
+    const id = secretId({ name, namespace });
+    if (this.secrets.has(id)) return secretRef(name, namespace);
     const data: Record<string, string> = {};
-    const stored = this.withValues ? ((await findSecret(this.vault, { name, namespace: lookupNamespace })) ?? (lookupNamespace ? await findSecret(this.vault, { name }) : undefined)) : undefined;
-    for (const [clusterKey, vaultKey] of Object.entries(keys)) {
-      const value = this.withValues ? stored?.data[vaultKey] : '';
-      if (value === undefined) this.missing.push(`secret "${name}" key "${vaultKey}"`);
+    const stored = this.withValues ? ((await this.readSecret({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.readSecret({ name }) : undefined)) : undefined;
+    for (const [clusterKey, sourceKey] of Object.entries(keys)) {
+      const value = this.withValues ? stored?.[sourceKey] : '';
+      if (value === undefined) this.missing.push(`secret "${name}" key "${sourceKey}"`);
       data[clusterKey] = value ?? '';
     }
     this.secrets.set(id, { name, namespace, data });
+    return secretRef(name, namespace);
   }
 }
 
-const KYMA_KEYS = { Basic: { username: 'username', password: 'password' }, OAuth: { clientId: 'clientId', clientSecret: 'clientSecret' }, CertificateGen: { crt: 'crt', key: 'key' } } as const;
+/** The same key in the cluster as in the vault, for each of `keys`. */
+const sameKeys = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, k]));
 
-export async function clusterInputFromWorkspace(workspace: Workspace, vault: SecretVault, options: ClusterInputOptions): Promise<ClusterPushInput> {
-  const collector = new SecretCollector(vault, options.withValues);
+const BACKEND_CREDENTIALS_ONLY_BASIC = 'a WSO2 APK Backend carries only Basic credentials (spec.security.basic)';
+const SECURITY_NAMES = { 'oauth2-client-credentials': 'OAuth2 client credentials', 'client-certificate': 'a client certificate' } as const;
+
+export async function clusterInputFromWorkspace(workspace: Workspace, readSecret: SecretLookup, options: ClusterInputOptions): Promise<WorkspaceClusterInput> {
+  const collector = new SecretCollector(readSecret, options.withValues);
+  const items = { service: [] as WorkspaceItemPlan[], route: [] as WorkspaceItemPlan[], consumer: [] as WorkspaceItemPlan[], application: [] as WorkspaceItemPlan[] };
+
   const kymaApplications: KymaApplicationSpec[] = [];
   for (const app of workspace.applications) {
+    const secrets: ObjectRef[] = [];
     for (const service of app.services) {
       const entry = service.entries[0]!;
-      if (entry.credentials) await collector.add(entry.credentials.secretName, app.namespace, app.namespace, { ...KYMA_KEYS[entry.credentials.type] });
-      if (entry.requestParametersSecretName) await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, { headers: 'headers', queryParameters: 'queryParameters' });
+      if (entry.credentials) secrets.push(await collector.add(entry.credentials.secretName, app.namespace, app.namespace, sameKeys(KYMA_CREDENTIAL_KEYS[entry.credentials.type])));
+      if (entry.requestParametersSecretName) secrets.push(await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, sameKeys(KYMA_REQUEST_PARAMETER_KEYS)));
     }
     kymaApplications.push({
       name: app.name,
       skipVerify: app.skipVerify,
       description: app.description,
+      secretNamespace: app.namespace,
       services: app.services.map((s) => ({ id: s.id, name: s.name, displayName: s.displayName, description: s.description, providerDisplayName: s.providerDisplayName, entries: s.entries.map(({ type: _type, ...entry }) => entry) })),
     });
+    items.application.push({ kind: 'application', name: app.name, status: 'pushed', objects: [{ apiVersion: KYMA_API_VERSION, kind: 'Application', name: app.name }, ...secrets] });
   }
 
-  // APK Backends for the workspace's own services that call their backend with Basic credentials.
+  // APK Backends for the workspace's own services: those calling their backend with Basic credentials, and
+  // those whose upstream is a Service in the cluster.
   const apkBackends: ApkBackendSpec[] = [];
+  const serviceObjects = new Map<string, { objects: ObjectRef[]; notes: string[] }>();
   for (const service of workspace.services) {
     const security = service.endpointSecurity;
     const target = 'url' in service.upstream ? new URL(service.upstream.url) : undefined;
@@ -76,52 +108,86 @@ export async function clusterInputFromWorkspace(workspace: Workspace, vault: Sec
       protocol,
       ...(target && target.pathname !== '/' ? { basePath: target.pathname } : {}),
     };
-    if (security?.type === 'basic') {
-      await collector.add(security.secret, security.namespace ?? options.namespace, security.namespace, { [security.usernameKey]: security.usernameKey, [security.passwordKey]: security.passwordKey });
-      backend.basicAuth = { secretName: security.secret, usernameKey: security.usernameKey, passwordKey: security.passwordKey };
+    const objects: ObjectRef[] = [];
+    const notes: string[] = [];
+    if (security && security.type !== 'basic') {
+      // Pushing the Backend without them would call the backend unauthenticated: it is left out, and said so.
+      notes.push(`no APK Backend: ${BACKEND_CREDENTIALS_ONLY_BASIC}, not ${SECURITY_NAMES[security.type]}`);
+    } else if (security?.type === 'basic' || info) {
+      if (security?.type === 'basic') {
+        objects.push(await collector.add(security.secret, security.namespace ?? options.namespace, security.namespace, { [security.usernameKey]: security.usernameKey, [security.passwordKey]: security.passwordKey }));
+        backend.basicAuth = { secretName: security.secret, usernameKey: security.usernameKey, passwordKey: security.passwordKey };
+      }
+      apkBackends.push(backend);
+      objects.unshift({ apiVersion: APK_API_VERSION, kind: 'Backend', name: backend.name, namespace: options.namespace });
+      if (service.sandbox) notes.push('its sandbox endpoint is not pushed (an APK Backend has one upstream)');
     }
-    if (security?.type === 'basic' || info) apkBackends.push(backend);
+    serviceObjects.set(service.name, { objects, notes });
   }
 
   // APISIX: consumers with basic auth, and routes of services that run in the cluster.
   const apisixConsumers: ApisixConsumerSpec[] = [];
   for (const consumer of workspace.consumers) {
-    if (!consumer.basicAuth) continue;
+    if (!consumer.basicAuth) {
+      items.consumer.push({ kind: 'consumer', name: consumer.username, status: 'not-applicable', objects: [], reason: 'no basic-auth credentials: nothing for an APISIX consumer to hold' });
+      continue;
+    }
     const secretName = `gatehouse-consumer-${consumer.username.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`;
     const login = consumer.basicAuth.username ?? consumer.username;
-    const stored = options.withValues ? await findSecret(vault, { name: consumer.basicAuth.password.secret, namespace: consumer.basicAuth.password.namespace }) : undefined;
-    const password = options.withValues ? stored?.data[consumer.basicAuth.password.key] : '';
+    const stored = options.withValues ? await readSecret({ name: consumer.basicAuth.password.secret, namespace: consumer.basicAuth.password.namespace }) : undefined;
+    const password = options.withValues ? stored?.[consumer.basicAuth.password.key] : '';
     if (password === undefined) collector.missing.push(`secret "${consumer.basicAuth.password.secret}" key "${consumer.basicAuth.password.key}"`);
-    collector.secrets.set(`${options.namespace}/${secretName}`, { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
-    apisixConsumers.push({ name: secretName.replace(/^gatehouse-consumer-/, ''), secretName });
+    collector.secrets.set(secretId({ name: secretName, namespace: options.namespace }), { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
+    const name = secretName.replace(/^gatehouse-consumer-/, '');
+    apisixConsumers.push({ name, secretName });
+    items.consumer.push({ kind: 'consumer', name: consumer.username, status: 'pushed', objects: [{ apiVersion: APISIX_API_VERSION, kind: 'ApisixConsumer', name, namespace: options.namespace }, secretRef(secretName, options.namespace)] });
   }
   const apisixRoutes: ApisixRouteSpec[] = [];
+  const inCluster = new Set<string>();
   for (const service of servedServices(workspace)) {
     if (!('serviceInfo' in service.upstream)) continue;
     const info = service.upstream.serviceInfo;
     const routes = workspace.routes.filter((r) => r.service === service.name);
-    const basicAuth = (plugins: { 'basic-auth'?: { enabled: boolean } }) => plugins['basic-auth']?.enabled === true;
+    const name = service.name.toLowerCase();
     apisixRoutes.push({
-      name: service.name.toLowerCase(),
+      name,
       routes: (routes.length > 0 ? routes : [undefined]).map((route) => ({
         name: (route?.name ?? service.name).toLowerCase(),
         paths: [`${service.pathPrefix.replace(/\/$/, '')}${route ? route.path : ''}${route?.match === 'exact' ? '' : '*'}`.replace(/^\/?/, '/')],
         ...(route?.methods ? { methods: route.methods } : {}),
         ...(route?.hosts ?? service.hosts ? { hosts: route?.hosts ?? service.hosts } : {}),
         backend: { serviceName: info.name, servicePort: info.port ?? 80 },
-        basicAuth: route ? basicAuth(route.plugins) || (!route.plugins['basic-auth'] && basicAuth(service.plugins)) : basicAuth(service.plugins),
+        basicAuth: effectiveBasicAuth(route, service) !== undefined,
       })),
     });
+    inCluster.add(service.name);
+    serviceObjects.get(service.name)?.objects.push({ apiVersion: APISIX_API_VERSION, kind: 'ApisixRoute', name, namespace: options.namespace });
   }
 
-  if (options.withValues && collector.missing.length > 0) throw new MissingClusterSecretError(collector.missing);
+  for (const service of workspace.services) {
+    const { objects, notes } = serviceObjects.get(service.name)!;
+    const reason = notes.join('; ') || undefined;
+    if (objects.length > 0) items.service.push({ kind: 'service', name: service.name, status: 'pushed', objects, ...(reason ? { reason } : {}) });
+    else if (service.endpointSecurity && service.endpointSecurity.type !== 'basic') items.service.push({ kind: 'service', name: service.name, status: 'skipped', objects: [], reason: `${BACKEND_CREDENTIALS_ONLY_BASIC}, not ${SECURITY_NAMES[service.endpointSecurity.type]}, and its upstream is not a Service in the cluster (an APISIX route needs one)` });
+    else items.service.push({ kind: 'service', name: service.name, status: 'not-applicable', objects: [], reason: 'no backend credentials and its upstream is outside the cluster: nothing for the cluster to hold' });
+  }
+  for (const route of workspace.routes) {
+    const pushedWith = inCluster.has(route.service) ? serviceObjects.get(route.service)?.objects.find((o) => o.kind === 'ApisixRoute') : undefined;
+    if (pushedWith) items.route.push({ kind: 'route', name: route.name, status: 'pushed', objects: [pushedWith] });
+    else items.route.push({ kind: 'route', name: route.name, status: 'not-applicable', objects: [], reason: `an APISIX route goes to a Service in the cluster; service "${route.service}" calls a URL` });
+  }
+
+  if (options.withValues && collector.missing.length > 0) throw new MissingClusterSecretError(collector.missing, options.secretSources);
   return {
-    workspace: options.workspaceName,
-    namespace: options.namespace,
-    secrets: [...collector.secrets.values()],
-    kymaApplications,
-    apkBackends,
-    apisixConsumers,
-    apisixRoutes,
+    input: {
+      workspace: options.workspaceName,
+      namespace: options.namespace,
+      secrets: [...collector.secrets.values()],
+      kymaApplications,
+      apkBackends,
+      apisixConsumers,
+      apisixRoutes,
+    },
+    workspaceItems: [...items.service, ...items.route, ...items.consumer, ...items.application],
   };
 }

@@ -4,7 +4,7 @@ import type { SecretBundle } from '../../gateway/process/protocol';
 import type { SecretVault } from '../services/vault';
 import type { SecretSource } from '../../gateway/secrets/secret-source';
 import { findSecret } from './find-secret';
-import { qualifiedSecretName } from '../services/vault';
+import { secretId } from '../services/vault';
 
 /**
  * Exactly the secrets a workspace names, read for the gateway process (values go over IPC only). Missing ones are
@@ -17,7 +17,7 @@ export async function collectSecretBundle(workspace: unknown, vault: SecretVault
   for (const ref of secretReferences(validated.value)) {
     // The local vault first; then, when a cluster is connected, its Secret of that name (APK secretRefName).
     const data = (await findSecret(vault, ref))?.data ?? (await cluster?.read(ref));
-    if (data) bundle[qualifiedSecretName(ref)] = data;
+    if (data) bundle[secretId(ref)] = data;
   }
   return bundle;
 }

@@ -3,17 +3,18 @@
 // certificate with its key. Messages name URLs, statuses, secrets and keys, never a value.
 import { Agent } from 'undici';
 import type { Workspace } from '../../gateway/config/schema';
-import { OAuthTokenCache, TokenEndpointError } from '../../gateway/security/oauth-token-cache';
+import { OAuthTokenCache } from '../../gateway/security/oauth-token-cache';
 import { ClientCertificateError, checkClientCertificate } from '../../gateway/security/client-certificate';
 import { CaBundleError, parseCaBundle, upstreamTlsProfile } from '../../gateway/security/upstream-tls';
 import { UserFacingError } from '../ipc/dispatcher';
 import type { CertificateCheck, FetchTokenResult } from '../ipc/contract';
 import type { SecretVault } from '../services/vault';
+import { secretId } from '../../gateway/config/secret-names';
 
 async function readKey(vault: SecretVault, ref: { name: string; namespace?: string }, key: string): Promise<string> {
   const secret = await vault.get(ref);
   const value = secret?.data[key];
-  const label = `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  const label = secretId(ref);
   if (!secret) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `the vault holds no secret "${label}"`);
   if (value === undefined) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `secret "${label}" has no key "${key}"`);
   return value;
@@ -44,12 +45,10 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
   }
   const profile = upstreamTlsProfile({ skipVerify: endpoint.tls?.skipVerify ?? false, ca });
   const agent = profile ? new Agent({ connect: profile.connect }) : undefined;
+  // A CredentialEndpointError reaches the user as it is (code and message: the URL and status, never a value).
   try {
     const token = await new OAuthTokenCache({ requestTimeoutMs: 10_000 }).source(grant, agent).token();
     return { ok: true, expiresInSeconds: Math.max(0, Math.round((token.expiresAt - Date.now()) / 1000)), tokenType: 'Bearer' };
-  } catch (error) {
-    if (error instanceof TokenEndpointError) throw new UserFacingError(error.code, error.message);
-    throw error;
   } finally {
     await agent?.close().catch(() => undefined);
   }

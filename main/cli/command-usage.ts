@@ -9,4 +9,12 @@ const EXPORT_LINES = `
   npm run gateway -- export [--workspace WS] [--namespace NS] [--with-secret-values] [-o FILE]
                                    the workspace as kubectl-apply-ready YAML (secret values only when asked)`;
 
-export const COMMAND_USAGE = IMPORT_LINES + EXPORT_LINES;
+const CLUSTER_LINES = `
+  npm run gateway -- plan|push|prune [--workspace WS] [--kubeconfig FILE] [--context NAME] [--namespace NS]
+                                   [--secrets FILE] [--output json]
+                                   the app's cluster workflow: plan = server-side dry run and diff (exit 0 no
+                                   change, 1 changes, 2 error); push = server-side apply as field manager
+                                   gatehouse [--force-conflicts]; prune = list this workspace's objects gone
+                                   from it, delete them only with --yes. Kubeconfig read as kubectl reads it`;
+
+export const COMMAND_USAGE = IMPORT_LINES + EXPORT_LINES + CLUSTER_LINES;

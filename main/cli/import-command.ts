@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importDocuments } from '../../gateway/import/import-documents';
-import { mergeImport } from '../../gateway/import/merge-import';
-import { emptyImport, type ImportResult } from '../../gateway/import/import-result';
+import { importDocuments } from '../services/import/import-documents';
+import { mergeImport } from '../services/import/merge-import';
+import { emptyImport, type ImportResult } from '../services/import/import-result';
 import { describeFieldErrors } from '../../gateway/config/validate';
 import { Workspace } from '../../gateway/config/schema';
 import { openVault, type SecretVault } from '../services/vault';

@@ -2,27 +2,18 @@
 import { app, BrowserWindow, Menu, Tray, dialog, nativeImage } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createAppServices, type AppServices } from '../app/app-services';
-import type { KeytarModule } from '../services/vault';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
 import { registerIpc, sendEvent } from './ipc-electron';
 import { forkUtilityGateway } from './utility-gateway-process';
 import { buildAppMenu } from './app-menu';
+import { chooseKubeconfigFile } from './kubeconfig-dialog';
 
 const outDir = fileURLToPath(new URL('..', import.meta.url));
 let window: BrowserWindow | undefined;
 let services: AppServices | undefined;
 let tray: Tray | undefined;
-
-/** keytar compiled for Electron's ABI by `node build.mjs prepare-electron` (out/native), else the packaged one. */
-async function loadElectronKeytar(): Promise<KeytarModule> {
-  const rebuilt = join(outDir, 'native/node_modules/keytar');
-  const require = createRequire(import.meta.url);
-  return (existsSync(rebuilt) ? require(rebuilt) : require('keytar')) as KeytarModule;
-}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -42,13 +33,13 @@ if (!app.requestSingleInstanceLock()) {
     services = await createAppServices({
       dataDir: app.getPath('userData'),
       spawnGateway: () => forkUtilityGateway(join(outDir, 'gateway/entry.js')),
-      loadKeytar: loadElectronKeytar,
       appVersion: app.getVersion(),
       chooseSaveFile: async ({ title, defaultName, filters }) => {
         const options = { title, defaultPath: join(app.getPath('downloads'), defaultName), filters };
         const chosen = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
         return chosen.canceled ? undefined : chosen.filePath;
       },
+      chooseKubeconfigFile: () => chooseKubeconfigFile(window),
     });
     registerIpc(services.dispatch, () => window);
     services.onEvent((event, payload) => sendEvent(window, event, payload as never));

@@ -7,21 +7,15 @@ import type { FieldError } from '../../gateway/config/validate';
 import type { BodyPreview, CapturedExchange, ExchangeSummary } from '../../gateway/capture/exchange';
 
 export type { BodyPreview, CapturedExchange, CredentialUse, ExchangeHeader, ExchangeSummary, UpstreamAttempt } from '../../gateway/capture/exchange';
+import { secretKeySchema } from '../../gateway/config/secret-names';
+import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
+import type { GatewayState, GatewayStatus } from '../services/gateway-supervisor/gateway-status';
 
-const SecretName = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
-const SecretKeyName = z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'letters, digits, ".", "_" or "-"');
+const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
+const SecretKeyName = secretKeySchema();
 
-export const GatewayState = z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']);
-export type GatewayState = z.infer<typeof GatewayState>;
-
-export interface GatewayStatus {
-  state: GatewayState;
-  url?: string;
-  port?: number;
-  restarts: number;
-  inFlight: number;
-  lastError?: string;
-}
+// The supervisor's own status type, sent as it is (types only: nothing of the supervisor runs here).
+export type { GatewayState, GatewayStatus };
 
 export interface VaultStatus {
   mode: 'keychain' | 'session-only' | 'unavailable';
@@ -92,15 +86,37 @@ export interface ClusterConnectionReport {
   targets: { kymaApplications: boolean; apkBackends: boolean; apisix: boolean };
   pathProblem?: string;
 }
-export interface ClusterFieldChange { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string }
+/** `hidden`: Secret data, shown as added/removed/changed without its value. */
+export interface ClusterFieldChange { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string; hidden?: boolean }
+/** A workspace item and what a push makes of it: pushed (as these objects), skipped (with why), or not applicable. */
+export interface ClusterWorkspaceItem {
+  kind: 'service' | 'route' | 'consumer' | 'application';
+  name: string;
+  status: 'pushed' | 'skipped' | 'not-applicable';
+  objects: ClusterObjectRef[];
+  reason?: string;
+}
 export interface ClusterPlan {
+  /** `unsupported`: not sent, this cluster does not serve the kind (or only such objects use the Secret). */
   items: { ref: ClusterObjectRef; label: string; action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported'; changes: ClusterFieldChange[]; conflicts?: { manager: string; field: string }[]; message?: string }[];
+  workspaceItems: ClusterWorkspaceItem[];
   upToDate: boolean;
 }
 export interface ClusterPushReport {
-  items: { ref: ClusterObjectRef; label: string; outcome: 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped'; message?: string; status?: number; conflicts?: { manager: string; field: string }[] }[];
+  items: { ref: ClusterObjectRef; label: string; outcome: 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped' | 'unsupported'; message?: string; status?: number; conflicts?: { manager: string; field: string }[] }[];
+  workspaceItems: ClusterWorkspaceItem[];
   ok: boolean;
   counts: Record<string, number>;
+}
+/** The kubeconfig's contexts, or why it could not be read (`problem`, `hint`); `chosen` is the file picked for this workspace. */
+export interface ClusterContexts {
+  files: string[];
+  currentContext?: string;
+  contexts: ClusterContext[];
+  remembered?: { context?: string; namespace?: string };
+  chosen?: string;
+  problem?: string;
+  hint?: string;
 }
 export interface ClusterPruneCandidate { ref: ClusterObjectRef; label: string; uid?: string; resourceVersion?: string }
 
@@ -144,7 +160,11 @@ export const channels = {
   /** Secret values go to the vault, the objects into the saved workspace. */
   'import:apply': { request: DocumentImportRequest, response: {} as SaveResult & { notes?: string[] } },
   /** `remembered`: the context and namespace this workspace last connected with. */
-  'cluster:contexts': { request: None, response: {} as { files: string[]; currentContext?: string; contexts: ClusterContext[]; remembered?: { context?: string; namespace?: string } } },
+  'cluster:contexts': { request: None, response: {} as ClusterContexts },
+  /** Opens the system's file dialog in main; the file chosen becomes this workspace's kubeconfig (undefined: cancelled). */
+  'cluster:choose-kubeconfig': { request: None, response: {} as { path?: string } },
+  /** Back to KUBECONFIG / ~/.kube/config for this workspace. */
+  'cluster:use-default-kubeconfig': { request: None, response: {} as { ok: true } },
   'cluster:connect': { request: z.object({ context: z.string().min(1).optional(), namespace: ResourceName.optional() }).strict(), response: {} as ClusterConnectionReport },
   'cluster:disconnect': { request: None, response: {} as { ok: true } },
   'cluster:plan': { request: None, response: {} as ClusterPlan },
@@ -158,9 +178,9 @@ export const channels = {
   /** Checks PEM certificate and key before they go to the vault: the key must match, the certificate be valid now. */
   'security:check-certificate': { request: z.object({ crt: z.string().min(1).max(1_000_000), key: z.string().min(1).max(1_000_000) }).strict(), response: {} as CertificateCheck },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
-  'secrets:set': { request: SecretName.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
-  'secrets:delete': { request: SecretName, response: {} as { ok: true } },
-  'secrets:reveal': { request: SecretName.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
+  'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
+  'secrets:delete': { request: SecretRefRequest, response: {} as { ok: true } },
+  'secrets:reveal': { request: SecretRefRequest.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
   'vault:status': { request: None, response: {} as VaultStatus },
   'vault:use-session-only': { request: None, response: {} as VaultStatus },
   'gateway:status': { request: None, response: {} as GatewayStatus },
@@ -208,9 +228,7 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.hasOwn(channels, value);
 }
 
-export interface IpcFailure {
-  code: string;
-  message: string;
+export interface IpcFailure extends GatehouseFailure {
   /** Field-level problems, paths as in the workspace (`routes[2].methods[0]`) or the request (`request.path`). */
   errors?: FieldError[];
 }

@@ -3,13 +3,14 @@
 import type { z } from 'zod';
 import { channels, isChannel, type Channel, type IpcEnvelope, type IpcFailure, type ResponseOf } from './contract';
 import { toFieldErrors } from '../../gateway/config/validate';
+import { GatehouseError, failureOf } from '../../gateway/errors/gatehouse-error';
 
 export type ValidatedRequest<C extends Channel> = z.output<(typeof channels)[C]['request']>;
 
 export type IpcHandlers = { [C in Channel]: (request: ValidatedRequest<C>) => Promise<ResponseOf<C>> };
 
-/** An error a handler may throw to show the user its message (which must hold no secret). */
-export class UserFacingError extends Error {
+/** A failure a handler names on the spot (its code, and the fields it concerns), rather than a service's own class. */
+export class UserFacingError extends GatehouseError {
   constructor(
     readonly code: string,
     message: string,
@@ -20,11 +21,14 @@ export class UserFacingError extends Error {
   }
 }
 
+// Every GatehouseError is written to be shown (code, message, hint; never a secret), whichever process or
+// layer threw it. Anything else is a bug: the renderer gets a generic message, the log gets the details.
 function toFailure(error: unknown): IpcFailure {
-  if (error instanceof UserFacingError) return { code: error.code, message: error.message, errors: error.errors };
-  const code = (error as { code?: unknown })?.code;
-  // Errors of our own services carry a GATEHOUSE_ code and a message written to be shown.
-  if (typeof code === 'string' && code.startsWith('GATEHOUSE_') && error instanceof Error) return { code, message: error.message };
+  if (error instanceof GatehouseError) {
+    const failure: IpcFailure = failureOf(error);
+    if (error instanceof UserFacingError && error.errors) failure.errors = error.errors;
+    return failure;
+  }
   return { code: 'GATEHOUSE_INTERNAL', message: 'Internal error in the main process (details are in its log)' };
 }
 

@@ -76,7 +76,7 @@ describe('Import screen with the seed 000 snippets', () => {
 
   it('exports the workspace (a Blob download the CSP allows, and the text to copy)', async () => {
     await go(page, 'Import');
-    const download = page.waitForEvent('download', { timeout: 5_000 }).catch(() => undefined);
+    const download = page.waitForEvent('download').catch(() => undefined);
     await page.getByRole('button', { name: 'Export workspace' }).click();
     const exported = page.getByLabel('Exported', { exact: true });
     await exported.waitFor();

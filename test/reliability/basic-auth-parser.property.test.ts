@@ -9,7 +9,7 @@ const RUNS = { numRuns: 3000 };
 
 // RFC 9110 §11.4: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]; §5.6.2 token; §11.2
 // token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
-// Two deliberate allowances of the parser (test/gateway/basic-credentials.test.ts): HTAB also separates the
+// Two deliberate allowances of the parser (test/gateway/auth/basic-credentials.test.ts): HTAB also separates the
 // scheme from the token, and trailing OWS is ignored (RFC 9110 §5.5: it is not part of a field value). Leading
 // OWS never reaches the parser (Node's HTTP parser removes it) and is refused.
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";

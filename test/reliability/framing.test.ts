@@ -77,16 +77,6 @@ function expectJsonRefusal(res: RawResponse | undefined, status: number): void {
   expect(typeof (JSON.parse(res!.body) as { message?: unknown }).message).toBe('string');
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Sends `raw` on a new connection and checks the answer. `closes`: the gateway must close the connection (and a
  * fresh one must work); otherwise the next request on the same connection must be served as usual.
@@ -99,7 +89,7 @@ async function refused(raw: string, status: number, closes: boolean): Promise<vo
     expectJsonRefusal(res, status);
     if (closes) {
       expect(res!.headers.connection).toBe('close');
-      expect(await withTimeout(conn.closed, 3000)).not.toBe('timeout');
+      await conn.closed; // the gateway closes it; if it never does, the test's timeout says so
     } else {
       expect(res!.headers.connection).not.toBe('close');
       conn.write(VALID);
@@ -324,7 +314,7 @@ describe('pipelining', () => {
     const refusal = await conn.response();
     expectJsonRefusal(refusal, 400);
     expect(refusal!.headers.connection).toBe('close');
-    expect(await withTimeout(conn.closed, 3000)).not.toBe('timeout');
+    await conn.closed; // the gateway closes it; if it never does, the test's timeout says so
     conn.close();
     expect(completed.slice(before).map((r) => r.url)).toEqual(['/slow', '/next?n=1']);
   });
@@ -334,7 +324,7 @@ describe('pipelining', () => {
     conn.write(VALID + request(['POST /echo/a HTTP/1.1', 'Host: gw.test', 'Content-Length: 4', 'Transfer-Encoding: chunked'], `0${CRLF}${CRLF}`) + VALID);
     expect((await conn.response())?.status).toBe(200);
     expectJsonRefusal(await conn.response(), 400);
-    expect(await withTimeout(conn.closed, 3000)).not.toBe('timeout');
+    await conn.closed; // the gateway closes it; if it never does, the test's timeout says so
     conn.close();
     expect(completed.slice(before).map((r) => r.url)).toEqual(['/next?n=1']);
   });

@@ -160,7 +160,7 @@ function handles(): number {
 }
 
 async function settle(): Promise<void> {
-  await expect.poll(() => gateway.inFlight, { timeout: 5000 }).toBe(0);
+  await expect.poll(() => gateway.inFlight).toBe(0);
   await sleep(RESPONSE_MS * 2);
 }
 
@@ -195,10 +195,10 @@ describe('misbehaving upstreams', () => {
     await run(round(200), CONCURRENCY);
     await settle();
     expect(gateway.inFlight).toBe(0);
-    await expect.poll(() => faultSockets.size, { timeout: 5000 }).toBeLessThanOrEqual(baseline.faultSockets);
-    await expect.poll(() => connectionCount(selfSigned.server), { timeout: 5000 }).toBeLessThanOrEqual(baseline.selfSigned);
-    await expect.poll(() => connectionCount(wrongCa.server), { timeout: 5000 }).toBeLessThanOrEqual(baseline.wrongCa);
-    await expect.poll(() => handles(), { timeout: 5000 }).toBeLessThanOrEqual(baseline.handles);
+    await expect.poll(() => faultSockets.size).toBeLessThanOrEqual(baseline.faultSockets);
+    await expect.poll(() => connectionCount(selfSigned.server)).toBeLessThanOrEqual(baseline.selfSigned);
+    await expect.poll(() => connectionCount(wrongCa.server)).toBeLessThanOrEqual(baseline.wrongCa);
+    await expect.poll(() => handles()).toBeLessThanOrEqual(baseline.handles);
     // Every request was logged, with its status.
     expect(gateway.logs.filter((e) => e.status === 0)).toEqual([]);
   });

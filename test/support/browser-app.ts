@@ -210,7 +210,8 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
       const url = request.url();
       if (!url.startsWith(`${server.origin}/`) && !url.startsWith('data:')) foreignRequests.push(url);
     });
-    page.setDefaultTimeout(10_000);
+    // Waits end on what the page shows; this only stops a hang a little before the test's own timeout would.
+    page.setDefaultTimeout(25_000);
     pages.push(page);
     await page.goto(`${server.origin}/index.html`);
     return page;

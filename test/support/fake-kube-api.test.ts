@@ -200,7 +200,8 @@ describe.skipIf(!HAVE_KUBECTL && !process.env.CI)('fake kube-apiserver, checked 
   it('streams watch events: kubectl wait --for=delete returns when the object goes', async () => {
     await kubectl(admin, ['apply', '--server-side', '-f', '-'], { stdin: SECRET.replace('name: backend-creds', 'name: short-lived') });
     const waiting = kubectl(admin, ['wait', '--for=delete', 'secret/short-lived', '--timeout=20s']);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Delete only once kubectl's watch is subscribed, so the deletion reaches it as a watch event.
+    await expect.poll(() => api.openWatches()).toBe(1);
     const deleted = await kubectl(admin, ['delete', 'secret', 'short-lived', '--wait=false']);
     expect(deleted.code, deleted.stderr).toBe(0);
     const waited = await waiting;

@@ -56,12 +56,12 @@ export class RawConnection {
     for (const waiter of this.#waiters.splice(0)) waiter();
   }
 
-  async #waitForData(deadline: number): Promise<boolean> {
+  async #waitForData(deadline: number | undefined): Promise<boolean> {
     if (this.#ended) return false;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return false;
+    const remaining = deadline === undefined ? undefined : deadline - Date.now();
+    if (remaining !== undefined && remaining <= 0) return false;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, remaining);
+      const timer = remaining === undefined ? undefined : setTimeout(resolve, remaining);
       this.#waiters.push(() => {
         clearTimeout(timer);
         resolve();
@@ -70,9 +70,12 @@ export class RawConnection {
     return true;
   }
 
-  /** The next complete response, or undefined when the connection ends (or `timeoutMs` passes) before one arrives. */
-  async response(timeoutMs = 5000, { head = false } = {}): Promise<RawResponse | undefined> {
-    const deadline = Date.now() + timeoutMs;
+  /**
+   * The next complete response, or undefined when the connection ends before one arrives. Tests wait without a
+   * deadline (a hang is the test timeout's to catch); `timeoutMs` is for tools that must give up, like the soak.
+   */
+  async response(timeoutMs?: number, { head = false } = {}): Promise<RawResponse | undefined> {
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     for (;;) {
       const parsed = parseResponse(this.#buffer, head, this.#ended);
       if (parsed) {

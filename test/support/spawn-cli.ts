@@ -8,8 +8,8 @@ export interface RunningCli {
   child: ChildProcess;
   stderr: () => string;
   stdout: () => string;
-  /** Resolves with the first stderr match of `pattern`. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the first stderr match of `pattern`; rejects if the CLI exits first. A hang is the test timeout's. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
 }
 
@@ -24,17 +24,31 @@ export function spawnGatewayCli(args: string[], env: NodeJS.ProcessEnv = {}): Ru
     child,
     stderr: () => err,
     stdout: () => out,
-    waitFor(pattern, timeoutMs = 15_000) {
+    waitFor(pattern) {
       return new Promise((resolve, reject) => {
-        const started = Date.now();
-        const poll = setInterval(() => {
-          const m = err.match(pattern);
-          if (m) return clearInterval(poll), resolve(m);
-          if (child.exitCode !== null || Date.now() - started > timeoutMs) {
-            clearInterval(poll);
-            reject(new Error(`no ${pattern} in CLI output (exit ${child.exitCode}):\n${err}`));
-          }
-        }, 25);
+        const found = () => err.match(pattern);
+        const onData = () => {
+          const m = found();
+          if (!m) return;
+          done();
+          resolve(m);
+        };
+        // 'close' comes after the last stderr chunk: only then is "never printed it" certain.
+        const onClose = () => {
+          const m = found();
+          done();
+          if (m) resolve(m);
+          else reject(new Error(`no ${pattern} in CLI output (exit ${child.exitCode}):\n${err}`));
+        };
+        const done = () => {
+          child.stderr!.off('data', onData);
+          child.off('close', onClose);
+        };
+        const m = found();
+        if (m) return resolve(m);
+        if (child.exitCode !== null && child.stderr!.readableEnded) return onClose();
+        child.stderr!.on('data', onData);
+        child.once('close', onClose);
       });
     },
     async stop() {

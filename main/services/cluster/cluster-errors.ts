@@ -1,38 +1,8 @@
 // Every failure the cluster features report, one class per cause the user can act on. Messages name files,
 // contexts, servers and Kubernetes objects, never credential or secret values.
 
-export type ClusterErrorCode =
-  | 'GATEHOUSE_CLUSTER_KUBECONFIG'
-  | 'GATEHOUSE_CLUSTER_CONTEXT'
-  | 'GATEHOUSE_CLUSTER_UNREACHABLE'
-  | 'GATEHOUSE_CLUSTER_BAD_CERTIFICATE'
-  | 'GATEHOUSE_CLUSTER_UNAUTHORIZED'
-  | 'GATEHOUSE_CLUSTER_FORBIDDEN'
-  | 'GATEHOUSE_CLUSTER_TIMEOUT'
-  | 'GATEHOUSE_CLUSTER_EXEC_PLUGIN'
-  | 'GATEHOUSE_CLUSTER_API'
-  | 'GATEHOUSE_CLUSTER_INVALID_SPEC'
-  | 'GATEHOUSE_CLUSTER_NOT_CONFIRMED';
-
-export abstract class ClusterError extends Error {
-  abstract readonly code: ClusterErrorCode;
-  /** What the user can do about it. */
-  readonly hint: string;
-
-  constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
-
-/** The kubeconfig cannot be found, read or parsed, or it contradicts itself. */
-export class KubeconfigError extends ClusterError {
-  readonly code = 'GATEHOUSE_CLUSTER_KUBECONFIG';
-  constructor(message: string, readonly file?: string) {
-    super(message, 'Fix the kubeconfig (kubectl config view shows what it reads) or choose another file.');
-    this.name = 'KubeconfigError';
-  }
-}
+export { ClusterError, KubeconfigError, redactedLine, type ClusterErrorCode } from '../../../gateway/cluster/cluster-errors';
+import { ClusterError } from '../../../gateway/cluster/cluster-errors';
 
 /** The chosen context, or the cluster or user it names, is not in the kubeconfig. */
 export class ContextError extends ClusterError {
@@ -127,12 +97,4 @@ export class NotConfirmedError extends ClusterError {
     super(`${what} needs confirmation`, 'Review the list, then confirm.');
     this.name = 'NotConfirmedError';
   }
-}
-
-/** First line only, length-capped, with given values masked: for text that came from outside (plugin stderr). */
-export function redactedLine(text: string, secrets: readonly string[] = []): string {
-  let line = text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
-  for (const value of secrets) if (value) line = line.split(value).join('[redacted]');
-  line = line.replace(/(bearer\s+)\S+/gi, '$1[redacted]').replace(/("?(token|password|secret|client-key-data)"?\s*[:=]\s*)"?[^\s",}]+/gi, '$1[redacted]');
-  return line.slice(0, 300);
 }

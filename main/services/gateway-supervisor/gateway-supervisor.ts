@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { GatewayStatus } from '../../ipc/contract';
+import type { GatewayStatus } from './gateway-status';
 import type { RequestLogEntry } from '../../../gateway/log/request-log';
 import type { FieldError } from '../../../gateway/config/validate';
 import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
 import type { ClusterAccess } from '../../../gateway/cluster/cluster-access';
 import type { GatewayProcess, SpawnGatewayProcess } from './gateway-process';
 import type { CapturedExchange, ExchangeCredentials } from '../../../gateway/capture/exchange';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 export interface SupervisorOptions {
   spawn: SpawnGatewayProcess;
@@ -24,6 +25,17 @@ export interface SupervisorEvents {
   traffic: [RequestLogEntry];
   /** `generation` counts gateway processes: exchange ids restart with each one. */
   exchange: [exchange: CapturedExchange, credentials: ExchangeCredentials, generation: number];
+}
+
+/** The gateway process did not come up: the reason it gave (a busy port, say), or that it timed out or exited. */
+export class GatewayStartError extends GatehouseError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayStartError';
+  }
 }
 
 type ReloadWaiter = (result: { ok: boolean; errors?: FieldError[] }) => void;
@@ -91,11 +103,11 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       };
       const timer = setTimeout(() => {
         child.kill();
-        settle(new Error(`gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
+        settle(new GatewayStartError('GATEHOUSE_GATEWAY_START_TIMEOUT', `gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
       }, this.options.startTimeoutMs ?? 15_000);
       child.onMessage((message) => this.#onMessage(child, message, settle, generation));
       child.onExit((reason) => {
-        settle(new Error(`gateway ${reason} before it was ready`));
+        settle(new GatewayStartError('GATEHOUSE_GATEWAY_EXITED', `gateway ${reason} before it was ready`));
         this.#onExit(child, reason);
       });
       void (this.options.clusterAccess?.() ?? Promise.resolve(undefined)).then(
@@ -135,7 +147,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         // A start error such as a busy port will not heal by restarting.
         this.#stopping = true;
         this.#setStatus({ state: 'failed', lastError: message.message });
-        settleStart(Object.assign(new Error(message.message), { code: message.code }));
+        settleStart(new GatewayStartError(message.code, message.message));
         break;
     }
   }
@@ -179,11 +191,6 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       if (this.#status.lastError) this.#setStatus({ lastError: undefined });
     }
     return result;
-  }
-
-  async restart(): Promise<GatewayStatus> {
-    await this.stop();
-    return this.start(this.#workspace);
   }
 
   /** Stops the gateway: asks politely, then kills; no orphan survives. */

@@ -1,4 +1,4 @@
-export type { SecretData, SecretRefLike, SecretSummary, SecretVault, StoredSecret, VaultMode, VaultProblem, VaultStatus, VaultUnavailableCode } from './secret-vault';
+export type { SecretData, SecretRef, StoredSecretKeys, SecretVault, StoredSecret, VaultMode, VaultProblem, VaultHealth, VaultUnavailableCode } from './secret-vault';
 export { KeytarVault, type KeytarVaultOptions } from './keytar-vault';
 export { SessionVault } from './session-vault';
 export { VaultSecretSource } from './vault-secret-source';
@@ -6,4 +6,4 @@ export { openVault, type OpenVaultOptions, type OpenedVault } from './open-vault
 export { InvalidSecretError, VaultUnavailableError, keychainFailureProblem, keytarLoadProblem } from './vault-errors';
 export { loadKeytar, type KeytarLoader, type KeytarModule } from './keytar-module';
 export { KEYCHAIN_SERVICE, parseSecretAccount, secretAccount } from './keychain-accounts';
-export { qualifiedSecretName } from './secret-names';
+export { secretId } from '../../../gateway/config/secret-names';

@@ -13,22 +13,22 @@
  * Listing uses findCredentials("Gatehouse") and keeps the accounts that parse; other accounts
  * under the service (e.g. `probe/<random>` written by probe()) are ignored.
  */
-import type { SecretRefLike } from './secret-vault';
+import type { SecretRef } from './secret-vault';
 
 export const KEYCHAIN_SERVICE = 'Gatehouse';
 
 const NO_NAMESPACE = '_';
 
-export function secretAccountPrefix(ref: SecretRefLike): string {
+export function secretAccountPrefix(ref: SecretRef): string {
   return `secret/${ref.namespace ?? NO_NAMESPACE}/${ref.name}/`;
 }
 
-export function secretAccount(ref: SecretRefLike, key: string): string {
+export function secretAccount(ref: SecretRef, key: string): string {
   return `${secretAccountPrefix(ref)}${key}`;
 }
 
 export interface ParsedAccount {
-  ref: SecretRefLike;
+  ref: SecretRef;
   key: string;
 }
 

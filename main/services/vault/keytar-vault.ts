@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { KEYCHAIN_SERVICE, parseSecretAccount, probeAccount, secretAccount, secretAccountPrefix } from './keychain-accounts';
 import { loadKeytar, type KeytarLoader, type KeytarModule } from './keytar-module';
 import { checkSecret, checkSecretRef, copySecret } from './secret-names';
-import type { SecretRefLike, SecretSummary, SecretVault, StoredSecret, VaultStatus } from './secret-vault';
+import type { SecretRef, StoredSecretKeys, SecretVault, StoredSecret, VaultHealth } from './secret-vault';
 import { VaultUnavailableError, keychainFailureProblem, keytarLoadProblem } from './vault-errors';
 
 export interface KeytarVaultOptions {
@@ -46,7 +46,7 @@ export class KeytarVault implements SecretVault {
     });
   }
 
-  async get(ref: SecretRefLike): Promise<StoredSecret | undefined> {
+  async get(ref: SecretRef): Promise<StoredSecret | undefined> {
     checkSecretRef(ref);
     const prefix = secretAccountPrefix(ref);
     const credentials = await this.#findCredentials();
@@ -62,7 +62,7 @@ export class KeytarVault implements SecretVault {
     return found ? copySecret({ ...refOf(ref), data }) : undefined;
   }
 
-  async delete(ref: SecretRefLike): Promise<boolean> {
+  async delete(ref: SecretRef): Promise<boolean> {
     checkSecretRef(ref);
     return this.#serial(async () => {
       let deleted = false;
@@ -73,8 +73,8 @@ export class KeytarVault implements SecretVault {
     });
   }
 
-  async list(): Promise<SecretSummary[]> {
-    const byName = new Map<string, SecretSummary>();
+  async list(): Promise<StoredSecretKeys[]> {
+    const byName = new Map<string, StoredSecretKeys>();
     for (const { account } of await this.#findCredentials()) {
       const parsed = parseSecretAccount(account);
       if (!parsed) continue;
@@ -92,7 +92,7 @@ export class KeytarVault implements SecretVault {
    * A write/read/delete round trip under a throwaway account: a locked Secret Service answers
    * lookups with "nothing found" rather than an error, so only a write proves the keychain works.
    */
-  async probe(): Promise<VaultStatus> {
+  async probe(): Promise<VaultHealth> {
     const account = probeAccount(randomBytes(8).toString('hex'));
     const value = randomBytes(16).toString('hex');
     try {
@@ -118,7 +118,7 @@ export class KeytarVault implements SecretVault {
     if (status.mode === 'unavailable') throw new VaultUnavailableError(status.reason);
   }
 
-  async #accountsOf(ref: SecretRefLike): Promise<string[]> {
+  async #accountsOf(ref: SecretRef): Promise<string[]> {
     const prefix = secretAccountPrefix(ref);
     const credentials = await this.#findCredentials();
     return credentials.map((c) => c.account).filter((a) => a.startsWith(prefix) && parseSecretAccount(a));
@@ -161,6 +161,6 @@ export class KeytarVault implements SecretVault {
   }
 }
 
-function refOf(ref: SecretRefLike): SecretRefLike {
+function refOf(ref: SecretRef): SecretRef {
   return ref.namespace !== undefined ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
 }

@@ -1,6 +1,6 @@
 import { KeytarVault, type KeytarVaultOptions } from './keytar-vault';
 import { SessionVault } from './session-vault';
-import type { SecretVault, VaultStatus } from './secret-vault';
+import type { SecretVault, VaultHealth } from './secret-vault';
 import { VaultUnavailableError } from './vault-errors';
 
 export interface OpenVaultOptions extends KeytarVaultOptions {
@@ -13,7 +13,7 @@ export interface OpenVaultOptions extends KeytarVaultOptions {
 
 export interface OpenedVault {
   vault: SecretVault;
-  status: VaultStatus;
+  status: VaultHealth;
 }
 
 /** Probes the OS keychain and returns a vault to use with its status. */

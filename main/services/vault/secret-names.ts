@@ -1,18 +1,12 @@
 import { InvalidSecretError } from './vault-errors';
-import type { SecretRefLike, StoredSecret } from './secret-vault';
+import type { SecretRef, StoredSecret } from './secret-vault';
+// The workspace's own rules (gateway/config/secret-names.ts), so anything a workspace can reference can be
+// stored, and none of the parts can contain the "/" that separates them in keychain account names.
+import { SECRET_KEY_PATTERN as KEY, SECRET_KEY_RULE, SECRET_NAME_PATTERN as NAME, SECRET_NAME_RULE, secretId } from '../../../gateway/config/secret-names';
 
-// Same rules as the workspace's SecretKeyRef, so anything a workspace can reference can be stored,
-// and none of the parts can contain the "/" that separates them in keychain account names.
-const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
-const KEY = /^[A-Za-z0-9._-]{1,253}$/;
-
-export function qualifiedSecretName(ref: SecretRefLike): string {
-  return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
-}
-
-export function checkSecretRef(ref: SecretRefLike): void {
+export function checkSecretRef(ref: SecretRef): void {
   if (typeof ref.name !== 'string' || !NAME.test(ref.name)) {
-    throw new InvalidSecretError(`secret name ${JSON.stringify(String(ref.name))} is invalid: use letters, digits, ".", "_" or "-", 1-63 characters, starting and ending with a letter or digit`);
+    throw new InvalidSecretError(`secret name ${JSON.stringify(String(ref.name))} is invalid: use ${SECRET_NAME_RULE}`);
   }
   if (ref.namespace !== undefined && (typeof ref.namespace !== 'string' || !NAME.test(ref.namespace))) {
     throw new InvalidSecretError(`namespace ${JSON.stringify(String(ref.namespace))} of secret "${ref.name}" is invalid: use letters, digits, ".", "_" or "-", 1-63 characters`);
@@ -22,14 +16,14 @@ export function checkSecretRef(ref: SecretRefLike): void {
 /** Validates names and keys; messages name the offending key, never its value. */
 export function checkSecret(secret: StoredSecret): void {
   checkSecretRef(secret);
-  const where = `secret "${qualifiedSecretName(secret)}"`;
+  const where = `secret "${secretId(secret)}"`;
   if (secret.data === null || typeof secret.data !== 'object' || Array.isArray(secret.data)) {
     throw new InvalidSecretError(`${where}: data must be an object of string values`);
   }
   const keys = Object.keys(secret.data);
   if (keys.length === 0) throw new InvalidSecretError(`${where}: a secret needs at least one key`);
   for (const key of keys) {
-    if (!KEY.test(key)) throw new InvalidSecretError(`${where}: key ${JSON.stringify(key.slice(0, 80))} is invalid: use letters, digits, ".", "_" or "-"`);
+    if (!KEY.test(key)) throw new InvalidSecretError(`${where}: key ${JSON.stringify(key.slice(0, 80))} is invalid: use ${SECRET_KEY_RULE}`);
     if (typeof secret.data[key] !== 'string') throw new InvalidSecretError(`${where}: the value of key "${key}" must be a string`);
   }
 }

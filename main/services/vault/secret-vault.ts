@@ -1,8 +1,9 @@
 // The one vault contract the app talks to; the OS keychain (keytar) and the session-only memory
 // vault implement it, and another backend (Electron safeStorage) can be added behind it later.
-import type { SecretData, SecretRefLike } from '../../../gateway/secrets/secret-source';
+import type { SecretData } from '../../../gateway/secrets/secret-source';
+import type { SecretRef } from '../../../gateway/config/secret-names';
 
-export type { SecretData, SecretRefLike };
+export type { SecretData, SecretRef };
 
 /** A named secret with string keys, shaped like a Kubernetes Secret's decoded data. */
 export interface StoredSecret {
@@ -11,8 +12,8 @@ export interface StoredSecret {
   data: SecretData;
 }
 
-/** What `list()` returns: names and key names, never values. */
-export interface SecretSummary {
+/** What `list()` returns: names and key names, never values (the renderer sees them as the contract's SecretSummary). */
+export interface StoredSecretKeys {
   name: string;
   namespace?: string;
   keys: string[];
@@ -22,6 +23,7 @@ export type VaultMode = 'keychain' | 'session-only';
 
 export type VaultUnavailableCode =
   | 'GATEHOUSE_VAULT_MODULE_MISSING'
+  | 'GATEHOUSE_VAULT_MODULE_NOT_BUILT'
   | 'GATEHOUSE_VAULT_LIBSECRET_MISSING'
   | 'GATEHOUSE_VAULT_NO_SESSION_BUS'
   | 'GATEHOUSE_VAULT_NO_SECRET_SERVICE'
@@ -41,7 +43,8 @@ export interface VaultProblem {
   detail?: string;
 }
 
-export type VaultStatus =
+/** What `probe()` found; the app shows it as the contract's VaultStatus. */
+export type VaultHealth =
   | { mode: 'keychain'; backend: 'keytar'; service: string }
   /** Secrets live in this process only and are forgotten on exit; `reason` says why the keychain is not used. */
   | { mode: 'session-only'; reason?: VaultProblem }
@@ -51,10 +54,10 @@ export interface SecretVault {
   readonly mode: VaultMode;
   /** Replaces the whole secret: keys absent from `secret.data` are removed. */
   set(secret: StoredSecret): Promise<void>;
-  get(ref: SecretRefLike): Promise<StoredSecret | undefined>;
+  get(ref: SecretRef): Promise<StoredSecret | undefined>;
   /** Resolves to false when there was no such secret. */
-  delete(ref: SecretRefLike): Promise<boolean>;
-  list(): Promise<SecretSummary[]>;
+  delete(ref: SecretRef): Promise<boolean>;
+  list(): Promise<StoredSecretKeys[]>;
   /** Checks that the backend works right now (the keychain does a write/read/delete round trip). */
-  probe(): Promise<VaultStatus>;
+  probe(): Promise<VaultHealth>;
 }

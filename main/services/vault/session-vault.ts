@@ -1,7 +1,8 @@
 // Secrets in this process's memory only, for when the OS keychain is unavailable and the user
 // chooses to go on anyway. Deliberately never written anywhere: there is no plaintext fallback.
-import { qualifiedSecretName, checkSecret, checkSecretRef, copySecret } from './secret-names';
-import type { SecretRefLike, SecretSummary, SecretVault, StoredSecret, VaultProblem, VaultStatus } from './secret-vault';
+import { checkSecret, checkSecretRef, copySecret } from './secret-names';
+import { secretId } from '../../../gateway/config/secret-names';
+import type { SecretRef, StoredSecretKeys, SecretVault, StoredSecret, VaultProblem, VaultHealth } from './secret-vault';
 
 export class SessionVault implements SecretVault {
   readonly mode = 'session-only' as const;
@@ -12,31 +13,31 @@ export class SessionVault implements SecretVault {
 
   async set(secret: StoredSecret): Promise<void> {
     checkSecret(secret);
-    this.#secrets.set(qualifiedSecretName(secret), copySecret(secret));
+    this.#secrets.set(secretId(secret), copySecret(secret));
   }
 
-  async get(ref: SecretRefLike): Promise<StoredSecret | undefined> {
+  async get(ref: SecretRef): Promise<StoredSecret | undefined> {
     checkSecretRef(ref);
-    const secret = this.#secrets.get(qualifiedSecretName(ref));
+    const secret = this.#secrets.get(secretId(ref));
     return secret && copySecret(secret);
   }
 
-  async delete(ref: SecretRefLike): Promise<boolean> {
+  async delete(ref: SecretRef): Promise<boolean> {
     checkSecretRef(ref);
-    return this.#secrets.delete(qualifiedSecretName(ref));
+    return this.#secrets.delete(secretId(ref));
   }
 
-  async list(): Promise<SecretSummary[]> {
+  async list(): Promise<StoredSecretKeys[]> {
     return [...this.#secrets.values()]
       .map((s) => {
-        const summary: SecretSummary = { name: s.name, keys: Object.keys(s.data).sort() };
+        const summary: StoredSecretKeys = { name: s.name, keys: Object.keys(s.data).sort() };
         if (s.namespace !== undefined) summary.namespace = s.namespace;
         return summary;
       })
       .sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
   }
 
-  async probe(): Promise<VaultStatus> {
+  async probe(): Promise<VaultHealth> {
     return this.reason ? { mode: 'session-only', reason: this.reason } : { mode: 'session-only' };
   }
 

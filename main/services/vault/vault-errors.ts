@@ -1,21 +1,22 @@
 import type { VaultProblem, VaultUnavailableCode } from './secret-vault';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 /**
  * The OS keychain cannot be used. `code` says what is missing; the message says how to fix it.
  * Never carries secret values: backend messages are redacted and reduced to their first line.
  */
-export class VaultUnavailableError extends Error {
+export class VaultUnavailableError extends GatehouseError {
   readonly code: VaultUnavailableCode;
   readonly problem: string;
-  readonly hint: string;
+  declare readonly hint: string;
   readonly detail: string | undefined;
 
   constructor(reason: VaultProblem) {
-    super(`OS keychain unavailable: ${reason.problem}${reason.detail ? ` (${reason.detail})` : ''}. ${reason.hint}`);
+    // The message ends with the hint too: the CLI and logs print the message alone.
+    super(`OS keychain unavailable: ${reason.problem}${reason.detail ? ` (${reason.detail})` : ''}. ${reason.hint}`, { hint: reason.hint });
     this.name = 'VaultUnavailableError';
     this.code = reason.code;
     this.problem = reason.problem;
-    this.hint = reason.hint;
     this.detail = reason.detail;
   }
 
@@ -27,7 +28,7 @@ export class VaultUnavailableError extends Error {
 }
 
 /** A secret that cannot be stored as given (bad name or key, non-string value). */
-export class InvalidSecretError extends Error {
+export class InvalidSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_VAULT_INVALID_SECRET';
   constructor(message: string) {
     super(message);
@@ -44,9 +45,21 @@ export function redactedDetail(error: unknown, secrets: readonly string[] = []):
   return text.slice(0, 300);
 }
 
-/** keytar itself could not be loaded (not installed, built for another ABI, or a shared library is missing). */
+/** What a source checkout needs to build keytar on each platform (its install script compiles it from source). */
+function keytarBuildPrerequisites(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'the Xcode command line tools (xcode-select --install)';
+  if (platform === 'win32') return 'Visual Studio Build Tools with the "Desktop development with C++" workload';
+  return 'the libsecret headers and a C++ toolchain (Debian/Ubuntu: sudo apt-get install libsecret-1-dev g++ make; Fedora: sudo dnf install libsecret-devel gcc-c++ make)';
+}
+
+/**
+ * keytar itself could not be loaded. npm installs it as an optional dependency: where it cannot be built,
+ * `npm install` leaves it out and succeeds, so "not installed" and "installed but never built" each get the
+ * command that fixes exactly that.
+ */
 export function keytarLoadProblem(error: unknown, platform: NodeJS.Platform = process.platform): VaultProblem {
   const detail = redactedDetail(error);
+  const notFound = (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
   if (platform === 'linux' && /libsecret/i.test(detail)) {
     return {
       code: 'GATEHOUSE_VAULT_LIBSECRET_MISSING',
@@ -55,10 +68,26 @@ export function keytarLoadProblem(error: unknown, platform: NodeJS.Platform = pr
       detail,
     };
   }
+  if (notFound && /Cannot find module 'keytar'/.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_MODULE_MISSING',
+      problem: 'the keychain module keytar is not installed: npm install skips it when it cannot be built here',
+      hint: `From a source checkout, install ${keytarBuildPrerequisites(platform)}, then run npm install again and restart Gatehouse; an installed Gatehouse needs reinstalling. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
+  if (notFound && /keytar\.node/.test(detail)) {
+    return {
+      code: 'GATEHOUSE_VAULT_MODULE_NOT_BUILT',
+      problem: 'the keychain module keytar is installed but was never built (its install script did not run)',
+      hint: `Install ${keytarBuildPrerequisites(platform)}, then run npm rebuild keytar and restart Gatehouse. ${SESSION_ONLY}`,
+      detail,
+    };
+  }
   return {
     code: 'GATEHOUSE_VAULT_MODULE_MISSING',
     problem: 'the keychain module (keytar) could not be loaded',
-    hint: `Reinstall Gatehouse; from a source checkout run \`npm rebuild keytar\` for this Node/Electron version. ${SESSION_ONLY}`,
+    hint: `Reinstall Gatehouse; from a source checkout install ${keytarBuildPrerequisites(platform)}, then run npm rebuild keytar. ${SESSION_ONLY}`,
     detail,
   };
 }

@@ -1,4 +1,5 @@
-import type { SecretData, SecretRefLike, SecretSource } from '../../../gateway/secrets/secret-source';
+import type { SecretData, SecretSource } from '../../../gateway/secrets/secret-source';
+import type { SecretRef } from '../../../gateway/config/secret-names';
 import type { SecretVault } from './secret-vault';
 
 /** Lets the gateway's SecretResolver read from a vault. */
@@ -12,7 +13,7 @@ export class VaultSecretSource implements SecretSource {
     this.label = label ?? (vault.mode === 'keychain' ? 'OS keychain' : 'session-only vault');
   }
 
-  async read(ref: SecretRefLike): Promise<SecretData | undefined> {
+  async read(ref: SecretRef): Promise<SecretData | undefined> {
     return (await this.vault.get(ref))?.data;
   }
 }

@@ -3,6 +3,7 @@
 // KDF parameters, salt, IV) are bound in as additional authenticated data, so editing any of them
 // fails decryption just like a wrong passphrase does.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 export const BUNDLE_FORMAT = 'gatehouse-workspace-bundle' as const;
 export const BUNDLE_FORMAT_VERSION = 1 as const;
@@ -35,7 +36,7 @@ export type BundleErrorCode =
   | 'GATEHOUSE_BUNDLE_WRONG_PASSPHRASE'
   | 'GATEHOUSE_BUNDLE_INVALID';
 
-export class BundleError extends Error {
+export class BundleError extends GatehouseError {
   constructor(
     readonly code: BundleErrorCode,
     message: string,

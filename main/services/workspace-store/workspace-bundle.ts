@@ -19,16 +19,17 @@ import { secretReferences } from '../../../gateway/config/secret-references';
 import { z } from 'zod';
 import { ResourceName, type Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, describeFieldErrors, validateWith, validateWorkspace } from '../../../gateway/config/validate';
-import type { SecretRefLike, SecretVault, StoredSecret } from '../vault/secret-vault';
+import type { SecretRef, SecretVault, StoredSecret } from '../vault/secret-vault';
 import { BundleError, DEFAULT_SCRYPT, isSealedEnvelope, openWithPassphrase, sealWithPassphrase, type ScryptParams } from './bundle-crypto';
 import { parseJsonOrYaml } from '../../../gateway/config/parse-document';
+import { secretKeySchema } from '../../../gateway/config/secret-names';
 import { decodeWorkspaceDocument, encodeWorkspace } from './workspace-document';
 
 const BundleSecret = z
   .object({
     name: ResourceName,
     namespace: ResourceName.optional(),
-    data: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,253}$/, 'a secret key name'), z.string()),
+    data: z.record(secretKeySchema('a secret key name'), z.string()),
   })
   .strict();
 
@@ -45,16 +46,10 @@ export function exportWorkspace(workspace: unknown): string {
   return encodeWorkspace(validOrThrow(workspace));
 }
 
-/** Every secret the workspace refers to (consumer passwords, backend credentials), each once. */
-/** Every secret the workspace names (consumers, endpoints, sandboxes, Kyma applications). */
-export function referencedSecrets(workspace: Workspace): SecretRefLike[] {
-  return secretReferences(workspace);
-}
-
-export async function readReferencedSecrets(workspace: Workspace, vault: Pick<SecretVault, 'get'>): Promise<{ secrets: StoredSecret[]; missing: SecretRefLike[] }> {
+export async function readReferencedSecrets(workspace: Workspace, vault: Pick<SecretVault, 'get'>): Promise<{ secrets: StoredSecret[]; missing: SecretRef[] }> {
   const secrets: StoredSecret[] = [];
-  const missing: SecretRefLike[] = [];
-  for (const ref of referencedSecrets(workspace)) {
+  const missing: SecretRef[] = [];
+  for (const ref of secretReferences(workspace)) {
     const secret = await vault.get(ref);
     if (secret) secrets.push(secret);
     else missing.push(ref);

@@ -1,8 +1,9 @@
 import type { DocumentSyntaxError } from '../../../gateway/config/parse-document';
 import type { WorkspaceValidationError } from '../../../gateway/config/validate';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 /** The file's `version` is not one this build can read (newer than it, or not a version at all). */
-export class WorkspaceVersionError extends Error {
+export class WorkspaceVersionError extends GatehouseError {
   readonly code = 'GATEHOUSE_WORKSPACE_VERSION';
   constructor(
     readonly found: unknown,
@@ -21,7 +22,7 @@ export class WorkspaceVersionError extends Error {
  */
 export type WorkspaceFileProblem = DocumentSyntaxError | WorkspaceValidationError | WorkspaceVersionError;
 
-export class NoBackupError extends Error {
+export class NoBackupError extends GatehouseError {
   readonly code = 'GATEHOUSE_WORKSPACE_NO_BACKUP';
   constructor(readonly path: string) {
     super(`${path}: there is no backup to restore`);

@@ -43,7 +43,7 @@ export type LoadResult =
       backupAvailable: boolean;
     };
 
-export interface SaveResult {
+export interface SavedWorkspace {
   workspace: Workspace;
   /** False when the file already held exactly this workspace. */
   written: boolean;
@@ -95,7 +95,7 @@ export class WorkspaceStore {
   }
 
   /** Validates and writes; an invalid workspace throws WorkspaceValidationError and leaves every file as it was. */
-  save(input: unknown): Promise<SaveResult> {
+  save(input: unknown): Promise<SavedWorkspace> {
     const result = validateWorkspace(input);
     return this.#serial(async () => {
       if (!result.ok) throw new WorkspaceValidationError(result.errors, 'workspace');
@@ -107,7 +107,7 @@ export class WorkspaceStore {
    * Makes the backup the current workspace. The current file is not lost: a readable one becomes
    * the new backup, an unreadable one is kept as workspace.json.corrupt-<time>.
    */
-  restoreBackup(): Promise<SaveResult> {
+  restoreBackup(): Promise<SavedWorkspace> {
     return this.#serial(async () => {
       const bytes = await this.#readIfExists(this.backupPath);
       if (bytes === undefined) throw new NoBackupError(this.backupPath);
@@ -117,7 +117,7 @@ export class WorkspaceStore {
     });
   }
 
-  async #write(workspace: Workspace): Promise<SaveResult> {
+  async #write(workspace: Workspace): Promise<SavedWorkspace> {
     const text = encodeWorkspace(workspace);
     await this.#fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const current = await this.#readIfExists(this.filePath);

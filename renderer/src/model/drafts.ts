@@ -2,6 +2,7 @@
 // becomes the workspace object the zod schemas validate. Fields a form does not edit are carried over from
 // the saved object untouched (a service's endpointSecurity and timeouts, a consumer's login name).
 import type { BasicAuthPlugin, Consumer, HttpMethod, Route, SecretKeyRef, Service } from '../../../gateway/config/schema';
+import { SECRET_NAME_PATTERN } from '../../../gateway/config/secret-names';
 
 export type BasicAuthMode = 'inherit' | 'on' | 'off';
 
@@ -159,15 +160,13 @@ export function consumerFromDraft(draft: ConsumerDraft, existing: Consumer | und
   return consumer;
 }
 
-const SECRET_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
-
 /**
  * The vault secret that holds a new consumer's password: `consumer-<username>`, with characters a secret
  * name cannot hold replaced, made unique against `taken`.
  */
 export function consumerSecretName(username: string, taken: ReadonlySet<string>): string {
   const base = `consumer-${username.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`.slice(0, 55).replace(/[^a-z0-9]+$/, '') || 'consumer';
-  const root = SECRET_NAME.test(base) ? base : 'consumer';
+  const root = SECRET_NAME_PATTERN.test(base) ? base : 'consumer';
   let name = root;
   for (let n = 2; taken.has(name); n += 1) name = `${root}-${n}`;
   return name;

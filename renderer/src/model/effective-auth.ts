@@ -1,12 +1,8 @@
-// Which routes ask for basic auth: the gateway's rule (gateway/server/compile-config.ts `effectiveBasicAuth`):
-// a route's basic-auth plugin overrides its service's, and it applies when `enabled`.
-import type { BasicAuthPlugin, Route, Service, Workspace } from '../../../gateway/config/schema';
-import { joinPaths } from './paths';
-
-export function effectiveBasicAuth(route: Route | undefined, service: Service): BasicAuthPlugin | undefined {
-  const plugin = route?.plugins['basic-auth'] ?? service.plugins['basic-auth'];
-  return plugin?.enabled ? plugin : undefined;
-}
+// Which routes ask for basic auth, by the gateway's own rules (gateway/config/effective-basic-auth.ts and
+// route-paths.ts): where the consumers form says a consumer's credentials are accepted.
+import type { Workspace } from '../../../gateway/config/schema';
+import { effectiveBasicAuth } from '../../../gateway/config/effective-basic-auth';
+import { joinPaths } from '../../../gateway/config/route-paths';
 
 export interface ProtectedTarget {
   /** `route` for a route, `service` for a service without routes (reachable as a whole). */

@@ -228,7 +228,3 @@ export function secretWrites(draft: EndpointDraft, service: string, environment:
   return { writes: problems.length > 0 ? [] : writes, problems };
 }
 
-/** After a save: what was typed is gone from the form (it is in the vault now). */
-export function withoutEnteredValues(draft: EndpointDraft): EndpointDraft {
-  return { ...draft, enterNow: false, username: '', password: '', clientId: '', clientSecret: '', certificatePem: '', privateKeyPem: '', caPem: '', paramsEnterNow: false, headers: [], query: [], tlsCaPem: '' };
-}

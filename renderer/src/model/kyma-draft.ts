@@ -34,13 +34,6 @@ export interface KymaApplicationDraft {
 
 export const KYMA_DEFAULT_NAMESPACE = 'kyma-integration';
 
-/** The keys the gateway reads from each credential type's secret (see gateway/config/kyma-services.ts). */
-export const KYMA_SECRET_KEYS: Record<KymaCredentialType, readonly [string, string]> = {
-  Basic: ['username', 'password'],
-  OAuth: ['clientId', 'clientSecret'],
-  CertificateGen: ['crt', 'key'],
-};
-export const KYMA_PARAMETER_KEYS = ['headers', 'queryParameters'] as const;
 
 /** A service name from its display name: lower-case letters, digits and single "-", at most 63 characters. */
 export function kymaServiceName(displayName: string): string {

@@ -5,6 +5,7 @@
 // makes of them (gateway/config/kyma-services), so the two cannot disagree.
 import { kymaApplicationServices } from '../../../gateway/config/kyma-services';
 import { formatFieldPath } from '../../../gateway/config/validate';
+import { secretId as sharedSecretId } from '../../../gateway/config/secret-names';
 import type { Workspace } from '../../../gateway/config/schema';
 
 export interface SecretUse {
@@ -62,8 +63,9 @@ export function secretUses(workspace: Workspace): SecretUse[] {
   return out;
 }
 
+/** The shared `namespace/name` form (gateway/config/secret-names.ts), from a use's parts. */
 export function secretId(name: string, namespace?: string): string {
-  return namespace ? `${namespace}/${name}` : name;
+  return sharedSecretId({ name, namespace });
 }
 
 export function usesOf(uses: readonly SecretUse[], name: string, namespace?: string): SecretUse[] {

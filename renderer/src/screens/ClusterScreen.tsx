@@ -1,19 +1,24 @@
-// The cluster: pick a kubeconfig context and namespace, connect and test (version, missing permissions,
-// which targets the cluster serves), preview the push (server-side dry run, per-object changes), push
-// (per-object outcomes; conflicts can be forced after confirming), prune, export YAML, import an Application.
-import { useEffect, useState } from 'react';
-import type { ClusterConnectionReport, ClusterContext, ClusterObjectRef, ClusterPlan, ClusterPruneCandidate, ClusterPushReport } from '../../../main/ipc/contract';
-import { gatehouse } from '../api/gatehouse-api';
-import { toFailure } from '../api/ipc-error';
+// The cluster: pick a kubeconfig (KUBECONFIG / ~/.kube/config, or a file chosen for this workspace), a context
+// and namespace, connect and test (version, missing permissions, which targets the cluster serves), preview the
+// push (server-side dry run: per object its changes as nested fields; per workspace item pushed, skipped or not
+// applicable, with why), push (per-object outcomes; conflicts can be forced after confirming), prune, export YAML,
+// import an Application. State lives in the cluster store, so it survives visiting other screens.
+import { useEffect } from 'react';
+import type { ClusterConnectionReport, ClusterContexts, ClusterFieldChange, ClusterObjectRef, ClusterPlan, ClusterPushReport, ClusterWorkspaceItem } from '../../../main/ipc/contract';
 import { CheckboxField, Field } from '../components/Field';
+import { changeTree, type ChangeNode } from '../model/field-changes';
 import { confirmAction } from '../state/confirm-store';
+import { useClusterStore } from '../state/cluster-store';
 import { useSecretsStore } from '../state/secrets-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { ScreenHeader } from './ScreenHeader';
 
-type Busy = undefined | 'contexts' | 'connect' | 'plan' | 'push' | 'prune' | 'export' | 'import';
-
 const refLabel = (ref: ClusterObjectRef) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+
+/** What the badges say: `unsupported` objects are not sent, because this cluster does not serve their kind. */
+const ACTION_WORDS: Record<ClusterPlan['items'][number]['action'], string> = { create: 'create', update: 'update', unchanged: 'unchanged', conflict: 'conflict', invalid: 'invalid', unsupported: 'not served' };
+const OUTCOME_WORDS: Record<ClusterPushReport['items'][number]['outcome'], string> = { created: 'created', updated: 'updated', unchanged: 'unchanged', conflict: 'conflict', failed: 'failed', skipped: 'skipped', unsupported: 'not served' };
+const STATUS_WORDS: Record<ClusterWorkspaceItem['status'], string> = { pushed: 'pushed', skipped: 'skipped', 'not-applicable': 'not applicable' };
 
 function ConnectionReport({ report }: { report: ClusterConnectionReport }) {
   return (
@@ -37,6 +42,61 @@ function ConnectionReport({ report }: { report: ClusterConnectionReport }) {
   );
 }
 
+function ChangeLeaf({ label, change }: { label: string; change: ClusterFieldChange }) {
+  const symbol = change.change === 'added' ? '+' : change.change === 'removed' ? '−' : '~';
+  let value: string;
+  if (change.hidden) value = change.change === 'changed' ? 'value changed, hidden' : `${change.change}, value hidden`;
+  else if (change.change === 'added') value = change.after ?? '';
+  else if (change.change === 'removed') value = `${change.before ?? ''} (removed)`;
+  else value = `${change.before ?? ''} → ${change.after ?? ''}`;
+  return (
+    <span className={`change change-${change.change}`}>
+      <span aria-hidden="true">{symbol} </span>
+      <span className="mono">{label}</span>: <span className="mono">{value}</span>
+    </span>
+  );
+}
+
+/** An object's changes as the object's own nesting (spec → services[0] → name). */
+function ChangeTree({ nodes }: { nodes: readonly ChangeNode[] }) {
+  return (
+    <ul className="change-tree">
+      {nodes.map((node, i) => (
+        <li key={`${node.label}-${i}`}>
+          {node.change ? <ChangeLeaf label={node.label} change={node.change} /> : <span className="mono">{node.label}</span>}
+          {node.children.length > 0 && <ChangeTree nodes={node.children} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function WorkspaceItemsTable({ items }: { items: readonly ClusterWorkspaceItem[] }) {
+  if (items.length === 0) return null;
+  return (
+    <div className="table-wrap" role="region" aria-label="Workspace items">
+      <h3>Workspace items</h3>
+      <table className="table">
+        <thead>
+          <tr><th scope="col">Item</th><th scope="col">In the cluster</th><th scope="col">As / why</th></tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={`${item.kind}/${item.name}`}>
+              <td>{item.kind} <span className="mono">{item.name}</span></td>
+              <td><span className={`badge item-${item.status}`}>{STATUS_WORDS[item.status]}</span></td>
+              <td>
+                {item.objects.length > 0 && <p className="mono">{item.objects.map(refLabel).join(', ')}</p>}
+                {item.reason && <p>{item.reason}</p>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function PlanTable({ plan }: { plan: ClusterPlan }) {
   return (
     <div className="table-wrap" role="region" aria-label="Preview">
@@ -49,13 +109,9 @@ function PlanTable({ plan }: { plan: ClusterPlan }) {
           {plan.items.map((item) => (
             <tr key={refLabel(item.ref)}>
               <td className="mono">{item.label}</td>
-              <td><span className={`badge action-${item.action}`}>{item.action}</span></td>
+              <td><span className={`badge action-${item.action}`}>{ACTION_WORDS[item.action]}</span></td>
               <td>
-                {item.changes.length > 0 && (
-                  <ul className="plain-list mono">
-                    {item.changes.map((c, i) => <li key={i}>{c.change} {c.path}{c.after !== undefined ? `: ${c.after}` : ''}</li>)}
-                  </ul>
-                )}
+                {item.changes.length > 0 && <ChangeTree nodes={changeTree(item.changes)} />}
                 {item.conflicts && item.conflicts.length > 0 && <p>Conflicts with {item.conflicts.map((c) => `${c.manager} (${c.field})`).join(', ')}</p>}
                 {item.message && <p>{item.message}</p>}
               </td>
@@ -63,6 +119,7 @@ function PlanTable({ plan }: { plan: ClusterPlan }) {
           ))}
         </tbody>
       </table>
+      <WorkspaceItemsTable items={plan.workspaceItems} />
     </div>
   );
 }
@@ -71,7 +128,7 @@ function PushTable({ report }: { report: ClusterPushReport }) {
   return (
     <div className="table-wrap" role="region" aria-label="Push result">
       <p className={report.ok ? 'notice notice-ok' : 'notice notice-warning'}>
-        Pushed: {Object.entries(report.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing'}.
+        Pushed: {Object.entries(report.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${OUTCOME_WORDS[k as keyof typeof OUTCOME_WORDS] ?? k}`).join(', ') || 'nothing'}.
       </p>
       <table className="table">
         <thead>
@@ -81,7 +138,7 @@ function PushTable({ report }: { report: ClusterPushReport }) {
           {report.items.map((item) => (
             <tr key={refLabel(item.ref)}>
               <td className="mono">{item.label}</td>
-              <td><span className={`badge outcome-${item.outcome}`}>{item.outcome}</span></td>
+              <td><span className={`badge outcome-${item.outcome}`}>{OUTCOME_WORDS[item.outcome]}</span></td>
               <td>
                 {item.conflicts && item.conflicts.length > 0 && <p>Field manager {item.conflicts.map((c) => `${c.manager} owns ${c.field}`).join(', ')}</p>}
                 {item.message && <p>{item.message}</p>}
@@ -94,70 +151,38 @@ function PushTable({ report }: { report: ClusterPushReport }) {
   );
 }
 
+/** Where the contexts come from, and what to do when the kubeconfig cannot be read. */
+function KubeconfigSource({ contexts, busy }: { contexts: ClusterContexts | undefined; busy: boolean }) {
+  const { loadContexts, chooseKubeconfig, useDefaultKubeconfig, busy: what } = useClusterStore();
+  const source = contexts?.chosen ? `${contexts.chosen} (chosen for this workspace)` : contexts && contexts.files.length > 0 ? contexts.files.join(', ') : 'KUBECONFIG, else ~/.kube/config';
+  return (
+    <div className="kubeconfig-source" role="group" aria-label="Kubeconfig">
+      {what === 'contexts' || what === 'choose' ? <p className="hint">Reading the kubeconfig…</p> : <p className="hint">Kubeconfig: <span className="mono">{source}</span></p>}
+      {contexts?.problem && (
+        <div role="alert" className="notice notice-error">
+          <p>{contexts.problem}</p>
+          {contexts.hint && <p>{contexts.hint}</p>}
+        </div>
+      )}
+      <div className="button-row">
+        <button type="button" className="secondary" disabled={busy} onClick={() => void loadContexts()}>{contexts?.problem ? 'Retry' : 'Reload kubeconfig'}</button>
+        <button type="button" className="secondary" disabled={busy} onClick={() => void chooseKubeconfig()}>Choose kubeconfig file…</button>
+        {contexts?.chosen && <button type="button" className="secondary" disabled={busy} onClick={() => void useDefaultKubeconfig()}>Use KUBECONFIG / ~/.kube/config</button>}
+      </div>
+    </div>
+  );
+}
+
 export function ClusterScreen() {
   const loadWorkspace = useWorkspaceStore((s) => s.load);
   const loadSecrets = useSecretsStore((s) => s.load);
-  const [contexts, setContexts] = useState<{ files: string[]; currentContext?: string; contexts: ClusterContext[]; remembered?: { context?: string; namespace?: string } }>();
-  const [context, setContext] = useState('');
-  const [namespace, setNamespace] = useState('');
-  const [report, setReport] = useState<ClusterConnectionReport>();
-  const [plan, setPlan] = useState<ClusterPlan>();
-  const [push, setPush] = useState<ClusterPushReport>();
-  const [candidates, setCandidates] = useState<ClusterPruneCandidate[]>();
-  const [pruned, setPruned] = useState<{ label: string; outcome: string; message?: string }[]>();
-  const [withSecrets, setWithSecrets] = useState(false);
-  const [yaml, setYaml] = useState<string>();
-  const [appName, setAppName] = useState('');
-  const [appNamespace, setAppNamespace] = useState('kyma-integration');
-  const [busy, setBusy] = useState<Busy>();
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
-
-  async function run<T>(what: Exclude<Busy, undefined>, action: () => Promise<T>): Promise<T | undefined> {
-    setBusy(what);
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      return await action();
-    } catch (e) {
-      setError(toFailure(e).message);
-      return undefined;
-    } finally {
-      setBusy(undefined);
-    }
-  }
+  const store = useClusterStore();
+  const { contexts, context, namespace, report, plan, push, candidates, pruned, withSecrets, yaml, appName, appNamespace, busy, error, notice, set } = store;
 
   useEffect(() => {
-    void run('contexts', async () => {
-      const listed = await gatehouse().invoke('cluster:contexts', undefined);
-      setContexts(listed);
-      // The workspace's last connection first, then the kubeconfig's current context.
-      const current = listed.contexts.find((c) => c.name === listed.remembered?.context) ?? listed.contexts.find((c) => c.name === listed.currentContext) ?? listed.contexts[0];
-      if (current) {
-        setContext(current.name);
-        setNamespace(current.name === listed.remembered?.context ? (listed.remembered.namespace ?? current.namespace) : current.namespace);
-      }
-    });
+    // Once: coming back to the screen keeps what it showed (Reload reads the kubeconfig again).
+    if (!useClusterStore.getState().contexts) void useClusterStore.getState().loadContexts();
   }, []);
-
-  const connect = () =>
-    run('connect', async () => {
-      setPlan(undefined);
-      setPush(undefined);
-      const request: { context?: string; namespace?: string } = {};
-      if (context) request.context = context;
-      if (namespace.trim()) request.namespace = namespace.trim();
-      setReport(await gatehouse().invoke('cluster:connect', request));
-    });
-
-  const preview = () => run('plan', async () => setPlan(await gatehouse().invoke('cluster:plan', undefined)));
-
-  const doPush = (force?: true | ClusterObjectRef[]) =>
-    run('push', async () => {
-      const result = await gatehouse().invoke('cluster:push', force ? { force } : {});
-      setPush(result);
-      setPlan(undefined);
-    });
 
   async function forcePush() {
     const conflicted = push?.items.filter((i) => i.outcome === 'conflict') ?? [];
@@ -168,10 +193,8 @@ export function ClusterScreen() {
       confirmLabel: 'Force push',
       danger: true,
     });
-    if (confirmed) await doPush(conflicted.map((i) => i.ref));
+    if (confirmed) await store.pushObjects(conflicted.map((i) => i.ref));
   }
-
-  const listPrune = () => run('prune', async () => setCandidates(await gatehouse().invoke('cluster:prune-candidates', undefined)));
 
   async function prune() {
     if (!candidates || candidates.length === 0) return;
@@ -181,36 +204,28 @@ export function ClusterScreen() {
       confirmLabel: 'Delete from cluster',
       danger: true,
     });
-    if (!confirmed) return;
-    await run('prune', async () => {
-      setPruned(await gatehouse().invoke('cluster:prune', { candidates, confirm: true }));
-      setCandidates(undefined);
-    });
+    if (confirmed) await store.prune();
   }
 
-  const exportYaml = () => run('export', async () => setYaml((await gatehouse().invoke('cluster:export', { includeSecretValues: withSecrets })).yaml));
-
-  const importApplication = () =>
-    run('import', async () => {
-      const result = await gatehouse().invoke('cluster:import-application', { name: appName.trim(), secretNamespace: appNamespace.trim() || 'kyma-integration' });
-      if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-      await Promise.all([loadWorkspace(), loadSecrets()]);
-      setNotice(`Application ${appName.trim()} imported into the workspace; its secrets are in the vault.`);
-    });
+  async function importApplication() {
+    if (await store.importApplication()) await Promise.all([loadWorkspace(), loadSecrets()]);
+  }
 
   const connected = report !== undefined;
   const hasConflicts = push?.items.some((i) => i.outcome === 'conflict') ?? false;
+  const noContexts = !contexts || contexts.contexts.length === 0;
   return (
     <section className="screen" aria-labelledby="cluster-title">
       <ScreenHeader id="cluster" title="Cluster" />
       <div className="cluster-layout">
         <section className="editor" aria-labelledby="cluster-connect-title">
           <h2 id="cluster-connect-title">Connection</h2>
-          {contexts && contexts.contexts.length === 0 && <p>No contexts in {contexts.files.join(', ') || 'the kubeconfig'}.</p>}
+          <KubeconfigSource contexts={contexts} busy={busy !== undefined} />
+          {contexts && !contexts.problem && contexts.contexts.length === 0 && <p>No contexts in {contexts.files.join(', ') || 'the kubeconfig'}.</p>}
           <div className="field-grid">
-            <Field id="cluster-context" label="Context" hint={contexts ? `From ${contexts.files.join(', ')}` : 'Reading the kubeconfig…'}>
+            <Field id="cluster-context" label="Context" hint={noContexts ? 'No kubeconfig contexts yet.' : undefined}>
               {(c) => (
-                <select {...c} value={context} onChange={(e) => { setContext(e.target.value); setNamespace(contexts?.contexts.find((x) => x.name === e.target.value)?.namespace ?? ''); }}>
+                <select {...c} value={context} disabled={noContexts} onChange={(e) => set({ context: e.target.value, namespace: contexts?.contexts.find((x) => x.name === e.target.value)?.namespace ?? '' })}>
                   {contexts?.contexts.map((x) => (
                     <option key={x.name} value={x.name}>{x.name} ({x.server ?? x.cluster}, {x.auth})</option>
                   ))}
@@ -218,12 +233,12 @@ export function ClusterScreen() {
               )}
             </Field>
             <Field id="cluster-namespace" label="Namespace" hint="Where Secrets go.">
-              {(c) => <input {...c} value={namespace} onChange={(e) => setNamespace(e.target.value)} spellCheck={false} />}
+              {(c) => <input {...c} value={namespace} onChange={(e) => set({ namespace: e.target.value })} spellCheck={false} />}
             </Field>
           </div>
           <div className="button-row">
-            <button type="button" className="primary" disabled={busy !== undefined || !context} onClick={() => void connect()}>Connect &amp; test</button>
-            {connected && <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void run('connect', async () => { await gatehouse().invoke('cluster:disconnect', undefined); setReport(undefined); setPlan(undefined); setPush(undefined); })}>Disconnect</button>}
+            <button type="button" className="primary" disabled={busy !== undefined || !context} onClick={() => void store.connect()}>Connect &amp; test</button>
+            {connected && <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void store.disconnect()}>Disconnect</button>}
           </div>
           {report && <ConnectionReport report={report} />}
         </section>
@@ -236,8 +251,8 @@ export function ClusterScreen() {
           <h2 id="cluster-push-title">Push</h2>
           <p className="hint">Preview runs a server-side dry run and diffs each object; push applies with field manager gatehouse. Secret values show only as “value changed, hidden”.</p>
           <div className="button-row">
-            <button type="button" className="secondary" disabled={!connected || busy !== undefined} onClick={() => void preview()}>Preview</button>
-            <button type="button" className="primary" disabled={!connected || busy !== undefined} onClick={() => void doPush()}>Push</button>
+            <button type="button" className="secondary" disabled={!connected || busy !== undefined} onClick={() => void store.preview()}>Preview</button>
+            <button type="button" className="primary" disabled={!connected || busy !== undefined} onClick={() => void store.pushObjects()}>Push</button>
             {hasConflicts && <button type="button" className="danger-outline" disabled={busy !== undefined} onClick={() => void forcePush()}>Force conflicting objects…</button>}
           </div>
           {plan && <PlanTable plan={plan} />}
@@ -248,7 +263,7 @@ export function ClusterScreen() {
           <h2 id="cluster-prune-title">Prune</h2>
           <p className="hint">Objects this workspace pushed that are gone from it. Nothing is deleted without confirming.</p>
           <div className="button-row">
-            <button type="button" className="secondary" disabled={!connected || busy !== undefined} onClick={() => void listPrune()}>List objects to prune</button>
+            <button type="button" className="secondary" disabled={!connected || busy !== undefined} onClick={() => void store.listPrune()}>List objects to prune</button>
             {candidates && candidates.length > 0 && <button type="button" className="danger" disabled={busy !== undefined} onClick={() => void prune()}>Delete {candidates.length} object{candidates.length === 1 ? '' : 's'}…</button>}
           </div>
           {candidates && (candidates.length === 0 ? <p>Nothing to prune.</p> : <ul className="plain-list mono" aria-label="Objects to prune">{candidates.map((c) => <li key={refLabel(c.ref)}>{c.label}</li>)}</ul>)}
@@ -257,10 +272,10 @@ export function ClusterScreen() {
 
         <section className="editor" aria-labelledby="cluster-export-title">
           <h2 id="cluster-export-title">Export YAML</h2>
-          <CheckboxField id="cluster-export-secrets" label="Include secret values" hint="The YAML then holds passwords and keys in plain base64: keep it out of Git and chats." checked={withSecrets} onChange={setWithSecrets} />
+          <CheckboxField id="cluster-export-secrets" label="Include secret values" hint="The YAML then holds passwords and keys in plain base64: keep it out of Git and chats." checked={withSecrets} onChange={(v) => set({ withSecrets: v })} />
           {withSecrets && <p role="alert" className="notice notice-warning">The export will contain secret values.</p>}
           <div className="button-row">
-            <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void exportYaml()}>Export YAML</button>
+            <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void store.exportYaml()}>Export YAML</button>
           </div>
           {yaml !== undefined && (
             <Field id="cluster-export-yaml" label="kubectl apply -f ready YAML">
@@ -273,10 +288,10 @@ export function ClusterScreen() {
           <h2 id="cluster-import-title">Import an Application</h2>
           <div className="field-grid">
             <Field id="cluster-app-name" label="Application name">
-              {(c) => <input {...c} value={appName} onChange={(e) => setAppName(e.target.value)} spellCheck={false} />}
+              {(c) => <input {...c} value={appName} onChange={(e) => set({ appName: e.target.value })} spellCheck={false} />}
             </Field>
             <Field id="cluster-app-secret-namespace" label="Secret namespace">
-              {(c) => <input {...c} value={appNamespace} onChange={(e) => setAppNamespace(e.target.value)} spellCheck={false} />}
+              {(c) => <input {...c} value={appNamespace} onChange={(e) => set({ appNamespace: e.target.value })} spellCheck={false} />}
             </Field>
           </div>
           <div className="button-row">

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { DocumentImportPreview } from '../../../main/ipc/contract';
 import type { FieldError } from '../../../gateway/config/validate';
+import { secretId } from '../../../gateway/config/secret-names';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
 import { Field, FieldGroup } from '../components/Field';
@@ -161,7 +162,7 @@ function DocumentImport() {
             <PreviewList title="Routes" items={preview.routes} />
             <PreviewList title="Consumers" items={preview.consumers} />
             <PreviewList title="Applications" items={preview.applications} />
-            <PreviewList title="Secrets to the vault" items={preview.secrets.map((s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}: ${s.keys.join(', ')}`)} />
+            <PreviewList title="Secrets to the vault" items={preview.secrets.map((s) => `${secretId(s)}: ${s.keys.join(', ')}`)} />
           </div>
           {preview.services.length + preview.routes.length + preview.consumers.length + preview.applications.length + preview.secrets.length === 0 && <p>Nothing to import.</p>}
           {preview.notes.length > 0 && (

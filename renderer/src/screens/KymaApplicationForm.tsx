@@ -11,11 +11,10 @@ import { CheckboxField, Field, FieldGroup, FieldMessages } from '../components/F
 import { FormMessages, type FormStatus } from '../components/FormMessages';
 import { useFocusFirstError } from '../components/use-focus-first-error';
 import { sameDraft } from '../model/drafts';
+import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../../gateway/config/kyma-secret-keys';
 import { FieldErrors, type FieldPath } from '../model/field-errors';
 import {
   KYMA_DEFAULT_NAMESPACE,
-  KYMA_PARAMETER_KEYS,
-  KYMA_SECRET_KEYS,
   kymaApplicationDraft,
   kymaApplicationFromDraft,
   kymaServiceDraft,
@@ -112,7 +111,7 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
             </Field>
           )}
           <p className="hint" id={id('secret-keys')}>
-            Enter the values on the Secrets screen: secret <span className="mono">{namedSecret}</span> with keys {keyList(KYMA_SECRET_KEYS[credentialType])}.
+            Enter the values on the Secrets screen: secret <span className="mono">{namedSecret}</span> with keys {keyList(KYMA_CREDENTIAL_KEYS[credentialType])}.
           </p>
           <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={at(...ENTRY, 'credentials', 'csrfInfo')}>
             {(c) => <input {...c} className="mono" type="url" value={draft.csrfUrl} onChange={(e) => set({ csrfUrl: e.target.value })} spellCheck={false} />}
@@ -122,7 +121,7 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
       <Field
         id={id('params-secret')}
         label="Request-parameters secret"
-        hint={`Optional. A secret with keys ${keyList(KYMA_PARAMETER_KEYS)} (JSON) added to every request; enter it on the Secrets screen.`}
+        hint={`Optional. A secret with keys ${keyList(KYMA_REQUEST_PARAMETER_KEYS)} (JSON) added to every request; enter it on the Secrets screen.`}
         errors={at(...ENTRY, 'requestParametersSecretName')}
       >
         {(c) => <input {...c} className="mono" value={draft.paramsSecret} onChange={(e) => set({ paramsSecret: e.target.value })} autoComplete="off" spellCheck={false} />}

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { channels } from '../../../main/ipc/contract';
+import { secretId } from '../../../gateway/config/secret-names';
 import { CheckboxField, Field, FieldGroup } from '../components/Field';
 import { FormMessages, type FormStatus } from '../components/FormMessages';
 import { KeyValueEditor, type KeyValueRow } from '../components/KeyValueEditor';
@@ -94,7 +95,7 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
 
   return (
     <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="secret-form-title">
-      <h2 id="secret-form-title">{existing ? `Edit secret ${existing.namespace ? `${existing.namespace}/` : ''}${existing.name}` : 'New secret'}</h2>
+      <h2 id="secret-form-title">{existing ? `Edit secret ${secretId(existing)}` : 'New secret'}</h2>
       {!existing && (
         <div className="field-grid">
           <Field id="secret-name" label="Name" errors={errors.for(['name'])}>

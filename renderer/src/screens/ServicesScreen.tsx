@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
-import { effectiveBasicAuth } from '../model/effective-auth';
-import { joinPaths } from '../model/paths';
+import { effectiveBasicAuth } from '../../../gateway/config/effective-basic-auth';
+import { joinPaths } from '../../../gateway/config/route-paths';
 import { useNavigationStore } from '../state/navigation-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { RouteForm } from './RouteForm';

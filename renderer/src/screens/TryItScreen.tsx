@@ -14,7 +14,7 @@ import { toFailure } from '../api/ipc-error';
 import { curlCommand } from '../model/curl';
 import { formatBytes } from '../model/body-preview';
 import { FieldErrors } from '../model/field-errors';
-import { joinPaths } from '../model/paths';
+import { joinPaths } from '../../../gateway/config/route-paths';
 import { STATUS_TEXT } from '../model/status-text';
 import { formatClock, formatMs } from '../model/time-format';
 import { useStatusStore } from '../state/status-store';

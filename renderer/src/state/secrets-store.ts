@@ -5,11 +5,9 @@ import type { SecretSummary } from '../../../main/ipc/contract';
 import type { FieldError } from '../../../gateway/config/validate';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
+import type { SecretRef } from '../../../gateway/config/secret-names';
 
-export interface SecretRef {
-  name: string;
-  namespace?: string;
-}
+export type { SecretRef };
 
 export type SecretWriteOutcome = { ok: true; gatewayErrors?: FieldError[] } | { ok: false; message: string; errors: FieldError[] };
 

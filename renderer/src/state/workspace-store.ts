@@ -5,9 +5,12 @@ import { Workspace } from '../../../gateway/config/schema';
 import { validateWith, type FieldError } from '../../../gateway/config/validate';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
+import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 /** An edit that cannot apply to the current workspace (the item was removed meanwhile, say). */
-export class EditConflict extends Error {}
+export class EditConflict extends GatehouseError {
+  readonly code = 'GATEHOUSE_EDIT_CONFLICT';
+}
 
 export type SaveOutcome =
   /** Saved; `gatewayErrors` says why the running gateway kept its previous config. */

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { CsrfTokenError, CsrfTokenStore, applyCsrfToken, credentialIdentity, mergeCookieHeader, parseSetCookie, type CsrfEndpoint, type CsrfToken } from '../../../gateway/security/csrf-token-store';
+import { CsrfTokenStore, applyCsrfToken, credentialIdentity, mergeCookieHeader, parseSetCookie, type CsrfEndpoint, type CsrfToken } from '../../../gateway/security/csrf-token-store';
+import { CredentialEndpointError } from '../../../gateway/security/credential-endpoint-error';
 import type { OutgoingHeaders } from '../../../gateway/proxy/forward-headers';
 import { startCsrfApiServer, type CsrfApiServer } from '../../support/csrf-api-server';
 import { startRecordingUpstream } from '../../support/recording-upstream';
@@ -29,10 +30,10 @@ async function post(token: CsrfToken, callerHeaders: OutgoingHeaders = {}): Prom
   return response.statusCode;
 }
 
-async function csrfFailure(promise: Promise<unknown>): Promise<CsrfTokenError> {
+async function csrfFailure(promise: Promise<unknown>): Promise<CredentialEndpointError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(CsrfTokenError);
-  return error as CsrfTokenError;
+  expect(error).toBeInstanceOf(CredentialEndpointError);
+  return error as CredentialEndpointError;
 }
 
 describe('CsrfTokenStore', () => {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
-import { OAuthTokenCache, TokenEndpointError, DEFAULT_TOKEN_LIFETIME_SECONDS, parseTokenResponse, tokenCacheKey, type ClientCredentialsGrant } from '../../../gateway/security/oauth-token-cache';
+import { OAuthTokenCache, DEFAULT_TOKEN_LIFETIME_SECONDS, parseTokenResponse, tokenCacheKey, type ClientCredentialsGrant } from '../../../gateway/security/oauth-token-cache';
+import { CredentialEndpointError } from '../../../gateway/security/credential-endpoint-error';
 import { upstreamTlsProfile } from '../../../gateway/security/upstream-tls';
 import { startOAuthTokenServer, type OAuthTokenServer } from '../../support/oauth-token-server';
 import { createTestPki, type TestPki } from '../../support/test-certificates';
@@ -14,10 +15,10 @@ function grant(overrides: Partial<ClientCredentialsGrant> = {}): ClientCredentia
   return { tokenUrl: server.tokenUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, clientAuth: 'client_secret_basic', ...overrides };
 }
 
-async function failure(promise: Promise<unknown>): Promise<TokenEndpointError> {
+async function failure(promise: Promise<unknown>): Promise<CredentialEndpointError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TokenEndpointError);
-  return error as TokenEndpointError;
+  expect(error).toBeInstanceOf(CredentialEndpointError);
+  return error as CredentialEndpointError;
 }
 
 beforeAll(async () => {
@@ -208,8 +209,9 @@ describe('token endpoint failures', () => {
   });
 
   it('times out a token endpoint that does not answer', async () => {
-    // undici's timers tick about once a second, so the server stays silent for longer than that.
-    server.settings.delayMs = 1500;
+    // undici's timers tick about once a second; the server stays silent ten times that, so only the 100 ms request
+    // timeout can end the call first, however busy the machine.
+    server.settings.delayMs = 10_000;
     const error = await failure(new OAuthTokenCache({ requestTimeoutMs: 100 }).source(grant()).token());
     expect(error.failure).toBe('timeout');
     expect(error.message).toMatch(/timed out \(UND_ERR_HEADERS_TIMEOUT\)$/);

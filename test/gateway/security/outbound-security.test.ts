@@ -3,7 +3,8 @@ import { Agent, Pool, request, type Dispatcher } from 'undici';
 import { EndpointOptions, type EndpointOptionsInput } from '../../../gateway/config/endpoint-security-schema';
 import { MemorySecretSource, MissingSecretError, SecretResolver, type SecretData } from '../../../gateway/secrets/secret-source';
 import type { OutgoingHeaders } from '../../../gateway/proxy/forward-headers';
-import { OAuthTokenCache, TokenEndpointError } from '../../../gateway/security/oauth-token-cache';
+import { OAuthTokenCache } from '../../../gateway/security/oauth-token-cache';
+import { CredentialEndpointError } from '../../../gateway/security/credential-endpoint-error';
 import { CsrfTokenStore } from '../../../gateway/security/csrf-token-store';
 import { ClientCertificateError } from '../../../gateway/security/client-certificate';
 import { CaBundleError } from '../../../gateway/security/upstream-tls';
@@ -166,8 +167,8 @@ describe('OAuth client credentials', () => {
     idp.failWith(500);
     try {
       const error = await applyOutboundSecurity({}, security).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TokenEndpointError);
-      expect((error as TokenEndpointError).status).toBe(502);
+      expect(error).toBeInstanceOf(CredentialEndpointError);
+      expect((error as CredentialEndpointError).status).toBe(502);
     } finally {
       idp.failWith(undefined);
     }

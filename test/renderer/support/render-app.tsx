@@ -1,9 +1,13 @@
 // Renders the whole app (sidebar, banners, screens, dialog) against the in-memory fake.
-import { act, render, screen, within } from '@testing-library/react';
+import { act, configure, render, screen, within } from '@testing-library/react';
 import { App } from '../../../renderer/src/App';
 import { useNavigationStore, type ScreenId } from '../../../renderer/src/state/navigation-store';
 import { installFakeGatehouse, type FakeGatehouse } from './fake-gatehouse';
 import { resetStores } from './reset-stores';
+
+// findBy*/waitFor wait for what the page shows; on a busy machine that must not fail after testing-library's
+// 1 s default. Only a hang should fail them, and the test's own timeout judges that.
+configure({ asyncUtilTimeout: 25_000 });
 
 export async function renderApp(workspace?: unknown, setup?: (fake: FakeGatehouse) => void, start: ScreenId = 'services'): Promise<FakeGatehouse> {
   resetStores();

@@ -1,4 +1,5 @@
 // zustand stores are module singletons: each component test starts from their initial state.
+import { useClusterStore } from '../../../renderer/src/state/cluster-store';
 import { useConfirmStore } from '../../../renderer/src/state/confirm-store';
 import { useNavigationStore } from '../../../renderer/src/state/navigation-store';
 import { useSecretsStore } from '../../../renderer/src/state/secrets-store';
@@ -7,7 +8,7 @@ import { useTryItStore } from '../../../renderer/src/state/tryit-store';
 import { useWorkspaceStore } from '../../../renderer/src/state/workspace-store';
 
 export function resetStores(): void {
-  for (const store of [useConfirmStore, useNavigationStore, useSecretsStore, useStatusStore, useTryItStore, useWorkspaceStore] as const) {
+  for (const store of [useClusterStore, useConfirmStore, useNavigationStore, useSecretsStore, useStatusStore, useTryItStore, useWorkspaceStore] as const) {
     (store as { setState: (s: unknown, replace: true) => void; getInitialState: () => unknown }).setState(store.getInitialState(), true);
   }
 }

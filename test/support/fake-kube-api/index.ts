@@ -60,6 +60,8 @@ export interface FakeKubeApi {
   authorizer: Authorizer;
   authenticator: Authenticator;
   requests: RequestRecord[];
+  /** How many watches are being served right now (each already subscribed to the store). */
+  openWatches(): number;
   /** A user with a fresh bearer token; `rules` default to cluster-admin. */
   addUser(name: string, rules?: PolicyRule[], groups?: string[]): string;
   clientCertificate(user: string, groups?: string[], options?: { expired?: boolean }): Promise<PemPair>;
@@ -152,6 +154,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     authorizer,
     authenticator,
     requests: records,
+    openWatches: () => watchClosers.size,
     addUser(name, rules = CLUSTER_ADMIN, groups = []) {
       const token = randomBytes(24).toString('base64url');
       authenticator.addToken(token, { name, groups: [...groups, 'system:authenticated'] });

@@ -1,0 +1,36 @@
+// A credential endpoint the gateway calls on its own (an OAuth token endpoint, a CSRF token endpoint) could
+// not give it what the backend call needs. One class for both: the caller answers 502 with the message
+// either way; `code` still says which kind of endpoint failed, and `failure` how.
+import { GatehouseError } from '../errors/gatehouse-error';
+
+export type CredentialEndpointKind = 'oauth-token' | 'csrf-token';
+
+export type CredentialEndpointFailure =
+  | 'unreachable'
+  | 'timeout'
+  | 'http-status'
+  /** OAuth: the token response cannot be used. */
+  | 'invalid-response'
+  /** CSRF: the answer carried no usable X-CSRF-Token header. */
+  | 'no-token';
+
+const CODES = { 'oauth-token': 'GATEHOUSE_TOKEN_ENDPOINT', 'csrf-token': 'GATEHOUSE_CSRF_TOKEN' } as const;
+
+export class CredentialEndpointError extends GatehouseError {
+  readonly code: (typeof CODES)[CredentialEndpointKind];
+  /** What the gateway answers its client. */
+  readonly status = 502;
+  constructor(
+    readonly kind: CredentialEndpointKind,
+    /** Origin and path of the endpoint: its query may carry parameters from a secret. */
+    readonly tokenEndpoint: string,
+    readonly failure: CredentialEndpointFailure,
+    /** The endpoint's HTTP status, when it answered. */
+    readonly upstreamStatus: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CredentialEndpointError';
+    this.code = CODES[kind];
+  }
+}

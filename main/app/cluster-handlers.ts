@@ -1,0 +1,96 @@
+// The cluster's IPC handlers: the GUI's side of ClusterController, and what the workspace remembers of the
+// cluster (the context, namespace and kubeconfig file last used with it).
+import type { Workspace } from '../../gateway/config/schema';
+import { KubeconfigError } from '../services/cluster';
+import type { SecretVault } from '../services/vault';
+import type { ClusterContexts, SaveResult } from '../ipc/contract';
+import { UserFacingError, type IpcHandlers } from '../ipc/dispatcher';
+import type { ClusterController } from './cluster-controller';
+import { checkSecretForGateway } from './secret-checks';
+
+export interface ClusterHandlerDeps {
+  cluster: ClusterController;
+  workspace: () => Workspace;
+  vault: () => SecretVault;
+  saveWorkspace: (input: unknown) => Promise<SaveResult>;
+  /** Hands the gateway the current cluster access (serviceInfo backends) with the workspace. */
+  applyToGateway: () => Promise<unknown>;
+  /**
+   * The system's open-file dialog (main/electron); resolves with the path, or undefined when cancelled.
+   * The path comes from the user's choice in main, never from the renderer: the renderer cannot name a file to read.
+   */
+  chooseKubeconfigFile?: () => Promise<string | undefined>;
+}
+
+type ClusterChannel = Extract<keyof IpcHandlers, `cluster:${string}`>;
+
+export function clusterHandlers(deps: ClusterHandlerDeps): Pick<IpcHandlers, ClusterChannel> {
+  const { cluster } = deps;
+
+  async function remember(change: Partial<NonNullable<Workspace['cluster']>> & { kubeconfig?: string | undefined }): Promise<boolean> {
+    const workspace = deps.workspace();
+    const next = { ...workspace.cluster, ...change };
+    if ('kubeconfig' in change && change.kubeconfig === undefined) delete next.kubeconfig;
+    const saved = await deps.saveWorkspace({ ...workspace, cluster: next });
+    return saved.ok;
+  }
+
+  return {
+    'cluster:contexts': async (): Promise<ClusterContexts> => {
+      const workspace = deps.workspace();
+      const remembered = workspace.cluster ? { ...(workspace.cluster.context ? { context: workspace.cluster.context } : {}), ...(workspace.cluster.namespace ? { namespace: workspace.cluster.namespace } : {}) } : undefined;
+      const about = { ...(remembered ? { remembered } : {}), ...(workspace.cluster?.kubeconfig ? { chosen: workspace.cluster.kubeconfig } : {}) };
+      try {
+        return { ...cluster.contexts(), ...about };
+      } catch (error) {
+        // Said in the Connection section, beside Retry and the file picker, instead of as a failed call.
+        if (!(error instanceof KubeconfigError)) throw error;
+        return { files: error.file ? [error.file] : [], contexts: [], problem: error.message, hint: error.hint, ...about };
+      }
+    },
+    'cluster:choose-kubeconfig': async () => {
+      if (!deps.chooseKubeconfigFile) throw new UserFacingError('GATEHOUSE_NO_FILE_DIALOG', 'this window cannot open a file dialog');
+      const path = await deps.chooseKubeconfigFile();
+      if (!path) return {};
+      cluster.disconnect();
+      await remember({ kubeconfig: path });
+      await deps.applyToGateway();
+      return { path };
+    },
+    'cluster:use-default-kubeconfig': async () => {
+      cluster.disconnect();
+      await remember({ kubeconfig: undefined });
+      await deps.applyToGateway();
+      return { ok: true };
+    },
+    'cluster:connect': async ({ context, namespace }) => {
+      const report = (await cluster.connect({ context, namespace }))!;
+      // Remembered per workspace, so the next session offers the same context and namespace.
+      const workspace = deps.workspace();
+      if (workspace.cluster?.context !== report.context || workspace.cluster?.namespace !== report.namespace) {
+        if (await remember({ context: report.context, namespace: report.namespace })) return report;
+      }
+      await deps.applyToGateway();
+      return report;
+    },
+    'cluster:disconnect': async () => {
+      cluster.disconnect();
+      await deps.applyToGateway();
+      return { ok: true };
+    },
+    'cluster:plan': () => cluster.plan(),
+    'cluster:push': ({ force }) => cluster.push(force),
+    'cluster:prune-candidates': () => cluster.pruneCandidates(),
+    'cluster:prune': ({ candidates, confirm }) => cluster.prune(candidates, confirm),
+    'cluster:export': async ({ includeSecretValues }) => ({ yaml: await cluster.exportYaml(includeSecretValues) }),
+    'cluster:import-application': async ({ name, secretNamespace }) => {
+      const { application, secrets } = await cluster.importApplication(name, secretNamespace);
+      for (const secret of secrets) {
+        checkSecretForGateway(secret.name, secret.data);
+        await deps.vault().set(secret);
+      }
+      const workspace = deps.workspace();
+      return deps.saveWorkspace({ ...workspace, applications: [...workspace.applications.filter((a) => a.name !== application.name), application] });
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// One connection = one kubeconfig context: the API clients of @kubernetes/client-node, each request bounded
+// by a deadline, every failure classified.
+import {
+  ApisApi,
+  AuthorizationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  ServerConfiguration,
+  VersionApi,
+  createConfiguration,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import { ClusterTimeoutError, ContextError } from '../cluster-errors';
+import { classifyError } from '../classify-error';
+import { useExecCredentials } from './exec-credentials';
+import type { LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
+
+export interface ConnectOptions {
+  /** Defaults to the kubeconfig's current-context. */
+  context?: string;
+  /** Defaults to the context's namespace, else `default`. */
+  namespace?: string;
+  /** Per API call. */
+  timeoutMs?: number;
+  /** PATH for exec credential plugins (see login-shell-path.ts). */
+  execPath?: string;
+  execTimeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_EXEC_TIMEOUT_MS = 120_000;
+
+export class ClusterConnection {
+  readonly core: CoreV1Api;
+  readonly objects: KubernetesObjectApi;
+  readonly authorization: AuthorizationV1Api;
+  readonly version: VersionApi;
+  readonly apis: ApisApi;
+  readonly customObjects: CustomObjectsApi;
+  readonly timeoutMs: number;
+  readonly #deadlineMs: number;
+
+  private constructor(
+    readonly contextName: string,
+    readonly server: string,
+    readonly userName: string,
+    readonly namespace: string,
+    readonly usesExec: boolean,
+    /** The resolved single-context kubeconfig (the gateway reaches serviceInfo backends with it). */
+    readonly kubeConfig: KubeConfig,
+    timeoutMs: number,
+    execTimeoutMs: number,
+  ) {
+    this.timeoutMs = timeoutMs;
+    this.#deadlineMs = timeoutMs + (usesExec ? execTimeoutMs : 0) + 1000;
+    const config = createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: { default: kubeConfig },
+      promiseMiddleware: [
+        {
+          pre: async (context: RequestContext) => {
+            context.setSignal(AbortSignal.timeout(timeoutMs));
+            return context;
+          },
+          post: async (response: ResponseContext) => response,
+        },
+      ],
+    });
+    this.core = new CoreV1Api(config);
+    this.objects = new KubernetesObjectApi(config);
+    this.authorization = new AuthorizationV1Api(config);
+    this.version = new VersionApi(config);
+    this.apis = new ApisApi(config);
+    this.customObjects = new CustomObjectsApi(config);
+  }
+
+  static open(loaded: LoadedKubeconfig, options: ConnectOptions = {}): ClusterConnection {
+    const contextName = options.context ?? loaded.currentContext;
+    if (!contextName) throw new ContextError('The kubeconfig has no current-context; choose a context.');
+    const source = loaded.kubeConfig;
+    const context = source.getContextObject(contextName);
+    if (!context) throw new ContextError(`No context "${contextName}" in the kubeconfig (have: ${source.getContexts().map((c) => c.name).join(', ') || 'none'}).`);
+    const cluster = source.getCluster(context.cluster);
+    if (!cluster) throw new ContextError(`Context "${contextName}" refers to cluster "${context.cluster}", which is not in the kubeconfig.`);
+    if (!cluster.server) throw new ContextError(`Cluster "${context.cluster}" has no server address.`);
+    const user = source.getUser(context.user);
+    if (!user) throw new ContextError(`Context "${contextName}" refers to user "${context.user}", which is not in the kubeconfig.`);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: contextName });
+    const execTimeoutMs = options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const usesExec = useExecCredentials(kc, { ...(options.execPath ? { path: options.execPath } : {}), timeoutMs: execTimeoutMs });
+    return new ClusterConnection(
+      contextName,
+      cluster.server,
+      context.user,
+      options.namespace ?? context.namespace ?? 'default',
+      usesExec,
+      kc,
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      execTimeoutMs,
+    );
+  }
+
+  /** Runs one API operation under the deadline; what it throws comes out as a ClusterError. */
+  async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ClusterTimeoutError(operation, this.#deadlineMs)), this.#deadlineMs);
+    });
+    try {
+      return await Promise.race([run(), deadline]);
+    } catch (error) {
+      throw classifyError(error, { server: this.server, user: this.userName, operation, timeoutMs: this.timeoutMs });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// Runs kubeconfig exec credential plugins (client.authentication.k8s.io ExecCredential) with the login shell's
+// PATH, a deadline and a kill, in place of client-node's runner, which has neither.
+import { spawn } from 'node:child_process';
+import type { KubeConfig, User } from '@kubernetes/client-node';
+
+/** client-node's authenticator contract (not re-exported from its index). */
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+import { ExecPluginError, redactedLine } from '../cluster-errors';
+
+interface ExecConfig {
+  command: string;
+  args?: string[];
+  env?: { name: string; value: string }[];
+  apiVersion?: string;
+}
+
+interface ExecCredential {
+  status?: { token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string };
+}
+
+export interface ExecOptions {
+  /** PATH for the plugin (the login shell's, merged); defaults to this process's. */
+  path?: string;
+  /** Interactive logins open a browser; give them time, but not forever. */
+  timeoutMs?: number;
+}
+
+const PROVIDER = 'gatehouse-exec';
+const NO_EXPIRY_CACHE_MS = 5 * 60 * 1000;
+
+export function runExecPlugin(exec: ExecConfig, options: ExecOptions): Promise<ExecCredential> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(options.path ? { PATH: options.path } : {}) };
+  for (const entry of exec.env ?? []) env[entry.name] = entry.value;
+  env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } });
+  return new Promise((resolve, reject) => {
+    const child = spawn(exec.command, exec.args ?? [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const finish = (error: ExecPluginError | undefined, value?: ExecCredential) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish(new ExecPluginError(exec.command, `did not finish within ${Math.round(timeoutMs / 1000)} s (a login waiting in the browser?)`));
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      finish(new ExecPluginError(exec.command, error.code === 'ENOENT' ? 'command not found on the PATH (loaded from your login shell)' : (error.code ?? 'could not start')));
+    });
+    child.on('close', (code) => {
+      if (code !== 0) return finish(new ExecPluginError(exec.command, `exited with ${code}${stderr.trim() ? `: ${redactedLine(stderr)}` : ''}`));
+      try {
+        const parsed = JSON.parse(stdout) as ExecCredential;
+        if (!parsed.status?.token && !(parsed.status?.clientCertificateData && parsed.status.clientKeyData)) {
+          return finish(new ExecPluginError(exec.command, 'printed no token or client certificate'));
+        }
+        finish(undefined, parsed);
+      } catch {
+        finish(new ExecPluginError(exec.command, 'printed something that is not an ExecCredential (JSON)'));
+      }
+    });
+  });
+}
+
+/** client-node authenticator for users rewritten by `useExecCredentials`. */
+export class ExecCredentialAuthenticator implements Authenticator {
+  readonly #cache = new Map<string, { credential: ExecCredential; until: number }>();
+
+  constructor(private readonly options: ExecOptions) {}
+
+  isAuthProvider(user: User): boolean {
+    return (user.authProvider as { name?: string } | undefined)?.name === PROVIDER;
+  }
+
+  async applyAuthentication(user: User, opts: { headers?: Record<string, unknown>; cert?: unknown; key?: unknown }): Promise<void> {
+    const exec = (user.authProvider as { config: { gatehouseExec: ExecConfig } }).config.gatehouseExec;
+    const key = `${user.name}\n${JSON.stringify(exec)}`;
+    let cached = this.#cache.get(key);
+    if (!cached || cached.until <= Date.now()) {
+      const credential = await runExecPlugin(exec, this.options);
+      const expiry = credential.status?.expirationTimestamp ? Date.parse(credential.status.expirationTimestamp) - 10_000 : Date.now() + NO_EXPIRY_CACHE_MS;
+      cached = { credential, until: expiry };
+      this.#cache.set(key, cached);
+    }
+    const status = cached.credential.status!;
+    if (status.clientCertificateData && status.clientKeyData) {
+      opts.cert = status.clientCertificateData;
+      opts.key = status.clientKeyData;
+    }
+    if (status.token) {
+      opts.headers ??= {};
+      opts.headers.Authorization = `Bearer ${status.token}`;
+    }
+  }
+}
+
+/** Routes every exec user of `kc` through our runner; returns whether any user uses exec. */
+export function useExecCredentials(kc: KubeConfig, options: ExecOptions): boolean {
+  let any = false;
+  const users = kc.getUsers().map((user) => {
+    if (!user.exec) return user;
+    any = true;
+    // Neither `exec` nor `config.exec`: client-node's own ExecAuth claims either before custom authenticators.
+    const { exec, ...rest } = user;
+    return { ...rest, authProvider: { name: PROVIDER, config: { gatehouseExec: exec } } } as User;
+  });
+  if (any) {
+    kc.loadFromOptions({ clusters: kc.getClusters(), users, contexts: kc.getContexts(), currentContext: kc.getCurrentContext() });
+    kc.addAuthenticator(new ExecCredentialAuthenticator(options));
+  }
+  return any;
+}

@@ -1,0 +1,76 @@
+// Prune: objects labelled as this workspace's that the workspace no longer has. Listing is separate from
+// deleting, and deleting needs `confirm: true`; each deletion is conditional on the object being unchanged.
+import type { ClusterConnection } from '../connecting/cluster-connection';
+import { NotConfirmedError } from '../cluster-errors';
+import { ObjectClient, ObjectWriteError } from './object-client';
+import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
+import { ownershipSelector } from '../objects/ownership-labels';
+import { detectTargets, TARGET_KINDS } from '../connecting/cluster-targets';
+
+export interface PruneCandidate {
+  ref: ObjectRef;
+  label: string;
+  uid?: string;
+  resourceVersion?: string;
+}
+
+export interface PruneResult {
+  ref: ObjectRef;
+  label: string;
+  outcome: 'deleted' | 'gone' | 'failed';
+  message?: string;
+}
+
+export interface PruneScope {
+  workspace: string;
+  /** Namespaces to look in for namespaced kinds; the desired objects' namespaces are always included. */
+  namespaces: readonly string[];
+}
+
+export async function findPruneCandidates(connection: ClusterConnection, desired: readonly DesiredObject[], scope: PruneScope): Promise<PruneCandidate[]> {
+  const client = new ObjectClient(connection);
+  const selector = ownershipSelector(scope.workspace);
+  const keep = new Set(desired.map((d) => refKey(refOf(d.object))));
+  const namespaces = [...new Set([...scope.namespaces, ...desired.map((d) => d.object.metadata.namespace).filter((n): n is string => !!n)])].sort();
+  const targets = await detectTargets(connection);
+  const kinds: { apiVersion: string; kind: string; namespaced: boolean }[] = [{ apiVersion: 'v1', kind: 'Secret', namespaced: true }];
+  if (targets.kymaApplications) kinds.push({ apiVersion: TARGET_KINDS.kymaApplications[0].groupVersion, kind: 'Application', namespaced: false });
+  if (targets.apkBackends) kinds.push({ apiVersion: TARGET_KINDS.apkBackends[0].groupVersion, kind: 'Backend', namespaced: true });
+  if (targets.apisix) for (const k of TARGET_KINDS.apisix) kinds.push({ apiVersion: k.groupVersion, kind: k.kind, namespaced: true });
+
+  const candidates: PruneCandidate[] = [];
+  for (const kind of kinds) {
+    for (const namespace of kind.namespaced ? namespaces : [undefined]) {
+      for (const item of await client.list(kind.apiVersion, kind.kind, namespace, selector)) {
+        const ref = refOf(item);
+        if (keep.has(refKey(ref))) continue;
+        candidates.push({
+          ref,
+          label: refLabel(ref),
+          ...(item.metadata.uid ? { uid: item.metadata.uid } : {}),
+          ...(item.metadata.resourceVersion ? { resourceVersion: item.metadata.resourceVersion } : {}),
+        });
+      }
+    }
+  }
+  return candidates;
+}
+
+export async function pruneObjects(connection: ClusterConnection, candidates: readonly PruneCandidate[], options: { confirm: boolean }): Promise<PruneResult[]> {
+  if (!options.confirm) throw new NotConfirmedError(`Deleting ${candidates.length} object(s) from the cluster`);
+  const client = new ObjectClient(connection);
+  // Applications first: they reference the Secrets.
+  const ordered = [...candidates].sort((a, b) => Number(a.ref.kind === 'Secret') - Number(b.ref.kind === 'Secret'));
+  const results: PruneResult[] = [];
+  for (const c of ordered) {
+    try {
+      const outcome = await client.delete(c.ref, { ...(c.uid ? { uid: c.uid } : {}), ...(c.resourceVersion ? { resourceVersion: c.resourceVersion } : {}) });
+      results.push({ ref: c.ref, label: c.label, outcome });
+    } catch (error) {
+      if (!(error instanceof ObjectWriteError)) throw error;
+      const message = error.status.code === 409 ? 'changed since it was listed; list again before pruning' : error.status.message;
+      results.push({ ref: c.ref, label: c.label, outcome: 'failed', message });
+    }
+  }
+  return results;
+}

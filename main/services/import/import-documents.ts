@@ -1,0 +1,111 @@
+// One entry point for every document format Gatehouse imports; each document's kind is recognised by
+// its shape, as a user pastes it from the peers' documentation (JSON members, YAML, several documents).
+import { parseAllDocuments } from 'yaml';
+import { DocumentSyntaxError } from '../../../gateway/config/parse-document';
+import { importApkEndpointConfig, importApkServiceInfo } from './apk-endpoint-config';
+import { importApkConf } from './apk-conf';
+import { importApisixConsumer, importApisixRoute } from './apisix';
+import { importKubernetesSecret } from './kubernetes-secret';
+import { importKymaApplication } from './kyma-application';
+import { ImportError, emptyImport, type ImportResult } from './import-result';
+import { fillPlaceholders } from './template-variables';
+
+export interface ImportOptions {
+  /** Name for the imported API or application, where the document has none. */
+  name?: string;
+  /** Values for `{{Placeholders}}`. */
+  vars?: Readonly<Record<string, string>>;
+  /** Namespace of the Secrets a Kyma application's entries name. */
+  namespace?: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export type DocumentKind = 'apk-endpoint-config' | 'apk-service-info' | 'apk-conf' | 'kyma-application' | 'kubernetes-secret' | 'apisix-consumer' | 'apisix-route';
+
+export function documentKind(doc: Json): DocumentKind | undefined {
+  if (doc.kind === 'Secret') return 'kubernetes-secret';
+  if (doc.kind === 'Application' || (Array.isArray(doc.services) && doc.kind === undefined && !('uri' in doc))) return 'kyma-application';
+  if ('endpointConfig' in doc) return 'apk-endpoint-config';
+  if ('serviceInfo' in doc) return 'apk-service-info';
+  if ('endpointConfigurations' in doc) return 'apk-conf';
+  if (typeof doc.username === 'string' && !('uri' in doc)) return 'apisix-consumer';
+  if (typeof doc.uri === 'string') return 'apisix-route';
+  return undefined;
+}
+
+function merge(into: ImportResult, from: ImportResult): void {
+  into.services.push(...from.services);
+  into.routes.push(...from.routes);
+  into.consumers.push(...from.consumers);
+  into.applications.push(...from.applications);
+  into.secrets.push(...from.secrets);
+  into.notes.push(...from.notes);
+}
+
+function importOne(doc: Json, source: string, options: ImportOptions): ImportResult {
+  switch (documentKind(doc)) {
+    case 'apk-endpoint-config': return importApkEndpointConfig(doc.endpointConfig, source, options);
+    case 'apk-service-info': return importApkServiceInfo(doc.serviceInfo, source, options);
+    case 'apk-conf': return importApkConf(doc, source, options);
+    case 'kyma-application': return importKymaApplication(doc, source, options);
+    case 'kubernetes-secret': {
+      const result = emptyImport();
+      result.secrets.push(importKubernetesSecret(doc, source));
+      return result;
+    }
+    case 'apisix-consumer': return importApisixConsumer(doc, source);
+    case 'apisix-route': return importApisixRoute(doc, source, options);
+    default:
+      throw new ImportError(source, '(document)', `not a format Gatehouse imports: expected APK endpointConfig/serviceInfo/APK Conf, a Kyma Application (or its services), a Kubernetes Secret, or an APISIX consumer/route (keys found: ${Object.keys(doc).slice(0, 6).join(', ') || 'none'})`);
+  }
+}
+
+/**
+ * Snippets copied from documentation often lose the indentation of their first line (Kyma's CSRF example
+ * starts " services:" over "  - id:"). When the text does not parse, it is tried once more with the first
+ * line indented like the next one; if that parses, it is what the author meant.
+ */
+function realignFirstLine(text: string): string | undefined {
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const next = lines.findIndex((l, i) => i > first && l.trim() !== '');
+  if (first < 0 || next < 0) return undefined;
+  const indent = (l: string) => l.length - l.trimStart().length;
+  if (indent(lines[first]!) >= indent(lines[next]!)) return undefined;
+  lines[first] = ' '.repeat(indent(lines[next]!)) + lines[first]!.trimStart();
+  return lines.join('\n');
+}
+
+function parseDocuments(text: string) {
+  const parse = (t: string) => parseAllDocuments(t, { uniqueKeys: true, prettyErrors: true });
+  const documents = parse(text);
+  const list = Array.isArray(documents) ? documents : [documents];
+  if (list.every((d) => d.errors.length === 0)) return list;
+  const realigned = realignFirstLine(text);
+  if (realigned === undefined) return list;
+  const retried = parse(realigned);
+  const retriedList = Array.isArray(retried) ? retried : [retried];
+  return retriedList.every((d) => d.errors.length === 0) ? retriedList : list;
+}
+
+/** Reads every document in `text` (JSON, a JSON member such as `"endpointConfig": {...}`, or YAML, `---`-separated). */
+export function importDocuments(text: string, source: string, options: ImportOptions = {}): ImportResult {
+  const filled = fillPlaceholders(text, options.vars ?? {}, source);
+  const result = emptyImport();
+  const list = parseDocuments(filled);
+  list.forEach((document, index) => {
+    const error = document.errors[0];
+    if (error) {
+      const pos = error.linePos?.[0];
+      throw new DocumentSyntaxError(source, pos?.line, pos?.col, error.message.split('\n')[0] ?? 'syntax error');
+    }
+    const value: unknown = document.toJS();
+    if (value === null || value === undefined) return;
+    const label = list.length > 1 ? `${source} (document ${index + 1})` : source;
+    if (!isObject(value)) throw new ImportError(label, '(document)', 'expected an object');
+    merge(result, importOne(value, label, options));
+  });
+  return result;
+}

@@ -1,0 +1,154 @@
+// The Cluster screen's state, kept while the user visits other screens: the kubeconfig's contexts (or why it
+// could not be read), the connection and its test, the last preview, push, prune and export. The connection
+// itself lives in main; this remembers what the screen showed of it.
+import { create } from 'zustand';
+import type { ClusterConnectionReport, ClusterContexts, ClusterObjectRef, ClusterPlan, ClusterPruneCandidate, ClusterPushReport } from '../../../main/ipc/contract';
+import { gatehouse } from '../api/gatehouse-api';
+import { toFailure } from '../api/ipc-error';
+
+export type ClusterBusy = 'contexts' | 'choose' | 'connect' | 'plan' | 'push' | 'prune' | 'export' | 'import';
+
+export interface ClusterState {
+  contexts: ClusterContexts | undefined;
+  context: string;
+  namespace: string;
+  report: ClusterConnectionReport | undefined;
+  plan: ClusterPlan | undefined;
+  push: ClusterPushReport | undefined;
+  candidates: ClusterPruneCandidate[] | undefined;
+  pruned: { label: string; outcome: string; message?: string }[] | undefined;
+  yaml: string | undefined;
+  withSecrets: boolean;
+  appName: string;
+  appNamespace: string;
+  busy: ClusterBusy | undefined;
+  /** The last failure, its hint included (see toFailure). */
+  error: string | undefined;
+  notice: string | undefined;
+  set(patch: Partial<Pick<ClusterState, 'context' | 'namespace' | 'withSecrets' | 'appName' | 'appNamespace'>>): void;
+  /** Reads the kubeconfig again (Retry), keeping the chosen context when it is still there. */
+  loadContexts(): Promise<void>;
+  chooseKubeconfig(): Promise<void>;
+  useDefaultKubeconfig(): Promise<void>;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  preview(): Promise<void>;
+  pushObjects(force?: true | ClusterObjectRef[]): Promise<void>;
+  listPrune(): Promise<void>;
+  prune(): Promise<void>;
+  exportYaml(): Promise<void>;
+  /** Resolves true when the Application was imported (the caller reloads the workspace and secrets). */
+  importApplication(): Promise<boolean>;
+}
+
+/**
+ * The context to show after reading the kubeconfig: the one on screen while it is still there (undefined: keep
+ * it), else the workspace's last connection, the kubeconfig's current context, the first; none when empty.
+ */
+function pickContext(listed: ClusterContexts, current: string): { context: string; namespace: string } | undefined {
+  if (current && listed.contexts.some((c) => c.name === current)) return undefined;
+  const chosen = listed.contexts.find((c) => c.name === listed.remembered?.context) ?? listed.contexts.find((c) => c.name === listed.currentContext) ?? listed.contexts[0];
+  if (!chosen) return { context: '', namespace: '' };
+  return { context: chosen.name, namespace: chosen.name === listed.remembered?.context ? (listed.remembered.namespace ?? chosen.namespace) : chosen.namespace };
+}
+
+const disconnected = { report: undefined, plan: undefined, push: undefined, candidates: undefined, pruned: undefined };
+
+export const useClusterStore = create<ClusterState>((set, get) => {
+  async function run<T>(what: ClusterBusy, action: () => Promise<T>): Promise<T | undefined> {
+    set({ busy: what, error: undefined, notice: undefined });
+    try {
+      return await action();
+    } catch (e) {
+      set({ error: toFailure(e).message });
+      return undefined;
+    } finally {
+      set({ busy: undefined });
+    }
+  }
+
+  async function readContexts(): Promise<void> {
+    const listed = await gatehouse().invoke('cluster:contexts', undefined);
+    set({ contexts: listed, ...pickContext(listed, get().context) });
+  }
+
+  return {
+    contexts: undefined,
+    context: '',
+    namespace: '',
+    ...disconnected,
+    yaml: undefined,
+    withSecrets: false,
+    appName: '',
+    appNamespace: 'kyma-integration',
+    busy: undefined,
+    error: undefined,
+    notice: undefined,
+    set: (patch) => set(patch),
+    loadContexts: async () => {
+      await run('contexts', readContexts);
+    },
+    chooseKubeconfig: async () => {
+      await run('choose', async () => {
+        const chosen = await gatehouse().invoke('cluster:choose-kubeconfig', undefined);
+        if (!chosen.path) return;
+        // Main disconnected: the contexts are the new file's.
+        set({ ...disconnected, context: '', namespace: '' });
+        await readContexts();
+      });
+    },
+    useDefaultKubeconfig: async () => {
+      await run('choose', async () => {
+        await gatehouse().invoke('cluster:use-default-kubeconfig', undefined);
+        set({ ...disconnected, context: '', namespace: '' });
+        await readContexts();
+      });
+    },
+    connect: async () => {
+      await run('connect', async () => {
+        set({ plan: undefined, push: undefined });
+        const { context, namespace } = get();
+        const request: { context?: string; namespace?: string } = {};
+        if (context) request.context = context;
+        if (namespace.trim()) request.namespace = namespace.trim();
+        set({ report: await gatehouse().invoke('cluster:connect', request) });
+      });
+    },
+    disconnect: async () => {
+      await run('connect', async () => {
+        await gatehouse().invoke('cluster:disconnect', undefined);
+        set({ ...disconnected });
+      });
+    },
+    preview: async () => {
+      await run('plan', async () => set({ plan: await gatehouse().invoke('cluster:plan', undefined) }));
+    },
+    pushObjects: async (force) => {
+      await run('push', async () => {
+        const result = await gatehouse().invoke('cluster:push', force ? { force } : {});
+        set({ push: result, plan: undefined });
+      });
+    },
+    listPrune: async () => {
+      await run('prune', async () => set({ candidates: await gatehouse().invoke('cluster:prune-candidates', undefined), pruned: undefined }));
+    },
+    prune: async () => {
+      const candidates = get().candidates;
+      if (!candidates || candidates.length === 0) return;
+      await run('prune', async () => set({ pruned: await gatehouse().invoke('cluster:prune', { candidates, confirm: true }), candidates: undefined }));
+    },
+    exportYaml: async () => {
+      await run('export', async () => set({ yaml: (await gatehouse().invoke('cluster:export', { includeSecretValues: get().withSecrets })).yaml }));
+    },
+    importApplication: async () => {
+      const { appName, appNamespace } = get();
+      const done = await run('import', async () => {
+        const result = await gatehouse().invoke('cluster:import-application', { name: appName.trim(), secretNamespace: appNamespace.trim() || 'kyma-integration' });
+        if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+        return true;
+      });
+      if (done) set({ notice: `Application ${appName.trim()} imported into the workspace; its secrets are in the vault.` });
+      return done === true;
+    },
+  };
+});

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import { basic, startTestGateway, type TestGateway } from '../../support/gateway';
+import { rawRequest, statusOf, bodyOf } from '../../support/raw-http';
+
+let upstream: RecordingUpstream;
+let gateway: TestGateway;
+
+const secrets = {
+  'alex-pw': { password: '123456' },
+  'colon-pw': { password: 'pa:ss:word' },
+  'utf8-pw': { password: 'pässwörd 東京' },
+  'empty-pw': { password: '' },
+};
+
+beforeAll(async () => {
+  upstream = await startRecordingUpstream();
+  gateway = await startTestGateway(
+    {
+      gateway: { throttle: { maxFailures: 1000, windowSeconds: 60, blockSeconds: 60 } },
+      services: [
+        { name: 'basic-auth-app', pathPrefix: '/v1', upstream: { url: upstream.url } },
+        { name: 'guarded', pathPrefix: '/guarded', upstream: { url: upstream.url }, plugins: { 'basic-auth': { realm: 'guarded area' } } },
+        { name: 'open', pathPrefix: '/open', upstream: { url: upstream.url } },
+      ],
+      routes: [
+        { name: 'json', service: 'basic-auth-app', path: '/json', match: 'exact', methods: ['GET'], plugins: { 'basic-auth': {} } },
+        { name: 'hidden', service: 'basic-auth-app', path: '/hidden', plugins: { 'basic-auth': { hideCredentials: true } } },
+        { name: 'anon', service: 'basic-auth-app', path: '/anon', plugins: { 'basic-auth': { anonymousConsumer: 'guest' } } },
+        { name: 'guarded-public', service: 'guarded', path: '/public', plugins: { 'basic-auth': { enabled: false } } },
+        { name: 'guarded-all', service: 'guarded', path: '/' },
+        { name: 'open-all', service: 'open', path: '/' },
+      ],
+      consumers: [
+        { username: 'alex', basicAuth: { password: { secret: 'alex-pw', key: 'password' } } },
+        { username: 'colon', basicAuth: { password: { secret: 'colon-pw', key: 'password' } } },
+        { username: 'jöhn', basicAuth: { password: { secret: 'utf8-pw', key: 'password' } } },
+        { username: 'empty', basicAuth: { password: { secret: 'empty-pw', key: 'password' } } },
+        { username: 'guest' },
+      ],
+    },
+    secrets,
+  );
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await upstream.close();
+});
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  const res = await request(`${gateway.url}${path}`, { headers });
+  const text = await res.body.text();
+  return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
+}
+
+describe('inbound basic-auth', () => {
+  it('answers a request without Authorization with 401, the challenge and the APISIX message', async () => {
+    const res = await get('/v1/json');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Basic realm=".", charset="UTF-8"');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toEqual({ message: 'Missing authorization in request' });
+  });
+
+  it('uses the realm configured on the plugin', async () => {
+    const res = await get('/guarded/x');
+    expect(res.headers['www-authenticate']).toBe('Basic realm="guarded area", charset="UTF-8"');
+  });
+
+  it('forwards a valid request with the consumer identity headers', async () => {
+    const before = upstream.requests.length;
+    const res = await get('/v1/json', { authorization: basic('alex', '123456') });
+    expect(res.status).toBe(200);
+    const seen = upstream.requests[before]!;
+    expect(seen.url).toBe('/json');
+    expect(seen.headers['x-consumer-username']).toBe('alex');
+    expect(seen.headers['x-credential-identifier']).toBe('alex');
+    expect(seen.headers.authorization).toBe(basic('alex', '123456'));
+  });
+
+  it('gives unknown user and wrong password the same answer', async () => {
+    const unknown = await get('/v1/json', { authorization: basic('nobody', '123456') });
+    const wrong = await get('/v1/json', { authorization: basic('alex', 'wrong') });
+    for (const res of [unknown, wrong]) {
+      expect(res.status).toBe(401);
+      expect(res.json()).toEqual({ message: 'Invalid user authorization' });
+      expect(res.headers['www-authenticate']).toBe('Basic realm=".", charset="UTF-8"');
+    }
+    expect(unknown.text).toBe(wrong.text);
+  });
+
+  it.each([
+    ['another scheme', `Bearer abc`],
+    ['bad base64', 'Basic %%%%'],
+    ['no colon', `Basic ${Buffer.from('alex').toString('base64')}`],
+    ['scheme alone', 'Basic'],
+    ['missing padding', `Basic ${Buffer.from('alex:12345').toString('base64').replace(/=+$/, '')}`],
+    ['text after padding', `Basic ${Buffer.from('alex:12345').toString('base64')}junk`],
+  ])('rejects a malformed header (%s) as invalid authorization', async (_label, header) => {
+    const res = await get('/v1/json', { authorization: header });
+    expect(res.status).toBe(401);
+    expect(res.json()).toEqual({ message: 'Invalid authorization in request' });
+  });
+
+  it.each(['basic', 'BASIC', 'BaSiC'])('accepts the scheme written %s', async (scheme) => {
+    const res = await get('/v1/json', { authorization: `${scheme} ${Buffer.from('alex:123456').toString('base64')}` });
+    expect(res.status).toBe(200);
+  });
+
+  it('accepts a tab between scheme and credentials', async () => {
+    const raw = await rawRequest(gateway.port, `GET /v1/json HTTP/1.1\r\nHost: x\r\nAuthorization: Basic\t${Buffer.from('alex:123456').toString('base64')}\r\nConnection: close\r\n\r\n`);
+    expect(statusOf(raw)).toBe(200);
+  });
+
+  it('accepts passwords containing colons and UTF-8 user names', async () => {
+    expect((await get('/v1/json', { authorization: basic('colon', 'pa:ss:word') })).status).toBe(200);
+    expect((await get('/v1/json', { authorization: basic('jöhn', 'pässwörd 東京') })).status).toBe(200);
+    expect((await get('/v1/json', { authorization: basic('jöhn', 'pässwörd東京') })).status).toBe(401);
+  });
+
+  it('never matches an empty password', async () => {
+    const res = await get('/v1/json', { authorization: basic('empty', '') });
+    expect(res.status).toBe(401);
+    expect(res.json()).toEqual({ message: 'Invalid user authorization' });
+  });
+
+  it('rejects two Authorization headers', async () => {
+    const good = Buffer.from('alex:123456').toString('base64');
+    const raw = await rawRequest(gateway.port, `GET /v1/json HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${good}\r\nAuthorization: Basic ${good}\r\nConnection: close\r\n\r\n`);
+    expect(statusOf(raw)).toBe(401);
+    expect(JSON.parse(bodyOf(raw))).toEqual({ message: 'Invalid authorization in request' });
+  });
+
+  it('removes spoofed identity headers, with or without authentication', async () => {
+    const spoof = { 'x-consumer-username': 'admin', 'x-credential-identifier': 'admin', 'x-anonymous-consumer': 'false' };
+    let before = upstream.requests.length;
+    await get('/v1/json', { ...spoof, authorization: basic('alex', '123456') });
+    expect(upstream.requests[before]!.headers['x-consumer-username']).toBe('alex');
+    expect(upstream.requests[before]!.headers['x-credential-identifier']).toBe('alex');
+    expect(upstream.requests[before]!.headers['x-anonymous-consumer']).toBeUndefined();
+    before = upstream.requests.length;
+    await get('/open/x', spoof);
+    const open = upstream.requests[before]!.headers;
+    expect(open['x-consumer-username']).toBeUndefined();
+    expect(open['x-credential-identifier']).toBeUndefined();
+    expect(open['x-anonymous-consumer']).toBeUndefined();
+  });
+
+  it('strips the Authorization header when hideCredentials is on', async () => {
+    const before = upstream.requests.length;
+    const res = await get('/v1/hidden', { authorization: basic('alex', '123456') });
+    expect(res.status).toBe(200);
+    expect(upstream.requests[before]!.headers.authorization).toBeUndefined();
+    expect(upstream.requests[before]!.headers['x-consumer-username']).toBe('alex');
+  });
+
+  it('lets unauthenticated requests through as the anonymous consumer, but not wrong credentials', async () => {
+    const before = upstream.requests.length;
+    expect((await get('/v1/anon')).status).toBe(200);
+    expect(upstream.requests[before]!.headers['x-consumer-username']).toBe('guest');
+    expect(upstream.requests[before]!.headers['x-anonymous-consumer']).toBe('true');
+    expect((await get('/v1/anon', { authorization: basic('alex', 'nope') })).status).toBe(401);
+    expect((await get('/v1/anon', { authorization: basic('alex', '123456') })).status).toBe(200);
+    expect(upstream.requests.at(-1)!.headers['x-consumer-username']).toBe('alex');
+  });
+
+  it("applies a service's plugin to its routes, and lets a route's config override it", async () => {
+    expect((await get('/guarded/anything')).status).toBe(401);
+    expect((await get('/guarded/anything', { authorization: basic('alex', '123456') })).status).toBe(200);
+    expect((await get('/guarded/public')).status).toBe(200);
+  });
+
+  it('logs one line per request with the consumer and never a credential', async () => {
+    await get('/v1/json', { authorization: basic('alex', '123456') });
+    const entry = gateway.logs.at(-1)!;
+    expect(entry).toMatchObject({ method: 'GET', path: '/v1/json', route: 'json', consumer: 'alex', status: 200 });
+    expect(entry.upstreamMs).toBeGreaterThan(0);
+    expect(entry.totalMs).toBeGreaterThanOrEqual(entry.upstreamMs!);
+    const all = JSON.stringify(gateway.logs);
+    for (const { password } of Object.values(secrets)) if (password) expect(all).not.toContain(password);
+    expect(all).not.toContain(Buffer.from('alex:123456').toString('base64'));
+  });
+});
+
+describe('failed-attempt throttling', () => {
+  it('answers 429 with Retry-After past the threshold, for good credentials too, then recovers', async () => {
+    const up = await startRecordingUpstream();
+    const gw = await startTestGateway(
+      {
+        gateway: { throttle: { maxFailures: 3, windowSeconds: 60, blockSeconds: 30 } },
+        services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }],
+        consumers: [{ username: 'alex', basicAuth: { password: { secret: 'pw', key: 'password' } } }],
+      },
+      { pw: { password: 'right' } },
+    );
+    try {
+      const call = async (password: string) => {
+        const res = await request(`${gw.url}/x`, { headers: { authorization: basic('alex', password) } });
+        await res.body.dump();
+        return res;
+      };
+      expect((await call('wrong')).statusCode).toBe(401);
+      expect((await call('wrong')).statusCode).toBe(401);
+      expect((await call('wrong')).statusCode).toBe(401);
+      const blocked = await call('right');
+      expect(blocked.statusCode).toBe(429);
+      const retryAfter = Number(blocked.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(30);
+      // A missing header is not a failed attempt; it is still refused while blocked.
+      expect((await request(`${gw.url}/x`)).statusCode).toBe(429);
+    } finally {
+      await gw.close();
+      await up.close();
+    }
+  });
+});

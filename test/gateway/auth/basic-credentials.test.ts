@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseBasicAuthorization } from '../../../gateway/auth/basic-credentials';
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
+describe('parseBasicAuthorization (RFC 7617)', () => {
+  it.each([
+    ['Basic', `Basic ${b64('alex:123456')}`],
+    ['basic', `basic ${b64('alex:123456')}`],
+    ['BASIC', `BASIC ${b64('alex:123456')}`],
+    ['bAsIc', `bAsIc ${b64('alex:123456')}`],
+    ['tab separator', `Basic\t${b64('alex:123456')}`],
+    ['several spaces', `Basic   ${b64('alex:123456')}`],
+    ['trailing space', `Basic ${b64('alex:123456')} `],
+  ])('accepts the scheme written %s', (_label, header) => {
+    expect(parseBasicAuthorization(header)).toEqual({ kind: 'credentials', username: 'alex', password: '123456' });
+  });
+
+  it('splits on the first colon only', () => {
+    expect(parseBasicAuthorization(`Basic ${b64('alex:pa:ss:word')}`)).toEqual({ kind: 'credentials', username: 'alex', password: 'pa:ss:word' });
+  });
+
+  it('decodes UTF-8 and keeps whitespace inside credentials', () => {
+    expect(parseBasicAuthorization(`Basic ${b64('jöhn 東京: pass word ')}`)).toEqual({ kind: 'credentials', username: 'jöhn 東京', password: ' pass word ' });
+  });
+
+  it('keeps a leading byte order mark as part of the user-id', () => {
+    expect(parseBasicAuthorization(`Basic ${b64('\uFEFFalex:123456')}`)).toEqual({ kind: 'credentials', username: '\uFEFFalex', password: '123456' });
+  });
+
+  it('returns an empty password as such (the store never matches it)', () => {
+    expect(parseBasicAuthorization(`Basic ${b64('alex:')}`)).toEqual({ kind: 'credentials', username: 'alex', password: '' });
+  });
+
+  it.each([
+    ['scheme alone', 'Basic'],
+    ['scheme and space', 'Basic '],
+    ['other scheme', `Bearer ${b64('alex:123456')}`],
+    ['scheme not at start', `x Basic ${b64('alex:123456')}`],
+    ['leading space', ` Basic ${b64('alex:123456')}`],
+    ['no separator', `Basic${b64('alex:123456')}`],
+    ['no colon', `Basic ${b64('alex')}`],
+    ['missing padding', `Basic ${b64('alex:12345').replace(/=+$/, '')}`],
+    ['text after padding', `Basic ${b64('alex:12345')}xyz`],
+    ['second token', `Basic ${b64('alex:123456')} ${b64('bob:1')}`],
+    ['bad base64 characters', 'Basic !!!!'],
+    ['url-safe alphabet', `Basic ${b64('a?>:~~~').replace(/\+/g, '-').replace(/\//g, '_')}`],
+    ['non-canonical trailing bits', 'Basic YR=='],
+    ['invalid UTF-8', `Basic ${Buffer.from([0x61, 0x3a, 0xff, 0xfe]).toString('base64')}`],
+    ['a control character in the password', `Basic ${b64('alex:12\t3456')}`],
+    ['a control character in the user-id', `Basic ${b64('al\u0000ex:123456')}`],
+    ['DEL', `Basic ${b64('alex:123456\u007f')}`],
+  ])('rejects %s', (_label, header) => {
+    expect(parseBasicAuthorization(header)).toEqual({ kind: 'invalid' });
+  });
+});

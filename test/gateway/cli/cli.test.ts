@@ -1,0 +1,87 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, writeFile, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { spawnGatewayCli, type RunningCli } from '../../support/spawn-cli';
+import { startRecordingUpstream } from '../../support/recording-upstream';
+import { SLIDESHOW } from '../../../gateway/demo/demo-upstream';
+
+const sh = promisify(execFile);
+const running: RunningCli[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.stop()));
+});
+
+describe('headless CLI', () => {
+  it('--demo serves the APISIX walkthrough and the two curl lines it prints work as written', async () => {
+    const cli = spawnGatewayCli(['--demo', '--port', '0']);
+    running.push(cli);
+    const [unauthenticated] = await cli.waitFor(/curl -i http:\S+\/v1\/json/);
+    const [authenticated] = await cli.waitFor(/curl -i -u alex:123456 http:\S+\/v1\/json/);
+    const first = await sh('sh', ['-c', `${unauthenticated} -sS`]);
+    expect(first.stdout).toMatch(/^HTTP\/1\.1 401/);
+    expect(first.stdout).toMatch(/www-authenticate: Basic realm=".", charset="UTF-8"/i);
+    expect(first.stdout).toContain('{"message":"Missing authorization in request"}');
+    const second = await sh('sh', ['-c', `${authenticated} -sS`]);
+    expect(second.stdout).toMatch(/^HTTP\/1\.1 200/);
+    expect(JSON.parse(second.stdout.slice(second.stdout.indexOf('\r\n\r\n') + 4))).toEqual(SLIDESHOW);
+    const wrong = await sh('sh', ['-c', `${authenticated.replace('123456', 'bad')} -sS`]);
+    expect(wrong.stdout).toContain('{"message":"Invalid user authorization"}');
+    // One JSON log line per request on stdout, without the password.
+    await expect.poll(() => cli.stdout().match(/\n/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    const lines = cli.stdout().trim().split('\n').map((l) => JSON.parse(l) as { status: number; consumer: string | null });
+    expect(lines.map((l) => l.status)).toEqual([401, 200, 401]);
+    expect(lines[1]!.consumer).toBe('alex');
+    expect(cli.stdout()).not.toContain('123456');
+  });
+
+  it('--config serves a workspace with secrets from a file, hot-reloads edits and keeps serving on a broken edit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
+    const upstream = await startRecordingUpstream();
+    try {
+      const wsPath = join(dir, 'workspace.yaml');
+      const secretsPath = join(dir, 'secrets.json');
+      const workspace = (realm: string) =>
+        `services:\n  - name: api\n    pathPrefix: /api\n    upstream: { url: "${upstream.url}" }\n    plugins:\n      basic-auth: { realm: ${realm} }\nconsumers:\n  - username: alex\n    basicAuth: { password: { secret: alex, key: password } }\n`;
+      await writeFile(wsPath, workspace('first'));
+      await writeFile(secretsPath, JSON.stringify({ alex: { password: 'from-file' } }));
+      const cli = spawnGatewayCli(['--config', wsPath, '--secrets', secretsPath, '--port', '0']);
+      running.push(cli);
+      const [, url] = (await cli.waitFor(/gateway on (http:\/\/\S+)/)) as unknown as [string, string];
+      const auth = { authorization: `Basic ${Buffer.from('alex:from-file').toString('base64')}` };
+      expect((await request(`${url}/api/x`, { headers: auth })).statusCode).toBe(200);
+
+      // Replaced by rename, as editors and the app's store do.
+      await writeFile(`${wsPath}.tmp`, workspace('second'));
+      await rename(`${wsPath}.tmp`, wsPath);
+      await cli.waitFor(/reloaded/);
+      const challenged = await request(`${url}/api/x`);
+      expect(challenged.headers['www-authenticate']).toBe('Basic realm="second", charset="UTF-8"');
+
+      await writeFile(wsPath, 'services:\n  - name: api\n    upstream: { url: "nope" }\n');
+      await cli.waitFor(/kept the running config[\s\S]*services\[0\]\.upstream\.url/);
+      expect((await request(`${url}/api/x`, { headers: auth })).statusCode).toBe(200);
+    } finally {
+      await upstream.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits with a clear error naming the missing secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      const wsPath = join(dir, 'ws.json');
+      await writeFile(wsPath, JSON.stringify({ services: [{ name: 's', upstream: { url: 'http://127.0.0.1:1' } }], consumers: [{ username: 'bob', basicAuth: { password: { secret: 'bob-pw', key: 'password' } } }] }));
+      const cli = spawnGatewayCli(['--config', wsPath, '--port', '0']);
+      running.push(cli);
+      await cli.waitFor(/consumer "bob": secret "bob-pw" not found/);
+      if (cli.child.exitCode === null) await new Promise((r) => cli.child.once('exit', r));
+      expect(cli.child.exitCode).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

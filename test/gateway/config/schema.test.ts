@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { validateWorkspace, formatFieldPath, describeFieldErrors } from '../../../gateway/config/validate';
+import { workspaceJsonSchema } from '../../../gateway/config/json-schema';
+import { parseJsonOrYaml, DocumentSyntaxError } from '../../../gateway/config/parse-document';
+
+const service = { name: 'svc', upstream: { url: 'http://127.0.0.1:8080' } };
+
+function errorsOf(input: unknown) {
+  const result = validateWorkspace(input);
+  if (result.ok) throw new Error('expected validation errors');
+  return result.errors;
+}
+
+describe('workspace schema', () => {
+  it('fills defaults for a minimal workspace', () => {
+    const result = validateWorkspace({ services: [service] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.gateway).toMatchObject({ host: '127.0.0.1', port: 9080 });
+    expect(result.value.services[0]).toMatchObject({ pathPrefix: '/', stripPrefix: true, plugins: {} });
+  });
+
+  it('names the field path of each error', () => {
+    const errors = errorsOf({ services: [service], routes: [{ name: 'a', service: 'svc', path: '/' }, { name: 'b', service: 'svc', path: '/' }, { name: 'c', service: 'svc', path: '/', methods: ['GET', 'FETCH'] }] });
+    expect(errors).toEqual([{ path: 'routes[2].methods[1]', message: 'expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, TRACE' }]);
+  });
+
+  it('checks references between services, routes and consumers', () => {
+    const errors = errorsOf({
+      services: [service, service],
+      routes: [{ name: 'r', service: 'missing', path: '/', plugins: { 'basic-auth': { anonymousConsumer: 'ghost' } } }],
+      consumers: [{ username: 'a' }, { username: 'a' }],
+    });
+    expect(describeFieldErrors(errors)).toBe(
+      [
+        'services[1].name: duplicate service name "svc"',
+        'routes[0].service: no service named "missing"',
+        'consumers[1].username: duplicate consumer "a"',
+        'routes[0].plugins["basic-auth"].anonymousConsumer: no consumer named "ghost"',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a password written into the workspace, and credentials in upstream URLs', () => {
+    const errors = errorsOf({
+      services: [{ name: 's', upstream: { url: 'http://user:pw@127.0.0.1' } }],
+      consumers: [{ username: 'alex', basicAuth: { password: '123456' } }],
+    });
+    expect(errors.map((e) => e.path)).toEqual(['services[0].upstream.url', 'consumers[0].basicAuth.password']);
+  });
+
+  it('refuses unknown fields and bad paths', () => {
+    const errors = errorsOf({ services: [{ ...service, pathPrefix: 'v1', colour: 'red' }] });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'services[0].pathPrefix' }),
+        { path: 'services[0]', message: 'unknown field "colour"' },
+      ]),
+    );
+  });
+
+  it('accepts a Kubernetes serviceInfo upstream', () => {
+    const result = validateWorkspace({ services: [{ name: 'k', upstream: { serviceInfo: { name: 'backend', namespace: 'apk', port: 80 } } }] });
+    expect(result.ok).toBe(true);
+  });
+
+  it('exports a JSON Schema for editors', () => {
+    const schema = workspaceJsonSchema() as { type: string; properties: Record<string, unknown> };
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['services', 'routes', 'consumers', 'gateway']));
+    expect(JSON.stringify(schema)).toContain('"GET"');
+  });
+
+  it('formats odd keys readably', () => {
+    expect(formatFieldPath(['a', 0, 'b-c', 'd'])).toBe('a[0]["b-c"].d');
+    expect(formatFieldPath([])).toBe('(root)');
+  });
+});
+
+describe('parseJsonOrYaml', () => {
+  it('reads JSON and YAML', () => {
+    expect(parseJsonOrYaml('{"a": 1}', 'x.json')).toEqual({ a: 1 });
+    expect(parseJsonOrYaml('a: 1\nb: [x]\n', 'x.yaml')).toEqual({ a: 1, b: ['x'] });
+  });
+
+  it('reports the line and column of a syntax error', () => {
+    try {
+      parseJsonOrYaml('{\n  "a": 1,\n  "b": [1, 2\n}', 'ws.json');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect((error as DocumentSyntaxError).line).toBeGreaterThanOrEqual(3);
+      expect((error as Error).message).toMatch(/^ws\.json:\d+:\d+: /);
+    }
+  });
+});

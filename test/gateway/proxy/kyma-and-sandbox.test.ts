@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startTestGateway, basic, type TestGateway } from '../../support/gateway';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import { startOAuthTokenServer, bearerProtected, type OAuthTokenServer } from '../../support/oauth-token-server';
+
+let target: RecordingUpstream;
+let failing: RecordingUpstream;
+let idp: OAuthTokenServer;
+let sandboxApi: RecordingUpstream;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  target = await startRecordingUpstream();
+  failing = await startRecordingUpstream((_req, res) => {
+    res.writeHead(503, { 'content-type': 'text/plain' });
+    res.end('down for maintenance');
+  });
+  idp = await startOAuthTokenServer({ clients: { 'sandbox-client': 'sandbox-secret' } });
+  sandboxApi = await startRecordingUpstream(bearerProtected(idp));
+  gateway = await startTestGateway(
+    {
+      services: [
+        {
+          name: 'orders', pathPrefix: '/orders', upstream: { url: `${target.url}/prod` },
+          endpointSecurity: { type: 'basic', secret: 'prod-creds' },
+          sandbox: { upstream: { url: `${sandboxApi.url}/sbx` }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'sandbox-oauth' } },
+        },
+        { name: 'sandboxed', pathPrefix: '/sbx-only', upstream: { url: target.url }, sandbox: { upstream: { url: `${target.url}/sandbox` } }, defaultEnvironment: 'sandbox' },
+      ],
+      applications: [
+        {
+          name: 'commerce',
+          services: [
+            {
+              id: '721da9cc-616e-4558-b4dc-4b58554ce7ee', name: 'my-basic-auth-service', displayName: 'My Basic Auth Service',
+              entries: [{ type: 'API', targetUrl: `${target.url}/api/v1?client=gatehouse`, credentials: { type: 'Basic', secretName: 'kyma-basic' } }],
+            },
+            { id: 'b', name: 'flaky', displayName: 'Flaky', entries: [{ targetUrl: failing.url }] },
+          ],
+        },
+        { name: 'mapped', targetErrors: 'kyma', services: [{ id: 'c', name: 'flaky', displayName: 'Flaky', entries: [{ targetUrl: failing.url }] }] },
+      ],
+    },
+    {
+      'prod-creds': { username: 'prod-user', password: 'prod-pw' },
+      'sandbox-oauth': { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' },
+      'kyma-integration/kyma-basic': { username: 'kyma-user', password: 'kyma-pw' },
+    },
+  );
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await target.close();
+  await failing.close();
+  await idp.close();
+  await sandboxApi.close();
+});
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  const res = await request(`${gateway.url}${path}`, { headers });
+  return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+}
+
+describe('production and sandbox endpoints', () => {
+  it('uses production by default, with its own security', async () => {
+    const before = target.requests.length;
+    expect((await get('/orders/42')).status).toBe(200);
+    const seen = target.requests[before]!;
+    expect(seen.url).toBe('/prod/42');
+    expect(seen.headers.authorization).toBe(basic('prod-user', 'prod-pw'));
+  });
+
+  it('switches to the sandbox per request with X-Gatehouse-Environment, which the backend never sees', async () => {
+    const res = await get('/orders/42', { 'x-gatehouse-environment': 'sandbox' });
+    expect(res.status).toBe(200);
+    const seen = sandboxApi.requests.at(-1)!;
+    expect(seen.url).toBe('/sbx/42');
+    expect(seen.headers.authorization).toMatch(/^Bearer /);
+    expect(seen.headers['x-gatehouse-environment']).toBeUndefined();
+    expect(idp.requests).toHaveLength(1);
+  });
+
+  it('honours a service whose default is the sandbox, and refuses bad choices with 400', async () => {
+    await get('/sbx-only/x');
+    expect(target.requests.at(-1)!.url).toBe('/sandbox/x');
+    await get('/sbx-only/x', { 'x-gatehouse-environment': 'Production' });
+    expect(target.requests.at(-1)!.url).toBe('/x');
+    expect(await get('/orders/1', { 'x-gatehouse-environment': 'staging' })).toMatchObject({ status: 400, text: '{"message":"x-gatehouse-environment must be \\"production\\" or \\"sandbox\\""}' });
+  });
+});
+
+describe('Kyma application services', () => {
+  it('serves /{application}/{service}/... with the target path and query first, Basic replacing the caller credentials', async () => {
+    const before = target.requests.length;
+    const res = await get('/commerce/my-basic-auth-service/orders/7?expand=items', { authorization: basic('caller', 'x') });
+    expect(res.status).toBe(200);
+    const seen = target.requests[before]!;
+    expect(seen.url).toBe('/api/v1/orders/7?client=gatehouse&expand=items');
+    expect(seen.headers.authorization).toBe(basic('kyma-user', 'kyma-pw'));
+  });
+
+  it("passes a target's 5xx through by default", async () => {
+    expect(await get('/commerce/flaky/x')).toMatchObject({ status: 503, text: 'down for maintenance' });
+  });
+
+  it("maps a target's 5xx to 502 with Target-System-Status when asked to", async () => {
+    const res = await get('/mapped/flaky/x');
+    expect(res.status).toBe(502);
+    expect(res.headers['target-system-status']).toBe('503');
+  });
+});

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startTestGateway, basic, type TestGateway } from '../../support/gateway';
+import { startOAuthTokenServer, bearerProtected, type OAuthTokenServer } from '../../support/oauth-token-server';
+import { startCsrfApiServer, type CsrfApiServer } from '../../support/csrf-api-server';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import { startTlsServer, type TestTlsServer } from '../../support/tls-servers';
+import { createTestPki, type TestPki } from '../../support/test-certificates';
+
+async function call(gateway: TestGateway, path: string, init: { method?: 'GET' | 'POST'; body?: string } = {}) {
+  const response = await request(`${gateway.url}${path}`, { method: init.method ?? 'GET', body: init.body ?? null });
+  return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
+}
+
+describe('outbound OAuth client credentials through the gateway', () => {
+  let idp: OAuthTokenServer;
+  let api: RecordingUpstream;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-secret' }, delayMs: 20 });
+    api = await startRecordingUpstream(bearerProtected(idp));
+    gateway = await startTestGateway(
+      {
+        services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: api.url }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth' } }],
+      },
+      { 'erp-oauth': { clientId: 'erp-client', clientSecret: 'erp-secret' } },
+    );
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await api.close();
+    await idp.close();
+  });
+
+  it('fetches one token for 500 concurrent requests on a cold cache', async () => {
+    const results = await Promise.all(Array.from({ length: 500 }, () => call(gateway, "/erp/orders")));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(idp.requests).toHaveLength(1);
+  });
+
+  it('retries once with a new token when the backend stops accepting the cached one, body included', async () => {
+    idp.revokeAll();
+    const result = await call(gateway, '/erp/orders', { method: 'POST', body: 'x'.repeat(1000) });
+    expect(result).toEqual({ status: 200, body: { ok: true, method: 'POST', url: '/orders', bodyBytes: 1000 } });
+    expect(api.requests.slice(-2).map((r) => r.bodyBytes)).toEqual([1000, 1000]);
+  });
+
+  it('answers 502 naming the token endpoint and its status when it fails', async () => {
+    idp.revokeAll();
+    idp.failWith(500, '{"error":"server_error","error_description":"erp-secret"}');
+    try {
+      const result = await call(gateway, '/erp/orders');
+      expect(result).toEqual({ status: 502, body: { message: `token endpoint ${idp.tokenUrl} answered HTTP 500` } });
+      expect(gateway.logs.at(-1)?.error).toBe('GATEHOUSE_TOKEN_ENDPOINT');
+    } finally {
+      idp.failWith(undefined);
+    }
+  });
+});
+
+describe('CSRF and request parameters through the gateway', () => {
+  const AUTH = basic('erp-user', 'erp-password');
+  let api: CsrfApiServer;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    api = await startCsrfApiServer({ authorization: AUTH });
+    gateway = await startTestGateway(
+      {
+        services: [{
+          name: 'erp', pathPrefix: '/erp', upstream: { url: api.url },
+          endpointSecurity: { type: 'basic', secret: 'erp-basic' },
+          csrf: { tokenEndpointUrl: api.tokenUrl },
+          requestParametersSecret: { secret: 'erp-params' },
+        }],
+      },
+      { 'erp-basic': { username: 'erp-user', password: 'erp-password' }, 'erp-params': { queryParameters: '{"sap-client":["100"]}' } },
+    );
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await api.close();
+  });
+
+  it('sends the token with its session, rides out a rotation with one retry, and adds the query', async () => {
+    expect((await call(gateway, '/erp/orders', { method: 'POST', body: '{}' })).status).toBe(200);
+    api.rotate();
+    expect((await call(gateway, '/erp/orders?x=1', { method: 'POST', body: '{}' })).status).toBe(200);
+    const posts = api.requests.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => [r.status, r.url])).toEqual([[200, '/orders?sap-client=100'], [403, '/orders?sap-client=100&x=1'], [200, '/orders?sap-client=100&x=1']]);
+    expect(api.fetches).toBe(2);
+  });
+});
+
+describe('client certificate through the gateway', () => {
+  let pki: TestPki;
+  let mtls: TestTlsServer;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    pki = await createTestPki();
+    mtls = await startTlsServer({ ...pki.server, clientCa: pki.ca.cert });
+    gateway = await startTestGateway(
+      { services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: mtls.url }, endpointSecurity: { type: 'client-certificate', secret: 'erp-mtls', caKey: 'ca.crt' } }] },
+      { 'erp-mtls': { crt: pki.client.cert, key: pki.client.key, 'ca.crt': pki.ca.cert } },
+    );
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await mtls.close();
+  });
+
+  it('presents the certificate', async () => {
+    expect(await call(gateway, '/erp/orders')).toEqual({ status: 200, body: { method: 'GET', url: '/orders', clientCommonName: 'gatehouse-client' } });
+  });
+
+  it('refuses a reload whose key does not match its certificate, keeping the running config', async () => {
+    gateway.secrets.set({ name: 'erp-bad' }, { crt: pki.client.cert, key: pki.strayKey });
+    const result = await gateway.reload({ services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: mtls.url }, endpointSecurity: { type: 'client-certificate', secret: 'erp-bad' } }] });
+    expect(result).toEqual({ ok: false, errors: [{ path: '(secrets)', message: 'service "erp": secret "erp-bad" key "key" does not belong to secret "erp-bad" key "crt" (subject CN=gatehouse-client)' }] });
+    expect((await call(gateway, '/erp/orders')).status).toBe(200);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { SecretsFileError, secretSourceFromDocument } from '../../../gateway/secrets/secrets-file';
+import { Workspace } from '../../../gateway/config/schema';
+
+describe('secrets file', () => {
+  it('keys secrets by name or namespace/name, with the names a workspace can reference', async () => {
+    // The workspace allows upper case and "." / "_" in namespaces: the file must be able to hold those secrets.
+    Workspace.parse({ consumers: [{ username: 'a', basicAuth: { password: { secret: 'db', namespace: 'Team_A', key: 'pw' } } }] });
+    const source = secretSourceFromDocument({ db: { pw: '1' }, 'Team_A/db': { pw: '2' } }, 'secrets file s.json');
+    expect(await source.read({ name: 'db' })).toEqual({ pw: '1' });
+    expect(await source.read({ name: 'db', namespace: 'Team_A' })).toEqual({ pw: '2' });
+  });
+
+  it('refuses ids no workspace can reference, naming the field and never a value', () => {
+    for (const id of ['-db', 'ns/', '/db', 'a/b/c', 'ns/.hidden']) {
+      const error = (() => {
+        try {
+          secretSourceFromDocument({ [id]: { pw: 'do-not-show' } }, 'secrets file s.json');
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, id).toBeInstanceOf(SecretsFileError);
+      expect((error as SecretsFileError).code).toBe('GATEHOUSE_SECRETS_FILE');
+      expect((error as Error).message).toContain('secrets file s.json');
+      expect((error as Error).message).not.toContain('do-not-show');
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { createAppServices, type AppServices } from '../../../main/app/app-services';
+import { forkGatewayProcess } from '../../../main/services/gateway-supervisor/gateway-process';
+import { builtGatewayEntry } from '../../support/built-gateway';
+import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api/index';
+import { HAVE_KUBECTL, kubectl } from '../../support/fake-kube-api/kubectl';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import { REPO_ROOT } from '../../support/spawn-cli';
+import type { IpcEnvelope } from '../../../main/ipc/contract';
+
+// The app's cluster features end to end: IPC → app services → @kubernetes/client-node → the fake API
+// server (no real API server can run here), with the real vault, store and gateway process.
+const NS = 'kyma-integration';
+const KYMA_PASSWORD = `kyma-${randomUUID()}`;
+let api: FakeKubeApi;
+let app: AppServices;
+let dataDir: string;
+let upstream: RecordingUpstream;
+let kubeconfig: string;
+
+async function call<T>(channel: string, payload?: unknown): Promise<T> {
+  const envelope = (await app.dispatch(channel, payload)) as IpcEnvelope<T>;
+  if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
+  return envelope.value;
+}
+
+beforeAll(async () => {
+  api = await startFakeKubeApi({ namespaces: ['default', NS], crds: ['kyma'] });
+  kubeconfig = await api.writeKubeconfig({ credentials: { token: api.addUser('admin') }, namespace: NS });
+  dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-app-cluster-'));
+  upstream = await startRecordingUpstream();
+  const entry = await builtGatewayEntry();
+  app = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(entry), keychainService: `Gatehouse-test-${randomUUID()}`, gatewayPort: 0, kubeconfigFiles: [kubeconfig] });
+  await app.startGateway();
+});
+
+afterAll(async () => {
+  await call('secrets:delete', { name: 'erp-basic', namespace: NS }).catch(() => undefined);
+  await app.shutdown();
+  await upstream.close();
+  await api.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const workspace = () => ({
+  applications: [{
+    name: 'commerce', namespace: NS,
+    services: [{ id: 'b1a6d0a4-6a31-4c4b-9c55-5f0e3c8f8d11', name: 'erp', displayName: 'ERP', description: 'ERP API', providerDisplayName: 'ACME', entries: [{ targetUrl: upstream.url, credentials: { type: 'Basic', secretName: 'erp-basic' } }] }],
+  }],
+});
+
+describe('cluster features through the app', () => {
+  it('lists contexts and connects, reporting version and permissions', async () => {
+    const contexts = await call<{ contexts: { name: string }[] }>('cluster:contexts');
+    expect(contexts.contexts).toHaveLength(1);
+    const report = await call<{ serverVersion: string; missing: string[]; targets: { kymaApplications: boolean } }>('cluster:connect', {});
+    expect(report.serverVersion).toMatch(/^v1\./);
+    expect(report.missing).toEqual([]);
+    expect(report.targets.kymaApplications).toBe(true);
+    const again = await call<{ remembered?: { context?: string; namespace?: string } }>('cluster:contexts');
+    expect(again.remembered).toEqual({ context: contexts.contexts[0]!.name, namespace: NS });
+  });
+
+  it('pushes the workspace as a Secret and a Kyma Application; a second push is unchanged', async () => {
+    await call('secrets:set', { name: 'erp-basic', namespace: NS, data: { username: 'erp-user', password: KYMA_PASSWORD } });
+    expect(await call('workspace:save', workspace())).toMatchObject({ ok: true });
+    const plan = await call<{ items: { label: string; action: string }[] }>('cluster:plan');
+    expect(plan.items.map((i) => [i.label, i.action])).toEqual([[`Secret ${NS}/erp-basic`, 'create'], ['Application commerce', 'create']]);
+    expect(JSON.stringify(plan)).not.toContain(KYMA_PASSWORD);
+    const first = await call<{ items: { outcome: string }[] }>('cluster:push', {});
+    expect(first.items.map((i) => i.outcome)).toEqual(['created', 'created']);
+    const second = await call<{ items: { outcome: string }[] }>('cluster:push', {});
+    expect(second.items.map((i) => i.outcome)).toEqual(['unchanged', 'unchanged']);
+    const secret = api.store.get(api.registry.find('', 'v1', 'secrets')!, NS, 'erp-basic')!;
+    expect(Buffer.from((secret.data as Record<string, string>).password!, 'base64').toString()).toBe(KYMA_PASSWORD);
+    expect((secret.metadata as { labels: Record<string, string> }).labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'gatehouse' });
+  });
+
+  it("resolves a secret the vault lacks from the connected cluster's Secret", async () => {
+    await call('secrets:delete', { name: 'erp-basic', namespace: NS });
+    expect(await call('workspace:save', workspace())).toEqual({ ok: true });
+    const res = await call<{ status: number }>('tryit:send', { method: 'GET', path: '/commerce/erp/orders', headers: [] });
+    expect(res.status).toBe(200);
+    expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`erp-user:${KYMA_PASSWORD}`).toString('base64')}`);
+    expect(upstream.requests.at(-1)!.url).toBe('/orders');
+  });
+
+  it('exports YAML without secret values unless asked', async () => {
+    const { yaml } = await call<{ yaml: string }>('cluster:export', {});
+    expect(yaml).not.toContain(Buffer.from(KYMA_PASSWORD).toString('base64'));
+    const kinds = parseAllDocuments(yaml).map((d) => (d.toJS() as { kind?: string } | null)?.kind).filter(Boolean);
+    expect(kinds).toEqual(['Secret', 'Application']);
+  });
+
+  it.skipIf(!HAVE_KUBECTL && !process.env.CI)('CLI export of a workspace file passes kubectl apply --dry-run=server', async () => {
+    const wsPath = join(dataDir, 'workspace.json');
+    const out = join(dataDir, 'export.yaml');
+    await promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['main/cli/main.ts', 'export', '--workspace', wsPath, '--namespace', NS, '-o', out], { cwd: REPO_ROOT });
+    const applied = await kubectl(kubeconfig, ['apply', '--server-side', '--field-manager=gatehouse', '--dry-run=server', '-f', out]);
+    expect(applied.code, applied.stderr).toBe(0);
+  });
+});

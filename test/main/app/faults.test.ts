@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
+import { createAppServices, type AppServices } from '../../../main/app/app-services';
+import { forkGatewayProcess, type GatewayProcess } from '../../../main/services/gateway-supervisor/gateway-process';
+import { loadKeytar, type KeytarModule } from '../../../main/services/vault/keytar-module';
+import { builtGatewayEntry } from '../../support/built-gateway';
+import { keychainGate } from '../../support/keychain';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import type { GatewayStatus, IpcEnvelope, MainEvent, MainEvents } from '../../../main/ipc/contract';
+
+// Faults that happen while the app runs: the keychain disappears, the workspace file is deleted or
+// broken behind the app's back, the gateway process is killed in the middle of a request.
+let entry: string;
+let upstream: RecordingUpstream;
+const dataDirs: string[] = [];
+const apps: AppServices[] = [];
+const heldAnswers: Array<() => void> = [];
+
+beforeAll(async () => {
+  entry = await builtGatewayEntry();
+  // /slow is answered only when the test releases it, so a request can be caught in flight; everything else at once.
+  upstream = await startRecordingUpstream((req, res) => {
+    const answer = () => (res.writableEnded || res.destroyed ? undefined : res.end('ok'));
+    if (req.url?.includes('/slow')) heldAnswers.push(answer);
+    else answer();
+  });
+});
+
+afterAll(async () => {
+  heldAnswers.splice(0).forEach((answer) => answer());
+  await Promise.all(apps.splice(0).map((a) => a.shutdown()));
+  await upstream.close();
+  await Promise.all(dataDirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+interface Harness {
+  app: AppServices;
+  dataDir: string;
+  spawned: GatewayProcess[];
+  statuses: GatewayStatus[];
+  call<T>(channel: string, payload?: unknown): Promise<T>;
+  failure(channel: string, payload?: unknown): Promise<{ code: string; message: string }>;
+}
+
+async function startApp(extra: { loadKeytar?: () => Promise<KeytarModule>; keychainService?: string } = {}): Promise<Harness> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-faults-'));
+  dataDirs.push(dataDir);
+  const spawned: GatewayProcess[] = [];
+  const app = await createAppServices({
+    dataDir,
+    gatewayPort: 0,
+    spawnGateway: () => {
+      const p = forkGatewayProcess(entry);
+      spawned.push(p);
+      return p;
+    },
+    ...extra,
+  });
+  apps.push(app);
+  const statuses: GatewayStatus[] = [];
+  app.onEvent(<E extends MainEvent>(event: E, payload: MainEvents[E]) => {
+    if (event === 'gateway-status') statuses.push(payload as GatewayStatus);
+  });
+  await app.startGateway();
+  const call = async <T,>(channel: string, payload?: unknown): Promise<T> => {
+    const envelope = (await app.dispatch(channel, payload)) as IpcEnvelope<T>;
+    if (!envelope.ok) throw Object.assign(new Error(`${envelope.error.code}: ${envelope.error.message}`), envelope.error);
+    return envelope.value;
+  };
+  const failure = async (channel: string, payload?: unknown) => {
+    const envelope = await app.dispatch(channel, payload);
+    if (envelope.ok) throw new Error(`${channel} succeeded: ${JSON.stringify(envelope.value)}`);
+    return envelope.error;
+  };
+  return { app, dataDir, spawned, statuses, call, failure };
+}
+
+function basicAuthWorkspace(realm = 'faults') {
+  return {
+    services: [{ name: 'app', pathPrefix: '/v1', upstream: { url: upstream.url }, plugins: { 'basic-auth': { realm } } }],
+    consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex-pw', key: 'password' } } }],
+  };
+}
+
+const gate = await keychainGate('faults: keychain gone while running');
+
+describe.skipIf(gate.skip)('the keychain goes away while the app runs', () => {
+  const PASSWORD = `pw-${randomUUID()}`;
+  const NEW_PASSWORD = `pw-new-${randomUUID()}`;
+  let h: Harness;
+  let gone = false;
+
+  beforeAll(async () => {
+    if (gate.failure) throw new Error(gate.failure);
+    // The real keytar, wrapped: once `gone` is set every call fails the way keytar does when the Secret Service
+    // (gnome-keyring) disappears or the D-Bus session ends under a running app.
+    const real = await loadKeytar();
+    const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
+      if (gone) return Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'));
+      return fn(...args);
+    };
+    const wrapped: KeytarModule = {
+      getPassword: guard((s: string, a: string) => real.getPassword(s, a)),
+      setPassword: guard((s: string, a: string, p: string) => real.setPassword(s, a, p)),
+      deletePassword: guard((s: string, a: string) => real.deletePassword(s, a)),
+      findCredentials: guard((s: string) => real.findCredentials(s)),
+    };
+    h = await startApp({ loadKeytar: async () => wrapped, keychainService: `Gatehouse-test-${randomUUID()}` });
+  });
+
+  afterAll(async () => {
+    gone = false;
+    await h?.call('secrets:delete', { name: 'alex-pw' }).catch(() => undefined);
+  });
+
+  it('reports the keychain problem, keeps serving with the secrets it has, and refuses new secrets clearly', async () => {
+    expect(await h.call('vault:status')).toEqual({ mode: 'keychain' });
+    expect(await h.call('secrets:set', { name: 'alex-pw', data: { password: PASSWORD } })).toEqual({ ok: true });
+    expect(await h.call('workspace:save', basicAuthWorkspace())).toEqual({ ok: true });
+    const savedText = await readFile(join(h.dataDir, 'workspace.json'), 'utf8');
+    const auth = { username: 'alex', password: PASSWORD };
+    expect(await h.call('tryit:send', { method: 'GET', path: '/v1/x', headers: [], basicAuth: auth })).toMatchObject({ status: 200 });
+
+    gone = true;
+
+    // vault:status probes again instead of repeating what was true at start.
+    const status = await h.call<{ mode: string; reason?: string }>('vault:status');
+    expect(status.mode).toBe('unavailable');
+    expect(status.reason).toMatch(/no D-Bus session bus to reach the Secret Service/);
+
+    // The gateway holds the secrets it was given; losing the keychain does not take them away.
+    expect(await h.call('tryit:send', { method: 'GET', path: '/v1/x', headers: [], basicAuth: auth })).toMatchObject({ status: 200 });
+
+    const refused = await h.failure('secrets:set', { name: 'alex-pw', data: { password: NEW_PASSWORD } });
+    expect(refused.code).toBe('GATEHOUSE_VAULT_NO_SESSION_BUS');
+    expect(refused.message).toMatch(/OS keychain unavailable: there is no D-Bus session bus/);
+    expect(refused.message).not.toContain(NEW_PASSWORD);
+    expect(refused.message).not.toContain(PASSWORD);
+
+    // Saving with the same secrets: the file is written, and the reply says the gateway was not updated and why.
+    const saved = await h.call<{ ok: boolean; gatewayErrors?: { path: string; message: string }[] }>('workspace:save', basicAuthWorkspace('changed'));
+    expect(saved.ok).toBe(true);
+    expect(saved.gatewayErrors).toEqual([{ path: '(vault)', message: expect.stringMatching(/keeps its current workspace: OS keychain unavailable: there is no D-Bus session bus/) }]);
+    const afterText = await readFile(join(h.dataDir, 'workspace.json'), 'utf8');
+    expect(afterText).not.toBe(savedText);
+    expect(afterText).toContain('changed');
+    expect(afterText).not.toContain(PASSWORD);
+    expect(await readFile(join(h.dataDir, 'workspace.json.bak'), 'utf8')).toBe(savedText);
+    // Still serving the workspace it had (realm "faults"), with the old password.
+    const challenge = await h.call<{ status: number; headers: [string, string][] }>('tryit:send', { method: 'GET', path: '/v1/x', headers: [] });
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers).toContainEqual(['www-authenticate', expect.stringContaining('realm="faults"')]);
+    expect(await h.call('tryit:send', { method: 'GET', path: '/v1/x', headers: [], basicAuth: auth })).toMatchObject({ status: 200 });
+
+    // The keychain comes back: the status says so, and the next save reaches the gateway.
+    gone = false;
+    expect(await h.call('vault:status')).toEqual({ mode: 'keychain' });
+    expect(await h.call('workspace:save', basicAuthWorkspace('back'))).toEqual({ ok: true });
+  });
+});
+
+describe('the workspace file changes behind the app', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+  });
+
+  const workspaceA = () => ({ services: [{ name: 'one', pathPrefix: '/one', upstream: { url: upstream.url } }] });
+  const workspaceB = () => ({ services: [{ name: 'two', pathPrefix: '/two', upstream: { url: upstream.url } }] });
+  const file = () => join(h.dataDir, 'workspace.json');
+  type Current = { workspace: { services: { name: string }[] }; problem?: string; backupAvailable: boolean };
+
+  it('deleted: keeps the workspace in memory and the next save writes the file again', async () => {
+    expect(await h.call('workspace:save', workspaceA())).toEqual({ ok: true });
+    await unlink(file());
+    const current = await h.call<Current>('workspace:get');
+    expect(current.workspace.services.map((s) => s.name)).toEqual(['one']);
+    expect(current.problem).toBeUndefined();
+    expect(await h.call('workspace:save', current.workspace)).toEqual({ ok: true });
+    expect(JSON.parse(await readFile(file(), 'utf8'))).toMatchObject({ services: [{ name: 'one' }] });
+  });
+
+  it('corrupted: keeps the workspace in memory, offers the backup, and the next save keeps the broken file aside', async () => {
+    expect(await h.call('workspace:save', workspaceB())).toEqual({ ok: true }); // workspace.json.bak now holds "one"
+    const garbage = '{"services": [ this is not json \u0000\u00ff';
+    await writeFile(file(), garbage);
+    const current = await h.call<Current>('workspace:get');
+    expect(current.workspace.services.map((s) => s.name)).toEqual(['two']);
+    expect(current.backupAvailable).toBe(true);
+    expect(await h.call('workspace:save', current.workspace)).toEqual({ ok: true });
+    expect(JSON.parse(await readFile(file(), 'utf8'))).toMatchObject({ services: [{ name: 'two' }] });
+    const kept = (await readdir(h.dataDir)).filter((f) => f.startsWith('workspace.json.corrupt-'));
+    expect(kept).toHaveLength(1);
+    expect(await readFile(join(h.dataDir, kept[0]!), 'utf8')).toBe(garbage);
+    expect(JSON.parse(await readFile(join(h.dataDir, 'workspace.json.bak'), 'utf8'))).toMatchObject({ services: [{ name: 'one' }] });
+  });
+});
+
+describe('the gateway process is killed in the middle of a request', () => {
+  it('fails the request before the upstream answers, shows why, restarts and serves again', async () => {
+    const h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+    expect(await h.call('workspace:save', { services: [{ name: 'slow', pathPrefix: '/s', upstream: { url: upstream.url } }] })).toEqual({ ok: true });
+    const url = h.app.gatewayStatus().url!;
+    const inFlight = request(`${url}/s/slow`).then(
+      (res) => ({ status: res.statusCode as number | undefined, error: undefined as Error | undefined }),
+      (error: Error) => ({ status: undefined, error }),
+    );
+    await expect.poll(() => heldAnswers.length).toBe(1); // the upstream holds the request
+    // The gateway reports its in-flight count once per event-loop turn: wait for the report, not for a while.
+    await expect.poll(async () => (await h.call<GatewayStatus>('gateway:status')).inFlight).toBeGreaterThanOrEqual(1);
+
+    process.kill(h.spawned[0]!.pid!, 'SIGKILL');
+    const outcome = await inFlight;
+    // An error while the upstream still holds its answer: the kill failed the request, not a timeout or the answer.
+    expect(heldAnswers).toHaveLength(1);
+    expect(outcome.status).toBeUndefined();
+    expect(outcome.error?.message).toMatch(/other side closed|socket hang up|ECONNRESET/i);
+    heldAnswers.splice(0).forEach((answer) => answer());
+
+    await new Promise<void>((resolve) => {
+      if (h.app.gatewayStatus().state === 'running' && h.spawned.length === 2) resolve();
+      else h.app.onEvent((event, payload) => event === 'gateway-status' && (payload as GatewayStatus).state === 'running' && resolve());
+    });
+    const restarting = h.statuses.find((s) => s.state === 'restarting');
+    expect(restarting).toMatchObject({ restarts: 1, inFlight: 0, lastError: expect.stringMatching(/^gateway killed by SIGKILL; restarting in \d+ ms$/) });
+    expect(h.statuses.at(-1)).toMatchObject({ state: 'running', restarts: 1 });
+
+    const again = await h.call<{ status: number }>('tryit:send', { method: 'GET', path: '/s/fast', headers: [] });
+    expect(again.status).toBe(200);
+    expect(h.spawned).toHaveLength(2);
+  });
+});

@@ -1,0 +1,69 @@
+// `npm start` with no display runs the bundled CLI's demo. Where npm could not build keytar (an optional
+// dependency) the package is simply absent, and the demo must serve all the same. The CLI is bundled as
+// build.mjs bundles it, into a folder outside the repository whose node_modules links every installed package
+// except keytar, so `require('keytar')` fails there exactly as on such a machine.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../support/spawn-cli';
+
+let dir: string;
+let cli: ChildProcess | undefined;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gatehouse-no-keytar-'));
+  mkdirSync(join(dir, 'node_modules'));
+  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+    if (name !== 'keytar' && !name.startsWith('.')) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  await build({
+    entryPoints: { cli: join(REPO_ROOT, 'main/cli/main.ts') }, outdir: join(dir, 'out/gateway'), bundle: true, platform: 'node',
+    packages: 'external', splitting: true, chunkNames: 'chunks/[name]-[hash]', format: 'esm', target: 'node20', absWorkingDir: REPO_ROOT, logLevel: 'warning',
+  });
+});
+
+afterAll(async () => {
+  if (cli && cli.exitCode === null) {
+    cli.kill('SIGTERM');
+    await new Promise((resolve) => cli!.once('exit', resolve));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Resolves with the CLI's stderr once it matches every pattern; rejects if the CLI exits first. */
+function stderrUntil(child: ChildProcess, patterns: RegExp[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (patterns.every((p) => p.test(text))) resolve(text);
+    });
+    child.once('exit', (code) => reject(new Error(`CLI exited (${code}) before printing ${patterns.join(', ')}:\n${text}`)));
+  });
+}
+
+describe('the headless demo without keytar', () => {
+  it('keytar really is missing in that folder', async () => {
+    const probe = spawn(process.execPath, ['-e', "require('keytar')"], { cwd: dir, stdio: 'ignore' });
+    const [code] = (await once(probe, 'exit')) as [number | null];
+    expect(code).toBe(1);
+  });
+
+  it('serves the demo: 401 without credentials, 200 with alex:123456', async () => {
+    cli = spawn(process.execPath, [join(dir, 'out/gateway/cli.js'), '--demo', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const text = await stderrUntil(cli, [/curl -i http:\S+\/v1\/json/, /curl -i -u alex:123456 http:\S+\/v1\/json/]);
+    const url = /curl -i -u alex:123456 (http:\S+\/v1\/json)/.exec(text)![1]!;
+    const without = await request(url);
+    await without.body.dump();
+    expect(without.statusCode).toBe(401);
+    const withCredentials = await request(url, { headers: { authorization: `Basic ${Buffer.from('alex:123456').toString('base64')}` } });
+    expect(withCredentials.statusCode).toBe(200);
+    expect(await withCredentials.body.json()).toMatchObject({ slideshow: expect.any(Object) });
+  });
+});

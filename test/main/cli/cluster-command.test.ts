@@ -1,0 +1,292 @@
+// `npm run gateway -- plan|push|prune` as a real child process against the fake Kubernetes API server (no real
+// API server can run here): exit codes, per-object results, secret values never printed, conflicts, a failed
+// Secret keeping back its Application, prune with and without --yes, JSON output, and the kubeconfig read as
+// kubectl reads it (KUBECONFIG list, exec plugin).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { request } from 'node:https';
+import { stringify } from 'yaml';
+import { build } from 'esbuild';
+import { startFakeKubeApi, statuses, type FakeKubeApi } from '../../support/fake-kube-api/index';
+import { REPO_ROOT } from '../../support/spawn-cli';
+
+const NS = 'team';
+const FIRST_PASSWORD = 'orders-first-Pa55';
+const SECOND_PASSWORD = 'orders-second-Pa55';
+const ERP_PASSWORD = 'erp-Pa55-word';
+
+let api: FakeKubeApi;
+let adminToken: string;
+let dir: string;
+let kubeconfig: string;
+let workspaceFile: string;
+let cliBundle: string;
+
+/**
+ * The CLI bundled as `npm run gateway` runs it (build.mjs: split, so client-node loads only for these
+ * commands), into a folder of this run inside the repository so its external packages resolve.
+ */
+async function buildCli(): Promise<string> {
+  const cache = join(REPO_ROOT, 'node_modules/.cache/gatehouse-tests');
+  mkdirSync(cache, { recursive: true });
+  const outdir = mkdtempSync(join(cache, 'cli-'));
+  await build({
+    entryPoints: { cli: join(REPO_ROOT, 'main/cli/main.ts') }, outdir, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    packages: 'external', splitting: true, chunkNames: 'chunks/[name]-[hash]', absWorkingDir: REPO_ROOT, logLevel: 'warning',
+  });
+  return join(outdir, 'cli.js');
+}
+
+const workspace = (withApplication = true) => ({
+  services: [{ name: 'orders', upstream: { url: 'https://orders.example.com:8443/api' }, endpointSecurity: { type: 'basic', secret: 'orders-backend' } }],
+  consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex-login', key: 'password' } } }],
+  applications: withApplication
+    ? [{
+        name: 'commerce', namespace: NS,
+        services: [{ id: 'b1a6d0a4-6a31-4c4b-9c55-5f0e3c8f8d11', name: 'erp', displayName: 'ERP', description: 'ERP API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://erp.example.com', credentials: { type: 'Basic', secretName: 'erp-basic' } }] }],
+      }]
+    : [],
+});
+
+const secrets = (ordersPassword = FIRST_PASSWORD, erpPassword = ERP_PASSWORD) => ({
+  'orders-backend': { username: 'svc-orders', password: ordersPassword },
+  'erp-basic': { username: 'svc-erp', password: erpPassword },
+  'alex-login': { password: 'alex-Pa55' },
+});
+
+async function writeSecrets(value: object, name = 'secrets.json'): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, JSON.stringify(value), { mode: 0o600 });
+  return file;
+}
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const child = spawn(process.execPath, [cliBundle, ...args], { cwd: REPO_ROOT, env: { ...process.env, KUBECONFIG: '', GATEHOUSE_SECRETS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+const common = () => ['--workspace', workspaceFile, '--kubeconfig', kubeconfig];
+
+/** The object lines of a human-readable report: [word, label]. */
+function objectLines(stdout: string): [string, string][] {
+  return stdout
+    .split('\n')
+    .filter((l) => /^(create|update|unchanged|conflict|invalid|not served|created|updated|failed|skipped|deleted|gone)\s/.test(l))
+    .map((l) => {
+      const m = /^(not served|\S+)\s+(\S+ \S+?)(:|$)/.exec(l)!;
+      return [m[1]!, m[2]!];
+    });
+}
+
+function patchAs(token: string, path: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${api.url}${path}`, { method: 'PATCH', ca: api.caPem, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+beforeAll(async () => {
+  cliBundle = await buildCli();
+  // Kyma and APK are served; APISIX is not, so the consumer's objects are reported as not served.
+  api = await startFakeKubeApi({ namespaces: ['default', NS], crds: ['kyma', 'apk'] });
+  adminToken = api.addUser('admin');
+  dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-cluster-'));
+  kubeconfig = await api.writeKubeconfig({ credentials: { token: adminToken }, namespace: NS, context: 'ci' }, dir);
+  workspaceFile = join(dir, 'workspace.json');
+  await writeFile(workspaceFile, JSON.stringify(workspace()));
+});
+
+afterAll(async () => {
+  await api?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
+  it('refuses a secret the workspace names and no source holds, naming it, before any request', async () => {
+    const { 'erp-basic': _left, ...partial } = secrets();
+    const before = api.requests.length;
+    const run = await cli(['plan', ...common(), '--secrets', await writeSecrets(partial, 'partial.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('secret "erp-basic" key "username"');
+    expect(run.stderr).toContain(`looked in: secrets file ${join(dir, 'partial.json')}`);
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('plans every object as create on an empty cluster (exit 1), pushes, and plans again as unchanged (exit 0)', async () => {
+    const secretsFile = await writeSecrets(secrets());
+    const plan = await cli(['plan', ...common(), '--secrets', secretsFile]);
+    expect(plan.stderr).toContain(`plan: context ci (${api.url}), namespace ${NS}`);
+    expect(plan.code, plan.stderr).toBe(1);
+    expect(objectLines(plan.stdout)).toEqual([
+      ['create', 'Secret team/erp-basic'],
+      ['create', 'Secret team/orders-backend'],
+      ['not served', 'Secret team/gatehouse-consumer-alex'],
+      ['create', 'Application commerce'],
+      ['create', 'Backend team/orders'],
+      ['not served', 'ApisixConsumer team/alex'],
+    ]);
+    expect(plan.stdout).toContain('+ data.password (value hidden)');
+    // Nested fields of a new Application, not a JSON blob.
+    expect(plan.stdout).toContain('+ spec.services[0].entries[0].credentials.secretName: "erp-basic"');
+    expect(plan.stdout).toMatch(/consumer alex\s+not applicable: this cluster does not serve APISIX consumers and routes/);
+    expect(plan.stdout).toMatch(/service orders\s+pushed as Backend team\/orders, Secret team\/orders-backend/);
+    expect(plan.stdout).toContain('Plan: 4 to create, 2 not served by this cluster.');
+    expect(api.store.list(api.registry.find('', 'v1', 'secrets')!, NS)).toHaveLength(0);
+
+    const push = await cli(['push', ...common(), '--secrets', secretsFile]);
+    expect(push.code, push.stderr).toBe(0);
+    expect(objectLines(push.stdout).filter(([word]) => word !== 'not served').map(([word]) => word)).toEqual(['created', 'created', 'created', 'created']);
+    expect(push.stdout).toContain('Push: 4 created, 2 not served.');
+
+    const again = await cli(['plan', ...common(), '--secrets', secretsFile, '--output', 'json']);
+    expect(again.code, again.stderr).toBe(0);
+    const parsed = JSON.parse(again.stdout) as { command: string; upToDate: boolean; exitCode: number; context: string; items: { label: string; action: string }[]; workspaceItems: { kind: string; name: string; status: string }[] };
+    expect(parsed).toMatchObject({ command: 'plan', upToDate: true, exitCode: 0, context: 'ci', namespace: NS });
+    expect(parsed.items.filter((i) => i.action !== 'unsupported').map((i) => i.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(parsed.workspaceItems.map((i) => [i.kind, i.name, i.status])).toEqual([
+      ['service', 'orders', 'pushed'],
+      ['consumer', 'alex', 'not-applicable'],
+      ['application', 'commerce', 'pushed'],
+    ]);
+  });
+
+  it('a changed secret value is a change (exit 1) shown as "changed, hidden", its value in no output', async () => {
+    const file = await writeSecrets(secrets(SECOND_PASSWORD), 'rotated.json');
+    const human = await cli(['plan', ...common(), '--secrets', file]);
+    const json = await cli(['plan', ...common(), '--secrets', file, '-o', 'json']);
+    expect(human.code).toBe(1);
+    expect(json.code).toBe(1);
+    expect(human.stdout).toMatch(/^update\s+Secret team\/orders-backend$/m);
+    expect(human.stdout).toContain('~ data.password (value changed, hidden)');
+    const item = (JSON.parse(json.stdout) as { items: { label: string; action: string; changes: unknown[] }[] }).items.find((i) => i.label === 'Secret team/orders-backend')!;
+    expect(item).toMatchObject({ action: 'update', changes: [{ path: 'data.password', change: 'changed', hidden: true }] });
+    const everything = [human.stdout, human.stderr, json.stdout, json.stderr].join('\n');
+    for (const value of [FIRST_PASSWORD, SECOND_PASSWORD, ERP_PASSWORD]) {
+      expect(everything).not.toContain(value);
+      expect(everything).not.toContain(Buffer.from(value).toString('base64'));
+    }
+  });
+
+  it('refuses to take over a field another manager owns, then takes it with --force-conflicts', async () => {
+    const secretsFile = await writeSecrets(secrets());
+    expect(await patchAs(adminToken, '/apis/applicationconnector.kyma-project.io/v1alpha1/applications/commerce?fieldManager=kubectl-edit', { spec: { description: 'edited by hand' } })).toBe(200);
+    const plan = await cli(['plan', ...common(), '--secrets', secretsFile]);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toMatch(/^conflict\s+Application commerce: field manager kubectl-edit owns \.spec\.description; push --force-conflicts takes them over$/m);
+
+    const refused = await cli(['push', ...common(), '--secrets', secretsFile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^conflict\s+Application commerce: field manager kubectl-edit owns \.spec\.description/m);
+    expect(refused.stdout).toContain('Not everything was pushed.');
+    const apps = api.registry.find('applicationconnector.kyma-project.io', 'v1alpha1', 'applications')!;
+    expect((api.store.get(apps, undefined, 'commerce')!.spec as { description: string }).description).toBe('edited by hand');
+
+    const forced = await cli(['push', ...common(), '--secrets', secretsFile, '--force-conflicts']);
+    expect(forced.code, forced.stdout).toBe(0);
+    expect(forced.stdout).toMatch(/^updated\s+Application commerce$/m);
+    expect((api.store.get(apps, undefined, 'commerce')!.spec as { description: string }).description).not.toBe('edited by hand');
+  });
+
+  it('a Secret the API server refuses fails (exit 1) and keeps back the Application that uses it', async () => {
+    const stop = api.intercept((req, path) =>
+      req.method === 'PATCH' && path.endsWith('/secrets/erp-basic') && !req.url!.includes('dryRun')
+        ? statuses.invalid('Secret', '', 'erp-basic', [{ reason: 'FieldValueForbidden', field: 'data', message: 'Forbidden: denied by policy require-sealed-secrets' }])
+        : undefined,
+    );
+    try {
+      const run = await cli(['push', ...common(), '--secrets', await writeSecrets(secrets(FIRST_PASSWORD, 'erp-rotated-Pa55'), 'erp.json'), '-o', 'json']);
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as { ok: boolean; items: { label: string; outcome: string; message?: string; status?: number }[] };
+      expect(report.ok).toBe(false);
+      expect(report.items.find((i) => i.label === 'Secret team/erp-basic')).toMatchObject({ outcome: 'failed', status: 422, message: 'Secret "erp-basic" is invalid: data: Forbidden: denied by policy require-sealed-secrets' });
+      expect(report.items.find((i) => i.label === 'Application commerce')).toMatchObject({ outcome: 'skipped', message: 'not pushed because Secret team/erp-basic failed' });
+      expect(report.items.find((i) => i.label === 'Backend team/orders')!.outcome).toBe('unchanged');
+      expect(run.stdout + run.stderr).not.toContain('erp-rotated-Pa55');
+    } finally {
+      stop();
+    }
+  });
+
+  it('prune lists the objects gone from the workspace (exit 1) and deletes them only with --yes', async () => {
+    await writeFile(workspaceFile, JSON.stringify(workspace(false)));
+    const apps = api.registry.find('applicationconnector.kyma-project.io', 'v1alpha1', 'applications')!;
+    const secretsType = api.registry.find('', 'v1', 'secrets')!;
+    const listed = await cli(['prune', ...common()]);
+    expect(listed.code, listed.stderr).toBe(1);
+    expect(listed.stdout).toContain('  Application commerce\n');
+    expect(listed.stdout).toContain('  Secret team/erp-basic\n');
+    expect(listed.stdout).not.toContain('orders');
+    expect(listed.stdout).toContain('Run again with --yes to delete them.');
+    expect(api.store.get(apps, undefined, 'commerce')).toBeDefined();
+
+    const deleted = await cli(['prune', ...common(), '--yes', '--output', 'json']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    const parsed = JSON.parse(deleted.stdout) as { deleted: boolean; results: { label: string; outcome: string }[] };
+    expect(parsed.deleted).toBe(true);
+    expect(parsed.results.map((r) => [r.label, r.outcome])).toEqual([
+      ['Application commerce', 'deleted'],
+      ['Secret team/erp-basic', 'deleted'],
+    ]);
+    expect(api.store.get(apps, undefined, 'commerce')).toBeUndefined();
+    expect(api.store.get(secretsType, NS, 'erp-basic')).toBeUndefined();
+    expect(api.store.get(secretsType, NS, 'orders-backend')).toBeDefined();
+
+    const nothing = await cli(['prune', ...common()]);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('Nothing to prune');
+  });
+
+  it('reads the kubeconfig as kubectl does: the KUBECONFIG list (a missing file skipped), --context, an exec plugin', async () => {
+    const bin = await mkdtemp(join(dir, 'bin-'));
+    const plugin = join(bin, 'kubectl-ci_login');
+    await writeFile(plugin, '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\' "$LOGIN_TOKEN"\n');
+    await chmod(plugin, 0o755);
+    const execConfig = join(dir, 'exec.yaml');
+    await writeFile(execConfig, stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'elsewhere',
+      clusters: [{ name: 'c', cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
+      users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'kubectl-ci_login', args: ['get-token'], env: [{ name: 'LOGIN_TOKEN', value: api.addUser('pipeline') }] } } }],
+      contexts: [{ name: 'pipeline', context: { cluster: 'c', user: 'u', namespace: NS } }, { name: 'elsewhere', context: { cluster: 'c', user: 'nobody' } }],
+    }));
+    const run = await cli(['plan', '--workspace', workspaceFile, '--context', 'pipeline', '--secrets', await writeSecrets(secrets())], {
+      KUBECONFIG: [join(dir, 'missing.yaml'), execConfig].join(delimiter),
+      PATH: `${bin}${delimiter}${process.env.PATH}`,
+    });
+    expect(run.stderr).toContain(`plan: context pipeline (${api.url}), namespace ${NS}`);
+    expect(run.code, run.stderr).toBe(0);
+    expect(api.requests.some((r) => r.user === 'pipeline')).toBe(true);
+  });
+
+  it('prints a progress line per object on a terminal, and none when stderr is not one', async () => {
+    const secretsFile = await writeSecrets(secrets());
+    const piped = await cli(['plan', ...common(), '--secrets', secretsFile]);
+    expect(piped.stderr).not.toMatch(/^unchanged\s+Backend team\/orders$/m);
+    if (!existsSync('/usr/bin/script')) throw new Error('util-linux script(1) is needed to give the CLI a terminal');
+    // script(1) runs the CLI on a pseudo-terminal: stdout and stderr both reach it, so each line shows twice.
+    const command = [process.execPath, cliBundle, 'plan', ...common(), '--secrets', secretsFile].map((a) => `'${a}'`).join(' ');
+    const child = spawn('/usr/bin/script', ['-qefc', command, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, KUBECONFIG: '', GATEHOUSE_SECRETS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, out).toBe(0);
+    expect(out.match(/^unchanged\s+Backend team\/orders\r?$/gm)).toHaveLength(2);
+  });
+});

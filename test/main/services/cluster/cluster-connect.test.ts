@@ -1,0 +1,268 @@
+// Connecting with the real @kubernetes/client-node to the fake API server: kubeconfig loading as kubectl does
+// it, the connection test, exec plugins through the login shell's PATH, and one clear error per failure.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { stringify } from 'yaml';
+import { startFakeKubeApi, type FakeKubeApi } from '../../../support/fake-kube-api/index';
+import { FakeClusterPki } from '../../../support/fake-kube-api/pki';
+import {
+  BadCertificateError,
+  ClusterConnection,
+  ClusterTimeoutError,
+  ContextError,
+  ExecPluginError,
+  KubeconfigError,
+  UnauthorizedError,
+  UnreachableError,
+  connectCluster,
+  loadKubeconfig,
+  readLoginShellPath,
+  testConnection,
+  mergePaths,
+} from '../../../../main/services/cluster/index';
+
+let api: FakeKubeApi;
+let adminToken: string;
+let dir: string;
+
+beforeAll(async () => {
+  api = await startFakeKubeApi({ namespaces: ['default', 'kyma-system'], crds: ['kyma'] });
+  adminToken = api.addUser('admin');
+  dir = await mkdtemp(join(tmpdir(), 'gatehouse-kube-'));
+});
+afterAll(() => api?.close());
+
+async function kubeconfigFile(name: string, content: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, content, { mode: 0o600 });
+  return file;
+}
+
+async function connect(file: string, options: { context?: string; namespace?: string; timeoutMs?: number } = {}) {
+  return ClusterConnection.open(loadKubeconfig({ files: [file] }), options);
+}
+
+describe('kubeconfig loading, as kubectl does it', () => {
+  it('merges the KUBECONFIG list: missing files skipped, the first file to define a name wins, the first current-context wins', async () => {
+    const first = await api.writeKubeconfig({ credentials: { token: adminToken }, context: 'dev', namespace: 'kyma-system' }, dir);
+    const second = await kubeconfigFile(
+      'second.yaml',
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'prod',
+        clusters: [{ name: 'prod-cluster', cluster: { server: 'https://prod.example.com:6443' } }, { name: 'dev-cluster', cluster: { server: 'https://shadowed.example.com' } }],
+        users: [{ name: 'prod-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'kubectl', args: ['oidc-login', 'get-token'] } } }],
+        contexts: [{ name: 'prod', context: { cluster: 'prod-cluster', user: 'prod-user' } }],
+      }),
+    );
+    const loaded = loadKubeconfig({ env: { KUBECONFIG: [join(dir, 'missing.yaml'), first, second].join(delimiter) } });
+    expect(loaded.files).toEqual([first, second]);
+    expect(loaded.currentContext).toBe('dev');
+    expect(loaded.contexts).toEqual([
+      { name: 'dev', cluster: 'dev-cluster', user: 'dev-user', namespace: 'kyma-system', server: api.url, auth: 'token' },
+      { name: 'prod', cluster: 'prod-cluster', user: 'prod-user', namespace: 'default', server: 'https://prod.example.com:6443', auth: 'exec', execCommand: 'kubectl' },
+    ]);
+  });
+
+  it('falls back to ~/.kube/config when KUBECONFIG is unset', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'home-'));
+    await mkdir(join(home, '.kube'));
+    await writeFile(join(home, '.kube', 'config'), api.kubeconfig({ credentials: { token: adminToken }, context: 'home' }));
+    const loaded = loadKubeconfig({ env: {}, homeDir: home });
+    expect(loaded.currentContext).toBe('home');
+    expect(() => loadKubeconfig({ env: {}, homeDir: dir })).toThrow(/No kubeconfig found: .*\.kube\/config does not exist/);
+  });
+
+  it('reports a broken kubeconfig with its file and the problem, never its contents', async () => {
+    const broken = await kubeconfigFile('broken.yaml', 'apiVersion: v1\nusers:\n- name: u\n  user:\n    token: sha256~TOPSECRET\n   bad: [indent\n');
+    let error: unknown;
+    try {
+      loadKubeconfig({ files: [broken] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KubeconfigError);
+    expect((error as KubeconfigError).code).toBe('GATEHOUSE_CLUSTER_KUBECONFIG');
+    expect((error as Error).message).toContain(broken);
+    expect((error as Error).message).not.toContain('TOPSECRET');
+    const noServer = await kubeconfigFile('no-server.yaml', stringify({ clusters: [{ name: 'c', cluster: {} }], users: [], contexts: [] }));
+    expect(() => loadKubeconfig({ files: [noServer] })).toThrow(KubeconfigError);
+    expect(() => loadKubeconfig({ files: [join(dir, 'absent.yaml')] })).toThrow(/Cannot read kubeconfig .*absent\.yaml: ENOENT/);
+  });
+
+  it('names a context that is not there', async () => {
+    const file = await api.writeKubeconfig({ credentials: { token: adminToken }, context: 'only' }, dir);
+    expect(() => ClusterConnection.open(loadKubeconfig({ files: [file] }), { context: 'elsewhere' })).toThrow(ContextError);
+    expect(() => ClusterConnection.open(loadKubeconfig({ files: [file] }), { context: 'elsewhere' })).toThrow(/No context "elsewhere" in the kubeconfig \(have: only\)/);
+  });
+});
+
+describe('test connection', () => {
+  it('reports server, version, user, every permission and the CRDs served', async () => {
+    const connection = await connect(await api.writeKubeconfig({ credentials: { token: adminToken }, context: 'admin', namespace: 'kyma-system' }, dir));
+    const report = await testConnection(connection);
+    expect(report).toMatchObject({ context: 'admin', server: api.url, user: 'admin-user', namespace: 'kyma-system', serverVersion: 'v1.32.4', missing: [] });
+    expect(report.permissions).toHaveLength(10);
+    expect(report.permissions.every((p) => p.allowed)).toBe(true);
+    expect(report.targets).toEqual({ kymaApplications: true, apkBackends: false, apisix: false });
+  });
+
+  it('names each missing permission for a restricted user (client certificate)', async () => {
+    api.authorizer.setRules('deployer', [
+      { verbs: ['get', 'list', 'create'], apiGroups: [''], resources: ['secrets'], namespaces: ['kyma-system'] },
+      { verbs: ['get', 'list'], apiGroups: ['applicationconnector.kyma-project.io'], resources: ['applications'] },
+    ]);
+    const cert = await api.clientCertificate('deployer', ['deployers']);
+    const connection = await connect(await api.writeKubeconfig({ credentials: { cert }, context: 'deployer', namespace: 'kyma-system' }, dir));
+    const report = await testConnection(connection);
+    expect(report.missing).toEqual([
+      'patch secrets in namespace kyma-system',
+      'delete secrets in namespace kyma-system',
+      'create applications.applicationconnector.kyma-project.io (cluster-wide)',
+      'patch applications.applicationconnector.kyma-project.io (cluster-wide)',
+      'delete applications.applicationconnector.kyma-project.io (cluster-wide)',
+    ]);
+    expect(report.permissions.find((p) => p.verb === 'create' && p.resource === 'secrets')?.reason).toMatch(/RBAC: allowed by RoleBinding/);
+  });
+});
+
+describe('one clear error per failure', () => {
+  it('a server certificate outside the kubeconfig CA: BadCertificateError', async () => {
+    const foreign = await FakeClusterPki.unrelatedCa();
+    const connection = await connect(await api.writeKubeconfig({ credentials: { token: adminToken }, caPem: foreign.cert, context: 'bad-ca' }, dir));
+    const error = await testConnection(connection).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadCertificateError);
+    expect((error as BadCertificateError).code).toBe('GATEHOUSE_CLUSTER_BAD_CERTIFICATE');
+    expect((error as Error).message).toContain(api.url);
+  });
+
+  it('a wrong or expired token, an expired client certificate: UnauthorizedError without the token', async () => {
+    const wrong = await connect(await api.writeKubeconfig({ credentials: { token: 'not-a-valid-token-123' }, context: 'wrong-token' }, dir));
+    const error = await testConnection(wrong).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect((error as UnauthorizedError).code).toBe('GATEHOUSE_CLUSTER_UNAUTHORIZED');
+    expect((error as Error).message).not.toContain('not-a-valid-token-123');
+    const token = api.addUser('leaver');
+    api.authenticator.expireToken(token);
+    const expired = await connect(await api.writeKubeconfig({ credentials: { token }, context: 'expired' }, dir));
+    await expect(testConnection(expired)).rejects.toBeInstanceOf(UnauthorizedError);
+    const oldCert = await api.clientCertificate('admin', [], { expired: true });
+    const oldCertConnection = await connect(await api.writeKubeconfig({ credentials: { cert: oldCert }, context: 'old-cert' }, dir));
+    await expect(testConnection(oldCertConnection)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('nothing listening: UnreachableError', async () => {
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const port = (closed.address() as { port: number }).port;
+    closed.close();
+    const connection = await connect(await api.writeKubeconfig({ credentials: { token: adminToken }, server: `https://127.0.0.1:${port}`, context: 'closed' }, dir));
+    const error = await testConnection(connection).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect((error as Error).message).toMatch(/connection refused/);
+  });
+
+  it('a server that accepts and never answers: ClusterTimeoutError after the per-call timeout', async () => {
+    const silent: Server = createServer(() => undefined);
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const connection = await connect(await api.writeKubeconfig({ credentials: { token: adminToken }, server: `https://127.0.0.1:${port}`, context: 'silent' }, dir), { timeoutMs: 400 });
+      // The server never answers, so only the per-call timeout can end the call (without it, the test's own timeout does).
+      const error = await testConnection(connection).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ClusterTimeoutError);
+      expect((error as ClusterTimeoutError).code).toBe('GATEHOUSE_CLUSTER_TIMEOUT');
+    } finally {
+      silent.close();
+    }
+  });
+});
+
+describe('exec credential plugins from a GUI launch', () => {
+  async function execKubeconfig(command: string, context: string): Promise<string> {
+    const token = api.addUser(`oidc-${context}`);
+    return kubeconfigFile(
+      `${context}.yaml`,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': context,
+        clusters: [{ name: 'c', cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
+        users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command, args: ['get-token'], env: [{ name: 'LOGIN_TOKEN', value: token }] } } }],
+        contexts: [{ name: context, context: { cluster: 'c', user: 'u' } }],
+      }),
+    );
+  }
+
+  it('finds the plugin on the login shell PATH and authenticates with its token', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'login-bin-'));
+    const plugin = join(bin, 'kubectl-fake_login');
+    await writeFile(plugin, '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\' "$LOGIN_TOKEN"\n');
+    await chmod(plugin, 0o755);
+    const file = await execKubeconfig('kubectl-fake_login', 'oidc');
+    const shellPath = `${bin}${delimiter}/usr/bin${delimiter}/bin`;
+    const { connection, pathProblem } = await connectCluster({
+      kubeconfig: { files: [file] },
+      loginShell: { shell: '/bin/zsh', run: async () => `Welcome!\n__GATEHOUSE_PATH_START__${shellPath}__GATEHOUSE_PATH_END__` },
+    });
+    expect(pathProblem).toBeUndefined();
+    expect(connection.usesExec).toBe(true);
+    const report = await testConnection(connection);
+    expect(report.serverVersion).toBe('v1.32.4');
+    expect(report.missing).toEqual([]);
+    const without = await connectCluster({ kubeconfig: { files: [file] }, loginShell: false });
+    const error = await testConnection(without.connection).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecPluginError);
+    expect((error as Error).message).toContain('"kubectl-fake_login" failed: command not found on the PATH');
+  });
+
+  it('kills a plugin that hangs, and says so', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'hang-bin-'));
+    // The plugin writes its pid, then never finishes on its own within the test's timeout.
+    await writeFile(join(bin, 'hanging-login'), '#!/bin/sh\necho $$ > "$0.pid"\nexec sleep 60\n');
+    await chmod(join(bin, 'hanging-login'), 0o755);
+    const file = await execKubeconfig(join(bin, 'hanging-login'), 'hang');
+    const { connection } = await connectCluster({ kubeconfig: { files: [file] }, loginShell: false, execTimeoutMs: 300 });
+    const error = await testConnection(connection).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecPluginError);
+    expect((error as Error).message).toMatch(/did not finish within/);
+    const pid = Number(await readFile(join(bin, 'hanging-login.pid'), 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive).toBe(false);
+  });
+
+  it('reads PATH from a real login shell, ignoring what its rc files print', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'shell-home-'));
+    await writeFile(join(home, '.bash_profile'), 'echo "Good morning"\nexport PATH="/opt/from-profile/bin:$PATH"\n');
+    const previousHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const result = await readLoginShellPath({ shell: '/bin/bash', timeoutMs: 5000 });
+      expect(result.problem).toBeUndefined();
+      expect(result.path?.split(delimiter)[0]).toBe('/opt/from-profile/bin');
+      expect(result.path).not.toContain('Good morning');
+    } finally {
+      process.env.HOME = previousHome;
+    }
+    const slowShell = join(home, 'slow-shell');
+    await writeFile(slowShell, '#!/bin/sh\nsleep 10\n');
+    await chmod(slowShell, 0o755);
+    expect((await readLoginShellPath({ shell: slowShell, timeoutMs: 300 })).problem).toMatch(/did not print PATH within 300 ms/);
+    expect(await readLoginShellPath({ platform: 'win32' })).toEqual({ problem: expect.stringContaining('Windows') });
+    expect(mergePaths('/a:/b', '/b:/c')).toBe(['/a', '/b', '/c'].join(delimiter));
+  });
+});

@@ -1,0 +1,189 @@
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { Agent, request } from 'undici';
+import { GatewaySupervisor } from '../../../../main/services/gateway-supervisor/gateway-supervisor';
+import { forkGatewayProcess, type GatewayProcess } from '../../../../main/services/gateway-supervisor/gateway-process';
+import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
+import { basic } from '../../../support/gateway';
+import { builtGatewayEntry } from '../../../support/built-gateway';
+import type { GatewayStatus } from '../../../../main/ipc/contract';
+import type { WorkspaceInput } from '../../../../gateway/config/schema';
+
+const SECRET = 'supervised-pw-7d1f';
+let upstream: RecordingUpstream;
+let entry: string;
+const supervisors: GatewaySupervisor[] = [];
+
+beforeAll(async () => {
+  upstream = await startRecordingUpstream((_req, res) => setTimeout(() => res.end('ok'), 2));
+  entry = await builtGatewayEntry();
+});
+afterAll(() => upstream.close());
+afterEach(async () => {
+  await Promise.all(supervisors.splice(0).map((s) => s.stop()));
+});
+
+function workspace(realm = 'one', port = 0): WorkspaceInput {
+  return {
+    gateway: { port },
+    services: [{ name: 'svc', pathPrefix: '/svc', upstream: { url: upstream.url }, plugins: { 'basic-auth': { realm } } }],
+    consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex-pw', key: 'password' } } }],
+  };
+}
+
+function supervisor(spawned: GatewayProcess[] = [], port?: number) {
+  const s = new GatewaySupervisor({
+    spawn: () => {
+      const p = forkGatewayProcess(entry);
+      spawned.push(p);
+      return p;
+    },
+    collectSecrets: async () => ({ 'alex-pw': { password: SECRET } }),
+    port,
+    backoff: { initialMs: 100, maxMs: 1000 },
+  });
+  supervisors.push(s);
+  return s;
+}
+
+const auth = { authorization: basic('alex', SECRET) };
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('GatewaySupervisor with a forked gateway', () => {
+  it('starts the gateway, which serves and reports traffic without credentials', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    const traffic: unknown[] = [];
+    const reported = new Promise<void>((resolve) => s.on('traffic', (e) => (traffic.push(e), resolve())));
+    const status = await s.start(workspace());
+    expect(status.state).toBe('running');
+    const res = await request(`${status.url}/svc/x`, { headers: auth });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    await reported;
+    expect(traffic).toEqual([expect.objectContaining({ path: '/svc/x', consumer: 'alex', status: 200 })]);
+    expect(JSON.stringify(traffic)).not.toContain(SECRET);
+    // The secret went over IPC only: not in the child's command line or environment.
+    const pid = spawned[0]!.pid!;
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'latin1')).not.toContain(SECRET);
+    expect(readFileSync(`/proc/${pid}/environ`, 'latin1')).not.toContain(SECRET);
+  });
+
+  it('restarts a crashed gateway with the reason shown, and it serves again', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    await s.start(workspace());
+    const statuses: GatewayStatus[] = [];
+    const runningAgain = new Promise<void>((resolve) => s.on('status', (st) => (statuses.push(st), st.state === 'running' && resolve())));
+    process.kill(spawned[0]!.pid!, 'SIGKILL');
+    await runningAgain;
+    const res = await request(`${s.status.url}/svc/x`, { headers: auth });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    expect(s.status.restarts).toBe(1);
+    // The crash is shown (restarting, with its reason) before the new process reports running.
+    expect(statuses.map((st) => st.state)).toEqual([...statuses.slice(0, -1).map(() => 'restarting'), 'running']);
+    expect(statuses[0]?.lastError).toMatch(/killed by SIGKILL/);
+    expect(spawned).toHaveLength(2);
+  });
+
+  it('hot-reloads under load with zero failed requests', async () => {
+    const s = supervisor();
+    const status = await s.start(workspace('gen-0'));
+    const agent = new Agent({ connections: 8 });
+    let stop = false;
+    // Every answer (or transport error), and a way to wait until `n` more have come in: reloads are paced by
+    // answered requests, not by the clock, so each one lands while requests are in flight however busy the machine is.
+    const outcomes: Array<number | string> = [];
+    let waiter: { count: number; resolve: () => void } | undefined;
+    const answered = (outcome: number | string) => {
+      outcomes.push(outcome);
+      if (waiter && outcomes.length >= waiter.count) waiter.resolve();
+    };
+    const moreAnswers = (n: number) => new Promise<void>((resolve) => (waiter = { count: outcomes.length + n, resolve }));
+    const worker = async () => {
+      while (!stop) {
+        try {
+          const res = await request(`${status.url}/svc/x`, { dispatcher: agent, headers: auth });
+          await res.body.dump();
+          answered(res.statusCode);
+        } catch (error) {
+          answered((error as Error).message);
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    for (let i = 1; i <= 10; i++) {
+      await moreAnswers(20);
+      expect(await s.reload(workspace(`gen-${i}`))).toEqual({ ok: true });
+    }
+    await moreAnswers(20);
+    stop = true;
+    await Promise.all(workers);
+    await agent.close();
+    expect(outcomes.filter((o) => o !== 200)).toEqual([]);
+    const challenge = await request(`${status.url}/svc/x`);
+    expect(challenge.headers['www-authenticate']).toContain('realm="gen-10"');
+  });
+
+  it('refuses an invalid reload with field errors and keeps serving', async () => {
+    const s = supervisor();
+    const status = await s.start(workspace());
+    const result = await s.reload({ services: [{ name: 'svc', upstream: { url: 'nope' } }] });
+    expect(result.ok).toBe(false);
+    expect(result.errors?.[0]?.path).toBe('services[0].upstream.url');
+    expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
+  });
+
+  it('reports a busy port as a clear error naming the port, without restarting', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const s = supervisor([], port);
+      await expect(s.start(workspace())).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+      expect(s.status).toMatchObject({ state: 'failed', restarts: 0 });
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('leaves no orphan process after stop', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    await s.start(workspace());
+    const pid = spawned[0]!.pid!;
+    expect(processAlive(pid)).toBe(true);
+    await s.stop();
+    expect(processAlive(pid)).toBe(false);
+    expect(s.status.state).toBe('stopped');
+  });
+});
+
+describe('GatewaySupervisor with a workspace that cannot be applied', () => {
+  it('starts listening anyway, shows why, and applies the workspace once its secret exists', async () => {
+    let secrets: Record<string, Record<string, string>> = {};
+    const s = new GatewaySupervisor({ spawn: () => forkGatewayProcess(entry), collectSecrets: async () => secrets, backoff: { initialMs: 100, maxMs: 1000 } });
+    supervisors.push(s);
+    const status = await s.start(workspace());
+    expect(status.state).toBe('running');
+    await expect.poll(() => s.status.lastError).toMatch(/workspace not applied: .*consumer "alex": secret "alex-pw" not found/);
+    const before = await request(`${status.url}/svc/x`, { headers: auth });
+    expect(before.statusCode).toBe(404);
+    await before.body.dump();
+    secrets = { 'alex-pw': { password: SECRET } };
+    expect(await s.reload(workspace())).toEqual({ ok: true });
+    expect(s.status.lastError).toBeUndefined();
+    expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
+  });
+});

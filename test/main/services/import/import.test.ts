@@ -1,0 +1,227 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { importDocuments } from '../../../../main/services/import/import-documents';
+import { mergeImport } from '../../../../main/services/import/merge-import';
+import { ImportError } from '../../../../main/services/import/import-result';
+import { DocumentSyntaxError } from '../../../../gateway/config/parse-document';
+import { Workspace } from '../../../../gateway/config/schema';
+import { seedSnippets } from '../../../support/seed-snippets';
+import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
+import { basic, startTestGateway, type TestGateway } from '../../../support/gateway';
+
+const empty = Workspace.parse({});
+const apk = seedSnippets('000');
+const kyma = seedSnippets('002');
+const serviceVars = { ServiceName: 'backend', ServiceNamespace: 'apk' };
+
+function merged(text: string, options: Parameters<typeof importDocuments>[2] = {}) {
+  const imported = importDocuments(text, 'pasted', options);
+  const result = mergeImport(empty, imported);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return { imported, workspace: result.workspace, notes: result.notes };
+}
+
+describe('import: WSO2 APK seed snippets, verbatim', () => {
+  it('finds the four endpoint snippets and the Secret in the seed', () => {
+    expect(apk).toHaveLength(5);
+  });
+
+  it('imports the Secret with its base64 data decoded', () => {
+    const { imported } = merged(apk[0]!);
+    expect(imported.secrets).toEqual([{ name: 'backend-creds', namespace: 'apk', data: { username: 'admin', password: 'admin' } }]);
+  });
+
+  it('imports endpointConfig with secretRefName', () => {
+    const { workspace, imported } = merged(apk[1]!);
+    expect(workspace.services[0]).toMatchObject({ name: 'httpbin.org', pathPrefix: '/httpbin.org', upstream: { url: 'https://httpbin.org' }, endpointSecurity: { type: 'basic', secret: 'backend-creds', usernameKey: 'username', passwordKey: 'password' } });
+    expect(imported.secrets).toEqual([]);
+  });
+
+  it('imports serviceInfo with secretRefName, once its placeholders have values', () => {
+    expect(() => importDocuments(apk[2]!, 'pasted')).toThrow(/needs a value for \{\{ServiceName\}\}, \{\{ServiceNamespace\}\}: give --var ServiceName=\.\.\. --var ServiceNamespace=\.\.\./);
+    const { workspace } = merged(apk[2]!, { vars: serviceVars });
+    expect(workspace.services[0]).toMatchObject({ name: 'backend', upstream: { serviceInfo: { name: 'backend', namespace: 'apk' } }, endpointSecurity: { secret: 'backend-creds' } });
+  });
+
+  it('moves inline passwords to secrets, never into the workspace', () => {
+    for (const snippet of [apk[3]!, apk[4]!]) {
+      const { workspace, imported, notes } = merged(snippet, { vars: serviceVars });
+      const secretName = workspace.services[0]!.endpointSecurity!.secret;
+      expect(imported.secrets).toEqual([{ name: secretName, data: { username: 'admin', password: 'admin' } }]);
+      expect(JSON.stringify(workspace)).not.toContain('"admin"');
+      expect(notes.join('\n')).toContain(`went to the vault as secret "${secretName}"`);
+    }
+  });
+
+  it('reads production and sandbox endpoints, each with its own security', () => {
+    const { workspace, imported } = merged(`"endpointConfig": {
+      "endpoint_type": "http",
+      "production_endpoints": { "url": "https://prod.example.com/api" },
+      "sandbox_endpoints": { "url": "https://sandbox.example.com/api" },
+      "endpoint_security": {
+        "production": { "enabled": true, "type": "Basic", "secretRefName": "prod-creds" },
+        "sandbox": { "enabled": true, "type": "Basic", "username": "sbx", "password": "sbx-pw" }
+      }
+    }`, { name: 'orders' });
+    expect(workspace.services[0]).toMatchObject({ name: 'orders', endpointSecurity: { secret: 'prod-creds' }, sandbox: { upstream: { url: 'https://sandbox.example.com/api' }, endpointSecurity: { secret: 'orders-sandbox-credentials' } } });
+    expect(imported.secrets).toEqual([{ name: 'orders-sandbox-credentials', data: { username: 'sbx', password: 'sbx-pw' } }]);
+  });
+
+  it('refuses endpoint security types APK does not define, naming the field', () => {
+    expect(() => importDocuments('{"endpointConfig": {"production_endpoints": {"url": "https://x.test"}, "endpoint_security": {"production": {"type": "Digest"}}}}', 'pasted')).toThrow(
+      'pasted: endpointConfig.endpoint_security.production.type: only "Basic" endpoint security exists',
+    );
+  });
+
+  it('imports an APK Conf with Kubernetes-service endpoints, secret keys and operations', () => {
+    const { workspace } = merged(`name: "EmployeeServiceAPI"
+basePath: "/employees-info"
+version: "3.14"
+endpointConfigurations:
+  production:
+    endpoint:
+      name: "employee-service"
+      namespace: "apk"
+      port: 8080
+      protocol: "http"
+    endpointSecurity:
+      enabled: true
+      securityType:
+        secretName: "employee-creds"
+        userNameKey: "user"
+        passwordKey: "pass"
+  sandbox:
+    endpoint: "http://sandbox-employee.test:8080"
+operations:
+  - target: "/employee"
+    verb: "GET"
+  - target: "/employee/{employeeId}"
+    verb: "PUT"
+  - target: "/reports/*"
+    verb: "GET"
+`);
+    expect(workspace.services[0]).toMatchObject({
+      name: 'employeeserviceapi', pathPrefix: '/employees-info',
+      upstream: { serviceInfo: { name: 'employee-service', namespace: 'apk', port: 8080, protocol: 'http' } },
+      endpointSecurity: { type: 'basic', secret: 'employee-creds', usernameKey: 'user', passwordKey: 'pass' },
+      sandbox: { upstream: { url: 'http://sandbox-employee.test:8080' } },
+    });
+    expect(workspace.routes.map((r) => [r.path, r.match, r.methods])).toEqual([
+      ['/employee', 'exact', ['GET']],
+      ['/employee/', 'prefix', ['PUT']],
+      ['/reports', 'prefix', ['GET']],
+    ]);
+  });
+});
+
+describe('import: Kyma seed snippets', () => {
+  const vars = {
+    MY_SECRET_NAME: 'erp-creds', MY_API_URL: 'https://erp.example.com/api', MY_OAUTH_TOKEN_URL: 'https://idp.example.com/token',
+    MY_CSRF_TOKEN_URL: 'https://erp.example.com/csrf', MY_REQ_PARAMS_SECRET_NAME: 'erp-params', MY_UNIQUE_ID: '5f1f8f4e-0b4e-4f0e-9a53-8d3b3f1b1c11',
+    MY_USER_NAME: Buffer.from('erp-user').toString('base64'), MY_PASSWORD: Buffer.from('erp-pw').toString('base64'),
+    MY_CLIENT_ID: Buffer.from('client').toString('base64'), MY_CLIENT_SECRET: Buffer.from('secret').toString('base64'),
+    MY_CERTIFICATE: Buffer.from('CERT').toString('base64'), MY_PRIVATE_KEY: Buffer.from('KEY').toString('base64'),
+    MY_HEADER: 'X-Tenant', MY_VALUE: 'acme', MY_REQUEST_PARAM: 'client',
+  };
+  const servicesBlocks = kyma.filter((s) => /^\s*services:/.test(s));
+
+  it('imports each services section as an application with the right credentials', () => {
+    expect(servicesBlocks).toHaveLength(5);
+    const types = servicesBlocks.map((block, i) => {
+      const { workspace } = merged(block, { vars, name: `app-${i}` });
+      const app = workspace.applications[0]!;
+      expect(app).toMatchObject({ name: `app-${i}`, namespace: 'kyma-integration', skipVerify: false });
+      return app.services[0]!.entries[0]!;
+    });
+    expect(types.map((e) => e.credentials?.type)).toEqual(['Basic', 'OAuth', 'CertificateGen', 'Basic', 'Basic']);
+    expect(types[1]!.credentials?.authenticationUrl).toBe('https://idp.example.com/token');
+    expect(types[3]!.credentials?.csrfInfo).toEqual({ tokenEndpointURL: 'https://erp.example.com/csrf' });
+    expect(types[4]!.requestParametersSecretName).toBe('erp-params');
+  });
+
+  it('imports a Kyma Application with its Secrets from one multi-document YAML', () => {
+    const { workspace, imported } = merged(`apiVersion: applicationconnector.kyma-project.io/v1alpha1
+kind: Application
+metadata:
+  name: commerce
+spec:
+  skipVerify: true
+  services:
+  - id: 721da9cc-616e-4558-b4dc-4b58554ce7ee
+    name: my-basic-auth-service
+    displayName: My Basic Auth Service
+    description: My service
+    providerDisplayName: My organisation
+    entries:
+    - type: API
+      targetUrl: https://erp.example.com/api
+      gatewayUrl: http://commerce-my-basic-auth-service.kyma-integration.svc.cluster.local
+      credentials:
+        type: Basic
+        secretName: erp-creds
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: erp-creds
+  namespace: kyma-integration
+stringData:
+  username: erp-user
+  password: erp-pw
+`);
+    expect(workspace.applications[0]).toMatchObject({ name: 'commerce', skipVerify: true, services: [{ id: '721da9cc-616e-4558-b4dc-4b58554ce7ee', displayName: 'My Basic Auth Service' }] });
+    expect(imported.secrets).toEqual([{ name: 'erp-creds', namespace: 'kyma-integration', data: { username: 'erp-user', password: 'erp-pw' } }]);
+    expect(JSON.stringify(workspace)).not.toContain('erp-pw');
+  });
+});
+
+describe('import: APISIX admin bodies', () => {
+  it('imports the walkthrough consumer (password to the vault) and route', () => {
+    const { workspace, imported } = merged(`{"username": "alex", "plugins": {"basic-auth": {"username": "alex", "password": "123456"}}}
+---
+{"uri": "/json", "name": "json", "methods": ["GET"], "plugins": {"basic-auth": {"hide_credentials": true}}, "upstream": {"type": "roundrobin", "nodes": {"httpbin.org:80": 1}}}`);
+    expect(workspace.consumers).toEqual([{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }]);
+    expect(imported.secrets).toEqual([{ name: 'consumer-alex', data: { password: '123456' } }]);
+    expect(workspace.routes[0]).toMatchObject({ name: 'json', path: '/json', match: 'exact', methods: ['GET'], plugins: { 'basic-auth': { hideCredentials: true } } });
+    expect(workspace.services[0]).toMatchObject({ upstream: { url: 'http://httpbin.org:80' } });
+  });
+});
+
+describe('import errors', () => {
+  it('reports syntax errors with the line', () => {
+    expect(() => importDocuments('{"endpointConfig": {\n  "production_endpoints": {"url": \n}', 'bad.json')).toThrow(DocumentSyntaxError);
+  });
+
+  it('names an unknown document shape', () => {
+    expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(ImportError);
+    expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(/not a format Gatehouse imports/);
+  });
+
+  it('reports schema errors of the merged workspace by field path', () => {
+    const imported = importDocuments('"endpointConfig": {"production_endpoints": {"url": "ftp://x.test"}}', 'pasted');
+    const result = mergeImport(empty, imported);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]!.path).toBe('services[0].upstream.url');
+  });
+});
+
+describe('imported APK endpoint served end to end', () => {
+  let upstream: RecordingUpstream;
+  let gateway: TestGateway;
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('sends the inline credentials, moved to the vault, to the backend', async () => {
+    upstream = await startRecordingUpstream();
+    const snippet = apk[3]!.replace('https://httpbin.org', upstream.url);
+    const { workspace, imported } = merged(snippet, { name: 'httpbin' });
+    const secrets = Object.fromEntries(imported.secrets.map((s) => [s.name, s.data]));
+    gateway = await startTestGateway(workspace, secrets);
+    const res = await request(`${gateway.url}/httpbin/anything?x=1`);
+    await res.body.dump();
+    expect(res.statusCode).toBe(200);
+    expect(upstream.requests[0]).toMatchObject({ url: '/anything?x=1', headers: expect.objectContaining({ authorization: basic('admin', 'admin') }) });
+  });
+});

@@ -1,0 +1,260 @@
+import * as fsp from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DocumentSyntaxError } from '../../../../gateway/config/parse-document';
+import { WORKSPACE_SCHEMA_VERSION, type WorkspaceInput } from '../../../../gateway/config/schema';
+import { WorkspaceValidationError, validateWorkspace } from '../../../../gateway/config/validate';
+import { defaultCliWorkspaceDir } from '../../../../main/services/workspace-store/store-paths';
+import { NoBackupError, WorkspaceVersionError } from '../../../../main/services/workspace-store/workspace-errors';
+import { WorkspaceStore, type LoadResult, type StoreFs } from '../../../../main/services/workspace-store/workspace-store';
+
+function workspace(port: number, routeName = 'list'): WorkspaceInput {
+  return {
+    gateway: { port },
+    services: [{ name: 'orders', pathPrefix: '/orders', upstream: { url: 'https://orders.internal.example' }, endpointSecurity: { type: 'basic', secret: 'orders-backend', namespace: 'shop' } }],
+    routes: [{ name: routeName, service: 'orders', path: '/list', methods: ['GET'] }],
+    consumers: [{ username: 'alice', basicAuth: { password: { secret: 'alice-basic', key: 'password' } } }],
+  };
+}
+
+function valid(input: unknown) {
+  const result = validateWorkspace(input);
+  if (!result.ok) throw new Error('fixture is invalid');
+  return result.value;
+}
+
+function loaded(result: LoadResult) {
+  if (!result.ok) throw new Error(`expected a loaded workspace, got: ${result.error.message}`);
+  return result;
+}
+
+function failed(result: LoadResult) {
+  if (result.ok) throw new Error('expected load to fail');
+  return result;
+}
+
+let dir: string;
+let store: WorkspaceStore;
+const fixedNow = () => new Date('2025-03-04T05:06:07.089Z');
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gatehouse-store-'));
+  store = new WorkspaceStore(dir, { now: fixedNow });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const read = (name: string) => readFile(join(dir, name), 'utf8');
+
+describe('WorkspaceStore', () => {
+  it('starts with an empty default workspace when there is no file', async () => {
+    const result = loaded(await store.load());
+    expect(result.state).toBe('missing');
+    expect(result.workspace).toEqual(valid({}));
+    expect(result.backupAvailable).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('round-trips a workspace through workspace.json with a version', async () => {
+    const saved = await store.save(workspace(9001));
+    expect(saved).toEqual({ workspace: valid(workspace(9001)), written: true });
+    const result = loaded(await store.load());
+    expect(result).toMatchObject({ state: 'loaded', fromVersion: WORKSPACE_SCHEMA_VERSION, migrations: [] });
+    expect(result.workspace).toEqual(valid(workspace(9001)));
+    const onDisk = JSON.parse(await read('workspace.json'));
+    expect(onDisk.version).toBe(WORKSPACE_SCHEMA_VERSION);
+    // A fresh store on the same directory reads the same thing.
+    expect(loaded(await new WorkspaceStore(dir).load()).workspace).toEqual(result.workspace);
+  });
+
+  it('keeps the previous version as workspace.json.bak', async () => {
+    await store.save(workspace(9001));
+    expect(await readdir(dir)).toEqual(['workspace.json']);
+    await store.save(workspace(9002));
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9001);
+    expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9002);
+    // Saving the same workspace again writes nothing, so the backup still holds the previous version.
+    expect((await store.save(workspace(9002))).written).toBe(false);
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9001);
+    expect((await readdir(dir)).sort()).toEqual(['workspace.json', 'workspace.json.bak']);
+  });
+
+  it('reports a hand-broken file with line and column, offers the backup, and restores it keeping the broken file', async () => {
+    await store.save(workspace(9001));
+    await store.save(workspace(9002));
+    const broken = (await read('workspace.json')).replace('"port": 9002,', '"port": 9002,,');
+    await writeFile(join(dir, 'workspace.json'), broken);
+    const result = failed(await store.load());
+    expect(result.error).toBeInstanceOf(DocumentSyntaxError);
+    const error = result.error as DocumentSyntaxError;
+    expect(error.line).toBe(broken.split('\n').findIndex((l) => l.includes('9002,,')) + 1);
+    expect(error.column).toBe(broken.split('\n')[error.line! - 1]!.indexOf(',,') + 2);
+    expect(error.message).toContain(`${join(dir, 'workspace.json')}:${error.line}:${error.column}`);
+    expect(result.backupAvailable).toBe(true);
+
+    const restored = await store.restoreBackup();
+    expect(restored.preservedAs).toBe(join(dir, 'workspace.json.corrupt-2025-03-04T05-06-07-089Z'));
+    expect(await readFile(restored.preservedAs!, 'utf8')).toBe(broken);
+    expect(loaded(await store.load()).workspace.gateway.port).toBe(9001);
+  });
+
+  it('reports a schema error with the field path', async () => {
+    const doc = { version: 1, ...workspace(9001) } as Record<string, any>;
+    doc.routes[0].methods = ['GET', 'FETCH'];
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify(doc, null, 2));
+    const result = failed(await store.load());
+    expect(result.error).toBeInstanceOf(WorkspaceValidationError);
+    expect((result.error as WorkspaceValidationError).errors).toEqual([{ path: 'routes[0].methods[1]', message: expect.stringContaining('expected one of GET') }]);
+    expect(result.backupAvailable).toBe(false);
+  });
+
+  it('reports duplicate keys, which JSON.parse would silently merge', async () => {
+    await writeFile(join(dir, 'workspace.json'), '{\n  "version": 1,\n  "routes": [],\n  "routes": []\n}\n');
+    const error = failed(await store.load()).error as DocumentSyntaxError;
+    expect(error).toMatchObject({ line: 4, column: 3 });
+    expect(error.message).toMatch(/keys must be unique/);
+  });
+
+  it('refuses to save an invalid workspace, with field paths, leaving every file untouched', async () => {
+    await store.save(workspace(9001));
+    await store.save(workspace(9002));
+    const before = { main: await read('workspace.json'), bak: await read('workspace.json.bak') };
+    const invalid = { ...workspace(9003), routes: [{ name: 'r', service: 'nope', path: 'no-slash' }] };
+    const error = await store.save(invalid).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceValidationError);
+    expect((error as WorkspaceValidationError).errors.map((e) => e.path)).toEqual(['routes[0].path', 'routes[0].service']);
+    expect(await read('workspace.json')).toBe(before.main);
+    expect(await read('workspace.json.bak')).toBe(before.bak);
+    expect((await readdir(dir)).sort()).toEqual(['workspace.json', 'workspace.json.bak']);
+  });
+
+  it('never overwrites an unreadable file silently: a save keeps it as workspace.json.corrupt-<time>', async () => {
+    await store.save(workspace(9001));
+    await store.save(workspace(9002));
+    const bakBefore = await read('workspace.json.bak');
+    await writeFile(join(dir, 'workspace.json'), '{ "version": 1, "gateway": { "port": 90');
+    const first = await store.save(workspace(9003));
+    expect(first.preservedAs).toBe(join(dir, 'workspace.json.corrupt-2025-03-04T05-06-07-089Z'));
+    await writeFile(join(dir, 'workspace.json'), 'not json at all');
+    const second = await store.save(workspace(9004));
+    expect(second.preservedAs).toBe(join(dir, 'workspace.json.corrupt-2025-03-04T05-06-07-089Z-2'));
+    expect(await readFile(first.preservedAs!, 'utf8')).toBe('{ "version": 1, "gateway": { "port": 90');
+    expect(await readFile(second.preservedAs!, 'utf8')).toBe('not json at all');
+    // The backup keeps the last good version rather than the broken one.
+    expect(await read('workspace.json.bak')).toBe(bakBefore);
+    expect(loaded(await store.load()).workspace.gateway.port).toBe(9004);
+  });
+
+  it('migrates a version 0 file (no version, routes[].uri) in memory and writes it on the next save', async () => {
+    const v0 = JSON.stringify({ services: [{ name: 'legacy', upstream: { url: 'http://127.0.0.1:8080' } }], routes: [{ name: 'old', service: 'legacy', uri: '/api' }] }, null, 2);
+    await writeFile(join(dir, 'workspace.json'), v0);
+    const result = loaded(await store.load());
+    expect(result.fromVersion).toBe(0);
+    expect(result.migrations).toEqual(['routes[].uri renamed to routes[].path']);
+    expect(result.workspace.routes[0]).toMatchObject({ name: 'old', path: '/api' });
+    expect(result.workspace.version).toBe(1);
+    expect(await read('workspace.json')).toBe(v0);
+
+    await store.save(result.workspace);
+    expect(await read('workspace.json.bak')).toBe(v0);
+    expect(JSON.parse(await read('workspace.json'))).toMatchObject({ version: 1, routes: [{ path: '/api' }] });
+    expect(loaded(await store.load()).fromVersion).toBe(1);
+  });
+
+  it('reports a version 0 route that has both uri and path at the unknown field', async () => {
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify({ services: [{ name: 's', upstream: { url: 'http://127.0.0.1:1' } }], routes: [{ name: 'r', service: 's', uri: '/a', path: '/b' }] }));
+    const error = failed(await store.load()).error as WorkspaceValidationError;
+    expect(error.errors).toEqual([{ path: 'routes[0]', message: 'unknown field "uri"' }]);
+  });
+
+  it('refuses a file from a newer version and does not overwrite it', async () => {
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify({ version: 99, futureThing: true }));
+    const error = failed(await store.load()).error;
+    expect(error).toBeInstanceOf(WorkspaceVersionError);
+    expect(error.message).toMatch(/newer Gatehouse.*version 99/);
+    const saved = await store.save(workspace(9001));
+    expect(JSON.parse(await readFile(saved.preservedAs!, 'utf8'))).toEqual({ version: 99, futureThing: true });
+  });
+
+  it('runs concurrent saves one at a time in call order: the last one called wins', async () => {
+    const ports = Array.from({ length: 20 }, (_, i) => 9100 + i);
+    const finished: number[] = [];
+    await Promise.all(ports.map((port) => store.save(workspace(port)).then((r) => finished.push(r.workspace.gateway.port))));
+    expect(finished).toEqual(ports);
+    expect(loaded(await store.load()).workspace.gateway.port).toBe(9119);
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9118);
+  });
+
+  it('an invalid save in the middle of a queue fails alone', async () => {
+    const results = await Promise.allSettled([store.save(workspace(9001)), store.save({ gateway: { port: -1 } }), store.save(workspace(9003))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(loaded(await store.load()).workspace.gateway.port).toBe(9003);
+  });
+
+  it('leaves the old file and no temp file behind when the write fails', async () => {
+    await store.save(workspace(9001));
+    const before = await read('workspace.json');
+    const failingFs: StoreFs = {
+      ...fsp,
+      rename: async (from, to) => {
+        if (String(to).endsWith('workspace.json')) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+        return fsp.rename(from, to);
+      },
+    };
+    const failing = new WorkspaceStore(dir, { fs: failingFs });
+    await expect(failing.save(workspace(9002))).rejects.toThrow('disk full');
+    expect(await read('workspace.json')).toBe(before);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('removes temp files left by a process that died mid-write', async () => {
+    let deadPid = 4_000_000;
+    while (isRunning(deadPid)) deadPid++;
+    await store.save(workspace(9001));
+    const stale = `.workspace.json.${deadPid}.0123456789ab.tmp`;
+    const ours = `.workspace.json.${process.pid}.0123456789ab.tmp`;
+    await writeFile(join(dir, stale), '{"half":');
+    await writeFile(join(dir, ours), '{"half":');
+    loaded(await store.load());
+    expect((await readdir(dir)).sort()).toEqual([ours, 'workspace.json']);
+  });
+
+  it('restoreBackup without a backup says so; with a readable current file it swaps the two', async () => {
+    await expect(store.restoreBackup()).rejects.toBeInstanceOf(NoBackupError);
+    await store.save(workspace(9001));
+    await store.save(workspace(9002));
+    const restored = await store.restoreBackup();
+    expect(restored.preservedAs).toBeUndefined();
+    expect(loaded(await store.load()).workspace.gateway.port).toBe(9001);
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9002);
+  });
+
+  it('does not offer a backup that is itself unreadable', async () => {
+    await writeFile(join(dir, 'workspace.json'), '{');
+    await writeFile(join(dir, 'workspace.json.bak'), '{"version": 1, "gateway": 3}');
+    const result = failed(await store.load());
+    expect(result.backupAvailable).toBe(false);
+    await expect(store.restoreBackup()).rejects.toBeInstanceOf(WorkspaceValidationError);
+  });
+});
+
+describe('defaultCliWorkspaceDir', () => {
+  it('uses $XDG_CONFIG_HOME/gatehouse, else ~/.config/gatehouse, and %APPDATA% on Windows', () => {
+    expect(defaultCliWorkspaceDir({ XDG_CONFIG_HOME: '/cfg' }, 'linux', '/home/u')).toBe(join('/cfg', 'gatehouse'));
+    expect(defaultCliWorkspaceDir({ XDG_CONFIG_HOME: 'relative' }, 'linux', '/home/u')).toBe(join('/home/u', '.config', 'gatehouse'));
+    expect(defaultCliWorkspaceDir({}, 'darwin', '/Users/u')).toBe(join('/Users/u', '.config', 'gatehouse'));
+    expect(defaultCliWorkspaceDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(join('C:\\Users\\u\\AppData\\Roaming', 'gatehouse'));
+  });
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,109 @@
+// @vitest-environment jsdom
+// The renderer's pure helpers: curl text, error-path mapping, password hints, drafts, secret usage and the
+// effective basic-auth rule.
+import { describe, expect, it } from 'vitest';
+import { Workspace } from '../../../../gateway/config/schema';
+import { curlCommand, shellQuote } from '../../../../renderer/src/model/curl';
+import { consumerSecretName, routeDraft, routeFromDraft, serviceDraft, serviceFromDraft } from '../../../../renderer/src/model/drafts';
+import { basicAuthTargets } from '../../../../renderer/src/model/effective-auth';
+import { describeDetail, FieldErrors } from '../../../../renderer/src/model/field-errors';
+import { passwordStrength } from '../../../../renderer/src/model/password-strength';
+import { secretUses } from '../../../../renderer/src/model/secret-usage';
+
+describe('curl', () => {
+  const base = { method: 'GET' as const, path: '/v1/json?x=1', headers: [], basicAuth: { username: "o'neil", password: 's3cret' } };
+  it('quotes for the shell and prompts for the password by default', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(curlCommand(base, { gatewayUrl: 'http://127.0.0.1:9080/', includePassword: false })).toBe(`curl -i -u 'o'\\''neil' 'http://127.0.0.1:9080/v1/json?x=1'`);
+    expect(curlCommand(base, { gatewayUrl: 'http://127.0.0.1:9080', includePassword: true })).toContain(`-u 'o'\\''neil:s3cret'`);
+  });
+  it('uses --head for HEAD and leaves bodies off GET and HEAD', () => {
+    expect(curlCommand({ ...base, method: 'HEAD', body: 'x', basicAuth: undefined }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i --head 'http://h/v1/json?x=1'`);
+    expect(curlCommand({ ...base, body: 'x', basicAuth: undefined, headers: [{ name: 'A', value: 'b c' }] }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i -H 'A: b c' 'http://h/v1/json?x=1'`);
+  });
+});
+
+describe('field errors', () => {
+  const errors = new FieldErrors(
+    [
+      { path: 'services[1].hosts[2]', message: 'bad host' },
+      { path: 'services[1].plugins["basic-auth"].realm', message: 'bad realm' },
+      { path: 'services[1].name', message: 'bad name' },
+      { path: 'services[0].name', message: 'other item' },
+      { path: 'routes[0].service', message: 'elsewhere' },
+    ],
+    ['services', 1],
+  );
+  it('gives each field its own errors and those below it', () => {
+    expect(errors.for(['name'])).toEqual([{ detail: '', message: 'bad name' }]);
+    expect(errors.for(['hosts'])).toEqual([{ detail: '[2]', message: 'bad host' }]);
+    expect(errors.for(['plugins', 'basic-auth', 'realm'])).toEqual([{ detail: '', message: 'bad realm' }]);
+    expect(errors.for(['plugins', 'basic-auth'])).toEqual([{ detail: '.realm', message: 'bad realm' }]);
+  });
+  it('leaves the rest for the summary', () => {
+    expect(errors.unclaimed([['name'], ['hosts'], ['plugins', 'basic-auth']]).map((e) => e.path)).toEqual(['services[0].name', 'routes[0].service']);
+  });
+  it('reads sub-paths as words', () => {
+    expect(describeDetail('[2]')).toBe('item 3');
+    expect(describeDetail('[0].name')).toBe('item 1 name');
+    expect(describeDetail('["bad key"]')).toBe('bad key');
+  });
+});
+
+describe('password strength', () => {
+  it('calls short and common passwords weak', () => {
+    expect(passwordStrength('').strength).toBe('empty');
+    expect(passwordStrength('123456').strength).toBe('weak');
+    expect(passwordStrength('password').strength).toBe('weak');
+    expect(passwordStrength('aaaaaaaaaaaa').strength).toBe('weak');
+    expect(passwordStrength('abcdefgh1').strength).toBe('fair');
+    expect(passwordStrength('correct horse battery staple').strength).toBe('strong');
+  });
+});
+
+describe('drafts', () => {
+  it('round-trip a service and keep what the form does not edit', () => {
+    const service = Workspace.parse({ services: [{ name: 's', pathPrefix: '/v1', hosts: ['a.example.com'], upstream: { serviceInfo: { name: 'orders', namespace: 'shop', port: 80 } }, plugins: { 'basic-auth': { enabled: false, realm: 'r' } }, timeouts: { connectMs: 5 } }] }).services[0]!;
+    const draft = serviceDraft(service);
+    expect(draft).toMatchObject({ upstreamKind: 'kubernetes', k8sName: 'orders', k8sNamespace: 'shop', k8sPort: '80', hosts: 'a.example.com', basicAuth: { mode: 'off', realm: 'r' } });
+    expect(serviceFromDraft(draft, service)).toEqual({ ...service, upstream: { serviceInfo: { name: 'orders', namespace: 'shop', port: 80, protocol: 'http' } } });
+    // A service that never had the plugin gets none when it is off.
+    expect(serviceFromDraft(serviceDraft(), undefined)).toMatchObject({ plugins: {} });
+  });
+  it('map route methods and basic-auth modes', () => {
+    const draft = { ...routeDraft(undefined, 's'), name: 'r', path: '/p', methods: [] as never[], hosts: ' a.example.com ,b.example.com ' };
+    expect(routeFromDraft(draft)).toEqual({ name: 'r', service: 's', path: '/p', match: 'prefix', plugins: {}, hosts: ['a.example.com', 'b.example.com'] });
+    expect(routeFromDraft({ ...draft, basicAuth: { ...draft.basicAuth, mode: 'off' } }).plugins).toEqual({ 'basic-auth': { enabled: false, realm: '.', hideCredentials: false } });
+  });
+  it('name consumer secrets consumer-<username>, valid and unique', () => {
+    expect(consumerSecretName('alex', new Set())).toBe('consumer-alex');
+    expect(consumerSecretName('alex', new Set(['consumer-alex']))).toBe('consumer-alex-2');
+    expect(consumerSecretName('Alex Smith@example.com', new Set())).toBe('consumer-alex-smith-example.com');
+    expect(consumerSecretName('ü', new Set())).toBe('consumer');
+  });
+});
+
+describe('workspace scans', () => {
+  const ws = Workspace.parse({
+    services: [
+      { name: 'svc', pathPrefix: '/v1', upstream: { url: 'http://h' }, plugins: { 'basic-auth': {} }, endpointSecurity: { type: 'basic', secret: 'creds', namespace: 'ns' } },
+      { name: 'bare', pathPrefix: '/bare', upstream: { url: 'http://h' }, plugins: { 'basic-auth': {} } },
+    ],
+    routes: [
+      { name: 'on', service: 'svc', path: '/on', methods: ['GET'] },
+      { name: 'off', service: 'svc', path: '/off', plugins: { 'basic-auth': { enabled: false } } },
+    ],
+    consumers: [{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }],
+    applications: [{ name: 'shop', services: [{ id: '1', name: 'orders', displayName: 'Orders', entries: [{ targetUrl: 'https://orders.example.com', credentials: { type: 'Basic', secretName: 'orders-creds' } }] }] }],
+  });
+  it('finds every secret reference with its owner and keys, Kyma applications included', () => {
+    expect(secretUses(ws)).toEqual([
+      { secret: 'consumer-alex', namespace: undefined, keys: ['password'], path: 'consumers[0].basicAuth.password', owner: 'consumer alex' },
+      { secret: 'creds', namespace: 'ns', keys: ['username', 'password'], path: 'services[0].endpointSecurity', owner: 'service svc' },
+      { secret: 'orders-creds', namespace: 'kyma-integration', keys: ['username', 'password'], path: 'applications[0].services[0].entries[0]', owner: 'application shop, service orders' },
+    ]);
+  });
+  it('applies a route’s plugin over its service’s, and counts route-less services as a whole', () => {
+    expect(basicAuthTargets(ws).map((t) => `${t.kind} ${t.name} ${t.path}`)).toEqual(['route on /v1/on', 'service bare /bare']);
+  });
+});

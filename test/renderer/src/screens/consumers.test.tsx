@@ -1,0 +1,114 @@
+// @vitest-environment jsdom
+// Consumers: the password field (show/hide, strength hint) and where the password goes: the vault through
+// `secrets:set`, with only the reference {secret, key} in the workspace.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { errorOf, renderApp } from '../../support/render-app';
+
+afterEach(cleanup);
+
+const walkthrough = {
+  services: [{ name: 'basic-auth-app', pathPrefix: '/v1', upstream: { url: 'http://127.0.0.1:8080' } }, { name: 'whole', pathPrefix: '/whole', upstream: { url: 'http://127.0.0.1:8081' }, plugins: { 'basic-auth': {} } }],
+  routes: [
+    { name: 'json', service: 'basic-auth-app', path: '/json', match: 'exact', methods: ['GET'], plugins: { 'basic-auth': {} } },
+    { name: 'open', service: 'basic-auth-app', path: '/open' },
+  ],
+};
+
+describe('consumer form', () => {
+  it('hides the password by default, shows it on demand, and hints at its strength', async () => {
+    await renderApp(walkthrough, undefined, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: 'New consumer' }));
+    const password = screen.getByLabelText('Password') as HTMLInputElement;
+    expect(password.type).toBe('password');
+    fireEvent.change(password, { target: { value: '123456' } });
+    const toggle = screen.getByRole('button', { name: 'Show' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(toggle);
+    expect(password.type).toBe('text');
+    expect(screen.getByRole('button', { name: 'Hide' }).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(screen.getByRole('button', { name: 'Hide' }));
+    expect(password.type).toBe('password');
+
+    const strength = document.getElementById('consumer-password-strength')!;
+    expect(password.getAttribute('aria-describedby')).toContain('consumer-password-strength');
+    expect(strength.textContent).toMatch(/^Weak: 6 characters, a very common password/);
+    fireEvent.change(password, { target: { value: 'Tr0ub4dor&3xyz' } });
+    expect(strength.textContent).toMatch(/^Strong/);
+    fireEvent.change(password, { target: { value: 'horsebattery' } });
+    expect(strength.textContent).toMatch(/^Fair/);
+  });
+
+  it('stores the password in the vault as consumer-<username> and the workspace only as a reference', async () => {
+    const fake = await renderApp(walkthrough, undefined, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: 'New consumer' }));
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alex' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: '123456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await screen.findByText('Consumer alex saved; the password is in the vault.');
+
+    expect(fake.callsOf('secrets:set')).toEqual([{ name: 'consumer-alex', data: { password: '123456' } }]);
+    // The secret is written before the workspace that names it.
+    const order = fake.calls.map((c) => c.channel).filter((c) => c === 'secrets:set' || c === 'workspace:save');
+    expect(order).toEqual(['secrets:set', 'workspace:save']);
+    expect(fake.workspace.consumers).toEqual([{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }]);
+    for (const payload of fake.callsOf('workspace:save')) expect(JSON.stringify(payload)).not.toContain('123456');
+    // The field is emptied after saving; the hint names the secret.
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    expect(document.getElementById('consumer-password-hint')!.textContent).toContain('consumer-alex');
+  });
+
+  it('lists the routes whose effective basic auth is on (route overrides service)', async () => {
+    await renderApp({ ...walkthrough, consumers: [{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }] }, undefined, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: /^alex/ }));
+    const accepted = screen.getByRole('heading', { name: 'Accepted on' }).parentElement!;
+    const items = within(accepted).getAllByRole('listitem').map((li) => li.textContent);
+    expect(items).toEqual(['GET /v1/json route json of basic-auth-app', 'any /whole (prefix) service whole']);
+    // The reference points at nothing in the vault: the form says so.
+    expect((await screen.findByText(/cannot sign in until a password is saved here/)).textContent).toContain('consumer-alex');
+  });
+
+  it('keeps the stored password when the field is left empty, and updates the same secret when it is typed', async () => {
+    const fake = await renderApp({ consumers: [{ username: 'alex', basicAuth: { password: { secret: 'shared', key: 'alex' } } }] }, (f) => {
+      f.secrets.set('shared', { alex: 'old', bob: 'bobs' });
+    }, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: /^alex/ }));
+    expect(screen.queryByText(/cannot sign in/)).toBeNull();
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alexandra' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await screen.findByText('Consumer alexandra saved.');
+    expect(fake.callsOf('secrets:set')).toEqual([]);
+    expect(fake.workspace.consumers).toEqual([{ username: 'alexandra', basicAuth: { password: { secret: 'shared', key: 'alex' } } }]);
+
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a much better password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await screen.findByText('Consumer alexandra saved; the password is in the vault.');
+    // The other key of the shared secret survives (the vault replaces a secret's whole data).
+    expect(fake.secrets.get('shared')).toEqual({ alex: 'a much better password', bob: 'bobs' });
+  });
+
+  it('shows schema errors by field and sends nothing', async () => {
+    const fake = await renderApp({ consumers: [{ username: 'alex' }] }, undefined, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: 'New consumer' }));
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alex' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Username'))).toContain('duplicate consumer "alex"'));
+    expect(fake.callsOf('secrets:set')).toEqual([]);
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+  });
+
+  it('deletes a consumer and its password secret when nothing else uses it', async () => {
+    const fake = await renderApp({ consumers: [{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }] }, (f) => {
+      f.secrets.set('consumer-alex', { password: '123456' });
+    }, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: /^alex/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete consumer' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toContain('secret consumer-alex');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete consumer' }));
+    await screen.findByText('No consumers yet');
+    expect(fake.workspace.consumers).toEqual([]);
+    expect(fake.secrets.has('consumer-alex')).toBe(false);
+  });
+});

@@ -1,0 +1,118 @@
+// @vitest-environment jsdom
+// Secrets: values are masked in the list and revealed only on demand; where the workspace uses each
+// secret; adding and editing keys (blank = keep the stored value); deleting.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { errorOf, renderApp } from '../../support/render-app';
+
+afterEach(cleanup);
+
+const workspace = {
+  services: [{ name: 'backend', upstream: { url: 'http://127.0.0.1:8080' }, endpointSecurity: { type: 'basic', secret: 'backend-creds' } }],
+  consumers: [
+    { username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } },
+    { username: 'bob', basicAuth: { password: { secret: 'consumer-bob', key: 'password' } } },
+  ],
+};
+
+async function renderSecrets() {
+  return renderApp(workspace, (f) => {
+    f.secrets.set('consumer-alex', { password: '123456' });
+    f.secrets.set('backend-creds', { username: 'admin', password: 'admin-pw' });
+    f.secrets.set('spare', { token: 't0ken' });
+  }, 'secrets');
+}
+
+function list() {
+  return within(screen.getByRole('region', { name: 'Secret list' }));
+}
+
+describe('secrets screen', () => {
+  it('lists names and keys with masked values and no value anywhere on the page', async () => {
+    await renderSecrets();
+    await list().findByRole('button', { name: /^consumer-alex/ });
+    expect(list().getByRole('button', { name: /^consumer-alex/ }).textContent).toContain('password · used by consumer alex');
+    expect(list().getByRole('button', { name: /^backend-creds/ }).textContent).toContain('username, password · used by service backend');
+    expect(list().getByRole('button', { name: /^spare/ }).textContent).toContain('unused');
+
+    fireEvent.click(list().getByRole('button', { name: /^backend-creds/ }));
+    expect(screen.getByLabelText('username of backend-creds, hidden').textContent).toBe('••••••••');
+    expect(screen.getByLabelText('password of backend-creds, hidden').textContent).toBe('••••••••');
+    expect(document.body.textContent).not.toContain('admin-pw');
+    expect(document.body.textContent).not.toContain('123456');
+    const usedBy = screen.getByRole('heading', { name: 'Used by' }).parentElement!;
+    expect(usedBy.textContent).toContain('service backend (keys username, password) services[0].endpointSecurity');
+  });
+
+  it('reveals one value on demand through secrets:reveal, and hides it again', async () => {
+    const fake = await renderSecrets();
+    fireEvent.click(await list().findByRole('button', { name: /^consumer-alex/ }));
+    expect(fake.callsOf('secrets:reveal')).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Reveal password of consumer-alex' }));
+    expect((await screen.findByLabelText('password of consumer-alex, revealed')).textContent).toBe('123456');
+    expect(fake.callsOf('secrets:reveal')).toEqual([{ name: 'consumer-alex', key: 'password' }]);
+    fireEvent.click(screen.getByRole('button', { name: 'Hide password of consumer-alex' }));
+    expect(screen.getByLabelText('password of consumer-alex, hidden').textContent).toBe('••••••••');
+    expect(document.body.textContent).not.toContain('123456');
+  });
+
+  it('lists secrets the workspace names but the vault lacks, and adds one from there', async () => {
+    const fake = await renderSecrets();
+    const missing = await list().findByRole('button', { name: /^consumer-bob/ });
+    expect(missing.textContent).toContain('used by consumer bob');
+    fireEvent.click(missing);
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('consumer-bob');
+    expect((screen.getByLabelText('Key 1') as HTMLInputElement).value).toBe('password');
+    fireEvent.change(screen.getByLabelText('Value 1 (password)'), { target: { value: 'bobs-password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await screen.findByText('Secret consumer-bob saved.');
+    expect(fake.secrets.get('consumer-bob')).toEqual({ password: 'bobs-password' });
+  });
+
+  it('validates a new secret with the contract schema: errors next to the name and the key', async () => {
+    const fake = await renderSecrets();
+    fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: '-bad-' } });
+    fireEvent.change(screen.getByLabelText('Key 1'), { target: { value: 'bad key' } });
+    fireEvent.change(screen.getByLabelText('Value 1 (bad key)'), { target: { value: 'v' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add key' }));
+    fireEvent.change(screen.getByLabelText('Key 2'), { target: { value: 'fine' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Name'))).toContain('letters, digits'));
+    expect(errorOf(screen.getByLabelText('Key 1'))).toContain('Invalid key in record');
+    expect(errorOf(screen.getByLabelText('Value 2 (fine)'))).toContain('a value is required for a new key');
+    expect(fake.callsOf('secrets:set')).toEqual([]);
+  });
+
+  it('edits keys: a blank stored value is kept, a removed key goes, a new key is added', async () => {
+    const fake = await renderSecrets();
+    fireEvent.click(await list().findByRole('button', { name: /^backend-creds/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit keys' }));
+    expect((screen.getByLabelText('Value 1 (username)') as HTMLInputElement).placeholder).toBe('unchanged');
+    fireEvent.change(screen.getByLabelText('Value 2 (password)'), { target: { value: 'rotated' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add key' }));
+    fireEvent.change(screen.getByLabelText('Key 3'), { target: { value: 'realm' } });
+    fireEvent.change(screen.getByLabelText('Value 3 (realm)'), { target: { value: 'corp' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await screen.findByText('Secret backend-creds saved.');
+    expect(fake.secrets.get('backend-creds')).toEqual({ username: 'admin', password: 'rotated', realm: 'corp' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Edit keys' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove key 3 (realm)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await screen.findByText('Secret backend-creds saved.');
+    expect(fake.secrets.get('backend-creds')).toEqual({ username: 'admin', password: 'rotated' });
+  });
+
+  it('deletes a secret after a confirmation that says who uses it', async () => {
+    const fake = await renderSecrets();
+    fireEvent.click(await list().findByRole('button', { name: /^consumer-alex/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete secret' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete secret consumer-alex?' });
+    expect(dialog.textContent).toContain('It is used by consumer alex');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete secret' }));
+    await waitFor(() => expect(fake.secrets.has('consumer-alex')).toBe(false));
+    // Still named by the workspace: now listed as missing.
+    expect((await list().findByRole('button', { name: /^consumer-alex/ })).textContent).toContain('add it');
+  });
+});

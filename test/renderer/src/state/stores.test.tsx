@@ -1,0 +1,124 @@
+// @vitest-environment jsdom
+// The zustand stores on their own: the workspace save cycle (get current → edit → validate → save whole),
+// the navigation guard with the confirm dialog's store, secrets and Try it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useConfirmStore } from '../../../../renderer/src/state/confirm-store';
+import { useNavigationStore } from '../../../../renderer/src/state/navigation-store';
+import { mergeSecretData, useSecretsStore } from '../../../../renderer/src/state/secrets-store';
+import { useTryItStore } from '../../../../renderer/src/state/tryit-store';
+import { EditConflict, useWorkspaceStore } from '../../../../renderer/src/state/workspace-store';
+import { installFakeGatehouse, type FakeGatehouse } from '../../support/fake-gatehouse';
+import { resetStores } from '../../support/reset-stores';
+
+let fake: FakeGatehouse;
+beforeEach(() => {
+  resetStores();
+  fake = installFakeGatehouse({ services: [{ name: 'a', upstream: { url: 'http://127.0.0.1:1' } }] });
+});
+afterEach(() => resetStores());
+
+describe('workspace store', () => {
+  it('reads the current workspace from main, applies the edit and sends the whole workspace', async () => {
+    // Someone else changed the workspace since the renderer loaded it: the edit applies to main's copy.
+    await useWorkspaceStore.getState().load();
+    fake.workspace.consumers.push({ username: 'added-elsewhere' });
+    const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'a', path: '/r' }] }));
+    expect(outcome).toMatchObject({ ok: true });
+    const sent = fake.callsOf('workspace:save')[0] as { services: unknown[]; routes: unknown[]; consumers: unknown[] };
+    expect(sent.consumers).toEqual([{ username: 'added-elsewhere' }]);
+    expect(sent.routes).toEqual([{ name: 'r', service: 'a', path: '/r' }]);
+    expect(useWorkspaceStore.getState().workspace?.routes).toEqual([{ name: 'r', service: 'a', path: '/r', match: 'prefix', plugins: {} }]);
+    const channels = fake.calls.map((c) => c.channel);
+    expect(channels.indexOf('workspace:get')).toBeLessThan(channels.indexOf('workspace:save'));
+  });
+
+  it('validates with the workspace schema before sending: invalid edits never reach main', async () => {
+    const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'nope', path: 'x', methods: ['FETCH'] }] }));
+    expect(outcome).toEqual({
+      ok: false,
+      message: 'Not saved: fix the fields marked below.',
+      errors: [
+        { path: 'routes[0].path', message: 'a path starting with "/", without spaces, "?" or "#"' },
+        { path: 'routes[0].methods[0]', message: 'expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, TRACE' },
+      ],
+    });
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+  });
+
+  it('returns main’s refusal and its gateway errors as they came', async () => {
+    fake.refuseNextSave = [{ path: 'services[0].name', message: 'taken' }];
+    expect(await useWorkspaceStore.getState().save((ws) => ws)).toEqual({ ok: false, message: 'Not saved: fix the fields marked below.', errors: [{ path: 'services[0].name', message: 'taken' }] });
+    fake.gatewayErrors = [{ path: 'consumers[0]', message: 'secret missing' }];
+    expect(await useWorkspaceStore.getState().save((ws) => ws)).toMatchObject({ ok: true, gatewayErrors: [{ path: 'consumers[0]', message: 'secret missing' }] });
+  });
+
+  it('reports an edit that no longer applies', async () => {
+    const outcome = await useWorkspaceStore.getState().save(() => {
+      throw new EditConflict('Not saved: service "x" no longer exists.');
+    });
+    expect(outcome).toEqual({ ok: false, message: 'Not saved: service "x" no longer exists.', errors: [] });
+  });
+});
+
+describe('navigation store', () => {
+  it('navigates at once when no form is dirty', async () => {
+    expect(await useNavigationStore.getState().navigate('secrets')).toBe(true);
+    expect(useNavigationStore.getState().screen).toBe('secrets');
+  });
+
+  it('asks through the confirm store when a form is dirty, and clears the flags on discard', async () => {
+    useNavigationStore.getState().setDirty('service', 'service a');
+    const pending = useNavigationStore.getState().navigate('traffic');
+    const question = useConfirmStore.getState().open;
+    expect(question).toMatchObject({ title: 'Discard unsaved changes?', confirmLabel: 'Discard changes', cancelLabel: 'Keep editing' });
+    expect(question?.message).toContain('service a');
+    useConfirmStore.getState().answer(false);
+    expect(await pending).toBe(false);
+    expect(useNavigationStore.getState().screen).toBe('services');
+
+    const again = useNavigationStore.getState().navigate('traffic');
+    useConfirmStore.getState().answer(true);
+    expect(await again).toBe(true);
+    expect(useNavigationStore.getState().screen).toBe('traffic');
+    expect(useNavigationStore.getState().dirty).toEqual({});
+  });
+
+  it('a second question cancels the first', async () => {
+    const first = useConfirmStore.getState().ask({ title: 'one', message: '', confirmLabel: 'ok' });
+    const second = useConfirmStore.getState().ask({ title: 'two', message: '', confirmLabel: 'ok' });
+    expect(await first).toBe(false);
+    useConfirmStore.getState().answer(true);
+    expect(await second).toBe(true);
+  });
+});
+
+describe('secrets store', () => {
+  it('keeps masks, never values, and merges blank keys back from the vault', async () => {
+    fake.secrets.set('creds', { username: 'admin', password: 'pw' });
+    await useSecretsStore.getState().load();
+    expect(useSecretsStore.getState().secrets).toEqual([{ name: 'creds', namespace: undefined, keys: [{ key: 'username', masked: '••••••••' }, { key: 'password', masked: '••••••••' }] }]);
+    expect(JSON.stringify(useSecretsStore.getState())).not.toContain('admin');
+    expect(await mergeSecretData({ name: 'creds' }, { password: 'new' }, ['username', 'password'])).toEqual({ username: 'admin', password: 'new' });
+    expect(fake.callsOf('secrets:reveal')).toEqual([{ name: 'creds', key: 'username' }]);
+  });
+
+  it('passes main’s request errors back without the "request." prefix', async () => {
+    const result = await useSecretsStore.getState().set({ name: 'ok' }, { 'bad key': 'v' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual(['data["bad key"]']);
+  });
+});
+
+describe('Try it store', () => {
+  it('keeps the request, its password in the draft and the last response; the history keeps no credential', async () => {
+    useTryItStore.getState().update({ path: '/v1/json', username: 'alex', password: 'pw-123' });
+    expect(await useTryItStore.getState().send({ method: 'GET', path: '/v1/json', headers: [{ name: 'X-Api-Key', value: 'key-456' }, { name: 'X-Trace', value: '1' }], basicAuth: { username: 'alex', password: 'pw-123' } })).toEqual({ ok: true });
+    const state = useTryItStore.getState();
+    expect(state.response?.status).toBe(200);
+    expect(state.sent).toEqual({ method: 'GET', path: '/v1/json', emptyPassword: false });
+    expect(state.draft.password).toBe('pw-123');
+    expect(state.history).toHaveLength(1);
+    expect(state.history[0]).toMatchObject({ method: 'GET', path: '/v1/json', headers: [['X-Trace', '1']], username: 'alex', status: 200 });
+    expect(JSON.stringify(state.history)).not.toMatch(/pw-123|key-456/);
+  });
+});
