@@ -196,13 +196,13 @@ export class ExchangeRecorder {
     const trace = this.#traces[index];
     if (trace) this.#noteTrace(trace, upstream, index + 1);
     // Time spent before the first call, the first token and CSRF waits taken out.
-    if (index === 0) this.#gatewayMs = this.#attemptStarted[0]! - this.#started - (trace?.tokenMs ?? 0) - (trace?.csrfMs ?? 0);
+    if (index === 0) this.#gatewayMs = this.#attemptStarted[0]! - this.#started - (trace?.token?.ms ?? 0) - (trace?.csrf?.ms ?? 0);
     const sourceOf = (name: string): ExchangeHeader['source'] => {
       if (this.#parameterHeaders.has(name)) return 'parameters';
-      if (name === 'x-csrf-token' || name === 'cookie') return trace?.csrfMs !== undefined ? 'csrf' : 'client';
+      if (name === 'x-csrf-token' || name === 'cookie') return trace?.csrf ? 'csrf' : 'client';
       if (name === 'authorization') {
         if (this.#clusterAuthorization !== undefined && headers.authorization === this.#clusterAuthorization) return 'cluster';
-        if (this.#endpointAuthorization !== undefined || trace?.tokenMs !== undefined) return 'endpoint';
+        if (this.#endpointAuthorization !== undefined || trace?.token) return 'endpoint';
       }
       return 'client';
     };
@@ -212,13 +212,13 @@ export class ExchangeRecorder {
 
   #noteTrace(trace: SecurityTrace, upstream: UpstreamHop, attempt: number): void {
     const identity = this.#identity;
-    if (trace.tokenMs !== undefined) {
-      this.#tokenMs += trace.tokenMs;
-      upstream.credentials.push({ kind: 'oauth2', tokenEndpoint: identity.oauthTokenEndpoint ?? '', obtained: trace.tokenFetched ? 'fetched' : 'cached', expiresAt: trace.tokenExpiresAt ?? 0, waitedMs: round(trace.tokenMs), attempt });
+    if (trace.token) {
+      this.#tokenMs += trace.token.ms;
+      upstream.credentials.push({ kind: 'oauth2', tokenEndpoint: identity.oauthTokenEndpoint ?? '', obtained: trace.token.fetched ? 'fetched' : 'cached', expiresAt: trace.token.expiresAt, waitedMs: round(trace.token.ms), attempt });
     }
-    if (trace.csrfMs !== undefined) {
-      this.#csrfMs += trace.csrfMs;
-      upstream.credentials.push({ kind: 'csrf', tokenEndpoint: identity.csrfTokenEndpoint ?? '', obtained: trace.csrfFetched ? 'fetched' : 'reused', waitedMs: round(trace.csrfMs), attempt });
+    if (trace.csrf) {
+      this.#csrfMs += trace.csrf.ms;
+      upstream.credentials.push({ kind: 'csrf', tokenEndpoint: identity.csrfTokenEndpoint ?? '', obtained: trace.csrf.fetched ? 'fetched' : 'reused', waitedMs: round(trace.csrf.ms), attempt });
     }
   }
 

@@ -34,13 +34,26 @@ export interface SecurityIdentity {
   clientCertificate?: { subject: string; validTo: string };
 }
 
+/** How one token was had for a request: how long the request waited, and whether it was fetched rather than cached. */
+export interface TokenTrace {
+  ms: number;
+  fetched: boolean;
+}
+
 /** How a request's credentials were had, filled in by `applyOutboundSecurity` when the traffic inspector asks. */
 export interface SecurityTrace {
-  tokenMs?: number;
-  tokenFetched?: boolean;
-  tokenExpiresAt?: number;
-  csrfMs?: number;
-  csrfFetched?: boolean;
+  token?: TokenTrace & { expiresAt: number };
+  csrf?: TokenTrace;
+}
+
+/** The source's token; with `onTraced`, how long that took and whether it was fetched (the cache held another or none). */
+async function tracedToken<T extends object>(source: { token(): Promise<T>; peek(): T | undefined }, onTraced: ((trace: TokenTrace, token: T) => void) | undefined): Promise<T> {
+  if (!onTraced) return source.token();
+  const cached = source.peek();
+  const started = performance.now();
+  const token = await source.token();
+  onTraced({ ms: performance.now() - started, fetched: token !== cached }, token);
+  return token;
 }
 
 export interface OutboundSecurityDeps {
@@ -156,28 +169,11 @@ export async function applyOutboundSecurity(headers: OutgoingHeaders, security: 
   applyRequestHeaders(headers, security.requestParameters);
   if (security.authorization) headers.authorization = security.authorization;
   if (security.oauth) {
-    if (trace) {
-      const cached = security.oauth.peek();
-      const started = performance.now();
-      applied.oauthToken = await security.oauth.token();
-      trace.tokenMs = (trace.tokenMs ?? 0) + performance.now() - started;
-      trace.tokenFetched = applied.oauthToken !== cached;
-      trace.tokenExpiresAt = applied.oauthToken.expiresAt;
-    } else {
-      applied.oauthToken = await security.oauth.token();
-    }
+    applied.oauthToken = await tracedToken(security.oauth, trace && ((t, token) => (trace.token = { ...t, expiresAt: token.expiresAt })));
     headers.authorization = applied.oauthToken.authorization;
   }
   if (security.csrf) {
-    if (trace) {
-      const cached = security.csrf.peek();
-      const started = performance.now();
-      applied.csrfToken = await security.csrf.token();
-      trace.csrfMs = (trace.csrfMs ?? 0) + performance.now() - started;
-      trace.csrfFetched = applied.csrfToken !== cached;
-    } else {
-      applied.csrfToken = await security.csrf.token();
-    }
+    applied.csrfToken = await tracedToken(security.csrf, trace && ((t) => (trace.csrf = t)));
     applyCsrfToken(headers, applied.csrfToken);
   }
   return applied;

@@ -70,6 +70,7 @@ beforeAll(async () => {
           { name: 'files', pathPrefix: '/files', upstream: { url: files.url } },
         ],
         routes: [{ name: 'invoices', service: 'billing', path: '/invoices', methods: ['GET', 'POST'] }],
+        applications: [{ name: 'shop', services: [{ id: '2f3b2a7e-1111-4c1e-9a0d-000000000002', name: 'orders', displayName: 'Orders API', entries: [{ type: 'API', targetUrl: `${files.url}/kyma-base` }] }] }],
         consumers: [{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }],
       });
     },
@@ -288,6 +289,15 @@ describe('the traffic inspector', () => {
     await page.getByText(/^Saved 300\.0 KiB to /).waitFor();
     expect((await readFile(saved.at(-1)!.path)).equals(binary)).toBe(true);
 
+    // A Kyma application's service, under /{application}/{service}: the inspector shows the joined backend URL.
+    await page.getByLabel('Start from a route or service').selectOption('kyma:shop/orders');
+    expect(await page.getByLabel('Path', { exact: true }).inputValue()).toBe('/shop/orders-api/');
+    await page.getByLabel('Path', { exact: true }).fill('/shop/orders-api/items');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByTestId('response-meta').textContent()).toContain('/shop/orders-api/items');
+    expect(await page.getByTestId('response-status').textContent()).toBe('200 OK');
+    expect(files.requests.at(-1)!.url).toBe('/kyma-base/items');
+
     await go('Secrets');
     await go('Try it');
     expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe(CLIENT_PASSWORD);
@@ -296,6 +306,9 @@ describe('the traffic inspector', () => {
 
   it('exports HAR 1.2: all rows with credentials masked, or selected rows with credentials after a warning', async () => {
     await go('Traffic');
+    expect(await open(row('/shop/orders-api/items'))).toContain(`${files.url}/kyma-base/items`);
+    expect(await row('/shop/orders-api/items').locator('td').nth(4).textContent()).toBe('shop/orders');
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Export HAR…' }).click();
     await page.getByRole('button', { name: 'Export…', exact: true }).click();
     await page.getByText(/^Exported \d+ requests to .* \(credentials masked\)\.$/).waitFor();

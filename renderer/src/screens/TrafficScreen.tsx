@@ -1,7 +1,7 @@
 // The traffic inspector: requests the gateway served, newest first (pushed by main as `exchange` events), with
 // filters, pause/resume, HAR export and the details of one exchange, both hops. A row opens its details (click,
 // or Enter / Space on the focused row); Escape closes them.
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { CapturedExchange } from '../../../main/ipc/contract';
 import { ExchangeDetails } from '../components/ExchangeDetails';
 import { exchangeCurl } from '../model/curl';
@@ -18,6 +18,15 @@ const STATUS_CLASSES: [StatusClass, string][] = [['', 'Any status'], ['2xx', '2x
 
 function distinct(values: (string | null)[]): string[] {
   return [...new Set(values.filter((v): v is string => v !== null))].sort();
+}
+
+function FilterSelect({ id, label, value, onChange, children }: { id: string; label: string; value: string; onChange: (value: string) => void; children: ReactNode }) {
+  return (
+    <div className="inline-label">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>{children}</select>
+    </div>
+  );
 }
 
 function ExportPanel({ checkedCount, total, onDone }: { checkedCount: number; total: number; onDone: (message: string, error?: boolean) => void }) {
@@ -155,35 +164,23 @@ export function TrafficScreen() {
           <label htmlFor="traffic-filter-text">Filter</label>
           <input id="traffic-filter-text" type="search" value={filters.text} onChange={(e) => setFilters({ text: e.target.value })} placeholder="path, service, consumer, status" />
         </div>
-        <div className="inline-label">
-          <label htmlFor="traffic-filter-status">Status</label>
-          <select id="traffic-filter-status" value={filters.statusClass} onChange={(e) => setFilters({ statusClass: e.target.value as StatusClass })}>
-            {STATUS_CLASSES.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
-          </select>
-        </div>
-        <div className="inline-label">
-          <label htmlFor="traffic-filter-method">Method</label>
-          <select id="traffic-filter-method" value={filters.method} onChange={(e) => setFilters({ method: e.target.value })}>
-            <option value="">Any</option>
-            {methods.map((m) => <option key={m} value={m}>{m}</option>)}
-          </select>
-        </div>
-        <div className="inline-label">
-          <label htmlFor="traffic-filter-target">Service or route</label>
-          <select id="traffic-filter-target" value={filters.target} onChange={(e) => setFilters({ target: e.target.value })}>
-            <option value="">Any</option>
-            {services.length > 0 && <optgroup label="Services">{services.map((s) => <option key={s} value={s}>{s}</option>)}</optgroup>}
-            {routes.length > 0 && <optgroup label="Routes">{routes.map((r) => <option key={r} value={`route:${r}`}>{r}</option>)}</optgroup>}
-          </select>
-        </div>
-        <div className="inline-label">
-          <label htmlFor="traffic-filter-consumer">Consumer</label>
-          <select id="traffic-filter-consumer" value={filters.consumer} onChange={(e) => setFilters({ consumer: e.target.value })}>
-            <option value="">Any</option>
-            <option value="(none)">(none)</option>
-            {consumers.map((c) => <option key={c} value={c}>{c}</option>)}
-          </select>
-        </div>
+        <FilterSelect id="traffic-filter-status" label="Status" value={filters.statusClass} onChange={(v) => setFilters({ statusClass: v as StatusClass })}>
+          {STATUS_CLASSES.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+        </FilterSelect>
+        <FilterSelect id="traffic-filter-method" label="Method" value={filters.method} onChange={(method) => setFilters({ method })}>
+          <option value="">Any</option>
+          {methods.map((m) => <option key={m} value={m}>{m}</option>)}
+        </FilterSelect>
+        <FilterSelect id="traffic-filter-target" label="Service or route" value={filters.target} onChange={(target) => setFilters({ target })}>
+          <option value="">Any</option>
+          {services.length > 0 && <optgroup label="Services">{services.map((v) => <option key={v} value={v}>{v}</option>)}</optgroup>}
+          {routes.length > 0 && <optgroup label="Routes">{routes.map((r) => <option key={r} value={`route:${r}`}>{r}</option>)}</optgroup>}
+        </FilterSelect>
+        <FilterSelect id="traffic-filter-consumer" label="Consumer" value={filters.consumer} onChange={(consumer) => setFilters({ consumer })}>
+          <option value="">Any</option>
+          <option value="(none)">(none)</option>
+          {consumers.map((c) => <option key={c} value={c}>{c}</option>)}
+        </FilterSelect>
         {filtered && <button type="button" className="secondary small" onClick={() => setFilters(NO_FILTERS)}>Reset filters</button>}
       </div>
       <p className="traffic-counts muted" aria-live="polite">

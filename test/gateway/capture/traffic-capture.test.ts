@@ -12,6 +12,8 @@ import { startRecordingUpstream, type RecordingUpstream } from '../../support/re
 import { bearerProtected, startOAuthTokenServer, type OAuthTokenServer } from '../../support/oauth-token-server';
 import { startCsrfApiServer, type CsrfApiServer } from '../../support/csrf-api-server';
 import { basic } from '../../support/gateway';
+import { startTlsServer, type TestTlsServer } from '../../support/tls-servers';
+import { createTestPki, type TestPki } from '../../support/test-certificates';
 
 interface Captured { exchange: CapturedExchange; credentials: ExchangeCredentials }
 
@@ -278,5 +280,45 @@ describe('bodies', () => {
     expect(exchange.request.body).toMatchObject({ size: 400 * 1024, truncated: true, complete: true });
     expect(Buffer.from(exchange.request.body.base64, 'base64').length).toBe(256 * 1024);
     expect(upstream.requests.at(-1)!.bodyBytes).toBe(400 * 1024);
+  });
+});
+
+describe('client certificate and the sandbox endpoint', () => {
+  let pki: TestPki;
+  let mtls: TestTlsServer;
+  let sandbox: RecordingUpstream;
+  let gw: CapturingGateway;
+  beforeAll(async () => {
+    pki = await createTestPki();
+    mtls = await startTlsServer({ ...pki.server, clientCa: pki.ca.cert });
+    sandbox = await startRecordingUpstream();
+    gw = await new CapturingGateway().start(
+      {
+        services: [{
+          name: 'erp', pathPrefix: '/erp', upstream: { url: mtls.url }, endpointSecurity: { type: 'client-certificate', secret: 'erp-mtls', caKey: 'ca.crt' },
+          sandbox: { upstream: { url: `${sandbox.url}/sb` } },
+        }],
+      },
+      { 'erp-mtls': { crt: pki.client.cert, key: pki.client.key, 'ca.crt': pki.ca.cert } },
+    );
+  });
+  afterAll(async () => {
+    await gw.gateway.close();
+    await mtls.close();
+    await sandbox.close();
+  });
+
+  it('names the client certificate by subject and expiry, never its key', async () => {
+    const { exchange } = await gw.call('/erp/orders');
+    expect(exchange.response?.status).toBe(200);
+    const cert = exchange.upstream!.credentials.find((c) => c.kind === 'client-certificate');
+    expect(cert).toEqual({ kind: 'client-certificate', subject: 'CN=gatehouse-client', validTo: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(exchange.upstream!.url).toBe(`${mtls.url}/orders`);
+    expectNoSecret(gw.seen, [pki.client.key.split('\n')[1]!]);
+  });
+
+  it('says which environment was called', async () => {
+    const { exchange } = await gw.call('/erp/orders', { headers: { 'x-gatehouse-environment': 'sandbox' } });
+    expect(exchange.upstream).toMatchObject({ environment: 'sandbox', url: `${sandbox.url}/sb/orders` });
   });
 });
