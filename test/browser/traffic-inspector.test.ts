@@ -335,6 +335,7 @@ describe('the traffic inspector', () => {
 
   it('at 900×600 a row’s details scroll into view, the latency column stays on one line, and Escape closes the details', async () => {
     await page.setViewportSize({ width: 900, height: 600 });
+    await app.screenshot('traffic-list-900x600-light');
     await open(row('/billing/invoices?page=2'));
     await expect.poll(async () => {
       const box = await details().boundingBox();
@@ -348,7 +349,7 @@ describe('the traffic inspector', () => {
     });
     expect(cellHeight).toBeLessThanOrEqual(lineHeight + 1);
     expect(await latency.textContent()).toMatch(/^[\d.]+ (ms|s)$/);
-    await app.screenshot('traffic-list-900x600-light');
+    await app.screenshot('traffic-details-opened-900x600-light');
     await page.keyboard.press('Escape');
     await expect.poll(() => details().count()).toBe(0);
     await page.setViewportSize({ width: 1280, height: 820 });
