@@ -212,9 +212,9 @@ export function TrafficScreen() {
                   <td className="mono nowrap">{formatClock(r.startedAt)}</td>
                   <td>{r.method}</td>
                   <td className="mono path-cell" title={r.target}>{r.target}</td>
-                  <td>{r.service ?? '—'}</td>
-                  <td>{r.consumer ?? '—'}</td>
-                  <td className={r.status === null ? 'muted' : r.status >= 400 ? 'status-error' : 'status-ok'}>{r.status ?? '…'}{r.retried ? ' ↻' : ''}</td>
+                  <td className="name-cell" title={r.service ?? undefined}>{r.service ?? '—'}</td>
+                  <td className="name-cell" title={r.consumer ?? undefined}>{r.consumer ?? '—'}</td>
+                  <td className={`nowrap ${r.status === null ? 'muted' : r.status >= 400 ? 'status-error' : 'status-ok'}`}>{r.status ?? '…'}{r.retried ? ' ↻' : ''}</td>
                   <td className="num nowrap">{r.state === 'open' ? 'streaming' : formatMs(r.totalMs)}</td>
                 </tr>
               ))}
