@@ -4,7 +4,7 @@
 // `node build.mjs prepare-electron` fetches the Electron binary if missing. keytar needs nothing here: it is a
 // Node-API module, so the build `npm install` made serves Node and Electron alike.
 import { build as esbuild } from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -15,10 +15,22 @@ const electronTarget = 'node22';
 
 const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'warning', packages: 'external', absWorkingDir: root };
 
+/**
+ * The gateway's processes carry their dependencies bundled in: resolving and loading a few hundred files from
+ * node_modules was most of the time from spawn to the first answered request. Left outside: keytar (native),
+ * @kubernetes/client-node (loaded only by the commands and backends that use a cluster) and electron.
+ * The banner gives bundled CommonJS (undici) the `require` an ES module lacks.
+ */
+const gatewayBundle = {
+  ...shared, packages: undefined, format: 'esm',
+  external: ['keytar', '@kubernetes/client-node', 'electron'],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
+
 /** The headless CLI alone: what `npm run gateway` and `npm run bench` run (plain node, no tsx loader on the hot path). */
 async function buildGatewayCli() {
   // Split so import/export (store, @kubernetes/client-node) load only when those commands run.
-  await esbuild({ ...shared, entryPoints: { cli: 'main/cli/main.ts' }, outdir: 'out/gateway', splitting: true, chunkNames: 'chunks/[name]-[hash]', format: 'esm', target: 'node20' });
+  await esbuild({ ...gatewayBundle, entryPoints: { cli: 'main/cli/main.ts' }, outdir: 'out/gateway', splitting: true, chunkNames: 'chunks/[name]-[hash]', target: 'node20' });
 }
 
 async function buildNodeBundles() {
@@ -27,7 +39,8 @@ async function buildNodeBundles() {
     esbuild({ ...shared, entryPoints: ['main/electron/main.ts'], outfile: 'out/main/index.js', format: 'esm', target: electronTarget, external: ['electron'] }),
     // Sandboxed preloads cannot be ES modules and can require only 'electron'.
     esbuild({ ...shared, packages: undefined, entryPoints: ['main/electron/preload.ts'], outfile: 'out/preload/preload.cjs', format: 'cjs', target: electronTarget, external: ['electron'] }),
-    esbuild({ ...shared, entryPoints: ['gateway/process/entry.ts'], outfile: 'out/gateway/entry.js', format: 'esm', target: electronTarget }),
+    // entry.js is only the launcher (compile cache first); the gateway itself is the chunk it imports.
+    esbuild({ ...gatewayBundle, entryPoints: { entry: 'gateway/process/launch-entry.ts' }, outdir: 'out/gateway', splitting: true, chunkNames: 'chunks/[name]-[hash]', target: electronTarget }),
   ]);
 }
 
@@ -82,6 +95,8 @@ async function start() {
 }
 
 const command = process.argv[2] ?? 'build';
+// Chunk names carry content hashes: without this, every build would leave the previous build's chunks behind.
+if (['build', 'start', 'gateway'].includes(command)) rmSync(join(out, 'gateway'), { recursive: true, force: true });
 if (command === 'build') {
   await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);
   console.log('built out/main, out/preload, out/renderer, out/gateway, out/workspace.schema.json');

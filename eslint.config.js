@@ -5,6 +5,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const gatewayBoundaries = [
+  { group: ['electron', 'electron/*'], message: 'gateway/ runs as plain Node: no Electron.' },
+  { group: ['**/main/**', '**/renderer/**', 'react', 'zustand', 'keytar'], message: 'gateway/ depends on nothing above it.' },
+];
+/** gateway/ folders, lowest first: a folder may import its own layer and those below. */
+const GATEWAY_LAYERS = [
+  ['errors', 'config', 'http', 'log'],
+  ['secrets', 'routing', 'auth', 'cluster', 'demo'],
+  ['proxy'],
+  ['security'],
+  ['server'],
+  ['process', 'cli'],
+];
+
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'crypto', 'os'];
 
 /** Everything in main/ but electron/ is plain Node, tested without Electron, and never imports the renderer. */
@@ -41,15 +55,20 @@ export default tseslint.config(
       }],
     },
   },
-  {
-    files: ['gateway/**/*.ts'],
+  // Inside gateway/, folders import only downward, in the order of a request's way through it: the shared rules
+  // at the bottom, then what a stage needs, the transport (proxy), endpoint security on top of it, the server
+  // that runs the stages, and the process and CLI entries.
+  ...GATEWAY_LAYERS.map((layer, i) => ({
+    files: layer.map((folder) => `gateway/${folder}/**/*.ts`),
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'electron/*'], message: 'gateway/ runs as plain Node: no Electron.' },
-        { group: ['**/main/**', '**/renderer/**', 'react', 'zustand', 'keytar'], message: 'gateway/ depends on nothing above it.' },
+        ...gatewayBoundaries,
+        ...(i + 1 < GATEWAY_LAYERS.length
+          ? [{ regex: `^(\\.\\./)+(${GATEWAY_LAYERS.slice(i + 1).flat().join('|')})(/|$)`, message: `gateway/${layer.join(', ')} must not import a folder above it (${GATEWAY_LAYERS.slice(i + 1).flat().join(', ')}).` }]
+          : []),
       ] }],
     },
-  },
+  })),
   // Inside main/, imports flow one way: electron/ → cli/ → app/ → ipc/ → services/ (each may import those after it).
   {
     files: ['main/services/**/*.ts'],

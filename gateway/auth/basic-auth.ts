@@ -36,29 +36,52 @@ function authorizationValues(req: IncomingMessage): string[] {
   return values;
 }
 
+/**
+ * `WWW-Authenticate` for a plugin, built once per plugin. The realm goes out as UTF-8 bytes inside the quoted-string
+ * (RFC 9110 §5.6.4 admits bytes above 0x7F as obs-text; Node would refuse the characters themselves), the same bytes
+ * the `charset="UTF-8"` parameter (RFC 7617 §2.1) announces for credentials. The schema keeps quotes, backslashes and
+ * control characters out of realms.
+ */
+const challenges = new WeakMap<BasicAuthPlugin, Record<string, string>>();
+function challengeFor(plugin: BasicAuthPlugin): Record<string, string> {
+  let challenge = challenges.get(plugin);
+  if (!challenge) {
+    challenge = { 'www-authenticate': `Basic realm="${Buffer.from(plugin.realm, 'utf8').toString('latin1')}", charset="UTF-8"` };
+    challenges.set(plugin, challenge);
+  }
+  return challenge;
+}
+
+/**
+ * With an `anonymousConsumer`, as in APISIX and Kong, a request whose credentials are missing, malformed or wrong
+ * goes on as that consumer instead of getting a 401. A failure still counts toward the client's throttle (a
+ * guesser learns from the backend's answers whether a password was right); a throttled client is then served as
+ * the anonymous consumer without its credentials being checked, so guessing stops paying until the block ends.
+ */
 export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin, ctx: BasicAuthContext, client: string): AuthOutcome {
-  const challenge = { 'www-authenticate': `Basic realm="${plugin.realm}", charset="UTF-8"` };
-  const reject = (message: string): AuthOutcome => ({ ok: false, status: 401, message, headers: challenge });
+  const anonymous = plugin.anonymousConsumer;
+  const fail = (message: string): AuthOutcome =>
+    anonymous !== undefined ? { ok: true, consumer: { username: anonymous } } : { ok: false, status: 401, message, headers: challengeFor(plugin) };
 
   const retryAfter = ctx.throttle.retryAfterSeconds(client);
-  if (retryAfter > 0) return { ok: false, status: 429, message: AUTH_MESSAGES.throttled, headers: { 'retry-after': String(retryAfter) } };
+  if (retryAfter > 0) {
+    if (anonymous !== undefined) return { ok: true, consumer: { username: anonymous } };
+    return { ok: false, status: 429, message: AUTH_MESSAGES.throttled, headers: { 'retry-after': String(retryAfter) } };
+  }
 
   const values = authorizationValues(req);
-  if (values.length === 0) {
-    if (plugin.anonymousConsumer !== undefined) return { ok: true, consumer: { username: plugin.anonymousConsumer } };
-    return reject(AUTH_MESSAGES.missing);
-  }
+  if (values.length === 0) return fail(AUTH_MESSAGES.missing);
 
   const parsed = values.length === 1 ? parseBasicAuthorization(values[0]!) : ({ kind: 'invalid' } as const);
   if (parsed.kind === 'invalid') {
     ctx.throttle.recordFailure(client);
-    return reject(AUTH_MESSAGES.invalidHeader);
+    return fail(AUTH_MESSAGES.invalidHeader);
   }
 
   const match = ctx.credentials.verify(parsed.username, parsed.password);
   if (!match) {
     ctx.throttle.recordFailure(client);
-    return reject(AUTH_MESSAGES.invalidCredentials);
+    return fail(AUTH_MESSAGES.invalidCredentials);
   }
   ctx.throttle.recordSuccess(client);
   return { ok: true, consumer: { username: match.consumer, credentialId: match.login } };

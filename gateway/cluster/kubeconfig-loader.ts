@@ -61,7 +61,9 @@ function readOne(file: string): KubeConfig | undefined {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new KubeconfigError(`Cannot read kubeconfig ${file}: ${(error as NodeJS.ErrnoException).code ?? redactedLine(String(error))}`, file);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? redactedLine(String(error)));
+    throw new KubeconfigError(`Cannot read kubeconfig ${file}: ${why}`, file);
   }
   if (text.trim() === '') return undefined;
   const kc = new KubeConfig();

@@ -8,6 +8,21 @@ export function kymaServiceSegment(displayName: string): string {
   return displayName.toLowerCase().replace(/[^a-z0-9]/gu, '-');
 }
 
+/**
+ * Kyma's rule for a service name, from its display name: lower-case letters, digits and single "-", at most 63
+ * characters, accents dropped ("Café" → "cafe"). Empty when nothing usable is left.
+ */
+export function kymaServiceName(displayName: string): string {
+  return displayName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+}
+
 function entryOptions(app: KymaApplication, entry: KymaService['entries'][number]): EndpointOptions {
   const namespace = app.namespace;
   const credentials = entry.credentials;

@@ -31,13 +31,19 @@ export const SecretKeyRef = z.object({
 });
 export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+const NO_CONTROL_CHARACTERS_MESSAGE = 'no control characters (tabs, line breaks, …)';
+
 export const BasicAuthPlugin = z
   .object({
     enabled: z.boolean().default(true),
-    realm: z.string().regex(/^[^"\\\r\n]*$/, 'no quotes, backslashes or line breaks').default('.'),
+    // Sent as UTF-8 bytes in the challenge's quoted-string, so any text but quotes, backslashes and control characters.
+    // eslint-disable-next-line no-control-regex -- tab is allowed, every other control character refused
+    realm: z.string().regex(/^[^"\\\u0000-\u0008\u000a-\u001f\u007f]*$/, 'no quotes, backslashes, line breaks or other control characters').default('.'),
     hideCredentials: z.boolean().default(false),
     /** Username of a consumer used for requests without an Authorization header. */
-    anonymousConsumer: z.string().min(1).optional(),
+    anonymousConsumer: z.string().min(1).regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE).optional(),
   })
   .strict();
 export type BasicAuthPlugin = z.infer<typeof BasicAuthPlugin>;
@@ -130,11 +136,13 @@ export type Route = z.infer<typeof Route>;
 
 export const Consumer = z
   .object({
-    username: z.string().min(1).max(256),
+    // Any text (sent upstream as UTF-8 bytes in X-Consumer-Username), but no control characters: they cannot be
+    // sent in a header, and RFC 7617 keeps them out of user-ids.
+    username: z.string().min(1).max(256).regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE),
     basicAuth: z
       .object({
         /** The username presented in the Authorization header; defaults to the consumer's. */
-        username: z.string().min(1).max(256).regex(/^[^:]*$/, 'no ":" (RFC 7617)').optional(),
+        username: z.string().min(1).max(256).regex(/^[^:]*$/, 'no ":" (RFC 7617)').regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE).optional(),
         password: SecretKeyRef,
       })
       .strict()
@@ -176,6 +184,8 @@ export const GatewaySettings = z
     throttle: Throttle.default(Throttle.parse({})),
     timeouts: Timeouts.default(Timeouts.parse({})),
     limits: Limits.default(Limits.parse({})),
+    /** Most connections the gateway keeps open to one upstream origin; further requests wait for one to be free. */
+    maxUpstreamConnections: z.number().int().min(1).max(10_000).default(64),
   })
   .strict();
 

@@ -5,11 +5,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     res.destroy();
     return;
   }
-  const payload = JSON.stringify(body);
+  // A Buffer, not a string: Node writes the head in a string body's encoding (UTF-8), and header values here are
+  // Latin-1 strings standing for bytes (a UTF-8 realm in WWW-Authenticate, see auth/basic-auth.ts).
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
   res.writeHead(status, {
     ...headers,
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
+    'content-length': payload.length,
   });
   res.end(payload);
 }

@@ -8,8 +8,22 @@ const HOP_BY_HOP = new Set([
   'x-gatehouse-environment',
 ]);
 
-/** Identity headers only the gateway may set: a client sending them is spoofing. */
-export const IDENTITY_HEADERS = ['x-consumer-username', 'x-credential-identifier', 'x-anonymous-consumer'] as const;
+/**
+ * Identity headers only the gateway may set: a client sending them is spoofing. Besides the three Gatehouse sets,
+ * every `X-Consumer-*` and `X-Credential-*` (APISIX's X-Consumer-Custom-Id, Kong's X-Consumer-Groups, …): an
+ * upstream written for those gateways trusts them.
+ */
+export function isIdentityHeader(lowerName: string): boolean {
+  return lowerName.startsWith('x-consumer-') || lowerName.startsWith('x-credential-') || lowerName === 'x-anonymous-consumer';
+}
+
+/** A header value as UTF-8 bytes: Node and undici send a string's characters as Latin-1 bytes, one per character. */
+export function utf8HeaderValue(text: string): string {
+  for (let i = 0; i < text.length; i += 1) {
+    if (text.charCodeAt(i) > 0x7e) return Buffer.from(text, 'utf8').toString('latin1');
+  }
+  return text;
+}
 
 export type OutgoingHeaders = Record<string, string | string[]>;
 
@@ -35,8 +49,13 @@ export interface ForwardedContext {
 }
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHost: string, ctx: ForwardedContext): OutgoingHeaders {
-  const headers = stripHopByHop(incoming);
-  for (const name of IDENTITY_HEADERS) delete headers[name];
+  const named = connectionTokens(incoming.connection);
+  const headers: OutgoingHeaders = {};
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || isIdentityHeader(name) || (named.length > 0 && named.includes(name))) continue;
+    headers[name] = value;
+  }
   const priorFor = incoming['x-forwarded-for'];
   headers['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${ctx.clientAddress}` : ctx.clientAddress;
   headers['x-forwarded-proto'] = 'http';

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { downstreamResponseHeaders, type OutgoingHeaders } from './forward-headers';
-import { toUpstreamError, UpstreamError } from './upstream-errors';
+import { toUpstreamError } from './upstream-errors';
+import type { Exchange } from '../log/exchange';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -12,16 +13,14 @@ export interface ForwardRequest {
   /** Used in error messages: the upstream's origin and path, never credentials. */
   upstreamLabel: string;
   responseTimeoutMs: number;
-  /** Called when the upstream's headers arrive, before the body streams (the request log closes on 'close'). */
-  onHeaders?: (upstreamMs: number) => void;
+  /** Records when the request was dispatched and the upstream's head arrived, and a body failure's code. */
+  exchange: Exchange;
   /** What to send; by default the request's own body, streamed. A buffered body can be sent again. */
   body?: Buffer | Readable | null;
   /** An answer with a status this returns true for is read and dropped instead of sent downstream (a retry follows). */
   discardIf?: (status: number) => boolean;
   /** Kyma's Application Gateway answer to a failing target: 502 with `Target-System-Status: <status>`. */
   kymaTargetErrors?: boolean;
-  /** The upstream's body failed after its headers were passed on: the client's connection is cut. */
-  onBodyError?: (error: UpstreamError) => void;
 }
 
 export interface ForwardResult {
@@ -40,28 +39,37 @@ export function hasBody(req: IncomingMessage): boolean {
  * Sends the request upstream and streams the answer straight into `res` with backpressure both ways.
  * A dispatch handler rather than `request()` + `pipeline()`: this is the hot path, and skipping the
  * intermediate Readable, AbortSignal and pipeline per request is most of the gateway's overhead.
+ *
+ * The upstream's head goes to the client with its first body bytes, or after a turn of the event loop when none
+ * came with it (a server-sent event stream, a slow backend), and every chunk as it arrives: nothing is held back
+ * for a later one. Until something is written the answer can still change, so an upstream failing right after
+ * its head (a broken first chunk) rejects like one failing before it and the client gets a 502 naming the upstream;
+ * once bytes are out, a failure cuts the connection.
  */
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest): Promise<ForwardResult> {
+  const exchange = forward.exchange;
   const started = performance.now();
+  exchange.dispatchedAt = started;
   return new Promise<ForwardResult>((resolve, reject) => {
     let status = 0;
     let upstreamMs = 0;
     let discarded = false;
-    // The last chunk is held back one event so a small body leaves with its headers in one write.
-    let held: Buffer | undefined;
-    let flushQueued = false;
+    /** The head to send, until it is written. */
+    let headStatus = 0;
+    let headHeaders: OutgoingHeaders | undefined;
     let controllerRef: Dispatcher.DispatchController | undefined;
-    const writeHeld = (controller: Dispatcher.DispatchController) => {
-      const chunk = held!;
-      held = undefined;
-      if (!res.write(chunk)) {
-        controller.pause();
-        res.once('drain', onDrain);
-      }
-    };
     const onDrain = () => controllerRef?.resume();
     const onClientGone = () => {
       if (!res.writableFinished) controllerRef?.abort(new Error('client went away'));
+    };
+    const writeHead = () => {
+      res.writeHead(headStatus, headHeaders);
+      headHeaders = undefined;
+    };
+    const flushHead = () => {
+      if (headHeaders === undefined || res.destroyed) return;
+      writeHead();
+      res.flushHeaders();
     };
     res.once('close', onClientGone);
 
@@ -70,53 +78,58 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         controllerRef = controller;
       },
       onResponseStart(controller, statusCode, headers) {
-        if (statusCode < 200) return; // 1xx: Node's server answers Expect: 100-continue itself
+        if (statusCode < 200) return; // 1xx: the gateway sends its own 100 Continue once a request is admitted
         status = statusCode;
-        upstreamMs = performance.now() - started;
+        exchange.responseStartAt = performance.now();
+        upstreamMs = exchange.responseStartAt - started;
         if (forward.discardIf?.(statusCode)) {
           discarded = true;
           return;
         }
-        forward.onHeaders?.(upstreamMs);
+        exchange.entry.upstreamMs = Math.round(upstreamMs * 100) / 100;
         const downstream = downstreamResponseHeaders(headers as Record<string, string | string[]>);
-        if (forward.kymaTargetErrors && statusCode >= 500) res.writeHead(502, { ...downstream, 'target-system-status': String(statusCode) });
-        else res.writeHead(statusCode, downstream);
+        if (forward.kymaTargetErrors && statusCode >= 500) {
+          downstream['target-system-status'] = String(statusCode);
+          headStatus = 502;
+        } else {
+          headStatus = statusCode;
+        }
+        headHeaders = downstream;
         controllerRef = controller;
+        // Two turns: a body byte in the same read is written with the head, and a failure in it (a broken first
+        // chunk) reaches onResponseError first, when undici's socket closes.
+        setImmediate(setImmediate, flushHead);
       },
       onResponseData(controller, chunk) {
         if (discarded) return;
-        if (held) writeHeld(controller);
-        held = chunk;
-        // Held only until the parser is done with this read: a streamed response (server-sent events) is not
-        // kept from the client until its next chunk arrives.
-        if (!flushQueued) {
-          flushQueued = true;
-          queueMicrotask(() => {
-            flushQueued = false;
-            if (held && !res.writableEnded) writeHeld(controller);
-          });
+        if (headHeaders !== undefined) writeHead();
+        if (!res.write(chunk)) {
+          controller.pause();
+          res.once('drain', onDrain);
         }
       },
       onResponseEnd() {
         res.off('close', onClientGone);
         if (discarded) return resolve({ status, upstreamMs, discarded });
-        res.end(held);
+        if (headHeaders !== undefined) writeHead();
+        res.end();
         resolve({ status, upstreamMs });
       },
       onResponseError(_controller, error) {
         res.off('close', onClientGone);
         if (discarded) return resolve({ status, upstreamMs, discarded });
-        if (status !== 0) {
-          // Headers are out: the only honest signal left for a broken body is a broken connection.
-          forward.onBodyError?.(toUpstreamError(error, forward.upstreamLabel));
+        const upstreamError = toUpstreamError(error, forward.upstreamLabel);
+        if (status !== 0 && headHeaders === undefined) {
+          // Bytes are out: the only honest signal left for a broken body is a broken connection.
+          exchange.entry.error = upstreamError.code;
           res.destroy();
           resolve({ status, upstreamMs });
           return;
         }
-        reject(error instanceof UpstreamError ? error : toUpstreamError(error, forward.upstreamLabel));
+        headHeaders = undefined;
+        reject(upstreamError);
       },
     };
-
     forward.dispatcher.dispatch(
       {
         path: forward.path,

@@ -1,13 +1,21 @@
 import { Pool, type Dispatcher } from 'undici';
-import type { UpstreamTlsProfile } from '../security/upstream-tls';
+import type { ConnectionOptions } from 'node:tls';
+
+/** How a pool's connections are made (security/upstream-tls.ts builds these), and a key naming them without secrets. */
+export interface ConnectProfile {
+  readonly key: string;
+  readonly connect: Pick<ConnectionOptions, 'rejectUnauthorized' | 'secureContext'>;
+}
 
 // Requests of an older config generation may still be about to dispatch on a pool it dropped.
 const RETIRE_GRACE_MS = 30_000;
 
 export interface PoolOptions {
   connectTimeoutMs: number;
+  /** Most connections to the origin (gateway.maxUpstreamConnections); requests beyond them queue in the pool. */
+  connections: number;
   /** Server trust and client certificate; pools are kept per profile. */
-  tls?: UpstreamTlsProfile;
+  tls?: ConnectProfile;
 }
 
 /**
@@ -18,10 +26,10 @@ export class UpstreamPools {
   readonly #pools = new Map<string, Pool>();
 
   get(origin: string, options: PoolOptions): Pool {
-    const key = `${origin}|${options.connectTimeoutMs}|${options.tls?.key ?? ''}`;
+    const key = `${origin}|${options.connectTimeoutMs}|${options.connections}|${options.tls?.key ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connect: options.tls?.connect, keepAliveTimeout: 10_000, pipelining: 1 });
+      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connections: options.connections, connect: options.tls?.connect, keepAliveTimeout: 10_000, pipelining: 1 });
       this.#pools.set(key, pool);
     }
     return pool;

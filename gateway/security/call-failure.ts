@@ -1,7 +1,6 @@
 // How the gateway's own calls (token and CSRF endpoints) name what failed. Labels are origin and path only:
 // a configured query may carry parameters from a secret.
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+import { errorCode, isTimeoutCode } from '../proxy/upstream-errors';
 
 export function endpointLabel(url: string): string {
   const parsed = new URL(url);
@@ -15,10 +14,8 @@ export interface CallFailure {
 }
 
 export function callFailure(error: unknown): CallFailure {
-  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const raw = e?.code ?? e?.cause?.code;
-  const code = typeof raw === 'string' ? raw : 'UNKNOWN';
-  return { kind: TIMEOUT_CODES.has(code) ? 'timeout' : 'unreachable', code };
+  const code = errorCode(error);
+  return { kind: isTimeoutCode(code) ? 'timeout' : 'unreachable', code };
 }
 
 /** `timed out (CODE)` or `unreachable (CODE)`, for messages. */

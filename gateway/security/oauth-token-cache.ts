@@ -9,7 +9,7 @@ import { request, type Dispatcher } from 'undici';
 import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
-import type { ClientAuthMethod } from '../config/endpoint-security-schema';
+import type { ClientAuthMethod, OAuth2ClientCredentialsSecurity } from '../config/endpoint-security-schema';
 
 export interface ClientCredentialsGrant {
   tokenUrl: string;
@@ -17,6 +17,21 @@ export interface ClientCredentialsGrant {
   clientSecret: string;
   clientAuth: ClientAuthMethod;
   scope?: string;
+}
+
+/** Reads one key of a secret; throws (with the caller's own error type) when it is missing. */
+export type SecretKeyReader = (ref: { name: string; namespace?: string }, key: string) => Promise<string>;
+
+/** The grant an endpoint's `oauth2-client-credentials` security describes, its client id and secret read from its secret. */
+export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSecurity, readKey: SecretKeyReader): Promise<ClientCredentialsGrant> {
+  const ref = { name: security.secret, namespace: security.namespace };
+  return {
+    tokenUrl: security.tokenUrl,
+    clientId: await readKey(ref, security.clientIdKey),
+    clientSecret: await readKey(ref, security.clientSecretKey),
+    clientAuth: security.clientAuth,
+    scope: security.scope,
+  };
 }
 
 export interface AccessToken {

@@ -4,13 +4,14 @@
 import type { Dispatcher } from 'undici';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
+import type { OutboundCredentialKind } from '../log/exchange';
 import type { SecretResolver } from '../secrets/secret-source';
 import { secretId } from '../config/secret-names';
 import { outboundAuthorization } from './basic-endpoint';
 import { endpointLabel } from './call-failure';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
 import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
-import type { AccessToken, OAuthTokenCache, TokenSource } from './oauth-token-cache';
+import { clientCredentialsGrant, type AccessToken, type OAuthTokenCache, type TokenSource } from './oauth-token-cache';
 import { EMPTY_REQUEST_PARAMETERS, applyRequestHeaders, mergeQuery, resolveRequestParameters, type RequestParameters } from './request-parameters';
 import type { CredentialRejection } from './retry-policy';
 import { parseCaBundle, upstreamTlsProfile, type UpstreamTlsProfile } from './upstream-tls';
@@ -23,6 +24,8 @@ export interface OutboundSecurity {
   requestParameters: RequestParameters;
   /** Connect options for the backend's origin; `undefined` for plain defaults. */
   tls?: UpstreamTlsProfile;
+  /** Which credential the backend gets (for the exchange record; never the credential itself). */
+  credentialKind: OutboundCredentialKind;
   /** Who the credentials name, for the traffic inspector: endpoints and certificate subject, never a secret. */
   identity: SecurityIdentity;
 }
@@ -114,20 +117,13 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
   const serverTrust = { skipVerify: options.tls?.skipVerify ?? false, ca };
   const tls = upstreamTlsProfile({ ...serverTrust, clientCertificate });
 
-  const compiled: OutboundSecurity = { requestParameters, tls, identity: identityOf };
+  const compiled: OutboundSecurity = { requestParameters, tls, credentialKind: security?.type === 'oauth2-client-credentials' ? 'oauth2' : security?.type ?? 'none', identity: identityOf };
   let identity = 'anonymous';
   if (security?.type === 'basic') {
     compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
     identity = credentialIdentity('basic', compiled.authorization);
   } else if (security?.type === 'oauth2-client-credentials') {
-    const ref = { name: security.secret, namespace: security.namespace };
-    const grant = {
-      tokenUrl: security.tokenUrl,
-      clientId: await secrets.readKey(ref, security.clientIdKey, usedBy),
-      clientSecret: await secrets.readKey(ref, security.clientSecretKey, usedBy),
-      clientAuth: security.clientAuth,
-      scope: security.scope,
-    };
+    const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy));
     // The token endpoint gets the endpoint's server trust, never its backend credentials.
     compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, upstreamTlsProfile(serverTrust)));
     identity = credentialIdentity('oauth2', compiled.oauth.key);
@@ -166,8 +162,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
  */
 export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity, trace?: SecurityTrace): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};
-  applyRequestHeaders(headers, security.requestParameters);
-  if (security.authorization) headers.authorization = security.authorization;
+  applyFixedCredentials(headers, security);
   if (security.oauth) {
     applied.oauthToken = await tracedToken(security.oauth, trace && ((t, token) => (trace.token = { ...t, expiresAt: token.expiresAt })));
     headers.authorization = applied.oauthToken.authorization;
@@ -177,6 +172,12 @@ export async function applyOutboundSecurity(headers: OutgoingHeaders, security: 
     applyCsrfToken(headers, applied.csrfToken);
   }
   return applied;
+}
+
+/** The part of applyOutboundSecurity that needs no cache (request parameters, Basic): enough without OAuth or CSRF. */
+export function applyFixedCredentials(headers: OutgoingHeaders, security: OutboundSecurity): void {
+  applyRequestHeaders(headers, security.requestParameters);
+  if (security.authorization) headers.authorization = security.authorization;
 }
 
 /** Drops the cached credentials a rejection names, before the retry (or for the next request). */

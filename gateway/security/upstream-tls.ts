@@ -1,8 +1,9 @@
 // How the gateway's TLS connections to one endpoint are made: which server certificates it trusts and which
 // client certificate it presents. A profile is turned into undici `connect` options for a dedicated pool.
 import { X509Certificate, createHash } from 'node:crypto';
-import { createSecureContext, rootCertificates, type ConnectionOptions } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import type { ClientCertificate } from './client-certificate';
+import type { ConnectProfile } from '../proxy/upstream-pools';
 import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface UpstreamTlsSettings {
@@ -17,12 +18,11 @@ export interface UpstreamTlsSettings {
   clientCertificate?: ClientCertificate;
 }
 
-/** TLS options for undici's `connect` (Pool/Agent/Client), plus a key naming them without holding secrets. */
-export interface UpstreamTlsProfile {
-  /** Distinct for distinct settings; join it into a pool's cache key so each profile gets its own connections. */
-  readonly key: string;
-  readonly connect: Pick<ConnectionOptions, 'rejectUnauthorized' | 'secureContext'>;
-}
+/**
+ * TLS options for undici's `connect` (Pool/Agent/Client), plus a key naming them without holding secrets: distinct
+ * for distinct settings, so each profile gets its own pool.
+ */
+export type UpstreamTlsProfile = ConnectProfile;
 
 export class CaBundleError extends GatehouseError {
   readonly code = 'GATEHOUSE_CA_BUNDLE';

@@ -4,7 +4,8 @@ import { CredentialStore } from '../auth/credential-store';
 import { Router, type RouteTarget } from '../routing/router';
 import type { SecretResolver } from '../secrets/secret-source';
 import type { UpstreamPools } from '../proxy/upstream-pools';
-import { compileOutboundSecurity, type OutboundSecurity } from '../security/outbound-security';
+import { compileOutboundSecurity } from '../security/outbound-security';
+import type { SecuredEndpoint } from '../security/credential-retry';
 import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
 import type { UpstreamTlsProfile } from '../security/upstream-tls';
@@ -14,23 +15,14 @@ import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effecti
 import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
 import { upstreamTlsProfile } from '../security/upstream-tls';
 
-export interface UpstreamPlan {
+export interface UpstreamPlan extends SecuredEndpoint {
   kind: 'http';
-  dispatcher: Dispatcher;
   /** `Host` sent upstream. */
   host: string;
-  /** Scheme, host and port called (the traffic inspector shows the full URL). */
-  origin: string;
   /** Path of the upstream URL, prepended to the forwarded path ('' for the root). */
   basePath: string;
   /** Query of the upstream URL ('' or '?...'): it leads, the caller's query follows. */
   query: string;
-  label: string;
-  responseTimeoutMs: number;
-  /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
-  security: OutboundSecurity;
-  /** The cluster user's Authorization, for backends reached through the API server's service proxy. */
-  clusterAuthorization?: string;
 }
 
 export interface UnavailableUpstream {
@@ -82,26 +74,27 @@ async function compileEndpoint(
 ): Promise<EndpointPlan> {
   const upstream = endpoint.upstream;
   const timeouts = service.timeouts ?? workspace.gateway.timeouts;
+  const connections = workspace.gateway.maxUpstreamConnections;
   if ('serviceInfo' in upstream) {
     const { name, namespace } = upstream.serviceInfo;
     if (!cluster) return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
-    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, secrets, pools, caches, dispatchers);
+    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, connections, secrets, pools, caches, dispatchers);
   }
   const url = new URL(upstream.url);
   // Token and CSRF endpoints get pools too, retired with the generation like the upstream's.
   const dispatcherFor = (origin: string, tls: UpstreamTlsProfile | undefined) => {
-    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, tls });
+    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, connections, tls });
     dispatchers.add(pool);
     return pool;
   };
   const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy);
-  const dispatcher = pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, tls: security.tls });
+  const dispatcher = pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, connections, tls: security.tls });
   dispatchers.add(dispatcher);
   return {
     kind: 'http',
     dispatcher,
-    host: url.host,
     origin: url.origin,
+    host: url.host,
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
     query: url.search,
     label: `${url.origin}${url.pathname}`,
@@ -121,6 +114,7 @@ async function compileServiceProxy(
   usedBy: string,
   cluster: ClusterAccess,
   timeouts: { connectMs: number; responseMs: number },
+  connections: number,
   secrets: SecretResolver,
   pools: UpstreamPools,
   caches: OutboundCaches,
@@ -137,7 +131,7 @@ async function compileServiceProxy(
     clientCertificate: cluster.cert && cluster.key ? { certificate: cluster.cert, privateKey: cluster.key } : undefined,
   });
   const dispatcherFor = (origin: string, profile: UpstreamTlsProfile | undefined) => {
-    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, tls: profile });
+    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, connections, tls: profile });
     dispatchers.add(pool);
     return pool;
   };
@@ -147,8 +141,8 @@ async function compileServiceProxy(
   return {
     kind: 'http',
     dispatcher,
-    host: server.host,
     origin: server.origin,
+    host: server.host,
     basePath: base,
     query: '',
     label: `service ${info.namespace}/${info.name} via ${server.origin}`,

@@ -1,32 +1,34 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The gateway's HTTP server: the request pipeline, one stage per module, in the order a request meets them.
+//   admit (admission.ts) → route (route-selection.ts) → authenticate (authentication.ts)
+//   → pick the endpoint (endpoint-selection.ts) → build the upstream request (upstream-request.ts, pure)
+//   → forward with the one credential retry (security/credential-retry.ts) → answer failures (failure-answers.ts)
+// Each stage fills in the request's Exchange (log/exchange.ts), which the log line and the traffic capture read.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { parseWorkspace, validateWorkspace, type FieldError } from '../config/validate';
-import { ENVIRONMENT_HEADER, type Environment, type Limits, type Service, type Workspace } from '../config/schema';
-import { authenticateBasic, type AuthenticatedConsumer } from '../auth/basic-auth';
+import type { Limits, Workspace } from '../config/schema';
 import { FailureThrottle } from '../auth/failure-throttle';
-import { requestHostname } from '../routing/router';
-import { upstreamRequestHeaders } from '../proxy/forward-headers';
-import { forwardRequest, hasBody } from '../proxy/forward';
-import { BodyTooLargeError, limitBody, type LimitedBody } from '../proxy/body-limit';
-import { UpstreamError } from '../proxy/upstream-errors';
+import type { BasicAuthContext } from '../auth/basic-auth';
 import { UpstreamPools } from '../proxy/upstream-pools';
 import { sendMessage } from '../http/json-response';
-import type { RequestLogEntry, RequestLogSink } from '../log/request-log';
+import { Refusal, sendRefusal } from '../http/refusal';
+import { Exchange } from '../log/exchange';
+import type { TrafficCapture } from '../capture/traffic-capture';
+import type { RequestLogSink } from '../log/request-log';
 import type { SecretResolver } from '../secrets/secret-source';
 import { compileConfig, effectiveBasicAuth, type CompiledConfig, type OutboundCaches } from './compile-config';
 import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
-import { CredentialEndpointError } from '../security/credential-endpoint-error';
-import { applyOutboundSecurity, invalidateRejected } from '../security/outbound-security';
-import { credentialRejection } from '../security/retry-policy';
-import { bodyForAttempt, isReplayable, replayableBody } from '../security/replayable-body';
-import { mergeQuery } from '../security/request-parameters';
-import type { OutgoingHeaders } from '../proxy/forward-headers';
-import { parseRequestTarget } from './request-path';
+import { forwardWithCredentialRetry } from '../security/credential-retry';
 import type { ClusterAccess } from '../cluster/cluster-access';
-import type { TrafficCapture } from '../capture/traffic-capture';
+import { answerParserErrors } from './parser-error-answers';
+import { admit } from './admission';
+import { selectRoute } from './route-selection';
+import { authenticate } from './authentication';
+import { pickEndpoint } from './endpoint-selection';
+import { buildUpstreamRequest } from './upstream-request';
+import { answerFailure } from './failure-answers';
 import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface GatewayOptions {
@@ -65,77 +67,19 @@ export class PortInUseError extends GatehouseError {
   }
 }
 
-type EnvironmentChoice = { ok: true; name: Environment } | { ok: false; message: string };
-
-/** Production or sandbox: the request's X-Gatehouse-Environment header, else the service's default. */
-function chooseEnvironment(header: string | string[] | undefined, service: Service): EnvironmentChoice {
-  if (header === undefined) return { ok: true, name: service.defaultEnvironment };
-  const value = String(header).trim().toLowerCase();
-  if (value !== 'production' && value !== 'sandbox') return { ok: false, message: `${ENVIRONMENT_HEADER} must be "production" or "sandbox"` };
-  if (value === 'sandbox' && !service.sandbox) return { ok: false, message: `service "${service.name}" has no sandbox endpoint` };
-  return { ok: true, name: value };
-}
-
-/** RFC 9110 §7.2 Host = uri-host [ ":" port ]: an IP literal or a reg-name. */
-const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
-
-/** RFC 9112 §3.2: one well-formed Host header, required in HTTP/1.1; an absolute-form target's host must be the same one. */
-function hostProblem(req: IncomingMessage, targetHostname: string | undefined): string | undefined {
-  const raw = req.rawHeaders;
-  let hosts = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts += 1;
-  }
-  if (hosts > 1) return 'A request must have one Host header';
-  if (hosts === 0) return req.httpVersion === '1.1' ? 'An HTTP/1.1 request must have a Host header' : undefined;
-  if (!HOST_VALUE.test(req.headers.host!)) return 'The Host header is not a host name or address';
-  if (targetHostname !== undefined && requestHostname(req.headers.host) !== targetHostname) return 'The request target and the Host header name different hosts';
-  return undefined;
-}
-
-/** What the client gets when Node's parser refuses a request (or gives up waiting for it) before the handler sees it. */
-const CLIENT_ERROR_ANSWERS: Record<string, readonly [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request header fields too large'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Chunk extensions too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
-};
-/** How long a refused client may keep a half-closed connection open to read the answer. */
-const REFUSAL_LINGER_MS = 1000;
-
-/** A JSON answer written straight to the socket (there is no response object), then the connection closes. */
-function refuseOnSocket(socket: Duplex, status: number, message: string, closeWhenSent: boolean): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify({ message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-  if (closeWhenSent) socket.once('finish', () => socket.destroy());
-  const timer = setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
-  socket.once('close', () => clearTimeout(timer));
-}
-
-/**
- * The response Node is writing on `socket`, if any: `_httpMessage` is what Node's own clientError default consults
- * (http.Server sets it per socket, and moves it to the next pipelined response when one finishes).
- */
-function respondingOn(socket: Duplex): ServerResponse | undefined {
-  return (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
-}
-
-/** Runs `then` once every response queued on `socket` has been written. */
-function afterResponses(socket: Duplex, then: () => void): void {
-  const current = respondingOn(socket);
-  if (!current || current.writableFinished) return then();
-  current.once('finish', () => afterResponses(socket, then));
-}
-
 /** Node re-checks its header and request timeouts on this interval: a fraction of the shorter one, at most 1 s. */
 function timeoutCheckInterval(limits: Limits): number {
   return Math.min(1000, Math.max(10, Math.floor(Math.min(limits.clientHeadersTimeoutMs, limits.clientBodyTimeoutMs) / 4)));
+}
+
+/**
+ * Sends a stage's refusal, its code in the log line. A client still waiting to be invited to send its body gets the
+ * connection closed after the answer (RFC 9110 §10.1.1), so a body it sends anyway is never read as a next request.
+ */
+function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expectsContinue: boolean): void {
+  if (refusal.logCode !== undefined) exchange.entry.error = refusal.logCode;
+  if (expectsContinue) res.setHeader('connection', 'close');
+  sendRefusal(res, refusal);
 }
 
 function compileErrors(error: unknown): FieldError[] {
@@ -152,149 +96,46 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let reloadQueue: Promise<unknown> = Promise.resolve();
   const log = options.log ?? (() => undefined);
   let inFlight = 0;
-  /** Status written straight to a socket by the clientError handler while its request was being handled. */
-  const refusedOnSocket = new WeakMap<Duplex, number>();
+  // Replaced together with `current`; a request authenticates synchronously, within the generation it started in.
+  let authContext: BasicAuthContext = { credentials: current.credentials, throttle };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
+  /** `expectsContinue`: the client waits for `100 Continue` before its body, sent only once the request is admitted. */
+  async function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
     const config = current; // in-flight requests keep the generation they started with
-    const client = req.socket.remoteAddress ?? 'unknown';
-    const rawTarget = req.url ?? '/';
-    const requestTarget = parseRequestTarget(rawTarget);
-    const entry: RequestLogEntry = {
-      time: new Date().toISOString(), method: req.method ?? 'GET',
-      path: requestTarget.ok ? requestTarget.path : rawTarget.startsWith('/') ? rawTarget.replace(/[?#][^]*$/, '') : '(not a path)',
-      route: null, service: null, consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
-    };
+    const exchange = new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
     inFlight += 1;
     options.onRequestStart?.(inFlight);
     const capture = options.capture;
-    const recorder = capture?.enabled ? capture.begin(req, res) : undefined;
+    if (capture?.enabled) exchange.recorder = capture.begin(req, res);
     res.once('close', () => {
       inFlight -= 1;
+      const entry = exchange.entry;
       entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);
-      entry.totalMs = Math.round((performance.now() - started) * 100) / 100;
-      if (recorder) {
-        recorder.finish(entry);
-        capture!.finish(recorder);
+      entry.totalMs = Math.round((performance.now() - exchange.started) * 100) / 100;
+      if (exchange.recorder) {
+        exchange.recorder.finish(entry);
+        capture!.finish(exchange.recorder);
       }
       log(entry);
     });
 
-    if (!requestTarget.ok) return sendMessage(res, 400, requestTarget.message);
-    const { path, query, hostname } = requestTarget;
-    const badHost = hostProblem(req, hostname);
-    if (badHost) return sendMessage(res, 400, badHost);
     const limits = config.workspace.gateway.limits;
-    if (limits.maxBodyBytes !== undefined && Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
-      entry.error = 'BODY_TOO_LARGE';
-      return sendMessage(res, 413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' });
-    }
-
-    const match = config.router.match(entry.method, path, hostname ?? requestHostname(req.headers.host));
-    if (match.kind === 'no-route') return sendMessage(res, 404, 'No route matches this request');
-    if (match.kind === 'method-not-allowed') {
-      return sendMessage(res, 405, `Method ${entry.method} not allowed`, { allow: match.allow.join(', ') });
-    }
-    const target = match.target;
-    entry.route = target.name;
-    entry.service = target.service.name;
-
-    let consumer: AuthenticatedConsumer | undefined;
+    const hostname = admit(req, limits, exchange);
+    if (hostname instanceof Refusal) return refuse(res, hostname, exchange, expectsContinue);
+    const target = selectRoute(config.router, hostname, exchange);
+    if (target instanceof Refusal) return refuse(res, target, exchange, expectsContinue);
     const basicAuth = effectiveBasicAuth(target);
-    if (basicAuth) {
-      const outcome = authenticateBasic(req, basicAuth, { credentials: config.credentials, throttle }, client);
-      if (!outcome.ok) return sendMessage(res, outcome.status, outcome.message, outcome.headers);
-      consumer = outcome.consumer;
-      entry.consumer = consumer.username;
-    }
-
-    const environment = chooseEnvironment(req.headers[ENVIRONMENT_HEADER], target.service);
-    if (!environment.ok) return sendMessage(res, 400, environment.message);
-    const upstream = config.upstreams.get(target.service.name)![environment.name]!;
-    if (upstream.kind === 'unavailable') return sendMessage(res, upstream.status, upstream.message);
-
-    const headers = upstreamRequestHeaders(req.headers, upstream.host, {
-      clientAddress: client, originalHost: req.headers.host, localPort: req.socket.localPort ?? 0,
-    });
-    if (basicAuth?.hideCredentials) delete headers.authorization;
-    if (consumer) {
-      headers['x-consumer-username'] = consumer.username;
-      if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = consumer.credentialId;
-      else headers['x-anonymous-consumer'] = 'true';
-    }
-
-    // The API server authenticates the cluster user; the client's own credentials are not for it.
-    if (upstream.clusterAuthorization) headers.authorization = upstream.clusterAuthorization;
-
-    const prefix = target.service.pathPrefix;
-    let forwardedPath = path;
-    if (target.service.stripPrefix && prefix !== '/') {
-      forwardedPath = path.slice(prefix.replace(/\/$/, '').length) || '/';
-      if (!forwardedPath.startsWith('/')) forwardedPath = `/${forwardedPath}`;
-    }
-
-    const security = upstream.security;
-    const injectedQuery = security.requestParameters.queryParameters;
-    const upstreamPath = upstream.basePath + forwardedPath + (injectedQuery.size > 0 || upstream.query ? mergeQuery(upstream.query, injectedQuery, query) : query);
-    // A chunked body is counted as it streams; a Content-Length one was checked above.
-    const limited: LimitedBody | undefined =
-      limits.maxBodyBytes !== undefined && req.headers['transfer-encoding'] !== undefined ? limitBody(req, limits.maxBodyBytes) : undefined;
-    recorder?.calling({ plan: upstream, environment: environment.name, path: upstreamPath });
-
+    const consumer = basicAuth ? authenticate(req, basicAuth, authContext, exchange) : undefined;
+    if (consumer instanceof Refusal) return refuse(res, consumer, exchange, expectsContinue);
+    const plan = pickEndpoint(req.headers, target, config.upstreams);
+    if (plan instanceof Refusal) return refuse(res, plan, exchange, expectsContinue);
+    const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, plan);
+    exchange.recorder?.calling({ plan, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
+    if (expectsContinue) res.writeContinue();
     try {
-      // Only a request that may be retried (it carries a cached OAuth or CSRF token) has its body read ahead.
-      const body = security.oauth || security.csrf
-        ? await replayableBody(limited?.stream ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) })
-        : undefined;
-      const callerHeaders = body ? { ...headers } : headers;
-      let applied = await applyOutboundSecurity(headers, security, recorder?.securityTrace());
-      const attempt = (attemptHeaders: OutgoingHeaders, attemptNumber: number) => {
-        const recorded = recorder?.attempt(attemptHeaders) ?? -1;
-        const forwarded = forwardRequest(req, res, {
-          dispatcher: upstream.dispatcher,
-          path: upstreamPath,
-          headers: attemptHeaders,
-          upstreamLabel: upstream.label,
-          responseTimeoutMs: upstream.responseTimeoutMs,
-          onHeaders: (ms) => {
-            entry.upstreamMs = Math.round(ms * 100) / 100;
-          },
-          onBodyError: (error) => {
-            entry.error = error.code;
-          },
-          ...(body ? { body: bodyForAttempt(body) } : limited ? { body: limited.stream } : {}),
-          kymaTargetErrors: target.service.targetErrors === 'kyma',
-          discardIf: (status) => {
-            const rejection = credentialRejection({
-              status, attempt: attemptNumber, usedOAuthToken: applied.oauthToken !== undefined,
-              usedCsrfToken: applied.csrfToken !== undefined, bodyReplayable: body !== undefined && isReplayable(body),
-            });
-            if (rejection) invalidateRejected(security, applied, rejection);
-            recorder?.answered(recorded, status, rejection?.retry ?? false);
-            return rejection?.retry ?? false;
-          },
-        });
-        return recorder ? forwarded.catch((error: unknown) => (recorder.failed(recorded), Promise.reject(error))) : forwarded;
-      };
-      const first = await attempt(headers, 0);
-      if (first.discarded) {
-        const retryHeaders = { ...callerHeaders };
-        applied = await applyOutboundSecurity(retryHeaders, security, recorder?.securityTrace());
-        await attempt(retryHeaders, 1);
-      }
+      await forwardWithCredentialRetry(req, res, plan, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes);
     } catch (error) {
-      if (limited?.exceeded || error instanceof BodyTooLargeError) {
-        entry.error = 'BODY_TOO_LARGE';
-        return sendMessage(res, 413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' });
-      }
-      if (error instanceof CredentialEndpointError) {
-        entry.error = error.code;
-        return sendMessage(res, error.status, error.message);
-      }
-      const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(502, `Upstream ${upstream.label} failed`, 'UNKNOWN');
-      entry.error = upstreamError.code;
-      sendMessage(res, upstreamError.status, upstreamError.message);
+      answerFailure(res, error, exchange, limits, plan.label);
     }
   }
 
@@ -306,33 +147,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     keepAliveTimeout: 65_000,
     // Answered by the handler, as JSON like every other refusal.
     requireHostHeader: false,
-  }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    // Stated, not left to a default or NODE_OPTIONS: the lenient parser takes bare LFs and malformed framing.
+    insecureHTTPParser: false,
+  });
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    handle(req, res, expectsContinue).catch((error: unknown) => {
       // Only the error's class is reported: its message could quote request data.
       process.emitWarning(`gatehouse: request failed: ${error instanceof Error ? error.name : 'error'}`);
       sendMessage(res, 500, 'Internal gateway error');
     });
-  });
-  // Malformed requests (llhttp refuses them: framing, header syntax, sizes) and clients too slow to send one.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    const pending = respondingOn(socket);
-    const [status, message] = CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? [400, 'Bad request'];
-    if (error.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-    } else if (pending?.req.complete) {
-      // The refused request was pipelined behind complete ones: they are answered first, in order.
-      afterResponses(socket, () => refuseOnSocket(socket, status, message, false));
-    } else if (pending?.headersSent) {
-      // Its own response has begun: a broken connection is the only signal left.
-      socket.destroy();
-    } else {
-      // A request being forwarded (its body is late or malformed) ends with the answer, and its upstream request with it.
-      if (pending) refusedOnSocket.set(socket, status);
-      refuseOnSocket(socket, status, message, pending !== undefined);
-    }
-  });
-  // Not a forward proxy: no tunnels.
-  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseOnSocket(socket, 405, 'CONNECT is not supported', true));
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, false));
+  // With a listener, Node leaves `100 Continue` to us: it goes out only once the request is admitted, routed and
+  // authenticated, so a client that would be refused is never invited to send its body.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
+  // Every header is seen (Node's default keeps the first 2000 raw entries and drops the rest silently, so a second
+  // Authorization after a thousand others went unseen); their total size stays bounded by maxHeaderSize (16 KiB).
+  server.maxHeadersCount = 0;
+  // Requests Node's parser refuses never reach `handle`; statuses it wrote on a socket reach the request's log line.
+  const refusedOnSocket = answerParserErrors(server);
 
   const host = options.host ?? initial.gateway.host;
   const port = options.port ?? initial.gateway.port;
@@ -358,6 +191,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     cluster = clusterToUse;
     current = next; // one assignment: a request sees the old generation or the new, never a mix
+    authContext = { credentials: next.credentials, throttle };
     throttle.configure(next.workspace.gateway.throttle);
     // Checked on the interval chosen at start, so a much shorter timeout is enforced up to a second late.
     server.headersTimeout = next.workspace.gateway.limits.clientHeadersTimeoutMs;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 export type RequestTarget =
   | {
       ok: true;
@@ -20,17 +21,32 @@ function decodeOnce(path: string): string {
 }
 
 /**
- * Whether decoding the path — once, or again for a backend that decodes twice — yields a "." or ".." segment
- * (`..%2f`, `%2e%2e%5c`, `%252e%252e%252f`) or a NUL: the backend would resolve it outside the route's prefix.
- * Literal and `%2e` dot segments never get here: URL parsing has resolved them.
+ * Whether a segment is "." or "..", also with path parameters (`..;a=b`): Tomcat and Spring drop the parameters
+ * and then resolve the dot segment, a step out of the route's prefix.
  */
-function hidesDotSegments(path: string): boolean {
+function hasDotSegment(path: string): boolean {
+  for (const segment of path.split(/[/\\]/)) {
+    const semicolon = segment.indexOf(';');
+    const name = semicolon < 0 ? segment : segment.slice(0, semicolon);
+    if (name === '.' || name === '..') return true;
+  }
+  return false;
+}
+
+/**
+ * Whether decoding the path — once, or again for a backend that decodes twice — yields a dot segment (`..%2f`,
+ * `%2e%2e%5c`, `%252e%252e%252f`, `%2e%2e;x`), a NUL, or bytes that are not UTF-8: overlong forms such as `%c0%ae`
+ * (".") and `%c0%af` ("/") are read as dots and slashes by lenient decoders. Literal and `%2e` dot segments without
+ * parameters never get here: URL parsing has resolved them.
+ */
+function hidesDotSegments(path: string): string | undefined {
   let decoded = path;
   for (let round = 0; round < 3 && decoded.includes('%'); round += 1) {
     decoded = decodeOnce(decoded);
-    if (decoded.includes('\0') || decoded.split(/[/\\]/).some((segment) => segment === '.' || segment === '..')) return true;
+    if (decoded.includes('\0') || hasDotSegment(decoded)) return 'The request path has encoded dot segments or separators';
+    if (!isUtf8(Buffer.from(decoded, 'latin1'))) return 'The request path has percent-encoded bytes that are not UTF-8';
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -56,9 +72,11 @@ export function parseRequestTarget(target: string): RequestTarget {
     // Dot segments, encoded dots and backslashes must match routes the way the upstream will see them.
     path = new URL(path, BASE).pathname;
   }
+  if (path.includes(';') && hasDotSegment(path)) return { ok: false, message: 'The request path has a dot segment with parameters' };
   if (path.includes('%')) {
     if (MALFORMED_ESCAPE.test(path)) return { ok: false, message: 'The request path has a malformed percent-encoding' };
-    if (hidesDotSegments(path)) return { ok: false, message: 'The request path has encoded dot segments or separators' };
+    const hidden = hidesDotSegments(path);
+    if (hidden) return { ok: false, message: hidden };
   }
   return hostname === undefined ? { ok: true, path, query } : { ok: true, path, query, hostname };
 }

@@ -3,7 +3,7 @@
 // certificate with its key. Messages name URLs, statuses, secrets and keys, never a value.
 import { Agent } from 'undici';
 import type { Workspace } from '../../gateway/config/schema';
-import { OAuthTokenCache } from '../../gateway/security/oauth-token-cache';
+import { OAuthTokenCache, clientCredentialsGrant } from '../../gateway/security/oauth-token-cache';
 import { ClientCertificateError, checkClientCertificate } from '../../gateway/security/client-certificate';
 import { CaBundleError, parseCaBundle, upstreamTlsProfile } from '../../gateway/security/upstream-tls';
 import { UserFacingError } from '../ipc/dispatcher';
@@ -27,14 +27,7 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
   if (!endpoint) throw new UserFacingError('GATEHOUSE_NO_SANDBOX', `service "${serviceName}" has no sandbox endpoint`);
   const security = endpoint.endpointSecurity;
   if (security?.type !== 'oauth2-client-credentials') throw new UserFacingError('GATEHOUSE_NOT_OAUTH', `the ${environment} endpoint of service "${serviceName}" does not use OAuth client credentials (save the form first)`);
-  const ref = { name: security.secret, namespace: security.namespace };
-  const grant = {
-    tokenUrl: security.tokenUrl,
-    clientId: await readKey(vault, ref, security.clientIdKey),
-    clientSecret: await readKey(vault, ref, security.clientSecretKey),
-    clientAuth: security.clientAuth,
-    scope: security.scope,
-  };
+  const grant = await clientCredentialsGrant(security, (ref, key) => readKey(vault, ref, key));
   let ca: string[] = [];
   try {
     const caSecret = endpoint.tls?.caSecret;

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import type { TryItRequest, TryItResponse } from '../ipc/contract';
 import { bodyKind } from '../../gateway/capture/body-capture';
+import { encodeBasicAuthorization } from '../../gateway/auth/basic-credentials';
 
 const MAX_BODY_BYTES = 1_000_000;
 /** Past this the rest is not even counted: the read stops and the body is reported incomplete. */
@@ -15,7 +16,7 @@ export interface TryItResult {
 /** Sends the "try it" request to the local gateway and reads at most 1 MB of the answer (counting the rest). */
 export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promise<TryItResult> {
   const headers: [string, string][] = input.headers.map((h) => [h.name, h.value]);
-  if (input.basicAuth) headers.push(['authorization', `Basic ${Buffer.from(`${input.basicAuth.username}:${input.basicAuth.password}`, 'utf8').toString('base64')}`]);
+  if (input.basicAuth) headers.push(['authorization', encodeBasicAuthorization(input.basicAuth.username, input.basicAuth.password)]);
   const started = performance.now();
   const res = await request(`${gatewayUrl}${input.path}`, {
     method: input.method,

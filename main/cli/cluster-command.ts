@@ -53,6 +53,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   'force-conflicts': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, ClusterCommand>> = { 'force-conflicts': 'push', yes: 'prune' };
@@ -90,6 +91,10 @@ export async function runClusterCommand(command: ClusterCommand, argv: string[],
   let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    if (values.help) {
+      io.stderr(`Usage:${COMMAND_USAGE}`);
+      return 0;
+    }
     for (const [option, only] of Object.entries(ONLY_FOR)) if (values[option as keyof typeof OPTIONS] !== undefined && only !== command) throw new Error(`--${option} applies to ${only} only`);
     if (values.output !== undefined && values.output !== 'json' && values.output !== 'table') throw new Error(`--output: expected json or table, got "${values.output}"`);
   } catch (error) {

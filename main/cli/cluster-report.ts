@@ -10,6 +10,7 @@ const ACTION_WORDS: Record<PlanItem['action'], string> = {
   conflict: 'conflict',
   invalid: 'invalid',
   unsupported: 'not served',
+  skipped: 'skipped',
 };
 
 const OUTCOME_WORDS: Record<PushItemResult['outcome'], string> = {
@@ -61,7 +62,7 @@ function counted<T extends string>(values: readonly T[], words: Record<T, string
 }
 
 export function planReport(plan: ClusterPreview): string {
-  const summary = counted(plan.items.map((i) => i.action), { create: 'to create', update: 'to update', unchanged: 'unchanged', conflict: 'in conflict', invalid: 'refused by the API server', unsupported: 'not served by this cluster' }, ['create', 'update', 'conflict', 'invalid', 'unchanged', 'unsupported']);
+  const summary = counted(plan.items.map((i) => i.action), { create: 'to create', update: 'to update', unchanged: 'unchanged', conflict: 'in conflict', invalid: 'refused by the API server', skipped: 'kept back', unsupported: 'not served by this cluster' }, ['create', 'update', 'conflict', 'invalid', 'skipped', 'unchanged', 'unsupported']);
   return [
     ...plan.items.flatMap(planItemLines),
     ...workspaceLines(plan.workspaceItems),

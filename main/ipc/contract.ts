@@ -8,6 +8,7 @@ import type { BodyPreview, CapturedExchange, ExchangeSummary } from '../../gatew
 
 export type { BodyPreview, CapturedExchange, CredentialUse, ExchangeHeader, ExchangeSummary, UpstreamAttempt } from '../../gateway/capture/exchange';
 import { secretKeySchema } from '../../gateway/config/secret-names';
+import { PLACEHOLDER_NAME_PATTERN } from '../../gateway/config/placeholders';
 import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
 import type { GatewayState, GatewayStatus } from '../services/gateway-supervisor/gateway-status';
 
@@ -97,8 +98,8 @@ export interface ClusterWorkspaceItem {
   reason?: string;
 }
 export interface ClusterPlan {
-  /** `unsupported`: not sent, this cluster does not serve the kind (or only such objects use the Secret). */
-  items: { ref: ClusterObjectRef; label: string; action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported'; changes: ClusterFieldChange[]; conflicts?: { manager: string; field: string }[]; message?: string }[];
+  /** `unsupported`: not sent, this cluster does not serve the kind (or only such objects use the Secret); `skipped`: a Secret it needs would not make it. */
+  items: { ref: ClusterObjectRef; label: string; action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported' | 'skipped'; changes: ClusterFieldChange[]; conflicts?: { manager: string; field: string }[]; message?: string }[];
   workspaceItems: ClusterWorkspaceItem[];
   upToDate: boolean;
 }
@@ -128,7 +129,7 @@ export const DocumentImportRequest = z
     text: z.string().min(1).max(1_000_000),
     name: ResourceName.optional(),
     namespace: ResourceName.optional(),
-    vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a placeholder name'), z.string()).optional(),
+    vars: z.record(z.string().regex(PLACEHOLDER_NAME_PATTERN, 'a placeholder name'), z.string()).optional(),
   })
   .strict();
 export type DocumentImportRequest = z.infer<typeof DocumentImportRequest>;

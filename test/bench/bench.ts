@@ -1,69 +1,149 @@
-// `npm run bench`: the same upstream reached directly, through Gatehouse (basic-auth in, Basic injected out)
-// and through nginx (auth_basic + proxy_set_header Authorization), on loopback, one after the other.
-// BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 32) tune the run.
+// `npm run bench`: every proxy path against the same nginx upstream on loopback, in alternating rounds in one run,
+// with wrk (throughput, 32 connections) and hey (latency at a fixed 1,000 requests/s); then Gatehouse's memory,
+// descriptors in a 2,000-connection burst, and its time from spawn to the first answered request.
+// BENCH_SECONDS (default 5 per measured run) and BENCH_ROUNDS (default 3) tune it; the defaults take about 5 minutes.
 import { freePort, waitForPort } from '../support/loopback-ports';
+import { createTestPki } from '../support/test-certificates';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile, readFile, rm, mkdir } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtemp, writeFile, rm, mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import autocannon from 'autocannon';
-import { nginxConfig, shaHtpasswdLine } from './nginx-config';
-import { createTestPki } from '../support/test-certificates';
+import { request } from 'node:http';
+import { build } from 'esbuild';
+import { NGINX_TEMP_DIRS, nginxConfig, nginxUpstreamConfig, shaHtpasswdLine } from './nginx-config';
+import { parseHey, parseWrk, type LoadFigures } from './load-output';
+import { cpuMs, openDescriptors, rssMb, samplePeak } from './process-stats';
+import type { PeerSetup } from './peer-setup';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/process/node-flags';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS ?? 3));
+const CONNECTIONS = 32;
+const LATENCY_RATE = 1000;
+/** hey's -q is per worker: this many workers at LATENCY_RATE / LATENCY_WORKERS each. */
+const LATENCY_WORKERS = 10;
+const BURST_CONNECTIONS = 2000;
+const BURST_REQUESTS = 20_000;
+const SPAWN_SAMPLES = 10;
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const WRK = '/usr/bin/wrk';
+const HEY = '/usr/bin/hey';
+const NGINX = '/usr/sbin/nginx';
 const CLIENT = { user: 'alex', password: 'bench-client-pw' };
 const BACKEND = { user: 'admin', password: 'bench-backend-pw' };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+const CLIENT_AUTH = basic(CLIENT.user, CLIENT.password);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Result {
+interface Path {
   name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  rssMb?: number;
+  url: string;
+  /** Sends the client's Basic credential. */
+  authenticated: boolean;
+  /** The Node process serving it, for its RSS. */
+  pid?: number;
+  /** The process (with its children) whose CPU time each request costs: the proxy, or the upstream for `direct`. */
+  cpuPid: number;
 }
 
+/** Runs a load generator to completion (killed if it overruns), returning its stdout. */
+async function run(command: string, args: string[], limitMs: number): Promise<string> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}: ${err || out}`);
+  return out;
+}
 
-function rssMb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
+const authHeader = (path: Path) => (path.authenticated ? ['-H', `Authorization: ${CLIENT_AUTH}`] : []);
+
+async function wrk(path: Path, seconds: number): Promise<LoadFigures> {
+  const output = await run(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...authHeader(path), path.url], (seconds + 15) * 1000);
+  return parseWrk(output);
+}
+
+/** Connections opened and code warmed up; nothing recorded. */
+async function warmUp(path: Path): Promise<void> {
+  await run(WRK, ['-t1', `-c${CONNECTIONS}`, '-d1s', ...authHeader(path), path.url], 16_000);
+}
+
+async function hey(path: Path, args: string[], limitMs: number): Promise<LoadFigures> {
+  return parseHey(await run(HEY, [...args, ...authHeader(path), path.url], limitMs));
+}
+
+/** Answers once the first request to `url` gets any HTTP answer, retrying refused connections every 2 ms. */
+async function firstAnswer(url: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const req = request(url, { agent: false, headers: { authorization: CLIENT_AUTH } }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(true));
+      });
+      req.once('error', () => resolve(false));
+      req.end();
+    });
+    if (answered) return;
+    await sleep(2);
   }
+  throw new Error(`${url} did not answer in time`);
 }
 
-async function load(name: string, url: string, headers: Record<string, string>, pid?: number): Promise<Result> {
-  // Warm up connections and JIT, then measure.
-  await autocannon({ url, connections, duration: 2, headers });
-  let peakRss = 0;
-  const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250) : undefined;
-  const r = await autocannon({ url, connections, duration: seconds, headers });
-  clearInterval(sampler);
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, rssMb: pid ? peakRss : undefined };
-}
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 async function main(): Promise<void> {
+  for (const tool of [WRK, HEY, NGINX]) {
+    if (!existsSync(tool)) throw new Error(`${tool} is missing: apt-get install wrk hey nginx-light`);
+  }
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const children: ChildProcess[] = [];
+  const started = Date.now();
   try {
-    const pki = await createTestPki();
-    const upstream = fork(join(root, 'test/bench/bench-upstream.ts'), [], { execArgv: ['--import', 'tsx'] });
-    children.push(upstream);
-    upstream.send({ ca: pki.ca.cert, cert: pki.server.cert, key: pki.server.key });
-    const [{ port: upstreamPort, tlsPort }] = (await once(upstream, 'message')) as [{ port: number; tlsPort: number }];
+    // The peers run compiled, like the gateway (`node build.mjs gateway`): no TypeScript loader in any process measured.
+    await build({
+      entryPoints: ['bare-proxy', 'fastify-proxy', 'mockttp-proxy'].map((n) => join(root, `test/bench/${n}.ts`)),
+      outdir: join(root, 'out/bench'), bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+    });
 
-    const gatewayPort = await freePort();
+    const pki = await createTestPki();
+    const upstreamDir = join(dir, 'upstream');
+    const proxyDir = join(dir, 'nginx');
+    for (const prefix of [upstreamDir, proxyDir]) for (const d of NGINX_TEMP_DIRS) await mkdir(join(prefix, d), { recursive: true });
+    await writeFile(join(upstreamDir, 'server.crt'), pki.server.cert);
+    await writeFile(join(upstreamDir, 'server.key'), pki.server.key);
+    await writeFile(join(upstreamDir, 'ca.crt'), pki.ca.cert);
+    const [upstreamPort, tlsPort, nginxPort, gatewayPort, barePort, fastifyPort, mockttpPort] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+    const startNginx = async (prefix: string, config: string, port: number) => {
+      await writeFile(join(prefix, 'nginx.conf'), config);
+      const nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'user root;'], { stdio: ['ignore', 'inherit', 'inherit'] });
+      children.push(nginx);
+      await waitForPort(port);
+      return nginx.pid!;
+    };
+    const upstreamPid = await startNginx(upstreamDir, nginxUpstreamConfig({
+      prefix: upstreamDir, port: upstreamPort!, tlsPort: tlsPort!,
+      certFile: join(upstreamDir, 'server.crt'), keyFile: join(upstreamDir, 'server.key'), caFile: join(upstreamDir, 'ca.crt'),
+    }), upstreamPort!);
+    await writeFile(join(proxyDir, 'htpasswd'), shaHtpasswdLine(CLIENT.user, CLIENT.password));
+    const nginxPid = await startNginx(proxyDir, nginxConfig({ prefix: proxyDir, port: nginxPort!, upstreamPort: upstreamPort!, upstreamAuthorization: basic(BACKEND.user, BACKEND.password) }), nginxPort!);
+
     const plain = `http://127.0.0.1:${upstreamPort}`;
+    const configFile = join(dir, 'workspace.json');
+    const secretsFile = join(dir, 'secrets.json');
     const inbound = { 'basic-auth': {} };
-    await writeFile(join(dir, 'workspace.json'), JSON.stringify({
+    await writeFile(configFile, JSON.stringify({
       services: [
         { name: 'bench', pathPrefix: '/v1', upstream: { url: plain }, plugins: inbound, endpointSecurity: { type: 'basic', secret: 'backend' } },
         { name: 'oauth', pathPrefix: '/oauth', stripPrefix: false, upstream: { url: plain }, plugins: inbound, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: `${plain}/token`, secret: 'oauth-client' } },
@@ -71,69 +151,182 @@ async function main(): Promise<void> {
       ],
       consumers: [{ username: CLIENT.user, basicAuth: { password: { secret: 'client', key: 'password' } } }],
     }));
-    await writeFile(join(dir, 'secrets.json'), JSON.stringify({
+    await writeFile(secretsFile, JSON.stringify({
       client: { password: CLIENT.password },
       backend: { username: BACKEND.user, password: BACKEND.password },
       'oauth-client': { clientId: 'bench-client', clientSecret: 'bench-client-secret' },
       'client-cert': { crt: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
     }));
-    // The built CLI (`node build.mjs gateway`), as `npm run gateway` runs it.
-    const gateway = spawn(process.execPath, [join(root, 'out/gateway/cli.js'), '--config', join(dir, 'workspace.json'), '--secrets', join(dir, 'secrets.json'), '--port', String(gatewayPort)], {
-      cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    // The built CLI, as `npm run gateway` runs it (with its Node options); its request log (one JSON line per request) goes to /dev/null.
+    const gatewayArgs = (port: number) => [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.js'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
+    const gateway = spawn(process.execPath, gatewayArgs(gatewayPort!), { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(gateway);
-    await waitForPort(gatewayPort);
 
-    let nginxPort: number | undefined;
-    if (existsSync('/usr/sbin/nginx')) {
-      nginxPort = await freePort();
-      for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) await mkdir(join(dir, d));
-      await writeFile(join(dir, 'htpasswd'), shaHtpasswdLine(CLIENT.user, CLIENT.password));
-      await writeFile(join(dir, 'nginx.conf'), nginxConfig({ prefix: dir, port: nginxPort, upstreamPort, upstreamAuthorization: basic(BACKEND.user, BACKEND.password) }));
-      const nginx = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'user root;'], { stdio: ['ignore', 'inherit', 'inherit'] });
-      children.push(nginx);
-      await waitForPort(nginxPort);
-    } else {
-      process.stderr.write('nginx not found (apt-get install nginx-light): skipping the nginx comparison\n');
+    const peer = async (file: string, port: number) => {
+      const child = fork(join(root, `out/bench/${file}.js`), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      children.push(child);
+      // mockttp reports every request a client abandons (wrk and hey cut their connections when time is up).
+      child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+        const kept = text.split('\n').filter((line) => line && !/^Failed to handle request: socket hang up$/.test(line));
+        if (kept.length > 0) process.stderr.write(`${file}: ${kept.join('\n')}\n`);
+      });
+      const setup: PeerSetup = { port, upstream: plain, inboundAuthorization: CLIENT_AUTH, outboundAuthorization: basic(BACKEND.user, BACKEND.password) };
+      child.send(setup);
+      await once(child, 'message');
+      return child;
+    };
+    const [bare, fastify, mockttp] = await Promise.all([peer('bare-proxy', barePort!), peer('fastify-proxy', fastifyPort!), peer('mockttp-proxy', mockttpPort!)]);
+    await firstAnswer(`http://127.0.0.1:${gatewayPort}/v1/json`, Date.now() + 15_000);
+    await sleep(2000);
+    const idle = { gatehouse: rssMb(gateway.pid!), bare: rssMb(bare.pid!), fastify: rssMb(fastify.pid!), mockttp: rssMb(mockttp.pid!) };
+
+    const paths: Path[] = [
+      { name: 'direct', url: `${plain}/json`, authenticated: false, cpuPid: upstreamPid },
+      { name: 'bare node', url: `http://127.0.0.1:${barePort}/v1/json`, authenticated: true, pid: bare.pid, cpuPid: bare.pid! },
+      { name: 'gatehouse', url: `http://127.0.0.1:${gatewayPort}/v1/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
+      { name: 'gh oauth', url: `http://127.0.0.1:${gatewayPort}/oauth/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
+      { name: 'gh mtls', url: `http://127.0.0.1:${gatewayPort}/mtls/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
+      { name: 'nginx', url: `http://127.0.0.1:${nginxPort}/v1/json`, authenticated: true, cpuPid: nginxPid },
+      { name: 'fastify', url: `http://127.0.0.1:${fastifyPort}/v1/json`, authenticated: true, pid: fastify.pid, cpuPid: fastify.pid! },
+      { name: 'mockttp', url: `http://127.0.0.1:${mockttpPort}/v1/json`, authenticated: true, pid: mockttp.pid, cpuPid: mockttp.pid! },
+    ];
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    say(`Gatehouse bench: ${cpus().length} CPUs (${cpu}), Node ${process.version}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s after a 1 s warm-up, ${ROUNDS} alternating rounds`);
+    say('upstream: nginx (1 worker) returning a small JSON; every proxy checks Basic in and injects Basic out\n');
+
+    // Throughput: each round visits every path once, in reverse order every other round, so drift spreads evenly.
+    const throughput = new Map<string, LoadFigures[]>(paths.map((p) => [p.name, []]));
+    const peakRss = new Map<string, number>();
+    /** Microseconds of the serving process's CPU per request: less swayed than req/s by what else the machine runs. */
+    const cpuPerRequest = new Map<string, number[]>(paths.map((p) => [p.name, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const path of round % 2 ? [...paths].reverse() : paths) {
+        await warmUp(path);
+        const sampler = path.pid ? samplePeak(() => rssMb(path.pid!)) : undefined;
+        const cpuBefore = cpuMs(path.cpuPid);
+        const figures = await wrk(path, SECONDS);
+        const peak = sampler?.stop() ?? 0;
+        cpuPerRequest.get(path.name)!.push(((cpuMs(path.cpuPid) - cpuBefore) * 1000) / figures.requests);
+        peakRss.set(path.name, Math.max(peakRss.get(path.name) ?? 0, peak));
+        throughput.get(path.name)!.push(figures);
+        say(`round ${round + 1} ${path.name.padEnd(10)} ${figures.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${figures.p50.toFixed(2)} ms  p99 ${figures.p99.toFixed(2)} ms  CPU ${cpuPerRequest.get(path.name)!.at(-1)!.toFixed(0)} us/req${figures.errors || figures.non2xx ? `  ERRORS ${figures.errors} non-2xx ${figures.non2xx}` : ''}`);
+      }
     }
 
-    const auth = { authorization: basic(CLIENT.user, CLIENT.password) };
-    const results: Result[] = [];
-    results.push(await load('direct', `http://127.0.0.1:${upstreamPort}/json`, {}));
-    results.push(await load('gatehouse', `http://127.0.0.1:${gatewayPort}/v1/json`, auth, gateway.pid));
-    if (nginxPort) results.push(await load('nginx', `http://127.0.0.1:${nginxPort}/v1/json`, auth));
-    results.push(await load('gh-oauth', `http://127.0.0.1:${gatewayPort}/oauth/json`, auth, gateway.pid));
-    results.push(await load('gh-mtls', `http://127.0.0.1:${gatewayPort}/mtls/json`, auth, gateway.pid));
-    report(results);
-    if (nginxPort) {
-      const log = await readFile(join(dir, 'error.log'), 'utf8');
-      if (/\[(error|crit|alert|emerg)\]/.test(log)) process.stderr.write(`nginx errors:\n${log}\n`);
+    // Latency at a steady 1,000 requests/s: what each proxy adds over going direct, in the same round.
+    const latencyPaths = paths.filter((p) => !['gh oauth', 'gh mtls'].includes(p.name));
+    const latency = new Map<string, LoadFigures[]>(latencyPaths.map((p) => [p.name, []]));
+    const latencySeconds = SECONDS;
+    for (let round = 0; round < 2; round += 1) {
+      for (const path of round % 2 ? [...latencyPaths].reverse() : latencyPaths) {
+        const figures = await hey(path, ['-z', `${latencySeconds}s`, '-c', String(LATENCY_WORKERS), '-q', String(LATENCY_RATE / LATENCY_WORKERS)], (latencySeconds + 20) * 1000);
+        latency.get(path.name)!.push(figures);
+        say(`latency round ${round + 1} ${path.name.padEnd(10)} ${figures.requestsPerSecond.toFixed(0).padStart(5)} req/s  p50 ${figures.p50.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms${figures.errors || figures.non2xx ? `  ERRORS ${figures.errors} non-2xx ${figures.non2xx}` : ''}`);
+      }
     }
+
+    // A burst of 2,000 concurrent connections at Gatehouse: its peak memory and descriptors, then 30 s of quiet.
+    const gatehouse = paths.find((p) => p.name === 'gatehouse')!;
+    const burstRss = samplePeak(() => rssMb(gateway.pid!), 50);
+    const burstFds = samplePeak(() => openDescriptors(gateway.pid!), 50);
+    const burst = await hey(gatehouse, ['-n', String(BURST_REQUESTS), '-c', String(BURST_CONNECTIONS), '-t', '30'], 90_000);
+    const burstPeak = { rss: burstRss.stop(), fds: burstFds.stop() };
+    say(`burst: ${BURST_REQUESTS} requests over ${BURST_CONNECTIONS} connections, ${burst.requestsPerSecond.toFixed(0)} req/s, p99 ${burst.p99.toFixed(1)} ms${burst.errors || burst.non2xx ? `, ERRORS ${burst.errors} non-2xx ${burst.non2xx}` : ''}`);
+    const quietUntil = Date.now() + 30_000;
+
+    // Meanwhile (other processes; the gateway under test stays idle): spawn to first answer, Gatehouse and a bare node:http server.
+    const spawnTimes = { gatehouse: [] as number[], node: [] as number[] };
+    for (let i = 0; i < SPAWN_SAMPLES; i += 1) {
+      for (const which of ['gatehouse', 'node'] as const) {
+        const port = await freePort();
+        const t0 = performance.now();
+        const child = which === 'gatehouse'
+          ? spawn(process.execPath, gatewayArgs(port), { cwd: root, stdio: 'ignore' })
+          : spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
+        try {
+          await firstAnswer(`http://127.0.0.1:${port}/v1/json`, Date.now() + 10_000);
+          spawnTimes[which].push(performance.now() - t0);
+        } finally {
+          child.kill('SIGKILL');
+          await once(child, 'exit');
+        }
+      }
+    }
+    await sleep(Math.max(0, quietUntil - Date.now()));
+    const afterBurst = rssMb(gateway.pid!);
+
+    report({ paths, throughput, cpuPerRequest, latency, peakRss, idle, burstPeak, afterBurst, spawnTimes, burst });
+    const log = await readFile(join(proxyDir, 'error.log'), 'utf8');
+    if (/\[(error|crit|alert|emerg)\]/.test(log)) process.stderr.write(`nginx errors:\n${log}\n`);
+    say(`\nbench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    for (const child of children) child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function report(results: Result[]): void {
-  const by = Object.fromEntries(results.map((r) => [r.name, r]));
-  console.log(`\n${connections} connections, ${seconds} s per path, loopback\n`);
-  console.log('path        req/s      p50 ms   p99 ms   errors  non-2xx  peak RSS');
-  for (const r of results) {
-    console.log(`${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(10)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(8)} ${String(r.non2xx).padStart(8)}  ${r.rssMb ? `${r.rssMb.toFixed(0)} MB` : ''}`);
+interface Report {
+  paths: Path[];
+  throughput: Map<string, LoadFigures[]>;
+  cpuPerRequest: Map<string, number[]>;
+  latency: Map<string, LoadFigures[]>;
+  peakRss: Map<string, number>;
+  idle: Record<'gatehouse' | 'bare' | 'fastify' | 'mockttp', number>;
+  burstPeak: { rss: number; fds: number };
+  afterBurst: number;
+  spawnTimes: { gatehouse: number[]; node: number[] };
+  burst: LoadFigures;
+}
+
+function report(r: Report): void {
+  const rps = (name: string) => median(r.throughput.get(name)!.map((f) => f.requestsPerSecond));
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  const check = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+
+  say('\nthroughput (wrk, 32 connections): median of rounds, each round, the ratios of the medians; CPU: the serving process\'s (for direct: the upstream\'s) CPU time per request, median');
+  say('path        median req/s   rounds                     p99 ms (rounds)       CPU us/req  peak RSS   / bare  / fastify / mockttp / nginx');
+  for (const path of r.paths) {
+    const runs = r.throughput.get(path.name)!;
+    const m = rps(path.name);
+    const rss = r.peakRss.get(path.name);
+    const cpu = median(r.cpuPerRequest.get(path.name)!);
+    say(`${path.name.padEnd(11)} ${m.toFixed(0).padStart(12)}   ${runs.map((f) => f.requestsPerSecond.toFixed(0)).join(' / ').padEnd(26)} ${runs.map((f) => f.p99.toFixed(1)).join(' / ').padEnd(21)} ${cpu.toFixed(0).padStart(10)}  ${rss ? `${rss.toFixed(0)} MB`.padStart(7) : '       '}  ${x(m, rps('bare node')).padStart(6)} ${x(m, rps('fastify')).padStart(8)} ${x(m, rps('mockttp')).padStart(8)} ${x(m, rps('nginx')).padStart(6)}`);
   }
-  const g = by.gatehouse!;
-  const d = by.direct!;
-  console.log('');
-  if (by.nginx) console.log(`gatehouse / nginx req/s: ${(g.rps / by.nginx.rps).toFixed(2)}x (target >= 0.80x)`);
-  console.log(`p99 added over direct: gatehouse ${(g.p99 - d.p99).toFixed(2)} ms (target <= 2 ms)${by.nginx ? `, nginx ${(by.nginx.p99 - d.p99).toFixed(2)} ms` : ''}`);
-  console.log(`gatehouse peak RSS under load: ${g.rssMb?.toFixed(0)} MB (target <= 100 MB)`);
-  for (const name of ['gh-oauth', 'gh-mtls']) {
-    if (by[name]) console.log(`${name} / gatehouse (Basic) req/s: ${(by[name].rps / g.rps).toFixed(2)}x${name === 'gh-oauth' ? ' (target >= 0.90x, token cached)' : ''}`);
+
+  say('\nlatency at 1,000 req/s (hey, 10 workers x 100/s; 0.1 ms resolution): added over direct in the same round');
+  const direct = r.latency.get('direct')!;
+  for (const [name, runs] of r.latency) {
+    const added50 = runs.map((f, i) => f.p50 - direct[i]!.p50);
+    const added99 = runs.map((f, i) => f.p99 - direct[i]!.p99);
+    say(`${name.padEnd(11)} p50 ${runs.map((f) => f.p50.toFixed(1)).join(' / ')} ms, p99 ${runs.map((f) => f.p99.toFixed(1)).join(' / ')} ms${name === 'direct' ? '' : `; added p50 ${added50.map((v) => v.toFixed(1)).join(' / ')} ms, p99 ${added99.map((v) => v.toFixed(1)).join(' / ')} ms`}`);
   }
-  const failed = results.some((r) => r.errors > 0 || r.non2xx > 0);
-  if (failed) {
-    console.error('some requests failed: the figures above are not valid');
+
+  const failed = [...r.throughput, ...r.latency].filter(([, runs]) => runs.some((f) => f.errors > 0 || f.non2xx > 0)).map(([name]) => name);
+  if (r.burst.errors > 0 || r.burst.non2xx > 0) failed.push('burst');
+
+  const gh = rps('gatehouse');
+  const ghLatency = r.latency.get('gatehouse')!;
+  const added99 = median(ghLatency.map((f, i) => f.p99 - direct[i]!.p99));
+  const spawnMedian = median(r.spawnTimes.gatehouse);
+  const peakLoad = r.peakRss.get('gatehouse') ?? 0;
+  say('\nmemory (RSS) and start');
+  say(`idle: gatehouse ${r.idle.gatehouse.toFixed(0)} MB, bare node ${r.idle.bare.toFixed(0)} MB, fastify ${r.idle.fastify.toFixed(0)} MB, mockttp ${r.idle.mockttp.toFixed(0)} MB`);
+  say(`gatehouse: peak under load ${peakLoad.toFixed(0)} MB; in the ${BURST_CONNECTIONS}-connection burst ${r.burstPeak.rss.toFixed(0)} MB with up to ${r.burstPeak.fds} open descriptors; 30 s later ${r.afterBurst.toFixed(0)} MB`);
+  say(`spawn to first answered request (median of ${SPAWN_SAMPLES}): gatehouse ${spawnMedian.toFixed(0)} ms (${r.spawnTimes.gatehouse.map((t) => t.toFixed(0)).join(', ')}), bare node:http ${median(r.spawnTimes.node).toFixed(0)} ms`);
+
+  say('\ntargets');
+  say(`gatehouse / bare node      ${x(gh, rps('bare node'))}  (>= 0.90x)  ${check(gh / rps('bare node') >= 0.9)}`);
+  say(`gatehouse / fastify        ${x(gh, rps('fastify'))}  (>= 1.50x)  ${check(gh / rps('fastify') >= 1.5)}`);
+  say(`oauth cached / basic       ${x(rps('gh oauth'), gh)}  (>= 0.95x)  ${check(rps('gh oauth') / gh >= 0.95)}`);
+  say(`mtls / basic               ${x(rps('gh mtls'), gh)}  (>= 0.85x)  ${check(rps('gh mtls') / gh >= 0.85)}`);
+  say(`p99 added at 1,000 req/s   ${added99.toFixed(1)} ms (<= 1 ms)  ${check(added99 <= 1)}`);
+  say(`RSS idle                   ${r.idle.gatehouse.toFixed(0)} MB (<= 60 MB)  ${check(r.idle.gatehouse <= 60)}`);
+  say(`RSS under load             ${peakLoad.toFixed(0)} MB (<= 100 MB)  ${check(peakLoad <= 100)}`);
+  say(`RSS in the burst           ${r.burstPeak.rss.toFixed(0)} MB (<= 150 MB)  ${check(r.burstPeak.rss <= 150)}`);
+  say(`RSS 30 s after the burst   ${r.afterBurst.toFixed(0)} MB (<= idle + 20 % = ${(r.idle.gatehouse * 1.2).toFixed(0)} MB)  ${check(r.afterBurst <= r.idle.gatehouse * 1.2)}`);
+  say(`spawn to first answer      ${spawnMedian.toFixed(0)} ms (<= 300 ms)  ${check(spawnMedian <= 300)}`);
+  if (failed.length > 0) {
+    say(`\nsome requests failed (${failed.join(', ')}): those figures are not valid`);
     process.exitCode = 1;
   }
 }

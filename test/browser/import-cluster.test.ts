@@ -13,7 +13,7 @@ let page: Page;
 let api: FakeKubeApi;
 
 beforeAll(async () => {
-  api = await startFakeKubeApi({ namespaces: ['default', 'kyma-integration', 'apk'], crds: ['kyma'] });
+  api = await startFakeKubeApi({ namespaces: ['default', 'kyma-integration', 'apk'], crds: ['kyma', 'apk'] });
   const kubeconfig = await api.writeKubeconfig({ credentials: { token: api.addUser('admin') }, namespace: 'apk' });
   app = await openBrowserApp({ kubeconfigFiles: [kubeconfig] });
   page = app.page;

@@ -3,23 +3,22 @@
 // leaks: after 200 such requests the gateway's in-flight count, the upstreams' connections and the process's
 // handles are back where they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { startRawUpstream, type RawUpstream } from '../support/raw-upstream';
 import { request as httpRequest } from 'node:http';
 import type { Server as TlsServer } from 'node:https';
-import { once } from 'node:events';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { startTlsServer, type TestTlsServer } from '../support/tls-servers';
 import { createTestPki } from '../support/test-certificates';
 
 const RESPONSE_MS = 300;
-let faults: NetServer;
+let faults: RawUpstream;
 let faultPort: number;
 let plainHttp: RecordingUpstream;
 let selfSigned: TestTlsServer;
 let wrongCa: TestTlsServer;
 let gateway: TestGateway;
-const faultSockets = new Set<Socket>();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,8 +45,9 @@ const BEHAVIOURS: Record<string, (socket: Socket) => void> = {
   },
   '/slow-body': (s) => {
     s.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst');
-    // Each gap is longer than responseMs: the gateway gives up on the body.
-    const timer = setInterval(() => (s.writable ? s.write('x') : clearInterval(timer)), RESPONSE_MS * 3);
+    // Each gap is far longer than responseMs: the gateway gives up on the body. (undici checks body timeouts on a
+    // timer wheel of about half a second, and each byte restarts the wait, so a gap of a few timeouts can slip by.)
+    const timer = setInterval(() => (s.writable ? s.write('x') : clearInterval(timer)), RESPONSE_MS * 10);
     s.once('close', () => clearInterval(timer));
   },
 };
@@ -74,23 +74,10 @@ function call(path: string): Promise<Outcome> {
 }
 
 beforeAll(async () => {
-  faults = createNetServer((socket) => {
-    faultSockets.add(socket);
-    socket.once('close', () => faultSockets.delete(socket));
-    socket.on('error', () => undefined);
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      const path = /^[A-Z]+ (\S+)/.exec(head)?.[1]?.split('?')[0] ?? '';
-      (BEHAVIOURS[path] ?? ((s: Socket) => s.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')))(socket);
-    };
-    socket.on('data', onData);
+  faults = await startRawUpstream((socket, path) => {
+    (BEHAVIOURS[path] ?? ((s: Socket) => s.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')))(socket);
   });
-  faults.listen(0, '127.0.0.1');
-  await once(faults, 'listening');
-  faultPort = (faults.address() as { port: number }).port;
+  faultPort = faults.port;
 
   const pki = await createTestPki();
   plainHttp = await startRecordingUpstream();
@@ -115,7 +102,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway.close();
-  for (const s of faultSockets) s.destroy();
   faults.close();
   await Promise.all([plainHttp.close(), selfSigned.close(), wrongCa.close()]);
 });
@@ -190,12 +176,12 @@ describe('misbehaving upstreams', () => {
     // Warm-up at the same concurrency, so pools hold what they will hold at most.
     await run(round(CASES.length * 2), CONCURRENCY);
     await settle();
-    const baseline = { handles: handles(), faultSockets: faultSockets.size, selfSigned: await connectionCount(selfSigned.server), wrongCa: await connectionCount(wrongCa.server) };
+    const baseline = { handles: handles(), faultSockets: faults.sockets.size, selfSigned: await connectionCount(selfSigned.server), wrongCa: await connectionCount(wrongCa.server) };
 
     await run(round(200), CONCURRENCY);
     await settle();
     expect(gateway.inFlight).toBe(0);
-    await expect.poll(() => faultSockets.size).toBeLessThanOrEqual(baseline.faultSockets);
+    await expect.poll(() => faults.sockets.size).toBeLessThanOrEqual(baseline.faultSockets);
     await expect.poll(() => connectionCount(selfSigned.server)).toBeLessThanOrEqual(baseline.selfSigned);
     await expect.poll(() => connectionCount(wrongCa.server)).toBeLessThanOrEqual(baseline.wrongCa);
     await expect.poll(() => handles()).toBeLessThanOrEqual(baseline.handles);

@@ -126,6 +126,8 @@ export interface BrowserAppOptions {
   kubeconfigFiles?: string[];
   /** Where an export the page asks for is written (the app shows a save dialog); `undefined` cancels. */
   chooseSaveFile?: ChooseSaveFile;
+  /** Stands in for the native file dialog main/electron opens for "Choose kubeconfig file…" (undefined: cancelled). */
+  chooseKubeconfigFile?: () => Promise<string | undefined>;
   /** Runs against the services before the page opens (seed a workspace, say). */
   before?: (services: AppServices) => Promise<void>;
 }
@@ -161,7 +163,10 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const server = await startStaticServer(rendererDir);
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-browser-'));
   const keychainService = options.keychainService ?? `Gatehouse-test-${randomUUID()}`;
-  const services = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar, kubeconfigFiles: options.kubeconfigFiles, chooseSaveFile: options.chooseSaveFile });
+  const services = await createAppServices({
+    dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar,
+    kubeconfigFiles: options.kubeconfigFiles, chooseKubeconfigFile: options.chooseKubeconfigFile, chooseSaveFile: options.chooseSaveFile,
+  });
   await options.before?.(services);
   await services.startGateway();
   const browser = await launchChromium();

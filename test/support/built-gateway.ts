@@ -17,7 +17,9 @@ export function builtGatewayEntry(): Promise<string> {
     const outfile = join(mkdtempSync(join(cache, 'entry-')), 'entry.mjs');
     await build({
       entryPoints: [join(REPO_ROOT, 'gateway/process/entry.ts')],
-      outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
+      outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+      external: ['keytar', '@kubernetes/client-node', 'electron'],
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       absWorkingDir: REPO_ROOT, logLevel: 'warning',
     });
     return outfile;

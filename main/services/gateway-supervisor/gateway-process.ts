@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GatewayMessage, SupervisorMessage } from '../../../gateway/process/protocol';
+import { GATEWAY_NODE_FLAGS } from '../../../gateway/process/node-flags';
 
 /** The supervisor's view of a gateway process, whichever way it was started. */
 export interface GatewayProcess {
@@ -21,7 +22,7 @@ const SOURCE_ENTRY = fileURLToPath(new URL('../../../gateway/process/entry.ts', 
 export function forkGatewayProcess(entry = SOURCE_ENTRY): GatewayProcess {
   if (!existsSync(entry)) throw new Error(`gateway entry ${entry} not found`);
   const child = fork(entry, [], {
-    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    execArgv: [...GATEWAY_NODE_FLAGS, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // The gateway needs nothing from our environment; above all it must not inherit secrets kept there.
     env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production' },

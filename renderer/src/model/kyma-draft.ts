@@ -2,6 +2,7 @@
 // `applications[]` item the zod schema validates. Service ids are kept across edits; new services get a UUID.
 import type { KymaApplication, KymaService } from '../../../gateway/config/kyma-application-schema';
 import type { KYMA_CREDENTIAL_TYPES } from '../../../gateway/config/kyma-application-schema';
+import { kymaServiceName } from '../../../gateway/config/kyma-services';
 
 export type KymaCredentialType = (typeof KYMA_CREDENTIAL_TYPES)[number];
 export type KymaCredentialChoice = 'none' | KymaCredentialType;
@@ -35,15 +36,7 @@ export interface KymaApplicationDraft {
 export const KYMA_DEFAULT_NAMESPACE = 'kyma-integration';
 
 
-/** A service name from its display name: lower-case letters, digits and single "-", at most 63 characters. */
-export function kymaServiceName(displayName: string): string {
-  return displayName
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-}
+export { kymaServiceName };
 
 export function kymaServiceDraft(service?: KymaService, newId: () => string = () => crypto.randomUUID()): KymaServiceDraft {
   const entry = service?.entries[0];

@@ -16,7 +16,7 @@ import { ScreenHeader } from './ScreenHeader';
 const refLabel = (ref: ClusterObjectRef) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 
 /** What the badges say: `unsupported` objects are not sent, because this cluster does not serve their kind. */
-const ACTION_WORDS: Record<ClusterPlan['items'][number]['action'], string> = { create: 'create', update: 'update', unchanged: 'unchanged', conflict: 'conflict', invalid: 'invalid', unsupported: 'not served' };
+const ACTION_WORDS: Record<ClusterPlan['items'][number]['action'], string> = { create: 'create', update: 'update', unchanged: 'unchanged', conflict: 'conflict', invalid: 'invalid', unsupported: 'not served', skipped: 'skipped' };
 const OUTCOME_WORDS: Record<ClusterPushReport['items'][number]['outcome'], string> = { created: 'created', updated: 'updated', unchanged: 'unchanged', conflict: 'conflict', failed: 'failed', skipped: 'skipped', unsupported: 'not served' };
 const STATUS_WORDS: Record<ClusterWorkspaceItem['status'], string> = { pushed: 'pushed', skipped: 'skipped', 'not-applicable': 'not applicable' };
 
@@ -100,7 +100,7 @@ function WorkspaceItemsTable({ items }: { items: readonly ClusterWorkspaceItem[]
 function PlanTable({ plan }: { plan: ClusterPlan }) {
   return (
     <div className="table-wrap" role="region" aria-label="Preview">
-      <p>{plan.upToDate ? 'The cluster is up to date.' : 'The push would change:'}</p>
+      <p>{plan.items.length > 0 && plan.items.every((i) => i.action === 'unsupported') ? 'Nothing in this workspace is served by this cluster.' : plan.upToDate ? 'The cluster is up to date.' : 'The push would change:'}</p>
       <table className="table">
         <thead>
           <tr><th scope="col">Object</th><th scope="col">Action</th><th scope="col">Changes</th></tr>
@@ -157,7 +157,7 @@ function KubeconfigSource({ contexts, busy }: { contexts: ClusterContexts | unde
   const source = contexts?.chosen ? `${contexts.chosen} (chosen for this workspace)` : contexts && contexts.files.length > 0 ? contexts.files.join(', ') : 'KUBECONFIG, else ~/.kube/config';
   return (
     <div className="kubeconfig-source" role="group" aria-label="Kubeconfig">
-      {what === 'contexts' || what === 'choose' ? <p className="hint">Reading the kubeconfig…</p> : <p className="hint">Kubeconfig: <span className="mono">{source}</span></p>}
+      {what === 'contexts' ? <p className="hint">Reading the kubeconfig…</p> : what === 'choose' ? <p className="hint">Choosing a kubeconfig file…</p> : <p className="hint">Kubeconfig: <span className="mono">{source}</span></p>}
       {contexts?.problem && (
         <div role="alert" className="notice notice-error">
           <p>{contexts.problem}</p>

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DocumentImportPreview } from '../../../main/ipc/contract';
 import type { FieldError } from '../../../gateway/config/validate';
 import { secretId } from '../../../gateway/config/secret-names';
+import { findPlaceholders } from '../../../gateway/config/placeholders';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
 import { Field, FieldGroup } from '../components/Field';
@@ -15,13 +16,6 @@ import { FieldErrors } from '../model/field-errors';
 import { useSecretsStore } from '../state/secrets-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { ScreenHeader } from './ScreenHeader';
-
-/** `{{Name}}` and `{NAME}` placeholders in the text, in order of appearance, each once. */
-export function findPlaceholders(text: string): string[] {
-  const found = new Set<string>();
-  for (const m of text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|(?<!\{)\{([A-Z_][A-Z0-9_]*)\}(?!\})/g)) found.add((m[1] ?? m[2])!);
-  return [...found];
-}
 
 type Outcome = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; message: string; notes?: string[] } | { kind: 'error'; message: string; errors: FieldError[] };
 

@@ -156,14 +156,23 @@ describe('inbound basic-auth', () => {
     expect(upstream.requests[before]!.headers['x-consumer-username']).toBe('alex');
   });
 
-  it('lets unauthenticated requests through as the anonymous consumer, but not wrong credentials', async () => {
+  it('uses the anonymous consumer when authentication is missing or fails, as APISIX and Kong do', async () => {
     const before = upstream.requests.length;
     expect((await get('/v1/anon')).status).toBe(200);
     expect(upstream.requests[before]!.headers['x-consumer-username']).toBe('guest');
     expect(upstream.requests[before]!.headers['x-anonymous-consumer']).toBe('true');
-    expect((await get('/v1/anon', { authorization: basic('alex', 'nope') })).status).toBe(401);
+    for (const authorization of [basic('alex', 'nope'), 'Basic !!!', 'Bearer abc']) {
+      const res = await get('/v1/anon', { authorization });
+      expect(res.status, authorization).toBe(200);
+      const seen = upstream.requests.at(-1)!.headers;
+      expect(seen['x-consumer-username']).toBe('guest');
+      expect(seen['x-anonymous-consumer']).toBe('true');
+      expect(seen['x-credential-identifier']).toBeUndefined();
+    }
+    expect(gateway.logs.at(-1)!.consumer).toBe('guest');
     expect((await get('/v1/anon', { authorization: basic('alex', '123456') })).status).toBe(200);
     expect(upstream.requests.at(-1)!.headers['x-consumer-username']).toBe('alex');
+    expect(upstream.requests.at(-1)!.headers['x-anonymous-consumer']).toBeUndefined();
   });
 
   it("applies a service's plugin to its routes, and lets a route's config override it", async () => {

@@ -118,6 +118,17 @@ afterAll(async () => {
 });
 
 describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
+  it('refuses arguments it does not take with exit 2, before any request', async () => {
+    const before = api.requests.length;
+    const wrongCommand = await cli(['push', ...common(), '--yes']);
+    expect(wrongCommand.code).toBe(2);
+    expect(wrongCommand.stderr).toContain('push: --yes applies to prune only');
+    const wrongOutput = await cli(['plan', ...common(), '--output', 'yaml']);
+    expect(wrongOutput.code).toBe(2);
+    expect(wrongOutput.stderr).toContain('--output: expected json or table, got "yaml"');
+    expect(api.requests.length).toBe(before);
+  });
+
   it('refuses a secret the workspace names and no source holds, naming it, before any request', async () => {
     const { 'erp-basic': _left, ...partial } = secrets();
     const before = api.requests.length;
@@ -201,6 +212,22 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     expect(forced.code, forced.stdout).toBe(0);
     expect(forced.stdout).toMatch(/^updated\s+Application commerce$/m);
     expect((api.store.get(apps, undefined, 'commerce')!.spec as { description: string }).description).not.toBe('edited by hand');
+  });
+
+  it('plan shows a Secret the API server would refuse (exit 2) and the Application a push would keep back', async () => {
+    const stop = api.intercept((req, path) =>
+      req.method === 'PATCH' && path.endsWith('/secrets/erp-basic')
+        ? statuses.invalid('Secret', '', 'erp-basic', [{ reason: 'FieldValueForbidden', field: 'data', message: 'Forbidden: denied by policy require-sealed-secrets' }])
+        : undefined,
+    );
+    try {
+      const run = await cli(['plan', ...common(), '--secrets', await writeSecrets(secrets())]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toMatch(/^invalid\s+Secret team\/erp-basic: Secret "erp-basic" is invalid: data: Forbidden: denied by policy require-sealed-secrets$/m);
+      expect(run.stdout).toMatch(/^skipped\s+Application commerce: would not be pushed because Secret team\/erp-basic would be refused$/m);
+    } finally {
+      stop();
+    }
   });
 
   it('a Secret the API server refuses fails (exit 1) and keeps back the Application that uses it', async () => {

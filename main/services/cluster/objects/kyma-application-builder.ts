@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { DesiredObject, KubeObject, ObjectRef } from './object-model';
 import { ownershipLabels } from './ownership-labels';
 import { subdomainProblem } from './kube-names';
+import { kymaServiceName as kymaServiceNameOf } from '../../../../gateway/config/kyma-services';
 
 export const KYMA_API_VERSION = 'applicationconnector.kyma-project.io/v1alpha1';
 
@@ -43,17 +44,9 @@ export interface KymaApplicationSpec {
 
 const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
-/** Kyma's rule for service names: lowercase letters, digits and hyphens. */
+/** Kyma's rule for service names (gateway/config/kyma-services.ts), or `service` when nothing usable is left. */
 export function kymaServiceName(displayName: string): string {
-  const name = displayName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-  return name || 'service';
+  return kymaServiceNameOf(displayName) || 'service';
 }
 
 /** A name-based UUID (RFC 4122 version 5 layout over SHA-1): the same application and service always get the same id. */

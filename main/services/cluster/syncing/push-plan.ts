@@ -4,9 +4,10 @@ import { ClusterError } from '../cluster-errors';
 import { diffObjects, type FieldChange } from './object-diff';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
 import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
-import { refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
+import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 
-export type PlanAction = 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported';
+/** `skipped`: a push would keep it back, because a Secret it needs is invalid or in conflict (as push.ts does). */
+export type PlanAction = 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid' | 'unsupported' | 'skipped';
 
 export interface PlanItem {
   ref: ObjectRef;
@@ -48,19 +49,28 @@ async function planOne(client: ObjectClient, desired: DesiredObject): Promise<Pl
 }
 
 /** Connection-level failures (unreachable, 401, timeout) abort the plan; per-object refusals are items. */
+const KEPT_BACK: Partial<Record<PlanAction, string>> = { invalid: 'would be refused', conflict: 'has a field conflict', skipped: 'would be skipped' };
+
 export async function planPush(connection: ClusterConnection, desired: readonly DesiredObject[], onItem?: (item: PlanItem) => void): Promise<PushPlan> {
   const client = new ObjectClient(connection);
   const items: PlanItem[] = [];
+  const keptBack = new Map<string, string>();
   for (const d of desired) {
+    let item: PlanItem;
     try {
-      items.push(await planOne(client, d));
+      item = await planOne(client, d);
     } catch (error) {
-      if (error instanceof ClusterError && error.code === 'GATEHOUSE_CLUSTER_FORBIDDEN') {
-        const ref = refOf(d.object);
-        items.push({ ref, label: refLabel(ref), action: 'invalid', changes: [], message: error.message });
-      } else throw error;
+      if (!(error instanceof ClusterError && error.code === 'GATEHOUSE_CLUSTER_FORBIDDEN')) throw error;
+      const ref = refOf(d.object);
+      item = { ref, label: refLabel(ref), action: 'invalid', changes: [], message: error.message };
     }
-    onItem?.(items[items.length - 1]!);
+    // What a push would do: a Secret that would not make it keeps back what references it (push.ts).
+    const blocker = d.dependsOn.find((dep) => keptBack.has(refKey(dep)));
+    if (blocker) item = { ...item, action: 'skipped', message: `would not be pushed because ${refLabel(blocker)} ${keptBack.get(refKey(blocker))}` };
+    const why = KEPT_BACK[item.action];
+    if (why) keptBack.set(refKey(item.ref), why);
+    items.push(item);
+    onItem?.(item);
   }
   return { items, upToDate: items.every((i) => i.action === 'unchanged') };
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { Agent, request } from 'undici';
-import { GatewaySupervisor } from '../../../../main/services/gateway-supervisor/gateway-supervisor';
+import { GatewayStartError, GatewaySupervisor } from '../../../../main/services/gateway-supervisor/gateway-supervisor';
 import { forkGatewayProcess, type GatewayProcess } from '../../../../main/services/gateway-supervisor/gateway-process';
 import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
 import { basic } from '../../../support/gateway';
@@ -151,7 +151,9 @@ describe('GatewaySupervisor with a forked gateway', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const s = supervisor([], port);
-      await expect(s.start(workspace())).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+      const error = await s.start(workspace()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GatewayStartError);
+      expect(error).toMatchObject({ code: 'GATEHOUSE_PORT_IN_USE', message: `port ${port} on 127.0.0.1 is already in use` });
       expect(s.status).toMatchObject({ state: 'failed', restarts: 0 });
     } finally {
       blocker.close();

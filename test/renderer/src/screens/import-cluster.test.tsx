@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderApp } from '../../support/render-app';
-import { findPlaceholders } from '../../../../renderer/src/screens/ImportScreen';
+import { findPlaceholders } from '../../../../gateway/config/placeholders';
 import { failure } from '../../support/fake-gatehouse';
 
 afterEach(cleanup);

@@ -1,0 +1,51 @@
+import type { RequestLogEntry } from './request-log';
+import type { ExchangeRecorder } from '../capture/exchange-recorder';
+
+/** What the gateway added for the backend: a compile-time property of the endpoint (see OutboundSecurity). */
+export type OutboundCredentialKind = 'none' | 'basic' | 'oauth2' | 'client-certificate' | 'cluster';
+
+/**
+ * One request's way through the gateway, filled in stage by stage (server/gateway-server.ts lists the stages).
+ * The request log and the app's traffic capture read it when the response closes; nothing here holds a header
+ * value or a credential. A class, so every exchange has the same shape on the hot path.
+ */
+export class Exchange {
+  /** `performance.now()` when the request reached the handler. */
+  readonly started: number;
+  /** The log line, completed when the response closes. */
+  readonly entry: RequestLogEntry;
+  /** The client's address and the port it connected to. */
+  readonly client: string;
+  readonly localPort: number;
+  /** The normalised request path and its raw query (with "?"), once admitted. */
+  path = '';
+  query = '';
+  /** Origin of the backend the request went to, and the origin-relative path and query it asked for. */
+  upstreamOrigin: string | undefined = undefined;
+  upstreamPath: string | undefined = undefined;
+  /** The credential the gateway sent the backend. */
+  credential: OutboundCredentialKind = 'none';
+  /** The backend rejected a cached credential and the request went out a second time with a fresh one. */
+  retried = false;
+  /** `performance.now()` when the upstream request was dispatched (the last attempt), or 0. */
+  dispatchedAt = 0;
+  /** `performance.now()` when the upstream's response head arrived, or 0. */
+  responseStartAt = 0;
+  /** The app's traffic inspector records this exchange (only while the app has capture on; never headless). */
+  recorder: ExchangeRecorder | undefined = undefined;
+
+  constructor(started: number, method: string, rawTarget: string, client: string, localPort: number) {
+    this.started = started;
+    this.client = client;
+    this.localPort = localPort;
+    this.entry = {
+      time: new Date().toISOString(), method, path: displayPath(rawTarget),
+      route: null, service: null, consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
+    };
+  }
+}
+
+/** The path shown for a request whose target the gateway did not accept (replaced once it is admitted). */
+function displayPath(rawTarget: string): string {
+  return rawTarget.startsWith('/') ? rawTarget.replace(/[?#][^]*$/, '') : '(not a path)';
+}

@@ -1,0 +1,118 @@
+// Stage 6, forward: sends the request with the endpoint's credentials and streams the answer back; when the
+// backend rejects a cached credential (retry-policy.ts) the request goes out once more with a fresh one, as
+// undici keeps its RetryHandler beside its dispatchers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Exchange } from '../log/exchange';
+import { BodyTooLargeError, limitBody } from '../proxy/body-limit';
+import { forwardRequest, hasBody, type ForwardRequest, type ForwardResult } from '../proxy/forward';
+import type { OutgoingHeaders } from '../proxy/forward-headers';
+import { applyFixedCredentials, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
+import { bodyForAttempt, isReplayable, replayableBody } from './replayable-body';
+import { credentialRejection } from './retry-policy';
+
+/** The backend a request is forwarded to, as the compiled config holds it (server/compile-config.ts). */
+export interface SecuredEndpoint {
+  dispatcher: Dispatcher;
+  /** `scheme://host:port` of the backend. */
+  origin: string;
+  /** Used in error messages: the upstream's origin and path, never credentials. */
+  label: string;
+  responseTimeoutMs: number;
+  /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
+  security: OutboundSecurity;
+  /** The cluster user's Authorization, for backends reached through the API server's service proxy. */
+  clusterAuthorization?: string;
+}
+
+/** The request to send: origin-relative path and query, and headers before the endpoint's credentials. */
+export interface OutgoingRequest {
+  path: string;
+  headers: OutgoingHeaders;
+}
+
+/** One attempt's dispatch; with `applied` (cached credentials were used), the check that turns a rejection into a retry. */
+function sendAttempt(
+  req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, path: string, headers: OutgoingHeaders,
+  exchange: Exchange, kymaTargetErrors: boolean, body: Buffer | Readable | null | undefined,
+  applied?: AppliedCredentials, attemptNumber = 0, bodyReplayable = false,
+): Promise<ForwardResult> {
+  const forward: ForwardRequest = {
+    dispatcher: endpoint.dispatcher,
+    path,
+    headers,
+    upstreamLabel: endpoint.label,
+    responseTimeoutMs: endpoint.responseTimeoutMs,
+    exchange,
+    kymaTargetErrors,
+  };
+  if (body !== undefined) forward.body = body;
+  if (applied) {
+    const security = endpoint.security;
+    forward.discardIf = (status) => {
+      const rejection = credentialRejection({
+        status, attempt: attemptNumber, usedOAuthToken: applied.oauthToken !== undefined,
+        usedCsrfToken: applied.csrfToken !== undefined, bodyReplayable,
+      });
+      if (rejection) invalidateRejected(security, applied, rejection);
+      return rejection?.retry ?? false;
+    };
+  }
+  const recorder = exchange.recorder;
+  if (!recorder) return forwardRequest(req, res, forward);
+  // The app's traffic inspector: what this attempt sent and what the backend answered.
+  const recorded = recorder.attempt(headers);
+  const discardIf = forward.discardIf;
+  forward.discardIf = (status) => {
+    const retry = discardIf?.(status) ?? false;
+    recorder.answered(recorded, status, retry);
+    return retry;
+  };
+  return forwardRequest(req, res, forward).catch((error: unknown) => {
+    recorder.failed(recorded);
+    throw error;
+  });
+}
+
+/**
+ * Throws BodyTooLargeError, CredentialEndpointError or UpstreamError when nothing was sent to the
+ * client yet (answer-failure.ts turns them into answers); once the response has begun, failures cut the connection.
+ */
+export async function forwardWithCredentialRetry(
+  req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, request: OutgoingRequest, exchange: Exchange,
+  /** Kyma's Application Gateway answer to a failing target. */
+  kymaTargetErrors: boolean,
+  /** gateway.limits.maxBodyBytes: a chunked body is counted as it streams. */
+  maxBodyBytes: number | undefined,
+): Promise<void> {
+  const { path, headers } = request;
+  const security = endpoint.security;
+  exchange.upstreamOrigin = endpoint.origin;
+  exchange.upstreamPath = path;
+  exchange.credential = endpoint.clusterAuthorization ? 'cluster' : security.credentialKind;
+  const limited = maxBodyBytes !== undefined && req.headers['transfer-encoding'] !== undefined ? limitBody(req, maxBodyBytes) : undefined;
+  try {
+    if (!security.oauth && !security.csrf) {
+      // Nothing cached that the backend could reject: one attempt, the body streamed.
+      applyFixedCredentials(headers, security);
+      await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, limited?.stream);
+      return;
+    }
+    // A request that may be retried has its body read ahead (up to a bound, see replayable-body.ts).
+    const body = await replayableBody(limited?.stream ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) });
+    const callerHeaders = { ...headers };
+    const applied = await applyOutboundSecurity(headers, security, exchange.recorder?.securityTrace());
+    const replayable = isReplayable(body);
+    const first = await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, bodyForAttempt(body), applied, 0, replayable);
+    if (!first.discarded) return;
+    exchange.retried = true;
+    const retryHeaders = { ...callerHeaders };
+    const reapplied = await applyOutboundSecurity(retryHeaders, security, exchange.recorder?.securityTrace());
+    await sendAttempt(req, res, endpoint, path, retryHeaders, exchange, kymaTargetErrors, bodyForAttempt(body), reapplied, 1, replayable);
+  } catch (error) {
+    if (limited?.exceeded && !(error instanceof BodyTooLargeError)) throw new BodyTooLargeError(maxBodyBytes!);
+    throw error;
+  }
+}
+

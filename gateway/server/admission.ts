@@ -1,0 +1,65 @@
+// Stage 1, admit: is this a request the gateway will look at at all? Its target, its Host, its declared size.
+import type { IncomingMessage } from 'node:http';
+import type { Limits } from '../config/schema';
+import { Refusal } from '../http/refusal';
+import type { Exchange } from '../log/exchange';
+import { requestHostname } from '../routing/router';
+import { parseRequestTarget } from './request-path';
+
+/** RFC 9110 §7.2 Host = uri-host [ ":" port ]: an IP literal or a reg-name. */
+const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/** RFC 9112 §3.2: one well-formed Host header, required in HTTP/1.1; an absolute-form target's host must be the same one. */
+function hostProblem(req: IncomingMessage, targetHostname: string | undefined): string | undefined {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts += 1;
+  }
+  if (hosts > 1) return 'A request must have one Host header';
+  if (hosts === 0) return req.httpVersion === '1.1' ? 'An HTTP/1.1 request must have a Host header' : undefined;
+  if (!HOST_VALUE.test(req.headers.host!)) return 'The Host header is not a host name or address';
+  if (targetHostname !== undefined && requestHostname(req.headers.host) !== targetHostname) return 'The request target and the Host header name different hosts';
+  return undefined;
+}
+
+/**
+ * RFC 9112 §6.1 and §6.3: the final transfer coding must be `chunked` (else 400), and the gateway forwards bodies
+ * re-framed, so `chunked` is the only coding it can honour (any other: 501). Node's parser already refuses a request whose final coding is not chunked; `foo, chunked` (or `foo` and
+ * `chunked` in two headers) reaches here, and forwarding it would silently drop the `foo`.
+ */
+function transferCodingProblem(value: string): Refusal | undefined {
+  if (value.length === 7 && value.toLowerCase() === 'chunked') return undefined;
+  const codings = value.split(',').map((c) => c.split(';')[0]!.trim().toLowerCase()).filter((c) => c !== '');
+  if (codings.at(-1) !== 'chunked') return new Refusal(400, 'The final transfer coding of a request must be chunked', { connection: 'close' }, 'BAD_TRANSFER_ENCODING');
+  if (codings.indexOf('chunked') !== codings.length - 1) return new Refusal(400, 'The request applies the chunked transfer coding more than once', { connection: 'close' }, 'BAD_TRANSFER_ENCODING');
+  return new Refusal(501, 'The request uses a transfer coding the gateway does not implement (only chunked)', { connection: 'close' }, 'UNSUPPORTED_TRANSFER_CODING');
+}
+
+const HTTP_09 = new Refusal(400, 'HTTP/0.9 requests are not supported', { connection: 'close' });
+
+export function bodyTooLarge(limits: Limits): Refusal {
+  return new Refusal(413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' }, 'BODY_TOO_LARGE');
+}
+
+/**
+ * Sets the exchange's path and query; answers the host name routes match against, or why the request is refused.
+ * A chunked body's size is checked as it streams (forward stage); a declared Content-Length is checked here.
+ */
+export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange): string | Refusal {
+  // llhttp takes a request line without a version (even ended by a bare LF) as HTTP/0.9.
+  if (req.httpVersionMajor !== 1) return HTTP_09;
+  const transferEncoding = req.headers['transfer-encoding'];
+  if (transferEncoding !== undefined) {
+    const problem = transferCodingProblem(transferEncoding);
+    if (problem) return problem;
+  }
+  const target = parseRequestTarget(req.url ?? '/');
+  if (!target.ok) return new Refusal(400, target.message);
+  exchange.path = exchange.entry.path = target.path;
+  exchange.query = target.query;
+  const badHost = hostProblem(req, target.hostname);
+  if (badHost) return new Refusal(400, badHost);
+  if (limits.maxBodyBytes !== undefined && Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return bodyTooLarge(limits);
+  return target.hostname ?? requestHostname(req.headers.host);
+}

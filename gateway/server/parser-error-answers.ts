@@ -1,0 +1,74 @@
+// Requests Node's parser refuses (llhttp: framing, header syntax, sizes), clients too slow to send one, and CONNECT
+// tunnels never reach the request handler: they are answered here, as JSON like every other refusal.
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** What the client gets when Node's parser refuses a request (or gives up waiting for it) before the handler sees it. */
+const CLIENT_ERROR_ANSWERS: Record<string, readonly [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request header fields too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Chunk extensions too large'],
+  // RFC 9112 §6.3: a request whose final transfer coding is not chunked has no reliable length.
+  HPE_INVALID_TRANSFER_ENCODING: [400, 'The final transfer coding of a request must be chunked'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
+};
+/** How long a refused client may keep a half-closed connection open to read the answer. */
+const REFUSAL_LINGER_MS = 1000;
+
+/** A JSON answer written straight to the socket (there is no response object), then the connection closes. */
+export function refuseOnSocket(socket: Duplex, status: number, message: string, closeWhenSent: boolean): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  if (closeWhenSent) socket.once('finish', () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * The response Node is writing on `socket`, if any: `_httpMessage` is what Node's own clientError default consults
+ * (http.Server sets it per socket, and moves it to the next pipelined response when one finishes).
+ */
+function respondingOn(socket: Duplex): ServerResponse | undefined {
+  return (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
+/** Runs `then` once every response queued on `socket` has been written. */
+function afterResponses(socket: Duplex, then: () => void): void {
+  const current = respondingOn(socket);
+  if (!current || current.writableFinished) return then();
+  current.once('finish', () => afterResponses(socket, then));
+}
+
+/**
+ * Answers parser errors and CONNECT on `server`. Returns the statuses written straight to a socket while one of
+ * its requests was being handled, so that request's log line records what the client saw.
+ */
+export function answerParserErrors(server: Server): WeakMap<Duplex, number> {
+  const refusedOnSocket = new WeakMap<Duplex, number>();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const pending = respondingOn(socket);
+    const [status, message] = CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? [400, 'Bad request'];
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+    } else if (pending?.req.complete) {
+      // The refused request was pipelined behind complete ones: they are answered first, in order.
+      afterResponses(socket, () => refuseOnSocket(socket, status, message, false));
+    } else if (pending?.headersSent) {
+      // Its own response has begun: a broken connection is the only signal left.
+      socket.destroy();
+    } else {
+      // A request being forwarded (its body is late or malformed) ends with the answer, and its upstream request with it.
+      if (pending) refusedOnSocket.set(socket, status);
+      refuseOnSocket(socket, status, message, pending !== undefined);
+    }
+  });
+  // Not a forward proxy: no tunnels.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseOnSocket(socket, 405, 'CONNECT is not supported', true));
+  return refusedOnSocket;
+}

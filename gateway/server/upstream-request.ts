@@ -1,0 +1,59 @@
+// Stage 5, build the upstream request: a pure function of the admitted request and the compiled config (no
+// socket, no clock, no secret lookup), so what the backend receives is unit-tested on its own. The endpoint's
+// credentials are added later, per attempt, because an OAuth token may be fetched or replaced.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AuthenticatedConsumer } from '../auth/basic-auth';
+import { upstreamRequestHeaders, utf8HeaderValue, type OutgoingHeaders } from '../proxy/forward-headers';
+import type { RouteTarget } from '../routing/router';
+import { mergeQuery } from '../security/request-parameters';
+import type { BasicAuthPlugin } from '../config/schema';
+import type { UpstreamPlan } from './compile-config';
+
+/** What the stages before this one learned about the request (the Exchange has these). */
+export interface AdmittedRequest {
+  /** Normalised path and raw query ("" or "?…"). */
+  path: string;
+  query: string;
+  client: string;
+  localPort: number;
+}
+
+export interface UpstreamRequest {
+  /** Origin-relative path and query. */
+  path: string;
+  headers: OutgoingHeaders;
+}
+
+/** The request path as the backend sees it: the service prefix removed when the service strips it. */
+function forwardedPath(path: string, target: RouteTarget): string {
+  const prefix = target.service.pathPrefix;
+  if (!target.service.stripPrefix || prefix === '/') return path;
+  const rest = path.slice(prefix.replace(/\/$/, '').length) || '/';
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+export function buildUpstreamRequest(
+  incoming: IncomingHttpHeaders,
+  request: AdmittedRequest,
+  target: RouteTarget,
+  basicAuth: BasicAuthPlugin | undefined,
+  consumer: AuthenticatedConsumer | undefined,
+  plan: UpstreamPlan,
+): UpstreamRequest {
+  const headers = upstreamRequestHeaders(incoming, plan.host, {
+    clientAddress: request.client, originalHost: incoming.host, localPort: request.localPort,
+  });
+  if (basicAuth?.hideCredentials) delete headers.authorization;
+  if (consumer) {
+    // UTF-8 bytes, as Kong sends them: a name outside ASCII reaches a UTF-8 upstream intact.
+    headers['x-consumer-username'] = utf8HeaderValue(consumer.username);
+    if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = utf8HeaderValue(consumer.credentialId);
+    else headers['x-anonymous-consumer'] = 'true';
+  }
+  // The API server authenticates the cluster user; the client's own credentials are not for it.
+  if (plan.clusterAuthorization) headers.authorization = plan.clusterAuthorization;
+
+  const injectedQuery = plan.security.requestParameters.queryParameters;
+  const query = injectedQuery.size > 0 || plan.query ? mergeQuery(plan.query, injectedQuery, request.query) : request.query;
+  return { path: plan.basePath + forwardedPath(request.path, target) + query, headers };
+}
