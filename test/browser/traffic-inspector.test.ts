@@ -204,7 +204,7 @@ describe('the traffic inspector', () => {
     releaseStream();
     expect((await reader.next()).value!.toString()).toBe('data: {"n":2}\n\n');
     await expect.poll(() => details().getByLabel('Response body').textContent()).toBe('data: {"n":1}\n\ndata: {"n":2}\n\n');
-    await expect.poll(() => row('/files/events').textContent()).toMatch(/\d ms$/);
+    await expect.poll(() => row('/files/events').textContent()).toMatch(/\d (ms|s)$/);
 
     expect(await client('/files/logo.bin')).toBe(200);
     await open(row('/files/logo.bin'));
