@@ -20,6 +20,11 @@ const GATEWAY_LAYERS = [
 ];
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'crypto', 'os'];
+const rendererPatterns = [
+  { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
+  { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
+  { regex: '(^|/)gateway/(?!config/|errors/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config), the error base (gateway/errors) and log entry type from gateway/.' },
+];
 
 /** Everything in main/ but electron/ is plain Node, tested without Electron, and never imports the renderer. */
 const mainPlainNode = [
@@ -100,11 +105,22 @@ export default tseslint.config(
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: [...nodeBuiltins, 'electron', 'undici', 'keytar', '@kubernetes/*'], message: 'The renderer is browser code: it reaches main only through window.gatehouse.' },
-        { regex: '(^|/)main/(?!ipc/contract$)', message: 'The renderer may import only main/ipc/contract from main/.' },
-        { regex: '(^|/)gateway/(?!config/|errors/|log/request-log$)', message: 'The renderer may import only the shared schema (gateway/config), the error base (gateway/errors) and log entry type from gateway/.' },
-      ] }],
+      'no-restricted-imports': ['error', { patterns: rendererPatterns }],
     },
   },
+  // Inside the renderer imports flow one way: screens → forms → components → state → model (and api).
+  ...[
+    { files: ['renderer/src/model/**/*.{ts,tsx}'], above: ['state', 'components', 'forms', 'screens'] },
+    { files: ['renderer/src/state/**/*.{ts,tsx}'], above: ['components', 'forms', 'screens'] },
+    { files: ['renderer/src/components/**/*.{ts,tsx}'], above: ['forms', 'screens'] },
+    { files: ['renderer/src/forms/**/*.{ts,tsx}'], above: ['screens'] },
+  ].map(({ files, above }) => ({
+    files,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        ...rendererPatterns,
+        { regex: `^\\.\\./(${above.join('|')})/`, message: `Renderer imports flow one way (screens → forms → components → state → model): not from ${above.join(', ')}.` },
+      ] }],
+    },
+  })),
 );

@@ -20,6 +20,8 @@ export class Exchange {
   /** The normalised request path and its raw query (with "?"), once admitted. */
   path = '';
   query = '';
+  /** The service's endpoint chosen for the request. */
+  environment: 'production' | 'sandbox' | undefined = undefined;
   /** Origin of the backend the request went to, and the origin-relative path and query it asked for. */
   upstreamOrigin: string | undefined = undefined;
   upstreamPath: string | undefined = undefined;

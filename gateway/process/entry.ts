@@ -21,7 +21,7 @@ async function startableWorkspace(input: unknown, secrets: SecretResolver): Prom
   }
   const pools = new UpstreamPools();
   try {
-    await compileConfig(validated.value, secrets, pools);
+    await compileConfig(validated.value, secrets, pools, undefined, undefined, { leaveOutBrokenItems: true });
     return { workspace: validated.value };
   } catch (error) {
     return { workspace: { gateway: validated.value.gateway }, rejected: [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }] };
@@ -63,8 +63,10 @@ export function runSupervisedGateway(parent: ParentChannel): void {
           log: (entry) => parent.send({ type: 'traffic', entry, inFlight: gateway?.inFlight ?? 0 }),
           onRequestStart: reportInFlight,
           capture,
+          // The app's gateway serves every item that compiles and says which it left out.
+          leaveOutBrokenItems: true,
         });
-        parent.send({ type: 'ready', url: gateway.url, port: gateway.port });
+        parent.send({ type: 'ready', url: gateway.url, port: gateway.port, leftOut: gateway.leftOut });
         if (rejected) parent.send({ type: 'config-rejected', errors: rejected });
       } catch (error) {
         const message = error instanceof PortInUseError || error instanceof Error ? error.message : String(error);
@@ -78,7 +80,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
       setSecrets(message.secrets);
       const result = await gateway.reload(message.workspace, message.cluster);
       if (!result.ok) secrets = previous;
-      parent.send({ type: 'reloaded', id: message.id, ok: result.ok, errors: result.ok ? undefined : result.errors });
+      parent.send(result.ok ? { type: 'reloaded', id: message.id, ok: true, leftOut: result.leftOut } : { type: 'reloaded', id: message.id, ok: false, errors: result.errors });
     } else if (message.type === 'stop') {
       await gateway?.close();
       process.exit(0);

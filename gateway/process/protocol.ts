@@ -5,6 +5,7 @@ import type { FieldError } from '../config/validate';
 import type { SecretData } from '../secrets/secret-source';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import type { CapturedExchange, ExchangeCredentials } from '../capture/exchange';
+import type { LeftOutItem } from '../config/left-out-item';
 
 /** Secret values keyed `name` or `namespace/name`. */
 export type SecretBundle = Record<string, SecretData>;
@@ -17,13 +18,14 @@ export type SupervisorMessage =
   | { type: 'stop' };
 
 export type GatewayMessage =
-  | { type: 'ready'; url: string; port: number }
+  /** `leftOut`: items of the workspace it started with that it does not serve. */
+  | { type: 'ready'; url: string; port: number; leftOut?: LeftOutItem[] }
   | { type: 'traffic'; entry: RequestLogEntry; inFlight: number }
   /** One exchange for the inspector (again while its response streams): masked view, and the masked values for main only. */
   | { type: 'exchange'; exchange: CapturedExchange; credentials: ExchangeCredentials }
   /** Requests started since the last message: at most one per event-loop turn, so a burst costs one message. */
   | { type: 'in-flight'; inFlight: number }
-  | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[] }
+  | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[]; leftOut?: LeftOutItem[] }
   /** The workspace could not be applied at start; the gateway listens with no routes until a good one arrives. */
   | { type: 'config-rejected'; errors: FieldError[] }
   | { type: 'fatal'; code: string; message: string };

@@ -35,6 +35,30 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 }
 
+// Heads not yet written wait two turns of the event loop: a body byte that came in the same read is written with
+// the head, and a failure in that read (a broken first chunk) reaches onResponseError first, when undici's socket
+// closes. One shared Immediate per turn rather than two per response.
+let dueNextTurn: (() => void)[] = [];
+let dueInTwoTurns: (() => void)[] = [];
+let turnScheduled = false;
+
+function runTurn(): void {
+  const due = dueNextTurn;
+  dueNextTurn = dueInTwoTurns;
+  dueInTwoTurns = [];
+  for (const flush of due) flush();
+  turnScheduled = dueNextTurn.length > 0;
+  if (turnScheduled) setImmediate(runTurn);
+}
+
+function flushAfterTwoTurns(flush: () => void): void {
+  dueInTwoTurns.push(flush);
+  if (!turnScheduled) {
+    turnScheduled = true;
+    setImmediate(runTurn);
+  }
+}
+
 /**
  * Sends the request upstream and streams the answer straight into `res` with backpressure both ways.
  * A dispatch handler rather than `request()` + `pipeline()`: this is the hot path, and skipping the
@@ -96,9 +120,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         }
         headHeaders = downstream;
         controllerRef = controller;
-        // Two turns: a body byte in the same read is written with the head, and a failure in it (a broken first
-        // chunk) reaches onResponseError first, when undici's socket closes.
-        setImmediate(setImmediate, flushHead);
+        flushAfterTwoTurns(flushHead);
       },
       onResponseData(controller, chunk) {
         if (discarded) return;

@@ -14,6 +14,8 @@ import { servedServices } from '../config/kyma-services';
 import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effective-basic-auth';
 import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
 import { upstreamTlsProfile } from '../security/upstream-tls';
+import { MissingSecretError } from '../secrets/secret-source';
+import type { LeftOutItem } from '../config/left-out-item';
 
 export interface UpstreamPlan extends SecuredEndpoint {
   kind: 'http';
@@ -27,7 +29,8 @@ export interface UpstreamPlan extends SecuredEndpoint {
 
 export interface UnavailableUpstream {
   kind: 'unavailable';
-  status: 502;
+  /** 502: the backend cannot be reached this way; 503: the service is left out of the served configuration. */
+  status: 502 | 503;
   message: string;
 }
 
@@ -45,6 +48,8 @@ export interface CompiledConfig {
   /** By service name: the workspace's services and its Kyma applications' (`app/service`). */
   upstreams: Map<string, ServicePlans>;
   dispatchers: Set<Dispatcher>;
+  /** Items not served (only with `leaveOutBrokenItems`; otherwise the first problem throws). */
+  leftOut: LeftOutItem[];
 }
 
 /** The basic-auth plugin a matched route applies (gateway/config/effective-basic-auth.ts). */
@@ -152,6 +157,42 @@ async function compileServiceProxy(
   };
 }
 
+/** A service as served, with where it sits in the workspace. */
+interface PlacedService {
+  service: Service;
+  kind: 'service' | 'application-service';
+  path: string;
+}
+
+function placedServices(workspace: Workspace): PlacedService[] {
+  const kyma = servedServices({ services: [], applications: workspace.applications });
+  const placed: PlacedService[] = workspace.services.map((service, i) => ({ service, kind: 'service', path: `services[${i}]` }));
+  let k = 0;
+  workspace.applications.forEach((app, a) => {
+    app.services.forEach((_, s) => placed.push({ service: kyma[k++]!, kind: 'application-service', path: `applications[${a}].services[${s}]` }));
+  });
+  return placed;
+}
+
+/** The secret an error is about, when it is a missing one (its namespace from the item's own references). */
+function secretOf(error: unknown, namespaces: (string | undefined)[]): LeftOutItem['secret'] {
+  if (!(error instanceof MissingSecretError)) return undefined;
+  const namespace = namespaces.find((n) => n !== undefined);
+  return { name: error.secret, ...(namespace ? { namespace } : {}), ...(error.key ? { key: error.key } : {}) };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface CompileOptions {
+  /**
+   * Serve every item that compiles and list the others in `leftOut` (the app's gateway), instead of throwing on the
+   * first problem (a dry run, and the headless gateway, which refuses a broken file outright).
+   */
+  leaveOutBrokenItems?: boolean;
+}
+
 /** Turns a validated workspace into what the request path needs; throws before anything is swapped in. */
 export async function compileConfig(
   workspace: Workspace,
@@ -160,22 +201,47 @@ export async function compileConfig(
   // Compiling fetches no token, so a dry run (checking a workspace) can use throwaway caches.
   caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() },
   cluster?: ClusterAccess,
+  options: CompileOptions = {},
 ): Promise<CompiledConfig> {
+  const leftOut: LeftOutItem[] = [];
+  const leaveOut = (item: LeftOutItem, error: unknown) => {
+    if (!options.leaveOutBrokenItems) throw error;
+    leftOut.push(item);
+  };
   const credentials = new CredentialStore<string>();
-  for (const consumer of workspace.consumers) {
+  for (const [i, consumer] of workspace.consumers.entries()) {
     if (!consumer.basicAuth) continue;
     const { password } = consumer.basicAuth;
-    const value = await secrets.readKey({ name: password.secret, namespace: password.namespace }, password.key, `consumer "${consumer.username}"`);
-    credentials.add(consumer.basicAuth.username ?? consumer.username, value, consumer.username);
+    try {
+      const value = await secrets.readKey({ name: password.secret, namespace: password.namespace }, password.key, `consumer "${consumer.username}"`);
+      credentials.add(consumer.basicAuth.username ?? consumer.username, value, consumer.username);
+    } catch (error) {
+      // Left out of the credentials: its requests get 401 like any unknown caller's.
+      leaveOut({ kind: 'consumer', path: `consumers[${i}]`, name: consumer.username, message: messageOf(error), secret: secretOf(error, [password.namespace]) }, error);
+    }
   }
   const upstreams = new Map<string, ServicePlans>();
   const dispatchers = new Set<Dispatcher>();
-  const services = servedServices(workspace);
-  for (const service of services) {
+  const leftOutServices = new Set<string>();
+  for (const { service, kind, path } of placedServices(workspace)) {
     const usedBy = `service "${service.name}"`;
-    const production = await compileEndpoint(service, service, usedBy, workspace, secrets, pools, caches, dispatchers, cluster);
-    const sandbox = service.sandbox ? await compileEndpoint(service, service.sandbox, `${usedBy} (sandbox)`, workspace, secrets, pools, caches, dispatchers, cluster) : undefined;
-    upstreams.set(service.name, { production, sandbox });
+    const serviceDispatchers = new Set<Dispatcher>();
+    try {
+      const production = await compileEndpoint(service, service, usedBy, workspace, secrets, pools, caches, serviceDispatchers, cluster);
+      const sandbox = service.sandbox ? await compileEndpoint(service, service.sandbox, `${usedBy} (sandbox)`, workspace, secrets, pools, caches, serviceDispatchers, cluster) : undefined;
+      upstreams.set(service.name, { production, sandbox });
+      for (const d of serviceDispatchers) dispatchers.add(d);
+    } catch (error) {
+      const namespaces = [service.endpointSecurity?.namespace, service.requestParametersSecret?.namespace, service.sandbox?.endpointSecurity?.namespace];
+      leaveOut({ kind, path, name: service.name, message: messageOf(error), secret: secretOf(error, namespaces) }, error);
+      leftOutServices.add(service.name);
+      // Its routes still match, so a caller learns why instead of getting "no route".
+      const unavailable: UnavailableUpstream = { kind: 'unavailable', status: 503, message: `Service ${service.name} is not served: ${messageOf(error)}` };
+      upstreams.set(service.name, { production: unavailable, sandbox: service.sandbox ? unavailable : undefined });
+    }
   }
-  return { workspace, router: new Router(services, workspace.routes), credentials, upstreams, dispatchers };
+  workspace.routes.forEach((route, i) => {
+    if (leftOutServices.has(route.service)) leftOut.push({ kind: 'route', path: `routes[${i}]`, name: route.name, message: `its service "${route.service}" is not served` });
+  });
+  return { workspace, router: new Router(servedServices(workspace), workspace.routes), credentials, upstreams, dispatchers, leftOut };
 }

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ENVIRONMENT_HEADER, type Service } from '../config/schema';
 import { Refusal } from '../http/refusal';
 import type { RouteTarget } from '../routing/router';
+import type { Exchange } from '../log/exchange';
 import type { CompiledConfig, UpstreamPlan } from './compile-config';
 
 /** Production or sandbox: the request's X-Gatehouse-Environment header, else the service's default. */
@@ -14,9 +15,10 @@ function environmentOf(header: string | string[] | undefined, service: Service):
   return value;
 }
 
-export function pickEndpoint(headers: IncomingHttpHeaders, target: RouteTarget, upstreams: CompiledConfig['upstreams']): UpstreamPlan | Refusal {
+export function pickEndpoint(headers: IncomingHttpHeaders, target: RouteTarget, upstreams: CompiledConfig['upstreams'], exchange: Exchange): UpstreamPlan | Refusal {
   const environment = environmentOf(headers[ENVIRONMENT_HEADER], target.service);
   if (environment instanceof Refusal) return environment;
+  exchange.environment = environment;
   const plan = upstreams.get(target.service.name)![environment]!;
   if (plan.kind === 'unavailable') return new Refusal(plan.status, plan.message);
   return plan;

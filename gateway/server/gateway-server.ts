@@ -22,6 +22,7 @@ import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
 import { forwardWithCredentialRetry } from '../security/credential-retry';
 import type { ClusterAccess } from '../cluster/cluster-access';
+import type { LeftOutItem } from '../config/left-out-item';
 import { answerParserErrors } from './parser-error-answers';
 import { admit } from './admission';
 import { selectRoute } from './route-selection';
@@ -44,14 +45,19 @@ export interface GatewayOptions {
   host?: string;
   /** The connected cluster, for `serviceInfo` backends. */
   cluster?: ClusterAccess;
+  /** Serve what compiles and report the rest (`leftOut`) instead of refusing the workspace (the app's gateway). */
+  leaveOutBrokenItems?: boolean;
 }
 
-export type ReloadResult = { ok: true } | { ok: false; errors: FieldError[] };
+/** `leftOut`: the items of the applied workspace that are not served, and why. */
+export type ReloadResult = { ok: true; leftOut: LeftOutItem[] } | { ok: false; errors: FieldError[] };
 
 export interface Gateway {
   readonly port: number;
   readonly url: string;
   readonly workspace: Workspace;
+  /** Items of the served workspace that are left out, and why (empty unless `leaveOutBrokenItems`). */
+  readonly leftOut: LeftOutItem[];
   /** Requests received and not yet answered. */
   readonly inFlight: number;
   /** Applies a new workspace (and, when given, new cluster access) atomically, or refuses it with its errors. */
@@ -91,7 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() };
   const initial = parseWorkspace(options.workspace);
   let cluster = options.cluster;
-  let current: CompiledConfig = await compileConfig(initial, options.secrets, pools, caches, cluster);
+  let current: CompiledConfig = await compileConfig(initial, options.secrets, pools, caches, cluster, { leaveOutBrokenItems: options.leaveOutBrokenItems });
   const throttle = new FailureThrottle(initial.gateway.throttle);
   let reloadQueue: Promise<unknown> = Promise.resolve();
   const log = options.log ?? (() => undefined);
@@ -127,7 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const basicAuth = effectiveBasicAuth(target);
     const consumer = basicAuth ? authenticate(req, basicAuth, authContext, exchange) : undefined;
     if (consumer instanceof Refusal) return refuse(res, consumer, exchange, expectsContinue);
-    const plan = pickEndpoint(req.headers, target, config.upstreams);
+    const plan = pickEndpoint(req.headers, target, config.upstreams, exchange);
     if (plan instanceof Refusal) return refuse(res, plan, exchange, expectsContinue);
     const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, plan);
     exchange.recorder?.calling({ plan, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
@@ -185,7 +191,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const clusterToUse = nextCluster === undefined ? cluster : (nextCluster ?? undefined);
     let next: CompiledConfig;
     try {
-      next = await compileConfig(validated.value, options.secrets, pools, caches, clusterToUse);
+      next = await compileConfig(validated.value, options.secrets, pools, caches, clusterToUse, { leaveOutBrokenItems: options.leaveOutBrokenItems });
     } catch (error) {
       return { ok: false, errors: compileErrors(error) };
     }
@@ -197,7 +203,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server.headersTimeout = next.workspace.gateway.limits.clientHeadersTimeoutMs;
     server.requestTimeout = next.workspace.gateway.limits.clientBodyTimeoutMs;
     pools.retainOnly(next.dispatchers);
-    return { ok: true };
+    return { ok: true, leftOut: next.leftOut };
   }
 
   return {
@@ -205,6 +211,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     get workspace() {
       return current.workspace;
+    },
+    get leftOut() {
+      return current.leftOut;
     },
     get inFlight() {
       return inFlight;

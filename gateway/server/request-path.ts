@@ -69,8 +69,10 @@ export function parseRequestTarget(target: string): RequestTarget {
     path = url.pathname;
     hostname = url.hostname.toLowerCase();
   } else if (path.includes('/.') || path.includes('%') || path.includes('\\')) {
-    // Dot segments, encoded dots and backslashes must match routes the way the upstream will see them.
-    path = new URL(path, BASE).pathname;
+    // Dot segments, encoded dots and backslashes must match routes the way the upstream will see them. The path
+    // is appended to a base with an authority, never resolved against it: `new URL('/\\x', base)` or
+    // `new URL('//x/.', base)` would read "x" as a host and drop it from the path (or throw for `/\\`).
+    path = new URL(BASE + path).pathname;
   }
   if (path.includes(';') && hasDotSegment(path)) return { ok: false, message: 'The request path has a dot segment with parameters' };
   if (path.includes('%')) {

@@ -6,7 +6,7 @@ import type { SecretVault } from '../services/vault';
 import type { ClusterContexts, SaveResult } from '../ipc/contract';
 import { UserFacingError, type IpcHandlers } from '../ipc/dispatcher';
 import type { ClusterController } from './cluster-controller';
-import { checkSecretForGateway } from './secret-checks';
+import { storeCheckedSecrets } from './secret-checks';
 
 export interface ClusterHandlerDeps {
   cluster: ClusterController;
@@ -85,10 +85,8 @@ export function clusterHandlers(deps: ClusterHandlerDeps): Pick<IpcHandlers, Clu
     'cluster:export': async ({ includeSecretValues }) => ({ yaml: await cluster.exportYaml(includeSecretValues) }),
     'cluster:import-application': async ({ name, secretNamespace }) => {
       const { application, secrets } = await cluster.importApplication(name, secretNamespace);
-      for (const secret of secrets) {
-        checkSecretForGateway(secret.name, secret.data);
-        await deps.vault().set(secret);
-      }
+      // Checked like any other secret, all before any is stored.
+      await storeCheckedSecrets(deps.vault(), secrets);
       const workspace = deps.workspace();
       return deps.saveWorkspace({ ...workspace, applications: [...workspace.applications.filter((a) => a.name !== application.name), application] });
     },

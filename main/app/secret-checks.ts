@@ -1,6 +1,7 @@
 import { checkKeyMatchesCertificate } from '../../gateway/security/client-certificate';
 import { parseRequestParameters } from '../../gateway/security/request-parameters';
 import { UserFacingError } from '../ipc/dispatcher';
+import type { SecretVault, StoredSecret } from '../services/vault';
 
 /**
  * A secret shaped for the gateway is checked when it is saved, not when a request first needs it:
@@ -19,4 +20,13 @@ export function checkSecretForGateway(name: string, data: Readonly<Record<string
     const code = (error as { code?: unknown }).code;
     throw new UserFacingError(typeof code === 'string' ? code : 'GATEHOUSE_INVALID_SECRET', error instanceof Error ? error.message : 'invalid secret');
   }
+}
+
+/**
+ * The one way a secret reaches the vault from outside (the Secrets form, an import, the cluster): every secret is
+ * checked first, and nothing is stored unless all of them pass, so a refused batch leaves the vault as it was.
+ */
+export async function storeCheckedSecrets(vault: SecretVault, secrets: readonly StoredSecret[]): Promise<void> {
+  for (const secret of secrets) checkSecretForGateway(secret.name, secret.data);
+  for (const secret of secrets) await vault.set(secret);
 }

@@ -46,7 +46,7 @@ if (!app.requestSingleInstanceLock()) {
     services.onEvent((event) => {
       if (event === 'gateway-status') updateTray();
     });
-    Menu.setApplicationMenu(buildAppMenu({ restartGateway: () => void services?.restartGateway() }));
+    Menu.setApplicationMenu(buildAppMenu({ restartGateway: () => void services?.restartGateway(), command: (command) => sendEvent(window, 'menu-command', command) }));
     window = createMainWindow(join(outDir, 'preload/preload.cjs'));
     tray = new Tray(nativeImage.createFromPath(join(outDir, '../assets/tray.png')));
     updateTray();

@@ -7,16 +7,19 @@ import type { FieldError } from '../../gateway/config/validate';
 import type { BodyPreview, CapturedExchange, ExchangeSummary } from '../../gateway/capture/exchange';
 
 export type { BodyPreview, CapturedExchange, CredentialUse, ExchangeHeader, ExchangeSummary, UpstreamAttempt } from '../../gateway/capture/exchange';
+import type { LeftOutItem } from '../../gateway/config/left-out-item';
+
+export type { LeftOutItem };
 import { secretKeySchema } from '../../gateway/config/secret-names';
 import { PLACEHOLDER_NAME_PATTERN } from '../../gateway/config/placeholders';
 import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
-import type { GatewayState, GatewayStatus } from '../services/gateway-supervisor/gateway-status';
+import type { GatewayState, GatewayStatus, ServedConfig } from '../services/gateway-supervisor/gateway-status';
 
 const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
 const SecretKeyName = secretKeySchema();
 
 // The supervisor's own status type, sent as it is (types only: nothing of the supervisor runs here).
-export type { GatewayState, GatewayStatus };
+export type { GatewayState, GatewayStatus, ServedConfig };
 
 export interface VaultStatus {
   mode: 'keychain' | 'session-only' | 'unavailable';
@@ -32,10 +35,10 @@ export interface SecretSummary {
 }
 
 /**
- * `ok: true` means the change is saved; `gatewayErrors` then lists why the running gateway kept its previous
- * config (a secret the workspace names is missing, say). `ok: false` means nothing was saved.
+ * `ok: true`: the change is saved; `workspace` is what was saved and `gateway` what the gateway made of it (its
+ * `served` says whether it serves the saved workspace and which items it left out). `ok: false`: nothing was saved.
  */
-export type SaveResult = { ok: true; gatewayErrors?: FieldError[] } | { ok: false; errors: FieldError[] };
+export type SaveResult = { ok: true; workspace: Workspace; gateway: GatewayStatus } | { ok: false; errors: FieldError[] };
 
 export const TryItRequest = z
   .object({
@@ -180,6 +183,14 @@ export const channels = {
   'security:check-certificate': { request: z.object({ crt: z.string().min(1).max(1_000_000), key: z.string().min(1).max(1_000_000) }).strict(), response: {} as CertificateCheck },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
+  /**
+   * Changes some keys of a secret (creating it when the vault has none): `set` writes values, `remove` drops keys,
+   * every other stored key is kept in main, so kept values never cross to the renderer.
+   */
+  'secrets:update': {
+    request: SecretRefRequest.extend({ set: z.record(SecretKeyName, z.string().max(1_000_000)), remove: z.array(SecretKeyName).max(1000).optional() }).strict(),
+    response: {} as SaveResult,
+  },
   'secrets:delete': { request: SecretRefRequest, response: {} as { ok: true } },
   'secrets:reveal': { request: SecretRefRequest.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
   'vault:status': { request: None, response: {} as VaultStatus },
@@ -215,9 +226,16 @@ export interface MainEvents {
   'gateway-status': GatewayStatus;
   /** A captured exchange's row (new, or a streaming one's progress). */
   exchange: TrafficUpdate;
+  /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context). */
+  workspace: Workspace;
+  /** An app-menu command (its accelerator may never reach the page as a key press). */
+  'menu-command': MenuCommand;
 }
+
+/** What the app menu asks the renderer to do: submit the open form, or open the Import screen. */
+export type MenuCommand = 'save' | 'import';
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'exchange'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'workspace', 'menu-command', 'exchange'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {

@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { ConfirmDialog } from './components/ConfirmDialog';
+import { isSaveShortcut, submitOpenForm } from './components/keyboard';
+import { gatehouse } from './api/gatehouse-api';
 import { VaultBanner, WorkspaceBanner } from './components/Banners';
 import { SCREENS } from './screens/registry';
 import { useConfirmStore } from './state/confirm-store';
@@ -18,7 +20,28 @@ export function App() {
   const firstScreen = useRef(true);
 
   useEffect(() => connect(), [connect]);
+  const listenWorkspace = useWorkspaceStore((s) => s.listen);
   useEffect(() => void loadWorkspace(), [loadWorkspace]);
+  useEffect(() => listenWorkspace(), [listenWorkspace]);
+
+  // Ctrl/Cmd+S saves the open form; the app menu's Save and Import arrive as commands.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (!isSaveShortcut(e) || useConfirmStore.getState().open) return;
+      e.preventDefault();
+      submitOpenForm();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    const offCommand = gatehouse().on('menu-command', (command) => {
+      if (useConfirmStore.getState().open) return;
+      if (command === 'save') submitOpenForm();
+      else void useNavigationStore.getState().navigate('import');
+    });
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      offCommand();
+    };
+  }, []);
 
   // Closing or reloading the window with unsaved changes asks first.
   useEffect(() => {
@@ -44,7 +67,7 @@ export function App() {
   return (
     <>
       <div className="app" inert={dialogOpen}>
-        <Sidebar />
+        <Sidebar screens={SCREENS} />
         <div className="workspace-area">
           <div className="banners">
             <VaultBanner />

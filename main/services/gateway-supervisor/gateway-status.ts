@@ -1,8 +1,22 @@
 // What the supervisor knows about its gateway process. Types only, with no Node imports: the IPC contract
 // hands this same shape to the renderer (`gateway:status`, the `gateway-status` event), so the two cannot
 // drift, and the supervisor needs nothing from the IPC layer above it.
+import type { LeftOutItem } from '../../../gateway/config/left-out-item';
+import type { FieldError } from '../../../gateway/config/validate';
 
 export type GatewayState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
+
+/**
+ * What the gateway serves, compared with the saved workspace. `config`: 'saved' — the saved workspace, leaving
+ * out the items in `leftOut`; 'older' — an earlier workspace, because it refused the saved one (`errors` say
+ * why); 'none' — nothing of the workspace it started with (`errors`). The app shows anything but 'saved' with an
+ * empty `leftOut` as a warning, everywhere the user looks.
+ */
+export interface ServedConfig {
+  config: 'saved' | 'older' | 'none';
+  leftOut: LeftOutItem[];
+  errors?: FieldError[];
+}
 
 export interface GatewayStatus {
   state: GatewayState;
@@ -11,4 +25,5 @@ export interface GatewayStatus {
   restarts: number;
   inFlight: number;
   lastError?: string;
+  served: ServedConfig;
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { GatewayStatus } from './gateway-status';
 import type { RequestLogEntry } from '../../../gateway/log/request-log';
 import type { FieldError } from '../../../gateway/config/validate';
+import type { LeftOutItem } from '../../../gateway/config/left-out-item';
 import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
 import type { ClusterAccess } from '../../../gateway/cluster/cluster-access';
 import type { GatewayProcess, SpawnGatewayProcess } from './gateway-process';
@@ -38,13 +39,17 @@ export class GatewayStartError extends GatehouseError {
   }
 }
 
-type ReloadWaiter = (result: { ok: boolean; errors?: FieldError[] }) => void;
+type ReloadResult = { ok: true; leftOut: LeftOutItem[] } | { ok: false; errors: FieldError[] };
+type ReloadWaiter = (result: ReloadResult) => void;
 
 /** Keeps one gateway process running the current workspace; restarts it with backoff when it dies. */
 export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
-  #status: GatewayStatus = { state: 'stopped', restarts: 0, inFlight: 0 };
+  #status: GatewayStatus = { state: 'stopped', restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } };
   #process: GatewayProcess | undefined;
+  /** The workspace the gateway runs (or will start with). */
   #workspace: unknown;
+  /** The last workspace asked for: differs from #workspace while the gateway refuses it. */
+  #requested: unknown;
   #stopping = false;
   #restartTimer: NodeJS.Timeout | undefined;
   #backoffMs: number;
@@ -81,6 +86,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   /** Starts the gateway with `workspace`; resolves once it listens, rejects with the reason it could not. */
   async start(workspace: unknown): Promise<GatewayStatus> {
     this.#workspace = workspace;
+    this.#requested = workspace;
     this.#stopping = false;
     await this.#launch('starting');
     return this.status;
@@ -120,12 +126,14 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void, generation: number): void {
     if (child !== this.#process) return;
     switch (message.type) {
-      case 'ready':
-        this.#setStatus({ state: 'running', url: message.url, port: message.port, lastError: this.#status.lastError });
+      case 'ready': {
+        const served = this.#workspace === this.#requested ? { config: 'saved' as const, leftOut: message.leftOut ?? [] } : { ...this.#status.served, leftOut: message.leftOut ?? [] };
+        this.#setStatus({ state: 'running', url: message.url, port: message.port, lastError: this.#status.lastError, served });
         clearTimeout(this.#healthyTimer);
         this.#healthyTimer = setTimeout(() => (this.#backoffMs = this.options.backoff?.initialMs ?? 250), 30_000).unref();
         settleStart();
         break;
+      }
       case 'in-flight':
         this.#status.inFlight = message.inFlight;
         break;
@@ -137,11 +145,11 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         this.emit('exchange', message.exchange, message.credentials, generation);
         break;
       case 'reloaded':
-        this.#reloads.get(message.id)?.({ ok: message.ok, errors: message.errors });
+        this.#reloads.get(message.id)?.(message.ok ? { ok: true, leftOut: message.leftOut ?? [] } : { ok: false, errors: message.errors ?? [] });
         this.#reloads.delete(message.id);
         break;
       case 'config-rejected':
-        this.#setStatus({ lastError: `workspace not applied: ${message.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` });
+        this.#setStatus({ lastError: `workspace not applied: ${message.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, served: { config: 'none', leftOut: [], errors: message.errors } });
         break;
       case 'fatal':
         // A start error such as a busy port will not heal by restarting.
@@ -172,25 +180,44 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     }, delay);
   }
 
-  /** Applies a new workspace to the running gateway without dropping requests; refused configs keep the old one. */
-  async reload(workspace: unknown): Promise<{ ok: boolean; errors?: FieldError[] }> {
+  /**
+   * Applies a new workspace to the running gateway without dropping requests. The gateway serves every item that
+   * compiles (`leftOut` lists the others); a workspace it refuses as a whole leaves the previous one running, and
+   * the status says so (`served.config: 'older'`) until a later one is applied.
+   */
+  async reload(workspace: unknown): Promise<ReloadResult> {
+    this.#requested = workspace;
     const child = this.#process;
     if (!child || this.#status.state !== 'running') {
+      // Started (or restarted) with it: the status says what it serves once it is ready.
       this.#workspace = workspace;
-      return { ok: true };
+      return { ok: true, leftOut: [] };
     }
-    const secrets = await this.options.collectSecrets(workspace);
+    let secrets: SecretBundle;
+    try {
+      secrets = await this.options.collectSecrets(workspace);
+    } catch (error) {
+      this.#servesOlder([{ path: '(vault)', message: `not applied to the gateway, which keeps its current workspace: ${error instanceof Error ? error.message : String(error)}` }]);
+      throw error;
+    }
     const cluster = this.options.clusterAccess ? ((await this.options.clusterAccess().catch(() => undefined)) ?? null) : undefined;
     const id = ++this.#reloadId;
-    const result = await new Promise<{ ok: boolean; errors?: FieldError[] }>((resolve) => {
+    const result = await new Promise<ReloadResult>((resolve) => {
       this.#reloads.set(id, resolve);
       child.send({ type: 'reload', id, workspace, secrets, cluster });
     });
+    if (this.#requested !== workspace) return result; // a later reload decides what the status says
     if (result.ok) {
       this.#workspace = workspace;
-      if (this.#status.lastError) this.#setStatus({ lastError: undefined });
+      this.#setStatus({ served: { config: 'saved', leftOut: result.leftOut }, ...(this.#status.lastError ? { lastError: undefined } : {}) });
+    } else {
+      this.#servesOlder(result.errors);
     }
     return result;
+  }
+
+  #servesOlder(errors: FieldError[]): void {
+    this.#setStatus({ served: { config: this.#status.served.config === 'none' ? 'none' : 'older', leftOut: this.#status.served.leftOut, errors } });
   }
 
   /** Stops the gateway: asks politely, then kills; no orphan survives. */

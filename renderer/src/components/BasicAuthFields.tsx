@@ -48,7 +48,7 @@ export function BasicAuthFields({ idPrefix, value, onChange, errors, consumers, 
           <CheckboxField
             id={`${idPrefix}-hide-credentials`}
             label="Hide credentials from the upstream"
-            hint="Removes the Authorization header before forwarding."
+            hint={value.hideCredentials ? 'Removes the Authorization header before forwarding.' : 'Off: the caller’s Authorization header (its username and password) reaches the upstream.'}
             checked={value.hideCredentials}
             onChange={(hideCredentials) => set({ hideCredentials })}
             errors={errors.for([...PLUGIN, 'hideCredentials'])}

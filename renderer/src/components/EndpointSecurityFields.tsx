@@ -3,13 +3,15 @@
 // here go to the vault when the service is saved; the workspace keeps the secret's name and key names.
 import { useState, type ChangeEvent } from 'react';
 import type { EndpointDraft, EnvironmentName, SecurityType, TlsMode } from '../model/endpoint-security-draft';
-import { defaultSecretName } from '../model/endpoint-security-draft';
+import { CREDENTIAL_SECRET_PURPOSE, defaultSecretName } from '../model/endpoint-security-draft';
 import type { FieldErrors, FieldPath } from '../model/field-errors';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { CheckboxField, Field, FieldGroup, RadioGroup } from './Field';
 import { KeyValueEditor, type KeyValueRow } from './KeyValueEditor';
 import { PasswordInput } from './PasswordInput';
+
+const TYPE_LABEL: Record<SecurityType, string> = { none: 'no', basic: 'Basic', 'oauth2-client-credentials': 'OAuth client', 'client-certificate': 'client-certificate' };
 
 const TYPES: { value: SecurityType; label: string }[] = [
   { value: 'none', label: 'None' },
@@ -91,6 +93,7 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
   const id = (suffix: string) => `${environment}-${suffix}`;
   const [token, setToken] = useState<Check>({ kind: 'idle' });
   const [certificate, setCertificate] = useState<Check>({ kind: 'idle' });
+  const [moved, setMoved] = useState<{ from: string; to: string; type: SecurityType }>();
   const title = environment === 'production' ? 'Production' : 'Sandbox';
 
   async function fetchToken() {
@@ -115,6 +118,18 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
   }
 
   const secretPlaceholder = defaultSecretName(serviceName, environment, 'credentials');
+  // Switching Basic ↔ OAuth ↔ certificate moves to a secret of the new kind instead of writing into the old one.
+  const changeType = (type: SecurityType) => {
+    const current = draft.secret.trim() || secretPlaceholder;
+    if (draft.type !== 'none' && type !== 'none' && type !== draft.type) {
+      const next = defaultSecretName(serviceName, environment, CREDENTIAL_SECRET_PURPOSE[type]);
+      if (next !== current) {
+        setMoved({ from: current, to: next, type: draft.type });
+        return set({ type, secret: next });
+      }
+    }
+    set({ type });
+  };
   const secretField = (
     <Field id={id('secret')} label="Secret name" hint={`Vault secret holding the credentials. Empty: ${secretPlaceholder}.`} errors={[...at('endpointSecurity', 'secret'), ...at('endpointSecurity', 'namespace')]}>
       {(c) => <input {...c} className="mono" value={draft.secret} placeholder={secretPlaceholder} onChange={(e) => set({ secret: e.target.value })} spellCheck={false} autoComplete="off" />}
@@ -131,7 +146,7 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
       )}
       <Field id={id('security-type')} label="Authentication to the backend" errors={[...exact('endpointSecurity'), ...at('endpointSecurity', 'type')]}>
         {(c) => (
-          <select {...c} value={draft.type} onChange={(e) => set({ type: e.target.value as SecurityType })}>
+          <select {...c} value={draft.type} onChange={(e) => changeType(e.target.value as SecurityType)}>
             {TYPES.map((t) => (
               <option key={t.value} value={t.value}>{t.label}</option>
             ))}
@@ -143,6 +158,11 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
         <Field id={id('token-url')} label="Token URL" hint="RFC 6749 client credentials grant, e.g. https://auth.example.com/oauth/token." errors={at('endpointSecurity', 'tokenUrl')}>
           {(c) => <input {...c} className="mono" type="url" value={draft.tokenUrl} onChange={(e) => set({ tokenUrl: e.target.value })} spellCheck={false} />}
         </Field>
+      )}
+      {moved && moved.to === draft.secret && (
+        <p className="notice notice-info" role="status">
+          A new secret, <span className="mono">{moved.to}</span>, for the {TYPE_LABEL[draft.type]} credentials: <span className="mono">{moved.from}</span> keeps the {TYPE_LABEL[moved.type]} ones. Type its name above to use it instead.
+        </p>
       )}
       {draft.type !== 'none' && secretField}
       {draft.type === 'basic' && (
@@ -167,9 +187,9 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
           </div>
           <Field id={id('client-auth')} label="Client authentication" errors={at('endpointSecurity', 'clientAuth')}>
             {(c) => (
-              <select {...c} value={draft.clientAuth} onChange={(e) => set({ clientAuth: e.target.value === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic' })}>
-                <option value="client_secret_basic">client_secret_basic (Authorization header)</option>
-                <option value="client_secret_post">client_secret_post (form body)</option>
+              <select {...c} className="select-wide" value={draft.clientAuth} onChange={(e) => set({ clientAuth: e.target.value === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic' })}>
+                <option value="client_secret_basic">In the Authorization header (client_secret_basic)</option>
+                <option value="client_secret_post">In the form body (client_secret_post)</option>
               </select>
             )}
           </Field>

@@ -2,13 +2,9 @@
 import type { FieldMessage } from '../model/field-errors';
 import { FieldMessages } from './Field';
 
-export interface KeyValueRow {
-  id: number;
-  name: string;
-  value: string;
-  /** Shown as read-only: the name of a key already stored. */
-  fixedName?: boolean;
-}
+import type { KeyValueRow } from '../model/key-value-rows';
+
+export type { KeyValueRow };
 
 interface KeyValueEditorProps<R extends KeyValueRow> {
   idPrefix: string;

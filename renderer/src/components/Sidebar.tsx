@@ -1,10 +1,15 @@
 // The screens, as a list of buttons: Tab reaches each one, and the arrow keys, Home and End move between
 // them. The current screen is marked with aria-current.
 import { useRef, type KeyboardEvent } from 'react';
-import { SCREENS } from '../screens/registry';
-import { useNavigationStore } from '../state/navigation-store';
+import { useNavigationStore, type ScreenId } from '../state/navigation-store';
 
-export function Sidebar() {
+export interface SidebarEntry {
+  id: ScreenId;
+  label: string;
+  description: string;
+}
+
+export function Sidebar({ screens }: { screens: readonly SidebarEntry[] }) {
   const screen = useNavigationStore((s) => s.screen);
   const navigate = useNavigationStore((s) => s.navigate);
   const listRef = useRef<HTMLUListElement>(null);
@@ -26,7 +31,7 @@ export function Sidebar() {
         <span>Gatehouse</span>
       </div>
       <ul ref={listRef}>
-        {SCREENS.map((s) => (
+        {screens.map((s) => (
           <li key={s.id}>
             <button type="button" className="nav-item" aria-current={s.id === screen ? 'page' : undefined} onClick={() => void navigate(s.id)} onKeyDown={onKeyDown}>
               <span>{s.label}</span>

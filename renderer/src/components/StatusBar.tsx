@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useStatusStore } from '../state/status-store';
 import { gatehouse } from '../api/gatehouse-api';
+import { servedSummary } from '../model/served-config';
+import { FixButton } from './ServedConfig';
 
 const LABELS = { stopped: 'Stopped', starting: 'Starting…', running: 'Running', restarting: 'Restarting…', failed: 'Failed' } as const;
 const VAULT_LABELS = { keychain: 'Secrets: OS keychain', 'session-only': 'Secrets: this session only', unavailable: 'Secrets: keychain unavailable' } as const;
@@ -14,12 +16,18 @@ export function StatusBar() {
     // The new status arrives as a gateway-status event; a failure shows there as lastError.
     void gatehouse().invoke('gateway:restart', undefined).catch(() => undefined).finally(() => setRestarting(false));
   };
+  // Running is green only while it serves the saved workspace, every item of it.
+  const served = gateway.state === 'running' ? servedSummary(gateway) : { kind: 'all' as const };
+  const dot = served.kind === 'all' ? gateway.state : 'degraded';
+  const fixItem = served.kind === 'partial' ? (served.leftOut.find((i) => i.kind !== 'route') ?? served.leftOut[0]) : undefined;
   return (
     <footer className="status-bar">
       <div role="status" className="status-group">
-        <span className={`status-dot status-${gateway.state}`} aria-hidden="true" />
-        <span>Gateway: {LABELS[gateway.state]}</span>
-        {gateway.url && <span className="mono">{gateway.url}</span>}
+        <span className={`status-dot status-${dot}`} aria-hidden="true" />
+        <span>Gateway: {served.kind === 'all' ? LABELS[gateway.state] : <strong className="status-warning">{served.headline}</strong>}</span>
+        {served.kind !== 'all' && <span className="status-reason" title={served.reason}>{served.reason}</span>}
+        {fixItem && <FixButton item={fixItem} />}
+        {gateway.url && <span className="mono status-url">{gateway.url}</span>}
         {gateway.restarts > 0 && <span>restarts: {gateway.restarts}</span>}
         {gateway.lastError && <span className="status-error">Last error: {gateway.lastError}</span>}
         {gateway.inFlight > 0 && <span>in flight: {gateway.inFlight}</span>}

@@ -3,7 +3,7 @@
 // Values typed "now" (a password, a client secret, PEMs, header values) are part of the draft only until the
 // save sends them to the vault with `secrets:set`; the workspace gets the secret's name and key names.
 import type { Service } from '../../../gateway/config/schema';
-import type { KeyValueRow } from '../components/KeyValueEditor';
+import type { KeyValueRow } from './key-value-rows';
 
 export type SecurityType = 'none' | 'basic' | 'oauth2-client-credentials' | 'client-certificate';
 export type TlsMode = 'system' | 'ca' | 'skip';
@@ -59,7 +59,10 @@ export interface SecurityDraft {
 
 type EndpointSource = Pick<Service, 'endpointSecurity' | 'csrf' | 'requestParametersSecret' | 'tls'>;
 
-export function defaultSecretName(service: string, environment: EnvironmentName, purpose: 'credentials' | 'request-parameters' | 'ca'): string {
+/** The default secret of each kind of credential, so switching kinds never writes into the other kind's secret. */
+export const CREDENTIAL_SECRET_PURPOSE = { basic: 'credentials', 'oauth2-client-credentials': 'oauth-client', 'client-certificate': 'client-certificate' } as const;
+
+export function defaultSecretName(service: string, environment: EnvironmentName, purpose: 'credentials' | 'oauth-client' | 'client-certificate' | 'request-parameters' | 'ca'): string {
   const base = (service.trim() || 'service').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
   return `${base.slice(0, 63 - environment.length - purpose.length - 2).replace(/[^a-z0-9]+$/, '') || 'service'}-${environment}-${purpose}`;
 }

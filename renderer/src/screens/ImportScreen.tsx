@@ -3,21 +3,21 @@
 // (secrets by name and key only), then import: values go to the vault, names into the workspace.
 // Also the whole workspace as a file: export (plain, or encrypted with a passphrase including secret values)
 // and import.
-import { useEffect, useMemo, useState } from 'react';
-import type { DocumentImportPreview } from '../../../main/ipc/contract';
-import type { FieldError } from '../../../gateway/config/validate';
+import { useMemo, useState } from 'react';
 import { secretId } from '../../../gateway/config/secret-names';
-import { findPlaceholders } from '../../../gateway/config/placeholders';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
 import { Field, FieldGroup } from '../components/Field';
 import { PasswordInput } from '../components/PasswordInput';
 import { FieldErrors } from '../model/field-errors';
+import { findPlaceholders } from '../model/import-placeholders';
 import { useSecretsStore } from '../state/secrets-store';
+import { useImportStore, type ImportOutcome } from '../state/import-store';
+import { TextFileDrop } from '../components/TextFileInput';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { ScreenHeader } from './ScreenHeader';
 
-type Outcome = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; message: string; notes?: string[] } | { kind: 'error'; message: string; errors: FieldError[] };
+type Outcome = ImportOutcome;
 
 function Outcome({ outcome }: { outcome: Outcome }) {
   return (
@@ -59,94 +59,49 @@ function PreviewList({ title, items }: { title: string; items: string[] }) {
 }
 
 function DocumentImport() {
-  const loadWorkspace = useWorkspaceStore((s) => s.load);
-  const loadSecrets = useSecretsStore((s) => s.load);
-  const [text, setText] = useState('');
-  const [name, setName] = useState('');
-  const [namespace, setNamespace] = useState('');
-  const [vars, setVars] = useState<Record<string, string>>({});
-  const [preview, setPreview] = useState<DocumentImportPreview>();
-  const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
-  const [errors, setErrors] = useState(FieldErrors.none);
+  const { text, fileName, name, namespace, vars, preview, outcome, fieldErrors, edit, previewNow, importNow } = useImportStore();
+  const errors = new FieldErrors(fieldErrors);
   const placeholders = useMemo(() => findPlaceholders(text), [text]);
-
-  // A changed document needs a new preview.
-  useEffect(() => setPreview(undefined), [text, name, namespace, vars]);
-
-  const request = () => {
-    const r: { text: string; name?: string; namespace?: string; vars?: Record<string, string> } = { text };
-    if (name.trim()) r.name = name.trim();
-    if (namespace.trim()) r.namespace = namespace.trim();
-    const filled = Object.fromEntries(placeholders.filter((p) => (vars[p] ?? '') !== '').map((p) => [p, vars[p]!]));
-    if (Object.keys(filled).length > 0) r.vars = filled;
-    return r;
-  };
-
-  const failed = (error: unknown, what: string) => {
-    const failure = toFailure(error);
-    const fieldErrors = withoutRequestPrefix(failure.errors);
-    setErrors(new FieldErrors(fieldErrors));
-    setOutcome({ kind: 'error', message: `${what}: ${failure.message}`, errors: fieldErrors.filter((e) => !['text', 'name', 'namespace'].includes(e.path) && !e.path.startsWith('vars')) });
-  };
-
-  async function onPreview() {
-    setOutcome({ kind: 'busy', what: 'Reading the document' });
-    setErrors(FieldErrors.none);
-    try {
-      setPreview(await gatehouse().invoke('import:preview', request()));
-      setOutcome({ kind: 'idle' });
-    } catch (error) {
-      setPreview(undefined);
-      failed(error, 'Cannot import this');
-    }
-  }
-
-  async function onImport() {
-    setOutcome({ kind: 'busy', what: 'Importing' });
-    try {
-      const result = await gatehouse().invoke('import:apply', request());
-      if (!result.ok) {
-        setOutcome({ kind: 'error', message: 'Not imported: the workspace would be invalid.', errors: result.errors });
-        return;
-      }
-      await Promise.all([loadWorkspace(), loadSecrets()]);
-      const counts = preview ? `${preview.services.length} service(s), ${preview.routes.length} route(s), ${preview.consumers.length} consumer(s), ${preview.applications.length} application(s), ${preview.secrets.length} secret(s) to the vault` : 'the document';
-      setOutcome({ kind: 'ok', message: `Imported ${counts}.${result.gatewayErrors?.length ? ` The gateway kept its previous configuration: ${result.gatewayErrors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : ''}`, notes: result.notes });
-      setPreview(undefined);
-      setText('');
-    } catch (error) {
-      failed(error, 'Not imported');
-    }
-  }
 
   return (
     <section className="editor import-editor" aria-labelledby="import-documents-title">
       <h2 id="import-documents-title">Import documents</h2>
       <Field id="import-text" label="Document" hint="APK endpointConfig / serviceInfo JSON or APK Conf YAML, a Kyma Application (with its Secrets, separated by ---) or services: YAML, APISIX consumer or route JSON." errors={errors.for(['text'])}>
-        {(c) => <textarea {...c} className="mono" rows={12} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />}
+        {(c) => (
+          <TextFileDrop label="Choose a file…" accept=".json,.yaml,.yml,.txt" onFile={(file, content) => edit({ text: content, fileName: file })}>
+            <textarea {...c} className="mono" rows={12} value={text} onChange={(e) => edit({ text: e.target.value, fileName: undefined })} spellCheck={false} />
+            {fileName && <p className="hint">From the file {fileName}.</p>}
+          </TextFileDrop>
+        )}
       </Field>
       <div className="field-grid">
         <Field id="import-name" label="Service name" hint="Optional: names an imported endpoint config." errors={errors.for(['name'])}>
-          {(c) => <input {...c} value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />}
+          {(c) => <input {...c} value={name} onChange={(e) => edit({ name: e.target.value })} spellCheck={false} />}
         </Field>
         <Field id="import-namespace" label="Namespace" hint="Optional: for secrets and services." errors={errors.for(['namespace'])}>
-          {(c) => <input {...c} value={namespace} onChange={(e) => setNamespace(e.target.value)} spellCheck={false} />}
+          {(c) => <input {...c} value={namespace} onChange={(e) => edit({ namespace: e.target.value })} spellCheck={false} />}
         </Field>
       </div>
       {placeholders.length > 0 && (
-        <FieldGroup id="import-vars" legend="Placeholders" hint="The document has placeholders: give each a value." errors={errors.for(['vars']).filter((m) => !placeholders.some((p) => m.detail === `.${p}`))}>
+        <FieldGroup id="import-vars" legend="Placeholders" hint="The document has placeholders: give each a value." errors={errors.for(['vars']).filter((m) => !placeholders.some((p) => m.detail === `.${p.name}`))}>
           <div className="field-grid">
             {placeholders.map((p) => (
-              <Field key={p} id={`import-var-${p}`} label={p} errors={errors.for(['vars', p])}>
-                {(c) => <input {...c} className="mono" value={vars[p] ?? ''} onChange={(e) => setVars((v) => ({ ...v, [p]: e.target.value }))} spellCheck={false} />}
+              <Field key={p.name} id={`import-var-${p.name}`} label={p.written} errors={errors.for(['vars', p.name])}>
+                {(c) =>
+                  p.secret ? (
+                    <PasswordInput {...c} value={vars[p.name] ?? ''} onChange={(value) => edit({ vars: { ...vars, [p.name]: value } })} />
+                  ) : (
+                    <input {...c} className="mono" value={vars[p.name] ?? ''} onChange={(e) => edit({ vars: { ...vars, [p.name]: e.target.value } })} spellCheck={false} />
+                  )
+                }
               </Field>
             ))}
           </div>
         </FieldGroup>
       )}
       <div className="button-row">
-        <button type="button" className="secondary" disabled={text.trim() === '' || outcome.kind === 'busy'} onClick={() => void onPreview()}>Preview</button>
-        <button type="button" className="primary" disabled={!preview || outcome.kind === 'busy'} onClick={() => void onImport()}>Import</button>
+        <button type="button" className="secondary" disabled={text.trim() === '' || outcome.kind === 'busy'} onClick={() => void previewNow()}>Preview</button>
+        <button type="button" className="primary" disabled={!preview || outcome.kind === 'busy'} onClick={() => void importNow()}>Import</button>
         {!preview && text.trim() !== '' && <span className="hint">Preview first: it shows what the import adds.</span>}
       </div>
       {preview && (
@@ -156,14 +111,15 @@ function DocumentImport() {
             <PreviewList title="Routes" items={preview.routes} />
             <PreviewList title="Consumers" items={preview.consumers} />
             <PreviewList title="Applications" items={preview.applications} />
-            <PreviewList title="Secrets to the vault" items={preview.secrets.map((s) => `${secretId(s)}: ${s.keys.join(', ')}`)} />
+            <PreviewList title="Secrets that go to the vault on import" items={preview.secrets.map((s) => `${secretId(s)}: ${s.keys.join(', ')}`)} />
           </div>
           {preview.services.length + preview.routes.length + preview.consumers.length + preview.applications.length + preview.secrets.length === 0 && <p>Nothing to import.</p>}
           {preview.notes.length > 0 && (
             <>
-              <h3 className="list-heading">Notes</h3>
+              <h3 className="list-heading">What the import does</h3>
               <ul className="plain-list">
-                {preview.notes.map((n, i) => <li key={i}>{n}</li>)}
+                {/* Main's notes are written for after the import; nothing has happened yet. */}
+                {preview.notes.map((n, i) => <li key={i}>{n.replace(/ went to the vault/g, ' will go to the vault')}</li>)}
               </ul>
             </>
           )}

@@ -1,16 +1,17 @@
 // The vault's secrets: names and keys with masked values, a value revealed only on demand, where the
 // workspace uses each secret, and references to secrets the vault does not have.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SecretSummary } from '../../../main/ipc/contract';
-import { FormMessages, type FormStatus } from '../components/FormMessages';
+import { FormMessages, type FormStatus } from '../forms/FormMessages';
 import { secretId, secretUses, usesOf, type SecretUse } from '../model/secret-usage';
+import { useEscapeToClose, useRevealOnOpen } from '../components/keyboard';
 import { confirmAction } from '../state/confirm-store';
 import { useNavigationStore } from '../state/navigation-store';
 import { useSecretsStore, type SecretRef } from '../state/secrets-store';
 import { useStatusStore } from '../state/status-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { ScreenHeader } from './ScreenHeader';
-import { SecretForm } from './SecretForm';
+import { SecretForm } from '../forms/SecretForm';
 
 type Selection = { kind: 'secret'; id: string } | { kind: 'new'; initial?: SecretRef & { keys: string[] } } | { kind: 'edit'; id: string };
 
@@ -120,7 +121,21 @@ export function SecretsScreen() {
   const guard = useNavigationStore((s) => s.guard);
   const [selection, setSelection] = useState<Selection>();
   const [notice, setNotice] = useState<FormStatus>({ kind: 'idle' });
+  const detailRef = useRef<HTMLDivElement>(null);
+  useRevealOnOpen(detailRef, selection ? `${selection.kind}:${'id' in selection ? selection.id : ''}` : undefined);
   useEffect(() => void load(), [load, vault?.mode]);
+  // Opened from a "not served" notice: the secret to enter (a new one when the vault lacks it).
+  useEffect(() => {
+    const target = useNavigationStore.getState().takeTarget();
+    if (target?.kind !== 'secret') return;
+    void load().then(() => {
+      const id = secretId(target.name, target.namespace);
+      const stored = useSecretsStore.getState().secrets.find((s) => secretId(s.name, s.namespace) === id);
+      const ws = useWorkspaceStore.getState().workspace;
+      const keys = [...new Set([...(target.keys ?? []), ...(ws ? usesOf(secretUses(ws), target.name, target.namespace).flatMap((u) => u.keys) : [])])];
+      setSelection(stored ? { kind: 'edit', id } : { kind: 'new', initial: { name: target.name, namespace: target.namespace, keys } });
+    });
+  }, [load]);
 
   const uses = workspace ? secretUses(workspace) : [];
   const missing = new Map<string, SecretRef & { keys: string[] }>();
@@ -137,6 +152,7 @@ export function SecretsScreen() {
       setNotice({ kind: 'idle' });
       setSelection(next);
     });
+  useEscapeToClose(selection ? () => select(undefined) : undefined);
   const byId = (id: string) => secrets.find((s) => secretId(s.name, s.namespace) === id);
   const selected = selection && selection.kind !== 'new' ? byId(selection.id) : undefined;
 
@@ -209,7 +225,7 @@ export function SecretsScreen() {
             </div>
           )}
         </div>
-        <div className="detail">{detail}</div>
+        <div className="detail" ref={detailRef}>{detail}</div>
       </div>
     </section>
   );

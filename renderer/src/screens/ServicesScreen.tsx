@@ -1,15 +1,19 @@
 // Services and their routes: the list on the left, the selected item's form on the right.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
 import { effectiveBasicAuth } from '../../../gateway/config/effective-basic-auth';
 import { joinPaths } from '../../../gateway/config/route-paths';
 import { useNavigationStore } from '../state/navigation-store';
 import { useWorkspaceStore } from '../state/workspace-store';
-import { RouteForm } from './RouteForm';
-import { KymaApplicationForm } from './KymaApplicationForm';
+import { RouteForm } from '../forms/RouteForm';
+import { KymaApplicationForm } from '../forms/KymaApplicationForm';
+import { ServiceForm } from '../forms/ServiceForm';
+import { NotServedBadge } from '../components/ServedConfig';
+import { useEscapeToClose, useRevealOnOpen } from '../components/keyboard';
+import { leftOutAt } from '../model/served-config';
+import { useStatusStore } from '../state/status-store';
 import { ScreenHeader } from './ScreenHeader';
-import { ServiceForm } from './ServiceForm';
 
 type Selection =
   | { kind: 'service'; name: string }
@@ -26,23 +30,27 @@ function upstreamLabel(service: Workspace['services'][number]): string {
 
 /** Kyma Applications (imported or added here): served at /{application}/{service}/...; selecting one opens its form. */
 function KymaApplications({ applications, selected, onSelect }: { applications: Workspace['applications']; selected: string | undefined; onSelect: (name: string) => void }) {
+  const gateway = useStatusStore((s) => s.gateway);
   if (applications.length === 0) return null;
   return (
     <div className="app-list" role="region" aria-label="Kyma applications">
       <h2 className="list-heading">Kyma applications</h2>
       <ul className="tree">
-        {applications.map((a) => (
+        {applications.map((a, ai) => (
           <li key={a.name}>
             <button type="button" className="item" aria-current={selected === a.name ? 'true' : undefined} onClick={() => onSelect(a.name)}>
               <span className="item-title">{a.name}</span> <span className="item-meta">secrets in {a.namespace}{a.skipVerify ? ', TLS verification off' : ''}</span>
             </button>
             <ul className="plain-list">
-              {a.services.map((s) => {
+              {a.services.map((s, si) => {
                 const entry = s.entries[0]!;
                 return (
                   <li key={s.id}>
-                    <span>{s.displayName}</span>{' '}
-                    <span className="mono">/{a.name}/{kymaServiceSegment(s.displayName)}/ → {entry.targetUrl}</span>
+                    <button type="button" className="item-link" onClick={() => onSelect(a.name)} aria-label={`${s.displayName}, service of ${a.name}`}>
+                      <span>{s.displayName}</span>{' '}
+                      <span className="mono">/{a.name}/{kymaServiceSegment(s.displayName)}/ → {entry.targetUrl}</span>
+                    </button>{' '}
+                    <NotServedBadge item={leftOutAt(gateway, `applications[${ai}].services[${si}]`)} />
                     {entry.credentials && <span className="badge badge-auth">{entry.credentials.type} ({entry.credentials.secretName})</span>}
                   </li>
                 );
@@ -55,6 +63,14 @@ function KymaApplications({ applications, selected, onSelect }: { applications: 
   );
 }
 
+const BACKEND_LABEL = { basic: 'backend: Basic', 'oauth2-client-credentials': 'backend: OAuth', 'client-certificate': 'backend: client cert' } as const;
+
+/** How the gateway authenticates to the backend, as Kyma entries show their credential type. */
+function BackendBadge({ service }: { service: Workspace['services'][number] }) {
+  const type = service.endpointSecurity?.type;
+  return type ? <span className="badge badge-backend" title={`Secret ${service.endpointSecurity!.secret}`}>{BACKEND_LABEL[type]}</span> : null;
+}
+
 function AuthBadge({ on }: { on: boolean }) {
   return on ? <span className="badge badge-auth">basic auth</span> : null;
 }
@@ -62,15 +78,37 @@ function AuthBadge({ on }: { on: boolean }) {
 export function ServicesScreen() {
   const workspace = useWorkspaceStore((s) => s.workspace);
   const guard = useNavigationStore((s) => s.guard);
+  const gateway = useStatusStore((s) => s.gateway);
   const [selection, setSelection] = useState<Selection>();
   // A new editor (fresh form state) for each selection the user makes; saving keeps the same editor.
   const [editor, setEditor] = useState(0);
+  const detailRef = useRef<HTMLDivElement>(null);
+  useRevealOnOpen(detailRef, selection ? editor : undefined);
+  // Opened from a "not served" notice elsewhere: `services[i]`, `routes[i]` or `applications[i]`.
+  useEffect(() => {
+    const target = useNavigationStore.getState().takeTarget();
+    const ws = useWorkspaceStore.getState().workspace;
+    const m = target?.kind === 'item' ? /^(services|routes|applications)\[(\d+)\]$/.exec(target.path) : null;
+    if (!m || !ws) return;
+    const i = Number(m[2]);
+    const next: Selection | undefined =
+      m[1] === 'services' && ws.services[i] ? { kind: 'service', name: ws.services[i].name }
+      : m[1] === 'routes' && ws.routes[i] ? { kind: 'route', name: ws.routes[i].name, service: ws.routes[i].service }
+      : m[1] === 'applications' && ws.applications[i] ? { kind: 'application', name: ws.applications[i].name }
+      : undefined;
+    if (next) {
+      setSelection(next);
+      setEditor((n) => n + 1);
+    }
+  }, []);
 
-  const select = (next: Selection) =>
+  const select = (next: Selection | undefined) =>
     void guard(() => {
       setSelection(next);
       setEditor((n) => n + 1);
     });
+
+  useEscapeToClose(selection ? () => select(undefined) : undefined);
 
   if (!workspace) return <ScreenHeader id="services" title="Services & routes" />;
 
@@ -123,19 +161,19 @@ export function ServicesScreen() {
           <div className="item-list" role="region" aria-label="Service and route list">
             {workspace.services.length === 0 && <p className="empty">No services yet.</p>}
             <ul className="tree">
-              {workspace.services.map((s) => {
+              {workspace.services.map((s, si) => {
                 const routes = workspace.routes.filter((r) => r.service === s.name);
                 return (
                   <li key={s.name}>
                     <button type="button" className="item" aria-current={isSelected('service', s.name) ? 'true' : undefined} onClick={() => select({ kind: 'service', name: s.name })}>
-                      <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /></span>
+                      <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /> <BackendBadge service={s} /> <NotServedBadge item={leftOutAt(gateway, `services[${si}]`)} /></span>
                       <span className="item-meta mono">{s.pathPrefix} → {upstreamLabel(s)}</span>
                     </button>
                     <ul className="tree-children" aria-label={`Routes of ${s.name}`}>
                       {routes.map((r) => (
                         <li key={r.name}>
                           <button type="button" className="item item-child" aria-current={isSelected('route', r.name) ? 'true' : undefined} onClick={() => select({ kind: 'route', name: r.name, service: r.service })}>
-                            <span className="item-title">{r.name} <AuthBadge on={effectiveBasicAuth(r, s) !== undefined} /></span>
+                            <span className="item-title">{r.name} <AuthBadge on={effectiveBasicAuth(r, s) !== undefined} /> <NotServedBadge item={leftOutAt(gateway, `routes[${workspace.routes.indexOf(r)}]`)} /></span>
                             <span className="item-meta mono">{r.methods?.join(' ') ?? 'any'} {joinPaths(s.pathPrefix, r.path)}{r.match === 'prefix' ? ' (prefix)' : ''}</span>
                           </button>
                         </li>
@@ -152,7 +190,7 @@ export function ServicesScreen() {
             </ul>
             {applicationList}
           </div>
-          <div className="detail">{detail}</div>
+          <div className="detail" ref={detailRef}>{detail}</div>
         </div>
       )}
     </section>

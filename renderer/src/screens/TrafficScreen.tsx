@@ -5,13 +5,13 @@ import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from
 import type { CapturedExchange } from '../../../main/ipc/contract';
 import { ExchangeDetails } from '../components/ExchangeDetails';
 import { exchangeCurl } from '../model/curl';
-import { backendRequest, clientRequest, tryItDraftFrom } from '../model/exchange-request';
+import { backendRequest, clientRequest } from '../model/exchange-request';
 import { formatClock, formatMs } from '../model/time-format';
 import { confirmAction, useConfirmStore } from '../state/confirm-store';
 import { useNavigationStore } from '../state/navigation-store';
 import { useStatusStore } from '../state/status-store';
 import { matchesFilters, NO_FILTERS, useTrafficStore, type StatusClass } from '../state/traffic-store';
-import { useTryItStore } from '../state/tryit-store';
+import { tryItDraftFrom, useTryItStore } from '../state/tryit-store';
 import { ScreenHeader } from './ScreenHeader';
 
 const STATUS_CLASSES: [StatusClass, string][] = [['', 'Any status'], ['2xx', '2xx'], ['3xx', '3xx'], ['4xx', '4xx'], ['5xx', '5xx'], ['none', 'No answer yet']];

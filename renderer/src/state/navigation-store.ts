@@ -6,18 +6,30 @@ import { confirmAction } from './confirm-store';
 
 export type ScreenId = 'services' | 'consumers' | 'secrets' | 'tryit' | 'traffic' | 'import' | 'cluster';
 
+/** What to open on the screen navigated to: a secret to enter, or a workspace item by its path (`services[2]`). */
+export type NavigationTarget = { kind: 'secret'; name: string; namespace?: string; keys?: string[] } | { kind: 'item'; path: string };
+
 interface NavigationState {
   screen: ScreenId;
+  /** Set by `navigate(screen, target)`; the screen opens it and clears it with `takeTarget`. */
+  target: NavigationTarget | undefined;
+  takeTarget(): NavigationTarget | undefined;
   /** Form id → what it edits ("service basic-auth-app"), for every form with unsaved changes. */
   dirty: Record<string, string>;
   setDirty(form: string, what: string | undefined): void;
   /** Runs `action` now, or after the user agrees to discard unsaved changes. Resolves whether it ran. */
   guard(action: () => void): Promise<boolean>;
-  navigate(screen: ScreenId): Promise<boolean>;
+  navigate(screen: ScreenId, target?: NavigationTarget): Promise<boolean>;
 }
 
 export const useNavigationStore = create<NavigationState>((set, get) => ({
   screen: 'services',
+  target: undefined,
+  takeTarget() {
+    const target = get().target;
+    if (target) set({ target: undefined });
+    return target;
+  },
   dirty: {},
   setDirty(form, what) {
     const dirty = { ...get().dirty };
@@ -46,9 +58,9 @@ export const useNavigationStore = create<NavigationState>((set, get) => ({
     action();
     return true;
   },
-  navigate(screen) {
-    if (screen === get().screen) return Promise.resolve(true);
-    return get().guard(() => set({ screen }));
+  navigate(screen, target) {
+    if (screen === get().screen && !target) return Promise.resolve(true);
+    return get().guard(() => set({ screen, target }));
   },
 }));
 

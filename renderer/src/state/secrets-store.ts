@@ -1,15 +1,17 @@
 // Secret names and keys from the vault. Values never sit in the store: the list holds masks, a reveal
-// returns the value to the one component that asked, and writes go straight to main.
+// returns the value to the one component that asked, and writes go straight to main, which merges the keys
+// (a kept value never crosses to the renderer).
 import { create } from 'zustand';
-import type { SecretSummary } from '../../../main/ipc/contract';
+import type { GatewayStatus, SecretSummary } from '../../../main/ipc/contract';
 import type { FieldError } from '../../../gateway/config/validate';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
+import { useStatusStore } from './status-store';
 import type { SecretRef } from '../../../gateway/config/secret-names';
 
 export type { SecretRef };
 
-export type SecretWriteOutcome = { ok: true; gatewayErrors?: FieldError[] } | { ok: false; message: string; errors: FieldError[] };
+export type SecretWriteOutcome = { ok: true; gateway?: GatewayStatus } | { ok: false; message: string; errors: FieldError[] };
 
 interface SecretsState {
   secrets: SecretSummary[];
@@ -17,8 +19,8 @@ interface SecretsState {
   loadError: string | undefined;
   load(): Promise<void>;
   reveal(ref: SecretRef, key: string): Promise<string>;
-  /** Replaces the secret's data (every key): the vault keeps exactly the keys given. */
-  set(ref: SecretRef, data: Record<string, string>): Promise<SecretWriteOutcome>;
+  /** Writes the keys in `set` and drops those in `remove`; main keeps every other stored key as it is. */
+  update(ref: SecretRef, set: Record<string, string>, remove?: readonly string[]): Promise<SecretWriteOutcome>;
   remove(ref: SecretRef): Promise<SecretWriteOutcome>;
 }
 
@@ -42,15 +44,16 @@ export const useSecretsStore = create<SecretsState>((set, get) => ({
     const { value } = await gatehouse().invoke('secrets:reveal', { ...refPayload(ref), key });
     return value;
   },
-  async set(ref, data) {
+  async update(ref, data, remove) {
     try {
-      const result = await gatehouse().invoke('secrets:set', { ...refPayload(ref), data });
+      const result = await gatehouse().invoke('secrets:update', { ...refPayload(ref), set: data, ...(remove?.length ? { remove: [...remove] } : {}) });
       await get().load();
       if (!result.ok) return { ok: false, message: 'The secret was not saved.', errors: result.errors };
-      return result.gatewayErrors?.length ? { ok: true, gatewayErrors: result.gatewayErrors } : { ok: true };
+      useStatusStore.getState().setGateway(result.gateway);
+      return { ok: true, gateway: result.gateway };
     } catch (error) {
       const failure = toFailure(error);
-      return { ok: false, message: `The secret was not saved: ${failure.message}`, errors: withoutRequestPrefix(failure.errors) };
+      return { ok: false, message: `The secret was not saved: ${failure.message}`, errors: withoutRequestPrefix(failure.errors).map((e) => ({ ...e, path: e.path.replace(/^set\b/, 'data') })) };
     }
   },
   async remove(ref) {
@@ -65,10 +68,3 @@ export const useSecretsStore = create<SecretsState>((set, get) => ({
   },
 }));
 
-/** The data to write when some keys change: keys left blank keep their stored value (revealed to re-send them). */
-export async function mergeSecretData(ref: SecretRef, changes: Record<string, string>, keep: readonly string[]): Promise<Record<string, string>> {
-  const data: Record<string, string> = {};
-  const reveal = useSecretsStore.getState().reveal;
-  for (const key of keep) if (!(key in changes)) data[key] = await reveal(ref, key);
-  return { ...data, ...changes };
-}

@@ -3,19 +3,22 @@ import type { GatewayStatus, VaultStatus } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { useTrafficStore } from './traffic-store';
+import { servesLessThanSaved } from '../model/served-config';
 
 interface StatusState {
   gateway: GatewayStatus;
   vault: VaultStatus | undefined;
   vaultError: string | undefined;
   connect(): () => void;
+  /** A status main sent with an answer (a save says what the gateway made of it). */
+  setGateway(gateway: GatewayStatus): void;
   refreshVault(): Promise<void>;
   /** Keeps secrets in memory for this session when the keychain is unavailable. */
   chooseSessionOnlyVault(): Promise<void>;
 }
 
 export const useStatusStore = create<StatusState>((set) => ({
-  gateway: { state: 'stopped', restarts: 0, inFlight: 0 },
+  gateway: { state: 'stopped', restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } },
   vault: undefined,
   vaultError: undefined,
   connect() {
@@ -29,6 +32,9 @@ export const useStatusStore = create<StatusState>((set) => ({
       offStatus();
       offTraffic();
     };
+  },
+  setGateway(gateway) {
+    set({ gateway });
   },
   async refreshVault() {
     try {
@@ -45,3 +51,11 @@ export const useStatusStore = create<StatusState>((set) => ({
     }
   },
 }));
+
+/**
+ * True while the gateway serves something other than the saved workspace (an older one, or with items left out):
+ * Try it and Traffic show `ServedConfigBanner` then, since what they show may not match the screens.
+ */
+export function useServesLessThanSaved(): boolean {
+  return useStatusStore((s) => servesLessThanSaved(s.gateway));
+}

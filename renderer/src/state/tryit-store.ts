@@ -5,6 +5,8 @@ import { create } from 'zustand';
 import type { TryItRequest, TryItResponse } from '../../../main/ipc/contract';
 import type { FieldError } from '../../../gateway/config/validate';
 import { isCredentialHeader } from '../../../gateway/config/credential-names';
+import type { CapturedExchange } from '../../../main/ipc/contract';
+import { sendableBody } from '../model/exchange-request';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
 
@@ -122,3 +124,39 @@ export const useTryItStore = create<TryItState>((set) => ({
     set({ history: [] });
   },
 }));
+
+const MASKED_IN_URL = encodeURIComponent('••••••••');
+/** Set by the gateway or by the connection, not by the caller. */
+const NOT_CALLER_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port']);
+
+/** The Try it draft for sending the client's request again; credentials are left for the user to enter. */
+export function tryItDraftFrom(exchange: CapturedExchange): { draft: Omit<TryItDraft, 'password'>; left: string[] } {
+  const left: string[] = [];
+  const { path, query } = splitTarget(exchange.request.target);
+  const keptQuery = query.filter((row) => {
+    if (encodeURIComponent(row.value) === MASKED_IN_URL || row.value === '••••••••') {
+      left.push(`query parameter ${row.name}`);
+      return false;
+    }
+    return true;
+  });
+  let username = '';
+  const headers = exchange.request.headers.flatMap((h) => {
+    if (NOT_CALLER_HEADERS.has(h.name)) return [];
+    if (h.name === 'authorization') {
+      const basicUser = /^Basic (.*):••••••••$/.exec(h.value)?.[1];
+      if (basicUser !== undefined) username = basicUser;
+      else left.push('the Authorization header');
+      return [];
+    }
+    if (h.masked || isCredentialHeader(h.name)) {
+      left.push(`header ${h.name}`);
+      return [];
+    }
+    return [newHeaderRow(h.name, h.value)];
+  });
+  const body = sendableBody(exchange.request.body);
+  if (body && body.text === undefined) left.push(`the ${body.size}-byte body (binary or not captured whole)`);
+  const method = (TRY_IT_METHODS as readonly string[]).includes(exchange.request.method) ? (exchange.request.method as TryItMethod) : 'GET';
+  return { draft: { method, path, query: keptQuery, headers, body: body?.text ?? '', username }, left };
+}

@@ -1,10 +1,14 @@
-// The workspace as main holds it. Every save reads the current workspace from main, applies one edit,
-// validates the whole result with the same zod schema main uses, and only then sends it (whole) back.
+// The workspace as main holds it. A save applies one edit to the workspace held here, validates the result
+// once with the zod schema main uses, and sends it whole: main answers, in the same round trip, with what it
+// saved and what the gateway made of it (which the status store takes over). Saves made elsewhere (an import,
+// the Cluster screen) arrive as `workspace` events.
 import { create } from 'zustand';
 import { Workspace } from '../../../gateway/config/schema';
 import { validateWith, type FieldError } from '../../../gateway/config/validate';
+import type { GatewayStatus } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
+import { useStatusStore } from './status-store';
 import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 /** An edit that cannot apply to the current workspace (the item was removed meanwhile, say). */
@@ -13,13 +17,16 @@ export class EditConflict extends GatehouseError {
 }
 
 export type SaveOutcome =
-  /** Saved; `gatewayErrors` says why the running gateway kept its previous config. */
-  | { ok: true; workspace: Workspace; gatewayErrors?: FieldError[] }
+  /** Saved; `gateway` says what the gateway serves now (the saved workspace, items left out, or an older one). */
+  | { ok: true; workspace: Workspace; gateway: GatewayStatus }
   /** Nothing was saved: `errors` (field paths as in the workspace) from the renderer's check or from main. */
   | { ok: false; message: string; errors: FieldError[] };
 
 /** An edit gets a copy of the current workspace and returns the next one (plain data, validated afterwards). */
 export type WorkspaceEdit = (current: Workspace) => unknown;
+
+/** The edit applied and checked, before anything is sent: what a form shows before it writes secrets. */
+export type PlannedSave = { ok: true; next: Workspace } | { ok: false; message: string; errors: FieldError[] };
 
 interface WorkspaceState {
   workspace: Workspace | undefined;
@@ -29,9 +36,14 @@ interface WorkspaceState {
   backupAvailable: boolean;
   loadError: string | undefined;
   load(): Promise<void>;
+  /** Follows saves made in main (imports, the Cluster screen); returns the unsubscribe. */
+  listen(): () => void;
+  plan(edit: WorkspaceEdit): PlannedSave;
   save(edit: WorkspaceEdit): Promise<SaveOutcome>;
   restoreBackup(): Promise<SaveOutcome>;
 }
+
+const NOT_SAVED = 'Not saved: fix the fields marked below.';
 
 export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
   workspace: undefined,
@@ -49,24 +61,33 @@ export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
     }
   },
 
-  async save(edit) {
-    const api = gatehouse();
+  listen() {
+    return gatehouse().on('workspace', (workspace) => set({ workspace, problem: undefined }));
+  },
+
+  plan(edit) {
+    const current = get().workspace;
+    if (!current) return { ok: false, message: 'Not saved: the workspace is not loaded yet.', errors: [] };
     let next: unknown;
     try {
-      const current = await api.invoke('workspace:get', undefined);
-      next = edit(structuredClone(current.workspace));
+      next = edit(structuredClone(current));
     } catch (error) {
-      const failure = toFailure(error);
-      return { ok: false, message: error instanceof EditConflict ? error.message : `Could not read the workspace: ${failure.message}`, errors: [] };
+      if (error instanceof EditConflict) return { ok: false, message: error.message, errors: [] };
+      throw error;
     }
     const checked = validateWith(Workspace, next);
-    if (!checked.ok) return { ok: false, message: 'Not saved: fix the fields marked below.', errors: checked.errors };
+    return checked.ok ? { ok: true, next: checked.value } : { ok: false, message: NOT_SAVED, errors: checked.errors };
+  },
+
+  async save(edit) {
+    const planned = get().plan(edit);
+    if (!planned.ok) return planned;
     try {
-      const result = await api.invoke('workspace:save', next);
-      if (!result.ok) return { ok: false, message: 'Not saved: fix the fields marked below.', errors: result.errors };
-      await get().load();
-      const workspace = get().workspace ?? checked.value;
-      return result.gatewayErrors?.length ? { ok: true, workspace, gatewayErrors: result.gatewayErrors } : { ok: true, workspace };
+      const result = await gatehouse().invoke('workspace:save', planned.next);
+      if (!result.ok) return { ok: false, message: NOT_SAVED, errors: result.errors };
+      set({ workspace: result.workspace, problem: undefined });
+      useStatusStore.getState().setGateway(result.gateway);
+      return { ok: true, workspace: result.workspace, gateway: result.gateway };
     } catch (error) {
       const failure = toFailure(error);
       return { ok: false, message: `Not saved: ${failure.message}`, errors: failure.errors };
@@ -78,8 +99,8 @@ export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
       const result = await gatehouse().invoke('workspace:restore-backup', undefined);
       await get().load();
       if (!result.ok) return { ok: false, message: 'The backup could not be restored.', errors: result.errors };
-      const workspace = get().workspace!;
-      return result.gatewayErrors?.length ? { ok: true, workspace, gatewayErrors: result.gatewayErrors } : { ok: true, workspace };
+      useStatusStore.getState().setGateway(result.gateway);
+      return { ok: true, workspace: result.workspace, gateway: result.gateway };
     } catch (error) {
       return { ok: false, message: `The backup could not be restored: ${toFailure(error).message}`, errors: [] };
     }

@@ -60,7 +60,7 @@ describe('hot reload', () => {
     for (let i = 0; i < 20; i++) {
       await moreAnswers(32);
       const result = await gateway.reload(workspace(i % 2 === 0 ? second.url : first.url, `gen-${i}`));
-      expect(result).toEqual({ ok: true });
+      expect(result).toEqual({ ok: true, leftOut: [] });
     }
     await moreAnswers(32);
     stop = true;

@@ -85,7 +85,7 @@ describe('cluster features through the app', () => {
 
   it("resolves a secret the vault lacks from the connected cluster's Secret", async () => {
     await call('secrets:delete', { name: 'erp-basic', namespace: NS });
-    expect(await call('workspace:save', workspace())).toEqual({ ok: true });
+    expect(await call('workspace:save', workspace())).toMatchObject({ ok: true });
     const res = await call<{ status: number }>('tryit:send', { method: 'GET', path: '/commerce/erp/orders', headers: [] });
     expect(res.status).toBe(200);
     expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`erp-user:${KYMA_PASSWORD}`).toString('base64')}`);

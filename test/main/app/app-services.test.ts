@@ -64,7 +64,7 @@ describe('app services over the IPC dispatcher', () => {
       routes: [{ name: 'json', service: 'basic-auth-app', path: '/json', match: 'exact', methods: ['GET'], plugins: { 'basic-auth': {} } }],
       consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex-pw', key: 'password' } } }],
     });
-    expect(saved).toEqual({ ok: true });
+    expect(saved).toMatchObject({ ok: true });
     const denied = await call<{ status: number; headers: [string, string][] }>('tryit:send', { method: 'GET', path: '/v1/json', headers: [] });
     expect(denied.status).toBe(401);
     expect(denied.headers).toContainEqual(['www-authenticate', 'Basic realm=".", charset="UTF-8"']);
@@ -128,6 +128,38 @@ describe('app services over the IPC dispatcher', () => {
     expect(sealed.text).not.toContain(PASSWORD);
     expect(await app.dispatch('workspace:import', { text: sealed.text, passphrase: 'wrong passphrase' })).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_BUNDLE_WRONG_PASSPHRASE' } });
     expect(await call('workspace:import', { text: sealed.text, passphrase: 'correct horse battery' })).toMatchObject({ ok: true });
+  });
+
+  it('secrets:update changes some keys and keeps the others in main, answering with no value', async () => {
+    const ref = { name: `update-${randomUUID().slice(0, 8)}` };
+    await call('secrets:update', { ...ref, set: { username: 'erp-user', password: PASSWORD, extra: 'x' } });
+    const answer = await call('secrets:update', { ...ref, set: { password: 'changed-value' }, remove: ['extra'] });
+    expect(JSON.stringify(answer)).not.toContain('erp-user');
+    expect(JSON.stringify(answer)).not.toContain('changed-value');
+    expect(await call('secrets:reveal', { ...ref, key: 'username' })).toEqual({ value: 'erp-user' });
+    expect(await call('secrets:reveal', { ...ref, key: 'password' })).toEqual({ value: 'changed-value' });
+    const listed = await call<{ name: string; keys: { key: string }[] }[]>('secrets:list');
+    expect(listed.find((s) => s.name === ref.name)?.keys.map((k) => k.key).sort()).toEqual(['password', 'username']);
+    expect(await app.dispatch('secrets:update', { ...ref, set: {}, remove: ['username', 'password'] })).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_INVALID_SECRET' } });
+    await call('secrets:delete', ref);
+  });
+
+  it('workspace:save answers with the saved workspace and what the gateway serves, items left out named', async () => {
+    const saved = await call<{ ok: true; workspace: { services: { name: string }[] }; gateway: { served: unknown } }>('workspace:save', {
+      services: [
+        { name: 'basic-auth-app', pathPrefix: '/v1', upstream: { url: upstream.url } },
+        { name: 'erp', pathPrefix: '/erp', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'backend-creds' } },
+      ],
+      routes: [{ name: 'anything', service: 'basic-auth-app', path: '/anything', match: 'prefix' }],
+    });
+    expect(saved.workspace.services.map((s) => s.name)).toEqual(['basic-auth-app', 'erp']);
+    expect(saved.gateway.served).toEqual({
+      config: 'saved',
+      leftOut: [{ kind: 'service', path: 'services[1]', name: 'erp', message: expect.stringContaining('secret "backend-creds" not found'), secret: { name: 'backend-creds' } }],
+    });
+    // Everything else is served: the new route answers.
+    expect((await call<{ status: number }>('tryit:send', { method: 'GET', path: '/v1/anything', headers: [] })).status).toBe(200);
+    expect((await call<{ status: number }>('tryit:send', { method: 'GET', path: '/erp/x', headers: [] })).status).toBe(503);
   });
 
   it('writes no secret value to any file in its data folder', async () => {

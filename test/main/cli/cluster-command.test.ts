@@ -14,6 +14,8 @@ import { stringify } from 'yaml';
 import { build } from 'esbuild';
 import { startFakeKubeApi, statuses, type FakeKubeApi } from '../../support/fake-kube-api/index';
 import { REPO_ROOT } from '../../support/spawn-cli';
+import { keychainGate, uniqueSecretPrefix } from '../../support/keychain';
+import { KeytarVault } from '../../../main/services/vault';
 
 const NS = 'team';
 const FIRST_PASSWORD = 'orders-first-Pa55';
@@ -315,5 +317,31 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code, out).toBe(0);
     expect(out.match(/^unchanged\s+Backend team\/orders\r?$/gm)).toHaveLength(2);
+  });
+});
+
+// Secret values from the OS keychain, as for serving: the real keychain (with-keyring gives a private one).
+const gate = await keychainGate('cluster CLI keychain');
+
+describe.skipIf(gate.skip)('secret values from the OS keychain', { timeout: 60_000 }, () => {
+  it('needs a keychain in CI', () => {
+    if (gate.failure) throw new Error(gate.failure);
+  });
+
+  it('plans with a value only the keychain holds, without --secrets', async () => {
+    const name = `${uniqueSecretPrefix()}-backend`;
+    const vault = new KeytarVault();
+    await vault.set({ name, data: { username: 'svc-keychain', password: 'keychain-Pa55' } });
+    try {
+      const file = join(dir, 'keychain-workspace.json');
+      await writeFile(file, JSON.stringify({ services: [{ name: 'keychained', upstream: { url: 'https://k.example.com' }, endpointSecurity: { type: 'basic', secret: name } }] }));
+      const run = await cli(['plan', '--workspace', file, '--kubeconfig', kubeconfig, '--output', 'json']);
+      expect(run.code, run.stderr).toBe(1);
+      const plan = JSON.parse(run.stdout) as { items: { label: string; action: string }[] };
+      expect(plan.items.map((i) => [i.label, i.action])).toEqual([[`Secret ${NS}/${name}`, 'create'], [`Backend ${NS}/keychained`, 'create']]);
+      expect(run.stdout + run.stderr).not.toContain('keychain-Pa55');
+    } finally {
+      await vault.delete({ name });
+    }
   });
 });

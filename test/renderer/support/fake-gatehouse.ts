@@ -13,6 +13,7 @@ import {
   type RequestOf,
   type ResponseOf,
   type SaveResult,
+  type ServedConfig,
   type TryItResponse,
   type VaultStatus,
   type BodyPreview,
@@ -43,18 +44,18 @@ export class FakeGatehouse implements GatehouseApi {
   readonly secrets = new Map<string, Record<string, string>>();
   readonly calls: FakeCall[] = [];
   vault: VaultStatus = { mode: 'keychain' };
-  gateway: GatewayStatus = { state: 'running', url: 'http://127.0.0.1:9080', port: 9080, restarts: 0, inFlight: 0 };
   tryItResponse: TryItResponse = { status: 200, headers: [['content-type', 'application/json']], body: textBody('{"ok":true}', 'application/json'), durationMs: 3 };
   /** Captured exchanges main would keep; `pushExchange` adds one and sends its row as main does. */
   readonly exchanges = new Map<number, CapturedExchange>();
   capturing = true;
+  gateway: GatewayStatus = { state: 'running', url: 'http://127.0.0.1:9080', port: 9080, restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } };
   /** When set, the next `workspace:save` answers as main does for a workspace it refuses. */
   refuseNextSave: FieldError[] | undefined;
   /** Why the workspace file could not be read, as main reports it on `workspace:get`. */
   problem: string | undefined;
   backupAvailable = false;
-  /** When set, saves succeed but the gateway keeps its old config for these reasons. */
-  gatewayErrors: FieldError[] | undefined;
+  /** When set, what the gateway serves after each save (an older configuration, items left out). */
+  servedAfterSave: ServedConfig | undefined;
   /** Answers of the channels whose real work happens in main (tokens, certificates, imports, cluster): set per test. */
   fetchTokenAnswer: ResponseOf<'security:fetch-token'> | Error = { ok: true, expiresInSeconds: 3599, tokenType: 'Bearer' };
   certificateAnswer: ResponseOf<'security:check-certificate'> | Error = { subject: 'CN=client', issuer: 'CN=Test CA', validFrom: '2025-01-01T00:00:00.000Z', validTo: '2030-01-01T00:00:00.000Z', fingerprint256: 'AA:BB' };
@@ -102,6 +103,12 @@ export class FakeGatehouse implements GatehouseApi {
     return (await this.#handle(channel, parsed.data)) as ResponseOf<C>;
   }
 
+  /** A save's answer, as main gives it: what is saved and what the gateway serves. */
+  #saved(): SaveResult {
+    if (this.servedAfterSave) this.gateway = { ...this.gateway, served: this.servedAfterSave };
+    return { ok: true, workspace: structuredClone(this.workspace), gateway: this.gateway };
+  }
+
   async #handle(channel: Channel, request: any): Promise<unknown> {
     const id = (r: { name: string; namespace?: string }) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
     switch (channel) {
@@ -116,12 +123,12 @@ export class FakeGatehouse implements GatehouseApi {
         const result = validateWith(Workspace, request);
         if (!result.ok) return { ok: false, errors: result.errors } satisfies SaveResult;
         this.workspace = result.value;
-        return this.gatewayErrors ? { ok: true, gatewayErrors: this.gatewayErrors } : { ok: true };
+        return this.#saved();
       }
       case 'workspace:restore-backup':
         this.problem = undefined;
         this.workspace = Workspace.parse({ consumers: [{ username: 'from-backup' }] });
-        return { ok: true };
+        return this.#saved();
       case 'secrets:list':
         return [...this.secrets.entries()].map(([key, data]) => {
           const [a, b] = key.split('/');
@@ -129,7 +136,15 @@ export class FakeGatehouse implements GatehouseApi {
         });
       case 'secrets:set':
         this.secrets.set(id(request), { ...request.data });
-        return this.gatewayErrors ? { ok: true, gatewayErrors: this.gatewayErrors } : { ok: true };
+        return this.#saved();
+      case 'secrets:update': {
+        // As main merges: kept keys stay here, never sent back.
+        const data: Record<string, string> = { ...this.secrets.get(id(request)), ...request.set };
+        for (const key of request.remove ?? []) if (!(key in request.set)) delete data[key];
+        if (Object.keys(data).length === 0) throw failure('GATEHOUSE_INVALID_SECRET', `secret "${request.name}" would have no key left`);
+        this.secrets.set(id(request), data);
+        return this.#saved();
+      }
       case 'secrets:delete':
         this.secrets.delete(id(request));
         return { ok: true };
@@ -157,7 +172,7 @@ export class FakeGatehouse implements GatehouseApi {
       case 'import:apply': {
         for (const secret of this.importResult.secrets ?? []) this.secrets.set(id(secret), { ...secret.data });
         if (this.importResult.workspace) this.workspace = Workspace.parse(this.importResult.workspace);
-        return { ok: true, notes: this.importResult.notes };
+        return { ...this.#saved(), notes: this.importResult.notes };
       }
       case 'workspace:export':
         return { text: request.passphrase ? `gatehouse-encrypted:${this.exportText}` : this.exportText, encrypted: Boolean(request.passphrase) };
@@ -176,6 +191,7 @@ export class FakeGatehouse implements GatehouseApi {
       case 'traffic:capture':
         this.capturing = request.on;
         return this.#trafficList();
+        return this.#saved();
       case 'tryit:send':
         if (this.gateway.state !== 'running') throw failure('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${this.gateway.state}`);
         return this.tryItResponse;

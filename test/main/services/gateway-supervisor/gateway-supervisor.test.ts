@@ -125,7 +125,7 @@ describe('GatewaySupervisor with a forked gateway', () => {
     const workers = Array.from({ length: 8 }, worker);
     for (let i = 1; i <= 10; i++) {
       await moreAnswers(20);
-      expect(await s.reload(workspace(`gen-${i}`))).toEqual({ ok: true });
+      expect(await s.reload(workspace(`gen-${i}`))).toEqual({ ok: true, leftOut: [] });
     }
     await moreAnswers(20);
     stop = true;
@@ -140,8 +140,9 @@ describe('GatewaySupervisor with a forked gateway', () => {
     const s = supervisor();
     const status = await s.start(workspace());
     const result = await s.reload({ services: [{ name: 'svc', upstream: { url: 'nope' } }] });
-    expect(result.ok).toBe(false);
-    expect(result.errors?.[0]?.path).toBe('services[0].upstream.url');
+    if (result.ok) throw new Error('expected the reload to be refused');
+    expect(result.errors[0]?.path).toBe('services[0].upstream.url');
+    expect(s.status.served).toMatchObject({ config: 'older', errors: [{ path: 'services[0].upstream.url' }] });
     expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
   });
 
@@ -172,20 +173,42 @@ describe('GatewaySupervisor with a forked gateway', () => {
   });
 });
 
-describe('GatewaySupervisor with a workspace that cannot be applied', () => {
-  it('starts listening anyway, shows why, and applies the workspace once its secret exists', async () => {
+describe('GatewaySupervisor with a workspace it can serve only in part', () => {
+  it('serves everything else, says which item it left out and why, and serves it once its secret exists', async () => {
     let secrets: Record<string, Record<string, string>> = {};
     const s = new GatewaySupervisor({ spawn: () => forkGatewayProcess(entry), collectSecrets: async () => secrets, backoff: { initialMs: 100, maxMs: 1000 } });
     supervisors.push(s);
-    const status = await s.start(workspace());
+    const ws = workspace();
+    ws.services!.push({ name: 'erp', pathPrefix: '/erp', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'erp-creds' } });
+    const status = await s.start(ws);
     expect(status.state).toBe('running');
-    await expect.poll(() => s.status.lastError).toMatch(/workspace not applied: .*consumer "alex": secret "alex-pw" not found/);
+    expect(status.served).toEqual({
+      config: 'saved',
+      leftOut: [
+        { kind: 'consumer', path: 'consumers[0]', name: 'alex', message: expect.stringMatching(/^consumer "alex": secret "alex-pw" not found/), secret: { name: 'alex-pw' } },
+        { kind: 'service', path: 'services[1]', name: 'erp', message: expect.stringMatching(/^service "erp": secret "erp-creds" not found/), secret: { name: 'erp-creds' } },
+      ],
+    });
+    // The service is served; the left-out consumer is an unknown caller, the left-out service answers why.
     const before = await request(`${status.url}/svc/x`, { headers: auth });
-    expect(before.statusCode).toBe(404);
+    expect(before.statusCode).toBe(401);
     await before.body.dump();
-    secrets = { 'alex-pw': { password: SECRET } };
-    expect(await s.reload(workspace())).toEqual({ ok: true });
-    expect(s.status.lastError).toBeUndefined();
+    const erp = await request(`${status.url}/erp/x`);
+    expect(erp.statusCode).toBe(503);
+    expect(await erp.body.json()).toEqual({ message: expect.stringMatching(/^Service erp is not served: service "erp": secret "erp-creds" not found/) });
+    secrets = { 'alex-pw': { password: SECRET }, 'erp-creds': { username: 'u', password: 'p' } };
+    expect(await s.reload(ws)).toEqual({ ok: true, leftOut: [] });
+    expect(s.status.served).toEqual({ config: 'saved', leftOut: [] });
     expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
+    expect((await request(`${status.url}/erp/x`)).statusCode).toBe(200);
+  });
+
+  it('says it serves an older workspace when it refuses a new one as a whole', async () => {
+    const s = supervisor();
+    await s.start(workspace());
+    await s.reload({ services: [{ name: 'svc', upstream: { url: 'nope' } }] });
+    expect(s.status.served.config).toBe('older');
+    await s.reload(workspace('two'));
+    expect(s.status.served).toEqual({ config: 'saved', leftOut: [] });
   });
 });

@@ -4,14 +4,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderApp } from '../../support/render-app';
-import { findPlaceholders } from '../../../../gateway/config/placeholders';
+import { findPlaceholders } from '../../../../renderer/src/model/import-placeholders';
 import { failure } from '../../support/fake-gatehouse';
 
 afterEach(cleanup);
 
 describe('import screen', () => {
   it('finds {{Name}} and {NAME} placeholders once each', () => {
-    expect(findPlaceholders('"name": "{{ServiceName}}", "ns": "{{ ServiceNamespace }}", "x": "{HOST}", again {{ServiceName}}, json: {\n "a": 1 }')).toEqual(['ServiceName', 'ServiceNamespace', 'HOST']);
+    expect(findPlaceholders('"name": "{{ServiceName}}", "ns": "{{ ServiceNamespace }}", "x": "{HOST}", again {{ServiceName}}, json: {\n "a": 1 }').map((p) => p.written)).toEqual(['{{ServiceName}}', '{{ServiceNamespace}}', '{HOST}']);
   });
 
   it('offers an input per placeholder, previews names and keys only, then imports', async () => {
@@ -20,19 +20,19 @@ describe('import screen', () => {
       f.importResult = { workspace: { services: [{ name: 'backend', upstream: { url: 'http://backend.apk:80' } }] }, secrets: [{ name: 'backend-production-credentials', data: { username: 'admin', password: 'admin' } }] };
     }, 'import');
     fireEvent.change(screen.getByLabelText('Document'), { target: { value: '"serviceInfo": { "name": "{{ServiceName}}", "namespace": "{{ServiceNamespace}}" }' } });
-    fireEvent.change(screen.getByLabelText('ServiceName'), { target: { value: 'backend' } });
-    fireEvent.change(screen.getByLabelText('ServiceNamespace'), { target: { value: 'apk' } });
+    fireEvent.change(screen.getByLabelText('{{ServiceName}}'), { target: { value: 'backend' } });
+    fireEvent.change(screen.getByLabelText('{{ServiceNamespace}}'), { target: { value: 'apk' } });
     expect(screen.getByRole('button', { name: 'Import' })).toHaveProperty('disabled', true);
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     const preview = await screen.findByRole('region', { name: 'Import preview' });
     expect(preview.textContent).toContain('backend');
     expect(preview.textContent).toContain('backend-production-credentials: username, password');
-    expect(preview.textContent).toContain('the inline username and password went to the vault');
+    expect(preview.textContent).toContain('the inline username and password will go to the vault');
     expect(preview.textContent).not.toContain('admin');
     expect(fake.callsOf('import:preview')).toEqual([{ text: expect.any(String), vars: { ServiceName: 'backend', ServiceNamespace: 'apk' } }]);
 
     fireEvent.click(screen.getByRole('button', { name: 'Import' }));
-    await screen.findByText(/Imported 1 service\(s\)/);
+    await screen.findByText(/Imported 1 service and 1 secret to the vault\./);
     expect(fake.callsOf('import:apply')).toHaveLength(1);
     expect(fake.workspace.services.map((s) => s.name)).toEqual(['backend']);
   });

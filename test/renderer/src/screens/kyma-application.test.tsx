@@ -49,7 +49,7 @@ describe('Kyma application form', () => {
     await screen.findByText('Kyma application shop saved.');
 
     expect(fake.callsOf('workspace:save')).toHaveLength(1);
-    expect(fake.callsOf('secrets:set')).toEqual([]);
+    expect(fake.callsOf('secrets:update')).toEqual([]);
     const [app] = fake.workspace.applications;
     expect(app).toEqual({
       name: 'shop',

@@ -81,7 +81,7 @@ describe('secrets screen', () => {
     await waitFor(() => expect(errorOf(screen.getByLabelText('Name'))).toContain('letters, digits'));
     expect(errorOf(screen.getByLabelText('Key 1'))).toContain('Invalid key in record');
     expect(errorOf(screen.getByLabelText('Value 2 (fine)'))).toContain('a value is required for a new key');
-    expect(fake.callsOf('secrets:set')).toEqual([]);
+    expect(fake.callsOf('secrets:update')).toEqual([]);
   });
 
   it('edits keys: a blank stored value is kept, a removed key goes, a new key is added', async () => {

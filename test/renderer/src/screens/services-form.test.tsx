@@ -91,17 +91,20 @@ describe('service form', () => {
     expect(list().getByRole('button', { name: /^renamed-app/ }).getAttribute('aria-current')).toBe('true');
   });
 
-  it('says when the gateway kept its previous configuration (gatewayErrors)', async () => {
+  it('says "Saved, not served" with the reason when the gateway leaves the saved service out', async () => {
     const fake = await renderApp(seeded, (f) => {
-      f.gatewayErrors = [{ path: 'services[0].endpointSecurity', message: 'secret "backend-creds" is missing' }];
+      f.servedAfterSave = { config: 'saved', leftOut: [{ kind: 'service', path: 'services[0]', name: 'basic-auth-app', message: 'service "basic-auth-app": secret "backend-creds" not found', secret: { name: 'backend-creds' } }] };
     });
     fireEvent.click(list().getByRole('button', { name: /^basic-auth-app/ }));
     fireEvent.change(screen.getByLabelText('Path prefix'), { target: { value: '/v2' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('The gateway kept its previous configuration');
-    expect(alert.textContent).toContain('services[0].endpointSecurity: secret "backend-creds" is missing');
+    expect(alert.textContent).toBe('Saved, not served: service basic-auth-app: secret backend-creds is not in the vault — enter it. Everything else is served.');
     expect(fake.workspace.services[0]!.pathPrefix).toBe('/v2');
+    // The list marks it, the form says why at its top, and the status bar is not green.
+    expect(list().getByText('not served')).toBeTruthy();
+    expect(screen.getByRole('note').textContent).toContain('Not served: secret backend-creds is not in the vault — enter it.');
+    expect(screen.getByText('Running with 1 item left out')).toBeTruthy();
   });
 
   it('deletes a service with its routes after confirming', async () => {

@@ -101,10 +101,10 @@ describe('vault banner and status bar', () => {
 
   it('follows the gateway status events', async () => {
     const fake = await renderApp();
-    act(() => fake.emit('gateway-status', { state: 'restarting', restarts: 1, inFlight: 0, lastError: 'exited with code 1' }));
+    act(() => fake.emit('gateway-status', { state: 'restarting', restarts: 1, inFlight: 0, lastError: 'exited with code 1', served: { config: 'saved', leftOut: [] } }));
     expect(screen.getByText('Gateway: Restarting…')).toBeTruthy();
     expect(screen.getByText('Last error: exited with code 1')).toBeTruthy();
-    act(() => fake.emit('gateway-status', { state: 'running', restarts: 1, inFlight: 2, url: 'http://127.0.0.1:9080' }));
+    act(() => fake.emit('gateway-status', { state: 'running', restarts: 1, inFlight: 2, url: 'http://127.0.0.1:9080', served: { config: 'saved', leftOut: [] } }));
     expect(screen.getByText('in flight: 2')).toBeTruthy();
   });
 

@@ -69,7 +69,7 @@ describe('Try it', () => {
 
   it('says why nothing was sent when main refuses (gateway not running)', async () => {
     await renderApp(workspace, (f) => {
-      f.gateway = { state: 'failed', restarts: 3, inFlight: 0, lastError: 'port in use' };
+      f.gateway = { state: 'failed', restarts: 3, inFlight: 0, lastError: 'port in use', served: { config: 'saved', leftOut: [] } };
     }, 'tryit');
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Not sent: the gateway is failed');

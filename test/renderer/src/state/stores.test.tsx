@@ -4,8 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useConfirmStore } from '../../../../renderer/src/state/confirm-store';
 import { useNavigationStore } from '../../../../renderer/src/state/navigation-store';
-import { mergeSecretData, useSecretsStore } from '../../../../renderer/src/state/secrets-store';
+import { useSecretsStore } from '../../../../renderer/src/state/secrets-store';
 import { useTryItStore } from '../../../../renderer/src/state/tryit-store';
+import { useStatusStore } from '../../../../renderer/src/state/status-store';
 import { EditConflict, useWorkspaceStore } from '../../../../renderer/src/state/workspace-store';
 import { installFakeGatehouse, type FakeGatehouse } from '../../support/fake-gatehouse';
 import { resetStores } from '../../support/reset-stores';
@@ -18,21 +19,25 @@ beforeEach(() => {
 afterEach(() => resetStores());
 
 describe('workspace store', () => {
-  it('reads the current workspace from main, applies the edit and sends the whole workspace', async () => {
-    // Someone else changed the workspace since the renderer loaded it: the edit applies to main's copy.
+  it('applies the edit to the workspace main last sent and saves it in one round trip', async () => {
     await useWorkspaceStore.getState().load();
+    // Someone else saved meanwhile (an import, the Cluster screen): main says so with a `workspace` event.
+    const unlisten = useWorkspaceStore.getState().listen();
     fake.workspace.consumers.push({ username: 'added-elsewhere' });
+    fake.emit('workspace', structuredClone(fake.workspace));
+    unlisten();
+    const before = fake.calls.length;
     const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'a', path: '/r' }] }));
     expect(outcome).toMatchObject({ ok: true });
+    expect(fake.calls.slice(before).map((c) => c.channel)).toEqual(['workspace:save']);
     const sent = fake.callsOf('workspace:save')[0] as { services: unknown[]; routes: unknown[]; consumers: unknown[] };
     expect(sent.consumers).toEqual([{ username: 'added-elsewhere' }]);
-    expect(sent.routes).toEqual([{ name: 'r', service: 'a', path: '/r' }]);
+    expect(sent.routes).toEqual([{ name: 'r', service: 'a', path: '/r', match: 'prefix', plugins: {} }]);
     expect(useWorkspaceStore.getState().workspace?.routes).toEqual([{ name: 'r', service: 'a', path: '/r', match: 'prefix', plugins: {} }]);
-    const channels = fake.calls.map((c) => c.channel);
-    expect(channels.indexOf('workspace:get')).toBeLessThan(channels.indexOf('workspace:save'));
   });
 
   it('validates with the workspace schema before sending: invalid edits never reach main', async () => {
+    await useWorkspaceStore.getState().load();
     const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'nope', path: 'x', methods: ['FETCH'] }] }));
     expect(outcome).toEqual({
       ok: false,
@@ -46,13 +51,17 @@ describe('workspace store', () => {
   });
 
   it('returns main’s refusal and its gateway errors as they came', async () => {
+    await useWorkspaceStore.getState().load();
     fake.refuseNextSave = [{ path: 'services[0].name', message: 'taken' }];
     expect(await useWorkspaceStore.getState().save((ws) => ws)).toEqual({ ok: false, message: 'Not saved: fix the fields marked below.', errors: [{ path: 'services[0].name', message: 'taken' }] });
-    fake.gatewayErrors = [{ path: 'consumers[0]', message: 'secret missing' }];
-    expect(await useWorkspaceStore.getState().save((ws) => ws)).toMatchObject({ ok: true, gatewayErrors: [{ path: 'consumers[0]', message: 'secret missing' }] });
+    fake.servedAfterSave = { config: 'older', leftOut: [], errors: [{ path: '(vault)', message: 'keychain gone' }] };
+    expect(await useWorkspaceStore.getState().save((ws) => ws)).toMatchObject({ ok: true, gateway: { served: { config: 'older' } } });
+    // The status bar follows the answer at once.
+    expect(useStatusStore.getState().gateway.served.config).toBe('older');
   });
 
   it('reports an edit that no longer applies', async () => {
+    await useWorkspaceStore.getState().load();
     const outcome = await useWorkspaceStore.getState().save(() => {
       throw new EditConflict('Not saved: service "x" no longer exists.');
     });
@@ -93,17 +102,18 @@ describe('navigation store', () => {
 });
 
 describe('secrets store', () => {
-  it('keeps masks, never values, and merges blank keys back from the vault', async () => {
+  it('keeps masks, never values, and changes keys without reading the kept ones back', async () => {
     fake.secrets.set('creds', { username: 'admin', password: 'pw' });
     await useSecretsStore.getState().load();
     expect(useSecretsStore.getState().secrets).toEqual([{ name: 'creds', namespace: undefined, keys: [{ key: 'username', masked: '••••••••' }, { key: 'password', masked: '••••••••' }] }]);
     expect(JSON.stringify(useSecretsStore.getState())).not.toContain('admin');
-    expect(await mergeSecretData({ name: 'creds' }, { password: 'new' }, ['username', 'password'])).toEqual({ username: 'admin', password: 'new' });
-    expect(fake.callsOf('secrets:reveal')).toEqual([{ name: 'creds', key: 'username' }]);
+    expect(await useSecretsStore.getState().update({ name: 'creds' }, { password: 'new' })).toMatchObject({ ok: true });
+    expect(fake.secrets.get('creds')).toEqual({ username: 'admin', password: 'new' });
+    expect(fake.callsOf('secrets:reveal')).toEqual([]);
   });
 
   it('passes main’s request errors back without the "request." prefix', async () => {
-    const result = await useSecretsStore.getState().set({ name: 'ok' }, { 'bad key': 'v' });
+    const result = await useSecretsStore.getState().update({ name: 'ok' }, { 'bad key': 'v' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual(['data["bad key"]']);
   });

@@ -1,14 +1,15 @@
 // Edits one route: name, service, path, exact/prefix match, methods, hosts and its basic-auth override.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { Route, Workspace } from '../../../gateway/config/schema';
 import { BasicAuthFields } from '../components/BasicAuthFields';
 import { Field, FieldGroup, RadioGroup } from '../components/Field';
-import { FormMessages, type FormStatus } from '../components/FormMessages';
 import { MethodCheckboxes } from '../components/MethodCheckboxes';
-import { useFocusFirstError } from '../components/use-focus-first-error';
+import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
+import { FormActions } from './FormActions';
+import { useFormSave } from './use-form-save';
 import { routeDraft, routeFromDraft, sameDraft, type RouteDraft } from '../model/drafts';
 import { effectiveBasicAuth } from '../../../gateway/config/effective-basic-auth';
-import { FieldErrors, type FieldPath } from '../model/field-errors';
+import type { FieldPath } from '../model/field-errors';
 import { joinPaths } from '../../../gateway/config/route-paths';
 import { confirmAction } from '../state/confirm-store';
 import { useDirtyForm } from '../state/navigation-store';
@@ -30,9 +31,11 @@ export function RouteForm({ original, service, workspace, onSaved, onDeleted }: 
   const [name, setName] = useState(original?.name);
   const [baseline, setBaseline] = useState(() => routeDraft(original, service));
   const [draft, setDraft] = useState(baseline);
-  const [errors, setErrors] = useState(FieldErrors.none);
-  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
-  const [formRef, focusFirstError] = useFocusFirstError();
+  const savedIndex = name === undefined ? -1 : workspace.routes.findIndex((r) => r.name === name);
+  const indexRef = useRef(savedIndex >= 0 ? savedIndex : workspace.routes.length);
+  const form = useFormSave({ fields: () => FIELDS });
+  const { errors, status } = form;
+  const leftOut = useLeftOut(savedIndex >= 0 ? `routes[${savedIndex}]` : undefined);
   const dirty = !sameDraft(draft, baseline);
   useDirtyForm('route', dirty, name ? `route ${name}` : 'the new route');
 
@@ -41,30 +44,24 @@ export function RouteForm({ original, service, workspace, onSaved, onDeleted }: 
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setStatus({ kind: 'saving' });
-    let index = workspace.routes.length;
-    const outcome = await save((ws) => {
-      const existing = name === undefined ? undefined : ws.routes.find((r) => r.name === name);
-      if (name !== undefined && !existing) throw new EditConflict(`Not saved: route "${name}" no longer exists.`);
-      const routes: unknown[] = [...ws.routes];
-      index = existing ? ws.routes.indexOf(existing) : routes.length;
-      routes[index] = routeFromDraft(draft, existing);
-      return { ...ws, routes };
-    });
-    if (!outcome.ok) {
-      const fieldErrors = new FieldErrors(outcome.errors, ['routes', index]);
-      setErrors(fieldErrors);
-      setStatus({ kind: 'error', message: outcome.message, unclaimed: fieldErrors.unclaimed(FIELDS) });
-      focusFirstError();
-      return;
-    }
     const savedName = draft.name.trim();
-    const next = routeDraft(outcome.workspace.routes.find((r) => r.name === savedName), draft.service);
+    const done = await form.run({
+      edit: (ws) => {
+        const existing = name === undefined ? undefined : ws.routes.find((r) => r.name === name);
+        if (name !== undefined && !existing) throw new EditConflict(`Not saved: route "${name}" no longer exists.`);
+        const routes: unknown[] = [...ws.routes];
+        indexRef.current = existing ? ws.routes.indexOf(existing) : routes.length;
+        routes[indexRef.current] = routeFromDraft(draft, existing);
+        return { ...ws, routes };
+      },
+      at: () => ['routes', indexRef.current],
+      message: () => `Route ${savedName} saved.`,
+    });
+    if (!done.ok) return;
+    const next = routeDraft(done.workspace?.routes.find((r) => r.name === savedName), draft.service);
     setBaseline(next);
     setDraft(next);
     setName(savedName);
-    setErrors(FieldErrors.none);
-    setStatus({ kind: 'saved', message: `Route ${savedName} saved.`, gatewayErrors: outcome.gatewayErrors });
     onSaved(savedName, draft.service);
   }
 
@@ -74,13 +71,14 @@ export function RouteForm({ original, service, workspace, onSaved, onDeleted }: 
     if (!confirmed) return;
     const outcome = await save((ws) => ({ ...ws, routes: ws.routes.filter((r) => r.name !== name) }));
     if (outcome.ok) onDeleted();
-    else setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
+    else form.setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
   }
 
   const fullPath = parent ? joinPaths(parent.pathPrefix, draft.path.trim() || '/') : undefined;
   return (
-    <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="route-form-title">
+    <form ref={form.formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="route-form-title">
       <h2 id="route-form-title">{name ? `Route ${name}` : `New route in ${service}`}</h2>
+      <NotServedNotice items={leftOut ? [leftOut] : []} />
       <Field id="route-name" label="Name" hint="Unique across the workspace." errors={errors.for(['name'])}>
         {(c) => <input {...c} value={draft.name} onChange={(e) => set({ name: e.target.value })} autoComplete="off" spellCheck={false} />}
       </Field>
@@ -120,23 +118,14 @@ export function RouteForm({ original, service, workspace, onSaved, onDeleted }: 
         consumers={workspace.consumers.map((c) => c.username)}
         inherited={{ serviceName: draft.service, enabled: parent ? effectiveBasicAuth(undefined, parent) !== undefined : false }}
       />
-      <FormMessages status={status} />
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={status.kind === 'saving'}>
-          Save route
-        </button>
-        {dirty && (
-          <button type="button" className="secondary" onClick={() => { setDraft(baseline); setErrors(FieldErrors.none); setStatus({ kind: 'idle' }); }}>
-            Discard changes
-          </button>
-        )}
-        <span className="spacer" />
-        {name !== undefined && (
-          <button type="button" className="danger-outline" onClick={() => void onDelete()}>
-            Delete route
-          </button>
-        )}
-      </div>
+      <FormActions
+        status={status}
+        saveLabel="Save route"
+        dirty={dirty}
+        onDiscard={() => { setDraft(baseline); form.reset(); }}
+        onDelete={name !== undefined ? () => void onDelete() : undefined}
+        deleteLabel="Delete route"
+      />
     </form>
   );
 }

@@ -1,11 +1,13 @@
-// What a save said: the problems no field shows (with their path), or "saved", or saved-but-the-gateway-
-// kept-its-previous-config (`gatewayErrors`). The status region is always present so changes are announced.
+// What a save said: the problems no field shows (with their path), or "saved", or "Saved, not applied: …" when
+// the gateway does not serve what was saved. Shown in the form's sticky action bar, so it is in view wherever the
+// user scrolled; the status region is always present so changes are announced.
 import type { FieldError } from '../../../gateway/config/validate';
 
 export type FormStatus =
   | { kind: 'idle' }
   | { kind: 'saving' }
-  | { kind: 'saved'; message: string; gatewayErrors?: readonly FieldError[] }
+  /** `warning`: saved, but the gateway does not serve it (an older configuration, or this item left out). */
+  | { kind: 'saved'; message: string; warning?: string }
   | { kind: 'error'; message: string; unclaimed: readonly FieldError[] };
 
 function ErrorList({ errors }: { errors: readonly FieldError[] }) {
@@ -21,7 +23,7 @@ function ErrorList({ errors }: { errors: readonly FieldError[] }) {
 }
 
 export function FormMessages({ status }: { status: FormStatus }) {
-  const warning = status.kind === 'saved' && status.gatewayErrors && status.gatewayErrors.length > 0 ? status.gatewayErrors : undefined;
+  const warning = status.kind === 'saved' ? status.warning : undefined;
   return (
     <div className="form-messages">
       <div role="status" className={status.kind === 'saved' && !warning ? 'notice notice-ok' : 'form-status'}>
@@ -35,8 +37,7 @@ export function FormMessages({ status }: { status: FormStatus }) {
       )}
       {status.kind === 'saved' && warning && (
         <div role="alert" className="notice notice-warning">
-          <p>{status.message} The gateway kept its previous configuration:</p>
-          <ErrorList errors={warning} />
+          <p>{warning}</p>
         </div>
       )}
     </div>

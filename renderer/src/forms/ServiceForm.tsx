@@ -1,22 +1,22 @@
 // Edits one service: name, path prefix, hosts, upstream (URL or Kubernetes service), strip prefix, the
 // basic-auth plugin, and the endpoint security of its production and (optional) sandbox endpoints. Saving
-// validates the whole workspace with the gateway's schema, then writes credentials typed into the form to the
-// vault (`secrets:set`), then sends the workspace, which holds only the secrets' names.
+// (use-form-save) validates the whole workspace with the gateway's schema, then writes credentials typed into the
+// form to the vault, then sends the workspace, which holds only the secrets' names.
 // Fields this form does not edit (timeouts, targetErrors) are kept as they are.
-import { useState, type FormEvent } from 'react';
-import { ServiceInfo, Workspace as WorkspaceSchema, type Service, type Workspace } from '../../../gateway/config/schema';
+import { useRef, useState, type FormEvent } from 'react';
+import { ServiceInfo, type Service, type Workspace } from '../../../gateway/config/schema';
 import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { BasicAuthFields } from '../components/BasicAuthFields';
 import { EndpointSecurityFields } from '../components/EndpointSecurityFields';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { applySecurityDraft, endpointDraft, securityDraft, secretWrites, type EnvironmentName, type SecurityDraft } from '../model/endpoint-security-draft';
-import { useSecretsStore } from '../state/secrets-store';
 import { CheckboxField, Field, FieldGroup, RadioGroup } from '../components/Field';
-import { FormMessages, type FormStatus } from '../components/FormMessages';
-import { useFocusFirstError } from '../components/use-focus-first-error';
+import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
+import { FormActions } from './FormActions';
+import { useFormSave } from './use-form-save';
 import { sameDraft, serviceDraft, serviceFromDraft, serviceInfoInput, type ServiceDraft } from '../model/drafts';
-import { FieldErrors, type FieldPath } from '../model/field-errors';
+import type { FieldPath } from '../model/field-errors';
 import { confirmAction } from '../state/confirm-store';
 import { useDirtyForm } from '../state/navigation-store';
 import { EditConflict, useWorkspaceStore } from '../state/workspace-store';
@@ -63,9 +63,11 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
   const [draft, setDraft] = useState(baseline);
   const [securityBaseline, setSecurityBaseline] = useState(() => securityDraft(original));
   const [security, setSecurity] = useState<SecurityDraft>(securityBaseline);
-  const [errors, setErrors] = useState(FieldErrors.none);
-  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
-  const [formRef, focusFirstError] = useFocusFirstError();
+  const savedIndex = name === undefined ? -1 : workspace.services.findIndex((s) => s.name === name);
+  const indexRef = useRef(savedIndex >= 0 ? savedIndex : workspace.services.length);
+  const form = useFormSave({ fields: () => FIELDS });
+  const { errors, status } = form;
+  const leftOut = useLeftOut(savedIndex >= 0 ? `services[${savedIndex}]` : undefined);
   const dirty = !sameDraft(draft, baseline) || !sameDraft(security, securityBaseline);
   useDirtyForm('service', dirty, name ? `service ${name}` : 'the new service');
 
@@ -74,73 +76,56 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setStatus({ kind: 'saving' });
-    let index = workspace.services.length;
     const edit = (ws: Workspace) => {
       const existing = name === undefined ? undefined : ws.services.find((s) => s.name === name);
       if (name !== undefined && !existing) throw new EditConflict(`Not saved: service "${name}" no longer exists.`);
       const next = applySecurityDraft(serviceFromDraft(draft, existing), security, existing);
       const services: unknown[] = [...ws.services];
-      index = existing ? ws.services.indexOf(existing) : services.length;
-      services[index] = next;
+      indexRef.current = existing ? ws.services.indexOf(existing) : services.length;
+      services[indexRef.current] = next;
       const renamedTo = String(next.name);
       // A rename carries the service's routes along.
       const routes = name !== undefined && renamedTo !== name ? ws.routes.map((r) => (r.service === name ? { ...r, service: renamedTo } : r)) : ws.routes;
       return { ...ws, services, routes };
     };
-    const fail = (errors: FieldError[], message = 'Not saved: fix the fields marked below.') => {
-      const fieldErrors = new FieldErrors(refineUpstreamErrors(errors, draft, index), ['services', index]);
-      setErrors(fieldErrors);
-      setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed(FIELDS) });
-      focusFirstError();
-    };
-
-    // Check everything before a credential goes to the vault: the workspace with the schema, the typed values here.
-    let planned: unknown;
-    try {
-      planned = edit(structuredClone(workspace));
-    } catch (error) {
-      setStatus({ kind: 'error', message: error instanceof Error ? error.message : String(error), unclaimed: [] });
-      return;
-    }
-    const checked = validateWith(WorkspaceSchema, planned);
     const serviceName = draft.name.trim();
     const environments: EnvironmentName[] = security.sandboxOn ? ['production', 'sandbox'] : ['production'];
     const inline = environments.map((env) => secretWrites(security[env], serviceName, env));
-    const problems = inline.flatMap((i) => i.problems).map((p) => endpointError(index, p.environment, p.field, p.message));
-    if (!checked.ok || problems.length > 0) return fail([...(checked.ok ? [] : checked.errors), ...problems]);
-    for (const env of environments) {
-      const d = security[env];
-      if (d.type !== 'client-certificate' || !d.enterNow) continue;
-      try {
-        await gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem });
-      } catch (error) {
-        return fail([endpointError(index, env, ['endpointSecurity', 'enteredCertificate'], toFailure(error).message)]);
-      }
-    }
-    const writeSecret = useSecretsStore.getState().set;
-    for (const write of inline.flatMap((i) => i.writes)) {
-      const written = await writeSecret(write.namespace ? { name: write.name, namespace: write.namespace } : { name: write.name }, write.data);
-      if (!written.ok) {
-        const detail = written.errors.map((er) => er.message).join('; ');
-        return fail([endpointError(index, write.environment, write.field, `secret "${write.name}" was not saved: ${detail || written.message}`)], `Not saved: secret "${write.name}" could not be written to the vault.`);
-      }
-    }
-
-    const outcome = await save(edit);
-    if (!outcome.ok) return fail(outcome.errors, outcome.message);
-    const savedName = serviceName;
-    const saved = outcome.workspace.services.find((s) => s.name === savedName);
+    const done = await form.run({
+      edit,
+      at: () => ['services', indexRef.current],
+      problems: () => inline.flatMap((i) => i.problems).map((p) => endpointError(indexRef.current, p.environment, p.field, p.message)),
+      preflight: async () => {
+        for (const env of environments) {
+          const d = security[env];
+          if (d.type !== 'client-certificate' || !d.enterNow) continue;
+          try {
+            await gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem });
+          } catch (error) {
+            return [endpointError(indexRef.current, env, ['endpointSecurity', 'enteredCertificate'], toFailure(error).message)];
+          }
+        }
+        return [];
+      },
+      secrets: inline.flatMap((i) => i.writes).map((w) => ({
+        ref: w.namespace ? { name: w.name, namespace: w.namespace } : { name: w.name },
+        set: w.data,
+        field: endpointError(indexRef.current, w.environment, w.field, '').path,
+      })),
+      message: () => `Service ${serviceName} saved.`,
+      // The schema names the upstream union as a whole; name the Kubernetes field instead.
+      refine: (found) => refineUpstreamErrors(found, draft, indexRef.current),
+    });
+    if (!done.ok) return;
+    const saved = done.workspace?.services.find((s) => s.name === serviceName);
     const next = serviceDraft(saved);
     const nextSecurity = securityDraft(saved);
     setBaseline(next);
     setDraft(next);
     setSecurityBaseline(nextSecurity);
     setSecurity(nextSecurity);
-    setName(savedName);
-    setErrors(FieldErrors.none);
-    setStatus({ kind: 'saved', message: `Service ${savedName} saved.`, gatewayErrors: outcome.gatewayErrors });
-    onSaved(savedName);
+    setName(serviceName);
+    onSaved(serviceName);
   }
 
   async function onDelete() {
@@ -150,14 +135,15 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
     if (!confirmed) return;
     const outcome = await save((ws) => ({ ...ws, services: ws.services.filter((s) => s.name !== name), routes: ws.routes.filter((r) => r.service !== name) }));
     if (outcome.ok) onDeleted();
-    else setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
+    else form.setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
   }
 
   const consumers = workspace.consumers.map((c) => c.username);
   const upstreamShownBelow = draft.upstreamKind === 'url' ? ['.url'] : ['.serviceInfo.name', '.serviceInfo.namespace', '.serviceInfo.port', '.serviceInfo.protocol'];
   return (
-    <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="service-form-title">
+    <form ref={form.formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="service-form-title">
       <h2 id="service-form-title">{name ? `Service ${name}` : 'New service'}</h2>
+      <NotServedNotice items={leftOut ? [leftOut] : []} />
       <Field id="service-name" label="Name" hint="Letters, digits, “.”, “_” or “-”." errors={errors.for(['name'])}>
         {(c) => <input {...c} value={draft.name} onChange={(e) => set({ name: e.target.value })} autoComplete="off" spellCheck={false} />}
       </Field>
@@ -230,28 +216,19 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
           {(c) => (
             <select {...c} value={security.defaultEnvironment} onChange={(e) => setSecurity((s) => ({ ...s, defaultEnvironment: e.target.value === 'sandbox' ? 'sandbox' : 'production' }))}>
               <option value="production">production</option>
-              <option value="sandbox" disabled={!security.sandboxOn}>sandbox</option>
+              <option value="sandbox" disabled={!security.sandboxOn}>{security.sandboxOn ? 'sandbox' : 'sandbox (add a sandbox endpoint first)'}</option>
             </select>
           )}
         </Field>
       </section>
-      <FormMessages status={status} />
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={status.kind === 'saving'}>
-          Save service
-        </button>
-        {dirty && (
-          <button type="button" className="secondary" onClick={() => { setDraft(baseline); setSecurity(securityBaseline); setErrors(FieldErrors.none); setStatus({ kind: 'idle' }); }}>
-            Discard changes
-          </button>
-        )}
-        <span className="spacer" />
-        {name !== undefined && (
-          <button type="button" className="danger-outline" onClick={() => void onDelete()}>
-            Delete service
-          </button>
-        )}
-      </div>
+      <FormActions
+        status={status}
+        saveLabel="Save service"
+        dirty={dirty}
+        onDiscard={() => { setDraft(baseline); setSecurity(securityBaseline); form.reset(); }}
+        onDelete={name !== undefined ? () => void onDelete() : undefined}
+        deleteLabel="Delete service"
+      />
     </form>
   );
 }

@@ -1,16 +1,19 @@
-// Adds a secret or edits one's keys. Values are write-only here: a stored key left blank keeps its value.
+// Adds a secret or edits one's keys. Values are write-only here: a stored key left blank keeps its value, which
+// main keeps (`secrets:update`), so it never comes to the renderer.
 import { useState, type FormEvent } from 'react';
 import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { channels } from '../../../main/ipc/contract';
 import { secretId } from '../../../gateway/config/secret-names';
 import { CheckboxField, Field, FieldGroup } from '../components/Field';
-import { FormMessages, type FormStatus } from '../components/FormMessages';
-import { KeyValueEditor, type KeyValueRow } from '../components/KeyValueEditor';
-import { useFocusFirstError } from '../components/use-focus-first-error';
+import { KeyValueEditor } from '../components/KeyValueEditor';
+import type { KeyValueRow } from '../model/key-value-rows';
 import { sameDraft } from '../model/drafts';
-import { FieldErrors } from '../model/field-errors';
+import { savedNotice } from '../model/served-config';
 import { useDirtyForm } from '../state/navigation-store';
-import { mergeSecretData, useSecretsStore, type SecretRef } from '../state/secrets-store';
+import type { SecretRef } from '../state/secrets-store';
+import { FormActions } from './FormActions';
+import type { FormStatus } from './FormMessages';
+import { useFormSave } from './use-form-save';
 
 interface SecretDraft {
   name: string;
@@ -31,7 +34,6 @@ interface SecretFormProps {
 }
 
 export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormProps) {
-  const setSecret = useSecretsStore((s) => s.set);
   const [baseline] = useState<SecretDraft>(() => {
     const from = existing ?? initial;
     const keys = from?.keys.length ? from.keys : [''];
@@ -39,50 +41,38 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
   });
   const [draft, setDraft] = useState(baseline);
   const [showValues, setShowValues] = useState(false);
-  const [errors, setErrors] = useState(FieldErrors.none);
-  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
-  const [formRef, focusFirstError] = useFocusFirstError();
+  const form = useFormSave({ fields: () => [['name'], ['namespace'], ['data']], itemPaths: () => [] });
+  const { errors, status } = form;
   // Touched means: a name or namespace changed, a row added or removed, or any value typed.
   const dirty = !sameDraft(draft, baseline);
   useDirtyForm('secret', dirty, existing ? `secret ${existing.name}` : 'the new secret');
 
   const rowsInUse = draft.rows.filter((r) => r.fixedName || r.name !== '' || r.value !== '');
-  const fail = (message: string, fieldErrors: FieldErrors) => {
-    setErrors(fieldErrors);
-    setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed([['name'], ['namespace'], ['data']]) });
-    focusFirstError();
-  };
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     const ref: SecretRef = { name: draft.name.trim(), ...(draft.namespace.trim() ? { namespace: draft.namespace.trim() } : {}) };
-    const local: FieldError[] = [];
-    const seen = new Set<string>();
-    for (const r of rowsInUse) {
-      if (seen.has(r.name)) local.push({ path: formatFieldPath(['data', r.name]), message: `duplicate key "${r.name}"` });
-      seen.add(r.name);
-      if (!r.fixedName && r.value === '') local.push({ path: formatFieldPath(['data', r.name]), message: 'a value is required for a new key' });
-    }
-    if (rowsInUse.length === 0) local.push({ path: 'data', message: 'a secret needs at least one key' });
-    // Stored keys left blank keep their value; a placeholder stands in for them in the check.
+    // Stored keys left blank keep their value (main keeps them); rows removed are dropped.
     const changes = Object.fromEntries(rowsInUse.filter((r) => !r.fixedName || r.value !== '').map((r) => [r.name, r.value]));
-    const checkData = Object.fromEntries(rowsInUse.map((r) => [r.name, r.value]));
-    const checked = validateWith(channels['secrets:set'].request, { ...ref, data: checkData });
-    const all = [...(checked.ok ? [] : checked.errors), ...local];
-    if (all.length > 0) return fail('Not saved: fix the fields marked below.', new FieldErrors(all));
-    setStatus({ kind: 'saving' });
-    const keep = rowsInUse.filter((r) => r.fixedName && r.value === '').map((r) => r.name);
-    let data: Record<string, string>;
-    try {
-      data = await mergeSecretData(ref, changes, keep);
-    } catch {
-      return fail('Not saved: the stored values could not be read back.', FieldErrors.none);
-    }
-    const written = await setSecret(ref, data);
-    if (!written.ok) return fail(written.message, new FieldErrors(written.errors));
-    const saved: FormStatus = { kind: 'saved', message: `Secret ${ref.name} saved.`, gatewayErrors: written.gatewayErrors };
-    setStatus(saved);
-    onSaved(ref, saved);
+    const removed = (existing?.keys ?? []).filter((k) => !rowsInUse.some((r) => r.fixedName && r.name === k));
+    const done = await form.run({
+      problems: () => {
+        const local: FieldError[] = [];
+        const seen = new Set<string>();
+        for (const r of rowsInUse) {
+          if (seen.has(r.name)) local.push({ path: formatFieldPath(['data', r.name]), message: `duplicate key "${r.name}"` });
+          seen.add(r.name);
+          if (!r.fixedName && r.value === '') local.push({ path: formatFieldPath(['data', r.name]), message: 'a value is required for a new key' });
+        }
+        if (rowsInUse.length === 0) local.push({ path: 'data', message: 'a secret needs at least one key' });
+        // The request main will check, a placeholder standing in for kept values.
+        const checked = validateWith(channels['secrets:set'].request, { ...ref, data: Object.fromEntries(rowsInUse.map((r) => [r.name, r.value])) });
+        return [...(checked.ok ? [] : checked.errors), ...local];
+      },
+      secrets: [{ ref, set: changes, remove: removed, field: 'data' }],
+      message: () => `Secret ${ref.name} saved.`,
+    });
+    if (done.ok) onSaved(ref, { kind: 'saved', message: `Secret ${ref.name} saved.`, ...(done.gateway ? { warning: savedNotice(done.gateway, []) } : {}) });
   }
 
   const rowErrors = (index: number, part: 'name' | 'value') => {
@@ -94,7 +84,7 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
   };
 
   return (
-    <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="secret-form-title">
+    <form ref={form.formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="secret-form-title">
       <h2 id="secret-form-title">{existing ? `Edit secret ${secretId(existing)}` : 'New secret'}</h2>
       {!existing && (
         <div className="field-grid">
@@ -121,15 +111,11 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
         />
         <CheckboxField id="secret-show-values" label="Show the values I type" checked={showValues} onChange={setShowValues} />
       </FieldGroup>
-      <FormMessages status={status} />
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={status.kind === 'saving'}>
-          Save secret
-        </button>
+      <FormActions status={status} saveLabel="Save secret">
         <button type="button" className="secondary" onClick={onCancel}>
           Cancel
         </button>
-      </div>
+      </FormActions>
     </form>
   );
 }

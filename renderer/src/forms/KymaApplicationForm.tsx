@@ -1,15 +1,16 @@
 // Edits one Kyma application (applications[] in the workspace) and its services, served by the gateway at
 // `/{application}/{segment}` (gateway/config/kyma-services.ts). Saving validates the whole workspace with the
 // gateway's schema first; the workspace holds only secret names, the values are entered on the Secrets screen.
-import { useState, type FormEvent } from 'react';
-import { Workspace as WorkspaceSchema, type Workspace } from '../../../gateway/config/schema';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { Workspace } from '../../../gateway/config/schema';
 import type { KymaApplication } from '../../../gateway/config/kyma-application-schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
-import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
+import { formatFieldPath } from '../../../gateway/config/validate';
 import { TlsSkipWarning } from '../components/EndpointSecurityFields';
 import { CheckboxField, Field, FieldGroup, FieldMessages } from '../components/Field';
-import { FormMessages, type FormStatus } from '../components/FormMessages';
-import { useFocusFirstError } from '../components/use-focus-first-error';
+import { NotServedNotice, useLeftOutUnder } from '../components/ServedConfig';
+import { FormActions } from './FormActions';
+import { useFormSave } from './use-form-save';
 import { sameDraft } from '../model/drafts';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../../gateway/config/kyma-secret-keys';
 import { FieldErrors, type FieldPath } from '../model/field-errors';
@@ -26,6 +27,7 @@ import {
   type KymaServiceDraft,
 } from '../model/kyma-draft';
 import { confirmAction } from '../state/confirm-store';
+import { useSecretsStore } from '../state/secrets-store';
 import { useDirtyForm, useNavigationStore } from '../state/navigation-store';
 import { EditConflict, useWorkspaceStore } from '../state/workspace-store';
 
@@ -47,6 +49,26 @@ const SERVICE_FIELDS: FieldPath[] = [
 
 function keyList(keys: readonly string[]): string {
   return keys.map((k) => `“${k}”`).join(' and ');
+}
+
+/** Whether the vault holds the secret with the keys it needs, and the way to enter it when it does not. */
+function SecretKeysHint({ id, name, namespace, keys, shown }: { id: string; name: string; namespace: string; keys: readonly string[]; shown: string }) {
+  const stored = useSecretsStore((s) => s.secrets.find((x) => x.name === name && (x.namespace ?? '') === namespace));
+  const navigate = useNavigationStore((s) => s.navigate);
+  const missing = keys.filter((k) => !stored?.keys.some((x) => x.key === k));
+  if (name !== '' && stored && missing.length === 0) {
+    return <p className="hint" id={id}>Secret <span className="mono">{namespace}/{name}</span> is in the vault with keys {keyList(keys)}.</p>;
+  }
+  return (
+    <p className="hint" id={id}>
+      {stored ? <>Secret <span className="mono">{namespace}/{name}</span> lacks {keyList(missing)}.</> : <>Not in the vault yet: secret <span className="mono">{shown}</span> with keys {keyList(keys)}.</>}{' '}
+      {name !== '' && (
+        <button type="button" className="link-button" onClick={() => void navigate('secrets', { kind: 'secret', name, namespace, keys: [...keys] })}>
+          Enter it on the Secrets screen
+        </button>
+      )}
+    </p>
+  );
 }
 
 interface ServiceFieldsProps {
@@ -110,9 +132,7 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
               {(c) => <input {...c} className="mono" type="url" value={draft.authenticationUrl} onChange={(e) => set({ authenticationUrl: e.target.value })} spellCheck={false} />}
             </Field>
           )}
-          <p className="hint" id={id('secret-keys')}>
-            Enter the values on the Secrets screen: secret <span className="mono">{namedSecret}</span> with keys {keyList(KYMA_CREDENTIAL_KEYS[credentialType])}.
-          </p>
+          <SecretKeysHint id={id('secret-keys')} name={draft.secretName.trim()} namespace={namespace.trim() || KYMA_DEFAULT_NAMESPACE} keys={KYMA_CREDENTIAL_KEYS[credentialType]} shown={namedSecret} />
           <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={at(...ENTRY, 'credentials', 'csrfInfo')}>
             {(c) => <input {...c} className="mono" type="url" value={draft.csrfUrl} onChange={(e) => set({ csrfUrl: e.target.value })} spellCheck={false} />}
           </Field>
@@ -148,10 +168,14 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
   const [name, setName] = useState(original?.name);
   const [baseline, setBaseline] = useState(() => kymaApplicationDraft(original));
   const [draft, setDraft] = useState(baseline);
-  const [errors, setErrors] = useState(FieldErrors.none);
-  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
-  const [formRef, focusFirstError] = useFocusFirstError();
+  const savedIndex = name === undefined ? -1 : workspace.applications.findIndex((a) => a.name === name);
+  const indexRef = useRef(savedIndex >= 0 ? savedIndex : workspace.applications.length);
+  const form = useFormSave({ fields: () => [...APPLICATION_FIELDS, ...draft.services.map((_s, i): FieldPath => ['services', i])] });
+  const { errors, status } = form;
+  const leftOut = useLeftOutUnder(savedIndex >= 0 ? `applications[${savedIndex}]` : undefined);
   const dirty = !sameDraft(draft, baseline);
+  // Which of the secrets it names the vault holds (names and keys only).
+  useEffect(() => void useSecretsStore.getState().load(), []);
   useDirtyForm('kyma-application', dirty, name ? `Kyma application ${name}` : 'the new Kyma application');
 
   const set = (patch: Partial<KymaApplicationDraft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -159,43 +183,24 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setStatus({ kind: 'saving' });
-    let index = workspace.applications.length;
-    const edit = (ws: Workspace) => {
-      const existing = name === undefined ? undefined : ws.applications.find((a) => a.name === name);
-      if (name !== undefined && !existing) throw new EditConflict(`Not saved: Kyma application "${name}" no longer exists.`);
-      const applications: unknown[] = [...ws.applications];
-      index = existing ? ws.applications.indexOf(existing) : applications.length;
-      applications[index] = kymaApplicationFromDraft(draft);
-      return { ...ws, applications };
-    };
-    const fail = (errs: readonly FieldError[], message = 'Not saved: fix the fields marked below.') => {
-      const fieldErrors = new FieldErrors(errs, ['applications', index]);
-      setErrors(fieldErrors);
-      const fields = [...APPLICATION_FIELDS, ...draft.services.map((_s, i): FieldPath => ['services', i])];
-      setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed(fields) });
-      focusFirstError();
-    };
-
-    let planned: unknown;
-    try {
-      planned = edit(structuredClone(workspace));
-    } catch (error) {
-      setStatus({ kind: 'error', message: error instanceof Error ? error.message : String(error), unclaimed: [] });
-      return;
-    }
-    const checked = validateWith(WorkspaceSchema, planned);
-    if (!checked.ok) return fail(checked.errors);
-
-    const outcome = await save(edit);
-    if (!outcome.ok) return fail(outcome.errors, outcome.message);
     const savedName = draft.name.trim();
-    const next = kymaApplicationDraft(outcome.workspace.applications.find((a) => a.name === savedName));
+    const done = await form.run({
+      edit: (ws) => {
+        const existing = name === undefined ? undefined : ws.applications.find((a) => a.name === name);
+        if (name !== undefined && !existing) throw new EditConflict(`Not saved: Kyma application "${name}" no longer exists.`);
+        const applications: unknown[] = [...ws.applications];
+        indexRef.current = existing ? ws.applications.indexOf(existing) : applications.length;
+        applications[indexRef.current] = kymaApplicationFromDraft(draft);
+        return { ...ws, applications };
+      },
+      at: () => ['applications', indexRef.current],
+      message: () => `Kyma application ${savedName} saved.`,
+    });
+    if (!done.ok) return;
+    const next = kymaApplicationDraft(done.workspace?.applications.find((a) => a.name === savedName));
     setBaseline(next);
     setDraft(next);
     setName(savedName);
-    setErrors(FieldErrors.none);
-    setStatus({ kind: 'saved', message: `Kyma application ${savedName} saved.`, gatewayErrors: outcome.gatewayErrors });
     onSaved(savedName);
   }
 
@@ -211,12 +216,13 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
     if (!confirmed) return;
     const outcome = await save((ws) => ({ ...ws, applications: ws.applications.filter((a) => a.name !== name) }));
     if (outcome.ok) onDeleted();
-    else setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
+    else form.setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
   }
 
   return (
-    <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="kyma-form-title">
+    <form ref={form.formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="kyma-form-title">
       <h2 id="kyma-form-title">{name ? `Kyma application ${name}` : 'New Kyma application'}</h2>
+      <NotServedNotice items={leftOut} />
       <Field id="kyma-name" label="Application name" hint="Lower-case letters, digits and “-”; the first path segment its services are served under." errors={errors.for(['name'])}>
         {(c) => <input {...c} className="mono" value={draft.name} onChange={(e) => set({ name: e.target.value })} autoComplete="off" spellCheck={false} />}
       </Field>
@@ -263,23 +269,14 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
         </button>
       </section>
 
-      <FormMessages status={status} />
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={status.kind === 'saving'}>
-          Save application
-        </button>
-        {dirty && (
-          <button type="button" className="secondary" onClick={() => { setDraft(baseline); setErrors(FieldErrors.none); setStatus({ kind: 'idle' }); }}>
-            Discard changes
-          </button>
-        )}
-        <span className="spacer" />
-        {name !== undefined && (
-          <button type="button" className="danger-outline" onClick={() => void onDelete()}>
-            Delete application
-          </button>
-        )}
-      </div>
+      <FormActions
+        status={status}
+        saveLabel="Save application"
+        dirty={dirty}
+        onDiscard={() => { setDraft(baseline); form.reset(); }}
+        onDelete={name !== undefined ? () => void onDelete() : undefined}
+        deleteLabel="Delete application"
+      />
     </form>
   );
 }

@@ -1,21 +1,21 @@
-// Edits one consumer. The password goes to the vault (`secrets:set`, secret `consumer-<username>`, key
+// Edits one consumer. The password goes to the vault (`secrets:update`, secret `consumer-<username>`, key
 // `password`) before the workspace is saved, and the workspace keeps only the reference {secret, key}.
-import { useState, type FormEvent } from 'react';
-import { Workspace as WorkspaceSchema, type Consumer, type SecretKeyRef, type Workspace } from '../../../gateway/config/schema';
+import { useRef, useState, type FormEvent } from 'react';
+import type { Consumer, SecretKeyRef, Workspace } from '../../../gateway/config/schema';
 import { validateWith } from '../../../gateway/config/validate';
 import { channels, type SecretSummary } from '../../../main/ipc/contract';
-import { toFailure } from '../api/ipc-error';
 import { Field } from '../components/Field';
-import { FormMessages, type FormStatus } from '../components/FormMessages';
 import { PasswordInput } from '../components/PasswordInput';
-import { useFocusFirstError } from '../components/use-focus-first-error';
+import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
+import { FormActions } from './FormActions';
+import { useFormSave } from './use-form-save';
 import { consumerFromDraft, consumerSecretName, sameDraft, type ConsumerDraft } from '../model/drafts';
 import { basicAuthTargets } from '../model/effective-auth';
-import { FieldErrors, type FieldPath } from '../model/field-errors';
+import type { FieldErrors, FieldMessage, FieldPath } from '../model/field-errors';
 import { secretUses, usesOf } from '../model/secret-usage';
 import { confirmAction } from '../state/confirm-store';
 import { useDirtyForm } from '../state/navigation-store';
-import { mergeSecretData, useSecretsStore } from '../state/secrets-store';
+import { useSecretsStore } from '../state/secrets-store';
 import { EditConflict, useWorkspaceStore } from '../state/workspace-store';
 
 const FIELDS: FieldPath[] = [['username'], ['basicAuth']];
@@ -33,6 +33,16 @@ function credentialIn(secrets: readonly SecretSummary[], ref: SecretKeyRef | und
   return secrets.some((s) => s.name === ref.secret && (s.namespace ?? '') === (ref.namespace ?? '') && s.keys.some((k) => k.key === ref.key));
 }
 
+/**
+ * The login name is the username here, so a login name another consumer uses is the Username field's problem
+ * (once: a duplicate consumer also has a duplicate login name).
+ */
+function usernameErrors(errors: FieldErrors): FieldMessage[] {
+  const own = errors.for(['username']);
+  const login = errors.for(['basicAuth', 'username']).map((m) => ({ ...m, detail: '' }));
+  return own.length > 0 ? own : login;
+}
+
 /** Where the password goes: the consumer's current reference, else a new `consumer-<username>` secret. */
 function passwordRef(existing: Consumer | undefined, username: string, workspace: Workspace, vaultNames: readonly string[]): SecretKeyRef {
   if (existing?.basicAuth) return existing.basicAuth.password;
@@ -43,7 +53,6 @@ function passwordRef(existing: Consumer | undefined, username: string, workspace
 export function ConsumerForm({ original, workspace, onSaved, onDeleted }: ConsumerFormProps) {
   const save = useWorkspaceStore((s) => s.save);
   const loadSecrets = useSecretsStore((s) => s.load);
-  const setSecret = useSecretsStore((s) => s.set);
   const removeSecret = useSecretsStore((s) => s.remove);
   const [name, setName] = useState(original?.username);
   const [credential, setCredential] = useState(original?.basicAuth?.password);
@@ -51,66 +60,53 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
   const vaultHasCredential = useSecretsStore((s) => credentialIn(s.secrets, credential));
   const baseline: ConsumerDraft = { username: name ?? '', password: '' };
   const [draft, setDraft] = useState<ConsumerDraft>(baseline);
-  const [errors, setErrors] = useState(FieldErrors.none);
-  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
-  const [formRef, focusFirstError] = useFocusFirstError();
+  const savedIndex = name === undefined ? -1 : workspace.consumers.findIndex((c) => c.username === name);
+  const indexRef = useRef(savedIndex >= 0 ? savedIndex : workspace.consumers.length);
+  const form = useFormSave({ fields: () => [...FIELDS, ['password']] });
+  const { errors, status } = form;
+  const leftOut = useLeftOut(savedIndex >= 0 ? `consumers[${savedIndex}]` : undefined);
   const dirty = !sameDraft(draft, baseline);
   useDirtyForm('consumer', dirty, name ? `consumer ${name}` : 'the new consumer');
 
-  const fail = (message: string, fieldErrors: FieldErrors) => {
-    setErrors(fieldErrors);
-    setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed([...FIELDS, ['password']]) });
-    focusFirstError();
-  };
-
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setStatus({ kind: 'saving' });
-    const existing = name === undefined ? undefined : workspace.consumers.find((c) => c.username === name);
     const username = draft.username;
     const password = draft.password;
-    // The vault's current list: a new secret's name must be free, and a shared secret's other keys kept.
+    // The vault's current list: a new secret's name must be free.
     if (password !== '') await loadSecrets();
     const vaultSecrets = useSecretsStore.getState().secrets;
+    const existing = name === undefined ? undefined : workspace.consumers.find((c) => c.username === name);
     const ref = password !== '' ? passwordRef(existing, username, workspace, vaultSecrets.map((s) => s.name)) : existing?.basicAuth?.password;
-    const index = existing ? workspace.consumers.indexOf(existing) : workspace.consumers.length;
-    const edit = (ws: Workspace) => {
-      const current = name === undefined ? undefined : ws.consumers.find((c) => c.username === name);
-      if (name !== undefined && !current) throw new EditConflict(`Not saved: consumer "${name}" no longer exists.`);
-      const consumers: unknown[] = [...ws.consumers];
-      consumers[current ? ws.consumers.indexOf(current) : consumers.length] = consumerFromDraft(draft, current, ref);
-      // A rename carries anonymous-consumer references along.
-      const rename = <T extends { plugins: Workspace['services'][number]['plugins'] }>(item: T): T => {
-        const plugin = item.plugins['basic-auth'];
-        return name !== undefined && username !== name && plugin?.anonymousConsumer === name ? { ...item, plugins: { ...item.plugins, 'basic-auth': { ...plugin, anonymousConsumer: username } } } : item;
-      };
-      return { ...ws, consumers, services: ws.services.map(rename), routes: ws.routes.map(rename) };
-    };
-
-    // The same schemas main applies, before anything is sent: the workspace with the reference, and the secret.
-    const checked = validateWith(WorkspaceSchema, edit(structuredClone(workspace)));
-    if (!checked.ok) return fail('Not saved: fix the fields marked below.', new FieldErrors(checked.errors, ['consumers', index]));
-    if (password !== '' && ref) {
-      const secretCheck = validateWith(channels['secrets:set'].request, { name: ref.secret, ...(ref.namespace ? { namespace: ref.namespace } : {}), data: { [ref.key]: password } });
-      if (!secretCheck.ok) return fail('Not saved: the password cannot be stored.', new FieldErrors(secretCheck.errors.map((err) => ({ ...err, path: err.path.startsWith('data') ? 'password' : err.path }))));
-      // Other keys of a shared secret are kept: the vault replaces a secret's whole data.
-      const stored = vaultSecrets.find((s) => s.name === ref.secret && (s.namespace ?? '') === (ref.namespace ?? ''));
-      let data: Record<string, string>;
-      try {
-        data = await mergeSecretData({ name: ref.secret, namespace: ref.namespace }, { [ref.key]: password }, stored?.keys.map((k) => k.key) ?? []);
-      } catch (error) {
-        return fail(`Not saved: the other keys of secret ${ref.secret} could not be read (${toFailure(error).message}).`, FieldErrors.none);
-      }
-      const written = await setSecret({ name: ref.secret, namespace: ref.namespace }, data);
-      if (!written.ok) return fail(written.message, new FieldErrors(written.errors.map((err) => ({ ...err, path: err.path.startsWith('data') ? 'password' : err.path }))));
-    }
-    const outcome = await save(edit);
-    if (!outcome.ok) return fail(outcome.message, new FieldErrors(outcome.errors, ['consumers', index]));
+    const secretRef = ref ? { name: ref.secret, ...(ref.namespace ? { namespace: ref.namespace } : {}) } : undefined;
+    const done = await form.run({
+      edit: (ws) => {
+        const current = name === undefined ? undefined : ws.consumers.find((c) => c.username === name);
+        if (name !== undefined && !current) throw new EditConflict(`Not saved: consumer "${name}" no longer exists.`);
+        const consumers: unknown[] = [...ws.consumers];
+        indexRef.current = current ? ws.consumers.indexOf(current) : consumers.length;
+        consumers[indexRef.current] = consumerFromDraft(draft, current, ref);
+        // A rename carries anonymous-consumer references along.
+        const rename = <T extends { plugins: Workspace['services'][number]['plugins'] }>(item: T): T => {
+          const plugin = item.plugins['basic-auth'];
+          return name !== undefined && username !== name && plugin?.anonymousConsumer === name ? { ...item, plugins: { ...item.plugins, 'basic-auth': { ...plugin, anonymousConsumer: username } } } : item;
+        };
+        return { ...ws, consumers, services: ws.services.map(rename), routes: ws.routes.map(rename) };
+      },
+      at: () => ['consumers', indexRef.current],
+      // The password as main will check it (the same request schema), shown on the Password field.
+      problems: () => {
+        if (password === '' || !ref || !secretRef) return [];
+        const secretCheck = validateWith(channels['secrets:update'].request, { ...secretRef, set: { [ref.key]: password } });
+        return secretCheck.ok ? [] : secretCheck.errors.map((err) => ({ ...err, path: `consumers[${indexRef.current}].password` }));
+      },
+      // Other keys of a shared secret are kept by main.
+      secrets: password !== '' && ref && secretRef ? [{ ref: secretRef, set: { [ref.key]: password }, field: `consumers[${indexRef.current}].password` }] : [],
+      message: () => (password !== '' ? `Consumer ${username} saved; the password is in the vault.` : `Consumer ${username} saved.`),
+    });
+    if (!done.ok) return;
     setName(username);
     setCredential(ref);
     setDraft({ username, password: '' });
-    setErrors(FieldErrors.none);
-    setStatus({ kind: 'saved', message: password !== '' ? `Consumer ${username} saved; the password is in the vault.` : `Consumer ${username} saved.`, gatewayErrors: outcome.gatewayErrors });
     onSaved(username);
   }
 
@@ -126,7 +122,7 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
     });
     if (!confirmed) return;
     const outcome = await save((ws) => ({ ...ws, consumers: ws.consumers.filter((c) => c.username !== name) }));
-    if (!outcome.ok) return setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
+    if (!outcome.ok) return form.setStatus({ kind: 'error', message: outcome.message, unclaimed: outcome.errors });
     if (dropSecret) await removeSecret({ name: credential.secret, namespace: credential.namespace });
     onDeleted();
   }
@@ -134,9 +130,10 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
   const targets = basicAuthTargets(workspace);
   const isNew = name === undefined;
   return (
-    <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="consumer-form-title">
+    <form ref={form.formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="consumer-form-title">
       <h2 id="consumer-form-title">{isNew ? 'New consumer' : `Consumer ${name}`}</h2>
-      <Field id="consumer-username" label="Username" hint="Sent to the upstream as X-Consumer-Username, and the login name for basic auth." errors={errors.for(['username'])}>
+      <NotServedNotice items={leftOut ? [leftOut] : []} />
+      <Field id="consumer-username" label="Username" hint="Sent to the upstream as X-Consumer-Username, and the login name for basic auth." errors={usernameErrors(errors)}>
         {(c) => <input {...c} value={draft.username} onChange={(e) => setDraft((d) => ({ ...d, username: e.target.value }))} autoComplete="off" spellCheck={false} autoCapitalize="off" />}
       </Field>
       <Field
@@ -147,11 +144,11 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
             ? <>Stored in the vault as secret <span className="mono">{credential.secret}</span>, key <span className="mono">{credential.key}</span>. Leave empty to keep it.</>
             : 'Leave empty for a consumer without credentials (for example the anonymous consumer).'
         }
-        errors={[...errors.for(['password']), ...errors.for(['basicAuth'])]}
+        errors={[...errors.for(['password']), ...errors.for(['basicAuth']).filter((m) => m.detail !== '.username')]}
       >
         {(c) => <PasswordInput {...c} value={draft.password} onChange={(password) => setDraft((d) => ({ ...d, password }))} placeholder={credential ? 'unchanged' : undefined} showStrength />}
       </Field>
-      {credential && secretsLoaded && !vaultHasCredential && (
+      {credential && secretsLoaded && !vaultHasCredential && !leftOut && (
         <p className="notice notice-warning">
           The vault has no key <span className="mono">{credential.key}</span> in secret <span className="mono">{credential.secret}</span>: this consumer cannot sign in until a password is saved here.
         </p>
@@ -172,23 +169,14 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
           </ul>
         )}
       </section>
-      <FormMessages status={status} />
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={status.kind === 'saving'}>
-          Save consumer
-        </button>
-        {dirty && (
-          <button type="button" className="secondary" onClick={() => { setDraft(baseline); setErrors(FieldErrors.none); setStatus({ kind: 'idle' }); }}>
-            Discard changes
-          </button>
-        )}
-        <span className="spacer" />
-        {!isNew && (
-          <button type="button" className="danger-outline" onClick={() => void onDelete()}>
-            Delete consumer
-          </button>
-        )}
-      </div>
+      <FormActions
+        status={status}
+        saveLabel="Save consumer"
+        dirty={dirty}
+        onDiscard={() => { setDraft(baseline); form.reset(); }}
+        onDelete={!isNew ? () => void onDelete() : undefined}
+        deleteLabel="Delete consumer"
+      />
     </form>
   );
 }

@@ -1,0 +1,32 @@
+// import:* — pasted APK, Kyma, Secret and APISIX documents: a preview by name, then the merge into the workspace.
+import type { DocumentImportPreview } from '../ipc/contract';
+import { importDocuments } from '../services/import/import-documents';
+import { mergeImport } from '../services/import/merge-import';
+import type { ImportResult } from '../services/import/import-result';
+import { saveWorkspace, type AppContext, type DomainHandlers } from './app-context';
+import { storeCheckedSecrets } from './secret-checks';
+
+function previewImport(imported: ImportResult): DocumentImportPreview {
+  return {
+    services: imported.services.map((s) => s.name),
+    routes: imported.routes.map((r) => r.name),
+    consumers: imported.consumers.map((c) => c.username),
+    applications: imported.applications.map((a) => a.name),
+    secrets: imported.secrets.map((s) => ({ name: s.name, namespace: s.namespace, keys: Object.keys(s.data) })),
+    notes: imported.notes,
+  };
+}
+
+export function importHandlers(ctx: AppContext): DomainHandlers<'import'> {
+  return {
+    'import:preview': async (request) => previewImport(importDocuments(request.text, 'pasted document', request)),
+    'import:apply': async (request) => {
+      const imported = importDocuments(request.text, 'pasted document', request);
+      const merged = mergeImport(ctx.workspace, imported);
+      if (!merged.ok) return { ok: false, errors: merged.errors };
+      await storeCheckedSecrets(ctx.vault, imported.secrets);
+      const saved = await saveWorkspace(ctx, merged.workspace);
+      return saved.ok ? { ...saved, notes: merged.notes } : saved;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// secrets:* and vault:* — the vault behind the Secrets screen. Values leave main only through secrets:reveal.
+import type { SecretSummary } from '../ipc/contract';
+import { UserFacingError } from '../ipc/dispatcher';
+import { SessionVault } from '../services/vault';
+import { applyAsSaveResult, applyToGateway, describeVaultStatus, type AppContext, type DomainHandlers } from './app-context';
+import { storeCheckedSecrets } from './secret-checks';
+
+/** Values never leave main in a list: the mask says a value is there, not how long it is. */
+const MASK = '••••••••';
+
+export function secretsHandlers(ctx: AppContext): DomainHandlers<'secrets' | 'vault'> {
+  return {
+    'secrets:list': async () => {
+      const list = await ctx.vault.list();
+      return list.map((s): SecretSummary => ({ name: s.name, namespace: s.namespace, keys: s.keys.map((key) => ({ key, masked: MASK })) }));
+    },
+    'secrets:set': async (secret) => {
+      await storeCheckedSecrets(ctx.vault, [secret]);
+      return applyAsSaveResult(ctx);
+    },
+    'secrets:update': async ({ set, remove, ...ref }) => {
+      const stored = await ctx.vault.get(ref);
+      const data: Record<string, string> = { ...stored?.data, ...set };
+      for (const key of remove ?? []) if (!(key in set)) delete data[key];
+      if (Object.keys(data).length === 0) throw new UserFacingError('GATEHOUSE_INVALID_SECRET', `secret "${ref.name}" would have no key left`);
+      await storeCheckedSecrets(ctx.vault, [{ ...ref, data }]);
+      return applyAsSaveResult(ctx);
+    },
+    'secrets:delete': async (ref) => {
+      await ctx.vault.delete(ref);
+      await applyToGateway(ctx);
+      return { ok: true };
+    },
+    'secrets:reveal': async ({ key, ...ref }) => {
+      const secret = await ctx.vault.get(ref);
+      const value = secret?.data[key];
+      if (value === undefined) throw new UserFacingError('GATEHOUSE_NO_SUCH_SECRET', `secret "${ref.name}" has no key "${key}"`);
+      return { value };
+    },
+    'vault:status': async () => {
+      // Asked again each time: the keychain can go away (or come back) while the app runs.
+      if (ctx.vault.mode === 'keychain') ctx.vaultStatus = describeVaultStatus(await ctx.vault.probe());
+      return ctx.vaultStatus;
+    },
+    'vault:use-session-only': async () => {
+      if (ctx.vault.mode !== 'session-only') {
+        ctx.vault = new SessionVault();
+        ctx.vaultStatus = { mode: 'session-only', reason: 'chosen by the user: secrets are kept in memory and lost on quit' };
+      }
+      return ctx.vaultStatus;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// workspace:* — the saved workspace: read, save, restore the backup, export and import as a file.
+import { UserFacingError } from '../ipc/dispatcher';
+import { exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
+import { applyAsSaveResult, saveWorkspace, type AppContext, type DomainHandlers } from './app-context';
+import { storeCheckedSecrets } from './secret-checks';
+
+export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> {
+  return {
+    'workspace:get': async () => ({ workspace: ctx.workspace, path: ctx.store.filePath, problem: ctx.loadProblem, backupAvailable: await ctx.store.backupAvailable() }),
+    'workspace:save': (input) => saveWorkspace(ctx, input),
+    'workspace:restore-backup': async () => {
+      const restored = await ctx.store.restoreBackup();
+      ctx.workspace = restored.workspace;
+      ctx.loadProblem = undefined;
+      ctx.workspaceSaved(restored.workspace);
+      return applyAsSaveResult(ctx);
+    },
+    'workspace:export': async ({ passphrase }) => {
+      if (!passphrase) return { text: exportWorkspace(ctx.workspace), encrypted: false };
+      const { secrets, missing } = await readReferencedSecrets(ctx.workspace, ctx.vault);
+      if (missing.length > 0) throw new UserFacingError('GATEHOUSE_MISSING_SECRET', `cannot include secrets the vault does not hold: ${missing.map((m) => m.name).join(', ')}`);
+      return { text: await exportEncryptedBundle(ctx.workspace, secrets, passphrase), encrypted: true };
+    },
+    'workspace:import': async ({ text, passphrase }) => {
+      const imported = await importWorkspace(text, { passphrase, source: 'imported workspace' });
+      await storeCheckedSecrets(ctx.vault, imported.secrets);
+      return saveWorkspace(ctx, imported.workspace);
+    },
+  };
+}

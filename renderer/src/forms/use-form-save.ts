@@ -1,0 +1,121 @@
+// The one save path of every form (service, Kyma application, route, consumer, secret):
+// edit → validate → write secrets → save → report. A form says what its edit is, which secrets it writes and
+// which fields it shows; this hook does the steps in order, stops at the first that fails with the problems on
+// the fields (focus moves to the first), and reports what was saved and what the gateway made of it.
+import { useCallback, useState } from 'react';
+import { formatFieldPath, type FieldError } from '../../../gateway/config/validate';
+import type { GatewayStatus } from '../../../main/ipc/contract';
+import { useFocusFirstError } from '../components/use-focus-first-error';
+import { FieldErrors, type FieldPath } from '../model/field-errors';
+import { savedNotice } from '../model/served-config';
+import { useSecretsStore, type SecretRef } from '../state/secrets-store';
+import { useWorkspaceStore, type SaveOutcome, type WorkspaceEdit } from '../state/workspace-store';
+import type { Workspace } from '../../../gateway/config/schema';
+import type { FormStatus } from './FormMessages';
+
+/** Keys of one secret to write before the workspace is saved (other stored keys are kept by main). */
+export interface SecretWrite {
+  ref: SecretRef;
+  set: Record<string, string>;
+  remove?: readonly string[];
+  /** The field (absolute path) that shows a failure to write it. */
+  field: string;
+}
+
+export interface SaveRequest {
+  /** The workspace edit; a form that writes only secrets has none. */
+  edit?: WorkspaceEdit;
+  /** The edited item's path in the workspace, as the edit placed it (read after the edit ran). */
+  at?: () => FieldPath;
+  /** Problems of the form itself (absolute paths), found before anything is written. */
+  problems?: () => FieldError[];
+  /** Checks that need main (a certificate and its key), run after the local checks and before any write. */
+  preflight?: () => Promise<FieldError[]>;
+  secrets?: readonly SecretWrite[];
+  /** "Service erp saved." */
+  message: (workspace: Workspace | undefined) => string;
+  /** Rewrites the problems before they are shown (a form that names a field more precisely than the schema). */
+  refine?: (errors: FieldError[]) => FieldError[];
+}
+
+export type SaveDone = { ok: true; workspace: Workspace | undefined; gateway: GatewayStatus | undefined } | { ok: false };
+
+const NOT_SAVED = 'Not saved: fix the fields marked in red.';
+
+/**
+ * A name taken by another item is reported on whichever of the two comes later in the list; the form being
+ * edited is the one whose name the user just chose, so its own field is marked too.
+ */
+export function claimDuplicates(errors: readonly FieldError[], at: FieldPath): FieldError[] {
+  if (at.length !== 2 || typeof at[1] !== 'number') return [...errors];
+  const list = String(at[0]);
+  const own = formatFieldPath([...at]);
+  const claimed: FieldError[] = [];
+  for (const e of errors) {
+    const m = new RegExp(`^${list}\\[(\\d+)\\](\\..+)$`).exec(e.path);
+    if (m && e.message.startsWith('duplicate') && `${list}[${m[1]}]` !== own && !errors.some((o) => o.path === `${own}${m[2]}`)) claimed.push({ ...e, path: `${own}${m[2]}` });
+  }
+  return [...errors, ...claimed];
+}
+
+export function useFormSave(options: { fields: () => readonly FieldPath[]; itemPaths?: () => readonly string[] }) {
+  const [formRef, focusFirstError] = useFocusFirstError();
+  const [errors, setErrors] = useState(FieldErrors.none);
+  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
+
+  const reset = useCallback(() => {
+    setErrors(FieldErrors.none);
+    setStatus({ kind: 'idle' });
+  }, []);
+
+  const fail = (found: readonly FieldError[], at: FieldPath, message = NOT_SAVED, refine?: SaveRequest['refine']): SaveDone => {
+    const claimed = claimDuplicates(found, at);
+    const fieldErrors = new FieldErrors(refine ? refine(claimed) : claimed, at);
+    setErrors(fieldErrors);
+    setStatus({ kind: 'error', message, unclaimed: fieldErrors.unclaimed(options.fields()) });
+    focusFirstError();
+    return { ok: false };
+  };
+
+  async function run(request: SaveRequest): Promise<SaveDone> {
+    setStatus({ kind: 'saving' });
+    const store = useWorkspaceStore.getState();
+    const at = () => request.at?.() ?? [];
+    // 1. The edit, checked with the schema main applies, and the form's own checks: before anything is written.
+    let planned: ReturnType<typeof store.plan> | undefined;
+    if (request.edit) {
+      planned = store.plan(request.edit);
+      if (!planned.ok && planned.errors.length === 0) return fail([], at(), planned.message);
+    }
+    const found = [...(planned && !planned.ok ? planned.errors : []), ...(request.problems?.() ?? [])];
+    if (found.length > 0) return fail(found, at(), NOT_SAVED, request.refine);
+    const preflight = (await request.preflight?.()) ?? [];
+    if (preflight.length > 0) return fail(preflight, at(), NOT_SAVED, request.refine);
+    // 2. Secrets, so the saved workspace never names one the vault lacks because of this form.
+    let gateway: GatewayStatus | undefined;
+    for (const write of request.secrets ?? []) {
+      const written = await useSecretsStore.getState().update(write.ref, write.set, write.remove);
+      if (!written.ok) {
+        const detail = written.errors.map((e) => e.message).join('; ');
+        return fail([{ path: write.field, message: `secret "${write.ref.name}" was not saved: ${detail || written.message}` }], at(), `Not saved: secret "${write.ref.name}" could not be written to the vault.`);
+      }
+      gateway = written.gateway;
+    }
+    // 3. The workspace, in one round trip that answers with what the gateway serves.
+    let workspace: Workspace | undefined;
+    if (request.edit) {
+      const outcome: SaveOutcome = await store.save(request.edit);
+      if (!outcome.ok) return fail(outcome.errors, at(), outcome.errors.length > 0 ? NOT_SAVED : outcome.message, request.refine);
+      workspace = outcome.workspace;
+      gateway = outcome.gateway;
+    }
+    // 4. The report: saved, and whether the gateway serves it.
+    const paths = options.itemPaths?.() ?? (request.at ? [formatFieldPath([...at()])] : []);
+    const warning = gateway ? savedNotice(gateway, paths) : undefined;
+    setErrors(FieldErrors.none);
+    setStatus({ kind: 'saved', message: request.message(workspace), warning });
+    return { ok: true, workspace, gateway };
+  }
+
+  return { formRef, errors, setErrors, status, setStatus, reset, run, saving: status.kind === 'saving' };
+}

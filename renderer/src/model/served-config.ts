@@ -1,0 +1,73 @@
+// What the gateway serves compared with the saved workspace, in words: the status bar, the lists, the forms and
+// the Try it and Traffic screens all read it from here, so they say the same thing.
+import type { GatewayStatus, LeftOutItem } from '../../../main/ipc/contract';
+
+export type ServedSummary =
+  /** The saved workspace, every item of it. */
+  | { kind: 'all' }
+  /** The saved workspace, except `leftOut`. */
+  | { kind: 'partial'; leftOut: LeftOutItem[]; headline: string; reason: string }
+  /** An earlier workspace (or none): the saved one was refused as a whole. */
+  | { kind: 'older'; headline: string; reason: string };
+
+function itemLabel(item: LeftOutItem): string {
+  switch (item.kind) {
+    case 'service':
+      return `service ${item.name}`;
+    case 'application-service':
+      return `Kyma service ${item.name}`;
+    case 'route':
+      return `route ${item.name}`;
+    case 'consumer':
+      return `consumer ${item.name}`;
+  }
+}
+
+/** "secret backend-creds has no password — enter it" when a secret is the reason; else the gateway's message. */
+export function leftOutReason(item: LeftOutItem): string {
+  const secret = item.secret;
+  if (secret) {
+    const name = secret.namespace ? `${secret.namespace}/${secret.name}` : secret.name;
+    return secret.key ? `secret ${name} has no ${secret.key} — enter it` : `secret ${name} is not in the vault — enter it`;
+  }
+  return item.message;
+}
+
+export function servedSummary(gateway: GatewayStatus): ServedSummary {
+  const served = gateway.served;
+  if (served.config !== 'saved') {
+    const reason = served.errors?.map((e) => e.message).join('; ') || 'the saved workspace was not applied';
+    return { kind: 'older', headline: served.config === 'none' ? 'Running without the saved configuration' : 'Running an older configuration', reason };
+  }
+  // Routes left out with their service are explained by it.
+  const leftOut = served.leftOut;
+  if (leftOut.length === 0) return { kind: 'all' };
+  const first = leftOut.find((i) => i.kind !== 'route') ?? leftOut[0]!;
+  const headline = `Running with ${leftOut.length} ${leftOut.length === 1 ? 'item' : 'items'} left out`;
+  return { kind: 'partial', leftOut, headline, reason: `${itemLabel(first)}: ${leftOutReason(first)}` };
+}
+
+/** True when what the gateway serves is not exactly the saved workspace. */
+export function servesLessThanSaved(gateway: GatewayStatus): boolean {
+  return servedSummary(gateway).kind !== 'all';
+}
+
+/** The left-out entry for the item at `path` (`services[2]`), if the gateway left it out. */
+export function leftOutAt(gateway: GatewayStatus, path: string): LeftOutItem | undefined {
+  return gateway.served.leftOut.find((i) => i.path === path);
+}
+
+/** The left-out entries of a Kyma application's services (`applications[1].services[…]`). */
+export function leftOutUnder(gateway: GatewayStatus, path: string): LeftOutItem[] {
+  return gateway.served.leftOut.filter((i) => i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+}
+
+/** What a save said about the gateway, for the form's notice ("Saved, not applied: …"). */
+export function savedNotice(gateway: GatewayStatus, itemPaths: readonly string[]): string | undefined {
+  const summary = servedSummary(gateway);
+  if (summary.kind === 'older') return `Saved, not applied: the gateway still runs an older configuration (${summary.reason}).`;
+  if (gateway.state !== 'running') return `Saved, not applied yet: the gateway is ${gateway.state}.`;
+  const own = gateway.served.leftOut.filter((i) => itemPaths.some((p) => i.path === p || i.path.startsWith(`${p}.`)));
+  if (own.length > 0) return `Saved, not served: ${own.map((i) => `${itemLabel(i)}: ${leftOutReason(i)}`).join('; ')}. Everything else is served.`;
+  return undefined;
+}
