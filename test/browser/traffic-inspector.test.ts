@@ -286,7 +286,8 @@ describe('the traffic inspector', () => {
     await page.getByLabel('Path', { exact: true }).fill('/files/logo.bin');
     await page.getByLabel('Method', { exact: true }).selectOption('GET');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect.poll(() => page.getByTestId('response-status').textContent()).toBe('200 OK');
+    await expect.poll(() => page.getByTestId('response-meta').textContent()).toContain('GET /files/logo.bin');
+    expect(await page.getByTestId('response-status').textContent()).toBe('200 OK');
     expect(await page.getByTestId('response-meta').textContent()).toContain('300.0 KiB');
     await page.getByRole('button', { name: 'Save body…' }).click();
     await page.getByText(/^Saved 300\.0 KiB to /).waitFor();
