@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import { errors, type Dispatcher } from 'undici';
 import { downstreamResponseHeaders, type OutgoingHeaders } from './forward-headers';
 import { toUpstreamError } from './upstream-errors';
 import type { Exchange } from '../log/exchange';
@@ -82,7 +82,35 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
     let headStatus = 0;
     let headHeaders: OutgoingHeaders | undefined;
     let controllerRef: Dispatcher.DispatchController | undefined;
-    const onDrain = () => controllerRef?.resume();
+    // The wait between body bytes is timed here, not by undici's bodyTimeout: undici checks it on a timer wheel
+    // of about half a second and each byte restarts the wait, so an upstream trickling a byte every few timeouts
+    // (every 450 ms against a 100 ms timeout, say) was never timed out and held its request open until the body
+    // ended. Like undici's, the wait is suspended while the client is applying backpressure.
+    let bodyTimer: NodeJS.Timeout | undefined;
+    /** Changes whenever the wait restarts or stops, so a timeout that fired before it is recognised as stale. */
+    let bodyWait = 0;
+    const onBodyTimeout = () => {
+      const expired = bodyWait;
+      // Timers run before the event loop polls sockets: bytes that arrived while it was busy are read first.
+      setImmediate(() => {
+        if (bodyWait === expired && bodyTimer !== undefined) controllerRef?.abort(new errors.BodyTimeoutError());
+      });
+    };
+    const waitForBody = () => {
+      bodyWait += 1;
+      if (bodyTimer) bodyTimer.refresh();
+      else bodyTimer = setTimeout(onBodyTimeout, forward.responseTimeoutMs).unref();
+    };
+    const stopBodyWait = () => {
+      bodyWait += 1;
+      if (bodyTimer === undefined) return;
+      clearTimeout(bodyTimer);
+      bodyTimer = undefined;
+    };
+    const onDrain = () => {
+      waitForBody();
+      controllerRef?.resume();
+    };
     const onClientGone = () => {
       if (!res.writableFinished) controllerRef?.abort(new Error('client went away'));
     };
@@ -104,6 +132,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
       onResponseStart(controller, statusCode, headers) {
         if (statusCode < 200) return; // 1xx: the gateway sends its own 100 Continue once a request is admitted
         status = statusCode;
+        waitForBody();
         exchange.responseStartAt = performance.now();
         upstreamMs = exchange.responseStartAt - started;
         if (forward.discardIf?.(statusCode)) {
@@ -123,14 +152,17 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         flushAfterTwoTurns(flushHead);
       },
       onResponseData(controller, chunk) {
+        waitForBody();
         if (discarded) return;
         if (headHeaders !== undefined) writeHead();
         if (!res.write(chunk)) {
+          stopBodyWait();
           controller.pause();
           res.once('drain', onDrain);
         }
       },
       onResponseEnd() {
+        stopBodyWait();
         res.off('close', onClientGone);
         if (discarded) return resolve({ status, upstreamMs, discarded });
         if (headHeaders !== undefined) writeHead();
@@ -138,6 +170,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         resolve({ status, upstreamMs });
       },
       onResponseError(_controller, error) {
+        stopBodyWait();
         res.off('close', onClientGone);
         if (discarded) return resolve({ status, upstreamMs, discarded });
         const upstreamError = toUpstreamError(error, forward.upstreamLabel);
@@ -159,7 +192,8 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         headers: forward.headers,
         body: forward.body !== undefined ? forward.body : hasBody(req) ? req : null,
         headersTimeout: forward.responseTimeoutMs,
-        bodyTimeout: forward.responseTimeoutMs,
+        // Timed by waitForBody() above.
+        bodyTimeout: 0,
       },
       handler,
     );

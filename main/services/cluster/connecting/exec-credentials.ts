@@ -3,9 +3,6 @@
 import { spawn } from 'node:child_process';
 import type { KubeConfig, User } from '@kubernetes/client-node';
 
-/** What client-node hands an authenticator: https options, or WebSocket options for exec/attach/watch. */
-type AuthenticationOptions = Parameters<Parameters<KubeConfig['addAuthenticator']>[0]['applyAuthentication']>[1];
-
 /** client-node's authenticator contract (not re-exported from its index). */
 type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
 import { ExecPluginError, redactedLine } from '../cluster-errors';
@@ -82,7 +79,9 @@ export class ExecCredentialAuthenticator implements Authenticator {
     return (user.authProvider as { name?: string } | undefined)?.name === PROVIDER;
   }
 
-  async applyAuthentication(user: User, opts: AuthenticationOptions): Promise<void> {
+  async applyAuthentication(user: User, options: Parameters<Authenticator['applyAuthentication']>[1]): Promise<void> {
+    // client-node hands an https RequestOptions or a ws ClientOptions; either way headers are a map here.
+    const opts = options as { headers?: Record<string, unknown>; cert?: unknown; key?: unknown };
     const exec = (user.authProvider as { config: { gatehouseExec: ExecConfig } }).config.gatehouseExec;
     const key = `${user.name}\n${JSON.stringify(exec)}`;
     let cached = this.#cache.get(key);
@@ -98,9 +97,8 @@ export class ExecCredentialAuthenticator implements Authenticator {
       opts.key = status.clientKeyData;
     }
     if (status.token) {
-      // client-node always passes headers as an object (never the raw array form https allows).
-      const headers = (opts.headers ??= {}) as Record<string, unknown>;
-      headers.Authorization = `Bearer ${status.token}`;
+      opts.headers ??= {};
+      opts.headers.Authorization = `Bearer ${status.token}`;
     }
   }
 }
