@@ -167,7 +167,7 @@ describe('APISIX basic-auth walkthrough in the GUI', () => {
     expect(text).toContain('Routejson');
     expect(text).toContain('Servicebasic-auth-app');
     const requestHeaders = details.getByRole('region', { name: 'Request headers' });
-    expect(await requestHeaders.textContent()).toContain('authorization••••••••');
+    expect(await requestHeaders.textContent()).toContain('authorizationBasic alex:••••••••');
     expect(await details.getByRole('region', { name: 'Response headers' }).textContent()).toContain('content-type');
     expect(text).not.toContain('123456');
     expect(text).not.toContain(Buffer.from('alex:123456').toString('base64'));
