@@ -13,6 +13,7 @@ import { useStatusStore } from '../state/status-store';
 import { matchesFilters, NO_FILTERS, useTrafficStore, type StatusClass } from '../state/traffic-store';
 import { tryItDraftFrom, useTryItStore } from '../state/tryit-store';
 import { ScreenHeader } from './ScreenHeader';
+import { ServedConfigBanner } from '../components/ServedConfig';
 
 const STATUS_CLASSES: [StatusClass, string][] = [['', 'Any status'], ['2xx', '2xx'], ['3xx', '3xx'], ['4xx', '4xx'], ['5xx', '5xx'], ['none', 'No answer yet']];
 
@@ -159,6 +160,7 @@ export function TrafficScreen() {
           Clear…
         </button>
       </ScreenHeader>
+      <ServedConfigBanner />
       <div className="traffic-filters" role="search" aria-label="Filter requests">
         <div className="inline-label grow">
           <label htmlFor="traffic-filter-text">Filter</label>

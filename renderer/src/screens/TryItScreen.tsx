@@ -22,6 +22,7 @@ import { joinTarget, newHeaderRow, splitTarget, TRY_IT_METHODS, useTryItStore, t
 import { useWorkspaceStore } from '../state/workspace-store';
 import type { Workspace } from '../../../gateway/config/schema';
 import { ScreenHeader } from './ScreenHeader';
+import { ServedConfigBanner } from '../components/ServedConfig';
 
 function toRequest(draft: TryItDraft): unknown {
   const request: Record<string, unknown> = {
@@ -147,6 +148,7 @@ export function TryItScreen() {
   return (
     <section className="screen" aria-labelledby="tryit-title">
       <ScreenHeader id="tryit" title="Try it" />
+      <ServedConfigBanner />
       <p className="screen-intro">
         Requests go through the running gateway at <span className="mono">{gatewayUrl}</span>, as a client would send them. <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> sends.
       </p>
