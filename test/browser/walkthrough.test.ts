@@ -1,4 +1,4 @@
-// The APISIX basic-auth walkthrough (the shared seed 001, APISIX basic auth), done by hand in the real renderer in
+// The APISIX basic-auth walkthrough (shared seed 001), done by hand in the real renderer in
 // Chromium, against the real main side (store, vault, forked gateway) and a real recording upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
