@@ -1,4 +1,5 @@
 import type { RequestLogEntry } from './request-log';
+import type { ExchangeRecorder } from '../capture/exchange-recorder';
 
 /** What the gateway added for the backend: a compile-time property of the endpoint (see OutboundSecurity). */
 export type OutboundCredentialKind = 'none' | 'basic' | 'oauth2' | 'client-certificate' | 'cluster';
@@ -32,6 +33,8 @@ export class Exchange {
   dispatchedAt = 0;
   /** `performance.now()` when the upstream's response head arrived, or 0. */
   responseStartAt = 0;
+  /** The app's traffic inspector records this exchange (only while the app has capture on; never headless). */
+  recorder: ExchangeRecorder | undefined = undefined;
 
   constructor(started: number, method: string, rawTarget: string, client: string, localPort: number) {
     this.started = started;

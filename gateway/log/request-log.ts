@@ -11,9 +11,6 @@ export interface RequestLogEntry {
   totalMs: number;
   client: string;
   error?: string;
-  /** Only when the gateway runs under the app (`captureHeaders`): credential values masked. Never in the stdout log. */
-  requestHeaders?: [string, string][];
-  responseHeaders?: [string, string][];
 }
 
 export type RequestLogSink = (entry: RequestLogEntry) => void;

@@ -7,6 +7,7 @@ import type { SecretBundle, SupervisorMessage } from './protocol';
 import { validateWorkspace, type FieldError } from '../config/validate';
 import { compileConfig } from '../server/compile-config';
 import { UpstreamPools } from '../proxy/upstream-pools';
+import { TrafficCapture } from '../capture/traffic-capture';
 
 /**
  * The workspace to listen with: the one given when it compiles, else only its listen settings, so a
@@ -36,6 +37,8 @@ function errorCode(error: unknown): string {
 
 export function runSupervisedGateway(parent: ParentChannel): void {
   let gateway: Gateway | undefined;
+  // Bodies and headers go to the app over this channel only: never to stdout, never to a file.
+  const capture = new TrafficCapture((exchange, credentials) => parent.send({ type: 'exchange', exchange, credentials }));
   // Replaced on every start/reload so secrets removed from the workspace leave this process's memory.
   let secrets = new MemorySecretSource('supervisor');
   const resolver = new SecretResolver([{ label: 'supervisor', read: (ref) => secrets.read(ref) }]);
@@ -44,8 +47,11 @@ export function runSupervisedGateway(parent: ParentChannel): void {
   };
 
   async function onMessage(message: SupervisorMessage): Promise<void> {
-    if (message.type === 'start') {
+    if (message.type === 'capture') {
+      capture.enabled = message.on;
+    } else if (message.type === 'start') {
       setSecrets(message.secrets);
+      capture.enabled = message.capture ?? false;
       try {
         const { workspace, rejected } = await startableWorkspace(message.workspace, resolver);
         gateway = await startGateway({
@@ -56,7 +62,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
           cluster: message.cluster,
           log: (entry) => parent.send({ type: 'traffic', entry, inFlight: gateway?.inFlight ?? 0 }),
           onRequestStart: reportInFlight,
-          captureHeaders: true,
+          capture,
           // The app's gateway serves every item that compiles and says which it left out.
           leaveOutBrokenItems: true,
         });

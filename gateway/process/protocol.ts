@@ -4,13 +4,16 @@ import type { RequestLogEntry } from '../log/request-log';
 import type { FieldError } from '../config/validate';
 import type { SecretData } from '../secrets/secret-source';
 import type { ClusterAccess } from '../cluster/cluster-access';
+import type { CapturedExchange, ExchangeCredentials } from '../capture/exchange';
 import type { LeftOutItem } from '../config/left-out-item';
 
 /** Secret values keyed `name` or `namespace/name`. */
 export type SecretBundle = Record<string, SecretData>;
 
 export type SupervisorMessage =
-  | { type: 'start'; workspace: unknown; secrets: SecretBundle; port?: number; host?: string; cluster?: ClusterAccess }
+  | { type: 'start'; workspace: unknown; secrets: SecretBundle; port?: number; host?: string; cluster?: ClusterAccess; capture?: boolean }
+  /** Traffic capture for the app's inspector: on while the app listens and has not paused it. */
+  | { type: 'capture'; on: boolean }
   | { type: 'reload'; id: number; workspace: unknown; secrets: SecretBundle; cluster?: ClusterAccess | null }
   | { type: 'stop' };
 
@@ -18,6 +21,8 @@ export type GatewayMessage =
   /** `leftOut`: items of the workspace it started with that it does not serve. */
   | { type: 'ready'; url: string; port: number; leftOut?: LeftOutItem[] }
   | { type: 'traffic'; entry: RequestLogEntry; inFlight: number }
+  /** One exchange for the inspector (again while its response streams): masked view, and the masked values for main only. */
+  | { type: 'exchange'; exchange: CapturedExchange; credentials: ExchangeCredentials }
   /** Requests started since the last message: at most one per event-loop turn, so a burst costs one message. */
   | { type: 'in-flight'; inFlight: number }
   | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[]; leftOut?: LeftOutItem[] }

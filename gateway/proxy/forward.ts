@@ -46,9 +46,22 @@ function runTurn(): void {
   const due = dueNextTurn;
   dueNextTurn = dueInTwoTurns;
   dueInTwoTurns = [];
-  for (const flush of due) flush();
-  turnScheduled = dueNextTurn.length > 0;
-  if (turnScheduled) setImmediate(runTurn);
+  turnScheduled = false;
+  for (const flush of due) {
+    // One failing flush must not strand the heads behind it: it is rethrown on its own tick.
+    try {
+      flush();
+    } catch (error) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+  }
+  // A head queued while these flushes ran (into either list) still gets its turns.
+  if (!turnScheduled && (dueNextTurn.length > 0 || dueInTwoTurns.length > 0)) {
+    turnScheduled = true;
+    setImmediate(runTurn);
+  }
 }
 
 function flushAfterTwoTurns(flush: () => void): void {

@@ -59,7 +59,20 @@ function sendAttempt(
       return rejection?.retry ?? false;
     };
   }
-  return forwardRequest(req, res, forward);
+  const recorder = exchange.recorder;
+  if (!recorder) return forwardRequest(req, res, forward);
+  // The app's traffic inspector: what this attempt sent and what the backend answered.
+  const recorded = recorder.attempt(headers);
+  const discardIf = forward.discardIf;
+  forward.discardIf = (status) => {
+    const retry = discardIf?.(status) ?? false;
+    recorder.answered(recorded, status, retry);
+    return retry;
+  };
+  return forwardRequest(req, res, forward).catch((error: unknown) => {
+    recorder.failed(recorded);
+    throw error;
+  });
 }
 
 /**
@@ -89,13 +102,13 @@ export async function forwardWithCredentialRetry(
     // A request that may be retried has its body read ahead (up to a bound, see replayable-body.ts).
     const body = await replayableBody(limited?.stream ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) });
     const callerHeaders = { ...headers };
-    const applied = await applyOutboundSecurity(headers, security);
+    const applied = await applyOutboundSecurity(headers, security, exchange.recorder?.securityTrace());
     const replayable = isReplayable(body);
     const first = await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, bodyForAttempt(body), applied, 0, replayable);
     if (!first.discarded) return;
     exchange.retried = true;
     const retryHeaders = { ...callerHeaders };
-    const reapplied = await applyOutboundSecurity(retryHeaders, security);
+    const reapplied = await applyOutboundSecurity(retryHeaders, security, exchange.recorder?.securityTrace());
     await sendAttempt(req, res, endpoint, path, retryHeaders, exchange, kymaTargetErrors, bodyForAttempt(body), reapplied, 1, replayable);
   } catch (error) {
     if (limited?.exceeded && !(error instanceof BodyTooLargeError)) throw new BodyTooLargeError(maxBodyBytes!);

@@ -35,6 +35,8 @@ export interface CsrfEndpoint {
 export interface CsrfTokenSource {
   readonly key: string;
   token(): Promise<CsrfToken>;
+  /** The cached token, fresh or not, without fetching (for the traffic inspector). */
+  peek(): CsrfToken | undefined;
   /** After the backend rejected `token` (403): drop it unless a newer one already replaced it. */
   invalidate(token: CsrfToken): void;
 }
@@ -142,6 +144,7 @@ export class CsrfTokenStore {
     return {
       key,
       token: () => this.#tokens.get(key, (token) => this.#now() < token.expiresAt, () => this.#fetch(frozen)),
+      peek: () => this.#tokens.peek(key),
       invalidate: (token) => this.#tokens.evict(key, token),
     };
   }

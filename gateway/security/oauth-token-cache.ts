@@ -68,6 +68,8 @@ export interface TokenSource {
   /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope). */
   readonly key: string;
   token(): Promise<AccessToken>;
+  /** The cached token, fresh or not, without fetching: lets the traffic inspector tell a cached token from a fetched one. */
+  peek(): AccessToken | undefined;
   /** After the upstream rejected `token` (401): drop it unless a newer one already replaced it. */
   invalidate(token: AccessToken): void;
 }
@@ -161,6 +163,7 @@ export class OAuthTokenCache {
     return {
       key,
       token: () => this.#token(key, frozen, via),
+      peek: () => this.#tokens.peek(key),
       invalidate: (token) => this.#tokens.evict(key, token),
     };
   }

@@ -8,6 +8,7 @@ import type { OutboundCredentialKind } from '../log/exchange';
 import type { SecretResolver } from '../secrets/secret-source';
 import { secretId } from '../config/secret-names';
 import { outboundAuthorization } from './basic-endpoint';
+import { endpointLabel } from './call-failure';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
 import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
 import { clientCredentialsGrant, type AccessToken, type OAuthTokenCache, type TokenSource } from './oauth-token-cache';
@@ -25,6 +26,37 @@ export interface OutboundSecurity {
   tls?: UpstreamTlsProfile;
   /** Which credential the backend gets (for the exchange record; never the credential itself). */
   credentialKind: OutboundCredentialKind;
+  /** Who the credentials name, for the traffic inspector: endpoints and certificate subject, never a secret. */
+  identity: SecurityIdentity;
+}
+
+export interface SecurityIdentity {
+  /** Origin and path of the OAuth token endpoint. */
+  oauthTokenEndpoint?: string;
+  csrfTokenEndpoint?: string;
+  clientCertificate?: { subject: string; validTo: string };
+}
+
+/** How one token was had for a request: how long the request waited, and whether it was fetched rather than cached. */
+export interface TokenTrace {
+  ms: number;
+  fetched: boolean;
+}
+
+/** How a request's credentials were had, filled in by `applyOutboundSecurity` when the traffic inspector asks. */
+export interface SecurityTrace {
+  token?: TokenTrace & { expiresAt: number };
+  csrf?: TokenTrace;
+}
+
+/** The source's token; with `onTraced`, how long that took and whether it was fetched (the cache held another or none). */
+async function tracedToken<T extends object>(source: { token(): Promise<T>; peek(): T | undefined }, onTraced: ((trace: TokenTrace, token: T) => void) | undefined): Promise<T> {
+  if (!onTraced) return source.token();
+  const cached = source.peek();
+  const started = performance.now();
+  const token = await source.token();
+  onTraced({ ms: performance.now() - started, fetched: token !== cached }, token);
+  return token;
 }
 
 export interface OutboundSecurityDeps {
@@ -64,6 +96,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     ca.push(...parseCaBundle(pem, `${usedBy}: ${secretLabel(tlsCa, tlsCa.key)}`));
   }
   let clientCertificate: ClientCertificate | undefined;
+  const identityOf: SecurityIdentity = {};
   if (security?.type === 'client-certificate') {
     const ref = { name: security.secret, namespace: security.namespace };
     clientCertificate = {
@@ -71,7 +104,8 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
       privateKey: await secrets.readKey(ref, security.privateKeyKey, usedBy),
     };
     try {
-      checkClientCertificate(clientCertificate, { certificate: secretLabel(security, security.certificateKey), privateKey: secretLabel(security, security.privateKeyKey) });
+      const info = checkClientCertificate(clientCertificate, { certificate: secretLabel(security, security.certificateKey), privateKey: secretLabel(security, security.privateKeyKey) });
+      identityOf.clientCertificate = { subject: info.subject, validTo: info.validTo.toISOString() };
     } catch (error) {
       if (error instanceof ClientCertificateError) throw new ClientCertificateError(error.problem, `${usedBy}: ${error.message}`);
       throw error;
@@ -83,7 +117,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
   const serverTrust = { skipVerify: options.tls?.skipVerify ?? false, ca };
   const tls = upstreamTlsProfile({ ...serverTrust, clientCertificate });
 
-  const compiled: OutboundSecurity = { requestParameters, tls, credentialKind: security?.type === 'oauth2-client-credentials' ? 'oauth2' : security?.type ?? 'none' };
+  const compiled: OutboundSecurity = { requestParameters, tls, credentialKind: security?.type === 'oauth2-client-credentials' ? 'oauth2' : security?.type ?? 'none', identity: identityOf };
   let identity = 'anonymous';
   if (security?.type === 'basic') {
     compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
@@ -93,12 +127,14 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     // The token endpoint gets the endpoint's server trust, never its backend credentials.
     compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, upstreamTlsProfile(serverTrust)));
     identity = credentialIdentity('oauth2', compiled.oauth.key);
+    identityOf.oauthTokenEndpoint = endpointLabel(grant.tokenUrl);
   } else if (security?.type === 'client-certificate') {
     identity = credentialIdentity('client-certificate', clientCertificate!.certificate);
   }
 
   if (options.csrf) {
     const csrfUrl = new URL(options.csrf.tokenEndpointUrl);
+    identityOf.csrfTokenEndpoint = `${csrfUrl.origin}${csrfUrl.pathname}`;
     const oauth = compiled.oauth;
     const authorization = compiled.authorization;
     const parameterHeaders = [...requestParameters.headers].map(([name, values]) => `${name}:${values.join('\0')}`);
@@ -124,15 +160,15 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
  * over request parameters; the endpoint's own Authorization and CSRF token win over the caller's.
  * Throws CredentialEndpointError (status 502) when a token cannot be had.
  */
-export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity): Promise<AppliedCredentials> {
+export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity, trace?: SecurityTrace): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};
   applyFixedCredentials(headers, security);
   if (security.oauth) {
-    applied.oauthToken = await security.oauth.token();
+    applied.oauthToken = await tracedToken(security.oauth, trace && ((t, token) => (trace.token = { ...t, expiresAt: token.expiresAt })));
     headers.authorization = applied.oauthToken.authorization;
   }
   if (security.csrf) {
-    applied.csrfToken = await security.csrf.token();
+    applied.csrfToken = await tracedToken(security.csrf, trace && ((t) => (trace.csrf = t)));
     applyCsrfToken(headers, applied.csrfToken);
   }
   return applied;

@@ -14,7 +14,7 @@ import { UpstreamPools } from '../proxy/upstream-pools';
 import { sendMessage } from '../http/json-response';
 import { Refusal, sendRefusal } from '../http/refusal';
 import { Exchange } from '../log/exchange';
-import { addCapturedHeaders, captureWrittenHeaders } from '../log/header-capture';
+import type { TrafficCapture } from '../capture/traffic-capture';
 import type { RequestLogSink } from '../log/request-log';
 import type { SecretResolver } from '../secrets/secret-source';
 import { compileConfig, effectiveBasicAuth, type CompiledConfig, type OutboundCaches } from './compile-config';
@@ -36,8 +36,8 @@ export interface GatewayOptions {
   workspace: unknown;
   secrets: SecretResolver;
   log?: RequestLogSink;
-  /** Adds the request's and response's headers, credentials masked, to each log entry (the app's traffic view). */
-  captureHeaders?: boolean;
+  /** The app's traffic inspector: records both hops of each request while `capture.enabled` (never in the headless CLI). */
+  capture?: TrafficCapture;
   /** Called when a request starts, with the new in-flight count (its end is in the log entry). */
   onRequestStart?: (inFlight: number) => void;
   /** Overrides the workspace's listen port (0 = any free port). */
@@ -111,13 +111,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const exchange = new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
     inFlight += 1;
     options.onRequestStart?.(inFlight);
-    if (options.captureHeaders) captureWrittenHeaders(res);
+    const capture = options.capture;
+    if (capture?.enabled) exchange.recorder = capture.begin(req, res);
     res.once('close', () => {
       inFlight -= 1;
       const entry = exchange.entry;
       entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);
       entry.totalMs = Math.round((performance.now() - exchange.started) * 100) / 100;
-      if (options.captureHeaders) addCapturedHeaders(entry, req, res);
+      if (exchange.recorder) {
+        exchange.recorder.finish(entry);
+        capture!.finish(exchange.recorder);
+      }
       log(entry);
     });
 
@@ -132,6 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const plan = pickEndpoint(req.headers, target, config.upstreams, exchange);
     if (plan instanceof Refusal) return refuse(res, plan, exchange, expectsContinue);
     const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, plan);
+    exchange.recorder?.calling({ plan, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
     if (expectsContinue) res.writeContinue();
     try {
       await forwardWithCredentialRetry(req, res, plan, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes);

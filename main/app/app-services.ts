@@ -17,6 +17,8 @@ import { secretsHandlers } from './secrets-handlers';
 import { importHandlers } from './import-handlers';
 import { clusterHandlers } from './cluster-handlers';
 import { gatewayHandlers, restartGateway, startGateway } from './gateway-handlers';
+import { trafficHandlers } from './traffic-handlers';
+import type { ChooseSaveFile } from './save-file';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -31,6 +33,12 @@ export interface AppServicesOptions {
   /** The system's open-file dialog for a kubeconfig (main/electron; tests substitute a chooser). */
   chooseKubeconfigFile?: () => Promise<string | undefined>;
   reportInternalError?: (error: unknown) => void;
+  /** The save dialog (Electron's in the app): where an explicit export goes. Without it, exports are refused. */
+  chooseSaveFile?: ChooseSaveFile;
+  /** Traffic capture for the inspector starts on (the app) unless this is false. */
+  captureTraffic?: boolean;
+  /** Shown in exported HAR files as the creator's version. */
+  appVersion?: string;
 }
 
 export interface AppServices {
@@ -74,6 +82,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const ctx: AppContext = Object.assign(state, { cluster, supervisor });
   supervisor.on('status', (status) => emit('gateway-status', status));
   supervisor.on('traffic', (entry) => emit('traffic', entry));
+  supervisor.setCapture(options.captureTraffic ?? true);
 
   const handlers: IpcHandlers = {
     ...workspaceHandlers(ctx),
@@ -87,7 +96,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       applyToGateway: () => applyToGateway(ctx),
       chooseKubeconfigFile: options.chooseKubeconfigFile,
     }),
-    ...gatewayHandlers(ctx),
+    ...gatewayHandlers(ctx, options.chooseSaveFile),
+    ...trafficHandlers(ctx, { chooseSaveFile: options.chooseSaveFile, appVersion: options.appVersion, onExchange: (update) => emit('exchange', update) }),
   };
 
   return {

@@ -3,6 +3,7 @@
 import { UserFacingError } from '../ipc/dispatcher';
 import type { AppContext, DomainHandlers } from './app-context';
 import { sendTryIt } from './try-it';
+import { saveToChosenFile, type ChooseSaveFile } from './save-file';
 import { checkCertificate, fetchTokenOnce } from './security-checks';
 
 export async function startGateway(ctx: AppContext): Promise<void> {
@@ -18,8 +19,10 @@ export async function restartGateway(ctx: AppContext): Promise<void> {
   await startGateway(ctx);
 }
 
-export function gatewayHandlers(ctx: AppContext): DomainHandlers<'gateway' | 'tryit' | 'security'> {
+export function gatewayHandlers(ctx: AppContext, chooseSaveFile?: ChooseSaveFile): DomainHandlers<'gateway' | 'tryit' | 'security'> {
   const { supervisor } = ctx;
+  /** The last Try it answer's bytes, for "Save body": kept in main, replaced by the next send. */
+  let lastTryItBody: Buffer | undefined;
   return {
     'gateway:status': async () => supervisor.status,
     'gateway:restart': async () => {
@@ -29,7 +32,13 @@ export function gatewayHandlers(ctx: AppContext): DomainHandlers<'gateway' | 'tr
     'tryit:send': async (request) => {
       const url = supervisor.status.url;
       if (supervisor.status.state !== 'running' || !url) throw new UserFacingError('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${supervisor.status.state}`);
-      return sendTryIt(url, request);
+      const result = await sendTryIt(url, request);
+      lastTryItBody = result.bytes;
+      return result.response;
+    },
+    'tryit:save-body': async () => {
+      if (!lastTryItBody) throw new UserFacingError('GATEHOUSE_NOTHING_TO_SAVE', 'send a request first: there is no response body to save');
+      return saveToChosenFile(chooseSaveFile, { title: 'Save response body', defaultName: 'response-body' }, lastTryItBody);
     },
     'security:fetch-token': ({ service, environment }) => fetchTokenOnce(ctx.workspace, ctx.vault, service, environment),
     'security:check-certificate': async ({ crt, key }) => checkCertificate(crt, key),

@@ -1,5 +1,5 @@
 // Electron entry: thin glue. Everything it wires up is a plain-Node service tested without Electron.
-import { app, BrowserWindow, Menu, Tray, nativeImage } from 'electron';
+import { app, BrowserWindow, Menu, Tray, dialog, nativeImage } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createAppServices, type AppServices } from '../app/app-services';
@@ -33,6 +33,12 @@ if (!app.requestSingleInstanceLock()) {
     services = await createAppServices({
       dataDir: app.getPath('userData'),
       spawnGateway: () => forkUtilityGateway(join(outDir, 'gateway/entry.js')),
+      appVersion: app.getVersion(),
+      chooseSaveFile: async ({ title, defaultName, filters }) => {
+        const options = { title, defaultPath: join(app.getPath('downloads'), defaultName), filters };
+        const chosen = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+        return chosen.canceled ? undefined : chosen.filePath;
+      },
       chooseKubeconfigFile: () => chooseKubeconfigFile(window),
     });
     registerIpc(services.dispatch, () => window);

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { ResourceName, Workspace } from '../../gateway/config/schema';
 import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';
+import type { BodyPreview, CapturedExchange, ExchangeSummary } from '../../gateway/capture/exchange';
+
+export type { BodyPreview, CapturedExchange, CredentialUse, ExchangeHeader, ExchangeSummary, UpstreamAttempt } from '../../gateway/capture/exchange';
 import type { LeftOutItem } from '../../gateway/config/left-out-item';
 
 export type { LeftOutItem };
@@ -51,9 +54,29 @@ export type TryItRequest = z.infer<typeof TryItRequest>;
 export interface TryItResponse {
   status: number;
   headers: [string, string][];
-  body: string;
+  /** The first MB of the answer (all of it when smaller), base64, with its kind and full size. */
+  body: BodyPreview;
+  /** From sending to the last byte read. */
   durationMs: number;
 }
+
+/** The traffic inspector's list: rows newest first, how many are kept and how many were let go. */
+export interface TrafficList {
+  exchanges: ExchangeSummary[];
+  kept: number;
+  dropped: number;
+  capturing: boolean;
+}
+
+/** Pushed for each new exchange, and again as a streaming one progresses. */
+export interface TrafficUpdate {
+  summary: ExchangeSummary;
+  kept: number;
+  dropped: number;
+}
+
+/** A file written by main where the user chose (`saved: false`: the user cancelled the dialog). */
+export type SaveFileResult = { saved: false } | { saved: true; path: string; bytes: number };
 
 const None = z.undefined();
 
@@ -177,6 +200,22 @@ export const channels = {
   'gateway:status': { request: None, response: {} as GatewayStatus },
   'gateway:restart': { request: None, response: {} as GatewayStatus },
   'tryit:send': { request: TryItRequest, response: {} as TryItResponse },
+  /** Writes the last Try it response body, as received, to a file the user picks in main's save dialog. */
+  'tryit:save-body': { request: None, response: {} as SaveFileResult },
+  'traffic:list': { request: None, response: {} as TrafficList },
+  /** One exchange, both hops, credentials masked. */
+  'traffic:get': { request: z.object({ id: z.number().int().positive() }).strict(), response: {} as CapturedExchange },
+  'traffic:clear': { request: None, response: {} as TrafficList },
+  /** Pauses (false) or resumes (true) capture in the gateway. */
+  'traffic:capture': { request: z.object({ on: z.boolean() }).strict(), response: {} as TrafficList },
+  /**
+   * HAR 1.2 of the given exchanges (all when `ids` is absent) to a file the user picks. Credentials stay masked
+   * unless `includeCredentials` (the renderer asks only after warning the user); either way they never cross to the renderer.
+   */
+  'traffic:export-har': {
+    request: z.object({ ids: z.array(z.number().int().positive()).max(5000).optional(), includeCredentials: z.boolean().default(false) }).strict(),
+    response: {} as SaveFileResult & { entries?: number },
+  },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -187,6 +226,8 @@ export type ResponseOf<C extends Channel> = (typeof channels)[C]['response'];
 export interface MainEvents {
   traffic: RequestLogEntry;
   'gateway-status': GatewayStatus;
+  /** A captured exchange's row (new, or a streaming one's progress). */
+  exchange: TrafficUpdate;
   /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context). */
   workspace: Workspace;
   /** An app-menu command (its accelerator may never reach the page as a key press). */
@@ -196,7 +237,7 @@ export interface MainEvents {
 /** What the app menu asks the renderer to do: submit the open form, or open the Import screen. */
 export type MenuCommand = 'save' | 'import';
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'workspace', 'menu-command'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'workspace', 'menu-command', 'exchange'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {

@@ -72,9 +72,22 @@ describe('a saved workspace the gateway serves only in part', () => {
     await page.getByText('Route anything saved.').waitFor();
     const served = await app.call<{ status: number }>('tryit:send', { method: 'GET', path: '/open/anything', headers: [] });
     expect(served.status).toBe(200);
-    const leftOut = await app.call<{ status: number; body: string }>('tryit:send', { method: 'GET', path: '/backend/x', headers: [] });
+    const leftOut = await app.call<{ status: number; body: { base64: string } }>('tryit:send', { method: 'GET', path: '/backend/x', headers: [] });
     expect(leftOut.status).toBe(503);
-    expect(leftOut.body).toContain('Service backend is not served');
+    expect(Buffer.from(leftOut.body.base64, 'base64').toString('utf8')).toContain('Service backend is not served');
+  });
+
+  it('Try it and Traffic say that the gateway leaves an item out, with the way to the fix', async () => {
+    const screens = page.getByRole('navigation', { name: 'Screens' });
+    for (const screen of [/^Try it/, /^Traffic/]) {
+      await screens.getByRole('button', { name: screen }).click();
+      const banner = page.getByRole('region', { name: 'Served configuration' });
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain('service backend: secret backend-creds is not in the vault');
+      expect(await banner.getByRole('button', { name: 'Enter secret backend-creds' }).count()).toBe(1);
+    }
+    await app.screenshot('31-traffic-served-banner-900x600');
+    await screens.getByRole('button', { name: /^Services/ }).click();
   });
 
   it('leads to the fix: entering the secret from the status bar serves the service, and the bar is green', async () => {

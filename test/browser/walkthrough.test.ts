@@ -1,4 +1,4 @@
-// The APISIX basic-auth walkthrough (/work/shared/seeds/001), done by hand in the real renderer in
+// The APISIX basic-auth walkthrough (shared seed 001), done by hand in the real renderer in
 // Chromium, against the real main side (store, vault, forked gateway) and a real recording upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
@@ -167,7 +167,7 @@ describe('APISIX basic-auth walkthrough in the GUI', () => {
     expect(text).toContain('Routejson');
     expect(text).toContain('Servicebasic-auth-app');
     const requestHeaders = details.getByRole('region', { name: 'Request headers' });
-    expect(await requestHeaders.textContent()).toContain('authorization••••••••');
+    expect(await requestHeaders.textContent()).toContain('authorizationBasic alex:••••••••');
     expect(await details.getByRole('region', { name: 'Response headers' }).textContent()).toContain('content-type');
     expect(text).not.toContain('123456');
     expect(text).not.toContain(Buffer.from('alex:123456').toString('base64'));

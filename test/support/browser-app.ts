@@ -17,6 +17,7 @@ import { createAppServices, type AppServices } from '../../main/app/app-services
 import { CONTENT_SECURITY_POLICY } from '../../main/electron/content-security-policy';
 import { forkGatewayProcess } from '../../main/services/gateway-supervisor/gateway-process';
 import type { KeytarLoader } from '../../main/services/vault';
+import type { ChooseSaveFile } from '../../main/app/save-file';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
@@ -123,6 +124,8 @@ export interface BrowserAppOptions {
   loadKeytar?: KeytarLoader;
   /** Kubeconfig files for the cluster channels (tests: the fake API server's). */
   kubeconfigFiles?: string[];
+  /** Where an export the page asks for is written (the app shows a save dialog); `undefined` cancels. */
+  chooseSaveFile?: ChooseSaveFile;
   /** Stands in for the native file dialog main/electron opens for "Choose kubeconfig file…" (undefined: cancelled). */
   chooseKubeconfigFile?: () => Promise<string | undefined>;
   /** Runs against the services before the page opens (seed a workspace, say). */
@@ -144,6 +147,8 @@ export interface BrowserApp {
   foreignRequests: string[];
   /** Every event main pushed to the page (traffic log lines, gateway status), to scan for secrets. */
   events: { event: string; payload: unknown }[];
+  /** Every answer the page got to an invoke, to scan for secrets with the events. */
+  responses: { channel: unknown; envelope: unknown }[];
   /** Invokes a channel on the real services, as the page would. */
   call<T>(channel: string, payload?: unknown): Promise<T>;
   screenshot(name: string): Promise<string>;
@@ -158,7 +163,10 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const server = await startStaticServer(rendererDir);
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-browser-'));
   const keychainService = options.keychainService ?? `Gatehouse-test-${randomUUID()}`;
-  const services = await createAppServices({ dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar, kubeconfigFiles: options.kubeconfigFiles, chooseKubeconfigFile: options.chooseKubeconfigFile });
+  const services = await createAppServices({
+    dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar,
+    kubeconfigFiles: options.kubeconfigFiles, chooseKubeconfigFile: options.chooseKubeconfigFile, chooseSaveFile: options.chooseSaveFile,
+  });
   await options.before?.(services);
   await services.startGateway();
   const browser = await launchChromium();
@@ -167,6 +175,7 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const consoleProblems: string[] = [];
   const foreignRequests: string[] = [];
   const events: { event: string; payload: unknown }[] = [];
+  const responses: { channel: unknown; envelope: unknown }[] = [];
   const pages: Page[] = [];
   const contexts: BrowserContext[] = [];
 
@@ -189,7 +198,10 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
       if (source.frame !== page.mainFrame() || !source.frame.url().startsWith(`${server.origin}/`)) {
         return { ok: false, error: { code: 'GATEHOUSE_UNTRUSTED_SENDER', message: 'not the app page' } };
       }
-      return services.dispatch(channel, payload);
+      return services.dispatch(channel, payload).then((envelope) => {
+        responses.push({ channel, envelope });
+        return envelope;
+      });
     });
     await page.exposeBinding('__gatehouseReport', (_source, violation: unknown) => {
       cspViolations.push(violation);
@@ -222,6 +234,7 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
     consoleProblems,
     foreignRequests,
     events,
+    responses,
     async call<T>(channel: string, payload?: unknown): Promise<T> {
       const envelope = await services.dispatch(channel, payload);
       if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);

@@ -30,6 +30,8 @@ export interface CsrfApiServer {
   requests: CsrfRequestRecord[];
   /** Ends every session: tokens issued so far are answered with 403 from now on. */
   rotate(): void;
+  /** Every token and session id issued so far (to scan captures for them). */
+  issuedTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startCsrfApiServer(options: CsrfApiServerOptions = {}): Pr
   const sessions = new Map<string, string>(); // session id → token
   const requests: CsrfRequestRecord[] = [];
   const state = { fetches: 0 };
+  const issued: string[] = [];
   const authorized = (value: string | undefined) =>
     options.authorization === undefined || (typeof options.authorization === 'function' ? options.authorization(value) : value === options.authorization);
 
@@ -80,6 +83,7 @@ export async function startCsrfApiServer(options: CsrfApiServerOptions = {}): Pr
         const session = randomBytes(12).toString('hex');
         const token = randomBytes(18).toString('base64');
         sessions.set(session, token);
+        issued.push(token, session);
         const maxAge = options.sessionMaxAgeSeconds === undefined ? '' : `; Max-Age=${options.sessionMaxAgeSeconds}`;
         return respond(res, record, 200, { 'x-csrf-token': token, 'set-cookie': [`${SESSION_COOKIE}=${session}; Path=/; HttpOnly${maxAge}`, 'sap-usercontext=sap-client=100; Path=/'] });
       }
@@ -105,6 +109,7 @@ export async function startCsrfApiServer(options: CsrfApiServerOptions = {}): Pr
     rotate() {
       sessions.clear();
     },
+    issuedTokens: () => [...issued],
     async close() {
       server.closeAllConnections();
       server.close();

@@ -42,6 +42,8 @@ export interface OAuthTokenServer {
   /** True for a token this server issued that is neither expired nor revoked. */
   isValid(token: string): boolean;
   revokeAll(): void;
+  /** Every token issued so far, revoked ones included (to scan captures for them). */
+  issued(): string[];
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startOAuthTokenServer(options: OAuthTokenServerOptions): P
   const requests: TokenRequestRecord[] = [];
   const settings = { expiresIn: options.expiresIn === undefined ? 3600 : options.expiresIn, tokenType: options.tokenType ?? 'Bearer', delayMs: options.delayMs ?? 0 };
   const issued = new Map<string, number>(); // token → expiry (epoch ms)
+  const everIssued: string[] = [];
   let failure: { status: number; body: string; contentType: string } | undefined;
   let rawAnswer: string | undefined;
 
@@ -109,6 +112,7 @@ export async function startOAuthTokenServer(options: OAuthTokenServerOptions): P
     if (rawAnswer !== undefined) return send(res, 200, rawAnswer);
 
     const token = randomBytes(24).toString('base64url');
+    everIssued.push(token);
     issued.set(token, settings.expiresIn === null ? Number.POSITIVE_INFINITY : Date.now() + settings.expiresIn * 1000);
     send(res, 200, { access_token: token, token_type: settings.tokenType, ...(settings.expiresIn === null ? {} : { expires_in: settings.expiresIn }), ...(record.scope ? { scope: record.scope } : {}) });
   };
@@ -140,6 +144,7 @@ export async function startOAuthTokenServer(options: OAuthTokenServerOptions): P
     revokeAll() {
       issued.clear();
     },
+    issued: () => [...everIssued],
     async close() {
       server.closeAllConnections();
       server.close();

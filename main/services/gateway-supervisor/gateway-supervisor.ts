@@ -6,6 +6,7 @@ import type { LeftOutItem } from '../../../gateway/config/left-out-item';
 import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
 import type { ClusterAccess } from '../../../gateway/cluster/cluster-access';
 import type { GatewayProcess, SpawnGatewayProcess } from './gateway-process';
+import type { CapturedExchange, ExchangeCredentials } from '../../../gateway/capture/exchange';
 import { GatehouseError } from '../../../gateway/errors/gatehouse-error';
 
 export interface SupervisorOptions {
@@ -23,6 +24,8 @@ export interface SupervisorOptions {
 export interface SupervisorEvents {
   status: [GatewayStatus];
   traffic: [RequestLogEntry];
+  /** `generation` counts gateway processes: exchange ids restart with each one. */
+  exchange: [exchange: CapturedExchange, credentials: ExchangeCredentials, generation: number];
 }
 
 /** The gateway process did not come up: the reason it gave (a busy port, say), or that it timed out or exited. */
@@ -53,6 +56,8 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   #healthyTimer: NodeJS.Timeout | undefined;
   #reloadId = 0;
   readonly #reloads = new Map<number, ReloadWaiter>();
+  #capture = false;
+  #generation = 0;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -66,6 +71,16 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   #setStatus(patch: Partial<GatewayStatus>): void {
     this.#status = { ...this.#status, ...patch };
     this.emit('status', this.status);
+  }
+
+  /** Traffic capture for the inspector: kept across restarts; off until someone asks. */
+  setCapture(on: boolean): void {
+    this.#capture = on;
+    this.#process?.send({ type: 'capture', on });
+  }
+
+  get capturing(): boolean {
+    return this.#capture;
   }
 
   /** Starts the gateway with `workspace`; resolves once it listens, rejects with the reason it could not. */
@@ -82,6 +97,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     const secrets = await this.options.collectSecrets(this.#workspace);
     const child = this.options.spawn();
     this.#process = child;
+    const generation = ++this.#generation;
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: Error) => {
@@ -95,19 +111,19 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         child.kill();
         settle(new GatewayStartError('GATEHOUSE_GATEWAY_START_TIMEOUT', `gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
       }, this.options.startTimeoutMs ?? 15_000);
-      child.onMessage((message) => this.#onMessage(child, message, settle));
+      child.onMessage((message) => this.#onMessage(child, message, settle, generation));
       child.onExit((reason) => {
         settle(new GatewayStartError('GATEHOUSE_GATEWAY_EXITED', `gateway ${reason} before it was ready`));
         this.#onExit(child, reason);
       });
       void (this.options.clusterAccess?.() ?? Promise.resolve(undefined)).then(
-        (cluster) => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, cluster }),
-        () => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host }),
+        (cluster) => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, cluster, capture: this.#capture }),
+        () => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, capture: this.#capture }),
       );
     });
   }
 
-  #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void): void {
+  #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void, generation: number): void {
     if (child !== this.#process) return;
     switch (message.type) {
       case 'ready': {
@@ -124,6 +140,9 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       case 'traffic':
         this.#status.inFlight = message.inFlight;
         this.emit('traffic', message.entry);
+        break;
+      case 'exchange':
+        this.emit('exchange', message.exchange, message.credentials, generation);
         break;
       case 'reloaded':
         this.#reloads.get(message.id)?.(message.ok ? { ok: true, leftOut: message.leftOut ?? [] } : { ok: false, errors: message.errors ?? [] });

@@ -25,3 +25,69 @@ export function curlCommand(request: TryItRequest, options: CurlOptions): string
   parts.push(shellQuote(`${options.gatewayUrl.replace(/\/$/, '')}${request.path}`));
   return parts.join(' ');
 }
+
+const MASKED = '••••••••';
+const MASKED_IN_URL = encodeURIComponent(MASKED);
+/** Set by curl itself from the URL and the body, or meaningless on a new connection. */
+const SKIPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive']);
+
+function variableName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '') || 'VALUE';
+}
+
+/** Single-quoted text with each masked part replaced by a shell variable (`'a: Bearer '"$AUTHORIZATION"`). */
+function withPlaceholders(text: string, mask: string, name: string, used: string[]): string {
+  const parts = text.split(mask);
+  if (parts.length === 1) return shellQuote(text);
+  let out = shellQuote(parts[0]!);
+  parts.slice(1).forEach((part, i) => {
+    const variable = parts.length > 2 ? `${name}_${i + 1}` : name;
+    used.push(variable);
+    out += `"$${variable}"${part === '' ? '' : shellQuote(part)}`;
+  });
+  return out;
+}
+
+export interface ExchangeForCurl {
+  method: string;
+  url: string;
+  headers: { name: string; value: string; masked?: true }[];
+  body?: { text?: string; size: number };
+}
+
+/**
+ * A curl command for one hop of a captured exchange. Credentials were masked before they reached the app: Basic
+ * becomes `-u user` (curl asks for the password), every other masked value a shell variable to set first.
+ */
+export function exchangeCurl(request: ExchangeForCurl): string {
+  const used: string[] = [];
+  const parts = ['curl', '-i'];
+  if (request.method === 'HEAD') parts.push('--head');
+  else if (request.method !== 'GET') parts.push('-X', request.method);
+  for (const h of request.headers) {
+    if (SKIPPED_HEADERS.has(h.name)) continue;
+    const basicUser = h.masked && h.name === 'authorization' ? /^Basic (.*):••••••••$/.exec(h.value)?.[1] : undefined;
+    if (basicUser !== undefined) {
+      parts.push('-u', shellQuote(basicUser));
+      continue;
+    }
+    parts.push('-H', h.masked ? withPlaceholders(`${h.name}: ${h.value}`, MASKED, variableName(h.name), used) : shellQuote(`${h.name}: ${h.value}`));
+  }
+  let note = '';
+  if (request.body && request.body.size > 0) {
+    if (request.body.text !== undefined) parts.push('--data-raw', shellQuote(request.body.text));
+    else {
+      parts.push('--data-binary', '@body.bin');
+      note = `# The request body (${request.body.size} bytes) is not in this command: save it as body.bin first.\n`;
+    }
+  }
+  const url = request.url.split('&').map((pair, i) => (pair.includes(MASKED_IN_URL) ? { pair, i } : undefined));
+  let quotedUrl = shellQuote(request.url);
+  if (url.some(Boolean)) {
+    const name = /[?&]([^=&?]+)=[^&]*$/.exec(request.url.slice(0, request.url.indexOf(MASKED_IN_URL) + MASKED_IN_URL.length))?.[1];
+    quotedUrl = withPlaceholders(request.url, MASKED_IN_URL, variableName(`query ${name ?? 'value'}`), used);
+  }
+  parts.push(quotedUrl);
+  const setFirst = used.length > 0 ? `# Credentials are not copied: set ${used.map((v) => `$${v}`).join(', ')} first.\n` : '';
+  return `${setFirst}${note}${parts.join(' ')}`;
+}

@@ -1,84 +1,117 @@
-// Requests the gateway served, newest first (pushed by main as `traffic` events). A row opens its details
-// (click, or Enter / Space on the focused row).
-import { useMemo, useState, type KeyboardEvent } from 'react';
-import type { RequestLogEntry } from '../../../gateway/log/request-log';
+// The traffic inspector: requests the gateway served, newest first (pushed by main as `exchange` events), with
+// filters, pause/resume, HAR export and the details of one exchange, both hops. A row opens its details (click,
+// or Enter / Space on the focused row); Escape closes them.
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { CapturedExchange } from '../../../main/ipc/contract';
+import { ExchangeDetails } from '../components/ExchangeDetails';
+import { exchangeCurl } from '../model/curl';
+import { backendRequest, clientRequest } from '../model/exchange-request';
+import { formatClock, formatMs } from '../model/time-format';
+import { confirmAction, useConfirmStore } from '../state/confirm-store';
+import { useNavigationStore } from '../state/navigation-store';
 import { useStatusStore } from '../state/status-store';
+import { matchesFilters, NO_FILTERS, useTrafficStore, type StatusClass } from '../state/traffic-store';
+import { tryItDraftFrom, useTryItStore } from '../state/tryit-store';
 import { ScreenHeader } from './ScreenHeader';
+import { ServedConfigBanner } from '../components/ServedConfig';
 
-const ms = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
+const STATUS_CLASSES: [StatusClass, string][] = [['', 'Any status'], ['2xx', '2xx'], ['3xx', '3xx'], ['4xx', '4xx'], ['5xx', '5xx'], ['none', 'No answer yet']];
 
-function HeaderTable({ title, headers }: { title: string; headers: [string, string][] | undefined }) {
-  if (!headers || headers.length === 0) return null;
+function distinct(values: (string | null)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== null))].sort();
+}
+
+function FilterSelect({ id, label, value, onChange, children }: { id: string; label: string; value: string; onChange: (value: string) => void; children: ReactNode }) {
   return (
-    <section aria-label={title}>
-      <h3>{title}</h3>
-      <table className="table compact">
-        <thead>
-          <tr><th scope="col">Name</th><th scope="col">Value</th></tr>
-        </thead>
-        <tbody>
-          {headers.map(([name, value], i) => (
-            <tr key={`${name}-${i}`}><td className="mono">{name}</td><td className="mono">{value}</td></tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <div className="inline-label">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>{children}</select>
+    </div>
   );
 }
 
-function TrafficDetails({ entry, onClose }: { entry: RequestLogEntry; onClose: () => void }) {
-  const rows: [string, string][] = [
-    ['Time', entry.time],
-    ['Method', entry.method],
-    ['Path', entry.path],
-    ['Status', String(entry.status)],
-    ['Route', entry.route ?? '— (no route)'],
-    ['Service', entry.service ?? '—'],
-    ['Consumer', entry.consumer ?? '— (none)'],
-    ['Upstream time', ms(entry.upstreamMs)],
-    ['Total time', ms(entry.totalMs)],
-    ['Client', entry.client],
-  ];
-  if (entry.error) rows.push(['Error', entry.error]);
+function ExportPanel({ checkedCount, total, onDone }: { checkedCount: number; total: number; onDone: (message: string, error?: boolean) => void }) {
+  const exportHar = useTrafficStore((s) => s.exportHar);
+  const checked = useTrafficStore((s) => s.checked);
+  const [which, setWhich] = useState<'checked' | 'all'>(checkedCount > 0 ? 'checked' : 'all');
+  const [includeCredentials, setIncludeCredentials] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function run() {
+    setBusy(true);
+    const result = await exportHar(which === 'checked' ? [...checked] : undefined, includeCredentials);
+    setBusy(false);
+    if ('error' in result) onDone(`Not exported: ${result.error}`, true);
+    else if (!result.saved) onDone('Export cancelled.');
+    else onDone(`Exported ${result.entries} request${result.entries === 1 ? '' : 's'} to ${result.path}${includeCredentials ? ' with credentials: keep this file private.' : ' (credentials masked).'}`);
+  }
+
   return (
-    <aside className="editor traffic-details" aria-labelledby="traffic-details-title">
-      <div className="details-header">
-        <h2 id="traffic-details-title">
-          {entry.method} <span className="mono">{entry.path}</span>
-        </h2>
-        <button type="button" className="secondary small" onClick={onClose}>
-          Close details
-        </button>
+    <fieldset className="export-panel">
+      <legend>Export as HAR 1.2</legend>
+      <div className="radio-row">
+        <span className="checkbox-label">
+          <input id="har-which-checked" type="radio" name="har-which" checked={which === 'checked'} disabled={checkedCount === 0} onChange={() => setWhich('checked')} />
+          <label htmlFor="har-which-checked">Selected rows ({checkedCount})</label>
+        </span>
+        <span className="checkbox-label">
+          <input id="har-which-all" type="radio" name="har-which" checked={which === 'all'} onChange={() => setWhich('all')} />
+          <label htmlFor="har-which-all">All kept requests ({total})</label>
+        </span>
       </div>
-      <dl className="details-list">
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd className={label === 'Path' || label === 'Client' || label === 'Time' ? 'mono' : undefined}>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      <HeaderTable title="Request headers" headers={entry.requestHeaders} />
-      <HeaderTable title="Response headers" headers={entry.responseHeaders} />
-      <p className="muted">Credential values (Authorization, cookies, tokens) are masked; query strings are not recorded.</p>
-    </aside>
+      <span className="checkbox-label">
+        <input id="har-credentials" type="checkbox" checked={includeCredentials} onChange={(e) => setIncludeCredentials(e.target.checked)} />
+        <label htmlFor="har-credentials">Include credentials</label>
+      </span>
+      {includeCredentials && (
+        <p className="notice notice-warning" role="alert">
+          The file will hold passwords, tokens and cookies in plain text, as the client and the gateway sent them. Anyone with the file can use them. Values masked inside bodies stay masked.
+        </p>
+      )}
+      <div className="button-row-inline">
+        <button type="button" className="primary" disabled={busy || (which === 'checked' && checkedCount === 0)} onClick={() => void run()}>
+          {busy ? 'Exporting…' : includeCredentials ? 'Export with credentials…' : 'Export…'}
+        </button>
+        <button type="button" className="secondary" onClick={() => onDone('')}>Cancel</button>
+      </div>
+    </fieldset>
   );
 }
 
 export function TrafficScreen() {
-  const traffic = useStatusStore((s) => s.traffic);
-  const clearTraffic = useStatusStore((s) => s.clearTraffic);
-  const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<RequestLogEntry>();
-  const shown = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return f ? traffic.filter((e) => `${e.method} ${e.path} ${e.route ?? ''} ${e.consumer ?? ''} ${e.status}`.toLowerCase().includes(f)) : traffic;
-  }, [traffic, filter]);
+  const { rows, kept, dropped, capturing, filters, selectedId, details, detailsError, checked } = useTrafficStore();
+  const { setFilters, select, toggleChecked, setChecked, clear, setCapture } = useTrafficStore.getState();
+  const gatewayUrl = useStatusStore((s) => s.gateway.url) ?? 'http://127.0.0.1:9080';
+  const navigate = useNavigationStore((s) => s.navigate);
+  const [exporting, setExporting] = useState(false);
+  const [notice, setNotice] = useState<{ text: string; error?: boolean }>();
 
-  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, entry: RequestLogEntry) => {
+  const shown = useMemo(() => rows.filter((r) => matchesFilters(r, filters)), [rows, filters]);
+  const services = useMemo(() => distinct(rows.map((r) => r.service)), [rows]);
+  const routes = useMemo(() => distinct(rows.map((r) => r.route)), [rows]);
+  const consumers = useMemo(() => distinct(rows.map((r) => r.consumer)), [rows]);
+  const methods = useMemo(() => distinct(rows.map((r) => r.method)), [rows]);
+  // Details only for a row the filters show: hiding a row closes its details.
+  const visibleSelected = selectedId !== undefined && shown.some((r) => r.id === selectedId) ? selectedId : undefined;
+  const open = visibleSelected !== undefined ? details : undefined;
+
+  useEffect(() => {
+    if (visibleSelected === undefined) return;
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && useConfirmStore.getState().open === undefined) {
+        e.preventDefault();
+        void select(undefined);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [visibleSelected, select]);
+
+  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, id: number) => {
+    if (e.target !== e.currentTarget) return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      setSelected(entry);
+      void select(id);
     } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       const row = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling;
@@ -86,42 +119,113 @@ export function TrafficScreen() {
     }
   };
 
+  async function onClear() {
+    const ok = await confirmAction({ title: 'Clear the traffic log?', message: `This removes all ${kept} captured request${kept === 1 ? '' : 's'} and their bodies from memory. An export made before is not affected.`, confirmLabel: 'Clear', danger: true });
+    if (ok) {
+      await clear();
+      setNotice({ text: 'Traffic cleared.' });
+    }
+  }
+
+  async function copyCurl(exchange: CapturedExchange, hop: 'client' | 'backend'): Promise<string> {
+    const request = hop === 'client' ? clientRequest(exchange, gatewayUrl) : backendRequest(exchange);
+    const text = request ? exchangeCurl(request) : '';
+    try {
+      await navigator.clipboard?.writeText(text);
+    } catch {}
+    return text;
+  }
+
+  async function openInTryIt(exchange: CapturedExchange) {
+    const { draft, left } = tryItDraftFrom(exchange);
+    const tryIt = useTryItStore.getState();
+    tryIt.update({ ...draft, password: draft.username === tryIt.draft.username ? tryIt.draft.password : '' });
+    useTryItStore.setState({ notice: left.length > 0 ? `Opened from Traffic. Credentials are not copied: enter ${left.join(', ')}${draft.username ? ' and the password' : ''} yourself.` : draft.username ? 'Opened from Traffic. Enter the password: credentials are not copied.' : 'Opened from Traffic.' });
+    await navigate('tryit');
+  }
+
+  const allShownChecked = shown.length > 0 && shown.every((r) => checked.has(r.id));
+  const filtered = filters !== NO_FILTERS && JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+
   return (
     <section className="screen" aria-labelledby="traffic-title">
       <ScreenHeader id="traffic" title="Traffic">
-        <label className="inline-label">
-          Filter <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="path, route, consumer, status" />
-        </label>
-        <button type="button" className="secondary" onClick={() => { clearTraffic(); setSelected(undefined); }} disabled={traffic.length === 0}>
-          Clear
+        <button type="button" className="secondary" onClick={() => void setCapture(!capturing)} aria-pressed={!capturing}>
+          {capturing ? 'Pause capture' : 'Resume capture'}
+        </button>
+        <button type="button" className="secondary" onClick={() => setExporting(!exporting)} disabled={kept === 0} aria-expanded={exporting}>
+          Export HAR…
+        </button>
+        <button type="button" className="secondary" onClick={() => void onClear()} disabled={kept === 0}>
+          Clear…
         </button>
       </ScreenHeader>
-      <div className={selected ? 'traffic-layout with-details' : 'traffic-layout'}>
-        <div className="table-wrap">
+      <ServedConfigBanner />
+      <div className="traffic-filters" role="search" aria-label="Filter requests">
+        <div className="inline-label grow">
+          <label htmlFor="traffic-filter-text">Filter</label>
+          <input id="traffic-filter-text" type="search" value={filters.text} onChange={(e) => setFilters({ text: e.target.value })} placeholder="path, service, consumer, status" />
+        </div>
+        <FilterSelect id="traffic-filter-status" label="Status" value={filters.statusClass} onChange={(v) => setFilters({ statusClass: v as StatusClass })}>
+          {STATUS_CLASSES.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+        </FilterSelect>
+        <FilterSelect id="traffic-filter-method" label="Method" value={filters.method} onChange={(method) => setFilters({ method })}>
+          <option value="">Any</option>
+          {methods.map((m) => <option key={m} value={m}>{m}</option>)}
+        </FilterSelect>
+        <FilterSelect id="traffic-filter-target" label="Service or route" value={filters.target} onChange={(target) => setFilters({ target })}>
+          <option value="">Any</option>
+          {services.length > 0 && <optgroup label="Services">{services.map((v) => <option key={v} value={v}>{v}</option>)}</optgroup>}
+          {routes.length > 0 && <optgroup label="Routes">{routes.map((r) => <option key={r} value={`route:${r}`}>{r}</option>)}</optgroup>}
+        </FilterSelect>
+        <FilterSelect id="traffic-filter-consumer" label="Consumer" value={filters.consumer} onChange={(consumer) => setFilters({ consumer })}>
+          <option value="">Any</option>
+          <option value="(none)">(none)</option>
+          {consumers.map((c) => <option key={c} value={c}>{c}</option>)}
+        </FilterSelect>
+        {filtered && <button type="button" className="secondary small" onClick={() => setFilters(NO_FILTERS)}>Reset filters</button>}
+      </div>
+      <p className="traffic-counts muted" aria-live="polite">
+        {capturing ? '' : 'Capture paused: new requests are served but not recorded. '}
+        {kept} request{kept === 1 ? '' : 's'} kept{filtered ? `, ${shown.length} shown` : ''}
+        {dropped > 0 ? ` · ${dropped} older dropped (the last 5,000 are kept)` : ''}
+        {checked.size > 0 ? ` · ${checked.size} selected` : ''}
+      </p>
+      {exporting && <ExportPanel checkedCount={checked.size} total={kept} onDone={(text, error) => { setExporting(false); if (text) setNotice({ text, error }); }} />}
+      {notice && <div className={`notice ${notice.error ? 'notice-error' : 'notice-ok'}`} role={notice.error ? 'alert' : 'status'}><p>{notice.text}</p></div>}
+      <div className={open || detailsError ? 'traffic-layout with-details' : 'traffic-layout'}>
+        <div className="table-wrap traffic-list">
           <table className="table traffic-table">
-            <caption className="visually-hidden">Requests, newest first. Press Enter on a row for its details.</caption>
+            <caption className="visually-hidden">Requests, newest first. Press Enter on a row for its details, Escape to close them.</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Route</th><th scope="col">Consumer</th><th scope="col">Status</th><th scope="col">Latency</th>
+                <th scope="col" className="check-col">
+                  <input type="checkbox" aria-label="Select all shown rows" checked={allShownChecked} onChange={(e) => setChecked(e.target.checked ? shown.map((r) => r.id) : [])} />
+                </th>
+                <th scope="col">Time</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Service</th><th scope="col">Consumer</th><th scope="col">Status</th><th scope="col" className="num">Latency</th>
               </tr>
             </thead>
             <tbody>
-              {shown.map((e, i) => (
-                <tr key={`${e.time}-${i}`} tabIndex={0} className="clickable" aria-current={e === selected ? 'true' : undefined} onClick={() => setSelected(e)} onKeyDown={(k) => onRowKey(k, e)}>
-                  <td className="mono">{e.time.slice(11, 23)}</td>
-                  <td>{e.method}</td>
-                  <td className="mono">{e.path}</td>
-                  <td>{e.route ?? '—'}</td>
-                  <td>{e.consumer ?? '—'}</td>
-                  <td className={e.status >= 400 ? 'status-error' : 'status-ok'}>{e.status}</td>
-                  <td>{e.totalMs.toFixed(1)} ms</td>
+              {shown.map((r) => (
+                <tr key={r.id} tabIndex={0} className="clickable" aria-current={r.id === visibleSelected ? 'true' : undefined} onClick={() => void select(r.id)} onKeyDown={(k) => onRowKey(k, r.id)}>
+                  <td className="check-col" onClick={(e) => e.stopPropagation()}>
+                    <input type="checkbox" aria-label={`Select ${r.method} ${r.target}`} checked={checked.has(r.id)} onChange={(e) => toggleChecked(r.id, e.target.checked)} />
+                  </td>
+                  <td className="mono nowrap">{formatClock(r.startedAt)}</td>
+                  <td>{r.method}</td>
+                  <td className="mono path-cell" title={r.target}>{r.target}</td>
+                  <td className="name-cell" title={r.service ?? undefined}>{r.service ?? '—'}</td>
+                  <td className="name-cell" title={r.consumer ?? undefined}>{r.consumer ?? '—'}</td>
+                  <td className={`nowrap ${r.status === null ? 'muted' : r.status >= 400 ? 'status-error' : 'status-ok'}`}>{r.status ?? '…'}{r.retried ? ' ↻' : ''}</td>
+                  <td className="num nowrap">{r.state === 'open' ? 'streaming' : formatMs(r.totalMs)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {shown.length === 0 && <p className="empty">{traffic.length === 0 ? 'No requests yet. Send one from Try it, or point a client at the gateway.' : 'No request matches the filter.'}</p>}
+          {shown.length === 0 && <p className="empty">{rows.length === 0 ? (capturing ? 'No requests yet. Send one from Try it, or point a client at the gateway.' : 'Capture is paused.') : 'No request matches the filters.'}</p>}
         </div>
-        {selected && <TrafficDetails entry={selected} onClose={() => setSelected(undefined)} />}
+        {open && <ExchangeDetails exchange={open} onClose={() => void select(undefined)} onCopyCurl={(hop) => copyCurl(open, hop)} onOpenInTryIt={() => void openInTryIt(open)} />}
+        {!open && detailsError && visibleSelected !== undefined && <div className="notice notice-error" role="alert"><p>{detailsError}</p></div>}
       </div>
     </section>
   );

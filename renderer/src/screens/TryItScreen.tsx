@@ -1,74 +1,85 @@
 // Sends a request through the running gateway (`tryit:send`) and shows what came back. "Copy as curl"
-// leaves the password out unless asked (`-u user` makes curl prompt for it).
-import { useState, type FormEvent } from 'react';
+// leaves the password out unless asked (`-u user` makes curl prompt for it). Ctrl/Cmd+Enter sends.
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { validateWith, type FieldError } from '../../../gateway/config/validate';
+import { servedServices } from '../../../gateway/config/kyma-services';
 import { TryItRequest } from '../../../main/ipc/contract';
+import { BodyView } from '../components/BodyView';
 import { CheckboxField, Field, FieldGroup } from '../components/Field';
 import { KeyValueEditor } from '../components/KeyValueEditor';
 import { PasswordInput } from '../components/PasswordInput';
 import { useFocusFirstError } from '../components/use-focus-first-error';
+import { gatehouse } from '../api/gatehouse-api';
+import { toFailure } from '../api/ipc-error';
 import { curlCommand } from '../model/curl';
+import { formatBytes } from '../model/body-preview';
 import { FieldErrors } from '../model/field-errors';
 import { joinPaths } from '../../../gateway/config/route-paths';
+import { STATUS_TEXT } from '../model/status-text';
+import { formatClock, formatMs } from '../model/time-format';
 import { useStatusStore } from '../state/status-store';
-import { newHeaderRow, TRY_IT_METHODS, useTryItStore, type TryItDraft, type TryItMethod } from '../state/tryit-store';
+import { joinTarget, newHeaderRow, splitTarget, TRY_IT_METHODS, useTryItStore, type TryItDraft, type TryItMethod } from '../state/tryit-store';
 import { useWorkspaceStore } from '../state/workspace-store';
+import type { Workspace } from '../../../gateway/config/schema';
 import { ScreenHeader } from './ScreenHeader';
+import { ServedConfigBanner } from '../components/ServedConfig';
 
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified',
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  413: 'Content Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
-
-function toRequest(draft: TryItDraft, password: string): unknown {
+function toRequest(draft: TryItDraft): unknown {
   const request: Record<string, unknown> = {
     method: draft.method,
-    path: draft.path.trim(),
+    path: joinTarget(draft.path.trim(), draft.query),
     headers: draft.headers.filter((h) => h.name !== '' || h.value !== '').map((h) => ({ name: h.name.trim(), value: h.value })),
   };
   if (draft.body !== '' && draft.method !== 'GET' && draft.method !== 'HEAD') request.body = draft.body;
-  if (draft.username !== '' || password !== '') request.basicAuth = { username: draft.username, password };
+  if (draft.username !== '' || draft.password !== '') request.basicAuth = { username: draft.username, password: draft.password };
   return request;
 }
 
-function prettyBody(body: string, headers: [string, string][]): string {
-  const type = headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '';
-  if (!/json/i.test(type)) return body;
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
+interface Target {
+  key: string;
+  label: string;
+  method: TryItMethod;
+  path: string;
+}
+
+/** Every place the gateway answers: routes, services without routes (served whole), Kyma application services. */
+export function tryItTargets(workspace: Workspace): { routes: Target[]; services: Target[]; kyma: Target[] } {
+  const firstMethod = (methods: readonly string[] | undefined): TryItMethod => (methods?.find((m): m is TryItMethod => (TRY_IT_METHODS as readonly string[]).includes(m)) ?? 'GET');
+  const routes = workspace.routes.flatMap((r) => {
+    const service = workspace.services.find((s) => s.name === r.service);
+    return service ? [{ key: `route:${r.name}`, label: `${r.name}: ${firstMethod(r.methods)} ${joinPaths(service.pathPrefix, r.path)}`, method: firstMethod(r.methods), path: joinPaths(service.pathPrefix, r.path) }] : [];
+  });
+  const routed = new Set(workspace.routes.map((r) => r.service));
+  const services = workspace.services.filter((s) => !routed.has(s.name)).map((s) => ({ key: `service:${s.name}`, label: `${s.name}: ${s.pathPrefix}`, method: 'GET' as const, path: s.pathPrefix }));
+  const own = new Set(workspace.services.map((s) => s.name));
+  const kyma = servedServices(workspace).filter((s) => !own.has(s.name)).map((s) => ({ key: `kyma:${s.name}`, label: `${s.name}: ${s.pathPrefix}/`, method: 'GET' as const, path: `${s.pathPrefix}/` }));
+  return { routes, services, kyma };
 }
 
 export function TryItScreen() {
-  const { draft, response, sent, sending, update, send } = useTryItStore();
+  const { draft, response, sent, sending, history, notice, update, send, restore, clearHistory } = useTryItStore();
   const workspace = useWorkspaceStore((s) => s.workspace);
   const gateway = useStatusStore((s) => s.gateway);
-  const [password, setPassword] = useState('');
   const [errors, setErrors] = useState(FieldErrors.none);
   const [sendError, setSendError] = useState<string>();
   const [includePassword, setIncludePassword] = useState(false);
-  const [curl, setCurl] = useState<{ text: string; copied: boolean }>();
+  const [curl, setCurl] = useState<{ text: string; copied: boolean; withPassword: boolean }>();
+  const [saveMessage, setSaveMessage] = useState<{ text: string; error?: boolean }>();
   const [formRef, focusFirstError] = useFocusFirstError();
 
   const gatewayUrl = gateway.url ?? (workspace ? `http://${workspace.gateway.host}:${workspace.gateway.port}` : 'http://127.0.0.1:9080');
-  const routes = workspace
-    ? workspace.routes.flatMap((r) => {
-        const service = workspace.services.find((s) => s.name === r.service);
-        return service ? [{ name: r.name, path: joinPaths(service.pathPrefix, r.path), method: (r.methods?.find((m): m is TryItMethod => (TRY_IT_METHODS as readonly string[]).includes(m)) ?? 'GET') }] : [];
-      })
-    : [];
+  const targets = workspace ? tryItTargets(workspace) : { routes: [], services: [], kyma: [] };
+  const allTargets = [...targets.routes, ...targets.services, ...targets.kyma];
 
   const check = (): { ok: true; request: TryItRequest } | { ok: false; errors: FieldError[] } => {
-    const result = validateWith(TryItRequest, toRequest(draft, password));
+    const result = validateWith(TryItRequest, toRequest(draft));
     return result.ok ? { ok: true, request: result.value } : { ok: false, errors: result.errors };
   };
 
-  async function onSubmit(e: FormEvent) {
-    e.preventDefault();
+  async function submit() {
+    if (sending) return;
     setSendError(undefined);
+    setSaveMessage(undefined);
     const checked = check();
     if (!checked.ok) {
       setErrors(new FieldErrors(checked.errors));
@@ -83,14 +94,26 @@ export function TryItScreen() {
     }
   }
 
-  async function copyCurl() {
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    void submit();
+  }
+
+  function onFormKey(e: KeyboardEvent<HTMLFormElement>) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void submit();
+    }
+  }
+
+  async function copyCurl(withPassword = includePassword) {
     const checked = check();
     if (!checked.ok) {
       setErrors(new FieldErrors(checked.errors));
       focusFirstError();
       return;
     }
-    const text = curlCommand(checked.request, { gatewayUrl, includePassword });
+    const text = curlCommand(checked.request, { gatewayUrl, includePassword: withPassword });
     let copied = false;
     try {
       if (navigator.clipboard?.writeText) {
@@ -100,36 +123,54 @@ export function TryItScreen() {
     } catch {
       copied = false;
     }
-    setCurl({ text, copied });
+    setCurl({ text, copied, withPassword });
+  }
+
+  // Unticking takes the password out of the shown command and the clipboard at once.
+  function onIncludePassword(on: boolean) {
+    setIncludePassword(on);
+    if (curl) void copyCurl(on);
+  }
+
+  async function saveBody() {
+    try {
+      const result = await gatehouse().invoke('tryit:save-body', undefined);
+      setSaveMessage(result.saved ? { text: `Saved ${formatBytes(result.bytes)} to ${result.path}.` } : { text: 'Not saved: cancelled.' });
+    } catch (error) {
+      setSaveMessage({ text: `Not saved: ${toFailure(error).message}`, error: true });
+    }
   }
 
   const headerErrors = (index: number, part: 'name' | 'value') => errors.for(['headers', index, part]);
   const bodyAllowed = draft.method !== 'GET' && draft.method !== 'HEAD';
+  const passwordMissing = draft.username !== '' && draft.password === '';
 
   return (
     <section className="screen" aria-labelledby="tryit-title">
       <ScreenHeader id="tryit" title="Try it" />
+      <ServedConfigBanner />
       <p className="screen-intro">
-        Requests go through the running gateway at <span className="mono">{gatewayUrl}</span>, as a client would send them.
+        Requests go through the running gateway at <span className="mono">{gatewayUrl}</span>, as a client would send them. <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> sends.
       </p>
+      {notice && <div className="notice notice-warning" role="status"><p>{notice}</p></div>}
       <div className="try-layout">
-        <form ref={formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="Request">
+        <form ref={formRef} className="editor" onSubmit={onSubmit} onKeyDown={onFormKey} noValidate aria-label="Request">
           <h2>Request</h2>
-          {routes.length > 0 && (
-            <Field id="tryit-route" label="Start from a route" hint="Fills in the method and path.">
+          {allTargets.length > 0 && (
+            <Field id="tryit-route" label="Start from a route or service" hint="Fills in the method and path.">
               {(c) => (
                 <select
                   {...c}
                   value=""
                   onChange={(e) => {
-                    const route = routes.find((r) => r.name === e.target.value);
-                    if (route) update({ method: route.method, path: route.path });
+                    const target = allTargets.find((t) => t.key === e.target.value);
+                    if (target) update({ method: target.method, path: target.path, query: [] });
                   }}
                 >
-                  <option value="">Choose a route…</option>
-                  {routes.map((r) => (
-                    <option key={r.name} value={r.name}>{r.name}: {r.method} {r.path}</option>
-                  ))}
+                  <option value="">Choose…</option>
+                  {targets.routes.length > 0 && <optgroup label="Routes">{targets.routes.map((t) => <option key={t.key} value={t.key}>{t.label}</option>)}</optgroup>}
+                  {targets.services.length > 0 && <optgroup label="Services without routes">{targets.services.map((t) => <option key={t.key} value={t.key}>{t.label}</option>)}</optgroup>}
+                  {targets.kyma.length > 0 && <optgroup label="Kyma application services">{targets.kyma.map((t) => <option key={t.key} value={t.key}>{t.label}</option>)}</optgroup>}
                 </select>
               )}
             </Field>
@@ -145,34 +186,52 @@ export function TryItScreen() {
               )}
             </Field>
             <Field id="tryit-path" label="Path" className="grow" errors={errors.for(['path'])}>
-              {(c) => <input {...c} className="mono" value={draft.path} onChange={(e) => update({ path: e.target.value })} spellCheck={false} autoCapitalize="off" />}
+              {(c) => (
+                <input
+                  {...c}
+                  className="mono"
+                  value={draft.path}
+                  onChange={(e) => update({ path: e.target.value })}
+                  // A pasted or typed query moves into the parameter rows.
+                  onBlur={() => {
+                    if (!draft.path.includes('?')) return;
+                    const { path, query } = splitTarget(draft.path);
+                    update({ path, query: [...draft.query, ...query] });
+                  }}
+                  spellCheck={false}
+                  autoCapitalize="off"
+                />
+              )}
             </Field>
           </div>
+          <FieldGroup id="tryit-query" legend="Query parameters">
+            <KeyValueEditor idPrefix="tryit-query" rows={draft.query} onChange={(query) => update({ query })} onAdd={() => update({ query: [...draft.query, newHeaderRow()] })} nameLabel="Parameter name" valueLabel="Parameter value" addLabel="Add query parameter" />
+          </FieldGroup>
           <FieldGroup id="tryit-headers" legend="Headers" errors={errors.for(['headers']).filter((m) => !/^\[\d+\]\.(name|value)$/.test(m.detail))}>
             <KeyValueEditor idPrefix="tryit-header" rows={draft.headers} onChange={(headers) => update({ headers })} onAdd={() => update({ headers: [...draft.headers, newHeaderRow()] })} nameLabel="Header name" valueLabel="Header value" addLabel="Add header" errorsFor={headerErrors} />
           </FieldGroup>
           <Field id="tryit-body" label="Body" hint={bodyAllowed ? undefined : `${draft.method} requests are sent without a body.`} errors={errors.for(['body'])}>
             {(c) => <textarea {...c} className="mono" rows={4} value={draft.body} disabled={!bodyAllowed} onChange={(e) => update({ body: e.target.value })} spellCheck={false} />}
           </Field>
-          <FieldGroup id="tryit-auth" legend="Basic auth" hint="Leave both empty to send no Authorization header." errors={errors.for(['basicAuth']).filter((m) => m.detail === '')}>
+          <FieldGroup id="tryit-auth" legend="Basic auth" hint="Leave both empty to send no Authorization header. Kept while the app runs, never in the history." errors={errors.for(['basicAuth']).filter((m) => m.detail === '')}>
             <div className="field-grid">
               <Field id="tryit-username" label="Username" errors={errors.for(['basicAuth', 'username'])}>
                 {(c) => <input {...c} value={draft.username} onChange={(e) => update({ username: e.target.value })} autoComplete="off" spellCheck={false} autoCapitalize="off" />}
               </Field>
-              <Field id="tryit-password" label="Password" errors={errors.for(['basicAuth', 'password'])}>
-                {(c) => <PasswordInput {...c} value={password} onChange={setPassword} autoComplete="off" />}
+              <Field id="tryit-password" label="Password" hint={passwordMissing ? `Empty: the request goes as "${draft.username}:" with no password.` : undefined} errors={errors.for(['basicAuth', 'password'])}>
+                {(c) => <PasswordInput {...c} value={draft.password} onChange={(password) => update({ password })} autoComplete="off" />}
               </Field>
             </div>
           </FieldGroup>
           {sendError && <div className="notice notice-error" role="alert"><p>Not sent: {sendError}</p></div>}
           <div className="button-row">
-            <button type="submit" className="primary" disabled={sending}>
+            <button type="submit" className="primary" disabled={sending} aria-keyshortcuts="Control+Enter Meta+Enter">
               {sending ? 'Sending…' : 'Send'}
             </button>
             <button type="button" className="secondary" onClick={() => void copyCurl()}>
               Copy as curl
             </button>
-            <CheckboxField id="tryit-curl-password" label="Include the password in curl" checked={includePassword} onChange={setIncludePassword} />
+            <CheckboxField id="tryit-curl-password" label="Include the password in curl" checked={includePassword} onChange={onIncludePassword} />
           </div>
           {curl && (
             <div className="curl-output">
@@ -181,41 +240,75 @@ export function TryItScreen() {
             </div>
           )}
         </form>
-        <section className="editor response" aria-labelledby="tryit-response-title" aria-live="polite">
-          <h2 id="tryit-response-title">Response</h2>
-          {!response ? (
-            <p className="muted">Send a request to see the gateway’s answer.</p>
-          ) : (
-            <>
-              <p className="response-status">
-                <span className={`status-code ${response.status >= 400 ? 'status-code-error' : 'status-code-ok'}`} data-testid="response-status">
-                  {response.status} {STATUS_TEXT[response.status] ?? ''}
-                </span>
-                <span className="muted">
-                  {sent ? `${sent.method} ${sent.path} · ` : ''}
-                  {response.durationMs} ms
-                </span>
-              </p>
-              <h3>Headers</h3>
-              <table className="table compact">
-                <caption className="visually-hidden">Response headers</caption>
-                <thead>
-                  <tr><th scope="col">Name</th><th scope="col">Value</th></tr>
-                </thead>
-                <tbody>
-                  {response.headers.map(([name, value], i) => (
-                    <tr key={i}>
-                      <td className="mono">{name}</td>
-                      <td className="mono wrap">{value}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <h3>Body</h3>
-              {response.body === '' ? <p className="muted">Empty.</p> : <pre className="body-view" tabIndex={0} aria-label="Response body">{prettyBody(response.body, response.headers)}</pre>}
-            </>
-          )}
-        </section>
+        <div className="try-side">
+          <section className="editor response" aria-labelledby="tryit-response-title" aria-live="polite">
+            <h2 id="tryit-response-title">Response</h2>
+            {!response ? (
+              <p className="muted">Send a request to see the gateway’s answer.</p>
+            ) : (
+              <>
+                <p className="response-status">
+                  <span className={`status-code ${response.status >= 400 ? 'status-code-error' : 'status-code-ok'}`} data-testid="response-status">
+                    {response.status} {STATUS_TEXT[response.status] ?? ''}
+                  </span>
+                  <span className="muted" data-testid="response-meta">
+                    {sent ? `${sent.method} ${sent.path} · ` : ''}
+                    {formatMs(response.durationMs)} · {formatBytes(response.body.size)}
+                  </span>
+                </p>
+                {response.status === 401 && sent?.emptyPassword && (
+                  <div className="notice notice-warning" role="status"><p>The request was sent with a username and an empty password. Enter the password and send again.</p></div>
+                )}
+                {response.status === 401 && sent && !sent.emptyPassword && (
+                  <p className="muted">401: the gateway refused the credentials (or found none). Check the username and password, or the consumer on the Consumers screen.</p>
+                )}
+                <h3>Headers</h3>
+                <table className="table compact">
+                  <caption className="visually-hidden">Response headers</caption>
+                  <thead>
+                    <tr><th scope="col">Name</th><th scope="col">Value</th></tr>
+                  </thead>
+                  <tbody>
+                    {response.headers.map(([name, value], i) => (
+                      <tr key={i}>
+                        <td className="mono">{name}</td>
+                        <td className="mono wrap">{value}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <h3>Body</h3>
+                <BodyView
+                  body={response.body}
+                  label="Response body"
+                  actions={response.body.size > 0 && <button type="button" className="secondary small" onClick={() => void saveBody()}>Save body…</button>}
+                />
+                {saveMessage && <p className={saveMessage.error ? 'status-error' : 'muted'} role="status">{saveMessage.text}</p>}
+              </>
+            )}
+          </section>
+          <section className="editor history" aria-labelledby="tryit-history-title">
+            <div className="details-header">
+              <h2 id="tryit-history-title">History</h2>
+              {history.length > 0 && <button type="button" className="secondary small" onClick={clearHistory}>Clear history</button>}
+            </div>
+            {history.length === 0 ? (
+              <p className="muted">Requests you send appear here (in memory; passwords and credential headers are not kept).</p>
+            ) : (
+              <ul className="history-list">
+                {history.map((h) => (
+                  <li key={h.id}>
+                    <button type="button" className="history-item" onClick={() => restore(h)} aria-label={`Restore ${h.method} ${joinTarget(h.path, h.query.map(([name, value]) => ({ name, value })))}, sent ${formatClock(h.sentAt)}`}>
+                      <span className="mono">{h.method}</span> <span className="mono path-cell">{joinTarget(h.path, h.query.map(([name, value]) => ({ name, value })))}</span>
+                      <span className={h.status === undefined ? 'muted' : h.status >= 400 ? 'status-error' : 'status-ok'}>{h.status ?? 'not sent'}</span>
+                      <span className="muted">{formatClock(h.sentAt)}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
       </div>
     </section>
   );

@@ -1,17 +1,13 @@
 import { create } from 'zustand';
 import type { GatewayStatus, VaultStatus } from '../../../main/ipc/contract';
-import type { RequestLogEntry } from '../../../gateway/log/request-log';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
+import { useTrafficStore } from './traffic-store';
 import { servesLessThanSaved } from '../model/served-config';
-
-const MAX_TRAFFIC = 500;
 
 interface StatusState {
   gateway: GatewayStatus;
   vault: VaultStatus | undefined;
-  /** Newest first, at most MAX_TRAFFIC entries. */
-  traffic: RequestLogEntry[];
   vaultError: string | undefined;
   connect(): () => void;
   /** A status main sent with an answer (a save says what the gateway made of it). */
@@ -19,20 +15,19 @@ interface StatusState {
   refreshVault(): Promise<void>;
   /** Keeps secrets in memory for this session when the keychain is unavailable. */
   chooseSessionOnlyVault(): Promise<void>;
-  clearTraffic(): void;
 }
 
 export const useStatusStore = create<StatusState>((set) => ({
   gateway: { state: 'stopped', restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } },
   vault: undefined,
-  traffic: [],
   vaultError: undefined,
   connect() {
     const api = gatehouse();
     void api.invoke('gateway:status', undefined).then((gateway) => set({ gateway }), () => undefined);
     void api.invoke('vault:status', undefined).then((vault) => set({ vault }), (error: unknown) => set({ vaultError: toFailure(error).message }));
     const offStatus = api.on('gateway-status', (gateway) => set({ gateway }));
-    const offTraffic = api.on('traffic', (entry) => set((s) => ({ traffic: [entry, ...s.traffic].slice(0, MAX_TRAFFIC) })));
+    // The inspector's rows arrive from the start, whichever screen is open.
+    const offTraffic = useTrafficStore.getState().connect();
     return () => {
       offStatus();
       offTraffic();
@@ -54,9 +49,6 @@ export const useStatusStore = create<StatusState>((set) => ({
     } catch (error) {
       set({ vaultError: toFailure(error).message });
     }
-  },
-  clearTraffic() {
-    set({ traffic: [] });
   },
 }));
 

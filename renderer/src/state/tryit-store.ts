@@ -1,13 +1,18 @@
-// The Try it request being composed and its last response, kept while the user visits other screens.
-// The basic-auth password is not kept here: it lives in the screen while it is shown.
+// The Try it request being composed, its last response, and the history of sent requests, kept in memory
+// while the user visits other screens. The basic-auth password is part of the draft (so coming back does not
+// send `alex:` with an empty password) but never of the history, which keeps no credential at all.
 import { create } from 'zustand';
 import type { TryItRequest, TryItResponse } from '../../../main/ipc/contract';
 import type { FieldError } from '../../../gateway/config/validate';
+import { isCredentialHeader } from '../../../gateway/config/credential-names';
+import type { CapturedExchange } from '../../../main/ipc/contract';
+import { sendableBody } from '../model/exchange-request';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure, withoutRequestPrefix } from '../api/ipc-error';
 
 export type TryItMethod = TryItRequest['method'];
 export const TRY_IT_METHODS: readonly TryItMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const MAX_HISTORY = 50;
 
 export interface HeaderRow {
   id: number;
@@ -17,10 +22,27 @@ export interface HeaderRow {
 
 export interface TryItDraft {
   method: TryItMethod;
+  /** The path without its query: the query is edited as rows. */
   path: string;
+  query: HeaderRow[];
   headers: HeaderRow[];
   body: string;
   username: string;
+  password: string;
+}
+
+/** A sent request as the history keeps it: no password, no credential header. */
+export interface HistoryEntry {
+  id: number;
+  sentAt: number;
+  method: TryItMethod;
+  path: string;
+  query: [string, string][];
+  headers: [string, string][];
+  body: string;
+  username: string;
+  status?: number;
+  durationMs?: number;
 }
 
 export type SendOutcome = { ok: true } | { ok: false; message: string; errors: FieldError[] };
@@ -28,34 +50,113 @@ export type SendOutcome = { ok: true } | { ok: false; message: string; errors: F
 interface TryItState {
   draft: TryItDraft;
   response: TryItResponse | undefined;
-  /** The request that produced `response`. */
-  sent: Pick<TryItRequest, 'method' | 'path'> | undefined;
+  /** The request that produced `response`, and whether it carried a username with an empty password. */
+  sent: { method: TryItMethod; path: string; emptyPassword: boolean } | undefined;
   sending: boolean;
+  history: HistoryEntry[];
+  /** Why the draft changed under the user (opened from Traffic): shown above the form until the next send. */
+  notice: string | undefined;
   update(patch: Partial<TryItDraft>): void;
   send(request: TryItRequest): Promise<SendOutcome>;
+  /** Fills the draft from a history entry (the password stays as typed). */
+  restore(entry: HistoryEntry): void;
+  clearHistory(): void;
 }
 
 let nextRowId = 1;
+let nextHistoryId = 1;
 export const newHeaderRow = (name = '', value = ''): HeaderRow => ({ id: nextRowId++, name, value });
 
+/** `/a?x=1&y` → path `/a` and rows x=1, y=. */
+export function splitTarget(target: string): { path: string; query: HeaderRow[] } {
+  const q = target.indexOf('?');
+  if (q < 0) return { path: target, query: [] };
+  const query = [...new URLSearchParams(target.slice(q + 1))].map(([name, value]) => newHeaderRow(name, value));
+  return { path: target.slice(0, q), query };
+}
+
+/** The path with the query rows appended (empty names left out). */
+export function joinTarget(path: string, query: readonly { name: string; value: string }[]): string {
+  const params = new URLSearchParams();
+  for (const row of query) if (row.name !== '') params.append(row.name, row.value);
+  const search = params.toString();
+  return search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path;
+}
+
 export const useTryItStore = create<TryItState>((set) => ({
-  draft: { method: 'GET', path: '/', headers: [], body: '', username: '' },
+  draft: { method: 'GET', path: '/', query: [], headers: [], body: '', username: '', password: '' },
   response: undefined,
   sent: undefined,
   sending: false,
+  history: [],
+  notice: undefined,
   update(patch) {
     set((s) => ({ draft: { ...s.draft, ...patch } }));
   },
   async send(request) {
-    set({ sending: true });
+    set({ sending: true, notice: undefined });
+    const { draft } = useTryItStore.getState();
+    const entry: HistoryEntry = {
+      id: nextHistoryId++, sentAt: Date.now(), method: request.method, path: draft.path, query: draft.query.filter((r) => r.name !== '').map((r) => [r.name, r.value]),
+      headers: request.headers.filter((h) => !isCredentialHeader(h.name)).map((h) => [h.name, h.value]), body: request.body ?? '', username: request.basicAuth?.username ?? '',
+    };
+    const sent = { method: request.method, path: request.path, emptyPassword: request.basicAuth !== undefined && request.basicAuth.password === '' };
     try {
       const response = await gatehouse().invoke('tryit:send', request);
-      set({ response, sent: { method: request.method, path: request.path }, sending: false });
+      set((s) => ({ response, sent, sending: false, history: [{ ...entry, status: response.status, durationMs: response.durationMs }, ...s.history].slice(0, MAX_HISTORY) }));
       return { ok: true };
     } catch (error) {
-      set({ sending: false });
+      set((s) => ({ sending: false, history: [entry, ...s.history].slice(0, MAX_HISTORY) }));
       const failure = toFailure(error);
       return { ok: false, message: failure.message, errors: withoutRequestPrefix(failure.errors) };
     }
   },
+  restore(entry) {
+    set((s) => ({
+      draft: {
+        ...s.draft, method: entry.method, path: entry.path, query: entry.query.map(([n, v]) => newHeaderRow(n, v)),
+        headers: entry.headers.map(([n, v]) => newHeaderRow(n, v)), body: entry.body, username: entry.username,
+        password: entry.username === s.draft.username ? s.draft.password : '',
+      },
+    }));
+  },
+  clearHistory() {
+    set({ history: [] });
+  },
 }));
+
+const MASKED_IN_URL = encodeURIComponent('••••••••');
+/** Set by the gateway or by the connection, not by the caller. */
+const NOT_CALLER_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port']);
+
+/** The Try it draft for sending the client's request again; credentials are left for the user to enter. */
+export function tryItDraftFrom(exchange: CapturedExchange): { draft: Omit<TryItDraft, 'password'>; left: string[] } {
+  const left: string[] = [];
+  const { path, query } = splitTarget(exchange.request.target);
+  const keptQuery = query.filter((row) => {
+    if (encodeURIComponent(row.value) === MASKED_IN_URL || row.value === '••••••••') {
+      left.push(`query parameter ${row.name}`);
+      return false;
+    }
+    return true;
+  });
+  let username = '';
+  const headers = exchange.request.headers.flatMap((h) => {
+    if (NOT_CALLER_HEADERS.has(h.name)) return [];
+    if (h.name === 'authorization') {
+      const basicUser = /^Basic (.*):••••••••$/.exec(h.value)?.[1];
+      if (basicUser !== undefined) username = basicUser;
+      else left.push('the Authorization header');
+      return [];
+    }
+    if (h.masked || isCredentialHeader(h.name)) {
+      left.push(`header ${h.name}`);
+      return [];
+    }
+    return [newHeaderRow(h.name, h.value)];
+  });
+  const body = sendableBody(exchange.request.body);
+  if (body && body.text === undefined) left.push(`the ${body.size}-byte body (binary or not captured whole)`);
+  const method = (TRY_IT_METHODS as readonly string[]).includes(exchange.request.method) ? (exchange.request.method as TryItMethod) : 'GET';
+  return { draft: { method, path, query: keptQuery, headers, body: body?.text ?? '', username }, left };
+}

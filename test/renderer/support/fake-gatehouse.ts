@@ -16,7 +16,17 @@ import {
   type ServedConfig,
   type TryItResponse,
   type VaultStatus,
+  type BodyPreview,
+  type CapturedExchange,
 } from '../../../main/ipc/contract';
+import { summarizeExchange } from '../../../gateway/capture/exchange';
+
+/** A complete body as the gateway and main describe one. */
+export function textBody(text: string, contentType?: string): BodyPreview {
+  const bytes = Buffer.from(text, 'utf8');
+  const kind = bytes.length === 0 ? 'empty' : contentType && /json/.test(contentType) ? 'json' : 'text';
+  return { size: bytes.length, base64: bytes.toString('base64'), truncated: false, complete: true, kind, ...(contentType ? { contentType } : {}) };
+}
 
 export interface FakeCall {
   channel: Channel;
@@ -34,8 +44,11 @@ export class FakeGatehouse implements GatehouseApi {
   readonly secrets = new Map<string, Record<string, string>>();
   readonly calls: FakeCall[] = [];
   vault: VaultStatus = { mode: 'keychain' };
+  tryItResponse: TryItResponse = { status: 200, headers: [['content-type', 'application/json']], body: textBody('{"ok":true}', 'application/json'), durationMs: 3 };
+  /** Captured exchanges main would keep; `pushExchange` adds one and sends its row as main does. */
+  readonly exchanges = new Map<number, CapturedExchange>();
+  capturing = true;
   gateway: GatewayStatus = { state: 'running', url: 'http://127.0.0.1:9080', port: 9080, restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } };
-  tryItResponse: TryItResponse = { status: 200, headers: [['content-type', 'application/json']], body: '{"ok":true}', durationMs: 3 };
   /** When set, the next `workspace:save` answers as main does for a workspace it refuses. */
   refuseNextSave: FieldError[] | undefined;
   /** Why the workspace file could not be read, as main reports it on `workspace:get`. */
@@ -56,6 +69,15 @@ export class FakeGatehouse implements GatehouseApi {
 
   constructor(workspace: unknown = {}) {
     this.workspace = Workspace.parse(workspace);
+  }
+
+  pushExchange(exchange: CapturedExchange): void {
+    this.exchanges.set(exchange.id, exchange);
+    this.emit('exchange', { summary: summarizeExchange(exchange), kept: this.exchanges.size, dropped: 0 });
+  }
+
+  #trafficList() {
+    return { exchanges: [...this.exchanges.values()].reverse().map(summarizeExchange), kept: this.exchanges.size, dropped: 0, capturing: this.capturing };
   }
 
   callsOf(channel: Channel): unknown[] {
@@ -155,6 +177,20 @@ export class FakeGatehouse implements GatehouseApi {
       case 'workspace:export':
         return { text: request.passphrase ? `gatehouse-encrypted:${this.exportText}` : this.exportText, encrypted: Boolean(request.passphrase) };
       case 'workspace:import':
+        return { ok: true };
+      case 'traffic:list':
+        return this.#trafficList();
+      case 'traffic:get': {
+        const exchange = this.exchanges.get(request.id);
+        if (!exchange) throw failure('GATEHOUSE_NO_SUCH_EXCHANGE', `exchange ${request.id} is no longer kept`);
+        return exchange;
+      }
+      case 'traffic:clear':
+        this.exchanges.clear();
+        return this.#trafficList();
+      case 'traffic:capture':
+        this.capturing = request.on;
+        return this.#trafficList();
         return this.#saved();
       case 'tryit:send':
         if (this.gateway.state !== 'running') throw failure('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${this.gateway.state}`);

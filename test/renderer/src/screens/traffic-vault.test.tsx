@@ -3,55 +3,70 @@
 // the status bar and keyboard navigation of the sidebar.
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { RequestLogEntry } from '../../../../gateway/log/request-log';
+import type { CapturedExchange } from '../../../../main/ipc/contract';
 import { renderApp, sidebar } from '../../support/render-app';
+import { textBody } from '../../support/fake-gatehouse';
+import { formatClock } from '../../../../renderer/src/model/time-format';
 
 afterEach(cleanup);
 
-const entry = (over: Partial<RequestLogEntry>): RequestLogEntry => ({
-  time: '2026-01-02T03:04:05.678Z', method: 'GET', path: '/v1/json', route: 'json', service: 'basic-auth-app', consumer: null, status: 401, upstreamMs: null, totalMs: 1.25, client: '127.0.0.1', ...over,
+const STARTED = Date.parse('2026-01-02T03:04:05.678Z');
+const exchange = (id: number, over: Partial<CapturedExchange> = {}, status = 401): CapturedExchange => ({
+  id, startedAt: STARTED + id * 1000, state: 'complete', client: '127.0.0.1',
+  request: { method: 'GET', target: '/v1/json', httpVersion: 'HTTP/1.1', headers: [{ name: 'host', value: '127.0.0.1:9080' }, { name: 'authorization', value: 'Basic alex:••••••••', masked: true, source: 'client' }], body: textBody('') },
+  response: { status, headers: [{ name: 'content-type', value: 'application/json' }], body: textBody('{"message":"x"}', 'application/json') },
+  route: 'json', service: 'basic-auth-app', consumer: null, timing: { totalMs: 1.25 }, ...over,
 });
 
 describe('traffic', () => {
-  it('shows pushed entries newest first and opens details on click or Enter', async () => {
+  it('shows pushed exchanges newest first, one time format in list and details, and opens details on click or Enter', async () => {
     const fake = await renderApp({}, undefined, 'traffic');
     expect(screen.getByText(/No requests yet/)).toBeTruthy();
     act(() => {
-      fake.emit('traffic', entry({}));
-      fake.emit('traffic', entry({ time: '2026-01-02T03:04:06.000Z', status: 200, consumer: 'alex', upstreamMs: 3.5, totalMs: 4.75 }));
+      fake.pushExchange(exchange(1));
+      fake.pushExchange(exchange(2, { consumer: 'alex', timing: { upstreamMs: 3.5, totalMs: 4.75 }, upstream: { url: 'http://backend/json', environment: 'production', credentials: [{ kind: 'basic', username: 'svc' }], attempts: [{ status: 200, outcome: 'answered', msToHeaders: 3.5, headers: [{ name: 'authorization', value: 'Basic svc:••••••••', masked: true, source: 'endpoint' }] }] } }, 200));
     });
     const rows = screen.getAllByRole('row').slice(1);
-    expect(rows.map((r) => r.textContent)).toEqual(['03:04:06.000GET/v1/jsonjsonalex2004.8 ms', '03:04:05.678GET/v1/jsonjson—4011.3 ms']);
+    expect(rows.map((r) => r.textContent)).toEqual([`${formatClock(STARTED + 2000)}GET/v1/jsonbasic-auth-appalex2004.8 ms`, `${formatClock(STARTED + 1000)}GET/v1/jsonbasic-auth-app—4011.3 ms`]);
 
     rows[1]!.focus();
     fireEvent.keyDown(rows[1]!, { key: 'Enter' });
-    const details = screen.getByRole('complementary');
-    const text = (label: string) => within(details).getByText(label).nextElementSibling?.textContent;
-    expect(text('Status')).toBe('401');
+    const details = await screen.findByRole('complementary');
+    const text = (label: string) => within(details).getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
     expect(text('Consumer')).toBe('— (none)');
-    expect(text('Upstream time')).toBe('—');
+    expect(text('Time')).toContain(formatClock(STARTED + 1000));
     expect(text('Client')).toBe('127.0.0.1');
+    expect(details.textContent).toContain('The gateway answered itself (401)');
     expect(rows[1]!.getAttribute('aria-current')).toBe('true');
 
     fireEvent.keyDown(rows[1]!, { key: 'ArrowUp' });
     expect(document.activeElement).toBe(rows[0]);
     fireEvent.click(rows[0]!);
-    expect(text('Consumer')).toBe('alex');
-    expect(text('Upstream time')).toBe('3.5 ms');
-    fireEvent.click(screen.getByRole('button', { name: 'Close details' }));
+    await waitFor(() => expect(within(screen.getByRole('complementary')).getByText('Consumer', { selector: 'dt' }).nextElementSibling?.textContent).toBe('alex'));
+    expect(screen.getByRole('complementary').textContent).toContain('Basic svc:••••••••');
+    fireEvent.keyDown(document, { key: 'Escape' });
     expect(screen.queryByRole('complementary')).toBeNull();
   });
 
-  it('filters and clears', async () => {
+  it('filters (closing details of a row the filter hides) and clears after asking', async () => {
     const fake = await renderApp({}, undefined, 'traffic');
     act(() => {
-      fake.emit('traffic', entry({ path: '/v1/json' }));
-      fake.emit('traffic', entry({ path: '/v1/other', route: 'other', status: 404 }));
+      fake.pushExchange(exchange(1));
+      fake.pushExchange(exchange(2, { request: { ...exchange(2).request, target: '/v1/other' }, route: 'other' }, 404));
     });
+    fireEvent.click(screen.getAllByRole('row')[2]!);
+    await screen.findByRole('complementary');
     fireEvent.change(screen.getByLabelText('Filter'), { target: { value: '404' } });
     expect(screen.getAllByRole('row')).toHaveLength(2);
-    fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
-    expect(screen.getByText(/No requests yet/)).toBeTruthy();
+    expect(screen.queryByRole('complementary')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: '2xx' } });
+    expect(screen.getByText('No request matches the filters.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Reset filters' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Clear…' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toContain('removes all 2 captured requests');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Clear' }));
+    expect(await screen.findByText(/No requests yet/)).toBeTruthy();
   });
 });
 

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { errorOf, renderApp } from '../../support/render-app';
+import { textBody } from '../../support/fake-gatehouse';
 
 afterEach(() => {
   cleanup();
@@ -11,12 +12,16 @@ afterEach(() => {
 });
 
 const workspace = {
-  services: [{ name: 'basic-auth-app', pathPrefix: '/v1', upstream: { url: 'http://127.0.0.1:8080' } }],
+  services: [
+    { name: 'basic-auth-app', pathPrefix: '/v1', upstream: { url: 'http://127.0.0.1:8080' } },
+    { name: 'no-routes', pathPrefix: '/whole', upstream: { url: 'http://127.0.0.1:8081' } },
+  ],
+  applications: [{ name: 'erp', services: [{ id: '2f3b2a7e-1111-4c1e-9a0d-000000000001', name: 'orders', displayName: 'Orders API', entries: [{ type: 'API', targetUrl: 'http://127.0.0.1:8082/api' }] }] }],
   routes: [{ name: 'json', service: 'basic-auth-app', path: '/json', match: 'exact', methods: ['GET'], plugins: { 'basic-auth': {} } }],
 };
 
 async function fillWalkthroughRequest() {
-  fireEvent.change(screen.getByLabelText('Start from a route'), { target: { value: 'json' } });
+  fireEvent.change(screen.getByLabelText('Start from a route or service'), { target: { value: 'route:json' } });
   expect((screen.getByLabelText('Path') as HTMLInputElement).value).toBe('/v1/json');
   fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alex' } });
   fireEvent.change(screen.getByLabelText('Password'), { target: { value: '123456' } });
@@ -25,7 +30,7 @@ async function fillWalkthroughRequest() {
 describe('Try it', () => {
   it('sends the request and shows status, headers and the body', async () => {
     const fake = await renderApp(workspace, (f) => {
-      f.tryItResponse = { status: 401, headers: [['www-authenticate', 'Basic realm=".", charset="UTF-8"'], ['content-type', 'application/json']], body: '{"message":"Missing authorization in request"}', durationMs: 4 };
+      f.tryItResponse = { status: 401, headers: [['www-authenticate', 'Basic realm=".", charset="UTF-8"'], ['content-type', 'application/json']], body: textBody('{"message":"Missing authorization in request"}', 'application/json'), durationMs: 4 };
     }, 'tryit');
     fireEvent.change(screen.getByLabelText('Path'), { target: { value: '/v1/json' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add header' }));
@@ -103,5 +108,70 @@ describe('Copy as curl', () => {
     await fillWalkthroughRequest();
     fireEvent.click(screen.getByRole('button', { name: 'Copy as curl' }));
     expect(((await screen.findByLabelText(/clipboard is not available/)) as HTMLTextAreaElement).value).not.toContain('123456');
+  });
+});
+
+describe('Try it defects and shortcuts (issue 14)', () => {
+  it('unticking "Include the password" takes it out of the text box and the clipboard at once', async () => {
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void copied.push(text) } });
+    await renderApp(workspace, undefined, 'tryit');
+    await fillWalkthroughRequest();
+    fireEvent.click(screen.getByLabelText('Include the password in curl'));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy as curl' }));
+    const box = (await screen.findByLabelText('Copied to the clipboard:')) as HTMLTextAreaElement;
+    expect(box.value).toContain("-u 'alex:123456'");
+    fireEvent.click(screen.getByLabelText('Include the password in curl'));
+    await waitFor(() => expect(box.value).toBe("curl -i -u 'alex' 'http://127.0.0.1:9080/v1/json'"));
+    expect(copied.at(-1)).toBe(box.value);
+  });
+
+  it('keeps the password with the username after visiting another screen, and says so when it is empty', async () => {
+    const fake = await renderApp(workspace, undefined, 'tryit');
+    await fillWalkthroughRequest();
+    fireEvent.click(screen.getByRole('button', { name: /^Traffic/ }));
+    await screen.findByRole('heading', { level: 1, name: 'Traffic' });
+    fireEvent.click(screen.getByRole('button', { name: /^Try it/ }));
+    await screen.findByRole('heading', { level: 1, name: 'Try it' });
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('123456');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await screen.findByText('200 OK');
+    expect((fake.callsOf('tryit:send').at(-1) as { basicAuth: unknown }).basicAuth).toEqual({ username: 'alex', password: '123456' });
+
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: '' } });
+    expect(screen.getByText('Empty: the request goes as "alex:" with no password.')).toBeTruthy();
+    fake.tryItResponse = { status: 401, headers: [], body: textBody('{"message":"Invalid user authorization"}', 'application/json'), durationMs: 2 };
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect((await screen.findByText(/sent with a username and an empty password/)).textContent).toContain('Enter the password and send again.');
+  });
+
+  it('sends with Ctrl+Enter (and Cmd+Enter) from any field', async () => {
+    const fake = await renderApp(workspace, undefined, 'tryit');
+    fireEvent.change(screen.getByLabelText('Path'), { target: { value: '/v1/json' } });
+    fireEvent.keyDown(screen.getByLabelText('Path'), { key: 'Enter', ctrlKey: true });
+    await screen.findByText('200 OK');
+    fireEvent.keyDown(screen.getByLabelText('Body'), { key: 'Enter', metaKey: true });
+    await waitFor(() => expect(fake.callsOf('tryit:send')).toHaveLength(2));
+  });
+
+  it('offers services without routes and Kyma application services, and edits the query as rows', async () => {
+    const fake = await renderApp(workspace, undefined, 'tryit');
+    const picker = screen.getByLabelText('Start from a route or service');
+    expect(within(picker).getByRole('group', { name: 'Services without routes' }).textContent).toContain('no-routes: /whole');
+    expect(within(picker).getByRole('group', { name: 'Kyma application services' }).textContent).toContain('erp/orders: /erp/orders-api/');
+    fireEvent.change(picker, { target: { value: 'kyma:erp/orders' } });
+    expect((screen.getByLabelText('Path') as HTMLInputElement).value).toBe('/erp/orders-api/');
+    fireEvent.change(screen.getByLabelText('Path'), { target: { value: '/erp/orders-api/list?top=5' } });
+    fireEvent.blur(screen.getByLabelText('Path'));
+    expect((screen.getByLabelText('Path') as HTMLInputElement).value).toBe('/erp/orders-api/list');
+    fireEvent.click(screen.getByRole('button', { name: 'Add query parameter' }));
+    fireEvent.change(screen.getByLabelText('Parameter name 2'), { target: { value: 'q' } });
+    fireEvent.change(screen.getByLabelText('Parameter value 2 (q)'), { target: { value: 'a b' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await screen.findByText('200 OK');
+    expect((fake.callsOf('tryit:send')[0] as { path: string }).path).toBe('/erp/orders-api/list?top=5&q=a+b');
+    expect(screen.getByTestId('response-meta').textContent).toContain('11 B');
+    const history = screen.getByRole('region', { name: 'History' });
+    expect(history.textContent).toContain('/erp/orders-api/list?top=5&q=a+b');
   });
 });

@@ -120,12 +120,15 @@ describe('secrets store', () => {
 });
 
 describe('Try it store', () => {
-  it('keeps the request and the last response, but not the password', async () => {
-    useTryItStore.getState().update({ path: '/v1/json', username: 'alex' });
-    expect(await useTryItStore.getState().send({ method: 'GET', path: '/v1/json', headers: [], basicAuth: { username: 'alex', password: 'pw' } })).toEqual({ ok: true });
+  it('keeps the request, its password in the draft and the last response; the history keeps no credential', async () => {
+    useTryItStore.getState().update({ path: '/v1/json', username: 'alex', password: 'pw-123' });
+    expect(await useTryItStore.getState().send({ method: 'GET', path: '/v1/json', headers: [{ name: 'X-Api-Key', value: 'key-456' }, { name: 'X-Trace', value: '1' }], basicAuth: { username: 'alex', password: 'pw-123' } })).toEqual({ ok: true });
     const state = useTryItStore.getState();
     expect(state.response?.status).toBe(200);
-    expect(state.sent).toEqual({ method: 'GET', path: '/v1/json' });
-    expect(JSON.stringify({ draft: state.draft, response: state.response, sent: state.sent })).not.toContain('"pw"');
+    expect(state.sent).toEqual({ method: 'GET', path: '/v1/json', emptyPassword: false });
+    expect(state.draft.password).toBe('pw-123');
+    expect(state.history).toHaveLength(1);
+    expect(state.history[0]).toMatchObject({ method: 'GET', path: '/v1/json', headers: [['X-Trace', '1']], username: 'alex', status: 200 });
+    expect(JSON.stringify(state.history)).not.toMatch(/pw-123|key-456/);
   });
 });

@@ -1,0 +1,282 @@
+// Records one exchange for the app's traffic inspector, both hops. Created only while capture is on (the app
+// listens and has not paused it); the headless gateway never makes one, so the hot path pays one `if`.
+//
+// Masking happens here, as values are recorded: what leaves through `snapshot()` is the renderer-safe view; the
+// raw values behind masked fields go into a separate map that main keeps for an explicit credentials export.
+// Credentials the gateway knows of in this exchange (the client's and the injected ones) are also masked inside
+// captured bodies, since backends like to echo headers back.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { RequestLogEntry } from '../log/request-log';
+import type { OutgoingHeaders } from '../proxy/forward-headers';
+import type { SecurityIdentity, SecurityTrace } from '../security/outbound-security';
+import type { UpstreamPlan } from '../server/compile-config';
+import { basicUsername, isCredentialHeader, maskHeaderValue, maskedTarget } from '../log/masked-headers';
+import { BodyCapture } from './body-capture';
+import type { CapturedExchange, CredentialUse, ExchangeCredentials, ExchangeHeader, UpstreamAttempt, UpstreamHop } from './exchange';
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+function headerEntries(headers: Record<string, string | string[] | number | undefined>): [string, string][] {
+  const list: [string, string][] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) list.push([name.toLowerCase(), String(one)]);
+  }
+  return list;
+}
+
+function contentTypeOf(headers: ExchangeHeader[]): string | undefined {
+  return headers.find((h) => h.name === 'content-type')?.value;
+}
+
+/** The strings a credential value can appear as in a body: the value, a Basic credential's base64 and password. */
+function secretForms(value: string): string[] {
+  const forms = [value];
+  const space = value.indexOf(' ');
+  if (space > 0) forms.push(value.slice(space + 1).trim());
+  if (basicUsername(value) !== undefined) {
+    const decoded = Buffer.from(value.slice(space + 1).trim(), 'base64').toString('utf8');
+    forms.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+  }
+  for (const pair of value.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) forms.push(pair.slice(eq + 1).trim());
+  }
+  return forms;
+}
+
+/** The values `maskedTarget` hid: backends echo URLs, so they are masked in bodies too. */
+function maskedQueryValues(raw: string, masked: string): string[] {
+  const values: string[] = [];
+  const rawPairs = raw.slice(raw.indexOf('?') + 1).split('&');
+  const maskedPairs = masked.slice(masked.indexOf('?') + 1).split('&');
+  rawPairs.forEach((pair, i) => {
+    if (pair !== maskedPairs[i]) {
+      const value = pair.slice(pair.indexOf('=') + 1);
+      values.push(value);
+      try {
+        values.push(decodeURIComponent(value.replace(/\+/g, ' ')));
+      } catch {}
+    }
+  });
+  return values;
+}
+
+export interface UpstreamCall {
+  plan: UpstreamPlan;
+  environment: 'production' | 'sandbox';
+  /** Origin-relative path and query called. */
+  path: string;
+}
+
+export class ExchangeRecorder {
+  readonly #started = performance.now();
+  readonly #startedAt = Date.now();
+  readonly #requestBody = new BodyCapture();
+  readonly #responseBody = new BodyCapture();
+  readonly #credentials: ExchangeCredentials = {};
+  /** Credential values seen in this exchange, masked wherever they show up in a body. */
+  readonly #secrets = new Set<string>();
+  readonly #requestHeaders: ExchangeHeader[];
+  readonly #target: string;
+  #responseHeaders: OutgoingHttpHeaders | undefined;
+  #upstream: UpstreamHop | undefined;
+  #maskedQuery = new Set<string>();
+  #parameterHeaders = new Set<string>();
+  #endpointAuthorization: string | undefined;
+  #clusterAuthorization: string | undefined;
+  #tokenMs = 0;
+  #csrfMs = 0;
+  #traces: SecurityTrace[] = [];
+  #identity: SecurityIdentity = {};
+  readonly #attemptStarted: number[] = [];
+  #gatewayMs: number | undefined;
+  #entry: RequestLogEntry | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {
+    this.#requestHeaders = this.#maskHeaders(headerEntries(req.headers), 'request.headers', () => 'client');
+    const target = req.url ?? '/';
+    this.#target = maskedTarget(target);
+    if (this.#target !== target) {
+      this.#credentials['request.target'] = target;
+      for (const value of maskedQueryValues(target, this.#target)) this.#secrets.add(value);
+    }
+    this.#observeRequestBody();
+    this.#observeResponse();
+  }
+
+  #maskHeaders(list: [string, string][], at: string, sourceOf: (name: string) => ExchangeHeader['source']): ExchangeHeader[] {
+    return list.map(([name, value], i) => {
+      const forced = this.#parameterHeaders.has(name);
+      if (!forced && !isCredentialHeader(name)) return { name, value };
+      const masked = forced ? maskHeaderValue('x-api-key', value) : maskHeaderValue(name, value);
+      if (masked === value) return { name, value };
+      this.#credentials[`${at}.${i}`] = value;
+      for (const form of secretForms(value)) this.#secrets.add(form);
+      return { name, value: masked, masked: true, source: sourceOf(name) };
+    });
+  }
+
+  // The parser hands each body chunk to `push`: watching it sees the body without reading it, so whoever
+  // consumes the request (undici, the replay buffer) gets it exactly as before.
+  #observeRequestBody(): void {
+    const req = this.req;
+    const push = req.push.bind(req);
+    req.push = (chunk: unknown, encoding?: BufferEncoding) => {
+      if (chunk === null) this.#requestBody.end();
+      else this.#requestBody.add(chunk as Buffer | string, encoding);
+      return push(chunk, encoding);
+    };
+    if (req.complete) this.#requestBody.end();
+  }
+
+  // writeHead's headers are not visible through getHeaders(), and write/end carry the body: each is watched once.
+  #observeResponse(): void {
+    const res = this.res;
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      const headers = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a));
+      if (headers) this.#responseHeaders = headers as OutgoingHttpHeaders;
+      return writeHead(...args);
+    }) as ServerResponse['writeHead'];
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk !== undefined && chunk !== null) this.#responseBody.add(chunk as Buffer | string, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined);
+      return write(chunk, ...rest);
+    }) as ServerResponse['write'];
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') this.#responseBody.add(chunk as Buffer | string, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined);
+      this.#responseBody.end();
+      return end(chunk, ...rest);
+    }) as ServerResponse['end'];
+  }
+
+  /** The backend chosen for this request, before any credential is added. */
+  calling(call: UpstreamCall): void {
+    const { plan } = call;
+    const security = plan.security;
+    this.#identity = security.identity;
+    this.#maskedQuery = new Set(security.requestParameters.queryParameters.keys());
+    this.#parameterHeaders = new Set(security.requestParameters.headers.keys());
+    this.#endpointAuthorization = security.authorization;
+    this.#clusterAuthorization = plan.clusterAuthorization;
+    for (const values of security.requestParameters.headers.values()) for (const v of values) this.#secrets.add(v);
+    for (const values of security.requestParameters.queryParameters.values()) for (const v of values) this.#secrets.add(v);
+    const rawUrl = plan.origin + call.path;
+    const url = maskedTarget(rawUrl, this.#maskedQuery);
+    if (url !== rawUrl) this.#credentials['upstream.url'] = rawUrl;
+    const credentials: CredentialUse[] = [];
+    if (security.authorization) credentials.push({ kind: 'basic', username: basicUsername(security.authorization) ?? '' });
+    if (security.identity.clientCertificate) credentials.push({ kind: 'client-certificate', ...security.identity.clientCertificate });
+    if (security.requestParameters.headers.size > 0 || security.requestParameters.queryParameters.size > 0) {
+      credentials.push({ kind: 'request-parameters', headers: [...security.requestParameters.headers.keys()], query: [...security.requestParameters.queryParameters.keys()] });
+    }
+    if (plan.clusterAuthorization) credentials.push({ kind: 'cluster-user' });
+    this.#upstream = { url, environment: call.environment, credentials, attempts: [] };
+  }
+
+  /** A trace for one `applyOutboundSecurity` call: how the token and CSRF token were had, and how long that took. */
+  securityTrace(): SecurityTrace {
+    const trace: SecurityTrace = {};
+    this.#traces.push(trace);
+    return trace;
+  }
+
+  /** One call to the backend is about to go out with `headers` (the last word on what it receives). */
+  attempt(headers: OutgoingHeaders): number {
+    const upstream = this.#upstream;
+    if (!upstream) return -1;
+    const index = upstream.attempts.length;
+    this.#attemptStarted[index] = performance.now();
+    const trace = this.#traces[index];
+    if (trace) this.#noteTrace(trace, upstream, index + 1);
+    // Time spent before the first call, the first token and CSRF waits taken out.
+    if (index === 0) this.#gatewayMs = this.#attemptStarted[0]! - this.#started - (trace?.token?.ms ?? 0) - (trace?.csrf?.ms ?? 0);
+    const sourceOf = (name: string): ExchangeHeader['source'] => {
+      if (this.#parameterHeaders.has(name)) return 'parameters';
+      if (name === 'x-csrf-token' || name === 'cookie') return trace?.csrf ? 'csrf' : 'client';
+      if (name === 'authorization') {
+        if (this.#clusterAuthorization !== undefined && headers.authorization === this.#clusterAuthorization) return 'cluster';
+        if (this.#endpointAuthorization !== undefined || trace?.token) return 'endpoint';
+      }
+      return 'client';
+    };
+    upstream.attempts.push({ headers: this.#maskHeaders(headerEntries(headers), `upstream.attempts.${index}.headers`, sourceOf), outcome: 'answered' });
+    return index;
+  }
+
+  #noteTrace(trace: SecurityTrace, upstream: UpstreamHop, attempt: number): void {
+    const identity = this.#identity;
+    if (trace.token) {
+      this.#tokenMs += trace.token.ms;
+      upstream.credentials.push({ kind: 'oauth2', tokenEndpoint: identity.oauthTokenEndpoint ?? '', obtained: trace.token.fetched ? 'fetched' : 'cached', expiresAt: trace.token.expiresAt, waitedMs: round(trace.token.ms), attempt });
+    }
+    if (trace.csrf) {
+      this.#csrfMs += trace.csrf.ms;
+      upstream.credentials.push({ kind: 'csrf', tokenEndpoint: identity.csrfTokenEndpoint ?? '', obtained: trace.csrf.fetched ? 'fetched' : 'reused', waitedMs: round(trace.csrf.ms), attempt });
+    }
+  }
+
+  /** The backend's response headers arrived for attempt `index`; `retried` when they are dropped for a retry. */
+  answered(index: number, status: number, retried: boolean): void {
+    const attempt: UpstreamAttempt | undefined = this.#upstream?.attempts[index];
+    if (!attempt) return;
+    attempt.status = status;
+    attempt.msToHeaders = round(performance.now() - this.#attemptStarted[index]!);
+    if (retried) attempt.outcome = 'retried';
+  }
+
+  failed(index: number): void {
+    const attempt = this.#upstream?.attempts[index];
+    if (attempt && attempt.status === undefined) attempt.outcome = 'failed';
+  }
+
+  /** The log entry, once the connection is done with the response. */
+  finish(entry: RequestLogEntry): void {
+    this.#entry = entry;
+  }
+
+  get complete(): boolean {
+    return this.#entry !== undefined;
+  }
+
+  snapshot(): { exchange: CapturedExchange; credentials: ExchangeCredentials } {
+    const entry = this.#entry;
+    const secrets = [...this.#secrets].sort((a, b) => b.length - a.length);
+    const res = this.res;
+    const requestBody = this.#requestBody.preview(secrets, contentTypeOf(this.#requestHeaders));
+    const exchange: CapturedExchange = {
+      id: this.id,
+      startedAt: this.#startedAt,
+      state: entry ? 'complete' : 'open',
+      client: this.req.socket?.remoteAddress ?? entry?.client ?? 'unknown',
+      request: { method: this.req.method ?? 'GET', target: this.#target, httpVersion: `HTTP/${this.req.httpVersion}`, headers: this.#requestHeaders, body: requestBody },
+      route: entry?.route ?? null,
+      service: entry?.service ?? null,
+      consumer: entry?.consumer ?? null,
+      timing: {},
+    };
+    if (res.headersSent || entry) {
+      const headers = this.#maskHeaders(headerEntries({ ...res.getHeaders(), ...this.#responseHeaders }), 'response.headers', () => 'client');
+      exchange.response = { status: entry?.status ?? res.statusCode, headers, body: this.#responseBody.preview(secrets, contentTypeOf(headers)) };
+    }
+    if (entry?.error) exchange.error = entry.error;
+    if (this.#upstream) exchange.upstream = this.#upstream;
+    const timing = exchange.timing;
+    if (this.#gatewayMs !== undefined) timing.gatewayMs = round(Math.max(0, this.#gatewayMs));
+    if (this.#tokenMs > 0) timing.tokenMs = round(this.#tokenMs);
+    if (this.#csrfMs > 0) timing.csrfMs = round(this.#csrfMs);
+    if (entry?.upstreamMs !== null && entry?.upstreamMs !== undefined) timing.upstreamMs = entry.upstreamMs;
+    else {
+      const last = this.#upstream?.attempts.at(-1)?.msToHeaders;
+      if (last !== undefined) timing.upstreamMs = last;
+    }
+    timing.totalMs = entry ? entry.totalMs : round(performance.now() - this.#started);
+    return { exchange, credentials: this.#credentials };
+  }
+}

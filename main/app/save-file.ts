@@ -1,0 +1,27 @@
+// Files the user explicitly asked for (a HAR export, a response body): written by main to the path the user
+// picked in the save dialog, readable by the user only, since a HAR with credentials is a secret.
+import { writeFile } from 'node:fs/promises';
+import type { SaveFileResult } from '../ipc/contract';
+import { UserFacingError } from '../ipc/dispatcher';
+
+export interface SaveFileRequest {
+  title: string;
+  defaultName: string;
+  filters?: { name: string; extensions: string[] }[];
+}
+
+/** Asks where to save; `undefined` when the user cancels. Electron's save dialog in the app. */
+export type ChooseSaveFile = (request: SaveFileRequest) => Promise<string | undefined>;
+
+export async function saveToChosenFile(choose: ChooseSaveFile | undefined, request: SaveFileRequest, data: string | Buffer): Promise<SaveFileResult> {
+  if (!choose) throw new UserFacingError('GATEHOUSE_NO_SAVE_DIALOG', 'saving a file needs the app window');
+  const path = await choose(request);
+  if (!path) return { saved: false };
+  try {
+    await writeFile(path, data, { mode: 0o600 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UserFacingError('GATEHOUSE_SAVE_FAILED', `could not write ${path} (${code})`);
+  }
+  return { saved: true, path, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
+}

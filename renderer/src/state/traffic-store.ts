@@ -1,0 +1,131 @@
+// The traffic inspector's rows (pushed by main as `exchange` events), the open exchange's details (fetched on
+// demand: bodies cross to the renderer only for the row the user opens), filters, pause/resume and HAR export.
+import { create } from 'zustand';
+import type { CapturedExchange, ExchangeSummary, SaveFileResult, TrafficList } from '../../../main/ipc/contract';
+import { gatehouse } from '../api/gatehouse-api';
+import { toFailure } from '../api/ipc-error';
+
+/** As many rows as main keeps. */
+const MAX_ROWS = 5000;
+
+export type StatusClass = '' | '2xx' | '3xx' | '4xx' | '5xx' | 'none';
+
+export interface TrafficFilters {
+  text: string;
+  statusClass: StatusClass;
+  method: string;
+  /** A service name, or `route:<name>`. */
+  target: string;
+  consumer: string;
+}
+
+export const NO_FILTERS: TrafficFilters = { text: '', statusClass: '', method: '', target: '', consumer: '' };
+
+export function matchesFilters(row: ExchangeSummary, f: TrafficFilters): boolean {
+  if (f.statusClass === 'none' ? row.status !== null : f.statusClass !== '' && (row.status === null || `${Math.floor(row.status / 100)}xx` !== f.statusClass)) return false;
+  if (f.method && row.method !== f.method) return false;
+  if (f.target && (f.target.startsWith('route:') ? row.route !== f.target.slice(6) : row.service !== f.target)) return false;
+  if (f.consumer && (f.consumer === '(none)' ? row.consumer !== null : row.consumer !== f.consumer)) return false;
+  const text = f.text.trim().toLowerCase();
+  if (text && !`${row.method} ${row.target} ${row.service ?? ''} ${row.route ?? ''} ${row.consumer ?? ''} ${row.status ?? ''} ${row.error ?? ''}`.toLowerCase().includes(text)) return false;
+  return true;
+}
+
+interface TrafficState {
+  rows: ExchangeSummary[];
+  kept: number;
+  dropped: number;
+  capturing: boolean;
+  filters: TrafficFilters;
+  selectedId: number | undefined;
+  details: CapturedExchange | undefined;
+  detailsError: string | undefined;
+  /** Rows ticked for export. */
+  checked: ReadonlySet<number>;
+  error: string | undefined;
+  connect(): () => void;
+  setFilters(patch: Partial<TrafficFilters>): void;
+  select(id: number | undefined): Promise<void>;
+  toggleChecked(id: number, on: boolean): void;
+  setChecked(ids: readonly number[]): void;
+  clear(): Promise<void>;
+  setCapture(on: boolean): Promise<void>;
+  exportHar(ids: number[] | undefined, includeCredentials: boolean): Promise<(SaveFileResult & { entries?: number }) | { error: string }>;
+}
+
+export const useTrafficStore = create<TrafficState>((set, get) => {
+  const applyList = (list: TrafficList) => set({ rows: list.exchanges, kept: list.kept, dropped: list.dropped, capturing: list.capturing });
+  const loadDetails = async (id: number) => {
+    try {
+      const details = await gatehouse().invoke('traffic:get', { id });
+      if (get().selectedId === id) set({ details, detailsError: undefined });
+    } catch (error) {
+      if (get().selectedId === id) set({ details: undefined, detailsError: toFailure(error).message });
+    }
+  };
+  return {
+    rows: [],
+    kept: 0,
+    dropped: 0,
+    capturing: true,
+    filters: NO_FILTERS,
+    selectedId: undefined,
+    details: undefined,
+    detailsError: undefined,
+    checked: new Set(),
+    error: undefined,
+    connect() {
+      const api = gatehouse();
+      void api.invoke('traffic:list', undefined).then(applyList, (error: unknown) => set({ error: toFailure(error).message }));
+      return api.on('exchange', ({ summary, kept, dropped }) => {
+        set((s) => {
+          const at = s.rows.findIndex((r) => r.id === summary.id);
+          const rows = at >= 0 ? s.rows.map((r, i) => (i === at ? summary : r)) : [summary, ...s.rows].slice(0, MAX_ROWS);
+          return { rows, kept, dropped };
+        });
+        // The open exchange is still streaming: show what has arrived since.
+        if (get().selectedId === summary.id) void loadDetails(summary.id);
+      });
+    },
+    setFilters(patch) {
+      set((s) => ({ filters: { ...s.filters, ...patch } }));
+    },
+    async select(id) {
+      set({ selectedId: id, details: id === get().details?.id ? get().details : undefined, detailsError: undefined });
+      if (id !== undefined) await loadDetails(id);
+    },
+    toggleChecked(id, on) {
+      set((s) => {
+        const checked = new Set(s.checked);
+        if (on) checked.add(id);
+        else checked.delete(id);
+        return { checked };
+      });
+    },
+    setChecked(ids) {
+      set({ checked: new Set(ids) });
+    },
+    async clear() {
+      try {
+        applyList(await gatehouse().invoke('traffic:clear', undefined));
+        set({ selectedId: undefined, details: undefined, checked: new Set(), error: undefined });
+      } catch (error) {
+        set({ error: toFailure(error).message });
+      }
+    },
+    async setCapture(on) {
+      try {
+        applyList(await gatehouse().invoke('traffic:capture', { on }));
+      } catch (error) {
+        set({ error: toFailure(error).message });
+      }
+    },
+    async exportHar(ids, includeCredentials) {
+      try {
+        return await gatehouse().invoke('traffic:export-har', ids ? { ids, includeCredentials } : { includeCredentials });
+      } catch (error) {
+        return { error: toFailure(error).message };
+      }
+    },
+  };
+});
