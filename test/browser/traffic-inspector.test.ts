@@ -90,7 +90,8 @@ const gatewayUrl = () => app.services.gatewayStatus().url!;
 /** A client of the gateway (not the app): what the inspector records. */
 async function client(path: string, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}): Promise<number> {
   const res = await request(`${gatewayUrl()}${path}`, { method: init.method ?? 'GET', headers: init.headers, body: init.body ?? null });
-  await res.body.dump();
+  // Read the whole body: dump() stops after 128 KiB and closes the connection, which cuts a larger download short.
+  await res.body.arrayBuffer();
   return res.statusCode;
 }
 

@@ -4,15 +4,19 @@ import { useState, type ReactNode } from 'react';
 import type { BodyPreview } from '../../../main/ipc/contract';
 import { bodyBytes, bodyText, formatBytes, hexPreview, prettyJson } from '../model/body-preview';
 
-function extent(body: BodyPreview): string {
+/** `ended`: the exchange is over, so a body that did not complete was cut short, not still arriving. */
+function extent(body: BodyPreview, ended: boolean): string {
   if (body.dropped) return `${formatBytes(body.size)}, not kept (the oldest bodies are let go to bound memory)`;
   const shown = bodyBytes(body).length;
+  if (!body.complete && ended) {
+    return `${body.truncated ? `first ${formatBytes(shown)} of ${formatBytes(body.size)}` : formatBytes(body.size)}, cut short: the connection closed before the body ended`;
+  }
   const parts = [body.truncated ? `first ${formatBytes(shown)} of ${formatBytes(body.size)}${body.complete ? '' : ' so far'}` : formatBytes(body.size)];
   if (!body.complete) parts.push(body.truncated ? 'still arriving' : 'so far, still arriving');
   return parts.join(', ');
 }
 
-export function BodyView({ body, label, actions }: { body: BodyPreview; label: string; actions?: ReactNode }) {
+export function BodyView({ body, label, actions, ended = false }: { body: BodyPreview; label: string; actions?: ReactNode; ended?: boolean }) {
   const [raw, setRaw] = useState(false);
   const [copied, setCopied] = useState<string>();
   if (body.size === 0 && body.complete) return <p className="muted body-empty">{label}: empty.</p>;
@@ -34,7 +38,7 @@ export function BodyView({ body, label, actions }: { body: BodyPreview; label: s
     <div className="body-block">
       <div className="body-toolbar">
         <span className="muted">
-          {kind && <strong>{kind}</strong>} {extent(body)}
+          {kind && <strong>{kind}</strong>} {extent(body, ended)}
         </span>
         <span className="spacer" />
         {body.kind === 'json' && text !== undefined && (

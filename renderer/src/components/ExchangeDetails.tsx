@@ -155,13 +155,13 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
           <h3 id={`hop-client-${exchange.id}`}>Client → gateway</h3>
           <p className="mono request-line-text wrap">{request.method} {safeDecode(request.target)} {request.httpVersion}</p>
           <HeaderTable title="Request headers" headers={request.headers} />
-          <BodyView body={request.body} label="Request body" />
+          <BodyView body={request.body} label="Request body" ended={exchange.state === 'complete'} />
           <h4 className="response-heading">Response</h4>
           {response ? (
             <>
               <p className="mono request-line-text">{response.status} {STATUS_TEXT[response.status] ?? ''}</p>
               <HeaderTable title="Response headers" headers={response.headers} />
-              <BodyView body={response.body} label="Response body" />
+              <BodyView body={response.body} label="Response body" ended={exchange.state === 'complete'} />
             </>
           ) : (
             <p className="muted">No response yet.</p>

@@ -55,12 +55,17 @@ interface TrafficState {
 
 export const useTrafficStore = create<TrafficState>((set, get) => {
   const applyList = (list: TrafficList) => set({ rows: list.exchanges, kept: list.kept, dropped: list.dropped, capturing: list.capturing });
+  // Loads can overlap (a row opened while its exchange still streams, then its update): answers may come back out of
+  // order, so only the newest load may set the details — an older snapshot must never replace the final one.
+  let newestLoad = 0;
   const loadDetails = async (id: number) => {
+    const load = ++newestLoad;
+    const current = () => load === newestLoad && get().selectedId === id;
     try {
       const details = await gatehouse().invoke('traffic:get', { id });
-      if (get().selectedId === id) set({ details, detailsError: undefined });
+      if (current()) set({ details, detailsError: undefined });
     } catch (error) {
-      if (get().selectedId === id) set({ details: undefined, detailsError: toFailure(error).message });
+      if (current()) set({ details: undefined, detailsError: toFailure(error).message });
     }
   };
   return {
