@@ -1,6 +1,6 @@
 // Which screen is shown, and which forms hold unsaved changes. Leaving a dirty form (another screen,
 // another item in a list) asks first; closing the window is guarded by `beforeunload` (see App).
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import { create } from 'zustand';
 import { confirmAction } from './confirm-store';
 
@@ -68,11 +68,14 @@ export function hasUnsavedChanges(): boolean {
   return Object.keys(useNavigationStore.getState().dirty).length > 0;
 }
 
-/** Registers a form's unsaved state while it is mounted. */
+/**
+ * Registers a form's unsaved state while it is mounted. A layout effect, so the guard agrees with what the
+ * screen shows from the same commit on: once "saved" is on screen, closing the window is no longer refused.
+ */
 export function useDirtyForm(form: string, dirty: boolean, what: string): void {
   const setDirty = useNavigationStore((s) => s.setDirty);
-  useEffect(() => {
+  useLayoutEffect(() => {
     setDirty(form, dirty ? what : undefined);
   }, [form, dirty, what, setDirty]);
-  useEffect(() => () => setDirty(form, undefined), [form, setDirty]);
+  useLayoutEffect(() => () => setDirty(form, undefined), [form, setDirty]);
 }
