@@ -9,6 +9,10 @@ const gatewayBoundaries = [
   { group: ['electron', 'electron/*'], message: 'gateway/ runs as plain Node: no Electron.' },
   { group: ['**/main/**', '**/renderer/**', 'react', 'zustand', 'keytar'], message: 'gateway/ depends on nothing above it.' },
 ];
+/** The gateway loads undici's parts directly: its index costs 6 MB and start-up time (gateway/proxy/undici-core.ts). */
+const gatewayPaths = [
+  { name: 'undici', allowTypeImports: true, message: 'gateway/ takes undici values from gateway/proxy/undici-core.ts.' },
+];
 /** gateway/ folders, lowest first: a folder may import its own layer and those below. */
 const GATEWAY_LAYERS = [
   ['errors', 'config', 'http', 'log'],
@@ -57,6 +61,11 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', {
         selector: "ClassDeclaration[superClass.type='Identifier'][superClass.name=/^(Error|TypeError|RangeError)$/]",
         message: 'Error classes extend GatehouseError (gateway/errors/gatehouse-error.ts): code, message, hint.',
+      }, {
+        // The named `z` is an object holding all of zod, every locale included: bundles cannot drop any of it,
+        // and the gateway paid 13 MB of memory and start-up time for it (issue 16).
+        selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+        message: "import * as z from 'zod', so bundles keep only the parts used.",
       }],
     },
   },
@@ -66,7 +75,7 @@ export default tseslint.config(
   ...GATEWAY_LAYERS.map((layer, i) => ({
     files: layer.map((folder) => `gateway/${folder}/**/*.ts`),
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: gatewayPaths, patterns: [
         ...gatewayBoundaries,
         ...(i + 1 < GATEWAY_LAYERS.length
           ? [{ regex: `^(\\.\\./)+(${GATEWAY_LAYERS.slice(i + 1).flat().join('|')})(/|$)`, message: `gateway/${layer.join(', ')} must not import a folder above it (${GATEWAY_LAYERS.slice(i + 1).flat().join(', ')}).` }]

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What is wrong with a URL the gateway calls (upstream, token or CSRF endpoint, Kyma target), if anything. */
 export function httpUrlProblem(value: string): string | undefined {

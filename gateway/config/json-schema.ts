@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Workspace } from './schema';
 
 /** JSON Schema of the workspace file, for editors (`"$schema": "./workspace.schema.json"`). */

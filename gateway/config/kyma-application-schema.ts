@@ -1,6 +1,6 @@
 // Kyma `Application` services as Kyma's Application Gateway serves them (applicationconnector.kyma-project.io/v1alpha1).
 // Field names follow the CRD so an Application imports and exports without translation.
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpUrl } from './http-url';
 
 const K8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and "-", 1-63 characters');

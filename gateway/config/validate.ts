@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { Workspace } from './schema';
 import { GatehouseError } from '../errors/gatehouse-error';
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { errors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { errors } from './undici-core';
 import { downstreamResponseHeaders, type OutgoingHeaders } from './forward-headers';
 import { toUpstreamError } from './upstream-errors';
 import type { Exchange } from '../log/exchange';

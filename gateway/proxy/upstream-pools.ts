@@ -1,4 +1,5 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Pool } from './undici-core';
 import type { ConnectionOptions } from 'node:tls';
 
 /** How a pool's connections are made (security/upstream-tls.ts builds these), and a key naming them without secrets. */

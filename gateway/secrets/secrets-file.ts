@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseJsonOrYaml } from '../config/parse-document';
 import { describeFieldErrors, validateWith } from '../config/validate';
 import { MemorySecretSource, type SecretData } from './secret-source';

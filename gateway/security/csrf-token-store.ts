@@ -5,7 +5,8 @@
 // Tokens and cookies are kept per (token endpoint, credential identity): one client's session must never be
 // used with another client's credentials. Neither a token nor a cookie value appears in an error message.
 import { createHash } from 'node:crypto';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { requestThrough } from '../proxy/undici-core';
 import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
@@ -164,10 +165,9 @@ export class CsrfTokenStore {
     const started = this.#now();
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(endpoint.tokenEndpointUrl, {
+      response = await requestThrough(endpoint.dispatcher ?? this.#dispatcher, endpoint.tokenEndpointUrl, {
         method: 'GET',
         headers: { ...auth, 'x-csrf-token': 'Fetch' },
-        dispatcher: endpoint.dispatcher ?? this.#dispatcher,
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });

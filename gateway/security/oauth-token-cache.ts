@@ -5,7 +5,8 @@
 // its query may carry parameters) and the HTTP status; a failed response's body is never quoted, because
 // token endpoints echo request fields (client_id, sometimes client_secret) into error descriptions.
 import { createHash } from 'node:crypto';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { requestThrough } from '../proxy/undici-core';
 import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
@@ -202,11 +203,10 @@ export class OAuthTokenCache {
     let response: Dispatcher.ResponseData;
     let raw: Buffer | undefined;
     try {
-      response = await request(grant.tokenUrl, {
+      response = await requestThrough(dispatcher, grant.tokenUrl, {
         method: 'POST',
         headers,
         body: form.toString(),
-        dispatcher,
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });

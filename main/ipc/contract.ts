@@ -1,6 +1,6 @@
 // The one IPC contract between the renderer and main: channel names, request/response types and the zod
 // schemas main validates every request with. Runs in every process: no Node or Electron imports here.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceName, Workspace } from '../../gateway/config/schema';
 import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';

@@ -1,6 +1,6 @@
 // Every renderer request passes here: unknown channels and payloads that fail their schema are refused
 // before any handler runs, and failures go back as codes and messages, never as stack traces.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { channels, isChannel, type Channel, type IpcEnvelope, type IpcFailure, type ResponseOf } from './contract';
 import { toFieldErrors } from '../../gateway/config/validate';
 import { GatehouseError, failureOf } from '../../gateway/errors/gatehouse-error';

@@ -16,7 +16,7 @@
  * caller to put into its vault; it writes nothing itself.
  */
 import { secretReferences } from '../../../gateway/config/secret-references';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceName, type Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, describeFieldErrors, validateWith, validateWorkspace } from '../../../gateway/config/validate';
 import type { SecretRef, SecretVault, StoredSecret } from '../vault/secret-vault';

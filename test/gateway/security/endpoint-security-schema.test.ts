@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EndpointOptions, EndpointSecurity, endpointOptionsIssues, type EndpointOptionsInput } from '../../../gateway/config/endpoint-security-schema';
 import { validateWith } from '../../../gateway/config/validate';
 

@@ -1,0 +1,19 @@
+// Types for the undici modules gateway/proxy/undici-core.ts loads directly: each is what undici's index
+// re-exports under the same name, so it takes the index's type.
+declare module 'undici/lib/dispatcher/pool.js' {
+  const Pool: typeof import('undici').Pool;
+  type Pool = import('undici').Pool;
+  export = Pool;
+}
+declare module 'undici/lib/core/errors.js' {
+  const errors: typeof import('undici').errors;
+  export = errors;
+}
+declare module 'undici/lib/api/api-request.js' {
+  type Dispatcher = import('undici').Dispatcher;
+  function request(this: Dispatcher, options: import('undici').Dispatcher.RequestOptions): Promise<import('undici').Dispatcher.ResponseData>;
+  export = request;
+}
+declare module 'undici/lib/global.js' {
+  export const getGlobalDispatcher: typeof import('undici').getGlobalDispatcher;
+}
