@@ -14,7 +14,7 @@ export const Pool = PoolClass;
 export type Pool = PoolClass;
 export const errors = undiciErrors;
 
-export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'>;
+export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & { method?: Dispatcher.HttpMethod };
 
 /**
  * undici's `request(url, { dispatcher })` for a URL string: what the index's `request` does (origin and path
