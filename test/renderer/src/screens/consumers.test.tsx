@@ -109,6 +109,7 @@ describe('consumer form', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Delete consumer' }));
     await screen.findByText('No consumers yet');
     expect(fake.workspace.consumers).toEqual([]);
-    expect(fake.secrets.has('consumer-alex')).toBe(false);
+    // The list empties when the workspace is saved; the secret is deleted after that, so wait for it.
+    await waitFor(() => expect(fake.secrets.has('consumer-alex')).toBe(false));
   });
 });
