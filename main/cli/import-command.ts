@@ -12,8 +12,8 @@ import { Workspace } from '../../gateway/config/schema';
 import { openVault, type SecretVault } from '../services/vault';
 import { WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
 import { COMMAND_USAGE } from './command-usage';
-
-
+import { SecretDataNotBase64Error } from '../services/import/kubernetes-secret';
+import { counted } from '../../gateway/config/counted';
 
 export interface ImportCommandDeps {
   openVault?: () => Promise<SecretVault>;
@@ -38,6 +38,8 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
       name: { type: 'string' },
       namespace: { type: 'string' },
       var: { type: 'string', multiple: true },
+      // A Kubernetes Secret's `data` values as the plain text written there, not base64 (the app's checkbox).
+      'plain-secret-data': { type: 'boolean' },
     },
   });
   if (positionals.length === 0) return say(`import: name at least one file${COMMAND_USAGE}`), 2;
@@ -50,7 +52,14 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
 
   const imported: ImportResult = emptyImport();
   for (const file of positionals) {
-    const one = importDocuments(await readFile(file, 'utf8'), file, { name: values.name, namespace: values.namespace, vars });
+    let one: ImportResult;
+    try {
+      one = importDocuments(await readFile(file, 'utf8'), file, { name: values.name, namespace: values.namespace, vars, plainSecretData: values['plain-secret-data'] });
+    } catch (error) {
+      // The app offers a checkbox here; the CLI names its flag. Nothing has been written yet.
+      if (error instanceof SecretDataNotBase64Error) return say(`${error.message}\n  encode the value, put plain text under stringData, or run again with --plain-secret-data to take the data values as written`), 1;
+      throw error;
+    }
     for (const key of Object.keys(imported) as (keyof ImportResult)[]) (imported[key] as unknown[]).push(...(one[key] as unknown[]));
   }
 
@@ -68,7 +77,7 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
   }
   await store.save(merged.workspace);
   for (const note of merged.notes) say(`note: ${note}`);
-  const counts = [`${imported.services.length} service(s)`, `${imported.routes.length} route(s)`, `${imported.consumers.length} consumer(s)`, `${imported.applications.length} application(s)`, `${imported.secrets.length} secret(s) to the keychain`];
+  const counts = [counted(imported.services.length, 'service'), counted(imported.routes.length, 'route'), counted(imported.consumers.length, 'consumer'), counted(imported.applications.length, 'application'), `${counted(imported.secrets.length, 'secret')} to the keychain`];
   say(`imported ${counts.join(', ')} into ${path}`);
   say(`serve it with: npm run gateway -- --config ${path}`);
   return 0;

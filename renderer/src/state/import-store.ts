@@ -9,6 +9,7 @@ import { findPlaceholders } from '../model/import-placeholders';
 import { servedSummary } from '../model/served-config';
 import { useSecretsStore } from './secrets-store';
 import { useStatusStore } from './status-store';
+import { counted } from '../../../gateway/config/counted';
 
 export type ImportOutcome = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; message: string; notes?: string[] } | { kind: 'error'; message: string; errors: FieldError[]; code?: string };
 
@@ -31,18 +32,15 @@ interface ImportState {
   importNow(): Promise<void>;
 }
 
-function plural(n: number, one: string): string {
-  return `${n} ${n === 1 ? one : `${one}s`}`;
-}
 
 /** "2 services, 1 route and 1 secret to the vault": only what the document holds. */
 export function importedCounts(preview: DocumentImportPreview): string {
   const parts = [
-    preview.services.length > 0 ? plural(preview.services.length, 'service') : '',
-    preview.routes.length > 0 ? plural(preview.routes.length, 'route') : '',
-    preview.consumers.length > 0 ? plural(preview.consumers.length, 'consumer') : '',
-    preview.applications.length > 0 ? plural(preview.applications.length, 'Kyma application') : '',
-    preview.secrets.length > 0 ? `${plural(preview.secrets.length, 'secret')} to the vault` : '',
+    preview.services.length > 0 ? counted(preview.services.length, 'service') : '',
+    preview.routes.length > 0 ? counted(preview.routes.length, 'route') : '',
+    preview.consumers.length > 0 ? counted(preview.consumers.length, 'consumer') : '',
+    preview.applications.length > 0 ? counted(preview.applications.length, 'Kyma application') : '',
+    preview.secrets.length > 0 ? `${counted(preview.secrets.length, 'secret')} to the vault` : '',
   ].filter(Boolean);
   if (parts.length === 0) return 'nothing';
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;

@@ -42,7 +42,7 @@ describe.skipIf(gate.skip)('npm run gateway -- import', () => {
       created.push({ name: `${name}-production-credentials` });
       const { stderr } = await run(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['main/cli/main.ts', 'import', join(dir, 'apk.json'), '--workspace', wsPath, '--name', name], { cwd: REPO_ROOT });
       expect(stderr).toContain(`went to the vault as secret "${name}-production-credentials"`);
-      expect(stderr).toMatch(/imported 1 service\(s\), .*1 secret\(s\) to the keychain/);
+      expect(stderr).toMatch(/imported 1 service, .*1 secret to the keychain/);
       const files = await readdir(dir);
       for (const file of files.filter((f) => f.startsWith('ws'))) expect(await readFile(join(dir, file), 'utf8')).not.toContain('"admin"');
 
@@ -55,6 +55,31 @@ describe.skipIf(gate.skip)('npm run gateway -- import', () => {
       expect(upstream.requests[0]!.headers.authorization).toBe(basic('admin', 'admin'));
     } finally {
       await upstream.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a Secret whose data is plain text, naming the field and the flag, and takes it as written with --plain-secret-data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-import-'));
+    const name = `erp-plain-${suffix}`;
+    created.push({ name, namespace: 'kyma-integration' });
+    try {
+      // "password" is valid base64, but it decodes to bytes that are not text: the user wrote plain text.
+      await writeFile(join(dir, 'secret.yaml'), `kind: Secret\nmetadata:\n  name: ${name}\n  namespace: kyma-integration\ndata:\n  username: dXNlcg==\n  password: password\n`);
+      const tsx = join(REPO_ROOT, 'node_modules/.bin/tsx');
+      const args = ['main/cli/main.ts', 'import', join(dir, 'secret.yaml'), '--workspace', join(dir, 'ws.json')];
+      const failure = await run(tsx, args, { cwd: REPO_ROOT }).catch((e: { code: number; stderr: string }) => e);
+      expect((failure as { code: number }).code).toBe(1);
+      expect((failure as { stderr: string }).stderr).toContain('data.password: expected base64 of text');
+      expect((failure as { stderr: string }).stderr).toContain('--plain-secret-data');
+      expect(await readdir(dir)).toEqual(['secret.yaml']);
+      expect(await new KeytarVault().get({ name, namespace: 'kyma-integration' })).toBeUndefined();
+
+      const { stderr } = await run(tsx, [...args, '--plain-secret-data'], { cwd: REPO_ROOT });
+      expect(stderr).toContain(`Secret "${name}": data.username, data.password taken as plain text, as written (not base64-decoded)`);
+      expect(stderr).toMatch(/imported 0 services, 0 routes, 0 consumers, 0 applications, 1 secret to the keychain/);
+      expect((await new KeytarVault().get({ name, namespace: 'kyma-integration' }))?.data).toEqual({ username: 'dXNlcg==', password: 'password' });
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });

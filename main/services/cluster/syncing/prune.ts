@@ -6,6 +6,7 @@ import { ObjectClient, ObjectWriteError } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 import { ownershipSelector } from '../objects/ownership-labels';
 import { detectTargets, TARGET_KINDS } from '../connecting/cluster-targets';
+import { counted } from '../../../../gateway/config/counted';
 
 export interface PruneCandidate {
   ref: ObjectRef;
@@ -57,7 +58,7 @@ export async function findPruneCandidates(connection: ClusterConnection, desired
 }
 
 export async function pruneObjects(connection: ClusterConnection, candidates: readonly PruneCandidate[], options: { confirm: boolean }): Promise<PruneResult[]> {
-  if (!options.confirm) throw new NotConfirmedError(`Deleting ${candidates.length} object(s) from the cluster`);
+  if (!options.confirm) throw new NotConfirmedError(`Deleting ${counted(candidates.length, 'object')} from the cluster`);
   const client = new ObjectClient(connection);
   // Applications first: they reference the Secrets.
   const ordered = [...candidates].sort((a, b) => Number(a.ref.kind === 'Secret') - Number(b.ref.kind === 'Secret'));
