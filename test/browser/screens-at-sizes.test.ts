@@ -47,6 +47,11 @@ const STOPS: { name: string; screen: RegExp; open?: (page: Page) => Promise<void
   { name: 'service', screen: /^Services/, form: true, open: async (p) => void (await p.getByRole('region', { name: 'Service and route list' }).getByRole('button', { name: /^erp/ }).click()) },
   { name: 'route', screen: /^Services/, form: true, open: async (p) => void (await p.getByRole('region', { name: 'Service and route list' }).getByRole('button', { name: /^json/ }).click()) },
   { name: 'kyma', screen: /^Services/, form: true, open: async (p) => void (await p.getByRole('button', { name: /^commerce/ }).click()) },
+  // The same form scrolled to a service's credentials, typed in with it.
+  { name: 'kyma-credentials', screen: /^Services/, form: true, open: async (p) => {
+    await p.getByRole('button', { name: /^commerce/ }).click();
+    await p.getByRole('group', { name: 'Orders' }).getByLabel('Password', { exact: true }).scrollIntoViewIfNeeded();
+  } },
   { name: 'consumer', screen: /^Consumers/, form: true, open: async (p) => void (await p.getByRole('region', { name: 'Consumer list' }).getByRole('button', { name: /^alex/ }).click()) },
   { name: 'secret-new', screen: /^Secrets/, form: true, open: async (p) => void (await p.getByRole('button', { name: 'New secret' }).click()) },
   { name: 'import', screen: /^Import/ },

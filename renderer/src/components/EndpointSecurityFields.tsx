@@ -52,7 +52,7 @@ interface PemFieldProps {
   hint?: string;
 }
 
-function PemField({ id, label, value, onChange, errors, hint }: PemFieldProps) {
+export function PemField({ id, label, value, onChange, errors, hint }: PemFieldProps) {
   return (
     <Field id={id} label={label} hint={hint ?? 'Paste PEM text, or pick a file.'} errors={errors}>
       {(c) => (

@@ -1,16 +1,19 @@
 // Edits one Kyma application (applications[] in the workspace) and its services, served by the gateway at
 // `/{application}/{segment}` (gateway/config/kyma-services.ts). Saving validates the whole workspace with the
-// gateway's schema first; the workspace holds only secret names, the values are entered on the Secrets screen.
+// gateway's schema first; the workspace holds only secret names. A service's credential values can be typed in
+// with it (written to the vault as its named secret on save, as the service form does) or on the Secrets screen.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import type { KymaApplication } from '../../../gateway/config/kyma-application-schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
-import { formatFieldPath } from '../../../gateway/config/validate';
-import { TlsSkipWarning } from '../components/EndpointSecurityFields';
+import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
+import { channels } from '../../../main/ipc/contract';
+import { PemField, TlsSkipWarning } from '../components/EndpointSecurityFields';
+import { PasswordInput } from '../components/PasswordInput';
 import { CheckboxField, Field, FieldGroup, FieldMessages } from '../components/Field';
 import { NotServedNotice, useLeftOutUnder } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
-import { useFormSave } from './use-form-save';
+import { useFormSave, type SecretWrite } from './use-form-save';
 import { sameDraft } from '../model/drafts';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../../gateway/config/kyma-secret-keys';
 import { FieldErrors, type FieldPath } from '../model/field-errors';
@@ -20,6 +23,7 @@ import {
   kymaApplicationFromDraft,
   kymaServiceDraft,
   kymaServiceName,
+  enteredCredentialValues,
   withDisplayName,
   withName,
   type KymaApplicationDraft,
@@ -38,6 +42,16 @@ const CREDENTIAL_TYPES: { value: KymaCredentialChoice; label: string }[] = [
   { value: 'CertificateGen', label: 'Client certificate (CertificateGen)' },
 ];
 
+/** How each credential key is typed in: its label, and whether it is a secret to mask or PEM text to paste. */
+const CREDENTIAL_VALUE_INPUTS: Record<string, { label: string; kind: 'text' | 'password' | 'pem' }> = {
+  username: { label: 'Username', kind: 'text' },
+  password: { label: 'Password', kind: 'password' },
+  clientId: { label: 'Client id', kind: 'text' },
+  clientSecret: { label: 'Client secret', kind: 'password' },
+  crt: { label: 'Client certificate (PEM)', kind: 'pem' },
+  key: { label: 'Private key (PEM, unencrypted)', kind: 'pem' },
+};
+
 const APPLICATION_FIELDS: FieldPath[] = [['name'], ['namespace'], ['description'], ['skipVerify'], ['targetErrors']];
 const ENTRY: FieldPath = ['entries', 0];
 /** The paths a service's fields show (relative to `services[i]`); the service's group shows the rest of it. */
@@ -45,6 +59,7 @@ const SERVICE_FIELDS: FieldPath[] = [
   ['displayName'], ['name'], ['description'], ['providerDisplayName'],
   [...ENTRY, 'targetUrl'], [...ENTRY, 'credentials', 'type'], [...ENTRY, 'credentials', 'secretName'], [...ENTRY, 'credentials', 'authenticationUrl'],
   [...ENTRY, 'credentials', 'csrfInfo'], [...ENTRY, 'requestParametersSecretName'],
+  ...Object.keys(CREDENTIAL_VALUE_INPUTS).map((key): FieldPath => [...ENTRY, 'credentials', key]),
 ];
 
 function keyList(keys: readonly string[]): string {
@@ -133,6 +148,21 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
             </Field>
           )}
           <SecretKeysHint id={id('secret-keys')} name={draft.secretName.trim()} namespace={namespace.trim() || KYMA_DEFAULT_NAMESPACE} keys={KYMA_CREDENTIAL_KEYS[credentialType]} shown={namedSecret} />
+          <p className="hint" id={id('values-hint')}>Or type the values here: saving writes them to the vault as that secret. Empty fields keep what the vault holds.</p>
+          {KYMA_CREDENTIAL_KEYS[credentialType].map((key) => {
+            const input = CREDENTIAL_VALUE_INPUTS[key]!;
+            const value = draft.credentialValues[key] ?? '';
+            const setValue = (next: string) => set({ credentialValues: { ...draft.credentialValues, [key]: next } });
+            const fieldErrors = at(...ENTRY, 'credentials', key);
+            if (input.kind === 'pem') return <PemField key={key} id={id(`value-${key}`)} label={input.label} value={value} onChange={setValue} errors={fieldErrors} />;
+            return (
+              <Field key={key} id={id(`value-${key}`)} label={input.label} errors={fieldErrors}>
+                {(c) => (input.kind === 'password'
+                  ? <PasswordInput {...c} value={value} onChange={setValue} autoComplete="off" />
+                  : <input {...c} value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" spellCheck={false} autoCapitalize="off" />)}
+              </Field>
+            );
+          })}
           <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={at(...ENTRY, 'credentials', 'csrfInfo')}>
             {(c) => <input {...c} className="mono" type="url" value={draft.csrfUrl} onChange={(e) => set({ csrfUrl: e.target.value })} spellCheck={false} />}
           </Field>
@@ -184,6 +214,15 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     const savedName = draft.name.trim();
+    const namespace = draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE;
+    // Values typed in for a service's credentials: one vault write per service, to the secret it names.
+    const typed = draft.services.flatMap((service, i) => {
+      if (service.credentialType === 'none') return [];
+      const values = enteredCredentialValues(service, KYMA_CREDENTIAL_KEYS[service.credentialType]);
+      const keys = Object.keys(values);
+      return keys.length > 0 ? [{ index: i, secretName: service.secretName.trim(), values, firstKey: keys[0]! }] : [];
+    });
+    const valuePath = (i: number, key: string) => formatFieldPath(['applications', indexRef.current, 'services', i, ...ENTRY, 'credentials', key]);
     const done = await form.run({
       edit: (ws) => {
         const existing = name === undefined ? undefined : ws.applications.find((a) => a.name === name);
@@ -194,7 +233,14 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
         return { ...ws, applications };
       },
       at: () => ['applications', indexRef.current],
-      message: () => `Kyma application ${savedName} saved.`,
+      // Checked with the request schema main applies, before anything is written (a missing secret name is the schema's).
+      problems: () => typed.flatMap((t): FieldError[] => {
+        if (t.secretName === '') return [];
+        const check = validateWith(channels['secrets:update'].request, { name: t.secretName, namespace, set: t.values });
+        return check.ok ? [] : check.errors.map((err) => ({ ...err, path: valuePath(t.index, t.firstKey) }));
+      }),
+      secrets: typed.map((t): SecretWrite => ({ ref: { name: t.secretName, namespace }, set: t.values, field: valuePath(t.index, t.firstKey) })),
+      message: () => (typed.length > 0 ? `Kyma application ${savedName} saved; the credentials are in the vault.` : `Kyma application ${savedName} saved.`),
     });
     if (!done.ok) return;
     const next = kymaApplicationDraft(done.workspace?.applications.find((a) => a.name === savedName));
@@ -246,8 +292,8 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
       <section className="kyma-services" aria-labelledby="kyma-services-title">
         <h3 id="kyma-services-title">Services</h3>
         <p className="hint">
-          Secret values are entered on the Secrets screen, in namespace <span className="mono">{draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE}</span>: Basic needs keys “username” and “password”, OAuth “clientId” and “clientSecret”,
-          CertificateGen “crt” and “key”, a request-parameters secret “headers” and “queryParameters”.{' '}
+          Secrets live in namespace <span className="mono">{draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE}</span>: Basic needs keys “username” and “password”, OAuth “clientId” and “clientSecret”,
+          CertificateGen “crt” and “key” (each can be typed in with its service), a request-parameters secret “headers” and “queryParameters”.{' '}
           <button type="button" className="secondary small" onClick={() => void navigate('secrets')}>Open the Secrets screen</button>
         </p>
         {draft.services.length === 0 && <p className="empty">No services yet.</p>}

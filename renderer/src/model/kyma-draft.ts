@@ -22,6 +22,11 @@ export interface KymaServiceDraft {
   authenticationUrl: string;
   csrfUrl: string;
   paramsSecret: string;
+  /**
+   * Credential values typed into the form (keys of KYMA_CREDENTIAL_KEYS for the type), written to the vault as
+   * the named secret when the application is saved; never part of the workspace. Empty: the vault keeps its own.
+   */
+  credentialValues: Record<string, string>;
 }
 
 export interface KymaApplicationDraft {
@@ -54,6 +59,7 @@ export function kymaServiceDraft(service?: KymaService, newId: () => string = ()
     authenticationUrl: credentials?.authenticationUrl ?? '',
     csrfUrl: credentials?.csrfInfo?.tokenEndpointURL ?? '',
     paramsSecret: entry?.requestParametersSecretName ?? '',
+    credentialValues: {},
   };
 }
 
@@ -111,4 +117,14 @@ export function kymaApplicationFromDraft(draft: KymaApplicationDraft): Record<st
     targetErrors: draft.targetErrors,
     services: draft.services.map(serviceFromDraft),
   };
+}
+
+/** The credential values a service's draft would write: its type's keys that were typed in, trimmed of nothing. */
+export function enteredCredentialValues(draft: KymaServiceDraft, keys: readonly string[]): Record<string, string> {
+  const entered: Record<string, string> = {};
+  for (const key of keys) {
+    const value = draft.credentialValues[key] ?? '';
+    if (value !== '') entered[key] = value;
+  }
+  return entered;
 }

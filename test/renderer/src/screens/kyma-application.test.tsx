@@ -74,6 +74,42 @@ describe('Kyma application form', () => {
     expect(list.getByText('/shop/orders-api-v2/ → https://orders.example.com/api')).toBeTruthy();
   });
 
+  it('takes a service\'s credential values inline and writes them to the vault as the secret it names; empty fields keep the vault\'s', async () => {
+    const fake = await renderApp(seeded);
+    fireEvent.click(within(screen.getByRole('region', { name: 'Kyma applications' })).getByRole('button', { name: /^shop/ }));
+    const svc = service('Orders');
+    expect(svc.getByText(/Not in the vault yet: secret/)).toBeTruthy();
+    fireEvent.change(svc.getByLabelText('Username'), { target: { value: 'erp-user' } });
+    fireEvent.change(svc.getByLabelText('Password'), { target: { value: 'erp pass wörd' } });
+    expect((svc.getByLabelText('Password') as HTMLInputElement).type).toBe('password');
+    fireEvent.click(screen.getByRole('button', { name: 'Save application' }));
+    await screen.findByText('Kyma application shop saved; the credentials are in the vault.');
+
+    expect(fake.secrets.get('kyma-integration/orders-creds')).toEqual({ username: 'erp-user', password: 'erp pass wörd' });
+    // The workspace names the secret only; the form forgets the values once they are stored.
+    expect(JSON.stringify(fake.workspace)).not.toContain('erp pass');
+    expect((service('Orders').getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    await waitFor(() => expect(service('Orders').getByText(/is in the vault with keys “username” and “password”/)).toBeTruthy());
+
+    // Only the password typed this time: the stored username stays.
+    fireEvent.change(service('Orders').getByLabelText('Password'), { target: { value: 'rotated' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save application' }));
+    await screen.findByText('Kyma application shop saved; the credentials are in the vault.');
+    expect(fake.secrets.get('kyma-integration/orders-creds')).toEqual({ username: 'erp-user', password: 'rotated' });
+  });
+
+  it('refuses inline credential values for a service without a secret name, writing nothing', async () => {
+    const fake = await renderApp(seeded);
+    fireEvent.click(within(screen.getByRole('region', { name: 'Kyma applications' })).getByRole('button', { name: /^shop/ }));
+    fireEvent.change(service('Orders').getByLabelText('Secret name'), { target: { value: '' } });
+    fireEvent.change(service('Orders').getByLabelText('Password'), { target: { value: 'lost?' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save application' }));
+    await screen.findByText('Not saved: fix the fields marked in red.');
+    expect(errorOf(service('Orders').getByLabelText('Secret name'))).toBeTruthy();
+    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+  });
+
   it('keeps an existing service id when the service is edited', async () => {
     const fake = await renderApp(seeded);
     fireEvent.click(within(screen.getByRole('region', { name: 'Kyma applications' })).getByRole('button', { name: /^shop/ }));
