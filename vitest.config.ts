@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
+    // A keychain service per worker (see the file): parallel test files never share keychain entries.
+    setupFiles: ['test/support/keychain-service-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // expect.poll waits for an event that is polled for (a count reached, a status reported): only a hang

@@ -5,5 +5,5 @@ export { VaultSecretSource } from './vault-secret-source';
 export { openVault, type OpenVaultOptions, type OpenedVault } from './open-vault';
 export { InvalidSecretError, VaultUnavailableError, keychainFailureProblem, keytarLoadProblem } from './vault-errors';
 export { loadKeytar, type KeytarLoader, type KeytarModule } from './keytar-module';
-export { KEYCHAIN_SERVICE, parseSecretAccount, secretAccount } from './keychain-accounts';
+export { DEFAULT_KEYCHAIN_SERVICE, keychainService, parseSecretAccount, secretAccount } from './keychain-accounts';
 export { secretId } from '../../../gateway/config/secret-names';

@@ -1,7 +1,8 @@
 /*
  * How secrets map onto OS keychain entries.
  *
- * Every entry is stored under the service name "Gatehouse". One entry per secret *key*:
+ * Every entry is stored under the service name "Gatehouse" (GATEHOUSE_KEYCHAIN_SERVICE names another, to keep a
+ * second set of secrets apart: another profile, a test run). One entry per secret *key*:
  *
  *   account  = secret/<namespace, or "_" without one>/<name>/<key>
  *   password = the value of that key
@@ -10,12 +11,17 @@
  * entries: `secret/shop/orders-backend/username` and `secret/shop/orders-backend/password`.
  * Names, namespaces and keys cannot contain "/" (see secret-names.ts), and "_" cannot be a
  * namespace (names start with a letter or digit), so the mapping is unambiguous.
- * Listing uses findCredentials("Gatehouse") and keeps the accounts that parse; other accounts
+ * Listing uses findCredentials(<service>) and keeps the accounts that parse; other accounts
  * under the service (e.g. `probe/<random>` written by probe()) are ignored.
  */
 import type { SecretRef } from './secret-vault';
 
-export const KEYCHAIN_SERVICE = 'Gatehouse';
+export const DEFAULT_KEYCHAIN_SERVICE = 'Gatehouse';
+
+/** The keychain service the vault uses: GATEHOUSE_KEYCHAIN_SERVICE when it names one, else "Gatehouse". */
+export function keychainService(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GATEHOUSE_KEYCHAIN_SERVICE?.trim() || DEFAULT_KEYCHAIN_SERVICE;
+}
 
 const NO_NAMESPACE = '_';
 

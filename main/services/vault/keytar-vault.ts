@@ -2,14 +2,14 @@
 // Entry layout: see keychain-accounts.ts. Nothing is cached: every call goes to the keychain and
 // values read for other secrets while listing are dropped as soon as the call returns.
 import { randomBytes } from 'node:crypto';
-import { KEYCHAIN_SERVICE, parseSecretAccount, probeAccount, secretAccount, secretAccountPrefix } from './keychain-accounts';
+import { keychainService, parseSecretAccount, probeAccount, secretAccount, secretAccountPrefix } from './keychain-accounts';
 import { loadKeytar, type KeytarLoader, type KeytarModule } from './keytar-module';
 import { checkSecret, checkSecretRef, copySecret } from './secret-names';
 import type { SecretRef, StoredSecretKeys, SecretVault, StoredSecret, VaultHealth } from './secret-vault';
 import { VaultUnavailableError, keychainFailureProblem, keytarLoadProblem } from './vault-errors';
 
 export interface KeytarVaultOptions {
-  /** Keychain service name; tests may isolate themselves with another one. */
+  /** Keychain service name; default: keychainService() (the environment's, else "Gatehouse"). */
   service?: string;
   /** Where keytar comes from; tests inject fakes or failing loaders. */
   loadKeytar?: KeytarLoader;
@@ -26,7 +26,7 @@ export class KeytarVault implements SecretVault {
   #writes: Promise<unknown> = Promise.resolve();
 
   constructor(options: KeytarVaultOptions = {}) {
-    this.service = options.service ?? KEYCHAIN_SERVICE;
+    this.service = options.service ?? keychainService();
     this.#load = options.loadKeytar ?? loadKeytar;
     this.#platform = options.platform ?? process.platform;
   }

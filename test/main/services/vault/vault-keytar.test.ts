@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretResolver } from '../../../../gateway/secrets/secret-source';
 import { KeytarVault } from '../../../../main/services/vault/keytar-vault';
+import { keychainService } from '../../../../main/services/vault/keychain-accounts';
 import type { KeytarModule } from '../../../../main/services/vault/keytar-module';
 import { openVault } from '../../../../main/services/vault/open-vault';
 import { VaultSecretSource } from '../../../../main/services/vault/vault-secret-source';
@@ -24,7 +25,7 @@ describe.skipIf(gate.skip)('KeytarVault against the OS keychain', () => {
 
   it('has a working keychain', async () => {
     expect(gate.failure).toBeUndefined();
-    expect(await vault.probe()).toEqual({ mode: 'keychain', backend: 'keytar', service: 'Gatehouse' });
+    expect(await vault.probe()).toEqual({ mode: 'keychain', backend: 'keytar', service: keychainService() });
   });
 
   it('stores, reads, lists and deletes a secret', async () => {
@@ -39,14 +40,14 @@ describe.skipIf(gate.skip)('KeytarVault against the OS keychain', () => {
     expect(await vault.delete({ name })).toBe(false);
   });
 
-  it('keeps one keychain entry per key under service Gatehouse, account secret/<namespace or _>/<name>/<key>', async () => {
+  it('keeps one keychain entry per key under its service (this worker\'s, see test/support), account secret/<namespace or _>/<name>/<key>', async () => {
     const keytar = createRequire(import.meta.url)('keytar') as KeytarModule;
     const name = `${prefix}-layout`;
     await vault.set({ name, namespace: 'shop', data: { username: 'u1', password: 'pw1' } });
     await vault.set({ name, data: { token: 't0' } });
-    const accounts = (await keytar.findCredentials('Gatehouse')).filter((c) => c.account.includes(name));
+    const accounts = (await keytar.findCredentials(keychainService())).filter((c) => c.account.includes(name));
     expect(accounts.map((c) => c.account).sort()).toEqual([`secret/_/${name}/token`, `secret/shop/${name}/password`, `secret/shop/${name}/username`]);
-    expect(await keytar.getPassword('Gatehouse', `secret/shop/${name}/password`)).toBe('pw1');
+    expect(await keytar.getPassword(keychainService(), `secret/shop/${name}/password`)).toBe('pw1');
   });
 
   it('keeps namespaced and plain secrets of the same name apart', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeytarVault } from '../../../../main/services/vault/keytar-vault';
+import { keychainService } from '../../../../main/services/vault/keychain-accounts';
 import type { KeytarModule } from '../../../../main/services/vault/keytar-module';
 import { openVault } from '../../../../main/services/vault/open-vault';
 import { SessionVault } from '../../../../main/services/vault/session-vault';
@@ -81,7 +82,7 @@ describe('SessionVault', () => {
 describe('KeytarVault logic over an in-memory keytar', () => {
   it('writes one entry per key and lists names and keys only', async () => {
     const keytar = new FakeKeytar();
-    const vault = new KeytarVault({ loadKeytar: async () => keytar });
+    const vault = new KeytarVault({ service: 'Gatehouse', loadKeytar: async () => keytar });
     await vault.set({ name: 'orders', namespace: 'shop', data: { username: 'u', password: 'p' } });
     expect([...keytar.entries.keys()].sort()).toEqual(['Gatehouse\0secret/shop/orders/password', 'Gatehouse\0secret/shop/orders/username']);
     // Foreign or malformed accounts under the service are ignored.
@@ -91,9 +92,15 @@ describe('KeytarVault logic over an in-memory keytar', () => {
     expect(await vault.get({ name: 'orders' })).toBeUndefined();
   });
 
+  it('uses service Gatehouse unless GATEHOUSE_KEYCHAIN_SERVICE names another', () => {
+    expect(keychainService({})).toBe('Gatehouse');
+    expect(keychainService({ GATEHOUSE_KEYCHAIN_SERVICE: '  ' })).toBe('Gatehouse');
+    expect(keychainService({ GATEHOUSE_KEYCHAIN_SERVICE: 'Gatehouse-staging' })).toBe('Gatehouse-staging');
+  });
+
   it('probe leaves no entry behind', async () => {
     const keytar = new FakeKeytar();
-    expect(await new KeytarVault({ loadKeytar: async () => keytar }).probe()).toEqual({ mode: 'keychain', backend: 'keytar', service: 'Gatehouse' });
+    expect(await new KeytarVault({ loadKeytar: async () => keytar }).probe()).toEqual({ mode: 'keychain', backend: 'keytar', service: keychainService() });
     expect(keytar.entries.size).toBe(0);
   });
 
@@ -101,7 +108,7 @@ describe('KeytarVault logic over an in-memory keytar', () => {
     const keytar = new FakeKeytar();
     const vault = new KeytarVault({ loadKeytar: async () => keytar });
     await vault.set({ name: 'a', data: { k: 'v1' } });
-    keytar.entries.set('Gatehouse\0secret/_/a/k', 'changed-outside');
+    keytar.entries.set(`${keychainService()}\0secret/_/a/k`, 'changed-outside');
     expect((await vault.get({ name: 'a' }))?.data).toEqual({ k: 'changed-outside' });
   });
 
