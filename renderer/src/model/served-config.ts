@@ -1,6 +1,7 @@
 // What the gateway serves compared with the saved workspace, in words: the status bar, the lists, the forms and
 // the Try it and Traffic screens all read it from here, so they say the same thing.
 import type { GatewayStatus, LeftOutItem } from '../../../main/ipc/contract';
+import { counted } from '../../../gateway/config/counted';
 
 export type ServedSummary =
   /** The saved workspace, every item of it. */
@@ -43,7 +44,7 @@ export function servedSummary(gateway: GatewayStatus): ServedSummary {
   const leftOut = served.leftOut;
   if (leftOut.length === 0) return { kind: 'all' };
   const first = leftOut.find((i) => i.kind !== 'route') ?? leftOut[0]!;
-  const headline = `Running with ${leftOut.length} ${leftOut.length === 1 ? 'item' : 'items'} left out`;
+  const headline = `Running with ${counted(leftOut.length, 'item')} left out`;
   return { kind: 'partial', leftOut, headline, reason: `${itemLabel(first)}: ${leftOutReason(first)}` };
 }
 

@@ -12,6 +12,7 @@ import { useClusterStore } from '../state/cluster-store';
 import { useSecretsStore } from '../state/secrets-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { ScreenHeader } from './ScreenHeader';
+import { counted } from '../../../gateway/config/counted';
 
 const refLabel = (ref: ClusterObjectRef) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 
@@ -199,7 +200,7 @@ export function ClusterScreen() {
   async function prune() {
     if (!candidates || candidates.length === 0) return;
     const confirmed = await confirmAction({
-      title: `Delete ${candidates.length} object${candidates.length === 1 ? '' : 's'} from the cluster?`,
+      title: `Delete ${counted(candidates.length, 'object')} from the cluster?`,
       message: `These were pushed from this workspace and are gone from it: ${candidates.map((c) => c.label).join(', ')}.`,
       confirmLabel: 'Delete from cluster',
       danger: true,
@@ -264,7 +265,7 @@ export function ClusterScreen() {
           <p className="hint">Objects this workspace pushed that are gone from it. Nothing is deleted without confirming.</p>
           <div className="button-row">
             <button type="button" className="secondary" disabled={!connected || busy !== undefined} onClick={() => void store.listPrune()}>List objects to prune</button>
-            {candidates && candidates.length > 0 && <button type="button" className="danger" disabled={busy !== undefined} onClick={() => void prune()}>Delete {candidates.length} object{candidates.length === 1 ? '' : 's'}…</button>}
+            {candidates && candidates.length > 0 && <button type="button" className="danger" disabled={busy !== undefined} onClick={() => void prune()}>Delete {counted(candidates.length, 'object')}…</button>}
           </div>
           {candidates && (candidates.length === 0 ? <p>Nothing to prune.</p> : <ul className="plain-list mono" aria-label="Objects to prune">{candidates.map((c) => <li key={refLabel(c.ref)}>{c.label}</li>)}</ul>)}
           {pruned && <ul className="plain-list" aria-label="Prune result">{pruned.map((p) => <li key={p.label}>{p.label}: {p.outcome}{p.message ? ` (${p.message})` : ''}</li>)}</ul>}

@@ -14,6 +14,7 @@ import { matchesFilters, NO_FILTERS, useTrafficStore, type StatusClass } from '.
 import { tryItDraftFrom, useTryItStore } from '../state/tryit-store';
 import { ScreenHeader } from './ScreenHeader';
 import { ServedConfigBanner } from '../components/ServedConfig';
+import { counted } from '../../../gateway/config/counted';
 
 const STATUS_CLASSES: [StatusClass, string][] = [['', 'Any status'], ['2xx', '2xx'], ['3xx', '3xx'], ['4xx', '4xx'], ['5xx', '5xx'], ['none', 'No answer yet']];
 
@@ -120,7 +121,7 @@ export function TrafficScreen() {
   };
 
   async function onClear() {
-    const ok = await confirmAction({ title: 'Clear the traffic log?', message: `This removes all ${kept} captured request${kept === 1 ? '' : 's'} and their bodies from memory. An export made before is not affected.`, confirmLabel: 'Clear', danger: true });
+    const ok = await confirmAction({ title: 'Clear the traffic log?', message: `This removes all ${counted(kept, 'captured request')} and their bodies from memory. An export made before is not affected.`, confirmLabel: 'Clear', danger: true });
     if (ok) {
       await clear();
       setNotice({ text: 'Traffic cleared.' });
@@ -187,7 +188,7 @@ export function TrafficScreen() {
       </div>
       <p className="traffic-counts muted" aria-live="polite">
         {capturing ? '' : 'Capture paused: new requests are served but not recorded. '}
-        {kept} request{kept === 1 ? '' : 's'} kept{filtered ? `, ${shown.length} shown` : ''}
+        {counted(kept, 'request')} kept{filtered ? `, ${shown.length} shown` : ''}
         {dropped > 0 ? ` · ${dropped} older dropped (the last 5,000 are kept)` : ''}
         {checked.size > 0 ? ` · ${checked.size} selected` : ''}
       </p>
