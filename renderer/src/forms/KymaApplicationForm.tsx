@@ -217,8 +217,7 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
     const namespace = draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE;
     // Values typed in for a service's credentials: one vault write per service, to the secret it names.
     const typed = draft.services.flatMap((service, i) => {
-      if (service.credentialType === 'none') return [];
-      const values = enteredCredentialValues(service, KYMA_CREDENTIAL_KEYS[service.credentialType]);
+      const values = enteredCredentialValues(service);
       const keys = Object.keys(values);
       return keys.length > 0 ? [{ index: i, secretName: service.secretName.trim(), values, firstKey: keys[0]! }] : [];
     });

@@ -3,6 +3,7 @@
 import type { KymaApplication, KymaService } from '../../../gateway/config/kyma-application-schema';
 import type { KYMA_CREDENTIAL_TYPES } from '../../../gateway/config/kyma-application-schema';
 import { kymaServiceName } from '../../../gateway/config/kyma-services';
+import { KYMA_CREDENTIAL_KEYS } from '../../../gateway/config/kyma-secret-keys';
 
 export type KymaCredentialType = (typeof KYMA_CREDENTIAL_TYPES)[number];
 export type KymaCredentialChoice = 'none' | KymaCredentialType;
@@ -119,10 +120,11 @@ export function kymaApplicationFromDraft(draft: KymaApplicationDraft): Record<st
   };
 }
 
-/** The credential values a service's draft would write: its type's keys that were typed in, trimmed of nothing. */
-export function enteredCredentialValues(draft: KymaServiceDraft, keys: readonly string[]): Record<string, string> {
+/** The credential values a service's draft would write: the keys of its credential type that were typed in, as typed. */
+export function enteredCredentialValues(draft: KymaServiceDraft): Record<string, string> {
   const entered: Record<string, string> = {};
-  for (const key of keys) {
+  if (draft.credentialType === 'none') return entered;
+  for (const key of KYMA_CREDENTIAL_KEYS[draft.credentialType]) {
     const value = draft.credentialValues[key] ?? '';
     if (value !== '') entered[key] = value;
   }
