@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { BasicAuthPlugin } from '../config/schema';
-import { parseBasicAuthorization } from './basic-credentials';
+import { basicToken, parseBasicAuthorization } from './basic-credentials';
 import type { CredentialStore } from './credential-store';
 import type { FailureThrottle } from './failure-throttle';
 
@@ -72,16 +72,14 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
   const values = authorizationValues(req);
   if (values.length === 0) return fail(AUTH_MESSAGES.missing);
 
-  const parsed = values.length === 1 ? parseBasicAuthorization(values[0]!) : ({ kind: 'invalid' } as const);
-  if (parsed.kind === 'invalid') {
-    ctx.throttle.recordFailure(client);
-    return fail(AUTH_MESSAGES.invalidHeader);
-  }
-
-  const match = ctx.credentials.verify(parsed.username, parsed.password);
+  // A stored credential's client sends exactly its canonical token (credential-store.ts): one digest finds it.
+  // Only a miss is decoded, to tell a malformed header from wrong credentials.
+  const token = values.length === 1 ? basicToken(values[0]!) : undefined;
+  const match = token === undefined ? undefined : ctx.credentials.verifyToken(token);
   if (!match) {
     ctx.throttle.recordFailure(client);
-    return fail(AUTH_MESSAGES.invalidCredentials);
+    const malformed = token === undefined || parseBasicAuthorization(values[0]!).kind === 'invalid';
+    return fail(malformed ? AUTH_MESSAGES.invalidHeader : AUTH_MESSAGES.invalidCredentials);
   }
   ctx.throttle.recordSuccess(client);
   return { ok: true, consumer: { username: match.consumer, credentialId: match.login } };

@@ -19,10 +19,15 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
+/** The token68 of a `Basic` Authorization value, if it has the shape of one (not yet decoded or checked). */
+export function basicToken(value: string): string | undefined {
+  const token = BASIC_HEADER.exec(value)?.[1];
+  return token && token.length % 4 === 0 ? token : undefined;
+}
+
 export function parseBasicAuthorization(value: string): ParsedBasicCredentials {
-  const match = BASIC_HEADER.exec(value);
-  const token = match?.[1];
-  if (!token || token.length % 4 !== 0) return { kind: 'invalid' };
+  const token = basicToken(value);
+  if (!token) return { kind: 'invalid' };
   const bytes = Buffer.from(token, 'base64');
   // Buffer.from ignores bad padding; re-encoding proves the token was canonical.
   if (bytes.toString('base64') !== token) return { kind: 'invalid' };
@@ -37,6 +42,23 @@ export function parseBasicAuthorization(value: string): ParsedBasicCredentials {
   return { kind: 'credentials', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/**
+ * Why a client could never present this user-id and password in a Basic header that parseBasicAuthorization
+ * accepts, or undefined if it can: the first colon ends the user-id, and neither part may hold control characters.
+ */
+export function unpresentableCredentials(username: string, password: string): string | undefined {
+  if (username.includes(':')) return 'the username contains ":", which ends a Basic user-id (RFC 7617)';
+  if (hasControlCharacter(username)) return 'the username contains control characters (RFC 7617)';
+  if (password === '') return 'the password is empty';
+  if (hasControlCharacter(password)) return 'the password contains control characters (RFC 7617), which no client can send';
+  return undefined;
+}
+
+/** The canonical token68 for a user-id and password: base64 of their UTF-8, padded. */
+export function encodeBasicToken(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+}
+
 export function encodeBasicAuthorization(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  return `Basic ${encodeBasicToken(username, password)}`;
 }

@@ -1,12 +1,18 @@
 // Threat model: an attacker on the network guesses credentials and times our answers.
-// - Passwords are held only as salted SHA-256 digests under a per-process random salt: verification costs one
-//   one-shot hash (`crypto.hash`, about a third of building an Hmac object; no slow hash per request) compared in
-//   constant time, and a memory dump does not reveal the password. The salt is a fixed-length prefix, so the
-//   digest is as unpredictable as an HMAC's for this use: it is only compared, never sent or stored.
-// - Unknown users are compared against a dummy digest, so "no such user" and "wrong password" take the
-//   same path and the same time; the lookup itself is keyed by a digest of the username under another
-//   per-process random salt, so the map's string comparisons reveal nothing about the usernames it holds.
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+// - A credential is held only as a salted SHA-256 digest of its canonical Basic token (the base64 of
+//   "user-id:password") under a per-process random salt, and looked up by that digest: verifying a request costs
+//   one one-shot hash (`crypto.hash`) and one map lookup, with no decoding on the way to a match, and a memory dump
+//   does not reveal the password. The salt is a fixed-length prefix, so the digest is as unpredictable as an
+//   HMAC's for this use: it is only looked up, never sent or stored.
+// - Timing: whatever a guess is (unknown user, wrong password, a password one character off), its digest is an
+//   unrelated random-looking string, so the map's hashing and string comparisons cannot tell a guesser how close
+//   it came; "no such user" and "wrong password" are the same miss. This replaces comparing a password digest in
+//   constant time after a lookup by username, and holds the same guarantee.
+// - Only credentials a client can present are stored (basic-credentials.ts unpresentableCredentials): the token a
+//   stored credential's client sends is then exactly the canonical token stored, and any other token misses.
+import { hash, randomBytes } from 'node:crypto';
+import { encodeBasicToken, unpresentableCredentials } from './basic-credentials';
+import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface StoredCredential<C> {
   consumer: C;
@@ -14,41 +20,44 @@ export interface StoredCredential<C> {
   login: string;
 }
 
-export class CredentialStore<C> {
-  /** Hex, so the string hashed is plain ASCII followed by the password's or username's UTF-8. */
-  readonly #passwordSalt = `${randomBytes(32).toString('hex')}\0`;
-  readonly #lookupSalt = `${randomBytes(32).toString('hex')}\0`;
-  readonly #byLogin = new Map<string, { digest: Buffer; credential: StoredCredential<C> }>();
-  readonly #dummyDigest: Buffer;
-
-  constructor() {
-    this.#dummyDigest = this.#passwordDigest(randomBytes(16).toString('hex'));
+/** A credential no client could present (a ":" in the user-id, an empty password, control characters). */
+export class UnpresentableCredentialError extends GatehouseError {
+  readonly code = 'GATEHOUSE_UNPRESENTABLE_CREDENTIAL';
+  constructor(subject: string, reason: string) {
+    super(`${subject} cannot sign in with basic-auth: ${reason}`);
+    this.name = 'UnpresentableCredentialError';
   }
+}
 
-  add(login: string, password: string, consumer: C): void {
-    this.#byLogin.set(this.#lookupKey(login), {
-      digest: this.#passwordDigest(password),
-      credential: { consumer, login },
-    });
+export class CredentialStore<C> {
+  /** Hex, so the string hashed is plain ASCII followed by the token's ASCII. */
+  readonly #salt = `${randomBytes(32).toString('hex')}\0`;
+  readonly #byToken = new Map<string, StoredCredential<C>>();
+
+  /**
+   * Throws UnpresentableCredentialError for a credential no client could present, naming `subject` (who it is
+   * for, as the configuration names them) and why.
+   */
+  add(login: string, password: string, consumer: C, subject = `login "${login}"`): void {
+    const problem = unpresentableCredentials(login, password);
+    if (problem) throw new UnpresentableCredentialError(subject, problem);
+    this.#byToken.set(this.#digest(encodeBasicToken(login, password)), { consumer, login });
   }
 
   get size(): number {
-    return this.#byLogin.size;
+    return this.#byToken.size;
+  }
+
+  /** The credential whose canonical Basic token this is (the token68 after `Basic `), if any. */
+  verifyToken(token: string): StoredCredential<C> | undefined {
+    return this.#byToken.get(this.#digest(token));
   }
 
   verify(login: string, password: string): StoredCredential<C> | undefined {
-    const entry = this.#byLogin.get(this.#lookupKey(login));
-    const presented = this.#passwordDigest(password);
-    const matches = timingSafeEqual(presented, entry?.digest ?? this.#dummyDigest);
-    // An empty password never matches, even if one was (wrongly) stored.
-    return matches && entry && password.length > 0 ? entry.credential : undefined;
+    return unpresentableCredentials(login, password) ? undefined : this.verifyToken(encodeBasicToken(login, password));
   }
 
-  #lookupKey(login: string): string {
-    return hash('sha256', this.#lookupSalt + login, 'base64');
-  }
-
-  #passwordDigest(password: string): Buffer {
-    return hash('sha256', this.#passwordSalt + password, 'buffer');
+  #digest(token: string): string {
+    return hash('sha256', this.#salt + token, 'base64');
   }
 }

@@ -231,6 +231,8 @@ export const Workspace = z
       consumerNames.add(c.username);
       if (c.basicAuth) {
         const login = c.basicAuth.username ?? c.username;
+        // The login defaults to the consumer's name, which may hold a ":"; a Basic user-id cannot (RFC 7617).
+        if (c.basicAuth.username === undefined && c.username.includes(':')) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'basicAuth', 'username'], message: `the consumer's name "${c.username}" contains ":", which a basic-auth username cannot (RFC 7617): set a username without it` });
         if (credentialNames.has(login)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'basicAuth', 'username'], message: `basic-auth username "${login}" is used by another consumer` });
         credentialNames.add(login);
       }

@@ -214,7 +214,7 @@ export async function compileConfig(
     const { password } = consumer.basicAuth;
     try {
       const value = await secrets.readKey({ name: password.secret, namespace: password.namespace }, password.key, `consumer "${consumer.username}"`);
-      credentials.add(consumer.basicAuth.username ?? consumer.username, value, consumer.username);
+      credentials.add(consumer.basicAuth.username ?? consumer.username, value, consumer.username, `consumer "${consumer.username}"`);
     } catch (error) {
       // Left out of the credentials: its requests get 401 like any unknown caller's.
       leaveOut({ kind: 'consumer', path: `consumers[${i}]`, name: consumer.username, message: messageOf(error), secret: secretOf(error, [password.namespace]) }, error);

@@ -1,37 +1,86 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CredentialStore } from '../../../gateway/auth/credential-store';
+import { CredentialStore, UnpresentableCredentialError } from '../../../gateway/auth/credential-store';
+import { basicToken, encodeBasicAuthorization, parseBasicAuthorization, unpresentableCredentials } from '../../../gateway/auth/basic-credentials';
+
+/** The token a client sends for this user-id and password, as the gateway extracts it from the header. */
+const sentToken = (login: string, password: string) => basicToken(encodeBasicAuthorization(login, password))!;
 
 describe('CredentialStore lookup and verification', () => {
-  it('matches exactly the stored login and password, for any Unicode strings', () => {
+  it('matches exactly the stored login and password, for any Unicode strings a client can send', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.record({ login: fc.string({ unit: 'grapheme' }), password: fc.string({ unit: 'grapheme' }) }), { selector: (c) => c.login, maxLength: 6 }),
         fc.string({ unit: 'grapheme' }),
         fc.string({ unit: 'grapheme' }),
-        (stored, login, password) => {
+        (candidates, login, password) => {
           const store = new CredentialStore<number>();
+          const stored = candidates.filter((c) => unpresentableCredentials(c.login, c.password) === undefined);
           stored.forEach((c, i) => store.add(c.login, c.password, i));
           stored.forEach((c, i) => {
-            expect(store.verify(c.login, c.password)).toEqual(c.password === '' ? undefined : { consumer: i, login: c.login });
+            expect(store.verify(c.login, c.password)).toEqual({ consumer: i, login: c.login });
+            expect(store.verifyToken(sentToken(c.login, c.password))).toEqual({ consumer: i, login: c.login });
           });
           const owner = stored.findIndex((c) => c.login === login);
-          const expected = owner >= 0 && stored[owner]!.password === password && password !== '' ? { consumer: owner, login } : undefined;
+          const expected = owner >= 0 && stored[owner]!.password === password ? { consumer: owner, login } : undefined;
           expect(store.verify(login, password)).toEqual(expected);
+          // Whatever a client sends: the store answers what parsing the header and comparing would.
+          const parsed = parseBasicAuthorization(encodeBasicAuthorization(login, password));
+          const byParsing = parsed.kind === 'credentials' ? stored.findIndex((c) => c.login === parsed.username && c.password === parsed.password) : -1;
+          expect(store.verifyToken(sentToken(login, password))?.consumer).toBe(byParsing >= 0 ? byParsing : undefined);
         },
       ),
       { numRuns: 300 },
     );
   });
 
-  it('tells apart logins that differ only after a NUL or in normalization', () => {
+  it('tells apart logins that differ only in normalization, and passwords that differ by one character', () => {
     const store = new CredentialStore<string>();
     store.add('alex', 'pw', 'plain');
-    store.add('alex\0x', 'pw', 'nul');
     store.add('caf\u00e9', 'pw', 'composed');
     expect(store.verify('alex', 'pw')?.consumer).toBe('plain');
-    expect(store.verify('alex\0x', 'pw')?.consumer).toBe('nul');
+    expect(store.verify('alex', 'pW')).toBeUndefined();
+    expect(store.verify('alex', 'pw ')).toBeUndefined();
     expect(store.verify('cafe\u0301', 'pw')).toBeUndefined();
     expect(store.verify('caf\u00e9', 'pw')?.consumer).toBe('composed');
+    expect(store.verify('bob', 'pw')).toBeUndefined();
+    expect(store.size).toBe(2);
+  });
+
+  it('finds a credential only by its canonical token: the same bytes base64-encoded another way miss', () => {
+    const store = new CredentialStore<string>();
+    store.add('alex', '123456', 'alex');
+    const canonical = sentToken('alex', '123456');
+    expect(canonical).toBe('YWxleDoxMjM0NTY=');
+    expect(store.verifyToken(canonical)?.consumer).toBe('alex');
+    // Non-zero padding bits decode to the same bytes in Buffer.from, but are not the token a client sends.
+    expect(Buffer.from('YWxleDoxMjM0NTZ=', 'base64').toString()).toBe('alex:123456');
+    expect(store.verifyToken('YWxleDoxMjM0NTZ=')).toBeUndefined();
+    expect(store.verifyToken('YWxleDoxMjM0NTY')).toBeUndefined();
+    expect(store.verifyToken('')).toBeUndefined();
+  });
+
+  it('refuses, naming whom and why, a credential no client could present', () => {
+    const store = new CredentialStore<string>();
+    const refusal = (login: string, password: string) => {
+      try {
+        store.add(login, password, 'c', 'consumer "c"');
+      } catch (error) {
+        expect(error).toBeInstanceOf(UnpresentableCredentialError);
+        return (error as Error).message;
+      }
+      return 'stored';
+    };
+    expect(refusal('a:b', 'pw')).toBe('consumer "c" cannot sign in with basic-auth: the username contains ":", which ends a Basic user-id (RFC 7617)');
+    expect(refusal('alex\0x', 'pw')).toMatch(/username contains control characters/);
+    expect(refusal('alex', '')).toMatch(/the password is empty$/);
+    expect(refusal('alex', 'pass\tword')).toMatch(/password contains control characters/);
+    expect(refusal('alex', 'pass:word ü')).toBe('stored');
+    // The refusal never quotes the password.
+    expect(refusal('alex', 'top-secret\n')).not.toContain('top-secret');
+    expect(store.size).toBe(1);
+    // A password a client cannot send is never matched either.
+    expect(store.verify('alex', 'pass\tword')).toBeUndefined();
+    expect(store.verify('alex', '')).toBeUndefined();
   });
 });

@@ -41,6 +41,14 @@ describe('workspace schema', () => {
     );
   });
 
+  it('refuses a consumer whose basic-auth login would be a name with ":" (RFC 7617), and takes it with its own login', () => {
+    const password = { secret: 'pw', key: 'password' };
+    expect(errorsOf({ consumers: [{ username: 'team:alex', basicAuth: { password } }] })).toEqual([
+      { path: 'consumers[0].basicAuth.username', message: 'the consumer\'s name "team:alex" contains ":", which a basic-auth username cannot (RFC 7617): set a username without it' },
+    ]);
+    expect(validateWorkspace({ consumers: [{ username: 'team:alex', basicAuth: { username: 'alex', password } }, { username: 'team:bo' }] }).ok).toBe(true);
+  });
+
   it('refuses a password written into the workspace, and credentials in upstream URLs', () => {
     const errors = errorsOf({
       services: [{ name: 's', upstream: { url: 'http://user:pw@127.0.0.1' } }],
