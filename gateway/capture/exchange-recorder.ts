@@ -25,6 +25,13 @@ function headerEntries(headers: Record<string, string | string[] | number | unde
   return list;
 }
 
+/** A flat `[name, value, name, value, …]` list, as `res.writeHead` also takes headers, in lower-case entries. */
+function flatHeaderEntries(flat: readonly unknown[]): [string, string][] {
+  const list: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) list.push([String(flat[i]).toLowerCase(), String(flat[i + 1])]);
+  return list;
+}
+
 function contentTypeOf(headers: ExchangeHeader[]): string | undefined {
   return headers.find((h) => h.name === 'content-type')?.value;
 }
@@ -79,7 +86,8 @@ export class ExchangeRecorder {
   readonly #secrets = new Set<string>();
   readonly #requestHeaders: ExchangeHeader[];
   readonly #target: string;
-  #responseHeaders: OutgoingHttpHeaders | undefined;
+  /** The headers given to `res.writeHead` (an object or a flat list), which `res.getHeaders()` does not show. */
+  #responseHeaders: [string, string][] = [];
   #upstream: UpstreamHop | undefined;
   #maskedQuery = new Set<string>();
   #parameterHeaders = new Set<string>();
@@ -139,8 +147,9 @@ export class ExchangeRecorder {
     const res = this.res;
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
     res.writeHead = ((...args: unknown[]) => {
-      const headers = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a));
-      if (headers) this.#responseHeaders = headers as OutgoingHttpHeaders;
+      const headers = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null);
+      if (Array.isArray(headers)) this.#responseHeaders = flatHeaderEntries(headers);
+      else if (headers) this.#responseHeaders = headerEntries(headers as OutgoingHttpHeaders);
       return writeHead(...args);
     }) as ServerResponse['writeHead'];
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
@@ -262,7 +271,9 @@ export class ExchangeRecorder {
       timing: {},
     };
     if (res.headersSent || entry) {
-      const headers = this.#maskHeaders(headerEntries({ ...res.getHeaders(), ...this.#responseHeaders }), 'response.headers', () => 'client');
+      const given = new Set(this.#responseHeaders.map(([name]) => name));
+      const set = headerEntries(res.getHeaders()).filter(([name]) => !given.has(name));
+      const headers = this.#maskHeaders([...set, ...this.#responseHeaders], 'response.headers', () => 'client');
       exchange.response = { status: entry?.status ?? res.statusCode, headers, body: this.#responseBody.preview(secrets, contentTypeOf(headers)) };
     }
     if (entry?.error) exchange.error = entry.error;

@@ -32,14 +32,9 @@ function connectionTokens(value: string | string[] | undefined): string[] {
   return (Array.isArray(value) ? value.join(',') : value).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 }
 
-export function stripHopByHop(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): OutgoingHeaders {
-  const named = connectionTokens(headers.connection);
-  const out: OutgoingHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.includes(name)) continue;
-    out[name] = value;
-  }
-  return out;
+/** A lower-case header name the gateway never passes on, in either direction. */
+export function isHopByHop(lowerName: string): boolean {
+  return HOP_BY_HOP.has(lowerName);
 }
 
 export interface ForwardedContext {
@@ -65,7 +60,22 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
   return headers;
 }
 
-export function downstreamResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHeaders {
-  const headers = stripHopByHop(upstream);
-  return headers;
+/**
+ * The upstream's response headers as the client gets them, from the raw list undici read (name, value, name, …):
+ * a flat list of the same shape for `res.writeHead`, in the upstream's order with repeated fields kept, without the
+ * hop-by-hop fields and those the upstream's Connection names. `nameOf` gives a raw name in lower case.
+ */
+export function downstreamHeaders(raw: readonly Buffer[], nameOf: (raw: Buffer) => string): string[] {
+  const out: string[] = [];
+  let named: string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = nameOf(raw[i]!);
+    const value = raw[i + 1]!.toString('latin1');
+    if (name === 'connection') (named ??= []).push(...connectionTokens(value));
+    if (!HOP_BY_HOP.has(name)) out.push(name, value);
+  }
+  if (named === undefined || named.length === 0) return out;
+  const kept: string[] = [];
+  for (let i = 0; i < out.length; i += 2) if (!named.includes(out[i]!)) kept.push(out[i]!, out[i + 1]!);
+  return kept;
 }

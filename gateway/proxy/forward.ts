@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { errors } from './undici-core';
-import { downstreamResponseHeaders, type OutgoingHeaders } from './forward-headers';
+import { errors, lowerCaseHeaderName } from './undici-core';
+import { downstreamHeaders, type OutgoingHeaders } from './forward-headers';
 import { toUpstreamError } from './upstream-errors';
 import type { Exchange } from '../log/exchange';
 
@@ -37,10 +37,10 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 // Heads not yet written wait two turns of the event loop: a body byte that came in the same read is written with
-// the head, and a failure in that read (a broken first chunk) reaches onResponseError first, when undici's socket
+// the head, and a failure in that read (a broken first chunk) reaches onError first, when undici's socket
 // closes. One shared Immediate per turn rather than two per response.
-let dueNextTurn: (() => void)[] = [];
-let dueInTwoTurns: (() => void)[] = [];
+let dueNextTurn: ResponseRelay[] = [];
+let dueInTwoTurns: ResponseRelay[] = [];
 let turnScheduled = false;
 
 function runTurn(): void {
@@ -48,10 +48,10 @@ function runTurn(): void {
   dueNextTurn = dueInTwoTurns;
   dueInTwoTurns = [];
   turnScheduled = false;
-  for (const flush of due) {
+  for (const relay of due) {
     // One failing flush must not strand the heads behind it: it is rethrown on its own tick.
     try {
-      flush();
+      relay.flushHead();
     } catch (error) {
       process.nextTick(() => {
         throw error;
@@ -65,11 +65,167 @@ function runTurn(): void {
   }
 }
 
-function flushAfterTwoTurns(flush: () => void): void {
-  dueInTwoTurns.push(flush);
+function flushAfterTwoTurns(relay: ResponseRelay): void {
+  dueInTwoTurns.push(relay);
   if (!turnScheduled) {
     turnScheduled = true;
     setImmediate(runTurn);
+  }
+}
+
+/** A timer's callback with its relay as the argument: no closure per request. */
+function onBodyTimeout(relay: ResponseRelay): void {
+  // Timers run before the event loop polls sockets: bytes that arrived while it was busy are read first.
+  setImmediate(expireBodyWait, relay, relay.bodyWait);
+}
+
+function expireBodyWait(relay: ResponseRelay, wait: number): void {
+  if (relay.bodyWait === wait && relay.bodyTimer !== undefined) relay.abortUpstream(new errors.BodyTimeoutError());
+}
+
+/**
+ * One upstream response relayed into `res`, as the handler undici's Client calls for the request (the protocol of
+ * lib/core/request.js: onConnect, onHeaders, onData, onComplete, onError). This is the hot path: the documented
+ * onRequestStart/onResponseStart API wraps every request in a second handler and a controller and parses the raw
+ * headers into an object the gateway would only take apart again; one object here replaces those and a dozen
+ * closures per request.
+ */
+class ResponseRelay {
+  status = 0;
+  upstreamMs = 0;
+  discarded = false;
+  /** The head to send, until it is written. */
+  headStatus = 0;
+  headHeaders: string[] | undefined = undefined;
+  // The wait between body bytes is timed here, not by undici's bodyTimeout: undici checks it on a timer wheel
+  // of about half a second and each byte restarts the wait, so an upstream trickling a byte every few timeouts
+  // (every 450 ms against a 100 ms timeout, say) was never timed out and held its request open until the body
+  // ended. Like undici's, the wait is suspended while the client is applying backpressure.
+  bodyTimer: NodeJS.Timeout | undefined = undefined;
+  /** Changes whenever the wait restarts or stops, so a timeout that fired before it is recognised as stale. */
+  bodyWait = 0;
+  #abort: ((error: Error) => void) | undefined = undefined;
+  #resume: (() => void) | undefined = undefined;
+  #paused = false;
+  #settled = false;
+  readonly #onDrain = () => this.#drained();
+  readonly #onClientGone = () => {
+    if (!this.res.writableFinished) this.abortUpstream(new Error('client went away'));
+  };
+
+  constructor(
+    readonly res: ServerResponse,
+    readonly forward: ForwardRequest,
+    readonly started: number,
+    readonly resolve: (result: ForwardResult) => void,
+    readonly reject: (error: unknown) => void,
+  ) {
+    res.once('close', this.#onClientGone);
+  }
+
+  abortUpstream(error: Error): void {
+    this.#abort?.(error);
+  }
+
+  flushHead(): void {
+    if (this.headHeaders === undefined || this.res.destroyed) return;
+    this.#writeHead();
+    this.res.flushHeaders();
+  }
+
+  onConnect(abort: (error: Error) => void): void {
+    this.#abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx: the gateway sends its own 100 Continue once a request is admitted
+    this.#resume = resume;
+    this.status = statusCode;
+    this.#waitForBody();
+    const exchange = this.forward.exchange;
+    exchange.responseStartAt = performance.now();
+    this.upstreamMs = exchange.responseStartAt - this.started;
+    if (this.forward.discardIf?.(statusCode)) {
+      this.discarded = true;
+      return true;
+    }
+    exchange.entry.upstreamMs = Math.round(this.upstreamMs * 100) / 100;
+    const headers = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
+    if (this.forward.kymaTargetErrors && statusCode >= 500) {
+      headers.push('target-system-status', String(statusCode));
+      this.headStatus = 502;
+    } else {
+      this.headStatus = statusCode;
+    }
+    this.headHeaders = headers;
+    flushAfterTwoTurns(this);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.#waitForBody();
+    if (this.discarded) return true;
+    if (this.headHeaders !== undefined) this.#writeHead();
+    if (this.res.write(chunk)) return true;
+    this.#stopBodyWait();
+    this.#paused = true;
+    this.res.once('drain', this.#onDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.#finish();
+    if (this.discarded) return this.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
+    if (this.headHeaders !== undefined) this.#writeHead();
+    this.res.end();
+    this.resolve({ status: this.status, upstreamMs: this.upstreamMs });
+  }
+
+  onError(error: Error): void {
+    if (this.#settled) return;
+    this.#finish();
+    if (this.discarded) return this.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
+    const upstreamError = toUpstreamError(error, this.forward.upstreamLabel);
+    if (this.status !== 0 && this.headHeaders === undefined) {
+      // Bytes are out: the only honest signal left for a broken body is a broken connection.
+      this.forward.exchange.entry.error = upstreamError.code;
+      this.res.destroy();
+      this.resolve({ status: this.status, upstreamMs: this.upstreamMs });
+      return;
+    }
+    this.headHeaders = undefined;
+    this.reject(upstreamError);
+  }
+
+  #finish(): void {
+    this.#settled = true;
+    this.#stopBodyWait();
+    this.res.off('close', this.#onClientGone);
+  }
+
+  #writeHead(): void {
+    this.res.writeHead(this.headStatus, this.headHeaders);
+    this.headHeaders = undefined;
+  }
+
+  #drained(): void {
+    this.#waitForBody();
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#resume?.();
+  }
+
+  #waitForBody(): void {
+    this.bodyWait += 1;
+    if (this.bodyTimer) this.bodyTimer.refresh();
+    else this.bodyTimer = setTimeout(onBodyTimeout, this.forward.responseTimeoutMs, this).unref();
+  }
+
+  #stopBodyWait(): void {
+    this.bodyWait += 1;
+    if (this.bodyTimer === undefined) return;
+    clearTimeout(this.bodyTimer);
+    this.bodyTimer = undefined;
   }
 }
 
@@ -85,120 +241,10 @@ function flushAfterTwoTurns(flush: () => void): void {
  * once bytes are out, a failure cuts the connection.
  */
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest): Promise<ForwardResult> {
-  const exchange = forward.exchange;
   const started = performance.now();
-  exchange.dispatchedAt = started;
+  forward.exchange.dispatchedAt = started;
   return new Promise<ForwardResult>((resolve, reject) => {
-    let status = 0;
-    let upstreamMs = 0;
-    let discarded = false;
-    /** The head to send, until it is written. */
-    let headStatus = 0;
-    let headHeaders: OutgoingHeaders | undefined;
-    let controllerRef: Dispatcher.DispatchController | undefined;
-    // The wait between body bytes is timed here, not by undici's bodyTimeout: undici checks it on a timer wheel
-    // of about half a second and each byte restarts the wait, so an upstream trickling a byte every few timeouts
-    // (every 450 ms against a 100 ms timeout, say) was never timed out and held its request open until the body
-    // ended. Like undici's, the wait is suspended while the client is applying backpressure.
-    let bodyTimer: NodeJS.Timeout | undefined;
-    /** Changes whenever the wait restarts or stops, so a timeout that fired before it is recognised as stale. */
-    let bodyWait = 0;
-    const onBodyTimeout = () => {
-      const expired = bodyWait;
-      // Timers run before the event loop polls sockets: bytes that arrived while it was busy are read first.
-      setImmediate(() => {
-        if (bodyWait === expired && bodyTimer !== undefined) controllerRef?.abort(new errors.BodyTimeoutError());
-      });
-    };
-    const waitForBody = () => {
-      bodyWait += 1;
-      if (bodyTimer) bodyTimer.refresh();
-      else bodyTimer = setTimeout(onBodyTimeout, forward.responseTimeoutMs).unref();
-    };
-    const stopBodyWait = () => {
-      bodyWait += 1;
-      if (bodyTimer === undefined) return;
-      clearTimeout(bodyTimer);
-      bodyTimer = undefined;
-    };
-    const onDrain = () => {
-      waitForBody();
-      controllerRef?.resume();
-    };
-    const onClientGone = () => {
-      if (!res.writableFinished) controllerRef?.abort(new Error('client went away'));
-    };
-    const writeHead = () => {
-      res.writeHead(headStatus, headHeaders);
-      headHeaders = undefined;
-    };
-    const flushHead = () => {
-      if (headHeaders === undefined || res.destroyed) return;
-      writeHead();
-      res.flushHeaders();
-    };
-    res.once('close', onClientGone);
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(controller) {
-        controllerRef = controller;
-      },
-      onResponseStart(controller, statusCode, headers) {
-        if (statusCode < 200) return; // 1xx: the gateway sends its own 100 Continue once a request is admitted
-        status = statusCode;
-        waitForBody();
-        exchange.responseStartAt = performance.now();
-        upstreamMs = exchange.responseStartAt - started;
-        if (forward.discardIf?.(statusCode)) {
-          discarded = true;
-          return;
-        }
-        exchange.entry.upstreamMs = Math.round(upstreamMs * 100) / 100;
-        const downstream = downstreamResponseHeaders(headers as Record<string, string | string[]>);
-        if (forward.kymaTargetErrors && statusCode >= 500) {
-          downstream['target-system-status'] = String(statusCode);
-          headStatus = 502;
-        } else {
-          headStatus = statusCode;
-        }
-        headHeaders = downstream;
-        controllerRef = controller;
-        flushAfterTwoTurns(flushHead);
-      },
-      onResponseData(controller, chunk) {
-        waitForBody();
-        if (discarded) return;
-        if (headHeaders !== undefined) writeHead();
-        if (!res.write(chunk)) {
-          stopBodyWait();
-          controller.pause();
-          res.once('drain', onDrain);
-        }
-      },
-      onResponseEnd() {
-        stopBodyWait();
-        res.off('close', onClientGone);
-        if (discarded) return resolve({ status, upstreamMs, discarded });
-        if (headHeaders !== undefined) writeHead();
-        res.end();
-        resolve({ status, upstreamMs });
-      },
-      onResponseError(_controller, error) {
-        stopBodyWait();
-        res.off('close', onClientGone);
-        if (discarded) return resolve({ status, upstreamMs, discarded });
-        const upstreamError = toUpstreamError(error, forward.upstreamLabel);
-        if (status !== 0 && headHeaders === undefined) {
-          // Bytes are out: the only honest signal left for a broken body is a broken connection.
-          exchange.entry.error = upstreamError.code;
-          res.destroy();
-          resolve({ status, upstreamMs });
-          return;
-        }
-        headHeaders = undefined;
-        reject(upstreamError);
-      },
-    };
+    const relay = new ResponseRelay(res, forward, started, resolve, reject);
     forward.dispatcher.dispatch(
       {
         path: forward.path,
@@ -206,10 +252,10 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
         headers: forward.headers,
         body: forward.body !== undefined ? forward.body : hasBody(req) ? req : null,
         headersTimeout: forward.responseTimeoutMs,
-        // Timed by waitForBody() above.
+        // Timed by the relay's body wait.
         bodyTimeout: 0,
       },
-      handler,
+      relay as Dispatcher.DispatchHandler,
     );
   });
 }

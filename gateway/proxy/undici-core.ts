@@ -8,11 +8,14 @@ import PoolClass from 'undici/lib/dispatcher/pool.js';
 import undiciErrors from 'undici/lib/core/errors.js';
 import dispatchRequest from 'undici/lib/api/api-request.js';
 import { getGlobalDispatcher } from 'undici/lib/global.js';
+import { headerNameToString } from 'undici/lib/core/util.js';
 import type { Dispatcher } from 'undici';
 
 export const Pool = PoolClass;
 export type Pool = PoolClass;
 export const errors = undiciErrors;
+/** A raw header name (as undici's parser hands it over) in lower case; well-known names come interned. */
+export const lowerCaseHeaderName: (raw: Buffer) => string = headerNameToString;
 
 export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & { method?: Dispatcher.HttpMethod };
 

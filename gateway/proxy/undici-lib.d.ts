@@ -17,3 +17,7 @@ declare module 'undici/lib/api/api-request.js' {
 declare module 'undici/lib/global.js' {
   export const getGlobalDispatcher: typeof import('undici').getGlobalDispatcher;
 }
+declare module 'undici/lib/core/util.js' {
+  /** What undici's own parseHeaders names a raw header with (not part of undici's index). */
+  export function headerNameToString(value: Buffer | string): string;
+}

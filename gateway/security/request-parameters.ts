@@ -2,7 +2,7 @@
 // adds to each call of an endpoint (API keys and the like). They are checked when the config is compiled, so a
 // bad secret is refused with the field named instead of failing every request later.
 // Values are secret: messages name the secret, the key and the header or parameter, never a value.
-import { stripHopByHop, isIdentityHeader, type OutgoingHeaders } from '../proxy/forward-headers';
+import { isHopByHop, isIdentityHeader, type OutgoingHeaders } from '../proxy/forward-headers';
 import type { RequestParametersSecret } from '../config/endpoint-security-schema';
 import type { SecretResolver } from '../secrets/secret-source';
 import { secretId } from '../config/secret-names';
@@ -39,7 +39,7 @@ const INVALID_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 function gatewayOwnedHeader(name: string): boolean {
   const lower = name.toLowerCase();
   if (lower === 'content-length' || isIdentityHeader(lower)) return true;
-  return Object.keys(stripHopByHop({ [lower]: '' })).length === 0;
+  return isHopByHop(lower);
 }
 
 function field(document: string, name: string, index?: number): string {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as undici from 'undici';
-import { errors, Pool, requestThrough } from '../../../gateway/proxy/undici-core';
+import { errors, lowerCaseHeaderName, Pool, requestThrough } from '../../../gateway/proxy/undici-core';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
@@ -27,6 +27,10 @@ describe('undici-core', () => {
     expect(Pool).toBe(undici.Pool);
     expect(errors).toBe(undici.errors);
     expect(new errors.BodyTimeoutError()).toBeInstanceOf(undici.errors.UndiciError);
+    // The name undici's own header parsing gives a raw header: known names interned, others lower-cased.
+    expect(lowerCaseHeaderName).toBe(undici.util.headerNameToString);
+    expect(lowerCaseHeaderName(Buffer.from('Content-Type'))).toBe('content-type');
+    expect(lowerCaseHeaderName(Buffer.from('X-Odd-Name'))).toBe('x-odd-name');
   });
 
   it('requestThrough sends method, path with query, headers and body through the given pool', async () => {
