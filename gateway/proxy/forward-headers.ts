@@ -29,6 +29,10 @@ export type OutgoingHeaders = Record<string, string | string[]>;
 
 function connectionTokens(value: string | string[] | undefined): string[] {
   if (!value) return [];
+  if (typeof value === 'string' && !value.includes(',')) {
+    const token = value.trim().toLowerCase();
+    return token ? [token] : [];
+  }
   return (Array.isArray(value) ? value.join(',') : value).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 }
 
@@ -71,10 +75,11 @@ export function downstreamHeaders(raw: readonly Buffer[], nameOf: (raw: Buffer) 
   for (let i = 0; i < raw.length; i += 2) {
     const name = nameOf(raw[i]!);
     const value = raw[i + 1]!.toString('latin1');
-    if (name === 'connection') (named ??= []).push(...connectionTokens(value));
+    // Usually "keep-alive" or "close", already hop-by-hop: only other names it lists need a second pass.
+    if (name === 'connection') for (const token of connectionTokens(value)) if (!HOP_BY_HOP.has(token)) (named ??= []).push(token);
     if (!HOP_BY_HOP.has(name)) out.push(name, value);
   }
-  if (named === undefined || named.length === 0) return out;
+  if (named === undefined) return out;
   const kept: string[] = [];
   for (let i = 0; i < out.length; i += 2) if (!named.includes(out[i]!)) kept.push(out[i]!, out[i + 1]!);
   return kept;
