@@ -73,6 +73,14 @@ function flushAfterTwoTurns(relay: ResponseRelay): void {
   }
 }
 
+/** A flat header list without the fields named `lowerName`. */
+function withoutField(flat: string[], lowerName: string): string[] {
+  if (!flat.includes(lowerName)) return flat;
+  const kept: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] !== lowerName) kept.push(flat[i]!, flat[i + 1]!);
+  return kept;
+}
+
 /** A timer's callback with its relay as the argument: no closure per request. */
 function onBodyTimeout(relay: ResponseRelay): void {
   // Timers run before the event loop polls sockets: bytes that arrived while it was busy are read first.
@@ -150,8 +158,10 @@ class ResponseRelay {
       return true;
     }
     exchange.entry.upstreamMs = Math.round(this.upstreamMs * 100) / 100;
-    const headers = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
+    let headers = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
     if (this.forward.kymaTargetErrors && statusCode >= 500) {
+      // The gateway's own report replaces one the target may have sent under the same name.
+      headers = withoutField(headers, 'target-system-status');
       headers.push('target-system-status', String(statusCode));
       this.headStatus = 502;
     } else {
