@@ -397,8 +397,11 @@ describe('the traffic inspector', () => {
       if (key === 'base64' && typeof value === 'string') bodies.push(Buffer.from(value, 'base64').toString('latin1'));
       return value;
     });
-    // Not a rate: the exchanges the earlier tests in this file opened, counted so the scan below cannot be empty.
-    expect(bodies.length, 'bodies the page received').toBeGreaterThan(10);
+    // The scan below covers the bodies that could carry a secret: the billing request's own body, and the echo
+    // backend's answer listing the headers it got, the injected credential among them (masked).
+    expect(bodies, 'the billing request body').toContain('{"amount":42}');
+    const maskedEcho = Buffer.from('"authorization":"••••••••"', 'utf8').toString('latin1'); // decoded as the bodies are
+    expect(bodies.some((b) => b.includes('"url":"/api/invoices?page=2"') && b.includes(maskedEcho)), 'the echoed, masked credential').toBe(true);
     for (const secret of secrets) expect(bodies.join('\n'), secret).not.toContain(secret);
   });
 
