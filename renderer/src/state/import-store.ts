@@ -32,7 +32,6 @@ interface ImportState {
   importNow(): Promise<void>;
 }
 
-
 /** "2 services, 1 route and 1 secret to the vault": only what the document holds. */
 export function importedCounts(preview: DocumentImportPreview): string {
   const parts = [
