@@ -2,8 +2,7 @@
 // `password`) before the workspace is saved, and the workspace keeps only the reference {secret, key}.
 import { useRef, useState, type FormEvent } from 'react';
 import type { Consumer, SecretKeyRef, Workspace } from '../../../gateway/config/schema';
-import { validateWith } from '../../../gateway/config/validate';
-import { channels, type SecretSummary } from '../../../main/ipc/contract';
+import type { SecretSummary } from '../../../main/ipc/contract';
 import { Field } from '../components/Field';
 import { PasswordInput } from '../components/PasswordInput';
 import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
@@ -93,13 +92,7 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
         return { ...ws, consumers, services: ws.services.map(rename), routes: ws.routes.map(rename) };
       },
       at: () => ['consumers', indexRef.current],
-      // The password as main will check it (the same request schema), shown on the Password field.
-      problems: () => {
-        if (password === '' || !ref || !secretRef) return [];
-        const secretCheck = validateWith(channels['secrets:update'].request, { ...secretRef, set: { [ref.key]: password } });
-        return secretCheck.ok ? [] : secretCheck.errors.map((err) => ({ ...err, path: `consumers[${indexRef.current}].password` }));
-      },
-      // Other keys of a shared secret are kept by main.
+      // Other keys of a shared secret are kept by main; the password is checked as main will check it, on its field.
       secrets: password !== '' && ref && secretRef ? [{ ref: secretRef, set: { [ref.key]: password }, field: `consumers[${indexRef.current}].password` }] : [],
       message: () => (password !== '' ? `Consumer ${username} saved; the password is in the vault.` : `Consumer ${username} saved.`),
     });

@@ -6,8 +6,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import type { KymaApplication } from '../../../gateway/config/kyma-application-schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
-import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
-import { channels } from '../../../main/ipc/contract';
+import { formatFieldPath } from '../../../gateway/config/validate';
 import { PemField, TlsSkipWarning } from '../components/EndpointSecurityFields';
 import { PasswordInput } from '../components/PasswordInput';
 import { CheckboxField, Field, FieldGroup, FieldMessages } from '../components/Field';
@@ -215,11 +214,13 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
     e.preventDefault();
     const savedName = draft.name.trim();
     const namespace = draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE;
-    // Values typed in for a service's credentials: one vault write per service, to the secret it names.
+    // Values typed in for a service's credentials: one vault write per service, to the secret it names (a missing
+    // secret name is the workspace schema's to report, before anything is written).
     const typed = draft.services.flatMap((service, i) => {
       const values = enteredCredentialValues(service);
       const keys = Object.keys(values);
-      return keys.length > 0 ? [{ index: i, secretName: service.secretName.trim(), values, firstKey: keys[0]! }] : [];
+      const secretName = service.secretName.trim();
+      return keys.length > 0 && secretName !== '' ? [{ index: i, secretName, values, firstKey: keys[0]! }] : [];
     });
     const valuePath = (i: number, key: string) => formatFieldPath(['applications', indexRef.current, 'services', i, ...ENTRY, 'credentials', key]);
     const done = await form.run({
@@ -232,12 +233,6 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
         return { ...ws, applications };
       },
       at: () => ['applications', indexRef.current],
-      // Checked with the request schema main applies, before anything is written (a missing secret name is the schema's).
-      problems: () => typed.flatMap((t): FieldError[] => {
-        if (t.secretName === '') return [];
-        const check = validateWith(channels['secrets:update'].request, { name: t.secretName, namespace, set: t.values });
-        return check.ok ? [] : check.errors.map((err) => ({ ...err, path: valuePath(t.index, t.firstKey) }));
-      }),
       secrets: typed.map((t): SecretWrite => ({ ref: { name: t.secretName, namespace }, set: t.values, field: valuePath(t.index, t.firstKey) })),
       message: () => (typed.length > 0 ? `Kyma application ${savedName} saved; the credentials are in the vault.` : `Kyma application ${savedName} saved.`),
     });

@@ -3,12 +3,12 @@
 // which fields it shows; this hook does the steps in order, stops at the first that fails with the problems on
 // the fields (focus moves to the first), and reports what was saved and what the gateway made of it.
 import { useCallback, useState } from 'react';
-import { formatFieldPath, type FieldError } from '../../../gateway/config/validate';
-import type { GatewayStatus } from '../../../main/ipc/contract';
+import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
+import { channels, type GatewayStatus } from '../../../main/ipc/contract';
 import { useFocusFirstError } from '../components/use-focus-first-error';
 import { FieldErrors, type FieldPath } from '../model/field-errors';
 import { savedNotice } from '../model/served-config';
-import { useSecretsStore, type SecretRef } from '../state/secrets-store';
+import { secretUpdateRequest, useSecretsStore, type SecretRef } from '../state/secrets-store';
 import { useWorkspaceStore, type SaveOutcome, type WorkspaceEdit } from '../state/workspace-store';
 import type { Workspace } from '../../../gateway/config/schema';
 import type { FormStatus } from './FormMessages';
@@ -27,7 +27,7 @@ export interface SaveRequest {
   edit?: WorkspaceEdit;
   /** The edited item's path in the workspace, as the edit placed it (read after the edit ran). */
   at?: () => FieldPath;
-  /** Problems of the form itself (absolute paths), found before anything is written. */
+  /** Problems of the form itself (absolute paths), found before anything is written; each secret write is checked here too. */
   problems?: () => FieldError[];
   /** Checks that need main (a certificate and its key), run after the local checks and before any write. */
   preflight?: () => Promise<FieldError[]>;
@@ -41,6 +41,15 @@ export interface SaveRequest {
 export type SaveDone = { ok: true; workspace: Workspace | undefined; gateway: GatewayStatus | undefined } | { ok: false };
 
 const NOT_SAVED = 'Not saved: fix the fields marked in red.';
+
+/**
+ * A secret write checked with the request schema main applies to it, on the field that shows it: before any
+ * write, so a form writing two secrets never leaves the first in the vault when main would refuse the second.
+ */
+function secretWriteProblems(write: SecretWrite): FieldError[] {
+  const check = validateWith(channels['secrets:update'].request, secretUpdateRequest(write.ref, write.set, write.remove));
+  return check.ok ? [] : check.errors.map((err) => ({ ...err, path: write.field }));
+}
 
 /**
  * A name taken by another item is reported on whichever of the two comes later in the list; the form being
@@ -87,7 +96,7 @@ export function useFormSave(options: { fields: () => readonly FieldPath[]; itemP
       planned = store.plan(request.edit);
       if (!planned.ok && planned.errors.length === 0) return fail([], at(), planned.message);
     }
-    const found = [...(planned && !planned.ok ? planned.errors : []), ...(request.problems?.() ?? [])];
+    const found = [...(planned && !planned.ok ? planned.errors : []), ...(request.problems?.() ?? []), ...(request.secrets ?? []).flatMap(secretWriteProblems)];
     if (found.length > 0) return fail(found, at(), NOT_SAVED, request.refine);
     const preflight = (await request.preflight?.()) ?? [];
     if (preflight.length > 0) return fail(preflight, at(), NOT_SAVED, request.refine);

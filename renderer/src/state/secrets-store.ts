@@ -28,6 +28,11 @@ function refPayload(ref: SecretRef): SecretRef {
   return ref.namespace ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
 }
 
+/** The `secrets:update` request for these keys of a secret, as `update` sends it (forms check it before saving). */
+export function secretUpdateRequest(ref: SecretRef, set: Record<string, string>, remove?: readonly string[]) {
+  return { ...refPayload(ref), set, ...(remove?.length ? { remove: [...remove] } : {}) };
+}
+
 export const useSecretsStore = create<SecretsState>((set, get) => ({
   secrets: [],
   loaded: false,
@@ -46,7 +51,7 @@ export const useSecretsStore = create<SecretsState>((set, get) => ({
   },
   async update(ref, data, remove) {
     try {
-      const result = await gatehouse().invoke('secrets:update', { ...refPayload(ref), set: data, ...(remove?.length ? { remove: [...remove] } : {}) });
+      const result = await gatehouse().invoke('secrets:update', secretUpdateRequest(ref, data, remove));
       await get().load();
       if (!result.ok) return { ok: false, message: 'The secret was not saved.', errors: result.errors };
       useStatusStore.getState().setGateway(result.gateway);

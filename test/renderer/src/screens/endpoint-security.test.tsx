@@ -41,6 +41,30 @@ describe('endpoint security section', () => {
     expect(production().queryByLabelText('Password')).toBeNull();
   });
 
+  it('checks every typed secret as main will before writing any: a refused sandbox value leaves production unwritten too', async () => {
+    const fake = await renderApp(seeded);
+    await openOrders();
+    fireEvent.change(production().getByLabelText('Authentication to the backend'), { target: { value: 'basic' } });
+    fireEvent.click(production().getByLabelText('Enter username and password now'));
+    fireEvent.change(production().getByLabelText('Username'), { target: { value: 'admin' } });
+    fireEvent.change(production().getByLabelText('Password'), { target: { value: 's3cret-value' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add sandbox endpoint' }));
+    const sandbox = within(screen.getByRole('group', { name: 'Sandbox endpoint' }));
+    fireEvent.change(sandbox.getByLabelText('Sandbox upstream URL'), { target: { value: 'http://127.0.0.1:9090' } });
+    fireEvent.change(sandbox.getByLabelText('Authentication to the backend'), { target: { value: 'basic' } });
+    fireEvent.click(sandbox.getByLabelText('Enter username and password now'));
+    fireEvent.change(sandbox.getByLabelText('Username'), { target: { value: 'tester' } });
+    // Longer than main's secrets:update request takes for one value.
+    fireEvent.change(sandbox.getByLabelText('Password'), { target: { value: 'x'.repeat(1_000_001) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await screen.findByText('Not saved: fix the fields marked in red.');
+    // Shown where a failed write of that secret is shown: on its secret name.
+    expect(errorOf(sandbox.getByLabelText('Secret name'))).toMatch(/1000000|1,000,000|too big|too long/i);
+    expect(errorOf(production().getByLabelText('Secret name'))).toBe('');
+    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+  });
+
   it('a reference alone writes nothing to the vault', async () => {
     const fake = await renderApp(seeded);
     await openOrders();
