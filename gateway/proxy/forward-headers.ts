@@ -79,8 +79,12 @@ export function downstreamHeaders(raw: readonly Buffer[], nameOf: (raw: Buffer) 
     if (name === 'connection') for (const token of connectionTokens(value)) if (!HOP_BY_HOP.has(token)) (named ??= []).push(token);
     if (!HOP_BY_HOP.has(name)) out.push(name, value);
   }
-  if (named === undefined) return out;
+  return named === undefined ? out : withoutFields(out, named);
+}
+
+/** A flat `[name, value, …]` list without the fields whose lower-case names are listed. */
+export function withoutFields(flat: readonly string[], lowerNames: readonly string[]): string[] {
   const kept: string[] = [];
-  for (let i = 0; i < out.length; i += 2) if (!named.includes(out[i]!)) kept.push(out[i]!, out[i + 1]!);
+  for (let i = 0; i < flat.length; i += 2) if (!lowerNames.includes(flat[i]!)) kept.push(flat[i]!, flat[i + 1]!);
   return kept;
 }

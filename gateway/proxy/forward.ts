@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
-import { downstreamHeaders, type OutgoingHeaders } from './forward-headers';
+import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
 import { toUpstreamError } from './upstream-errors';
 import type { Exchange } from '../log/exchange';
 
@@ -71,14 +71,6 @@ function flushAfterTwoTurns(relay: ResponseRelay): void {
     turnScheduled = true;
     setImmediate(runTurn);
   }
-}
-
-/** A flat header list without the fields named `lowerName`. */
-function withoutField(flat: string[], lowerName: string): string[] {
-  if (!flat.includes(lowerName)) return flat;
-  const kept: string[] = [];
-  for (let i = 0; i < flat.length; i += 2) if (flat[i] !== lowerName) kept.push(flat[i]!, flat[i + 1]!);
-  return kept;
 }
 
 /** A timer's callback with its relay as the argument: no closure per request. */
@@ -161,7 +153,7 @@ class ResponseRelay {
     let headers = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
     if (this.forward.kymaTargetErrors && statusCode >= 500) {
       // The gateway's own report replaces one the target may have sent under the same name.
-      headers = withoutField(headers, 'target-system-status');
+      headers = withoutFields(headers, ['target-system-status']);
       headers.push('target-system-status', String(statusCode));
       this.headStatus = 502;
     } else {
