@@ -53,10 +53,6 @@ export class CredentialStore<C> {
     return this.#byToken.get(this.#digest(token));
   }
 
-  verify(login: string, password: string): StoredCredential<C> | undefined {
-    return unpresentableCredentials(login, password) ? undefined : this.verifyToken(encodeBasicToken(login, password));
-  }
-
   #digest(token: string): string {
     return hash('sha256', this.#salt + token, 'base64');
   }

@@ -5,6 +5,8 @@ import { basicToken, encodeBasicAuthorization, parseBasicAuthorization, unpresen
 
 /** The token a client sends for this user-id and password, as the gateway extracts it from the header. */
 const sentToken = (login: string, password: string) => basicToken(encodeBasicAuthorization(login, password))!;
+/** What the store answers a client that signs in with this user-id and password. */
+const signIn = <C>(store: CredentialStore<C>, login: string, password: string) => store.verifyToken(sentToken(login, password));
 
 describe('CredentialStore lookup and verification', () => {
   it('matches exactly the stored login and password, for any Unicode strings a client can send', () => {
@@ -18,16 +20,15 @@ describe('CredentialStore lookup and verification', () => {
           const stored = candidates.filter((c) => unpresentableCredentials(c.login, c.password) === undefined);
           stored.forEach((c, i) => store.add(c.login, c.password, i));
           stored.forEach((c, i) => {
-            expect(store.verify(c.login, c.password)).toEqual({ consumer: i, login: c.login });
-            expect(store.verifyToken(sentToken(c.login, c.password))).toEqual({ consumer: i, login: c.login });
+            expect(signIn(store, c.login, c.password)).toEqual({ consumer: i, login: c.login });
           });
           const owner = stored.findIndex((c) => c.login === login);
           const expected = owner >= 0 && stored[owner]!.password === password ? { consumer: owner, login } : undefined;
-          expect(store.verify(login, password)).toEqual(expected);
+          if (unpresentableCredentials(login, password) === undefined) expect(signIn(store, login, password)).toEqual(expected);
           // Whatever a client sends: the store answers what parsing the header and comparing would.
           const parsed = parseBasicAuthorization(encodeBasicAuthorization(login, password));
           const byParsing = parsed.kind === 'credentials' ? stored.findIndex((c) => c.login === parsed.username && c.password === parsed.password) : -1;
-          expect(store.verifyToken(sentToken(login, password))?.consumer).toBe(byParsing >= 0 ? byParsing : undefined);
+          expect(signIn(store, login, password)?.consumer).toBe(byParsing >= 0 ? byParsing : undefined);
         },
       ),
       { numRuns: 300 },
@@ -38,12 +39,12 @@ describe('CredentialStore lookup and verification', () => {
     const store = new CredentialStore<string>();
     store.add('alex', 'pw', 'plain');
     store.add('caf\u00e9', 'pw', 'composed');
-    expect(store.verify('alex', 'pw')?.consumer).toBe('plain');
-    expect(store.verify('alex', 'pW')).toBeUndefined();
-    expect(store.verify('alex', 'pw ')).toBeUndefined();
-    expect(store.verify('cafe\u0301', 'pw')).toBeUndefined();
-    expect(store.verify('caf\u00e9', 'pw')?.consumer).toBe('composed');
-    expect(store.verify('bob', 'pw')).toBeUndefined();
+    expect(signIn(store, 'alex', 'pw')?.consumer).toBe('plain');
+    expect(signIn(store, 'alex', 'pW')).toBeUndefined();
+    expect(signIn(store, 'alex', 'pw ')).toBeUndefined();
+    expect(signIn(store, 'cafe\u0301', 'pw')).toBeUndefined();
+    expect(signIn(store, 'caf\u00e9', 'pw')?.consumer).toBe('composed');
+    expect(signIn(store, 'bob', 'pw')).toBeUndefined();
     expect(store.size).toBe(2);
   });
 
@@ -80,7 +81,7 @@ describe('CredentialStore lookup and verification', () => {
     expect(refusal('alex', 'top-secret\n')).not.toContain('top-secret');
     expect(store.size).toBe(1);
     // A password a client cannot send is never matched either.
-    expect(store.verify('alex', 'pass\tword')).toBeUndefined();
-    expect(store.verify('alex', '')).toBeUndefined();
+    expect(signIn(store, 'alex', 'pass\tword')).toBeUndefined();
+    expect(signIn(store, 'alex', '')).toBeUndefined();
   });
 });
