@@ -22,6 +22,7 @@ import {
   kymaApplicationFromDraft,
   kymaServiceDraft,
   kymaServiceName,
+  kymaSecretNamespace,
   enteredCredentialValues,
   withDisplayName,
   withName,
@@ -138,7 +139,7 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
       </Field>
       {credentialType !== 'none' && (
         <>
-          <Field id={id('secret-name')} label="Secret name" hint={`A secret in namespace ${namespace.trim() || KYMA_DEFAULT_NAMESPACE}.`} errors={at(...ENTRY, 'credentials', 'secretName')}>
+          <Field id={id('secret-name')} label="Secret name" hint={`A secret in namespace ${kymaSecretNamespace(namespace)}.`} errors={at(...ENTRY, 'credentials', 'secretName')}>
             {(c) => <input {...c} className="mono" value={draft.secretName} onChange={(e) => set({ secretName: e.target.value })} autoComplete="off" spellCheck={false} />}
           </Field>
           {credentialType === 'OAuth' && (
@@ -146,7 +147,7 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
               {(c) => <input {...c} className="mono" type="url" value={draft.authenticationUrl} onChange={(e) => set({ authenticationUrl: e.target.value })} spellCheck={false} />}
             </Field>
           )}
-          <SecretKeysHint id={id('secret-keys')} name={draft.secretName.trim()} namespace={namespace.trim() || KYMA_DEFAULT_NAMESPACE} keys={KYMA_CREDENTIAL_KEYS[credentialType]} shown={namedSecret} />
+          <SecretKeysHint id={id('secret-keys')} name={draft.secretName.trim()} namespace={kymaSecretNamespace(namespace)} keys={KYMA_CREDENTIAL_KEYS[credentialType]} shown={namedSecret} />
           <p className="hint" id={id('values-hint')}>Or type the values here: saving writes them to the vault as that secret. Empty fields keep what the vault holds.</p>
           {KYMA_CREDENTIAL_KEYS[credentialType].map((key) => {
             const input = CREDENTIAL_VALUE_INPUTS[key]!;
@@ -213,7 +214,7 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     const savedName = draft.name.trim();
-    const namespace = draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE;
+    const namespace = kymaSecretNamespace(draft.namespace);
     // Values typed in for a service's credentials: one vault write per service, to the secret it names (a missing
     // secret name is the workspace schema's to report, before anything is written).
     const typed = draft.services.flatMap((service, i) => {
@@ -286,7 +287,7 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
       <section className="kyma-services" aria-labelledby="kyma-services-title">
         <h3 id="kyma-services-title">Services</h3>
         <p className="hint">
-          Secrets live in namespace <span className="mono">{draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE}</span>: Basic needs keys “username” and “password”, OAuth “clientId” and “clientSecret”,
+          Secrets live in namespace <span className="mono">{kymaSecretNamespace(draft.namespace)}</span>: Basic needs keys “username” and “password”, OAuth “clientId” and “clientSecret”,
           CertificateGen “crt” and “key” (each can be typed in with its service), a request-parameters secret “headers” and “queryParameters”.{' '}
           <button type="button" className="secondary small" onClick={() => void navigate('secrets')}>Open the Secrets screen</button>
         </p>

@@ -108,11 +108,16 @@ function serviceFromDraft(draft: KymaServiceDraft): Record<string, unknown> {
   };
 }
 
+/** The namespace an application's secrets live in: the one typed in, else Kyma's default. */
+export function kymaSecretNamespace(typed: string): string {
+  return typed.trim() || KYMA_DEFAULT_NAMESPACE;
+}
+
 /** The application as the schema reads it (validated by the caller with the whole workspace). */
 export function kymaApplicationFromDraft(draft: KymaApplicationDraft): Record<string, unknown> {
   return {
     name: draft.name.trim(),
-    namespace: draft.namespace.trim() || KYMA_DEFAULT_NAMESPACE,
+    namespace: kymaSecretNamespace(draft.namespace),
     description: draft.description.trim(),
     skipVerify: draft.skipVerify,
     targetErrors: draft.targetErrors,
