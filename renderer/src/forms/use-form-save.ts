@@ -48,7 +48,12 @@ const NOT_SAVED = 'Not saved: fix the fields marked in red.';
  */
 function secretWriteProblems(write: SecretWrite): FieldError[] {
   const check = validateWith(channels['secrets:update'].request, secretUpdateRequest(write.ref, write.set, write.remove));
-  return check.ok ? [] : check.errors.map((err) => ({ ...err, path: write.field }));
+  if (check.ok) return [];
+  // The field may show the secret rather than the value at fault (a service's secret name): say which key it is.
+  return check.errors.map((err) => {
+    const key = /^set(?:\.(.+)|\["(.+)"\])$/.exec(err.path);
+    return { path: write.field, message: key ? `key "${key[1] ?? key[2]}": ${err.message}` : err.message };
+  });
 }
 
 /**

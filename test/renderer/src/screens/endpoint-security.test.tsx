@@ -59,7 +59,7 @@ describe('endpoint security section', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await screen.findByText('Not saved: fix the fields marked in red.');
     // Shown where a failed write of that secret is shown: on its secret name.
-    expect(errorOf(sandbox.getByLabelText('Secret name'))).toMatch(/1000000|1,000,000|too big|too long/i);
+    expect(errorOf(sandbox.getByLabelText('Secret name'))).toMatch(/^key "password": .*(1000000|1,000,000|too big|too long)/i);
     expect(errorOf(production().getByLabelText('Secret name'))).toBe('');
     expect(fake.callsOf('secrets:update')).toEqual([]);
     expect(fake.callsOf('workspace:save')).toEqual([]);
