@@ -33,6 +33,8 @@ export class Exchange {
   dispatchedAt = 0;
   /** `performance.now()` when the upstream's response head arrived, or 0. */
   responseStartAt = 0;
+  /** The upstream call in flight, told when the client's connection closes so it stops waiting for an answer. */
+  upstreamCall: { clientClosed(): void } | undefined = undefined;
   /** The app's traffic inspector records this exchange (only while the app has capture on; never headless). */
   recorder: ExchangeRecorder | undefined = undefined;
 

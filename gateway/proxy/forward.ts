@@ -73,6 +73,23 @@ function flushAfterTwoTurns(relay: ResponseRelay): void {
   }
 }
 
+// Most answers arrive whole in one read: head, body and end reach the relay before undici's read callback
+// returns. What a relay still needs once that read is over (a timer for the body wait, a turn for an unsent head)
+// is set up then, in one microtask for all the relays the read touched, rather than set up and torn down again
+// for every answer.
+let readTouched: ResponseRelay[] = [];
+
+function afterRead(): void {
+  const touched = readTouched;
+  readTouched = [];
+  for (const relay of touched) relay.settleAfterRead();
+}
+
+function touchedInThisRead(relay: ResponseRelay): void {
+  if (readTouched.length === 0) queueMicrotask(afterRead);
+  readTouched.push(relay);
+}
+
 /** A timer's callback with its relay as the argument: no closure per request. */
 function onBodyTimeout(relay: ResponseRelay): void {
   // Timers run before the event loop polls sockets: bytes that arrived while it was busy are read first.
@@ -81,6 +98,12 @@ function onBodyTimeout(relay: ResponseRelay): void {
 
 function expireBodyWait(relay: ResponseRelay, wait: number): void {
   if (relay.bodyWait === wait && relay.bodyTimer !== undefined) relay.abortUpstream(new errors.BodyTimeoutError());
+}
+
+/** Where a relay reports how its request ended: settled once, with a result or with the error to answer. */
+export interface ForwardOutcome {
+  resolve(result: ForwardResult): void;
+  reject(error: unknown): void;
 }
 
 /**
@@ -104,23 +127,28 @@ class ResponseRelay {
   bodyTimer: NodeJS.Timeout | undefined = undefined;
   /** Changes whenever the wait restarts or stops, so a timeout that fired before it is recognised as stale. */
   bodyWait = 0;
+  /** The wait is running (it stops while the client applies backpressure and once the answer is settled). */
+  #waiting = false;
+  #touched = false;
   #abort: ((error: Error) => void) | undefined = undefined;
   #resume: (() => void) | undefined = undefined;
   #paused = false;
   #settled = false;
   readonly #onDrain = () => this.#drained();
-  readonly #onClientGone = () => {
-    if (!this.res.writableFinished) this.abortUpstream(new Error('client went away'));
-  };
 
   constructor(
     readonly res: ServerResponse,
     readonly forward: ForwardRequest,
     readonly started: number,
-    readonly resolve: (result: ForwardResult) => void,
-    readonly reject: (error: unknown) => void,
+    readonly outcome: ForwardOutcome,
   ) {
-    res.once('close', this.#onClientGone);
+    // The gateway's own 'close' listener tells the call when the client goes away (one listener per response).
+    forward.exchange.upstreamCall = this;
+  }
+
+  /** The client's connection closed: an answer it will never read is not worth waiting for. */
+  clientClosed(): void {
+    if (!this.#settled && !this.res.writableFinished) this.abortUpstream(new Error('client went away'));
   }
 
   abortUpstream(error: Error): void {
@@ -131,6 +159,16 @@ class ResponseRelay {
     if (this.headHeaders === undefined || this.res.destroyed) return;
     this.#writeHead();
     this.res.flushHeaders();
+  }
+
+  /** The read that touched this relay is over: time the body wait, and give an unsent head its turns. */
+  settleAfterRead(): void {
+    this.#touched = false;
+    if (this.#settled) return;
+    if (this.#waiting && this.bodyTimer === undefined) {
+      this.bodyTimer = setTimeout(onBodyTimeout, this.forward.responseTimeoutMs, this).unref();
+    }
+    if (this.headHeaders !== undefined) flushAfterTwoTurns(this);
   }
 
   onConnect(abort: (error: Error) => void): void {
@@ -160,7 +198,6 @@ class ResponseRelay {
       this.headStatus = statusCode;
     }
     this.headHeaders = headers;
-    flushAfterTwoTurns(this);
     return true;
   }
 
@@ -177,32 +214,32 @@ class ResponseRelay {
 
   onComplete(): void {
     this.#finish();
-    if (this.discarded) return this.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
+    if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     if (this.headHeaders !== undefined) this.#writeHead();
     this.res.end();
-    this.resolve({ status: this.status, upstreamMs: this.upstreamMs });
+    this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
   }
 
   onError(error: Error): void {
     if (this.#settled) return;
     this.#finish();
-    if (this.discarded) return this.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
+    if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     const upstreamError = toUpstreamError(error, this.forward.upstreamLabel);
     if (this.status !== 0 && this.headHeaders === undefined) {
       // Bytes are out: the only honest signal left for a broken body is a broken connection.
       this.forward.exchange.entry.error = upstreamError.code;
       this.res.destroy();
-      this.resolve({ status: this.status, upstreamMs: this.upstreamMs });
+      this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
       return;
     }
     this.headHeaders = undefined;
-    this.reject(upstreamError);
+    this.outcome.reject(upstreamError);
   }
 
   #finish(): void {
     this.#settled = true;
     this.#stopBodyWait();
-    this.res.off('close', this.#onClientGone);
+    if (this.forward.exchange.upstreamCall === this) this.forward.exchange.upstreamCall = undefined;
   }
 
   #writeHead(): void {
@@ -217,14 +254,20 @@ class ResponseRelay {
     this.#resume?.();
   }
 
+  /** (Re)starts the body wait; a relay without a timer gets one once the current read is over. */
   #waitForBody(): void {
     this.bodyWait += 1;
+    this.#waiting = true;
     if (this.bodyTimer) this.bodyTimer.refresh();
-    else this.bodyTimer = setTimeout(onBodyTimeout, this.forward.responseTimeoutMs, this).unref();
+    else if (!this.#touched) {
+      this.#touched = true;
+      touchedInThisRead(this);
+    }
   }
 
   #stopBodyWait(): void {
     this.bodyWait += 1;
+    this.#waiting = false;
     if (this.bodyTimer === undefined) return;
     clearTimeout(this.bodyTimer);
     this.bodyTimer = undefined;
@@ -240,24 +283,26 @@ class ResponseRelay {
  * came with it (a server-sent event stream, a slow backend), and every chunk as it arrives: nothing is held back
  * for a later one. Until something is written the answer can still change, so an upstream failing right after
  * its head (a broken first chunk) rejects like one failing before it and the client gets a 502 naming the upstream;
- * once bytes are out, a failure cuts the connection.
+ * once bytes are out, a failure cuts the connection. The outcome hears how it ended, once.
  */
-export function forwardRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest): Promise<ForwardResult> {
+export function dispatchForward(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest, outcome: ForwardOutcome): void {
   const started = performance.now();
   forward.exchange.dispatchedAt = started;
-  return new Promise<ForwardResult>((resolve, reject) => {
-    const relay = new ResponseRelay(res, forward, started, resolve, reject);
-    forward.dispatcher.dispatch(
-      {
-        path: forward.path,
-        method: req.method as Dispatcher.HttpMethod,
-        headers: forward.headers,
-        body: forward.body !== undefined ? forward.body : hasBody(req) ? req : null,
-        headersTimeout: forward.responseTimeoutMs,
-        // Timed by the relay's body wait.
-        bodyTimeout: 0,
-      },
-      relay as Dispatcher.DispatchHandler,
-    );
-  });
+  forward.dispatcher.dispatch(
+    {
+      path: forward.path,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: forward.headers,
+      body: forward.body !== undefined ? forward.body : hasBody(req) ? req : null,
+      headersTimeout: forward.responseTimeoutMs,
+      // Timed by the relay's body wait.
+      bodyTimeout: 0,
+    },
+    new ResponseRelay(res, forward, started, outcome) as Dispatcher.DispatchHandler,
+  );
+}
+
+/** dispatchForward as a promise, for callers that act on the outcome (a credential retry). */
+export function forwardRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest): Promise<ForwardResult> {
+  return new Promise<ForwardResult>((resolve, reject) => dispatchForward(req, res, forward, { resolve, reject }));
 }

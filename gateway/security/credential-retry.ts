@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Exchange } from '../log/exchange';
 import { BodyTooLargeError, limitBody } from '../proxy/body-limit';
-import { forwardRequest, hasBody, type ForwardRequest, type ForwardResult } from '../proxy/forward';
+import { dispatchForward, forwardRequest, hasBody, type ForwardRequest, type ForwardResult } from '../proxy/forward';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { applyFixedCredentials, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
 import { bodyForAttempt, isReplayable, replayableBody } from './replayable-body';
@@ -32,12 +32,11 @@ export interface OutgoingRequest {
   headers: OutgoingHeaders;
 }
 
-/** One attempt's dispatch; with `applied` (cached credentials were used), the check that turns a rejection into a retry. */
-function sendAttempt(
-  req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, path: string, headers: OutgoingHeaders,
-  exchange: Exchange, kymaTargetErrors: boolean, body: Buffer | Readable | null | undefined,
-  applied?: AppliedCredentials, attemptNumber = 0, bodyReplayable = false,
-): Promise<ForwardResult> {
+/** The request to the endpoint, as the forward stage takes it (the endpoint's credentials already in `headers`). */
+function forwardFor(
+  endpoint: SecuredEndpoint, path: string, headers: OutgoingHeaders, exchange: Exchange, kymaTargetErrors: boolean,
+  body: Buffer | Readable | null | undefined,
+): ForwardRequest {
   const forward: ForwardRequest = {
     dispatcher: endpoint.dispatcher,
     path,
@@ -48,6 +47,16 @@ function sendAttempt(
     kymaTargetErrors,
   };
   if (body !== undefined) forward.body = body;
+  return forward;
+}
+
+/** One attempt's dispatch; with `applied` (cached credentials were used), the check that turns a rejection into a retry. */
+function sendAttempt(
+  req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, path: string, headers: OutgoingHeaders,
+  exchange: Exchange, kymaTargetErrors: boolean, body: Buffer | Readable | null | undefined,
+  applied?: AppliedCredentials, attemptNumber = 0, bodyReplayable = false,
+): Promise<ForwardResult> {
+  const forward = forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, body);
   if (applied) {
     const security = endpoint.security;
     forward.discardIf = (status) => {
@@ -75,44 +84,73 @@ function sendAttempt(
   });
 }
 
+/** Hears the forward's end: nothing to do when it went well; a failure with nothing sent yet is for `onFailure`. */
+class ForwardEnd {
+  constructor(
+    readonly onFailure: (error: unknown) => void,
+    readonly limited: { exceeded: boolean } | undefined,
+    readonly maxBodyBytes: number | undefined,
+  ) {}
+
+  resolve(): void {}
+
+  reject(error: unknown): void {
+    // A chunked body cut off at the limit fails the upstream call: the client hears about its body, not the upstream.
+    this.onFailure(this.limited?.exceeded && !(error instanceof BodyTooLargeError) ? new BodyTooLargeError(this.maxBodyBytes!) : error);
+  }
+}
+
 /**
- * Throws BodyTooLargeError, CredentialEndpointError or UpstreamError when nothing was sent to the
- * client yet (answer-failure.ts turns them into answers); once the response has begun, failures cut the connection.
+ * Forwards the request and streams the answer back. A failure before anything was sent to the client reaches
+ * `onFailure` (BodyTooLargeError, CredentialEndpointError or UpstreamError; answer-failure.ts turns them into
+ * answers); once the response has begun, failures cut the connection.
  */
-export async function forwardWithCredentialRetry(
+export function forwardWithCredentialRetry(
   req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, request: OutgoingRequest, exchange: Exchange,
   /** Kyma's Application Gateway answer to a failing target. */
   kymaTargetErrors: boolean,
   /** gateway.limits.maxBodyBytes: a chunked body is counted as it streams. */
   maxBodyBytes: number | undefined,
-): Promise<void> {
+  onFailure: (error: unknown) => void,
+): void {
   const { path, headers } = request;
   const security = endpoint.security;
   exchange.upstreamOrigin = endpoint.origin;
   exchange.upstreamPath = path;
   exchange.credential = endpoint.clusterAuthorization ? 'cluster' : security.credentialKind;
   const limited = maxBodyBytes !== undefined && req.headers['transfer-encoding'] !== undefined ? limitBody(req, maxBodyBytes) : undefined;
-  try {
-    if (!security.oauth && !security.csrf) {
-      // Nothing cached that the backend could reject: one attempt, the body streamed.
-      applyFixedCredentials(headers, security);
-      await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, limited?.stream);
-      return;
-    }
-    // A request that may be retried has its body read ahead (up to a bound, see replayable-body.ts).
-    const body = await replayableBody(limited?.stream ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) });
-    const callerHeaders = { ...headers };
-    const applied = await applyOutboundSecurity(headers, security, exchange.recorder?.securityTrace());
-    const replayable = isReplayable(body);
-    const first = await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, bodyForAttempt(body), applied, 0, replayable);
-    if (!first.discarded) return;
-    exchange.retried = true;
-    const retryHeaders = { ...callerHeaders };
-    const reapplied = await applyOutboundSecurity(retryHeaders, security, exchange.recorder?.securityTrace());
-    await sendAttempt(req, res, endpoint, path, retryHeaders, exchange, kymaTargetErrors, bodyForAttempt(body), reapplied, 1, replayable);
-  } catch (error) {
-    if (limited?.exceeded && !(error instanceof BodyTooLargeError)) throw new BodyTooLargeError(maxBodyBytes!);
-    throw error;
+  const end = new ForwardEnd(onFailure, limited, maxBodyBytes);
+  if (!security.oauth && !security.csrf && !exchange.recorder) {
+    // Nothing cached that the backend could reject, and nobody recording attempts: one dispatch, the body streamed,
+    // no promise on the way (the common case, and the hot path).
+    applyFixedCredentials(headers, security);
+    dispatchForward(req, res, forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, limited?.stream), end);
+    return;
   }
+  forwardWithRetry(req, res, endpoint, request, exchange, kymaTargetErrors, limited?.stream).catch((error: unknown) => end.reject(error));
 }
 
+/** The general case: attempts recorded for the traffic inspector, and a cached credential the backend rejects replaced once. */
+async function forwardWithRetry(
+  req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, request: OutgoingRequest, exchange: Exchange,
+  kymaTargetErrors: boolean, limitedBody: Readable | undefined,
+): Promise<void> {
+  const { path, headers } = request;
+  const security = endpoint.security;
+  if (!security.oauth && !security.csrf) {
+    applyFixedCredentials(headers, security);
+    await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, limitedBody);
+    return;
+  }
+  // A request that may be retried has its body read ahead (up to a bound, see replayable-body.ts).
+  const body = await replayableBody(limitedBody ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) });
+  const callerHeaders = { ...headers };
+  const applied = await applyOutboundSecurity(headers, security, exchange.recorder?.securityTrace());
+  const replayable = isReplayable(body);
+  const first = await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, bodyForAttempt(body), applied, 0, replayable);
+  if (!first.discarded) return;
+  exchange.retried = true;
+  const retryHeaders = { ...callerHeaders };
+  const reapplied = await applyOutboundSecurity(retryHeaders, security, exchange.recorder?.securityTrace());
+  await sendAttempt(req, res, endpoint, path, retryHeaders, exchange, kymaTargetErrors, bodyForAttempt(body), reapplied, 1, replayable);
+}

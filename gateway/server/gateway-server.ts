@@ -88,6 +88,13 @@ function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expec
   sendRefusal(res, refusal);
 }
 
+/** A failure of the gateway's own code while handling a request: a 500, and a warning naming the error's class. */
+function internalError(res: ServerResponse, error: unknown): void {
+  // Only the error's class is reported: its message could quote request data.
+  process.emitWarning(`gatehouse: request failed: ${error instanceof Error ? error.name : 'error'}`);
+  sendMessage(res, 500, 'Internal gateway error');
+}
+
 function compileErrors(error: unknown): FieldError[] {
   return [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }];
 }
@@ -106,14 +113,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let authContext: BasicAuthContext = { credentials: current.credentials, throttle };
 
   /** `expectsContinue`: the client waits for `100 Continue` before its body, sent only once the request is admitted. */
-  async function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
+  function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
     const config = current; // in-flight requests keep the generation they started with
     const exchange = new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
     inFlight += 1;
     options.onRequestStart?.(inFlight);
     const capture = options.capture;
     if (capture?.enabled) exchange.recorder = capture.begin(req, res);
-    res.once('close', () => {
+    // 'close' comes once per response.
+    res.on('close', () => {
       inFlight -= 1;
       const entry = exchange.entry;
       entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);
@@ -123,6 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         capture!.finish(exchange.recorder);
       }
       log(entry);
+      exchange.upstreamCall?.clientClosed();
     });
 
     const limits = config.workspace.gateway.limits;
@@ -138,10 +147,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, plan);
     exchange.recorder?.calling({ plan, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
     if (expectsContinue) res.writeContinue();
+    const onFailure = (error: unknown) => {
+      try {
+        answerFailure(res, error, exchange, limits, plan.label);
+      } catch (failure) {
+        internalError(res, failure);
+      }
+    };
     try {
-      await forwardWithCredentialRetry(req, res, plan, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes);
+      forwardWithCredentialRetry(req, res, plan, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes, onFailure);
     } catch (error) {
-      answerFailure(res, error, exchange, limits, plan.label);
+      onFailure(error);
     }
   }
 
@@ -157,11 +173,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     insecureHTTPParser: false,
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
-    handle(req, res, expectsContinue).catch((error: unknown) => {
-      // Only the error's class is reported: its message could quote request data.
-      process.emitWarning(`gatehouse: request failed: ${error instanceof Error ? error.name : 'error'}`);
-      sendMessage(res, 500, 'Internal gateway error');
-    });
+    try {
+      handle(req, res, expectsContinue);
+    } catch (error) {
+      internalError(res, error);
+    }
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, false));
   // With a listener, Node leaves `100 Continue` to us: it goes out only once the request is admitted, routed and
