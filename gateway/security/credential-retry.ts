@@ -8,8 +8,8 @@ import type { Exchange } from '../log/exchange';
 import { BodyTooLargeError, limitBody } from '../proxy/body-limit';
 import { dispatchForward, forwardRequest, hasBody, type ForwardRequest, type ForwardResult } from '../proxy/forward';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
-import { applyFixedCredentials, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
-import { bodyForAttempt, isReplayable, replayableBody } from './replayable-body';
+import { applyFixedCredentials, applyOAuthToken, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
+import { bodyForAttempt, isReplayable, replayableBody, type ReplayableBody } from './replayable-body';
 import { credentialRejection } from './retry-policy';
 
 /** The backend a request is forwarded to, as the compiled config holds it (server/compile-config.ts). */
@@ -57,17 +57,7 @@ function sendAttempt(
   applied?: AppliedCredentials, attemptNumber = 0, bodyReplayable = false,
 ): Promise<ForwardResult> {
   const forward = forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, body);
-  if (applied) {
-    const security = endpoint.security;
-    forward.discardIf = (status) => {
-      const rejection = credentialRejection({
-        status, attempt: attemptNumber, usedOAuthToken: applied.oauthToken !== undefined,
-        usedCsrfToken: applied.csrfToken !== undefined, bodyReplayable,
-      });
-      if (rejection) invalidateRejected(security, applied, rejection);
-      return rejection?.retry ?? false;
-    };
-  }
+  if (applied) forward.discardIf = rejectionCheck(endpoint.security, applied, attemptNumber, bodyReplayable);
   const recorder = exchange.recorder;
   if (!recorder) return forwardRequest(req, res, forward);
   // The app's traffic inspector: what this attempt sent and what the backend answered.
@@ -82,6 +72,18 @@ function sendAttempt(
     recorder.failed(recorded);
     throw error;
   });
+}
+
+/** For an attempt sent with cached credentials: an answer rejecting them invalidates them, and is dropped when a retry follows. */
+function rejectionCheck(security: OutboundSecurity, applied: AppliedCredentials, attemptNumber: number, bodyReplayable: boolean): (status: number) => boolean {
+  return (status) => {
+    const rejection = credentialRejection({
+      status, attempt: attemptNumber, usedOAuthToken: applied.oauthToken !== undefined,
+      usedCsrfToken: applied.csrfToken !== undefined, bodyReplayable,
+    });
+    if (rejection) invalidateRejected(security, applied, rejection);
+    return rejection?.retry ?? false;
+  };
 }
 
 /** Hears the forward's end: nothing to do when it went well; a failure with nothing sent yet is for `onFailure`. */
@@ -127,7 +129,37 @@ export function forwardWithCredentialRetry(
     dispatchForward(req, res, forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, limited?.stream), end);
     return;
   }
+  const token = !security.csrf && !exchange.recorder && !hasBody(req) ? security.oauth?.fresh() : undefined;
+  if (token) {
+    // An OAuth token in the cache and no body to read ahead: the first attempt goes out at once, without a promise;
+    // only a backend rejecting the token sends the request down the general path, for its one retry.
+    const callerHeaders = { ...headers };
+    applyFixedCredentials(headers, security);
+    applyOAuthToken(headers, token);
+    const forward = forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, null);
+    forward.discardIf = rejectionCheck(security, { oauthToken: token }, 0, true);
+    dispatchForward(req, res, forward, {
+      resolve: (result) => {
+        if (result.discarded) retryWithFreshCredentials(req, res, endpoint, path, callerHeaders, exchange, kymaTargetErrors, EMPTY_BODY).catch((error: unknown) => end.reject(error));
+      },
+      reject: (error) => end.reject(error),
+    });
+    return;
+  }
   forwardWithRetry(req, res, endpoint, request, exchange, kymaTargetErrors, limited?.stream).catch((error: unknown) => end.reject(error));
+}
+
+const EMPTY_BODY: ReplayableBody = { kind: 'empty' };
+
+/** The second attempt, after the backend rejected the first one's cached credentials: fresh ones, same request. */
+async function retryWithFreshCredentials(
+  req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, path: string, callerHeaders: OutgoingHeaders,
+  exchange: Exchange, kymaTargetErrors: boolean, body: ReplayableBody,
+): Promise<void> {
+  exchange.retried = true;
+  const retryHeaders = { ...callerHeaders };
+  const reapplied = await applyOutboundSecurity(retryHeaders, endpoint.security, exchange.recorder?.securityTrace());
+  await sendAttempt(req, res, endpoint, path, retryHeaders, exchange, kymaTargetErrors, bodyForAttempt(body), reapplied, 1, isReplayable(body));
 }
 
 /** The general case: attempts recorded for the traffic inspector, and a cached credential the backend rejects replaced once. */
@@ -148,9 +180,5 @@ async function forwardWithRetry(
   const applied = await applyOutboundSecurity(headers, security, exchange.recorder?.securityTrace());
   const replayable = isReplayable(body);
   const first = await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, bodyForAttempt(body), applied, 0, replayable);
-  if (!first.discarded) return;
-  exchange.retried = true;
-  const retryHeaders = { ...callerHeaders };
-  const reapplied = await applyOutboundSecurity(retryHeaders, security, exchange.recorder?.securityTrace());
-  await sendAttempt(req, res, endpoint, path, retryHeaders, exchange, kymaTargetErrors, bodyForAttempt(body), reapplied, 1, replayable);
+  if (first.discarded) await retryWithFreshCredentials(req, res, endpoint, path, callerHeaders, exchange, kymaTargetErrors, body);
 }

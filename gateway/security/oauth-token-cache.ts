@@ -71,6 +71,8 @@ export interface TokenSource {
   token(): Promise<AccessToken>;
   /** The cached token, fresh or not, without fetching: lets the traffic inspector tell a cached token from a fetched one. */
   peek(): AccessToken | undefined;
+  /** The cached token while it needs no refresh, without waiting: what `token()` would resolve to at once. */
+  fresh(): AccessToken | undefined;
   /** After the upstream rejected `token` (401): drop it unless a newer one already replaced it. */
   invalidate(token: AccessToken): void;
 }
@@ -165,6 +167,10 @@ export class OAuthTokenCache {
       key,
       token: () => this.#token(key, frozen, via),
       peek: () => this.#tokens.peek(key),
+      fresh: () => {
+        const now = this.#now();
+        return this.#tokens.cached(key, (token) => now < token.refreshAt);
+      },
       invalidate: (token) => this.#tokens.evict(key, token),
     };
   }

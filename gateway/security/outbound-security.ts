@@ -59,6 +59,11 @@ async function tracedToken<T extends object>(source: { token(): Promise<T>; peek
   return token;
 }
 
+/** The backend gets the client-credentials token as a bearer Authorization (replacing the client's own). */
+export function applyOAuthToken(headers: OutgoingHeaders, token: AccessToken): void {
+  headers.authorization = token.authorization;
+}
+
 export interface OutboundSecurityDeps {
   secrets: SecretResolver;
   /** Long-lived (across config generations), so tokens survive a reload. */
@@ -165,7 +170,7 @@ export async function applyOutboundSecurity(headers: OutgoingHeaders, security: 
   applyFixedCredentials(headers, security);
   if (security.oauth) {
     applied.oauthToken = await tracedToken(security.oauth, trace && ((t, token) => (trace.token = { ...t, expiresAt: token.expiresAt })));
-    headers.authorization = applied.oauthToken.authorization;
+    applyOAuthToken(headers, applied.oauthToken);
   }
   if (security.csrf) {
     applied.csrfToken = await tracedToken(security.csrf, trace && ((t) => (trace.csrf = t)));

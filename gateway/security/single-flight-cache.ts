@@ -12,8 +12,8 @@ export class SingleFlightCache<T extends object> {
 
   /** The cached value while `fresh` says so, otherwise the fetch in flight for `key`, started if there is none. */
   get(key: string, fresh: (value: T) => boolean, fetch: () => Promise<T>): Promise<T> {
-    const cached = this.#entries.get(key);
-    if (cached !== undefined && fresh(cached)) return Promise.resolve(cached);
+    const cached = this.cached(key, fresh);
+    if (cached !== undefined) return Promise.resolve(cached);
     let pending = this.#inflight.get(key);
     if (!pending) {
       // Failures are not cached: the next miss fetches again.
@@ -26,6 +26,12 @@ export class SingleFlightCache<T extends object> {
       this.#inflight.set(key, pending);
     }
     return pending;
+  }
+
+  /** The cached value while `fresh` says so (counted as a use for recency), without fetching or waiting. */
+  cached(key: string, fresh: (value: T) => boolean): T | undefined {
+    const cached = this.#entries.get(key);
+    return cached !== undefined && fresh(cached) ? cached : undefined;
   }
 
   /** The cached value, fresh or not, without touching its recency. */

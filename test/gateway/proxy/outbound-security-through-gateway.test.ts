@@ -45,6 +45,17 @@ describe('outbound OAuth client credentials through the gateway', () => {
     expect(api.requests.slice(-2).map((r) => r.bodyBytes)).toEqual([1000, 1000]);
   });
 
+  it('retries a request without a body once with a new token when the backend stops accepting the cached one', async () => {
+    // A cached token and no body: the first attempt takes the gateway's promise-free path, its retry the general one.
+    expect((await call(gateway, '/erp/orders')).status).toBe(200);
+    const fetched = idp.requests.length;
+    idp.revokeAll();
+    const result = await call(gateway, '/erp/orders');
+    expect(result).toEqual({ status: 200, body: { ok: true, method: 'GET', url: '/orders', bodyBytes: 0 } });
+    expect(idp.requests).toHaveLength(fetched + 1);
+    expect(api.requests.slice(-2).map((r) => r.method)).toEqual(['GET', 'GET']);
+  });
+
   it('answers 502 naming the token endpoint and its status when it fails', async () => {
     idp.revokeAll();
     idp.failWith(500, '{"error":"server_error","error_description":"erp-secret"}');

@@ -110,6 +110,22 @@ describe('expiry', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('offers the cached token at once only while it needs no refresh, and never fetches for it', async () => {
+    let now = 1_000_000;
+    server.settings.expiresIn = 120;
+    const source = new OAuthTokenCache({ refreshSkewSeconds: 30, now: () => now }).source(grant());
+    expect(source.fresh()).toBeUndefined();
+    expect(server.requests).toHaveLength(0);
+    const token = await source.token();
+    expect(source.fresh()).toBe(token);
+    now += 90_000; // at refreshAt: token() would fetch, so there is nothing to offer at once
+    expect(source.fresh()).toBeUndefined();
+    source.invalidate(token);
+    now -= 90_000;
+    expect(source.fresh()).toBeUndefined();
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('refreshes short-lived tokens at half their lifetime rather than never caching them', async () => {
     let now = 0;
     server.settings.expiresIn = 10;
