@@ -33,7 +33,11 @@ export class Exchange {
   dispatchedAt = 0;
   /** `performance.now()` when the upstream's response head arrived, or 0. */
   responseStartAt = 0;
-  /** The upstream call in flight, told when the client's connection closes so it stops waiting for an answer. */
+  /**
+   * The upstream call in flight, told when the client's connection closes so it stops waiting for an answer. Only
+   * that method is visible here: the call's object also holds the outgoing request (credentials included), which
+   * neither the log nor the capture reads, and it is dropped when the call settles.
+   */
   upstreamCall: { clientClosed(): void } | undefined = undefined;
   /** The app's traffic inspector records this exchange (only while the app has capture on; never headless). */
   recorder: ExchangeRecorder | undefined = undefined;
