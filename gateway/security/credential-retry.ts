@@ -8,7 +8,7 @@ import type { Exchange } from '../log/exchange';
 import { BodyTooLargeError, limitBody } from '../proxy/body-limit';
 import { dispatchForward, forwardRequest, hasBody, type ForwardRequest, type ForwardResult } from '../proxy/forward';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
-import { applyFixedCredentials, applyOAuthToken, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
+import { applyCredentials, applyFixedCredentials, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
 import { bodyForAttempt, isReplayable, replayableBody, type ReplayableBody } from './replayable-body';
 import { credentialRejection } from './retry-policy';
 
@@ -134,10 +134,10 @@ export function forwardWithCredentialRetry(
     // An OAuth token in the cache and no body to read ahead: the first attempt goes out at once, without a promise;
     // only a backend rejecting the token sends the request down the general path, for its one retry.
     const callerHeaders = { ...headers };
-    applyFixedCredentials(headers, security);
-    applyOAuthToken(headers, token);
+    const applied: AppliedCredentials = { oauthToken: token };
+    applyCredentials(headers, security, applied);
     const forward = forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, null);
-    forward.discardIf = rejectionCheck(security, { oauthToken: token }, 0, true);
+    forward.discardIf = rejectionCheck(security, applied, 0, true);
     dispatchForward(req, res, forward, {
       resolve: (result) => {
         if (result.discarded) retryWithFreshCredentials(req, res, endpoint, path, callerHeaders, exchange, kymaTargetErrors, EMPTY_BODY).catch((error: unknown) => end.reject(error));

@@ -59,11 +59,6 @@ async function tracedToken<T extends object>(source: { token(): Promise<T>; peek
   return token;
 }
 
-/** The backend gets the client-credentials token as a bearer Authorization (replacing the client's own). */
-export function applyOAuthToken(headers: OutgoingHeaders, token: AccessToken): void {
-  headers.authorization = token.authorization;
-}
-
 export interface OutboundSecurityDeps {
   secrets: SecretResolver;
   /** Long-lived (across config generations), so tokens survive a reload. */
@@ -167,16 +162,25 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
  */
 export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity, trace?: SecurityTrace): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};
-  applyFixedCredentials(headers, security);
   if (security.oauth) {
     applied.oauthToken = await tracedToken(security.oauth, trace && ((t, token) => (trace.token = { ...t, expiresAt: token.expiresAt })));
-    applyOAuthToken(headers, applied.oauthToken);
   }
   if (security.csrf) {
     applied.csrfToken = await tracedToken(security.csrf, trace && ((t) => (trace.csrf = t)));
-    applyCsrfToken(headers, applied.csrfToken);
   }
+  applyCredentials(headers, security, applied);
   return applied;
+}
+
+/**
+ * Adds the endpoint's credentials to an outgoing request once its tokens are had (`applied`; a token already in
+ * the cache lets the forward stage call this directly): the fixed ones, the OAuth token as a bearer Authorization
+ * (replacing the client's own), the CSRF token and its cookies.
+ */
+export function applyCredentials(headers: OutgoingHeaders, security: OutboundSecurity, applied: AppliedCredentials): void {
+  applyFixedCredentials(headers, security);
+  if (applied.oauthToken) headers.authorization = applied.oauthToken.authorization;
+  if (applied.csrfToken) applyCsrfToken(headers, applied.csrfToken);
 }
 
 /** The part of applyOutboundSecurity that needs no cache (request parameters, Basic): enough without OAuth or CSRF. */
