@@ -64,6 +64,11 @@ export interface OAuthTokenCacheOptions {
   now?: () => number;
 }
 
+/** Whether a token needs no refresh yet at `now` (before its refreshAt), as the cache asks it. */
+function needsNoRefreshAt(now: number): (token: AccessToken) => boolean {
+  return (token) => now < token.refreshAt;
+}
+
 /** Fetches and caches tokens for one grant; created once per compiled config, cheap to call per request. */
 export interface TokenSource {
   /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope). */
@@ -167,10 +172,7 @@ export class OAuthTokenCache {
       key,
       token: () => this.#token(key, frozen, via),
       peek: () => this.#tokens.peek(key),
-      fresh: () => {
-        const now = this.#now();
-        return this.#tokens.cached(key, (token) => now < token.refreshAt);
-      },
+      fresh: () => this.#tokens.cached(key, needsNoRefreshAt(this.#now())),
       invalidate: (token) => this.#tokens.evict(key, token),
     };
   }
@@ -187,8 +189,9 @@ export class OAuthTokenCache {
   #token(key: string, grant: ClientCredentialsGrant, dispatcher: Dispatcher | undefined): Promise<AccessToken> {
     const now = this.#now();
     const cached = this.#tokens.peek(key);
-    const pending = this.#tokens.get(key, (token) => now < token.refreshAt, () => this.#fetch(grant, dispatcher));
-    if (cached === undefined || now < cached.refreshAt || now >= cached.expiresAt) return pending;
+    const fresh = needsNoRefreshAt(now);
+    const pending = this.#tokens.get(key, fresh, () => this.#fetch(grant, dispatcher));
+    if (cached === undefined || fresh(cached) || now >= cached.expiresAt) return pending;
     // Inside the refresh window the old token is still good: a token endpoint outage does not fail requests yet.
     return pending.catch(() => cached);
   }
