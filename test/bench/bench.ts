@@ -17,7 +17,7 @@ import { NGINX_TEMP_DIRS, nginxConfig, nginxUpstreamConfig, shaHtpasswdLine } fr
 import { parseHey, parseWrk, type LoadFigures } from './load-output';
 import { cpuMs, openDescriptors, rssMb, samplePeak } from './process-stats';
 import type { PeerSetup } from './peer-setup';
-import { GATEWAY_NODE_FLAGS } from '../../gateway/process/node-flags';
+import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../gateway/process/node-flags';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS ?? 3));
@@ -159,9 +159,10 @@ async function main(): Promise<void> {
       'oauth-client': { clientId: 'bench-client', clientSecret: 'bench-client-secret' },
       'client-cert': { crt: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
     }));
-    // The built CLI, as `npm run gateway` runs it (with its Node options); its request log (one JSON line per request) goes to /dev/null.
+    // The built CLI, as `npm run gateway` runs it (with its Node options and environment); its request log (one JSON line per request) goes to /dev/null.
     const gatewayArgs = (port: number) => [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.js'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
-    const gateway = spawn(process.execPath, gatewayArgs(gatewayPort!), { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const gatewayEnv = { ...process.env, ...GATEWAY_PROCESS_ENV };
+    const gateway = spawn(process.execPath, gatewayArgs(gatewayPort!), { cwd: root, env: gatewayEnv, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(gateway);
 
     const peer = async (file: string, port: number) => {
@@ -251,7 +252,7 @@ async function main(): Promise<void> {
         const port = await freePort();
         const t0 = performance.now();
         const child = which === 'gatehouse'
-          ? spawn(process.execPath, gatewayArgs(port), { cwd: root, stdio: 'ignore' })
+          ? spawn(process.execPath, gatewayArgs(port), { cwd: root, env: gatewayEnv, stdio: 'ignore' })
           : spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
         try {
           await firstAnswer(`http://127.0.0.1:${port}/v1/json`, Date.now() + 10_000);

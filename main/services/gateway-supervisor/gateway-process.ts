@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GatewayMessage, SupervisorMessage } from '../../../gateway/process/protocol';
-import { GATEWAY_NODE_FLAGS } from '../../../gateway/process/node-flags';
+import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../../gateway/process/node-flags';
 
 /** The supervisor's view of a gateway process, whichever way it was started. */
 export interface GatewayProcess {
@@ -25,7 +25,7 @@ export function forkGatewayProcess(entry = SOURCE_ENTRY): GatewayProcess {
     execArgv: [...GATEWAY_NODE_FLAGS, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // The gateway needs nothing from our environment; above all it must not inherit secrets kept there.
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production' },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', ...GATEWAY_PROCESS_ENV },
   });
   let exited = false;
   const exitListeners: ((reason: string) => void)[] = [];

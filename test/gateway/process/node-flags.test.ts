@@ -1,8 +1,9 @@
-// The gateway's Node options reach every Node launch of it: the supervisor's fork and `npm run gateway`.
+// The gateway's Node options and start-up environment reach every Node launch of it: the supervisor's fork and
+// `npm run gateway`.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GATEWAY_NODE_FLAGS } from '../../../gateway/process/node-flags';
+import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../../gateway/process/node-flags';
 import { forkGatewayProcess } from '../../../main/services/gateway-supervisor/gateway-process';
 import { builtGatewayEntry } from '../../support/built-gateway';
 import { REPO_ROOT } from '../../support/spawn-cli';
@@ -10,7 +11,8 @@ import { REPO_ROOT } from '../../support/spawn-cli';
 describe('gateway Node options', () => {
   it('`npm run gateway` starts the CLI with them', () => {
     const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.gateway).toContain(`node ${GATEWAY_NODE_FLAGS.join(' ')} out/gateway/cli.js`);
+    const environment = Object.entries(GATEWAY_PROCESS_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(scripts.gateway).toContain(`${[...environment, 'node', ...GATEWAY_NODE_FLAGS].join(' ')} out/gateway/cli.js`);
   });
 
   it.runIf(process.platform === 'linux')('the supervisor forks the gateway process with them (read from /proc)', async () => {
@@ -18,6 +20,8 @@ describe('gateway Node options', () => {
     try {
       const argv = readFileSync(`/proc/${gateway.pid}/cmdline`, 'utf8').split('\0');
       for (const flag of GATEWAY_NODE_FLAGS) expect(argv).toContain(flag);
+      const environment = readFileSync(`/proc/${gateway.pid}/environ`, 'utf8').split('\0');
+      for (const [name, value] of Object.entries(GATEWAY_PROCESS_ENV)) expect(environment).toContain(`${name}=${value}`);
     } finally {
       gateway.kill();
     }
