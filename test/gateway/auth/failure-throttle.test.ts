@@ -33,4 +33,16 @@ describe('FailureThrottle', () => {
     throttle.recordFailure('a');
     expect(throttle.retryAfterSeconds('a')).toBe(0);
   });
+
+  it('keeps at most 50,000 clients: a flood of new addresses pushes out the least recently seen', () => {
+    const throttle = new FailureThrottle({ maxFailures: 1, windowSeconds: 10, blockSeconds: 30 });
+    throttle.recordFailure('first');
+    throttle.recordFailure('second');
+    expect(throttle.retryAfterSeconds('first')).toBe(30);
+    for (let i = 0; i < 49_999; i += 1) throttle.recordFailure(`flood-${i}`);
+    // 50,001 clients seen; 'first' was read last after 'second' was written, so 'second' is the one pushed out.
+    expect(throttle.retryAfterSeconds('second')).toBe(0);
+    expect(throttle.retryAfterSeconds('first')).toBe(30);
+    expect(throttle.retryAfterSeconds('flood-0')).toBe(30);
+  });
 });
