@@ -19,10 +19,13 @@ const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'wa
  * The gateway's processes carry their dependencies bundled in: resolving and loading a few hundred files from
  * node_modules was most of the time from spawn to the first answered request. Left outside: keytar (native),
  * @kubernetes/client-node (loaded only by the commands and backends that use a cluster) and electron.
- * The banner gives bundled CommonJS (undici) the `require` an ES module lacks.
+ * The banner gives bundled CommonJS (undici) the `require` an ES module lacks. Whitespace and comments are left
+ * out (names are kept, so stack traces still read): V8 keeps each module's source text in the heap, and one
+ * non-Latin-1 character in a comment (zod has an em dash) makes a whole chunk's text two bytes a character;
+ * idle RSS 1 MB lower.
  */
 const gatewayBundle = {
-  ...shared, packages: undefined, format: 'esm',
+  ...shared, packages: undefined, format: 'esm', minifyWhitespace: true,
   external: ['keytar', '@kubernetes/client-node', 'electron'],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
