@@ -8,11 +8,13 @@ import { forkGatewayProcess } from '../../../main/services/gateway-supervisor/ga
 import { builtGatewayEntry } from '../../support/built-gateway';
 import { REPO_ROOT } from '../../support/spawn-cli';
 
+/** The environment as `NAME=value` entries, the form of a shell prefix and of /proc/<pid>/environ. */
+const ENVIRONMENT = Object.entries(GATEWAY_PROCESS_ENV).map(([name, value]) => `${name}=${value}`);
+
 describe('gateway Node options', () => {
   it('`npm run gateway` starts the CLI with them', () => {
     const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    const environment = Object.entries(GATEWAY_PROCESS_ENV).map(([name, value]) => `${name}=${value}`);
-    expect(scripts.gateway).toContain(`${[...environment, 'node', ...GATEWAY_NODE_FLAGS].join(' ')} out/gateway/cli.js`);
+    expect(scripts.gateway).toContain(`${[...ENVIRONMENT, 'node', ...GATEWAY_NODE_FLAGS].join(' ')} out/gateway/cli.js`);
   });
 
   it.runIf(process.platform === 'linux')('the supervisor forks the gateway process with them (read from /proc)', async () => {
@@ -21,7 +23,7 @@ describe('gateway Node options', () => {
       const argv = readFileSync(`/proc/${gateway.pid}/cmdline`, 'utf8').split('\0');
       for (const flag of GATEWAY_NODE_FLAGS) expect(argv).toContain(flag);
       const environment = readFileSync(`/proc/${gateway.pid}/environ`, 'utf8').split('\0');
-      for (const [name, value] of Object.entries(GATEWAY_PROCESS_ENV)) expect(environment).toContain(`${name}=${value}`);
+      for (const entry of ENVIRONMENT) expect(environment).toContain(entry);
     } finally {
       gateway.kill();
     }
