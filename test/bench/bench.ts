@@ -251,9 +251,9 @@ async function main(): Promise<void> {
     const latencySeconds = SECONDS;
     for (let round = 0; round < 2; round += 1) {
       for (const path of round % 2 ? [...latencyPaths].reverse() : latencyPaths) {
-        // A second at the steady pacing first, as wrk's runs get their warm-up: a process that sat idle while the other
-        // paths were measured answers slower for its first seconds (the bare proxy too; V8 compiles a few hundred
-        // functions again meanwhile). Its p99 is kept and printed apart: what the first second after idling looks like.
+        // A second at the steady pacing first, as wrk's runs get their warm-up: a process answers slower for its first
+        // seconds at a new pacing, more so after sitting idle while the other paths were measured (the bare proxy too;
+        // V8 compiles a few hundred more functions meanwhile). Its p99 is printed apart: the first second after idling.
         const warmUp = await hey(path, ['-z', '1s', '-c', '1', '-q', String(LATENCY_RATE)], 20_000);
         afterIdle.get(path.name)!.push(warmUp);
         for (const pacing of PACINGS) {
