@@ -1,6 +1,8 @@
 // The Node ceiling: node:http in, an undici Pool out, the same Basic check and Basic injection as the gateway,
-// nothing else (no routing, no log, no limits). What one Node thread can do as this proxy.
+// nothing else (no routing, no log, no limits). What one Node thread can do as this proxy. With a client
+// certificate in its setup it reaches an HTTPS upstream over mutual TLS: what TLS alone costs a Node proxy.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createSecureContext } from 'node:tls';
 import { Pool } from 'undici';
 import { basicCheck, receiveSetup, reportListening } from './peer-setup';
 
@@ -16,7 +18,10 @@ function forwardable(headers: IncomingHttpHeaders | Record<string, string | stri
 }
 
 const setup = await receiveSetup();
-const pool = new Pool(setup.upstream, { pipelining: 1, keepAliveTimeout: 10_000 });
+const tls = setup.clientCertificate;
+// One secure context for every connection, as the gateway builds one per endpoint.
+const connect = tls ? { secureContext: createSecureContext({ cert: tls.cert, key: tls.key, ca: tls.ca }) } : undefined;
+const pool = new Pool(setup.upstream, { pipelining: 1, keepAliveTimeout: 10_000, connect });
 const upstreamHost = new URL(setup.upstream).host;
 const authorized = basicCheck(setup.inboundAuthorization);
 const prefix = '/v1';

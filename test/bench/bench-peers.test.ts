@@ -1,5 +1,5 @@
 // The bench's own pieces, checked for behaviour (never for speed): the bare Node proxy checks the credential and
-// injects the upstream one, and both nginx configurations are accepted by nginx itself (`nginx -t`).
+// injects the upstream one (over mutual TLS too), and both nginx configurations are accepted by nginx itself (`nginx -t`).
 import { afterAll, describe, expect, it } from 'vitest';
 import { fork, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startRecordingUpstream } from '../support/recording-upstream';
 import { freePort } from '../support/loopback-ports';
 import { createTestPki } from '../support/test-certificates';
+import { startTlsServer } from '../support/tls-servers';
 import { NGINX_TEMP_DIRS, nginxConfig, nginxUpstreamConfig } from './nginx-config';
 import type { PeerSetup } from './peer-setup';
 
@@ -39,6 +40,29 @@ describe('bench peers', () => {
     const refused = await fetch(`http://127.0.0.1:${port}/v1/json`, { headers: { authorization: basic('alex', 'wrong') } });
     expect(refused.status).toBe(401);
     expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('the bare Node proxy reaches an HTTPS upstream that demands a client certificate with the one it is given', async () => {
+    const pki = await createTestPki();
+    const upstream = await startTlsServer({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert });
+    cleanups.push(() => upstream.close());
+    const port = await freePort();
+    const child = fork(fileURLToPath(new URL('./bare-proxy.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    cleanups.push(() => child.kill());
+    const setup: PeerSetup = {
+      port, upstream: upstream.url, inboundAuthorization: basic('alex', 'pw'), outboundAuthorization: basic('admin', 'backend'),
+      clientCertificate: { cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
+    };
+    child.send(setup);
+    await once(child, 'message');
+
+    const ok = await fetch(`http://127.0.0.1:${port}/v1/json`, { headers: { authorization: basic('alex', 'pw') } });
+    expect(ok.status).toBe(200);
+    await ok.arrayBuffer();
+    expect(upstream.tlsErrors).toEqual([]);
+    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests[0]!.url).toBe('/json');
+    expect(upstream.requests[0]!.clientCommonName).toBe('gatehouse-client');
   });
 
   it('nginx accepts the upstream and proxy configurations', async () => {

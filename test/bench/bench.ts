@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     await writeFile(join(upstreamDir, 'server.crt'), pki.server.cert);
     await writeFile(join(upstreamDir, 'server.key'), pki.server.key);
     await writeFile(join(upstreamDir, 'ca.crt'), pki.ca.cert);
-    const [upstreamPort, tlsPort, nginxPort, gatewayPort, barePort, fastifyPort, mockttpPort, helloPort] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+    const [upstreamPort, tlsPort, nginxPort, gatewayPort, barePort, bareMtlsPort, fastifyPort, mockttpPort, helloPort] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
     const startNginx = async (prefix: string, config: string, port: number) => {
       await writeFile(join(prefix, 'nginx.conf'), config);
       const nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'user root;'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     const gateway = spawn(process.execPath, gatewayArgs(gatewayPort!), { cwd: root, env: gatewayEnv, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(gateway);
 
-    const peer = async (file: string, port: number) => {
+    const peer = async (file: string, port: number, over: Partial<PeerSetup> = {}) => {
       // execArgv: [] — fork() would pass on tsx's loader flags (this script runs under tsx), and the peers would
       // carry a TypeScript loader thread the gateway does not: more memory, a slower start.
       const child = fork(join(root, `out/bench/${file}.js`), [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
@@ -189,12 +189,16 @@ async function main(): Promise<void> {
         const kept = text.split('\n').filter((line) => line && !/^Failed to handle request: socket hang up$/.test(line));
         if (kept.length > 0) process.stderr.write(`${file}: ${kept.join('\n')}\n`);
       });
-      const setup: PeerSetup = { port, upstream: plain, inboundAuthorization: CLIENT_AUTH, outboundAuthorization: basic(BACKEND.user, BACKEND.password) };
+      const setup: PeerSetup = { port, upstream: plain, inboundAuthorization: CLIENT_AUTH, outboundAuthorization: basic(BACKEND.user, BACKEND.password), ...over };
       child.send(setup);
       await once(child, 'message');
       return child;
     };
-    const [bare, fastify, mockttp] = await Promise.all([peer('bare-proxy', barePort!), peer('fastify-proxy', fastifyPort!), peer('mockttp-proxy', mockttpPort!)]);
+    // The bare proxy again, over mutual TLS to the upstream's HTTPS port: what TLS alone costs a Node proxy, beside gh mtls.
+    const bareTls = { upstream: `https://127.0.0.1:${tlsPort}`, clientCertificate: { cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert } };
+    const [bare, bareMtls, fastify, mockttp] = await Promise.all([
+      peer('bare-proxy', barePort!), peer('bare-proxy', bareMtlsPort!, bareTls), peer('fastify-proxy', fastifyPort!), peer('mockttp-proxy', mockttpPort!),
+    ]);
     // Not a proxy: a node:http server answering by itself, for the latency table only. What it adds over nginx
     // answering directly is what any Node process adds on this machine, before any proxying.
     const hello = spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${helloPort}, '127.0.0.1')`], { stdio: 'ignore' });
@@ -215,6 +219,7 @@ async function main(): Promise<void> {
       { name: 'gatehouse', url: `http://127.0.0.1:${gatewayPort}/v1/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
       { name: 'gh oauth', url: `http://127.0.0.1:${gatewayPort}/oauth/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
       { name: 'gh mtls', url: `http://127.0.0.1:${gatewayPort}/mtls/json`, authenticated: true, pid: gateway.pid, cpuPid: gateway.pid! },
+      { name: 'bare mtls', url: `http://127.0.0.1:${bareMtlsPort}/v1/json`, authenticated: true, pid: bareMtls.pid, cpuPid: bareMtls.pid! },
       { name: 'nginx', url: `http://127.0.0.1:${nginxPort}/v1/json`, authenticated: true, cpuPid: nginxPid },
       { name: 'fastify', url: `http://127.0.0.1:${fastifyPort}/v1/json`, authenticated: true, pid: fastify.pid, cpuPid: fastify.pid! },
       { name: 'mockttp', url: `http://127.0.0.1:${mockttpPort}/v1/json`, authenticated: true, pid: mockttp.pid, cpuPid: mockttp.pid! },
@@ -244,7 +249,7 @@ async function main(): Promise<void> {
 
     // Latency at a steady 1,000 requests/s: what each proxy adds over going direct, in the same round.
     const helloPath: Path = { name: HELLO, url: `http://127.0.0.1:${helloPort}/`, authenticated: false, cpuPid: hello.pid! };
-    const latencyPaths = [...paths.filter((p) => !['gh oauth', 'gh mtls'].includes(p.name)), helloPath];
+    const latencyPaths = [...paths.filter((p) => !['gh oauth', 'gh mtls', 'bare mtls'].includes(p.name)), helloPath];
     const latency = new Map<PacingName, Map<string, LoadFigures[]>>(PACINGS.map((pacing) => [pacing.name, new Map(latencyPaths.map((p) => [p.name, []]))]));
     /** Per path: the warm-up second before each round's latency runs. */
     const afterIdle = new Map<string, LoadFigures[]>(latencyPaths.map((p) => [p.name, []]));
@@ -380,7 +385,7 @@ function report(r: Report): void {
   say(`gatehouse / bare node      ${ratio('gatehouse', 'bare node', 0.9)}`);
   say(`gatehouse / fastify        ${ratio('gatehouse', 'fastify', 1.5)}`);
   say(`oauth cached / basic       ${ratio('gh oauth', 'gatehouse', 0.95)}`);
-  say(`mtls / basic               ${ratio('gh mtls', 'gatehouse', 0.85)}`);
+  say(`mtls / basic               ${ratio('gh mtls', 'gatehouse', 0.85)}; the bare proxy's own, over mTLS / plain: ${(rps('bare mtls') / rps('bare node')).toFixed(3)}x`);
   const steady99 = added99('gatehouse', TARGET_PACING);
   say(`p99 added at 1,000 req/s   ${steady99.toFixed(1)} ms ${TARGET_PACING} (<= 1 ms)  ${check(steady99 <= 1)}; ${PACINGS.filter((p) => p.name !== TARGET_PACING).map((p) => `${p.name}: ${added99('gatehouse', p.name).toFixed(1)} ms`).join(', ')}; ${HELLO} (no proxy) adds ${PACINGS.map((p) => `${added99(HELLO, p.name).toFixed(1)} ms ${p.name}`).join(', ')}`);
   say(`RSS idle                   ${r.idle.gatehouse.toFixed(0)} MB (<= 60 MB)  ${check(r.idle.gatehouse <= 60)}`);

@@ -11,6 +11,11 @@ export interface PeerSetup {
   inboundAuthorization: string;
   /** The `Authorization` value sent upstream instead. */
   outboundAuthorization: string;
+  /**
+   * For a proxy that supports it (the bare one): `upstream` is `https://…` and demands this client certificate;
+   * its server certificate is checked against `ca`. PEM text.
+   */
+  clientCertificate?: { cert: string; key: string; ca: string };
 }
 
 /** The setup the harness sends right after forking; the process answers `{ listening: port }` once it serves. */
