@@ -1,7 +1,7 @@
 // `npm run bench`: every proxy path against the same nginx upstream on loopback, in alternating rounds in one run,
 // with wrk (throughput, 32 connections) and hey (latency at 1,000 requests/s, paced two ways); then Gatehouse's memory,
 // descriptors in a 2,000-connection burst, and its time from spawn to the first answered request.
-// BENCH_SECONDS (default 5 per measured run) and BENCH_ROUNDS (default 3) tune it; the defaults take about 5 minutes.
+// BENCH_SECONDS (default 5 per measured run) and BENCH_ROUNDS (default 3) tune it; the defaults take about 6 minutes.
 import { freePort, waitForPort } from '../support/loopback-ports';
 import { createTestPki } from '../support/test-certificates';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -358,7 +358,8 @@ function report(r: Report): void {
   for (const [name, runs] of r.afterIdle) say(`${name.padEnd(11)} ${runs.map((f) => f.p99.toFixed(1)).join(' / ')} ms`);
 
   const latencyRuns = [...r.latency].flatMap(([pacing, byPath]) => [...byPath].map(([name, runs]) => [`${name} (${pacing})`, runs] as const));
-  const failed = [...r.throughput, ...latencyRuns, ...r.afterIdle].filter(([, runs]) => runs.some((f) => f.errors > 0 || f.non2xx > 0)).map(([name]) => name);
+  const warmUps = [...r.afterIdle].map(([name, runs]) => [`${name} (warm-up)`, runs] as const);
+  const failed = [...r.throughput, ...latencyRuns, ...warmUps].filter(([, runs]) => runs.some((f) => f.errors > 0 || f.non2xx > 0)).map(([name]) => name);
   if (r.burst.errors > 0 || r.burst.non2xx > 0) failed.push('burst');
 
   /** Median over the rounds of what `name` adds to direct's p99 in the same round, at `pacing`. */
