@@ -20,16 +20,21 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
+/** The bare proxy forked from source, accepting alex:pw and sending admin:backend upstream; resolves with its port once it serves. */
+async function startBareProxy(setup: Pick<PeerSetup, 'upstream' | 'clientCertificate'>): Promise<number> {
+  const port = await freePort();
+  const child = fork(fileURLToPath(new URL('./bare-proxy.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  cleanups.push(() => child.kill());
+  child.send({ port, inboundAuthorization: basic('alex', 'pw'), outboundAuthorization: basic('admin', 'backend'), ...setup } satisfies PeerSetup);
+  await once(child, 'message');
+  return port;
+}
+
 describe('bench peers', () => {
   it('the bare Node proxy forwards a request with the right credential, Basic injected, and refuses a wrong one', async () => {
     const upstream = await startRecordingUpstream();
     cleanups.push(() => upstream.close());
-    const port = await freePort();
-    const child = fork(fileURLToPath(new URL('./bare-proxy.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    cleanups.push(() => child.kill());
-    const setup: PeerSetup = { port, upstream: upstream.url, inboundAuthorization: basic('alex', 'pw'), outboundAuthorization: basic('admin', 'backend') };
-    child.send(setup);
-    await once(child, 'message');
+    const port = await startBareProxy({ upstream: upstream.url });
 
     const ok = await fetch(`http://127.0.0.1:${port}/v1/json?x=1`, { headers: { authorization: basic('alex', 'pw') } });
     expect(ok.status).toBe(200);
@@ -46,15 +51,7 @@ describe('bench peers', () => {
     const pki = await createTestPki();
     const upstream = await startTlsServer({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert });
     cleanups.push(() => upstream.close());
-    const port = await freePort();
-    const child = fork(fileURLToPath(new URL('./bare-proxy.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    cleanups.push(() => child.kill());
-    const setup: PeerSetup = {
-      port, upstream: upstream.url, inboundAuthorization: basic('alex', 'pw'), outboundAuthorization: basic('admin', 'backend'),
-      clientCertificate: { cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
-    };
-    child.send(setup);
-    await once(child, 'message');
+    const port = await startBareProxy({ upstream: upstream.url, clientCertificate: { cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert } });
 
     const ok = await fetch(`http://127.0.0.1:${port}/v1/json`, { headers: { authorization: basic('alex', 'pw') } });
     expect(ok.status).toBe(200);

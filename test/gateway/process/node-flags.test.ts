@@ -14,7 +14,8 @@ const ENVIRONMENT = Object.entries(GATEWAY_PROCESS_ENV).map(([name, value]) => `
 describe('gateway Node options', () => {
   it('`npm run gateway` starts the CLI with them', () => {
     const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.gateway).toContain(`${[...ENVIRONMENT, 'node', ...GATEWAY_NODE_FLAGS].join(' ')} out/gateway/cli.js`);
+    // cross-env: a bare `NAME=value` prefix is POSIX shell syntax, and npm runs scripts with cmd.exe on Windows.
+    expect(scripts.gateway).toContain(`${['cross-env', ...ENVIRONMENT, 'node', ...GATEWAY_NODE_FLAGS].join(' ')} out/gateway/cli.js`);
   });
 
   it.runIf(process.platform === 'linux')('the supervisor forks the gateway process with them (read from /proc)', async () => {
