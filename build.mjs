@@ -1,6 +1,7 @@
 // One build for every process: Vite for the renderer (React, CSS, hashing), esbuild for the Node-side
 // bundles (Electron main, sandboxed preload as CommonJS, the gateway's process entry and CLI).
-// `node build.mjs start` runs the app (or, with no display, the headless demo);
+// `node build.mjs start` runs the app (or, with no display, the headless demo); `node build.mjs gateway ARGS` builds
+// and runs the headless CLI, `gateway-bundle` only builds it;
 // `node build.mjs prepare-electron` fetches the Electron binary if missing. keytar needs nothing here: it is a
 // Node-API module, so the build `npm install` made serves Node and Electron alike.
 import { build as esbuild } from 'esbuild';
@@ -52,18 +53,42 @@ async function buildRenderer() {
   await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }
 
-async function writeSchema() {
+/** A TypeScript module of the project, for this script alone (nothing it starts carries the loader). */
+async function importSource(path) {
   const { register } = await import('tsx/esm/api');
   const unregister = register();
-  const { workspaceJsonSchema } = await import('./gateway/config/json-schema.ts');
+  try {
+    return await import(path);
+  } finally {
+    await unregister();
+  }
+}
+
+async function writeSchema() {
+  const { workspaceJsonSchema } = await importSource('./gateway/config/json-schema.ts');
   mkdirSync(join(out), { recursive: true });
   writeFileSync(join(out, 'workspace.schema.json'), `${JSON.stringify(workspaceJsonSchema(), null, 2)}\n`);
-  await unregister();
 }
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+}
+
+/**
+ * The built headless CLI, started as every Node launch of the gateway is: with the Node options and start-up
+ * environment of gateway/process/node-flags.ts, which the app's supervisor and the bench read too (one list, no
+ * copy to keep equal). For `npm run gateway` and for `npm start` where there is no display. The CLI's exit status
+ * (or signal) becomes this script's, so `npm run gateway` fails when the gateway does, without a stack trace of ours.
+ */
+async function runGatewayCli(args) {
+  const { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } = await importSource('./gateway/process/node-flags.ts');
+  const result = spawnSync(process.execPath, [...GATEWAY_NODE_FLAGS, join(out, 'gateway/cli.js'), ...args], {
+    stdio: 'inherit', cwd: root, env: { ...process.env, ...GATEWAY_PROCESS_ENV },
+  });
+  if (result.error) throw result.error;
+  if (result.signal) process.kill(process.pid, result.signal);
+  process.exit(result.status ?? 1);
 }
 
 /** Electron's binary, through its own install.js (npm does not run it: allowScripts in package.json). */
@@ -82,7 +107,7 @@ function hasDisplay() {
 /** `npm start`: the app where there is a display, else the headless gateway with its demo. */
 async function start() {
   await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);
-  const headless = () => run(process.execPath, [join(out, 'gateway/cli.js'), '--demo', ...process.argv.slice(3)]);
+  const headless = () => runGatewayCli(['--demo', ...process.argv.slice(3)]);
   if (!hasDisplay()) {
     console.log('No display (DISPLAY/WAYLAND_DISPLAY unset): starting the headless gateway with its demo instead of the app.');
     return headless();
@@ -99,17 +124,21 @@ async function start() {
 
 const command = process.argv[2] ?? 'build';
 // Chunk names carry content hashes: without this, every build would leave the previous build's chunks behind.
-if (['build', 'start', 'gateway'].includes(command)) rmSync(join(out, 'gateway'), { recursive: true, force: true });
+if (['build', 'start', 'gateway', 'gateway-bundle'].includes(command)) rmSync(join(out, 'gateway'), { recursive: true, force: true });
 if (command === 'build') {
   await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);
   console.log('built out/main, out/preload, out/renderer, out/gateway, out/workspace.schema.json');
 } else if (command === 'start') {
   await start();
 } else if (command === 'gateway') {
+  // `npm run gateway -- ARGS`: the CLI, built and started with ARGS.
+  await buildGatewayCli();
+  await runGatewayCli(process.argv.slice(3));
+} else if (command === 'gateway-bundle') {
   await buildGatewayCli();
 } else if (command === 'prepare-electron') {
   prepareElectron();
 } else {
-  console.error(`unknown command ${command}: build | start | gateway | prepare-electron`);
+  console.error(`unknown command ${command}: build | start | gateway | gateway-bundle | prepare-electron`);
   process.exit(2);
 }

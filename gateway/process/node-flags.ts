@@ -1,8 +1,8 @@
 /**
- * Node options the gateway's Node process starts with: `child_process.fork` of the entry, `npm run gateway`
- * (package.json spells them out, with the environment below; a test keeps them equal) and the bench. V8 reads
- * them only at start-up, so they cannot be set from inside the process. Electron's utilityProcess is left with
- * its defaults (untested there).
+ * Node options the gateway's Node process starts with: `child_process.fork` of the entry, `npm run gateway` and
+ * `npm start` without a display (build.mjs reads this file to start the CLI; a test reads the started processes),
+ * the soak and the bench. V8 reads them only at start-up, so they cannot be set from inside the process.
+ * Electron's utilityProcess is left with its defaults (untested there).
  * --max-semi-space-size=4 (MB): under sustained load V8 lets the young generation grow to 16 MB per semi-space,
  *   15-25 MB of resident memory the gateway does not need; at 4 MB scavenges took 4.2 % of a --cpu-prof profile
  *   under wrk instead of 3.1 %, while 2 MB made it 16 %.

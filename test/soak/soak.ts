@@ -193,8 +193,8 @@ function workspace(generation: number, upstreams: { basic: string; oauthApi: str
 
 async function main(): Promise<number> {
   const failures: string[] = [];
-  const build = spawnSync(process.execPath, [join(root, 'build.mjs'), 'gateway'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('node build.mjs gateway failed');
+  const build = spawnSync(process.execPath, [join(root, 'build.mjs'), 'gateway-bundle'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('node build.mjs gateway-bundle failed');
 
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-soak-'));
   const configDir = join(dir, 'config');
