@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseJsonOrYaml } from '../config/parse-document';
+import { readJsonOrYaml } from '../config/parse-document';
 import { workspaceJsonSchema } from '../config/json-schema';
 import { describeFieldErrors } from '../config/validate';
 import { startGateway, type Gateway } from '../server/gateway-server';
@@ -38,7 +38,7 @@ export interface GatewayCliOptions {
 export async function secretSources(secretsFile: string | undefined, options: GatewayCliOptions): Promise<SecretSource[]> {
   const sources: SecretSource[] = [];
   if (secretsFile) sources.push(await secretSourceFromFile(secretsFile));
-  const fromEnv = secretSourceFromEnv(process.env);
+  const fromEnv = await secretSourceFromEnv(process.env);
   if (fromEnv) sources.push(fromEnv);
   sources.push(...((await options.extraSecretSources?.()) ?? []));
   return sources;
@@ -71,7 +71,7 @@ function watchConfig(path: string, gateway: Gateway): void {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {
-        const result = await gateway.reload(parseJsonOrYaml(await readFile(path, 'utf8'), path));
+        const result = await gateway.reload(await readJsonOrYaml(await readFile(path, 'utf8'), path));
         say(result.ok ? `reloaded ${path}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
       } catch (error) {
         say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
@@ -121,7 +121,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     say(`  curl -i -u ${DEMO_CONSUMER.username}:${DEMO_CONSUMER.password} ${gateway.url}/v1/json   # 200, the slideshow JSON`);
   } else {
     const path = values.config!;
-    const workspace = parseJsonOrYaml(await readFile(path, 'utf8'), path);
+    const workspace = await readJsonOrYaml(await readFile(path, 'utf8'), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, port, host: values.host, cluster });
     say(`Gatehouse gateway on ${gateway.url} serving ${path}`);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { parseJsonOrYaml } from '../config/parse-document';
+import { readJsonOrYaml } from '../config/parse-document';
 import { describeFieldErrors, validateWith } from '../config/validate';
 import { MemorySecretSource, type SecretData } from './secret-source';
 import { SECRET_ID_PATTERN, parseSecretId } from '../config/secret-names';
@@ -24,12 +24,12 @@ export function secretSourceFromDocument(document: unknown, label: string): Memo
 }
 
 export async function secretSourceFromFile(path: string): Promise<MemorySecretSource> {
-  return secretSourceFromDocument(parseJsonOrYaml(await readFile(path, 'utf8'), path), `secrets file ${path}`);
+  return secretSourceFromDocument(await readJsonOrYaml(await readFile(path, 'utf8'), path), `secrets file ${path}`);
 }
 
 export const SECRETS_ENV = 'GATEHOUSE_SECRETS';
 
-export function secretSourceFromEnv(env: NodeJS.ProcessEnv): MemorySecretSource | undefined {
+export async function secretSourceFromEnv(env: NodeJS.ProcessEnv): Promise<MemorySecretSource | undefined> {
   const text = env[SECRETS_ENV];
-  return text ? secretSourceFromDocument(parseJsonOrYaml(text, SECRETS_ENV), `environment ${SECRETS_ENV}`) : undefined;
+  return text ? secretSourceFromDocument(await readJsonOrYaml(text, SECRETS_ENV), `environment ${SECRETS_ENV}`) : undefined;
 }

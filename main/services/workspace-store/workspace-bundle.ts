@@ -21,7 +21,7 @@ import { ResourceName, type Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, describeFieldErrors, validateWith, validateWorkspace } from '../../../gateway/config/validate';
 import type { SecretRef, SecretVault, StoredSecret } from '../vault/secret-vault';
 import { BundleError, DEFAULT_SCRYPT, isSealedEnvelope, openWithPassphrase, sealWithPassphrase, type ScryptParams } from './bundle-crypto';
-import { parseJsonOrYaml } from '../../../gateway/config/parse-document';
+import { readJsonOrYaml } from '../../../gateway/config/parse-document';
 import { secretKeySchema } from '../../../gateway/config/secret-names';
 import { decodeWorkspaceDocument, encodeWorkspace } from './workspace-document';
 
@@ -91,7 +91,7 @@ export interface ImportOptions {
  */
 export async function importWorkspace(text: string, options: ImportOptions = {}): Promise<ImportedWorkspace> {
   const source = options.source ?? 'imported workspace';
-  const document = parseJsonOrYaml(text, source);
+  const document = await readJsonOrYaml(text, source);
   if (!isSealedEnvelope(document)) {
     const decoded = decodeWorkspaceDocument(document, source);
     if (!decoded.ok) throw decoded.problem;

@@ -1,8 +1,8 @@
 // Turns the workspace file's text into a validated Workspace and back.
-import { DocumentSyntaxError } from '../../../gateway/config/parse-document';
+import * as yaml from 'yaml';
+import { DocumentSyntaxError, parseJsonOrYaml } from '../../../gateway/config/parse-document';
 import type { Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, validateWorkspace } from '../../../gateway/config/validate';
-import { parseJsonOrYaml } from '../../../gateway/config/parse-document';
 import type { WorkspaceFileProblem } from './workspace-errors';
 import { WorkspaceVersionError } from './workspace-errors';
 import { migrateWorkspaceDocument, type WorkspaceMigration } from './workspace-migrations';
@@ -27,7 +27,7 @@ export function decodeWorkspaceDocument(document: unknown, source: string, migra
 export function decodeWorkspaceText(text: string, source: string, migrations?: readonly WorkspaceMigration[]): DecodedWorkspace {
   let document: unknown;
   try {
-    document = parseJsonOrYaml(text, source);
+    document = parseJsonOrYaml(text, source, yaml);
   } catch (error) {
     if (error instanceof DocumentSyntaxError) return { ok: false, problem: error };
     throw error;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateWorkspace, formatFieldPath, describeFieldErrors } from '../../../gateway/config/validate';
 import { workspaceJsonSchema } from '../../../gateway/config/json-schema';
-import { parseJsonOrYaml, DocumentSyntaxError } from '../../../gateway/config/parse-document';
 
 const service = { name: 'svc', upstream: { url: 'http://127.0.0.1:8080' } };
 
@@ -85,20 +84,3 @@ describe('workspace schema', () => {
   });
 });
 
-describe('parseJsonOrYaml', () => {
-  it('reads JSON and YAML', () => {
-    expect(parseJsonOrYaml('{"a": 1}', 'x.json')).toEqual({ a: 1 });
-    expect(parseJsonOrYaml('a: 1\nb: [x]\n', 'x.yaml')).toEqual({ a: 1, b: ['x'] });
-  });
-
-  it('reports the line and column of a syntax error', () => {
-    try {
-      parseJsonOrYaml('{\n  "a": 1,\n  "b": [1, 2\n}', 'ws.json');
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(DocumentSyntaxError);
-      expect((error as DocumentSyntaxError).line).toBeGreaterThanOrEqual(3);
-      expect((error as Error).message).toMatch(/^ws\.json:\d+:\d+: /);
-    }
-  });
-});

@@ -1,0 +1,73 @@
+// Workspace and secrets documents: JSON or YAML. yaml is the reference for what a document means; JSON.parse answers
+// first for plain JSON (parse-document.ts), so every answer here is checked against yaml's own.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as yaml from 'yaml';
+import { DocumentSyntaxError, parseJsonOrYaml, readJsonOrYaml } from '../../../gateway/config/parse-document';
+
+/** What yaml alone makes of a document, as parse-document.ts asks it. */
+function yamlValue(text: string): unknown {
+  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  expect(doc.errors).toEqual([]);
+  return doc.toJS();
+}
+
+/** Both entry points' answer, checked to agree. */
+async function parsed(text: string, source = 'doc.json'): Promise<unknown> {
+  const value = await readJsonOrYaml(text, source);
+  expect(parseJsonOrYaml(text, source, yaml)).toEqual(value);
+  return value;
+}
+
+async function syntaxError(text: string, source = 'doc.json'): Promise<DocumentSyntaxError> {
+  expect(() => parseJsonOrYaml(text, source, yaml)).toThrow(DocumentSyntaxError);
+  const error = await readJsonOrYaml(text, source).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DocumentSyntaxError);
+  return error as DocumentSyntaxError;
+}
+
+describe('JSON or YAML documents', () => {
+  it('reads JSON and YAML', async () => {
+    expect(await parsed('{"a": 1}')).toEqual({ a: 1 });
+    expect(await parsed('a: 1\nb: [x]\n', 'x.yaml')).toEqual({ a: 1, b: ['x'] });
+    // YAML's flow style is not JSON, and is read all the same.
+    expect(await parsed('{a: 1, b: [x, "y"]}', 'x.yaml')).toEqual({ a: 1, b: ['x', 'y'] });
+  });
+
+  it('reports the line and column of a syntax error', async () => {
+    const error = await syntaxError('{\n  "a": 1,\n  "b": [1, 2\n}', 'ws.json');
+    expect(error.line).toBeGreaterThanOrEqual(3);
+    expect(error.message).toMatch(/^ws\.json:\d+:\d+: /);
+  });
+
+  it('refuses a key repeated in one object, with its line, where JSON.parse would keep the last', async () => {
+    const top = await syntaxError('{\n  "name": "a",\n  "name": "b"\n}');
+    expect(top.line).toBe(3);
+    expect(top.message).toMatch(/unique/i);
+    const nested = await syntaxError('{\n  "services": [\n    {"name": "a", "upstream": {"url": "x", "url": "y"}}\n  ]\n}');
+    expect(nested.line).toBe(3);
+    // Escapes spell the same key differently: still the same key.
+    await syntaxError('{"a": 1, "\\u0061": 2}');
+  });
+
+  it('keeps equal keys that belong to different objects', async () => {
+    expect(await parsed('[{"k": 1}, {"k": 2}]')).toEqual([{ k: 1 }, { k: 2 }]);
+    expect(await parsed('{"a": {"a": {"a": 1}}}')).toEqual({ a: { a: { a: 1 } } });
+  });
+
+  it('is not misled by colons, quotes and backslashes inside strings', async () => {
+    const text = '{"url": "http://h:1/p?q=a:b", "quote\\":": "\\"x:\\"", "back\\\\": "c:\\\\", "k": ":"}';
+    expect(await parsed(text)).toEqual(yamlValue(text));
+    expect(await parsed(text)).toEqual({ url: 'http://h:1/p?q=a:b', 'quote":': '"x:"', 'back\\': 'c:\\', k: ':' });
+  });
+
+  it('reads any JSON text as yaml does (property, against yaml)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        const text = JSON.stringify(value, null, 1);
+        expect(await parsed(text)).toEqual(yamlValue(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
