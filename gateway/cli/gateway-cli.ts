@@ -108,6 +108,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
 
   const log = jsonLineSink((line) => process.stdout.write(line));
   let gateway: Gateway;
+  let banner: string[];
   if (values.demo) {
     const upstream = await startDemoUpstream();
     gateway = await startGateway({
@@ -116,20 +117,25 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
       log,
       host: values.host,
     });
-    say(`Gatehouse demo gateway on ${gateway.url} (demo upstream ${upstream.url})`);
-    say(`  curl -i ${gateway.url}/v1/json                      # 401, WWW-Authenticate: Basic`);
-    say(`  curl -i -u ${DEMO_CONSUMER.username}:${DEMO_CONSUMER.password} ${gateway.url}/v1/json   # 200, the slideshow JSON`);
+    banner = [
+      `Gatehouse demo gateway on ${gateway.url} (demo upstream ${upstream.url})`,
+      `  curl -i ${gateway.url}/v1/json                      # 401, WWW-Authenticate: Basic`,
+      `  curl -i -u ${DEMO_CONSUMER.username}:${DEMO_CONSUMER.password} ${gateway.url}/v1/json   # 200, the slideshow JSON`,
+    ];
   } else {
     const path = values.config!;
     const workspace = await readJsonOrYaml(await readFile(path, 'utf8'), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, port, host: values.host, cluster });
-    say(`Gatehouse gateway on ${gateway.url} serving ${path}`);
+    banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
     watchConfig(path, gateway);
   }
+  // Before the banner: whoever waits for it (a supervisor, a script) may stop the gateway the moment it appears,
+  // and a SIGTERM arriving before a listener exists kills the process outright instead of closing it.
   const stop = () => void gateway.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  for (const line of banner) say(line);
   return -1;
 }
 

@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { mkdtemp, writeFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { spawnGatewayCli, type RunningCli } from '../../support/spawn-cli';
+import { REPO_ROOT, spawnGatewayCli, type RunningCli } from '../../support/spawn-cli';
 import { startRecordingUpstream } from '../../support/recording-upstream';
 import { SLIDESHOW } from '../../../gateway/demo/demo-upstream';
 
@@ -84,4 +85,21 @@ describe('headless CLI', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('stops cleanly on a SIGTERM sent the moment its banner appears (its signal handlers come first)', async () => {
+    // In one process (tsx's loader inside it, not a tsx parent relaying signals), as the supervisor and scripts run it.
+    // Before the fix the handlers came after the banner, and under load about half such stops killed the process.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', '--demo', '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      const exited = once(cli, 'exit');
+      let signalled = false;
+      cli.stderr.setEncoding('utf8').on('data', (text: string) => {
+        if (signalled || !text.includes('gateway on http://')) return;
+        signalled = true;
+        cli.kill('SIGTERM');
+      });
+      expect(await exited).toEqual([0, null]);
+      expect(signalled).toBe(true);
+    }
+  }, 60_000);
 });
