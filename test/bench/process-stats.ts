@@ -30,6 +30,15 @@ export function samplePeak(read: () => number, everyMs = 100): { stop(): number 
   };
 }
 
+/** The processes `pid` started, or none when the kernel has no children file (older kernels) or `pid` is gone. */
+export function childProcesses(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** CPU time (user + system, ms) used so far by the process and its direct children (nginx's workers). */
 export function cpuMs(pid: number): number {
   const own = (p: number) => {
@@ -41,11 +50,5 @@ export function cpuMs(pid: number): number {
       return 0;
     }
   };
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    // no children file (older kernels): the process alone
-  }
-  return own(pid) + children.reduce((sum, child) => sum + own(child), 0);
+  return own(pid) + childProcesses(pid).reduce((sum, child) => sum + own(child), 0);
 }

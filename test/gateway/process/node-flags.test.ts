@@ -10,9 +10,13 @@ import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../../gateway/proces
 import { forkGatewayProcess } from '../../../main/services/gateway-supervisor/gateway-process';
 import { builtGatewayEntry } from '../../support/built-gateway';
 import { REPO_ROOT } from '../../support/spawn-cli';
+import { childProcesses } from '../../bench/process-stats';
 
 /** The environment as `NAME=value` entries, the form of /proc/<pid>/environ. */
 const ENVIRONMENT = Object.entries(GATEWAY_PROCESS_ENV).map(([name, value]) => `${name}=${value}`);
+const SCRIPTS = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+const BUILT_CLI = join(REPO_ROOT, 'out/gateway/cli.js');
+const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
 function expectStartedWithGatewayOptions(pid: number): void {
   const argv = commandLine(pid);
@@ -20,14 +24,6 @@ function expectStartedWithGatewayOptions(pid: number): void {
   const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   for (const entry of ENVIRONMENT) expect(environment).toContain(entry);
 }
-
-/** The processes `pid` started (Linux). */
-function childrenOf(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-}
-
-const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-const BUILT_CLI = join(REPO_ROOT, 'out/gateway/cli.js');
 
 /** Resolves once `child` has printed `pattern` (the CLI reports on stderr: stdout is for data); rejects if it exits first. */
 function printed(child: ChildProcess, pattern: RegExp): Promise<void> {
@@ -54,12 +50,12 @@ async function checkLaunch(args: string[], env: NodeJS.ProcessEnv): Promise<void
   try {
     await printed(launcher, /Gatehouse demo gateway on http:\/\//);
     // Beside the CLI, the launcher's children include esbuild's service process.
-    cli = childrenOf(launcher.pid!).find((pid) => commandLine(pid).includes(BUILT_CLI));
+    cli = childProcesses(launcher.pid!).find((pid) => commandLine(pid).includes(BUILT_CLI));
     expect(cli, 'a child process running out/gateway/cli.js').toBeDefined();
     expectStartedWithGatewayOptions(cli!);
   } finally {
     if (cli !== undefined) process.kill(cli, 'SIGTERM');
-    else for (const pid of [...childrenOf(launcher.pid!), launcher.pid!]) process.kill(pid, 'SIGKILL');
+    else for (const pid of [...childProcesses(launcher.pid!), launcher.pid!]) process.kill(pid, 'SIGKILL');
   }
   // The CLI shuts down on SIGTERM (exit 0) and the launcher hands on how it ended.
   const [code, signal] = await exited;
@@ -77,8 +73,7 @@ describe.runIf(process.platform === 'linux')('gateway Node options', () => {
   });
 
   it('`npm run gateway` (build.mjs gateway) starts the CLI with them', async () => {
-    const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.gateway).toBe('node build.mjs gateway');
+    expect(SCRIPTS.gateway).toBe('node build.mjs gateway');
     await checkLaunch(['gateway', '--demo', '--port', '0'], {});
   }, 60_000);
 
@@ -94,8 +89,7 @@ describe.runIf(process.platform === 'linux')('gateway Node options', () => {
   }, 60_000);
 
   it('`npm start` with no display starts the headless demo with them', async () => {
-    const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.start).toBe('node build.mjs start');
+    expect(SCRIPTS.start).toBe('node build.mjs start');
     await checkLaunch(['start', '--port', '0'], { DISPLAY: '', WAYLAND_DISPLAY: '' });
   }, 180_000);
 });
