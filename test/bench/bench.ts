@@ -16,6 +16,7 @@ import { build } from 'esbuild';
 import { NGINX_TEMP_DIRS, nginxConfig, nginxUpstreamConfig, shaHtpasswdLine } from './nginx-config';
 import { parseHey, parseWrk, type LoadFigures } from './load-output';
 import { cpuMs, openDescriptors, rssMb, samplePeak } from './process-stats';
+import { describeRatio, median, ratioVerdict } from './ratio-verdict';
 import type { PeerSetup } from './peer-setup';
 import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../gateway/process/node-flags';
 
@@ -112,12 +113,6 @@ async function firstAnswer(url: string, deadline: number): Promise<void> {
   }
   throw new Error(`${url} did not answer in time`);
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function main(): Promise<void> {
   for (const tool of [WRK, HEY, NGINX]) {
@@ -380,13 +375,13 @@ function report(r: Report): void {
   say(`gatehouse: peak under load ${peakLoad.toFixed(0)} MB; in the ${BURST_CONNECTIONS}-connection burst ${r.burstPeak.rss.toFixed(0)} MB with up to ${r.burstPeak.fds} open descriptors; 30 s later ${r.afterBurst.toFixed(0)} MB`);
   say(`spawn to first answered request (median of ${SPAWN_SAMPLES}): gatehouse ${spawnMedian.toFixed(0)} ms (${r.spawnTimes.gatehouse.map((t) => t.toFixed(0)).join(', ')}), bare node:http ${median(r.spawnTimes.node).toFixed(0)} ms`);
 
-  // Three decimals, so a ratio just under its target does not print as the target itself; beside it the same
-  // ratio by CPU time per request (the reference's over the path's), which other load on the machine sways less.
+  // Three decimals, so a ratio just under its target does not print as the target itself; the ratio within each
+  // round beside it (a verdict the rounds disagree on is not settled); then the same ratio by CPU time per request
+  // (the reference's over the path's), which other load on the machine sways less.
   const cpu = (name: string) => median(r.cpuPerRequest.get(name)!);
-  const ratio = (name: string, reference: string, target: number) => {
-    const measured = rps(name) / rps(reference);
-    return `${measured.toFixed(3)}x  (>= ${target.toFixed(2)}x)  ${check(measured >= target)}; by CPU per request ${(cpu(reference) / cpu(name)).toFixed(2)}x`;
-  };
+  const perRound = (name: string) => r.throughput.get(name)!.map((f) => f.requestsPerSecond);
+  const ratio = (name: string, reference: string, target: number) =>
+    `${describeRatio(ratioVerdict(perRound(name), perRound(reference), target), target)}; by CPU per request ${(cpu(reference) / cpu(name)).toFixed(2)}x`;
   say('\ntargets');
   say(`gatehouse / bare node      ${ratio('gatehouse', 'bare node', 0.9)}`);
   say(`gatehouse / fastify        ${ratio('gatehouse', 'fastify', 1.5)}`);
