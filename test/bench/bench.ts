@@ -329,7 +329,8 @@ interface Report {
 }
 
 function report(r: Report): void {
-  const rps = (name: string) => median(r.throughput.get(name)!.map((f) => f.requestsPerSecond));
+  const perRound = (name: string) => r.throughput.get(name)!.map((f) => f.requestsPerSecond);
+  const rps = (name: string) => median(perRound(name));
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   const check = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
@@ -379,7 +380,6 @@ function report(r: Report): void {
   // round beside it (a verdict the rounds disagree on is not settled); then the same ratio by CPU time per request
   // (the reference's over the path's), which other load on the machine sways less.
   const cpu = (name: string) => median(r.cpuPerRequest.get(name)!);
-  const perRound = (name: string) => r.throughput.get(name)!.map((f) => f.requestsPerSecond);
   const ratio = (name: string, reference: string, target: number) =>
     `${describeRatio(ratioVerdict(perRound(name), perRound(reference), target), target)}; by CPU per request ${(cpu(reference) / cpu(name)).toFixed(2)}x`;
   say('\ntargets');

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
+import { request } from 'undici';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +29,14 @@ function expectStartedWithGatewayOptions(pid: number): void {
   for (const entry of ENVIRONMENT) expect(environment).toContain(entry);
 }
 
-/** Resolves once `child` has printed `pattern` (the CLI reports on stderr: stdout is for data); rejects if it exits first. */
-function printed(child: ChildProcess, pattern: RegExp): Promise<void> {
+/** Resolves with `pattern`'s match once `child` has printed it (the CLI reports on stderr: stdout is for data); rejects if it exits first. */
+function printed(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const read = (text: string) => {
       seen += text;
-      if (pattern.test(seen)) resolve();
+      const match = pattern.exec(seen);
+      if (match) resolve(match);
     };
     child.stdout!.setEncoding('utf8').on('data', read);
     child.stderr!.setEncoding('utf8').on('data', read);
@@ -78,18 +80,10 @@ async function startTracedGateway(flags: readonly string[], workspaceFile: strin
   });
   let trace = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (trace += text));
-  const banner = new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      seen += text;
-      const url = /gateway on (http:\/\/\S+)/.exec(seen)?.[1];
-      if (url) resolve(url);
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited (${code}): ${seen}`)));
-  });
   const exited = once(child, 'exit');
+  const [, url] = await printed(child, /gateway on (http:\/\/\S+)/);
   return {
-    url: await banner,
+    url: url!,
     trace: () => trace,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -99,13 +93,10 @@ async function startTracedGateway(flags: readonly string[], workspaceFile: strin
 }
 
 /** One proxied GET, answered in full. */
-function proxiedGet(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    request(`${url}/json`, (res) => {
-      res.resume();
-      res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-    }).once('error', reject).end();
-  });
+async function proxiedGet(url: string): Promise<void> {
+  const res = await request(`${url}/json`);
+  await res.body.text();
+  expect(res.statusCode).toBe(200);
 }
 
 const TURBOFAN = /using TurboFan/;
