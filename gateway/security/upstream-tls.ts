@@ -1,7 +1,8 @@
 // How the gateway's TLS connections to one endpoint are made: which server certificates it trusts and which
 // client certificate it presents. A profile is turned into undici `connect` options for a dedicated pool.
 import { X509Certificate, createHash } from 'node:crypto';
-import { createSecureContext, rootCertificates } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { ClientCertificate } from './client-certificate';
 import type { ConnectProfile } from '../proxy/upstream-pools';
 import { GatehouseError } from '../errors/gatehouse-error';
@@ -48,17 +49,50 @@ export function parseCaBundle(pem: string, origin = 'the CA bundle'): string[] {
   return blocks;
 }
 
+/**
+ * The certificates of NODE_EXTRA_CA_CERTS, which Node adds to its root store at start but not to the copy of that
+ * store a context gets once a CA is added to it. Read once; a file Node could not read (it warned at start) adds
+ * nothing, as in Node.
+ */
+let extraRootCertificates: readonly string[] | undefined;
+function nodeExtraRootCertificates(): readonly string[] {
+  if (extraRootCertificates === undefined) {
+    const file = process.env.NODE_EXTRA_CA_CERTS;
+    let pem = '';
+    try {
+      pem = file ? readFileSync(file, 'utf8') : '';
+    } catch {
+      // Node has reported it at start-up.
+    }
+    extraRootCertificates = pem.match(PEM_CERTIFICATE) ?? [];
+  }
+  return extraRootCertificates;
+}
+
+/**
+ * A TLS context that trusts Node's roots and `extraCas` besides, presenting `clientCertificate` if given.
+ * Node's `ca` option replaces the root store, and listing the roots again (`[...tls.rootCertificates, ...ca]`)
+ * parsed some 140 certificates into each such context — 1.3 MB of the gateway's idle memory for one custom-CA
+ * endpoint (issue 16) — and lost the roots Node was given at start (NODE_EXTRA_CA_CERTS). A CA added to a context
+ * that has the root store instead goes into a copy of it that shares the root certificates Node parsed once for
+ * the process; NODE_EXTRA_CA_CERTS's are added again, as Node leaves them out of that copy. `context` is the
+ * native context that Node's own `ca` option fills the same way (addCACert, one PEM per call).
+ */
+function secureContextTrusting(extraCas: readonly string[], clientCertificate: ClientCertificate | undefined): SecureContext {
+  const secureContext = createSecureContext(clientCertificate ? { cert: clientCertificate.certificate, key: clientCertificate.privateKey } : {});
+  if (extraCas.length === 0) return secureContext;
+  const native = secureContext.context as { addCACert(pem: string): void };
+  for (const pem of [...nodeExtraRootCertificates(), ...extraCas]) native.addCACert(pem);
+  return secureContext;
+}
+
 /** `undefined` for the defaults (verify against system roots, no client certificate): such origins share plain pools. */
 export function upstreamTlsProfile(settings: UpstreamTlsSettings): UpstreamTlsProfile | undefined {
   const { skipVerify = false, ca, clientCertificate } = settings;
   const trusted = skipVerify || ca === undefined || ca.length === 0 ? undefined : [...ca];
   if (!skipVerify && trusted === undefined && clientCertificate === undefined) return undefined;
   // One context per profile: passing PEMs instead would have every new connection parse them again.
-  const secureContext = createSecureContext({
-    // Node's `ca` replaces the default roots, so they are listed again.
-    ...(trusted ? { ca: [...rootCertificates, ...trusted] } : {}),
-    ...(clientCertificate ? { cert: clientCertificate.certificate, key: clientCertificate.privateKey } : {}),
-  });
+  const secureContext = secureContextTrusting(trusted ?? [], clientCertificate);
   const connect: UpstreamTlsProfile['connect'] = { secureContext };
   // Node also skips the host-name check when verification is off: skipVerify trusts whoever answers.
   if (skipVerify) connect.rejectUnauthorized = false;

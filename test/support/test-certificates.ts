@@ -13,6 +13,8 @@ export interface TestPki {
   otherCa: KeyPair;
   /** For 127.0.0.1 and localhost, issued by `ca`. */
   server: KeyPair;
+  /** For 127.0.0.1 and localhost, issued by `otherCa`. */
+  serverOfOtherCa: KeyPair;
   /** For 127.0.0.1 and localhost, issued by itself. */
   selfSignedServer: KeyPair;
   /** Client-auth certificate issued by `ca`. */
@@ -60,6 +62,7 @@ export async function createTestPki(): Promise<TestPki> {
     ca,
     otherCa,
     server: await issue('localhost', ca, 'server'),
+    serverOfOtherCa: await issue('localhost', otherCa, 'server'),
     selfSignedServer: await issue('localhost', undefined, 'server'),
     client: await issue('gatehouse-client', ca, 'client'),
     foreignClient: await issue('foreign-client', otherCa, 'client'),
