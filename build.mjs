@@ -17,24 +17,17 @@ const electronTarget = 'node22';
 const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'warning', packages: 'external', absWorkingDir: root };
 
 /**
- * The gateway's processes carry their dependencies bundled in: resolving and loading a few hundred files from
- * node_modules was most of the time from spawn to the first answered request. Left outside: keytar (native),
- * @kubernetes/client-node (loaded only by the commands and backends that use a cluster) and electron.
- * The banner gives bundled CommonJS (undici) the `require` an ES module lacks. Whitespace and comments are left
- * out (names are kept, so stack traces still read): V8 keeps each module's source text in the heap, and one
- * non-Latin-1 character in a comment (zod has an em dash) makes a whole chunk's text two bytes a character;
- * idle RSS 1 MB lower.
+ * The gateway's bundles: gateway/process/bundle-options.ts (dependencies bundled in, what stays outside, undici
+ * without node:http2), shared with the tests that fork the bundle. Whitespace and comments are left out (names are
+ * kept, so stack traces still read): V8 keeps each module's source text in the heap, and one non-Latin-1 character
+ * in a comment (zod has an em dash) makes a whole chunk's text two bytes a character; idle RSS 1 MB lower.
  */
-const gatewayBundle = {
-  ...shared, packages: undefined, format: 'esm', minifyWhitespace: true,
-  external: ['keytar', '@kubernetes/client-node', 'electron'],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-};
+const { GATEWAY_BUNDLE_OPTIONS, GATEWAY_CLI_BUNDLE_OPTIONS } = await importSource('./gateway/process/bundle-options.ts');
+const gatewayBundle = { ...GATEWAY_BUNDLE_OPTIONS, absWorkingDir: root, minifyWhitespace: true };
 
 /** The headless CLI alone: what `npm run gateway` and `npm run bench` run (plain node, no tsx loader on the hot path). */
 async function buildGatewayCli() {
-  // Split so import/export (store, @kubernetes/client-node) load only when those commands run.
-  await esbuild({ ...gatewayBundle, entryPoints: { cli: 'main/cli/main.ts' }, outdir: 'out/gateway', splitting: true, chunkNames: 'chunks/[name]-[hash]', target: 'node20' });
+  await esbuild({ ...GATEWAY_CLI_BUNDLE_OPTIONS, absWorkingDir: root, minifyWhitespace: true, outdir: 'out/gateway', target: 'node20' });
 }
 
 async function buildNodeBundles() {
@@ -83,7 +76,7 @@ function run(command, args, options = {}) {
  */
 async function runGatewayCli(args) {
   const { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } = await importSource('./gateway/process/node-flags.ts');
-  const result = spawnSync(process.execPath, [...GATEWAY_NODE_FLAGS, join(out, 'gateway/cli.js'), ...args], {
+  const result = spawnSync(process.execPath, [...GATEWAY_NODE_FLAGS, join(out, 'gateway/cli.cjs'), ...args], {
     stdio: 'inherit', cwd: root, env: { ...process.env, ...GATEWAY_PROCESS_ENV },
   });
   if (result.error) throw result.error;

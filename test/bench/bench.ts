@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       'client-cert': { crt: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
     }));
     // The built CLI, as `npm run gateway` runs it (with its Node options and environment); its request log (one JSON line per request) goes to /dev/null.
-    const gatewayArgs = (port: number) => [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.js'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
+    const gatewayArgs = (port: number) => [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.cjs'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
     const gatewayEnv = { ...process.env, ...GATEWAY_PROCESS_ENV };
     const gateway = spawn(process.execPath, gatewayArgs(gatewayPort!), { cwd: root, env: gatewayEnv, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(gateway);

@@ -254,7 +254,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(dir, 'home'), TMPDIR: join(dir, 'tmp') };
     delete env.GATEHOUSE_SECRETS;
-    gateway = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.js'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)], {
+    gateway = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.cjs'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)], {
       cwd: runDir, env: { ...env, ...GATEWAY_PROCESS_ENV }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pid = gateway.pid!;

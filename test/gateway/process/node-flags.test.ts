@@ -19,7 +19,7 @@ import { childProcesses } from '../../bench/process-stats';
 /** The environment as `NAME=value` entries, the form of /proc/<pid>/environ. */
 const ENVIRONMENT = Object.entries(GATEWAY_PROCESS_ENV).map(([name, value]) => `${name}=${value}`);
 const SCRIPTS = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-const BUILT_CLI = join(REPO_ROOT, 'out/gateway/cli.js');
+const BUILT_CLI = join(REPO_ROOT, 'out/gateway/cli.cjs');
 const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
 function expectStartedWithGatewayOptions(pid: number): void {
@@ -56,7 +56,7 @@ async function checkLaunch(args: string[], env: NodeJS.ProcessEnv): Promise<void
     await printed(launcher, /Gatehouse demo gateway on http:\/\//);
     // Beside the CLI, the launcher's children include esbuild's service process.
     cli = childProcesses(launcher.pid!).find((pid) => commandLine(pid).includes(BUILT_CLI));
-    expect(cli, 'a child process running out/gateway/cli.js').toBeDefined();
+    expect(cli, 'a child process running out/gateway/cli.cjs').toBeDefined();
     expectStartedWithGatewayOptions(cli!);
   } finally {
     if (cli !== undefined) process.kill(cli, 'SIGTERM');

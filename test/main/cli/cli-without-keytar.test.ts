@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { GATEWAY_CLI_BUNDLE_OPTIONS } from '../../../gateway/process/bundle-options';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../support/spawn-cli';
@@ -22,10 +23,8 @@ beforeAll(async () => {
     if (name !== 'keytar' && !name.startsWith('.')) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(dir, 'node_modules', name));
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  await build({
-    entryPoints: { cli: join(REPO_ROOT, 'main/cli/main.ts') }, outdir: join(dir, 'out/gateway'), bundle: true, platform: 'node',
-    packages: 'external', splitting: true, chunkNames: 'chunks/[name]-[hash]', format: 'esm', target: 'node20', absWorkingDir: REPO_ROOT, logLevel: 'warning',
-  });
+  // Bundled as build.mjs bundles it; keytar stays outside the bundle, resolved from this folder's node_modules.
+  await build({ ...GATEWAY_CLI_BUNDLE_OPTIONS, outdir: join(dir, 'out/gateway'), target: 'node20', absWorkingDir: REPO_ROOT });
 });
 
 afterAll(async () => {
@@ -56,7 +55,7 @@ describe('the headless demo without keytar', () => {
   });
 
   it('serves the demo: 401 without credentials, 200 with alex:123456', async () => {
-    cli = spawn(process.execPath, [join(dir, 'out/gateway/cli.js'), '--demo', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    cli = spawn(process.execPath, [join(dir, 'out/gateway/cli.cjs'), '--demo', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const text = await stderrUntil(cli, [/curl -i http:\S+\/v1\/json/, /curl -i -u alex:123456 http:\S+\/v1\/json/]);
     const url = /curl -i -u alex:123456 (http:\S+\/v1\/json)/.exec(text)![1]!;
     const without = await request(url);

@@ -12,6 +12,7 @@ import { delimiter, join } from 'node:path';
 import { request } from 'node:https';
 import { stringify } from 'yaml';
 import { build } from 'esbuild';
+import { GATEWAY_CLI_BUNDLE_OPTIONS } from '../../../gateway/process/bundle-options';
 import { startFakeKubeApi, statuses, type FakeKubeApi } from '../../support/fake-kube-api/index';
 import { REPO_ROOT } from '../../support/spawn-cli';
 import { keychainGate, uniqueSecretPrefix } from '../../support/keychain';
@@ -30,18 +31,15 @@ let workspaceFile: string;
 let cliBundle: string;
 
 /**
- * The CLI bundled as `npm run gateway` runs it (build.mjs: split, so client-node loads only for these
- * commands), into a folder of this run inside the repository so its external packages resolve.
+ * The CLI bundled as `npm run gateway` runs it (the options build.mjs reads: client-node outside the bundle,
+ * required only by these commands), into a folder of this run inside the repository so its external packages resolve.
  */
 async function buildCli(): Promise<string> {
   const cache = join(REPO_ROOT, 'node_modules/.cache/gatehouse-tests');
   mkdirSync(cache, { recursive: true });
   const outdir = mkdtempSync(join(cache, 'cli-'));
-  await build({
-    entryPoints: { cli: join(REPO_ROOT, 'main/cli/main.ts') }, outdir, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    packages: 'external', splitting: true, chunkNames: 'chunks/[name]-[hash]', absWorkingDir: REPO_ROOT, logLevel: 'warning',
-  });
-  return join(outdir, 'cli.js');
+  await build({ ...GATEWAY_CLI_BUNDLE_OPTIONS, outdir, target: 'node20', absWorkingDir: REPO_ROOT });
+  return join(outdir, 'cli.cjs');
 }
 
 const workspace = (withApplication = true) => ({

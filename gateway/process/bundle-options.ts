@@ -1,0 +1,62 @@
+/**
+ * How the gateway's processes are bundled with esbuild: read by build.mjs (out/gateway) and by the tests that fork
+ * the bundle as the app ships it, so both bundle the same way. Nothing here runs in the gateway.
+ */
+import type { BuildOptions, Plugin } from 'esbuild';
+
+const UNDICI_HTTP2_CLIENT = /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/;
+
+/**
+ * undici's HTTP/2 client loads node:http2 when undici loads, for upstreams that negotiate HTTP/2 — which undici
+ * offers in TLS only with its `allowH2` option, and the gateway never sets it. In the gateway's bundles that one
+ * import resolves to a module that throws, and undici takes the fallback it has for a Node without node:http2
+ * (`http2 = { constants: {} }`): Node's HTTP/2 module and its native binding stay unloaded, 0.5 MB of idle memory
+ * (issue 16). Any other import of node:http2 is left alone.
+ */
+export const leaveOutUndiciHttp2: Plugin = {
+  name: 'gatehouse-leave-out-undici-http2',
+  setup(build) {
+    build.onResolve({ filter: /^node:http2$/ }, (args) =>
+      UNDICI_HTTP2_CLIENT.test(args.importer) ? { path: 'node:http2', namespace: 'gatehouse-left-out' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'gatehouse-left-out' }, () => ({
+      contents: "throw new Error('node:http2 is left out of the gateway bundle: the gateway never offers HTTP/2 upstream');",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The options every gateway bundle shares. Its dependencies are bundled in (resolving a few hundred files from
+ * node_modules was most of the time from spawn to the first answer); left outside: keytar (native),
+ * @kubernetes/client-node (loaded only by what uses a cluster) and electron. The banner gives bundled CommonJS
+ * (undici) the `require` an ES module lacks.
+ */
+export const GATEWAY_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  sourcemap: false,
+  logLevel: 'warning',
+  external: ['keytar', '@kubernetes/client-node', 'electron'],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [leaveOutUndiciHttp2],
+} satisfies BuildOptions;
+
+/**
+ * The headless CLI (`out/gateway/cli.cjs`, what `npm run gateway`, headless `npm start` and the bench run): one
+ * CommonJS file. The same code as ES modules in chunks held 1.1 MB more idle memory (Node's ES module loader and a
+ * module record per chunk; issue 16). The commands main/cli/main.ts imports on demand stay unevaluated until run,
+ * and @kubernetes/client-node stays outside, required by what uses a cluster (an ES module: `require` loads it
+ * from Node 20.19, the version package.json asks for). `.cjs`, as the package is "type": "module".
+ */
+export const GATEWAY_CLI_BUNDLE_OPTIONS = {
+  ...GATEWAY_BUNDLE_OPTIONS,
+  format: 'cjs',
+  entryPoints: { cli: 'main/cli/main.ts' },
+  outExtension: { '.js': '.cjs' },
+  // Where a module finds its own file (keytar's loader resolves keytar from it): the CommonJS file's URL.
+  define: { 'import.meta.url': '__gatehouseModuleUrl' },
+  // Strict mode first: a banner before esbuild's own "use strict" would leave the whole file sloppy.
+  banner: { js: '"use strict";\nconst __gatehouseModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+} satisfies BuildOptions;

@@ -1,0 +1,84 @@
+// The gateway's bundle options leave node:http2 out of undici (gateway/process/bundle-options.ts): undici, bundled
+// with them as ES module and as CommonJS, still proxies HTTP/1.1 through a Pool, and Node's HTTP/2 module stays
+// unloaded; bundled without the plugin, it loads (the check can fail). And nothing in the gateway asks undici
+// for HTTP/2, which is what makes leaving it out safe.
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_BUNDLE_OPTIONS, GATEWAY_CLI_BUNDLE_OPTIONS } from '../../../gateway/process/bundle-options';
+import { REPO_ROOT } from '../../support/spawn-cli';
+
+let upstream: Server;
+let upstreamUrl: string;
+let outRoot: string;
+
+beforeAll(async () => {
+  upstream = createServer((_req, res) => res.end('hello'));
+  upstream.listen(0, '127.0.0.1');
+  await once(upstream, 'listening');
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  // Inside the repository, as the bundles' external packages resolve from its node_modules.
+  const cache = join(REPO_ROOT, 'node_modules/.cache/gatehouse-tests');
+  mkdirSync(cache, { recursive: true });
+  outRoot = mkdtempSync(join(cache, 'bundle-options-'));
+});
+
+afterAll(async () => {
+  upstream.close();
+  upstream.closeAllConnections();
+});
+
+/** The gateway's undici entry bundled with `options`; the child requests the upstream through a Pool. */
+async function requestThroughBundle(name: string, options: typeof GATEWAY_BUNDLE_OPTIONS | typeof GATEWAY_CLI_BUNDLE_OPTIONS, plugins = options.plugins): Promise<{ status: number; body: string; http2Loaded: boolean }> {
+  const cjs = options.format === 'cjs';
+  const outfile = join(outRoot, `${name}.${cjs ? 'cjs' : 'mjs'}`);
+  await build({ ...options, plugins, entryPoints: [join(REPO_ROOT, 'gateway/proxy/undici-core.ts')], outfile, target: 'node20', absWorkingDir: REPO_ROOT, outExtension: {} });
+  const load = cjs ? `const core = require(${JSON.stringify(outfile)});` : `const core = await import(${JSON.stringify(outfile)});`;
+  const script = `(async () => {
+    ${load}
+    const pool = new core.Pool(${JSON.stringify(upstreamUrl)});
+    const response = await core.requestThrough(pool, ${JSON.stringify(`${upstreamUrl}/`)}, { method: 'GET' });
+    const body = await response.body.text();
+    await pool.close();
+    console.log(JSON.stringify({ status: response.statusCode, body, http2Loaded: process.moduleLoadList.some((m) => /^NativeModule (internal\\/)?http2/.test(m)) }));
+  })();`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], { cwd: REPO_ROOT, timeout: 20_000 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`child failed: ${error.message}\n${stderr}`));
+      resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}'));
+    });
+  });
+}
+
+describe('the gateway bundles without node:http2', () => {
+  it('as an ES module (the app entry): undici proxies HTTP/1.1 and Node never loads its HTTP/2 module', async () => {
+    expect(await requestThroughBundle('esm', GATEWAY_BUNDLE_OPTIONS)).toEqual({ status: 200, body: 'hello', http2Loaded: false });
+  });
+
+  it('as CommonJS (the CLI): the same', async () => {
+    expect(await requestThroughBundle('cjs', GATEWAY_CLI_BUNDLE_OPTIONS)).toEqual({ status: 200, body: 'hello', http2Loaded: false });
+  });
+
+  it('without the plugin, undici loads node:http2 as it loads', async () => {
+    expect(await requestThroughBundle('esm-with-http2', GATEWAY_BUNDLE_OPTIONS, [])).toEqual({ status: 200, body: 'hello', http2Loaded: true });
+  });
+
+  it('nothing in the gateway, the app or the CLI asks undici for HTTP/2 (its allowH2 option)', () => {
+    const sources = ['gateway', 'main'].flatMap((dir) => tsFiles(join(REPO_ROOT, dir)));
+    expect(sources.length).toBeGreaterThan(50);
+    expect(sources.filter((file) => /allowH2\s*[:=]/.test(readFileSync(file, 'utf8')))).toEqual([]);
+  });
+});
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return tsFiles(path);
+    return /\.tsx?$/.test(name) ? [path] : [];
+  });
+}
