@@ -17,17 +17,18 @@ const electronTarget = 'node22';
 const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'warning', packages: 'external', absWorkingDir: root };
 
 /**
- * The gateway's bundles: gateway/process/bundle-options.ts (dependencies bundled in, what stays outside, undici
- * without node:http2), shared with the tests that fork the bundle. Whitespace and comments are left out (names are
- * kept, so stack traces still read): V8 keeps each module's source text in the heap, and one non-Latin-1 character
- * in a comment (zod has an em dash) makes a whole chunk's text two bytes a character; idle RSS 1 MB lower.
+ * The gateway's bundles: gateway/process/bundle-options.ts (one CommonJS file per entry, dependencies bundled in,
+ * what stays outside, undici without node:http2), shared with the tests that fork the bundles. Whitespace and
+ * comments are left out here (names are kept, so stack traces still read): V8 keeps each module's source text in
+ * the heap, and one non-Latin-1 character in a comment (zod has an em dash) makes a whole file's text two bytes a
+ * character; idle RSS 1 MB lower.
  */
-const { GATEWAY_BUNDLE_OPTIONS, GATEWAY_CLI_BUNDLE_OPTIONS } = await importSource('./gateway/process/bundle-options.ts');
-const gatewayBundle = { ...GATEWAY_BUNDLE_OPTIONS, absWorkingDir: root, minifyWhitespace: true };
+const { GATEWAY_CLI_BUNDLE_OPTIONS, GATEWAY_APP_BUNDLE_OPTIONS } = await importSource('./gateway/process/bundle-options.ts');
+const gatewayBundle = { absWorkingDir: root, minifyWhitespace: true, outdir: 'out/gateway' };
 
 /** The headless CLI alone: what `npm run gateway` and `npm run bench` run (plain node, no tsx loader on the hot path). */
 async function buildGatewayCli() {
-  await esbuild({ ...GATEWAY_CLI_BUNDLE_OPTIONS, absWorkingDir: root, minifyWhitespace: true, outdir: 'out/gateway', target: 'node20' });
+  await esbuild({ ...GATEWAY_CLI_BUNDLE_OPTIONS, ...gatewayBundle, target: 'node20' });
 }
 
 async function buildNodeBundles() {
@@ -36,8 +37,8 @@ async function buildNodeBundles() {
     esbuild({ ...shared, entryPoints: ['main/electron/main.ts'], outfile: 'out/main/index.js', format: 'esm', target: electronTarget, external: ['electron'] }),
     // Sandboxed preloads cannot be ES modules and can require only 'electron'.
     esbuild({ ...shared, packages: undefined, entryPoints: ['main/electron/preload.ts'], outfile: 'out/preload/preload.cjs', format: 'cjs', target: electronTarget, external: ['electron'] }),
-    // entry.js is only the launcher (compile cache first); the gateway itself is the chunk it imports.
-    esbuild({ ...gatewayBundle, entryPoints: { entry: 'gateway/process/launch-entry.ts' }, outdir: 'out/gateway', splitting: true, chunkNames: 'chunks/[name]-[hash]', target: electronTarget }),
+    // entry.cjs is only the launcher (compile cache first); the gateway itself is gateway-process.cjs, which it requires.
+    esbuild({ ...GATEWAY_APP_BUNDLE_OPTIONS, ...gatewayBundle, target: electronTarget }),
   ]);
 }
 
@@ -116,7 +117,7 @@ async function start() {
 }
 
 const command = process.argv[2] ?? 'build';
-// Chunk names carry content hashes: without this, every build would leave the previous build's chunks behind.
+// Nothing of an earlier build stays behind (ES module chunks with hashed names until 30 Nov).
 if (['build', 'start', 'gateway', 'gateway-bundle'].includes(command)) rmSync(join(out, 'gateway'), { recursive: true, force: true });
 if (command === 'build') {
   await Promise.all([buildNodeBundles(), buildRenderer(), writeSchema()]);

@@ -29,34 +29,43 @@ export const leaveOutUndiciHttp2: Plugin = {
 /**
  * The options every gateway bundle shares. Its dependencies are bundled in (resolving a few hundred files from
  * node_modules was most of the time from spawn to the first answer); left outside: keytar (native),
- * @kubernetes/client-node (loaded only by what uses a cluster) and electron. The banner gives bundled CommonJS
- * (undici) the `require` an ES module lacks.
+ * @kubernetes/client-node (required only by what uses a cluster; an ES module, which `require` loads from Node
+ * 20.19, the version package.json asks for) and electron. CommonJS, one self-contained file per entry: the same
+ * code as ES modules in chunks held 1.1 MB more idle memory (Node's ES module loader and a record per module;
+ * issue 16). Modules imported on demand (the CLI's commands) stay unevaluated until then. Files are `.cjs`, as
+ * the package is "type": "module".
  */
 export const GATEWAY_BUNDLE_OPTIONS = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   sourcemap: false,
   logLevel: 'warning',
-  external: ['keytar', '@kubernetes/client-node', 'electron'],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  plugins: [leaveOutUndiciHttp2],
-} satisfies BuildOptions;
-
-/**
- * The headless CLI (`out/gateway/cli.cjs`, what `npm run gateway`, headless `npm start` and the bench run): one
- * CommonJS file. The same code as ES modules in chunks held 1.1 MB more idle memory (Node's ES module loader and a
- * module record per chunk; issue 16). The commands main/cli/main.ts imports on demand stay unevaluated until run,
- * and @kubernetes/client-node stays outside, required by what uses a cluster (an ES module: `require` loads it
- * from Node 20.19, the version package.json asks for). `.cjs`, as the package is "type": "module".
- */
-export const GATEWAY_CLI_BUNDLE_OPTIONS = {
-  ...GATEWAY_BUNDLE_OPTIONS,
-  format: 'cjs',
-  entryPoints: { cli: 'main/cli/main.ts' },
   outExtension: { '.js': '.cjs' },
+  external: ['keytar', '@kubernetes/client-node', 'electron'],
   // Where a module finds its own file (keytar's loader resolves keytar from it): the CommonJS file's URL.
   define: { 'import.meta.url': '__gatehouseModuleUrl' },
   // Strict mode first: a banner before esbuild's own "use strict" would leave the whole file sloppy.
   banner: { js: '"use strict";\nconst __gatehouseModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [leaveOutUndiciHttp2],
+} satisfies BuildOptions;
+
+/** The headless CLI, `out/gateway/cli.cjs`: what `npm run gateway`, headless `npm start` and the bench run. */
+export const GATEWAY_CLI_BUNDLE_OPTIONS = {
+  ...GATEWAY_BUNDLE_OPTIONS,
+  entryPoints: { cli: 'main/cli/main.ts' },
+} satisfies BuildOptions;
+
+/** The file the app's launcher requires: the gateway's process entry, bundled beside it. */
+export const GATEWAY_PROCESS_FILE = 'gateway-process.cjs';
+
+/**
+ * What the app forks: `entry.cjs`, the launcher (launch-entry.ts), which switches V8's compile cache on and then
+ * requires `gateway-process.cjs`, the gateway's process entry (entry.ts), left outside the launcher's bundle so
+ * that the cache is on before the gateway's code is compiled.
+ */
+export const GATEWAY_APP_BUNDLE_OPTIONS = {
+  ...GATEWAY_BUNDLE_OPTIONS,
+  entryPoints: { entry: 'gateway/process/launch-entry.ts', [GATEWAY_PROCESS_FILE.replace(/\.cjs$/, '')]: 'gateway/process/entry.ts' },
+  external: [...GATEWAY_BUNDLE_OPTIONS.external, `./${GATEWAY_PROCESS_FILE}`],
 } satisfies BuildOptions;

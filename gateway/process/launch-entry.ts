@@ -1,7 +1,10 @@
-// What the app forks (built to out/gateway/entry.js): V8's compile cache is switched on before the gateway's code
-// loads, so later starts skip compiling it. `module.enableCompileCache` exists from Node 22.1 (Electron's utility
-// process); on older Node this is a no-op and the gateway starts as before.
+// What the app forks (built to out/gateway/entry.cjs): V8's compile cache is switched on before the gateway's code
+// is compiled, so later starts skip compiling it. `module.enableCompileCache` exists from Node 22.1 (Electron's
+// utility process); on older Node this is a no-op and the gateway starts as before. The gateway's code is the
+// process entry (./entry.ts) bundled beside this file and left outside its bundle (bundle-options.ts), so that it
+// is compiled only when required here.
 import module from 'node:module';
 
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-await import('./entry');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the built file beside this one, loaded after the cache is on
+require('./gateway-process.cjs');

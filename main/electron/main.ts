@@ -32,7 +32,7 @@ if (!app.requestSingleInstanceLock()) {
     serveRenderer(join(outDir, 'renderer'));
     services = await createAppServices({
       dataDir: app.getPath('userData'),
-      spawnGateway: () => forkUtilityGateway(join(outDir, 'gateway/entry.js')),
+      spawnGateway: () => forkUtilityGateway(join(outDir, 'gateway/entry.cjs')),
       appVersion: app.getVersion(),
       chooseSaveFile: async ({ title, defaultName, filters }) => {
         const options = { title, defaultPath: join(app.getPath('downloads'), defaultName), filters };
