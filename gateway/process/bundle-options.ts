@@ -56,7 +56,11 @@ export const GATEWAY_CLI_BUNDLE_OPTIONS = {
   entryPoints: { cli: 'main/cli/main.ts' },
 } satisfies BuildOptions;
 
-/** The file the app's launcher requires: the gateway's process entry, bundled beside it. */
+/**
+ * The file the app's launcher requires: the gateway's process entry, bundled beside it. launch-entry.ts names it
+ * in its `require` (a literal, so the launcher stays free of build code); the tests that fork the launcher fail if
+ * the two differ.
+ */
 export const GATEWAY_PROCESS_FILE = 'gateway-process.cjs';
 
 /**
