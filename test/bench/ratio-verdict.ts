@@ -30,7 +30,10 @@ export function ratioVerdict(path: number[], reference: number[], target: number
   return { ratio, rounds, roundsAtTarget, verdict: agree ? (met ? 'met' : 'NOT MET') : 'NOT SETTLED' };
 }
 
-/** One line of the bench's target list, e.g. `0.765x  (>= 0.90x)  NOT SETTLED: rounds 0.78 / 1.01 / 0.75, 1 of 3 at target`. */
+/**
+ * One line of the bench's target list, e.g.
+ * `0.765x  (>= 0.90x)  NOT SETTLED: the ratio of medians misses it, 1 of 3 rounds reach it (rounds 0.78 / 1.01 / 0.75)`.
+ */
 export function describeRatio(v: RatioVerdict, target: number): string {
   const rounds = `rounds ${v.rounds.map((r) => r.toFixed(2)).join(' / ')}`;
   const detail = v.verdict === 'NOT SETTLED'

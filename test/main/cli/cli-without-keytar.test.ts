@@ -7,14 +7,14 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { GATEWAY_CLI_BUNDLE_OPTIONS } from '../../../gateway/process/bundle-options';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../support/spawn-cli';
+import { bundleGatewayCli } from '../../support/built-gateway';
 
 let dir: string;
 let cli: ChildProcess | undefined;
+let cliBundle: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-no-keytar-'));
@@ -24,7 +24,7 @@ beforeAll(async () => {
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   // Bundled as build.mjs bundles it; keytar stays outside the bundle, resolved from this folder's node_modules.
-  await build({ ...GATEWAY_CLI_BUNDLE_OPTIONS, outdir: join(dir, 'out/gateway'), target: 'node20', absWorkingDir: REPO_ROOT });
+  cliBundle = await bundleGatewayCli(join(dir, 'out/gateway'));
 });
 
 afterAll(async () => {
@@ -55,7 +55,7 @@ describe('the headless demo without keytar', () => {
   });
 
   it('serves the demo: 401 without credentials, 200 with alex:123456', async () => {
-    cli = spawn(process.execPath, [join(dir, 'out/gateway/cli.cjs'), '--demo', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    cli = spawn(process.execPath, [cliBundle, '--demo', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const text = await stderrUntil(cli, [/curl -i http:\S+\/v1\/json/, /curl -i -u alex:123456 http:\S+\/v1\/json/]);
     const url = /curl -i -u alex:123456 (http:\S+\/v1\/json)/.exec(text)![1]!;
     const without = await request(url);

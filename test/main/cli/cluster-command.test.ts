@@ -5,16 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { request } from 'node:https';
 import { stringify } from 'yaml';
-import { build } from 'esbuild';
-import { GATEWAY_CLI_BUNDLE_OPTIONS } from '../../../gateway/process/bundle-options';
 import { startFakeKubeApi, statuses, type FakeKubeApi } from '../../support/fake-kube-api/index';
 import { REPO_ROOT } from '../../support/spawn-cli';
+import { bundleFolder, bundleGatewayCli } from '../../support/built-gateway';
 import { keychainGate, uniqueSecretPrefix } from '../../support/keychain';
 import { KeytarVault } from '../../../main/services/vault';
 
@@ -32,14 +31,10 @@ let cliBundle: string;
 
 /**
  * The CLI bundled as `npm run gateway` runs it (the options build.mjs reads: client-node outside the bundle,
- * required only by these commands), into a folder of this run inside the repository so its external packages resolve.
+ * required only by these commands).
  */
-async function buildCli(): Promise<string> {
-  const cache = join(REPO_ROOT, 'node_modules/.cache/gatehouse-tests');
-  mkdirSync(cache, { recursive: true });
-  const outdir = mkdtempSync(join(cache, 'cli-'));
-  await build({ ...GATEWAY_CLI_BUNDLE_OPTIONS, outdir, target: 'node20', absWorkingDir: REPO_ROOT });
-  return join(outdir, 'cli.cjs');
+function buildCli(): Promise<string> {
+  return bundleGatewayCli(bundleFolder('cli'));
 }
 
 const workspace = (withApplication = true) => ({
