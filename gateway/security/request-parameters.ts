@@ -141,16 +141,18 @@ function queryNames(query: string): Set<string> {
 }
 
 /**
- * The query sent upstream, `?`-prefixed or '': the target URL's own query first, then the secret's parameters the
- * caller does not send itself, then the caller's query. Target and caller queries are passed through unchanged.
+ * The query sent upstream, `?`-prefixed or '': the target URL's own query first, then the secret's parameters
+ * that neither the target URL nor the caller already names, then the caller's query. Target and caller queries
+ * are passed through unchanged. A name already present keeps its value alone, as Kyma's gateway does: a backend
+ * reading the first (or the last) of two `sap-client` values would otherwise depend on which one it picks.
  */
 export function mergeQuery(targetQuery: string, parameters: RequestParameters['queryParameters'], callerQuery: string): string {
   const target = targetQuery.replace(/^\?/, '');
   const caller = callerQuery.replace(/^\?/, '');
-  const callerNames = queryNames(caller);
+  const presentNames = new Set([...queryNames(target), ...queryNames(caller)]);
   const injected: string[] = [];
   for (const [name, values] of parameters) {
-    if (callerNames.has(name)) continue;
+    if (presentNames.has(name)) continue;
     for (const value of values) injected.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   }
   const parts = [target, ...injected, caller].filter((part) => part !== '');

@@ -113,6 +113,14 @@ describe('applying parameters', () => {
     expect(mergeQuery('?a=1', new Map(), '?b=2')).toBe('?a=1&b=2');
   });
 
+  it('adds no parameter the target URL already names, the target’s value kept alone', () => {
+    const injected = parseQueryParameters('{"sap-client":["200"],"x":["2"],"api key":["v&1 é"]}');
+    expect(mergeQuery('?sap-client=100&x=1', injected, '')).toBe('?sap-client=100&x=1&api%20key=v%261%20%C3%A9');
+    // Names are compared decoded, in the target as in the caller's query.
+    expect(mergeQuery('?sap%2Dclient=100', injected, '?y=1')).toBe('?sap%2Dclient=100&x=2&api%20key=v%261%20%C3%A9&y=1');
+    expect(mergeQuery('?x=1', injected, '?sap-client=300')).toBe('?x=1&api%20key=v%261%20%C3%A9&sap-client=300');
+  });
+
   it('passes the caller’s query through byte for byte', () => {
     expect(mergeQuery('', new Map(), '?q=a+b%2Fc&flag&&x=%E2%82%AC')).toBe('?q=a+b%2Fc&flag&&x=%E2%82%AC');
     // `+` is a space in a query, so the caller's `sap+client` does not shadow `sap client`, but `sap%2Dclient` shadows `sap-client`.

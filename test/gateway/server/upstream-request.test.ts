@@ -16,10 +16,13 @@ async function compiled(): Promise<CompiledConfig> {
     services: [
       { name: 'api', pathPrefix: '/api', upstream: { url: 'http://backend.test:8080/base?fixed=1' }, plugins: { 'basic-auth': { hideCredentials: true } } },
       { name: 'keep', pathPrefix: '/keep', stripPrefix: false, upstream: { url: 'http://other.test' }, requestParametersSecret: { secret: 'params' } },
+      { name: 'rp', pathPrefix: '/rp', upstream: { url: 'http://h.test/rp?sap-client=100&x=1' }, requestParametersSecret: { secret: 'rp-params' } },
     ],
     consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex', key: 'password' } } }],
   });
-  const secrets = new SecretResolver([new MemorySecretSource('test', { alex: { password: 'pw' }, params: { queryParameters: JSON.stringify({ apikey: ['k1'] }), headers: JSON.stringify({ 'X-Api-Key': ['k2'] }) } })]);
+  const secrets = new SecretResolver([new MemorySecretSource('test', { alex: { password: 'pw' }, params: { queryParameters: JSON.stringify({ apikey: ['k1'] }), headers: JSON.stringify({ 'X-Api-Key': ['k2'] }) },
+    'rp-params': { queryParameters: JSON.stringify({ 'sap-client': ['200'], x: ['2'], 'api key': ['v&1 é'] }) },
+  })]);
   return compileConfig(workspace, secrets, pools);
 }
 
@@ -69,5 +72,14 @@ describe('buildUpstreamRequest', () => {
     expect(request.headers['x-forwarded-for']).toBe('10.0.0.1, 192.0.2.7');
     // Request-parameter headers are credentials: the forward stage adds them per attempt, not this one.
     expect(request.headers['x-api-key']).toBeUndefined();
+  });
+
+  it('adds no request parameter the upstream URL already names: each name reaches the backend once', async () => {
+    const config = await compiled();
+    const { target: t, plan } = target(config, '/rp/items');
+    expect(buildUpstreamRequest({ host: 'gateway.test' }, admitted('/rp/items'), t, undefined, undefined, plan).path)
+      .toBe('/rp/items?sap-client=100&x=1&api%20key=v%261%20%C3%A9');
+    expect(buildUpstreamRequest({ host: 'gateway.test' }, admitted('/rp/items', '?x=3&q=1'), t, undefined, undefined, plan).path)
+      .toBe('/rp/items?sap-client=100&x=1&api%20key=v%261%20%C3%A9&x=3&q=1');
   });
 });
