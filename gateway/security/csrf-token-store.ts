@@ -38,7 +38,7 @@ export interface CsrfTokenSource {
   token(): Promise<CsrfToken>;
   /** The cached token, fresh or not, without fetching (for the traffic inspector). */
   peek(): CsrfToken | undefined;
-  /** After the backend rejected `token` (403): drop it unless a newer one already replaced it. */
+  /** After the backend rejected `token` (403) or the OAuth token it was fetched with (retry-policy.ts): drop it unless a newer one already replaced it. */
   invalidate(token: CsrfToken): void;
 }
 

@@ -45,7 +45,7 @@ export interface AccessToken {
   readonly refreshAt: number;
 }
 
-/** Used when a token response has no `expires_in` (RFC 6749 §5.1 only recommends it). An upstream 401 still evicts early. */
+/** Used when a token response has no `expires_in` (RFC 6749 §5.1 only recommends it). A backend 401 or 403 still evicts early. */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
 
 export interface OAuthTokenCacheOptions {
@@ -78,7 +78,7 @@ export interface TokenSource {
   peek(): AccessToken | undefined;
   /** The cached token while it needs no refresh, without waiting: what `token()` would resolve to at once. */
   fresh(): AccessToken | undefined;
-  /** After the upstream rejected `token` (401): drop it unless a newer one already replaced it. */
+  /** After the upstream rejected `token` (401 or 403, retry-policy.ts): drop it unless a newer one already replaced it. */
   invalidate(token: AccessToken): void;
 }
 

@@ -1,7 +1,15 @@
-// What to do when the backend rejects a credential the gateway cached: an OAuth token revoked or expired early
-// (401), or a CSRF token whose session ended (403). The cached credential is dropped and the request is sent once
-// more, never twice: a backend that always says no costs one extra call, and fresh credentials it rejects stay
-// cached, so such a backend does not turn every request into a token request.
+// What to do when the backend rejects a credential the gateway cached: an OAuth token revoked or expired early, or
+// a CSRF token whose session ended. The cached credential is dropped and the request is sent once more, never
+// twice: a backend that always says no costs one extra call, and fresh credentials it rejects stay cached, so such
+// a backend does not turn every request into a token request.
+//
+// Which statuses reject what, as Kyma's Application Gateway retries (retryableroundtripper.go):
+// - a request sent with an OAuth token and answered 401 or 403: backends differ in which of the two an invalid or
+//   under-privileged token gets (RFC 6750 §3.1 says 401 for invalid_token, 403 for insufficient_scope, and a
+//   token fetched again may carry the scope granted since), so the token goes, and with it the CSRF session
+//   opened with it: both are fetched again;
+// - a request with a CSRF token but no OAuth token, answered 403: only the CSRF token goes.
+// Fixed credentials (Basic, a client certificate) are never retried: the same credentials would be sent again.
 
 export interface CredentialRejectionInput {
   /** The backend's status for this attempt. */
@@ -26,7 +34,7 @@ export interface CredentialRejection {
 /** `undefined` when the answer is not a rejection of a cached credential and passes through as it is. */
 export function credentialRejection(input: CredentialRejectionInput): CredentialRejection | undefined {
   if (input.attempt > 0) return undefined;
-  if (input.status === 401 && input.usedOAuthToken) {
+  if ((input.status === 401 || input.status === 403) && input.usedOAuthToken) {
     // The CSRF session was opened with the rejected token, so it goes too.
     return { invalidateOAuthToken: true, invalidateCsrfToken: input.usedCsrfToken, retry: input.bodyReplayable };
   }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startTestGateway, basic, type TestGateway } from '../../support/gateway';
 import { startOAuthTokenServer, bearerProtected, type OAuthTokenServer } from '../../support/oauth-token-server';
@@ -16,9 +16,17 @@ describe('outbound OAuth client credentials through the gateway', () => {
   let idp: OAuthTokenServer;
   let api: RecordingUpstream;
   let gateway: TestGateway;
+  /** Tokens the backend answers 403 (e.g. insufficient_scope) instead of serving; `every` refuses all tokens so. */
+  const forbidden = { tokens: new Set<string>(), every: false };
   beforeAll(async () => {
     idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-secret' }, delayMs: 20 });
-    api = await startRecordingUpstream(bearerProtected(idp));
+    const valid = bearerProtected(idp);
+    api = await startRecordingUpstream((req, res, recorded) => {
+      const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!forbidden.every && !forbidden.tokens.has(token)) return valid(req, res, recorded);
+      res.writeHead(403, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="insufficient_scope"' });
+      res.end('{"error":"insufficient_scope"}');
+    });
     gateway = await startTestGateway(
       {
         services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: api.url }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth' } }],
@@ -30,6 +38,10 @@ describe('outbound OAuth client credentials through the gateway', () => {
     await gateway.close();
     await api.close();
     await idp.close();
+  });
+  afterEach(() => {
+    forbidden.tokens.clear();
+    forbidden.every = false;
   });
 
   it('fetches one token for 500 concurrent requests on a cold cache', async () => {
@@ -54,6 +66,31 @@ describe('outbound OAuth client credentials through the gateway', () => {
     expect(result).toEqual({ status: 200, body: { ok: true, method: 'GET', url: '/orders', bodyBytes: 0 } });
     expect(idp.requests).toHaveLength(fetched + 1);
     expect(api.requests.slice(-2).map((r) => r.method)).toEqual(['GET', 'GET']);
+  });
+
+  it('retries once with a new token when the backend answers 403 to the cached one, with and without a body', async () => {
+    expect((await call(gateway, '/erp/orders')).status).toBe(200);
+    for (const init of [{}, { method: 'POST', body: 'y'.repeat(700) }] as const) {
+      const fetched = idp.requests.length;
+      for (const token of idp.issued()) forbidden.tokens.add(token);
+      const result = await call(gateway, '/erp/orders', init);
+      expect(result).toMatchObject({ status: 200, body: { ok: true, url: '/orders' } });
+      expect(idp.requests).toHaveLength(fetched + 1);
+      const [refused, retried] = api.requests.slice(-2).map((r) => /^Bearer (\S+)$/.exec(r.headers.authorization ?? '')?.[1] ?? '');
+      expect(forbidden.tokens.has(refused!)).toBe(true);
+      expect(retried).toBe(idp.issued().at(-1));
+      expect(api.requests.slice(-2).map((r) => r.bodyBytes)).toEqual(init.body ? [700, 700] : [0, 0]);
+    }
+  });
+
+  it('passes a second 403 through: one retry at most', async () => {
+    expect((await call(gateway, '/erp/orders')).status).toBe(200);
+    const fetched = idp.requests.length;
+    const sent = api.requests.length;
+    forbidden.every = true;
+    expect(await call(gateway, '/erp/orders')).toEqual({ status: 403, body: { error: 'insufficient_scope' } });
+    expect(idp.requests).toHaveLength(fetched + 1);
+    expect(api.requests).toHaveLength(sent + 2);
   });
 
   it('answers 502 naming the token endpoint and its status when it fails', async () => {

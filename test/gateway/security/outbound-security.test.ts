@@ -162,6 +162,22 @@ describe('OAuth client credentials', () => {
     }
   });
 
+  it('on a 403 drops both the bearer token and the CSRF session opened with it, and fetches both again', async () => {
+    const csrfApi = await startCsrfApiServer({ authorization: (value) => idp.isValid(/^Bearer (.+)$/.exec(value ?? '')?.[1] ?? '') });
+    try {
+      const security = await compile({ endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth', scope: 'csrf-403' }, csrf: { tokenEndpointUrl: csrfApi.tokenUrl } }, secrets);
+      expect((await send(`${csrfApi.url}/orders`, security, { method: 'POST', body: '{}' })).statuses).toEqual([200]);
+      const tokensBefore = idp.requests.length;
+      const fetchesBefore = csrfApi.fetches;
+      csrfApi.rotate();
+      expect((await send(`${csrfApi.url}/orders`, security, { method: 'POST', body: '{}' })).statuses).toEqual([403, 200]);
+      expect(idp.requests.length - tokensBefore).toBe(1);
+      expect(csrfApi.fetches - fetchesBefore).toBe(1);
+    } finally {
+      await csrfApi.close();
+    }
+  });
+
   it('passes a token endpoint failure on as a 502 error', async () => {
     const security = await compile({ endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth', scope: 'other' } }, secrets);
     idp.failWith(500);

@@ -16,23 +16,32 @@ describe('credentialRejection', () => {
     expect(credentialRejection({ ...base, status: 401, usedCsrfToken: false })).toEqual({ invalidateOAuthToken: true, invalidateCsrfToken: false, retry: true });
   });
 
-  it('retries a 403 once with a fresh CSRF token, keeping the OAuth token', () => {
-    expect(credentialRejection({ ...base, status: 403 })).toEqual({ invalidateOAuthToken: false, invalidateCsrfToken: true, retry: true });
+  it('retries a 403 on an OAuth token once with a fresh token, and a fresh CSRF session when one was used', () => {
+    expect(credentialRejection({ ...base, status: 403, usedCsrfToken: false })).toEqual({ invalidateOAuthToken: true, invalidateCsrfToken: false, retry: true });
+    expect(credentialRejection({ ...base, status: 403 })).toEqual({ invalidateOAuthToken: true, invalidateCsrfToken: true, retry: true });
   });
 
-  it('passes through statuses that do not reject a cached credential', () => {
+  it('retries a 403 without an OAuth token once with a fresh CSRF token', () => {
+    expect(credentialRejection({ ...base, status: 403, usedOAuthToken: false })).toEqual({ invalidateOAuthToken: false, invalidateCsrfToken: true, retry: true });
+  });
+
+  it('passes through statuses that do not reject a cached credential, and never retries fixed credentials', () => {
+    // Neither token cached (Basic credentials or a client certificate): a retry would send the same credentials.
+    for (const status of [401, 403]) expect(credentialRejection({ ...base, status, usedOAuthToken: false, usedCsrfToken: false })).toBeUndefined();
+    // Only a CSRF token cached: a 401 is about the fixed credentials, not about the CSRF session.
     expect(credentialRejection({ ...base, status: 401, usedOAuthToken: false })).toBeUndefined();
-    expect(credentialRejection({ ...base, status: 403, usedCsrfToken: false })).toBeUndefined();
     for (const status of [200, 400, 404, 407, 500, 502]) expect(credentialRejection({ ...base, status })).toBeUndefined();
   });
 
   it('never retries twice, and keeps fresh credentials the backend rejects too', () => {
     expect(credentialRejection({ ...base, status: 401, attempt: 1 })).toBeUndefined();
     expect(credentialRejection({ ...base, status: 403, attempt: 1 })).toBeUndefined();
+    expect(credentialRejection({ ...base, status: 403, attempt: 1, usedCsrfToken: false })).toBeUndefined();
   });
 
   it('still drops the credential when a streamed body rules out the retry', () => {
     expect(credentialRejection({ ...base, status: 401, bodyReplayable: false })).toEqual({ invalidateOAuthToken: true, invalidateCsrfToken: true, retry: false });
+    expect(credentialRejection({ ...base, status: 403, usedCsrfToken: false, bodyReplayable: false })).toEqual({ invalidateOAuthToken: true, invalidateCsrfToken: false, retry: false });
   });
 });
 
