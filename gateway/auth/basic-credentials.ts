@@ -42,15 +42,28 @@ export function parseBasicAuthorization(value: string): ParsedBasicCredentials {
   return { kind: 'credentials', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** Why RFC 7617 §2 cannot carry this user-id, or undefined: the first colon ends it, and it has no control characters. */
+export function basicUserIdProblem(username: string): string | undefined {
+  if (username.includes(':')) return 'contains ":", which ends a Basic user-id (RFC 7617)';
+  if (hasControlCharacter(username)) return 'contains control characters (RFC 7617)';
+  return undefined;
+}
+
+/** Why RFC 7617 §2 cannot carry this password, or undefined. */
+export function basicPasswordProblem(password: string): string | undefined {
+  return hasControlCharacter(password) ? 'contains control characters (RFC 7617)' : undefined;
+}
+
 /**
  * Why a client could never present this user-id and password in a Basic header that parseBasicAuthorization
- * accepts, or undefined if it can: the first colon ends the user-id, and neither part may hold control characters.
+ * accepts, or undefined if it can (and a consumer's password must not be empty).
  */
 export function unpresentableCredentials(username: string, password: string): string | undefined {
-  if (username.includes(':')) return 'the username contains ":", which ends a Basic user-id (RFC 7617)';
-  if (hasControlCharacter(username)) return 'the username contains control characters (RFC 7617)';
+  const userIdProblem = basicUserIdProblem(username);
+  if (userIdProblem) return `the username ${userIdProblem}`;
   if (password === '') return 'the password is empty';
-  if (hasControlCharacter(password)) return 'the password contains control characters (RFC 7617), which no client can send';
+  const passwordProblem = basicPasswordProblem(password);
+  if (passwordProblem) return `the password ${passwordProblem}, which no client can send`;
   return undefined;
 }
 

@@ -79,8 +79,8 @@ function secretLabel(ref: { secret: string; namespace?: string }, key: string): 
 }
 
 /**
- * Resolves secrets and checks them; throws MissingSecretError, ClientCertificateError, CaBundleError or
- * RequestParametersError. `options` has passed EndpointOptions and endpointOptionsIssues.
+ * Resolves secrets and checks them; throws MissingSecretError, BasicCredentialsError, ClientCertificateError,
+ * CaBundleError or RequestParametersError. `options` has passed EndpointOptions and endpointOptionsIssues.
  */
 export async function compileOutboundSecurity(options: EndpointOptions, deps: OutboundSecurityDeps, usedBy: string): Promise<OutboundSecurity> {
   const { secrets } = deps;

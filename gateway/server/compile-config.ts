@@ -15,6 +15,7 @@ import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effecti
 import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
 import { upstreamTlsProfile } from '../security/upstream-tls';
 import { MissingSecretError } from '../secrets/secret-source';
+import { BasicCredentialsError } from '../security/basic-endpoint';
 import type { LeftOutItem } from '../config/left-out-item';
 
 export interface UpstreamPlan extends SecuredEndpoint {
@@ -174,9 +175,12 @@ function placedServices(workspace: Workspace): PlacedService[] {
   return placed;
 }
 
-/** The secret an error is about, when it is a missing one (its namespace from the item's own references). */
+/**
+ * The secret an error is about, when one is missing or holds credentials that cannot be sent (its namespace from
+ * the item's own references).
+ */
 function secretOf(error: unknown, namespaces: (string | undefined)[]): LeftOutItem['secret'] {
-  if (!(error instanceof MissingSecretError)) return undefined;
+  if (!(error instanceof MissingSecretError || error instanceof BasicCredentialsError)) return undefined;
   const namespace = namespaces.find((n) => n !== undefined);
   return { name: error.secret, ...(namespace ? { namespace } : {}), ...(error.key ? { key: error.key } : {}) };
 }

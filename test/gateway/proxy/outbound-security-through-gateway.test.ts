@@ -6,6 +6,8 @@ import { startCsrfApiServer, type CsrfApiServer } from '../../support/csrf-api-s
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 import { startTlsServer, type TestTlsServer } from '../../support/tls-servers';
 import { createTestPki, type TestPki } from '../../support/test-certificates';
+import { startGateway } from '../../../gateway/server/gateway-server';
+import { MemorySecretSource, SecretResolver } from '../../../gateway/secrets/secret-source';
 
 async function call(gateway: TestGateway, path: string, init: { method?: 'GET' | 'POST'; body?: string } = {}) {
   const response = await request(`${gateway.url}${path}`, { method: init.method ?? 'GET', body: init.body ?? null });
@@ -165,5 +167,52 @@ describe('client certificate through the gateway', () => {
     const result = await gateway.reload({ services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: mtls.url }, endpointSecurity: { type: 'client-certificate', secret: 'erp-bad' } }] });
     expect(result).toEqual({ ok: false, errors: [{ path: '(secrets)', message: 'service "erp": secret "erp-bad" key "key" does not belong to secret "erp-bad" key "crt" (subject CN=gatehouse-client)' }] });
     expect((await call(gateway, '/erp/orders')).status).toBe(200);
+  });
+});
+
+describe('Basic credentials that cannot be sent', () => {
+  let api: RecordingUpstream;
+  beforeAll(async () => {
+    api = await startRecordingUpstream();
+  });
+  afterAll(() => api.close());
+
+  const workspace = () => ({
+    services: [
+      { name: 'colon', pathPrefix: '/colon', upstream: { url: api.url }, endpointSecurity: { type: 'basic' as const, secret: 'colon-basic' } },
+      { name: 'missing', pathPrefix: '/missing', upstream: { url: api.url }, endpointSecurity: { type: 'basic' as const, secret: 'missing-basic' } },
+      { name: 'fine', pathPrefix: '/fine', upstream: { url: api.url }, endpointSecurity: { type: 'basic' as const, secret: 'fine-basic' } },
+    ],
+  });
+  const secrets = {
+    'colon-basic': { username: 'tenant:hidden-user', password: 'hidden-password' },
+    'missing-basic': { username: 'user' },
+    'fine-basic': { username: 'user', password: 'password' },
+  };
+  const COLON = 'service "colon": secret "colon-basic" key "username" contains ":", which ends a Basic user-id (RFC 7617)';
+
+  it('refuses the config, naming service, secret and key', async () => {
+    await expect(startTestGateway(workspace(), secrets)).rejects.toThrow(COLON);
+  });
+
+  it('leaves the service out, as it does for a missing key, and keeps serving the others', async () => {
+    const gateway = await startGateway({ workspace: workspace(), secrets: new SecretResolver([new MemorySecretSource('test', secrets)]), port: 0, leaveOutBrokenItems: true });
+    try {
+      expect(gateway.leftOut).toEqual([
+        { kind: 'service', path: 'services[0]', name: 'colon', message: COLON, secret: { name: 'colon-basic', key: 'username' } },
+        { kind: 'service', path: 'services[1]', name: 'missing', message: 'service "missing": secret "missing-basic" has no key "password"', secret: { name: 'missing-basic', key: 'password' } },
+      ]);
+      const refused = await request(`${gateway.url}/colon/x`);
+      const text = await refused.body.text();
+      expect(refused.statusCode).toBe(503);
+      expect(JSON.parse(text)).toEqual({ message: `Service colon is not served: ${COLON}` });
+      expect(text).not.toContain('hidden');
+      const served = await request(`${gateway.url}/fine/x`);
+      expect(served.statusCode).toBe(200);
+      expect(((await served.body.json()) as { headers: Record<string, string> }).headers.authorization).toBe(basic('user', 'password'));
+      expect(api.requests.map((r) => r.url)).toEqual(['/x']);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { CredentialEndpointError } from '../../../gateway/security/credential-en
 import { CsrfTokenStore } from '../../../gateway/security/csrf-token-store';
 import { ClientCertificateError } from '../../../gateway/security/client-certificate';
 import { CaBundleError } from '../../../gateway/security/upstream-tls';
+import { BasicCredentialsError } from '../../../gateway/security/basic-endpoint';
 import { credentialRejection } from '../../../gateway/security/retry-policy';
 import { applyOutboundSecurity, compileOutboundSecurity, invalidateRejected, type OutboundSecurity } from '../../../gateway/security/outbound-security';
 import { startOAuthTokenServer, bearerProtected, type OAuthTokenServer } from '../../support/oauth-token-server';
@@ -116,6 +117,28 @@ describe('basic credentials, CSRF and request parameters', () => {
   it('refuses a request-parameters secret with a bad header at compile time, naming service, secret and key', async () => {
     const error = await compile({ requestParametersSecret: { secret: 'bad-params' } }, { 'bad-params': { headers: '{"X-Api-Key":["a\\r\\nb"]}' } }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('service "erp": secret "bad-params" key headers["X-Api-Key"][0]: contains a line break or NUL');
+  });
+
+  it('refuses Basic credentials RFC 7617 cannot carry, naming service, secret and key, never the value', async () => {
+    const refusal = async (username: string, password: string) => {
+      const error = await compile({ endpointSecurity: { type: 'basic', secret: 'odd-basic', namespace: 'erp' } }, { 'erp/odd-basic': { username, password } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BasicCredentialsError);
+      expect(error).toMatchObject({ code: 'GATEHOUSE_BASIC_CREDENTIALS', secret: 'odd-basic' });
+      for (const value of [username, password].filter((v) => v.length > 3)) expect((error as Error).message).not.toContain(value);
+      return [(error as BasicCredentialsError).key, (error as Error).message];
+    };
+    expect(await refusal('tenant:user', 'secret-pw')).toEqual(['username', 'service "erp": secret "erp/odd-basic" key "username" contains ":", which ends a Basic user-id (RFC 7617)']);
+    expect(await refusal('user\tname', 'secret-pw')).toEqual(['username', 'service "erp": secret "erp/odd-basic" key "username" contains control characters (RFC 7617)']);
+    expect(await refusal('user', 'secret-pw\n')).toEqual(['password', 'service "erp": secret "erp/odd-basic" key "password" contains control characters (RFC 7617)']);
+    expect(await refusal('user', 'secret\x7fpw')).toEqual(['password', 'service "erp": secret "erp/odd-basic" key "password" contains control characters (RFC 7617)']);
+    expect(await refusal('', '')).toEqual(['username', 'service "erp": secret "erp/odd-basic" key "username" and key "password" are both empty']);
+  });
+
+  it('accepts Basic credentials RFC 7617 can carry: a colon in the password, one of the two empty', async () => {
+    for (const [username, password] of [['user', 'pa:ss'], ['api-key-as-user', ''], ['', 'token'], ['jöhn', 'pässwörd 東京']] as const) {
+      const security = await compile({ endpointSecurity: { type: 'basic', secret: 'ok-basic' } }, { 'ok-basic': { username, password } });
+      expect(security.authorization).toBe(basic(username, password));
+    }
   });
 
   it('reports a missing credential key as a MissingSecretError', async () => {
