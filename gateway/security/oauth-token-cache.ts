@@ -43,6 +43,16 @@ export interface AccessToken {
   readonly expiresAt: number;
   /** Epoch ms after which the cache fetches a new token instead of handing this one out. */
   readonly refreshAt: number;
+  /**
+   * The server said `expires_in: 0` (RFC 6749 §5.1 allows it): the token is used by the requests that waited
+   * for its fetch and is never cached, so each later request fetches its own.
+   */
+  readonly singleUse?: true;
+}
+
+/** Whether the cache keeps a fetched token for later requests. */
+function worthCaching(token: AccessToken): boolean {
+  return token.singleUse !== true;
 }
 
 /** Used when a token response has no `expires_in` (RFC 6749 §5.1 only recommends it). A backend 401 or 403 still evicts early. */
@@ -105,7 +115,11 @@ export function parseTokenResponse(json: unknown): ParsedToken {
   const value = body.access_token;
   if (typeof value !== 'string' || value === '') return { ok: false, problem: 'access_token is missing or not a non-empty string' };
   if (!B64TOKEN.test(value)) return { ok: false, problem: 'access_token has characters a bearer token cannot have (RFC 6750 §2.1)' };
-  if (typeof body.token_type !== 'string') return { ok: false, problem: 'token_type is missing' };
+  // A missing token_type is refused, not taken for Bearer (Kyma's gateway takes it so): RFC 6749 §5.1 requires it,
+  // and a token of another type (DPoP, MAC) sent as Bearer fails at the backend with a 401 that names no cause,
+  // where this 502 names the token endpoint and the field.
+  if (body.token_type === undefined || body.token_type === null) return { ok: false, problem: 'token_type is missing (RFC 6749 §5.1 requires it; only Bearer is supported)' };
+  if (typeof body.token_type !== 'string') return { ok: false, problem: 'token_type is not a string' };
   if (body.token_type.toLowerCase() !== 'bearer') {
     const shown = /^[A-Za-z0-9_.-]{1,40}$/.test(body.token_type) ? ` "${body.token_type}"` : '';
     return { ok: false, problem: `token_type${shown} is not supported (only Bearer)` };
@@ -116,7 +130,8 @@ export function parseTokenResponse(json: unknown): ParsedToken {
   // A JSON string of digits: some servers (Azure AD v1) send expires_in quoted.
   else if (typeof expiresIn === 'string' && /^\d{1,12}$/.test(expiresIn)) lifetime = Number(expiresIn);
   else if (expiresIn !== undefined && expiresIn !== null) return { ok: false, problem: 'expires_in is not a number' };
-  if (lifetime !== undefined && !(Number.isFinite(lifetime) && lifetime > 0)) return { ok: false, problem: 'expires_in is not a positive number' };
+  // 0 is a lifetime like any other (RFC 6749 §5.1: seconds): the token is used once and not cached.
+  if (lifetime !== undefined && !(Number.isFinite(lifetime) && lifetime >= 0)) return { ok: false, problem: 'expires_in is negative or not finite' };
   return { ok: true, value, lifetimeSeconds: lifetime };
 }
 
@@ -190,7 +205,7 @@ export class OAuthTokenCache {
     const now = this.#now();
     const cached = this.#tokens.peek(key);
     const fresh = needsNoRefreshAt(now);
-    const pending = this.#tokens.get(key, fresh, () => this.#fetch(grant, dispatcher));
+    const pending = this.#tokens.get(key, fresh, () => this.#fetch(grant, dispatcher), worthCaching);
     if (cached === undefined || fresh(cached) || now >= cached.expiresAt) return pending;
     // Inside the refresh window the old token is still good: a token endpoint outage does not fail requests yet.
     return pending.catch(() => cached);
@@ -245,6 +260,7 @@ export class OAuthTokenCache {
     const lifetimeMs = parsed.lifetimeSeconds !== undefined ? parsed.lifetimeSeconds * 1000 : this.#defaultLifetimeMs;
     const expiresAt = started + lifetimeMs;
     const refreshAt = started + Math.max(lifetimeMs - this.#skewMs, lifetimeMs / 2);
-    return { value: parsed.value, authorization: `Bearer ${parsed.value}`, expiresAt, refreshAt };
+    const token = { value: parsed.value, authorization: `Bearer ${parsed.value}`, expiresAt, refreshAt };
+    return lifetimeMs === 0 ? { ...token, singleUse: true } : token;
   }
 }

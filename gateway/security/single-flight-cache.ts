@@ -10,8 +10,11 @@ export class SingleFlightCache<T extends object> {
     this.#entries = new LRUCache({ max: maxEntries });
   }
 
-  /** The cached value while `fresh` says so, otherwise the fetch in flight for `key`, started if there is none. */
-  get(key: string, fresh: (value: T) => boolean, fetch: () => Promise<T>): Promise<T> {
+  /**
+   * The cached value while `fresh` says so, otherwise the fetch in flight for `key`, started if there is none.
+   * A fetched value `keep` refuses answers the callers waiting for that fetch and is not cached.
+   */
+  get(key: string, fresh: (value: T) => boolean, fetch: () => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T> {
     const cached = this.cached(key, fresh);
     if (cached !== undefined) return Promise.resolve(cached);
     let pending = this.#inflight.get(key);
@@ -19,7 +22,7 @@ export class SingleFlightCache<T extends object> {
       // Failures are not cached: the next miss fetches again.
       pending = fetch()
         .then((value) => {
-          this.#entries.set(key, value);
+          if (keep(value)) this.#entries.set(key, value);
           return value;
         })
         .finally(() => this.#inflight.delete(key));

@@ -108,6 +108,26 @@ describe('outbound OAuth client credentials through the gateway', () => {
   });
 });
 
+describe('a token endpoint answering expires_in 0', () => {
+  it('serves each request with a token fetched for it, instead of answering 502', async () => {
+    const idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-secret' }, expiresIn: 0 });
+    const api = await startRecordingUpstream();
+    const gateway = await startTestGateway(
+      { services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: api.url }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth' } }] },
+      { 'erp-oauth': { clientId: 'erp-client', clientSecret: 'erp-secret' } },
+    );
+    try {
+      for (let i = 0; i < 2; i++) expect((await call(gateway, '/erp/orders')).status).toBe(200);
+      expect(idp.requests).toHaveLength(2);
+      expect(api.requests.map((r) => r.headers.authorization)).toEqual(idp.issued().map((token) => `Bearer ${token}`));
+    } finally {
+      await gateway.close();
+      await api.close();
+      await idp.close();
+    }
+  });
+});
+
 describe('CSRF and request parameters through the gateway', () => {
   const AUTH = basic('erp-user', 'erp-password');
   let api: CsrfApiServer;

@@ -156,6 +156,21 @@ describe('expiry', () => {
     expect(custom.expiresAt).toBe(now + 60_000);
   });
 
+  it('uses a token with expires_in 0 for the callers waiting for its fetch, and caches it for nobody else', async () => {
+    const now = 7_000;
+    server.settings.expiresIn = 0;
+    const source = new OAuthTokenCache({ now: () => now }).source(grant());
+    const together = await Promise.all([source.token(), source.token(), source.token()]);
+    expect(server.requests).toHaveLength(1);
+    expect(new Set(together).size).toBe(1);
+    expect(together[0]).toMatchObject({ expiresAt: now, singleUse: true });
+    expect(source.fresh()).toBeUndefined();
+    expect(source.peek()).toBeUndefined();
+    const later = await source.token();
+    expect(later.value).not.toBe(together[0]!.value);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('keeps using the old token inside the refresh window while the token endpoint fails, not after expiry', async () => {
     let now = 0;
     server.settings.expiresIn = 100;
@@ -239,10 +254,11 @@ describe('token endpoint failures', () => {
     ['no access_token', '{"token_type":"Bearer","expires_in":60}', 'access_token is missing or not a non-empty string'],
     ['an empty access_token', '{"access_token":"","token_type":"Bearer"}', 'access_token is missing or not a non-empty string'],
     ['an access_token with a line break', '{"access_token":"abc\\r\\nX-Evil: 1","token_type":"Bearer"}', 'access_token has characters a bearer token cannot have (RFC 6750 §2.1)'],
-    ['no token_type', '{"access_token":"abc"}', 'token_type is missing'],
+    ['no token_type', '{"access_token":"abc"}', 'token_type is missing (RFC 6749 §5.1 requires it; only Bearer is supported)'],
+    ['a numeric token_type', '{"access_token":"abc","token_type":1}', 'token_type is not a string'],
     ['a MAC token_type', '{"access_token":"abc","token_type":"mac"}', 'token_type "mac" is not supported (only Bearer)'],
-    ['a negative expires_in', '{"access_token":"abc","token_type":"Bearer","expires_in":-5}', 'expires_in is not a positive number'],
-    ['a zero expires_in', '{"access_token":"abc","token_type":"Bearer","expires_in":0}', 'expires_in is not a positive number'],
+    ['a negative expires_in', '{"access_token":"abc","token_type":"Bearer","expires_in":-5}', 'expires_in is negative or not finite'],
+    ['an expires_in beyond double range', '{"access_token":"abc","token_type":"Bearer","expires_in":1e400}', 'expires_in is negative or not finite'],
     ['a non-numeric expires_in', '{"access_token":"abc","token_type":"Bearer","expires_in":"soon"}', 'expires_in is not a number'],
   ])('refuses a 200 response with %s', async (_case, body, problem) => {
     server.answerWith(body);
@@ -259,6 +275,11 @@ describe('token endpoint failures', () => {
 });
 
 describe('parseTokenResponse', () => {
+  it('accepts an expires_in of 0, as a number or quoted', () => {
+    expect(parseTokenResponse({ access_token: 'abc', token_type: 'Bearer', expires_in: 0 })).toEqual({ ok: true, value: 'abc', lifetimeSeconds: 0 });
+    expect(parseTokenResponse({ access_token: 'abc', token_type: 'Bearer', expires_in: '0' })).toEqual({ ok: true, value: 'abc', lifetimeSeconds: 0 });
+  });
+
   it('accepts bearer in any case and a quoted expires_in', () => {
     expect(parseTokenResponse({ access_token: 'eyJ.a-b_c~d+e/f==', token_type: 'bEaReR', expires_in: '3599' })).toEqual({ ok: true, value: 'eyJ.a-b_c~d+e/f==', lifetimeSeconds: 3599 });
   });
