@@ -1,7 +1,7 @@
 // What to do when the backend rejects a credential the gateway cached: an OAuth token revoked or expired early, or
 // a CSRF token whose session ended. The cached credential is dropped and the request is sent once more, never
-// twice: a backend that always says no costs one extra call, and fresh credentials it rejects stay cached, so such
-// a backend does not turn every request into a token request.
+// twice: a backend that always says no costs one extra call and one token fetch per request (the next request
+// drops the token its retry cached), never more, since fresh credentials it rejects on the retry stay cached.
 //
 // Which statuses reject what, as Kyma's Application Gateway retries (retryableroundtripper.go):
 // - a request sent with an OAuth token and answered 401 or 403: backends differ in which of the two an invalid or
