@@ -1,9 +1,12 @@
 import { LRUCache } from 'lru-cache';
+import { isLoopbackAddress } from '../http/loopback-address';
 
 export interface ThrottleSettings {
   maxFailures: number;
   windowSeconds: number;
   blockSeconds: number;
+  /** Throttle loopback clients too; by default they are never counted or blocked (schema.ts Throttle.loopback). */
+  loopback?: boolean;
 }
 
 interface ClientRecord {
@@ -12,7 +15,13 @@ interface ClientRecord {
   blockedUntil: number;
 }
 
-/** Counts failed authentications per client address; past the threshold the client is blocked for a while. */
+/**
+ * Counts failed authentications per client address; past the threshold the client is blocked for a while.
+ * Loopback clients are left alone unless `loopback` is set: on a developer's own gateway they are the developer
+ * (trying 401 flows, replaying Kong's or APISIX's test suites, neither of which throttles basic-auth), and blocking
+ * them blocks the gateway's own user. Behind a local tunnel or reverse proxy every client looks like loopback,
+ * which is what `loopback: true` is for.
+ */
 export class FailureThrottle {
   // Bounded so a flood of distinct addresses cannot grow memory without limit. The bound is a maxSize of one per
   // client rather than `max`: with `max`, lru-cache allocates its arrays for all 50,000 entries up front (1.1 MB of
@@ -24,13 +33,17 @@ export class FailureThrottle {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** New limits apply to the next failure; clients already blocked stay blocked. */
+  /**
+   * New limits apply to the next failure; clients already blocked stay blocked, except loopback clients once
+   * `loopback` is turned off.
+   */
   configure(settings: ThrottleSettings): void {
     this.settings = settings;
   }
 
   /** Seconds the client must wait, or 0 when it may try. */
   retryAfterSeconds(client: string): number {
+    if (this.#exempt(client)) return 0;
     const record = this.#clients.get(client);
     if (!record) return 0;
     const remaining = record.blockedUntil - this.now();
@@ -38,6 +51,7 @@ export class FailureThrottle {
   }
 
   recordFailure(client: string): void {
+    if (this.#exempt(client)) return;
     const now = this.now();
     let record = this.#clients.get(client);
     if (!record || now - record.windowStart > this.settings.windowSeconds * 1000) {
@@ -55,5 +69,9 @@ export class FailureThrottle {
   recordSuccess(client: string): void {
     const record = this.#clients.get(client);
     if (record && record.blockedUntil <= this.now()) this.#clients.delete(client);
+  }
+
+  #exempt(client: string): boolean {
+    return this.settings.loopback !== true && isLoopbackAddress(client);
   }
 }

@@ -156,6 +156,11 @@ export const Throttle = z
     maxFailures: z.number().int().min(1).default(10),
     windowSeconds: z.number().int().min(1).default(60),
     blockSeconds: z.number().int().min(1).default(60),
+    /**
+     * Throttle loopback clients (127.0.0.0/8, ::1) too. Off by default: on a local gateway they are the developer;
+     * turn it on behind a local tunnel or reverse proxy, where every client arrives from loopback.
+     */
+    loopback: z.boolean().default(false),
   })
   .strict();
 

@@ -146,6 +146,7 @@ const MIX: [Kind, number][] = [
   ['wrong-password', 5], ['malformed-auth', 3], ['not-found', 4], ['hidden-dot-segments', 2], ['too-large', 2], ['too-large-chunked', 2],
 ];
 // Wrong credentials come from 127.0.0.2, which the throttle blocks in turn (429); valid traffic comes from 127.0.0.1.
+// Both are loopback, which the workspace throttles only because it sets `throttle.loopback`.
 const EXPECTED: Record<Kind, number[]> = {
   'basic-get': [200], 'basic-post': [200], 'oauth-get': [200], 'mtls-get': [200], 'csrf-post': [200], 'missing-auth': [401],
   'wrong-password': [401, 429], 'malformed-auth': [401, 429], 'not-found': [404], 'hidden-dot-segments': [400], 'too-large': [413], 'too-large-chunked': [413],
@@ -176,7 +177,7 @@ function workspace(generation: number, upstreams: { basic: string; oauthApi: str
   const inbound = { 'basic-auth': { realm: `soak-${generation}` } };
   return {
     gateway: {
-      throttle: { maxFailures: 20, windowSeconds: 5, blockSeconds: 1 },
+      throttle: { maxFailures: 20, windowSeconds: 5, blockSeconds: 1, loopback: true }, // every soak client is on loopback
       limits: { maxBodyBytes: MAX_BODY, clientHeadersTimeoutMs: 10_000, clientBodyTimeoutMs: 60_000 },
     },
     services: [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 import { basic, startTestGateway, type TestGateway } from '../../support/gateway';
 import { rawRequest, statusOf, bodyOf } from '../../support/raw-http';
@@ -212,7 +212,8 @@ describe('failed-attempt throttling', () => {
     const up = await startRecordingUpstream();
     const gw = await startTestGateway(
       {
-        gateway: { throttle: { maxFailures: 3, windowSeconds: 60, blockSeconds: 30 } },
+        // The test's client is on loopback, which is throttled only when asked to.
+        gateway: { throttle: { maxFailures: 3, windowSeconds: 60, blockSeconds: 30, loopback: true } },
         services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }],
         consumers: [{ username: 'alex', basicAuth: { password: { secret: 'pw', key: 'password' } } }],
       },
@@ -238,5 +239,55 @@ describe('failed-attempt throttling', () => {
       await gw.close();
       await up.close();
     }
+  });
+});
+
+describe('the throttle and loopback clients', () => {
+  async function withGateway(loopback: boolean | undefined, run: (gatewayUrl: string) => Promise<void>) {
+    const up = await startRecordingUpstream();
+    const gw = await startTestGateway(
+      {
+        gateway: { throttle: { maxFailures: 2, windowSeconds: 60, blockSeconds: 60, ...(loopback === undefined ? {} : { loopback }) } },
+        services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }],
+        consumers: [{ username: 'alex', basicAuth: { password: { secret: 'pw', key: 'password' } } }],
+      },
+      { pw: { password: 'right' } },
+    );
+    try {
+      await run(gw.url);
+    } finally {
+      await gw.close();
+      await up.close();
+    }
+  }
+
+  /** Statuses of wrong, wrong, wrong, then right credentials, sent from `localAddress`. */
+  async function attempts(gatewayUrl: string, localAddress: string): Promise<number[]> {
+    const agent = new Agent({ localAddress });
+    try {
+      const statuses: number[] = [];
+      for (const password of ['wrong', 'wrong', 'wrong', 'right']) {
+        const res = await request(`${gatewayUrl}/x`, { dispatcher: agent, headers: { authorization: basic('alex', password) } });
+        await res.body.dump();
+        statuses.push(res.statusCode);
+      }
+      return statuses;
+    } finally {
+      await agent.close();
+    }
+  }
+
+  it('does not block loopback clients by default (127.0.0.2 is loopback too)', async () => {
+    await withGateway(undefined, async (url) => {
+      expect(await attempts(url, '127.0.0.1')).toEqual([401, 401, 401, 200]);
+      expect(await attempts(url, '127.0.0.2')).toEqual([401, 401, 401, 200]);
+    });
+  });
+
+  it('blocks them with loopback: true, each address on its own', async () => {
+    await withGateway(true, async (url) => {
+      expect(await attempts(url, '127.0.0.1')).toEqual([401, 401, 429, 429]);
+      expect(await attempts(url, '127.0.0.2')).toEqual([401, 401, 429, 429]);
+    });
   });
 });

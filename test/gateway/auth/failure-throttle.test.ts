@@ -45,4 +45,30 @@ describe('FailureThrottle', () => {
     expect(throttle.retryAfterSeconds('first')).toBe(30);
     expect(throttle.retryAfterSeconds('flood-0')).toBe(30);
   });
+
+  it('leaves loopback clients alone by default and throttles them with loopback: true; other addresses either way', () => {
+    const loopbackClients = ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1'];
+    const byDefault = new FailureThrottle({ maxFailures: 1, windowSeconds: 10, blockSeconds: 30 });
+    const withLoopback = new FailureThrottle({ maxFailures: 1, windowSeconds: 10, blockSeconds: 30, loopback: true });
+    for (const client of [...loopbackClients, '192.0.2.7', '::ffff:192.0.2.7', '2001:db8::7']) {
+      byDefault.recordFailure(client);
+      withLoopback.recordFailure(client);
+    }
+    for (const client of loopbackClients) {
+      expect(byDefault.retryAfterSeconds(client), client).toBe(0);
+      expect(withLoopback.retryAfterSeconds(client), client).toBe(30);
+    }
+    for (const client of ['192.0.2.7', '::ffff:192.0.2.7', '2001:db8::7']) {
+      expect(byDefault.retryAfterSeconds(client), client).toBe(30);
+      expect(withLoopback.retryAfterSeconds(client), client).toBe(30);
+    }
+  });
+
+  it('lets loopback clients blocked under loopback: true go once it is turned off', () => {
+    const throttle = new FailureThrottle({ maxFailures: 1, windowSeconds: 10, blockSeconds: 30, loopback: true });
+    throttle.recordFailure('127.0.0.1');
+    expect(throttle.retryAfterSeconds('127.0.0.1')).toBe(30);
+    throttle.configure({ maxFailures: 1, windowSeconds: 10, blockSeconds: 30, loopback: false });
+    expect(throttle.retryAfterSeconds('127.0.0.1')).toBe(0);
+  });
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   upstream = await startRecordingUpstream();
   gateway = await startTestGateway(
     {
-      gateway: { throttle: { maxFailures: 2, windowSeconds: 600, blockSeconds: 600 } },
+      gateway: { throttle: { maxFailures: 2, windowSeconds: 600, blockSeconds: 600, loopback: true } }, // the test's client is on loopback
       services: [
         { name: 'intl', pathPrefix: '/intl', upstream: { url: upstream.url }, plugins: { 'basic-auth': { realm: REALM } } },
         { name: 'anon', pathPrefix: '/anon', upstream: { url: upstream.url }, plugins: { 'basic-auth': { anonymousConsumer: 'guest' } } },
