@@ -5,6 +5,12 @@
 
 export type ParsedBasicCredentials =
   | { kind: 'credentials'; username: string; password: string }
+  /**
+   * A well-formed header whose user-id or password holds a control character (`bar:bar\n`, say). RFC 7617 §2
+   * forbids them, and no stored credential has one (unpresentableCredentials), so these are credentials that
+   * cannot match, answered like a wrong password as APISIX does, not a malformed header.
+   */
+  | { kind: 'control-characters' }
   | { kind: 'invalid' };
 
 const BASIC_HEADER = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
@@ -38,7 +44,8 @@ export function parseBasicAuthorization(value: string): ParsedBasicCredentials {
     return { kind: 'invalid' };
   }
   const colon = decoded.indexOf(':');
-  if (colon < 0 || hasControlCharacter(decoded)) return { kind: 'invalid' };
+  if (colon < 0) return { kind: 'invalid' };
+  if (hasControlCharacter(decoded)) return { kind: 'control-characters' };
   return { kind: 'credentials', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 

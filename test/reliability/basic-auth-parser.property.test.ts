@@ -81,9 +81,11 @@ function reference(value: string): ParsedBasicCredentials {
   if (!bytes) return { kind: 'invalid' };
   const text = strictUtf8(bytes);
   if (text === undefined) return { kind: 'invalid' };
-  // RFC 7617 §2: user-id ":" password, the user-id without a colon; neither may contain a control character.
+  // RFC 7617 §2: user-id ":" password, the user-id without a colon; neither may contain a control character
+  // (well-formed otherwise, such credentials are told apart: they are wrong credentials, not a malformed header).
   const colon = text.indexOf(':');
-  if (colon < 0 || CONTROL.test(text)) return { kind: 'invalid' };
+  if (colon < 0) return { kind: 'invalid' };
+  if (CONTROL.test(text)) return { kind: 'control-characters' };
   return { kind: 'credentials', username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
@@ -147,6 +149,7 @@ describe('Authorization: Basic parser (property-based, RFC 7617)', () => {
     expect(reference('Basic dGVzdDoxMjPCow==')).toEqual({ kind: 'credentials', username: 'test', password: '123£' });
     expect(reference('Basic YR==')).toEqual({ kind: 'invalid' });
     expect(reference('Basic 77u/YTpi')).toEqual({ kind: 'credentials', username: '\uFEFFa', password: 'b' });
+    expect(reference('Basic YmFyOmJhcgo=')).toEqual({ kind: 'control-characters' });
   });
 
   it('never throws, whatever the header value', () => {
@@ -171,7 +174,7 @@ describe('Authorization: Basic parser (property-based, RFC 7617)', () => {
     fc.assert(
       fc.property(headerValue, (value) => {
         const parsed = parseBasicAuthorization(value);
-        if (parsed.kind === 'invalid') return;
+        if (parsed.kind !== 'credentials') return;
         const token = CREDENTIALS.exec(value)?.[2];
         expect(token).toBeDefined();
         expect(parsed.username).not.toContain(':');

@@ -104,6 +104,17 @@ describe('inbound basic-auth', () => {
     expect(res.json()).toEqual({ message: 'Invalid authorization in request' });
   });
 
+  it.each([
+    ['bar:bar\\n', 'Basic YmFyOmJhcgo='],
+    ['foo:foo\\n', 'Basic Zm9vOmZvbwo='],
+    ['a tab in the password', `Basic ${Buffer.from('alex:123\t456').toString('base64')}`],
+  ])("answers well-formed credentials with control characters (%s, APISIX's basic-auth.t TEST 9/10) as wrong credentials", async (_label, header) => {
+    const res = await get('/v1/json', { authorization: header });
+    expect(res.status).toBe(401);
+    expect(res.json()).toEqual({ message: 'Invalid user authorization' });
+    expect(res.headers['www-authenticate']).toBe('Basic realm=".", charset="UTF-8"');
+  });
+
   it.each(['basic', 'BASIC', 'BaSiC'])('accepts the scheme written %s', async (scheme) => {
     const res = await get('/v1/json', { authorization: `${scheme} ${Buffer.from('alex:123456').toString('base64')}` });
     expect(res.status).toBe(200);

@@ -47,10 +47,17 @@ describe('parseBasicAuthorization (RFC 7617)', () => {
     ['url-safe alphabet', `Basic ${b64('a?>:~~~').replace(/\+/g, '-').replace(/\//g, '_')}`],
     ['non-canonical trailing bits', 'Basic YR=='],
     ['invalid UTF-8', `Basic ${Buffer.from([0x61, 0x3a, 0xff, 0xfe]).toString('base64')}`],
+    ['control characters but no colon', `Basic ${b64('alex\n')}`],
+  ])('rejects %s', (_label, header) => {
+    expect(parseBasicAuthorization(header)).toEqual({ kind: 'invalid' });
+  });
+
+  it.each([
     ['a control character in the password', `Basic ${b64('alex:12\t3456')}`],
     ['a control character in the user-id', `Basic ${b64('al\u0000ex:123456')}`],
     ['DEL', `Basic ${b64('alex:123456\u007f')}`],
-  ])('rejects %s', (_label, header) => {
-    expect(parseBasicAuthorization(header)).toEqual({ kind: 'invalid' });
+    ["a trailing line feed (APISIX's basic-auth.t TEST 9)", 'Basic YmFyOmJhcgo='],
+  ])('tells well-formed credentials with %s apart from a malformed header, without returning them', (_label, header) => {
+    expect(parseBasicAuthorization(header)).toEqual({ kind: 'control-characters' });
   });
 });
