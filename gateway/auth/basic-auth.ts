@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { BasicAuthPlugin } from '../config/schema';
-import { basicToken, parseBasicAuthorization } from './basic-credentials';
+import { basicVerdict } from './basic-verdict';
 import type { CredentialStore } from './credential-store';
 import type { FailureThrottle } from './failure-throttle';
 
@@ -72,15 +72,11 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
   const values = authorizationValues(req);
   if (values.length === 0) return fail(AUTH_MESSAGES.missing);
 
-  // A stored credential's client sends exactly its canonical token (credential-store.ts): one digest finds it.
-  // Only a miss is decoded, to tell a malformed header from wrong credentials.
-  const token = values.length === 1 ? basicToken(values[0]!) : undefined;
-  const match = token === undefined ? undefined : ctx.credentials.verifyToken(token);
-  if (!match) {
+  const verdict = values.length === 1 ? basicVerdict(values[0]!, ctx.credentials) : 'malformed';
+  if (typeof verdict === 'string') {
     ctx.throttle.recordFailure(client);
-    const malformed = token === undefined || parseBasicAuthorization(values[0]!).kind === 'invalid';
-    return fail(malformed ? AUTH_MESSAGES.invalidHeader : AUTH_MESSAGES.invalidCredentials);
+    return fail(verdict === 'malformed' ? AUTH_MESSAGES.invalidHeader : AUTH_MESSAGES.invalidCredentials);
   }
   ctx.throttle.recordSuccess(client);
-  return { ok: true, consumer: { username: match.consumer, credentialId: match.login } };
+  return { ok: true, consumer: { username: verdict.consumer, credentialId: verdict.login } };
 }

@@ -10,8 +10,12 @@
 //   constant time after a lookup by username, and holds the same guarantee.
 // - Only credentials a client can present are stored (basic-credentials.ts unpresentableCredentials): the token a
 //   stored credential's client sends is then exactly the canonical token stored, and any other token misses.
+// - Credentials are stored in Unicode NFC (RFC 7617 §2.1, config/credential-normal-form.ts). A client sending
+//   another form (`u` + U+0308 for `ü`) misses the token lookup; its decoded credentials are then looked up again
+//   in NFC (verifyCredentials), by digest like any token.
 import { hash, randomBytes } from 'node:crypto';
 import { encodeBasicToken, unpresentableCredentials } from './basic-credentials';
+import { credentialNormalForm } from '../config/credential-normal-form';
 import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface StoredCredential<C> {
@@ -41,16 +45,25 @@ export class CredentialStore<C> {
   add(login: string, password: string, consumer: C, subject = `login "${login}"`): void {
     const problem = unpresentableCredentials(login, password);
     if (problem) throw new UnpresentableCredentialError(subject, problem);
-    this.#byToken.set(this.#digest(encodeBasicToken(login, password)), { consumer, login });
+    // NFC adds no colon or control character (checked over all of Unicode), so the check above holds for it too.
+    this.#byToken.set(this.#digest(encodeBasicToken(credentialNormalForm(login), credentialNormalForm(password))), { consumer, login });
   }
 
   get size(): number {
     return this.#byToken.size;
   }
 
-  /** The credential whose canonical Basic token this is (the token68 after `Basic `), if any. */
+  /**
+   * The credential whose canonical Basic token this is (the token68 after `Basic `), if any: the one lookup a
+   * client sending its credentials in NFC (and every ASCII credential is) needs.
+   */
   verifyToken(token: string): StoredCredential<C> | undefined {
     return this.#byToken.get(this.#digest(token));
+  }
+
+  /** The credential for a decoded user-id and password, compared in NFC: for a client whose token missed. */
+  verifyCredentials(username: string, password: string): StoredCredential<C> | undefined {
+    return this.verifyToken(encodeBasicToken(credentialNormalForm(username), credentialNormalForm(password)));
   }
 
   #digest(token: string): string {

@@ -5,6 +5,7 @@ import { KymaApplication } from './kyma-application-schema';
 import { HttpUrl, upstreamScheme } from './http-url';
 import { endpointOptionsIssues, endpointOptionsShape } from './endpoint-security-schema';
 import { SECRET_NAME_PATTERN, SECRET_NAME_RULE, secretKeySchema } from './secret-names';
+import { credentialNormalForm } from './credential-normal-form';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
 
@@ -230,7 +231,8 @@ export const Workspace = z
       if (!serviceNames.has(r.service)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'service'], message: `no service named "${r.service}"` });
     });
     const consumerNames = new Set<string>();
-    const credentialNames = new Set<string>();
+    /** Logins in the form they are compared in (NFC), each to the login first written that way. */
+    const credentialNames = new Map<string, string>();
     ws.consumers.forEach((c, i) => {
       if (consumerNames.has(c.username)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'username'], message: `duplicate consumer "${c.username}"` });
       consumerNames.add(c.username);
@@ -238,8 +240,11 @@ export const Workspace = z
         const login = c.basicAuth.username ?? c.username;
         // The login defaults to the consumer's name, which may hold a ":"; a Basic user-id cannot (RFC 7617).
         if (c.basicAuth.username === undefined && c.username.includes(':')) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'basicAuth', 'username'], message: `the consumer's name "${c.username}" contains ":", which a basic-auth username cannot (RFC 7617): set a username without it` });
-        if (credentialNames.has(login)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'basicAuth', 'username'], message: `basic-auth username "${login}" is used by another consumer` });
-        credentialNames.add(login);
+        const compared = credentialNormalForm(login);
+        const taken = credentialNames.get(compared);
+        if (taken === login) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'basicAuth', 'username'], message: `basic-auth username "${login}" is used by another consumer` });
+        else if (taken !== undefined) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'basicAuth', 'username'], message: `basic-auth username "${login}" is another consumer's "${taken}" written in another Unicode normalization form; logins are compared in NFC (RFC 7617)` });
+        else credentialNames.set(compared, login);
       }
     });
     const checkAnonymous = (plugins: Plugins, path: (string | number)[]) => {

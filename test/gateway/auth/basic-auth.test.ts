@@ -13,6 +13,9 @@ const secrets = {
   'alex-pw': { password: '123456' },
   'colon-pw': { password: 'pa:ss:word' },
   'utf8-pw': { password: 'pässwörd 東京' },
+  // Written composed (NFC) and decomposed (NFD): credentials are compared in NFC (RFC 7617 §2.1).
+  'composed-pw': { password: 'p\u00e4ss' },
+  'decomposed-pw': { password: 'nai\u0308ve' },
 };
 
 beforeAll(async () => {
@@ -37,6 +40,8 @@ beforeAll(async () => {
         { username: 'alex', basicAuth: { password: { secret: 'alex-pw', key: 'password' } } },
         { username: 'colon', basicAuth: { password: { secret: 'colon-pw', key: 'password' } } },
         { username: 'jöhn', basicAuth: { password: { secret: 'utf8-pw', key: 'password' } } },
+        { username: 'j\u00fcrgen', basicAuth: { password: { secret: 'composed-pw', key: 'password' } } },
+        { username: 'zoe\u0308', basicAuth: { password: { secret: 'decomposed-pw', key: 'password' } } },
         { username: 'guest' },
       ],
     },
@@ -129,6 +134,19 @@ describe('inbound basic-auth', () => {
     expect((await get('/v1/json', { authorization: basic('colon', 'pa:ss:word') })).status).toBe(200);
     expect((await get('/v1/json', { authorization: basic('jöhn', 'pässwörd 東京') })).status).toBe(200);
     expect((await get('/v1/json', { authorization: basic('jöhn', 'pässwörd東京') })).status).toBe(401);
+  });
+
+  it.each([
+    ['composed', 'j\u00fcrgen', 'p\u00e4ss', 'j\u00fcrgen'],
+    ['decomposed', 'ju\u0308rgen', 'pa\u0308ss', 'j\u00fcrgen'],
+    ['composed', 'zo\u00eb', 'na\u00efve', 'zoe\u0308'],
+    ['decomposed', 'zoe\u0308', 'nai\u0308ve', 'zoe\u0308'],
+  ])('signs in credentials sent %s (%s) whichever form they were configured in, comparing in NFC', async (_form, login, password, consumer) => {
+    const before = upstream.requests.length;
+    const res = await get('/v1/json', { authorization: basic(login, password) });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(upstream.requests[before]!.headers['x-consumer-username'] as string, 'latin1').toString('utf8')).toBe(consumer);
+    expect((await get('/v1/json', { authorization: basic(login, `${password}x`) })).json()).toEqual({ message: 'Invalid user authorization' });
   });
 
   it('refuses, by name, a consumer with an empty password; left out in the app, its empty password never matches', async () => {

@@ -2,17 +2,24 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CredentialStore, UnpresentableCredentialError } from '../../../gateway/auth/credential-store';
 import { basicToken, encodeBasicAuthorization, parseBasicAuthorization, unpresentableCredentials } from '../../../gateway/auth/basic-credentials';
+import { basicVerdict } from '../../../gateway/auth/basic-verdict';
 
 /** The token a client sends for this user-id and password, as the gateway extracts it from the header. */
 const sentToken = (login: string, password: string) => basicToken(encodeBasicAuthorization(login, password))!;
-/** What the store answers a client that signs in with this user-id and password. */
-const signIn = <C>(store: CredentialStore<C>, login: string, password: string) => store.verifyToken(sentToken(login, password));
+/** What the gateway answers a client that signs in with this user-id and password: the credential, if any. */
+const signIn = <C>(store: CredentialStore<C>, login: string, password: string) => {
+  const verdict = basicVerdict(encodeBasicAuthorization(login, password), store);
+  return typeof verdict === 'string' ? undefined : verdict;
+};
+/** RFC 7617 §2.1: credentials are compared in Unicode NFC. Written here with the platform's normalize, as a reference. */
+const nfc = (text: string) => text.normalize('NFC');
 
 describe('CredentialStore lookup and verification', () => {
   it('matches exactly the stored login and password, for any Unicode strings a client can send', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.record({ login: fc.string({ unit: 'grapheme' }), password: fc.string({ unit: 'grapheme' }) }), { selector: (c) => c.login, maxLength: 6 }),
+        // Logins unique as the workspace requires them: in NFC (schema.ts).
+        fc.uniqueArray(fc.record({ login: fc.string({ unit: 'grapheme' }), password: fc.string({ unit: 'grapheme' }) }), { selector: (c) => nfc(c.login), maxLength: 6 }),
         fc.string({ unit: 'grapheme' }),
         fc.string({ unit: 'grapheme' }),
         (candidates, login, password) => {
@@ -22,12 +29,12 @@ describe('CredentialStore lookup and verification', () => {
           stored.forEach((c, i) => {
             expect(signIn(store, c.login, c.password)).toEqual({ consumer: i, login: c.login });
           });
-          const owner = stored.findIndex((c) => c.login === login);
-          const expected = owner >= 0 && stored[owner]!.password === password ? { consumer: owner, login } : undefined;
+          const owner = stored.findIndex((c) => nfc(c.login) === nfc(login));
+          const expected = owner >= 0 && nfc(stored[owner]!.password) === nfc(password) ? { consumer: owner, login: stored[owner]!.login } : undefined;
           if (unpresentableCredentials(login, password) === undefined) expect(signIn(store, login, password)).toEqual(expected);
           // Whatever a client sends: the store answers what parsing the header and comparing would.
           const parsed = parseBasicAuthorization(encodeBasicAuthorization(login, password));
-          const byParsing = parsed.kind === 'credentials' ? stored.findIndex((c) => c.login === parsed.username && c.password === parsed.password) : -1;
+          const byParsing = parsed.kind === 'credentials' ? stored.findIndex((c) => nfc(c.login) === nfc(parsed.username) && nfc(c.password) === nfc(parsed.password)) : -1;
           expect(signIn(store, login, password)?.consumer).toBe(byParsing >= 0 ? byParsing : undefined);
         },
       ),
@@ -35,17 +42,31 @@ describe('CredentialStore lookup and verification', () => {
     );
   });
 
-  it('tells apart logins that differ only in normalization, and passwords that differ by one character', () => {
+  it('compares logins and passwords in NFC (RFC 7617 §2.1), and tells apart passwords that differ by one character', () => {
     const store = new CredentialStore<string>();
     store.add('alex', 'pw', 'plain');
     store.add('caf\u00e9', 'pw', 'composed');
+    store.add('ju\u0308rgen', 'pa\u0308ss', 'configured decomposed');
     expect(signIn(store, 'alex', 'pw')?.consumer).toBe('plain');
     expect(signIn(store, 'alex', 'pW')).toBeUndefined();
     expect(signIn(store, 'alex', 'pw ')).toBeUndefined();
-    expect(signIn(store, 'cafe\u0301', 'pw')).toBeUndefined();
+    expect(signIn(store, 'cafe\u0301', 'pw')).toEqual({ consumer: 'composed', login: 'caf\u00e9' });
     expect(signIn(store, 'caf\u00e9', 'pw')?.consumer).toBe('composed');
+    // The credential's identifier stays the login as configured, whichever form the client sent.
+    for (const [login, password] of [['j\u00fcrgen', 'p\u00e4ss'], ['ju\u0308rgen', 'pa\u0308ss'], ['j\u00fcrgen', 'pa\u0308ss']] as const) {
+      expect(signIn(store, login, password), `${login}:${password}`).toEqual({ consumer: 'configured decomposed', login: 'ju\u0308rgen' });
+    }
+    expect(signIn(store, 'j\u00fcrgen', 'pass')).toBeUndefined();
     expect(signIn(store, 'bob', 'pw')).toBeUndefined();
-    expect(store.size).toBe(2);
+    expect(store.size).toBe(3);
+  });
+
+  it('needs one lookup for a client sending its credentials in NFC, the stored form', () => {
+    const store = new CredentialStore<string>();
+    store.add('ju\u0308rgen', 'pa\u0308ss', 'j');
+    expect(store.verifyToken(sentToken('j\u00fcrgen', 'p\u00e4ss'))?.consumer).toBe('j');
+    expect(store.verifyToken(sentToken('ju\u0308rgen', 'pa\u0308ss'))).toBeUndefined();
+    expect(store.verifyCredentials('ju\u0308rgen', 'pa\u0308ss')?.consumer).toBe('j');
   });
 
   it('finds a credential only by its canonical token: the same bytes base64-encoded another way miss', () => {

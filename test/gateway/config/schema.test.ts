@@ -40,6 +40,16 @@ describe('workspace schema', () => {
     );
   });
 
+  it('refuses a basic-auth login used twice, also when written once composed and once decomposed (compared in NFC)', () => {
+    const password = { secret: 'pw', key: 'password' };
+    expect(errorsOf({ consumers: [{ username: 'a', basicAuth: { username: 'alex', password } }, { username: 'b', basicAuth: { username: 'alex', password } }] })).toEqual([
+      { path: 'consumers[1].basicAuth.username', message: 'basic-auth username "alex" is used by another consumer' },
+    ]);
+    expect(errorsOf({ consumers: [{ username: 'j\u00fcrgen', basicAuth: { password } }, { username: 'ju\u0308rgen', basicAuth: { password } }] })).toEqual([
+      { path: 'consumers[1].basicAuth.username', message: 'basic-auth username "ju\u0308rgen" is another consumer\'s "j\u00fcrgen" written in another Unicode normalization form; logins are compared in NFC (RFC 7617)' },
+    ]);
+  });
+
   it('refuses a consumer whose basic-auth login would be a name with ":" (RFC 7617), and takes it with its own login', () => {
     const password = { secret: 'pw', key: 'password' };
     expect(errorsOf({ consumers: [{ username: 'team:alex', basicAuth: { password } }] })).toEqual([
