@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { BasicAuthPlugin } from '../config/schema';
-import { basicVerdict } from './basic-verdict';
+import { basicVerdict, type BasicVerdict } from './basic-verdict';
 import type { CredentialStore } from './credential-store';
+import { presentedCredentials, REPEATED, type PresentedValue } from './presented-credentials';
 import type { FailureThrottle } from './failure-throttle';
 
 export interface AuthenticatedConsumer {
@@ -26,14 +27,10 @@ export interface BasicAuthContext {
   throttle: FailureThrottle;
 }
 
-/** Every raw `Authorization` value: Node keeps only the first of duplicates in `req.headers`. */
-function authorizationValues(req: IncomingMessage): string[] {
-  const raw = req.rawHeaders;
-  const values: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') values.push(raw[i + 1]!);
-  }
-  return values;
+/** The verdict on one header's value, undefined when the request does not send the header. */
+function verdictOn(value: PresentedValue, credentials: CredentialStore<string>): BasicVerdict<string> | undefined {
+  if (value === undefined) return undefined;
+  return value === REPEATED ? 'malformed' : basicVerdict(value, credentials);
 }
 
 /**
@@ -69,14 +66,20 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
     return { ok: false, status: 429, message: AUTH_MESSAGES.throttled, headers: { 'retry-after': String(retryAfter) } };
   }
 
-  const values = authorizationValues(req);
-  if (values.length === 0) return fail(AUTH_MESSAGES.missing);
+  const { authorization, proxyAuthorization } = presentedCredentials(req.rawHeaders);
+  if (authorization === undefined && proxyAuthorization === undefined) return fail(AUTH_MESSAGES.missing);
 
-  const verdict = values.length === 1 ? basicVerdict(values[0]!, ctx.credentials) : 'malformed';
-  if (typeof verdict === 'string') {
+  // As in Kong: Proxy-Authorization first, then Authorization; the first naming a stored credential signs the
+  // request in. Otherwise the request is one failure for the throttle, and wrong credentials in either header
+  // are the answer over a malformed one (the more precise of the two).
+  const fromProxy = verdictOn(proxyAuthorization, ctx.credentials);
+  const fromAuthorization = typeof fromProxy === 'object' ? undefined : verdictOn(authorization, ctx.credentials);
+  const match = typeof fromProxy === 'object' ? fromProxy : typeof fromAuthorization === 'object' ? fromAuthorization : undefined;
+  if (!match) {
     ctx.throttle.recordFailure(client);
-    return fail(verdict === 'malformed' ? AUTH_MESSAGES.invalidHeader : AUTH_MESSAGES.invalidCredentials);
+    const wrong = fromProxy === 'wrong-credentials' || fromAuthorization === 'wrong-credentials';
+    return fail(wrong ? AUTH_MESSAGES.invalidCredentials : AUTH_MESSAGES.invalidHeader);
   }
   ctx.throttle.recordSuccess(client);
-  return { ok: true, consumer: { username: verdict.consumer, credentialId: verdict.login } };
+  return { ok: true, consumer: { username: match.consumer, credentialId: match.login } };
 }

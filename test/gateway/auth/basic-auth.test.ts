@@ -176,6 +176,77 @@ describe('inbound basic-auth', () => {
     expect(JSON.parse(bodyOf(raw))).toEqual({ message: 'Invalid authorization in request' });
   });
 
+  describe('Proxy-Authorization, read as Kong reads it', () => {
+    it('authenticates valid credentials in Proxy-Authorization, which the upstream never sees', async () => {
+      const before = upstream.requests.length;
+      const res = await get('/v1/json', { 'proxy-authorization': basic('alex', '123456') });
+      expect(res.status).toBe(200);
+      const seen = upstream.requests[before]!.headers;
+      expect(seen['x-consumer-username']).toBe('alex');
+      expect(seen['x-credential-identifier']).toBe('alex');
+      expect(seen['proxy-authorization']).toBeUndefined();
+    });
+
+    it.each([
+      ["Kong's", 'foobar', 'Invalid authorization in request'],
+      ['a malformed', 'Basic %%%%', 'Invalid authorization in request'],
+      ['a wrong password in', basic('alex', 'wrong'), 'Invalid user authorization'],
+      ['control characters in', 'Basic YmFyOmJhcgo=', 'Invalid user authorization'],
+    ])('answers %s Proxy-Authorization alone with 401 and the challenge', async (_label, value, message) => {
+      const res = await get('/v1/json', { 'proxy-authorization': value });
+      expect(res.status).toBe(401);
+      expect(res.json()).toEqual({ message });
+      expect(res.headers['www-authenticate']).toBe('Basic realm=".", charset="UTF-8"');
+    });
+
+    it('signs in with whichever header holds valid credentials, Proxy-Authorization first', async () => {
+      const consumerFor = async (headers: Record<string, string>) => {
+        const before = upstream.requests.length;
+        const res = await get('/v1/json', headers);
+        return { status: res.status, consumer: upstream.requests[before]?.headers['x-consumer-username'] };
+      };
+      const alex = basic('alex', '123456');
+      const colon = basic('colon', 'pa:ss:word');
+      expect(await consumerFor({ 'proxy-authorization': basic('alex', 'wrong'), authorization: colon })).toEqual({ status: 200, consumer: 'colon' });
+      expect(await consumerFor({ 'proxy-authorization': 'Bearer abc', authorization: colon })).toEqual({ status: 200, consumer: 'colon' });
+      expect(await consumerFor({ 'proxy-authorization': alex, authorization: 'Bearer abc' })).toEqual({ status: 200, consumer: 'alex' });
+      expect(await consumerFor({ 'proxy-authorization': alex, authorization: colon })).toEqual({ status: 200, consumer: 'alex' });
+    });
+
+    it('answers wrong credentials in either header over a malformed other', async () => {
+      for (const headers of [
+        { 'proxy-authorization': basic('alex', 'wrong'), authorization: 'Bearer abc' },
+        { 'proxy-authorization': 'Bearer abc', authorization: basic('alex', 'wrong') },
+      ]) {
+        expect((await get('/v1/json', headers)).json()).toEqual({ message: 'Invalid user authorization' });
+      }
+      expect((await get('/v1/json', { 'proxy-authorization': 'Bearer abc', authorization: 'Basic %%%%' })).json()).toEqual({ message: 'Invalid authorization in request' });
+    });
+
+    it('refuses two Proxy-Authorization headers as malformed', async () => {
+      const good = Buffer.from('alex:123456').toString('base64');
+      const raw = await rawRequest(gateway.port, `GET /v1/json HTTP/1.1\r\nHost: x\r\nProxy-Authorization: Basic ${good}\r\nProxy-Authorization: Basic ${good}\r\nConnection: close\r\n\r\n`);
+      expect(statusOf(raw)).toBe(401);
+      expect(JSON.parse(bodyOf(raw))).toEqual({ message: 'Invalid authorization in request' });
+    });
+
+    it('falls back to the anonymous consumer when Proxy-Authorization fails, as for Authorization', async () => {
+      expect((await get('/v1/anon', { 'proxy-authorization': basic('alex', 'nope') })).status).toBe(200);
+      expect(upstream.requests.at(-1)!.headers['x-consumer-username']).toBe('guest');
+      expect(upstream.requests.at(-1)!.headers['x-anonymous-consumer']).toBe('true');
+      expect((await get('/v1/anon', { 'proxy-authorization': basic('alex', '123456') })).status).toBe(200);
+      expect(upstream.requests.at(-1)!.headers['x-consumer-username']).toBe('alex');
+    });
+
+    it('with hideCredentials, forwards neither header', async () => {
+      const before = upstream.requests.length;
+      const res = await get('/v1/hidden', { 'proxy-authorization': basic('alex', '123456'), authorization: 'Bearer for-someone-else' });
+      expect(res.status).toBe(200);
+      expect(upstream.requests[before]!.headers.authorization).toBeUndefined();
+      expect(upstream.requests[before]!.headers['proxy-authorization']).toBeUndefined();
+    });
+  });
+
   it('removes spoofed identity headers, with or without authentication', async () => {
     const spoof = { 'x-consumer-username': 'admin', 'x-credential-identifier': 'admin', 'x-anonymous-consumer': 'false' };
     let before = upstream.requests.length;
@@ -264,6 +335,37 @@ describe('failed-attempt throttling', () => {
       expect(retryAfter).toBeLessThanOrEqual(30);
       // A missing header is not a failed attempt; it is still refused while blocked.
       expect((await request(`${gw.url}/x`)).statusCode).toBe(429);
+    } finally {
+      await gw.close();
+      await up.close();
+    }
+  });
+});
+
+describe('failed-attempt throttling with both headers', () => {
+  it('counts a request whose Proxy-Authorization and Authorization both fail once', async () => {
+    const up = await startRecordingUpstream();
+    const gw = await startTestGateway(
+      {
+        gateway: { throttle: { maxFailures: 2, windowSeconds: 60, blockSeconds: 60, loopback: true } },
+        services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }],
+        consumers: [{ username: 'alex', basicAuth: { password: { secret: 'pw', key: 'password' } } }],
+      },
+      { pw: { password: 'right' } },
+    );
+    try {
+      const call = async (headers: Record<string, string>) => {
+        const res = await request(`${gw.url}/x`, { headers });
+        await res.body.dump();
+        return res.statusCode;
+      };
+      expect(await call({ 'proxy-authorization': basic('alex', 'wrong-1'), authorization: basic('alex', 'wrong-2') })).toBe(401);
+      // One failure so far, not two (which would block): the next request is still checked. Its success clears the
+      // count; two failed requests then block.
+      expect(await call({ authorization: basic('alex', 'right') })).toBe(200);
+      expect(await call({ 'proxy-authorization': basic('alex', 'wrong-1'), authorization: basic('alex', 'wrong-2') })).toBe(401);
+      expect(await call({ 'proxy-authorization': basic('alex', 'wrong-1') })).toBe(401);
+      expect(await call({ 'proxy-authorization': basic('alex', 'right') })).toBe(429);
     } finally {
       await gw.close();
       await up.close();
