@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
 import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
 import { toUpstreamError } from './upstream-errors';
+import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
 
 export interface ForwardRequest {
@@ -22,6 +23,8 @@ export interface ForwardRequest {
   discardIf?: (status: number) => boolean;
   /** Kyma's Application Gateway answer to a failing target: 502 with `Target-System-Status: <status>`. */
   kymaTargetErrors?: boolean;
+  /** Maps a redirect's or a 201's Location that names the backend to the gateway's path (redirect-location.ts). */
+  redirects?: RedirectMapping;
 }
 
 export interface ForwardResult {
@@ -189,6 +192,8 @@ class ResponseRelay {
     }
     exchange.entry.upstreamMs = Math.round(this.upstreamMs * 100) / 100;
     let headers = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
+    const redirects = this.forward.redirects;
+    if (redirects !== undefined && hasFollowedLocation(statusCode)) rewriteLocationFields(headers, redirects);
     if (this.forward.kymaTargetErrors && statusCode >= 500) {
       // The gateway's own report replaces one the target may have sent under the same name.
       headers = withoutFields(headers, ['target-system-status']);

@@ -11,6 +11,7 @@ import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { applyCredentials, applyFixedCredentials, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
 import { bodyForAttempt, isReplayable, replayableBody, type ReplayableBody } from './replayable-body';
 import { credentialRejection } from './retry-policy';
+import type { RedirectMapping } from '../proxy/redirect-location';
 
 /** The backend a request is forwarded to, as the compiled config holds it (server/compile-config.ts). */
 export interface SecuredEndpoint {
@@ -24,6 +25,8 @@ export interface SecuredEndpoint {
   security: OutboundSecurity;
   /** The cluster user's Authorization, for backends reached through the API server's service proxy. */
   clusterAuthorization?: string;
+  /** How a Location naming the backend maps back to the gateway (none for backends behind the API server). */
+  redirects?: RedirectMapping;
 }
 
 /** The request to send: origin-relative path and query, and headers before the endpoint's credentials. */
@@ -45,6 +48,7 @@ function forwardFor(
     responseTimeoutMs: endpoint.responseTimeoutMs,
     exchange,
     kymaTargetErrors,
+    redirects: endpoint.redirects,
   };
   if (body !== undefined) forward.body = body;
   return forward;

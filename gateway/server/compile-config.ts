@@ -14,6 +14,7 @@ import { servedServices } from '../config/kyma-services';
 import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effective-basic-auth';
 import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
 import { upstreamTlsProfile } from '../security/upstream-tls';
+import { redirectMapping } from '../proxy/redirect-location';
 import { MissingSecretError } from '../secrets/secret-source';
 import { BasicCredentialsError } from '../security/basic-endpoint';
 import type { LeftOutItem } from '../config/left-out-item';
@@ -106,6 +107,7 @@ async function compileEndpoint(
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
     security,
+    redirects: redirectMapping(url, service.pathPrefix, service.stripPrefix),
   };
 }
 

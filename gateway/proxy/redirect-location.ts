@@ -1,0 +1,58 @@
+// A backend that redirects (3xx) or announces a created resource (201) names itself in `Location`: its own host
+// and path, which the gateway's client should not call directly (it would bypass the gateway and the credentials
+// the gateway adds). Such a Location is mapped back to the gateway's path for it, as Kyma's Application Gateway
+// does (internal/proxy/reverseproxy.go, urlRewriter) and nginx's `proxy_redirect default`. As in Kyma, only an
+// absolute http(s) URL on the backend's host name and under its path is rewritten, to an absolute path on the
+// gateway (whatever host the client used stays valid); anything else (a relative reference, another host, a
+// path outside the backend's) is left as the backend sent it. Unlike Kyma, the backend's path must match on a
+// segment boundary: with a backend at /api/v1, /api/v10/x is not under it.
+
+/** Where a service's backend sits and where the gateway serves it. Built once per endpoint. */
+export interface RedirectMapping {
+  /** Host name of the backend's URL, lower case, without port (IPv6 in brackets, as URL gives it). */
+  upstreamHostname: string;
+  /** Path of the backend's URL without its trailing slash ('' for the root). */
+  upstreamBasePath: string;
+  /** What the gateway puts before the backend path's remainder: the service's prefix when it strips it, else ''. */
+  gatewayPrefix: string;
+}
+
+export function redirectMapping(upstreamUrl: URL, servicePathPrefix: string, stripPrefix: boolean): RedirectMapping {
+  return {
+    upstreamHostname: upstreamUrl.hostname,
+    upstreamBasePath: upstreamUrl.pathname === '/' ? '' : upstreamUrl.pathname.replace(/\/$/, ''),
+    gatewayPrefix: stripPrefix && servicePathPrefix !== '/' ? servicePathPrefix.replace(/\/$/, '') : '',
+  };
+}
+
+/** Statuses whose Location names a place the client goes next: redirects, and 201 Created (Kyma's set). */
+export function hasFollowedLocation(status: number): boolean {
+  return status === 201 || (status >= 300 && status < 400);
+}
+
+/** The gateway's path for a Location pointing into the backend, or undefined to leave it as it is. */
+export function gatewayLocation(location: string, mapping: RedirectMapping): string | undefined {
+  if (!/^https?:\/\//i.test(location)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return undefined;
+  }
+  if (url.hostname !== mapping.upstreamHostname) return undefined;
+  const base = mapping.upstreamBasePath;
+  const path = url.pathname;
+  if (base !== '' && path !== base && !path.startsWith(`${base}/`)) return undefined;
+  const rest = path.slice(base.length);
+  const gatewayPath = mapping.gatewayPrefix + rest;
+  return (gatewayPath === '' ? '/' : gatewayPath) + url.search + url.hash;
+}
+
+/** Rewrites, in a flat `[name, value, …]` list of lower-case names, each Location that points into the backend. */
+export function rewriteLocationFields(flat: string[], mapping: RedirectMapping): void {
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i] !== 'location') continue;
+    const mapped = gatewayLocation(flat[i + 1]!, mapping);
+    if (mapped !== undefined) flat[i + 1] = mapped;
+  }
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { gatewayLocation, redirectMapping, rewriteLocationFields } from '../../../gateway/proxy/redirect-location';
+import { startTestGateway, type TestGateway } from '../../support/gateway';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+
+describe('gatewayLocation', () => {
+  // Kyma's TestURLRewriter cases (internal/proxy/reverseproxy_test.go): gateway at /app/service, target https://httpbin.org/api/v1.
+  const kyma = redirectMapping(new URL('https://httpbin.org/api/v1'), '/app/service', true);
+
+  it('maps a Location under the target to the gateway path, query and fragment kept', () => {
+    expect(gatewayLocation('https://httpbin.org/api/v1/some/sub/path', kyma)).toBe('/app/service/some/sub/path');
+    expect(gatewayLocation('https://httpbin.org/api/v1/items?page=2#top', kyma)).toBe('/app/service/items?page=2#top');
+    expect(gatewayLocation('https://httpbin.org/api/v1', kyma)).toBe('/app/service');
+  });
+
+  it('leaves a relative reference, another host, another path and another scheme alone', () => {
+    expect(gatewayLocation('/some/sub/path', kyma)).toBeUndefined();
+    expect(gatewayLocation('https://otherService.org/api/v1/some/sub/path', kyma)).toBeUndefined();
+    expect(gatewayLocation('https://httpbin.org/api/v2/some/sub/path', kyma)).toBeUndefined();
+    expect(gatewayLocation('ftp://httpbin.org/api/v1/some/sub/path', kyma)).toBeUndefined();
+  });
+
+  it('matches the target path on a segment boundary (Kyma compares strings: /api/v10 would pass there)', () => {
+    expect(gatewayLocation('https://httpbin.org/api/v10/x', kyma)).toBeUndefined();
+  });
+
+  it('matches the host name case-insensitively and ignores the port and scheme, as Kyma does', () => {
+    expect(gatewayLocation('http://HTTPBIN.org:8443/api/v1/x', kyma)).toBe('/app/service/x');
+  });
+
+  it('keeps the service prefix out when the service forwards it (stripPrefix false)', () => {
+    const kept = redirectMapping(new URL('http://127.0.0.1:8080/'), '/v1', false);
+    expect(gatewayLocation('http://127.0.0.1:8080/v1/orders/7', kept)).toBe('/v1/orders/7');
+    const rootService = redirectMapping(new URL('http://127.0.0.1:8080/base/'), '/', true);
+    expect(gatewayLocation('http://127.0.0.1:8080/base/orders/7', rootService)).toBe('/orders/7');
+    expect(gatewayLocation('http://127.0.0.1:8080/base', rootService)).toBe('/');
+  });
+
+  it('leaves a Location that is not a URL alone', () => {
+    expect(gatewayLocation('http://[::1', kyma)).toBeUndefined();
+  });
+
+  it('rewrites every Location field of a flat header list and nothing else', () => {
+    const flat = ['content-type', 'text/plain', 'location', 'https://httpbin.org/api/v1/a', 'content-location', 'https://httpbin.org/api/v1/b'];
+    rewriteLocationFields(flat, kyma);
+    expect(flat).toEqual(['content-type', 'text/plain', 'location', '/app/service/a', 'content-location', 'https://httpbin.org/api/v1/b']);
+  });
+});
+
+describe('Location through the gateway', () => {
+  let backend: RecordingUpstream;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    backend = await startRecordingUpstream((req, res) => {
+      const status = Number(new URL(req.url!, 'http://x').searchParams.get('status') ?? '302');
+      const location = req.headers['x-test-location'] as string;
+      res.writeHead(status, { location, 'content-length': '0' });
+      res.end();
+    });
+    gateway = await startTestGateway({
+      services: [{ name: 'orders', pathPrefix: '/orders', upstream: { url: `${backend.url}/api/v1` } }],
+      applications: [
+        { name: 'commerce', services: [{ id: 'a', name: 'shop', displayName: 'Shop', entries: [{ targetUrl: `${backend.url}/shop` }] }] },
+      ],
+    }, {});
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await backend.close();
+  });
+
+  async function locationFor(path: string, location: string): Promise<{ status: number; location: unknown }> {
+    const res = await request(`${gateway.url}${path}`, { headers: { 'x-test-location': location } });
+    await res.body.dump();
+    return { status: res.statusCode, location: res.headers.location };
+  }
+
+  it('maps a redirect to the backend onto the gateway path of the service', async () => {
+    expect(await locationFor('/orders/start?status=302', `${backend.url}/api/v1/orders/7?view=full`)).toEqual({ status: 302, location: '/orders/orders/7?view=full' });
+    expect(await locationFor('/orders/start?status=307', `${backend.url}/api/v1/next`)).toEqual({ status: 307, location: '/orders/next' });
+  });
+
+  it('maps the Location of a 201 Created', async () => {
+    expect(await locationFor('/orders/items?status=201', `${backend.url}/api/v1/items/42`)).toEqual({ status: 201, location: '/orders/items/42' });
+  });
+
+  it('leaves the Location of other statuses, other hosts and relative references as the backend sent it', async () => {
+    expect(await locationFor('/orders/x?status=200', `${backend.url}/api/v1/items/42`)).toEqual({ status: 200, location: `${backend.url}/api/v1/items/42` });
+    expect(await locationFor('/orders/x?status=302', 'https://login.example.com/api/v1/sso')).toEqual({ status: 302, location: 'https://login.example.com/api/v1/sso' });
+    expect(await locationFor('/orders/x?status=302', '/api/v1/relative')).toEqual({ status: 302, location: '/api/v1/relative' });
+  });
+
+  it('maps a Kyma application service to its /application/service path, as Kyma does', async () => {
+    expect(await locationFor('/commerce/shop/cart?status=303', `${backend.url}/shop/cart/done`)).toEqual({ status: 303, location: '/commerce/shop/cart/done' });
+  });
+});
