@@ -70,16 +70,20 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
   if (authorization === undefined && proxyAuthorization === undefined) return fail(AUTH_MESSAGES.missing);
 
   // As in Kong: Proxy-Authorization first, then Authorization; the first naming a stored credential signs the
-  // request in. Otherwise the request is one failure for the throttle, and wrong credentials in either header
-  // are the answer over a malformed one (the more precise of the two).
+  // request in. Wrong credentials in either header are the answer over a malformed one (the more precise of the two).
   const fromProxy = verdictOn(proxyAuthorization, ctx.credentials);
   const fromAuthorization = typeof fromProxy === 'object' ? undefined : verdictOn(authorization, ctx.credentials);
   const match = typeof fromProxy === 'object' ? fromProxy : typeof fromAuthorization === 'object' ? fromAuthorization : undefined;
+  // Each header that was consulted and did not sign the request in is one failure for the throttle, even when the
+  // other header then does: otherwise a client holding one valid login could try a guess at another's password in
+  // Proxy-Authorization of every request, signed in by its own Authorization, and never be counted (Kong, which
+  // reads both, has no throttle in its basic-auth to bypass).
+  const failedHeaders = (fromProxy !== undefined && typeof fromProxy !== 'object' ? 1 : 0) + (fromAuthorization !== undefined && typeof fromAuthorization !== 'object' ? 1 : 0);
+  for (let i = 0; i < failedHeaders; i += 1) ctx.throttle.recordFailure(client);
   if (!match) {
-    ctx.throttle.recordFailure(client);
     const wrong = fromProxy === 'wrong-credentials' || fromAuthorization === 'wrong-credentials';
     return fail(wrong ? AUTH_MESSAGES.invalidCredentials : AUTH_MESSAGES.invalidHeader);
   }
-  ctx.throttle.recordSuccess(client);
+  if (failedHeaders === 0) ctx.throttle.recordSuccess(client);
   return { ok: true, consumer: { username: match.consumer, credentialId: match.login } };
 }

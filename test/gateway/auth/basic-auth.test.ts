@@ -343,33 +343,54 @@ describe('failed-attempt throttling', () => {
 });
 
 describe('failed-attempt throttling with both headers', () => {
-  it('counts a request whose Proxy-Authorization and Authorization both fail once', async () => {
+  const workspace = {
+    gateway: { throttle: { maxFailures: 2, windowSeconds: 60, blockSeconds: 60, loopback: true } },
+    consumers: [
+      { username: 'alex', basicAuth: { password: { secret: 'pw', key: 'password' } } },
+      { username: 'mallory', basicAuth: { password: { secret: 'pw', key: 'mallory' } } },
+    ],
+  };
+  /** Runs `steps` against a fresh gateway (a fresh throttle), with `call` sending a request and giving its status. */
+  async function withFreshGateway(steps: (call: (headers: Record<string, string>) => Promise<number>) => Promise<void>) {
     const up = await startRecordingUpstream();
     const gw = await startTestGateway(
-      {
-        gateway: { throttle: { maxFailures: 2, windowSeconds: 60, blockSeconds: 60, loopback: true } },
-        services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }],
-        consumers: [{ username: 'alex', basicAuth: { password: { secret: 'pw', key: 'password' } } }],
-      },
-      { pw: { password: 'right' } },
+      { ...workspace, services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }] },
+      { pw: { password: 'right', mallory: 'own-password' } },
     );
     try {
-      const call = async (headers: Record<string, string>) => {
+      await steps(async (headers) => {
         const res = await request(`${gw.url}/x`, { headers });
         await res.body.dump();
         return res.statusCode;
-      };
-      expect(await call({ 'proxy-authorization': basic('alex', 'wrong-1'), authorization: basic('alex', 'wrong-2') })).toBe(401);
-      // One failure so far, not two (which would block): the next request is still checked. Its success clears the
-      // count; two failed requests then block.
-      expect(await call({ authorization: basic('alex', 'right') })).toBe(200);
-      expect(await call({ 'proxy-authorization': basic('alex', 'wrong-1'), authorization: basic('alex', 'wrong-2') })).toBe(401);
-      expect(await call({ 'proxy-authorization': basic('alex', 'wrong-1') })).toBe(401);
-      expect(await call({ 'proxy-authorization': basic('alex', 'right') })).toBe(429);
+      });
     } finally {
       await gw.close();
       await up.close();
     }
+  }
+
+  it('counts both headers of a request when both fail', async () => {
+    await withFreshGateway(async (call) => {
+      expect(await call({ 'proxy-authorization': basic('alex', 'wrong-1'), authorization: basic('alex', 'wrong-2') })).toBe(401);
+      expect(await call({ authorization: basic('alex', 'right') })).toBe(429);
+    });
+  });
+
+  it('counts a failing header beside one that signs the request in, and that success clears nothing', async () => {
+    // A guess at alex's password in Proxy-Authorization, signed in by the guesser's own valid Authorization.
+    await withFreshGateway(async (call) => {
+      expect(await call({ 'proxy-authorization': basic('alex', 'guess-1'), authorization: basic('mallory', 'own-password') })).toBe(200);
+      expect(await call({ 'proxy-authorization': basic('alex', 'guess-2'), authorization: basic('mallory', 'own-password') })).toBe(200);
+      expect(await call({ 'proxy-authorization': basic('alex', 'right') })).toBe(429);
+    });
+  });
+
+  it('lets a request signed in by its first header pass without counting the second, which is not read', async () => {
+    await withFreshGateway(async (call) => {
+      for (let i = 0; i < 3; i += 1) {
+        expect(await call({ 'proxy-authorization': basic('alex', 'right'), authorization: basic('alex', `not-read-${i}`) })).toBe(200);
+      }
+    });
   });
 });
 
