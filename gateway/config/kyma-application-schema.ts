@@ -2,6 +2,7 @@
 // Field names follow the CRD so an Application imports and exports without translation.
 import * as z from 'zod';
 import { HttpUrl } from './http-url';
+import { kymaServiceSegment } from './kyma-services';
 
 const K8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and "-", 1-63 characters');
 const SecretName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes Secret name');
@@ -57,11 +58,18 @@ export const KymaApplication = z
   .strict()
   .superRefine((app, ctx) => {
     const seen = { id: new Set<string>(), name: new Set<string>(), displayName: new Set<string>() };
+    const servedAt = new Map<string, string>();
     app.services.forEach((s, i) => {
       for (const field of ['id', 'name', 'displayName'] as const) {
         if (seen[field].has(s[field])) ctx.addIssue({ code: 'custom', path: ['services', i, field], message: `duplicate ${field} "${s[field]}"` });
         seen[field].add(s[field]);
       }
+      // Kyma finds a service by this segment and takes the first match, so a second one would never be reached.
+      const segment = kymaServiceSegment(s.displayName);
+      const first = servedAt.get(segment);
+      if (segment === '') ctx.addIssue({ code: 'custom', path: ['services', i, 'displayName'], message: 'needs a letter or digit (A-Z, a-z, 0-9): the service is served at the path segment made of them' });
+      else if (first !== undefined && first !== s.displayName) ctx.addIssue({ code: 'custom', path: ['services', i, 'displayName'], message: `served at the same path segment "${segment}" as display name "${first}"` });
+      if (first === undefined) servedAt.set(segment, s.displayName);
     });
   });
 export type KymaApplication = z.infer<typeof KymaApplication>;

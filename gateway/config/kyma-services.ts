@@ -3,9 +3,20 @@ import type { EndpointOptions } from './endpoint-security-schema';
 import type { Service } from './schema';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from './kyma-secret-keys';
 
-/** The service's path segment: its display name lower-cased, every character other than a-z and 0-9 made '-'. */
+/** Longest service segment Kyma's NormalizeName keeps. */
+const KYMA_SEGMENT_MAX_LENGTH = 57;
+
+/**
+ * The service's path segment, as Kyma's Application Gateway matches it (pkg/normalization NormalizeName): each
+ * run of characters other than A-Z, a-z and 0-9 made one '-', lower-cased, one trailing '-' dropped, cut to 57
+ * characters, then one leading '-' dropped. The steps keep Kyma's order, so a cut can leave a trailing '-'
+ * ("Orders  API (v2)!" → "orders-api-v2", "Café" → "caf").
+ */
 export function kymaServiceSegment(displayName: string): string {
-  return displayName.toLowerCase().replace(/[^a-z0-9]/gu, '-');
+  const dashed = displayName.replace(/[^A-Za-z0-9]+/gu, '-').toLowerCase();
+  const withoutTrailingDash = dashed.endsWith('-') ? dashed.slice(0, -1) : dashed;
+  const cut = withoutTrailingDash.slice(0, KYMA_SEGMENT_MAX_LENGTH);
+  return cut.startsWith('-') ? cut.slice(1) : cut;
 }
 
 /**
@@ -50,8 +61,8 @@ function entryOptions(app: KymaApplication, entry: KymaService['entries'][number
 
 /**
  * A Kyma application's services as gateway services, served where Kyma's Application Gateway serves them:
- * `/{application}/{service}/...`, the service segment being its display name lowercased with every
- * other character turned into "-". The target URL's path and query lead; the caller's follow.
+ * `/{application}/{service}/...`, the service segment being its display name normalized as Kyma does
+ * (`kymaServiceSegment`). The target URL's path and query lead; the caller's follow.
  */
 export function kymaApplicationServices(app: KymaApplication): Service[] {
   return app.services.map((service) => {

@@ -5,14 +5,44 @@ import { kymaServiceName as formServiceName } from '../../../renderer/src/model/
 import { KymaApplication } from '../../../gateway/config/kyma-application-schema';
 
 describe('kymaServiceSegment', () => {
+  // Kyma's own cases (central-application-gateway pkg/normalization/normalization_test.go, NormalizeName).
+  it.each([
+    ['DisplayName', 'displayname'],
+    ['display_!@#$%^&*()name', 'display-name'],
+    ['-----displayname', 'displayname'],
+    ['VeryVeryVeryVeryVeryVeryVEryVeryVeryVeryVeryVeryVeryVeryLongDescription', 'veryveryveryveryveryveryveryveryveryveryveryveryveryveryl'],
+  ])('as Kyma: %s → %s', (displayName, segment) => {
+    expect(kymaServiceSegment(displayName)).toBe(segment);
+  });
+
   it.each([
     ['my-basic-auth-service', 'my-basic-auth-service'],
     ['Orders API', 'orders-api'],
-    ['SAP S/4HANA Cloud (v2)', 'sap-s-4hana-cloud--v2-'],
-    ['Über_Service.1', '-ber-service-1'],
-    ['emoji 🚀', 'emoji--'],
+    ['Orders  API (v2)!', 'orders-api-v2'],
+    ['SAP S/4HANA Cloud (v2)', 'sap-s-4hana-cloud-v2'],
+    ['Café Légacy', 'caf-l-gacy'],
+    ['Über_Service.1', 'ber-service-1'],
+    ['emoji 🚀', 'emoji'],
+    // Only one leading and one trailing "-" go, as in Kyma (TrimPrefix / TrimSuffix, not Trim).
+    ['-Orders-', 'orders'],
+    // The cut comes after the trailing "-" is dropped, so it can leave one.
+    [`${'a'.repeat(56)} b`, `${'a'.repeat(56)}-`],
   ])('%s → %s', (displayName, segment) => {
     expect(kymaServiceSegment(displayName)).toBe(segment);
+  });
+
+  it('refuses a display name without a letter or digit, and two display names served at one segment, naming the field', () => {
+    const entries = [{ type: 'API', targetUrl: 'https://erp.test' }];
+    const result = KymaApplication.safeParse({ name: 'commerce', services: [
+      { id: '1', name: 'orders', displayName: 'Orders API', entries },
+      { id: '2', name: 'orders-2', displayName: 'orders -- api', entries },
+      { id: '3', name: 'stars', displayName: '***', entries },
+    ] });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['services.1.displayName', 'served at the same path segment "orders-api" as display name "Orders API"'],
+      ['services.2.displayName', 'needs a letter or digit (A-Z, a-z, 0-9): the service is served at the path segment made of them'],
+    ]);
   });
 
   it('makes the gateway prefix of a Kyma service', () => {
