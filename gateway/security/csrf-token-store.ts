@@ -1,6 +1,7 @@
 // SAP-style CSRF tokens for backends that demand them on modifying calls (Kyma's `csrfInfo`): the gateway asks
-// the token endpoint with `X-CSRF-Token: Fetch` and its own credentials, then sends the token together with the
-// session cookies that came with it, since the backend binds the token to that session.
+// the token endpoint with `X-CSRF-Token: Fetch` (plus `Accept: */*` and `Cache-Control: no-cache`, as Kyma does)
+// and its own credentials, then sends the token together with the session cookies that came with it, since the
+// backend binds the token to that session.
 //
 // Tokens and cookies are kept per (token endpoint, credential identity): one client's session must never be
 // used with another client's credentials. Neither a token nor a cookie value appears in an error message.
@@ -167,7 +168,9 @@ export class CsrfTokenStore {
     try {
       response = await requestThrough(endpoint.dispatcher ?? this.#dispatcher, endpoint.tokenEndpointUrl, {
         method: 'GET',
-        headers: { ...auth, 'x-csrf-token': 'Fetch' },
+        // As Kyma's CSRF client asks: any media type, and never a cached answer (a cached token belongs to
+        // another session).
+        headers: { ...auth, 'x-csrf-token': 'Fetch', accept: '*/*', 'cache-control': 'no-cache' },
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });

@@ -10,6 +10,8 @@ export interface CsrfRequestRecord {
   authorization?: string;
   csrfToken?: string;
   cookie?: string;
+  accept?: string;
+  cacheControl?: string;
   bodyBytes: number;
 }
 
@@ -70,6 +72,8 @@ export async function startCsrfApiServer(options: CsrfApiServerOptions = {}): Pr
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
       ...(typeof csrfHeader === 'string' ? { csrfToken: csrfHeader } : {}),
       ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+      ...(req.headers.accept ? { accept: req.headers.accept } : {}),
+      ...(req.headers['cache-control'] ? { cacheControl: req.headers['cache-control'] } : {}),
     };
     requests.push(record);
     req.on('data', (c: Buffer) => {

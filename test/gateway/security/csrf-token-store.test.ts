@@ -37,9 +37,10 @@ async function csrfFailure(promise: Promise<unknown>): Promise<CredentialEndpoin
 }
 
 describe('CsrfTokenStore', () => {
-  it('fetches with X-CSRF-Token: Fetch and the endpoint’s own credentials, keeping token and session cookies', async () => {
+  it('fetches with X-CSRF-Token: Fetch, Accept: */*, Cache-Control: no-cache and the endpoint’s own credentials, keeping token and session cookies', async () => {
     const token = await new CsrfTokenStore().source(endpoint()).token();
-    expect(api.requests).toEqual([expect.objectContaining({ method: 'GET', url: '/sap/opu/odata/sap/API/', csrfToken: 'Fetch', authorization: AUTH, status: 200 })]);
+    // The same headers as Kyma's CSRF client (internal/csrf/client/csrfclient.go, setCSRFSpecificHeaders).
+    expect(api.requests).toEqual([expect.objectContaining({ method: 'GET', url: '/sap/opu/odata/sap/API/', csrfToken: 'Fetch', accept: '*/*', cacheControl: 'no-cache', authorization: AUTH, status: 200 })]);
     expect(token.value).toMatch(/^[A-Za-z0-9+/=]{24}$/);
     expect(token.cookies.map(([name]) => name)).toEqual(['SAP_SESSIONID_GH1', 'sap-usercontext']);
     expect(token.cookies[1]).toEqual(['sap-usercontext', 'sap-client=100']);
