@@ -41,6 +41,12 @@ export const OAuth2ClientCredentialsSecurity = z
     clientSecretKey: SecretKeyName.default('clientSecret'),
     clientAuth: z.enum(CLIENT_AUTH_METHODS).default('client_secret_basic'),
     scope: Scope.optional(),
+    /**
+     * Keys of the same secret whose JSON `{"name": ["value", ...]}` documents add headers / query parameters to
+     * the token request (Kyma's OAuth secrets: `headers`, `queryParameters`). A key the secret lacks adds nothing.
+     */
+    tokenRequestHeadersKey: SecretKeyName.optional(),
+    tokenRequestQueryParametersKey: SecretKeyName.optional(),
   })
   .strict();
 export type OAuth2ClientCredentialsSecurity = z.infer<typeof OAuth2ClientCredentialsSecurity>;

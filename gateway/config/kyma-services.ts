@@ -44,7 +44,9 @@ function entryOptions(app: KymaApplication, entry: KymaService['entries'][number
   }
   if (credentials?.type === 'OAuth') {
     const [clientIdKey, clientSecretKey] = KYMA_CREDENTIAL_KEYS.OAuth;
-    options.endpointSecurity = { type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace, clientIdKey, clientSecretKey, clientAuth: 'client_secret_basic' };
+    // Kyma sends the OAuth secret's own `headers` and `queryParameters` on the token request.
+    const [tokenRequestHeadersKey, tokenRequestQueryParametersKey] = KYMA_REQUEST_PARAMETER_KEYS;
+    options.endpointSecurity = { type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace, clientIdKey, clientSecretKey, clientAuth: 'client_secret_basic', tokenRequestHeadersKey, tokenRequestQueryParametersKey };
   }
   if (credentials?.type === 'CertificateGen') {
     const [certificateKey, privateKeyKey] = KYMA_CREDENTIAL_KEYS.CertificateGen;

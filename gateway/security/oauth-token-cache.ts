@@ -1,5 +1,6 @@
 // OAuth 2.0 client credentials grant (RFC 6749 §4.4): the gateway fetches bearer tokens with its own client
-// credentials and caches them per (token URL, client, secret, scope) until shortly before they expire.
+// credentials and caches them per (token URL, client, secret, scope, extra token request parameters) until
+// shortly before they expire.
 //
 // What must not leak: the client secret and the tokens. Errors name the token endpoint (origin and path only,
 // its query may carry parameters) and the HTTP status; a failed response's body is never quoted, because
@@ -11,6 +12,8 @@ import { callFailure, describeCallFailure, endpointLabel } from './call-failure'
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
 import type { ClientAuthMethod, OAuth2ClientCredentialsSecurity } from '../config/endpoint-security-schema';
+import { mergeQuery, type RequestParameters } from './request-parameters';
+import { tokenRequestParameters, type OptionalSecretKeyReader } from './token-request-parameters';
 
 export interface ClientCredentialsGrant {
   tokenUrl: string;
@@ -18,13 +21,18 @@ export interface ClientCredentialsGrant {
   clientSecret: string;
   clientAuth: ClientAuthMethod;
   scope?: string;
+  /** Extra headers and query parameters for the token request (Kyma's OAuth secret `headers`, `queryParameters`). */
+  requestParameters?: RequestParameters;
 }
 
 /** Reads one key of a secret; throws (with the caller's own error type) when it is missing. */
 export type SecretKeyReader = (ref: { name: string; namespace?: string }, key: string) => Promise<string>;
 
-/** The grant an endpoint's `oauth2-client-credentials` security describes, its client id and secret read from its secret. */
-export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSecurity, readKey: SecretKeyReader): Promise<ClientCredentialsGrant> {
+/**
+ * The grant an endpoint's `oauth2-client-credentials` security describes, its client id and secret read from its
+ * secret, and the token request parameters its optional keys hold (throws RequestParametersError for bad ones).
+ */
+export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSecurity, readKey: SecretKeyReader, readOptionalKey: OptionalSecretKeyReader): Promise<ClientCredentialsGrant> {
   const ref = { name: security.secret, namespace: security.namespace };
   return {
     tokenUrl: security.tokenUrl,
@@ -32,6 +40,7 @@ export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSe
     clientSecret: await readKey(ref, security.clientSecretKey),
     clientAuth: security.clientAuth,
     scope: security.scope,
+    requestParameters: await tokenRequestParameters(security, readOptionalKey),
   };
 }
 
@@ -81,7 +90,7 @@ function needsNoRefreshAt(now: number): (token: AccessToken) => boolean {
 
 /** Fetches and caches tokens for one grant; created once per compiled config, cheap to call per request. */
 export interface TokenSource {
-  /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope). */
+  /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope, sha-256 of extra parameters). */
   readonly key: string;
   token(): Promise<AccessToken>;
   /** The cached token, fresh or not, without fetching: lets the traffic inspector tell a cached token from a fetched one. */
@@ -103,7 +112,21 @@ function formEncode(value: string): string {
 
 export function tokenCacheKey(grant: ClientCredentialsGrant): string {
   const secretHash = createHash('sha256').update(grant.clientSecret).digest('hex');
-  return JSON.stringify([grant.tokenUrl, grant.clientId, secretHash, grant.scope ?? '']);
+  const key = [grant.tokenUrl, grant.clientId, secretHash, grant.scope ?? ''];
+  // Other token request parameters (a tenant, an API key) may get another token; their values may be secret.
+  const parameters = grant.requestParameters;
+  if (parameters && (parameters.headers.size > 0 || parameters.queryParameters.size > 0)) {
+    key.push(createHash('sha256').update(JSON.stringify([[...parameters.headers], [...parameters.queryParameters]])).digest('hex'));
+  }
+  return JSON.stringify(key);
+}
+
+/** The token URL with the grant's query parameters after its own query. */
+function tokenRequestUrl(grant: ClientCredentialsGrant): string {
+  const query = grant.requestParameters?.queryParameters;
+  if (!query || query.size === 0) return grant.tokenUrl;
+  const url = new URL(grant.tokenUrl);
+  return `${url.origin}${url.pathname}${mergeQuery(url.search, query, '')}`;
 }
 
 type ParsedToken = { ok: true; value: string; lifetimeSeconds: number | undefined } | { ok: false; problem: string };
@@ -215,7 +238,10 @@ export class OAuthTokenCache {
     const label = endpointLabel(grant.tokenUrl);
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (grant.scope) form.set('scope', grant.scope);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    const headers: Record<string, string | string[]> = { accept: 'application/json' };
+    // The grant's own headers (checked not to be content-type or authorization) may replace Accept.
+    for (const [name, values] of grant.requestParameters?.headers ?? []) headers[name] = values.length === 1 ? values[0]! : [...values];
+    headers['content-type'] = 'application/x-www-form-urlencoded';
     if (grant.clientAuth === 'client_secret_basic') {
       headers.authorization = `Basic ${Buffer.from(`${formEncode(grant.clientId)}:${formEncode(grant.clientSecret)}`, 'utf8').toString('base64')}`;
     } else {
@@ -227,7 +253,7 @@ export class OAuthTokenCache {
     let response: Dispatcher.ResponseData;
     let raw: Buffer | undefined;
     try {
-      response = await requestThrough(dispatcher, grant.tokenUrl, {
+      response = await requestThrough(dispatcher, tokenRequestUrl(grant), {
         method: 'POST',
         headers,
         body: form.toString(),

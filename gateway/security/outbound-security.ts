@@ -12,7 +12,7 @@ import { endpointLabel } from './call-failure';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
 import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
 import { clientCredentialsGrant, type AccessToken, type OAuthTokenCache, type TokenSource } from './oauth-token-cache';
-import { EMPTY_REQUEST_PARAMETERS, applyRequestHeaders, mergeQuery, resolveRequestParameters, type RequestParameters } from './request-parameters';
+import { EMPTY_REQUEST_PARAMETERS, RequestParametersError, applyRequestHeaders, mergeQuery, resolveRequestParameters, type RequestParameters } from './request-parameters';
 import type { CredentialRejection } from './retry-policy';
 import { parseCaBundle, upstreamTlsProfile, type UpstreamTlsProfile } from './upstream-tls';
 
@@ -123,7 +123,10 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
     identity = credentialIdentity('basic', compiled.authorization);
   } else if (security?.type === 'oauth2-client-credentials') {
-    const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy));
+    const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy), async (ref, key) => (await secrets.readSecret(ref, usedBy))[key]).catch((error: unknown) => {
+      if (error instanceof RequestParametersError) throw new RequestParametersError(error.field, `${usedBy}: ${error.message}`);
+      throw error;
+    });
     // The token endpoint gets the endpoint's server trust, never its backend credentials.
     compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, upstreamTlsProfile(serverTrust)));
     identity = credentialIdentity('oauth2', compiled.oauth.key);

@@ -6,6 +6,7 @@ import type { Workspace } from '../../gateway/config/schema';
 import { OAuthTokenCache, clientCredentialsGrant } from '../../gateway/security/oauth-token-cache';
 import { ClientCertificateError, checkClientCertificate } from '../../gateway/security/client-certificate';
 import { CaBundleError, parseCaBundle, upstreamTlsProfile } from '../../gateway/security/upstream-tls';
+import { RequestParametersError } from '../../gateway/security/request-parameters';
 import { UserFacingError } from '../ipc/dispatcher';
 import type { CertificateCheck, FetchTokenResult } from '../ipc/contract';
 import type { SecretVault } from '../services/vault';
@@ -27,7 +28,13 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
   if (!endpoint) throw new UserFacingError('GATEHOUSE_NO_SANDBOX', `service "${serviceName}" has no sandbox endpoint`);
   const security = endpoint.endpointSecurity;
   if (security?.type !== 'oauth2-client-credentials') throw new UserFacingError('GATEHOUSE_NOT_OAUTH', `the ${environment} endpoint of service "${serviceName}" does not use OAuth client credentials (save the form first)`);
-  const grant = await clientCredentialsGrant(security, (ref, key) => readKey(vault, ref, key));
+  let grant;
+  try {
+    grant = await clientCredentialsGrant(security, (ref, key) => readKey(vault, ref, key), async (ref, key) => (await vault.get(ref))?.data[key]);
+  } catch (error) {
+    if (error instanceof RequestParametersError) throw new UserFacingError(error.code, error.message);
+    throw error;
+  }
   let ca: string[] = [];
   try {
     const caSecret = endpoint.tls?.caSecret;

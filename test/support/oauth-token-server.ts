@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,10 @@ export interface TokenRequestRecord {
   grantType?: string;
   scope?: string;
   contentType?: string;
+  /** Path and query as received. */
+  url: string;
+  /** Every header as received (Node's lower-case names). */
+  headers: IncomingHttpHeaders;
   /** Whether the client authenticated successfully. */
   accepted: boolean;
 }
@@ -80,7 +84,7 @@ export async function startOAuthTokenServer(options: OAuthTokenServerOptions): P
     if (settings.delayMs > 0) await new Promise((r) => setTimeout(r, settings.delayMs));
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/oauth/token') return send(res, 404, { error: 'not_found' });
     const form = new URLSearchParams(text);
-    const record: TokenRequestRecord = { clientAuth: 'none', grantType: form.get('grant_type') ?? undefined, scope: form.get('scope') ?? undefined, contentType: req.headers['content-type'], accepted: false };
+    const record: TokenRequestRecord = { clientAuth: 'none', grantType: form.get('grant_type') ?? undefined, scope: form.get('scope') ?? undefined, contentType: req.headers['content-type'], url: req.url ?? '', headers: req.headers, accepted: false };
     requests.push(record);
     if (failure) {
       res.writeHead(failure.status, { 'content-type': failure.contentType });

@@ -24,6 +24,9 @@ export interface EndpointDraft {
   clientSecretKey: string;
   clientAuth: 'client_secret_basic' | 'client_secret_post';
   scope: string;
+  /** Carried over, not edited (set by a Kyma-style setup): keys of the token request's headers / query parameters. */
+  tokenRequestHeadersKey: string;
+  tokenRequestQueryParametersKey: string;
   certificateKey: string;
   privateKeyKey: string;
   caKey: string;
@@ -83,6 +86,8 @@ export function endpointDraft(source: EndpointSource | undefined, upstreamUrl = 
     clientSecretKey: s?.type === 'oauth2-client-credentials' ? s.clientSecretKey : 'clientSecret',
     clientAuth: s?.type === 'oauth2-client-credentials' ? s.clientAuth : 'client_secret_basic',
     scope: s?.type === 'oauth2-client-credentials' ? (s.scope ?? '') : '',
+    tokenRequestHeadersKey: s?.type === 'oauth2-client-credentials' ? (s.tokenRequestHeadersKey ?? '') : '',
+    tokenRequestQueryParametersKey: s?.type === 'oauth2-client-credentials' ? (s.tokenRequestQueryParametersKey ?? '') : '',
     certificateKey: s?.type === 'client-certificate' ? s.certificateKey : 'crt',
     privateKeyKey: s?.type === 'client-certificate' ? s.privateKeyKey : 'key',
     caKey: s?.type === 'client-certificate' ? (s.caKey ?? '') : '',
@@ -139,6 +144,8 @@ export function endpointOptionsFromDraft(draft: EndpointDraft, service: string, 
   else if (draft.type === 'oauth2-client-credentials') {
     const oauth: Record<string, unknown> = { type: draft.type, tokenUrl: draft.tokenUrl.trim(), ...secret, clientIdKey: draft.clientIdKey.trim(), clientSecretKey: draft.clientSecretKey.trim(), clientAuth: draft.clientAuth };
     if (draft.scope.trim() !== '') oauth.scope = draft.scope.trim();
+    if (draft.tokenRequestHeadersKey !== '') oauth.tokenRequestHeadersKey = draft.tokenRequestHeadersKey;
+    if (draft.tokenRequestQueryParametersKey !== '') oauth.tokenRequestQueryParametersKey = draft.tokenRequestQueryParametersKey;
     out.endpointSecurity = oauth;
   } else if (draft.type === 'client-certificate') {
     const cert: Record<string, unknown> = { type: draft.type, ...secret, certificateKey: draft.certificateKey.trim(), privateKeyKey: draft.privateKeyKey.trim() };

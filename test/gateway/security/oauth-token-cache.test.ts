@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { OAuthTokenCache, DEFAULT_TOKEN_LIFETIME_SECONDS, parseTokenResponse, tokenCacheKey, type ClientCredentialsGrant } from '../../../gateway/security/oauth-token-cache';
 import { CredentialEndpointError } from '../../../gateway/security/credential-endpoint-error';
+import { parseRequestParameters } from '../../../gateway/security/request-parameters';
 import { upstreamTlsProfile } from '../../../gateway/security/upstream-tls';
 import { startOAuthTokenServer, type OAuthTokenServer } from '../../support/oauth-token-server';
 import { createTestPki, type TestPki } from '../../support/test-certificates';
@@ -38,8 +39,33 @@ describe('token request (RFC 6749 §4.4)', () => {
     expect(server.isValid(token.value)).toBe(true);
     expect(token.authorization).toBe(`Bearer ${token.value}`);
     expect(server.requests).toEqual([
-      { clientAuth: 'client_secret_basic', clientId: CLIENT_ID, grantType: 'client_credentials', scope: undefined, contentType: 'application/x-www-form-urlencoded', accepted: true },
+      { clientAuth: 'client_secret_basic', clientId: CLIENT_ID, grantType: 'client_credentials', scope: undefined, contentType: 'application/x-www-form-urlencoded', url: '/oauth/token', headers: expect.any(Object) as unknown, accepted: true },
     ]);
+  });
+
+  it('sends the grant\'s extra headers and query parameters on the token request, still with one client authentication', async () => {
+    const requestParameters = parseRequestParameters({
+      headers: '{"X-Tenant": ["acme"], "X-Api-Key": ["k-1", "k-2"], "Accept": ["application/json, */*"]}',
+      queryParameters: '{"audience": ["erp api"], "tenant": ["acme"]}',
+    });
+    const token = await new OAuthTokenCache().source(grant({ tokenUrl: `${server.tokenUrl}?realm=r1`, requestParameters })).token();
+    expect(server.isValid(token.value)).toBe(true);
+    const [seen] = server.requests;
+    // Basic only: no client_id / client_secret in the body beside it (RFC 6749 §2.3.1).
+    expect(seen).toMatchObject({ clientAuth: 'client_secret_basic', contentType: 'application/x-www-form-urlencoded', url: '/oauth/token?realm=r1&audience=erp%20api&tenant=acme', accepted: true });
+    expect(seen!.headers).toMatchObject({ 'x-tenant': 'acme', 'x-api-key': 'k-1, k-2', accept: 'application/json, */*' });
+  });
+
+  it('keeps token request parameters apart in the cache, without their values in the key', async () => {
+    const cache = new OAuthTokenCache();
+    const tenant = (name: string) => parseRequestParameters({ headers: JSON.stringify({ 'X-Tenant': [name] }) });
+    const a = await cache.source(grant({ requestParameters: tenant('tenant-a-secret') })).token();
+    const b = await cache.source(grant({ requestParameters: tenant('tenant-b-secret') })).token();
+    expect(a.value).not.toBe(b.value);
+    expect(server.requests.map((r) => r.headers['x-tenant'])).toEqual(['tenant-a-secret', 'tenant-b-secret']);
+    expect(tokenCacheKey(grant({ requestParameters: tenant('tenant-a-secret') }))).not.toContain('tenant-a-secret');
+    // No parameters at all is the same client as before parameters existed.
+    expect(tokenCacheKey(grant({ requestParameters: parseRequestParameters({}) }))).toBe(tokenCacheKey(grant()));
   });
 
   it('authenticates with client_secret_post when configured, and sends the scope', async () => {

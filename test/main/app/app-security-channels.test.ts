@@ -41,12 +41,12 @@ afterAll(async () => {
 });
 
 describe('security:fetch-token', () => {
-  it('fetches one token with the saved OAuth settings and answers its lifetime, never the token or secret', async () => {
-    await call('secrets:set', { name: 'orders-oauth', data: { clientId: 'gatehouse-client', clientSecret: CLIENT_SECRET } });
+  it('fetches one token with the saved OAuth settings (token request parameters too) and answers its lifetime, never the token or secret', async () => {
+    await call('secrets:set', { name: 'orders-oauth', data: { clientId: 'gatehouse-client', clientSecret: CLIENT_SECRET, headers: '{"X-Tenant": ["acme"]}' } });
     const saved = await call<{ ok: boolean }>('workspace:save', {
       services: [{
         name: 'orders', pathPrefix: '/orders', upstream: { url: 'http://127.0.0.1:9' },
-        endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: tokens.tokenUrl, secret: 'orders-oauth', clientAuth: 'client_secret_post', scope: 'read' },
+        endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: tokens.tokenUrl, secret: 'orders-oauth', clientAuth: 'client_secret_post', scope: 'read', tokenRequestHeadersKey: 'headers', tokenRequestQueryParametersKey: 'queryParameters' },
       }],
     });
     expect(saved.ok).toBe(true);
@@ -59,7 +59,7 @@ describe('security:fetch-token', () => {
     expect(value.expiresInSeconds).toBeLessThanOrEqual(600);
     expect(Object.keys(value).sort()).toEqual(['expiresInSeconds', 'ok', 'tokenType']);
     expect(JSON.stringify(envelope)).not.toContain(CLIENT_SECRET);
-    expect(tokens.requests.slice(before)).toMatchObject([{ clientAuth: 'client_secret_post', clientId: 'gatehouse-client', scope: 'read', accepted: true }]);
+    expect(tokens.requests.slice(before)).toMatchObject([{ clientAuth: 'client_secret_post', clientId: 'gatehouse-client', scope: 'read', url: '/oauth/token', headers: { 'x-tenant': 'acme' }, accepted: true }]);
   });
 
   it('names the token URL and status when the token endpoint refuses, without the secret', async () => {

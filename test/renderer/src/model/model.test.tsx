@@ -70,6 +70,10 @@ describe('drafts', () => {
     // A service that never had the plugin gets none when it is off.
     expect(serviceFromDraft(serviceDraft(), undefined)).toMatchObject({ plugins: {} });
   });
+  it('keep an OAuth endpoint\'s token request parameter keys, which the form does not edit', () => {
+    const service = Workspace.parse({ services: [{ name: 's', upstream: { url: 'https://erp.test' }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: 'https://idp.test/token', secret: 'erp-oauth', tokenRequestHeadersKey: 'headers', tokenRequestQueryParametersKey: 'queryParameters' } }] }).services[0]!;
+    expect(serviceFromDraft(serviceDraft(service), service)).toEqual(service);
+  });
   it('map route methods and basic-auth modes', () => {
     const draft = { ...routeDraft(undefined, 's'), name: 'r', path: '/p', methods: [] as never[], hosts: ' a.example.com ,b.example.com ' };
     expect(routeFromDraft(draft)).toEqual({ name: 'r', service: 's', path: '/p', match: 'prefix', plugins: {}, hosts: ['a.example.com', 'b.example.com'] });
