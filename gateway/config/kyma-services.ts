@@ -77,6 +77,7 @@ export function kymaApplicationServices(app: KymaApplication): Service[] {
       plugins: {},
       defaultEnvironment: 'production',
       targetErrors: app.targetErrors,
+      acceptAccessToken: true,
       ...entryOptions(app, entry),
     };
   });

@@ -114,6 +114,11 @@ export const Service = z
     defaultEnvironment: z.enum(ENVIRONMENTS).default('production'),
     /** `kyma`: an upstream 5xx becomes 502 with `Target-System-Status: <status>`; by default it passes through. */
     targetErrors: z.enum(['pass-through', 'kyma']).default('pass-through'),
+    /**
+     * Kyma's `Access-Token`: a caller's Access-Token header is sent as Authorization instead of the endpoint's own
+     * Basic credentials or OAuth token (security/caller-access-token.ts). Services of Kyma applications have it.
+     */
+    acceptAccessToken: z.boolean().optional(),
     timeouts: Timeouts.optional(),
   })
   .strict()

@@ -2,7 +2,7 @@ import type { RequestLogEntry } from './request-log';
 import type { ExchangeRecorder } from '../capture/exchange-recorder';
 
 /** What the gateway added for the backend: a compile-time property of the endpoint (see OutboundSecurity). */
-export type OutboundCredentialKind = 'none' | 'basic' | 'oauth2' | 'client-certificate' | 'cluster';
+export type OutboundCredentialKind = 'none' | 'basic' | 'oauth2' | 'client-certificate' | 'cluster' | 'caller-access-token';
 
 /**
  * One request's way through the gateway, filled in stage by stage (server/gateway-server.ts lists the stages).

@@ -21,6 +21,7 @@ import { compileConfig, effectiveBasicAuth, type CompiledConfig, type OutboundCa
 import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
 import { forwardWithCredentialRetry } from '../security/credential-retry';
+import { withoutOwnAuthorization } from '../security/caller-access-token';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import type { LeftOutItem } from '../config/left-out-item';
 import { answerParserErrors } from './parser-error-answers';
@@ -145,7 +146,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const plan = pickEndpoint(req.headers, target, config.upstreams, exchange);
     if (plan instanceof Refusal) return refuse(res, plan, exchange, expectsContinue);
     const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, plan);
-    exchange.recorder?.calling({ plan, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
+    const endpoint = upstream.callerAccessToken ? { ...plan, security: withoutOwnAuthorization(plan.security) } : plan;
+    exchange.recorder?.calling({ plan: endpoint, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
     if (expectsContinue) res.writeContinue();
     const onFailure = (error: unknown) => {
       try {
@@ -155,7 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     };
     try {
-      forwardWithCredentialRetry(req, res, plan, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes, onFailure);
+      forwardWithCredentialRetry(req, res, endpoint, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes, onFailure);
     } catch (error) {
       onFailure(error);
     }

@@ -6,6 +6,7 @@ import type { AuthenticatedConsumer } from '../auth/basic-auth';
 import { upstreamRequestHeaders, utf8HeaderValue, type OutgoingHeaders } from '../proxy/forward-headers';
 import type { RouteTarget } from '../routing/router';
 import { mergeQuery } from '../security/request-parameters';
+import { takeCallerAccessToken } from '../security/caller-access-token';
 import type { BasicAuthPlugin } from '../config/schema';
 import type { UpstreamPlan } from './compile-config';
 
@@ -22,6 +23,8 @@ export interface UpstreamRequest {
   /** Origin-relative path and query. */
   path: string;
   headers: OutgoingHeaders;
+  /** The caller's Access-Token became the Authorization: the endpoint's own is not applied. */
+  callerAccessToken: boolean;
 }
 
 /** The request path as the backend sees it: the service prefix removed when the service strips it. */
@@ -44,6 +47,7 @@ export function buildUpstreamRequest(
     clientAddress: request.client, originalHost: incoming.host, localPort: request.localPort,
   });
   if (basicAuth?.hideCredentials) delete headers.authorization;
+  const callerAccessToken = target.service.acceptAccessToken === true && takeCallerAccessToken(headers);
   if (consumer) {
     // UTF-8 bytes, as Kong sends them: a name outside ASCII reaches a UTF-8 upstream intact.
     headers['x-consumer-username'] = utf8HeaderValue(consumer.username);
@@ -55,5 +59,5 @@ export function buildUpstreamRequest(
 
   const injectedQuery = plan.security.requestParameters.queryParameters;
   const query = injectedQuery.size > 0 || plan.query ? mergeQuery(plan.query, injectedQuery, request.query) : request.query;
-  return { path: plan.basePath + forwardedPath(request.path, target) + query, headers };
+  return { path: plan.basePath + forwardedPath(request.path, target) + query, headers, callerAccessToken };
 }
