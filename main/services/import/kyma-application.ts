@@ -35,6 +35,7 @@ export function importKymaApplication(doc: Json, source: string, options: { name
   const services = Array.isArray(spec.services) ? spec.services : [];
   const result = emptyImport();
   if (entriesWithMoreThanOne(services)) result.notes.push('services: only the first API entry of each service is served');
+  result.notes.push(encodeUrlNoteFor(spec.encodeUrl, isObject(doc.spec) ? 'spec.encodeUrl' : 'encodeUrl', source));
   result.applications.push({
     name,
     ...(options.namespace ? { namespace: options.namespace } : {}),
@@ -47,4 +48,17 @@ export function importKymaApplication(doc: Json, source: string, options: { name
 
 function entriesWithMoreThanOne(services: unknown[]): boolean {
   return services.some((s) => isObject(s) && Array.isArray(s.entries) && s.entries.length > 1);
+}
+
+/**
+ * What becomes of Kyma's `encodeUrl` (default true): with it, Kyma's Application Gateway decodes the caller's path
+ * and encodes it anew (internal/proxy/proxy.go; `%2F` becomes `/`, `%7E` becomes `~`). The gateway forwards the
+ * path as the caller encoded it, which is Kyma's `encodeUrl: false`, and the workspace does not keep the field.
+ */
+function encodeUrlNoteFor(encodeUrl: unknown, field: string, source: string): string {
+  if (encodeUrl !== undefined && typeof encodeUrl !== 'boolean') throw new ImportError(source, field, 'expected true or false');
+  const forwarding = "the gateway forwards the caller's path with the caller's own percent-encoding";
+  if (encodeUrl === false) return `${field}: false is honoured (${forwarding}), but the workspace does not keep it: a cluster push leaves Kyma's default, true`;
+  const given = encodeUrl === undefined ? ' (absent, so Kyma\'s default true)' : ': true';
+  return `${field}${given} is not honoured: ${forwarding} (as Kyma does with encodeUrl: false), not decoded and encoded anew (a %2F stays %2F)`;
 }

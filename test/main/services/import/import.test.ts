@@ -174,6 +174,53 @@ stringData:
     expect(imported.secrets).toEqual([{ name: 'erp-creds', namespace: 'kyma-integration', data: { username: 'erp-user', password: 'erp-pw' } }]);
     expect(JSON.stringify(workspace)).not.toContain('erp-pw');
   });
+
+  describe('spec.encodeUrl (Kyma default true: the path decoded and encoded anew)', () => {
+    const application = (encodeUrl: string) => `kind: Application
+metadata:
+  name: commerce
+spec:
+${encodeUrl}  services:
+  - { id: s1, name: orders, displayName: Orders, entries: [{ type: API, targetUrl: 'http://127.0.0.1:1/api' }] }
+`;
+
+    it('says, when true or absent, that it is not honoured', () => {
+      expect(importDocuments(application(''), 'pasted').notes).toEqual([
+        "spec.encodeUrl (absent, so Kyma's default true) is not honoured: the gateway forwards the caller's path with the caller's own percent-encoding (as Kyma does with encodeUrl: false), not decoded and encoded anew (a %2F stays %2F)",
+      ]);
+      expect(importDocuments(application('  encodeUrl: true\n'), 'pasted').notes).toEqual([
+        "spec.encodeUrl: true is not honoured: the gateway forwards the caller's path with the caller's own percent-encoding (as Kyma does with encodeUrl: false), not decoded and encoded anew (a %2F stays %2F)",
+      ]);
+    });
+
+    it('says, when false, that it is honoured but not kept for a push', () => {
+      expect(importDocuments(application('  encodeUrl: false\n'), 'pasted').notes).toEqual([
+        "spec.encodeUrl: false is honoured (the gateway forwards the caller's path with the caller's own percent-encoding), but the workspace does not keep it: a cluster push leaves Kyma's default, true",
+      ]);
+    });
+
+    it('refuses a value that is not a boolean, naming the field', () => {
+      expect(() => importDocuments(application('  encodeUrl: "no"\n'), 'pasted')).toThrow('pasted: spec.encodeUrl: expected true or false');
+    });
+
+    it('is right about the path: the imported service forwards %2F and other escapes as the caller sent them', async () => {
+      const backend = await startRecordingUpstream();
+      try {
+        const { workspace } = merged(application('').replace('http://127.0.0.1:1/api', `${backend.url}/api`));
+        const served = await startTestGateway(workspace);
+        try {
+          const res = await request(`${served.url}/commerce/orders/a%2Fb/caf%c3%a9/%7E`);
+          await res.body.dump();
+          expect(res.statusCode).toBe(200);
+          expect(backend.requests[0]!.url).toBe('/api/a%2Fb/caf%c3%a9/%7E');
+        } finally {
+          await served.close();
+        }
+      } finally {
+        await backend.close();
+      }
+    });
+  });
 });
 
 describe('import: APISIX admin bodies', () => {
