@@ -48,16 +48,24 @@ class SecretCollector {
   readonly missing: string[] = [];
   constructor(private readonly readSecret: SecretLookup, private readonly withValues: boolean) {}
 
-  /** `keys` maps the cluster key to the key it is read from. */
-  async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>): Promise<ObjectRef> {
+  /**
+   * `keys` maps the cluster key to the key it is read from; `optionalKeys` likewise, for keys written only when the
+   * stored secret has them (without values, as empty placeholders like the others).
+   */
+  async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>, optionalKeys: Record<string, string> = {}): Promise<ObjectRef> {
     const id = secretId({ name, namespace });
     if (this.secrets.has(id)) return secretRef(name, namespace);
     const data: Record<string, string> = {};
-    const stored = this.withValues ? ((await this.readSecret({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.readSecret({ name }) : undefined)) : undefined;
+    const needsStored = this.withValues || Object.keys(optionalKeys).length > 0;
+    const stored = needsStored ? ((await this.readSecret({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.readSecret({ name }) : undefined)) : undefined;
     for (const [clusterKey, sourceKey] of Object.entries(keys)) {
       const value = this.withValues ? stored?.[sourceKey] : '';
       if (value === undefined) this.missing.push(`secret "${name}" key "${sourceKey}"`);
       data[clusterKey] = value ?? '';
+    }
+    for (const [clusterKey, sourceKey] of Object.entries(optionalKeys)) {
+      const value = stored?.[sourceKey];
+      if (value !== undefined) data[clusterKey] = this.withValues ? value : '';
     }
     this.secrets.set(id, { name, namespace, data });
     return secretRef(name, namespace);
@@ -79,7 +87,9 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     const secrets: ObjectRef[] = [];
     for (const service of app.services) {
       const entry = service.entries[0]!;
-      if (entry.credentials) secrets.push(await collector.add(entry.credentials.secretName, app.namespace, app.namespace, sameKeys(KYMA_CREDENTIAL_KEYS[entry.credentials.type])));
+      // Kyma sends an OAuth secret's optional `headers` and `queryParameters` on the token request, as the gateway does.
+      const optional = entry.credentials?.type === 'OAuth' ? sameKeys(KYMA_REQUEST_PARAMETER_KEYS) : {};
+      if (entry.credentials) secrets.push(await collector.add(entry.credentials.secretName, app.namespace, app.namespace, sameKeys(KYMA_CREDENTIAL_KEYS[entry.credentials.type]), optional));
       if (entry.requestParametersSecretName) secrets.push(await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, sameKeys(KYMA_REQUEST_PARAMETER_KEYS)));
     }
     kymaApplications.push({

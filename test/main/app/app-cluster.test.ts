@@ -99,6 +99,33 @@ describe('cluster features through the app', () => {
     expect(kinds).toEqual(['Secret', 'Application']);
   });
 
+  it("pushes an OAuth secret's token-request headers and query parameters when it has them, as Kyma reads them", async () => {
+    const headers = JSON.stringify({ 'X-Tenant': ['acme'] });
+    const queryParameters = JSON.stringify({ audience: ['erp'] });
+    await call('secrets:set', { name: 'erp-oauth', namespace: NS, data: { clientId: 'erp-client', clientSecret: KYMA_PASSWORD, headers, queryParameters } });
+    await call('secrets:set', { name: 'crm-oauth', namespace: NS, data: { clientId: 'crm-client', clientSecret: KYMA_PASSWORD } });
+    const oauth = (secretName: string) => ({ targetUrl: upstream.url, credentials: { type: 'OAuth', secretName, authenticationUrl: `${upstream.url}/token` } });
+    expect(await call('workspace:save', {
+      applications: [{
+        name: 'commerce', namespace: NS,
+        services: [
+          { id: 'c1', name: 'erp', displayName: 'ERP', entries: [oauth('erp-oauth')] },
+          { id: 'c2', name: 'crm', displayName: 'CRM', entries: [oauth('crm-oauth')] },
+        ],
+      }],
+    })).toMatchObject({ ok: true });
+    try {
+      await call('cluster:push', {});
+      const secrets = api.registry.find('', 'v1', 'secrets')!;
+      const decoded = (name: string) => Object.fromEntries(Object.entries(api.store.get(secrets, NS, name)!.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+      expect(decoded('erp-oauth')).toEqual({ clientId: 'erp-client', clientSecret: KYMA_PASSWORD, headers, queryParameters });
+      expect(decoded('crm-oauth')).toEqual({ clientId: 'crm-client', clientSecret: KYMA_PASSWORD });
+    } finally {
+      await call('secrets:delete', { name: 'erp-oauth', namespace: NS });
+      await call('secrets:delete', { name: 'crm-oauth', namespace: NS });
+    }
+  });
+
   it.skipIf(!HAVE_KUBECTL && !process.env.CI)('CLI export of a workspace file passes kubectl apply --dry-run=server', async () => {
     const wsPath = join(dataDir, 'workspace.json');
     const out = join(dataDir, 'export.yaml');
