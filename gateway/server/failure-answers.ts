@@ -1,7 +1,7 @@
 // Stage 7, answer failures: what the client gets when forwarding threw before anything was sent to it.
 import type { ServerResponse } from 'node:http';
 import type { Limits } from '../config/schema';
-import { sendMessage } from '../http/json-response';
+import { sendJson, sendMessage } from '../http/json-response';
 import { sendRefusal } from '../http/refusal';
 import type { Exchange } from '../log/exchange';
 import { BodyTooLargeError } from '../proxy/body-limit';
@@ -9,18 +9,29 @@ import { UpstreamError } from '../proxy/upstream-errors';
 import { CredentialEndpointError } from '../security/credential-endpoint-error';
 import { bodyTooLarge } from './admission';
 
-export function answerFailure(res: ServerResponse, error: unknown, exchange: Exchange, limits: Limits, upstreamLabel: string): void {
+/** Kyma's Application Gateway's error body (internal/httperrors/httperrors.go: ErrorResponse), for its clients. */
+function sendKymaError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { code: status, error: message });
+}
+
+/**
+ * `kymaErrors`: the service answers as Kyma's Application Gateway (`targetErrors: kyma`), so a failure of the call
+ * (an unreachable target, a token endpoint's refusal) comes as `{"code": <status>, "error": "<message>"}`, the
+ * shape Kyma's clients read, instead of the gateway's `{"message": …}`. Same status, same message.
+ */
+export function answerFailure(res: ServerResponse, error: unknown, exchange: Exchange, limits: Limits, upstreamLabel: string, kymaErrors = false): void {
   if (error instanceof BodyTooLargeError) {
     exchange.entry.error = 'BODY_TOO_LARGE';
     return sendRefusal(res, bodyTooLarge(limits));
   }
+  const send = kymaErrors ? sendKymaError : sendMessage;
   if (error instanceof CredentialEndpointError) {
     exchange.entry.error = error.code;
-    return sendMessage(res, error.status, error.message);
+    return send(res, error.status, error.message);
   }
   if (error instanceof UpstreamError) {
     exchange.entry.error = error.code;
-    return sendMessage(res, error.status, error.message);
+    return send(res, error.status, error.message);
   }
   // The client's connection failed while its body was being read: there is nobody to answer.
   if (res.destroyed) {
@@ -29,5 +40,5 @@ export function answerFailure(res: ServerResponse, error: unknown, exchange: Exc
   }
   // Not an upstream call's failure (those are UpstreamErrors): the gateway's own, said as such.
   exchange.entry.error = 'GATEWAY_ERROR';
-  sendMessage(res, 500, `Internal gateway error while forwarding to ${upstreamLabel}`);
+  send(res, 500, `Internal gateway error while forwarding to ${upstreamLabel}`);
 }

@@ -149,15 +149,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const endpoint = upstream.callerAccessToken ? { ...plan, security: withoutOwnAuthorization(plan.security) } : plan;
     exchange.recorder?.calling({ plan: endpoint, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
     if (expectsContinue) res.writeContinue();
+    const kymaAnswers = target.service.targetErrors === 'kyma';
     const onFailure = (error: unknown) => {
       try {
-        answerFailure(res, error, exchange, limits, plan.label);
+        answerFailure(res, error, exchange, limits, plan.label, kymaAnswers);
       } catch (failure) {
         internalError(res, failure);
       }
     };
     try {
-      forwardWithCredentialRetry(req, res, endpoint, upstream, exchange, target.service.targetErrors === 'kyma', limits.maxBodyBytes, onFailure);
+      forwardWithCredentialRetry(req, res, endpoint, upstream, exchange, kymaAnswers, limits.maxBodyBytes, onFailure);
     } catch (error) {
       onFailure(error);
     }

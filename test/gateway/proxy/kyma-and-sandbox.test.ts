@@ -3,12 +3,15 @@ import { request } from 'undici';
 import { startTestGateway, basic, type TestGateway } from '../../support/gateway';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 import { startOAuthTokenServer, bearerProtected, type OAuthTokenServer } from '../../support/oauth-token-server';
+import { freePort } from '../../support/loopback-ports';
 
 let target: RecordingUpstream;
 let failing: RecordingUpstream;
 let idp: OAuthTokenServer;
 let sandboxApi: RecordingUpstream;
 let gateway: TestGateway;
+/** A port nothing listens on: the target of a service whose calls fail. */
+let closedPort: number;
 
 beforeAll(async () => {
   target = await startRecordingUpstream();
@@ -19,6 +22,7 @@ beforeAll(async () => {
   });
   idp = await startOAuthTokenServer({ clients: { 'sandbox-client': 'sandbox-secret' } });
   sandboxApi = await startRecordingUpstream(bearerProtected(idp));
+  closedPort = await freePort();
   gateway = await startTestGateway(
     {
       services: [
@@ -38,15 +42,25 @@ beforeAll(async () => {
               entries: [{ type: 'API', targetUrl: `${target.url}/api/v1?client=gatehouse`, credentials: { type: 'Basic', secretName: 'kyma-basic' } }],
             },
             { id: 'b', name: 'flaky', displayName: 'Flaky', entries: [{ targetUrl: failing.url }] },
+            { id: 'f', name: 'gone', displayName: 'Gone', entries: [{ targetUrl: `http://127.0.0.1:${closedPort}/api` }] },
           ],
         },
-        { name: 'mapped', targetErrors: 'kyma', services: [{ id: 'c', name: 'flaky', displayName: 'Flaky', entries: [{ targetUrl: failing.url }] }] },
+        {
+          name: 'mapped', targetErrors: 'kyma',
+          services: [
+            { id: 'c', name: 'flaky', displayName: 'Flaky', entries: [{ targetUrl: failing.url }] },
+            { id: 'd', name: 'gone', displayName: 'Gone', entries: [{ targetUrl: `http://127.0.0.1:${closedPort}/api` }] },
+            { id: 'e', name: 'refused', displayName: 'Refused', entries: [{ targetUrl: target.url, credentials: { type: 'OAuth', secretName: 'kyma-oauth', authenticationUrl: idp.tokenUrl } }] },
+          ],
+        },
       ],
     },
     {
       'prod-creds': { username: 'prod-user', password: 'prod-pw' },
       'sandbox-oauth': { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' },
       'kyma-integration/kyma-basic': { username: 'kyma-user', password: 'kyma-pw' },
+      // A client the token server does not know: the token request is refused.
+      'kyma-integration/kyma-oauth': { clientId: 'unknown-client', clientSecret: 'nope' },
     },
   );
 });
@@ -111,5 +125,21 @@ describe('Kyma application services', () => {
     expect(res.status).toBe(502);
     // One value, the gateway's: a second (the target's own) would make this an array.
     expect(res.headers['target-system-status']).toBe('503');
+  });
+
+  it("answers its own failures in Kyma's error shape when asked to, and in the gateway's otherwise", async () => {
+    const gone = await get('/mapped/gone/x');
+    expect(gone.status).toBe(502);
+    const body = JSON.parse(gone.text) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['code', 'error']);
+    expect(body.code).toBe(502);
+    expect(body.error).toContain(`127.0.0.1:${closedPort}`);
+    const refused = await get('/mapped/refused/x');
+    expect(refused.status).toBe(502);
+    expect(JSON.parse(refused.text)).toEqual({ code: 502, error: expect.stringContaining(idp.tokenUrl) });
+    // The same failure on a service that passes target errors through keeps the gateway's own shape.
+    const passedThrough = await get('/commerce/gone/x');
+    expect(passedThrough.status).toBe(502);
+    expect(Object.keys(JSON.parse(passedThrough.text) as object)).toEqual(['message']);
   });
 });
