@@ -35,6 +35,11 @@ export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const NO_CONTROL_CHARACTERS_MESSAGE = 'no control characters (tabs, line breaks, …)';
+/**
+ * A consumer's name, id or custom id: any text (sent upstream as UTF-8 bytes in an X-Consumer-* header), but no
+ * control characters: they cannot be sent in a header, and RFC 7617 keeps them out of user-ids.
+ */
+const ConsumerText = z.string().min(1).max(256).regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE);
 
 export const BasicAuthPlugin = z
   .object({
@@ -142,9 +147,12 @@ export type Route = z.infer<typeof Route>;
 
 export const Consumer = z
   .object({
-    // Any text (sent upstream as UTF-8 bytes in X-Consumer-Username), but no control characters: they cannot be
-    // sent in a header, and RFC 7617 keeps them out of user-ids.
-    username: z.string().min(1).max(256).regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE),
+    /** Sent upstream as X-Consumer-Username. */
+    username: ConsumerText,
+    /** Sent upstream as X-Consumer-ID (Kong's consumer id); unique among consumers. */
+    id: ConsumerText.optional(),
+    /** Sent upstream as X-Consumer-Custom-ID (Kong's custom_id, APISIX's labels.custom_id). */
+    customId: ConsumerText.optional(),
     basicAuth: z
       .object({
         /** The username presented in the Authorization header; defaults to the consumer's. */
@@ -236,11 +244,18 @@ export const Workspace = z
       if (!serviceNames.has(r.service)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'service'], message: `no service named "${r.service}"` });
     });
     const consumerNames = new Set<string>();
+    const consumerIds = new Map<string, string>();
     /** Logins in the form they are compared in (NFC), each to the login first written that way. */
     const credentialNames = new Map<string, string>();
     ws.consumers.forEach((c, i) => {
       if (consumerNames.has(c.username)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'username'], message: `duplicate consumer "${c.username}"` });
       consumerNames.add(c.username);
+      if (c.id !== undefined) {
+        // An upstream tells consumers apart by X-Consumer-ID: two consumers with one id would be one to it.
+        const holder = consumerIds.get(c.id);
+        if (holder !== undefined) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'id'], message: `duplicate consumer id "${c.id}" (consumer "${holder}" has it)` });
+        else consumerIds.set(c.id, c.username);
+      }
       if (c.basicAuth) {
         const login = c.basicAuth.username ?? c.username;
         // The login defaults to the consumer's name, which may hold a ":"; a Basic user-id cannot (RFC 7617).

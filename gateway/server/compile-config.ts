@@ -18,6 +18,7 @@ import { redirectMapping } from '../proxy/redirect-location';
 import { MissingSecretError } from '../secrets/secret-source';
 import { BasicCredentialsError } from '../security/basic-endpoint';
 import type { LeftOutItem } from '../config/left-out-item';
+import { consumerIdentities, type ConsumerIdentities } from './consumer-identity';
 
 export interface UpstreamPlan extends SecuredEndpoint {
   kind: 'http';
@@ -47,6 +48,8 @@ export interface CompiledConfig {
   workspace: Workspace;
   router: Router;
   credentials: CredentialStore<string>;
+  /** X-Consumer-ID / X-Consumer-Custom-ID of the consumers that have them, by username. */
+  identities: ConsumerIdentities;
   /** By service name: the workspace's services and its Kyma applications' (`app/service`). */
   upstreams: Map<string, ServicePlans>;
   dispatchers: Set<Dispatcher>;
@@ -249,5 +252,5 @@ export async function compileConfig(
   workspace.routes.forEach((route, i) => {
     if (leftOutServices.has(route.service)) leftOut.push({ kind: 'route', path: `routes[${i}]`, name: route.name, message: `its service "${route.service}" is not served` });
   });
-  return { workspace, router: new Router(servedServices(workspace), workspace.routes), credentials, upstreams, dispatchers, leftOut };
+  return { workspace, router: new Router(servedServices(workspace), workspace.routes), credentials, identities: consumerIdentities(workspace.consumers), upstreams, dispatchers, leftOut };
 }

@@ -9,6 +9,7 @@ import { mergeQuery } from '../security/request-parameters';
 import { takeCallerAccessToken } from '../security/caller-access-token';
 import type { BasicAuthPlugin } from '../config/schema';
 import type { UpstreamPlan } from './compile-config';
+import type { ConsumerIdentities } from './consumer-identity';
 
 /** What the stages before this one learned about the request (the Exchange has these). */
 export interface AdmittedRequest {
@@ -41,6 +42,7 @@ export function buildUpstreamRequest(
   target: RouteTarget,
   basicAuth: BasicAuthPlugin | undefined,
   consumer: AuthenticatedConsumer | undefined,
+  identities: ConsumerIdentities,
   plan: UpstreamPlan,
 ): UpstreamRequest {
   const headers = upstreamRequestHeaders(incoming, plan.host, {
@@ -53,6 +55,12 @@ export function buildUpstreamRequest(
     headers['x-consumer-username'] = utf8HeaderValue(consumer.username);
     if (consumer.credentialId !== undefined) headers['x-credential-identifier'] = utf8HeaderValue(consumer.credentialId);
     else headers['x-anonymous-consumer'] = 'true';
+    // As Kong, for the anonymous consumer too. A consumer without id or customId costs one map miss.
+    const identity = identities.get(consumer.username);
+    if (identity !== undefined) {
+      if (identity.id !== undefined) headers['x-consumer-id'] = identity.id;
+      if (identity.customId !== undefined) headers['x-consumer-custom-id'] = identity.customId;
+    }
   }
   // The API server authenticates the cluster user; the client's own credentials are not for it.
   if (plan.clusterAuthorization) headers.authorization = plan.clusterAuthorization;

@@ -40,7 +40,7 @@ describe('buildUpstreamRequest', () => {
   it('strips the prefix, joins the upstream base path and puts the upstream query first', async () => {
     const config = await compiled();
     const { target: t, plan } = target(config, '/api/items/1');
-    const request = buildUpstreamRequest({ host: 'gateway.test:8000' }, admitted('/api/items/1', '?page=2'), t, effectiveBasicAuth(t), { username: 'alex', credentialId: 'alex' }, plan);
+    const request = buildUpstreamRequest({ host: 'gateway.test:8000' }, admitted('/api/items/1', '?page=2'), t, effectiveBasicAuth(t), { username: 'alex', credentialId: 'alex' }, config.identities, plan);
     expect(request.path).toBe('/base/items/1?fixed=1&page=2');
     expect(request.headers.host).toBe('backend.test:8080');
     expect(request.headers['x-forwarded-for']).toBe('192.0.2.7');
@@ -53,7 +53,7 @@ describe('buildUpstreamRequest', () => {
     const { target: t, plan } = target(config, '/api');
     const request = buildUpstreamRequest(
       { host: 'gateway.test', authorization: 'Basic YWxleDpwdw==', 'x-consumer-username': 'admin', 'x-anonymous-consumer': 'true', connection: 'x-drop', 'x-drop': '1' },
-      admitted('/api'), t, effectiveBasicAuth(t), { username: 'alex', credentialId: 'alex' }, plan,
+      admitted('/api'), t, effectiveBasicAuth(t), { username: 'alex', credentialId: 'alex' }, config.identities, plan,
     );
     expect(request.path).toBe('/base/?fixed=1');
     expect(request.headers.authorization).toBeUndefined();
@@ -66,7 +66,7 @@ describe('buildUpstreamRequest', () => {
   it('marks the anonymous consumer, keeps the prefix when told to and merges the request-parameters query', async () => {
     const config = await compiled();
     const { target: t, plan } = target(config, '/keep/x');
-    const request = buildUpstreamRequest({ host: 'gateway.test', 'x-forwarded-for': '10.0.0.1' }, admitted('/keep/x', '?a=1'), t, undefined, { username: 'guest' }, plan);
+    const request = buildUpstreamRequest({ host: 'gateway.test', 'x-forwarded-for': '10.0.0.1' }, admitted('/keep/x', '?a=1'), t, undefined, { username: 'guest' }, config.identities, plan);
     expect(request.path).toBe('/keep/x?apikey=k1&a=1');
     expect(request.headers['x-anonymous-consumer']).toBe('true');
     expect(request.headers['x-forwarded-for']).toBe('10.0.0.1, 192.0.2.7');
@@ -77,9 +77,9 @@ describe('buildUpstreamRequest', () => {
   it('adds no request parameter the upstream URL already names: each name reaches the backend once', async () => {
     const config = await compiled();
     const { target: t, plan } = target(config, '/rp/items');
-    expect(buildUpstreamRequest({ host: 'gateway.test' }, admitted('/rp/items'), t, undefined, undefined, plan).path)
+    expect(buildUpstreamRequest({ host: 'gateway.test' }, admitted('/rp/items'), t, undefined, undefined, config.identities, plan).path)
       .toBe('/rp/items?sap-client=100&x=1&api%20key=v%261%20%C3%A9');
-    expect(buildUpstreamRequest({ host: 'gateway.test' }, admitted('/rp/items', '?x=3&q=1'), t, undefined, undefined, plan).path)
+    expect(buildUpstreamRequest({ host: 'gateway.test' }, admitted('/rp/items', '?x=3&q=1'), t, undefined, undefined, config.identities, plan).path)
       .toBe('/rp/items?sap-client=100&x=1&api%20key=v%261%20%C3%A9&x=3&q=1');
   });
 });
