@@ -8,7 +8,7 @@ import { PasswordInput } from '../components/PasswordInput';
 import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
 import { useFormSave } from './use-form-save';
-import { consumerFromDraft, consumerSecretName, sameDraft, type ConsumerDraft } from '../model/drafts';
+import { consumerDraft, consumerFromDraft, consumerSecretName, sameDraft, type ConsumerDraft } from '../model/drafts';
 import { basicAuthTargets } from '../model/effective-auth';
 import type { FieldErrors, FieldMessage, FieldPath } from '../model/field-errors';
 import { secretUses, usesOf } from '../model/secret-usage';
@@ -17,7 +17,7 @@ import { useDirtyForm } from '../state/navigation-store';
 import { useSecretsStore } from '../state/secrets-store';
 import { EditConflict, useWorkspaceStore } from '../state/workspace-store';
 
-const FIELDS: FieldPath[] = [['username'], ['basicAuth']];
+const FIELDS: FieldPath[] = [['username'], ['basicAuth'], ['id'], ['customId']];
 const PASSWORD_KEY = 'password';
 
 interface ConsumerFormProps {
@@ -57,9 +57,10 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
   const [credential, setCredential] = useState(original?.basicAuth?.password);
   const secretsLoaded = useSecretsStore((s) => s.loaded && s.loadError === undefined);
   const vaultHasCredential = useSecretsStore((s) => credentialIn(s.secrets, credential));
-  const baseline: ConsumerDraft = { username: name ?? '', password: '' };
-  const [draft, setDraft] = useState<ConsumerDraft>(baseline);
   const savedIndex = name === undefined ? -1 : workspace.consumers.findIndex((c) => c.username === name);
+  // The saved consumer as the form shows it (its id and customId come from the workspace, which a save updates).
+  const baseline: ConsumerDraft = { ...consumerDraft(savedIndex >= 0 ? workspace.consumers[savedIndex] : undefined), username: name ?? '' };
+  const [draft, setDraft] = useState<ConsumerDraft>(baseline);
   const indexRef = useRef(savedIndex >= 0 ? savedIndex : workspace.consumers.length);
   const form = useFormSave({ fields: () => [...FIELDS, ['password']] });
   const { errors, status } = form;
@@ -99,7 +100,7 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
     if (!done.ok) return;
     setName(username);
     setCredential(ref);
-    setDraft({ username, password: '' });
+    setDraft({ ...draft, password: '' });
     onSaved(username);
   }
 
@@ -146,6 +147,12 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
           The vault has no key <span className="mono">{credential.key}</span> in secret <span className="mono">{credential.secret}</span>: this consumer cannot sign in until a password is saved here.
         </p>
       )}
+      <Field id="consumer-id" label="Consumer ID" hint="Optional. Sent to the upstream as X-Consumer-ID (Kong's consumer id); no other consumer may have it." errors={errors.for(['id'])}>
+        {(c) => <input {...c} value={draft.id} onChange={(e) => setDraft((d) => ({ ...d, id: e.target.value }))} autoComplete="off" spellCheck={false} autoCapitalize="off" />}
+      </Field>
+      <Field id="consumer-custom-id" label="Custom ID" hint="Optional. Sent to the upstream as X-Consumer-Custom-ID (Kong's custom_id, APISIX's custom_id label), for example the consumer's id in your own system." errors={errors.for(['customId'])}>
+        {(c) => <input {...c} value={draft.customId} onChange={(e) => setDraft((d) => ({ ...d, customId: e.target.value }))} autoComplete="off" spellCheck={false} autoCapitalize="off" />}
+      </Field>
       <section className="info-block" aria-labelledby="consumer-accepted-title">
         <h3 id="consumer-accepted-title">Accepted on</h3>
         {!credential && !isNew ? (

@@ -43,6 +43,10 @@ export interface ConsumerDraft {
   username: string;
   /** Typed by the user; never loaded (the value stays in the vault). Empty: keep the current one. */
   password: string;
+  /** Empty: none (no X-Consumer-ID). */
+  id: string;
+  /** Empty: none (no X-Consumer-Custom-ID). */
+  customId: string;
 }
 
 const DEFAULT_REALM = '.';
@@ -153,8 +157,20 @@ export function routeFromDraft(draft: RouteDraft, existing?: Route): Record<stri
   return route;
 }
 
+export function consumerDraft(consumer: Consumer | undefined): ConsumerDraft {
+  return { username: consumer?.username ?? '', password: '', id: consumer?.id ?? '', customId: consumer?.customId ?? '' };
+}
+
+/** An optional text field as typed: empty removes it, anything else goes to the schema as written. */
+function setOrDelete(target: Record<string, unknown>, key: string, text: string): void {
+  if (text !== '') target[key] = text;
+  else delete target[key];
+}
+
 export function consumerFromDraft(draft: ConsumerDraft, existing: Consumer | undefined, password: SecretKeyRef | undefined): Record<string, unknown> {
   const consumer: Record<string, unknown> = { ...(existing ?? {}), username: draft.username };
+  setOrDelete(consumer, 'id', draft.id);
+  setOrDelete(consumer, 'customId', draft.customId);
   if (password) consumer.basicAuth = { ...(existing?.basicAuth ?? {}), password };
   else delete consumer.basicAuth;
   return consumer;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Workspace } from '../../../../gateway/config/schema';
 import { curlCommand, shellQuote } from '../../../../renderer/src/model/curl';
-import { consumerSecretName, routeDraft, routeFromDraft, serviceDraft, serviceFromDraft } from '../../../../renderer/src/model/drafts';
+import { consumerDraft, consumerFromDraft, consumerSecretName, routeDraft, routeFromDraft, serviceDraft, serviceFromDraft } from '../../../../renderer/src/model/drafts';
 import { basicAuthTargets } from '../../../../renderer/src/model/effective-auth';
 import { describeDetail, FieldErrors } from '../../../../renderer/src/model/field-errors';
 import { passwordStrength } from '../../../../renderer/src/model/password-strength';
@@ -78,6 +78,16 @@ describe('drafts', () => {
     const draft = { ...routeDraft(undefined, 's'), name: 'r', path: '/p', methods: [] as never[], hosts: ' a.example.com ,b.example.com ' };
     expect(routeFromDraft(draft)).toEqual({ name: 'r', service: 's', path: '/p', match: 'prefix', plugins: {}, hosts: ['a.example.com', 'b.example.com'] });
     expect(routeFromDraft({ ...draft, basicAuth: { ...draft.basicAuth, mode: 'off' } }).plugins).toEqual({ 'basic-auth': { enabled: false, realm: '.', hideCredentials: false } });
+  });
+  it('round-trip a consumer with id and customId, and drop them when emptied', () => {
+    const password = { secret: 'consumer-zoe', key: 'password' };
+    const consumer = Workspace.parse({ consumers: [{ username: 'zoë', id: 'c-7', customId: 'Zoë Ünal', basicAuth: { username: 'zoe', password } }] }).consumers[0]!;
+    const draft = consumerDraft(consumer);
+    expect(draft).toEqual({ username: 'zoë', password: '', id: 'c-7', customId: 'Zoë Ünal' });
+    expect(consumerFromDraft(draft, consumer, password)).toEqual(consumer);
+    expect(consumerFromDraft({ ...draft, id: '', customId: '' }, consumer, password)).toEqual({ username: 'zoë', basicAuth: { username: 'zoe', password } });
+    expect(consumerDraft(undefined)).toEqual({ username: '', password: '', id: '', customId: '' });
+    expect(consumerFromDraft({ ...consumerDraft(undefined), username: 'new', customId: 'x' }, undefined, undefined)).toEqual({ username: 'new', customId: 'x' });
   });
   it('name consumer secrets consumer-<username>, valid and unique', () => {
     expect(consumerSecretName('alex', new Set())).toBe('consumer-alex');

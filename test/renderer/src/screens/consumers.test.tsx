@@ -98,6 +98,32 @@ describe('consumer form', () => {
     expect(fake.callsOf('workspace:save')).toEqual([]);
   });
 
+  it('saves the optional consumer id and custom id, shows them again, and removes them when emptied', async () => {
+    const fake = await renderApp({ consumers: [{ username: 'guest' }, { username: 'bob', id: 'taken' }] }, undefined, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: /^guest/ }));
+    expect(document.getElementById('consumer-id-hint')!.textContent).toContain('X-Consumer-ID');
+    expect(document.getElementById('consumer-custom-id-hint')!.textContent).toContain('X-Consumer-Custom-ID');
+    // A duplicate id is the field's error, and nothing is saved.
+    fireEvent.change(screen.getByLabelText('Consumer ID'), { target: { value: 'taken' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Consumer ID'))).toContain('duplicate consumer id "taken"'));
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+
+    fireEvent.change(screen.getByLabelText('Consumer ID'), { target: { value: 'anon-0' } });
+    expect(screen.getByRole('button', { name: 'Discard changes' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Custom ID'), { target: { value: 'public' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await screen.findByText('Consumer guest saved.');
+    expect(fake.workspace.consumers[0]).toEqual({ username: 'guest', id: 'anon-0', customId: 'public' });
+    // Saved: the form is clean and shows what was saved.
+    expect(screen.queryByRole('button', { name: 'Discard changes' })).toBeNull();
+    expect((screen.getByLabelText('Custom ID') as HTMLInputElement).value).toBe('public');
+
+    fireEvent.change(screen.getByLabelText('Consumer ID'), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await waitFor(() => expect(fake.workspace.consumers[0]).toEqual({ username: 'guest', customId: 'public' }));
+  });
+
   it('deletes a consumer and its password secret when nothing else uses it', async () => {
     const fake = await renderApp({ consumers: [{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }] }, (f) => {
       f.secrets.set('consumer-alex', { password: '123456' });
