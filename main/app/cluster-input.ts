@@ -78,6 +78,16 @@ const sameKeys = (keys: readonly string[]) => Object.fromEntries(keys.map((k) =>
 const BACKEND_CREDENTIALS_ONLY_BASIC = 'a WSO2 APK Backend carries only Basic credentials (spec.security.basic)';
 const SECURITY_NAMES = { 'oauth2-client-credentials': 'OAuth2 client credentials', 'client-certificate': 'a client certificate' } as const;
 
+/**
+ * What of a pushed consumer an ApisixConsumer cannot hold, for its item's reason: the CRD's spec is only
+ * `authParameter` (APISIX would send X-Consumer-Custom-ID from a consumer label, which the CRD does not set).
+ */
+function consumerFieldsNotCarried(consumer: Workspace['consumers'][number]): string | undefined {
+  const fields = [consumer.id !== undefined ? 'id (X-Consumer-ID)' : undefined, consumer.customId !== undefined ? 'customId (X-Consumer-Custom-ID)' : undefined].filter((f) => f !== undefined);
+  if (fields.length === 0) return undefined;
+  return `its ${fields.join(' and ')} ${fields.length > 1 ? 'are' : 'is'} not pushed: an ApisixConsumer carries only credentials (spec.authParameter)`;
+}
+
 export async function clusterInputFromWorkspace(workspace: Workspace, readSecret: SecretLookup, options: ClusterInputOptions): Promise<WorkspaceClusterInput> {
   const collector = new SecretCollector(readSecret, options.withValues);
   const items = { service: [] as WorkspaceItemPlan[], route: [] as WorkspaceItemPlan[], consumer: [] as WorkspaceItemPlan[], application: [] as WorkspaceItemPlan[] };
@@ -150,7 +160,8 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     collector.secrets.set(secretId({ name: secretName, namespace: options.namespace }), { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
     const name = secretName.replace(/^gatehouse-consumer-/, '');
     apisixConsumers.push({ name, secretName });
-    items.consumer.push({ kind: 'consumer', name: consumer.username, status: 'pushed', objects: [{ apiVersion: APISIX_API_VERSION, kind: 'ApisixConsumer', name, namespace: options.namespace }, secretRef(secretName, options.namespace)] });
+    const reason = consumerFieldsNotCarried(consumer);
+    items.consumer.push({ kind: 'consumer', name: consumer.username, status: 'pushed', objects: [{ apiVersion: APISIX_API_VERSION, kind: 'ApisixConsumer', name, namespace: options.namespace }, secretRef(secretName, options.namespace)], ...(reason ? { reason } : {}) });
   }
   const apisixRoutes: ApisixRouteSpec[] = [];
   const inCluster = new Set<string>();

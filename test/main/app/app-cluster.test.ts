@@ -133,4 +133,36 @@ describe('cluster features through the app', () => {
     const applied = await kubectl(kubeconfig, ['apply', '--server-side', '--field-manager=gatehouse', '--dry-run=server', '-f', out]);
     expect(applied.code, applied.stderr).toBe(0);
   });
+
+  it("says which consumer's id and customId an ApisixConsumer cannot carry, and pushes it without them", async () => {
+    api.installCrd('apisix');
+    await call('secrets:set', { name: 'consumer-login', data: { alex: 'alex-Pa55', sam: 'sam-Pa55', kim: 'kim-Pa55' } });
+    const login = (key: string) => ({ password: { secret: 'consumer-login', key } });
+    expect(await call('workspace:save', {
+      consumers: [
+        { username: 'alex', id: 'c-1', customId: 'crm-1207', basicAuth: login('alex') },
+        { username: 'sam', customId: 'crm-9', basicAuth: login('sam') },
+        { username: 'kim', basicAuth: login('kim') },
+        { username: 'guest', id: 'anon-0' },
+      ],
+    })).toMatchObject({ ok: true });
+    try {
+      const plan = await call<{ workspaceItems: { kind: string; name: string; status: string; reason?: string }[] }>('cluster:plan');
+      expect(plan.workspaceItems.map(({ name, status, reason }) => [name, status, reason])).toEqual([
+        ['alex', 'pushed', 'its id (X-Consumer-ID) and customId (X-Consumer-Custom-ID) are not pushed: an ApisixConsumer carries only credentials (spec.authParameter)'],
+        ['sam', 'pushed', 'its customId (X-Consumer-Custom-ID) is not pushed: an ApisixConsumer carries only credentials (spec.authParameter)'],
+        ['kim', 'pushed', undefined],
+        ['guest', 'not-applicable', 'no basic-auth credentials: nothing for an APISIX consumer to hold'],
+      ]);
+      const pushed = await call<{ ok: boolean; workspaceItems: { name: string; reason?: string }[] }>('cluster:push', {});
+      expect(pushed.ok).toBe(true);
+      expect(pushed.workspaceItems.map((i) => i.reason)).toEqual(plan.workspaceItems.map((i) => i.reason));
+      const consumer = api.store.get(api.registry.find('apisix.apache.org', 'v2', 'apisixconsumers')!, NS, 'alex')!;
+      expect(consumer.spec).toEqual({ authParameter: { basicAuth: { secretRef: { name: 'gatehouse-consumer-alex' } } } });
+    } finally {
+      await call('secrets:delete', { name: 'consumer-login' });
+      api.uninstallCrd('apisix.apache.org', 'apisixroutes');
+      api.uninstallCrd('apisix.apache.org', 'apisixconsumers');
+    }
+  });
 });
