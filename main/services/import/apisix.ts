@@ -6,13 +6,22 @@ import { ImportError, emptyImport, resourceNameFrom, type ImportResult } from '.
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** APISIX sends a consumer's `labels.custom_id` upstream as X-Consumer-Custom-ID, as Gatehouse sends `customId`. */
+function customIdOf(doc: Json, source: string): { customId?: string } {
+  const customId = isObject(doc.labels) ? doc.labels.custom_id : undefined;
+  if (customId === undefined) return {};
+  if (typeof customId !== 'string') throw new ImportError(source, 'labels.custom_id', 'expected text');
+  return { customId };
+}
+
 export function importApisixConsumer(doc: Json, source: string): ImportResult {
   const username = doc.username;
   if (typeof username !== 'string' || username === '') throw new ImportError(source, 'username', 'expected the consumer name');
   const plugin = isObject(doc.plugins) && isObject(doc.plugins['basic-auth']) ? doc.plugins['basic-auth'] : undefined;
   const result = emptyImport();
+  const customId = customIdOf(doc, source);
   if (!plugin) {
-    result.consumers.push({ username });
+    result.consumers.push({ username, ...customId });
     return result;
   }
   if (typeof plugin.password !== 'string') throw new ImportError(source, 'plugins.basic-auth.password', 'expected the password');
@@ -20,7 +29,7 @@ export function importApisixConsumer(doc: Json, source: string): ImportResult {
   result.secrets.push({ name: secret, data: { password: plugin.password } });
   result.notes.push(`plugins.basic-auth.password: consumer "${username}"'s password went to the vault as secret "${secret}"`);
   const login = typeof plugin.username === 'string' ? plugin.username : username;
-  result.consumers.push({ username, basicAuth: { ...(login !== username ? { username: login } : {}), password: { secret, key: 'password' } } });
+  result.consumers.push({ username, ...customId, basicAuth: { ...(login !== username ? { username: login } : {}), password: { secret, key: 'password' } } });
   return result;
 }
 

@@ -233,6 +233,17 @@ describe('import: APISIX admin bodies', () => {
     expect(workspace.routes[0]).toMatchObject({ name: 'json', path: '/json', match: 'exact', methods: ['GET'], plugins: { 'basic-auth': { hideCredentials: true } } });
     expect(workspace.services[0]).toMatchObject({ upstream: { url: 'http://httpbin.org:80' } });
   });
+
+  it("keeps a consumer's labels.custom_id as customId (APISIX's X-Consumer-Custom-ID), and names one that is not text", () => {
+    const { workspace } = merged(`{"username": "alex", "labels": {"custom_id": "crm-1207", "team": "a"}, "plugins": {"basic-auth": {"username": "alex", "password": "123456"}}}
+---
+{"username": "guest", "labels": {"custom_id": "public"}}`);
+    expect(workspace.consumers).toEqual([
+      { username: 'alex', customId: 'crm-1207', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } },
+      { username: 'guest', customId: 'public' },
+    ]);
+    expect(() => importDocuments('{"username": "alex", "labels": {"custom_id": 7}}', 'consumer.json')).toThrow('consumer.json: labels.custom_id: expected text');
+  });
 });
 
 describe('import errors', () => {
