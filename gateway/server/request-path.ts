@@ -49,6 +49,40 @@ function hidesDotSegments(path: string): string | undefined {
   return undefined;
 }
 
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+const SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/gi;
+const HAS_SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/i;
+
+/**
+ * RFC 3986 §6.2.2.2: an escaped unreserved character is that character (`%61` is `a`). Routes are matched on this
+ * form, and the upstream gets it: a backend decodes `/%61dmin` to `/admin`, so the gateway must have matched
+ * `/admin` too (routing on the escaped text let such a request past a protected route through a public one).
+ * Other escapes are left as sent.
+ */
+export function normalizeEscapes(path: string): string {
+  return path.replace(ESCAPE, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : escape;
+  });
+}
+
+/**
+ * The path as a backend that decodes escaped separators reads it, for routing's second look: `%2F` and `%5C` as
+ * "/" (also escaped again, `%252F`, for a backend that decodes twice, as `hidesDotSegments` assumes), backslashes
+ * as "/". undefined when that is the path itself. An escaped "/" stays in the path the upstream gets (some APIs
+ * carry it as data: `projects/group%2Fproject`), but a request whose route would change if it were a separator is
+ * refused: routing could not honour what the backend will act on (`/admin%2Fsecret` past `/admin` through `/`).
+ */
+export function pathAsDecoded(path: string): string | undefined {
+  if (!path.includes('%') && !path.includes('\\')) return undefined;
+  let decoded = path;
+  for (let round = 0; round < 3 && HAS_SEPARATOR_OR_PERCENT_ESCAPE.test(decoded); round += 1) {
+    decoded = decoded.replace(SEPARATOR_OR_PERCENT_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+  decoded = decoded.replace(/\\/g, '/');
+  return decoded === path ? undefined : decoded;
+}
+
 /**
  * Splits a request target into a normalised path (dot segments resolved) and the raw query, or says why the
  * gateway refuses it: a target that is neither origin-form nor http(s) absolute-form, a fragment, malformed
@@ -79,6 +113,7 @@ export function parseRequestTarget(target: string): RequestTarget {
     if (MALFORMED_ESCAPE.test(path)) return { ok: false, message: 'The request path has a malformed percent-encoding' };
     const hidden = hidesDotSegments(path);
     if (hidden) return { ok: false, message: hidden };
+    path = normalizeEscapes(path);
   }
   return hostname === undefined ? { ok: true, path, query } : { ok: true, path, query, hostname };
 }

@@ -1,13 +1,24 @@
 // Stage 2, route: which route (and so which service) answers this method, path and host.
-import type { Router, RouteTarget } from '../routing/router';
+import type { Router, RouteMatch, RouteTarget } from '../routing/router';
+import { pathAsDecoded } from './request-path';
 import { Refusal } from '../http/refusal';
 import type { Exchange } from '../log/exchange';
 
 const NO_ROUTE = new Refusal(404, 'No route matches this request');
+const AMBIGUOUS_PATH = new Refusal(400, 'The request path has escapes (such as %2F) that would select another route once decoded, as the upstream may decode them', undefined, 'AMBIGUOUS_PATH');
+
+/** The route or refusal a match gives, compared by what the request would get. */
+function sameOutcome(a: RouteMatch, b: RouteMatch): boolean {
+  if (a.kind === 'matched') return b.kind === 'matched' && a.target === b.target;
+  return a.kind === b.kind;
+}
 
 export function selectRoute(router: Router, hostname: string, exchange: Exchange): RouteTarget | Refusal {
   const method = exchange.entry.method;
   const match = router.match(method, exchange.path, hostname);
+  // Only a path with escapes left after normalisation (request-path.ts) gets the second look.
+  const decoded = pathAsDecoded(exchange.path);
+  if (decoded !== undefined && !sameOutcome(match, router.match(method, decoded, hostname))) return AMBIGUOUS_PATH;
   if (match.kind === 'no-route') return NO_ROUTE;
   if (match.kind === 'method-not-allowed') return new Refusal(405, `Method ${method} not allowed`, { allow: match.allow.join(', ') });
   exchange.entry.route = match.target.name;

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import { startTestGateway, basic, type TestGateway } from '../../support/gateway';
+import { rawRequest, statusOf } from '../../support/raw-http';
+import { normalizeEscapes, pathAsDecoded } from '../../../gateway/server/request-path';
+
+// A protected path must not be reachable through a public route by escaping it: backends decode `%61` to `a`,
+// and many decode `%2F` to `/` (found by probing with Python's http.server behind the gateway).
+describe('normalizeEscapes and pathAsDecoded', () => {
+  it('decodes escaped unreserved characters only', () => {
+    expect(normalizeEscapes('/%61dmi%6E/%7Euser/a%2Db%5F%2E')).toBe('/admin/~user/a-b_.');
+    expect(normalizeEscapes('/a%20b/c%2Fd/%C3%A9/%3f')).toBe('/a%20b/c%2Fd/%C3%A9/%3f');
+  });
+
+  it('reads escaped slashes and backslashes as separators, also escaped twice', () => {
+    expect(pathAsDecoded('/admin%2Fsecret')).toBe('/admin/secret');
+    expect(pathAsDecoded('/admin%2fsecret')).toBe('/admin/secret');
+    expect(pathAsDecoded('/admin%5Csecret')).toBe('/admin/secret');
+    expect(pathAsDecoded('/admin%252Fsecret')).toBe('/admin/secret');
+    expect(pathAsDecoded('/plain/path')).toBeUndefined();
+    expect(pathAsDecoded('/caf%C3%A9/a%20b')).toBeUndefined();
+  });
+});
+
+describe('escaped paths through the gateway', () => {
+  let backend: RecordingUpstream;
+  let gateway: TestGateway;
+  const alex = basic('alex', 'alex-pw');
+
+  beforeAll(async () => {
+    backend = await startRecordingUpstream();
+    gateway = await startTestGateway(
+      {
+        services: [
+          // Service-level protection, as the probe set it up: /admin protected, everything else public.
+          { name: 'admin-api', pathPrefix: '/admin', stripPrefix: false, upstream: { url: backend.url }, plugins: { 'basic-auth': {} } },
+          { name: 'site', pathPrefix: '/', upstream: { url: backend.url } },
+          // Route-level protection inside one service.
+          { name: 'shop', pathPrefix: '/shop', upstream: { url: backend.url } },
+          { name: 'gitlab', pathPrefix: '/gitlab', upstream: { url: backend.url } },
+        ],
+        routes: [
+          { name: 'shop-public', service: 'shop', path: '/' },
+          { name: 'shop-orders', service: 'shop', path: '/orders', plugins: { 'basic-auth': {} } },
+        ],
+        consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex', key: 'password' } } }],
+      },
+      { alex: { password: 'alex-pw' } },
+    );
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await backend.close();
+  });
+
+  async function get(path: string, authorization?: string) {
+    const before = backend.requests.length;
+    const auth = authorization ? `Authorization: ${authorization}\r\n` : '';
+    const raw = await rawRequest(gateway.port, `GET ${path} HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n\r\n`);
+    const status = statusOf(raw);
+    return { status, raw, forwarded: backend.requests.length > before ? backend.requests.at(-1)!.url : undefined };
+  }
+
+  it('matches an escaped unreserved character as the character, and forwards it so', async () => {
+    expect(await get('/%61dmin/secret.txt')).toMatchObject({ status: 401, forwarded: undefined });
+    expect(await get('/admi%6E/secret.txt', alex)).toMatchObject({ status: 200, forwarded: '/admin/secret.txt' });
+    expect(await get('/shop/%6Frders/7')).toMatchObject({ status: 401, forwarded: undefined });
+  });
+
+  it('refuses an escaped slash that would select another route once decoded', async () => {
+    for (const path of ['/admin%2Fsecret.txt', '/admin%2fsecret.txt', '/admin%5Csecret.txt', '/admin%252Fsecret.txt', '/shop/orders%2F7']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(400);
+      expect(res.raw, path).toContain('would select another route once decoded');
+      expect(res.forwarded, path).toBeUndefined();
+    }
+    expect(gateway.logs.at(-1)).toMatchObject({ status: 400, error: 'AMBIGUOUS_PATH' });
+  });
+
+  it('forwards an escaped slash that selects the same route either way, unchanged', async () => {
+    expect(await get('/gitlab/api/v4/projects/group%2Fproject')).toMatchObject({ status: 200, forwarded: '/api/v4/projects/group%2Fproject' });
+    expect(await get('/admin/files/a%2Fb', alex)).toMatchObject({ status: 200, forwarded: '/admin/files/a%2Fb' });
+  });
+});
