@@ -238,6 +238,8 @@ class ResponseRelay {
       return;
     }
     this.headHeaders = undefined;
+    // The gateway's own answer to the failure comes as early as the upstream's would have (see #writeHead).
+    if (!this.res.req.complete && !this.res.headersSent) this.res.setHeader('connection', 'close');
     this.outcome.reject(upstreamError);
   }
 
@@ -248,7 +250,13 @@ class ResponseRelay {
   }
 
   #writeHead(): void {
-    this.res.writeHead(this.headStatus, this.headHeaders);
+    const headers = this.headHeaders!;
+    // An answer before the whole request body arrived (an upstream's early 401 or 413): the rest of the body is
+    // nobody's to read once the relay is done with it, so the connection could not reach the client's next request
+    // and would hang until clientBodyTimeoutMs and then send a stray 408. Closing after the answer is what RFC 9112
+    // §9.6 offers; a request without a body is complete long before its answer, so this costs one property read.
+    if (!this.res.req.complete) headers.push('connection', 'close');
+    this.res.writeHead(this.headStatus, headers);
     this.headHeaders = undefined;
   }
 

@@ -1,0 +1,72 @@
+// An upstream that answers before it has read the request body (a 401 or 413 for a large upload): once the
+// answer is relayed nobody reads the rest of the client's body, so the connection could never reach the client's
+// next request. It hung, claiming keep-alive, until clientBodyTimeoutMs, and then a stray 408 went out for a
+// request that had already been answered. Now the answer says `Connection: close` and the connection ends with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import { RawConnection } from '../../support/raw-connection';
+import { startTestGateway, type TestGateway } from '../../support/gateway';
+
+let upstream: RawUpstream;
+let gateway: TestGateway;
+
+const BEHAVIOURS: Record<string, (socket: Socket) => void> = {
+  // Answers as soon as the head is in, without reading a byte of the body.
+  '/early/reject': (socket) => socket.write('HTTP/1.1 401 Unauthorized\r\nContent-Length: 15\r\n\r\nrejected early\n'),
+  '/early/garbage': (socket) => socket.write('NOT HTTP\r\n\r\n'),
+  // Closes its side after each answer: the raw upstream reads one request per connection.
+  '/early/ok': (socket) => socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'),
+};
+
+beforeAll(async () => {
+  upstream = await startRawUpstream((socket, path) => BEHAVIOURS[path]?.(socket));
+  gateway = await startTestGateway({
+    gateway: { limits: { clientBodyTimeoutMs: 2000, clientHeadersTimeoutMs: 2000 } },
+    services: [{ name: 'early', pathPrefix: '/early', stripPrefix: false, upstream: { url: `http://127.0.0.1:${upstream.port}` } }],
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  upstream.close();
+});
+
+describe('an upstream answering before the request body is complete', () => {
+  it('relays the answer with Connection: close and ends the connection after it, with nothing more on it', async () => {
+    const client = await RawConnection.open(gateway.port);
+    // 10 of 100,000 announced bytes: the rest never comes, as from a client still uploading.
+    client.write('POST /early/reject HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789');
+    const answer = await client.response();
+    expect(answer?.status).toBe(401);
+    expect(answer?.body).toBe('rejected early\n');
+    expect(answer?.headers.connection).toBe('close');
+    await client.closed;
+    // No 408 (or anything else) after the answer.
+    expect(client.pending).toBe('');
+    client.close();
+  });
+
+  it('closes the connection after the gateway\'s own 502 for an upstream failing early, too', async () => {
+    const client = await RawConnection.open(gateway.port);
+    client.write('POST /early/garbage HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789');
+    const answer = await client.response();
+    expect(answer?.status).toBe(502);
+    expect(answer?.headers.connection).toBe('close');
+    await client.closed;
+    expect(client.pending).toBe('');
+    client.close();
+  });
+
+  it('keeps serving other connections, and keeps a connection whose request was complete alive', async () => {
+    const client = await RawConnection.open(gateway.port);
+    client.write('POST /early/ok HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc');
+    const first = await client.response();
+    expect(first?.status).toBe(200);
+    expect(first?.headers.connection).toBe('keep-alive');
+    client.write('GET /early/ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect((await client.response())?.status).toBe(200);
+    expect(client.serverClosed).toBe(false);
+    client.close();
+  });
+});
