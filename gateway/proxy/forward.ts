@@ -103,6 +103,16 @@ function expireBodyWait(relay: ResponseRelay, wait: number): void {
   if (relay.bodyWait === wait && relay.bodyTimer !== undefined) relay.abortUpstream(new errors.BodyTimeoutError());
 }
 
+/**
+ * undici's failure for a 304 or 204 whose head has a non-zero Content-Length: it checks every answer but HEAD's
+ * against its Content-Length, although RFC 9112 §6.3 ends these two after their head (and RFC 9110 §8.6 allows the
+ * length on a 304 to a conditional GET). Such an answer is complete, not a failure: every revalidation against
+ * a backend that sends it would otherwise be a 502.
+ */
+function isBodilessAnswerWithLength(status: number, error: Error): boolean {
+  return (status === 304 || status === 204) && (error as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
+}
+
 /** Where a relay reports how its request ended: settled once, with a result or with the error to answer. */
 export interface ForwardOutcome {
   resolve(result: ForwardResult): void;
@@ -229,6 +239,7 @@ class ResponseRelay {
     if (this.#settled) return;
     this.#finish();
     if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
+    if (this.headHeaders !== undefined && isBodilessAnswerWithLength(this.status, error)) return this.#relayBodiless();
     const upstreamError = toUpstreamError(error, this.forward.upstreamLabel);
     if (this.status !== 0 && this.headHeaders === undefined) {
       // Bytes are out: the only honest signal left for a broken body is a broken connection.
@@ -241,6 +252,15 @@ class ResponseRelay {
     // The gateway's own answer to the failure comes as early as the upstream's would have (see #writeHead).
     if (!this.res.req.complete && !this.res.headersSent) this.res.setHeader('connection', 'close');
     this.outcome.reject(upstreamError);
+  }
+
+  /** A 304 or 204 is complete with its head: it goes to the client as it came, with no body. */
+  #relayBodiless(): void {
+    // RFC 9110 §8.6: a 304 may carry the Content-Length of the representation it stands for; a 204 must not carry one.
+    if (this.status === 204) this.headHeaders = withoutFields(this.headHeaders!, ['content-length']);
+    this.#writeHead();
+    this.res.end();
+    this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
   }
 
   #finish(): void {
