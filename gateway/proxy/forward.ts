@@ -240,7 +240,7 @@ class ResponseRelay {
     this.#finish();
     if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     if (this.headHeaders !== undefined && isBodilessAnswerWithLength(this.status, error)) return this.#relayBodiless();
-    const upstreamError = toUpstreamError(error, this.forward.upstreamLabel);
+    const upstreamError = toUpstreamError(error, this.forward.upstreamLabel, this.status !== 0);
     if (this.status !== 0 && this.headHeaders === undefined) {
       // Bytes are out: the only honest signal left for a broken body is a broken connection.
       this.forward.exchange.entry.error = upstreamError.code;

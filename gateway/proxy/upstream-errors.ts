@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import { GatehouseError } from '../errors/gatehouse-error';
 
 /**
@@ -33,10 +34,58 @@ export function errorCode(error: unknown): string {
 /** undici and Node refusing the request the gateway built (a header value it cannot send, say) before any I/O. */
 const GATEWAY_FAULT_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
 
-export function toUpstreamError(error: unknown, upstreamLabel: string): UpstreamError {
-  if (error instanceof UpstreamError) return error;
+/**
+ * The code for the log and the message: undici's HTTPParserError carries llhttp's HPE_ code only where undici maps
+ * it (7.x passes the number llhttp returned to a table keyed by name, so `code` is undefined), so a parser error
+ * without one is logged by its kind rather than as UNKNOWN.
+ */
+function codeOf(error: unknown): string {
   const code = errorCode(error);
+  if (code === 'UNKNOWN' && (error as { name?: unknown } | undefined)?.name === 'HTTPParserError') return 'HTTP_PARSER_ERROR';
+  return code;
+}
+
+/** llhttp's reason inside undici's "Response does not match the HTTP/1.1 protocol (…)": a fixed text, never the upstream's bytes. */
+function parserReason(error: unknown): string {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  const reason = typeof message === 'string' ? /\((.+)\)$/.exec(message)?.[1] : undefined;
+  return reason ?? 'not HTTP/1.1';
+}
+
+/**
+ * What an upstream that was reached did wrong, or undefined when it was not reached (refused, not resolved, a TLS
+ * failure). An upstream that answered badly is not "unreachable": the developer would go and check connectivity.
+ * `answered`: its response head had arrived.
+ */
+function misbehaviour(error: unknown, code: string, answered: boolean): string | undefined {
+  if (code === 'HTTP_PARSER_ERROR' || code.startsWith('HPE_')) return `sent an invalid HTTP response (${parserReason(error)})`;
+  switch (code) {
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      // undici joins repeated Content-Length values and checks the body against the result; a length beside
+      // Transfer-Encoding fails the same check.
+      return 'sent an invalid HTTP response (its body does not match its Content-Length: a body cut short, a repeated or conflicting Content-Length, or Content-Length beside Transfer-Encoding)';
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return `sent response headers over the ${Math.round(maxHeaderSize / 1024)} KiB limit`;
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE': {
+      const how = code === 'ECONNRESET' ? 'reset' : 'closed';
+      const message = (error as { message?: unknown } | undefined)?.message;
+      // undici's other socket failures name a response it will not read: an unsolicited 100, a 101 never asked for.
+      if (code === 'UND_ERR_SOCKET' && message !== 'other side closed' && message !== 'closed') return `sent a response that cannot be relayed (${String(message)})`;
+      return answered ? `${how} the connection before its response was complete` : `${how} the connection before answering`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function toUpstreamError(error: unknown, upstreamLabel: string, answered = false): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const code = codeOf(error);
   if (GATEWAY_FAULT_CODES.has(code)) return new UpstreamError(500, `Internal gateway error: the request for upstream ${upstreamLabel} could not be built (${code})`, code);
   if (TIMEOUT_CODES.has(code)) return new UpstreamError(504, `Upstream ${upstreamLabel} timed out (${code})`, code);
+  const wrong = misbehaviour(error, code, answered);
+  if (wrong !== undefined) return new UpstreamError(502, `Upstream ${upstreamLabel} ${wrong} (${code})`, code);
   return new UpstreamError(502, `Upstream ${upstreamLabel} unreachable (${code})`, code);
 }

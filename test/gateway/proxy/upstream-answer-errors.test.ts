@@ -1,0 +1,67 @@
+// An upstream that was reached and answered badly gets the client a 502 naming what it did wrong (an invalid
+// response and llhttp's reason for refusing it, headers over the limit, a connection closed before answering),
+// not "unreachable", which sent the developer off to check connectivity. The log's error code is the real one:
+// a parser error without an HPE_ code is HTTP_PARSER_ERROR, not UNKNOWN.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import { bodyOf, rawRequest, statusOf } from '../../support/raw-http';
+import { startTestGateway, type TestGateway } from '../../support/gateway';
+import { errors } from '../../../gateway/proxy/undici-core';
+import { toUpstreamError } from '../../../gateway/proxy/upstream-errors';
+
+let upstream: RawUpstream;
+let gateway: TestGateway;
+
+const LENGTH_MISMATCH = 'sent an invalid HTTP response (its body does not match its Content-Length: a body cut short, a repeated or conflicting Content-Length, or Content-Length beside Transfer-Encoding)';
+
+/** [what the upstream does, the message after "Upstream <label> ", the log's error code] */
+const CASES: Record<string, [(socket: Socket) => void, string, string]> = {
+  '/e/repeated-length': [(s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello'), LENGTH_MISMATCH, 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'],
+  '/e/length-and-chunked': [(s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'), LENGTH_MISMATCH, 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'],
+  '/e/signed-length': [(s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello'), 'sent an invalid HTTP response (Invalid character in Content-Length)', 'HTTP_PARSER_ERROR'],
+  '/e/bare-lf': [(s) => s.end('HTTP/1.1 200 OK\r\nX-A: a\nContent-Length: 3\r\n\r\nabc'), 'sent an invalid HTTP response (Missing expected CR after header value)', 'HTTP_PARSER_ERROR'],
+  '/e/control-character': [(s) => s.end('HTTP/1.1 200 OK\r\nX-A: a\x01b\r\nContent-Length: 3\r\n\r\nabc'), 'sent an invalid HTTP response (Invalid header value char)', 'HTTP_PARSER_ERROR'],
+  '/e/space-in-name': [(s) => s.end('HTTP/1.1 200 OK\r\nX A: a\r\nContent-Length: 3\r\n\r\nabc'), 'sent an invalid HTTP response (Invalid header token)', 'HTTP_PARSER_ERROR'],
+  '/e/huge-headers': [
+    (s) => s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'h'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`),
+    'sent response headers over the 16 KiB limit',
+    'UND_ERR_HEADERS_OVERFLOW',
+  ],
+  '/e/close': [(s) => s.end(), 'closed the connection before answering', 'UND_ERR_SOCKET'],
+  '/e/close-mid-head': [(s) => s.end('HTTP/1.1 200 OK\r\nContent-'), 'closed the connection before answering', 'UND_ERR_SOCKET'],
+  '/e/reset': [(s) => s.resetAndDestroy(), 'reset the connection before answering', 'ECONNRESET'],
+};
+
+beforeAll(async () => {
+  upstream = await startRawUpstream((socket, path) => CASES[path]?.[0](socket));
+  gateway = await startTestGateway({
+    services: [{ name: 'errors', pathPrefix: '/e', stripPrefix: false, upstream: { url: `http://127.0.0.1:${upstream.port}` } }],
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  upstream.close();
+});
+
+describe('an upstream answering badly', () => {
+  it.each(Object.entries(CASES))('%s → 502 naming what it did', async (path, [, message, code]) => {
+    const answer = await rawRequest(gateway.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(statusOf(answer)).toBe(502);
+    expect(JSON.parse(bodyOf(answer))).toEqual({ message: `Upstream http://127.0.0.1:${upstream.port}/ ${message} (${code})` });
+    await expect.poll(() => gateway.logs.find((e) => e.path === path)).toMatchObject({ status: 502, error: code });
+  });
+
+  // Whether a close after the head reaches the client as a 502 or as a cut connection depends on when the head was
+  // flushed, so the wording is checked on the mapping itself.
+  it('says the response was incomplete when the connection closed after its head', () => {
+    const error = toUpstreamError(new errors.SocketError('other side closed'), 'http://backend.test/', true);
+    expect(error).toMatchObject({ status: 502, code: 'UND_ERR_SOCKET', message: 'Upstream http://backend.test/ closed the connection before its response was complete (UND_ERR_SOCKET)' });
+  });
+
+  it('still says unreachable for an upstream that could not be connected to', () => {
+    const error = toUpstreamError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'http://backend.test/');
+    expect(error.message).toBe('Upstream http://backend.test/ unreachable (ECONNREFUSED)');
+  });
+});
