@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
 import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
-import { toUpstreamError } from './upstream-errors';
+import { toUpstreamError, UpstreamError } from './upstream-errors';
+import { undecodedTransferCoding } from './transfer-coding';
 import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
 
@@ -190,6 +191,13 @@ class ResponseRelay {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // 1xx: the gateway sends its own 100 Continue once a request is admitted
+    const coding = undecodedTransferCoding(rawHeaders, lowerCaseHeaderName);
+    if (coding !== undefined) {
+      // Before the status is taken: nothing of this answer is relayed, the client gets the 502 (onError).
+      const label = this.forward.upstreamLabel;
+      this.abortUpstream(new UpstreamError(502, `Upstream ${label} sent a response in transfer coding "${coding}", which the gateway cannot decode (UNSUPPORTED_TRANSFER_CODING)`, 'UNSUPPORTED_TRANSFER_CODING'));
+      return false;
+    }
     this.#resume = resume;
     this.status = statusCode;
     this.#waitForBody();
