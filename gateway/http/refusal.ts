@@ -1,7 +1,10 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { sendMessage } from './json-response';
 
-/** A stage's "no": the status and message the client gets, and the code the log line records. */
+/**
+ * A stage's answer in place of forwarding, almost always a "no": the status and message the client gets, and the
+ * code the log line records.
+ */
 export class Refusal {
   constructor(
     readonly status: number,

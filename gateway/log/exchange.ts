@@ -42,6 +42,11 @@ export class Exchange {
   /** The app's traffic inspector records this exchange (only while the app has capture on; never headless). */
   recorder: ExchangeRecorder | undefined = undefined;
 
+  /** The request method, as the log line has it. */
+  get method(): string {
+    return this.entry.method;
+  }
+
   constructor(started: number, method: string, rawTarget: string, client: string, localPort: number) {
     this.started = started;
     this.client = client;

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { forwardsLeft } from '../http/max-forwards';
 
 // RFC 9110 §7.6.1 connection-specific fields, plus ones undici refuses to send on its own.
 const HOP_BY_HOP = new Set([
@@ -42,6 +43,7 @@ export function isHopByHop(lowerName: string): boolean {
 }
 
 export interface ForwardedContext {
+  method: string;
   clientAddress: string;
   originalHost: string | undefined;
   localPort: number;
@@ -61,6 +63,11 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
   if (ctx.originalHost) headers['x-forwarded-host'] = ctx.originalHost;
   headers['x-forwarded-port'] = String(ctx.localPort);
   headers.host = upstreamHost;
+  // RFC 9110 §7.6.2: one forward fewer for the next hop (0 was answered at admission; TRACE is never forwarded).
+  if (incoming['max-forwards'] !== undefined && ctx.method === 'OPTIONS') {
+    const left = forwardsLeft(incoming['max-forwards']);
+    if (left !== undefined && left > 0) headers['max-forwards'] = String(left - 1);
+  }
   return headers;
 }
 

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Limits } from '../config/schema';
 import { Refusal } from '../http/refusal';
+import { forwardsLeft } from '../http/max-forwards';
 import type { Exchange } from '../log/exchange';
 import { requestHostname } from '../routing/router';
 import { parseRequestTarget } from './request-path';
@@ -38,6 +39,22 @@ function transferCodingProblem(value: string): Refusal | undefined {
 
 const HTTP_09 = new Refusal(400, 'HTTP/0.9 requests are not supported', { connection: 'close' });
 
+/**
+ * RFC 9110 §9.3.8: a backend answering TRACE echoes the request it received, and that request carries the
+ * credentials the gateway adds for the backend: the very secret the gateway keeps from its callers. So TRACE is never
+ * forwarded. 501, not 405: a 405 must list the methods the resource supports (its Allow), which only the backend
+ * knows. (TRACK, IIS's variant, never gets here: Node's parser refuses methods it does not know with 400.)
+ */
+const TRACE_NOT_FORWARDED = new Refusal(
+  501, 'TRACE is not forwarded: the backend would echo the credentials the gateway adds for it', undefined, 'TRACE_NOT_FORWARDED',
+);
+
+/**
+ * RFC 9110 §7.6.2: an OPTIONS whose Max-Forwards is 0 is for this recipient to answer, not to forward. The gateway
+ * states no Allow or other capability of its own, since what the request could do is the backend's to say.
+ */
+const OPTIONS_ANSWERED_HERE = new Refusal(200, 'Max-Forwards is 0: the gateway answers this OPTIONS request itself and does not forward it');
+
 export function bodyTooLarge(limits: Limits): Refusal {
   return new Refusal(413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' }, 'BODY_TOO_LARGE');
 }
@@ -49,6 +66,9 @@ export function bodyTooLarge(limits: Limits): Refusal {
 export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange): string | Refusal {
   // llhttp takes a request line without a version (even ended by a bare LF) as HTTP/0.9.
   if (req.httpVersionMajor !== 1) return HTTP_09;
+  const method = req.method;
+  if (method === 'TRACE') return TRACE_NOT_FORWARDED;
+  if (method === 'OPTIONS' && forwardsLeft(req.headers['max-forwards']) === 0) return OPTIONS_ANSWERED_HERE;
   const transferEncoding = req.headers['transfer-encoding'];
   if (transferEncoding !== undefined) {
     const problem = transferCodingProblem(transferEncoding);

@@ -13,6 +13,7 @@ import type { ConsumerIdentities } from './consumer-identity';
 
 /** What the stages before this one learned about the request (the Exchange has these). */
 export interface AdmittedRequest {
+  method: string;
   /** Normalised path and raw query ("" or "?…"). */
   path: string;
   query: string;
@@ -46,7 +47,7 @@ export function buildUpstreamRequest(
   plan: UpstreamPlan,
 ): UpstreamRequest {
   const headers = upstreamRequestHeaders(incoming, plan.host, {
-    clientAddress: request.client, originalHost: incoming.host, localPort: request.localPort,
+    method: request.method, clientAddress: request.client, originalHost: incoming.host, localPort: request.localPort,
   });
   if (basicAuth?.hideCredentials) delete headers.authorization;
   const callerAccessToken = target.service.acceptAccessToken === true && takeCallerAccessToken(headers);
