@@ -42,6 +42,25 @@ export function isHopByHop(lowerName: string): boolean {
   return HOP_BY_HOP.has(lowerName);
 }
 
+/** RFC 7230 §3.2.6 token characters: a Forwarded value made only of them needs no quotes. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** A Forwarded parameter value (RFC 7239 §4): a token as is, anything else (a port's colon) as a quoted-string. */
+function forwardedValue(text: string): string {
+  return TOKEN.test(text) ? text : `"${text.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** RFC 7239 §6: an IPv6 address is bracketed, and so quoted; IPv4 and `unknown` are tokens. */
+function forwardedNode(address: string): string {
+  return address.includes(':') ? `"[${address}]"` : forwardedValue(address);
+}
+
+/** The gateway's own Forwarded element for this hop: the client, the Host it asked for, plain HTTP. */
+function forwardedElement(ctx: ForwardedContext): string {
+  const host = ctx.originalHost ? `;host=${forwardedValue(ctx.originalHost)}` : '';
+  return `for=${forwardedNode(ctx.clientAddress)}${host};proto=http`;
+}
+
 export interface ForwardedContext {
   method: string;
   clientAddress: string;
@@ -63,6 +82,11 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
   if (ctx.originalHost) headers['x-forwarded-host'] = ctx.originalHost;
   headers['x-forwarded-port'] = String(ctx.localPort);
   headers.host = upstreamHost;
+  // A client's X-Real-IP or Forwarded would reach an upstream that trusts them (as one behind Kong or nginx does) as
+  // if a proxy had set them. Acted on only when sent, so a request without them costs two lookups.
+  if (incoming['x-real-ip'] !== undefined) headers['x-real-ip'] = ctx.clientAddress;
+  const priorForwarded = incoming.forwarded;
+  if (priorForwarded !== undefined) headers.forwarded = `${String(priorForwarded)}, ${forwardedElement(ctx)}`;
   // RFC 9110 §7.6.2: one forward fewer for the next hop (0 was answered at admission; TRACE is never forwarded).
   if (incoming['max-forwards'] !== undefined && ctx.method === 'OPTIONS') {
     const left = forwardsLeft(incoming['max-forwards']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downstreamHeaders, isHopByHop } from '../../../gateway/proxy/forward-headers';
+import { downstreamHeaders, isHopByHop, upstreamRequestHeaders, type ForwardedContext } from '../../../gateway/proxy/forward-headers';
 import { lowerCaseHeaderName } from '../../../gateway/proxy/undici-core';
 
 /** A raw header list as undici's parser hands it over: name, value, name, value, … as Buffers. */
@@ -22,5 +22,34 @@ describe('downstreamHeaders', () => {
   it('knows the hop-by-hop names, and the gateway\'s own environment header', () => {
     for (const name of ['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'host', 'x-gatehouse-environment']) expect(isHopByHop(name)).toBe(true);
     for (const name of ['content-type', 'set-cookie', 'authorization']) expect(isHopByHop(name)).toBe(false);
+  });
+});
+
+describe('upstreamRequestHeaders: X-Real-IP and Forwarded', () => {
+  const ctx = (over: Partial<ForwardedContext> = {}): ForwardedContext => ({ method: 'GET', clientAddress: '192.0.2.7', originalHost: 'gw.test', localPort: 8000, ...over });
+
+  it('replaces a client\'s X-Real-IP with the client\'s address', () => {
+    expect(upstreamRequestHeaders({ host: 'gw.test', 'x-real-ip': '6.6.6.6' }, 'backend', ctx())['x-real-ip']).toBe('192.0.2.7');
+  });
+
+  it('appends the gateway\'s element to a client\'s Forwarded, as to X-Forwarded-For', () => {
+    const headers = upstreamRequestHeaders({ host: 'gw.test', forwarded: 'for=9.9.9.9;proto=https' }, 'backend', ctx());
+    expect(headers.forwarded).toBe('for=9.9.9.9;proto=https, for=192.0.2.7;host=gw.test;proto=http');
+  });
+
+  it('quotes and brackets an IPv6 client, quotes a Host with a port, leaves out a missing Host (RFC 7239 §4, §6)', () => {
+    expect(upstreamRequestHeaders({ host: 'gw.test:8000', forwarded: 'for=a' }, 'backend', ctx({ clientAddress: '::1', originalHost: 'gw.test:8000' })).forwarded)
+      .toBe('for=a, for="[::1]";host="gw.test:8000";proto=http');
+    expect(upstreamRequestHeaders({ forwarded: 'for=a' }, 'backend', ctx({ clientAddress: '::ffff:127.0.0.1', originalHost: undefined })).forwarded)
+      .toBe('for=a, for="[::ffff:127.0.0.1]";proto=http');
+    expect(upstreamRequestHeaders({ host: '[::1]:8000', forwarded: 'for=a' }, 'backend', ctx({ originalHost: '[::1]:8000' })).forwarded)
+      .toBe('for=a, for=192.0.2.7;host="[::1]:8000";proto=http');
+  });
+
+  it('adds neither when the client sent neither', () => {
+    const headers = upstreamRequestHeaders({ host: 'gw.test' }, 'backend', ctx());
+    expect(headers).not.toHaveProperty('x-real-ip');
+    expect(headers).not.toHaveProperty('forwarded');
+    expect(headers['x-forwarded-for']).toBe('192.0.2.7');
   });
 });
