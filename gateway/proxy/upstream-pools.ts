@@ -8,6 +8,14 @@ export interface ConnectProfile {
   readonly connect: Pick<ConnectionOptions, 'rejectUnauthorized' | 'secureContext'>;
 }
 
+/**
+ * How long an idle upstream connection is kept for reuse: undici's own default (4 s). Backends close idle
+ * connections without saying when (gunicorn after 2 s, Node and uvicorn after 5 s), and a request sent on a socket
+ * the backend is closing fails (502). Kept at 10 s, a pooled socket outlived most of those timeouts. A backend that
+ * announces `Keep-Alive: timeout=N` is honoured instead, less undici's default 2 s margin (keepAliveTimeoutThreshold).
+ */
+export const UPSTREAM_IDLE_KEEP_ALIVE_MS = 4_000;
+
 // Requests of an older config generation may still be about to dispatch on a pool it dropped.
 const RETIRE_GRACE_MS = 30_000;
 
@@ -30,7 +38,7 @@ export class UpstreamPools {
     const key = `${origin}|${options.connectTimeoutMs}|${options.connections}|${options.tls?.key ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connections: options.connections, connect: options.tls?.connect, keepAliveTimeout: 10_000, pipelining: 1 });
+      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connections: options.connections, connect: options.tls?.connect, keepAliveTimeout: UPSTREAM_IDLE_KEEP_ALIVE_MS, pipelining: 1 });
       this.#pools.set(key, pool);
     }
     return pool;
