@@ -55,6 +55,18 @@ const TRACE_NOT_FORWARDED = new Refusal(
  */
 const OPTIONS_ANSWERED_HERE = new Refusal(200, 'Max-Forwards is 0: the gateway answers this OPTIONS request itself and does not forward it');
 
+/**
+ * WebSocket is not proxied: Upgrade and Connection are hop-by-hop and removed, so forwarding the request would hand
+ * the backend half a handshake (Sec-WebSocket-Key without Upgrade) as a plain GET. The server has no 'upgrade'
+ * listener, so Node hands upgrade requests to the request handler like any other.
+ */
+const WEBSOCKET_NOT_PROXIED = new Refusal(501, 'WebSocket upgrades are not proxied: the gateway forwards plain HTTP requests only', undefined, 'WEBSOCKET_NOT_PROXIED');
+
+/** RFC 9110 §7.8: Upgrade lists protocol-name["/" version]; other protocols (curl --http2's h2c) are ignored and the request is served as HTTP/1.1. */
+function asksForWebSocket(upgrade: string): boolean {
+  return upgrade.split(',').some((offer) => offer.split('/')[0]!.trim().toLowerCase() === 'websocket');
+}
+
 export function bodyTooLarge(limits: Limits): Refusal {
   return new Refusal(413, `Request body larger than ${limits.maxBodyBytes} bytes`, { connection: 'close' }, 'BODY_TOO_LARGE');
 }
@@ -74,6 +86,8 @@ export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange):
     const problem = transferCodingProblem(transferEncoding);
     if (problem) return problem;
   }
+  const upgrade = req.headers.upgrade;
+  if (upgrade !== undefined && asksForWebSocket(upgrade)) return WEBSOCKET_NOT_PROXIED;
   const target = parseRequestTarget(req.url ?? '/');
   if (!target.ok) return new Refusal(400, target.message);
   exchange.path = exchange.entry.path = target.path;
