@@ -29,7 +29,7 @@ export class Exchange {
   credential: OutboundCredentialKind = 'none';
   /** The backend rejected a cached credential and the request went out a second time with a fresh one. */
   retried = false;
-  /** `performance.now()` when the upstream request was dispatched (the last attempt), or 0. */
+  /** `performance.now()` when the upstream request was written to a connection (the last attempt), or 0. */
   dispatchedAt = 0;
   /** `performance.now()` when the upstream's response head arrived, or 0. */
   responseStartAt = 0;

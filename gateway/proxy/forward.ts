@@ -153,7 +153,6 @@ class ResponseRelay {
   constructor(
     readonly res: ServerResponse,
     readonly forward: ForwardRequest,
-    readonly started: number,
     readonly outcome: ForwardOutcome,
   ) {
     // The gateway's own 'close' listener tells the call when the client goes away (one listener per response).
@@ -185,8 +184,13 @@ class ResponseRelay {
     if (this.headHeaders !== undefined) flushAfterTwoTurns(this);
   }
 
+  /**
+   * undici calls this as it writes the request to a connection: after any wait in the pool's queue for a free one
+   * (maxUpstreamConnections), which is the gateway's time, not the upstream's. The upstream's time starts here.
+   */
   onConnect(abort: (error: Error) => void): void {
     this.#abort = abort;
+    this.forward.exchange.dispatchedAt = performance.now();
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -203,7 +207,7 @@ class ResponseRelay {
     this.#waitForBody();
     const exchange = this.forward.exchange;
     exchange.responseStartAt = performance.now();
-    this.upstreamMs = exchange.responseStartAt - this.started;
+    this.upstreamMs = exchange.responseStartAt - exchange.dispatchedAt;
     if (this.forward.discardIf?.(statusCode)) {
       this.discarded = true;
       return true;
@@ -327,8 +331,6 @@ class ResponseRelay {
  * once bytes are out, a failure cuts the connection. The outcome hears how it ended, once.
  */
 export function dispatchForward(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest, outcome: ForwardOutcome): void {
-  const started = performance.now();
-  forward.exchange.dispatchedAt = started;
   forward.dispatcher.dispatch(
     {
       path: forward.path,
@@ -339,7 +341,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, forwa
       // Timed by the relay's body wait.
       bodyTimeout: 0,
     },
-    new ResponseRelay(res, forward, started, outcome) as Dispatcher.DispatchHandler,
+    new ResponseRelay(res, forward, outcome) as Dispatcher.DispatchHandler,
   );
 }
 
