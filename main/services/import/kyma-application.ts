@@ -53,7 +53,9 @@ function entriesWithMoreThanOne(services: unknown[]): boolean {
 /**
  * What becomes of Kyma's `encodeUrl` (default true): with it, Kyma's Application Gateway decodes the caller's path
  * and encodes it anew (internal/proxy/proxy.go; `%2F` becomes `/`, `%7E` becomes `~`). The gateway forwards the
- * path as the caller encoded it, which is Kyma's `encodeUrl: false`, and the workspace does not keep the field.
+ * path as the caller encoded it, which is Kyma's `encodeUrl: false` (only escaped unreserved characters such as
+ * `%7E` go out as the characters, as routing reads them: gateway/server/request-path.ts), and the workspace does
+ * not keep the field.
  */
 function encodeUrlNoteFor(encodeUrl: unknown, field: string, source: string): string {
   if (encodeUrl !== undefined && typeof encodeUrl !== 'boolean') throw new ImportError(source, field, 'expected true or false');
