@@ -22,3 +22,8 @@ export function upstreamScheme(upstream: { url: string } | { serviceInfo: { prot
   if ('serviceInfo' in upstream) return upstream.serviceInfo.protocol;
   return URL.canParse(upstream.url) && new URL(upstream.url).protocol === 'https:' ? 'https' : 'http';
 }
+
+/** The path of an upstream URL as forwarded paths are joined to it: without its trailing slash, '' for the root. */
+export function urlBasePath(url: URL): string {
+  return url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+}

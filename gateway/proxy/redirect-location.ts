@@ -7,6 +7,8 @@
 // path outside the backend's) is left as the backend sent it. Unlike Kyma, the backend's path must match on a
 // segment boundary: with a backend at /api/v1, /api/v10/x is not under it.
 
+import { urlBasePath } from '../config/http-url';
+
 /** Where a service's backend sits and where the gateway serves it. Built once per endpoint. */
 export interface RedirectMapping {
   /** Host name of the backend's URL, lower case, without port (IPv6 in brackets, as URL gives it). */
@@ -20,7 +22,7 @@ export interface RedirectMapping {
 export function redirectMapping(upstreamUrl: URL, servicePathPrefix: string, stripPrefix: boolean): RedirectMapping {
   return {
     upstreamHostname: upstreamUrl.hostname,
-    upstreamBasePath: upstreamUrl.pathname === '/' ? '' : upstreamUrl.pathname.replace(/\/$/, ''),
+    upstreamBasePath: urlBasePath(upstreamUrl),
     gatewayPrefix: stripPrefix && servicePathPrefix !== '/' ? servicePathPrefix.replace(/\/$/, '') : '',
   };
 }

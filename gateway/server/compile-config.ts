@@ -15,6 +15,7 @@ import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effecti
 import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
 import { upstreamTlsProfile } from '../security/upstream-tls';
 import { redirectMapping } from '../proxy/redirect-location';
+import { urlBasePath } from '../config/http-url';
 import { MissingSecretError } from '../secrets/secret-source';
 import { BasicCredentialsError } from '../security/basic-endpoint';
 import type { LeftOutItem } from '../config/left-out-item';
@@ -105,7 +106,7 @@ async function compileEndpoint(
     dispatcher,
     origin: url.origin,
     host: url.host,
-    basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
+    basePath: urlBasePath(url),
     query: url.search,
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
