@@ -1,3 +1,5 @@
+import { batchPerTurn } from './turn-batch';
+
 /** One structured line per request. Holds no header values, no query string, no credential. */
 export interface RequestLogEntry {
   time: string;
@@ -17,14 +19,9 @@ export type RequestLogSink = (entry: RequestLogEntry) => void;
 
 /** JSON lines, written once per event-loop turn rather than one syscall per request. */
 export function jsonLineSink(write: (text: string) => void): RequestLogSink {
-  let pending = '';
-  const flush = () => {
-    const text = pending;
-    pending = '';
+  return batchPerTurn((entries) => {
+    let text = '';
+    for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
     write(text);
-  };
-  return (entry) => {
-    if (pending === '') setImmediate(flush);
-    pending += `${JSON.stringify(entry)}\n`;
-  };
+  });
 }

@@ -20,7 +20,11 @@ export type SupervisorMessage =
 export type GatewayMessage =
   /** `leftOut`: items of the workspace it started with that it does not serve. */
   | { type: 'ready'; url: string; port: number; leftOut?: LeftOutItem[] }
-  | { type: 'traffic'; entry: RequestLogEntry; inFlight: number }
+  /**
+   * The log entries of the requests that ended since the last message, in the order they ended: at most one
+   * message per event-loop turn, so a load of thousands of requests a second is not as many messages.
+   */
+  | { type: 'traffic'; entries: RequestLogEntry[]; inFlight: number }
   /** One exchange for the inspector (again while its response streams): masked view, and the masked values for main only. */
   | { type: 'exchange'; exchange: CapturedExchange; credentials: ExchangeCredentials }
   /** Requests started since the last message: at most one per event-loop turn, so a burst costs one message. */

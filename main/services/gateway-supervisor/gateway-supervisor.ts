@@ -139,7 +139,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         break;
       case 'traffic':
         this.#status.inFlight = message.inFlight;
-        this.emit('traffic', message.entry);
+        for (const entry of message.entries) this.emit('traffic', entry);
         break;
       case 'exchange':
         this.emit('exchange', message.exchange, message.credentials, generation);

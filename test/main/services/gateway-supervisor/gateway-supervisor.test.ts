@@ -79,6 +79,36 @@ describe('GatewaySupervisor with a forked gateway', () => {
     expect(readFileSync(`/proc/${pid}/environ`, 'latin1')).not.toContain(SECRET);
   });
 
+  it('reports the log entry of every request once, in batches of the requests that ended in one turn', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    const status = await s.start(workspace());
+    const batches: number[] = [];
+    spawned[0]!.onMessage((message) => {
+      if (message.type === 'traffic') batches.push(message.entries.length);
+    });
+    const paths = Array.from({ length: 40 }, (_, i) => `/svc/r${i}`);
+    const reported: string[] = [];
+    const allReported = new Promise<void>((resolve) =>
+      s.on('traffic', (entry: { path: string }) => {
+        reported.push(entry.path);
+        if (reported.length === paths.length) resolve();
+      }),
+    );
+    // One connection each, sent together: many of them end in the same turn of the gateway's event loop.
+    const agent = new Agent({ connections: paths.length });
+    try {
+      await Promise.all(paths.map(async (path) => (await request(`${status.url}${path}`, { headers: auth, dispatcher: agent })).body.dump()));
+      await allReported;
+    } finally {
+      await agent.close();
+    }
+    expect([...reported].sort()).toEqual([...paths].sort());
+    // Every entry came in exactly one message, none empty.
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(paths.length);
+    expect(batches.every((n) => n > 0)).toBe(true);
+  });
+
   it('restarts a crashed gateway with the reason shown, and it serves again', async () => {
     const spawned: GatewayProcess[] = [];
     const s = supervisor(spawned);
