@@ -81,7 +81,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   const ctx: AppContext = Object.assign(state, { cluster, supervisor });
   supervisor.on('status', (status) => emit('gateway-status', status));
-  supervisor.on('traffic', (entry) => emit('traffic', entry));
   supervisor.setCapture(options.captureTraffic ?? true);
 
   const handlers: IpcHandlers = {

@@ -2,7 +2,6 @@
 // schemas main validates every request with. Runs in every process: no Node or Electron imports here.
 import * as z from 'zod';
 import { ResourceName, Workspace } from '../../gateway/config/schema';
-import type { RequestLogEntry } from '../../gateway/log/request-log';
 import type { FieldError } from '../../gateway/config/validate';
 import type { BodyPreview, CapturedExchange, ExchangeSummary } from '../../gateway/capture/exchange';
 
@@ -224,7 +223,6 @@ export type ResponseOf<C extends Channel> = (typeof channels)[C]['response'];
 
 /** Events main pushes to the renderer. */
 export interface MainEvents {
-  traffic: RequestLogEntry;
   'gateway-status': GatewayStatus;
   /** A captured exchange's row (new, or a streaming one's progress). */
   exchange: TrafficUpdate;
@@ -237,7 +235,7 @@ export interface MainEvents {
 /** What the app menu asks the renderer to do: submit the open form, or open the Import screen. */
 export type MenuCommand = 'save' | 'import';
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['traffic', 'gateway-status', 'workspace', 'menu-command', 'exchange'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['gateway-status', 'workspace', 'menu-command', 'exchange'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {
