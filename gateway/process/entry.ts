@@ -3,7 +3,7 @@ import { startGateway, PortInUseError, type Gateway } from '../server/gateway-se
 import { MemorySecretSource, SecretResolver } from '../secrets/secret-source';
 import { secretSourceFromDocument } from '../secrets/secrets-file';
 import { connectToParent, type ParentChannel } from './parent-channel';
-import type { SecretBundle, SupervisorMessage } from './protocol';
+import type { ExchangeUpdate, SecretBundle, SupervisorMessage } from './protocol';
 import { validateWorkspace, type FieldError } from '../config/validate';
 import { compileConfig } from '../server/compile-config';
 import { UpstreamPools } from '../proxy/upstream-pools';
@@ -40,7 +40,9 @@ function errorCode(error: unknown): string {
 export function runSupervisedGateway(parent: ParentChannel): void {
   let gateway: Gateway | undefined;
   // Bodies and headers go to the app over this channel only: never to stdout, never to a file.
-  const capture = new TrafficCapture((exchange, credentials) => parent.send({ type: 'exchange', exchange, credentials }));
+  // Batched per turn like the log entries below: a message per exchange cost a pipe write each under load.
+  const reportExchange = batchPerTurn<ExchangeUpdate>((updates) => parent.send({ type: 'exchanges', updates }));
+  const capture = new TrafficCapture((exchange, credentials) => reportExchange({ exchange, credentials }));
   // Replaced on every start/reload so secrets removed from the workspace leave this process's memory.
   let secrets = new MemorySecretSource('supervisor');
   const resolver = new SecretResolver([{ label: 'supervisor', read: (ref) => secrets.read(ref) }]);

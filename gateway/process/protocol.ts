@@ -7,6 +7,15 @@ import type { ClusterAccess } from '../cluster/cluster-access';
 import type { CapturedExchange, ExchangeCredentials } from '../capture/exchange';
 import type { LeftOutItem } from '../config/left-out-item';
 
+/**
+ * One exchange for the inspector, new or again while its response streams: the masked view, and the masked values
+ * for main only.
+ */
+export interface ExchangeUpdate {
+  exchange: CapturedExchange;
+  credentials: ExchangeCredentials;
+}
+
 /** Secret values keyed `name` or `namespace/name`. */
 export type SecretBundle = Record<string, SecretData>;
 
@@ -25,8 +34,8 @@ export type GatewayMessage =
    * message per event-loop turn, so a load of thousands of requests a second is not as many messages.
    */
   | { type: 'traffic'; entries: RequestLogEntry[]; inFlight: number }
-  /** One exchange for the inspector (again while its response streams): masked view, and the masked values for main only. */
-  | { type: 'exchange'; exchange: CapturedExchange; credentials: ExchangeCredentials }
+  /** Exchanges for the inspector, in the order they were recorded, at most one message per event-loop turn. */
+  | { type: 'exchanges'; updates: ExchangeUpdate[] }
   /** Requests started since the last message: at most one per event-loop turn, so a burst costs one message. */
   | { type: 'in-flight'; inFlight: number }
   | { type: 'reloaded'; id: number; ok: boolean; errors?: FieldError[]; leftOut?: LeftOutItem[] }

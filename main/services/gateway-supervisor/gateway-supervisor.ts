@@ -141,8 +141,8 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         this.#status.inFlight = message.inFlight;
         for (const entry of message.entries) this.emit('traffic', entry);
         break;
-      case 'exchange':
-        this.emit('exchange', message.exchange, message.credentials, generation);
+      case 'exchanges':
+        for (const { exchange, credentials } of message.updates) this.emit('exchange', exchange, credentials, generation);
         break;
       case 'reloaded':
         this.#reloads.get(message.id)?.(message.ok ? { ok: true, leftOut: message.leftOut ?? [] } : { ok: false, errors: message.errors ?? [] });

@@ -10,6 +10,7 @@ import { basic } from '../../../support/gateway';
 import { builtGatewayEntry } from '../../../support/built-gateway';
 import type { GatewayStatus } from '../../../../main/ipc/contract';
 import type { WorkspaceInput } from '../../../../gateway/config/schema';
+import type { CapturedExchange } from '../../../../gateway/capture/exchange';
 
 const SECRET = 'supervised-pw-7d1f';
 let upstream: RecordingUpstream;
@@ -107,6 +108,41 @@ describe('GatewaySupervisor with a forked gateway', () => {
     // Every entry came in exactly one message, none empty.
     expect(batches.reduce((a, b) => a + b, 0)).toBe(paths.length);
     expect(batches.every((n) => n > 0)).toBe(true);
+  });
+
+  it('with capture on, hands every exchange to main once it completes, the updates of a turn in one message', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned);
+    s.setCapture(true);
+    const status = await s.start(workspace());
+    const updatesPerMessage: number[] = [];
+    spawned[0]!.onMessage((message) => {
+      if (message.type === 'exchanges') updatesPerMessage.push(message.updates.length);
+    });
+    const paths = Array.from({ length: 25 }, (_, i) => `/svc/c${i}`);
+    const completed = new Map<number, string>();
+    let updates = 0;
+    const views: string[] = [];
+    const allCompleted = new Promise<void>((resolve) =>
+      s.on('exchange', (exchange: CapturedExchange) => {
+        updates += 1;
+        views.push(JSON.stringify(exchange));
+        if (exchange.state === 'complete') completed.set(exchange.id, exchange.request.target);
+        if (completed.size === paths.length) resolve();
+      }),
+    );
+    const agent = new Agent({ connections: paths.length });
+    try {
+      await Promise.all(paths.map(async (path) => (await request(`${status.url}${path}`, { headers: auth, dispatcher: agent })).body.dump()));
+      await allCompleted;
+    } finally {
+      await agent.close();
+    }
+    expect([...completed.values()].sort()).toEqual([...paths].sort());
+    expect(updatesPerMessage.reduce((a, b) => a + b, 0)).toBe(updates);
+    expect(updatesPerMessage.every((n) => n > 0)).toBe(true);
+    // The renderer's view of an exchange has the client's credentials masked.
+    for (const view of views) expect(view).not.toContain(auth.authorization.slice('Basic '.length));
   });
 
   it('restarts a crashed gateway with the reason shown, and it serves again', async () => {
