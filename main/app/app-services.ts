@@ -96,7 +96,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       chooseKubeconfigFile: options.chooseKubeconfigFile,
     }),
     ...gatewayHandlers(ctx, options.chooseSaveFile),
-    ...trafficHandlers(ctx, { chooseSaveFile: options.chooseSaveFile, appVersion: options.appVersion, onExchange: (update) => emit('exchange', update) }),
+    ...trafficHandlers(ctx, { chooseSaveFile: options.chooseSaveFile, appVersion: options.appVersion, onExchanges: (update) => emit('exchanges', update) }),
   };
 
   return {

@@ -2,7 +2,8 @@
 // The raw values behind masked fields stay here; only an export the user explicitly asks credentials in for
 // writes them, to a file the user picks, never to the renderer.
 import { UserFacingError } from '../ipc/dispatcher';
-import type { TrafficList } from '../ipc/contract';
+import type { ExchangeSummary, TrafficList, TrafficUpdate } from '../ipc/contract';
+import { batchPerTurn } from '../../gateway/log/turn-batch';
 import { ExchangeBuffer } from '../services/traffic/exchange-buffer';
 import { exchangesToHar } from '../services/traffic/har-export';
 import type { AppContext, DomainHandlers } from './app-context';
@@ -11,17 +12,15 @@ import { saveToChosenFile, type ChooseSaveFile } from './save-file';
 export interface TrafficOptions {
   chooseSaveFile?: ChooseSaveFile;
   appVersion?: string;
-  /** Called with each row (new, or a streaming exchange's progress) and the counts. */
-  onExchange: (update: { summary: ReturnType<ExchangeBuffer['put']>; kept: number; dropped: number }) => void;
+  /** Called once per turn with the rows received in it (new, or a streaming exchange's progress) and the counts. */
+  onExchanges: (update: TrafficUpdate) => void;
 }
 
 export function trafficHandlers(ctx: AppContext, options: TrafficOptions): DomainHandlers<'traffic'> {
   const { supervisor } = ctx;
   const exchanges = new ExchangeBuffer();
-  supervisor.on('exchange', (exchange, credentials, generation) => {
-    const summary = exchanges.put(exchange, credentials, generation);
-    options.onExchange({ summary, ...exchanges.counts() });
-  });
+  const pushRows = batchPerTurn<ExchangeSummary>((summaries) => options.onExchanges({ summaries, ...exchanges.counts() }));
+  supervisor.on('exchange', (exchange, credentials, generation) => pushRows(exchanges.put(exchange, credentials, generation)));
   const trafficList = (): TrafficList => ({ exchanges: exchanges.summaries(), ...exchanges.counts(), capturing: supervisor.capturing });
   return {
     'traffic:list': async () => trafficList(),

@@ -67,9 +67,13 @@ export interface TrafficList {
   capturing: boolean;
 }
 
-/** Pushed for each new exchange, and again as a streaming one progresses. */
+/**
+ * The rows of the exchanges that are new or progressed (a streaming one) since the last push, in the order main
+ * received them (an exchange may come more than once: its last row is its newest), and the counts after them.
+ * Pushed at most once per turn of main's event loop, so a load test does not send the window a message a request.
+ */
 export interface TrafficUpdate {
-  summary: ExchangeSummary;
+  summaries: ExchangeSummary[];
   kept: number;
   dropped: number;
 }
@@ -224,8 +228,8 @@ export type ResponseOf<C extends Channel> = (typeof channels)[C]['response'];
 /** Events main pushes to the renderer. */
 export interface MainEvents {
   'gateway-status': GatewayStatus;
-  /** A captured exchange's row (new, or a streaming one's progress). */
-  exchange: TrafficUpdate;
+  /** Captured exchanges' rows (new, or a streaming one's progress). */
+  exchanges: TrafficUpdate;
   /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context). */
   workspace: Workspace;
   /** An app-menu command (its accelerator may never reach the page as a key press). */
@@ -235,7 +239,7 @@ export interface MainEvents {
 /** What the app menu asks the renderer to do: submit the open form, or open the Import screen. */
 export type MenuCommand = 'save' | 'import';
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['gateway-status', 'workspace', 'menu-command', 'exchange'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['gateway-status', 'workspace', 'menu-command', 'exchanges'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {

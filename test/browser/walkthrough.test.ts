@@ -200,7 +200,7 @@ describe('APISIX basic-auth walkthrough in the GUI', () => {
   });
 
   it('pushed no secret to the page in any event: exchange rows and gateway status hold none', () => {
-    expect(app.events.filter((e) => e.event === 'exchange').length).toBeGreaterThanOrEqual(3);
+    expect(app.events.filter((e) => e.event === 'exchanges').length).toBeGreaterThanOrEqual(3);
     // Main pushes only what the page listens for: no log line per request (the Traffic screen reads exchanges).
     expect(app.events.filter((e) => (e.event as string) === 'traffic')).toEqual([]);
     const pushed = JSON.stringify(app.events);

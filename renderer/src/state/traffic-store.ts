@@ -1,4 +1,4 @@
-// The traffic inspector's rows (pushed by main as `exchange` events), the open exchange's details (fetched on
+// The traffic inspector's rows (pushed by main as `exchanges` events), the open exchange's details (fetched on
 // demand: bodies cross to the renderer only for the row the user opens), filters, pause/resume and HAR export.
 import { create } from 'zustand';
 import type { CapturedExchange, ExchangeSummary, SaveFileResult, TrafficList } from '../../../main/ipc/contract';
@@ -29,6 +29,25 @@ export function matchesFilters(row: ExchangeSummary, f: TrafficFilters): boolean
   const text = f.text.trim().toLowerCase();
   if (text && !`${row.method} ${row.target} ${row.service ?? ''} ${row.route ?? ''} ${row.consumer ?? ''} ${row.status ?? ''} ${row.error ?? ''}`.toLowerCase().includes(text)) return false;
   return true;
+}
+
+/**
+ * The rows, newest first, after a push: an exchange already listed keeps its place with its newest row, new ones go
+ * on top in the order they came (the last received first), and the oldest beyond MAX_ROWS are let go. One pass
+ * over the rows for the whole push, however many updates it carries.
+ */
+export function withUpdates(rows: readonly ExchangeSummary[], updates: readonly ExchangeSummary[]): ExchangeSummary[] {
+  const newest = new Map<number, ExchangeSummary>();
+  for (const row of updates) newest.set(row.id, row);
+  const listed = rows.map((row) => {
+    const update = newest.get(row.id);
+    if (update === undefined) return row;
+    newest.delete(row.id);
+    return update;
+  });
+  // Map order is first arrival; the newest exchange goes on top.
+  const added = [...newest.values()].reverse();
+  return added.length === 0 ? listed : [...added, ...listed].slice(0, MAX_ROWS);
 }
 
 interface TrafficState {
@@ -82,14 +101,11 @@ export const useTrafficStore = create<TrafficState>((set, get) => {
     connect() {
       const api = gatehouse();
       void api.invoke('traffic:list', undefined).then(applyList, (error: unknown) => set({ error: toFailure(error).message }));
-      return api.on('exchange', ({ summary, kept, dropped }) => {
-        set((s) => {
-          const at = s.rows.findIndex((r) => r.id === summary.id);
-          const rows = at >= 0 ? s.rows.map((r, i) => (i === at ? summary : r)) : [summary, ...s.rows].slice(0, MAX_ROWS);
-          return { rows, kept, dropped };
-        });
+      return api.on('exchanges', ({ summaries, kept, dropped }) => {
+        set((s) => ({ rows: withUpdates(s.rows, summaries), kept, dropped }));
         // The open exchange is still streaming: show what has arrived since.
-        if (get().selectedId === summary.id) void loadDetails(summary.id);
+        const selected = get().selectedId;
+        if (selected !== undefined && summaries.some((row) => row.id === selected)) void loadDetails(selected);
       });
     },
     setFilters(patch) {

@@ -73,7 +73,7 @@ export class FakeGatehouse implements GatehouseApi {
 
   pushExchange(exchange: CapturedExchange): void {
     this.exchanges.set(exchange.id, exchange);
-    this.emit('exchange', { summary: summarizeExchange(exchange), kept: this.exchanges.size, dropped: 0 });
+    this.emit('exchanges', { summaries: [summarizeExchange(exchange)], kept: this.exchanges.size, dropped: 0 });
   }
 
   #trafficList() {
