@@ -51,6 +51,19 @@ function supervisor(spawned: GatewayProcess[] = [], port?: number) {
 
 const auth = { authorization: basic('alex', SECRET) };
 
+/**
+ * One authenticated request per path, all sent at once on a connection each (so that many of them end in the same
+ * turn of the gateway's event loop), every answer read.
+ */
+async function requestAllAtOnce(base: string, paths: readonly string[]): Promise<void> {
+  const agent = new Agent({ connections: paths.length });
+  try {
+    await Promise.all(paths.map(async (path) => (await request(`${base}${path}`, { headers: auth, dispatcher: agent })).body.dump()));
+  } finally {
+    await agent.close();
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -96,14 +109,8 @@ describe('GatewaySupervisor with a forked gateway', () => {
         if (reported.length === paths.length) resolve();
       }),
     );
-    // One connection each, sent together: many of them end in the same turn of the gateway's event loop.
-    const agent = new Agent({ connections: paths.length });
-    try {
-      await Promise.all(paths.map(async (path) => (await request(`${status.url}${path}`, { headers: auth, dispatcher: agent })).body.dump()));
-      await allReported;
-    } finally {
-      await agent.close();
-    }
+    await requestAllAtOnce(status.url!, paths);
+    await allReported;
     expect([...reported].sort()).toEqual([...paths].sort());
     // Every entry came in exactly one message, none empty.
     expect(batches.reduce((a, b) => a + b, 0)).toBe(paths.length);
@@ -131,13 +138,8 @@ describe('GatewaySupervisor with a forked gateway', () => {
         if (completed.size === paths.length) resolve();
       }),
     );
-    const agent = new Agent({ connections: paths.length });
-    try {
-      await Promise.all(paths.map(async (path) => (await request(`${status.url}${path}`, { headers: auth, dispatcher: agent })).body.dump()));
-      await allCompleted;
-    } finally {
-      await agent.close();
-    }
+    await requestAllAtOnce(status.url!, paths);
+    await allCompleted;
     expect([...completed.values()].sort()).toEqual([...paths].sort());
     expect(updatesPerMessage.reduce((a, b) => a + b, 0)).toBe(updates);
     expect(updatesPerMessage.every((n) => n > 0)).toBe(true);
