@@ -19,7 +19,12 @@ export interface TrafficOptions {
 export function trafficHandlers(ctx: AppContext, options: TrafficOptions): DomainHandlers<'traffic'> {
   const { supervisor } = ctx;
   const exchanges = new ExchangeBuffer();
-  const pushRows = batchPerTurn<ExchangeSummary>((summaries) => options.onExchanges({ summaries, ...exchanges.counts() }));
+  // A row cleared (or let go) between its arrival and the push is left out: the window would list what main no
+  // longer keeps, after Clear's answer had emptied its list.
+  const pushRows = batchPerTurn<ExchangeSummary>((summaries) => {
+    const kept = summaries.filter((row) => exchanges.get(row.id) !== undefined);
+    if (kept.length > 0) options.onExchanges({ summaries: kept, ...exchanges.counts() });
+  });
   supervisor.on('exchange', (exchange, credentials, generation) => pushRows(exchanges.put(exchange, credentials, generation)));
   const trafficList = (): TrafficList => ({ exchanges: exchanges.summaries(), ...exchanges.counts(), capturing: supervisor.capturing });
   return {
