@@ -8,6 +8,7 @@
 // segment boundary: with a backend at /api/v1, /api/v10/x is not under it.
 
 import { urlBasePath } from '../config/http-url';
+import { strippedPathPrefix } from '../config/route-paths';
 
 /** Where a service's backend sits and where the gateway serves it. Built once per endpoint. */
 export interface RedirectMapping {
@@ -19,11 +20,12 @@ export interface RedirectMapping {
   gatewayPrefix: string;
 }
 
-export function redirectMapping(upstreamUrl: URL, servicePathPrefix: string, stripPrefix: boolean): RedirectMapping {
+export function redirectMapping(upstreamUrl: URL, service: { pathPrefix: string; stripPrefix: boolean }): RedirectMapping {
   return {
     upstreamHostname: upstreamUrl.hostname,
     upstreamBasePath: urlBasePath(upstreamUrl),
-    gatewayPrefix: stripPrefix && servicePathPrefix !== '/' ? servicePathPrefix.replace(/\/$/, '') : '',
+    // The forwarded path lost exactly this prefix (server/upstream-request.ts), so a Location gets it back.
+    gatewayPrefix: strippedPathPrefix(service),
   };
 }
 

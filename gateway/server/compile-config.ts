@@ -111,7 +111,7 @@ async function compileEndpoint(
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
     security,
-    redirects: redirectMapping(url, service.pathPrefix, service.stripPrefix),
+    redirects: redirectMapping(url, service),
   };
 }
 
@@ -149,7 +149,7 @@ async function compileServiceProxy(
   };
   const security = await compileOutboundSecurity({ ...endpoint, tls: undefined }, { secrets, ...caches, dispatcherFor }, usedBy);
   const dispatcher = dispatcherFor(server.origin, tls);
-  const base = server.pathname.replace(/\/$/, '') + serviceProxyPath(info);
+  const base = urlBasePath(server) + serviceProxyPath(info);
   return {
     kind: 'http',
     dispatcher,

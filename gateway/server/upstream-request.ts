@@ -8,6 +8,7 @@ import type { RouteTarget } from '../routing/router';
 import { mergeQuery } from '../security/request-parameters';
 import { takeCallerAccessToken } from '../security/caller-access-token';
 import type { BasicAuthPlugin } from '../config/schema';
+import { strippedPathPrefix } from '../config/route-paths';
 import type { UpstreamPlan } from './compile-config';
 import type { ConsumerIdentities } from './consumer-identity';
 
@@ -31,9 +32,9 @@ export interface UpstreamRequest {
 
 /** The request path as the backend sees it: the service prefix removed when the service strips it. */
 function forwardedPath(path: string, target: RouteTarget): string {
-  const prefix = target.service.pathPrefix;
-  if (!target.service.stripPrefix || prefix === '/') return path;
-  const rest = path.slice(prefix.replace(/\/$/, '').length) || '/';
+  const stripped = strippedPathPrefix(target.service);
+  if (stripped === '') return path;
+  const rest = path.slice(stripped.length) || '/';
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 

@@ -6,7 +6,7 @@ import { startRecordingUpstream, type RecordingUpstream } from '../../support/re
 
 describe('gatewayLocation', () => {
   // Kyma's TestURLRewriter cases (internal/proxy/reverseproxy_test.go): gateway at /app/service, target https://httpbin.org/api/v1.
-  const kyma = redirectMapping(new URL('https://httpbin.org/api/v1'), '/app/service', true);
+  const kyma = redirectMapping(new URL('https://httpbin.org/api/v1'), { pathPrefix: '/app/service', stripPrefix: true });
 
   it('maps a Location under the target to the gateway path, query and fragment kept', () => {
     expect(gatewayLocation('https://httpbin.org/api/v1/some/sub/path', kyma)).toBe('/app/service/some/sub/path');
@@ -30,9 +30,9 @@ describe('gatewayLocation', () => {
   });
 
   it('keeps the service prefix out when the service forwards it (stripPrefix false)', () => {
-    const kept = redirectMapping(new URL('http://127.0.0.1:8080/'), '/v1', false);
+    const kept = redirectMapping(new URL('http://127.0.0.1:8080/'), { pathPrefix: '/v1', stripPrefix: false });
     expect(gatewayLocation('http://127.0.0.1:8080/v1/orders/7', kept)).toBe('/v1/orders/7');
-    const rootService = redirectMapping(new URL('http://127.0.0.1:8080/base/'), '/', true);
+    const rootService = redirectMapping(new URL('http://127.0.0.1:8080/base/'), { pathPrefix: '/', stripPrefix: true });
     expect(gatewayLocation('http://127.0.0.1:8080/base/orders/7', rootService)).toBe('/orders/7');
     expect(gatewayLocation('http://127.0.0.1:8080/base', rootService)).toBe('/');
   });
