@@ -4,12 +4,12 @@
 // such a backend was a 502 "unreachable". They are relayed as the complete answers they are.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
-import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
 import { RawConnection } from '../../support/raw-connection';
-import { startTestGateway, type TestGateway } from '../../support/gateway';
+import type { TestGateway } from '../../support/gateway';
 
-let upstream: RawUpstream;
 let gateway: TestGateway;
+let close: () => Promise<void>;
 
 const BEHAVIOURS: Record<string, (socket: Socket) => void> = {
   '/b/not-modified': (socket) => socket.write('HTTP/1.1 304 Not Modified\r\nContent-Length: 1234\r\nETag: "x"\r\nCache-Control: max-age=60\r\n\r\n'),
@@ -20,16 +20,10 @@ const BEHAVIOURS: Record<string, (socket: Socket) => void> = {
 };
 
 beforeAll(async () => {
-  upstream = await startRawUpstream((socket, path) => BEHAVIOURS[path]?.(socket));
-  gateway = await startTestGateway({
-    services: [{ name: 'bodiless', pathPrefix: '/b', stripPrefix: false, upstream: { url: `http://127.0.0.1:${upstream.port}` } }],
-  });
+  ({ gateway, close } = await startRawUpstreamBehindGateway({ name: 'bodiless', pathPrefix: '/b' }, (socket, path) => BEHAVIOURS[path]?.(socket)));
 });
 
-afterAll(async () => {
-  await gateway.close();
-  upstream.close();
-});
+afterAll(() => close());
 
 describe('a 304 or 204 from the upstream with a Content-Length', () => {
   it('relays a 304 with its headers, its Content-Length as sent, and no body; the connection serves the next request', async () => {

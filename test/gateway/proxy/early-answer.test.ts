@@ -4,12 +4,12 @@
 // request that had already been answered. Now the answer says `Connection: close` and the connection ends with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
-import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
 import { RawConnection } from '../../support/raw-connection';
-import { startTestGateway, type TestGateway } from '../../support/gateway';
+import type { TestGateway } from '../../support/gateway';
 
-let upstream: RawUpstream;
 let gateway: TestGateway;
+let close: () => Promise<void>;
 
 const BEHAVIOURS: Record<string, (socket: Socket) => void> = {
   // Answers as soon as the head is in, without reading a byte of the body.
@@ -20,17 +20,10 @@ const BEHAVIOURS: Record<string, (socket: Socket) => void> = {
 };
 
 beforeAll(async () => {
-  upstream = await startRawUpstream((socket, path) => BEHAVIOURS[path]?.(socket));
-  gateway = await startTestGateway({
-    gateway: { limits: { clientBodyTimeoutMs: 2000, clientHeadersTimeoutMs: 2000 } },
-    services: [{ name: 'early', pathPrefix: '/early', stripPrefix: false, upstream: { url: `http://127.0.0.1:${upstream.port}` } }],
-  });
+  ({ gateway, close } = await startRawUpstreamBehindGateway({ name: 'early', pathPrefix: '/early' }, (socket, path) => BEHAVIOURS[path]?.(socket), { limits: { clientBodyTimeoutMs: 2000, clientHeadersTimeoutMs: 2000 } }));
 });
 
-afterAll(async () => {
-  await gateway.close();
-  upstream.close();
-});
+afterAll(() => close());
 
 describe('an upstream answering before the request body is complete', () => {
   it('relays the answer with Connection: close and ends the connection after it, with nothing more on it', async () => {

@@ -4,12 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import type { RawUpstream } from '../../support/raw-upstream';
+import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
 import { bodyOf, rawRequest, statusOf } from '../../support/raw-http';
-import { startTestGateway, type TestGateway } from '../../support/gateway';
+import type { TestGateway } from '../../support/gateway';
 
 let upstream: RawUpstream;
 let gateway: TestGateway;
+let close: () => Promise<void>;
 
 function chunkedGzip(head: string): Buffer {
   const gz = gzipSync('hello world');
@@ -23,16 +25,10 @@ const BEHAVIOURS: Record<string, (socket: Socket) => void> = {
 };
 
 beforeAll(async () => {
-  upstream = await startRawUpstream((socket, path) => BEHAVIOURS[path]?.(socket));
-  gateway = await startTestGateway({
-    services: [{ name: 'codings', pathPrefix: '/t', stripPrefix: false, upstream: { url: `http://127.0.0.1:${upstream.port}` } }],
-  });
+  ({ upstream, gateway, close } = await startRawUpstreamBehindGateway({ name: 'codings', pathPrefix: '/t' }, (socket, path) => BEHAVIOURS[path]?.(socket)));
 });
 
-afterAll(async () => {
-  await gateway.close();
-  upstream.close();
-});
+afterAll(() => close());
 
 const get = (path: string) => rawRequest(gateway.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
 

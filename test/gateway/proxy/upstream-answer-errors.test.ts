@@ -4,14 +4,16 @@
 // a parser error without an HPE_ code is HTTP_PARSER_ERROR, not UNKNOWN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
-import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import type { RawUpstream } from '../../support/raw-upstream';
+import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
 import { bodyOf, rawRequest, statusOf } from '../../support/raw-http';
-import { startTestGateway, type TestGateway } from '../../support/gateway';
+import type { TestGateway } from '../../support/gateway';
 import { errors } from '../../../gateway/proxy/undici-core';
 import { toUpstreamError } from '../../../gateway/proxy/upstream-errors';
 
 let upstream: RawUpstream;
 let gateway: TestGateway;
+let close: () => Promise<void>;
 
 const LENGTH_MISMATCH = 'sent an invalid HTTP response (its body does not match its Content-Length: a body cut short, a repeated or conflicting Content-Length, or Content-Length beside Transfer-Encoding)';
 
@@ -34,16 +36,10 @@ const CASES: Record<string, [(socket: Socket) => void, string, string]> = {
 };
 
 beforeAll(async () => {
-  upstream = await startRawUpstream((socket, path) => CASES[path]?.[0](socket));
-  gateway = await startTestGateway({
-    services: [{ name: 'errors', pathPrefix: '/e', stripPrefix: false, upstream: { url: `http://127.0.0.1:${upstream.port}` } }],
-  });
+  ({ upstream, gateway, close } = await startRawUpstreamBehindGateway({ name: 'errors', pathPrefix: '/e' }, (socket, path) => CASES[path]?.[0](socket)));
 });
 
-afterAll(async () => {
-  await gateway.close();
-  upstream.close();
-});
+afterAll(() => close());
 
 describe('an upstream answering badly', () => {
   it.each(Object.entries(CASES))('%s → 502 naming what it did', async (path, [, message, code]) => {
