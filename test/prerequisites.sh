@@ -12,6 +12,7 @@
 #   /usr/bin/chromium                chromium: the browser tests (playwright-core drives Debian's Chromium)
 #   curl                             curl: the CLI test runs the two curl lines the demo prints
 #   ${KUBECTL:-/usr/bin/kubectl}     kubernetes-client: the fake API server is checked against a real kubectl
+#   /usr/sbin/nginx                  nginx-light: the bench's nginx configurations are checked by `nginx -t`
 #   bench: nginx, wrk, hey           nginx-light wrk hey
 set -eu
 cd "$(dirname "$0")/.."
@@ -47,6 +48,7 @@ if [ "$group" = test ]; then
   [ -x /usr/bin/chromium ] || need /usr/bin/chromium chromium
   has curl || need curl curl
   [ -x "${KUBECTL:-/usr/bin/kubectl}" ] || need "${KUBECTL:-/usr/bin/kubectl}" kubernetes-client
+  [ -x /usr/sbin/nginx ] || need /usr/sbin/nginx nginx-light
 elif [ "$group" = bench ]; then
   [ -x /usr/sbin/nginx ] || need /usr/sbin/nginx nginx-light
   has wrk || need wrk wrk

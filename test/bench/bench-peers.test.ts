@@ -78,6 +78,7 @@ describe('bench peers', () => {
     for (const [name, config] of Object.entries(configs)) {
       await writeFile(join(dir, `${name}.conf`), config);
       const result = spawnSync('/usr/sbin/nginx', ['-t', '-p', dir, '-c', join(dir, `${name}.conf`), '-g', 'user root;'], { encoding: 'utf8' });
+      expect(result.error, 'nginx could not run: `sh test/prerequisites.sh` installs nginx-light').toBeUndefined();
       expect(result.stderr, name).toMatch(/syntax is ok/);
       expect(result.status, `${name}: ${result.stderr}`).toBe(0);
     }
