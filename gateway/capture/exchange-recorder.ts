@@ -240,6 +240,12 @@ export class ExchangeRecorder {
     if (retried) attempt.outcome = 'retried';
   }
 
+  /** Attempt `index` lost its connection before an answer, and the request goes out once more. */
+  resent(index: number): void {
+    const attempt = this.#upstream?.attempts[index];
+    if (attempt) attempt.outcome = 'resent';
+  }
+
   failed(index: number): void {
     const attempt = this.#upstream?.attempts[index];
     if (attempt && attempt.status === undefined) attempt.outcome = 'failed';

@@ -45,8 +45,11 @@ export interface UpstreamAttempt {
   headers: ExchangeHeader[];
   /** From dispatch to the backend's response headers. */
   msToHeaders?: number;
-  /** `retried`: the answer was a rejection of a cached credential, dropped, and the request sent once more. */
-  outcome: 'answered' | 'retried' | 'failed';
+  /**
+   * `retried`: the answer was a rejection of a cached credential, dropped, and the request sent once more.
+   * `resent`: the connection was closed or reset before any answer, and the (idempotent) request sent once more.
+   */
+  outcome: 'answered' | 'retried' | 'resent' | 'failed';
 }
 
 export interface UpstreamHop {

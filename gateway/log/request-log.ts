@@ -13,6 +13,11 @@ export interface RequestLogEntry {
   totalMs: number;
   client: string;
   error?: string;
+  /**
+   * The upstream connection was lost before any answer (the code, e.g. UND_ERR_SOCKET), and this idempotent request
+   * was sent once more (proxy/forward.ts); `status` and `upstreamMs` are the second call's.
+   */
+  resentAfter?: string;
 }
 
 export type RequestLogSink = (entry: RequestLogEntry) => void;

@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
 import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
-import { toUpstreamError, UpstreamError } from './upstream-errors';
+import { connectionLoss, errorCode, toUpstreamError, UpstreamError } from './upstream-errors';
+import { isIdempotentMethod } from '../http/idempotent-methods';
 import { undecodedTransferCoding } from './transfer-coding';
 import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
@@ -26,6 +27,13 @@ export interface ForwardRequest {
   kymaTargetErrors?: boolean;
   /** Maps a redirect's or a 201's Location that names the backend to the gateway's path (redirect-location.ts). */
   redirects?: RedirectMapping;
+  /**
+   * Told when the upstream connection was lost before an answer and the request goes out once more (see
+   * `mayResend`): the traffic inspector records the lost call as an attempt of its own.
+   */
+  onResend?: () => void;
+  /** Set on the second call: a request is sent again at most once (RFC 9112 §9.3.1). */
+  resent?: boolean;
 }
 
 export interface ForwardResult {
@@ -38,6 +46,21 @@ export interface ForwardResult {
 
 export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+}
+
+/**
+ * Whether a call that failed with `error` before any answer may go out once more, on another connection. An
+ * upstream closes an idle keep-alive connection without warning (gunicorn after 2 s, Node after 5 s), and a
+ * request written just then meets the close: the upstream never read it, and the client would get a 502 for a
+ * backend that is up. As nginx (proxy_next_upstream), Kong (retries) and Go's HTTP client do, the request is sent
+ * again, under RFC 9112 §9.3.1's conditions: only an idempotent method, only a body that can be sent again (none,
+ * or one the gateway holds whole; a streamed body is partly consumed), only once, only when the connection was
+ * closed or reset, never after a timeout or an answer that could not be read, and not for a client that left.
+ */
+function mayResend(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest, error: Error): boolean {
+  if (forward.resent || res.destroyed || !isIdempotentMethod(req.method ?? '')) return false;
+  const body = forward.body !== undefined ? forward.body : hasBody(req) ? req : null;
+  return (body === null || Buffer.isBuffer(body)) && connectionLoss(error) !== undefined;
 }
 
 // Heads not yet written wait two turns of the event loop: a body byte that came in the same read is written with
@@ -252,6 +275,7 @@ class ResponseRelay {
     this.#finish();
     if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     if (this.headHeaders !== undefined && isBodilessAnswerWithLength(this.status, error)) return this.#relayBodiless();
+    if (this.status === 0 && mayResend(this.res.req, this.res, this.forward, error)) return this.#resend(error);
     const upstreamError = toUpstreamError(error, this.forward.upstreamLabel, this.status !== 0);
     if (this.status !== 0 && this.headHeaders === undefined) {
       // Bytes are out: the only honest signal left for a broken body is a broken connection.
@@ -264,6 +288,13 @@ class ResponseRelay {
     // The gateway's own answer to the failure comes as early as the upstream's would have (see #writeHead).
     if (!this.res.req.complete && !this.res.headersSent) this.res.setHeader('connection', 'close');
     this.outcome.reject(upstreamError);
+  }
+
+  /** The same request once more, on whichever connection the pool gives it; its outcome is this call's. */
+  #resend(error: Error): void {
+    this.forward.exchange.entry.resentAfter = errorCode(error);
+    this.forward.onResend?.();
+    dispatchForward(this.res.req, this.res, { ...this.forward, resent: true }, this.outcome);
   }
 
   /** A 304 or 204 is complete with its head: it goes to the client as it came, with no body. */

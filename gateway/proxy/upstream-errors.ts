@@ -69,15 +69,28 @@ function misbehaviour(error: unknown, code: string, answered: boolean): string |
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE': {
-      const how = code === 'ECONNRESET' ? 'reset' : 'closed';
-      const message = (error as { message?: unknown } | undefined)?.message;
+      const how = connectionLoss(error);
       // undici's other socket failures name a response it will not read: an unsolicited 100, a 101 never asked for.
-      if (code === 'UND_ERR_SOCKET' && message !== 'other side closed' && message !== 'closed') return `sent a response that cannot be relayed (${String(message)})`;
+      if (how === undefined) return `sent a response that cannot be relayed (${String((error as { message?: unknown }).message)})`;
       return answered ? `${how} the connection before its response was complete` : `${how} the connection before answering`;
     }
     default:
       return undefined;
   }
+}
+
+/**
+ * How the upstream's side of the connection went away, when that is the failure: `reset` (ECONNRESET), `closed`
+ * (undici's "other side closed" or "closed", or EPIPE), or undefined for any other failure, including undici's
+ * socket errors about a response it will not read.
+ */
+export function connectionLoss(error: unknown): 'reset' | 'closed' | undefined {
+  const code = errorCode(error);
+  if (code === 'ECONNRESET') return 'reset';
+  if (code === 'EPIPE') return 'closed';
+  if (code !== 'UND_ERR_SOCKET') return undefined;
+  const message = (error as { message?: unknown }).message;
+  return message === 'other side closed' || message === 'closed' ? 'closed' : undefined;
 }
 
 export function toUpstreamError(error: unknown, upstreamLabel: string, answered = false): UpstreamError {

@@ -64,8 +64,13 @@ function sendAttempt(
   if (applied) forward.discardIf = rejectionCheck(endpoint.security, applied, attemptNumber, bodyReplayable);
   const recorder = exchange.recorder;
   if (!recorder) return forwardRequest(req, res, forward);
-  // The app's traffic inspector: what this attempt sent and what the backend answered.
-  const recorded = recorder.attempt(headers);
+  // The app's traffic inspector: what this attempt sent and what the backend answered. A call sent again after its
+  // connection was lost (proxy/forward.ts) is an attempt of its own, with the same headers.
+  let recorded = recorder.attempt(headers);
+  forward.onResend = () => {
+    recorder.resent(recorded);
+    recorded = recorder.attempt(headers);
+  };
   const discardIf = forward.discardIf;
   forward.discardIf = (status) => {
     const retry = discardIf?.(status) ?? false;

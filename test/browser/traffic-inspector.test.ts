@@ -14,6 +14,7 @@ import { bearerProtected, startOAuthTokenServer, type OAuthTokenServer } from '.
 import { startCsrfApiServer, type CsrfApiServer } from '../support/csrf-api-server';
 import { basic } from '../support/gateway';
 import { harProblems } from '../support/har-schema';
+import { closeAfterFirst, startConnectionLosingUpstream, type ConnectionLosingUpstream } from '../support/connection-losing-upstream';
 
 let app: BrowserApp;
 let page: Page;
@@ -22,6 +23,7 @@ let idp: OAuthTokenServer;
 let erp: RecordingUpstream;
 let sap: CsrfApiServer;
 let files: RecordingUpstream;
+let flaky: ConnectionLosingUpstream;
 let releaseStream: () => void = () => undefined;
 const binary = randomBytes(300 * 1024);
 const saved: { name: string; path: string }[] = [];
@@ -36,6 +38,7 @@ beforeAll(async () => {
   idp = await startOAuthTokenServer({ clients: { 'erp-client': CLIENT_SECRET }, expiresIn: 900 });
   erp = await startRecordingUpstream(bearerProtected(idp));
   sap = await startCsrfApiServer({ authorization: basic('sap-user', SAP_PASSWORD) });
+  flaky = await startConnectionLosingUpstream(closeAfterFirst);
   files = await startRecordingUpstream((req, res) => {
     if (req.url === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -68,6 +71,7 @@ beforeAll(async () => {
           { name: 'erp', pathPrefix: '/erp', upstream: { url: erp.url }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth' } },
           { name: 'sap', pathPrefix: '/sap', upstream: { url: sap.url }, endpointSecurity: { type: 'basic', secret: 'sap-basic' }, csrf: { tokenEndpointUrl: sap.tokenUrl } },
           { name: 'files', pathPrefix: '/files', upstream: { url: files.url } },
+          { name: 'flaky', pathPrefix: '/flaky', upstream: { url: flaky.url } },
         ],
         routes: [{ name: 'invoices', service: 'billing', path: '/invoices', methods: ['GET', 'POST'] }],
         applications: [{ name: 'shop', services: [{ id: '2f3b2a7e-1111-4c1e-9a0d-000000000002', name: 'orders', displayName: 'Orders API', entries: [{ type: 'API', targetUrl: `${files.url}/kyma-base` }] }] }],
@@ -82,6 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   releaseStream();
   await app?.close();
+  flaky?.close();
   await Promise.all([billing?.close(), erp?.close(), idp?.close(), sap?.close(), files?.close()]);
 });
 
@@ -191,6 +196,18 @@ describe('the traffic inspector', () => {
     expect(await details().getByRole('region', { name: 'Headers the backend received (attempt 2)' }).textContent()).toContain('x-csrf-token•••••••• (CSRF session)');
     await screenshots('csrf');
     await open(row('/sap/orders'));
+  });
+
+  it('shows a call whose connection the backend closed before answering, and the one sent again', async () => {
+    expect(await client('/flaky/first')).toBe(200);
+    expect(await client('/flaky/second')).toBe(200);
+    await expect.poll(() => rows().filter({ hasText: '/flaky/' }).count()).toBe(2);
+    expect(await row('/flaky/second').textContent()).toContain('200 ↻');
+    const text = await open(row('/flaky/second'));
+    expect(text).toContain('Attempt 1: no answer: the connection to the backend was closed or reset first, and the request, idempotent, was sent once more');
+    expect(text).toContain('Attempt 2: 200 OK');
+    expect(flaky.requests.map((r) => [r.connection, r.line])).toEqual([[0, 'GET /first HTTP/1.1'], [0, 'GET /second HTTP/1.1'], [1, 'GET /second HTTP/1.1']]);
+    await app.screenshot('traffic-resent-1280x820-light');
   });
 
   it('shows a streamed response as it arrives, and a binary body as size and hex', async () => {

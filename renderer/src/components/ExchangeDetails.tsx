@@ -64,6 +64,7 @@ function attemptSummary(attempt: UpstreamAttempt, index: number, count: number):
   const status = attempt.status === undefined ? 'no answer' : `${attempt.status} ${STATUS_TEXT[attempt.status] ?? ''}`.trim();
   const label = count > 1 ? `Attempt ${index + 1}: ` : '';
   if (attempt.outcome === 'retried') return `${label}${status} in ${formatMs(attempt.msToHeaders)}: a cached credential was rejected, dropped and the request sent once more`;
+  if (attempt.outcome === 'resent') return `${label}no answer: the connection to the backend was closed or reset first, and the request, idempotent, was sent once more`;
   if (attempt.outcome === 'failed') return `${label}${status}: the call failed`;
   return `${label}${status} in ${formatMs(attempt.msToHeaders)}`;
 }
@@ -193,7 +194,7 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
               <h4>{upstream.attempts.length > 1 ? 'Attempts' : 'Answer'}</h4>
               <ol className="attempt-list">
                 {upstream.attempts.map((a, i) => (
-                  <li key={i} className={a.outcome === 'retried' ? 'attempt-retried' : undefined}>{attemptSummary(a, i, upstream.attempts.length)}</li>
+                  <li key={i} className={a.outcome === 'retried' || a.outcome === 'resent' ? 'attempt-retried' : undefined}>{attemptSummary(a, i, upstream.attempts.length)}</li>
                 ))}
               </ol>
               {upstream.attempts.map((a, i) => (

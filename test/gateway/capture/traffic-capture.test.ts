@@ -14,6 +14,7 @@ import { startCsrfApiServer, type CsrfApiServer } from '../../support/csrf-api-s
 import { basic } from '../../support/gateway';
 import { startTlsServer, type TestTlsServer } from '../../support/tls-servers';
 import { createTestPki, type TestPki } from '../../support/test-certificates';
+import { closeAfterFirst, startConnectionLosingUpstream, type ConnectionLosingUpstream } from '../../support/connection-losing-upstream';
 
 interface Captured { exchange: CapturedExchange; credentials: ExchangeCredentials }
 
@@ -186,6 +187,34 @@ describe('OAuth client credentials with the one retry', () => {
     const c = oauth(first)[0]!;
     expect(c.kind === 'oauth2' && c.expiresAt).toBeGreaterThan(Date.now());
     expectNoSecret(gw.seen, ['erp-client-secret', ...idp.issued()]);
+  });
+});
+
+describe('a connection lost before the answer', () => {
+  let upstream: ConnectionLosingUpstream;
+  let gw: CapturingGateway;
+  beforeAll(async () => {
+    upstream = await startConnectionLosingUpstream(closeAfterFirst);
+    gw = await new CapturingGateway().start(
+      { services: [{ name: 'api', pathPrefix: '/api', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'api-basic' } }] },
+      { 'api-basic': { username: 'svc', password: 'svc-pass-5' } },
+    );
+  });
+  afterAll(async () => {
+    await gw.gateway.close();
+    upstream.close();
+  });
+
+  it('shows the lost call and the one sent again, each with what it sent', async () => {
+    expect((await gw.call('/api/first')).exchange.upstream!.attempts.map((a) => [a.status, a.outcome])).toEqual([[200, 'answered']]);
+    const { exchange } = await gw.call('/api/second');
+    expect(exchange.response?.status).toBe(200);
+    expect(exchange.upstream!.attempts.map((a) => [a.status, a.outcome])).toEqual([[undefined, 'resent'], [200, 'answered']]);
+    for (const attempt of exchange.upstream!.attempts) {
+      expect(header(attempt.headers, 'authorization')).toMatchObject({ value: 'Basic svc:••••••••', source: 'endpoint' });
+    }
+    expect(upstream.requests.map((r) => [r.connection, r.line])).toEqual([[0, 'GET /first HTTP/1.1'], [0, 'GET /second HTTP/1.1'], [1, 'GET /second HTTP/1.1']]);
+    expectNoSecret(gw.seen, ['svc-pass-5']);
   });
 });
 
