@@ -4,11 +4,10 @@ import { CredentialStore } from '../auth/credential-store';
 import { Router, type RouteTarget } from '../routing/router';
 import type { SecretResolver } from '../secrets/secret-source';
 import type { UpstreamPools } from '../proxy/upstream-pools';
-import { compileOutboundSecurity } from '../security/outbound-security';
+import { compileOutboundSecurity, type OutboundSecurityDeps } from '../security/outbound-security';
 import type { SecuredEndpoint } from '../security/credential-retry';
 import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
-import type { UpstreamTlsProfile } from '../security/upstream-tls';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
 import { servedServices } from '../config/kyma-services';
 import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effective-basic-auth';
@@ -69,6 +68,8 @@ export interface OutboundCaches {
   csrfTokens: CsrfTokenStore;
 }
 
+type DispatcherFor = OutboundSecurityDeps['dispatcherFor'];
+
 /** One endpoint of a service: its production fields, or its sandbox. */
 type Endpoint = Pick<Service, 'upstream'> & EndpointOptions;
 
@@ -86,21 +87,20 @@ async function compileEndpoint(
   const upstream = endpoint.upstream;
   const timeouts = service.timeouts ?? workspace.gateway.timeouts;
   const connections = workspace.gateway.maxUpstreamConnections;
-  if ('serviceInfo' in upstream) {
-    const { name, namespace } = upstream.serviceInfo;
-    if (!cluster) return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
-    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, connections, secrets, pools, caches, dispatchers);
-  }
-  const url = new URL(upstream.url);
-  // Token and CSRF endpoints get pools too, retired with the generation like the upstream's.
-  const dispatcherFor = (origin: string, tls: UpstreamTlsProfile | undefined) => {
+  // The endpoint's pool, and its token and CSRF endpoints' pools, all retired with the generation.
+  const dispatcherFor: DispatcherFor = (origin, tls) => {
     const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, connections, tls });
     dispatchers.add(pool);
     return pool;
   };
+  if ('serviceInfo' in upstream) {
+    const { name, namespace } = upstream.serviceInfo;
+    if (!cluster) return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
+    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts.responseMs, secrets, caches, dispatcherFor);
+  }
+  const url = new URL(upstream.url);
   const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy);
-  const dispatcher = pools.get(url.origin, { connectTimeoutMs: timeouts.connectMs, connections, tls: security.tls });
-  dispatchers.add(dispatcher);
+  const dispatcher = dispatcherFor(url.origin, security.tls);
   return {
     kind: 'http',
     dispatcher,
@@ -125,12 +125,10 @@ async function compileServiceProxy(
   endpoint: Endpoint,
   usedBy: string,
   cluster: ClusterAccess,
-  timeouts: { connectMs: number; responseMs: number },
-  connections: number,
+  responseTimeoutMs: number,
   secrets: SecretResolver,
-  pools: UpstreamPools,
   caches: OutboundCaches,
-  dispatchers: Set<Dispatcher>,
+  dispatcherFor: DispatcherFor,
 ): Promise<UpstreamPlan> {
   const server = new URL(cluster.server);
   const usesAuthorization = endpoint.endpointSecurity?.type === 'basic' || endpoint.endpointSecurity?.type === 'oauth2-client-credentials';
@@ -142,11 +140,6 @@ async function compileServiceProxy(
     ca: cluster.ca ? [cluster.ca] : undefined,
     clientCertificate: cluster.cert && cluster.key ? { certificate: cluster.cert, privateKey: cluster.key } : undefined,
   });
-  const dispatcherFor = (origin: string, profile: UpstreamTlsProfile | undefined) => {
-    const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, connections, tls: profile });
-    dispatchers.add(pool);
-    return pool;
-  };
   const security = await compileOutboundSecurity({ ...endpoint, tls: undefined }, { secrets, ...caches, dispatcherFor }, usedBy);
   const dispatcher = dispatcherFor(server.origin, tls);
   const base = urlBasePath(server) + serviceProxyPath(info);
@@ -158,7 +151,7 @@ async function compileServiceProxy(
     basePath: base,
     query: '',
     label: `service ${info.namespace}/${info.name} via ${server.origin}`,
-    responseTimeoutMs: timeouts.responseMs,
+    responseTimeoutMs,
     security,
     clusterAuthorization: cluster.authorization,
   };
