@@ -68,10 +68,21 @@ function basicAuthPlugin(draft: BasicAuthDraft, had: boolean, isRoute: boolean):
   return plugin;
 }
 
+/**
+ * An optional field of what a form saves: set to `value`, or removed when the form leaves it out (undefined), so
+ * a field the user cleared does not survive from the entry being edited.
+ */
+function setOrDelete(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+  else delete target[key];
+}
+
+/** An optional text field as typed: empty is left out, anything else goes to the schema as written. */
+const typed = (text: string): string | undefined => (text !== '' ? text : undefined);
+
 export function withPlugin(plugins: Record<string, unknown> | undefined, plugin: Record<string, unknown> | undefined): Record<string, unknown> {
   const next = { ...(plugins ?? {}) };
-  if (plugin) next['basic-auth'] = plugin;
-  else delete next['basic-auth'];
+  setOrDelete(next, 'basic-auth', plugin);
   return next;
 }
 
@@ -122,9 +133,7 @@ export function serviceFromDraft(draft: ServiceDraft, existing?: Service): Recor
     stripPrefix: draft.stripPrefix,
     plugins: withPlugin(existing?.plugins, basicAuthPlugin(draft.basicAuth, existing?.plugins['basic-auth'] !== undefined, false)),
   };
-  const hosts = parseHosts(draft.hosts);
-  if (hosts) service.hosts = hosts;
-  else delete service.hosts;
+  setOrDelete(service, 'hosts', parseHosts(draft.hosts));
   return service;
 }
 
@@ -149,11 +158,8 @@ export function routeFromDraft(draft: RouteDraft, existing?: Route): Record<stri
     match: draft.match,
     plugins: withPlugin(existing?.plugins, basicAuthPlugin(draft.basicAuth, existing?.plugins['basic-auth'] !== undefined, true)),
   };
-  if (draft.methods.length > 0) route.methods = [...draft.methods];
-  else delete route.methods;
-  const hosts = parseHosts(draft.hosts);
-  if (hosts) route.hosts = hosts;
-  else delete route.hosts;
+  setOrDelete(route, 'methods', draft.methods.length > 0 ? [...draft.methods] : undefined);
+  setOrDelete(route, 'hosts', parseHosts(draft.hosts));
   return route;
 }
 
@@ -161,18 +167,11 @@ export function consumerDraft(consumer: Consumer | undefined): ConsumerDraft {
   return { username: consumer?.username ?? '', password: '', id: consumer?.id ?? '', customId: consumer?.customId ?? '' };
 }
 
-/** An optional text field as typed: empty removes it, anything else goes to the schema as written. */
-function setOrDelete(target: Record<string, unknown>, key: string, text: string): void {
-  if (text !== '') target[key] = text;
-  else delete target[key];
-}
-
 export function consumerFromDraft(draft: ConsumerDraft, existing: Consumer | undefined, password: SecretKeyRef | undefined): Record<string, unknown> {
   const consumer: Record<string, unknown> = { ...(existing ?? {}), username: draft.username };
-  setOrDelete(consumer, 'id', draft.id);
-  setOrDelete(consumer, 'customId', draft.customId);
-  if (password) consumer.basicAuth = { ...(existing?.basicAuth ?? {}), password };
-  else delete consumer.basicAuth;
+  setOrDelete(consumer, 'id', typed(draft.id));
+  setOrDelete(consumer, 'customId', typed(draft.customId));
+  setOrDelete(consumer, 'basicAuth', password ? { ...(existing?.basicAuth ?? {}), password } : undefined);
   return consumer;
 }
 
