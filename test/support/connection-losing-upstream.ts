@@ -20,8 +20,8 @@ export interface ConnectionLosingUpstream {
   server: Server;
   port: number;
   url: string;
-  /** Each request head the upstream read, with the connection it came on (numbered from 0). */
-  requests: { connection: number; line: string }[];
+  /** Each request the upstream read (its line, and its body by Content-Length), with the connection it came on (from 0). */
+  requests: { connection: number; line: string; body: string }[];
   close(): void;
 }
 
@@ -37,12 +37,15 @@ export async function startConnectionLosingUpstream(policy: ConnectionPolicy): P
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
-      // Request heads only: a request body's bytes would be read as the start of the next head.
+      // A request is acted on once its head and its Content-Length's worth of body have arrived (no chunked bodies).
       buffered += chunk.toString('latin1');
       for (let end = buffered.indexOf('\r\n\r\n'); end !== -1 && !socket.destroyed; end = buffered.indexOf('\r\n\r\n')) {
-        const line = buffered.slice(0, buffered.indexOf('\r\n'));
-        requests.push({ connection, line });
-        buffered = buffered.slice(end + 4);
+        const head = buffered.slice(0, end);
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        const line = head.slice(0, head.indexOf('\r\n'));
+        requests.push({ connection, line, body: buffered.slice(end + 4, end + 4 + length) });
+        buffered = buffered.slice(end + 4 + length);
         policy(onThis++, socket, line);
       }
     });

@@ -8,6 +8,7 @@ import { startTestGateway, type TestGateway } from '../../support/gateway';
 import {
   closeAfterFirst, closeEvery, resetAfterFirst, startConnectionLosingUpstream, type ConnectionLosingUpstream, type ConnectionPolicy,
 } from '../../support/connection-losing-upstream';
+import { startOAuthTokenServer, type OAuthTokenServer } from '../../support/oauth-token-server';
 
 let upstream: ConnectionLosingUpstream;
 let gateway: TestGateway;
@@ -44,7 +45,7 @@ describe('a connection the upstream loses before answering', () => {
         const res = await call(method, '/api/again');
         expect(res).toEqual({ status: 200, text: method === 'HEAD' ? '' : 'answered' });
         // Read on the kept connection and lost there, then read again on a new one.
-        expect(upstream.requests).toEqual([{ connection: 0, line: `${method} /again HTTP/1.1` }, { connection: 1, line: `${method} /again HTTP/1.1` }]);
+        expect(upstream.requests).toEqual([{ connection: 0, line: `${method} /again HTTP/1.1`, body: '' }, { connection: 1, line: `${method} /again HTTP/1.1`, body: '' }]);
         const entry = gateway.logs.at(-1)!;
         expect(entry).toMatchObject({ method, status: 200, resentAfter: code });
         expect(entry.error).toBeUndefined();
@@ -74,12 +75,44 @@ describe('a connection the upstream loses before answering', () => {
     expect(gateway.logs.at(-1)!.resentAfter).toBeUndefined();
   });
 
+  describe('behind an OAuth endpoint, which reads a body ahead for its one credential retry', () => {
+    let idp: OAuthTokenServer;
+    afterEach(() => idp.close());
+
+    async function setUpOAuth(): Promise<void> {
+      idp = await startOAuthTokenServer({ clients: { 'api-client': 'api-client-secret' } });
+      upstream = await startConnectionLosingUpstream(closeAfterFirst);
+      gateway = await startTestGateway(
+        { services: [{ name: 'api', pathPrefix: '/api', upstream: { url: upstream.url }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'api-oauth' } }] },
+        { 'api-oauth': { clientId: 'api-client', clientSecret: 'api-client-secret' } },
+      );
+      await warmConnection();
+      upstream.requests.length = 0;
+    }
+
+    it('a PUT whose body the gateway holds whole is sent again with that body', async () => {
+      await setUpOAuth();
+      expect(await call('PUT', '/api/item', '{"name":"held"}')).toEqual({ status: 200, text: 'answered' });
+      expect(upstream.requests).toEqual([
+        { connection: 0, line: 'PUT /item HTTP/1.1', body: '{"name":"held"}' },
+        { connection: 1, line: 'PUT /item HTTP/1.1', body: '{"name":"held"}' },
+      ]);
+      expect(gateway.logs.at(-1)).toMatchObject({ status: 200, resentAfter: 'UND_ERR_SOCKET' });
+    });
+
+    it('a POST whose body the gateway holds whole is still not sent again', async () => {
+      await setUpOAuth();
+      expect((await call('POST', '/api/item', '{"name":"once"}')).status).toBe(502);
+      expect(upstream.requests).toEqual([{ connection: 0, line: 'POST /item HTTP/1.1', body: '{"name":"once"}' }]);
+    });
+  });
+
   it('is sent again once only: an upstream that drops every request costs two calls, then the 502 names it', async () => {
     await setUp(closeEvery);
     const res = await call('GET', '/api/never');
     expect(res.status).toBe(502);
     expect(JSON.parse(res.text).message).toMatch(/closed the connection before answering \(UND_ERR_SOCKET\)$/);
-    expect(upstream.requests).toEqual([{ connection: 0, line: 'GET /never HTTP/1.1' }, { connection: 1, line: 'GET /never HTTP/1.1' }]);
+    expect(upstream.requests.map((r) => [r.connection, r.line])).toEqual([[0, 'GET /never HTTP/1.1'], [1, 'GET /never HTTP/1.1']]);
     expect(gateway.logs.at(-1)).toMatchObject({ status: 502, error: 'UND_ERR_SOCKET', resentAfter: 'UND_ERR_SOCKET' });
   });
 
