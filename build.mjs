@@ -23,12 +23,12 @@ const shared = { bundle: true, platform: 'node', sourcemap: false, logLevel: 'wa
  * the heap, and one non-Latin-1 character in a comment (zod has an em dash) makes a whole file's text two bytes a
  * character; idle RSS 1 MB lower.
  */
-const { GATEWAY_CLI_BUNDLE_OPTIONS, GATEWAY_APP_BUNDLE_OPTIONS } = await importSource('./gateway/process/bundle-options.ts');
+const { GATEWAY_CLI_LAUNCHER_OPTIONS, GATEWAY_CLI_BODY_OPTIONS, GATEWAY_APP_BUNDLE_OPTIONS } = await importSource('./gateway/process/bundle-options.ts');
 const gatewayBundle = { absWorkingDir: root, minifyWhitespace: true, outdir: 'out/gateway' };
 
 /** The headless CLI alone: what `npm run gateway` and `npm run bench` run (plain node, no tsx loader on the hot path). */
 async function buildGatewayCli() {
-  await esbuild({ ...GATEWAY_CLI_BUNDLE_OPTIONS, ...gatewayBundle, target: 'node20' });
+  await Promise.all([GATEWAY_CLI_LAUNCHER_OPTIONS, GATEWAY_CLI_BODY_OPTIONS].map((options) => esbuild({ ...options, ...gatewayBundle, target: 'node20' })));
 }
 
 async function buildNodeBundles() {

@@ -50,10 +50,29 @@ export const GATEWAY_BUNDLE_OPTIONS = {
   plugins: [leaveOutUndiciHttp2],
 } satisfies BuildOptions;
 
-/** The headless CLI, `out/gateway/cli.cjs`: what `npm run gateway`, headless `npm start` and the bench run. */
-export const GATEWAY_CLI_BUNDLE_OPTIONS = {
+/** The CLI's bundle, which its launcher runs through V8's code cache (code-cache.ts); launch-cli.ts names it. */
+export const GATEWAY_CLI_BODY_FILE = 'gatehouse-cli.cjs';
+
+/**
+ * The headless CLI's code, `out/gateway/gatehouse-cli.cjs`: one function expression taking CommonJS's module
+ * arguments, which code-cache.ts compiles as a script (a script's code cache can be made after it has run, so it
+ * holds what start-up compiled; a module's cannot) and calls. Not a file to `require`.
+ */
+export const GATEWAY_CLI_BODY_OPTIONS = {
   ...GATEWAY_BUNDLE_OPTIONS,
-  entryPoints: { cli: 'main/cli/main.ts' },
+  entryPoints: { [GATEWAY_CLI_BODY_FILE.replace(/\.cjs$/, '')]: 'main/cli/main.ts' },
+  // On the function's first line, so the bundle's line numbers (in stack traces) stay as they are.
+  banner: { js: `(function (exports, require, module, __filename, __dirname) {${GATEWAY_BUNDLE_OPTIONS.banner.js}` },
+  footer: { js: '\n})' },
+} satisfies BuildOptions;
+
+/**
+ * The headless CLI's launcher, `out/gateway/cli.cjs`: what `npm run gateway`, headless `npm start` and the bench
+ * run. Build it with GATEWAY_CLI_BODY_OPTIONS, into the same folder.
+ */
+export const GATEWAY_CLI_LAUNCHER_OPTIONS = {
+  ...GATEWAY_BUNDLE_OPTIONS,
+  entryPoints: { cli: 'gateway/process/launch-cli.ts' },
 } satisfies BuildOptions;
 
 /**

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // `npm run gateway`: the headless gateway with the app's services around it — secrets from the OS
 // keychain (besides --secrets and $GATEHOUSE_SECRETS), the `import`/`export` commands and the cluster workflow
 // (`plan`, `push`, `prune`).

@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './spawn-cli';
-import { GATEWAY_APP_BUNDLE_OPTIONS, GATEWAY_CLI_BUNDLE_OPTIONS } from '../../gateway/process/bundle-options';
+import { GATEWAY_APP_BUNDLE_OPTIONS, GATEWAY_CLI_BODY_OPTIONS, GATEWAY_CLI_LAUNCHER_OPTIONS } from '../../gateway/process/bundle-options';
 
 /**
  * A new folder for this test run's bundles, inside the repository so that the bundles' external packages resolve
@@ -14,9 +14,9 @@ export function bundleFolder(prefix: string): string {
   return mkdtempSync(join(cache, `${prefix}-`));
 }
 
-/** The headless CLI bundled into `outdir` as build.mjs bundles it (the same options); its path. */
+/** The headless CLI bundled into `outdir` as build.mjs bundles it (the same options): its launcher's path. */
 export async function bundleGatewayCli(outdir: string): Promise<string> {
-  await build({ ...GATEWAY_CLI_BUNDLE_OPTIONS, outdir, target: 'node20', absWorkingDir: REPO_ROOT });
+  await Promise.all([GATEWAY_CLI_LAUNCHER_OPTIONS, GATEWAY_CLI_BODY_OPTIONS].map((options) => build({ ...options, outdir, target: 'node20', absWorkingDir: REPO_ROOT })));
   return join(outdir, 'cli.cjs');
 }
 
