@@ -48,6 +48,11 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 }
 
+/** What the call sends: the body it was given, else the request's own, streamed, when it has one. */
+function outgoingBody(req: IncomingMessage, forward: ForwardRequest): Buffer | Readable | null {
+  return forward.body !== undefined ? forward.body : hasBody(req) ? req : null;
+}
+
 /**
  * Whether a call that failed with `error` before any answer may go out once more, on another connection. An
  * upstream closes an idle keep-alive connection without warning (gunicorn after 2 s, Node after 5 s), and a
@@ -59,7 +64,7 @@ export function hasBody(req: IncomingMessage): boolean {
  */
 function mayResend(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest, error: Error): boolean {
   if (forward.resent || res.destroyed || !isIdempotentMethod(req.method ?? '')) return false;
-  const body = forward.body !== undefined ? forward.body : hasBody(req) ? req : null;
+  const body = outgoingBody(req, forward);
   return (body === null || Buffer.isBuffer(body)) && connectionLoss(error) !== undefined;
 }
 
@@ -367,7 +372,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, forwa
       path: forward.path,
       method: req.method as Dispatcher.HttpMethod,
       headers: forward.headers,
-      body: forward.body !== undefined ? forward.body : hasBody(req) ? req : null,
+      body: outgoingBody(req, forward),
       headersTimeout: forward.responseTimeoutMs,
       // Timed by the relay's body wait.
       bodyTimeout: 0,
