@@ -70,14 +70,14 @@ function run(command, args, options = {}) {
 }
 
 /**
- * The built headless CLI, started as every Node launch of the gateway is: with the Node options and start-up
- * environment of gateway/process/node-flags.ts, which the app's supervisor and the bench read too (one list, no
- * copy to keep equal). For `npm run gateway` and for `npm start` where there is no display. The CLI's exit status
+ * The built headless CLI, started as every Node launch of the gateway is: with the start-up environment of
+ * gateway/process/process-environment.ts, which the app's supervisor and the bench read too (one list, no copy to
+ * keep equal), and no V8 options (the CLI's launcher sets its own, gateway/process/v8-flags.ts). For `npm run gateway` and for `npm start` where there is no display. The CLI's exit status
  * (or signal) becomes this script's, so `npm run gateway` fails when the gateway does, without a stack trace of ours.
  */
 async function runGatewayCli(args) {
-  const { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } = await importSource('./gateway/process/node-flags.ts');
-  const result = spawnSync(process.execPath, [...GATEWAY_NODE_FLAGS, join(out, 'gateway/cli.cjs'), ...args], {
+  const { GATEWAY_PROCESS_ENV } = await importSource('./gateway/process/process-environment.ts');
+  const result = spawnSync(process.execPath, [join(out, 'gateway/cli.cjs'), ...args], {
     stdio: 'inherit', cwd: root, env: { ...process.env, ...GATEWAY_PROCESS_ENV },
   });
   if (result.error) throw result.error;

@@ -16,6 +16,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { underDefaultV8Flags } from './v8-flags';
 
 /** The bundle's text is one function expression taking CommonJS's module arguments (bundle-options.ts). */
 type BundleBody = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
@@ -49,11 +50,14 @@ function readIfPresent(file: string): Buffer | undefined {
   }
 }
 
-/** Written whole or not at all: another process may be reading it, or writing it too. */
+/**
+ * Written whole or not at all: another process may be reading it, or writing it too. Made under V8's default
+ * options, which the next start reads it under (v8-flags.ts).
+ */
 function save(script: Script, cacheFile: string): boolean {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, script.createCachedData());
+    writeFileSync(temporary, underDefaultV8Flags(() => script.createCachedData()));
     renameSync(temporary, cacheFile);
     return true;
   } catch {

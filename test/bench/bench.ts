@@ -18,7 +18,7 @@ import { parseHey, parseWrk, type LoadFigures } from './load-output';
 import { cpuMs, openDescriptors, rssMb, samplePeak } from './process-stats';
 import { describeRatio, median, ratioVerdict } from './ratio-verdict';
 import type { PeerSetup } from './peer-setup';
-import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../gateway/process/node-flags';
+import { GATEWAY_PROCESS_ENV } from '../../gateway/process/process-environment';
 import { CODE_CACHE_SAVE_AFTER_MS, codeCacheFile } from '../../gateway/process/code-cache';
 import { GATEWAY_CLI_BODY_FILE } from '../../gateway/process/bundle-options';
 
@@ -171,8 +171,8 @@ async function main(): Promise<void> {
       'oauth-client': { clientId: 'bench-client', clientSecret: 'bench-client-secret' },
       'client-cert': { crt: pki.client.cert, key: pki.client.key, ca: pki.ca.cert },
     }));
-    // The built CLI, as `npm run gateway` runs it (with its Node options and environment); its request log (one JSON line per request) goes to /dev/null.
-    const gatewayArgs = (port: number) => [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.cjs'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
+    // The built CLI, as `npm run gateway` runs it (with its environment; its launcher sets its V8 options); its request log (one JSON line per request) goes to /dev/null.
+    const gatewayArgs = (port: number) => [join(root, 'out/gateway/cli.cjs'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)];
     const gatewayEnv = { ...process.env, ...GATEWAY_PROCESS_ENV };
     // Every start but the first after a build has the CLI's code cache, which the first writes a few seconds in
     // (gateway/process/code-cache.ts): the measured gateway and the spawn samples start as such a later start does.
@@ -297,9 +297,12 @@ async function main(): Promise<void> {
     const burst = await hey(gatehouse, ['-n', String(BURST_REQUESTS), '-c', String(BURST_CONNECTIONS), '-t', '30'], 90_000);
     const burstPeak = { rss: burstRss.stop(), fds: burstFds.stop() };
     say(`burst: ${BURST_REQUESTS} requests over ${BURST_CONNECTIONS} connections, ${burst.requestsPerSecond.toFixed(0)} req/s, p99 ${burst.p99.toFixed(1)} ms${burst.errors || burst.non2xx ? `, ERRORS ${burst.errors} non-2xx ${burst.non2xx}` : ''}`);
-    const quietUntil = Date.now() + 30_000;
+    await sleep(30_000);
+    const afterBurst = rssMb(gateway.pid!);
 
-    // Meanwhile (other processes; the gateway under test stays idle): spawn to first answer, Gatehouse and a bare node:http server.
+    // Then spawn to first answer, Gatehouse and a bare node:http server, alternating, on a quiet machine. Not during
+    // the 30 s above: the gateway under test spends them collecting the burst's garbage, on the core a spawned
+    // process would want, and the spawned processes took CPU its memory reducer wanted.
     const spawnTimes = { gatehouse: [] as number[], node: [] as number[] };
     for (let i = 0; i < SPAWN_SAMPLES; i += 1) {
       for (const which of ['gatehouse', 'node'] as const) {
@@ -317,8 +320,6 @@ async function main(): Promise<void> {
         }
       }
     }
-    await sleep(Math.max(0, quietUntil - Date.now()));
-    const afterBurst = rssMb(gateway.pid!);
 
     report({ paths, throughput, cpuPerRequest, latency, afterIdle, peakRss, idle, settledIdle, burstPeak, afterBurst, spawnTimes, burst });
     const log = await readFile(join(proxyDir, 'error.log'), 'utf8');

@@ -21,7 +21,7 @@ import { startOAuthTokenServer, bearerProtected } from '../support/oauth-token-s
 import { startTlsServer } from '../support/tls-servers';
 import { startCsrfApiServer } from '../support/csrf-api-server';
 import { RawConnection } from '../support/raw-connection';
-import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../gateway/process/node-flags';
+import { GATEWAY_PROCESS_ENV } from '../../gateway/process/process-environment';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const RATE = Number(process.env.SOAK_RATE ?? 300);
@@ -255,7 +255,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(dir, 'home'), TMPDIR: join(dir, 'tmp') };
     delete env.GATEHOUSE_SECRETS;
-    gateway = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(root, 'out/gateway/cli.cjs'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)], {
+    gateway = spawn(process.execPath, [join(root, 'out/gateway/cli.cjs'), '--config', configFile, '--secrets', secretsFile, '--port', String(port)], {
       cwd: runDir, env: { ...env, ...GATEWAY_PROCESS_ENV }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pid = gateway.pid!;

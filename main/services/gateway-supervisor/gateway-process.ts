@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GatewayMessage, SupervisorMessage } from '../../../gateway/process/protocol';
-import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../../../gateway/process/node-flags';
+import { GATEWAY_PROCESS_ENV } from '../../../gateway/process/process-environment';
 
 /** The supervisor's view of a gateway process, whichever way it was started. */
 export interface GatewayProcess {
@@ -22,7 +22,8 @@ const SOURCE_ENTRY = fileURLToPath(new URL('../../../gateway/process/entry.ts', 
 export function forkGatewayProcess(entry = SOURCE_ENTRY): GatewayProcess {
   if (!existsSync(entry)) throw new Error(`gateway entry ${entry} not found`);
   const child = fork(entry, [], {
-    execArgv: [...GATEWAY_NODE_FLAGS, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])],
+    // No V8 options: the built entry sets its own once loaded (gateway/process/v8-flags.ts).
+    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // The gateway needs nothing from our environment; above all it must not inherit secrets kept there.
     env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', ...GATEWAY_PROCESS_ENV },

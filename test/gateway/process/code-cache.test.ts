@@ -20,7 +20,12 @@ let codeCacheModule: string;
 beforeAll(async () => {
   folder = bundleFolder('code-cache');
   codeCacheModule = join(folder, 'code-cache.cjs');
-  await build({ ...GATEWAY_BUNDLE_OPTIONS, entryPoints: [join(REPO_ROOT, 'gateway/process/code-cache.ts')], outfile: codeCacheModule, target: 'node20', absWorkingDir: REPO_ROOT, outExtension: {} });
+  // The code cache and the gateway's V8 options in one module, as the CLI's launcher bundles them.
+  await build({
+    ...GATEWAY_BUNDLE_OPTIONS,
+    stdin: { contents: "export * from './gateway/process/code-cache'; export { applyGatewayV8Flags } from './gateway/process/v8-flags';", resolveDir: REPO_ROOT, loader: 'ts' },
+    outfile: codeCacheModule, target: 'node20', absWorkingDir: REPO_ROOT, outExtension: {},
+  });
 });
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -39,10 +44,15 @@ interface Start {
   body: { marker: string; filename: string; dirname: string; strict: boolean; resolves: boolean; ownExports: boolean };
 }
 
-/** One start, as the launcher makes it, in a new Node process; waits for the cache to be written when it is. */
-async function start(bodyFile: string): Promise<Start> {
+/**
+ * One start, as the launcher makes it, in a new Node process; waits for the cache to be written when it is. With
+ * `v8Flags`, the start sets the gateway's V8 options once the bundle has run, as the CLI's launcher does.
+ */
+async function start(bodyFile: string, { v8Flags = false } = {}): Promise<Start> {
   // The cache's timer does not hold a process open (a gateway's server does): this one stays until it has fired.
-  const script = `const run = require(${JSON.stringify(codeCacheModule)}).runWithCodeCache(${JSON.stringify(bodyFile)}, 0);
+  const script = `const launcher = require(${JSON.stringify(codeCacheModule)});
+const run = launcher.runWithCodeCache(${JSON.stringify(bodyFile)}, 0);
+if (${v8Flags}) launcher.applyGatewayV8Flags();
 const open = setInterval(() => undefined, 1000);
 Promise.resolve(run.saved ?? null).then((saved) => { clearInterval(open); process.stdout.write(JSON.stringify({ use: run.use, saved }) + '\\n'); });`;
   const { stdout } = await run(process.execPath, ['-e', script]);
@@ -67,6 +77,17 @@ describe('the CLI code cache', () => {
     expect(statSync(cacheFile).size).toBeGreaterThan(0);
 
     expect(await start(bodyFile)).toEqual({ use: 'used', saved: null, body: expectedBody });
+  });
+
+  // V8 stamps a cache with a hash of the options in force, and a start reads its cache before it sets them: a
+  // cache written under the gateway's options would be refused by every start.
+  it('written after the gateway\'s V8 options are set, it is still used by the next start', async () => {
+    const dir = join(folder, 'v8-flags');
+    mkdirSync(dir);
+    const bodyFile = join(dir, 'body.cjs');
+    writeFileSync(bodyFile, bodyText('flags'));
+    expect(await start(bodyFile, { v8Flags: true })).toMatchObject({ use: 'absent', saved: true });
+    expect((await start(bodyFile, { v8Flags: true })).use).toBe('used');
   });
 
   it('a changed bundle does not meet the older cache: it gets one of its own', async () => {
