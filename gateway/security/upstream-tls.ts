@@ -77,13 +77,28 @@ function nodeExtraRootCertificates(): readonly string[] {
  * that has the root store instead goes into a copy of it that shares the root certificates Node parsed once for
  * the process; NODE_EXTRA_CA_CERTS's are added again, as Node leaves them out of that copy. `context` is the
  * native context that Node's own `ca` option fills the same way (addCACert, one PEM per call).
+ *
+ * The CAs go in when a connection first asks for the native context, not when the configuration is compiled:
+ * with NODE_EXTRA_CA_CERTS naming a system bundle (144 certificates on the development VM), adding them again took
+ * 48 ms of every start, spawn to first answer, for an endpoint that start might never call. The client certificate
+ * and key are loaded at once, so a bad pair is still reported by the configuration's compile; the CAs were
+ * checked by `parseCaBundle`, and Node read NODE_EXTRA_CA_CERTS's at start.
  */
 function secureContextTrusting(extraCas: readonly string[], clientCertificate: ClientCertificate | undefined): SecureContext {
   const secureContext = createSecureContext(clientCertificate ? { cert: clientCertificate.certificate, key: clientCertificate.privateKey } : {});
   if (extraCas.length === 0) return secureContext;
   const native = secureContext.context as { addCACert(pem: string): void };
-  for (const pem of [...nodeExtraRootCertificates(), ...extraCas]) native.addCACert(pem);
-  return secureContext;
+  let trusting: unknown;
+  // What tls.connect reads of a secure context is its `context` (the native one).
+  return {
+    get context() {
+      if (trusting === undefined) {
+        for (const pem of [...nodeExtraRootCertificates(), ...extraCas]) native.addCACert(pem);
+        trusting = native;
+      }
+      return trusting;
+    },
+  };
 }
 
 /** `undefined` for the defaults (verify against system roots, no client certificate): such origins share plain pools. */

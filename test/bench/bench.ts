@@ -233,6 +233,28 @@ async function main(): Promise<void> {
     await sleep(SETTLE_MS);
     const settledIdle = rssMb(gateway.pid!);
 
+    // Spawn to first answer, Gatehouse and a bare node:http server, alternating, while every process is idle. Not
+    // after the burst (until 30 Nov): the gateway under test collects the burst's garbage for half a minute or more
+    // after it, on the core a spawned process wants (samples went from 250-290 to 330-390 ms when its memory reducer
+    // ran among them), and the spawned processes took CPU that reducer wanted.
+    const spawnTimes = { gatehouse: [] as number[], node: [] as number[] };
+    for (let i = 0; i < SPAWN_SAMPLES; i += 1) {
+      for (const which of ['gatehouse', 'node'] as const) {
+        const port = await freePort();
+        const t0 = performance.now();
+        const child = which === 'gatehouse'
+          ? spawn(process.execPath, gatewayArgs(port), { cwd: root, env: gatewayEnv, stdio: 'ignore' })
+          : spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
+        try {
+          await firstAnswer(`http://127.0.0.1:${port}/v1/json`, Date.now() + 10_000);
+          spawnTimes[which].push(performance.now() - t0);
+        } finally {
+          child.kill('SIGKILL');
+          await once(child, 'exit');
+        }
+      }
+    }
+
     const paths: Path[] = [
       { name: 'direct', url: `${plain}/json`, authenticated: false, cpuPid: upstreamPid },
       { name: 'bare node', url: `http://127.0.0.1:${barePort}/v1/json`, authenticated: true, pid: bare.pid, cpuPid: bare.pid! },
@@ -299,27 +321,6 @@ async function main(): Promise<void> {
     say(`burst: ${BURST_REQUESTS} requests over ${BURST_CONNECTIONS} connections, ${burst.requestsPerSecond.toFixed(0)} req/s, p99 ${burst.p99.toFixed(1)} ms${burst.errors || burst.non2xx ? `, ERRORS ${burst.errors} non-2xx ${burst.non2xx}` : ''}`);
     await sleep(30_000);
     const afterBurst = rssMb(gateway.pid!);
-
-    // Then spawn to first answer, Gatehouse and a bare node:http server, alternating, on a quiet machine. Not during
-    // the 30 s above: the gateway under test spends them collecting the burst's garbage, on the core a spawned
-    // process would want, and the spawned processes took CPU its memory reducer wanted.
-    const spawnTimes = { gatehouse: [] as number[], node: [] as number[] };
-    for (let i = 0; i < SPAWN_SAMPLES; i += 1) {
-      for (const which of ['gatehouse', 'node'] as const) {
-        const port = await freePort();
-        const t0 = performance.now();
-        const child = which === 'gatehouse'
-          ? spawn(process.execPath, gatewayArgs(port), { cwd: root, env: gatewayEnv, stdio: 'ignore' })
-          : spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
-        try {
-          await firstAnswer(`http://127.0.0.1:${port}/v1/json`, Date.now() + 10_000);
-          spawnTimes[which].push(performance.now() - t0);
-        } finally {
-          child.kill('SIGKILL');
-          await once(child, 'exit');
-        }
-      }
-    }
 
     report({ paths, throughput, cpuPerRequest, latency, afterIdle, peakRss, idle, settledIdle, burstPeak, afterBurst, spawnTimes, burst });
     const log = await readFile(join(proxyDir, 'error.log'), 'utf8');
