@@ -72,7 +72,8 @@ function run(command, args, options = {}) {
 /**
  * The built headless CLI, started as every Node launch of the gateway is: with the start-up environment of
  * gateway/process/process-environment.ts, which the app's supervisor and the bench read too (one list, no copy to
- * keep equal), and no V8 options (the CLI's launcher sets its own, gateway/process/v8-flags.ts). For `npm run gateway` and for `npm start` where there is no display. The CLI's exit status
+ * keep equal), and no V8 options (the CLI's launcher sets its own, gateway/process/v8-flags.ts). For
+ * `npm run gateway` and for `npm start` where there is no display. The CLI's exit status
  * (or signal) becomes this script's, so `npm run gateway` fails when the gateway does, without a stack trace of ours.
  */
 async function runGatewayCli(args) {

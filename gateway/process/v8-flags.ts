@@ -38,8 +38,7 @@ const GATEWAY_V8_FLAGS: readonly GatewayV8Flag[] = [
   { set: '--liftoff-only', reset: ['--no-liftoff-only', '--wasm-tier-up', '--wasm-dynamic-tiering'] },
 ];
 
-/** The options as set, for the tests and the README. */
-export const GATEWAY_V8_OPTIONS: readonly string[] = GATEWAY_V8_FLAGS.map((flag) => flag.set);
+const GATEWAY_V8_OPTIONS: readonly string[] = GATEWAY_V8_FLAGS.map((flag) => flag.set);
 
 let applied = false;
 
