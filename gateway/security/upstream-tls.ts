@@ -88,15 +88,15 @@ function secureContextTrusting(extraCas: readonly string[], clientCertificate: C
   const secureContext = createSecureContext(clientCertificate ? { cert: clientCertificate.certificate, key: clientCertificate.privateKey } : {});
   if (extraCas.length === 0) return secureContext;
   const native = secureContext.context as { addCACert(pem: string): void };
-  let trusting: unknown;
+  let added = false;
   // What tls.connect reads of a secure context is its `context` (the native one).
   return {
     get context() {
-      if (trusting === undefined) {
+      if (!added) {
         for (const pem of [...nodeExtraRootCertificates(), ...extraCas]) native.addCACert(pem);
-        trusting = native;
+        added = true;
       }
-      return trusting;
+      return native;
     },
   };
 }

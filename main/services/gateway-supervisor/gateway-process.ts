@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GatewayMessage, SupervisorMessage } from '../../../gateway/process/protocol';
@@ -28,6 +28,11 @@ export function forkGatewayProcess(entry = SOURCE_ENTRY): GatewayProcess {
     // The gateway needs nothing from our environment; above all it must not inherit secrets kept there.
     env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', ...GATEWAY_PROCESS_ENV },
   });
+  return gatewayProcessOf(child);
+}
+
+/** The supervisor's view of a forked gateway process (its IPC channel open). */
+export function gatewayProcessOf(child: ChildProcess): GatewayProcess {
   let exited = false;
   const exitListeners: ((reason: string) => void)[] = [];
   const finish = (reason: string) => {

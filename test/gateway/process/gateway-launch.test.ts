@@ -13,9 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { GATEWAY_PROCESS_ENV } from '../../../gateway/process/process-environment';
-import { forkGatewayProcess, type GatewayProcess } from '../../../main/services/gateway-supervisor/gateway-process';
+import { forkGatewayProcess, gatewayProcessOf } from '../../../main/services/gateway-supervisor/gateway-process';
 import { GatewaySupervisor } from '../../../main/services/gateway-supervisor/gateway-supervisor';
-import type { GatewayMessage } from '../../../gateway/process/protocol';
 import { builtGatewayEntry, bundleFolder, bundleGatewayCli } from '../../support/built-gateway';
 import { REPO_ROOT } from '../../support/spawn-cli';
 import { childProcesses } from '../../bench/process-stats';
@@ -114,14 +113,7 @@ async function startTracedFork(entry: string, upstreamUrl: string): Promise<Trac
     spawn: () => {
       const child = fork(entry, [], { execArgv: [TRACE], stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { PATH: process.env.PATH ?? '', ...GATEWAY_PROCESS_ENV } });
       child.stdout!.setEncoding('utf8').on('data', (text: string) => (trace += text));
-      const gateway: GatewayProcess = {
-        pid: child.pid,
-        send: (message) => child.connected && child.send(message),
-        onMessage: (listener) => child.on('message', (message) => listener(message as GatewayMessage)),
-        onExit: (listener) => child.once('exit', (code, signal) => listener(`exited (${signal ?? code})`)),
-        kill: () => child.kill('SIGKILL'),
-      };
-      return gateway;
+      return gatewayProcessOf(child);
     },
     collectSecrets: async () => ({}),
     backoff: { initialMs: 100, maxMs: 1000 },
