@@ -15,6 +15,7 @@ import { startDemoUpstream } from '../demo/demo-upstream';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
 import { GatehouseError, withHint } from '../errors/gatehouse-error';
+import { QuietMemoryWatch } from '../process/quiet-memory';
 
 const USAGE = `Usage:
   npm run gateway -- --demo [--port N]
@@ -109,12 +110,15 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   const log = jsonLineSink((line) => process.stdout.write(line));
   let gateway: Gateway;
   let banner: string[];
+  const quiet = new QuietMemoryWatch(() => gateway.inFlight);
+  const onRequestStart = () => quiet.requestStarted();
   if (values.demo) {
     const upstream = await startDemoUpstream();
     gateway = await startGateway({
       workspace: demoWorkspace(upstream.url, port ?? 9080),
       secrets: new SecretResolver([new MemorySecretSource('demo', DEMO_SECRETS)]),
       log,
+      onRequestStart,
       host: values.host,
     });
     banner = [
@@ -126,7 +130,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     const path = values.config!;
     const workspace = await readJsonOrYaml(await readFile(path, 'utf8'), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
-    gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, port, host: values.host, cluster });
+    gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
     watchConfig(path, gateway);
   }

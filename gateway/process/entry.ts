@@ -9,6 +9,7 @@ import { compileConfig } from '../server/compile-config';
 import { UpstreamPools } from '../proxy/upstream-pools';
 import { TrafficCapture } from '../capture/traffic-capture';
 import { batchPerTurn } from '../log/turn-batch';
+import { QuietMemoryWatch } from './quiet-memory';
 import type { RequestLogEntry } from '../log/request-log';
 
 /**
@@ -65,7 +66,10 @@ export function runSupervisedGateway(parent: ParentChannel): void {
           host: message.host,
           cluster: message.cluster,
           log: reportTraffic,
-          onRequestStart: reportInFlight,
+          onRequestStart: () => {
+            quiet.requestStarted();
+            reportInFlight();
+          },
           capture,
           // The app's gateway serves every item that compiles and says which it left out.
           leaveOutBrokenItems: true,
@@ -94,6 +98,8 @@ export function runSupervisedGateway(parent: ParentChannel): void {
   // One message per turn for the requests that ended in it: one message per request cost the gateway about 6 us
   // and the app's main process 17 us a request under load (measured forked under Node, wrk, 32 connections).
   const reportTraffic = batchPerTurn<RequestLogEntry>((entries) => parent.send({ type: 'traffic', entries, inFlight: gateway?.inFlight ?? 0 }));
+
+  const quiet = new QuietMemoryWatch(() => gateway?.inFlight ?? 0);
 
   let inFlightQueued = false;
   const reportInFlight = () => {

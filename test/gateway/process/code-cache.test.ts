@@ -23,7 +23,7 @@ beforeAll(async () => {
   // The code cache and the gateway's V8 options in one module, as the CLI's launcher bundles them.
   await build({
     ...GATEWAY_BUNDLE_OPTIONS,
-    stdin: { contents: "export * from './gateway/process/code-cache'; export { applyGatewayV8Flags } from './gateway/process/v8-flags';", resolveDir: REPO_ROOT, loader: 'ts' },
+    stdin: { contents: "export * from './gateway/process/code-cache'; export { applyGatewayV8Flags, favourMemory } from './gateway/process/v8-flags';", resolveDir: REPO_ROOT, loader: 'ts' },
     outfile: codeCacheModule, target: 'node20', absWorkingDir: REPO_ROOT, outExtension: {},
   });
 });
@@ -46,13 +46,15 @@ interface Start {
 
 /**
  * One start, as the launcher makes it, in a new Node process; waits for the cache to be written when it is. With
- * `v8Flags`, the start sets the gateway's V8 options once the bundle has run, as the CLI's launcher does.
+ * `v8Flags`, the start sets the gateway's V8 options once the bundle has run, as the CLI's launcher does; with
+ * `quiet` too, it then favours memory, as a gateway quiet before the cache is written.
  */
-async function start(bodyFile: string, { v8Flags = false } = {}): Promise<Start> {
+async function start(bodyFile: string, { v8Flags = false, quiet = false } = {}): Promise<Start> {
   // The cache's timer does not hold a process open (a gateway's server does): this one stays until it has fired.
   const script = `const launcher = require(${JSON.stringify(codeCacheModule)});
 const run = launcher.runWithCodeCache(${JSON.stringify(bodyFile)}, 0);
 if (${v8Flags}) launcher.applyGatewayV8Flags();
+if (${quiet}) launcher.favourMemory(true);
 const open = setInterval(() => undefined, 1000);
 Promise.resolve(run.saved ?? null).then((saved) => { clearInterval(open); process.stdout.write(JSON.stringify({ use: run.use, saved }) + '\\n'); });`;
   const { stdout } = await run(process.execPath, ['-e', script]);
@@ -87,6 +89,15 @@ describe('the CLI code cache', () => {
     const bodyFile = join(dir, 'body.cjs');
     writeFileSync(bodyFile, bodyText('flags'));
     expect(await start(bodyFile, { v8Flags: true })).toMatchObject({ use: 'absent', saved: true });
+    expect((await start(bodyFile, { v8Flags: true })).use).toBe('used');
+  });
+
+  it('written while the gateway favours memory (quiet after serving), it is still used by the next start', async () => {
+    const dir = join(folder, 'quiet');
+    mkdirSync(dir);
+    const bodyFile = join(dir, 'body.cjs');
+    writeFileSync(bodyFile, bodyText('quiet'));
+    expect(await start(bodyFile, { v8Flags: true, quiet: true })).toMatchObject({ use: 'absent', saved: true });
     expect((await start(bodyFile, { v8Flags: true })).use).toBe('used');
   });
 

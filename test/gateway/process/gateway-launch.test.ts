@@ -1,7 +1,7 @@
 // Every Node launch of the gateway — the supervisor's fork, `npm run gateway` and `npm start` where there is no
 // display (both through build.mjs) — starts it with its environment and no V8 options on its command line (read
 // from /proc, that is from the process that was really started), and the gateway sets its V8 options itself
-// (gateway/process/v8-flags.ts), which V8's own trace shows.
+// (gateway/process/v8-flags.ts), and favours memory once quiet (quiet-memory.ts), which V8's own traces show.
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -80,21 +80,44 @@ interface TracedGateway {
 
 const TRACE = '--trace-wasm-compilation-times';
 
-/** The CLI started by `script`: the built launcher, or the CLI's TypeScript source through tsx (no launcher). */
-async function startTracedCli(script: string[], workspaceFile: string): Promise<TracedGateway> {
-  const child = spawn(process.execPath, [TRACE, ...script, '--config', workspaceFile, '--port', '0'], {
+/**
+ * The CLI started by `script`: the built launcher, or the CLI's TypeScript source through tsx (no launcher), with
+ * V8's `trace` on its stdout.
+ */
+async function startTracedCli(script: string[], workspaceFile: string, trace = TRACE): Promise<TracedGateway> {
+  const child = spawn(process.execPath, [trace, ...script, '--config', workspaceFile, '--port', '0'], {
     cwd: REPO_ROOT, env: { ...process.env, ...GATEWAY_PROCESS_ENV }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let trace = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (trace += text));
+  let traced = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (traced += text));
   const exited = once(child, 'exit');
   const [, url] = await printed(child, /gateway on (http:\/\/\S+)/);
   return {
     url: url!,
-    trace: () => trace,
+    trace: () => traced,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+/** An upstream answering every request with the bench's JSON, and a workspace file proxying `/` to it. */
+async function proxiedUpstream(): Promise<{ upstreamUrl: string; workspaceFile: string; close: () => void }> {
+  const upstream = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"service":"bench-upstream","items":[1,2,3]}');
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-flags-'));
+  const workspaceFile = join(dir, 'workspace.json');
+  writeFileSync(workspaceFile, JSON.stringify({ services: [{ name: 'upstream', pathPrefix: '/', upstream: { url: upstreamUrl } }] }));
+  return {
+    upstreamUrl,
+    workspaceFile,
+    close: () => {
+      upstream.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -106,13 +129,13 @@ async function proxiedGet(url: string): Promise<void> {
   expect(res.statusCode).toBe(200);
 }
 
-/** The built entry forked as the supervisor forks it, with the trace on a pipe, run by a supervisor. */
-async function startTracedFork(entry: string, upstreamUrl: string): Promise<TracedGateway> {
-  let trace = '';
+/** The built entry forked as the supervisor forks it, with V8's `trace` on a pipe, run by a supervisor. */
+async function startTracedFork(entry: string, upstreamUrl: string, trace = TRACE): Promise<TracedGateway> {
+  let traced = '';
   const supervisor = new GatewaySupervisor({
     spawn: () => {
-      const child = fork(entry, [], { execArgv: [TRACE], stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { PATH: process.env.PATH ?? '', ...GATEWAY_PROCESS_ENV } });
-      child.stdout!.setEncoding('utf8').on('data', (text: string) => (trace += text));
+      const child = fork(entry, [], { execArgv: [trace], stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { PATH: process.env.PATH ?? '', ...GATEWAY_PROCESS_ENV } });
+      child.stdout!.setEncoding('utf8').on('data', (text: string) => (traced += text));
       return gatewayProcessOf(child);
     },
     collectSecrets: async () => ({}),
@@ -120,10 +143,58 @@ async function startTracedFork(entry: string, upstreamUrl: string): Promise<Trac
   });
   const status = await supervisor.start({ services: [{ name: 'upstream', pathPrefix: '/', upstream: { url: upstreamUrl } }] });
   expect(status.state).toBe('running');
-  return { url: status.url!, trace: () => trace, stop: () => supervisor.stop() };
+  return { url: status.url!, trace: () => traced, stop: () => supervisor.stop() };
 }
 
 const TURBOFAN = /using TurboFan/;
+
+const GC_TRACE = '--trace-gc-verbose';
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** See the test below: busy, the reducer's checks say "foreground"; quiet, its next check "background", and it collects. */
+async function expectMemoryGivenBackWhenQuiet(gateway: TracedGateway): Promise<void> {
+  const trace = reducerTrace(gateway);
+  // Busy: requests from 16 clients at once, until the reducer has checked under load and waits for its next check.
+  let busy = true;
+  const clients = Array.from({ length: 16 }, async () => {
+    while (busy) await proxiedGet(gateway.url);
+  });
+  while (!trace.next().some((line) => line.startsWith('waiting'))) await tick(20);
+  busy = false;
+  await Promise.all(clients);
+  const checks = (lines: string[]) => lines.filter((line) => / alloc, /.test(line));
+  expect(checks(trace.seen).map((line) => line.split(', ')[1])).not.toContain('background');
+
+  const quiet: string[] = [];
+  while (checks(quiet).length === 0) {
+    quiet.push(...trace.next());
+    await tick(100);
+  }
+  expect(checks(quiet)[0]).toMatch(/ alloc, background$/);
+  while (!quiet.some((line) => line.startsWith('finished GC'))) {
+    quiet.push(...trace.next());
+    await tick(100);
+  }
+  await proxiedGet(gateway.url);
+}
+
+/** V8's memory reducer's lines in a gateway's trace, in order: `next()` returns those printed since its last call. */
+function reducerTrace(gateway: TracedGateway): { next: () => string[]; seen: string[] } {
+  let read = 0;
+  const seen: string[] = [];
+  return {
+    seen,
+    next: () => {
+      const text = gateway.trace();
+      const end = text.lastIndexOf('\n') + 1;
+      const lines = [...text.slice(read, end).matchAll(/Memory reducer: (.*)/g)].map((match) => match[1]!);
+      read = Math.max(read, end);
+      seen.push(...lines);
+      return lines;
+    },
+  };
+}
 
 describe.runIf(process.platform === 'linux')('gateway launches', () => {
   it('the supervisor forks the gateway process with its environment and no V8 options', async () => {
@@ -163,14 +234,7 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
   // that compile here, and that the trace reports it. Then the built CLI and the built fork, each through its
   // launcher, serve twice as many (at least 50) with no such compile.
   it('set by the launchers, undici\'s WebAssembly HTTP parser is never compiled with TurboFan (without them it is)', async () => {
-    const upstream = createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"service":"bench-upstream","items":[1,2,3]}');
-    });
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-flags-'));
-    const workspaceFile = join(dir, 'workspace.json');
-    writeFileSync(workspaceFile, JSON.stringify({ services: [{ name: 'upstream', pathPrefix: '/', upstream: { url: upstreamUrl } }] }));
+    const { upstreamUrl, workspaceFile, close } = await proxiedUpstream();
     // Its own copy of the built CLI: the trace option is part of what V8 stamps a code cache with, and the copy in
     // out/ keeps the cache every other start reads.
     const cliFolder = bundleFolder('traced-cli');
@@ -199,8 +263,32 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
       }
     } finally {
       for (const gateway of gateways) await gateway.stop();
-      upstream.close();
-      rmSync(dir, { recursive: true, force: true });
+      close();
+      rmSync(cliFolder, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  // Why the gateway has V8 favour memory once it is quiet (gateway/process/quiet-memory.ts): V8's memory reducer,
+  // armed by a collection under load, checks the heap every 8 s and gives memory back only at a check that finds the
+  // allocation rate low or the process favouring memory, as a background tab. Its trace (--trace-gc-verbose) says
+  // which at each check: "foreground" or "background". Node never puts V8 in the background, so without the
+  // watch no check says "background". The traffic stops just after a check that waited, so the next one comes a
+  // whole 8 s later, after the quiet spell (2-4 s) has begun: that check must say "background", and the reducer's
+  // collections follow. Then the gateway serves again. The built CLI and the built fork, each through its launcher.
+  it('quiet after traffic, the gateway has V8 favour memory, and V8\'s memory reducer gives the heap back', async () => {
+    const { upstreamUrl, workspaceFile, close } = await proxiedUpstream();
+    const cliFolder = bundleFolder('quiet-cli');
+    const gateways: TracedGateway[] = [];
+    try {
+      const cli = await startTracedCli([await bundleGatewayCli(cliFolder)], workspaceFile, GC_TRACE);
+      gateways.push(cli);
+      await expectMemoryGivenBackWhenQuiet(cli);
+      const forked = await startTracedFork(await builtGatewayEntry(), upstreamUrl, GC_TRACE);
+      gateways.push(forked);
+      await expectMemoryGivenBackWhenQuiet(forked);
+    } finally {
+      for (const gateway of gateways) await gateway.stop();
+      close();
       rmSync(cliFolder, { recursive: true, force: true });
     }
   }, 120_000);
