@@ -291,5 +291,5 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
       close();
       rmSync(cliFolder, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });
