@@ -44,6 +44,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
   // Batched per turn like the log entries below: a message per exchange cost a pipe write each under load.
   const reportExchange = batchPerTurn<ExchangeUpdate>((updates) => parent.send({ type: 'exchanges', updates }));
   const capture = new TrafficCapture((exchange, credentials) => reportExchange({ exchange, credentials }));
+  const quiet = new QuietMemoryWatch(() => gateway?.inFlight ?? 0);
   // Replaced on every start/reload so secrets removed from the workspace leave this process's memory.
   let secrets = new MemorySecretSource('supervisor');
   const resolver = new SecretResolver([{ label: 'supervisor', read: (ref) => secrets.read(ref) }]);
@@ -98,8 +99,6 @@ export function runSupervisedGateway(parent: ParentChannel): void {
   // One message per turn for the requests that ended in it: one message per request cost the gateway about 6 us
   // and the app's main process 17 us a request under load (measured forked under Node, wrk, 32 connections).
   const reportTraffic = batchPerTurn<RequestLogEntry>((entries) => parent.send({ type: 'traffic', entries, inFlight: gateway?.inFlight ?? 0 }));
-
-  const quiet = new QuietMemoryWatch(() => gateway?.inFlight ?? 0);
 
   let inFlightQueued = false;
   const reportInFlight = () => {

@@ -2,8 +2,8 @@
 // V8 hold is given back within seconds (v8-flags.ts, favourMemory, says how and what it measured). The next request
 // has V8 favour speed again before it is handled.
 //
-// Quiet: nothing in flight, and no request started during one whole check period (QUIET_CHECK_MS), so between one
-// and two periods after the last request ended. A stream still open keeps the gateway busy however long it lasts.
+// Quiet: no request started during one whole check period (QUIET_CHECK_MS), and none in flight at its end: one to
+// two periods after the last request started. A stream still open keeps the gateway busy however long it lasts.
 // The check runs only between the first request after a quiet spell and the next quiet spell: an idle gateway has no
 // timer, and a busy one pays a counter and a comparison a request.
 import { favourMemory } from './v8-flags';
@@ -35,13 +35,6 @@ export class QuietMemoryWatch {
       this.#timer = setInterval(() => this.#check(), this.checkMs).unref();
     }
     this.#started += 1;
-  }
-
-  /** Stops watching (the gateway closed) and leaves V8 favouring speed, its default. */
-  stop(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    if (this.#favouringMemory) this.#setFavouringMemory(false);
   }
 
   #check(): void {

@@ -28,7 +28,7 @@
 //   favours memory as it does for a background tab, and its memory reducer, which checks every 8 s, runs its
 //   memory-reducing collections at its next check. Otherwise it waits until the allocation rate, averaged over its
 //   last collections, looks low: 26-46 s after a burst of 2,000 concurrent requests here, the gateway holding
-//   109-119 MB all that time against 59 MB before the burst. The option implies --max-semi-space-size=1, which V8
+//   109-122 MB all that time against 59 MB before the burst. The option implies --max-semi-space-size=1, which V8
 //   reads only when it sets its heap up: it changes nothing here but the options' hash, and is reset with it.
 //
 // Electron's utilityProcess keeps its defaults (untested there; its compile cache is Node's own).

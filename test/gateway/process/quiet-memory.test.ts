@@ -80,18 +80,4 @@ describe('QuietMemoryWatch', () => {
     periods(2);
     expect(asked.slice(5)).toEqual(['memory']);
   });
-
-  it('stopped, it leaves V8 favouring speed and keeps no timer', () => {
-    const quiet = watched();
-    quiet.serve();
-    periods(2);
-    quiet.watch.stop();
-    expect(quiet.asked).toEqual(['handled', 'memory', 'speed']);
-    const busy = watched();
-    busy.serve();
-    busy.watch.stop();
-    periods(10);
-    expect(busy.asked).toEqual(['handled']);
-    expect(vi.getTimerCount()).toBe(0);
-  });
 });
