@@ -82,24 +82,20 @@ describe('the CLI code cache', () => {
   });
 
   // V8 stamps a cache with a hash of the options in force, and a start reads its cache before it sets them: a
-  // cache written under the gateway's options would be refused by every start.
-  it('written after the gateway\'s V8 options are set, it is still used by the next start', async () => {
-    const dir = join(folder, 'v8-flags');
-    mkdirSync(dir);
-    const bodyFile = join(dir, 'body.cjs');
-    writeFileSync(bodyFile, bodyText('flags'));
-    expect(await start(bodyFile, { v8Flags: true })).toMatchObject({ use: 'absent', saved: true });
-    expect((await start(bodyFile, { v8Flags: true })).use).toBe('used');
-  });
-
-  it('written while the gateway favours memory (quiet after serving), it is still used by the next start', async () => {
-    const dir = join(folder, 'quiet');
-    mkdirSync(dir);
-    const bodyFile = join(dir, 'body.cjs');
-    writeFileSync(bodyFile, bodyText('quiet'));
-    expect(await start(bodyFile, { v8Flags: true, quiet: true })).toMatchObject({ use: 'absent', saved: true });
-    expect((await start(bodyFile, { v8Flags: true })).use).toBe('used');
-  });
+  // cache written under the gateway's options, or while it favours memory, would be refused by every start.
+  for (const { when, folderName, quiet } of [
+    { when: 'after the gateway\'s V8 options are set', folderName: 'v8-flags', quiet: false },
+    { when: 'while the gateway favours memory (quiet after serving)', folderName: 'quiet', quiet: true },
+  ]) {
+    it(`written ${when}, it is still used by the next start`, async () => {
+      const dir = join(folder, folderName);
+      mkdirSync(dir);
+      const bodyFile = join(dir, 'body.cjs');
+      writeFileSync(bodyFile, bodyText(folderName));
+      expect(await start(bodyFile, { v8Flags: true, quiet })).toMatchObject({ use: 'absent', saved: true });
+      expect((await start(bodyFile, { v8Flags: true })).use).toBe('used');
+    });
+  }
 
   it('a changed bundle does not meet the older cache: it gets one of its own', async () => {
     const dir = join(folder, 'changed');

@@ -3,7 +3,7 @@
 // from /proc, that is from the process that was really started), and the gateway sets its V8 options itself
 // (gateway/process/v8-flags.ts), and favours memory once quiet (quiet-memory.ts), which V8's own traces show.
 import { describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,7 +11,6 @@ import { request } from 'undici';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fork } from 'node:child_process';
 import { GATEWAY_PROCESS_ENV } from '../../../gateway/process/process-environment';
 import { forkGatewayProcess, gatewayProcessOf } from '../../../main/services/gateway-supervisor/gateway-process';
 import { GatewaySupervisor } from '../../../main/services/gateway-supervisor/gateway-supervisor';
@@ -37,14 +36,20 @@ function expectStartedAsGateway(pid: number, script: string): void {
 function printed(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
+    const onExit = (code: number | null) => reject(new Error(`exited (${code}) before printing ${pattern}: ${seen}`));
+    // Once matched it stops reading: a traced gateway prints for as long as it serves.
     const read = (text: string) => {
       seen += text;
       const match = pattern.exec(seen);
-      if (match) resolve(match);
+      if (!match) return;
+      child.stdout!.off('data', read);
+      child.stderr!.off('data', read);
+      child.off('exit', onExit);
+      resolve(match);
     };
     child.stdout!.setEncoding('utf8').on('data', read);
     child.stderr!.setEncoding('utf8').on('data', read);
-    child.once('exit', (code) => reject(new Error(`exited (${code}) before printing ${pattern}: ${seen}`)));
+    child.once('exit', onExit);
   });
 }
 
@@ -120,6 +125,43 @@ async function proxiedUpstream(): Promise<{ upstreamUrl: string; workspaceFile: 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The gateways a traced test starts, each with V8's `trace` (TRACE unless given); all stopped when the test ends. */
+interface TracedGateways {
+  /** The CLI's TypeScript source through tsx: no launcher, so none of the options the launchers set. */
+  source: (trace?: string) => Promise<TracedGateway>;
+  /** The built CLI through its launcher. */
+  builtCli: (trace?: string) => Promise<TracedGateway>;
+  /** The built entry through its launcher, forked as the supervisor forks it. */
+  builtFork: (trace?: string) => Promise<TracedGateway>;
+}
+
+/**
+ * Runs `test` with an upstream, a workspace proxying to it and starters for traced gateways, then stops every
+ * gateway started and removes what was made. The built CLI is a copy of its own in `copyName`'s folder: a trace
+ * option is part of what V8 stamps a code cache with, and the copy in out/ keeps the cache every other start reads.
+ */
+async function withTracedGateways(copyName: string, test: (gateways: TracedGateways) => Promise<void>): Promise<void> {
+  const { upstreamUrl, workspaceFile, close } = await proxiedUpstream();
+  const cliFolder = bundleFolder(copyName);
+  const started: TracedGateway[] = [];
+  const tracked = async (starting: Promise<TracedGateway>) => {
+    const gateway = await starting;
+    started.push(gateway);
+    return gateway;
+  };
+  try {
+    await test({
+      source: (trace) => tracked(startTracedCli(['--import', 'tsx', 'main/cli/main.ts'], workspaceFile, trace)),
+      builtCli: async (trace) => tracked(startTracedCli([await bundleGatewayCli(cliFolder)], workspaceFile, trace)),
+      builtFork: async (trace) => tracked(startTracedFork(await builtGatewayEntry(), upstreamUrl, trace)),
+    });
+  } finally {
+    for (const gateway of started) await gateway.stop();
+    close();
+    rmSync(cliFolder, { recursive: true, force: true });
+  }
 }
 
 /** One proxied GET, answered in full. */
@@ -234,14 +276,8 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
   // that compile here, and that the trace reports it. Then the built CLI and the built fork, each through its
   // launcher, serve twice as many (at least 50) with no such compile.
   it('set by the launchers, undici\'s WebAssembly HTTP parser is never compiled with TurboFan (without them it is)', async () => {
-    const { upstreamUrl, workspaceFile, close } = await proxiedUpstream();
-    // Its own copy of the built CLI: the trace option is part of what V8 stamps a code cache with, and the copy in
-    // out/ keeps the cache every other start reads.
-    const cliFolder = bundleFolder('traced-cli');
-    const gateways: TracedGateway[] = [];
-    try {
-      const control = await startTracedCli(['--import', 'tsx', 'main/cli/main.ts'], workspaceFile);
-      gateways.push(control);
+    await withTracedGateways('traced-cli', async ({ source, builtCli, builtFork }) => {
+      const control = await source();
       let requests = 0;
       // Until the compile is reported; a V8 that stopped tiering the parser up would hang here (test timeout). Only
       // what is traced from the first request on: at start-up Node's ES module loader compiles WebAssembly of its own.
@@ -252,20 +288,12 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
       }
       await control.stop();
       const served = Math.max(2 * requests, 50);
-      const cli = await startTracedCli([await bundleGatewayCli(cliFolder)], workspaceFile);
-      gateways.push(cli);
-      const forked = await startTracedFork(await builtGatewayEntry(), upstreamUrl);
-      gateways.push(forked);
-      for (const gateway of [cli, forked]) {
+      for (const gateway of [await builtCli(), await builtFork()]) {
         for (let i = 0; i < served; i += 1) await proxiedGet(gateway.url);
         expect(gateway.trace()).toMatch(/using Liftoff/);
         expect(gateway.trace()).not.toMatch(TURBOFAN);
       }
-    } finally {
-      for (const gateway of gateways) await gateway.stop();
-      close();
-      rmSync(cliFolder, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   // Why the gateway has V8 favour memory once it is quiet (gateway/process/quiet-memory.ts): V8's memory reducer,
@@ -276,20 +304,9 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
   // whole 8 s later, after the quiet spell (2-4 s) has begun: that check must say "background", and the reducer's
   // collections follow. Then the gateway serves again. The built CLI and the built fork, each through its launcher.
   it('quiet after traffic, the gateway has V8 favour memory, and V8\'s memory reducer gives the heap back', async () => {
-    const { upstreamUrl, workspaceFile, close } = await proxiedUpstream();
-    const cliFolder = bundleFolder('quiet-cli');
-    const gateways: TracedGateway[] = [];
-    try {
-      const cli = await startTracedCli([await bundleGatewayCli(cliFolder)], workspaceFile, GC_TRACE);
-      gateways.push(cli);
-      await expectMemoryGivenBackWhenQuiet(cli);
-      const forked = await startTracedFork(await builtGatewayEntry(), upstreamUrl, GC_TRACE);
-      gateways.push(forked);
-      await expectMemoryGivenBackWhenQuiet(forked);
-    } finally {
-      for (const gateway of gateways) await gateway.stop();
-      close();
-      rmSync(cliFolder, { recursive: true, force: true });
-    }
+    await withTracedGateways('quiet-cli', async ({ builtCli, builtFork }) => {
+      await expectMemoryGivenBackWhenQuiet(await builtCli(GC_TRACE));
+      await expectMemoryGivenBackWhenQuiet(await builtFork(GC_TRACE));
+    });
   }, 180_000);
 });
