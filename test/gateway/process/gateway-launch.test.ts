@@ -1,11 +1,13 @@
 // Every Node launch of the gateway — the supervisor's fork, `npm run gateway` and `npm start` where there is no
 // display (both through build.mjs) — starts it with its environment and no V8 options on its command line (read
 // from /proc, that is from the process that was really started), and the gateway sets its V8 options itself
-// (gateway/process/v8-flags.ts), and favours memory once quiet (quiet-memory.ts), which V8's own traces show.
+// (gateway/process/v8-flags.ts), and favours memory once quiet (quiet-memory.ts), which V8's own traces show; the
+// launchers hold one of Node's nextTick records (tick-object-class.ts), which V8's inline caches show.
 import { describe, expect, it } from 'vitest';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { createServer } from 'node:http';
 import { request } from 'undici';
 import type { AddressInfo } from 'node:net';
@@ -42,13 +44,13 @@ function printed(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray
       seen += text;
       const match = pattern.exec(seen);
       if (!match) return;
-      child.stdout!.off('data', read);
-      child.stderr!.off('data', read);
+      child.stdout?.off('data', read);
+      child.stderr?.off('data', read);
       child.off('exit', onExit);
       resolve(match);
     };
-    child.stdout!.setEncoding('utf8').on('data', read);
-    child.stderr!.setEncoding('utf8').on('data', read);
+    child.stdout?.setEncoding('utf8').on('data', read);
+    child.stderr?.setEncoding('utf8').on('data', read);
     child.once('exit', onExit);
   });
 }
@@ -79,27 +81,56 @@ async function checkLaunch(args: string[], env: NodeJS.ProcessEnv): Promise<void
 /** A gateway started with V8's trace of WebAssembly compilations on its stdout. */
 interface TracedGateway {
   url: string;
+  pid: number;
+  /** Everything the gateway's process has printed on stdout: V8's traces, and its request log. */
   trace: () => string;
   stop: () => Promise<void>;
 }
 
-const TRACE = '--trace-wasm-compilation-times';
+/**
+ * A traced gateway's stdout, in a file rather than a pipe: V8 prints its traces with C++ streams, and Node makes a
+ * stdout pipe non-blocking, so what V8 prints while the pipe is full is lost (a %DebugPrint was cut off midway).
+ * `read()` returns everything printed so far, reading only what is new.
+ */
+class StdoutFile {
+  readonly fd: number;
+  #text = '';
+  #offset = 0;
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #chunk = Buffer.alloc(1 << 16);
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w+');
+  }
+
+  read(): string {
+    for (let bytes; (bytes = readSync(this.fd, this.#chunk, 0, this.#chunk.length, this.#offset)) > 0; this.#offset += bytes) {
+      this.#text += this.#decoder.write(this.#chunk.subarray(0, bytes));
+    }
+    return this.#text;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const TRACE = ['--trace-wasm-compilation-times'];
 
 /**
  * The CLI started by `script`: the built launcher, or the CLI's TypeScript source through tsx (no launcher), with
- * V8's `trace` on its stdout.
+ * Node's `options` (V8's traces, on its stdout).
  */
-async function startTracedCli(script: string[], workspaceFile: string, trace = TRACE): Promise<TracedGateway> {
-  const child = spawn(process.execPath, [trace, ...script, '--config', workspaceFile, '--port', '0'], {
-    cwd: REPO_ROOT, env: { ...process.env, ...GATEWAY_PROCESS_ENV }, stdio: ['ignore', 'pipe', 'pipe'],
+async function startTracedCli(script: string[], workspaceFile: string, stdout: StdoutFile, options = TRACE): Promise<TracedGateway> {
+  const child = spawn(process.execPath, [...options, ...script, '--config', workspaceFile, '--port', '0'], {
+    cwd: REPO_ROOT, env: { ...process.env, ...GATEWAY_PROCESS_ENV }, stdio: ['ignore', stdout.fd, 'pipe'],
   });
-  let traced = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (traced += text));
   const exited = once(child, 'exit');
   const [, url] = await printed(child, /gateway on (http:\/\/\S+)/);
   return {
     url: url!,
-    trace: () => traced,
+    pid: child.pid!,
+    trace: () => stdout.read(),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
@@ -127,14 +158,14 @@ async function proxiedUpstream(): Promise<{ upstreamUrl: string; workspaceFile: 
   };
 }
 
-/** The gateways a traced test starts, each with V8's `trace` (TRACE unless given); all stopped when the test ends. */
+/** The gateways a traced test starts, each with Node's `options` (TRACE unless given); all stopped when the test ends. */
 interface TracedGateways {
-  /** The CLI's TypeScript source through tsx: no launcher, so none of the options the launchers set. */
-  source: (trace?: string) => Promise<TracedGateway>;
+  /** The CLI's TypeScript source through tsx: no launcher, so nothing the launchers do. */
+  source: (options?: string[]) => Promise<TracedGateway>;
   /** The built CLI through its launcher. */
-  builtCli: (trace?: string) => Promise<TracedGateway>;
+  builtCli: (options?: string[]) => Promise<TracedGateway>;
   /** The built entry through its launcher, forked as the supervisor forks it. */
-  builtFork: (trace?: string) => Promise<TracedGateway>;
+  builtFork: (options?: string[]) => Promise<TracedGateway>;
 }
 
 /**
@@ -145,6 +176,13 @@ interface TracedGateways {
 async function withTracedGateways(copyName: string, test: (gateways: TracedGateways) => Promise<void>): Promise<void> {
   const { upstreamUrl, workspaceFile, close } = await proxiedUpstream();
   const cliFolder = bundleFolder(copyName);
+  const outputs = mkdtempSync(join(tmpdir(), 'gatehouse-traced-'));
+  const stdoutFiles: StdoutFile[] = [];
+  const stdoutFile = () => {
+    const file = new StdoutFile(join(outputs, `stdout-${stdoutFiles.length}`));
+    stdoutFiles.push(file);
+    return file;
+  };
   const started: TracedGateway[] = [];
   const tracked = async (starting: Promise<TracedGateway>) => {
     const gateway = await starting;
@@ -153,14 +191,16 @@ async function withTracedGateways(copyName: string, test: (gateways: TracedGatew
   };
   try {
     await test({
-      source: (trace) => tracked(startTracedCli(['--import', 'tsx', 'main/cli/main.ts'], workspaceFile, trace)),
-      builtCli: async (trace) => tracked(startTracedCli([await bundleGatewayCli(cliFolder)], workspaceFile, trace)),
-      builtFork: async (trace) => tracked(startTracedFork(await builtGatewayEntry(), upstreamUrl, trace)),
+      source: (options) => tracked(startTracedCli(['--import', 'tsx', 'main/cli/main.ts'], workspaceFile, stdoutFile(), options)),
+      builtCli: async (options) => tracked(startTracedCli([await bundleGatewayCli(cliFolder)], workspaceFile, stdoutFile(), options)),
+      builtFork: async (options) => tracked(startTracedFork(await builtGatewayEntry(), upstreamUrl, stdoutFile(), options)),
     });
   } finally {
     for (const gateway of started) await gateway.stop();
+    for (const file of stdoutFiles) file.close();
     close();
     rmSync(cliFolder, { recursive: true, force: true });
+    rmSync(outputs, { recursive: true, force: true });
   }
 }
 
@@ -171,13 +211,13 @@ async function proxiedGet(url: string): Promise<void> {
   expect(res.statusCode).toBe(200);
 }
 
-/** The built entry forked as the supervisor forks it, with V8's `trace` on a pipe, run by a supervisor. */
-async function startTracedFork(entry: string, upstreamUrl: string, trace = TRACE): Promise<TracedGateway> {
-  let traced = '';
+/** The built entry forked as the supervisor forks it, with Node's `options` (V8's traces on a pipe), run by a supervisor. */
+async function startTracedFork(entry: string, upstreamUrl: string, stdout: StdoutFile, options = TRACE): Promise<TracedGateway> {
+  let pid = 0;
   const supervisor = new GatewaySupervisor({
     spawn: () => {
-      const child = fork(entry, [], { execArgv: [trace], stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { PATH: process.env.PATH ?? '', ...GATEWAY_PROCESS_ENV } });
-      child.stdout!.setEncoding('utf8').on('data', (text: string) => (traced += text));
+      const child = fork(entry, [], { execArgv: options, stdio: ['ignore', stdout.fd, 'inherit', 'ipc'], env: { PATH: process.env.PATH ?? '', ...GATEWAY_PROCESS_ENV } });
+      pid = child.pid!;
       return gatewayProcessOf(child);
     },
     collectSecrets: async () => ({}),
@@ -185,12 +225,12 @@ async function startTracedFork(entry: string, upstreamUrl: string, trace = TRACE
   });
   const status = await supervisor.start({ services: [{ name: 'upstream', pathPrefix: '/', upstream: { url: upstreamUrl } }] });
   expect(status.state).toBe('running');
-  return { url: status.url!, trace: () => traced, stop: () => supervisor.stop() };
+  return { url: status.url!, pid, trace: () => stdout.read(), stop: () => supervisor.stop() };
 }
 
 const TURBOFAN = /using TurboFan/;
 
-const GC_TRACE = '--trace-gc-verbose';
+const GC_TRACE = ['--trace-gc-verbose'];
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -237,6 +277,32 @@ function reducerTrace(gateway: TracedGateway): { next: () => string[]; seen: str
     },
   };
 }
+
+/** Node's options for a gateway the tick probe watches (test/fixtures/tick-feedback-probe.mjs says what it does). */
+const TICK_PROBE = ['--expose-gc', '--allow-natives-syntax', '--import', join(REPO_ROOT, 'test/fixtures/tick-feedback-probe.mjs')];
+
+/**
+ * Signals the probe for the `n`th time and waits for the collections it then runs; returns the states of the caches
+ * nextTick builds its records through, as the probe printed them before collecting.
+ */
+async function tickCaches(gateway: TracedGateway, n: number): Promise<string[]> {
+  process.kill(gateway.pid, 'SIGUSR2');
+  while (!gateway.trace().includes(`tick-probe: collected ${n}\n`)) await tick(20);
+  const text = gateway.trace();
+  const feedback = text.slice(text.indexOf(`tick-probe: feedback ${n} begin`), text.indexOf(`tick-probe: feedback ${n} end`));
+  return [...feedback.matchAll(/DefineKeyedOwnPropertyInLiteral (\w+)/g)].map((match) => match[1]!);
+}
+
+/** The caches' states once traffic has warmed them, and again after three full collections and more traffic. */
+async function tickCachesAcrossCollections(gateway: TracedGateway): Promise<{ warm: string[]; afterCollections: string[] }> {
+  for (let i = 0; i < 20; i += 1) await proxiedGet(gateway.url);
+  const warm = await tickCaches(gateway, 1);
+  for (let i = 0; i < 20; i += 1) await proxiedGet(gateway.url);
+  return { warm, afterCollections: await tickCaches(gateway, 2) };
+}
+
+/** nextTick's record has four properties: two symbol keys (its async ids), `callback` and `args`. */
+const MONOMORPHIC_RECORD = Array(4).fill('MONOMORPHIC');
 
 describe.runIf(process.platform === 'linux')('gateway launches', () => {
   it('the supervisor forks the gateway process with its environment and no V8 options', async () => {
@@ -309,4 +375,24 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
       await expectMemoryGivenBackWhenQuiet(await builtFork(GC_TRACE));
     });
   }, 180_000);
+
+  // Why the launchers hold one of Node's nextTick records (gateway/process/tick-object-class.ts): nextTick builds its
+  // records as an object literal with computed keys, through inline caches that hold the record's class weakly. Once
+  // no record is alive through a few full collections (or one memory-reducing collection of a quiet gateway), V8
+  // collects the class, the caches go megamorphic, and every nextTick after that takes a runtime call. The probe
+  // prints the caches' states and runs the collections. The control, the CLI's source through tsx without the
+  // launchers, shows the caches go megamorphic; the built CLI and the built fork, each through its launcher, keep them
+  // monomorphic.
+  it('held by the launchers, nextTick\'s record class outlives collections (without, nextTick\'s caches go megamorphic)', async () => {
+    await withTracedGateways('tick-cli', async ({ source, builtCli, builtFork }) => {
+      const control = await tickCachesAcrossCollections(await source(TICK_PROBE));
+      expect(control.warm).toEqual(MONOMORPHIC_RECORD);
+      expect(control.afterCollections).toContain('MEGAMORPHIC');
+      for (const gateway of [await builtCli(TICK_PROBE), await builtFork(TICK_PROBE)]) {
+        const held = await tickCachesAcrossCollections(gateway);
+        expect(held.warm).toEqual(MONOMORPHIC_RECORD);
+        expect(held.afterCollections).toEqual(MONOMORPHIC_RECORD);
+      }
+    });
+  }, 120_000);
 });
