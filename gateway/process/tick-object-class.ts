@@ -9,8 +9,8 @@
 // life. V8 collects the class in the first memory-reducing collection of a quiet process (its memory reducer, after
 // a burst; or at once, when the gateway favours memory while quiet, quiet-memory.ts), or in three full collections
 // without a nextTick pending. Node 20.20 (V8 11.3), 22.23 (V8 12.4) and 24.22 (V8 13.6) all do it, so Electron's
-// utility process does too. Node's streams and HTTP server call nextTick several times a request: under wrk, after a quiet spell,
-// nextTick took 3.7 % of the gateway's CPU, against 0.7 % with the record held (CPU profiles, 30 Nov).
+// utility process does too. Node's streams and HTTP server call nextTick several times a request: under wrk, after
+// a quiet spell, nextTick took 3.7 % of the gateway's CPU, against 0.7 % with the record held (CPU profiles, 30 Nov).
 //
 // The record is caught by an async hook's `init`, which is handed it as the resource; the hook is switched off at
 // once, so no hook runs afterwards. It is held from the global object: a launcher's module scope is garbage once
