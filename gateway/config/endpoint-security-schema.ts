@@ -1,5 +1,6 @@
 // Outbound endpoint security: what the gateway presents when it calls a backend, and whom it trusts there.
 // Secret values never appear here, only references; the default key names follow Kyma's secret layouts.
+import './zod-jitless';
 import * as z from 'zod';
 import { HttpUrl } from './http-url';
 import { secretKeySchema, secretNameSchema } from './secret-names';

@@ -1,3 +1,4 @@
+import './zod-jitless';
 import * as z from 'zod';
 
 /** What is wrong with a URL the gateway calls (upstream, token or CSRF endpoint, Kyma target), if anything. */

@@ -1,5 +1,6 @@
 // Kyma `Application` services as Kyma's Application Gateway serves them (applicationconnector.kyma-project.io/v1alpha1).
 // Field names follow the CRD so an Application imports and exports without translation.
+import './zod-jitless';
 import * as z from 'zod';
 import { HttpUrl } from './http-url';
 import { kymaServiceSegment } from './kyma-services';

@@ -1,5 +1,6 @@
 // The one workspace model: the gateway serves it, main stores it, the renderer edits it.
 // Secret *values* never appear here, only references to secrets held by a vault or a secret source.
+import './zod-jitless';
 import * as z from 'zod';
 import { KymaApplication } from './kyma-application-schema';
 import { HttpUrl, upstreamScheme } from './http-url';

@@ -2,6 +2,7 @@
 // format and the renderer's forms all check names and keys with these rules, so anything a workspace can
 // reference can be stored, and the vault can never be handed a name the workspace would refuse.
 // Neither part can contain the "/" that separates namespace and name (and keychain account parts).
+import './zod-jitless';
 import * as z from 'zod';
 
 /** A secret's name or namespace: like a Kubernetes name, but upper case, "." and "_" allowed. */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import '../config/zod-jitless';
 import * as z from 'zod';
 import { readJsonOrYaml } from '../config/parse-document';
 import { describeFieldErrors, validateWith } from '../config/validate';

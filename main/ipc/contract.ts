@@ -1,5 +1,6 @@
 // The one IPC contract between the renderer and main: channel names, request/response types and the zod
 // schemas main validates every request with. Runs in every process: no Node or Electron imports here.
+import '../../gateway/config/zod-jitless';
 import * as z from 'zod';
 import { ResourceName, Workspace } from '../../gateway/config/schema';
 import type { FieldError } from '../../gateway/config/validate';

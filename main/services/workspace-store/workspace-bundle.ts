@@ -16,6 +16,7 @@
  * caller to put into its vault; it writes nothing itself.
  */
 import { secretReferences } from '../../../gateway/config/secret-references';
+import '../../../gateway/config/zod-jitless';
 import * as z from 'zod';
 import { ResourceName, type Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, describeFieldErrors, validateWith, validateWorkspace } from '../../../gateway/config/validate';

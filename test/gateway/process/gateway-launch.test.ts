@@ -2,9 +2,10 @@
 // display (both through build.mjs) — starts it with its environment and no V8 options on its command line (read
 // from /proc, that is from the process that was really started), and the gateway sets its V8 options itself
 // (gateway/process/v8-flags.ts), and favours memory once quiet (quiet-memory.ts), which V8's own traces show; the
-// launchers hold one of Node's nextTick records (tick-object-class.ts), which V8's inline caches show.
+// launchers hold one of Node's nextTick records (tick-object-class.ts), which V8's inline caches show; and the
+// gateway validates without compiling parsers from source text (gateway/config/zod-jitless.ts).
 import { describe, expect, it } from 'vitest';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -301,6 +302,19 @@ async function tickCachesAcrossCollections(gateway: TracedGateway): Promise<{ wa
   return { warm, afterCollections: await tickCaches(gateway, 2) };
 }
 
+const FUNCTION_PROBE = ['--import', join(REPO_ROOT, 'test/fixtures/function-constructor-probe.mjs')];
+
+/** The probe's report: how many functions the gateway compiled from source text so far, and how each begins. */
+async function compiledFromText(gateway: TracedGateway): Promise<string> {
+  const from = gateway.trace().length;
+  process.kill(gateway.pid, 'SIGUSR2');
+  for (;;) {
+    const report = /function-probe: .*/.exec(gateway.trace().slice(from));
+    if (report) return report[0];
+    await tick(20);
+  }
+}
+
 /** nextTick's record has four properties: two symbol keys (its async ids), `callback` and `args`. */
 const MONOMORPHIC_RECORD = Array(4).fill('MONOMORPHIC');
 
@@ -395,4 +409,16 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
       }
     });
   }, 120_000);
+
+  it('the gateway validates its workspace without compiling parsers from source text (zod with its defaults does)', async () => {
+    // The control: the probe sees zod's JIT compile an object schema's parser in a process that leaves zod's defaults.
+    const control = spawnSync(process.execPath, [...FUNCTION_PROBE, '-e', "const z = require('zod'); z.object({ a: z.string() }).parse({ a: 'x' }); process.emit('SIGUSR2');"], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(control.stdout).toMatch(/^function-probe: [1-9]\d* compiled .*payload/m);
+    await withTracedGateways('jitless-cli', async ({ builtCli, builtFork }) => {
+      for (const gateway of [await builtCli(FUNCTION_PROBE), await builtFork(FUNCTION_PROBE)]) {
+        await proxiedGet(gateway.url);
+        expect(await compiledFromText(gateway)).toBe('function-probe: 0 compiled');
+      }
+    });
+  }, 60_000);
 });
