@@ -1,6 +1,6 @@
 // zod reads its JIT setting as each schema is built, so every module that builds zod schemas imports
 // gateway/config/zod-jitless.ts itself (whichever of them a process loads first, the setting is made before it builds
-// anything). What it saves, and the launches' own check that no parser is compiled: gateway-launch.test.ts.
+// anything). Why: zod-jitless.ts. That the built CLI and fork compile no parser: gateway-launch.test.ts.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
