@@ -6,6 +6,7 @@ import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forwar
 import { connectionLoss, errorCode, toUpstreamError, UpstreamError } from './upstream-errors';
 import { isIdempotentMethod } from '../http/idempotent-methods';
 import { undecodedTransferCoding } from './transfer-coding';
+import { relayInformationalAnswer } from './informational-answers';
 import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
 
@@ -222,7 +223,10 @@ class ResponseRelay {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true; // 1xx: the gateway sends its own 100 Continue once a request is admitted
+    if (statusCode < 200) {
+      relayInformationalAnswer(this.res, statusCode, rawHeaders);
+      return true;
+    }
     const coding = undecodedTransferCoding(rawHeaders, lowerCaseHeaderName);
     if (coding !== undefined) {
       // Before the status is taken: nothing of this answer is relayed, the client gets the 502 (onError).

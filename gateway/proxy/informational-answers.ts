@@ -1,0 +1,44 @@
+// An upstream's informational (1xx) answers, relayed to the client: "A proxy MUST forward 1xx responses unless the
+// proxy itself requested the generation of the 1xx response" (RFC 9110 §15.2). Node's server can send two of them:
+// 102 Processing (`writeProcessing`, without fields) and 103 Early Hints (`writeEarlyHints`, which needs a Link
+// field). Others have no way out through it and are dropped, as every 1xx was before.
+//
+// Never to an HTTP/1.0 client ("A server MUST NOT send a 1xx response to an HTTP/1.0 client", same section), nor
+// once the final answer has begun. 100 Continue never gets here: the gateway answers Expect itself and forwards
+// none, and undici drops a connection that sends one unasked. 101 is an upgrade, which the gateway does not proxy.
+import type { ServerResponse } from 'node:http';
+import { downstreamHeaders } from './forward-headers';
+import { lowerCaseHeaderName } from './undici-core';
+
+/** Field values Node's `writeEarlyHints` writes as they are (it writes the head as ASCII). */
+const VISIBLE_ASCII_VALUE = /^[\x20-\x7e\t]*$/;
+/** Where one link-value ends and the next begins in a Link field (RFC 8288 §3: `#link-value`). */
+const NEXT_LINK_VALUE = /\s*,\s*(?=<)/;
+
+export function relayInformationalAnswer(res: ServerResponse, statusCode: number, rawHeaders: readonly Buffer[]): void {
+  const { httpVersionMajor, httpVersionMinor } = res.req;
+  if (res.headersSent || res.destroyed || httpVersionMajor < 1 || (httpVersionMajor === 1 && httpVersionMinor < 1)) return;
+  if (statusCode === 102) res.writeProcessing();
+  else if (statusCode === 103) relayEarlyHints(res, rawHeaders);
+}
+
+function relayEarlyHints(res: ServerResponse, rawHeaders: readonly Buffer[]): void {
+  const fields = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
+  const links: string[] = [];
+  const hints: Record<string, string | string[]> = {};
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    const value = fields[i + 1]!;
+    if (!VISIBLE_ASCII_VALUE.test(value)) continue;
+    if (name === 'link') links.push(...value.split(NEXT_LINK_VALUE).filter((link) => link !== ''));
+    else hints[name] = hints[name] === undefined ? value : `${hints[name]}, ${value}`;
+  }
+  if (links.length === 0) return;
+  hints.link = links;
+  try {
+    res.writeEarlyHints(hints);
+  } catch {
+    // A link-value Node's own check refuses (its format is narrower than RFC 8288's): the hints are only hints,
+    // and the final answer follows as ever.
+  }
+}

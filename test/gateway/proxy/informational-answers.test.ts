@@ -1,0 +1,100 @@
+// An upstream's informational answers reach the client as RFC 9110 §15.2 asks of a proxy, as far as Node's server
+// can send them (102 Processing; 103 Early Hints with its Link fields), never an HTTP/1.0 client; the final answer
+// follows in every case. Until 30 Nov the gateway dropped every 1xx.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
+import { RawConnection, type RawResponse } from '../../support/raw-connection';
+import type { TestGateway } from '../../support/gateway';
+
+let gateway: TestGateway;
+let close: () => Promise<void>;
+
+/** The final answer after each upstream's 1xx; the raw upstream reads one request per connection, so it closes. */
+const FINAL = 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok';
+const EARLY_HINTS = 'HTTP/1.1 103 Early Hints\r\n'
+  + 'Link: </style.css>; rel=preload; as=style, </app.js>; rel=preload; as=script\r\n'
+  + 'X-Hint: a\r\n'
+  + 'Link: </font.woff2>; rel=preload; as=font; crossorigin\r\n'
+  + 'Connection: x-upstream-only\r\n'
+  + 'X-Upstream-Only: not for the client\r\n'
+  + '\r\n';
+
+const BEHAVIOURS: Record<string, string> = {
+  '/i/early-hints': EARLY_HINTS + FINAL,
+  '/i/twice': 'HTTP/1.1 103 Early Hints\r\nLink: </one.css>; rel=preload\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </two.css>; rel=preload\r\n\r\n' + FINAL,
+  '/i/processing': 'HTTP/1.1 102 Processing\r\n\r\n' + FINAL,
+  // Nothing to hint with: no Link field, or one whose value is no link (Node's server will not write it).
+  '/i/no-link': 'HTTP/1.1 103 Early Hints\r\nX-Hint: a\r\n\r\n' + FINAL,
+  '/i/not-a-link': 'HTTP/1.1 103 Early Hints\r\nLink: style.css\r\n\r\n' + FINAL,
+  // A 1xx Node's server has no way to send.
+  '/i/other': 'HTTP/1.1 104 Upload Resumption Supported\r\nUpload-Draft-Interop-Version: 6\r\n\r\n' + FINAL,
+};
+
+beforeAll(async () => {
+  ({ gateway, close } = await startRawUpstreamBehindGateway({ name: 'informational', pathPrefix: '/i' }, (socket: Socket, path) => {
+    const answer = BEHAVIOURS[path];
+    if (answer !== undefined) socket.end(answer);
+  }));
+});
+
+afterAll(() => close());
+
+/** Every answer the client gets to one request, 1xx included, up to the final one. */
+async function answersTo(path: string, version = '1.1'): Promise<RawResponse[]> {
+  const client = await RawConnection.open(gateway.port);
+  client.write(`GET ${path} HTTP/${version}\r\nHost: x\r\n\r\n`);
+  const answers: RawResponse[] = [];
+  for (;;) {
+    const answer = await client.response();
+    if (answer === undefined) throw new Error(`the connection ended after ${answers.length} answers`);
+    answers.push(answer);
+    if (answer.status >= 200) break;
+  }
+  client.close();
+  return answers;
+}
+
+const finalOk = { status: 200, body: 'ok' };
+
+describe('an upstream\'s informational answers', () => {
+  it('relays a 103 with every link of its Link fields and its other fields, without the hop-by-hop ones', async () => {
+    const [hints, final] = await answersTo('/i/early-hints');
+    expect(hints).toEqual({
+      status: 103,
+      headers: {
+        link: '</style.css>; rel=preload; as=style, </app.js>; rel=preload; as=script, </font.woff2>; rel=preload; as=font; crossorigin',
+        'x-hint': 'a',
+      },
+      body: '',
+    });
+    expect(final).toMatchObject(finalOk);
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/i/early-hints')).toMatchObject({ status: 200 });
+  });
+
+  it('relays each of several 103s, in order, then the final answer', async () => {
+    const answers = await answersTo('/i/twice');
+    expect(answers.map((a) => [a.status, a.headers.link])).toEqual([[103, '</one.css>; rel=preload'], [103, '</two.css>; rel=preload'], [200, undefined]]);
+  });
+
+  it('relays a 102 Processing', async () => {
+    const answers = await answersTo('/i/processing');
+    expect(answers.map((a) => a.status)).toEqual([102, 200]);
+  });
+
+  it('sends an HTTP/1.0 client no 1xx, only the final answer', async () => {
+    const answers = await answersTo('/i/early-hints', '1.0');
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject(finalOk);
+  });
+
+  it('drops a 103 with nothing to hint (no Link field, or a Link that is no link) and a 1xx Node cannot send', async () => {
+    for (const path of ['/i/no-link', '/i/not-a-link', '/i/other']) {
+      const answers = await answersTo(path);
+      expect(answers, path).toHaveLength(1);
+      expect(answers[0], path).toMatchObject(finalOk);
+      await expect.poll(() => gateway.logs.find((e) => e.path === path)).toMatchObject({ status: 200 });
+      expect(gateway.logs.find((e) => e.path === path)?.error, path).toBeUndefined();
+    }
+  });
+});
