@@ -212,7 +212,7 @@ async function proxiedGet(url: string): Promise<void> {
   expect(res.statusCode).toBe(200);
 }
 
-/** The built entry forked as the supervisor forks it, with Node's `options` (V8's traces on a pipe), run by a supervisor. */
+/** The built entry forked as the supervisor forks it, with Node's `options` (V8's traces in `stdout`), run by a supervisor. */
 async function startTracedFork(entry: string, upstreamUrl: string, stdout: StdoutFile, options = TRACE): Promise<TracedGateway> {
   let pid = 0;
   const supervisor = new GatewaySupervisor({
@@ -282,14 +282,23 @@ function reducerTrace(gateway: TracedGateway): { next: () => string[]; seen: str
 /** Node's options for a gateway the tick probe watches (test/fixtures/tick-feedback-probe.mjs says what it does). */
 const TICK_PROBE = ['--expose-gc', '--allow-natives-syntax', '--import', join(REPO_ROOT, 'test/fixtures/tick-feedback-probe.mjs')];
 
+/** Signals the probe preloaded into the gateway; returns what the gateway printed since, once `done` matches it. */
+async function signalProbe(gateway: TracedGateway, done: RegExp): Promise<string> {
+  const from = gateway.trace().length;
+  process.kill(gateway.pid, 'SIGUSR2');
+  for (;;) {
+    const printed = gateway.trace().slice(from);
+    if (done.test(printed)) return printed;
+    await tick(20);
+  }
+}
+
 /**
  * Signals the probe for the `n`th time and waits for the collections it then runs; returns the states of the caches
  * nextTick builds its records through, as the probe printed them before collecting.
  */
 async function tickCaches(gateway: TracedGateway, n: number): Promise<string[]> {
-  process.kill(gateway.pid, 'SIGUSR2');
-  while (!gateway.trace().includes(`tick-probe: collected ${n}\n`)) await tick(20);
-  const text = gateway.trace();
+  const text = await signalProbe(gateway, new RegExp(`tick-probe: collected ${n}\n`));
   const feedback = text.slice(text.indexOf(`tick-probe: feedback ${n} begin`), text.indexOf(`tick-probe: feedback ${n} end`));
   return [...feedback.matchAll(/DefineKeyedOwnPropertyInLiteral (\w+)/g)].map((match) => match[1]!);
 }
@@ -304,15 +313,11 @@ async function tickCachesAcrossCollections(gateway: TracedGateway): Promise<{ wa
 
 const FUNCTION_PROBE = ['--import', join(REPO_ROOT, 'test/fixtures/function-constructor-probe.mjs')];
 
+const FUNCTION_PROBE_REPORT = /function-probe: .*/;
+
 /** The probe's report: how many functions the gateway compiled from source text so far, and how each begins. */
 async function compiledFromText(gateway: TracedGateway): Promise<string> {
-  const from = gateway.trace().length;
-  process.kill(gateway.pid, 'SIGUSR2');
-  for (;;) {
-    const report = /function-probe: .*/.exec(gateway.trace().slice(from));
-    if (report) return report[0];
-    await tick(20);
-  }
+  return FUNCTION_PROBE_REPORT.exec(await signalProbe(gateway, FUNCTION_PROBE_REPORT))![0];
 }
 
 /** nextTick's record has four properties: two symbol keys (its async ids), `callback` and `args`. */
