@@ -20,6 +20,12 @@ export class Exchange {
   /** The normalised request path and its raw query (with "?"), once admitted. */
   path = '';
   query = '';
+  /**
+   * Once admitted: the host (and port) the client asked for, as it named them: an absolute-form target's, else its
+   * Host header's; and the HTTP version it spoke ("1.1", "1.0").
+   */
+  host: string | undefined = undefined;
+  httpVersion = '';
   /** The service's endpoint chosen for the request. */
   environment: 'production' | 'sandbox' | undefined = undefined;
   /** Origin of the backend the request went to, and the origin-relative path and query it asked for. */

@@ -64,9 +64,15 @@ function forwardedElement(ctx: ForwardedContext): string {
 export interface ForwardedContext {
   method: string;
   clientAddress: string;
+  /** The host (and port) the client asked for. */
   originalHost: string | undefined;
   localPort: number;
+  /** The HTTP version of the client's request ("1.1", "1.0"). */
+  httpVersion: string;
 }
+
+/** How the gateway names itself in Via (RFC 9110 §7.6.3 received-by: a pseudonym, no host name or version). */
+const VIA_PSEUDONYM = 'gatehouse';
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHost: string, ctx: ForwardedContext): OutgoingHeaders {
   const named = connectionTokens(incoming.connection);
@@ -76,8 +82,15 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
     if (value === undefined || HOP_BY_HOP.has(name) || isIdentityHeader(name) || (named.length > 0 && named.includes(name))) continue;
     headers[name] = value;
   }
-  const priorFor = incoming['x-forwarded-for'];
+  // The fields the gateway extends, read from what is forwarded: one the client's Connection names is gone (RFC 9110
+  // §7.6.1), so the gateway's element starts the field anew.
+  const priorFor = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${ctx.clientAddress}` : ctx.clientAddress;
+  // RFC 9110 §7.6.3: "An HTTP-to-HTTP gateway MUST send an appropriate Via header field in each inbound request
+  // message"; a client's Via is extended, its entries joined as Node joins a repeated field.
+  const via = `${ctx.httpVersion} ${VIA_PSEUDONYM}`;
+  const priorVia = headers.via;
+  headers.via = priorVia ? `${String(priorVia)}, ${via}` : via;
   headers['x-forwarded-proto'] = 'http';
   if (ctx.originalHost) headers['x-forwarded-host'] = ctx.originalHost;
   headers['x-forwarded-port'] = String(ctx.localPort);
@@ -85,7 +98,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
   // A client's X-Real-IP or Forwarded would reach an upstream that trusts them (as one behind Kong or nginx does) as
   // if a proxy had set them. Acted on only when sent, so a request without them costs two lookups.
   if (incoming['x-real-ip'] !== undefined) headers['x-real-ip'] = ctx.clientAddress;
-  const priorForwarded = incoming.forwarded;
+  const priorForwarded = headers.forwarded;
   if (priorForwarded !== undefined) headers.forwarded = `${String(priorForwarded)}, ${forwardedElement(ctx)}`;
   // RFC 9110 §7.6.2: one forward fewer for the next hop (0 was answered at admission; TRACE is never forwarded).
   if (incoming['max-forwards'] !== undefined && ctx.method === 'OPTIONS') {

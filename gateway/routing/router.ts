@@ -73,9 +73,20 @@ export class Router {
   }
 }
 
-/** Lower-cased host without port, from a Host header value. */
-export function requestHostname(hostHeader: string | undefined): string {
+/**
+ * A host name as routes match it: lower case, and without the trailing dot of a fully qualified name
+ * (`api.example.com.` is `api.example.com`, as nginx reads it and APISIX routes on it): with the dot kept, a request
+ * for a protected host-specific service would fall through to a host-less one. undefined for a name with an empty
+ * label (`a..b`, `.a`, `a..`), which nginx refuses too, so no second spelling of a host is left to route apart.
+ */
+export function routingHostname(name: string): string | undefined {
+  const host = (name.endsWith('.') ? name.slice(0, -1) : name).toLowerCase();
+  if (host.startsWith('.') || host.endsWith('.') || host.includes('..')) return undefined;
+  return host;
+}
+
+/** The routing host name (above) of a Host header value, its port left out; '' without one, undefined if malformed. */
+export function requestHostname(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return '';
-  const host = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!;
-  return host.toLowerCase();
+  return routingHostname(hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!);
 }

@@ -1,4 +1,6 @@
 import { isUtf8 } from 'node:buffer';
+import { routingHostname } from '../routing/router';
+
 export type RequestTarget =
   | {
       ok: true;
@@ -6,8 +8,12 @@ export type RequestTarget =
       path: string;
       /** The raw query, with its "?", or "". */
       query: string;
-      /** Lower-cased host of an absolute-form target (`GET http://host/path`), which must agree with Host. */
+      /**
+       * An absolute-form target's (`GET http://host:port/path`) host name as routes match it (`routingHostname`),
+       * and its host and port as the client named them: RFC 9112 §3.2.2 has them stand in for the Host header.
+       */
       hostname?: string;
+      authority?: string;
     }
   | { ok: false; message: string };
 
@@ -93,15 +99,17 @@ export function parseRequestTarget(target: string): RequestTarget {
   const q = target.indexOf('?');
   let path = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q);
-  let hostname: string | undefined;
+  let host: { hostname: string; authority: string } | undefined;
   if (!path.startsWith('/')) {
     // Absolute-form (RFC 9112 §3.2.2); asterisk-form and authority-form have no route.
     const url = URL.canParse(target) ? new URL(target) : undefined;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || !url.hostname) {
       return { ok: false, message: 'The request target must be a path or an http(s) URL' };
     }
+    const hostname = routingHostname(url.hostname);
+    if (hostname === undefined) return { ok: false, message: 'The request target names no valid host' };
     path = url.pathname;
-    hostname = url.hostname.toLowerCase();
+    host = { hostname, authority: url.host };
   } else if (path.includes('/.') || path.includes('%') || path.includes('\\')) {
     // Dot segments, encoded dots and backslashes must match routes the way the upstream will see them. The path
     // is appended to a base with an authority, never resolved against it: `new URL('/\\x', base)` or
@@ -115,5 +123,5 @@ export function parseRequestTarget(target: string): RequestTarget {
     if (hidden) return { ok: false, message: hidden };
     path = normalizeEscapes(path);
   }
-  return hostname === undefined ? { ok: true, path, query } : { ok: true, path, query, hostname };
+  return host === undefined ? { ok: true, path, query } : { ok: true, path, query, ...host };
 }

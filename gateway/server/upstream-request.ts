@@ -20,6 +20,9 @@ export interface AdmittedRequest {
   query: string;
   client: string;
   localPort: number;
+  /** The host (and port) the client asked for, an absolute-form target's or its Host header's; its HTTP version. */
+  host: string | undefined;
+  httpVersion: string;
 }
 
 export interface UpstreamRequest {
@@ -48,7 +51,7 @@ export function buildUpstreamRequest(
   plan: UpstreamPlan,
 ): UpstreamRequest {
   const headers = upstreamRequestHeaders(incoming, plan.host, {
-    method: request.method, clientAddress: request.client, originalHost: incoming.host, localPort: request.localPort,
+    method: request.method, clientAddress: request.client, originalHost: request.host, localPort: request.localPort, httpVersion: request.httpVersion,
   });
   if (basicAuth?.hideCredentials) delete headers.authorization;
   const callerAccessToken = target.service.acceptAccessToken === true && takeCallerAccessToken(headers);

@@ -130,7 +130,7 @@ describe('Router (property-based)', () => {
     const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }));
     fc.assert(
       fc.property(workspaceArb, text, text, fc.option(text, { nil: undefined }), (workspace, m, path, hostHeader) => {
-        new Router(workspace.services, workspace.routes).match(m, path, requestHostname(hostHeader));
+        new Router(workspace.services, workspace.routes).match(m, path, requestHostname(hostHeader) ?? '');
       }),
       RUNS,
     );

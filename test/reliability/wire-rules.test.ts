@@ -117,6 +117,19 @@ describe('headers', () => {
     await expectRefusedAndClosed(request(['GET /echo/big HTTP/1.1', 'Host: gw.test', ...big]), 431);
   });
 
+  it('adds the gateway to Via (RFC 9110 §7.6.3) with the version the client spoke, after a client\'s own entries', async () => {
+    for (const [head, via] of [
+      [['GET /echo/via HTTP/1.1', 'Host: gw.test'], '1.1 gatehouse'],
+      [['GET /echo/via HTTP/1.0', 'Host: gw.test'], '1.0 gatehouse'],
+      [['GET /echo/via HTTP/1.1', 'Host: gw.test', 'Via: 1.0 fred', 'Via: 1.1 p.example.net'], '1.0 fred, 1.1 p.example.net, 1.1 gatehouse'],
+    ] as const) {
+      const { res, conn } = await exchange(request([...head]));
+      conn.close();
+      expect(res?.status).toBe(200);
+      expect(upstream.requests.at(-1)!.headers.via).toBe(via);
+    }
+  });
+
   it('drops every X-Consumer-* and X-Credential-* header a client sends', async () => {
     const { res, conn } = await exchange(request([
       'GET /admin/who HTTP/1.1', 'Host: gw.test', `Authorization: ${ALEX}`,

@@ -26,7 +26,7 @@ describe('downstreamHeaders', () => {
 });
 
 describe('upstreamRequestHeaders: X-Real-IP and Forwarded', () => {
-  const ctx = (over: Partial<ForwardedContext> = {}): ForwardedContext => ({ method: 'GET', clientAddress: '192.0.2.7', originalHost: 'gw.test', localPort: 8000, ...over });
+  const ctx = (over: Partial<ForwardedContext> = {}): ForwardedContext => ({ method: 'GET', clientAddress: '192.0.2.7', originalHost: 'gw.test', localPort: 8000, httpVersion: '1.1', ...over });
 
   it('replaces a client\'s X-Real-IP with the client\'s address', () => {
     expect(upstreamRequestHeaders({ host: 'gw.test', 'x-real-ip': '6.6.6.6' }, 'backend', ctx())['x-real-ip']).toBe('192.0.2.7');
@@ -51,5 +51,24 @@ describe('upstreamRequestHeaders: X-Real-IP and Forwarded', () => {
     expect(headers).not.toHaveProperty('x-real-ip');
     expect(headers).not.toHaveProperty('forwarded');
     expect(headers['x-forwarded-for']).toBe('192.0.2.7');
+  });
+});
+
+describe('upstreamRequestHeaders: Via and the fields a client\'s Connection names', () => {
+  const ctx = (over: Partial<ForwardedContext> = {}): ForwardedContext => ({ method: 'GET', clientAddress: '192.0.2.7', originalHost: 'gw.test', localPort: 8000, httpVersion: '1.1', ...over });
+
+  it('sends Via with the version the client spoke, extending a client\'s own (RFC 9110 §7.6.3)', () => {
+    expect(upstreamRequestHeaders({ host: 'gw.test' }, 'backend', ctx()).via).toBe('1.1 gatehouse');
+    expect(upstreamRequestHeaders({ host: 'gw.test' }, 'backend', ctx({ httpVersion: '1.0' })).via).toBe('1.0 gatehouse');
+    expect(upstreamRequestHeaders({ host: 'gw.test', via: '1.0 fred, 1.1 p.example.net' }, 'backend', ctx()).via).toBe('1.0 fred, 1.1 p.example.net, 1.1 gatehouse');
+  });
+
+  it('starts X-Forwarded-For, Forwarded and Via anew when the client\'s Connection names them (RFC 9110 §7.6.1)', () => {
+    const headers = upstreamRequestHeaders({
+      host: 'gw.test', connection: 'close, X-Forwarded-For, Forwarded, Via', 'x-forwarded-for': '6.6.6.6', forwarded: 'for=6.6.6.6', via: '1.1 spoofed',
+    }, 'backend', ctx());
+    expect(headers['x-forwarded-for']).toBe('192.0.2.7');
+    expect(headers).not.toHaveProperty('forwarded');
+    expect(headers.via).toBe('1.1 gatehouse');
   });
 });

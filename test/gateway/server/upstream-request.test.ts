@@ -34,7 +34,7 @@ function target(config: CompiledConfig, path: string): { target: RouteTarget; pl
   return { target: match.target, plan };
 }
 
-const admitted = (path: string, query = ''): AdmittedRequest => ({ method: 'GET', path, query, client: '192.0.2.7', localPort: 8000 });
+const admitted = (path: string, query = ''): AdmittedRequest => ({ method: 'GET', path, query, client: '192.0.2.7', localPort: 8000, host: 'gateway.test:8000', httpVersion: '1.1' });
 
 describe('buildUpstreamRequest', () => {
   it('strips the prefix, joins the upstream base path and puts the upstream query first', async () => {
