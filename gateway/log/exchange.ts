@@ -48,6 +48,13 @@ export class Exchange {
   /** The app's traffic inspector records this exchange (only while the app has capture on; never headless). */
   recorder: ExchangeRecorder | undefined = undefined;
 
+  /** Completes the log line with the status the client saw and the time taken; answers it. */
+  finish(status: number): RequestLogEntry {
+    this.entry.status = status;
+    this.entry.totalMs = Math.round((performance.now() - this.started) * 100) / 100;
+    return this.entry;
+  }
+
   /** The request method, as the log line has it. */
   get method(): string {
     return this.entry.method;

@@ -52,6 +52,15 @@ const TRACE_NOT_FORWARDED = new Refusal(
 );
 
 /**
+ * CONNECT asks for a tunnel, which a reverse proxy does not open. 501 (the functionality is not supported), as for
+ * TRACE: a 405 must state an Allow, and a tunnel's target (host:port) is no resource with methods.
+ */
+export const TUNNEL_NOT_SUPPORTED = new Refusal(501, 'CONNECT is not supported: the gateway is not a forward proxy', undefined, 'CONNECT_NOT_SUPPORTED');
+
+/** RFC 9110 §10.1.1: an expectation other than 100-continue "MAY" get 417; the gateway knows no other. */
+export const UNMET_EXPECTATION = new Refusal(417, 'The gateway can meet no expectation but 100-continue', undefined, 'EXPECTATION_FAILED');
+
+/**
  * RFC 9110 §7.6.2: an OPTIONS whose Max-Forwards is 0 is for this recipient to answer, not to forward. The gateway
  * states no Allow or other capability of its own, since what the request could do is the backend's to say.
  */

@@ -5,6 +5,7 @@
 // Each stage fills in the request's Exchange (log/exchange.ts), which the log line and the traffic capture read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { parseWorkspace, validateWorkspace, type FieldError } from '../config/validate';
 import type { Limits, Workspace } from '../config/schema';
@@ -24,8 +25,8 @@ import { forwardWithCredentialRetry } from '../security/credential-retry';
 import { withoutOwnAuthorization } from '../security/caller-access-token';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import type { LeftOutItem } from '../config/left-out-item';
-import { answerParserErrors } from './parser-error-answers';
-import { admit } from './admission';
+import { answerParserErrors, refuseOnSocket } from './parser-error-answers';
+import { admit, TUNNEL_NOT_SUPPORTED, UNMET_EXPECTATION } from './admission';
 import { selectRoute } from './route-selection';
 import { authenticate } from './authentication';
 import { pickEndpoint } from './endpoint-selection';
@@ -80,12 +81,18 @@ function timeoutCheckInterval(limits: Limits): number {
 }
 
 /**
- * Sends a stage's refusal, its code in the log line. A client still waiting to be invited to send its body gets the
- * connection closed after the answer (RFC 9110 §10.1.1), so a body it sends anyway is never read as a next request.
+ * What the client's Expect asked of the gateway, as Node's server tells it (HTTP/1.1 only: an HTTP/1.0 client's
+ * Expect is ignored, RFC 9110 §10.1.1): nothing, `100-continue`, or an expectation the gateway cannot meet.
  */
-function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expectsContinue: boolean): void {
+type Expectation = 'none' | 'continue' | 'unmet';
+
+/**
+ * Sends a stage's refusal, its code in the log line. A client that sent Expect gets the connection closed after the
+ * answer (RFC 9110 §10.1.1): it may still send the body nobody read, which must not be read as a next request.
+ */
+function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expectation: Expectation): void {
   if (refusal.logCode !== undefined) exchange.entry.error = refusal.logCode;
-  if (expectsContinue) res.setHeader('connection', 'close');
+  if (expectation !== 'none') res.setHeader('connection', 'close');
   sendRefusal(res, refusal);
 }
 
@@ -113,8 +120,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Replaced together with `current`; a request authenticates synchronously, within the generation it started in.
   let authContext: BasicAuthContext = { credentials: current.credentials, throttle };
 
-  /** `expectsContinue`: the client waits for `100 Continue` before its body, sent only once the request is admitted. */
-  function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
+  /** A client expecting `100 Continue` waits for it before its body: it is sent only once the request is admitted. */
+  function handle(req: IncomingMessage, res: ServerResponse, expectation: Expectation): void {
     const config = current; // in-flight requests keep the generation they started with
     const exchange = new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
     inFlight += 1;
@@ -124,9 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // 'close' comes once per response.
     res.on('close', () => {
       inFlight -= 1;
-      const entry = exchange.entry;
-      entry.status = res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499);
-      entry.totalMs = Math.round((performance.now() - exchange.started) * 100) / 100;
+      const entry = exchange.finish(res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499));
       if (exchange.recorder) {
         exchange.recorder.finish(entry);
         capture!.finish(exchange.recorder);
@@ -137,18 +142,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     const limits = config.workspace.gateway.limits;
     const hostname = admit(req, limits, exchange);
-    if (hostname instanceof Refusal) return refuse(res, hostname, exchange, expectsContinue);
+    if (hostname instanceof Refusal) return refuse(res, hostname, exchange, expectation);
+    if (expectation === 'unmet') return refuse(res, UNMET_EXPECTATION, exchange, expectation);
     const target = selectRoute(config.router, hostname, exchange);
-    if (target instanceof Refusal) return refuse(res, target, exchange, expectsContinue);
+    if (target instanceof Refusal) return refuse(res, target, exchange, expectation);
     const basicAuth = effectiveBasicAuth(target);
     const consumer = basicAuth ? authenticate(req, basicAuth, authContext, exchange) : undefined;
-    if (consumer instanceof Refusal) return refuse(res, consumer, exchange, expectsContinue);
+    if (consumer instanceof Refusal) return refuse(res, consumer, exchange, expectation);
     const plan = pickEndpoint(req.headers, target, config.upstreams, exchange);
-    if (plan instanceof Refusal) return refuse(res, plan, exchange, expectsContinue);
+    if (plan instanceof Refusal) return refuse(res, plan, exchange, expectation);
     const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, config.identities, plan);
     const endpoint = upstream.callerAccessToken ? { ...plan, security: withoutOwnAuthorization(plan.security) } : plan;
     exchange.recorder?.calling({ plan: endpoint, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
-    if (expectsContinue) res.writeContinue();
+    if (expectation === 'continue') res.writeContinue();
     const kymaAnswers = target.service.targetErrors === 'kyma';
     const onFailure = (error: unknown) => {
       try {
@@ -175,22 +181,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Stated, not left to a default or NODE_OPTIONS: the lenient parser takes bare LFs and malformed framing.
     insecureHTTPParser: false,
   });
-  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectation: Expectation) => {
     try {
-      handle(req, res, expectsContinue);
+      handle(req, res, expectation);
     } catch (error) {
       internalError(res, error);
     }
   };
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, false));
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, 'none'));
   // With a listener, Node leaves `100 Continue` to us: it goes out only once the request is admitted, routed and
   // authenticated, so a client that would be refused is never invited to send its body.
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, 'continue'));
+  // Any other expectation: 417 (RFC 9110 §10.1.1), as JSON and logged like every refusal, not Node's bare default.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, 'unmet'));
   // Every header is seen (Node's default keeps the first 2000 raw entries and drops the rest silently, so a second
   // Authorization after a thousand others went unseen); their total size stays bounded by maxHeaderSize (16 KiB).
   server.maxHeadersCount = 0;
   // Requests Node's parser refuses never reach `handle`; statuses it wrote on a socket reach the request's log line.
   const refusedOnSocket = answerParserErrors(server);
+  // Not a forward proxy: a tunnel is refused on its socket (there is no response object), and logged.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    const exchange = new Exchange(performance.now(), req.method ?? 'CONNECT', req.url ?? '', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
+    exchange.entry.error = TUNNEL_NOT_SUPPORTED.logCode;
+    refuseOnSocket(socket, TUNNEL_NOT_SUPPORTED.status, TUNNEL_NOT_SUPPORTED.message, true);
+    log(exchange.finish(TUNNEL_NOT_SUPPORTED.status));
+  });
 
   const host = options.host ?? initial.gateway.host;
   const port = options.port ?? initial.gateway.port;

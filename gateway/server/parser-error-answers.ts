@@ -1,6 +1,6 @@
-// Requests Node's parser refuses (llhttp: framing, header syntax, sizes), clients too slow to send one, and CONNECT
-// tunnels never reach the request handler: they are answered here, as JSON like every other refusal.
-import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// Requests Node's parser refuses (llhttp: framing, header syntax, sizes) and clients too slow to send one never reach
+// the request handler: they are answered here, as JSON like every other refusal.
+import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /** What the client gets when Node's parser refuses a request (or gives up waiting for it) before the handler sees it. */
@@ -46,7 +46,7 @@ function afterResponses(socket: Duplex, then: () => void): void {
 }
 
 /**
- * Answers parser errors and CONNECT on `server`. Returns the statuses written straight to a socket while one of
+ * Answers parser errors on `server`. Returns the statuses written straight to a socket while one of
  * its requests was being handled, so that request's log line records what the client saw.
  */
 export function answerParserErrors(server: Server): WeakMap<Duplex, number> {
@@ -68,7 +68,5 @@ export function answerParserErrors(server: Server): WeakMap<Duplex, number> {
       refuseOnSocket(socket, status, message, pending !== undefined);
     }
   });
-  // Not a forward proxy: no tunnels.
-  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseOnSocket(socket, 405, 'CONNECT is not supported', true));
   return refusedOnSocket;
 }

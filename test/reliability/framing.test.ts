@@ -205,8 +205,9 @@ describe('oversized bodies (gateway.limits.maxBodyBytes: 413, connection closed)
 });
 
 describe('methods', () => {
-  it('refuses CONNECT with 405: the gateway is not a forward proxy', async () => {
-    await refused(request(['CONNECT gw.test:443 HTTP/1.1', 'Host: gw.test:443']), 405, true);
+  it('refuses CONNECT with 501 and logs it: the gateway is not a forward proxy', async () => {
+    await refused(request(['CONNECT gw.test:443 HTTP/1.1', 'Host: gw.test:443']), 501, true);
+    expect(gateway.logs.find((entry) => entry.method === 'CONNECT')).toMatchObject({ status: 501, error: 'CONNECT_NOT_SUPPORTED', path: '(not a path)' });
   });
 
   it('answers a method the route does not allow with 405 and Allow, keeping the connection', async () => {

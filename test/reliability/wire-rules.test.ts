@@ -1,5 +1,5 @@
 // Issue 13's rules on the wire, over raw sockets against a real gateway and a recording upstream: transfer codings,
-// every header seen, no HTTP/0.9, 100 Continue only for admitted requests, dot segments with parameters and
+// every header seen, no HTTP/0.9, 100 Continue only for admitted requests and 417 for any other expectation, dot segments with parameters and
 // non-UTF-8 escapes refused, and client-sent identity headers dropped. Refused requests never reach the upstream.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
@@ -187,6 +187,20 @@ describe('Expect: 100-continue', () => {
     } finally {
       conn.close();
     }
+  });
+});
+
+describe('Expect with anything but 100-continue (RFC 9110 §10.1.1)', () => {
+  it('is answered 417 as JSON before any route or login is looked at, logged, and the connection closes', async () => {
+    await expectRefusedAndClosed(request(['POST /admin/upload HTTP/1.1', 'Host: gw.test', 'Content-Length: 4', 'Expect: a-miracle']), 417, /100-continue/);
+    expect(gateway.logs.at(-1)).toMatchObject({ method: 'POST', path: '/admin/upload', status: 417, error: 'EXPECTATION_FAILED', consumer: null });
+  });
+
+  it('is ignored from an HTTP/1.0 client, as Node ignores its expectations: the request is served', async () => {
+    const { res, conn } = await exchange(request(['GET /echo/old HTTP/1.0', 'Host: gw.test', 'Expect: a-miracle']));
+    conn.close();
+    expect(res?.status).toBe(200);
+    expect(upstream.requests[before]!.headers.expect).toBeUndefined();
   });
 });
 
