@@ -13,7 +13,8 @@ import { ClientCertificateError, checkClientCertificate, type ClientCertificate 
 import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
 import { clientCredentialsGrant, type AccessToken, type OAuthTokenCache, type TokenSource } from './oauth-token-cache';
 import { EMPTY_REQUEST_PARAMETERS, RequestParametersError, applyRequestHeaders, mergeQuery, resolveRequestParameters, type RequestParameters } from './request-parameters';
-import type { CredentialRejection } from './retry-policy';
+import { credentialRejection, type CredentialRejection } from './retry-policy';
+import { CredentialEndpointError } from './credential-endpoint-error';
 import { parseCaBundle, upstreamTlsProfile, type UpstreamTlsProfile } from './upstream-tls';
 
 export interface OutboundSecurity {
@@ -165,14 +166,31 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
  */
 export async function applyOutboundSecurity(headers: OutgoingHeaders, security: OutboundSecurity, trace?: SecurityTrace): Promise<AppliedCredentials> {
   const applied: AppliedCredentials = {};
-  if (security.oauth) {
-    applied.oauthToken = await tracedToken(security.oauth, trace && ((t, token) => (trace.token = { ...t, expiresAt: token.expiresAt })));
-  }
+  const oauth = security.oauth;
+  const onToken = trace && ((t: TokenTrace, token: AccessToken) => (trace.token = { ...t, expiresAt: token.expiresAt }));
+  if (oauth) applied.oauthToken = await tracedToken(oauth, onToken);
   if (security.csrf) {
-    applied.csrfToken = await tracedToken(security.csrf, trace && ((t) => (trace.csrf = t)));
+    const onCsrf = trace && ((t: TokenTrace) => (trace.csrf = t));
+    try {
+      applied.csrfToken = await tracedToken(security.csrf, onCsrf);
+    } catch (error) {
+      // The CSRF token endpoint is the backend's, fetched with the cached OAuth token: when it rejects that token as
+      // the backend would (retry-policy.ts), the token goes and both are had again, once, as for the backend itself.
+      // Otherwise a token revoked early locked the service out (502) until the token's own expiry.
+      if (!oauth || !applied.oauthToken || !csrfEndpointRejectedOAuthToken(error)) throw error;
+      oauth.invalidate(applied.oauthToken);
+      applied.oauthToken = await tracedToken(oauth, onToken);
+      applied.csrfToken = await tracedToken(security.csrf, onCsrf);
+    }
   }
   applyCredentials(headers, security, applied);
   return applied;
+}
+
+/** Whether a failed CSRF token fetch, sent with an OAuth token, was the backend rejecting that token. */
+function csrfEndpointRejectedOAuthToken(error: unknown): boolean {
+  if (!(error instanceof CredentialEndpointError) || error.kind !== 'csrf-token' || error.failure !== 'http-status' || error.upstreamStatus === undefined) return false;
+  return credentialRejection({ status: error.upstreamStatus, attempt: 0, usedOAuthToken: true, usedCsrfToken: false, bodyReplayable: true })?.invalidateOAuthToken === true;
 }
 
 /**

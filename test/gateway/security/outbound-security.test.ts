@@ -201,6 +201,52 @@ describe('OAuth client credentials', () => {
     }
   });
 
+  describe('a CSRF token fetched with a bearer token the backend no longer accepts', () => {
+    // Its own store, on a clock the test moves: the cached CSRF token expires while the bearer token is still cached.
+    let clock = Date.now();
+    const expiringCsrf = new CsrfTokenStore({ tokenLifetimeSeconds: 60, now: () => clock });
+    const compileWithExpiringCsrf = (options: EndpointOptionsInput) =>
+      compileOutboundSecurity(EndpointOptions.parse(options), { secrets: new SecretResolver([new MemorySecretSource('test', secrets)]), tokens, csrfTokens: expiringCsrf, dispatcherFor }, 'service "erp"');
+
+    it('drops the bearer token, fetches a new one and then the CSRF token with it: the request goes through', async () => {
+      const csrfApi = await startCsrfApiServer({ authorization: (value) => idp.isValid(/^Bearer (.+)$/.exec(value ?? '')?.[1] ?? '') });
+      try {
+        const security = await compileWithExpiringCsrf({ endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth', scope: 'csrf-expiry' }, csrf: { tokenEndpointUrl: csrfApi.tokenUrl } });
+        expect((await send(`${csrfApi.url}/orders`, security, { method: 'POST', body: '{}' })).statuses).toEqual([200]);
+        idp.revokeAll();
+        clock += 61_000; // the CSRF session is over; the bearer token is cached for an hour yet
+        const tokensBefore = idp.requests.length;
+        const fetchesBefore = csrfApi.fetches;
+        const { statuses, headers } = await send(`${csrfApi.url}/orders`, security, { method: 'POST', body: '{}' });
+        expect(statuses).toEqual([200]);
+        expect(idp.requests.length - tokensBefore).toBe(1);
+        expect(csrfApi.fetches - fetchesBefore).toBe(1);
+        // The token fetch refused (401), then the one with the new bearer token, which the request carries too.
+        const fetchAuthorizations = csrfApi.requests.filter((r) => r.csrfToken === 'Fetch').slice(-2).map((r) => [r.status, r.authorization]);
+        expect(fetchAuthorizations[0]![0]).toBe(401);
+        expect(fetchAuthorizations[1]).toEqual([200, headers.authorization]);
+        expect(fetchAuthorizations[0]![1]).not.toBe(headers.authorization);
+      } finally {
+        await csrfApi.close();
+      }
+    });
+
+    it('tries once: a CSRF token endpoint that refuses the new bearer token too is a 502, after one more token', async () => {
+      const csrfApi = await startCsrfApiServer({ authorization: () => false });
+      try {
+        const security = await compileWithExpiringCsrf({ endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth', scope: 'csrf-refused' }, csrf: { tokenEndpointUrl: csrfApi.tokenUrl } });
+        const tokensBefore = idp.requests.length;
+        const error = await applyOutboundSecurity({}, security).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CredentialEndpointError);
+        expect((error as CredentialEndpointError).message).toMatch(/CSRF token endpoint .* answered HTTP 401/);
+        expect(idp.requests.length - tokensBefore).toBe(2);
+        expect(csrfApi.requests.map((r) => r.status)).toEqual([401, 401]);
+      } finally {
+        await csrfApi.close();
+      }
+    });
+  });
+
   it('passes a token endpoint failure on as a 502 error', async () => {
     const security = await compile({ endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth', scope: 'other' } }, secrets);
     idp.failWith(500);
