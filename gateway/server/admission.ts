@@ -83,8 +83,9 @@ export function bodyTooLarge(limits: Limits): Refusal {
 }
 
 /**
- * Sets the exchange's path, query, host and HTTP version; answers the host name routes match against, or why the request is refused.
- * A chunked body's size is checked as it streams (forward stage); a declared Content-Length is checked here.
+ * Sets the exchange's path, query, host and HTTP version; answers the host name routes match against, or why the
+ * request is refused. A chunked body's size is checked as it streams (forward stage); a declared Content-Length is
+ * checked here.
  */
 export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange): string | Refusal {
   // llhttp takes a request line without a version (even ended by a bare LF) as HTTP/0.9.
