@@ -50,15 +50,19 @@ class SecretCollector {
 
   /**
    * `keys` maps the cluster key to the key it is read from; `optionalKeys` likewise, for keys written only when the
-   * stored secret has them (without values, as empty placeholders like the others).
+   * stored secret has them (without values, as empty placeholders like the others). Several readers may name one
+   * Secret (a Kyma OAuth entry and a Backend's Basic credentials in one vault secret): it carries every key any of
+   * them reads, not only the first reader's.
    */
   async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>, optionalKeys: Record<string, string> = {}): Promise<ObjectRef> {
     const id = secretId({ name, namespace });
-    if (this.secrets.has(id)) return secretRef(name, namespace);
-    const data: Record<string, string> = {};
+    const spec = this.secrets.get(id) ?? { name, namespace, data: {} };
+    this.secrets.set(id, spec);
+    const data = spec.data;
     const needsStored = this.withValues || Object.keys(optionalKeys).length > 0;
-    const stored = needsStored ? ((await this.readSecret({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.readSecret({ name }) : undefined)) : undefined;
+    const stored = needsStored ? await this.#stored(name, lookupNamespace) : undefined;
     for (const [clusterKey, sourceKey] of Object.entries(keys)) {
+      if (clusterKey in data) continue;
       const value = this.withValues ? stored?.[sourceKey] : '';
       if (value === undefined) this.missing.push(`secret "${name}" key "${sourceKey}"`);
       data[clusterKey] = value ?? '';
@@ -67,8 +71,26 @@ class SecretCollector {
       const value = stored?.[sourceKey];
       if (value !== undefined) data[clusterKey] = this.withValues ? value : '';
     }
-    this.secrets.set(id, { name, namespace, data });
     return secretRef(name, namespace);
+  }
+
+  /**
+   * A Kyma request-parameters Secret: `headers` and `queryParameters` as the stored secret has them, one of the two
+   * at least (as serving needs, request-parameters.ts). Without values and without a stored secret, both as
+   * placeholders.
+   */
+  async addRequestParameters(name: string, namespace: string): Promise<ObjectRef> {
+    const ref = await this.add(name, namespace, namespace, {}, sameKeys(KYMA_REQUEST_PARAMETER_KEYS));
+    const data = this.secrets.get(secretId({ name, namespace }))!.data;
+    if (KYMA_REQUEST_PARAMETER_KEYS.some((key) => key in data)) return ref;
+    if (this.withValues) this.missing.push(`secret "${name}" key ${KYMA_REQUEST_PARAMETER_KEYS.map((key) => `"${key}"`).join(' or ')}`);
+    else for (const key of KYMA_REQUEST_PARAMETER_KEYS) data[key] = '';
+    return ref;
+  }
+
+  /** The vault's secret, looked up in the namespace first, then without one. */
+  async #stored(name: string, lookupNamespace: string | undefined): Promise<SecretData | undefined> {
+    return (await this.readSecret({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.readSecret({ name }) : undefined);
   }
 }
 
@@ -100,7 +122,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
       // Kyma sends an OAuth secret's optional `headers` and `queryParameters` on the token request, as the gateway does.
       const optional = entry.credentials?.type === 'OAuth' ? sameKeys(KYMA_REQUEST_PARAMETER_KEYS) : {};
       if (entry.credentials) secrets.push(await collector.add(entry.credentials.secretName, app.namespace, app.namespace, sameKeys(KYMA_CREDENTIAL_KEYS[entry.credentials.type]), optional));
-      if (entry.requestParametersSecretName) secrets.push(await collector.add(entry.requestParametersSecretName, app.namespace, app.namespace, sameKeys(KYMA_REQUEST_PARAMETER_KEYS)));
+      if (entry.requestParametersSecretName) secrets.push(await collector.addRequestParameters(entry.requestParametersSecretName, app.namespace));
     }
     kymaApplications.push({
       name: app.name,

@@ -21,24 +21,31 @@ export interface ClusterPushInput {
   apisixRoutes?: ApisixRouteSpec[];
 }
 
+/**
+ * Each object named twice among `names` (`namespace/name`, or a cluster-scoped name): a second one would overwrite
+ * the first on every push, and the plan would never be up to date. Names derived from workspace items (lower-cased
+ * service and consumer names) collide when the items differ only in case or punctuation.
+ */
+function listedTwice(kind: string, names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const name of names) (seen.has(name) ? twice : seen).add(name);
+  return [...twice].map((name) => `${kind} "${name}" is listed twice: two workspace items become this one object (names that differ only in case or punctuation); rename one`);
+}
+
 export function clusterInputProblems(input: ClusterPushInput): string[] {
   const problems: string[] = [];
   const ns = subdomainProblem('namespace', input.namespace);
   if (ns) problems.push(ns);
-  const seen = new Set<string>();
-  for (const s of input.secrets) {
-    const key = `${s.namespace ?? input.namespace}/${s.name}`;
-    if (seen.has(key)) problems.push(`secret "${key}" is listed twice`);
-    seen.add(key);
-    problems.push(...secretProblems(s));
-  }
-  const apps = new Set<string>();
-  for (const app of input.kymaApplications ?? []) {
-    if (apps.has(app.name)) problems.push(`application "${app.name}" is listed twice`);
-    apps.add(app.name);
-    problems.push(...kymaApplicationProblems(app));
-  }
+  const inNamespace = (o: { name: string; namespace?: string }) => `${o.namespace ?? input.namespace}/${o.name}`;
+  problems.push(...listedTwice('secret', input.secrets.map(inNamespace)));
+  for (const s of input.secrets) problems.push(...secretProblems(s));
+  problems.push(...listedTwice('application', (input.kymaApplications ?? []).map((app) => app.name)));
+  for (const app of input.kymaApplications ?? []) problems.push(...kymaApplicationProblems(app));
+  problems.push(...listedTwice('APK backend', (input.apkBackends ?? []).map(inNamespace)));
   for (const backend of input.apkBackends ?? []) problems.push(...apkBackendProblems(backend));
+  problems.push(...listedTwice('APISIX consumer', (input.apisixConsumers ?? []).map(inNamespace)));
+  problems.push(...listedTwice('APISIX route', (input.apisixRoutes ?? []).map(inNamespace)));
   problems.push(...apisixProblems(input.apisixConsumers ?? [], input.apisixRoutes ?? []));
   return problems;
 }

@@ -1,0 +1,89 @@
+// The workspace as cluster objects, without a cluster: which Secrets a push sends and with which keys, and which
+// workspaces cannot be pushed as they are (two items becoming one object).
+import { describe, expect, it } from 'vitest';
+import { clusterInputFromWorkspace, MissingClusterSecretError, type SecretLookup } from '../../../main/app/cluster-input';
+import { parseWorkspace } from '../../../gateway/config/validate';
+import { InvalidClusterSpecError, buildDesiredObjects } from '../../../main/services/cluster/index';
+import type { SecretData } from '../../../gateway/secrets/secret-source';
+
+const NS = 'team';
+const vault = (secrets: Record<string, SecretData>): SecretLookup => async (ref) => secrets[ref.name];
+const options = { workspaceName: 'ws', namespace: NS, withValues: true };
+
+describe('the Secrets a push sends', () => {
+  it('carries every key any reader of a shared secret reads, not only the first reader\'s', async () => {
+    const workspace = parseWorkspace({
+      services: [{ name: 'legacy', upstream: { url: 'https://legacy.example.com' }, endpointSecurity: { type: 'basic', secret: 'shared', usernameKey: 'user', passwordKey: 'pass' } }],
+      applications: [{
+        name: 'commerce', namespace: NS,
+        services: [
+          { id: 'b1a6d0a4-6a31-4c4b-9c55-5f0e3c8f8d11', name: 'erp', displayName: 'ERP', description: 'ERP API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://erp.example.com', credentials: { type: 'Basic', secretName: 'shared' } }] },
+          { id: 'c2b7e1b5-7b42-4d5c-8d66-6a1f4d9f9e22', name: 'crm', displayName: 'CRM', description: 'CRM API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://crm.example.com', credentials: { type: 'OAuth', secretName: 'shared', authenticationUrl: 'https://idp.example.com/token' } }] },
+        ],
+      }],
+    });
+    const shared = { username: 'u', password: 'p', clientId: 'c', clientSecret: 's', user: 'lu', pass: 'lp', unrelated: 'x' };
+    const { input } = await clusterInputFromWorkspace(workspace, vault({ shared }), options);
+    expect(input.secrets).toEqual([{ name: 'shared', namespace: NS, data: { username: 'u', password: 'p', clientId: 'c', clientSecret: 's', user: 'lu', pass: 'lp' } }]);
+  });
+
+  it('names each key a later reader misses', async () => {
+    const workspace = parseWorkspace({
+      applications: [{
+        name: 'commerce', namespace: NS,
+        services: [
+          { id: 'b1a6d0a4-6a31-4c4b-9c55-5f0e3c8f8d11', name: 'erp', displayName: 'ERP', description: 'ERP API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://erp.example.com', credentials: { type: 'Basic', secretName: 'shared' } }] },
+          { id: 'c2b7e1b5-7b42-4d5c-8d66-6a1f4d9f9e22', name: 'crm', displayName: 'CRM', description: 'CRM API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://crm.example.com', credentials: { type: 'OAuth', secretName: 'shared', authenticationUrl: 'https://idp.example.com/token' } }] },
+        ],
+      }],
+    });
+    const error = await clusterInputFromWorkspace(workspace, vault({ shared: { username: 'u', password: 'p' } }), options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingClusterSecretError);
+    expect((error as Error).message).toContain('secret "shared" key "clientId", secret "shared" key "clientSecret"');
+  });
+
+  it('sends a request-parameters secret with the one of headers and queryParameters it has, as serving takes it', async () => {
+    const workspace = parseWorkspace({
+      applications: [{
+        name: 'commerce', namespace: NS,
+        services: [{ id: 'b1a6d0a4-6a31-4c4b-9c55-5f0e3c8f8d11', name: 'erp', displayName: 'ERP', description: 'ERP API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://erp.example.com', requestParametersSecretName: 'erp-params' }] }],
+      }],
+    });
+    const headersOnly = { headers: '{"X-Api-Key":["k"]}' };
+    const { input } = await clusterInputFromWorkspace(workspace, vault({ 'erp-params': headersOnly }), options);
+    expect(input.secrets).toEqual([{ name: 'erp-params', namespace: NS, data: headersOnly }]);
+    const neither = await clusterInputFromWorkspace(workspace, vault({ 'erp-params': { other: 'x' } }), options).catch((e: unknown) => e);
+    expect((neither as Error).message).toContain('secret "erp-params" key "headers" or "queryParameters"');
+    // An export without values, for a secret the vault lacks: both keys, as placeholders to fill in.
+    const placeholders = await clusterInputFromWorkspace(workspace, vault({}), { ...options, withValues: false });
+    expect(placeholders.input.secrets[0]!.data).toEqual({ headers: '', queryParameters: '' });
+  });
+});
+
+describe('two workspace items that would become one object', () => {
+  it.each([
+    ['services Orders and orders: one APK Backend', {
+      services: [
+        { name: 'Orders', upstream: { url: 'https://a.example.com' }, endpointSecurity: { type: 'basic', secret: 'a-creds' } },
+        { name: 'orders', upstream: { url: 'https://b.example.com' }, endpointSecurity: { type: 'basic', secret: 'b-creds' } },
+      ],
+    }, 'APK backend "team/orders" is listed twice'],
+    ['consumers Alice and alice: one ApisixConsumer and one Secret', {
+      consumers: [
+        { username: 'Alice', basicAuth: { password: { secret: 'alice1', key: 'password' } } },
+        { username: 'alice', basicAuth: { password: { secret: 'alice2', key: 'password' } } },
+      ],
+    }, 'APISIX consumer "team/alice" is listed twice'],
+  ])('%s are refused, naming the object, before anything is sent', async (_name, input, message) => {
+    const secrets = { 'a-creds': { username: 'a', password: 'a' }, 'b-creds': { username: 'b', password: 'b' }, alice1: { password: '1' }, alice2: { password: '2' } };
+    const built = await clusterInputFromWorkspace(parseWorkspace(input), vault(secrets), options);
+    let error: unknown;
+    try {
+      buildDesiredObjects(built.input);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidClusterSpecError);
+    expect((error as Error).message).toContain(message);
+  });
+});
