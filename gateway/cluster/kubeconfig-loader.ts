@@ -70,8 +70,10 @@ function readOne(file: string): KubeConfig | undefined {
   try {
     kc.loadFromFile(file);
   } catch (error) {
-    // js-yaml repeats the offending lines after the first one; only the first line can be shown safely.
-    throw new KubeconfigError(`Kubeconfig ${file} is not valid: ${redactedLine(error instanceof Error ? error.message : String(error))}`, file);
+    // js-yaml repeats the offending lines after the first one; only the first line can be shown safely, and even it
+    // quotes what it could not read (`unidentified alias "…"`, `unknown tag !<…>`), which may be a token's value.
+    const reason = redactedLine(error instanceof Error ? error.message : String(error)).replace(/"[^"]*"|'[^']*'|!<[^>]*>/g, '…');
+    throw new KubeconfigError(`Kubeconfig ${file} is not valid: ${reason}`, file);
   }
   return kc;
 }

@@ -59,14 +59,34 @@ function plainJson(text: string): { value: unknown } | undefined {
   return objectMembers(value) === memberSeparators(text) ? { value } : undefined;
 }
 
-function parseYaml(text: string, source: string, yaml: YamlModule): unknown {
-  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+/**
+ * yaml's description of an error, without the source text some of its messages quote after a colon (an alias's
+ * name, the rest of a block scalar's header): in a secrets file or a Secret's stringData that text is a secret's
+ * value. The position is given apart, as line and column.
+ */
+function yamlErrorDetail(message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '');
+  return first.replace(/:\s.*$/, '') || 'syntax error';
+}
+
+/** The value of a document yaml parsed, or a DocumentSyntaxError naming where it fails and never what it says. */
+export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, source: string): unknown {
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
-    throw new DocumentSyntaxError(source, pos?.line, pos?.col, error.message.split('\n')[0] ?? 'syntax error');
+    throw new DocumentSyntaxError(source, pos?.line, pos?.col, yamlErrorDetail(error.message));
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (failure) {
+    // toJS throws for an alias whose anchor is not set before it, and for an alias count that would expand the
+    // document past a bound (a "billion laughs" document): a syntax error like the others, not a crash.
+    throw new DocumentSyntaxError(source, undefined, undefined, failure instanceof Error ? yamlErrorDetail(failure.message) : 'the document cannot be read');
+  }
+}
+
+function parseYaml(text: string, source: string, yaml: YamlModule): unknown {
+  return yamlDocumentValue(yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true }), source);
 }
 
 /** Parses JSON or YAML with the yaml module given; syntax errors (a repeated key included) carry the line and column. */

@@ -1,7 +1,7 @@
 // One entry point for every document format Gatehouse imports; each document's kind is recognised by
 // its shape, as a user pastes it from the peers' documentation (JSON members, YAML, several documents).
 import { parseAllDocuments } from 'yaml';
-import { DocumentSyntaxError } from '../../../gateway/config/parse-document';
+import { yamlDocumentValue } from '../../../gateway/config/parse-document';
 import { importApkEndpointConfig, importApkServiceInfo } from './apk-endpoint-config';
 import { importApkConf } from './apk-conf';
 import { importApisixConsumer, importApisixRoute } from './apisix';
@@ -100,12 +100,7 @@ export function importDocuments(text: string, source: string, options: ImportOpt
   const result = emptyImport();
   const list = parseDocuments(filled);
   list.forEach((document, index) => {
-    const error = document.errors[0];
-    if (error) {
-      const pos = error.linePos?.[0];
-      throw new DocumentSyntaxError(source, pos?.line, pos?.col, error.message.split('\n')[0] ?? 'syntax error');
-    }
-    const value: unknown = document.toJS();
+    const value = yamlDocumentValue(document, source);
     if (value === null || value === undefined) return;
     const label = list.length > 1 ? `${source} (document ${index + 1})` : source;
     if (!isObject(value)) throw new ImportError(label, '(document)', 'expected an object');

@@ -50,6 +50,20 @@ describe('JSON or YAML documents', () => {
     await syntaxError('{"a": 1, "\\u0061": 2}');
   });
 
+  it('never repeats what it could not read: a secret value in an alias, a tag or a block header stays out of the message', async () => {
+    for (const text of ['alex:\n  password: *Hunter2pw\n', 'alex:\n  password: |Hunter2pw\n    x\n', 'alex:\n  password: !Hunter2pw x\n  other: *Hunter2pw\n']) {
+      const error = await syntaxError(text, 'secrets.yaml');
+      expect(error.message).toMatch(/^secrets\.yaml(:\d+:\d+)?: \S/);
+      expect(error.message).not.toContain('Hunter2');
+    }
+  });
+
+  it('reports an alias without an anchor before it, and an alias bomb, as syntax errors, not crashes', async () => {
+    expect((await syntaxError('services: *nope\n', 'ws.yaml')).message).toBe('ws.yaml: Unresolved alias (the anchor must be set before the alias)');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    expect((await syntaxError(bomb, 'ws.yaml')).message).toMatch(/^ws\.yaml: /);
+  });
+
   it('keeps equal keys that belong to different objects', async () => {
     expect(await parsed('[{"k": 1}, {"k": 2}]')).toEqual([{ k: 1 }, { k: 2 }]);
     expect(await parsed('{"a": {"a": {"a": 1}}}')).toEqual({ a: { a: { a: 1 } } });

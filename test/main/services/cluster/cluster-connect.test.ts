@@ -90,6 +90,12 @@ describe('kubeconfig loading, as kubectl does it', () => {
     expect((error as KubeconfigError).code).toBe('GATEHOUSE_CLUSTER_KUBECONFIG');
     expect((error as Error).message).toContain(broken);
     expect((error as Error).message).not.toContain('TOPSECRET');
+    // js-yaml quotes what it could not read: an alias or a tag standing where the token's value goes.
+    for (const token of ['*TOPSECRET-alias', '!TOPSECRET-tag x']) {
+      const quoted = await kubeconfigFile('quoted.yaml', `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: ${token}\n`);
+      expect(() => loadKubeconfig({ files: [quoted] })).toThrow(KubeconfigError);
+      expect(() => loadKubeconfig({ files: [quoted] })).not.toThrow(/TOPSECRET/);
+    }
     const noServer = await kubeconfigFile('no-server.yaml', stringify({ clusters: [{ name: 'c', cluster: {} }], users: [], contexts: [] }));
     expect(() => loadKubeconfig({ files: [noServer] })).toThrow(KubeconfigError);
     expect(() => loadKubeconfig({ files: [join(dir, 'absent.yaml')] })).toThrow(/Cannot read kubeconfig .*absent\.yaml: no such file/);
