@@ -1,6 +1,7 @@
 // The request path a route answers to: its service's prefix joined with the route's path. The gateway's
 // router matches on it and the renderer shows it, so both come from here. And the part of a request path a
-// service strips before forwarding, which the redirect mapping puts back.
+// service strips before forwarding, which the redirect mapping puts back. And the one form paths are compared in,
+// which configured paths are given when read and request paths when admitted.
 
 /** A prefix as paths are joined to it: without its trailing slash. */
 function withoutTrailingSlash(prefix: string): string {
@@ -20,4 +21,41 @@ export function joinPaths(prefix: string, path: string): string {
  */
 export function strippedPathPrefix(service: { pathPrefix: string; stripPrefix: boolean }): string {
   return service.stripPrefix && service.pathPrefix !== '/' ? withoutTrailingSlash(service.pathPrefix) : '';
+}
+
+const ESCAPE = /%([0-9A-Fa-f]{2})/g;
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/**
+ * RFC 3986 §6.2.2.2: an escaped unreserved character is that character (`%61` is `a`). Routes are matched on this
+ * form, and the upstream gets it: a backend decodes `/%61dmin` to `/admin`, so the gateway must have matched
+ * `/admin` too (routing on the escaped text let such a request past a protected route through a public one).
+ * Other escapes are left as sent.
+ */
+export function normalizeEscapes(path: string): string {
+  return path.replace(ESCAPE, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : escape;
+  });
+}
+
+/**
+ * A path with its escapes' hex digits in upper case, the form paths are compared in: RFC 3986 §6.2.2.1, `%c3` is
+ * `%C3`, and a backend decodes `/caf%c3%a9` to `/café` as it does `/caf%C3%A9` (matching the text as sent let the
+ * first past a protected `/café` through a public `/`). The upstream still gets the escapes as the client wrote
+ * them: a backend checking a signature over the path reads those bytes.
+ */
+export function escapesInUpperCase(path: string): string {
+  return path.includes('%') ? path.replace(ESCAPE, (escape) => escape.toUpperCase()) : path;
+}
+
+/**
+ * A configured path (a prefix or a route's path) in the form request paths are compared in: dot segments resolved,
+ * backslashes as slashes, characters outside ASCII and spaces percent-encoded (as a client must send them: `/café`
+ * is `/caf%C3%A9`), escapes normalised as above. Written otherwise, a path could never match a request, or match
+ * only one of two spellings a backend reads alike.
+ */
+export function normalRoutePath(path: string): string {
+  // Appended to a base with an authority, never resolved against it (`//x` would otherwise be read as a host).
+  return escapesInUpperCase(normalizeEscapes(new URL(`http://gateway.invalid${path}`).pathname));
 }

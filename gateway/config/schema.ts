@@ -7,6 +7,7 @@ import { HttpUrl, upstreamScheme } from './http-url';
 import { endpointOptionsIssues, endpointOptionsShape } from './endpoint-security-schema';
 import { SECRET_NAME_PATTERN, SECRET_NAME_RULE, secretKeySchema } from './secret-names';
 import { credentialNormalForm } from './credential-normal-form';
+import { normalRoutePath } from './route-paths';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
 
@@ -17,7 +18,8 @@ export type HttpMethod = z.infer<typeof HttpMethod>;
 // Every named thing follows the secret-name rule, so any name (a service's, say) can also name its secret.
 export const ResourceName = z.string().regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE);
 
-const Path = z.string().regex(/^\/[^\s?#]*$/, 'a path starting with "/", without spaces, "?" or "#"');
+/** Read in the form request paths are matched in (`normalRoutePath`), so `/caf%c3%a9` and `/café` both match. */
+const Path = z.string().regex(/^\/[^\s?#]*$/, 'a path starting with "/", without spaces, "?" or "#"').transform(normalRoutePath);
 
 /** A hostname, optionally a leading wildcard label (`*.example.com`), without a port. */
 const HostPattern = z

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { routingHostname } from '../routing/router';
+import { normalizeEscapes } from '../config/route-paths';
 
 export type RequestTarget =
   | {
@@ -55,22 +56,8 @@ function hidesDotSegments(path: string): string | undefined {
   return undefined;
 }
 
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
 const SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/gi;
 const HAS_SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/i;
-
-/**
- * RFC 3986 §6.2.2.2: an escaped unreserved character is that character (`%61` is `a`). Routes are matched on this
- * form, and the upstream gets it: a backend decodes `/%61dmin` to `/admin`, so the gateway must have matched
- * `/admin` too (routing on the escaped text let such a request past a protected route through a public one).
- * Other escapes are left as sent.
- */
-export function normalizeEscapes(path: string): string {
-  return path.replace(ESCAPE, (escape, hex: string) => {
-    const char = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(char) ? char : escape;
-  });
-}
 
 /**
  * The path as a backend that decodes escaped separators reads it, for routing's second look: `%2F` and `%5C` as

@@ -2,6 +2,7 @@
 import type { Router, RouteMatch, RouteTarget } from '../routing/router';
 import { pathAsDecoded } from './request-path';
 import { Refusal } from '../http/refusal';
+import { escapesInUpperCase } from '../config/route-paths';
 import type { Exchange } from '../log/exchange';
 
 const NO_ROUTE = new Refusal(404, 'No route matches this request');
@@ -15,10 +16,11 @@ function sameOutcome(a: RouteMatch, b: RouteMatch): boolean {
 
 export function selectRoute(router: Router, hostname: string, exchange: Exchange): RouteTarget | Refusal {
   const method = exchange.entry.method;
-  const match = router.match(method, exchange.path, hostname);
+  // Configured paths are read in this form (schema.ts, normalRoutePath).
+  const match = router.match(method, escapesInUpperCase(exchange.path), hostname);
   // Only a path with escapes left after normalisation (request-path.ts) gets the second look.
   const decoded = pathAsDecoded(exchange.path);
-  if (decoded !== undefined && !sameOutcome(match, router.match(method, decoded, hostname))) return AMBIGUOUS_PATH;
+  if (decoded !== undefined && !sameOutcome(match, router.match(method, escapesInUpperCase(decoded), hostname))) return AMBIGUOUS_PATH;
   if (match.kind === 'no-route') return NO_ROUTE;
   if (match.kind === 'method-not-allowed') return new Refusal(405, `Method ${method} not allowed`, { allow: match.allow.join(', ') });
   exchange.entry.route = match.target.name;

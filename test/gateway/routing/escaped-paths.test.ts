@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 import { startTestGateway, basic, type TestGateway } from '../../support/gateway';
 import { rawRequest, statusOf } from '../../support/raw-http';
-import { normalizeEscapes, pathAsDecoded } from '../../../gateway/server/request-path';
+import { pathAsDecoded } from '../../../gateway/server/request-path';
+import { escapesInUpperCase, normalizeEscapes, normalRoutePath } from '../../../gateway/config/route-paths';
 
 // A protected path must not be reachable through a public route by escaping it: backends decode `%61` to `a`,
 // and many decode `%2F` to `/` (found by probing with Python's http.server behind the gateway).
@@ -10,6 +11,20 @@ describe('normalizeEscapes and pathAsDecoded', () => {
   it('decodes escaped unreserved characters only', () => {
     expect(normalizeEscapes('/%61dmi%6E/%7Euser/a%2Db%5F%2E')).toBe('/admin/~user/a-b_.');
     expect(normalizeEscapes('/a%20b/c%2Fd/%C3%A9/%3f')).toBe('/a%20b/c%2Fd/%C3%A9/%3f');
+  });
+
+  it('compares escapes in upper case (RFC 3986 §6.2.2.1)', () => {
+    expect(escapesInUpperCase('/caf%c3%a9/c%2fd/%3f')).toBe('/caf%C3%A9/c%2Fd/%3F');
+    expect(escapesInUpperCase('/plain')).toBe('/plain');
+  });
+
+  it('gives a configured path the form requests are matched in', () => {
+    expect(normalRoutePath('/café')).toBe('/caf%C3%A9');
+    expect(normalRoutePath('/caf%c3%a9')).toBe('/caf%C3%A9');
+    expect(normalRoutePath('/%7Eadmin')).toBe('/~admin');
+    expect(normalRoutePath('/x/../secret')).toBe('/secret');
+    expect(normalRoutePath('/a\\b')).toBe('/a/b');
+    for (const kept of ['/', '/api/v1/', '/a;v=1/b', '/projects/group%2Fproject', '//double']) expect(normalRoutePath(kept)).toBe(kept);
   });
 
   it('reads escaped slashes and backslashes as separators, also escaped twice', () => {
@@ -38,6 +53,9 @@ describe('escaped paths through the gateway', () => {
           // Route-level protection inside one service.
           { name: 'shop', pathPrefix: '/shop', upstream: { url: backend.url } },
           { name: 'gitlab', pathPrefix: '/gitlab', upstream: { url: backend.url } },
+          // Protected prefixes written outside the form requests come in: as text, and with lower-case escapes.
+          { name: 'cafe', pathPrefix: '/café', stripPrefix: false, upstream: { url: backend.url }, plugins: { 'basic-auth': {} } },
+          { name: 'menu', pathPrefix: '/men%c3%bc', stripPrefix: false, upstream: { url: backend.url }, plugins: { 'basic-auth': {} } },
         ],
         routes: [
           { name: 'shop-public', service: 'shop', path: '/' },
@@ -66,6 +84,15 @@ describe('escaped paths through the gateway', () => {
     expect(await get('/%61dmin/secret.txt')).toMatchObject({ status: 401, forwarded: undefined });
     expect(await get('/admi%6E/secret.txt', alex)).toMatchObject({ status: 200, forwarded: '/admin/secret.txt' });
     expect(await get('/shop/%6Frders/7')).toMatchObject({ status: 401, forwarded: undefined });
+  });
+
+  it('matches escapes whatever the case of their hex digits, and a prefix written as text, as the backend reads them; forwards them as sent', async () => {
+    for (const path of ['/caf%c3%a9/menu', '/caf%C3%A9/menu', '/caf%c3%A9/menu', '/men%C3%BC/today', '/men%c3%bc/today']) {
+      expect(await get(path), path).toMatchObject({ status: 401, forwarded: undefined });
+    }
+    // Forwarded as the client wrote it: a backend checking a signature over the path reads those bytes.
+    expect(await get('/caf%c3%a9/menu', alex)).toMatchObject({ status: 200, forwarded: '/caf%c3%a9/menu' });
+    expect(gateway.workspace.services.find((s) => s.name === 'cafe')!.pathPrefix).toBe('/caf%C3%A9');
   });
 
   it('refuses an escaped slash that would select another route once decoded', async () => {
