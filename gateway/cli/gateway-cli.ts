@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readJsonOrYaml } from '../config/parse-document';
+import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { workspaceJsonSchema } from '../config/json-schema';
 import { describeFieldErrors } from '../config/validate';
 import { startGateway, type Gateway } from '../server/gateway-server';
@@ -72,7 +72,7 @@ function watchConfig(path: string, gateway: Gateway): void {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {
-        const result = await gateway.reload(await readJsonOrYaml(await readFile(path, 'utf8'), path));
+        const result = await gateway.reload(await readJsonOrYaml(utf8Text(await readFile(path), path), path));
         say(result.ok ? `reloaded ${path}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
       } catch (error) {
         say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
@@ -128,7 +128,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     ];
   } else {
     const path = values.config!;
-    const workspace = await readJsonOrYaml(await readFile(path, 'utf8'), path);
+    const workspace = await readJsonOrYaml(utf8Text(await readFile(path), path), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];

@@ -95,6 +95,20 @@ export function parseJsonOrYaml(text: string, source: string, yaml: YamlModule):
   return json ? json.value : parseYaml(text, source, yaml);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A file's bytes as text (a leading BOM dropped). A file that is not UTF-8 is refused: read with replacement
+ * characters, a password or a name in it would silently change, and saving it again would lose the original bytes.
+ */
+export function utf8Text(bytes: Uint8Array, source: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new DocumentSyntaxError(source, undefined, undefined, 'not UTF-8 text; save the file as UTF-8');
+  }
+}
+
 /** parseJsonOrYaml, loading yaml only for a document that is not plain JSON. */
 export async function readJsonOrYaml(text: string, source: string): Promise<unknown> {
   const json = plainJson(text);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import '../config/zod-jitless';
 import * as z from 'zod';
-import { readJsonOrYaml } from '../config/parse-document';
+import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { describeFieldErrors, validateWith } from '../config/validate';
 import { MemorySecretSource, type SecretData } from './secret-source';
 import { SECRET_ID_PATTERN, parseSecretId } from '../config/secret-names';
@@ -25,7 +25,7 @@ export function secretSourceFromDocument(document: unknown, label: string): Memo
 }
 
 export async function secretSourceFromFile(path: string): Promise<MemorySecretSource> {
-  return secretSourceFromDocument(await readJsonOrYaml(await readFile(path, 'utf8'), path), `secrets file ${path}`);
+  return secretSourceFromDocument(await readJsonOrYaml(utf8Text(await readFile(path), path), path), `secrets file ${path}`);
 }
 
 export const SECRETS_ENV = 'GATEHOUSE_SECRETS';

@@ -11,6 +11,7 @@ import { removeStaleTempFiles, writeFileAtomic, type AtomicFs } from './atomic-w
 import { WORKSPACE_FILE } from './store-paths';
 import { decodeWorkspaceText, encodeWorkspace, type DecodedWorkspace } from './workspace-document';
 import { NoBackupError, type WorkspaceFileProblem } from './workspace-errors';
+import { DocumentSyntaxError, utf8Text } from '../../../gateway/config/parse-document';
 import type { WorkspaceMigration } from './workspace-migrations';
 
 export type StoreFs = AtomicFs & Pick<typeof nodeFs, 'readFile' | 'mkdir' | 'stat'>;
@@ -133,7 +134,14 @@ export class WorkspaceStore {
   }
 
   #decode(bytes: Buffer, source: string): DecodedWorkspace {
-    return decodeWorkspaceText(bytes.toString('utf8'), source, this.#migrations);
+    let text: string;
+    try {
+      text = utf8Text(bytes, source);
+    } catch (error) {
+      if (error instanceof DocumentSyntaxError) return { ok: false, problem: error };
+      throw error;
+    }
+    return decodeWorkspaceText(text, source, this.#migrations);
   }
 
   async #backupUsable(): Promise<boolean> {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as yaml from 'yaml';
-import { DocumentSyntaxError, parseJsonOrYaml, readJsonOrYaml } from '../../../gateway/config/parse-document';
+import { DocumentSyntaxError, parseJsonOrYaml, readJsonOrYaml, utf8Text } from '../../../gateway/config/parse-document';
 
 /** What yaml alone makes of a document, as parse-document.ts asks it. */
 function yamlValue(text: string): unknown {
@@ -62,6 +62,11 @@ describe('JSON or YAML documents', () => {
     expect((await syntaxError('services: *nope\n', 'ws.yaml')).message).toBe('ws.yaml: Unresolved alias (the anchor must be set before the alias)');
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
     expect((await syntaxError(bomb, 'ws.yaml')).message).toMatch(/^ws\.yaml: /);
+  });
+
+  it('takes a file\'s bytes as UTF-8 (a BOM dropped), and refuses bytes that are not', () => {
+    expect(utf8Text(Buffer.from('\ufeff{"a": "jürgen"}'), 'ws.json')).toBe('{"a": "jürgen"}');
+    expect(() => utf8Text(Buffer.from([0x7b, 0x22, 0xfc, 0x22, 0x7d]), 'secrets.json')).toThrow('secrets.json: not UTF-8 text; save the file as UTF-8');
   });
 
   it('keeps equal keys that belong to different objects', async () => {

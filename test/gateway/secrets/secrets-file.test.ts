@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SecretsFileError, secretSourceFromDocument } from '../../../gateway/secrets/secrets-file';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecretsFileError, secretSourceFromDocument, secretSourceFromFile } from '../../../gateway/secrets/secrets-file';
 import { Workspace } from '../../../gateway/config/schema';
 
 describe('secrets file', () => {
@@ -24,6 +27,17 @@ describe('secrets file', () => {
       expect((error as SecretsFileError).code).toBe('GATEHOUSE_SECRETS_FILE');
       expect((error as Error).message).toContain('secrets file s.json');
       expect((error as Error).message).not.toContain('do-not-show');
+    }
+  });
+
+  it('refuses a file that is not UTF-8, rather than read a password with a replacement character', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-secrets-'));
+    try {
+      const file = join(dir, 'secrets.json');
+      await writeFile(file, Buffer.concat([Buffer.from('{"alex": {"password": "p'), Buffer.from([0xe4]), Buffer.from('ss"}}')]));
+      await expect(secretSourceFromFile(file)).rejects.toThrow(`${file}: not UTF-8 text`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

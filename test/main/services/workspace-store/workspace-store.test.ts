@@ -148,6 +148,16 @@ describe('WorkspaceStore', () => {
     expect(loaded(await store.load()).workspace.gateway.port).toBe(9004);
   });
 
+  it('reports a file that is not UTF-8 instead of reading it with replacement characters, and keeps its bytes on a save', async () => {
+    // Latin-1: "jürgen" with ü as the one byte 0xFC.
+    const latin1 = Buffer.concat([Buffer.from('{"version": 1, "consumers": [{"username": "j'), Buffer.from([0xfc]), Buffer.from('rgen"}]}')]);
+    await writeFile(join(dir, 'workspace.json'), latin1);
+    const result = failed(await store.load());
+    expect(result.error.message).toMatch(/workspace\.json: not UTF-8 text/);
+    const saved = await store.save(workspace(9005));
+    expect(await readFile(saved.preservedAs!)).toEqual(latin1);
+  });
+
   it('migrates a version 0 file (no version, routes[].uri) in memory and writes it on the next save', async () => {
     const v0 = JSON.stringify({ services: [{ name: 'legacy', upstream: { url: 'http://127.0.0.1:8080' } }], routes: [{ name: 'old', service: 'legacy', uri: '/api' }] }, null, 2);
     await writeFile(join(dir, 'workspace.json'), v0);
