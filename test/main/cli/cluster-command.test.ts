@@ -239,6 +239,10 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
       expect(report.items.find((i) => i.label === 'Secret team/erp-basic')).toMatchObject({ outcome: 'failed', status: 422, message: 'Secret "erp-basic" is invalid: data: Forbidden: denied by policy require-sealed-secrets' });
       expect(report.items.find((i) => i.label === 'Application commerce')).toMatchObject({ outcome: 'skipped', message: 'not pushed because Secret team/erp-basic failed' });
       expect(report.items.find((i) => i.label === 'Backend team/orders')!.outcome).toBe('unchanged');
+      // The workspace section says what happened, not what the plan expected.
+      const items = (JSON.parse(run.stdout) as { workspaceItems: { kind: string; name: string; status: string; reason?: string }[] }).workspaceItems;
+      expect(items.find((i) => i.kind === 'application' && i.name === 'commerce')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('not pushed: Secret team/erp-basic failed') });
+      expect(items.find((i) => i.kind === 'service' && i.name === 'orders')!.status).toBe('pushed');
       expect(run.stdout + run.stderr).not.toContain('erp-rotated-Pa55');
     } finally {
       stop();
@@ -256,6 +260,24 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     expect(listed.stdout).not.toContain('orders');
     expect(listed.stdout).toContain('Run again with --yes to delete them.');
     expect(api.store.get(apps, undefined, 'commerce')).toBeDefined();
+
+    // RBAC that forbids deleting this Secret: the Application is still deleted, the Secret reported as failed.
+    const forbid = api.intercept((req, path) =>
+      req.method === 'DELETE' && path.endsWith('/secrets/erp-basic') ? statuses.forbidden('ci', 'delete', { group: '', resource: 'secrets', name: 'erp-basic' }, NS) : undefined,
+    );
+    try {
+      const refused = await cli(['prune', ...common(), '--yes', '--output', 'json']);
+      expect(refused.code, refused.stderr).toBe(1);
+      const partial = JSON.parse(refused.stdout) as { results: { label: string; outcome: string; message?: string }[] };
+      expect(partial.results.map((r) => [r.label, r.outcome])).toEqual([['Application commerce', 'deleted'], ['Secret team/erp-basic', 'failed']]);
+      expect(partial.results[1]!.message).toMatch(/forbidden|not allowed|permission/i);
+    } finally {
+      forbid();
+    }
+    expect(api.store.get(apps, undefined, 'commerce')).toBeUndefined();
+    await writeFile(workspaceFile, JSON.stringify(workspace(true)));
+    expect((await cli(['push', ...common(), '--secrets', await writeSecrets(secrets())])).code).toBe(0);
+    await writeFile(workspaceFile, JSON.stringify(workspace(false)));
 
     const deleted = await cli(['prune', ...common(), '--yes', '--output', 'json']);
     expect(deleted.code, deleted.stderr).toBe(0);

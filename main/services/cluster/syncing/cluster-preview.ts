@@ -119,7 +119,21 @@ export async function pushTargeted(connection: ClusterConnection, targeted: Targ
     items.splice(insertAt(items, l.ref), 0, item);
     options.onItem?.(item);
   }
-  return { items, workspaceItems: targeted.workspaceItems, ok: report.ok, counts: { ...report.counts, unsupported: targeted.leftOut.length } };
+  const notPushed = report.items.filter((r) => r.outcome === 'failed' || r.outcome === 'conflict' || r.outcome === 'skipped');
+  return { items, workspaceItems: targeted.workspaceItems.map((item) => afterPush(item, notPushed)), ok: report.ok, counts: { ...report.counts, unsupported: targeted.leftOut.length } };
+}
+
+/**
+ * A workspace item as the push left it: `pushed` only when every object it becomes made it; otherwise skipped,
+ * naming the objects that did not and why, in push order (the plan had called it pushed, as it would be).
+ */
+function afterPush(item: WorkspaceItemPlan, notPushed: readonly PushItemResult[]): WorkspaceItemPlan {
+  if (item.status !== 'pushed') return item;
+  const own = new Set(item.objects.map(refKey));
+  const missed = notPushed.filter((r) => own.has(refKey(r.ref)));
+  if (missed.length === 0) return item;
+  const why = missed.map((r) => `${r.label} ${r.outcome === 'conflict' ? 'has a field conflict' : r.outcome}${r.message ? ` (${r.message})` : ''}`);
+  return { ...item, status: 'skipped', reason: `not pushed: ${why.join('; ')}` };
 }
 
 /** After the last pushed object of the same kind, so the list still reads Secrets first. */

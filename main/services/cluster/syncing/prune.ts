@@ -1,7 +1,7 @@
 // Prune: objects labelled as this workspace's that the workspace no longer has. Listing is separate from
 // deleting, and deleting needs `confirm: true`; each deletion is conditional on the object being unchanged.
 import type { ClusterConnection } from '../connecting/cluster-connection';
-import { NotConfirmedError } from '../cluster-errors';
+import { ClusterError, NotConfirmedError } from '../cluster-errors';
 import { ObjectClient, ObjectWriteError } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 import { ownershipSelector } from '../objects/ownership-labels';
@@ -68,6 +68,12 @@ export async function pruneObjects(connection: ClusterConnection, candidates: re
       const outcome = await client.delete(c.ref, { ...(c.uid ? { uid: c.uid } : {}), ...(c.resourceVersion ? { resourceVersion: c.resourceVersion } : {}) });
       results.push({ ref: c.ref, label: c.label, outcome });
     } catch (error) {
+      // As push reports it: a refusal of this one object (RBAC may allow deleting Applications and not Secrets) is
+      // this object's failure, and the others are still tried; what deletions went before stays on record.
+      if (error instanceof ClusterError && error.code === 'GATEHOUSE_CLUSTER_FORBIDDEN') {
+        results.push({ ref: c.ref, label: c.label, outcome: 'failed', message: error.message });
+        continue;
+      }
       if (!(error instanceof ObjectWriteError)) throw error;
       const message = error.status.code === 409 ? 'changed since it was listed; list again before pruning' : error.status.message;
       results.push({ ref: c.ref, label: c.label, outcome: 'failed', message });
