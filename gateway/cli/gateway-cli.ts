@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { workspaceJsonSchema } from '../config/json-schema';
 import { describeFieldErrors } from '../config/validate';
+import type { Workspace } from '../config/schema';
 import { startGateway, type Gateway } from '../server/gateway-server';
 import { jsonLineSink } from '../log/request-log';
 import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
@@ -64,8 +65,17 @@ async function clusterFor(workspace: unknown, kubeconfig: string | undefined, co
   }
 }
 
+/**
+ * The listen address fields of the served workspace that changed since start without a flag overriding them: a
+ * reload applies everything else, but the server keeps listening where it started.
+ */
+function listenFieldsChanged(startedWith: Workspace['gateway'], now: Workspace['gateway'], flags: { host?: string; port?: string }): string[] {
+  return (['host', 'port'] as const).filter((field) => flags[field] === undefined && now[field] !== startedWith[field]).map((field) => `gateway.${field}`);
+}
+
 /** Watches the folder, not the file: editors and the app's store replace the file by renaming over it. */
-function watchConfig(path: string, gateway: Gateway): void {
+function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }): void {
+  const startedWith = gateway.workspace.gateway;
   let timer: NodeJS.Timeout | undefined;
   watch(dirname(path), { persistent: false }, (_event, changed) => {
     if (changed !== null && changed !== basename(path)) return;
@@ -73,7 +83,9 @@ function watchConfig(path: string, gateway: Gateway): void {
     timer = setTimeout(async () => {
       try {
         const result = await gateway.reload(await readJsonOrYaml(utf8Text(await readFile(path), path), path));
-        say(result.ok ? `reloaded ${path}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
+        const unapplied = result.ok ? listenFieldsChanged(startedWith, gateway.workspace.gateway, flags) : [];
+        const restart = unapplied.length > 0 ? `; ${unapplied.join(' and ')} ${unapplied.length > 1 ? 'take' : 'takes'} effect when the gateway starts again (it still listens on ${gateway.url})` : '';
+        say(result.ok ? `reloaded ${path}${restart}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
       } catch (error) {
         say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -104,7 +116,8 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     return 0;
   }
   if (positionals.length > 0 || (!values.demo && !values.config)) return say(usage), 2;
-  const port = values.port === undefined ? undefined : Number(values.port);
+  // Decimal digits only: Number() would take '' and ' ' as 0 (any free port) and 0xB82C as 47148.
+  const port = values.port === undefined ? undefined : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return say(`--port: expected 0-65535, got "${values.port}"`), 2;
 
   const log = jsonLineSink((line) => process.stdout.write(line));
@@ -132,7 +145,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
-    watchConfig(path, gateway);
+    watchConfig(path, gateway, { host: values.host, port: values.port });
   }
   // Before the banner: whoever waits for it (a supervisor, a script) may stop the gateway the moment it appears,
   // and a SIGTERM arriving before a listener exists kills the process outright instead of closing it.

@@ -71,6 +71,28 @@ describe('headless CLI', () => {
     }
   });
 
+  it('says a listen address edit is not applied by a reload, and refuses a --port that is not a decimal number', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      const wsPath = join(dir, 'ws.json');
+      const workspace = (host: string) => JSON.stringify({ gateway: { host }, services: [{ name: 's', upstream: { url: 'http://127.0.0.1:1' } }] });
+      await writeFile(wsPath, workspace('127.0.0.1'));
+      const cli = spawnGatewayCli(['--config', wsPath, '--port', '0']);
+      running.push(cli);
+      const [, url] = (await cli.waitFor(/gateway on (http:\/\/\S+)/)) as unknown as [string, string];
+      await writeFile(`${wsPath}.tmp`, workspace('127.0.0.2'));
+      await rename(`${wsPath}.tmp`, wsPath);
+      await cli.waitFor(new RegExp(`reloaded .*ws\\.json; gateway\\.host takes effect when the gateway starts again \\(it still listens on ${url.replace(/[.:/]/g, '\\$&')}\\)`));
+      for (const bad of ['', ' ', '0xB82C', '1e3']) {
+        const refused = spawnGatewayCli(['--config', wsPath, '--port', bad]);
+        running.push(refused);
+        await refused.waitFor(/--port: expected 0-65535/);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits with a clear error naming the missing secret', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
     try {
