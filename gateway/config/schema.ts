@@ -220,8 +220,21 @@ export const Workspace = z
     routes: z.array(Route).default([]),
     consumers: z.array(Consumer).default([]),
     applications: z.array(KymaApplication).default([]),
-    /** The kubeconfig context and namespace last connected with this workspace, and the kubeconfig file chosen for it (names and a path only). */
-    cluster: z.object({ context: z.string().min(1).max(253).optional(), namespace: ResourceName.optional(), kubeconfig: z.string().min(1).max(4096).optional() }).strict().optional(),
+    /**
+     * The kubeconfig context and namespace last connected with this workspace, and the kubeconfig file chosen for
+     * it (names and a path only); and `label`, the value of the `gatehouse.dev/workspace` label on the objects it
+     * pushes (default `gatehouse`): prune lists the objects carrying it, so each workspace pushed to one cluster
+     * needs its own.
+     */
+    cluster: z
+      .object({
+        context: z.string().min(1).max(253).optional(),
+        namespace: ResourceName.optional(),
+        kubeconfig: z.string().min(1).max(4096).optional(),
+        label: z.string().max(63).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a Kubernetes label value: letters, digits, "-", "_" and ".", starting and ending with a letter or digit, at most 63').optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((ws, ctx) => {

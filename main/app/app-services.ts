@@ -70,7 +70,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const cluster = new ClusterController({
     workspace: () => ctx.workspace,
     vault: () => ctx.vault,
-    workspaceName: 'gatehouse',
     kubeconfigFiles: () => (ctx.workspace.cluster?.kubeconfig ? [ctx.workspace.cluster.kubeconfig] : options.kubeconfigFiles),
   });
   const supervisor = new GatewaySupervisor({

@@ -6,7 +6,7 @@ import type { ClusterAccess } from '../../gateway/cluster/cluster-access';
 import { clusterAccessOf } from '../../gateway/cluster/kubeconfig-access';
 import {
   buildDesiredObjects, connectCluster, detectTargets, exportYaml, findPruneCandidates, importKymaApplication, limitToTargets, loadKubeconfig,
-  previewPush, pruneObjects, pushTargeted, testConnection, ClusterSecretSource, type ClusterConnection, type ClusterPreview, type ClusterPushResult,
+  previewPush, pruneObjects, pushTargeted, testConnection, ClusterSecretSource, DEFAULT_WORKSPACE_LABEL, type ClusterConnection, type ClusterPreview, type ClusterPushResult,
   type ObjectRef, type PlanItem, type PushItemResult,
 } from '../services/cluster';
 import type { SecretVault, StoredSecret } from '../services/vault';
@@ -20,8 +20,6 @@ export interface ClusterControllerDeps {
   vault: () => SecretVault;
   /** Where secret values come from; the vault when absent (the app). The CLI adds --secrets and $GATEHOUSE_SECRETS. */
   secrets?: { read: SecretLookup; label: string };
-  /** A label for this workspace's objects in the cluster (prune finds them by it). */
-  workspaceName: string;
   /** Kubeconfig files to read instead of KUBECONFIG / ~/.kube/config (a file the user chose; tests). */
   kubeconfigFiles?: () => string[] | undefined;
   /** false: exec plugins run with this process's PATH (the CLI starts from the user's shell). */
@@ -95,13 +93,18 @@ export class ClusterController {
     return { read: async (ref) => (await findSecret(vault, ref))?.data, label: vault.mode === 'keychain' ? 'the OS keychain' : 'the session-only vault' };
   }
 
+  /** The value of this workspace's objects' `gatehouse.dev/workspace` label: prune finds them by it. */
+  #workspaceLabel(): string {
+    return this.deps.workspace().cluster?.label ?? DEFAULT_WORKSPACE_LABEL;
+  }
+
   /**
    * The workspace as objects, split by what this cluster serves. Secret values are read (and a missing one
    * refused) before the first request to the cluster.
    */
   async #targeted(connection: ClusterConnection, withValues: boolean) {
     const secrets = this.#readSecret();
-    const { input, workspaceItems } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.deps.workspaceName, namespace: connection.namespace, withValues, secretSources: secrets.label });
+    const { input, workspaceItems } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace: connection.namespace, withValues, secretSources: secrets.label });
     const desired = buildDesiredObjects(input);
     const targets = await detectTargets(connection);
     return { desired, targeted: limitToTargets(desired, workspaceItems, targets) };
@@ -123,8 +126,8 @@ export class ClusterController {
   async pruneCandidates() {
     const connection = this.#require();
     const secrets = this.#readSecret();
-    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.deps.workspaceName, namespace: connection.namespace, withValues: false });
-    return findPruneCandidates(connection, buildDesiredObjects(input), { workspace: this.deps.workspaceName, namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] });
+    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace: connection.namespace, withValues: false });
+    return findPruneCandidates(connection, buildDesiredObjects(input), { workspace: this.#workspaceLabel(), namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] });
   }
 
   async prune(candidates: Parameters<typeof pruneObjects>[1], confirm: boolean) {
@@ -134,7 +137,7 @@ export class ClusterController {
   /** `kubectl apply -f`-ready YAML of every target; secret values only when asked for. */
   async exportYaml(includeSecretValues: boolean, namespace = this.#connection?.namespace ?? 'default'): Promise<string> {
     const secrets = this.#readSecret();
-    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.deps.workspaceName, namespace, withValues: includeSecretValues, secretSources: secrets.label });
+    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace, withValues: includeSecretValues, secretSources: secrets.label });
     return exportYaml(buildDesiredObjects(input), { includeSecretValues });
   }
 

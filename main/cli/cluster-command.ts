@@ -12,6 +12,7 @@ import { GatehouseError, failureOf, type GatehouseFailure } from '../../gateway/
 import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
+import { DEFAULT_WORKSPACE_LABEL } from '../services/cluster';
 import { COMMAND_USAGE } from './command-usage';
 import { defaultWorkspacePath } from './import-command';
 import { keychainSources } from './keychain-sources';
@@ -114,7 +115,6 @@ export async function runClusterCommand(command: ClusterCommand, argv: string[],
       workspace: () => workspace,
       vault: () => new SessionVault(),
       ...(secrets ? { secrets } : {}),
-      workspaceName: 'gatehouse',
       kubeconfigFiles: () => files,
       loginShell: false,
     });
@@ -141,8 +141,9 @@ export async function runClusterCommand(command: ClusterCommand, argv: string[],
 
     const candidates = await controller.pruneCandidates();
     const results = values.yes && candidates.length > 0 ? await controller.prune(candidates, true) : undefined;
-    if (json) emit({ ...target, deleted: results !== undefined, candidates, ...(results ? { results } : {}) });
-    else io.stdout(`${pruneReport(candidates, results)}\n`);
+    const workspaceLabel = workspace.cluster?.label ?? DEFAULT_WORKSPACE_LABEL;
+    if (json) emit({ ...target, workspaceLabel, deleted: results !== undefined, candidates, ...(results ? { results } : {}) });
+    else io.stdout(`${pruneReport(candidates, results, workspaceLabel)}\n`);
     if (!results) return candidates.length > 0 ? 1 : 0;
     return results.some((r) => r.outcome === 'failed') ? 1 : 0;
   } catch (error) {

@@ -1,7 +1,7 @@
 // The CLI's human-readable plan, push and prune reports: one line per object (its action or outcome, then why),
 // its changed fields below it, then every workspace item, then the counts. Secret data appears as
 // "value changed, hidden" and never with a value: the diff holds none (object-diff.ts).
-import { formatChanges, type ClusterPreview, type ClusterPushResult, type PlanItem, type PruneCandidate, type PruneResult, type PushItemResult, type WorkspaceItemPlan } from '../services/cluster';
+import { DEFAULT_WORKSPACE_LABEL, WORKSPACE_LABEL, formatChanges, type ClusterPreview, type ClusterPushResult, type PlanItem, type PruneCandidate, type PruneResult, type PushItemResult, type WorkspaceItemPlan } from '../services/cluster';
 
 const ACTION_WORDS: Record<PlanItem['action'], string> = {
   create: 'create',
@@ -76,9 +76,16 @@ export function pushReport(report: ClusterPushResult): string {
   return [...report.items.map(pushItemLine), ...workspaceLines(report.workspaceItems), '', `Push: ${summary}.${report.ok ? '' : ' Not everything was pushed.'}`].join('\n');
 }
 
-export function pruneReport(candidates: readonly PruneCandidate[], results: readonly PruneResult[] | undefined): string {
+/**
+ * `workspaceLabel`: the label value prune selected by. Left at its default, it is every such workspace's: the list
+ * may hold objects another workspace pushed, which is said.
+ */
+export function pruneReport(candidates: readonly PruneCandidate[], results: readonly PruneResult[] | undefined, workspaceLabel: string): string {
   if (candidates.length === 0) return 'Nothing to prune: every object this workspace pushed is still in it.';
-  if (!results) return ['Objects this workspace pushed that are gone from it:', ...candidates.map((c) => `  ${c.label}`), '', `Prune: ${candidates.length} to delete. Run again with --yes to delete them.`].join('\n');
+  const shared = workspaceLabel === DEFAULT_WORKSPACE_LABEL
+    ? ['', `${WORKSPACE_LABEL}=${workspaceLabel} is the label of every workspace that sets no cluster.label: objects another such workspace pushed to this cluster are listed too. Give each workspace its own cluster.label.`]
+    : [];
+  if (!results) return [`Objects labelled ${WORKSPACE_LABEL}=${workspaceLabel} that are gone from this workspace:`, ...candidates.map((c) => `  ${c.label}`), ...shared, '', `Prune: ${candidates.length} to delete. Run again with --yes to delete them.`].join('\n');
   const failed = results.filter((r) => r.outcome === 'failed').length;
   return [...results.map((r) => `${column(r.outcome)}${r.label}${r.message ? `: ${r.message}` : ''}`), '', `Prune: ${results.length - failed} deleted${failed ? `, ${failed} failed` : ''}.`].join('\n');
 }

@@ -27,7 +27,7 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   const withValues = values['with-secret-values'] === true;
   // Values are read from the keychain only when they are asked for.
   const vault: SecretVault = withValues ? (await openVault({ whenUnavailable: 'throw' })).vault : new SessionVault();
-  const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => vault, workspaceName: 'gatehouse' });
+  const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => vault });
   const yaml = await controller.exportYaml(withValues, values.namespace ?? 'default');
   if (values.output) {
     await writeFile(values.output, yaml, { mode: withValues ? 0o600 : 0o644 });

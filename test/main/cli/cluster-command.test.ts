@@ -335,6 +335,35 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     expect(code, out).toBe(0);
     expect(out.match(/^unchanged\s+Backend team\/orders\r?$/gm)).toHaveLength(2);
   });
+
+  it('prune lists only the objects of its own workspace when each sets its own cluster.label, and says when the label is shared', async () => {
+    const billingFile = join(dir, 'billing.json');
+    const billing = (label?: string) => ({
+      services: [{ name: 'billing', upstream: { url: 'https://billing.example.com' }, endpointSecurity: { type: 'basic', secret: 'billing-backend' } }],
+      ...(label ? { cluster: { label } } : {}),
+    });
+    const billingSecrets = await writeSecrets({ 'billing-backend': { username: 'svc-billing', password: 'billing-Pa55' } }, 'billing-secrets.json');
+    await writeFile(workspaceFile, JSON.stringify({ ...workspace(true), cluster: { label: 'orders-team' } }));
+    expect((await cli(['push', ...common(), '--secrets', await writeSecrets(secrets())])).code).toBe(0);
+    await writeFile(billingFile, JSON.stringify(billing('billing-team')));
+    expect((await cli(['push', '--workspace', billingFile, '--kubeconfig', kubeconfig, '--secrets', billingSecrets])).code).toBe(0);
+
+    const own = await cli(['prune', ...common(), '-o', 'json']);
+    expect(own.code, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout)).toMatchObject({ workspaceLabel: 'orders-team', candidates: [] });
+    const other = await cli(['prune', '--workspace', billingFile, '--kubeconfig', kubeconfig]);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContain('Nothing to prune');
+
+    // Without labels of their own, the two share the default one: the other's objects are listed, and that is said.
+    await writeFile(billingFile, JSON.stringify(billing()));
+    expect((await cli(['push', '--workspace', billingFile, '--kubeconfig', kubeconfig, '--secrets', billingSecrets])).code).toBe(0);
+    await writeFile(workspaceFile, JSON.stringify(workspace(true)));
+    const shared = await cli(['prune', ...common()]);
+    expect(shared.stdout).toContain('Objects labelled gatehouse.dev/workspace=gatehouse that are gone from this workspace:');
+    expect(shared.stdout).toContain('  Backend team/billing\n');
+    expect(shared.stdout).toContain('objects another such workspace pushed to this cluster are listed too');
+  });
 });
 
 // Secret values from the OS keychain, as for serving: the real keychain (with-keyring gives a private one).

@@ -5,6 +5,8 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'gatehouse';
 export const WORKSPACE_LABEL = 'gatehouse.dev/workspace';
 export const FIELD_MANAGER = 'gatehouse';
+/** A workspace's label value when it names none (`cluster.label`): every such workspace shares it. */
+export const DEFAULT_WORKSPACE_LABEL = 'gatehouse';
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
