@@ -203,6 +203,28 @@ describe('the preview accounts for every workspace item', () => {
     expect(app.cspViolations).toEqual([]);
   });
 
+  it('saves the workspace label prune selects by, and the pushed objects carry it', async () => {
+    await go(page, 'Cluster');
+    const prune = page.getByRole('region', { name: 'Prune' });
+    const label = prune.getByLabel('Workspace label');
+    expect(await label.inputValue()).toBe('');
+    await label.fill('Not a label!');
+    await prune.getByRole('button', { name: 'Save label' }).click();
+    await expect.poll(() => prune.locator('.field-error').textContent()).toMatch(/a Kubernetes label value/);
+    await label.fill('orders-team');
+    await prune.getByRole('button', { name: 'Save label' }).click();
+    await expect.poll(() => prune.getByRole('status').textContent()).toContain('labelled gatehouse.dev/workspace=orders-team');
+    const saved = JSON.parse(await readFile(join(app.dataDir, 'workspace.json'), 'utf8')) as { cluster?: { label?: string } };
+    expect(saved.cluster?.label).toBe('orders-team');
+    await screenshots(page, '45-cluster-workspace-label', prune);
+
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Push result' }).textContent()).toMatch(/updated/);
+    const secrets = api.registry.find('', 'v1', 'secrets')!;
+    expect(api.store.get(secrets, NS, 'erp-basic')!.metadata.labels).toMatchObject({ 'gatehouse.dev/workspace': 'orders-team' });
+    expect(app.cspViolations).toEqual([]);
+  });
+
   it('reads the same in dark mode (contrast checked by axe)', async () => {
     const dark = await app.openPage({ colorScheme: 'dark' });
     await go(dark, 'Cluster');

@@ -3,10 +3,11 @@
 // push (server-side dry run: per object its changes as nested fields; per workspace item pushed, skipped or not
 // applicable, with why), push (per-object outcomes; conflicts can be forced after confirming), prune, export YAML,
 // import an Application. State lives in the cluster store, so it survives visiting other screens.
-import { useEffect } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ClusterConnectionReport, ClusterContexts, ClusterFieldChange, ClusterObjectRef, ClusterPlan, ClusterPushReport, ClusterWorkspaceItem } from '../../../main/ipc/contract';
 import { CheckboxField, Field } from '../components/Field';
 import { changeTree, type ChangeNode } from '../model/field-changes';
+import { FieldErrors } from '../model/field-errors';
 import { confirmAction } from '../state/confirm-store';
 import { useClusterStore } from '../state/cluster-store';
 import { useSecretsStore } from '../state/secrets-store';
@@ -174,6 +175,41 @@ function KubeconfigSource({ contexts, busy }: { contexts: ClusterContexts | unde
   );
 }
 
+/** The label value prune selects this workspace's objects by (`cluster.label`), saved with the workspace. */
+function WorkspaceLabel({ busy }: { busy: boolean }) {
+  const saved = useWorkspaceStore((s) => s.workspace?.cluster?.label) ?? '';
+  const save = useWorkspaceStore((s) => s.save);
+  const [value, setValue] = useState(saved);
+  const [errors, setErrors] = useState(FieldErrors.none);
+  const [status, setStatus] = useState<string>();
+  useEffect(() => setValue(saved), [saved]);
+
+  async function apply(e: FormEvent) {
+    e.preventDefault();
+    const label = value.trim();
+    const outcome = await save((ws) => ({ ...ws, cluster: { ...ws.cluster, label: label === '' ? undefined : label } }));
+    setErrors(outcome.ok ? FieldErrors.none : new FieldErrors(outcome.errors));
+    setStatus(outcome.ok ? `Saved: objects this workspace pushes from now on are labelled gatehouse.dev/workspace=${label || 'gatehouse'}.` : outcome.message);
+  }
+
+  return (
+    <form onSubmit={(e) => void apply(e)} noValidate>
+      <Field
+        id="cluster-label"
+        label="Workspace label"
+        hint={`gatehouse.dev/workspace on every object this workspace pushes; prune lists the objects carrying it. Empty: “gatehouse”, which every workspace without a label of its own shares. Now: ${saved || 'gatehouse'}.`}
+        errors={errors.for(['cluster', 'label'])}
+      >
+        {(c) => <input {...c} value={value} placeholder="gatehouse" onChange={(e) => setValue(e.target.value)} spellCheck={false} />}
+      </Field>
+      <div className="button-row">
+        <button type="submit" className="secondary" disabled={busy || value.trim() === saved}>Save label</button>
+      </div>
+      {status && <p role="status" className="hint">{status}</p>}
+    </form>
+  );
+}
+
 export function ClusterScreen() {
   const loadWorkspace = useWorkspaceStore((s) => s.load);
   const loadSecrets = useSecretsStore((s) => s.load);
@@ -199,9 +235,11 @@ export function ClusterScreen() {
 
   async function prune() {
     if (!candidates || candidates.length === 0) return;
+    const label = useWorkspaceStore.getState().workspace?.cluster?.label;
+    const shared = label ? '' : ' Every workspace without a label of its own shares this one: check that none of them belongs to another workspace.';
     const confirmed = await confirmAction({
       title: `Delete ${counted(candidates.length, 'object')} from the cluster?`,
-      message: `These were pushed from this workspace and are gone from it: ${candidates.map((c) => c.label).join(', ')}.`,
+      message: `These carry this workspace's label (gatehouse.dev/workspace=${label ?? 'gatehouse'}) and are gone from it: ${candidates.map((c) => c.label).join(', ')}.${shared}`,
       confirmLabel: 'Delete from cluster',
       danger: true,
     });
@@ -263,6 +301,7 @@ export function ClusterScreen() {
         <section className="editor" aria-labelledby="cluster-prune-title">
           <h2 id="cluster-prune-title">Prune</h2>
           <p className="hint">Objects this workspace pushed that are gone from it. Nothing is deleted without confirming.</p>
+          <WorkspaceLabel busy={busy !== undefined} />
           <div className="button-row">
             <button type="button" className="secondary" disabled={!connected || busy !== undefined} onClick={() => void store.listPrune()}>List objects to prune</button>
             {candidates && candidates.length > 0 && <button type="button" className="danger" disabled={busy !== undefined} onClick={() => void prune()}>Delete {counted(candidates.length, 'object')}…</button>}
