@@ -9,7 +9,7 @@ import { effectiveBasicAuth } from '../../gateway/config/effective-basic-auth';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../gateway/config/kyma-secret-keys';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import {
-  APISIX_API_VERSION, APK_API_VERSION, KYMA_API_VERSION,
+  APISIX_API_VERSION, APK_API_VERSION, KYMA_API_VERSION, InvalidClusterSpecError,
   type ApisixConsumerSpec, type ApisixRouteSpec, type ApkBackendSpec, type ClusterPushInput, type KymaApplicationSpec, type ObjectRef, type SecretSpec, type WorkspaceItemPlan,
 } from '../services/cluster';
 
@@ -46,6 +46,10 @@ const secretRef = (name: string, namespace: string): ObjectRef => ({ apiVersion:
 class SecretCollector {
   readonly secrets = new Map<string, SecretSpec>();
   readonly missing: string[] = [];
+  /** Two vault secrets that would become one cluster Secret (same name, read from different namespaces). */
+  readonly collisions: string[] = [];
+  /** Per cluster Secret: the vault secret its values are read from. */
+  readonly #readFrom = new Map<string, string>();
   constructor(private readonly readSecret: SecretLookup, private readonly withValues: boolean) {}
 
   /**
@@ -56,11 +60,18 @@ class SecretCollector {
    */
   async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>, optionalKeys: Record<string, string> = {}): Promise<ObjectRef> {
     const id = secretId({ name, namespace });
+    const needsStored = this.withValues || Object.keys(optionalKeys).length > 0;
+    const found = needsStored ? await this.#stored(name, lookupNamespace) : undefined;
+    const earlier = this.#readFrom.get(id);
+    if (found && earlier !== undefined && earlier !== found.from) {
+      this.collisions.push(`vault secrets "${earlier}" and "${found.from}" would both become Secret ${namespace}/${name}: rename one`);
+      return secretRef(name, namespace);
+    }
+    if (found) this.#readFrom.set(id, found.from);
     const spec = this.secrets.get(id) ?? { name, namespace, data: {} };
     this.secrets.set(id, spec);
     const data = spec.data;
-    const needsStored = this.withValues || Object.keys(optionalKeys).length > 0;
-    const stored = needsStored ? await this.#stored(name, lookupNamespace) : undefined;
+    const stored = found?.data;
     for (const [clusterKey, sourceKey] of Object.entries(keys)) {
       if (clusterKey in data) continue;
       const value = this.withValues ? stored?.[sourceKey] : '';
@@ -88,9 +99,12 @@ class SecretCollector {
     return ref;
   }
 
-  /** The vault's secret, looked up in the namespace first, then without one. */
-  async #stored(name: string, lookupNamespace: string | undefined): Promise<SecretData | undefined> {
-    return (await this.readSecret({ name, namespace: lookupNamespace })) ?? (lookupNamespace ? await this.readSecret({ name }) : undefined);
+  /** The vault's secret, looked up in the namespace first, then without one; and which of the two it is. */
+  async #stored(name: string, lookupNamespace: string | undefined): Promise<{ data: SecretData; from: string } | undefined> {
+    const inNamespace = await this.readSecret({ name, namespace: lookupNamespace });
+    if (inNamespace) return { data: inNamespace, from: secretId({ name, namespace: lookupNamespace }) };
+    const plain = lookupNamespace ? await this.readSecret({ name }) : undefined;
+    return plain ? { data: plain, from: secretId({ name }) } : undefined;
   }
 }
 
@@ -157,7 +171,9 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
       notes.push(`no APK Backend: ${BACKEND_CREDENTIALS_ONLY_BASIC}, not ${SECURITY_NAMES[security.type]}`);
     } else if (security?.type === 'basic' || info) {
       if (security?.type === 'basic') {
-        objects.push(await collector.add(security.secret, security.namespace ?? options.namespace, security.namespace, { [security.usernameKey]: security.usernameKey, [security.passwordKey]: security.passwordKey }));
+        // In the Backend's own namespace: its secretRef names a Secret there (a vault secret of another namespace
+        // is only where the values are read from).
+        objects.push(await collector.add(security.secret, options.namespace, security.namespace, { [security.usernameKey]: security.usernameKey, [security.passwordKey]: security.passwordKey }));
         backend.basicAuth = { secretName: security.secret, usernameKey: security.usernameKey, passwordKey: security.passwordKey };
       }
       apkBackends.push(backend);
@@ -194,6 +210,8 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     const name = service.name.toLowerCase();
     apisixRoutes.push({
       name,
+      // Beside its Service: an ApisixRoute's backends are Services of its own namespace.
+      namespace: info.namespace,
       routes: (routes.length > 0 ? routes : [undefined]).map((route) => ({
         name: (route?.name ?? service.name).toLowerCase(),
         paths: [`${service.pathPrefix.replace(/\/$/, '')}${route ? route.path : ''}${route?.match === 'exact' ? '' : '*'}`.replace(/^\/?/, '/')],
@@ -204,7 +222,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
       })),
     });
     inCluster.add(service.name);
-    serviceObjects.get(service.name)?.objects.push({ apiVersion: APISIX_API_VERSION, kind: 'ApisixRoute', name, namespace: options.namespace });
+    serviceObjects.get(service.name)?.objects.push({ apiVersion: APISIX_API_VERSION, kind: 'ApisixRoute', name, namespace: info.namespace });
   }
 
   for (const service of workspace.services) {
@@ -220,6 +238,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     else items.route.push({ kind: 'route', name: route.name, status: 'not-applicable', objects: [], reason: `an APISIX route goes to a Service in the cluster; service "${route.service}" calls a URL` });
   }
 
+  if (collector.collisions.length > 0) throw new InvalidClusterSpecError(collector.collisions);
   if (options.withValues && collector.missing.length > 0) throw new MissingClusterSecretError(collector.missing, options.secretSources);
   return {
     input: {

@@ -221,7 +221,7 @@ describe('the preview accounts for every workspace item', () => {
     await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Push result' }).textContent()).toMatch(/updated/);
     const secrets = api.registry.find('', 'v1', 'secrets')!;
-    expect(api.store.get(secrets, NS, 'erp-basic')!.metadata.labels).toMatchObject({ 'gatehouse.dev/workspace': 'orders-team' });
+    expect((api.store.get(secrets, NS, 'erp-basic') as { metadata: { labels?: Record<string, string> } }).metadata.labels).toMatchObject({ 'gatehouse.dev/workspace': 'orders-team' });
     expect(app.cspViolations).toEqual([]);
   });
 

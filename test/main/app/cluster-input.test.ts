@@ -7,7 +7,8 @@ import { InvalidClusterSpecError, buildDesiredObjects } from '../../../main/serv
 import type { SecretData } from '../../../gateway/secrets/secret-source';
 
 const NS = 'team';
-const vault = (secrets: Record<string, SecretData>): SecretLookup => async (ref) => secrets[ref.name];
+/** A vault holding `name` or `namespace/name` entries, looked up as the app's vault is. */
+const vault = (secrets: Record<string, SecretData>): SecretLookup => async (ref) => secrets[ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name];
 const options = { workspaceName: 'ws', namespace: NS, withValues: true };
 
 describe('the Secrets a push sends', () => {
@@ -85,5 +86,37 @@ describe('two workspace items that would become one object', () => {
     }
     expect(error).toBeInstanceOf(InvalidClusterSpecError);
     expect((error as Error).message).toContain(message);
+  });
+});
+
+describe('namespaces', () => {
+  it('puts a Backend\'s Secret beside the Backend, whatever vault namespace its values are read from', async () => {
+    const workspace = parseWorkspace({
+      services: [{ name: 'nsd', upstream: { url: 'https://nsd.example.com' }, endpointSecurity: { type: 'basic', secret: 'nsd-creds', namespace: 'other' } }],
+    });
+    const lookups: string[] = [];
+    const { input } = await clusterInputFromWorkspace(workspace, async (ref) => (lookups.push(`${ref.namespace ?? ''}/${ref.name}`), { username: 'u', password: 'p' }), options);
+    expect(input.secrets).toEqual([{ name: 'nsd-creds', namespace: NS, data: { username: 'u', password: 'p' } }]);
+    expect(input.apkBackends).toMatchObject([{ name: 'nsd', basicAuth: { secretName: 'nsd-creds' } }]);
+    expect(lookups[0]).toBe('other/nsd-creds');
+  });
+
+  it('refuses two vault secrets of one name in different namespaces that would become one Secret', async () => {
+    const workspace = parseWorkspace({
+      services: [
+        { name: 'a', upstream: { url: 'https://a.example.com' }, endpointSecurity: { type: 'basic', secret: 'creds', namespace: 'ns-a' } },
+        { name: 'b', upstream: { url: 'https://b.example.com' }, endpointSecurity: { type: 'basic', secret: 'creds', namespace: 'ns-b' } },
+      ],
+    });
+    const error = await clusterInputFromWorkspace(workspace, vault({ 'ns-a/creds': { username: 'a', password: 'a' }, 'ns-b/creds': { username: 'b', password: 'b' } }), options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidClusterSpecError);
+    expect((error as Error).message).toContain('vault secrets "ns-a/creds" and "ns-b/creds" would both become Secret team/creds');
+  });
+
+  it('puts an ApisixRoute in its Service\'s namespace, where its backend can be named', async () => {
+    const workspace = parseWorkspace({ services: [{ name: 'Shop', pathPrefix: '/shop', upstream: { serviceInfo: { name: 'httpbin', namespace: 'other', port: 8000 } } }] });
+    const { input, workspaceItems } = await clusterInputFromWorkspace(workspace, vault({}), options);
+    expect(input.apisixRoutes).toMatchObject([{ name: 'shop', namespace: 'other', routes: [{ backend: { serviceName: 'httpbin', servicePort: 8000 } }] }]);
+    expect(workspaceItems.find((i) => i.name === 'Shop')!.objects).toContainEqual(expect.objectContaining({ kind: 'ApisixRoute', namespace: 'other' }));
   });
 });
