@@ -105,8 +105,8 @@ export class ClusterController {
   async #targeted(connection: ClusterConnection, withValues: boolean) {
     const secrets = this.#readSecret();
     const { input, workspaceItems } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace: connection.namespace, withValues, secretSources: secrets.label });
-    const desired = buildDesiredObjects(input);
     const targets = await detectTargets(connection);
+    const desired = buildDesiredObjects(input, targets);
     return { desired, targeted: limitToTargets(desired, workspaceItems, targets) };
   }
 
@@ -127,7 +127,8 @@ export class ClusterController {
     const connection = this.#require();
     const secrets = this.#readSecret();
     const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace: connection.namespace, withValues: false });
-    return findPruneCandidates(connection, buildDesiredObjects(input), { workspace: this.#workspaceLabel(), namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] });
+    const targets = await detectTargets(connection);
+    return findPruneCandidates(connection, buildDesiredObjects(input, targets), { workspace: this.#workspaceLabel(), namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] }, targets);
   }
 
   async prune(candidates: Parameters<typeof pruneObjects>[1], confirm: boolean) {

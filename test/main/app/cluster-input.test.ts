@@ -120,3 +120,26 @@ describe('namespaces', () => {
     expect(workspaceItems.find((i) => i.name === 'Shop')!.objects).toContainEqual(expect.objectContaining({ kind: 'ApisixRoute', namespace: 'other' }));
   });
 });
+
+describe('names Kubernetes would refuse', () => {
+  it('stop the push only for kinds the cluster serves: a consumer named José does not keep a Kyma Application back', async () => {
+    const workspace = parseWorkspace({
+      consumers: [{ username: 'José', basicAuth: { password: { secret: 'jose', key: 'password' } } }],
+      applications: [{
+        name: 'commerce', namespace: NS,
+        services: [{ id: 'b1a6d0a4-6a31-4c4b-9c55-5f0e3c8f8d11', name: 'erp', displayName: 'ERP', description: 'ERP API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://erp.example.com', credentials: { type: 'Basic', secretName: 'erp' } }] }],
+      }],
+    });
+    const { input } = await clusterInputFromWorkspace(workspace, vault({ jose: { password: 'p' }, erp: { username: 'u', password: 'p' } }), options);
+    const kymaOnly = { kymaApplications: true, apkBackends: false, apisix: false };
+    expect(buildDesiredObjects(input, kymaOnly).map((d) => `${d.object.kind} ${d.object.metadata.name}`)).toEqual(expect.arrayContaining(['Application commerce', 'Secret erp']));
+    let error: unknown;
+    try {
+      buildDesiredObjects(input, { ...kymaOnly, apisix: true });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidClusterSpecError);
+    expect((error as Error).message).toMatch(/APISIX consumer "jos-"/);
+  });
+});

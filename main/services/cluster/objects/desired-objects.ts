@@ -1,6 +1,7 @@
 // Everything one push sends, built from the workspace's cluster section: Secrets first, then what uses them.
 import type { DesiredObject } from './object-model';
 import { InvalidClusterSpecError } from '../cluster-errors';
+import type { ClusterTargets } from '../connecting/cluster-targets';
 import { subdomainProblem } from './kube-names';
 import { buildSecret, secretProblems, type SecretSpec } from './secret-builder';
 import { buildKymaApplication, kymaApplicationProblems, type KymaApplicationSpec } from './kyma-application-builder';
@@ -33,7 +34,37 @@ function listedTwice(kind: string, names: readonly string[]): string[] {
   return [...twice].map((name) => `${kind} "${name}" is listed twice: two workspace items become this one object (names that differ only in case or punctuation); rename one`);
 }
 
-export function clusterInputProblems(input: ClusterPushInput): string[] {
+/**
+ * The input as far as `served` kinds go: objects of a kind the cluster does not serve are not sent (see
+ * cluster-preview.ts, limitToTargets), and neither are Secrets only they use, so a name of theirs Kubernetes would
+ * refuse must not stop the push of the rest. Every kind counts when `served` is absent (an export).
+ */
+function sentPart(input: ClusterPushInput, served: ClusterTargets | undefined): ClusterPushInput {
+  if (!served) return input;
+  const kept: ClusterPushInput = {
+    ...input,
+    kymaApplications: served.kymaApplications ? input.kymaApplications : [],
+    apkBackends: served.apkBackends ? input.apkBackends : [],
+    apisixConsumers: served.apisix ? input.apisixConsumers : [],
+    apisixRoutes: served.apisix ? input.apisixRoutes : [],
+  };
+  const inNamespace = (name: string, namespace: string | undefined) => `${namespace ?? input.namespace}/${name}`;
+  const secretsOf = (part: ClusterPushInput) => new Set([
+    ...(part.kymaApplications ?? []).flatMap((app) => app.services.flatMap((service) => service.entries.flatMap((entry) =>
+      [entry.credentials?.secretName, entry.requestParametersSecretName].filter((n): n is string => n !== undefined).map((n) => inNamespace(n, app.secretNamespace ?? input.kymaSecretNamespace))))),
+    ...(part.apkBackends ?? []).flatMap((b) => (b.basicAuth ? [inNamespace(b.basicAuth.secretName, b.namespace)] : [])),
+    ...(part.apisixConsumers ?? []).map((c) => inNamespace(c.secretName, c.namespace)),
+  ]);
+  const used = secretsOf(input);
+  const usedBySent = secretsOf(kept);
+  // A Secret nothing references still goes, as limitToTargets sends it.
+  kept.secrets = input.secrets.filter((s) => !used.has(inNamespace(s.name, s.namespace)) || usedBySent.has(inNamespace(s.name, s.namespace)));
+  return kept;
+}
+
+/** Why the input cannot be pushed (to a cluster serving `served`), as messages naming each object. */
+export function clusterInputProblems(whole: ClusterPushInput, served?: ClusterTargets): string[] {
+  const input = sentPart(whole, served);
   const problems: string[] = [];
   const ns = subdomainProblem('namespace', input.namespace);
   if (ns) problems.push(ns);
@@ -50,8 +81,9 @@ export function clusterInputProblems(input: ClusterPushInput): string[] {
   return problems;
 }
 
-export function buildDesiredObjects(input: ClusterPushInput): DesiredObject[] {
-  const problems = clusterInputProblems(input);
+/** Every object of the input; refused (InvalidClusterSpecError) when what would be sent to a cluster serving `served` cannot be. */
+export function buildDesiredObjects(input: ClusterPushInput, served?: ClusterTargets): DesiredObject[] {
+  const problems = clusterInputProblems(input, served);
   if (problems.length) throw new InvalidClusterSpecError(problems);
   const defaults = { namespace: input.namespace, workspace: input.workspace };
   return [

@@ -5,7 +5,7 @@ import { ClusterError, NotConfirmedError } from '../cluster-errors';
 import { ObjectClient, ObjectWriteError } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 import { ownershipSelector } from '../objects/ownership-labels';
-import { detectTargets, TARGET_KINDS } from '../connecting/cluster-targets';
+import { detectTargets, TARGET_KINDS, type ClusterTargets } from '../connecting/cluster-targets';
 import { counted } from '../../../../gateway/config/counted';
 
 export interface PruneCandidate {
@@ -28,16 +28,17 @@ export interface PruneScope {
   namespaces: readonly string[];
 }
 
-export async function findPruneCandidates(connection: ClusterConnection, desired: readonly DesiredObject[], scope: PruneScope): Promise<PruneCandidate[]> {
+/** `targets`: what the cluster serves, when the caller has asked already. */
+export async function findPruneCandidates(connection: ClusterConnection, desired: readonly DesiredObject[], scope: PruneScope, targets?: ClusterTargets): Promise<PruneCandidate[]> {
   const client = new ObjectClient(connection);
   const selector = ownershipSelector(scope.workspace);
   const keep = new Set(desired.map((d) => refKey(refOf(d.object))));
   const namespaces = [...new Set([...scope.namespaces, ...desired.map((d) => d.object.metadata.namespace).filter((n): n is string => !!n)])].sort();
-  const targets = await detectTargets(connection);
+  const served = targets ?? (await detectTargets(connection));
   const kinds: { apiVersion: string; kind: string; namespaced: boolean }[] = [{ apiVersion: 'v1', kind: 'Secret', namespaced: true }];
-  if (targets.kymaApplications) kinds.push({ apiVersion: TARGET_KINDS.kymaApplications[0].groupVersion, kind: 'Application', namespaced: false });
-  if (targets.apkBackends) kinds.push({ apiVersion: TARGET_KINDS.apkBackends[0].groupVersion, kind: 'Backend', namespaced: true });
-  if (targets.apisix) for (const k of TARGET_KINDS.apisix) kinds.push({ apiVersion: k.groupVersion, kind: k.kind, namespaced: true });
+  if (served.kymaApplications) kinds.push({ apiVersion: TARGET_KINDS.kymaApplications[0].groupVersion, kind: 'Application', namespaced: false });
+  if (served.apkBackends) kinds.push({ apiVersion: TARGET_KINDS.apkBackends[0].groupVersion, kind: 'Backend', namespaced: true });
+  if (served.apisix) for (const k of TARGET_KINDS.apisix) kinds.push({ apiVersion: k.groupVersion, kind: k.kind, namespaced: true });
 
   const candidates: PruneCandidate[] = [];
   for (const kind of kinds) {
