@@ -364,6 +364,30 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     expect(shared.stdout).toContain('  Backend team/billing\n');
     expect(shared.stdout).toContain('objects another such workspace pushed to this cluster are listed too');
   });
+
+  it('prune finds the Secrets of a removed Application in a namespace the workspace no longer names', async () => {
+    const elsewhere = (withApplication: boolean) => {
+      const ws = workspace(withApplication);
+      return { ...ws, applications: ws.applications.map((app) => ({ ...app, namespace: 'default' })), cluster: { label: 'apps-elsewhere' } };
+    };
+    await writeFile(workspaceFile, JSON.stringify(elsewhere(true)));
+    expect((await cli(['push', ...common(), '--secrets', await writeSecrets(secrets())])).code).toBe(0);
+    await writeFile(workspaceFile, JSON.stringify(elsewhere(false)));
+    const listed = await cli(['prune', ...common()]);
+    expect(listed.code, listed.stderr).toBe(1);
+    expect(listed.stdout).toContain('  Application commerce\n');
+    expect(listed.stdout).toContain('  Secret default/erp-basic\n');
+    // A user who may not list Secrets across namespaces: prune looks in the namespaces the workspace names.
+    const stop = api.intercept((req, path) => (req.method === 'GET' && path === '/api/v1/secrets' ? statuses.forbidden('ci', 'list', { group: '', resource: 'secrets' }, undefined) : undefined));
+    try {
+      const narrower = await cli(['prune', ...common()]);
+      expect(narrower.code, narrower.stderr).toBe(1);
+      expect(narrower.stdout).toContain('  Application commerce\n');
+      expect(narrower.stdout).not.toContain('Secret default/erp-basic');
+    } finally {
+      stop();
+    }
+  });
 });
 
 // Secret values from the OS keychain, as for serving: the real keychain (with-keyring gives a private one).

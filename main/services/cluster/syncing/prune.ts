@@ -2,7 +2,7 @@
 // deleting, and deleting needs `confirm: true`; each deletion is conditional on the object being unchanged.
 import type { ClusterConnection } from '../connecting/cluster-connection';
 import { ClusterError, NotConfirmedError } from '../cluster-errors';
-import { ObjectClient, ObjectWriteError } from './object-client';
+import { ObjectClient, ObjectWriteError, type LiveObject } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 import { ownershipSelector } from '../objects/ownership-labels';
 import { detectTargets, TARGET_KINDS, type ClusterTargets } from '../connecting/cluster-targets';
@@ -24,7 +24,10 @@ export interface PruneResult {
 
 export interface PruneScope {
   workspace: string;
-  /** Namespaces to look in for namespaced kinds; the desired objects' namespaces are always included. */
+  /**
+   * Namespaces to look in for namespaced kinds when the user may not list across all of them; the desired objects'
+   * namespaces are always included.
+   */
   namespaces: readonly string[];
 }
 
@@ -42,20 +45,34 @@ export async function findPruneCandidates(connection: ClusterConnection, desired
 
   const candidates: PruneCandidate[] = [];
   for (const kind of kinds) {
-    for (const namespace of kind.namespaced ? namespaces : [undefined]) {
-      for (const item of await client.list(kind.apiVersion, kind.kind, namespace, selector)) {
-        const ref = refOf(item);
-        if (keep.has(refKey(ref))) continue;
-        candidates.push({
-          ref,
-          label: refLabel(ref),
-          ...(item.metadata.uid ? { uid: item.metadata.uid } : {}),
-          ...(item.metadata.resourceVersion ? { resourceVersion: item.metadata.resourceVersion } : {}),
-        });
-      }
+    for (const item of await listLabelled(client, kind, selector, namespaces)) {
+      const ref = refOf(item);
+      if (keep.has(refKey(ref))) continue;
+      candidates.push({
+        ref,
+        label: refLabel(ref),
+        ...(item.metadata.uid ? { uid: item.metadata.uid } : {}),
+        ...(item.metadata.resourceVersion ? { resourceVersion: item.metadata.resourceVersion } : {}),
+      });
     }
   }
   return candidates;
+}
+
+/**
+ * The objects of a kind carrying the selector's labels: of a namespaced kind, in every namespace at once (the
+ * Secrets of an Application the workspace no longer has are in a namespace nothing in the workspace names now),
+ * or, where the user may not list across namespaces, in `namespaces`.
+ */
+async function listLabelled(client: ObjectClient, kind: { apiVersion: string; kind: string; namespaced: boolean }, selector: string, namespaces: readonly string[]): Promise<LiveObject[]> {
+  try {
+    return await client.list(kind.apiVersion, kind.kind, undefined, selector);
+  } catch (error) {
+    if (!kind.namespaced || !(error instanceof ClusterError && error.code === 'GATEHOUSE_CLUSTER_FORBIDDEN')) throw error;
+  }
+  const items: LiveObject[] = [];
+  for (const namespace of namespaces) items.push(...(await client.list(kind.apiVersion, kind.kind, namespace, selector)));
+  return items;
 }
 
 export async function pruneObjects(connection: ClusterConnection, candidates: readonly PruneCandidate[], options: { confirm: boolean }): Promise<PruneResult[]> {
