@@ -19,6 +19,7 @@ export function importApisixConsumer(doc: Json, source: string): ImportResult {
   if (typeof username !== 'string' || username === '') throw new ImportError(source, 'username', 'expected the consumer name');
   const plugin = isObject(doc.plugins) && isObject(doc.plugins['basic-auth']) ? doc.plugins['basic-auth'] : undefined;
   const result = emptyImport();
+  result.notes.push(...notesOnLeftOut(doc, CONSUMER_FIELDS, `consumer "${username}"`));
   const customId = customIdOf(doc, source);
   if (!plugin) {
     result.consumers.push({ username, ...customId });
@@ -33,12 +34,27 @@ export function importApisixConsumer(doc: Json, source: string): ImportResult {
   return result;
 }
 
-function upstreamUrl(upstream: unknown, source: string): string {
+/** The first node's URL; a service has one upstream, so further nodes are left out, and said so in `notes`. */
+function upstreamUrl(upstream: unknown, source: string, notes: string[]): string {
   const nodes = isObject(upstream) ? upstream.nodes : undefined;
-  const first = isObject(nodes) ? Object.keys(nodes)[0] : Array.isArray(nodes) && isObject(nodes[0]) ? `${String(nodes[0].host)}:${String(nodes[0].port)}` : undefined;
+  const all = isObject(nodes) ? Object.keys(nodes) : Array.isArray(nodes) ? nodes.filter(isObject).map((n) => `${String(n.host)}:${String(n.port)}`) : [];
+  const first = all[0];
   if (!first) throw new ImportError(source, 'upstream.nodes', 'expected at least one node ("host:port")');
+  if (all.length > 1) notes.push(`upstream.nodes: only the first of ${all.length} nodes (${first}) is imported: a Gatehouse service calls one upstream, with no load balancing`);
   const scheme = isObject(upstream) && upstream.scheme === 'https' ? 'https' : 'http';
   return `${scheme}://${first}`;
+}
+
+/** What of a route or consumer body is understood; every other field and plugin is named in a note, not dropped unsaid. */
+const ROUTE_FIELDS = new Set(['uri', 'name', 'id', 'desc', 'methods', 'host', 'hosts', 'plugins', 'upstream', 'labels', 'status', 'create_time', 'update_time']);
+const CONSUMER_FIELDS = new Set(['username', 'desc', 'plugins', 'labels', 'create_time', 'update_time']);
+
+function notesOnLeftOut(doc: Json, understood: ReadonlySet<string>, what: string): string[] {
+  const notes = Object.keys(doc).filter((field) => !understood.has(field)).map((field) => `${field}: not imported (${what} has no such setting in Gatehouse)`);
+  if (isObject(doc.plugins)) {
+    for (const plugin of Object.keys(doc.plugins)) if (plugin !== 'basic-auth') notes.push(`plugins.${plugin}: not imported (Gatehouse has no ${plugin} plugin)`);
+  }
+  return notes;
 }
 
 export function importApisixRoute(doc: Json, source: string, options: { name?: string } = {}): ImportResult {
@@ -53,13 +69,18 @@ export function importApisixRoute(doc: Json, source: string, options: { name?: s
   const hide = basicAuth && (doc.plugins as Json)['basic-auth'] && ((doc.plugins as Json)['basic-auth'] as Json).hide_credentials === true;
   const wildcard = uri.endsWith('*');
   const result = emptyImport();
-  result.services.push({ name, upstream: { url: upstreamUrl(doc.upstream, source) } });
+  // A route for some hosts only stays so: without them it would answer for every host.
+  const hosts = Array.isArray(doc.hosts) ? doc.hosts.map(String) : typeof doc.host === 'string' ? [doc.host] : undefined;
+  result.notes.push(...notesOnLeftOut(doc, ROUTE_FIELDS, `route "${name}"`));
+  if (doc.status === 0) result.notes.push('status: 0 (disabled in APISIX): imported as a route Gatehouse serves');
+  result.services.push({ name, upstream: { url: upstreamUrl(doc.upstream, source, result.notes) } });
   result.routes.push({
     name,
     service: name,
     path: wildcard ? uri.replace(/\/?\*$/, '') || '/' : uri,
     match: wildcard ? 'prefix' : 'exact',
     ...(methods ? { methods: methods as never } : {}),
+    ...(hosts ? { hosts } : {}),
     ...(basicAuth ? { plugins: { 'basic-auth': { hideCredentials: Boolean(hide) } } } : {}),
   });
   return result;

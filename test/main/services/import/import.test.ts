@@ -247,6 +247,24 @@ describe('import: APISIX admin bodies', () => {
 });
 
 describe('import errors', () => {
+  it('keeps a route\'s hosts, and names every field, plugin and node it does not import', () => {
+    const { workspace, notes } = merged(`{"uri": "/admin/*", "name": "admin", "hosts": ["admin.example.com"], "status": 0, "vars": [["arg_x", "==", "1"]],
+      "upstream": {"type": "roundrobin", "nodes": {"127.0.0.1:1": 1, "127.0.0.1:2": 1}},
+      "plugins": {"basic-auth": {}, "ip-restriction": {"whitelist": ["10.0.0.0/8"]}}}
+---
+{"username": "jack", "plugins": {"basic-auth": {"username": "jack", "password": "jack-pw"}, "limit-count": {"count": 2}}}`);
+    expect(workspace.routes[0]).toMatchObject({ name: 'admin', path: '/admin', match: 'prefix', hosts: ['admin.example.com'] });
+    expect(workspace.services[0]!.upstream).toEqual({ url: 'http://127.0.0.1:1' });
+    expect(notes).toEqual(expect.arrayContaining([
+      'vars: not imported (route "admin" has no such setting in Gatehouse)',
+      'plugins.ip-restriction: not imported (Gatehouse has no ip-restriction plugin)',
+      'status: 0 (disabled in APISIX): imported as a route Gatehouse serves',
+      'upstream.nodes: only the first of 2 nodes (127.0.0.1:1) is imported: a Gatehouse service calls one upstream, with no load balancing',
+      'plugins.limit-count: not imported (Gatehouse has no limit-count plugin)',
+    ]));
+    expect(notes.join('\n')).not.toContain('jack-pw');
+  });
+
   it('reports syntax errors with the line', () => {
     expect(() => importDocuments('{"endpointConfig": {\n  "production_endpoints": {"url": \n}', 'bad.json')).toThrow(DocumentSyntaxError);
   });
