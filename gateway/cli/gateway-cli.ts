@@ -1,8 +1,8 @@
 // Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS
 // (and whatever sources the caller adds, such as the OS keychain).
 import { readFile } from 'node:fs/promises';
-import { watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { realpathSync, watch } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { workspaceJsonSchema } from '../config/json-schema';
@@ -73,16 +73,27 @@ function listenFieldsChanged(startedWith: Workspace['gateway'], now: Workspace['
   return (['host', 'port'] as const).filter((field) => flags[field] === undefined && now[field] !== startedWith[field]).map((field) => `gateway.${field}`);
 }
 
-/** Watches the folder, not the file: editors and the app's store replace the file by renaming over it. */
-function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }): void {
+/**
+ * Watches the folder, not the file: editors and the app's store replace the file by renaming over it. A file that is
+ * a symbolic link is followed: its target's folder is watched too, and any change in the link's own folder is looked
+ * at (a Kubernetes ConfigMap volume swaps a `..data` link beside the file and never touches the file's name). A
+ * change reloads only when the file's bytes differ from the last ones read (`served`, at first those it started with).
+ */
+function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }, served: Buffer): void {
   const startedWith = gateway.workspace.gateway;
+  let last = served;
+  const target = realpathSync(path);
+  const followsLink = target !== resolve(path);
   let timer: NodeJS.Timeout | undefined;
-  watch(dirname(path), { persistent: false }, (_event, changed) => {
-    if (changed !== null && changed !== basename(path)) return;
+  const onChange = (changed: string | null) => {
+    if (!followsLink && changed !== null && changed !== basename(path)) return;
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {
-        const result = await gateway.reload(await readJsonOrYaml(utf8Text(await readFile(path), path), path));
+        const bytes = await readFile(path);
+        if (bytes.equals(last)) return;
+        last = bytes;
+        const result = await gateway.reload(await readJsonOrYaml(utf8Text(bytes, path), path));
         const unapplied = result.ok ? listenFieldsChanged(startedWith, gateway.workspace.gateway, flags) : [];
         const restart = unapplied.length > 0 ? `; ${unapplied.join(' and ')} ${unapplied.length > 1 ? 'take' : 'takes'} effect when the gateway starts again (it still listens on ${gateway.url})` : '';
         say(result.ok ? `reloaded ${path}${restart}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
@@ -90,7 +101,8 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
         say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
       }
     }, 100);
-  });
+  };
+  for (const folder of new Set([dirname(resolve(path)), dirname(target)])) watch(folder, { persistent: false }, (_event, changed) => onChange(changed));
 }
 
 /** Runs the headless gateway; resolves with an exit code, or -1 while it serves. */
@@ -141,11 +153,12 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     ];
   } else {
     const path = values.config!;
-    const workspace = await readJsonOrYaml(utf8Text(await readFile(path), path), path);
+    const served = await readFile(path);
+    const workspace = await readJsonOrYaml(utf8Text(served, path), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
-    watchConfig(path, gateway, { host: values.host, port: values.port });
+    watchConfig(path, gateway, { host: values.host, port: values.port }, served);
   }
   // Before the banner: whoever waits for it (a supervisor, a script) may stop the gateway the moment it appears,
   // and a SIGTERM arriving before a listener exists kills the process outright instead of closing it.

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
-import { mkdtemp, writeFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile, rename, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -88,6 +88,40 @@ describe('headless CLI', () => {
         running.push(refused);
         await refused.waitFor(/--port: expected 0-65535/);
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('follows a config file that is a symbolic link: edits of its target, and a ConfigMap volume\'s ..data swap', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      const workspace = (realm: string) => JSON.stringify({ services: [{ name: 's', upstream: { url: 'http://127.0.0.1:1' }, plugins: { 'basic-auth': { realm } } }] });
+      const challenge = async (url: string) => {
+        const res = await request(`${url}/x`);
+        await res.body.dump();
+        return String(res.headers['www-authenticate']);
+      };
+      // As a Kubernetes ConfigMap volume lays it out: ws.json -> ..data/ws.json, ..data -> ..v1.
+      await mkdir(join(dir, '..v1'));
+      await writeFile(join(dir, '..v1', 'ws.json'), workspace('first'));
+      await symlink('..v1', join(dir, '..data'));
+      await symlink(join('..data', 'ws.json'), join(dir, 'ws.json'));
+      const cli = spawnGatewayCli(['--config', join(dir, 'ws.json'), '--port', '0']);
+      running.push(cli);
+      const [, url] = (await cli.waitFor(/gateway on (http:\/\/\S+)/)) as unknown as [string, string];
+      expect(await challenge(url)).toContain('realm="first"');
+
+      // The target edited in place.
+      await writeFile(join(dir, '..v1', 'ws.json'), workspace('second'));
+      await expect.poll(() => challenge(url)).toContain('realm="second"');
+
+      // The kubelet's update: a new folder, and ..data swapped to it by renaming a new link over it.
+      await mkdir(join(dir, '..v2'));
+      await writeFile(join(dir, '..v2', 'ws.json'), workspace('third'));
+      await symlink('..v2', join(dir, '..data_tmp'));
+      await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+      await expect.poll(() => challenge(url)).toContain('realm="third"');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
