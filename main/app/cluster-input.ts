@@ -6,6 +6,7 @@ import { servedServices } from '../../gateway/config/kyma-services';
 import type { SecretData } from '../../gateway/secrets/secret-source';
 import { secretId, type SecretRef } from '../../gateway/config/secret-names';
 import { effectiveBasicAuth } from '../../gateway/config/effective-basic-auth';
+import { joinPaths, strippedPathPrefix } from '../../gateway/config/route-paths';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../gateway/config/kyma-secret-keys';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import {
@@ -124,6 +125,16 @@ function consumerFieldsNotCarried(consumer: Workspace['consumers'][number]): str
   return `its ${fields.join(' and ')} ${fields.length > 1 ? 'are' : 'is'} not pushed: an ApisixConsumer carries only credentials (spec.authParameter)`;
 }
 
+/**
+ * The ApisixRoute paths that match what a Gatehouse route matches: the path itself, and for a prefix route what lies
+ * below it on a segment boundary (`/in/get` and `/in/get/*`: APISIX's `/in/get*` would match `/in/getx` too).
+ */
+function apisixPaths(path: string, exact: boolean): string[] {
+  if (exact) return [path];
+  if (path === '/') return ['/*'];
+  return [path, path.endsWith('/') ? `${path}*` : `${path}/*`];
+}
+
 export async function clusterInputFromWorkspace(workspace: Workspace, readSecret: SecretLookup, options: ClusterInputOptions): Promise<WorkspaceClusterInput> {
   const collector = new SecretCollector(readSecret, options.withValues);
   const items = { service: [] as WorkspaceItemPlan[], route: [] as WorkspaceItemPlan[], consumer: [] as WorkspaceItemPlan[], application: [] as WorkspaceItemPlan[] };
@@ -214,11 +225,12 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
       namespace: info.namespace,
       routes: (routes.length > 0 ? routes : [undefined]).map((route) => ({
         name: (route?.name ?? service.name).toLowerCase(),
-        paths: [`${service.pathPrefix.replace(/\/$/, '')}${route ? route.path : ''}${route?.match === 'exact' ? '' : '*'}`.replace(/^\/?/, '/')],
+        paths: apisixPaths(route ? joinPaths(service.pathPrefix, route.path) : service.pathPrefix, route?.match === 'exact'),
         ...(route?.methods ? { methods: route.methods } : {}),
         ...(route?.hosts ?? service.hosts ? { hosts: route?.hosts ?? service.hosts } : {}),
         backend: { serviceName: info.name, servicePort: info.port ?? 80 },
         basicAuth: effectiveBasicAuth(route, service) !== undefined,
+        ...(strippedPathPrefix(service) ? { stripPrefix: strippedPathPrefix(service) } : {}),
       })),
     });
     inCluster.add(service.name);

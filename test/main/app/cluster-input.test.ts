@@ -121,6 +121,30 @@ describe('namespaces', () => {
   });
 });
 
+describe('an ApisixRoute does what the Gatehouse route does', () => {
+  it('matches prefixes on segment boundaries, and takes off the prefix the service strips', async () => {
+    const workspace = parseWorkspace({
+      services: [
+        { name: 'in', pathPrefix: '/in', upstream: { serviceInfo: { name: 'httpbin', namespace: NS } } },
+        { name: 'kept', pathPrefix: '/kept', stripPrefix: false, upstream: { serviceInfo: { name: 'httpbin', namespace: NS } } },
+      ],
+      routes: [{ name: 'get', service: 'in', path: '/get' }, { name: 'exact', service: 'in', path: '/status', match: 'exact' }],
+    });
+    const { input } = await clusterInputFromWorkspace(workspace, vault({}), options);
+    expect(input.apisixRoutes).toMatchObject([
+      { name: 'in', routes: [{ name: 'get', paths: ['/in/get', '/in/get/*'], stripPrefix: '/in' }, { name: 'exact', paths: ['/in/status'], stripPrefix: '/in' }] },
+      { name: 'kept', routes: [{ name: 'kept', paths: ['/kept', '/kept/*'] }] },
+    ]);
+    expect(input.apisixRoutes![1]!.routes[0]).not.toHaveProperty('stripPrefix');
+    const route = buildDesiredObjects(input).find((d) => d.object.kind === 'ApisixRoute' && d.object.metadata.name === 'in')!.object as { spec: { http: { plugins?: { name: string; config: { regex_uri: string[] } }[] }[] } };
+    const [pattern, replacement] = route.spec.http[0]!.plugins![0]!.config.regex_uri;
+    // What APISIX's proxy-rewrite makes of the paths the route matches (PCRE and JavaScript agree on this pattern).
+    for (const [path, upstream] of [['/in/get', '/get'], ['/in/get/x', '/get/x'], ['/in', '/']] as const) {
+      expect(path.replace(new RegExp(pattern!), replacement!)).toBe(upstream);
+    }
+  });
+});
+
 describe('names Kubernetes would refuse', () => {
   it('stop the push only for kinds the cluster serves: a consumer named José does not keep a Kyma Application back', async () => {
     const workspace = parseWorkspace({

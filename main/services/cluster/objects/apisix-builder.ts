@@ -20,7 +20,11 @@ export interface ApisixHttpRouteSpec {
   hosts?: string[];
   backend: { serviceName: string; servicePort: number };
   basicAuth: boolean;
+  /** The path prefix the backend is called without (the Gatehouse service strips it): a proxy-rewrite takes it off. */
+  stripPrefix?: string;
 }
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface ApisixRouteSpec {
   name: string;
@@ -66,6 +70,9 @@ export function buildApisixRoute(spec: ApisixRouteSpec, defaults: { namespace: s
         },
         backends: [{ serviceName: route.backend.serviceName, servicePort: route.backend.servicePort }],
         ...(route.basicAuth ? { authentication: { enable: true, type: 'basicAuth' } } : {}),
+        ...(route.stripPrefix
+          ? { plugins: [{ name: 'proxy-rewrite', enable: true, config: { regex_uri: [`^${escapeRegex(route.stripPrefix)}/?(.*)$`, '/$1'] } }] }
+          : {}),
       })),
     },
   };
