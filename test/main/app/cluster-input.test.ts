@@ -136,7 +136,7 @@ describe('an ApisixRoute does what the Gatehouse route does', () => {
       { name: 'kept', routes: [{ name: 'kept', paths: ['/kept', '/kept/*'] }] },
     ]);
     expect(input.apisixRoutes![1]!.routes[0]).not.toHaveProperty('stripPrefix');
-    const route = buildDesiredObjects(input).find((d) => d.object.kind === 'ApisixRoute' && d.object.metadata.name === 'in')!.object as { spec: { http: { plugins?: { name: string; config: { regex_uri: string[] } }[] }[] } };
+    const route = buildDesiredObjects(input).find((d) => d.object.kind === 'ApisixRoute' && d.object.metadata.name === 'in')!.object as unknown as { spec: { http: { plugins?: { name: string; config: { regex_uri: string[] } }[] }[] } };
     const [pattern, replacement] = route.spec.http[0]!.plugins![0]!.config.regex_uri;
     // What APISIX's proxy-rewrite makes of the paths the route matches (PCRE and JavaScript agree on this pattern).
     for (const [path, upstream] of [['/in/get', '/get'], ['/in/get/x', '/get/x'], ['/in', '/']] as const) {
