@@ -12,7 +12,7 @@ import { GatehouseError, failureOf, type GatehouseFailure } from '../../gateway/
 import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
-import { DEFAULT_WORKSPACE_LABEL } from '../services/cluster';
+import { DEFAULT_WORKSPACE_LABEL, type PushItemResult } from '../services/cluster';
 import { COMMAND_USAGE } from './command-usage';
 import { defaultWorkspacePath } from './import-command';
 import { keychainSources } from './keychain-sources';
@@ -104,6 +104,8 @@ export async function runClusterCommand(command: ClusterCommand, argv: string[],
   }
   const json = values.output === 'json';
   const emit = (value: object) => io.stdout(`${JSON.stringify({ command, ...value }, null, 2)}\n`);
+  /** What a push has done so far, each object's result as it came. */
+  let pushed: PushItemResult[] | undefined;
 
   try {
     const { workspace } = await loadWorkspace(values.workspace);
@@ -133,7 +135,13 @@ export async function runClusterCommand(command: ClusterCommand, argv: string[],
     }
 
     if (command === 'push') {
-      const report = await controller.push(values['force-conflicts'] ? true : undefined, io.progress ? (item) => io.stderr(pushItemLine(item)) : undefined);
+      // Kept as they come: a push that stops (the token expires, the cluster goes away) still says what it did.
+      pushed = [];
+      const done = pushed;
+      const report = await controller.push(values['force-conflicts'] ? true : undefined, (item) => {
+        done.push(item);
+        if (io.progress) io.stderr(pushItemLine(item));
+      });
       if (json) emit({ ...target, ok: report.ok, counts: report.counts, items: report.items, workspaceItems: report.workspaceItems });
       else io.stdout(`${pushReport(report)}\n`);
       return report.ok ? 0 : 1;
@@ -148,8 +156,10 @@ export async function runClusterCommand(command: ClusterCommand, argv: string[],
     return results.some((r) => r.outcome === 'failed') ? 1 : 0;
   } catch (error) {
     const failure = describeError(error);
+    const partial = pushed && pushed.length > 0 ? pushed : undefined;
+    if (partial && !json) io.stdout(`The push stopped after these:\n${partial.map(pushItemLine).join('\n')}\n`);
     io.stderr(`${command}: ${failure.message}${failure.hint ? `\n  ${failure.hint}` : ''}`);
-    if (json) emit({ error: failure });
+    if (json) emit({ error: failure, ...(partial ? { items: partial } : {}) });
     return 2;
   }
 }

@@ -388,6 +388,23 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
       stop();
     }
   });
+
+  it('a push that stops (the token refused midway) still lists what it did before the error (exit 2)', async () => {
+    await writeFile(workspaceFile, JSON.stringify({ ...workspace(true), cluster: { label: 'interrupted' } }));
+    const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.includes('/applications/') && !req.url!.includes('dryRun') ? statuses.unauthorized() : undefined));
+    try {
+      const text = await cli(['push', ...common(), '--secrets', await writeSecrets(secrets())]);
+      expect(text.code).toBe(2);
+      expect(text.stdout).toMatch(/The push stopped after these:\n(.*\n)*.*Secret team\/erp-basic/);
+      const json = await cli(['push', ...common(), '--secrets', await writeSecrets(secrets()), '-o', 'json']);
+      expect(json.code).toBe(2);
+      const report = JSON.parse(json.stdout) as { error: { code: string }; items: { label: string; outcome: string }[] };
+      expect(report.error.code).toMatch(/GATEHOUSE_CLUSTER/);
+      expect(report.items.map((i) => i.label)).toContain('Secret team/erp-basic');
+    } finally {
+      stop();
+    }
+  });
 });
 
 // Secret values from the OS keychain, as for serving: the real keychain (with-keyring gives a private one).
