@@ -25,6 +25,15 @@ function pathMatches(target: RouteTarget, path: string): boolean {
   return path.startsWith(base);
 }
 
+/**
+ * A route's methods as it answers them: one that allows GET allows HEAD too (RFC 9110 §9.1: a general-purpose server
+ * "MUST support the methods GET and HEAD"; HEAD is GET without the content, so it reveals nothing GET does not), as
+ * nginx's `limit_except GET` does. So a GET-only route answers HEAD, and its 405's Allow lists HEAD.
+ */
+function withHeadForGet(methods: readonly HttpMethod[] | undefined): readonly HttpMethod[] | undefined {
+  return methods && methods.includes('GET') && !methods.includes('HEAD') ? [...methods, 'HEAD'] : methods;
+}
+
 function hostMatches(hosts: readonly string[] | undefined, host: string): boolean {
   if (!hosts) return true;
   return hosts.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern));
@@ -53,7 +62,7 @@ export class Router {
           route,
           path: joinPaths(service.pathPrefix, route.path),
           exact: route.match === 'exact',
-          methods: route.methods,
+          methods: withHeadForGet(route.methods),
           hosts: route.hosts ?? service.hosts,
         });
       }

@@ -215,9 +215,19 @@ describe('methods', () => {
     conn.write(request(['PROPFIND /readonly HTTP/1.1', 'Host: gw.test']));
     const res = await conn.response();
     expectJsonRefusal(res, 405);
-    expect(res!.headers.allow).toBe('GET');
+    // A GET route answers HEAD too (RFC 9110 §9.1), and says so.
+    expect(res!.headers.allow).toBe('GET, HEAD');
     conn.close();
     await refused(request(['PURGE /readonly/x HTTP/1.1', 'Host: gw.test']), 405, false);
+  });
+
+  it('forwards HEAD on a route that allows GET (RFC 9110 §9.1: GET and HEAD go together)', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.write(request(['HEAD /readonly/x HTTP/1.1', 'Host: gw.test']));
+    const res = await conn.response(undefined, { head: true });
+    conn.close();
+    expect(res?.status).toBe(200);
+    expect(completed.slice(before).map((r) => [r.method, r.url])).toEqual([['HEAD', '/x']]);
   });
 });
 

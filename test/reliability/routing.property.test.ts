@@ -35,7 +35,9 @@ function candidates(workspace: Workspace): Candidate[] {
     const routes = workspace.routes.filter((r) => r.service === service.name);
     if (routes.length === 0) out.push({ name: service.name, path: service.pathPrefix, exact: false, hosts: service.hosts });
     for (const route of routes) {
-      out.push({ name: route.name, path: join(service.pathPrefix, route.path), exact: route.match === 'exact', methods: route.methods, hosts: route.hosts ?? service.hosts });
+      // A route that allows GET allows HEAD (RFC 9110 §9.1).
+      const methods = route.methods?.includes('GET') && !route.methods.includes('HEAD') ? [...route.methods, 'HEAD' as const] : route.methods;
+      out.push({ name: route.name, path: join(service.pathPrefix, route.path), exact: route.match === 'exact', methods, hosts: route.hosts ?? service.hosts });
     }
   }
   return out;
