@@ -23,7 +23,8 @@ export function strippedPathPrefix(service: { pathPrefix: string; stripPrefix: b
   return service.stripPrefix && service.pathPrefix !== '/' ? withoutTrailingSlash(service.pathPrefix) : '';
 }
 
-const ESCAPE = /%([0-9A-Fa-f]{2})/g;
+/** One percent-encoded byte, its two hex digits captured (global: for `replace`). */
+export const ESCAPE = /%([0-9A-Fa-f]{2})/g;
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
 /**

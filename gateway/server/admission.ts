@@ -12,18 +12,19 @@ const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-
 
 /**
  * RFC 9112 §3.2: one well-formed Host header, required in HTTP/1.1, also beside an absolute-form target, whose host
- * then stands in for it (§3.2.2: the server "MUST ignore the received Host header field").
+ * then stands in for it (§3.2.2: the server "MUST ignore the received Host header field"). Answers the header's host
+ * name as routes match it ('' for an HTTP/1.0 request without one), or why the request is refused.
  */
-function hostProblem(req: IncomingMessage): string | undefined {
+function hostHeaderName(req: IncomingMessage): string | Refusal {
   const raw = req.rawHeaders;
   let hosts = 0;
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts += 1;
   }
-  if (hosts > 1) return 'A request must have one Host header';
-  if (hosts === 0) return req.httpVersion === '1.1' ? 'An HTTP/1.1 request must have a Host header' : undefined;
-  if (!HOST_VALUE.test(req.headers.host!) || requestHostname(req.headers.host) === undefined) return 'The Host header is not a host name or address';
-  return undefined;
+  if (hosts > 1) return new Refusal(400, 'A request must have one Host header');
+  if (hosts === 0) return req.httpVersion === '1.1' ? new Refusal(400, 'An HTTP/1.1 request must have a Host header') : '';
+  const hostname = HOST_VALUE.test(req.headers.host!) ? requestHostname(req.headers.host) : undefined;
+  return hostname ?? new Refusal(400, 'The Host header is not a host name or address');
 }
 
 /**
@@ -104,10 +105,10 @@ export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange):
   if (!target.ok) return new Refusal(400, target.message);
   exchange.path = exchange.entry.path = target.path;
   exchange.query = target.query;
-  const badHost = hostProblem(req);
-  if (badHost) return new Refusal(400, badHost);
+  const hostHeader = hostHeaderName(req);
+  if (hostHeader instanceof Refusal) return hostHeader;
   if (limits.maxBodyBytes !== undefined && Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return bodyTooLarge(limits);
   exchange.host = target.authority ?? req.headers.host;
   exchange.httpVersion = req.httpVersion;
-  return target.hostname ?? requestHostname(req.headers.host)!;
+  return target.hostname ?? hostHeader;
 }

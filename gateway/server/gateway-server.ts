@@ -96,6 +96,11 @@ function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expec
   sendRefusal(res, refusal);
 }
 
+/** A request's record, from the moment the server hands it over (a request, or a CONNECT refused on its socket). */
+function exchangeOf(req: IncomingMessage): Exchange {
+  return new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
+}
+
 /** A failure of the gateway's own code while handling a request: a 500, and a warning naming the error's class. */
 function internalError(res: ServerResponse, error: unknown): void {
   // Only the error's class is reported: its message could quote request data.
@@ -123,7 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** A client expecting `100 Continue` waits for it before its body: it is sent only once the request is admitted. */
   function handle(req: IncomingMessage, res: ServerResponse, expectation: Expectation): void {
     const config = current; // in-flight requests keep the generation they started with
-    const exchange = new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
+    const exchange = exchangeOf(req);
     inFlight += 1;
     options.onRequestStart?.(inFlight);
     const capture = options.capture;
@@ -201,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const refusedOnSocket = answerParserErrors(server);
   // Not a forward proxy: a tunnel is refused on its socket (there is no response object), and logged.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    const exchange = new Exchange(performance.now(), req.method ?? 'CONNECT', req.url ?? '', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
+    const exchange = exchangeOf(req);
     exchange.entry.error = TUNNEL_NOT_SUPPORTED.logCode;
     refuseOnSocket(socket, TUNNEL_NOT_SUPPORTED.status, TUNNEL_NOT_SUPPORTED.message, true);
     log(exchange.finish(TUNNEL_NOT_SUPPORTED.status));

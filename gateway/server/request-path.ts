@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { routingHostname } from '../routing/router';
-import { normalizeEscapes } from '../config/route-paths';
+import { ESCAPE, normalizeEscapes } from '../config/route-paths';
 
 export type RequestTarget =
   | {
@@ -20,7 +20,6 @@ export type RequestTarget =
 
 const BASE = 'http://gateway.invalid';
 const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-const ESCAPE = /%([0-9A-Fa-f]{2})/g;
 
 /** One round of percent-decoding, byte for byte (never throws, whatever the bytes encode). */
 function decodeOnce(path: string): string {
