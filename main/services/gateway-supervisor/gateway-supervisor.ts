@@ -39,6 +39,12 @@ export class GatewayStartError extends GatehouseError {
   }
 }
 
+/** A launch that gave up because the gateway was stopped, or launched again, while it read the secrets. */
+const START_CANCELLED = 'GATEHOUSE_GATEWAY_START_CANCELLED';
+
+/** How often, at most, a change of the in-flight count alone is told to the status bar. */
+const IN_FLIGHT_EVENT_MS = 100;
+
 type ReloadResult = { ok: true; leftOut: LeftOutItem[] } | { ok: false; errors: FieldError[] };
 type ReloadWaiter = (result: ReloadResult) => void;
 
@@ -58,6 +64,13 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   readonly #reloads = new Map<number, ReloadWaiter>();
   #capture = false;
   #generation = 0;
+  /**
+   * Counts launches and stops. A launch reads the vault before it spawns, which can take a while (a keyring asking
+   * to be unlocked): one that finds a stop, or a later launch, begun meanwhile gives up instead of spawning a second
+   * gateway that nothing would supervise, stop, or reload.
+   */
+  #launches = 0;
+  #inFlightTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -69,6 +82,9 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   }
 
   #setStatus(patch: Partial<GatewayStatus>): void {
+    // This event carries the in-flight count too: one due for it alone is not needed.
+    clearTimeout(this.#inFlightTimer);
+    this.#inFlightTimer = undefined;
     this.#status = { ...this.#status, ...patch };
     this.emit('status', this.status);
   }
@@ -93,8 +109,10 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   }
 
   async #launch(state: 'starting' | 'restarting'): Promise<void> {
+    const launch = ++this.#launches;
     this.#setStatus({ state, url: undefined, port: undefined, inFlight: 0 });
     const secrets = await this.options.collectSecrets(this.#workspace);
+    if (launch !== this.#launches) throw new GatewayStartError(START_CANCELLED, 'gateway start cancelled: the gateway was stopped or started again while its secrets were read');
     const child = this.options.spawn();
     this.#process = child;
     const generation = ++this.#generation;
@@ -128,17 +146,18 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     switch (message.type) {
       case 'ready': {
         const served = this.#workspace === this.#requested ? { config: 'saved' as const, leftOut: message.leftOut ?? [] } : { ...this.#status.served, leftOut: message.leftOut ?? [] };
-        this.#setStatus({ state: 'running', url: message.url, port: message.port, lastError: this.#status.lastError, served });
+        // What went wrong before (a crash, a busy port) is over once a gateway listens: the restart count keeps it.
+        this.#setStatus({ state: 'running', url: message.url, port: message.port, lastError: undefined, served });
         clearTimeout(this.#healthyTimer);
         this.#healthyTimer = setTimeout(() => (this.#backoffMs = this.options.backoff?.initialMs ?? 250), 30_000).unref();
         settleStart();
         break;
       }
       case 'in-flight':
-        this.#status.inFlight = message.inFlight;
+        this.#setInFlight(message.inFlight);
         break;
       case 'traffic':
-        this.#status.inFlight = message.inFlight;
+        this.#setInFlight(message.inFlight);
         for (const entry of message.entries) this.emit('traffic', entry);
         break;
       case 'exchanges':
@@ -160,6 +179,20 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
+  /**
+   * The gateway reports its count once a turn at most (in-flight and traffic messages). `status` has it at once;
+   * the event that carries it to the status bar goes out at most every IN_FLIGHT_EVENT_MS, with the latest count,
+   * rather than once a turn under load.
+   */
+  #setInFlight(inFlight: number): void {
+    if (inFlight === this.#status.inFlight) return;
+    this.#status = { ...this.#status, inFlight };
+    this.#inFlightTimer ??= setTimeout(() => {
+      this.#inFlightTimer = undefined;
+      this.emit('status', this.status);
+    }, IN_FLIGHT_EVENT_MS).unref();
+  }
+
   #onExit(child: GatewayProcess, reason: string): void {
     if (child !== this.#process) return;
     this.#process = undefined;
@@ -175,6 +208,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     this.#setStatus({ state: 'restarting', lastError: `gateway ${reason}; restarting in ${delay} ms`, restarts: this.#status.restarts + 1, url: undefined, port: undefined, inFlight: 0 });
     this.#restartTimer = setTimeout(() => {
       this.#launch('restarting').catch((error: Error) => {
+        if ((error as GatewayStartError).code === START_CANCELLED) return; // stopped, or started anew, meanwhile
         if (this.#status.state !== 'failed') this.#setStatus({ lastError: error.message });
       });
     }, delay);
@@ -223,6 +257,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   /** Stops the gateway: asks politely, then kills; no orphan survives. */
   async stop(timeoutMs = 3000): Promise<void> {
     this.#stopping = true;
+    this.#launches += 1; // a launch still reading secrets gives up
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#healthyTimer);
     const child = this.#process;

@@ -7,6 +7,7 @@ import { GatewayStartError, GatewaySupervisor } from '../../../../main/services/
 import { forkGatewayProcess, type GatewayProcess } from '../../../../main/services/gateway-supervisor/gateway-process';
 import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
 import { basic } from '../../../support/gateway';
+import { freePort } from '../../../support/loopback-ports';
 import { builtGatewayEntry } from '../../../support/built-gateway';
 import type { GatewayStatus } from '../../../../main/ipc/contract';
 import type { WorkspaceInput } from '../../../../gateway/config/schema';
@@ -162,7 +163,116 @@ describe('GatewaySupervisor with a forked gateway', () => {
     // The crash is shown (restarting, with its reason) before the new process reports running.
     expect(statuses.map((st) => st.state)).toEqual([...statuses.slice(0, -1).map(() => 'restarting'), 'running']);
     expect(statuses[0]?.lastError).toMatch(/killed by SIGKILL/);
+    // Once it serves again, the crash is history (the restart count keeps it), not an error beside "running".
+    expect(statuses.at(-1)?.lastError).toBeUndefined();
     expect(spawned).toHaveLength(2);
+  });
+
+  it('shows the requests in flight while they are, and none once they end', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = await startRecordingUpstream((_req, res) => void held.then(() => res.end('late')));
+    try {
+      const s = supervisor();
+      const status = await s.start({ ...workspace(), services: [{ name: 'svc', pathPrefix: '/svc', upstream: { url: slow.url } }] });
+      const counts: number[] = [];
+      const seen = (n: number) => new Promise<void>((resolve) => s.on('status', (st) => (counts.push(st.inFlight), st.inFlight === n && resolve())));
+      const one = seen(1);
+      const pending = request(`${status.url}/svc/slow`);
+      await one;
+      const none = seen(0);
+      release();
+      await (await pending).body.dump();
+      await none;
+      expect(s.status.inFlight).toBe(0);
+    } finally {
+      release();
+      await slow.close();
+    }
+  });
+
+  /** A vault read that waits until the test lets it answer (a keyring asking to be unlocked, say). */
+  function heldSecrets() {
+    let calls = 0;
+    let hold: { called: () => void; answer: Promise<void> } | undefined;
+    let answer!: () => void;
+    return {
+      collect: async () => {
+        calls += 1;
+        if (hold) {
+          hold.called();
+          await hold.answer;
+        }
+        return { 'alex-pw': { password: SECRET } };
+      },
+      /** The next reads wait; resolves the returned promise when one has begun. */
+      holdNext(): Promise<void> {
+        return new Promise<void>((called) => {
+          hold = { called, answer: new Promise<void>((resolve) => (answer = resolve)) };
+        });
+      },
+      release() {
+        hold = undefined;
+        answer();
+      },
+      get calls() {
+        return calls;
+      },
+    };
+  }
+
+  function supervisorWith(secrets: ReturnType<typeof heldSecrets>, spawned: GatewayProcess[], port?: number) {
+    const s = new GatewaySupervisor({
+      spawn: () => {
+        const p = forkGatewayProcess(entry);
+        spawned.push(p);
+        return p;
+      },
+      collectSecrets: secrets.collect,
+      port,
+      backoff: { initialMs: 1, maxMs: 1 },
+    });
+    supervisors.push(s);
+    return s;
+  }
+
+  it('stopped while a restart reads the secrets, it starts no gateway: none is left running', async () => {
+    const secrets = heldSecrets();
+    const spawned: GatewayProcess[] = [];
+    const s = supervisorWith(secrets, spawned);
+    await s.start(workspace());
+    const reading = secrets.holdNext();
+    process.kill(spawned[0]!.pid!, 'SIGKILL');
+    await reading; // the automatic restart waits for the vault
+    await s.stop();
+    secrets.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(spawned).toHaveLength(1);
+    expect(s.status).toMatchObject({ state: 'stopped', lastError: expect.stringMatching(/killed by SIGKILL/) });
+  });
+
+  it('restarted by hand while a restart reads the secrets, it runs one gateway, which stop ends', async () => {
+    const secrets = heldSecrets();
+    const spawned: GatewayProcess[] = [];
+    const port = await freePort();
+    const s = supervisorWith(secrets, spawned, port);
+    await s.start(workspace('one', port));
+    const reading = secrets.holdNext();
+    process.kill(spawned[0]!.pid!, 'SIGKILL');
+    await reading;
+    // What the app's Restart does: stop, then start (its own vault read is not held).
+    await s.stop();
+    const restarted = s.start(workspace('one', port));
+    secrets.release();
+    const status = await restarted;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(status.state).toBe('running');
+    expect(spawned).toHaveLength(2);
+    const res = await request(`${status.url}/svc/x`, { headers: auth });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    await s.stop();
+    expect(spawned.map((p) => processAlive(p.pid!))).toEqual([false, false]);
   });
 
   it('hot-reloads under load with zero failed requests', async () => {
