@@ -32,7 +32,7 @@ export interface AppServicesOptions {
   kubeconfigFiles?: string[];
   /** The system's open-file dialog for a kubeconfig (main/electron; tests substitute a chooser). */
   chooseKubeconfigFile?: () => Promise<string | undefined>;
-  reportInternalError?: (error: unknown) => void;
+  reportInternalError?: (channel: string, error: unknown) => void;
   /** The save dialog (Electron's in the app): where an explicit export goes. Without it, exports are refused. */
   chooseSaveFile?: ChooseSaveFile;
   /** Traffic capture for the inspector starts on (the app) unless this is false. */

@@ -1,7 +1,9 @@
 import { request } from 'undici';
-import type { TryItRequest, TryItResponse } from '../ipc/contract';
+import { TRY_IT_NO_ANSWER, TRY_IT_NOT_SENT, type TryItRequest, type TryItResponse } from '../ipc/contract';
+import { UserFacingError } from '../ipc/dispatcher';
 import { bodyKind } from '../../gateway/capture/body-capture';
 import { encodeBasicAuthorization } from '../../gateway/auth/basic-credentials';
+import { utf8HeaderValue } from '../../gateway/proxy/forward-headers';
 
 const MAX_BODY_BYTES = 1_000_000;
 /** Past this the rest is not even counted: the read stops and the body is reported incomplete. */
@@ -13,35 +15,86 @@ export interface TryItResult {
   bytes: Buffer;
 }
 
-/** Sends the "try it" request to the local gateway and reads at most 1 MB of the answer (counting the rest). */
+const TIMEOUT_SECONDS = 30;
+
+/**
+ * What went wrong on the connection, in words, by undici's or the system's error code. Only the code is read, never
+ * the message: the user's own header values must not come back in an error.
+ */
+function connectionFault(error: unknown): { sent: boolean; cause: string } {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return { sent: false, cause: 'refused the connection (ECONNREFUSED): is it still listening?' };
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { sent: false, cause: 'did not accept the connection in time (UND_ERR_CONNECT_TIMEOUT)' };
+    case 'UND_ERR_SOCKET':
+      return { sent: true, cause: 'closed the connection (UND_ERR_SOCKET): did its process exit or restart?' };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { sent: true, cause: `reset the connection (${code}): did its process exit or restart?` };
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return { sent: true, cause: `sent no answer within ${TIMEOUT_SECONDS} s (UND_ERR_HEADERS_TIMEOUT)` };
+    case 'UND_ERR_BODY_TIMEOUT':
+      return { sent: true, cause: `sent nothing more of its answer for ${TIMEOUT_SECONDS} s (UND_ERR_BODY_TIMEOUT)` };
+    default:
+      return { sent: true, cause: `failed on the connection (${typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown error'})` };
+  }
+}
+
+/** Why a request got no answer, as the user is told it: not sent at all, or sent and left unanswered. */
+function unanswered(gatewayUrl: string, error: unknown): UserFacingError {
+  const fault = connectionFault(error);
+  return fault.sent
+    ? new UserFacingError(TRY_IT_NO_ANSWER, `the request was sent, and the gateway at ${gatewayUrl} ${fault.cause}`)
+    : new UserFacingError(TRY_IT_NOT_SENT, `the gateway at ${gatewayUrl} ${fault.cause}`);
+}
+
+/**
+ * Sends the "try it" request to the local gateway and reads at most 1 MB of the answer (counting the rest). A
+ * request that gets no answer is a UserFacingError saying whether it went out and why; an answer whose body breaks
+ * off comes back with what arrived and `cutShort` saying why.
+ */
 export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promise<TryItResult> {
-  const headers: [string, string][] = input.headers.map((h) => [h.name, h.value]);
+  // A value is sent as UTF-8, as the gateway sends the values it adds (undici would refuse "€" outright).
+  const headers: [string, string][] = input.headers.map((h) => [h.name, utf8HeaderValue(h.value)]);
   if (input.basicAuth) headers.push(['authorization', encodeBasicAuthorization(input.basicAuth.username, input.basicAuth.password)]);
   const started = performance.now();
-  const res = await request(`${gatewayUrl}${input.path}`, {
-    method: input.method,
-    headers: headers.flat(),
-    body: input.body && input.method !== 'GET' && input.method !== 'HEAD' ? input.body : undefined,
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000,
-  });
+  let res: Awaited<ReturnType<typeof request>>;
+  try {
+    res = await request(`${gatewayUrl}${input.path}`, {
+      method: input.method,
+      headers: headers.flat(),
+      body: input.body && input.method !== 'GET' && input.method !== 'HEAD' ? input.body : undefined,
+      headersTimeout: TIMEOUT_SECONDS * 1000,
+      bodyTimeout: TIMEOUT_SECONDS * 1000,
+    });
+  } catch (error) {
+    throw unanswered(gatewayUrl, error);
+  }
   const chunks: Buffer[] = [];
   let kept = 0;
   let size = 0;
   let complete = true;
-  for await (const chunk of res.body) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_COUNTED_BYTES) {
-      complete = false;
-      res.body.destroy();
-      break;
+  let cutShort: string | undefined;
+  try {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > MAX_COUNTED_BYTES) {
+        complete = false;
+        res.body.destroy();
+        break;
+      }
+      if (kept < MAX_BODY_BYTES) {
+        const part = buf.subarray(0, MAX_BODY_BYTES - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
     }
-    if (kept < MAX_BODY_BYTES) {
-      const part = buf.subarray(0, MAX_BODY_BYTES - kept);
-      chunks.push(part);
-      kept += part.length;
-    }
+  } catch (error) {
+    complete = false;
+    cutShort = `the answer broke off after ${size} bytes: the gateway ${connectionFault(error).cause}`;
   }
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   const responseHeaders: [string, string][] = [];
@@ -52,5 +105,7 @@ export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promis
   const contentType = responseHeaders.find(([n]) => n === 'content-type')?.[1];
   const body: TryItResponse['body'] = { size, base64: bytes.toString('base64'), truncated: size > kept, complete, kind: bodyKind(contentType, bytes, size) };
   if (contentType) body.contentType = contentType;
-  return { response: { status: res.statusCode, headers: responseHeaders, body, durationMs }, bytes };
+  const response: TryItResponse = { status: res.statusCode, headers: responseHeaders, body, durationMs };
+  if (cutShort) response.cutShort = cutShort;
+  return { response, bytes };
 }

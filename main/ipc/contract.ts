@@ -40,16 +40,31 @@ export interface SecretSummary {
  */
 export type SaveResult = { ok: true; workspace: Workspace; gateway: GatewayStatus } | { ok: false; errors: FieldError[] };
 
+/**
+ * Fields that frame the message or manage the connection: Try it sets them from the body it sends (undici refuses
+ * the rest, or a Content-Length that does not match the body, only when it is about to send).
+ */
+const SET_BY_TRY_IT = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
+
 export const TryItRequest = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
     path: z.string().regex(/^\/[^\s#]*$/, 'a path starting with "/"'),
-    headers: z.array(z.object({ name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name'), value: z.string().regex(/^[^\r\n\0]*$/, 'no line breaks') })).max(100),
+    headers: z.array(z.object({
+      name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name')
+        .refine((name) => !SET_BY_TRY_IT.has(name.toLowerCase()), 'set by Try it from the body and the connection'),
+      value: z.string().regex(/^[^\r\n\0]*$/, 'no line breaks'),
+    })).max(100),
     body: z.string().max(1_000_000).optional(),
     basicAuth: z.object({ username: z.string().regex(/^[^:]*$/, 'no ":"'), password: z.string() }).optional(),
   })
   .strict();
 export type TryItRequest = z.infer<typeof TryItRequest>;
+
+/** tryit:send's failure when the gateway could not be reached: nothing was sent. */
+export const TRY_IT_NOT_SENT = 'GATEHOUSE_TRYIT_NOT_SENT';
+/** tryit:send's failure when the request went out and no answer came back (the connection closed, the wait ran out). */
+export const TRY_IT_NO_ANSWER = 'GATEHOUSE_TRYIT_NO_ANSWER';
 
 export interface TryItResponse {
   status: number;
@@ -58,6 +73,8 @@ export interface TryItResponse {
   body: BodyPreview;
   /** From sending to the last byte read. */
   durationMs: number;
+  /** The body broke off before its end (the connection closed): why, and how much came. */
+  cutShort?: string;
 }
 
 /** The traffic inspector's list: rows newest first, how many are kept and how many were let go. */

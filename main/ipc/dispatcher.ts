@@ -34,7 +34,20 @@ function toFailure(error: unknown): IpcFailure {
 
 export type IpcDispatch = (channel: unknown, payload: unknown) => Promise<IpcEnvelope<unknown>>;
 
-export function createIpcDispatcher(handlers: IpcHandlers, reportInternal: (error: unknown) => void = () => undefined): IpcDispatch {
+/**
+ * What main's log (its stderr) gets of a bug: the error's class, its code and where it was thrown, not its message,
+ * which could quote a request's data or a secret.
+ */
+export function describeInternalError(channel: string, error: unknown): string {
+  if (!(error instanceof Error)) return `gatehouse main: ${channel} failed: a thrown ${typeof error}`;
+  const code = (error as { code?: unknown }).code;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return [`gatehouse main: ${channel} failed: ${error.name}${typeof code === 'string' ? ` (${code})` : ''}`, ...frames].join('\n');
+}
+
+const reportToStderr = (channel: string, error: unknown) => void process.stderr.write(`${describeInternalError(channel, error)}\n`);
+
+export function createIpcDispatcher(handlers: IpcHandlers, reportInternal: (channel: string, error: unknown) => void = reportToStderr): IpcDispatch {
   return async (channel, payload) => {
     if (!isChannel(channel)) return { ok: false, error: { code: 'GATEHOUSE_UNKNOWN_CHANNEL', message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` } };
     const parsed = channels[channel].request.safeParse(payload);
@@ -47,7 +60,7 @@ export function createIpcDispatcher(handlers: IpcHandlers, reportInternal: (erro
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
       const failure = toFailure(error);
-      if (failure.code === 'GATEHOUSE_INTERNAL') reportInternal(error);
+      if (failure.code === 'GATEHOUSE_INTERNAL') reportInternal(channel, error);
       return { ok: false, error: failure };
     }
   };

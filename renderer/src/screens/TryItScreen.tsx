@@ -61,7 +61,7 @@ export function TryItScreen() {
   const workspace = useWorkspaceStore((s) => s.workspace);
   const gateway = useStatusStore((s) => s.gateway);
   const [errors, setErrors] = useState(FieldErrors.none);
-  const [sendError, setSendError] = useState<string>();
+  const [sendError, setSendError] = useState<{ sent: boolean; message: string }>();
   const [includePassword, setIncludePassword] = useState(false);
   const [curl, setCurl] = useState<{ text: string; copied: boolean; withPassword: boolean }>();
   const [saveMessage, setSaveMessage] = useState<{ text: string; error?: boolean }>();
@@ -90,7 +90,7 @@ export function TryItScreen() {
     const outcome = await send(checked.request);
     if (!outcome.ok) {
       setErrors(new FieldErrors(outcome.errors));
-      setSendError(outcome.message);
+      setSendError({ sent: outcome.sent, message: outcome.message });
     }
   }
 
@@ -223,7 +223,7 @@ export function TryItScreen() {
               </Field>
             </div>
           </FieldGroup>
-          {sendError && <div className="notice notice-error" role="alert"><p>Not sent: {sendError}</p></div>}
+          {sendError && <div className="notice notice-error" role="alert"><p>{sendError.sent ? 'No answer' : 'Not sent'}: {sendError.message}</p></div>}
           <div className="button-row">
             <button type="submit" className="primary" disabled={sending} aria-keyshortcuts="Control+Enter Meta+Enter">
               {sending ? 'Sending…' : 'Send'}
@@ -278,9 +278,11 @@ export function TryItScreen() {
                   </tbody>
                 </table>
                 <h3>Body</h3>
+                {response.cutShort && <div className="notice notice-warning" role="status"><p>Incomplete: {response.cutShort}.</p></div>}
                 <BodyView
                   body={response.body}
                   label="Response body"
+                  ended={response.cutShort !== undefined}
                   actions={response.body.size > 0 && <button type="button" className="secondary small" onClick={() => void saveBody()}>Save body…</button>}
                 />
                 {saveMessage && <p className={saveMessage.error ? 'status-error' : 'muted'} role="status">{saveMessage.text}</p>}
@@ -300,7 +302,7 @@ export function TryItScreen() {
                   <li key={h.id}>
                     <button type="button" className="history-item" onClick={() => restore(h)} aria-label={`Restore ${h.method} ${joinTarget(h.path, h.query.map(([name, value]) => ({ name, value })))}, sent ${formatClock(h.sentAt)}`}>
                       <span className="mono">{h.method}</span> <span className="mono path-cell">{joinTarget(h.path, h.query.map(([name, value]) => ({ name, value })))}</span>
-                      <span className={h.status === undefined ? 'muted' : h.status >= 400 ? 'status-error' : 'status-ok'}>{h.status ?? 'not sent'}</span>
+                      <span className={h.status === undefined ? 'muted' : h.status >= 400 ? 'status-error' : 'status-ok'}>{h.status ?? (h.unanswered ? 'no answer' : 'not sent')}</span>
                       <span className="muted">{formatClock(h.sentAt)}</span>
                     </button>
                   </li>

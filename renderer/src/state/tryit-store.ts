@@ -2,7 +2,7 @@
 // while the user visits other screens. The basic-auth password is part of the draft (so coming back does not
 // send `alex:` with an empty password) but never of the history, which keeps no credential at all.
 import { create } from 'zustand';
-import type { TryItRequest, TryItResponse } from '../../../main/ipc/contract';
+import { TRY_IT_NO_ANSWER, type TryItRequest, type TryItResponse } from '../../../main/ipc/contract';
 import type { FieldError } from '../../../gateway/config/validate';
 import { isCredentialHeader } from '../../../gateway/config/credential-names';
 import type { CapturedExchange } from '../../../main/ipc/contract';
@@ -43,9 +43,12 @@ export interface HistoryEntry {
   username: string;
   status?: number;
   durationMs?: number;
+  /** Sent, and no answer came back (without a status: not sent at all). */
+  unanswered?: true;
 }
 
-export type SendOutcome = { ok: true } | { ok: false; message: string; errors: FieldError[] };
+/** `sent`: the request went out (and got no answer); otherwise it never left. */
+export type SendOutcome = { ok: true } | { ok: false; sent: boolean; message: string; errors: FieldError[] };
 
 interface TryItState {
   draft: TryItDraft;
@@ -106,9 +109,10 @@ export const useTryItStore = create<TryItState>((set) => ({
       set((s) => ({ response, sent, sending: false, history: [{ ...entry, status: response.status, durationMs: response.durationMs }, ...s.history].slice(0, MAX_HISTORY) }));
       return { ok: true };
     } catch (error) {
-      set((s) => ({ sending: false, history: [entry, ...s.history].slice(0, MAX_HISTORY) }));
       const failure = toFailure(error);
-      return { ok: false, message: failure.message, errors: withoutRequestPrefix(failure.errors) };
+      const sent = failure.code === TRY_IT_NO_ANSWER;
+      set((s) => ({ sending: false, history: [sent ? { ...entry, unanswered: true as const } : entry, ...s.history].slice(0, MAX_HISTORY) }));
+      return { ok: false, sent, message: failure.message, errors: withoutRequestPrefix(failure.errors) };
     }
   },
   restore(entry) {

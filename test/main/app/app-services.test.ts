@@ -72,6 +72,17 @@ describe('app services over the IPC dispatcher', () => {
     expect(allowed.status).toBe(200);
   });
 
+  it('Try it sends a header value as UTF-8, and leaves framing headers to itself with the field named', async () => {
+    const before = upstream.requests.length;
+    const sent = await call<{ status: number }>('tryit:send', { method: 'GET', path: '/v1/json', headers: [{ name: 'X-Note', value: 'price € 5' }], basicAuth: { username: 'alex', password: PASSWORD } });
+    expect(sent.status).toBe(200);
+    expect(upstream.requests.slice(before).map((r) => Buffer.from(String(r.headers['x-note']), 'latin1').toString('utf8'))).toEqual(['price € 5']);
+    for (const name of ['Transfer-Encoding', 'content-length', 'Connection']) {
+      const refused = await app.dispatch('tryit:send', { method: 'POST', path: '/v1/json', headers: [{ name: 'X-Ok', value: '1' }, { name, value: 'chunked' }], body: 'x' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_INVALID_REQUEST', errors: [{ path: 'request.headers[1].name', message: 'set by Try it from the body and the connection' }] } });
+    }
+  });
+
   it('refuses an invalid workspace with field errors and keeps the saved one', async () => {
     const result = await call<{ ok: boolean; errors?: { path: string }[] }>('workspace:save', { services: [{ name: 'x', upstream: { url: 'nope' } }] });
     expect(result.ok).toBe(false);

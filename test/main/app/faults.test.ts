@@ -202,7 +202,47 @@ describe('the workspace file changes behind the app', () => {
   });
 });
 
+describe('an answer that breaks off', () => {
+  it('Try it shows what arrived, and that and why it broke off', async () => {
+    let breakOff!: () => void;
+    const broken = new Promise<void>((resolve) => (breakOff = resolve));
+    // 10 of 100 bytes, then the connection is destroyed once the test has seen the gateway relay them.
+    const cutting = await startRecordingUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+      res.write('0123456789');
+      void broken.then(() => res.destroy());
+    });
+    try {
+      const h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+      expect(await h.call('workspace:save', { services: [{ name: 'cut', pathPrefix: '/b', upstream: { url: cutting.url } }] })).toMatchObject({ ok: true });
+      h.app.onEvent((event, payload) => {
+        const update = payload as MainEvents['exchanges'];
+        if (event === 'exchanges' && update.summaries.some((row) => row.target === '/b/cut' && row.responseSize === 10)) breakOff();
+      });
+      const response = await h.call<{ status: number; cutShort?: string; body: { size: number; complete: boolean } }>('tryit:send', { method: 'GET', path: '/b/cut', headers: [] });
+      expect(response).toMatchObject({ status: 200, body: { size: 10, complete: false } });
+      expect(response.cutShort).toMatch(/^the answer broke off after 10 bytes: the gateway (closed|reset) the connection/);
+    } finally {
+      breakOff();
+      await cutting.close();
+    }
+  });
+});
+
 describe('the gateway process is killed in the middle of a request', () => {
+  it('Try it says the request went out and got no answer, and why (not a generic internal error)', async () => {
+    const h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+    expect(await h.call('workspace:save', { services: [{ name: 'slow', pathPrefix: '/s', upstream: { url: upstream.url } }] })).toMatchObject({ ok: true });
+    const failed = h.failure('tryit:send', { method: 'GET', path: '/s/slow-tryit', headers: [] });
+    await expect.poll(() => heldAnswers.length).toBe(1); // the upstream holds the request
+    process.kill(h.spawned[0]!.pid!, 'SIGKILL');
+    expect(await failed).toMatchObject({
+      code: 'GATEHOUSE_TRYIT_NO_ANSWER',
+      message: expect.stringMatching(/^the request was sent, and the gateway at http:\/\/127\.0\.0\.1:\d+ (closed|reset) the connection \((UND_ERR_SOCKET|ECONNRESET)\)/),
+    });
+    heldAnswers.splice(0).forEach((answer) => answer());
+  });
+
   it('fails the request before the upstream answers, shows why, restarts and serves again', async () => {
     const h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
     expect(await h.call('workspace:save', { services: [{ name: 'slow', pathPrefix: '/s', upstream: { url: upstream.url } }] })).toMatchObject({ ok: true });

@@ -44,6 +44,8 @@ export class FakeGatehouse implements GatehouseApi {
   readonly secrets = new Map<string, Record<string, string>>();
   readonly calls: FakeCall[] = [];
   vault: VaultStatus = { mode: 'keychain' };
+  /** What tryit:send fails with instead of answering (main's failure for an unanswered request, say). */
+  tryItFailure: Error | undefined = undefined;
   tryItResponse: TryItResponse = { status: 200, headers: [['content-type', 'application/json']], body: textBody('{"ok":true}', 'application/json'), durationMs: 3 };
   /** Captured exchanges main would keep; `pushExchange` adds one and sends its row as main does. */
   readonly exchanges = new Map<number, CapturedExchange>();
@@ -194,6 +196,7 @@ export class FakeGatehouse implements GatehouseApi {
         return this.#saved();
       case 'tryit:send':
         if (this.gateway.state !== 'running') throw failure('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${this.gateway.state}`);
+        if (this.tryItFailure) throw this.tryItFailure;
         return this.tryItResponse;
       default: {
         const answer = this.answers[channel];

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { errorOf, renderApp } from '../../support/render-app';
-import { textBody } from '../../support/fake-gatehouse';
+import { failure, textBody } from '../../support/fake-gatehouse';
 
 afterEach(() => {
   cleanup();
@@ -73,6 +73,29 @@ describe('Try it', () => {
     }, 'tryit');
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Not sent: the gateway is failed');
+  });
+});
+
+describe('Try it, when the gateway does not answer in full', () => {
+  it('says a request that went out got no answer, and why; the history says "no answer", not "not sent"', async () => {
+    await renderApp(workspace, (f) => {
+      f.tryItFailure = failure('GATEHOUSE_TRYIT_NO_ANSWER', 'the request was sent, and the gateway at http://127.0.0.1:9080 closed the connection (UND_ERR_SOCKET): did its process exit or restart?');
+    }, 'tryit');
+    fireEvent.change(screen.getByLabelText('Path'), { target: { value: '/v1/json' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('No answer: the request was sent, and the gateway at http://127.0.0.1:9080 closed the connection (UND_ERR_SOCKET): did its process exit or restart?');
+    const history = within(screen.getByRole('region', { name: 'History' }));
+    expect(history.getByRole('button', { name: /^Restore GET \/v1\/json/ }).textContent).toContain('no answer');
+  });
+
+  it('shows the part of a body that arrived, and that and why it broke off', async () => {
+    await renderApp(workspace, (f) => {
+      f.tryItResponse = { status: 200, headers: [['content-type', 'text/plain']], body: { ...textBody('0123456789', 'text/plain'), complete: false }, durationMs: 5, cutShort: 'the answer broke off after 10 bytes: the gateway closed the connection (UND_ERR_SOCKET): did its process exit or restart?' };
+    }, 'tryit');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await screen.findByText('200 OK');
+    expect(screen.getByText(/^Incomplete: the answer broke off after 10 bytes/).textContent).toBe('Incomplete: the answer broke off after 10 bytes: the gateway closed the connection (UND_ERR_SOCKET): did its process exit or restart?.');
+    expect(screen.getByText(/cut short/).textContent).not.toContain('still arriving');
   });
 });
 
