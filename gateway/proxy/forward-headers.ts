@@ -28,7 +28,8 @@ export function utf8HeaderValue(text: string): string {
 
 export type OutgoingHeaders = Record<string, string | string[]>;
 
-function connectionTokens(value: string | string[] | undefined): string[] {
+/** The lower-case options a Connection field lists. */
+export function connectionTokens(value: string | string[] | undefined): string[] {
   if (!value) return [];
   if (typeof value === 'string' && !value.includes(',')) {
     const token = value.trim().toLowerCase();

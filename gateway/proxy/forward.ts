@@ -9,6 +9,7 @@ import { undecodedTransferCoding } from './transfer-coding';
 import { relayInformationalAnswer } from './informational-answers';
 import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
+import { CLIENT_GONE, ClientGoneError } from './client-gone';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -177,6 +178,7 @@ class ResponseRelay {
   #resume: (() => void) | undefined = undefined;
   #paused = false;
   #settled = false;
+  #clientGone = false;
   readonly #onDrain = () => this.#drained();
 
   constructor(
@@ -188,9 +190,17 @@ class ResponseRelay {
     forward.exchange.upstreamCall = this;
   }
 
-  /** The client's connection closed: an answer it will never read is not worth waiting for. */
+  /**
+   * The client's connection closed: an answer it will never read is not worth waiting for. A call still waiting in
+   * the pool's queue for a connection (maxUpstreamConnections) is stopped when it gets one, before it is written:
+   * a request its client gave up on must not be performed later (a DELETE ran seconds after its client's 499).
+   */
   clientClosed(): void {
-    if (!this.#settled && !this.res.writableFinished) this.abortUpstream(new Error('client went away'));
+    if (this.#settled || this.res.writableFinished) return;
+    this.#clientGone = true;
+    // Said now: a call still queued for a connection ends only when it gets one, after the log line is written.
+    this.forward.exchange.entry.error = CLIENT_GONE;
+    this.abortUpstream(new ClientGoneError());
   }
 
   abortUpstream(error: Error): void {
@@ -218,6 +228,7 @@ class ResponseRelay {
    * (maxUpstreamConnections), which is the gateway's time, not the upstream's. The upstream's time starts here.
    */
   onConnect(abort: (error: Error) => void): void {
+    if (this.#clientGone) return abort(new ClientGoneError());
     this.#abort = abort;
     this.forward.exchange.dispatchedAt = performance.now();
   }
@@ -284,6 +295,12 @@ class ResponseRelay {
     this.#finish();
     if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     if (this.headHeaders !== undefined && isBodilessAnswerWithLength(this.status, error)) return this.#relayBodiless();
+    if (error instanceof ClientGoneError) {
+      // Nobody is left to answer: the log line says whose end closed.
+      this.forward.exchange.entry.error = error.code;
+      this.res.destroy();
+      return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
+    }
     if (this.status === 0 && mayResend(this.res.req, this.res, this.forward, error)) return this.#resend(error);
     const upstreamError = toUpstreamError(error, this.forward.upstreamLabel, this.status !== 0);
     if (this.status !== 0 && this.headHeaders === undefined) {

@@ -6,6 +6,7 @@ import { forwardsLeft } from '../http/max-forwards';
 import type { Exchange } from '../log/exchange';
 import { requestHostname } from '../routing/router';
 import { parseRequestTarget } from './request-path';
+import { connectionTokens } from '../proxy/forward-headers';
 
 /** RFC 9110 §7.2 Host = uri-host [ ":" port ]: an IP literal or a reg-name. */
 const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
@@ -77,6 +78,16 @@ const WEBSOCKET_NOT_PROXIED = new Refusal(501, 'WebSocket upgrades are not proxi
 /** RFC 9110 §7.8: Upgrade lists protocol-name["/" version]; other protocols (curl --http2's h2c) are ignored and the request is served as HTTP/1.1. */
 function asksForWebSocket(upgrade: string): boolean {
   return upgrade.split(',').some((offer) => offer.split('/')[0]!.trim().toLowerCase() === 'websocket');
+}
+
+/**
+ * A request that asks to switch protocols (Upgrade, with `upgrade` in Connection): Node's parser stops at it and
+ * drops whatever else the same read held, so a request pipelined behind it would get no answer and its connection
+ * would hang. Its answer closes the connection instead (RFC 9112 §9.6), and the client sends again what went
+ * unanswered (§9.3.2), as it does whenever a server closes a pipelined connection.
+ */
+export function asksToSwitchProtocols(req: IncomingMessage): boolean {
+  return req.headers.upgrade !== undefined && connectionTokens(req.headers.connection).includes('upgrade');
 }
 
 export function bodyTooLarge(limits: Limits): Refusal {

@@ -8,6 +8,7 @@ import { BodyTooLargeError } from '../proxy/body-limit';
 import { UpstreamError } from '../proxy/upstream-errors';
 import { CredentialEndpointError } from '../security/credential-endpoint-error';
 import { bodyTooLarge } from './admission';
+import { CLIENT_GONE } from '../proxy/client-gone';
 
 /** Kyma's Application Gateway's error body (internal/httperrors/httperrors.go: ErrorResponse), for its clients. */
 function sendKymaError(res: ServerResponse, status: number, message: string): void {
@@ -35,7 +36,7 @@ export function answerFailure(res: ServerResponse, error: unknown, exchange: Exc
   }
   // The client's connection failed while its body was being read: there is nobody to answer.
   if (res.destroyed) {
-    exchange.entry.error = 'CLIENT_GONE';
+    exchange.entry.error = CLIENT_GONE;
     return;
   }
   // Not an upstream call's failure (those are UpstreamErrors): the gateway's own, said as such.

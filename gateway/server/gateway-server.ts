@@ -26,13 +26,15 @@ import { withoutOwnAuthorization } from '../security/caller-access-token';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import type { LeftOutItem } from '../config/left-out-item';
 import { answerParserErrors, refuseOnSocket } from './parser-error-answers';
-import { admit, TUNNEL_NOT_SUPPORTED, UNMET_EXPECTATION } from './admission';
+import { admit, asksToSwitchProtocols, TUNNEL_NOT_SUPPORTED, UNMET_EXPECTATION } from './admission';
 import { selectRoute } from './route-selection';
 import { authenticate } from './authentication';
 import { pickEndpoint } from './endpoint-selection';
 import { buildUpstreamRequest } from './upstream-request';
 import { answerFailure } from './failure-answers';
 import { GatehouseError } from '../errors/gatehouse-error';
+import { inTurn } from './pipelined-turn';
+import { CLIENT_CLOSED_REQUEST, CLIENT_GONE } from '../proxy/client-gone';
 
 export interface GatewayOptions {
   workspace: unknown;
@@ -97,8 +99,8 @@ function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expec
 }
 
 /** A request's record, from the moment the server hands it over (a request, or a CONNECT refused on its socket). */
-function exchangeOf(req: IncomingMessage): Exchange {
-  return new Exchange(performance.now(), req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
+function exchangeOf(req: IncomingMessage, received = performance.now()): Exchange {
+  return new Exchange(received, req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
 }
 
 /** A failure of the gateway's own code while handling a request: a 500, and a warning naming the error's class. */
@@ -126,9 +128,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let authContext: BasicAuthContext = { credentials: current.credentials, throttle };
 
   /** A client expecting `100 Continue` waits for it before its body: it is sent only once the request is admitted. */
-  function handle(req: IncomingMessage, res: ServerResponse, expectation: Expectation): void {
+  function handle(req: IncomingMessage, res: ServerResponse, expectation: Expectation, received: number): void {
     const config = current; // in-flight requests keep the generation they started with
-    const exchange = exchangeOf(req);
+    const exchange = exchangeOf(req, received);
     inFlight += 1;
     options.onRequestStart?.(inFlight);
     const capture = options.capture;
@@ -136,15 +138,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // 'close' comes once per response.
     res.on('close', () => {
       inFlight -= 1;
-      const entry = exchange.finish(res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? 499));
+      // First, so that the log line of a request whose client left says so (CLIENT_GONE).
+      exchange.upstreamCall?.clientClosed();
+      const entry = exchange.finish(res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? CLIENT_CLOSED_REQUEST));
       if (exchange.recorder) {
         exchange.recorder.finish(entry);
         capture!.finish(exchange.recorder);
       }
       log(entry);
-      exchange.upstreamCall?.clientClosed();
     });
 
+    if (req.headers.upgrade !== undefined && asksToSwitchProtocols(req)) res.shouldKeepAlive = false;
     const limits = config.workspace.gateway.limits;
     const hostname = admit(req, limits, exchange);
     if (hostname instanceof Refusal) return refuse(res, hostname, exchange, expectation);
@@ -187,11 +191,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     insecureHTTPParser: false,
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectation: Expectation) => {
-    try {
-      handle(req, res, expectation);
-    } catch (error) {
-      internalError(res, error);
-    }
+    const received = performance.now();
+    const run = () => {
+      try {
+        handle(req, res, expectation, received);
+      } catch (error) {
+        internalError(res, error);
+      }
+    };
+    // A pipelined request waits for the answers before it (pipelined-turn.ts); its time counts from its arrival.
+    inTurn(req, res, run, () => {
+      const exchange = exchangeOf(req, received);
+      exchange.entry.error = CLIENT_GONE;
+      log(exchange.finish(CLIENT_CLOSED_REQUEST));
+    });
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, 'none'));
   // With a listener, Node leaves `100 Continue` to us: it goes out only once the request is admitted, routed and

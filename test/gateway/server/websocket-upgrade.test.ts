@@ -19,23 +19,29 @@ afterAll(async () => {
 });
 
 /**
- * The answer to `head`, then the status of a plain request sent on the same connection once it came. (Not pipelined:
- * a client waits for the answer to an upgrade, and Node reads bytes behind an upgrade request as the new protocol's.)
+ * The answer to `head`, and the status of a plain request sent after it on a new connection: the answer to a request
+ * that asks to switch protocols closes its connection (Node's parser stops at such a request and drops what else the
+ * same read held, so a request pipelined behind it would hang unanswered).
  */
 async function answerThenNext(head: string[]): Promise<[RawResponse, number]> {
   const connection = await RawConnection.open(gateway.port);
   try {
     connection.write(`${head.join('\r\n')}\r\n\r\n`);
     const answer = (await connection.response())!;
-    connection.write('GET /live/after HTTP/1.1\r\nHost: gw.test\r\n\r\n');
-    return [answer, (await connection.response())!.status];
+    expect(answer.headers.connection).toBe('close');
+    await connection.closed; // the gateway closes it; if it never does, the test's timeout says so
+    const next = await RawConnection.open(gateway.port);
+    next.write('GET /live/after HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    const status = (await next.response())!.status;
+    next.close();
+    return [answer, status];
   } finally {
     connection.close();
   }
 }
 
 describe('Upgrade', () => {
-  it('to WebSocket: 501 JSON from the gateway, nothing reaches the backend, the connection goes on', async () => {
+  it('to WebSocket: 501 JSON from the gateway, nothing reaches the backend, the connection closes', async () => {
     for (const upgrade of ['websocket', 'WebSocket', 'foo/2, websocket/13']) {
       const before = upstream.requests.length;
       const [answer, next] = await answerThenNext([
@@ -61,5 +67,25 @@ describe('Upgrade', () => {
     expect(forwarded.url).toBe('/page');
     expect(forwarded.headers.upgrade).toBeUndefined();
     expect(forwarded.headers['http2-settings']).toBeUndefined();
+  });
+
+  it('with a request pipelined behind it: the answer closes the connection, which does not hang on the lost request', async () => {
+    for (const upgrade of ['h2c', 'websocket']) {
+      const connection = await RawConnection.open(gateway.port);
+      connection.write(`GET /live/first HTTP/1.1\r\nHost: gw.test\r\nConnection: Upgrade\r\nUpgrade: ${upgrade}\r\n\r\nGET /live/behind HTTP/1.1\r\nHost: gw.test\r\n\r\n`);
+      const answer = (await connection.response())!;
+      expect(answer.status).toBe(upgrade === 'h2c' ? 200 : 501);
+      expect(answer.headers.connection).toBe('close');
+      await connection.closed; // without the close, the client would wait forever for /behind's answer
+      connection.close();
+    }
+  });
+
+  it('without "upgrade" in Connection, an Upgrade header alone keeps the connection open', async () => {
+    const connection = await RawConnection.open(gateway.port);
+    connection.write('GET /live/one HTTP/1.1\r\nHost: gw.test\r\nUpgrade: h2c\r\n\r\nGET /live/two HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    const answers = [(await connection.response())!, (await connection.response())!];
+    expect(answers.map((a) => [a.status, a.headers.connection])).toEqual([[200, 'keep-alive'], [200, 'keep-alive']]);
+    connection.close();
   });
 });

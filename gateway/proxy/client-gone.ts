@@ -1,0 +1,17 @@
+// The client went away before its answer was complete: the log says so by this code, not by an upstream's failure.
+import { GatehouseError } from '../errors/gatehouse-error';
+
+/** The log's `error` for a request whose client closed its connection before the answer was out. */
+export const CLIENT_GONE = 'CLIENT_GONE';
+
+/** nginx's status for a request whose client closed the connection before an answer was sent (never sent itself). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/** How the relay stops an upstream call whose client went away: its abort reason, told apart from a real failure. */
+export class ClientGoneError extends GatehouseError {
+  readonly code = CLIENT_GONE;
+  constructor() {
+    super('client went away');
+    this.name = 'ClientGoneError';
+  }
+}
