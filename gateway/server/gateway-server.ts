@@ -190,17 +190,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Stated, not left to a default or NODE_OPTIONS: the lenient parser takes bare LFs and malformed framing.
     insecureHTTPParser: false,
   });
+  const run = (req: IncomingMessage, res: ServerResponse, expectation: Expectation, received: number) => {
+    try {
+      handle(req, res, expectation, received);
+    } catch (error) {
+      internalError(res, error);
+    }
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectation: Expectation) => {
     const received = performance.now();
-    const run = () => {
-      try {
-        handle(req, res, expectation, received);
-      } catch (error) {
-        internalError(res, error);
-      }
-    };
-    // A pipelined request waits for the answers before it (pipelined-turn.ts); its time counts from its arrival.
-    inTurn(req, res, run, () => {
+    if (res.socket !== null) return run(req, res, expectation, received);
+    // Pipelined behind answers still going out: it waits for them (pipelined-turn.ts); its time counts from now.
+    inTurn(req, res, () => run(req, res, expectation, received), () => {
       const exchange = exchangeOf(req, received);
       exchange.entry.error = CLIENT_GONE;
       log(exchange.finish(CLIENT_CLOSED_REQUEST));
