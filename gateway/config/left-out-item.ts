@@ -10,6 +10,9 @@ export interface LeftOutItem {
   name: string;
   /** Why, in words (names the secret and key, never a value). */
   message: string;
-  /** The secret to enter or fix, when a secret is the reason. */
-  secret?: { name: string; namespace?: string; key?: string };
+  /**
+   * The secret to enter or fix, when a secret is the reason: missing, missing `key`, or present with a value the
+   * gateway cannot use (`invalid` says what is wrong with it, naming the secret and key, never the value).
+   */
+  secret?: { name: string; namespace?: string; key?: string; invalid?: string };
 }

@@ -15,7 +15,8 @@ export class BasicCredentialsError extends GatehouseError {
     readonly secret: string,
     /** The key to fix (the username key when both are empty). */
     readonly key: string,
-    detail: string,
+    /** What is wrong with the value, naming the secret and key (never the value). */
+    readonly detail: string,
   ) {
     super(`${usedBy}: ${detail}`);
     this.name = 'BasicCredentialsError';

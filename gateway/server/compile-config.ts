@@ -181,7 +181,8 @@ function placedServices(workspace: Workspace): PlacedService[] {
 function secretOf(error: unknown, namespaces: (string | undefined)[]): LeftOutItem['secret'] {
   if (!(error instanceof MissingSecretError || error instanceof BasicCredentialsError)) return undefined;
   const namespace = namespaces.find((n) => n !== undefined);
-  return { name: error.secret, ...(namespace ? { namespace } : {}), ...(error.key ? { key: error.key } : {}) };
+  const invalid = error instanceof BasicCredentialsError ? { invalid: error.detail } : {};
+  return { name: error.secret, ...(namespace ? { namespace } : {}), ...(error.key ? { key: error.key } : {}), ...invalid };
 }
 
 function messageOf(error: unknown): string {

@@ -23,7 +23,8 @@ export function selectRoute(router: Router, hostname: string, exchange: Exchange
   if (decoded !== undefined && !sameOutcome(match, router.match(method, escapesInUpperCase(decoded), hostname))) return AMBIGUOUS_PATH;
   if (match.kind === 'no-route') return NO_ROUTE;
   if (match.kind === 'method-not-allowed') return new Refusal(405, `Method ${method} not allowed`, { allow: match.allow.join(', ') });
-  exchange.entry.route = match.target.name;
+  // A service reached as a whole (it has no routes) is no route: the log and the inspector say none.
+  exchange.entry.route = match.target.route ? match.target.name : null;
   exchange.entry.service = match.target.service.name;
   return match.target;
 }

@@ -114,7 +114,7 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
 
   const summary: [string, string][] = [
     ['Time', formatDateTime(exchange.startedAt)],
-    ['Route', exchange.route ?? '— (no route)'],
+    ['Route', exchange.route ?? (exchange.service ? '— (the service as a whole: it has no routes)' : '— (no route)')],
     ['Service', exchange.service ?? '—'],
     ['Consumer', exchange.consumer ?? '— (none)'],
     ['Client', exchange.client],

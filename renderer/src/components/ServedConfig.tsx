@@ -8,7 +8,7 @@ import { useStatusStore } from '../state/status-store';
 
 /** Where the fix is: the secret to enter, else the item's form. */
 export function fixTarget(item: LeftOutItem): { screen: 'secrets' | 'services' | 'consumers'; target: NavigationTarget; label: string } {
-  if (item.secret) return { screen: 'secrets', target: { kind: 'secret', name: item.secret.name, namespace: item.secret.namespace, keys: item.secret.key ? [item.secret.key] : undefined }, label: `Enter secret ${item.secret.name}` };
+  if (item.secret) return { screen: 'secrets', target: { kind: 'secret', name: item.secret.name, namespace: item.secret.namespace, keys: item.secret.key ? [item.secret.key] : undefined }, label: `${item.secret.invalid ? 'Fix' : 'Enter'} secret ${item.secret.name}` };
   return { screen: item.kind === 'consumer' ? 'consumers' : 'services', target: { kind: 'item', path: item.path.replace(/\.services\[\d+\]$/, '') }, label: `Open ${item.kind === 'consumer' ? 'consumer' : 'service'} ${item.name}` };
 }
 

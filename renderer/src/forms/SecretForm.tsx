@@ -9,7 +9,9 @@ import { KeyValueEditor } from '../components/KeyValueEditor';
 import type { KeyValueRow } from '../model/key-value-rows';
 import { sameDraft } from '../model/drafts';
 import { savedNotice } from '../model/served-config';
+import { itemsUsing } from '../model/secret-usage';
 import { useDirtyForm } from '../state/navigation-store';
+import { useWorkspaceStore } from '../state/workspace-store';
 import type { SecretRef } from '../state/secrets-store';
 import { FormActions } from './FormActions';
 import type { FormStatus } from './FormMessages';
@@ -41,7 +43,10 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
   });
   const [draft, setDraft] = useState(baseline);
   const [showValues, setShowValues] = useState(false);
-  const form = useFormSave({ fields: () => [['name'], ['namespace'], ['data']], itemPaths: () => [] });
+  const workspace = useWorkspaceStore((s) => s.workspace);
+  // The items that use the secret: a value they cannot use leaves them out, and the notice says so.
+  const users = () => (workspace ? itemsUsing(workspace, draft.name.trim(), draft.namespace.trim() || undefined) : []);
+  const form = useFormSave({ fields: () => [['name'], ['namespace'], ['data']], itemPaths: users });
   const { errors, status } = form;
   // Touched means: a name or namespace changed, a row added or removed, or any value typed.
   const dirty = !sameDraft(draft, baseline);
@@ -72,7 +77,7 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
       secrets: [{ ref, set: changes, remove: removed, field: 'data' }],
       message: () => `Secret ${ref.name} saved.`,
     });
-    if (done.ok) onSaved(ref, { kind: 'saved', message: `Secret ${ref.name} saved.`, ...(done.gateway ? { warning: savedNotice(done.gateway, []) } : {}) });
+    if (done.ok) onSaved(ref, { kind: 'saved', message: `Secret ${ref.name} saved.`, ...(done.gateway ? { warning: savedNotice(done.gateway, users()) } : {}) });
   }
 
   const rowErrors = (index: number, part: 'name' | 'value') => {

@@ -71,3 +71,9 @@ export function secretId(name: string, namespace?: string): string {
 export function usesOf(uses: readonly SecretUse[], name: string, namespace?: string): SecretUse[] {
   return uses.filter((u) => u.secret === name && (u.namespace ?? '') === (namespace ?? ''));
 }
+
+/** The workspace items (`services[0]`, `applications[1].services[0]`, …) that name the secret: what a change to it touches. */
+export function itemsUsing(workspace: Workspace, name: string, namespace?: string): string[] {
+  const items = usesOf(secretUses(workspace), name, namespace).map((u) => /^(?:applications\[\d+\]\.services\[\d+\]|\w+\[\d+\])/.exec(u.path)?.[0] ?? u.path);
+  return [...new Set(items)];
+}

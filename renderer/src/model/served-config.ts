@@ -24,9 +24,13 @@ function itemLabel(item: LeftOutItem): string {
   }
 }
 
-/** "secret backend-creds has no password — enter it" when a secret is the reason; else the gateway's message. */
+/**
+ * "secret backend-creds has no password — enter it" when a secret is missing, what is wrong with its value when it
+ * is there and unusable; else the gateway's message.
+ */
 export function leftOutReason(item: LeftOutItem): string {
   const secret = item.secret;
+  if (secret?.invalid) return `${secret.invalid} — fix it`;
   if (secret) {
     const name = secret.namespace ? `${secret.namespace}/${secret.name}` : secret.name;
     return secret.key ? `secret ${name} has no ${secret.key} — enter it` : `secret ${name} is not in the vault — enter it`;

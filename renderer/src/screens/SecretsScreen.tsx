@@ -73,7 +73,9 @@ function SecretDetail({ secret, uses, notice, onEdit, onDeleted }: SecretDetailP
   async function onDelete() {
     const confirmed = await confirmAction({
       title: `Delete secret ${id}?`,
-      message: uses.length > 0 ? `It is used by ${uses.map((u) => u.owner).join(', ')}. Until that changes, the gateway keeps its previous configuration.` : 'It is removed from the vault.',
+      message: uses.length > 0
+        ? `It is used by ${uses.map((u) => u.owner).join(', ')}. The gateway stops serving ${uses.length === 1 ? 'it' : 'them'} at once, until the secret is entered again: a service answers 503, a consumer can no longer sign in.`
+        : 'It is removed from the vault.',
       confirmLabel: 'Delete secret',
       danger: true,
     });

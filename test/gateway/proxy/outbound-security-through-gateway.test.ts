@@ -219,7 +219,7 @@ describe('Basic credentials that cannot be sent', () => {
     const gateway = await startGateway({ workspace: workspace(), secrets: new SecretResolver([new MemorySecretSource('test', secrets)]), port: 0, leaveOutBrokenItems: true });
     try {
       expect(gateway.leftOut).toEqual([
-        { kind: 'service', path: 'services[0]', name: 'colon', message: COLON, secret: { name: 'colon-basic', key: 'username' } },
+        { kind: 'service', path: 'services[0]', name: 'colon', message: COLON, secret: { name: 'colon-basic', key: 'username', invalid: COLON.replace('service "colon": ', '') } },
         { kind: 'service', path: 'services[1]', name: 'missing', message: 'service "missing": secret "missing-basic" has no key "password"', secret: { name: 'missing-basic', key: 'password' } },
       ]);
       const refused = await request(`${gateway.url}/colon/x`);

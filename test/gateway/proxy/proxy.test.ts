@@ -143,7 +143,8 @@ describe('proxying', () => {
     const body = (await res.body.json()) as { message: string };
     expect(body.message).toContain('http://127.0.0.1:9/');
     expect(body.message).toMatch(/unreachable/);
-    expect(gateway.logs.at(-1)).toMatchObject({ status: 502, route: 'dead' });
+    // A service reached as a whole: no route, the service named.
+    expect(gateway.logs.at(-1)).toMatchObject({ status: 502, route: null, service: 'dead' });
   });
 
   it('answers 504 when the upstream does not answer in time', async () => {

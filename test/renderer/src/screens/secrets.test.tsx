@@ -104,12 +104,27 @@ describe('secrets screen', () => {
     expect(fake.secrets.get('backend-creds')).toEqual({ username: 'admin', password: 'rotated' });
   });
 
+  it('says "Saved, not served" when the value saved leaves a user of the secret out, with what is wrong with it', async () => {
+    const invalid = 'secret "backend-creds" key "username" contains ":", which ends a Basic user-id (RFC 7617)';
+    await renderApp(workspace, (f) => {
+      f.secrets.set('backend-creds', { username: 'admin', password: 'admin-pw' });
+      f.servedAfterSave = { config: 'saved', leftOut: [{ kind: 'service', path: 'services[0]', name: 'backend', message: `service "backend": ${invalid}`, secret: { name: 'backend-creds', key: 'username', invalid } }] };
+    }, 'secrets');
+    fireEvent.click(await list().findByRole('button', { name: /^backend-creds/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit keys' }));
+    fireEvent.change(screen.getByLabelText('Value 1 (username)'), { target: { value: 'ad:min' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(`Saved, not served: service backend: ${invalid} — fix it. Everything else is served.`);
+    expect(document.body.textContent).not.toContain('has no username');
+  });
+
   it('deletes a secret after a confirmation that says who uses it', async () => {
     const fake = await renderSecrets();
     fireEvent.click(await list().findByRole('button', { name: /^consumer-alex/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete secret' }));
     const dialog = await screen.findByRole('alertdialog', { name: 'Delete secret consumer-alex?' });
-    expect(dialog.textContent).toContain('It is used by consumer alex');
+    // What happens, not what does not: the gateway leaves its users out at once.
+    expect(dialog.textContent).toContain('It is used by consumer alex. The gateway stops serving it at once, until the secret is entered again: a service answers 503, a consumer can no longer sign in.');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Delete secret' }));
     await waitFor(() => expect(fake.secrets.has('consumer-alex')).toBe(false));
     // Still named by the workspace: now listed as missing.
