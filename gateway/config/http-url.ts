@@ -1,8 +1,19 @@
 import './zod-jitless';
 import * as z from 'zod';
 
+function hasSpaceOrControl(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f || /\s/.test(value[i]!)) return true;
+  }
+  return false;
+}
+
 /** What is wrong with a URL the gateway calls (upstream, token or CSRF endpoint, Kyma target), if anything. */
 export function httpUrlProblem(value: string): string | undefined {
+  // Parsers differ on these (Chromium takes "http://exa mple.com", Node refuses it, and both drop a tab or newline
+  // inside): refused outright, the renderer's check and main's agree.
+  if (hasSpaceOrControl(value)) return 'no spaces, tabs, line breaks or other control characters';
   if (!URL.canParse(value)) return 'not a valid URL (such as https://api.example.com/v1)';
   const url = new URL(value);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'an http:// or https:// URL';

@@ -12,6 +12,9 @@ import { batchPerTurn } from '../log/turn-batch';
 import { QuietMemoryWatch } from './quiet-memory';
 import type { RequestLogEntry } from '../log/request-log';
 
+/** Where the app's gateway looks for secrets, as a missing one's message names it: what the app read from its vault and cluster. */
+const APP_SECRETS = "the app's vault";
+
 /**
  * The workspace to listen with: the one given when it compiles, else only its listen settings, so a
  * missing secret or a bad edit leaves the app with a running gateway and the errors to show.
@@ -46,10 +49,10 @@ export function runSupervisedGateway(parent: ParentChannel): void {
   const capture = new TrafficCapture((exchange, credentials) => reportExchange({ exchange, credentials }));
   const quiet = new QuietMemoryWatch(() => gateway?.inFlight ?? 0);
   // Replaced on every start/reload so secrets removed from the workspace leave this process's memory.
-  let secrets = new MemorySecretSource('supervisor');
-  const resolver = new SecretResolver([{ label: 'supervisor', read: (ref) => secrets.read(ref) }]);
+  let secrets = new MemorySecretSource(APP_SECRETS);
+  const resolver = new SecretResolver([{ label: APP_SECRETS, read: (ref) => secrets.read(ref) }]);
   const setSecrets = (bundle: SecretBundle) => {
-    secrets = secretSourceFromDocument(bundle, 'supervisor');
+    secrets = secretSourceFromDocument(bundle, APP_SECRETS);
   };
 
   async function onMessage(message: SupervisorMessage): Promise<void> {

@@ -18,7 +18,12 @@ export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'gatehouse') return new Response('not found', { status: 404 });
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    } catch {
+      return new Response('not found', { status: 404 }); // a malformed escape names no file
+    }
     const file = normalize(join(root, relative));
     if (!file.startsWith(root)) return new Response('not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());

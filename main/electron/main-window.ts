@@ -32,6 +32,8 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
   window.webContents.on('will-redirect', (event) => event.preventDefault());
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Checks without a request (what navigator.permissions.query and some APIs ask) are answered no as well.
+  window.webContents.session.setPermissionCheckHandler(() => false);
   // The renderer refuses `beforeunload` while a form has unsaved changes; Electron shows no prompt of its
   // own, so ask here. preventDefault() lets the window close (or reload) anyway.
   window.webContents.on('will-prevent-unload', (event) => {

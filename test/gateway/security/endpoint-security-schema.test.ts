@@ -35,6 +35,9 @@ describe('EndpointOptions errors name the field', () => {
 
   it.each([
     ['a non-URL token URL', { endpointSecurity: { ...oauth, tokenUrl: 'idp/token' } }, 'endpointSecurity.tokenUrl', 'not a valid URL (such as https://api.example.com/v1)'],
+    // Parsers differ on spaces and controls (Chromium takes "exa mple", Node refuses it, both drop a tab): the form and main agree by refusing them.
+    ['a space in the host', { endpointSecurity: { ...oauth, tokenUrl: 'http://exa mple.com/token' } }, 'endpointSecurity.tokenUrl', 'no spaces, tabs, line breaks or other control characters'],
+    ['a tab the parser would drop', { endpointSecurity: { ...oauth, tokenUrl: 'http://idp.exa\tmple.com/token' } }, 'endpointSecurity.tokenUrl', 'no spaces, tabs, line breaks or other control characters'],
     ['an ftp token URL', { endpointSecurity: { ...oauth, tokenUrl: 'ftp://idp.example.com/token' } }, 'endpointSecurity.tokenUrl', 'an http:// or https:// URL'],
     ['credentials in the token URL', { endpointSecurity: { ...oauth, tokenUrl: 'https://id:pw@idp.example.com/token' } }, 'endpointSecurity.tokenUrl', 'no credentials in the URL: keep them in a secret'],
     ['a fragment', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token#x' } }, 'endpointSecurity.tokenUrl', 'no fragment (#...)'],

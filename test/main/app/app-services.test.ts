@@ -186,11 +186,14 @@ describe('app services over the IPC dispatcher', () => {
 describe('IPC sender check', () => {
   const window = { isDestroyed: () => false, webContents: { id: 7 } };
   it('accepts only the app page in the app window', () => {
-    expect(isTrustedSender(window, { url: 'app://gatehouse/index.html' }, 7)).toBe(true);
-    expect(isTrustedSender(window, { url: 'https://evil.example/' }, 7)).toBe(false);
-    expect(isTrustedSender(window, { url: 'app://gatehouse/index.html' }, 8)).toBe(false);
+    const mainFrame = (url: string) => ({ url, parent: null });
+    expect(isTrustedSender(window, mainFrame('app://gatehouse/index.html'), 7)).toBe(true);
+    expect(isTrustedSender(window, mainFrame('https://evil.example/'), 7)).toBe(false);
+    expect(isTrustedSender(window, mainFrame('app://gatehouse/index.html'), 8)).toBe(false);
     expect(isTrustedSender(window, null, 7)).toBe(false);
-    expect(isTrustedSender({ ...window, isDestroyed: () => true }, { url: 'app://gatehouse/' }, 7)).toBe(false);
-    expect(isTrustedSender(undefined, { url: 'app://gatehouse/' }, 7)).toBe(false);
+    expect(isTrustedSender({ ...window, isDestroyed: () => true }, mainFrame('app://gatehouse/'), 7)).toBe(false);
+    expect(isTrustedSender(undefined, mainFrame('app://gatehouse/'), 7)).toBe(false);
+    // A frame inside the app's page, even one of the app's own origin, is not the page.
+    expect(isTrustedSender(window, { url: 'app://gatehouse/index.html', parent: mainFrame('app://gatehouse/index.html') }, 7)).toBe(false);
   });
 });
