@@ -4,6 +4,12 @@ import { GatehouseError } from '../errors/gatehouse-error';
 /** The log's `error` for a request whose client closed its connection before the answer was out. */
 export const CLIENT_GONE = 'CLIENT_GONE';
 
+/**
+ * The log's `error` for a request whose client's body did not all arrive: it left mid-upload, or stalled until
+ * clientBodyTimeoutMs and Node answered 408. The upstream's failure that follows is not the cause.
+ */
+export const CLIENT_BODY_INCOMPLETE = 'CLIENT_BODY_INCOMPLETE';
+
 /** nginx's status for a request whose client closed the connection before an answer was sent (never sent itself). */
 export const CLIENT_CLOSED_REQUEST = 499;
 

@@ -9,7 +9,7 @@ import { undecodedTransferCoding } from './transfer-coding';
 import { relayInformationalAnswer } from './informational-answers';
 import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
-import { CLIENT_GONE, ClientGoneError } from './client-gone';
+import { CLIENT_BODY_INCOMPLETE, CLIENT_GONE, ClientGoneError } from './client-gone';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -198,8 +198,10 @@ class ResponseRelay {
   clientClosed(): void {
     if (this.#settled || this.res.writableFinished) return;
     this.#clientGone = true;
-    // Said now: a call still queued for a connection ends only when it gets one, after the log line is written.
-    this.forward.exchange.entry.error = CLIENT_GONE;
+    // Said now: a call still queued for a connection ends only when it gets one, after the log line is written. A
+    // client whose body had not all come (it left mid-upload, or Node cut it off after clientBodyTimeoutMs with a 408)
+    // is told apart from one that left while waiting for its answer.
+    this.forward.exchange.entry.error = this.res.req.complete ? CLIENT_GONE : CLIENT_BODY_INCOMPLETE;
     this.abortUpstream(new ClientGoneError());
   }
 
@@ -295,9 +297,11 @@ class ResponseRelay {
     this.#finish();
     if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     if (this.headHeaders !== undefined && isBodilessAnswerWithLength(this.status, error)) return this.#relayBodiless();
-    if (error instanceof ClientGoneError) {
-      // Nobody is left to answer: the log line says whose end closed.
-      this.forward.exchange.entry.error = error.code;
+    const req = this.res.req;
+    if (error instanceof ClientGoneError || (req.destroyed && !req.complete)) {
+      // Nobody is left to answer. The client's end failed, not the upstream: clientClosed has said so in the log
+      // line, or, when the broken body reached undici first (its read of the request failed), this says it.
+      if (!(error instanceof ClientGoneError)) this.forward.exchange.entry.error = CLIENT_BODY_INCOMPLETE;
       this.res.destroy();
       return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
     }

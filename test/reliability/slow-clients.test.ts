@@ -116,6 +116,8 @@ describe('slow clients', () => {
     await expect.poll(() => gateway.inFlight).toBe(0);
     await expect.poll(() => upstreamRequests.get('/trickled-body')?.socketClosed).toBe(true);
     await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/trickled-body')?.status).toBe(408);
+    // The client's body is what failed, not the upstream.
+    expect(gateway.logs.find((e) => e.path === '/svc/trickled-body')?.error).toBe('CLIENT_BODY_INCOMPLETE');
   });
 
   it('does not limit the time the response takes', async () => {
@@ -169,6 +171,7 @@ describe('clients that go away', () => {
     await expect.poll(() => gateway.inFlight).toBe(0);
     await expect.poll(() => upstreamRequests.get('/stream')?.socketClosed).toBe(true);
     await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/stream')?.status).toBe(200);
+    expect(gateway.logs.find((e) => e.path === '/svc/stream')?.error).toBe('CLIENT_GONE');
   });
 
   it('releases the upstream when the client disconnects before the answer', async () => {
@@ -180,6 +183,7 @@ describe('clients that go away', () => {
     await expect.poll(() => gateway.inFlight).toBe(0);
     await expect.poll(() => upstreamRequests.get('/hang')?.socketClosed).toBe(true);
     await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/hang')?.status).toBe(499);
+    expect(gateway.logs.find((e) => e.path === '/svc/hang')?.error).toBe('CLIENT_GONE');
   });
 
   it('releases the upstream when the client disconnects mid-body', async () => {
@@ -191,5 +195,6 @@ describe('clients that go away', () => {
     expect(upstreamRequests.get('/half-body')?.complete).toBe(false);
     await expect.poll(() => gateway.inFlight).toBe(0);
     await expect.poll(() => upstreamRequests.get('/half-body')?.socketClosed).toBe(true);
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/half-body')?.error).toBe('CLIENT_BODY_INCOMPLETE');
   });
 });
