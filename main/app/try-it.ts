@@ -29,10 +29,10 @@ function connectionFault(error: unknown): { sent: boolean; cause: string } {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return { sent: false, cause: 'did not accept the connection in time (UND_ERR_CONNECT_TIMEOUT)' };
     case 'UND_ERR_SOCKET':
-      return { sent: true, cause: 'closed the connection (UND_ERR_SOCKET): did its process exit or restart?' };
+      return { sent: true, cause: 'closed the connection (UND_ERR_SOCKET)' };
     case 'ECONNRESET':
     case 'EPIPE':
-      return { sent: true, cause: `reset the connection (${code}): did its process exit or restart?` };
+      return { sent: true, cause: `reset the connection (${code})` };
     case 'UND_ERR_HEADERS_TIMEOUT':
       return { sent: true, cause: `sent no answer within ${TIMEOUT_SECONDS} s (UND_ERR_HEADERS_TIMEOUT)` };
     case 'UND_ERR_BODY_TIMEOUT':
@@ -45,8 +45,10 @@ function connectionFault(error: unknown): { sent: boolean; cause: string } {
 /** Why a request got no answer, as the user is told it: not sent at all, or sent and left unanswered. */
 function unanswered(gatewayUrl: string, error: unknown): UserFacingError {
   const fault = connectionFault(error);
+  // The gateway answers every failure of its own or the backend's (a 502, a 504): a connection it drops unanswered
+  // points at its process.
   return fault.sent
-    ? new UserFacingError(TRY_IT_NO_ANSWER, `the request was sent, and the gateway at ${gatewayUrl} ${fault.cause}`)
+    ? new UserFacingError(TRY_IT_NO_ANSWER, `the request was sent, and the gateway at ${gatewayUrl} ${fault.cause} without an answer: did its process exit or restart?`)
     : new UserFacingError(TRY_IT_NOT_SENT, `the gateway at ${gatewayUrl} ${fault.cause}`);
 }
 
@@ -94,7 +96,8 @@ export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promis
     }
   } catch (error) {
     complete = false;
-    cutShort = `the answer broke off after ${size} bytes: the gateway ${connectionFault(error).cause}`;
+    // Once an answer's bytes are out, a broken connection is the gateway's only way to say the backend's broke off.
+    cutShort = `the answer broke off after ${size} bytes: the gateway ${connectionFault(error).cause}, as it does when the backend's answer breaks off (Traffic shows the backend's side)`;
   }
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   const responseHeaders: [string, string][] = [];

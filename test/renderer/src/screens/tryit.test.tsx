@@ -79,22 +79,22 @@ describe('Try it', () => {
 describe('Try it, when the gateway does not answer in full', () => {
   it('says a request that went out got no answer, and why; the history says "no answer", not "not sent"', async () => {
     await renderApp(workspace, (f) => {
-      f.tryItFailure = failure('GATEHOUSE_TRYIT_NO_ANSWER', 'the request was sent, and the gateway at http://127.0.0.1:9080 closed the connection (UND_ERR_SOCKET): did its process exit or restart?');
+      f.tryItFailure = failure('GATEHOUSE_TRYIT_NO_ANSWER', 'the request was sent, and the gateway at http://127.0.0.1:9080 closed the connection (UND_ERR_SOCKET) without an answer: did its process exit or restart?');
     }, 'tryit');
     fireEvent.change(screen.getByLabelText('Path'), { target: { value: '/v1/json' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('No answer: the request was sent, and the gateway at http://127.0.0.1:9080 closed the connection (UND_ERR_SOCKET): did its process exit or restart?');
+    expect((await screen.findByRole('alert')).textContent).toBe('No answer: the request was sent, and the gateway at http://127.0.0.1:9080 closed the connection (UND_ERR_SOCKET) without an answer: did its process exit or restart?');
     const history = within(screen.getByRole('region', { name: 'History' }));
     expect(history.getByRole('button', { name: /^Restore GET \/v1\/json/ }).textContent).toContain('no answer');
   });
 
   it('shows the part of a body that arrived, and that and why it broke off', async () => {
     await renderApp(workspace, (f) => {
-      f.tryItResponse = { status: 200, headers: [['content-type', 'text/plain']], body: { ...textBody('0123456789', 'text/plain'), complete: false }, durationMs: 5, cutShort: 'the answer broke off after 10 bytes: the gateway closed the connection (UND_ERR_SOCKET): did its process exit or restart?' };
+      f.tryItResponse = { status: 200, headers: [['content-type', 'text/plain']], body: { ...textBody('0123456789', 'text/plain'), complete: false }, durationMs: 5, cutShort: "the answer broke off after 10 bytes: the gateway closed the connection (UND_ERR_SOCKET), as it does when the backend's answer breaks off (Traffic shows the backend's side)" };
     }, 'tryit');
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     await screen.findByText('200 OK');
-    expect(screen.getByText(/^Incomplete: the answer broke off after 10 bytes/).textContent).toBe('Incomplete: the answer broke off after 10 bytes: the gateway closed the connection (UND_ERR_SOCKET): did its process exit or restart?.');
+    expect(screen.getByText(/^Incomplete: the answer broke off after 10 bytes/).textContent).toBe("Incomplete: the answer broke off after 10 bytes: the gateway closed the connection (UND_ERR_SOCKET), as it does when the backend's answer breaks off (Traffic shows the backend's side).");
     expect(screen.getByText(/cut short/).textContent).not.toContain('still arriving');
   });
 });
