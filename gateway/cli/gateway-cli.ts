@@ -10,6 +10,7 @@ import { describeFieldErrors } from '../config/validate';
 import type { Workspace } from '../config/schema';
 import { startGateway, type Gateway } from '../server/gateway-server';
 import { jsonLineSink } from '../log/request-log';
+import { counted } from '../config/counted';
 import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
 import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-file';
 import { startDemoUpstream } from '../demo/demo-upstream';
@@ -22,6 +23,7 @@ const USAGE = `Usage:
   npm run gateway -- --demo [--port N]
   npm run gateway -- --config WORKSPACE.(json|yaml) [--secrets SECRETS.(json|yaml)] [--port N] [--host H]
                      [--kubeconfig FILE] [--context NAME]    serviceInfo backends through the API server
+                     [--drain-seconds N]   on SIGTERM/SIGINT, how long requests in flight may finish (default 10)
   npm run gateway -- schema            print the workspace JSON Schema
 
 Secrets ({"name": {"key": "value"}}) come from --secrets FILE or the GATEHOUSE_SECRETS environment variable,
@@ -105,6 +107,38 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
   for (const folder of new Set([dirname(resolve(path)), dirname(target)])) watch(folder, { persistent: false }, (_event, changed) => onChange(changed));
 }
 
+/**
+ * How long a stopping gateway (SIGTERM, SIGINT) lets the requests in flight finish before it closes their
+ * connections: a stream that never ends must not keep it from stopping (nginx's worker_shutdown_timeout). Under
+ * Kubernetes' default grace period of 30 s, which ends in SIGKILL.
+ */
+const DEFAULT_DRAIN_SECONDS = 10;
+
+/**
+ * Log lines go to stdout. A reader that goes away (`| head -1`, a log shipper restarting) makes the next write fail
+ * with EPIPE, which unhandled would end the gateway: the lines are dropped from then on, said once on stderr, and
+ * the gateway keeps serving.
+ */
+function stdoutLogWriter(): (text: string) => void {
+  let lost = false;
+  const lose = (error: unknown) => {
+    if (lost) return;
+    lost = true;
+    say(`gatehouse: stdout failed (${(error as NodeJS.ErrnoException).code ?? 'error'}): request log lines are dropped from now on; the gateway keeps serving`);
+  };
+  process.stdout.on('error', lose);
+  // A closed stderr must not end it either (there is nowhere left to say so).
+  process.stderr.on('error', () => undefined);
+  return (text) => {
+    if (lost) return;
+    try {
+      process.stdout.write(text);
+    } catch (error) {
+      lose(error);
+    }
+  };
+}
+
 /** Runs the headless gateway; resolves with an exit code, or -1 while it serves. */
 export async function runGatewayCli(argv: string[], options: GatewayCliOptions = {}): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -118,6 +152,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
       host: { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
+      'drain-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -131,8 +166,11 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   // Decimal digits only: Number() would take '' and ' ' as 0 (any free port) and 0xB82C as 47148.
   const port = values.port === undefined ? undefined : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return say(`--port: expected 0-65535, got "${values.port}"`), 2;
+  const drainSeconds = values['drain-seconds'] === undefined ? DEFAULT_DRAIN_SECONDS : /^\d{1,4}$/.test(values['drain-seconds']) ? Number(values['drain-seconds']) : Number.NaN;
+  if (!(drainSeconds >= 0 && drainSeconds <= 3600)) return say(`--drain-seconds: expected 0-3600, got "${values['drain-seconds']}"`), 2;
+  if (values.host === '') return say('--host: an address to listen on, such as 127.0.0.1 (empty would listen on every interface)'), 2;
 
-  const log = jsonLineSink((line) => process.stdout.write(line));
+  const log = jsonLineSink(stdoutLogWriter());
   let gateway: Gateway;
   let banner: string[];
   const quiet = new QuietMemoryWatch(() => gateway.inFlight);
@@ -162,7 +200,13 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   }
   // Before the banner: whoever waits for it (a supervisor, a script) may stop the gateway the moment it appears,
   // and a SIGTERM arriving before a listener exists kills the process outright instead of closing it.
-  const stop = () => void gateway.close().then(() => process.exit(0));
+  const stop = () => {
+    if (gateway.inFlight > 0) say(`stopping: ${counted(gateway.inFlight, 'request')} in flight, given up to ${drainSeconds} s to finish`);
+    void gateway.close(drainSeconds * 1000).then(({ cut }) => {
+      if (cut > 0) say(`stopped: ${counted(cut, 'request')} still in flight after ${drainSeconds} s cut off`);
+      process.exit(0);
+    });
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   for (const line of banner) say(line);

@@ -201,7 +201,8 @@ export type Limits = z.infer<typeof Limits>;
 
 export const GatewaySettings = z
   .object({
-    host: z.string().default('127.0.0.1'),
+    // An empty host would have Node listen on every interface: a local gateway made public by an empty string.
+    host: z.string().min(1, 'an address to listen on, such as 127.0.0.1 (empty would listen on every interface)').default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(9080),
     throttle: Throttle.default(Throttle.parse({})),
     timeouts: Timeouts.default(Timeouts.parse({})),

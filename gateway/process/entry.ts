@@ -94,7 +94,8 @@ export function runSupervisedGateway(parent: ParentChannel): void {
       if (!result.ok) secrets = previous;
       parent.send(result.ok ? { type: 'reloaded', id: message.id, ok: true, leftOut: result.leftOut } : { type: 'reloaded', id: message.id, ok: false, errors: result.errors });
     } else if (message.type === 'stop') {
-      await gateway?.close();
+      // Within the supervisor's 3 s before it kills: requests in flight get most of that to finish.
+      await gateway?.close(2500);
       process.exit(0);
     }
   }

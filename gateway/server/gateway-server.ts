@@ -66,7 +66,12 @@ export interface Gateway {
   readonly inFlight: number;
   /** Applies a new workspace (and, when given, new cluster access) atomically, or refuses it with its errors. */
   reload(workspace: unknown, cluster?: ClusterAccess | null): Promise<ReloadResult>;
-  close(): Promise<void>;
+  /**
+   * Stops taking connections and lets the requests in flight finish (a token still being fetched, an answer still
+   * streaming) for up to `drainMs`, then closes their connections and the upstream pools; `cut` counts the requests
+   * the deadline cut. Without `drainMs`, it closes the pools at once (what a dispatched request needs still finishes).
+   */
+  close(drainMs?: number): Promise<{ cut: number }>;
 }
 
 export class PortInUseError extends GatehouseError {
@@ -124,6 +129,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let reloadQueue: Promise<unknown> = Promise.resolve();
   const log = options.log ?? (() => undefined);
   let inFlight = 0;
+  /** While a close drains: told when the last request in flight ends. */
+  let onIdle: (() => void) | undefined;
   // Replaced together with `current`; a request authenticates synchronously, within the generation it started in.
   let authContext: BasicAuthContext = { credentials: current.credentials, throttle };
 
@@ -138,6 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // 'close' comes once per response.
     res.on('close', () => {
       inFlight -= 1;
+      if (inFlight === 0) onIdle?.();
       // First, so that the log line of a request whose client left says so (CLIENT_GONE).
       exchange.upstreamCall?.clientClosed();
       const entry = exchange.finish(res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? CLIENT_CLOSED_REQUEST));
@@ -276,10 +284,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       reloadQueue = result.catch(() => undefined);
       return result;
     },
-    async close() {
+    async close(drainMs) {
       server.close();
       server.closeIdleConnections();
+      // With a drain, the pools close only once no request needs them: one still fetching a token has not
+      // dispatched yet, and closing its pool under it failed it with a 502 as if the upstream were unreachable.
+      let cut = 0;
+      if (drainMs !== undefined && inFlight > 0) {
+        const drained = await new Promise<boolean>((resolve) => {
+          onIdle = () => resolve(true);
+          setTimeout(resolve, drainMs, false).unref();
+        });
+        onIdle = undefined;
+        if (!drained) cut = inFlight;
+        // Keep-alive connections left idle by the requests that finished, and the ones the deadline cuts.
+        server.closeAllConnections();
+      }
       await pools.closeAll();
+      return { cut };
     },
   };
 }

@@ -1,0 +1,113 @@
+// The headless gateway's process life: a log reader that goes away does not take it down; a stop lets the
+// requests in flight finish (a token still being fetched included) within --drain-seconds, then cuts what is left;
+// an empty --host or gateway.host (which would listen on every interface) is refused.
+import { afterAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { request } from 'undici';
+import { spawnGatewayCli, type RunningCli } from '../../support/spawn-cli';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import { freePort } from '../../support/loopback-ports';
+
+const running: RunningCli[] = [];
+const upstreams: RecordingUpstream[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.stop()));
+  await Promise.all(upstreams.map((u) => u.close()));
+});
+
+async function workspaceFile(workspace: unknown): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-life-'));
+  const file = join(dir, 'workspace.json');
+  await writeFile(file, JSON.stringify(workspace));
+  return file;
+}
+
+async function serving(workspace: unknown, extra: string[] = []): Promise<{ cli: RunningCli; url: string }> {
+  const port = await freePort();
+  const cli = spawnGatewayCli(['--config', await workspaceFile(workspace), '--port', String(port), ...extra], { GATEHOUSE_SECRETS: JSON.stringify({ oauth: { clientId: 'c', clientSecret: 's' } }) });
+  running.push(cli);
+  await cli.waitFor(/Gatehouse gateway on/);
+  return { cli, url: `http://127.0.0.1:${port}` };
+}
+
+const exited = (cli: RunningCli) => (cli.child.exitCode !== null ? Promise.resolve(cli.child.exitCode) : once(cli.child, 'exit').then(([code]) => code as number));
+
+describe('the headless gateway process', () => {
+  it('keeps serving when its stdout reader goes away, and says once that log lines are dropped', async () => {
+    const upstream = await startRecordingUpstream();
+    upstreams.push(upstream);
+    const { cli, url } = await serving({ services: [{ name: 'open', pathPrefix: '/open', upstream: { url: upstream.url } }] });
+    expect((await request(`${url}/open/one`)).statusCode).toBe(200);
+    cli.child.stdout!.destroy(); // as `| head -1` does once it has its line
+    for (let i = 0; i < 5; i += 1) {
+      const res = await request(`${url}/open/after-${i}`);
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+    }
+    await cli.waitFor(/stdout failed \(EPIPE\): request log lines are dropped from now on; the gateway keeps serving/);
+    expect(cli.child.exitCode).toBeNull();
+    expect(cli.stderr().match(/stdout failed/g)).toHaveLength(1);
+  });
+
+  it('on SIGTERM, lets a request still fetching its token finish before it closes the pools, then exits 0', async () => {
+    let releaseToken!: () => void;
+    const tokenHeld = new Promise<void>((resolve) => (releaseToken = resolve));
+    let tokenAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (tokenAsked = resolve));
+    const upstream = await startRecordingUpstream((req, res: ServerResponse) => {
+      if (req.url === '/token') {
+        tokenAsked();
+        void tokenHeld.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 't', token_type: 'Bearer', expires_in: 300 })));
+        return;
+      }
+      res.end('served');
+    });
+    upstreams.push(upstream);
+    const { cli, url } = await serving({
+      services: [{ name: 'api', pathPrefix: '/api', upstream: { url: upstream.url }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: `${upstream.url}/token`, secret: 'oauth' } }],
+    });
+    const answer = request(`${url}/api/x`);
+    await asked;
+    cli.child.kill('SIGTERM');
+    await cli.waitFor(/stopping: 1 request in flight, given up to 10 s to finish/);
+    releaseToken();
+    const res = await answer;
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.text()).toBe('served');
+    expect(await exited(cli)).toBe(0);
+  });
+
+  it('on SIGTERM, cuts a stream that never ends once --drain-seconds have passed, says so, and exits 0', async () => {
+    const upstream = await startRecordingUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+    });
+    upstreams.push(upstream);
+    const { cli, url } = await serving({ services: [{ name: 'events', pathPrefix: '/events', upstream: { url: upstream.url } }] }, ['--drain-seconds', '1']);
+    const res = await request(`${url}/events/stream`);
+    const body = res.body;
+    const first = await new Promise<string>((resolve) => body.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    expect(first).toBe('data: first\n\n');
+    body.on('error', () => undefined);
+    cli.child.kill('SIGTERM');
+    await cli.waitFor(/stopping: 1 request in flight, given up to 1 s to finish/);
+    expect(await exited(cli)).toBe(0);
+    expect(cli.stderr()).toMatch(/stopped: 1 request still in flight after 1 s cut off/);
+  });
+
+  it('refuses an empty --host or gateway.host, which would listen on every interface', async () => {
+    const file = await workspaceFile({ services: [] });
+    const flag = spawnGatewayCli(['--config', file, '--port', '0', '--host', '']);
+    running.push(flag);
+    expect(await exited(flag)).toBe(2);
+    expect(flag.stderr()).toContain('--host: an address to listen on, such as 127.0.0.1 (empty would listen on every interface)');
+    const field = spawnGatewayCli(['--config', await workspaceFile({ gateway: { host: '' } }), '--port', '0']);
+    running.push(field);
+    expect(await exited(field)).toBe(1);
+    expect(field.stderr()).toContain('gateway.host: an address to listen on, such as 127.0.0.1 (empty would listen on every interface)');
+  });
+});
