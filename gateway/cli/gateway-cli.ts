@@ -76,6 +76,15 @@ function listenFieldsChanged(startedWith: Workspace['gateway'], now: Workspace['
 }
 
 /**
+ * How long the config file must go unchanged before it is read. A generator writing it in steps (a template
+ * rendered in parts) leaves a first part that can be a valid workspace on its own: a service whose protecting
+ * route comes later is then served whole, unprotected, until the rest arrives (it was, between two writes 0.6 s
+ * apart, with 100 ms). Half a second covers writes in quick succession; the safe way, which editors, kubectl and
+ * the app take, is to write a temporary file and rename it over the config (README).
+ */
+const CONFIG_QUIET_MS = 500;
+
+/**
  * Watches the folder, not the file: editors and the app's store replace the file by renaming over it. A file that is
  * a symbolic link is followed: its target's folder is watched too, and any change in the link's own folder is looked
  * at (a Kubernetes ConfigMap volume swaps a `..data` link beside the file and never touches the file's name). A
@@ -102,7 +111,7 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
       } catch (error) {
         say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
       }
-    }, 100);
+    }, CONFIG_QUIET_MS);
   };
   for (const folder of new Set([dirname(resolve(path)), dirname(target)])) watch(folder, { persistent: false }, (_event, changed) => onChange(changed));
 }
