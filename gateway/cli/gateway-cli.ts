@@ -12,7 +12,7 @@ import { startGateway, type Gateway } from '../server/gateway-server';
 import { jsonLineSink } from '../log/request-log';
 import { counted } from '../config/counted';
 import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
-import { secretSourceFromEnv, secretSourceFromFile } from '../secrets/secrets-file';
+import { SecretsFileSource, secretSourceFromEnv } from '../secrets/secrets-file';
 import { startDemoUpstream } from '../demo/demo-upstream';
 import type { ClusterAccess } from '../cluster/cluster-access';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
@@ -41,7 +41,7 @@ export interface GatewayCliOptions {
 /** Where the CLI's secret values come from, in order: --secrets FILE, $GATEHOUSE_SECRETS, then the caller's (the keychain). */
 export async function secretSources(secretsFile: string | undefined, options: GatewayCliOptions): Promise<SecretSource[]> {
   const sources: SecretSource[] = [];
-  if (secretsFile) sources.push(await secretSourceFromFile(secretsFile));
+  if (secretsFile) sources.push(await SecretsFileSource.open(secretsFile));
   const fromEnv = await secretSourceFromEnv(process.env);
   if (fromEnv) sources.push(fromEnv);
   sources.push(...((await options.extraSecretSources?.()) ?? []));
@@ -90,20 +90,27 @@ const CONFIG_QUIET_MS = 500;
  * at (a Kubernetes ConfigMap volume swaps a `..data` link beside the file and never touches the file's name). A
  * change reloads only when the file's bytes differ from the last ones read (`served`, at first those it started with).
  */
-function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }, served: Buffer): void {
+function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }, served: Buffer, secretsFile?: SecretsFileSource): void {
   const startedWith = gateway.workspace.gateway;
   let last = served;
   const target = realpathSync(path);
   const followsLink = target !== resolve(path);
+  const secretsFolder = secretsFile ? dirname(resolve(secretsFile.path)) : undefined;
+  let secretsChanged = false;
   let timer: NodeJS.Timeout | undefined;
-  const onChange = (changed: string | null) => {
-    if (!followsLink && changed !== null && changed !== basename(path)) return;
+  const onChange = (folder: string, changed: string | null) => {
+    if (folder === secretsFolder && changed === basename(secretsFile!.path)) secretsChanged = true;
+    else if (!followsLink && changed !== null && changed !== basename(path)) return;
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {
         const bytes = await readFile(path);
-        if (bytes.equals(last)) return;
+        const rereadSecrets = secretsChanged;
+        secretsChanged = false;
+        if (bytes.equals(last) && !rereadSecrets) return;
         last = bytes;
+        // Read again before every reload: a secret added to the file for this edit is found, a rotated one used.
+        await secretsFile?.reread();
         const result = await gateway.reload(await readJsonOrYaml(utf8Text(bytes, path), path));
         const unapplied = result.ok ? listenFieldsChanged(startedWith, gateway.workspace.gateway, flags) : [];
         const restart = unapplied.length > 0 ? `; ${unapplied.join(' and ')} ${unapplied.length > 1 ? 'take' : 'takes'} effect when the gateway starts again (it still listens on ${gateway.url})` : '';
@@ -113,7 +120,9 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
       }
     }, CONFIG_QUIET_MS);
   };
-  for (const folder of new Set([dirname(resolve(path)), dirname(target)])) watch(folder, { persistent: false }, (_event, changed) => onChange(changed));
+  for (const folder of new Set([dirname(resolve(path)), dirname(target), ...(secretsFolder ? [secretsFolder] : [])])) {
+    watch(folder, { persistent: false }, (_event, changed) => onChange(folder, changed));
+  }
 }
 
 /**
@@ -203,9 +212,10 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     const served = await readFile(path);
     const workspace = await readJsonOrYaml(utf8Text(served, path), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
-    gateway = await startGateway({ workspace, secrets: new SecretResolver(await secretSources(values.secrets, options)), log, onRequestStart, port, host: values.host, cluster });
+    const sources = await secretSources(values.secrets, options);
+    gateway = await startGateway({ workspace, secrets: new SecretResolver(sources), log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
-    watchConfig(path, gateway, { host: values.host, port: values.port }, served);
+    watchConfig(path, gateway, { host: values.host, port: values.port }, served, sources.find((s) => s instanceof SecretsFileSource));
   }
   // Before the banner: whoever waits for it (a supervisor, a script) may stop the gateway the moment it appears,
   // and a SIGTERM arriving before a listener exists kills the process outright instead of closing it.

@@ -3,7 +3,8 @@ import '../config/zod-jitless';
 import * as z from 'zod';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { describeFieldErrors, validateWith } from '../config/validate';
-import { MemorySecretSource, type SecretData } from './secret-source';
+import { MemorySecretSource, type SecretData, type SecretSource } from './secret-source';
+import type { SecretRef } from '../config/secret-names';
 import { SECRET_ID_PATTERN, parseSecretId } from '../config/secret-names';
 import { GatehouseError } from '../errors/gatehouse-error';
 
@@ -26,6 +27,33 @@ export function secretSourceFromDocument(document: unknown, label: string): Memo
 
 export async function secretSourceFromFile(path: string): Promise<MemorySecretSource> {
   return secretSourceFromDocument(await readJsonOrYaml(utf8Text(await readFile(path), path), path), `secrets file ${path}`);
+}
+
+/**
+ * The secrets file as a source that can be read again: the headless gateway does so before each reload of its
+ * config and when the file itself changes, so an entry added for an edit, or a rotated password, is the one used.
+ */
+export class SecretsFileSource implements SecretSource {
+  readonly label: string;
+  #data: MemorySecretSource;
+
+  private constructor(readonly path: string, data: MemorySecretSource) {
+    this.label = data.label;
+    this.#data = data;
+  }
+
+  static async open(path: string): Promise<SecretsFileSource> {
+    return new SecretsFileSource(path, await secretSourceFromFile(path));
+  }
+
+  /** Reads the file again; on failure (it is malformed now) the entries read before stay. */
+  async reread(): Promise<void> {
+    this.#data = await secretSourceFromFile(this.path);
+  }
+
+  read(ref: SecretRef): Promise<SecretData | undefined> {
+    return this.#data.read(ref);
+  }
 }
 
 export const SECRETS_ENV = 'GATEHOUSE_SECRETS';

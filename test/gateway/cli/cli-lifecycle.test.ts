@@ -34,6 +34,11 @@ async function serving(workspace: unknown, extra: string[] = []): Promise<{ cli:
   return { cli, url: `http://127.0.0.1:${port}` };
 }
 
+/** Waits for `condition` a turn at a time; the test's timeout catches one that never comes. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 const exited = (cli: RunningCli) => (cli.child.exitCode !== null ? Promise.resolve(cli.child.exitCode) : once(cli.child, 'exit').then(([code]) => code as number));
 
 describe('the headless gateway process', () => {
@@ -97,6 +102,41 @@ describe('the headless gateway process', () => {
     await cli.waitFor(/stopping: 1 request in flight, given up to 1 s to finish/);
     expect(await exited(cli)).toBe(0);
     expect(cli.stderr()).toMatch(/stopped: 1 request still in flight after 1 s cut off/);
+  });
+
+  it('reads the secrets file again for each reload, and reloads when it changes: an added consumer and a rotated password work', async () => {
+    const upstream = await startRecordingUpstream();
+    upstreams.push(upstream);
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-life-secrets-'));
+    const config = join(dir, 'workspace.json');
+    const secrets = join(dir, 'secrets.json');
+    const consumer = (name: string) => ({ username: name, basicAuth: { password: { secret: `${name}-pw`, key: 'password' } } });
+    const workspace = (names: string[]) => JSON.stringify({ services: [{ name: 'api', pathPrefix: '/api', upstream: { url: upstream.url }, plugins: { 'basic-auth': {} } }], consumers: names.map(consumer) });
+    await writeFile(config, workspace(['alex']));
+    await writeFile(secrets, JSON.stringify({ 'alex-pw': { password: 'one' } }));
+    const port = await freePort();
+    const cli = spawnGatewayCli(['--config', config, '--secrets', secrets, '--port', String(port)]);
+    running.push(cli);
+    await cli.waitFor(/Gatehouse gateway on/);
+    const status = async (user: string, password: string) => {
+      const res = await request(`http://127.0.0.1:${port}/api/x`, { headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    expect(await status('alex', 'one')).toBe(200);
+
+    await writeFile(secrets, JSON.stringify({ 'alex-pw': { password: 'one' }, 'bob-pw': { password: 'two' } }));
+    await writeFile(config, workspace(['alex', 'bob']));
+    // Two writes: one reload for both, or one for each on a slow machine; either way bob signs in at the end.
+    while ((await status('bob', 'two')) !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const reloads = cli.stderr().match(/reloaded/g)!.length;
+    await writeFile(secrets, JSON.stringify({ 'alex-pw': { password: 'rotated' }, 'bob-pw': { password: 'two' } }));
+    await until(() => cli.stderr().match(/reloaded/g)!.length > reloads);
+    expect(await status('alex', 'one')).toBe(401);
+    expect(await status('alex', 'rotated')).toBe(200);
+    // Never the false reason the file had been read only at start for.
+    expect(cli.stderr()).not.toMatch(/secret "bob-pw" not found/);
   });
 
   it('refuses an empty --host or gateway.host, which would listen on every interface', async () => {
