@@ -4,7 +4,7 @@
 //   → forward with the one credential retry (security/credential-retry.ts) → answer failures (failure-answers.ts)
 // Each stage fills in the request's Exchange (log/exchange.ts), which the log line and the traffic capture read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { parseWorkspace, validateWorkspace, type FieldError } from '../config/validate';
@@ -102,6 +102,9 @@ function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expec
   if (expectation !== 'none') res.setHeader('connection', 'close');
   sendRefusal(res, refusal);
 }
+
+/** The log's method for a request Node's parser refused before it had one. */
+const UNPARSED_METHOD = '(unparsed)';
 
 /** A request's record, from the moment the server hands it over (a request, or a CONNECT refused on its socket). */
 function exchangeOf(req: IncomingMessage, received = performance.now()): Exchange {
@@ -225,7 +228,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Authorization after a thousand others went unseen); their total size stays bounded by maxHeaderSize (16 KiB).
   server.maxHeadersCount = 0;
   // Requests Node's parser refuses never reach `handle`; statuses it wrote on a socket reach the request's log line.
-  const refusedOnSocket = answerParserErrors(server);
+  // Their log line has no method or path to show (the parser refused them), the parser's code as its error.
+  const refusedOnSocket = answerParserErrors(server, (socket, status, code) => {
+    const { remoteAddress, localPort } = socket as Socket;
+    const exchange = new Exchange(performance.now(), UNPARSED_METHOD, '', remoteAddress ?? 'unknown', localPort ?? 0);
+    exchange.entry.error = code;
+    log(exchange.finish(status));
+  });
   // Not a forward proxy: a tunnel is refused on its socket (there is no response object), and logged.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     const exchange = exchangeOf(req);

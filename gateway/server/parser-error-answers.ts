@@ -45,11 +45,15 @@ function afterResponses(socket: Duplex, then: () => void): void {
   current.once('finish', () => afterResponses(socket, then));
 }
 
+/** Told of a refusal no request's log line will record: the status sent, and the parser's code for the log. */
+export type UnloggedRefusal = (socket: Duplex, status: number, code: string) => void;
+
 /**
  * Answers parser errors on `server`. Returns the statuses written straight to a socket while one of
- * its requests was being handled, so that request's log line records what the client saw.
+ * its requests was being handled, so that request's log line records what the client saw; a refusal of a request
+ * that never reached the handler is told to `refused`, so that it gets a log line of its own.
  */
-export function answerParserErrors(server: Server): WeakMap<Duplex, number> {
+export function answerParserErrors(server: Server, refused: UnloggedRefusal): WeakMap<Duplex, number> {
   const refusedOnSocket = new WeakMap<Duplex, number>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const pending = respondingOn(socket);
@@ -59,12 +63,14 @@ export function answerParserErrors(server: Server): WeakMap<Duplex, number> {
     } else if (pending?.req.complete) {
       // The refused request was pipelined behind complete ones: they are answered first, in order.
       afterResponses(socket, () => refuseOnSocket(socket, status, message, false));
+      refused(socket, status, error.code ?? 'HTTP_PARSER_ERROR');
     } else if (pending?.headersSent) {
       // Its own response has begun: a broken connection is the only signal left.
       socket.destroy();
     } else {
       // A request being forwarded (its body is late or malformed) ends with the answer, and its upstream request with it.
       if (pending) refusedOnSocket.set(socket, status);
+      else refused(socket, status, error.code ?? 'HTTP_PARSER_ERROR');
       refuseOnSocket(socket, status, message, pending !== undefined);
     }
   });

@@ -304,6 +304,25 @@ describe('paths that try to leave a route prefix', () => {
   });
 });
 
+describe('requests the parser refuses', () => {
+  it('get a log line each, with the status sent and the parser\'s code (no method or path: it had none)', async () => {
+    const cases: [string, number][] = [
+      [request(['POST /echo/a HTTP/1.1', 'Host: gw.test', 'Content-Length: 1', 'Content-Length: 2'], 'ab'), 400],
+      [request(['GET /echo/a HTTP/1.1', 'Host: gw.test', `X-Big: ${'a'.repeat(20_000)}`]), 431],
+      [request(['FOO /echo/a HTTP/1.1', 'Host: gw.test']), 400],
+    ];
+    for (const [bytes, status] of cases) {
+      const logged = gateway.logs.length;
+      const conn = await RawConnection.open(gateway.port);
+      conn.write(bytes);
+      expect((await conn.response())?.status).toBe(status);
+      conn.close();
+      while (gateway.logs.length === logged) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(gateway.logs.slice(logged)).toEqual([expect.objectContaining({ method: '(unparsed)', path: '(not a path)', status, error: expect.stringMatching(/^HPE_/), client: '127.0.0.1' })]);
+    }
+  });
+});
+
 describe('pipelining', () => {
   it('answers pipelined requests in order when one in the middle is refused', async () => {
     const conn = await RawConnection.open(gateway.port);
