@@ -1,6 +1,6 @@
 // Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS
 // (and whatever sources the caller adds, such as the OS keychain).
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { realpathSync, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -90,7 +90,7 @@ const CONFIG_QUIET_MS = 500;
  * at (a Kubernetes ConfigMap volume swaps a `..data` link beside the file and never touches the file's name). A
  * change reloads only when the file's bytes differ from the last ones read (`served`, at first those it started with).
  */
-function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }, served: Buffer, secretsFile?: SecretsFileSource): void {
+function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }, served: Buffer, secretsFile?: SecretsFileSource): () => void {
   const startedWith = gateway.workspace.gateway;
   let last = served;
   const target = realpathSync(path);
@@ -98,8 +98,9 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
   const secretsFolder = secretsFile ? dirname(resolve(secretsFile.path)) : undefined;
   let secretsChanged = false;
   let timer: NodeJS.Timeout | undefined;
-  const onChange = (folder: string, changed: string | null) => {
-    if (folder === secretsFolder && changed === basename(secretsFile!.path)) secretsChanged = true;
+  const onChange = (folder: string | undefined, changed: string | null) => {
+    // undefined: asked to read both files again (SIGHUP), whatever changed.
+    if (folder === undefined || (folder === secretsFolder && changed === basename(secretsFile!.path))) secretsChanged = true;
     else if (!followsLink && changed !== null && changed !== basename(path)) return;
     clearTimeout(timer);
     timer = setTimeout(async () => {
@@ -123,6 +124,7 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
   for (const folder of new Set([dirname(resolve(path)), dirname(target), ...(secretsFolder ? [secretsFolder] : [])])) {
     watch(folder, { persistent: false }, (_event, changed) => onChange(folder, changed));
   }
+  return () => onChange(undefined, null);
 }
 
 /**
@@ -175,7 +177,8 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     },
   });
   const usage = `${USAGE}${options.usage ?? ''}`;
-  if (values.help) return say(usage), 0;
+  // Asked for, the usage is the output (`--help | less`); given after a wrong command line, a diagnostic (stderr).
+  if (values.help) return process.stdout.write(`${usage}\n`), 0;
   if (positionals[0] === 'schema') {
     process.stdout.write(`${JSON.stringify(workspaceJsonSchema(), null, 2)}\n`);
     return 0;
@@ -202,6 +205,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
       onRequestStart,
       host: values.host,
     });
+    process.on('SIGHUP', () => say('SIGHUP: the demo has no file to read again; it keeps serving'));
     banner = [
       `Gatehouse demo gateway on ${gateway.url} (demo upstream ${upstream.url})`,
       `  curl -i ${gateway.url}/v1/json                      # 401, WWW-Authenticate: Basic`,
@@ -209,13 +213,20 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     ];
   } else {
     const path = values.config!;
+    if ((await stat(path)).isDirectory()) return say(`--config ${path}: a folder, not a workspace file`), 2;
     const served = await readFile(path);
     const workspace = await readJsonOrYaml(utf8Text(served, path), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     const sources = await secretSources(values.secrets, options);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(sources), log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
-    watchConfig(path, gateway, { host: values.host, port: values.port }, served, sources.find((s) => s instanceof SecretsFileSource));
+    const readAgain = watchConfig(path, gateway, { host: values.host, port: values.port }, served, sources.find((s) => s instanceof SecretsFileSource));
+    // As nginx, APISIX and Kong read theirs: SIGHUP (a closed terminal sends it too) reads the files again, and
+    // the gateway keeps serving; before, it ended the process and cut the requests in flight.
+    process.on('SIGHUP', () => {
+      say(`SIGHUP: reading ${path} again`);
+      readAgain();
+    });
   }
   // Before the banner: whoever waits for it (a supervisor, a script) may stop the gateway the moment it appears,
   // and a SIGTERM arriving before a listener exists kills the process outright instead of closing it.
@@ -232,6 +243,12 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   return -1;
 }
 
+/** node:util parseArgs's refusals of the command line. */
+function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 /** Exits with the command's code once it is done; a serving gateway keeps the process alive. */
 export function exitWhenDone(result: Promise<number>): void {
   result.then(
@@ -240,7 +257,9 @@ export function exitWhenDone(result: Promise<number>): void {
     },
     (error: unknown) => {
       say(`gatehouse: ${error instanceof GatehouseError ? withHint(error.message, error.hint) : error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
+      // A command line it cannot read (an unknown flag, a flag without its value) is a usage error, as the
+      // commands' own checks say: 2, not the 1 of a failure while running.
+      process.exit(isUsageError(error) ? 2 : 1);
     },
   );
 }

@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -137,6 +138,38 @@ describe('the headless gateway process', () => {
     expect(await status('alex', 'rotated')).toBe(200);
     // Never the false reason the file had been read only at start for.
     expect(cli.stderr()).not.toMatch(/secret "bob-pw" not found/);
+  });
+
+  it('on SIGHUP reads its files again and keeps serving, as nginx does', async () => {
+    const upstream = await startRecordingUpstream();
+    upstreams.push(upstream);
+    const { cli, url } = await serving({ services: [{ name: 'open', pathPrefix: '/open', upstream: { url: upstream.url } }] });
+    // To the gateway's own process: tsx, which runs it here, passes on SIGINT and SIGTERM only.
+    const gatewayPids = readFileSync(`/proc/${cli.child.pid}/task/${cli.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    for (const pid of gatewayPids) process.kill(pid, 'SIGHUP');
+    await cli.waitFor(/SIGHUP: reading \S+workspace\.json again\n(.|\n)*reloaded/);
+    expect(cli.child.exitCode).toBeNull();
+    const res = await request(`${url}/open/x`);
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+  });
+
+  it('exits 2 for a command line it cannot read, and prints --help on stdout', async () => {
+    const unknown = spawnGatewayCli(['--bogus']);
+    running.push(unknown);
+    expect(await exited(unknown)).toBe(2);
+    expect(unknown.stderr()).toMatch(/Unknown option '--bogus'/);
+    const noValue = spawnGatewayCli(['--config']);
+    running.push(noValue);
+    expect(await exited(noValue)).toBe(2);
+    const folder = spawnGatewayCli(['--config', tmpdir()]);
+    running.push(folder);
+    expect(await exited(folder)).toBe(2);
+    expect(folder.stderr()).toContain(`--config ${tmpdir()}: a folder, not a workspace file`);
+    const help = spawnGatewayCli(['--help']);
+    running.push(help);
+    expect(await exited(help)).toBe(0);
+    expect(help.stdout()).toMatch(/^Usage:\n {2}npm run gateway -- --demo/);
   });
 
   it('refuses an empty --host or gateway.host, which would listen on every interface', async () => {
