@@ -1,7 +1,7 @@
 // `npm run bench`: every proxy path against the same nginx upstream on loopback, in alternating rounds in one run,
 // with wrk (throughput, 32 connections) and hey (latency at 1,000 requests/s, paced two ways); then Gatehouse's memory,
 // descriptors in a 2,000-connection burst, and its time from spawn to the first answered request.
-// BENCH_SECONDS (default 5 per measured run) and BENCH_ROUNDS (default 3) tune it; the defaults take about 6 minutes.
+// BENCH_SECONDS (default 5 per measured run) and BENCH_ROUNDS (default 3) tune it; the defaults take about 8 minutes.
 import { freePort, waitForPort } from '../support/loopback-ports';
 import { createTestPki } from '../support/test-certificates';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -296,7 +296,9 @@ async function main(): Promise<void> {
     /** Per path: the warm-up second before each round's latency runs. */
     const afterIdle = new Map<string, LoadFigures[]>(latencyPaths.map((p) => [p.name, []]));
     const latencySeconds = SECONDS;
-    for (let round = 0; round < 2; round += 1) {
+    // As many rounds as the throughput's: the median of two is their mean, which one round on a noisy spell carries
+    // (3.6 and 0.2 ms added at 20:11 on 30 Nov); of three, one such round is outvoted.
+    for (let round = 0; round < ROUNDS; round += 1) {
       for (const path of round % 2 ? [...latencyPaths].reverse() : latencyPaths) {
         // A second at the steady pacing first, as wrk's runs get their warm-up: a process answers slower for its first
         // seconds at a new pacing, more so after sitting idle while the other paths were measured (the bare proxy too;
