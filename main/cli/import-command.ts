@@ -1,7 +1,7 @@
 // `gatehouse import FILE... [--workspace WS]`: seed-format documents into a workspace file, secret values
 // into the OS keychain. The workspace file gets names only; without a keychain the import stops before
 // writing anything rather than leave secrets nowhere (or somewhere worse).
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importDocuments } from '../services/import/import-documents';
@@ -64,7 +64,14 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
     for (const key of Object.keys(imported) as (keyof ImportResult)[]) (imported[key] as unknown[]).push(...(one[key] as unknown[]));
   }
 
-  const path = resolve(values.workspace ?? defaultWorkspacePath());
+  const { notes: _notes, ...items } = imported;
+  if (Object.values(items).every((list) => list.length === 0)) {
+    return say(`nothing to import: ${positionals.join(', ')} ${positionals.length === 1 ? 'holds' : 'hold'} no service, route, consumer, application or secret`), 1;
+  }
+  // A workspace file that is a symbolic link is written where it points: replacing the link with a file would
+  // leave its target (what a --config may name) as it was.
+  const named = resolve(values.workspace ?? defaultWorkspacePath());
+  const path = await realpath(named).catch(() => named);
   const store = new WorkspaceStore(dirname(path), { fileName: basename(path) });
   const loaded = await store.load();
   if (!loaded.ok) return say(`${path}: ${loaded.error.message}${loaded.backupAvailable ? ' (a backup exists: restore it first)' : ''}`), 1;

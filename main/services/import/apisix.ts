@@ -46,7 +46,7 @@ function upstreamUrl(upstream: unknown, source: string, notes: string[]): string
 }
 
 /** What of a route or consumer body is understood; every other field and plugin is named in a note, not dropped unsaid. */
-const ROUTE_FIELDS = new Set(['uri', 'name', 'id', 'desc', 'methods', 'host', 'hosts', 'plugins', 'upstream', 'labels', 'status', 'create_time', 'update_time']);
+const ROUTE_FIELDS = new Set(['uri', 'uris', 'name', 'id', 'desc', 'methods', 'host', 'hosts', 'plugins', 'upstream', 'labels', 'status', 'create_time', 'update_time']);
 const CONSUMER_FIELDS = new Set(['username', 'desc', 'plugins', 'labels', 'create_time', 'update_time']);
 
 function notesOnLeftOut(doc: Json, understood: ReadonlySet<string>, what: string): string[] {
@@ -57,9 +57,19 @@ function notesOnLeftOut(doc: Json, understood: ReadonlySet<string>, what: string
   return notes;
 }
 
+/** The route's paths: `uri`, or each of `uris` (APISIX takes either), with the field path of each for errors. */
+function routeUris(doc: Json, source: string): [string, string][] {
+  const listed: [string, unknown][] = Array.isArray(doc.uris) ? doc.uris.map((u, i) => [`uris[${i}]`, u]) : [['uri', doc.uri]];
+  if (listed.length === 0) throw new ImportError(source, 'uris', 'expected at least one path such as /json or /api/*');
+  for (const [field, uri] of listed) {
+    if (typeof uri !== 'string' || !uri.startsWith('/')) throw new ImportError(source, field, 'expected a path such as /json or /api/*');
+  }
+  return listed as [string, string][];
+}
+
 export function importApisixRoute(doc: Json, source: string, options: { name?: string } = {}): ImportResult {
-  const uri = doc.uri;
-  if (typeof uri !== 'string' || !uri.startsWith('/')) throw new ImportError(source, 'uri', 'expected a path such as /json or /api/*');
+  const uris = routeUris(doc, source);
+  const uri = uris[0]![1];
   const name = resourceNameFrom(options.name ?? String(doc.name ?? doc.id ?? uri));
   const methods = Array.isArray(doc.methods) ? doc.methods.map(String) : undefined;
   methods?.forEach((m, i) => {
@@ -67,21 +77,27 @@ export function importApisixRoute(doc: Json, source: string, options: { name?: s
   });
   const basicAuth = isObject(doc.plugins) && isObject(doc.plugins['basic-auth']);
   const hide = basicAuth && (doc.plugins as Json)['basic-auth'] && ((doc.plugins as Json)['basic-auth'] as Json).hide_credentials === true;
-  const wildcard = uri.endsWith('*');
   const result = emptyImport();
   // A route for some hosts only stays so: without them it would answer for every host.
   const hosts = Array.isArray(doc.hosts) ? doc.hosts.map(String) : typeof doc.host === 'string' ? [doc.host] : undefined;
   result.notes.push(...notesOnLeftOut(doc, ROUTE_FIELDS, `route "${name}"`));
   if (doc.status === 0) result.notes.push('status: 0 (disabled in APISIX): imported as a route Gatehouse serves');
   result.services.push({ name, upstream: { url: upstreamUrl(doc.upstream, source, result.notes) } });
-  result.routes.push({
-    name,
-    service: name,
-    path: wildcard ? uri.replace(/\/?\*$/, '') || '/' : uri,
-    match: wildcard ? 'prefix' : 'exact',
-    ...(methods ? { methods: methods as never } : {}),
-    ...(hosts ? { hosts } : {}),
-    ...(basicAuth ? { plugins: { 'basic-auth': { hideCredentials: Boolean(hide) } } } : {}),
+  // One Gatehouse route a path: the first keeps the route's name, the others are numbered after it.
+  uris.forEach(([field, path], i) => {
+    const wildcard = path.endsWith('*');
+    const prefix = wildcard ? path.replace(/\/?\*$/, '') || '/' : path;
+    // APISIX's "/x*" matches "/xyz" too; a Gatehouse prefix matches on a segment boundary ("/x", "/x/…").
+    if (wildcard && !path.endsWith('/*') && prefix !== '/') result.notes.push(`${field}: "${path}" matches ${prefix}… in APISIX (${prefix}abc too); imported as the prefix ${prefix}, which matches ${prefix} and ${prefix}/… only`);
+    result.routes.push({
+      name: i === 0 ? name : `${name}-${i + 1}`,
+      service: name,
+      path: prefix,
+      match: wildcard ? 'prefix' : 'exact',
+      ...(methods ? { methods: methods as never } : {}),
+      ...(hosts ? { hosts } : {}),
+      ...(basicAuth ? { plugins: { 'basic-auth': { hideCredentials: Boolean(hide) } } } : {}),
+    });
   });
   return result;
 }

@@ -26,14 +26,19 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 export type DocumentKind = 'apk-endpoint-config' | 'apk-service-info' | 'apk-conf' | 'kyma-application' | 'kubernetes-secret' | 'apisix-consumer' | 'apisix-route';
 
+/** Kong's declarative configuration (decK, kong.yml) has a `services:` list too: it is not Kyma's. */
+const isKongDeclarative = (doc: Json): boolean => '_format_version' in doc;
+
 export function documentKind(doc: Json): DocumentKind | undefined {
+  const routeLike = 'uri' in doc || 'uris' in doc;
   if (doc.kind === 'Secret') return 'kubernetes-secret';
-  if (doc.kind === 'Application' || (Array.isArray(doc.services) && doc.kind === undefined && !('uri' in doc))) return 'kyma-application';
+  if (isKongDeclarative(doc)) return undefined;
+  if (doc.kind === 'Application' || (Array.isArray(doc.services) && doc.kind === undefined && !routeLike)) return 'kyma-application';
   if ('endpointConfig' in doc) return 'apk-endpoint-config';
   if ('serviceInfo' in doc) return 'apk-service-info';
   if ('endpointConfigurations' in doc) return 'apk-conf';
-  if (typeof doc.username === 'string' && !('uri' in doc)) return 'apisix-consumer';
-  if (typeof doc.uri === 'string') return 'apisix-route';
+  if (typeof doc.username === 'string' && !routeLike) return 'apisix-consumer';
+  if (typeof doc.uri === 'string' || Array.isArray(doc.uris)) return 'apisix-route';
   return undefined;
 }
 
@@ -62,6 +67,7 @@ function importOne(doc: Json, source: string, options: ImportOptions): ImportRes
     case 'apisix-consumer': return importApisixConsumer(doc, source);
     case 'apisix-route': return importApisixRoute(doc, source, options);
     default:
+      if (isKongDeclarative(doc)) throw new ImportError(source, '(document)', 'a Kong declarative configuration (_format_version), which Gatehouse does not import: its services, routes and basic-auth consumers are entered in the app or the workspace file');
       throw new ImportError(source, '(document)', `not a format Gatehouse imports: expected APK endpointConfig/serviceInfo/APK Conf, a Kyma Application (or its services), a Kubernetes Secret, or an APISIX consumer/route (keys found: ${Object.keys(doc).slice(0, 6).join(', ') || 'none'})`);
   }
 }

@@ -1,0 +1,71 @@
+// `import` at its edges: APISIX routes with `uris` and APISIX's unanchored "/x*"; a Kong decK file named as such,
+// not misread as a Kyma Application; nothing to import is an error, not "imported 0"; a workspace file that is a
+// symbolic link is written where it points.
+import { afterAll, describe, expect, it } from 'vitest';
+import { lstat, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importDocuments } from '../../../main/services/import/import-documents';
+import { runImportCommand } from '../../../main/cli/import-command';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-import-edges-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const route = (fields: Record<string, unknown>) => JSON.stringify({ name: 'orders', upstream: { type: 'roundrobin', nodes: { '127.0.0.1:8080': 1 } }, ...fields });
+
+describe('import of APISIX routes', () => {
+  it('takes each of `uris` as a route of the one service, the first keeping the name', () => {
+    const imported = importDocuments(route({ uris: ['/orders', '/orders/*'] }), 'route.json');
+    expect(imported.services.map((s) => s.name)).toEqual(['orders']);
+    expect(imported.routes.map((r) => [r.name, r.service, r.path, r.match])).toEqual([['orders', 'orders', '/orders', 'exact'], ['orders-2', 'orders', '/orders', 'prefix']]);
+  });
+
+  it('says that "/x*" matched /xyz in APISIX and is imported as a segment-boundary prefix', () => {
+    const imported = importDocuments(route({ uri: '/api*' }), 'route.json');
+    expect(imported.routes.map((r) => [r.path, r.match])).toEqual([['/api', 'prefix']]);
+    expect(imported.notes).toContain('uri: "/api*" matches /api… in APISIX (/apiabc too); imported as the prefix /api, which matches /api and /api/… only');
+    expect(importDocuments(route({ uri: '/api/*' }), 'route.json').notes.filter((n) => n.startsWith('uri:'))).toEqual([]);
+  });
+
+  it('names a bad entry of `uris` by its index', () => {
+    expect(() => importDocuments(route({ uris: ['/ok', 'no-slash'] }), 'route.json')).toThrow(/uris\[1\]: expected a path/);
+  });
+});
+
+describe('import of a file it does not read', () => {
+  it('names a Kong declarative file as such, not as a Kyma Application with a wrong entry', () => {
+    const kong = "_format_version: '3.0'\nservices:\n  - name: orders\n    url: http://127.0.0.1:8080\n    routes:\n      - paths: [/orders]\n";
+    expect(() => importDocuments(kong, 'kong.yml')).toThrow(/a Kong declarative configuration \(_format_version\), which Gatehouse does not import/);
+  });
+});
+
+describe('npm run gateway -- import', () => {
+  it('refuses a file with nothing to import (exit 1, nothing written), as kubectl apply does', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'empty.yaml'), '# nothing here\n');
+    const said: string[] = [];
+    const code = await runImportCommand([join(dir, 'empty.yaml'), '--workspace', join(dir, 'ws.json')], { say: (line) => said.push(line) });
+    expect(code).toBe(1);
+    expect(said.join('\n')).toContain('nothing to import:');
+    await expect(lstat(join(dir, 'ws.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('writes a workspace that is a symbolic link where it points, keeping the link', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'real.json'), JSON.stringify({ services: [] }));
+    await symlink(join(dir, 'real.json'), join(dir, 'ws.json'));
+    await writeFile(join(dir, 'route.json'), route({ uri: '/orders' }));
+    const code = await runImportCommand([join(dir, 'route.json'), '--workspace', join(dir, 'ws.json')], { say: () => undefined });
+    expect(code).toBe(0);
+    expect((await lstat(join(dir, 'ws.json'))).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, 'real.json'), 'utf8'))).toMatchObject({ services: [{ name: 'orders' }] });
+  });
+});
