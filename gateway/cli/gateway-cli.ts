@@ -234,7 +234,8 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     if (gateway.inFlight > 0) say(`stopping: ${counted(gateway.inFlight, 'request')} in flight, given up to ${drainSeconds} s to finish`);
     void gateway.close(drainSeconds * 1000).then(({ cut }) => {
       if (cut > 0) say(`stopped: ${counted(cut, 'request')} still in flight after ${drainSeconds} s cut off`);
-      process.exit(0);
+      // After the log lines of the last requests, which go out once a turn (log/turn-batch.ts).
+      setImmediate(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);
