@@ -301,8 +301,8 @@ class ResponseRelay {
     if (error instanceof ClientGoneError || (req.destroyed && !req.complete)) {
       // Nobody is left to answer. The client's end failed, not the upstream: clientClosed has said so in the log
       // line, or, when the broken body reached undici first (its read of the request failed), this says it.
+      // The connection is closed or closing already (Node may be writing its 408 on it): nothing to cut here.
       if (!(error instanceof ClientGoneError)) this.forward.exchange.entry.error = CLIENT_BODY_INCOMPLETE;
-      this.res.destroy();
       return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
     }
     if (this.status === 0 && mayResend(this.res.req, this.res, this.forward, error)) return this.#resend(error);
