@@ -25,6 +25,22 @@ function headerEntries(headers: Record<string, string | string[] | number | unde
   return list;
 }
 
+/**
+ * The head's fields as Node wrote them, once it has: with the ones Node adds itself (Connection, Keep-Alive,
+ * Transfer-Encoding, Date), which the client received and the inspector is to show. Node keeps the written head
+ * in `_header`, the only exact record of it; undefined before the head is out (or should that field go away).
+ */
+function writtenHead(res: ServerResponse): [string, string][] | undefined {
+  const head = (res as ServerResponse & { _header?: unknown })._header;
+  if (!res.headersSent || typeof head !== 'string') return undefined;
+  const fields: [string, string][] = [];
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.push([line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return fields;
+}
+
 /** A flat `[name, value, name, value, …]` list, as `res.writeHead` also takes headers, in lower-case entries. */
 function flatHeaderEntries(flat: readonly unknown[]): [string, string][] {
   const list: [string, string][] = [];
@@ -196,6 +212,12 @@ export class ExchangeRecorder {
     return trace;
   }
 
+  /** The head as set so far (before it is written): what `res.setHeader` set, then what `writeHead` was given. */
+  #headersToWrite(): [string, string][] {
+    const given = new Set(this.#responseHeaders.map(([name]) => name));
+    return [...headerEntries(this.res.getHeaders()).filter(([name]) => !given.has(name)), ...this.#responseHeaders];
+  }
+
   /** One call to the backend is about to go out with `headers` (the last word on what it receives). */
   attempt(headers: OutgoingHeaders): number {
     const upstream = this.#upstream;
@@ -277,9 +299,7 @@ export class ExchangeRecorder {
       timing: {},
     };
     if (res.headersSent || entry) {
-      const given = new Set(this.#responseHeaders.map(([name]) => name));
-      const set = headerEntries(res.getHeaders()).filter(([name]) => !given.has(name));
-      const headers = this.#maskHeaders([...set, ...this.#responseHeaders], 'response.headers', () => 'client');
+      const headers = this.#maskHeaders(writtenHead(res) ?? this.#headersToWrite(), 'response.headers', () => 'client');
       exchange.response = { status: entry?.status ?? res.statusCode, headers, body: this.#responseBody.preview(secrets, contentTypeOf(headers)) };
     }
     if (entry?.error) exchange.error = entry.error;

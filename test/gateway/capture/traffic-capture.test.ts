@@ -105,6 +105,10 @@ describe('both hops with Basic credentials on both sides', () => {
     expect(exchange.request.body).toMatchObject({ size: 15, complete: true, truncated: false });
     expect([exchange.route, exchange.service, exchange.consumer]).toEqual(['list', 'orders', 'alex']);
     expect(exchange.response?.status).toBe(200);
+    // The head as the client got it, with the fields Node adds itself (they were missing from the inspector).
+    expect(header(exchange.response!.headers, 'connection')?.value).toBe('keep-alive');
+    expect(header(exchange.response!.headers, 'keep-alive')?.value).toBe('timeout=65');
+    expect(header(exchange.response!.headers, 'content-type')?.value).toMatch(/^application\/json/);
 
     const hop = exchange.upstream!;
     expect(hop.url).toBe(`${upstream.url}/api/v2/orders?tenant=acme&apikey=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2&page=2&access_token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2`);
