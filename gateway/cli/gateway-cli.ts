@@ -184,6 +184,9 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     return 0;
   }
   if (positionals.length > 0 || (!values.demo && !values.config)) return say(usage), 2;
+  // The demo serves its own workspace and secrets: a --config beside it would be ignored without a word.
+  const besideDemo = values.demo ? (['config', 'secrets', 'kubeconfig', 'context'] as const).filter((flag) => values[flag] !== undefined) : [];
+  if (besideDemo.length > 0) return say(`--demo serves its own workspace and secrets: leave out ${besideDemo.map((f) => `--${f}`).join(', ')}, or --demo`), 2;
   // Decimal digits only: Number() would take '' and ' ' as 0 (any free port) and 0xB82C as 47148.
   const port = values.port === undefined ? undefined : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return say(`--port: expected 0-65535, got "${values.port}"`), 2;

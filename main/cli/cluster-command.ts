@@ -13,7 +13,7 @@ import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { ClusterController } from '../app/cluster-controller';
 import { DEFAULT_WORKSPACE_LABEL, type PushItemResult } from '../services/cluster';
-import { COMMAND_USAGE } from './command-usage';
+import { CLUSTER_LINES } from './command-usage';
 import { defaultWorkspacePath } from './import-command';
 import { keychainSources } from './keychain-sources';
 import { planItemLines, planReport, pruneReport, pushItemLine, pushReport } from './cluster-report';
@@ -93,13 +93,18 @@ export async function runClusterCommand(command: ClusterCommand, argv: string[],
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
     if (values.help) {
-      io.stderr(`Usage:${COMMAND_USAGE}`);
+      io.stdout(`Usage:${CLUSTER_LINES}\n`);
       return 0;
     }
     for (const [option, only] of Object.entries(ONLY_FOR)) if (values[option as keyof typeof OPTIONS] !== undefined && only !== command) throw new Error(`--${option} applies to ${only} only`);
     if (values.output !== undefined && values.output !== 'json' && values.output !== 'table') throw new Error(`--output: expected json or table, got "${values.output}"`);
   } catch (error) {
-    io.stderr(`${command}: ${error instanceof Error ? error.message : String(error)}${COMMAND_USAGE}`);
+    const message = `${command}: ${error instanceof Error ? error.message : String(error)}`;
+    io.stderr(`${message}\nUsage:${CLUSTER_LINES}`);
+    // A pipeline that asked for JSON reads the error as JSON too, as it does every other failure's.
+    if (argv.some((arg, i) => arg === '--output=json' || arg === '-ojson' || ((arg === '--output' || arg === '-o') && argv[i + 1] === 'json'))) {
+      io.stdout(`${JSON.stringify({ command, error: { code: 'GATEHOUSE_CLI_USAGE', message } }, null, 2)}\n`);
+    }
     return 2;
   }
   const json = values.output === 'json';

@@ -10,7 +10,7 @@ const EXPORT_LINES = `
   npm run gateway -- export [--workspace WS] [--namespace NS] [--with-secret-values] [-o FILE]
                                    the workspace as kubectl-apply-ready YAML (secret values only when asked)`;
 
-const CLUSTER_LINES = `
+export const CLUSTER_LINES = `
   npm run gateway -- plan|push|prune [--workspace WS] [--kubeconfig FILE] [--context NAME] [--namespace NS]
                                    [--secrets FILE] [--output json]
                                    the app's cluster workflow: plan = server-side dry run and diff (exit 0 no

@@ -166,6 +166,10 @@ describe('the headless gateway process', () => {
     running.push(folder);
     expect(await exited(folder)).toBe(2);
     expect(folder.stderr()).toContain(`--config ${tmpdir()}: a folder, not a workspace file`);
+    const demo = spawnGatewayCli(['--demo', '--config', '/missing.yaml']);
+    running.push(demo);
+    expect(await exited(demo)).toBe(2);
+    expect(demo.stderr()).toContain('--demo serves its own workspace and secrets: leave out --config, or --demo');
     const help = spawnGatewayCli(['--help']);
     running.push(help);
     expect(await exited(help)).toBe(0);

@@ -121,6 +121,12 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     const wrongOutput = await cli(['plan', ...common(), '--output', 'yaml']);
     expect(wrongOutput.code).toBe(2);
     expect(wrongOutput.stderr).toContain('--output: expected json or table, got "yaml"');
+    // Its own usage, not import's; and with --output json, the error as JSON on stdout too.
+    const unknown = await cli(['plan', ...common(), '--bogus', '--output', 'json']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^plan: Unknown option '--bogus'[^\n]*\nUsage:\n {2}npm run gateway -- plan\|push\|prune/);
+    expect(unknown.stderr).not.toContain('-- import');
+    expect(JSON.parse(unknown.stdout)).toEqual({ command: 'plan', error: { code: 'GATEHOUSE_CLI_USAGE', message: expect.stringMatching(/^plan: Unknown option '--bogus'/) } });
     expect(api.requests.length).toBe(before);
   });
 
