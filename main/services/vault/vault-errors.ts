@@ -27,6 +27,15 @@ export class VaultUnavailableError extends GatehouseError {
   }
 }
 
+/**
+ * The same failure for the command line, which has no session-only vault to offer: its hint ends with what the
+ * CLI can do instead (`instead`), not with the app's choice.
+ */
+export function forCommandLine(error: VaultUnavailableError, instead: string): VaultUnavailableError {
+  const reason = error.toProblem();
+  return new VaultUnavailableError({ ...reason, hint: `${reason.hint.replace(SESSION_ONLY, '').trim()} ${instead}`.trim() });
+}
+
 /** A secret that cannot be stored as given (bad name or key, non-string value). */
 export class InvalidSecretError extends GatehouseError {
   readonly code = 'GATEHOUSE_VAULT_INVALID_SECRET';

@@ -54,6 +54,20 @@ describe('the headless demo without keytar', () => {
     expect(code).toBe(1);
   });
 
+  it('import with secrets stops before writing, with what the CLI can do instead (not the app\'s session-only vault)', async () => {
+    writeFileSync(join(dir, 'secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: backend\nstringData:\n  username: admin\n  password: pw-not-stored\n');
+    const run = spawn(process.execPath, [cliBundle, 'import', join(dir, 'secret.yaml'), '--workspace', join(dir, 'ws.json')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    run.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(run, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(stderr).toContain('OS keychain unavailable');
+    expect(stderr).toContain('Nothing was written. Without a keychain, import without the Secrets and give their values to the gateway with --secrets FILE or $GATEHOUSE_SECRETS.');
+    expect(stderr).not.toContain('session-only vault');
+    expect(stderr).not.toContain('pw-not-stored');
+    expect(readdirSync(dir)).not.toContain('ws.json');
+  });
+
   it('serves the demo: 401 without credentials, 200 with alex:123456', async () => {
     cli = spawn(process.execPath, [cliBundle, '--demo', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const text = await stderrUntil(cli, [/curl -i http:\S+\/v1\/json/, /curl -i -u alex:123456 http:\S+\/v1\/json/]);
