@@ -4,22 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkspaceStore } from '../services/workspace-store';
-import { openVault, SessionVault, type SecretVault } from '../services/vault';
-import { forCommandLine, VaultUnavailableError } from '../services/vault/vault-errors';
+import { SessionVault, type SecretVault } from '../services/vault';
+import { keychainFor } from './keychain-sources';
 import { ClusterController } from '../app/cluster-controller';
 import { defaultWorkspacePath } from './import-command';
 
 
-
-/** The keychain, for --with-secret-values: the values come from nowhere else. */
-async function keychainForValues(): Promise<SecretVault> {
-  try {
-    return (await openVault({ whenUnavailable: 'throw' })).vault;
-  } catch (error) {
-    if (!(error instanceof VaultUnavailableError)) throw error;
-    throw forCommandLine(error, 'Or export without --with-secret-values: the Secrets then come without their values.');
-  }
-}
 
 export async function runExportCommand(argv: string[], say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
   const { values } = parseArgs({
@@ -37,7 +27,7 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   if (loaded.state === 'missing') return say(`${path}: no workspace there (import or save one first)`), 1;
   const withValues = values['with-secret-values'] === true;
   // Values are read from the keychain only when they are asked for.
-  const vault: SecretVault = withValues ? await keychainForValues() : new SessionVault();
+  const vault: SecretVault = withValues ? await keychainFor('Or export without --with-secret-values: the Secrets then come without their values.') : new SessionVault();
   const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => vault });
   const yaml = await controller.exportYaml(withValues, values.namespace ?? 'default');
   if (values.output) {

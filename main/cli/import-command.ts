@@ -10,8 +10,8 @@ import { mergeImport } from '../services/import/merge-import';
 import { emptyImport, type ImportResult } from '../services/import/import-result';
 import { describeFieldErrors } from '../../gateway/config/validate';
 import { Workspace } from '../../gateway/config/schema';
-import { openVault, type SecretVault } from '../services/vault';
-import { forCommandLine, VaultUnavailableError } from '../services/vault/vault-errors';
+import type { SecretVault } from '../services/vault';
+import { keychainFor } from './keychain-sources';
 import { WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
 import { COMMAND_USAGE } from './command-usage';
 import { SecretDataNotBase64Error } from '../services/import/kubernetes-secret';
@@ -26,14 +26,7 @@ export function defaultWorkspacePath(): string {
   return resolve(defaultCliWorkspaceDir(), WORKSPACE_FILE);
 }
 
-async function keychainVault(): Promise<SecretVault> {
-  try {
-    return (await openVault({ whenUnavailable: 'throw' })).vault;
-  } catch (error) {
-    if (!(error instanceof VaultUnavailableError)) throw error;
-    throw forCommandLine(error, 'Nothing was written. Without a keychain, import without the Secrets and give their values to the gateway with --secrets FILE or $GATEHOUSE_SECRETS.');
-  }
-}
+const keychainVault = () => keychainFor('Nothing was written. Without a keychain, import without the Secrets and give their values to the gateway with --secrets FILE or $GATEHOUSE_SECRETS.');
 
 export async function runImportCommand(argv: string[], deps: ImportCommandDeps = {}): Promise<number> {
   const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));

@@ -1,6 +1,7 @@
 // The OS keychain as a secret source of the CLI, when there is one: serving and the cluster commands read
 // secret values from it after --secrets and $GATEHOUSE_SECRETS.
-import { openVault, VaultSecretSource } from '../services/vault';
+import { openVault, VaultSecretSource, VaultUnavailableError, type SecretVault } from '../services/vault';
+import { forCommandLine } from '../services/vault/vault-errors';
 import type { SecretSource } from '../../gateway/secrets/secret-source';
 
 async function openKeychain(): Promise<SecretSource | undefined> {
@@ -30,4 +31,18 @@ export async function keychainSources(): Promise<SecretSource[]> {
       return source?.read(ref);
     },
   }];
+}
+
+/**
+ * The keychain, for a command that needs it (import's secret values, export --with-secret-values). Without one,
+ * the failure's hint ends with what the command line can do instead (`instead`), not with the app's session-only
+ * vault, which the CLI does not have.
+ */
+export async function keychainFor(instead: string): Promise<SecretVault> {
+  try {
+    return (await openVault({ whenUnavailable: 'throw' })).vault;
+  } catch (error) {
+    if (!(error instanceof VaultUnavailableError)) throw error;
+    throw forCommandLine(error, instead);
+  }
 }
