@@ -35,6 +35,10 @@ export function decodeWorkspaceText(text: string, source: string, migrations?: r
   return decodeWorkspaceDocument(document, source, migrations);
 }
 
-export function encodeWorkspace(workspace: Workspace): string {
-  return `${JSON.stringify(workspace, null, 2)}\n`;
+/**
+ * The workspace as its file holds it: YAML for a file named `.yaml`/`.yml` (one a user wrote and serves with
+ * `--config` stays in the format they chose; its comments do not survive, a backup keeps them), JSON otherwise.
+ */
+export function encodeWorkspace(workspace: Workspace, fileName = ''): string {
+  return /\.ya?ml$/i.test(fileName) ? yaml.stringify(workspace) : `${JSON.stringify(workspace, null, 2)}\n`;
 }

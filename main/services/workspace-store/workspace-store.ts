@@ -119,7 +119,7 @@ export class WorkspaceStore {
   }
 
   async #write(workspace: Workspace): Promise<SavedWorkspace> {
-    const text = encodeWorkspace(workspace);
+    const text = encodeWorkspace(workspace, this.filePath);
     await this.#fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const current = await this.#readIfExists(this.filePath);
     let preservedAs: string | undefined;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importDocuments } from '../../../main/services/import/import-documents';
 import { runImportCommand } from '../../../main/cli/import-command';
+import { parse as parseYaml } from 'yaml';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -56,6 +57,18 @@ describe('npm run gateway -- import', () => {
     expect(code).toBe(1);
     expect(said.join('\n')).toContain('nothing to import:');
     await expect(lstat(join(dir, 'ws.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('keeps a YAML workspace YAML (its previous text, comments included, in the backup)', async () => {
+    const dir = await folder();
+    const before = '# served with --config ws.yaml\nservices: []\n';
+    await writeFile(join(dir, 'ws.yaml'), before);
+    await writeFile(join(dir, 'route.json'), route({ uri: '/orders' }));
+    expect(await runImportCommand([join(dir, 'route.json'), '--workspace', join(dir, 'ws.yaml')], { say: () => undefined })).toBe(0);
+    const text = await readFile(join(dir, 'ws.yaml'), 'utf8');
+    expect(text.trimStart().startsWith('{')).toBe(false);
+    expect(parseYaml(text)).toMatchObject({ services: [{ name: 'orders', upstream: { url: 'http://127.0.0.1:8080' } }], routes: [{ name: 'orders', path: '/orders' }] });
+    expect(await readFile(join(dir, 'ws.yaml.bak'), 'utf8')).toBe(before);
   });
 
   it('writes a workspace that is a symbolic link where it points, keeping the link', async () => {
