@@ -144,9 +144,12 @@ describe('the headless gateway process', () => {
     const upstream = await startRecordingUpstream();
     upstreams.push(upstream);
     const { cli, url } = await serving({ services: [{ name: 'open', pathPrefix: '/open', upstream: { url: upstream.url } }] });
-    // To the gateway's own process: tsx, which runs it here, passes on SIGINT and SIGTERM only.
-    const gatewayPids = readFileSync(`/proc/${cli.child.pid}/task/${cli.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-    for (const pid of gatewayPids) process.kill(pid, 'SIGHUP');
+    // To the gateway's own process: tsx, which runs it here, passes on SIGINT and SIGTERM only. Found by its command
+    // line among tsx's children (esbuild's service is one too), and never pid 0, which would signal this group.
+    const children = readFileSync(`/proc/${cli.child.pid}/task/${cli.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number).filter((pid) => pid > 0);
+    const gateway = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('main/cli/main.ts'));
+    expect(gateway).toHaveLength(1);
+    process.kill(gateway[0]!, 'SIGHUP');
     await cli.waitFor(/SIGHUP: reading \S+workspace\.json again\n(.|\n)*reloaded/);
     expect(cli.child.exitCode).toBeNull();
     const res = await request(`${url}/open/x`);
