@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -36,8 +36,25 @@ async function serving(workspace: unknown, extra: string[] = []): Promise<{ cli:
 }
 
 /** Waits for `condition` a turn at a time; the test's timeout catches one that never comes. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+async function until(condition: () => boolean): Promise<void>;
+async function until<T>(found: () => T[]): Promise<T[]>;
+async function until<T>(check: () => boolean | T[]): Promise<void | T[]> {
+  for (;;) {
+    const result = check();
+    if (Array.isArray(result) ? result.length > 0 : result) return Array.isArray(result) ? result : undefined;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The processes whose parent is `pid`, from /proc (whichever thread of it started them). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((child) => {
+    try {
+      return Number(readFileSync(`/proc/${child}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]) === pid;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 const exited = (cli: RunningCli) => (cli.child.exitCode !== null ? Promise.resolve(cli.child.exitCode) : once(cli.child, 'exit').then(([code]) => code as number));
@@ -146,8 +163,7 @@ describe('the headless gateway process', () => {
     const { cli, url } = await serving({ services: [{ name: 'open', pathPrefix: '/open', upstream: { url: upstream.url } }] });
     // To the gateway's own process: tsx, which runs it here, passes on SIGINT and SIGTERM only. Found by its command
     // line among tsx's children (esbuild's service is one too), and never pid 0, which would signal this group.
-    const children = readFileSync(`/proc/${cli.child.pid}/task/${cli.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number).filter((pid) => pid > 0);
-    const gateway = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('main/cli/main.ts'));
+    const gateway = await until(() => childrenOf(cli.child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('main/cli/main.ts')));
     expect(gateway).toHaveLength(1);
     process.kill(gateway[0]!, 'SIGHUP');
     await cli.waitFor(/SIGHUP: reading \S+workspace\.json again\n(.|\n)*reloaded/);
