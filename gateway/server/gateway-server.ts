@@ -159,7 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log(entry);
     });
 
-    if (req.headers.upgrade !== undefined && asksToSwitchProtocols(req)) res.shouldKeepAlive = false;
+    if (asksToSwitchProtocols(req)) res.shouldKeepAlive = false;
     const limits = config.workspace.gateway.limits;
     const hostname = admit(req, limits, exchange);
     if (hostname instanceof Refusal) return refuse(res, hostname, exchange, expectation);

@@ -4,6 +4,7 @@ import { UserFacingError } from '../ipc/dispatcher';
 import { bodyKind } from '../../gateway/capture/body-capture';
 import { encodeBasicAuthorization } from '../../gateway/auth/basic-credentials';
 import { utf8HeaderValue } from '../../gateway/proxy/forward-headers';
+import { errorCode } from '../../gateway/proxy/upstream-errors';
 
 const MAX_BODY_BYTES = 1_000_000;
 /** Past this the rest is not even counted: the read stops and the body is reported incomplete. */
@@ -22,7 +23,7 @@ const TIMEOUT_SECONDS = 30;
  * the message: the user's own header values must not come back in an error.
  */
 function connectionFault(error: unknown): { sent: boolean; cause: string } {
-  const code = (error as { code?: unknown }).code;
+  const code = errorCode(error);
   switch (code) {
     case 'ECONNREFUSED':
       return { sent: false, cause: 'refused the connection (ECONNREFUSED): is it still listening?' };
@@ -38,7 +39,7 @@ function connectionFault(error: unknown): { sent: boolean; cause: string } {
     case 'UND_ERR_BODY_TIMEOUT':
       return { sent: true, cause: `sent nothing more of its answer for ${TIMEOUT_SECONDS} s (UND_ERR_BODY_TIMEOUT)` };
     default:
-      return { sent: true, cause: `failed on the connection (${typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown error'})` };
+      return { sent: true, cause: `failed on the connection (${code !== 'UNKNOWN' ? code : error instanceof Error ? error.name : 'unknown error'})` };
   }
 }
 
