@@ -1,6 +1,6 @@
 // OAuth 2.0 client credentials grant (RFC 6749 §4.4): the gateway fetches bearer tokens with its own client
-// credentials and caches them per (token URL, client, secret, scope, extra token request parameters) until
-// shortly before they expire.
+// credentials and caches them per (token URL, client, secret, scope, extra token request parameters, TLS trust)
+// until shortly before they expire.
 //
 // What must not leak: the client secret and the tokens. Errors name the token endpoint (origin and path only,
 // its query may carry parameters) and the HTTP status; a failed response's body is never quoted, because
@@ -90,7 +90,7 @@ function needsNoRefreshAt(now: number): (token: AccessToken) => boolean {
 
 /** Fetches and caches tokens for one grant; created once per compiled config, cheap to call per request. */
 export interface TokenSource {
-  /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope, sha-256 of extra parameters). */
+  /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope, sha-256 of extra parameters, TLS trust). */
   readonly key: string;
   token(): Promise<AccessToken>;
   /** The cached token, fresh or not, without fetching: lets the traffic inspector tell a cached token from a fetched one. */
@@ -110,7 +110,11 @@ function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
-export function tokenCacheKey(grant: ClientCredentialsGrant): string {
+/**
+ * `trust` names the TLS trust the token endpoint was reached with (an upstream TLS profile's key), when it is not
+ * the default: a token fetched over `skipVerify`, from whoever answered, must not serve an endpoint that verifies.
+ */
+export function tokenCacheKey(grant: ClientCredentialsGrant, trust?: string): string {
   const secretHash = createHash('sha256').update(grant.clientSecret).digest('hex');
   const key = [grant.tokenUrl, grant.clientId, secretHash, grant.scope ?? ''];
   // Other token request parameters (a tenant, an API key) may get another token; their values may be secret.
@@ -118,6 +122,7 @@ export function tokenCacheKey(grant: ClientCredentialsGrant): string {
   if (parameters && (parameters.headers.size > 0 || parameters.queryParameters.size > 0)) {
     key.push(createHash('sha256').update(JSON.stringify([[...parameters.headers], [...parameters.queryParameters]])).digest('hex'));
   }
+  if (trust !== undefined) key.push(`trust:${trust}`);
   return JSON.stringify(key);
 }
 
@@ -201,9 +206,12 @@ export class OAuthTokenCache {
     this.#now = options.now ?? Date.now;
   }
 
-  /** A handle for one grant; `dispatcher` reaches its token URL (a pool with the endpoint's TLS settings). */
-  source(grant: ClientCredentialsGrant, dispatcher?: Dispatcher): TokenSource {
-    const key = tokenCacheKey(grant);
+  /**
+   * A handle for one grant; `dispatcher` reaches its token URL (a pool with the endpoint's TLS settings), and
+   * `trust` names those settings when they are not the default (see tokenCacheKey).
+   */
+  source(grant: ClientCredentialsGrant, dispatcher?: Dispatcher, trust?: string): TokenSource {
+    const key = tokenCacheKey(grant, trust);
     const frozen: ClientCredentialsGrant = { ...grant };
     const via = dispatcher ?? this.#dispatcher;
     return {

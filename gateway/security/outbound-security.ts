@@ -128,8 +128,10 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
       if (error instanceof RequestParametersError) throw new RequestParametersError(error.field, `${usedBy}: ${error.message}`);
       throw error;
     });
-    // The token endpoint gets the endpoint's server trust, never its backend credentials.
-    compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, upstreamTlsProfile(serverTrust)));
+    // The token endpoint gets the endpoint's server trust, never its backend credentials; a token is cached per
+    // trust, so one fetched without verification never serves an endpoint that verifies.
+    const tokenTrust = upstreamTlsProfile(serverTrust);
+    compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, tokenTrust), tokenTrust?.key);
     identity = credentialIdentity('oauth2', compiled.oauth.key);
     identityOf.oauthTokenEndpoint = endpointLabel(grant.tokenUrl);
   } else if (security?.type === 'client-certificate') {

@@ -260,6 +260,32 @@ describe('OAuth client credentials', () => {
   });
 });
 
+describe('OAuth client credentials over TLS the endpoint does not verify', () => {
+  let pki: TestPki;
+  let idp: OAuthTokenServer;
+  beforeAll(async () => {
+    pki = await createTestPki();
+    idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-client-secret' }, tls: pki.selfSignedServer });
+  });
+  afterAll(() => idp.close());
+
+  it('never hands a token fetched with skipVerify to an endpoint that verifies the same token URL', async () => {
+    const secrets = { 'erp-oauth': { clientId: 'erp-client', clientSecret: 'erp-client-secret' } };
+    const endpointSecurity = { type: 'oauth2-client-credentials' as const, tokenUrl: idp.tokenUrl, secret: 'erp-oauth' };
+    const unverified = await compile({ endpointSecurity, tls: { skipVerify: true } }, secrets);
+    const verifying = await compile({ endpointSecurity }, secrets);
+    expect(verifying.oauth!.key).not.toBe(unverified.oauth!.key);
+
+    const headers: OutgoingHeaders = {};
+    await applyOutboundSecurity(headers, unverified);
+    expect(idp.isValid(String(headers.authorization).slice('Bearer '.length))).toBe(true);
+    // The same client, token URL and scope: only the trust differs, and the self-signed endpoint fails it.
+    const error = await applyOutboundSecurity({}, verifying).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialEndpointError);
+    expect(idp.requests).toHaveLength(1);
+  });
+});
+
 describe('client certificate', () => {
   let pki: TestPki;
   let mtls: TestTlsServer;
