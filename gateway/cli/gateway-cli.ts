@@ -1,7 +1,7 @@
 // Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS
 // (and whatever sources the caller adds, such as the OS keychain).
 import { readFile, stat } from 'node:fs/promises';
-import { realpathSync, watch } from 'node:fs';
+import { realpathSync, statSync, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
@@ -122,9 +122,66 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
     }, CONFIG_QUIET_MS);
   };
   for (const folder of new Set([dirname(resolve(path)), dirname(target), ...(secretsFolder ? [secretsFolder] : [])])) {
-    watch(folder, { persistent: false }, (_event, changed) => onChange(folder, changed));
+    watchFolder(folder, (changed) => onChange(folder, changed));
   }
   return () => onChange(undefined, null);
+}
+
+/** How often a watched folder's own identity is checked, to follow it across removal and re-creation. */
+const FOLDER_CHECK_MS = 1000;
+
+/**
+ * Watches a folder for as long as the gateway runs, across its removal and re-creation (a deploy that replaces
+ * the config folder, `rm -r conf && cp -r new conf`): the kernel's watch follows the folder's inode and goes
+ * silent once it is removed, without an error. The folder's own identity is polled, and a new one gets a new
+ * watch and a look at the folder (`changed` null: whatever is in it). While the folder is gone, the look finds no
+ * file, which keeps the running config and says so.
+ */
+function watchFolder(folder: string, onChange: (changed: string | null) => void): void {
+  let identity = folderIdentity(statOrGone(folder));
+  let watcher: FSWatcher | undefined;
+  const start = () => {
+    try {
+      watcher = watch(folder, { persistent: false }, (_event, changed) => onChange(changed));
+      // Removed between the stat and the watch, or a watch limit reached: the folder's next change tries again.
+      watcher.on('error', () => {
+        watcher?.close();
+        watcher = undefined;
+        identity = 'unwatched';
+      });
+    } catch {
+      watcher = undefined;
+      identity = 'unwatched';
+    }
+  };
+  start();
+  watchFile(folder, { interval: FOLDER_CHECK_MS, persistent: false }, (now) => {
+    const current = folderIdentity(now);
+    if (current === identity) return;
+    identity = current;
+    watcher?.close();
+    watcher = undefined;
+    if (current !== 'gone') start();
+    onChange(null);
+  });
+}
+
+function statOrGone(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which folder a path names: its inode and birth time. A folder removed and created at once often gets the same
+ * inode back (ext4 does), so the inode alone cannot tell them apart; where the file system keeps no birth time,
+ * the change time stands in (any change then looks like a new folder, which costs one more read of the file).
+ */
+function folderIdentity(stats: Stats | undefined): string {
+  if (stats === undefined || stats.ino === 0) return 'gone';
+  return `${stats.ino}/${stats.birthtimeMs || stats.ctimeMs}`;
 }
 
 /**

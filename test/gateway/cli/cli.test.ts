@@ -127,6 +127,39 @@ describe('headless CLI', () => {
     }
   });
 
+  it('keeps watching a config folder that is removed and created again, and keeps serving while it is gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      const conf = join(dir, 'conf');
+      const wsPath = join(conf, 'ws.json');
+      const workspace = (realm: string) => JSON.stringify({ services: [{ name: 's', upstream: { url: 'http://127.0.0.1:1' }, plugins: { 'basic-auth': { realm } } }] });
+      const challenge = async (url: string) => {
+        const res = await request(`${url}/x`);
+        await res.body.dump();
+        return String(res.headers['www-authenticate']);
+      };
+      await mkdir(conf);
+      await writeFile(wsPath, workspace('first'));
+      const cli = spawnGatewayCli(['--config', wsPath, '--port', '0']);
+      running.push(cli);
+      const [, url] = (await cli.waitFor(/gateway on (http:\/\/\S+)/)) as unknown as [string, string];
+
+      // A deploy that replaces the whole folder: gone for a while, then back with a new file.
+      await rm(conf, { recursive: true });
+      await cli.waitFor(/kept the running config; ENOENT/);
+      expect(await challenge(url)).toContain('realm="first"');
+      await mkdir(conf);
+      await writeFile(wsPath, workspace('second'));
+      await expect.poll(() => challenge(url)).toContain('realm="second"');
+
+      // The new folder is watched, not only looked at once.
+      await writeFile(wsPath, workspace('third'));
+      await expect.poll(() => challenge(url)).toContain('realm="third"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits with a clear error naming the missing secret', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
     try {
