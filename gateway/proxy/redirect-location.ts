@@ -49,7 +49,18 @@ export function gatewayLocation(location: string, mapping: RedirectMapping): str
   if (base !== '' && path !== base && !path.startsWith(`${base}/`)) return undefined;
   const rest = path.slice(base.length);
   const gatewayPath = mapping.gatewayPrefix + rest;
-  return (gatewayPath === '' ? '/' : gatewayPath) + url.search + url.hash;
+  return sameOriginPath(gatewayPath === '' ? '/' : gatewayPath) + url.search + url.hash;
+}
+
+/**
+ * A path that stays a path when a client resolves it. One that starts with `//` is a network-path reference
+ * (RFC 3986 §4.2): `//evil.example/x` sends the client to evil.example. A backend that adds a trailing slash to
+ * whatever path it was asked for (`GET //evil.example/x` → `Location: http://backend//evil.example/x/`) would
+ * make the gateway an open redirect. `/.` in front keeps the reference path-absolute, and removing dot segments
+ * (§5.2.4) gives back the same path on the gateway's own origin.
+ */
+function sameOriginPath(path: string): string {
+  return path.startsWith('//') ? `/.${path}` : path;
 }
 
 /** Rewrites, in a flat `[name, value, …]` list of lower-case names, each Location that points into the backend. */

@@ -37,6 +37,21 @@ describe('gatewayLocation', () => {
     expect(gatewayLocation('http://127.0.0.1:8080/base', rootService)).toBe('/');
   });
 
+  it('never maps a Location to a network-path reference, which would send the client to another host', () => {
+    // A backend adding a trailing slash to whatever it was asked for: GET //evil.example/x on a root service.
+    const rootService = redirectMapping(new URL('http://127.0.0.1:8080/'), { pathPrefix: '/', stripPrefix: true });
+    for (const location of ['http://127.0.0.1:8080//evil.example/x/', 'http://127.0.0.1:8080/\\evil.example/']) {
+      const mapped = gatewayLocation(location, rootService)!;
+      expect(mapped.startsWith('//')).toBe(false);
+      // Resolved as a browser resolves it: the gateway's own origin, the path the backend named.
+      const resolved = new URL(mapped, 'http://gateway.test:9080/start');
+      expect(resolved.origin).toBe('http://gateway.test:9080');
+      expect(resolved.pathname).toBe(new URL(location).pathname);
+    }
+    const kept = redirectMapping(new URL('http://127.0.0.1:8080/'), { pathPrefix: '/v1', stripPrefix: false });
+    expect(new URL(gatewayLocation('http://127.0.0.1:8080//evil.example', kept)!, 'http://gateway.test/').host).toBe('gateway.test');
+  });
+
   it('leaves a Location that is not a URL alone', () => {
     expect(gatewayLocation('http://[::1', kyma)).toBeUndefined();
   });
