@@ -1,5 +1,6 @@
 import { maxHeaderSize } from 'node:http';
 import { GatehouseError } from '../errors/gatehouse-error';
+import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
 
 /**
  * A failed upstream call, mapped to the status the client sees: 502/504 when the upstream could not be reached or
@@ -93,12 +94,33 @@ export function connectionLoss(error: unknown): 'reset' | 'closed' | undefined {
   return message === 'other side closed' || message === 'closed' ? 'closed' : undefined;
 }
 
+/**
+ * How a call the gateway made failed, said of the server it called: `timed out`, what it did wrong
+ * (`misbehaved`), a certificate the gateway does not accept (`untrusted`: it was reached, so not "unreachable"),
+ * or `unreachable`. One reading for the proxied upstream and the gateway's own calls (token and CSRF endpoints).
+ */
+export interface CallFailure {
+  kind: 'timeout' | 'misbehaved' | 'untrusted' | 'unreachable';
+  /** undici's or the OS's error code, e.g. `ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, `CERT_HAS_EXPIRED`. */
+  code: string;
+  /** What the server did, with the code: `unreachable (ECONNREFUSED)`; follows the server's name in a message. */
+  text: string;
+}
+
+/** `answered`: the server's response head had arrived. */
+export function callFailure(error: unknown, answered = false): CallFailure {
+  const code = codeOf(error);
+  if (TIMEOUT_CODES.has(code)) return { kind: 'timeout', code, text: `timed out (${code})` };
+  const wrong = misbehaviour(error, code, answered);
+  if (wrong !== undefined) return { kind: 'misbehaved', code, text: `${wrong} (${code})` };
+  if (SERVER_CERTIFICATE_CODES.has(code)) return { kind: 'untrusted', code, text: `presented a TLS certificate the gateway does not accept (${code})` };
+  return { kind: 'unreachable', code, text: `unreachable (${code})` };
+}
+
 export function toUpstreamError(error: unknown, upstreamLabel: string, answered = false): UpstreamError {
   if (error instanceof UpstreamError) return error;
   const code = codeOf(error);
   if (GATEWAY_FAULT_CODES.has(code)) return new UpstreamError(500, `Internal gateway error: the request for upstream ${upstreamLabel} could not be built (${code})`, code);
-  if (TIMEOUT_CODES.has(code)) return new UpstreamError(504, `Upstream ${upstreamLabel} timed out (${code})`, code);
-  const wrong = misbehaviour(error, code, answered);
-  if (wrong !== undefined) return new UpstreamError(502, `Upstream ${upstreamLabel} ${wrong} (${code})`, code);
-  return new UpstreamError(502, `Upstream ${upstreamLabel} unreachable (${code})`, code);
+  const failure = callFailure(error, answered);
+  return new UpstreamError(failure.kind === 'timeout' ? 504 : 502, `Upstream ${upstreamLabel} ${failure.text}`, code);
 }

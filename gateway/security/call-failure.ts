@@ -1,24 +1,26 @@
 // How the gateway's own calls (token and CSRF endpoints) name what failed. Labels are origin and path only:
 // a configured query may carry parameters from a secret.
-import { errorCode, isTimeoutCode } from '../proxy/upstream-errors';
+import { callFailure, type CallFailure } from '../proxy/upstream-errors';
 
 export function endpointLabel(url: string): string {
   const parsed = new URL(url);
   return `${parsed.origin}${parsed.pathname}`;
 }
 
-export interface CallFailure {
-  kind: 'timeout' | 'unreachable';
-  /** undici's or the OS's error code, e.g. `ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`. */
-  code: string;
-}
-
-export function callFailure(error: unknown): CallFailure {
-  const code = errorCode(error);
-  return { kind: isTimeoutCode(code) ? 'timeout' : 'unreachable', code };
-}
-
-/** `timed out (CODE)` or `unreachable (CODE)`, for messages. */
-export function describeCallFailure(failure: CallFailure): string {
-  return `${failure.kind === 'timeout' ? 'timed out' : 'unreachable'} (${failure.code})`;
+/**
+ * A whole call's deadline. undici's timeouts bound each wait (for the head, between two body chunks), not the
+ * call: an endpoint that drips its answer a byte at a time would hold every request waiting for its token (one
+ * fetch serves them all) for as long as it likes. Pass `signal` to the call and read a failure with `failureOf`.
+ */
+export function callDeadline(ms: number): { signal: AbortSignal; failureOf(error: unknown): CallFailure } {
+  const signal = AbortSignal.timeout(ms);
+  return {
+    signal,
+    failureOf: (error) => {
+      const failure = callFailure(error);
+      // undici's own timeout, when it fired first, names the wait that was too long.
+      if (!signal.aborted || failure.kind === 'timeout') return failure;
+      return { kind: 'timeout', code: 'GATEHOUSE_CALL_DEADLINE', text: `did not answer in full within ${ms / 1000} s (GATEHOUSE_CALL_DEADLINE)` };
+    },
+  };
 }

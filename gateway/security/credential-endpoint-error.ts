@@ -7,6 +7,10 @@ export type CredentialEndpointKind = 'oauth-token' | 'csrf-token';
 
 export type CredentialEndpointFailure =
   | 'unreachable'
+  /** Reached, and it answered in a way HTTP does not allow (upstream-errors.ts). */
+  | 'misbehaved'
+  /** Reached, and its TLS certificate was not accepted. */
+  | 'untrusted'
   | 'timeout'
   | 'http-status'
   /** OAuth: the token response cannot be used. */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { requestThrough } from '../proxy/undici-core';
-import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
+import { callDeadline, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
@@ -164,6 +164,7 @@ export class CsrfTokenStore {
     // Authentication failures (a token endpoint down) propagate as they are: they are the auth step's errors.
     const auth = (await endpoint.authenticate?.()) ?? {};
     const started = this.#now();
+    const deadline = callDeadline(this.#timeoutMs);
     let response: Dispatcher.ResponseData;
     try {
       response = await requestThrough(endpoint.dispatcher ?? this.#dispatcher, endpoint.tokenEndpointUrl, {
@@ -173,11 +174,15 @@ export class CsrfTokenStore {
         headers: { ...auth, 'x-csrf-token': 'Fetch', accept: '*/*', 'cache-control': 'no-cache' },
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
+        signal: deadline.signal,
       });
-      await response.body.dump({ limit: 64 * 1024 });
+      // The token is in the head: the body is read in the background, never waited for (one sent slowly would
+      // hold back the token and every request waiting for it). A small body is read to its end so the connection
+      // serves again; a larger one, or one still coming at the deadline, closes it.
+      response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
     } catch (error) {
-      const failure = callFailure(error);
-      throw new CredentialEndpointError('csrf-token', label, failure.kind, undefined, `CSRF token endpoint ${label} ${describeCallFailure(failure)}`);
+      const failure = deadline.failureOf(error);
+      throw new CredentialEndpointError('csrf-token', label, failure.kind, undefined, `CSRF token endpoint ${label} ${failure.text}`);
     }
     const status = response.statusCode;
     if (status < 200 || status > 299) {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { requestThrough } from '../proxy/undici-core';
-import { callFailure, describeCallFailure, endpointLabel } from './call-failure';
+import { callDeadline, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
 import type { ClientAuthMethod, OAuth2ClientCredentialsSecurity } from '../config/endpoint-security-schema';
@@ -258,6 +258,7 @@ export class OAuthTokenCache {
     }
 
     const started = this.#now();
+    const deadline = callDeadline(this.#timeoutMs);
     let response: Dispatcher.ResponseData;
     let raw: Buffer | undefined;
     try {
@@ -267,11 +268,12 @@ export class OAuthTokenCache {
         body: form.toString(),
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
+        signal: deadline.signal,
       });
       raw = await readLimited(response.body, this.#maxResponseBytes);
     } catch (error) {
-      const failure = callFailure(error);
-      throw new CredentialEndpointError('oauth-token', label, failure.kind, undefined, `token endpoint ${label} ${describeCallFailure(failure)}`);
+      const failure = deadline.failureOf(error);
+      throw new CredentialEndpointError('oauth-token', label, failure.kind, undefined, `token endpoint ${label} ${failure.text}`);
     }
 
     const status = response.statusCode;

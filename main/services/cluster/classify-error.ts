@@ -10,6 +10,7 @@ import {
   UnreachableError,
   redactedLine,
 } from './cluster-errors';
+import { SERVER_CERTIFICATE_CODES } from '../../../gateway/http/server-certificate-codes';
 
 export interface ApiStatus {
   code: number;
@@ -24,21 +25,6 @@ export interface ErrorContext {
   operation: string;
   timeoutMs: number;
 }
-
-const CERTIFICATE_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
 
 const CERTIFICATE_REASONS: Record<string, string> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is not signed by the certificate authority in the kubeconfig',
@@ -105,7 +91,7 @@ export function classifyError(error: unknown, context: ErrorContext): ClusterErr
     return new ApiServerError(status.code, status.reason, status.message);
   }
   const code = errorCode(error);
-  if (code && CERTIFICATE_CODES.has(code)) return new BadCertificateError(context.server, CERTIFICATE_REASONS[code] ?? code);
+  if (code && SERVER_CERTIFICATE_CODES.has(code)) return new BadCertificateError(context.server, CERTIFICATE_REASONS[code] ?? code);
   if (code && UNREACHABLE_REASONS[code]) {
     if (code === 'ETIMEDOUT') return new ClusterTimeoutError(context.operation, context.timeoutMs);
     return new UnreachableError(context.server, UNREACHABLE_REASONS[code]);

@@ -1,0 +1,73 @@
+// Token and CSRF endpoints that answer badly or slowly, from a raw server that writes every byte: the gateway's
+// own calls must end, and say what the endpoint did rather than call it unreachable.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { OAuthTokenCache } from '../../../gateway/security/oauth-token-cache';
+import { CsrfTokenStore } from '../../../gateway/security/csrf-token-store';
+import { CredentialEndpointError } from '../../../gateway/security/credential-endpoint-error';
+import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+
+/** Writes a head, then a body of `length` bytes one byte every 20 ms: never idle long enough for a body timeout (under 64 KiB, a body a reader that drops bodies would still read to its end). */
+function drip(socket: Socket, head: string, length: number): void {
+  socket.write(`${head}Content-Length: ${length}\r\n\r\n`);
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (sent++ < length && !socket.destroyed) socket.write('x');
+    else clearInterval(timer);
+  }, 20);
+  socket.once('close', () => clearInterval(timer));
+}
+
+const SCENARIOS: Record<string, (socket: Socket) => void> = {
+  '/token/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n', 100_000),
+  '/token/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-Bad : a\r\nContent-Length: 2\r\n\r\n{}'),
+  '/csrf/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nX-CSRF-Token: dripped-token\r\n', 60_000),
+  '/csrf/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-CSRF-Token: t\r\nX-Bad : a\r\nContent-Length: 0\r\n\r\n'),
+};
+
+let endpoint: RawUpstream;
+let base: string;
+beforeAll(async () => {
+  endpoint = await startRawUpstream((socket, path) => {
+    const scenario = SCENARIOS[path];
+    if (scenario) scenario(socket);
+    else socket.destroy();
+  });
+  base = `http://127.0.0.1:${endpoint.port}`;
+});
+afterAll(() => endpoint.close());
+
+async function failureOf(promise: Promise<unknown>): Promise<CredentialEndpointError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(CredentialEndpointError);
+  return error as CredentialEndpointError;
+}
+
+const grant = (path: string) => ({ tokenUrl: `${base}${path}`, clientId: 'c', clientSecret: 's', clientAuth: 'client_secret_basic' as const });
+
+describe('a token endpoint', () => {
+  it('that drips its answer is given up at the whole call’s deadline, not only when it goes quiet', async () => {
+    const error = await failureOf(new OAuthTokenCache({ requestTimeoutMs: 500 }).source(grant('/token/drip')).token());
+    expect(error.failure).toBe('timeout');
+    expect(error.message).toBe(`token endpoint ${base}/token/drip did not answer in full within 0.5 s (GATEHOUSE_CALL_DEADLINE)`);
+  });
+
+  it('that sends an invalid response is said to, not called unreachable', async () => {
+    const error = await failureOf(new OAuthTokenCache().source(grant('/token/bad-header')).token());
+    expect(error.failure).toBe('misbehaved');
+    expect(error.message).toMatch(new RegExp(`^token endpoint ${base}/token/bad-header sent an invalid HTTP response \\(.+\\) \\(HTTP_PARSER_ERROR\\)$`));
+  });
+});
+
+describe('a CSRF token endpoint', () => {
+  it('that drips its body gives its token from the head at once: the body is not waited for', async () => {
+    const token = await new CsrfTokenStore({ requestTimeoutMs: 60_000 }).source({ tokenEndpointUrl: `${base}/csrf/drip`, identity: 'anonymous' }).token();
+    expect(token.value).toBe('dripped-token');
+  });
+
+  it('that sends an invalid response is said to, not called unreachable', async () => {
+    const error = await failureOf(new CsrfTokenStore().source({ tokenEndpointUrl: `${base}/csrf/bad-header`, identity: 'anonymous' }).token());
+    expect(error.failure).toBe('misbehaved');
+    expect(error.message).toMatch(/^CSRF token endpoint .+\/csrf\/bad-header sent an invalid HTTP response \(.+\) \(HTTP_PARSER_ERROR\)$/);
+  });
+});
