@@ -21,3 +21,12 @@ export class ClientGoneError extends GatehouseError {
     this.name = 'ClientGoneError';
   }
 }
+
+/**
+ * The log's `error` for a request the gateway cut itself when stopping: still open once the drain's time was up
+ * (`--drain-seconds`). Neither the client's doing nor the upstream's.
+ */
+export const GATEWAY_STOPPED = 'GATEWAY_STOPPED';
+
+/** nginx's 444, "closed without a response": logged for a request cut before its status was sent, never sent itself. */
+export const CLOSED_WITHOUT_RESPONSE = 444;

@@ -34,7 +34,7 @@ import { buildUpstreamRequest } from './upstream-request';
 import { answerFailure } from './failure-answers';
 import { GatehouseError } from '../errors/gatehouse-error';
 import { inTurn } from './pipelined-turn';
-import { CLIENT_CLOSED_REQUEST, CLIENT_GONE } from '../proxy/client-gone';
+import { CLIENT_CLOSED_REQUEST, CLIENT_GONE, CLOSED_WITHOUT_RESPONSE, GATEWAY_STOPPED } from '../proxy/client-gone';
 
 export interface GatewayOptions {
   workspace: unknown;
@@ -134,6 +134,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let inFlight = 0;
   /** While a close drains: told when the last request in flight ends. */
   let onIdle: (() => void) | undefined;
+  /** Set when a draining close cuts what is still open: those requests are logged as the gateway's cut, not the client's. */
+  let cuttingConnections = false;
   // Replaced together with `current`; a request authenticates synchronously, within the generation it started in.
   let authContext: BasicAuthContext = { credentials: current.credentials, throttle };
 
@@ -151,7 +153,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (inFlight === 0) onIdle?.();
       // First, so that the log line of a request whose client left says so (CLIENT_GONE).
       exchange.upstreamCall?.clientClosed();
-      const entry = exchange.finish(res.headersSent ? res.statusCode : (refusedOnSocket.get(req.socket) ?? CLIENT_CLOSED_REQUEST));
+      // Cut by the gateway at the end of its drain: its own doing, not the client's.
+      const cut = cuttingConnections && !res.writableFinished;
+      if (cut) exchange.entry.error = GATEWAY_STOPPED;
+      const unsent = cut ? CLOSED_WITHOUT_RESPONSE : (refusedOnSocket.get(req.socket) ?? CLIENT_CLOSED_REQUEST);
+      const entry = exchange.finish(res.headersSent ? res.statusCode : unsent);
       if (exchange.recorder) {
         exchange.recorder.finish(entry);
         capture!.finish(exchange.recorder);
@@ -307,6 +313,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         onIdle = undefined;
         if (!drained) cut = inFlight;
         // Keep-alive connections left idle by the requests that finished, and the ones the deadline cuts.
+        cuttingConnections = true;
         server.closeAllConnections();
       }
       await pools.closeAll();

@@ -104,8 +104,9 @@ describe('the headless gateway process', () => {
     expect(await exited(cli)).toBe(0);
   });
 
-  it('on SIGTERM, cuts a stream that never ends once --drain-seconds have passed, says so, and exits 0', async () => {
-    const upstream = await startRecordingUpstream((_req, res) => {
+  it('on SIGTERM, cuts a stream that never ends once --drain-seconds have passed, says so, logs the cut as its own, and exits 0', async () => {
+    const upstream = await startRecordingUpstream((req, res) => {
+      if (req.url === '/never-answers') return; // the upstream takes its time: no head by the deadline
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: first\n\n');
     });
@@ -116,10 +117,20 @@ describe('the headless gateway process', () => {
     const first = await new Promise<string>((resolve) => body.once('data', (chunk: Buffer) => resolve(chunk.toString())));
     expect(first).toBe('data: first\n\n');
     body.on('error', () => undefined);
+    const unanswered = request(`${url}/events/never-answers`).catch((error: unknown) => error);
+    await expect.poll(() => upstream.requests.length).toBe(2);
     cli.child.kill('SIGTERM');
-    await cli.waitFor(/stopping: 1 request in flight, given up to 1 s to finish/);
+    await cli.waitFor(/stopping: 2 requests in flight, given up to 1 s to finish/);
     expect(await exited(cli)).toBe(0);
-    expect(cli.stderr()).toMatch(/stopped: 1 request still in flight after 1 s cut off/);
+    expect(cli.stderr()).toMatch(/stopped: 2 requests still in flight after 1 s cut off/);
+    await unanswered;
+    // Neither client left: the gateway cut them. 444 is logged for the one that got no status (nginx's "closed
+    // without a response"), never sent.
+    const lines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { path: string; status: number; error: string | null });
+    expect(lines.map(({ path, status, error }) => ({ path, status, error })).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: '/events/never-answers', status: 444, error: 'GATEWAY_STOPPED' },
+      { path: '/events/stream', status: 200, error: 'GATEWAY_STOPPED' },
+    ]);
   });
 
   it('reads the secrets file again for each reload, and reloads when it changes: an added consumer and a rotated password work', async () => {
