@@ -315,8 +315,8 @@ class ResponseRelay {
       return;
     }
     this.headHeaders = undefined;
-    // The gateway's own answer to the failure comes as early as the upstream's would have (see #writeHead).
-    if (!this.res.req.complete && !this.res.headersSent) this.res.setHeader('connection', 'close');
+    // The gateway's own answer to the failure comes as early as the upstream's would have, and closes the
+    // connection if the body has not all come (failure-answers.ts).
     this.outcome.reject(upstreamError);
   }
 

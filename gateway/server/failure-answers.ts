@@ -21,6 +21,10 @@ function sendKymaError(res: ServerResponse, status: number, message: string): vo
  * shape Kyma's clients read, instead of the gateway's `{"message": …}`. Same status, same message.
  */
 export function answerFailure(res: ServerResponse, error: unknown, exchange: Exchange, limits: Limits, upstreamLabel: string, kymaErrors = false): void {
+  // An answer that comes before the client's body has all arrived ends the connection (RFC 9112 §9.6): kept alive,
+  // the client would have to send the rest for nothing (nobody reads it), or wait for a stray 408. Whatever failed:
+  // the upstream early, a token or CSRF endpoint, the gateway itself.
+  if (!res.req.complete && !res.headersSent) res.setHeader('connection', 'close');
   if (error instanceof BodyTooLargeError) {
     exchange.entry.error = 'BODY_TOO_LARGE';
     return sendRefusal(res, bodyTooLarge(limits));

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
 import { RawConnection } from '../../support/raw-connection';
-import type { TestGateway } from '../../support/gateway';
+import { startTestGateway, type TestGateway } from '../../support/gateway';
+import { startRecordingUpstream } from '../../support/recording-upstream';
 
 let gateway: TestGateway;
 let close: () => Promise<void>;
@@ -61,5 +62,33 @@ describe('an upstream answering before the request body is complete', () => {
     expect((await client.response())?.status).toBe(200);
     expect(client.serverClosed).toBe(false);
     client.close();
+  });
+});
+
+describe('the gateway answering before the request body is complete', () => {
+  it('closes the connection after its 502 for a token endpoint that failed, as after an upstream\'s early answer', async () => {
+    const tokenEndpoint = await startRecordingUpstream((_req, res) => {
+      res.writeHead(500).end();
+    });
+    const own = await startTestGateway(
+      { services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: 'http://127.0.0.1:1' }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: `${tokenEndpoint.url}/token`, secret: 'erp-oauth' } }] },
+      { 'erp-oauth': { clientId: 'c', clientSecret: 's' } },
+    );
+    try {
+      const client = await RawConnection.open(own.port);
+      // Larger than the gateway reads ahead for a retry (replayable-body.ts): it fetches the token at once.
+      client.write('POST /erp/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n0123456789');
+      const answer = await client.response();
+      expect(answer?.status).toBe(502);
+      expect(answer?.body).toContain('token endpoint');
+      expect(answer?.headers.connection).toBe('close');
+      // Ended by the gateway, not left for the client to send the rest for nothing, or for a 408.
+      await client.closed;
+      expect(client.pending).toBe('');
+      client.close();
+    } finally {
+      await own.close();
+      await tokenEndpoint.close();
+    }
   });
 });
