@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
-import { RawConnection } from '../../support/raw-connection';
+import { RawConnection, type RawResponse } from '../../support/raw-connection';
 import { startTestGateway, type TestGateway } from '../../support/gateway';
 import { startRecordingUpstream } from '../../support/recording-upstream';
 
@@ -26,30 +26,31 @@ beforeAll(async () => {
 
 afterAll(() => close());
 
+/**
+ * Sends the head of an upload and its first 10 bytes, the rest never coming (a client still uploading), and reads
+ * the answer: it must say `Connection: close`, and the connection must end after it with nothing more on it (no
+ * 408 for a request already answered).
+ */
+async function answerToUnfinishedUpload(port: number, path: string, contentLength: number): Promise<RawResponse | undefined> {
+  const client = await RawConnection.open(port);
+  client.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${contentLength}\r\n\r\n0123456789`);
+  const answer = await client.response();
+  expect(answer?.headers.connection).toBe('close');
+  await client.closed;
+  expect(client.pending).toBe('');
+  client.close();
+  return answer;
+}
+
 describe('an upstream answering before the request body is complete', () => {
   it('relays the answer with Connection: close and ends the connection after it, with nothing more on it', async () => {
-    const client = await RawConnection.open(gateway.port);
-    // 10 of 100,000 announced bytes: the rest never comes, as from a client still uploading.
-    client.write('POST /early/reject HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789');
-    const answer = await client.response();
+    const answer = await answerToUnfinishedUpload(gateway.port, '/early/reject', 100_000);
     expect(answer?.status).toBe(401);
     expect(answer?.body).toBe('rejected early\n');
-    expect(answer?.headers.connection).toBe('close');
-    await client.closed;
-    // No 408 (or anything else) after the answer.
-    expect(client.pending).toBe('');
-    client.close();
   });
 
   it('closes the connection after the gateway\'s own 502 for an upstream failing early, too', async () => {
-    const client = await RawConnection.open(gateway.port);
-    client.write('POST /early/garbage HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789');
-    const answer = await client.response();
-    expect(answer?.status).toBe(502);
-    expect(answer?.headers.connection).toBe('close');
-    await client.closed;
-    expect(client.pending).toBe('');
-    client.close();
+    expect((await answerToUnfinishedUpload(gateway.port, '/early/garbage', 100_000))?.status).toBe(502);
   });
 
   it('keeps serving other connections, and keeps a connection whose request was complete alive', async () => {
@@ -75,17 +76,11 @@ describe('the gateway answering before the request body is complete', () => {
       { 'erp-oauth': { clientId: 'c', clientSecret: 's' } },
     );
     try {
-      const client = await RawConnection.open(own.port);
-      // Larger than the gateway reads ahead for a retry (replayable-body.ts): it fetches the token at once.
-      client.write('POST /erp/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n0123456789');
-      const answer = await client.response();
+      // Larger than the gateway reads ahead for a retry (replayable-body.ts): it fetches the token at once. The
+      // connection is ended by the gateway, not left for the client to send the rest for nothing, or for a 408.
+      const answer = await answerToUnfinishedUpload(own.port, '/erp/upload', 100_000_000);
       expect(answer?.status).toBe(502);
       expect(answer?.body).toContain('token endpoint');
-      expect(answer?.headers.connection).toBe('close');
-      // Ended by the gateway, not left for the client to send the rest for nothing, or for a 408.
-      await client.closed;
-      expect(client.pending).toBe('');
-      client.close();
     } finally {
       await own.close();
       await tokenEndpoint.close();
