@@ -4,6 +4,8 @@ import { forwardsLeft } from '../http/max-forwards';
 // RFC 9110 §7.6.1 connection-specific fields, plus ones undici refuses to send on its own.
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
+  // RFC 9110 §11.7.2: for the next hop only, like Proxy-Authenticate; the gateway is that hop.
+  'proxy-authentication-info',
   'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'host',
   // Addressed to the gateway (production/sandbox choice), not to the backend.
   'x-gatehouse-environment',

@@ -12,6 +12,12 @@ import { lowerCaseHeaderName } from './undici-core';
 
 /** Field values Node's `writeEarlyHints` writes as they are (it writes the head as ASCII). */
 const VISIBLE_ASCII_VALUE = /^[\x20-\x7e\t]*$/;
+/**
+ * Fields a relayed 103 leaves out. `content-length`: RFC 9110 §8.6, a server MUST NOT send it in a 1xx.
+ * `set-cookie`: Node writes a repeated field joined on one line, which no cookie survives (RFC 6265 §3), and a
+ * client acts on nothing in a 103 but its hints (RFC 8297 §2); the final answer carries the cookies.
+ */
+const NOT_IN_EARLY_HINTS = new Set(['content-length', 'set-cookie']);
 /** Where one link-value ends and the next begins in a Link field (RFC 8288 §3: `#link-value`). */
 const NEXT_LINK_VALUE = /\s*,\s*(?=<)/;
 
@@ -29,7 +35,7 @@ function relayEarlyHints(res: ServerResponse, rawHeaders: readonly Buffer[]): vo
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     const value = fields[i + 1]!;
-    if (!VISIBLE_ASCII_VALUE.test(value)) continue;
+    if (!VISIBLE_ASCII_VALUE.test(value) || NOT_IN_EARLY_HINTS.has(name)) continue;
     if (name === 'link') links.push(...value.split(NEXT_LINK_VALUE).filter((link) => link !== ''));
     else hints[name] = hints[name] === undefined ? value : `${hints[name]}, ${value}`;
   }

@@ -16,6 +16,7 @@ describe('downstreamHeaders', () => {
     expect(downstreamHeaders(raw(
       ['Keep-Alive', 'timeout=5'], ['Transfer-Encoding', 'chunked'], ['X-Private', 'p'], ['X-Kept', 'k'], ['Upgrade', 'h2c'],
       ['Connection', 'keep-alive ,  X-PRIVATE'], ['Connection', 'x-other'], ['X-Other', 'o'], ['Proxy-Authenticate', 'Basic'],
+      ['Proxy-Authentication-Info', 'nextnonce="abc"'],
     ), lowerCaseHeaderName)).toEqual(['x-kept', 'k']);
   });
 

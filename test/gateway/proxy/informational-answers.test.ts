@@ -27,6 +27,9 @@ const BEHAVIOURS: Record<string, string> = {
   // Nothing to hint with: no Link field, or one whose value is no link (Node's server will not write it).
   '/i/no-link': 'HTTP/1.1 103 Early Hints\r\nX-Hint: a\r\n\r\n' + FINAL,
   '/i/not-a-link': 'HTTP/1.1 103 Early Hints\r\nLink: style.css\r\n\r\n' + FINAL,
+  // Fields a 1xx must not carry (Content-Length) or that Node cannot write repeated (Set-Cookie).
+  '/i/framing-and-cookies': 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\nContent-Length: 5\r\n'
+    + 'Set-Cookie: a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT\r\nSet-Cookie: b=2\r\n\r\n' + FINAL,
   // A 1xx Node's server has no way to send.
   '/i/other': 'HTTP/1.1 104 Upload Resumption Supported\r\nUpload-Draft-Interop-Version: 6\r\n\r\n' + FINAL,
 };
@@ -70,6 +73,12 @@ describe('an upstream\'s informational answers', () => {
     });
     expect(final).toMatchObject(finalOk);
     await expect.poll(() => gateway.logs.find((e) => e.path === '/i/early-hints')).toMatchObject({ status: 200 });
+  });
+
+  it('leaves Content-Length (RFC 9110 §8.6) and Set-Cookie (which Node would join into one broken line) out of a 103', async () => {
+    const [hints, final] = await answersTo('/i/framing-and-cookies');
+    expect(hints).toEqual({ status: 103, headers: { link: '</a.css>; rel=preload' }, body: '' });
+    expect(final).toMatchObject(finalOk);
   });
 
   it('relays each of several 103s, in order, then the final answer', async () => {
