@@ -158,6 +158,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (cut) exchange.entry.error = GATEWAY_STOPPED;
       const unsent = cut ? CLOSED_WITHOUT_RESPONSE : (refusedOnSocket.get(req.socket) ?? CLIENT_CLOSED_REQUEST);
       const entry = exchange.finish(res.headersSent ? res.statusCode : unsent);
+      readingSince.set(req.socket, performance.now());
       if (exchange.recorder) {
         exchange.recorder.finish(entry);
         capture!.finish(exchange.recorder);
@@ -235,9 +236,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   server.maxHeadersCount = 0;
   // Requests Node's parser refuses never reach `handle`; statuses it wrote on a socket reach the request's log line.
   // Their log line has no method or path to show (the parser refused them), the parser's code as its error.
+  // A refused request's time counts from when the gateway began waiting for it: its connection's arrival, or the
+  // end of the answer before it on that connection (a client too slow with its head waited clientHeadersTimeoutMs).
+  const readingSince = new WeakMap<Socket, number>();
+  server.on('connection', (socket: Socket) => readingSince.set(socket, performance.now()));
   const refusedOnSocket = answerParserErrors(server, (socket, status, code) => {
     const { remoteAddress, localPort } = socket as Socket;
-    const exchange = new Exchange(performance.now(), UNPARSED_METHOD, '', remoteAddress ?? 'unknown', localPort ?? 0);
+    const since = readingSince.get(socket as Socket) ?? performance.now();
+    const exchange = new Exchange(since, UNPARSED_METHOD, '', remoteAddress ?? 'unknown', localPort ?? 0);
     exchange.entry.error = code;
     log(exchange.finish(status));
   });

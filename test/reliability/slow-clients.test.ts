@@ -1,7 +1,7 @@
 // Slow and vanishing clients: `gateway.limits.clientHeadersTimeoutMs` / `clientBodyTimeoutMs` cut off a client
 // that trickles its request with a 408, without holding an upstream connection; a client that goes away releases
 // the upstream request it started.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 import { startTestGateway, type TestGateway } from '../support/gateway';
@@ -90,6 +90,14 @@ describe('slow clients', () => {
       expect(res?.headers.connection).toBe('close');
       await conn.closed;
       expect(upstream.requests.length).toBe(before);
+      // Its log line counts the time the gateway waited for it (it said 0): Node answers 408 only once the headers
+      // limit has passed, by its millisecond clock (hence the 1 ms of slack).
+      const logged = await vi.waitFor(() => {
+        const entry = own.logs.find((e) => e.status === 408);
+        if (!entry) throw new Error('no log line yet');
+        return entry;
+      });
+      expect(logged.totalMs).toBeGreaterThanOrEqual(HEADERS_TIMEOUT - 1);
     } finally {
       await own.close();
     }
