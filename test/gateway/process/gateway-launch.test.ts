@@ -350,6 +350,16 @@ describe.runIf(process.platform === 'linux')('gateway launches', () => {
     expect(errors).not.toContain('build.mjs');
   }, 60_000);
 
+  // Here, beside the other runs of build.mjs gateway: each rebuilds out/gateway, so they must not overlap.
+  it('README\'s schema command, as written, puts the JSON Schema alone on stdout (npm\'s banner stays out)', async () => {
+    const line = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').split('\n').find((l) => l.startsWith('npm run') && l.includes(' schema > '));
+    expect(line).toBeDefined();
+    const command = line!.slice(0, line!.indexOf(' > '));
+    const run = spawnSync('sh', ['-c', command], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ $schema: expect.any(String) });
+  }, 60_000);
+
   it('`npm start` with no display starts the headless demo with its environment and no V8 options', async () => {
     expect(SCRIPTS.start).toBe('node build.mjs start');
     await checkLaunch(['start', '--port', '0'], { DISPLAY: '', WAYLAND_DISPLAY: '' });
