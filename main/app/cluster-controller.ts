@@ -104,7 +104,7 @@ export class ClusterController {
    */
   async #targeted(connection: ClusterConnection, withValues: boolean) {
     const secrets = this.#readSecret();
-    const { input, workspaceItems } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace: connection.namespace, withValues, secretSources: secrets.label });
+    const { input, workspaceItems } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace: connection.namespace, withValues, secretSources: () => secrets.label });
     const targets = await detectTargets(connection);
     const desired = buildDesiredObjects(input, targets);
     return { desired, targeted: limitToTargets(desired, workspaceItems, targets) };
@@ -138,7 +138,7 @@ export class ClusterController {
   /** `kubectl apply -f`-ready YAML of every target; secret values only when asked for. */
   async exportYaml(includeSecretValues: boolean, namespace = this.#connection?.namespace ?? 'default'): Promise<string> {
     const secrets = this.#readSecret();
-    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace, withValues: includeSecretValues, secretSources: secrets.label });
+    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace, withValues: includeSecretValues, secretSources: () => secrets.label });
     return exportYaml(buildDesiredObjects(input), { includeSecretValues });
   }
 

@@ -23,8 +23,11 @@ export interface ClusterInputOptions {
   namespace: string;
   /** Read values through `readSecret`; without, every value is '' (an export without secret values). */
   withValues: boolean;
-  /** Where values were looked for, for the missing-secret error ("the OS keychain", "--secrets, OS keychain"). */
-  secretSources?: string;
+  /**
+   * Where values were looked for, for the missing-secret error ("the OS keychain", "--secrets, OS keychain"): asked
+   * after the reads, when a source that could not be used (a keychain without a session bus) can say so.
+   */
+  secretSources?: () => string;
 }
 
 export interface WorkspaceClusterInput {
@@ -251,7 +254,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
   }
 
   if (collector.collisions.length > 0) throw new InvalidClusterSpecError(collector.collisions);
-  if (options.withValues && collector.missing.length > 0) throw new MissingClusterSecretError(collector.missing, options.secretSources);
+  if (options.withValues && collector.missing.length > 0) throw new MissingClusterSecretError(collector.missing, options.secretSources?.());
   return {
     input: {
       workspace: options.workspaceName,

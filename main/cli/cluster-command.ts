@@ -78,7 +78,10 @@ async function secretReader(file: string | undefined, io: ClusterCommandIo): Pro
       }
       return undefined;
     },
-    label: sources.map((s) => s.label).join(', ') || 'no secret source: give --secrets FILE or set GATEHOUSE_SECRETS',
+    // Read when a value is missing, after the reads: the keychain's label says by then whether it could be used.
+    get label() {
+      return sources.map((s) => s.label).join(', ') || 'no secret source: give --secrets FILE or set GATEHOUSE_SECRETS';
+    },
   };
 }
 

@@ -47,6 +47,21 @@ function stderrUntil(child: ChildProcess, patterns: RegExp[]): Promise<string> {
   });
 }
 
+describe('the cluster commands without keytar', () => {
+  it('name the keychain as unavailable among the places a missing secret was looked for', async () => {
+    writeFileSync(join(dir, 'cluster-ws.json'), JSON.stringify({ services: [{ name: 'orders', upstream: { url: 'https://o.example.com' }, endpointSecurity: { type: 'basic', secret: 'orders-backend' } }] }));
+    writeFileSync(join(dir, 'no-secrets.json'), '{}');
+    // Never contacted: the secrets are read, and found missing, before the first request.
+    writeFileSync(join(dir, 'kubeconfig.yaml'), 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u, namespace: default}}]\ncurrent-context: x\n');
+    const run = spawn(process.execPath, [cliBundle, 'plan', '--workspace', join(dir, 'cluster-ws.json'), '--kubeconfig', join(dir, 'kubeconfig.yaml'), '--secrets', join(dir, 'no-secrets.json')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    run.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(run, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(stderr).toContain(`(looked in: secrets file ${join(dir, 'no-secrets.json')}, OS keychain (unavailable))`);
+  });
+});
+
 describe('the headless demo without keytar', () => {
   it('keytar really is missing in that folder', async () => {
     const probe = spawn(process.execPath, ['-e', "require('keytar')"], { cwd: dir, stdio: 'ignore' });
