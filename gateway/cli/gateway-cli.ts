@@ -185,6 +185,18 @@ function folderIdentity(stats: Stats | undefined): string {
 }
 
 /**
+ * A flag's whole number from 0 to `max`, undefined when the flag is absent, or null after saying why it is refused.
+ * Decimal digits only: Number() would take '' and ' ' as 0 (for --port, any free port) and 0xB82C as 47148.
+ */
+function wholeNumberFlag(flag: string, text: string | undefined, max: number): number | undefined | null {
+  if (text === undefined) return undefined;
+  const value = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (value >= 0 && value <= max) return value;
+  say(`--${flag}: expected 0-${max}, got "${text}"`);
+  return null;
+}
+
+/**
  * How long a stopping gateway (SIGTERM, SIGINT) lets the requests in flight finish before it closes their
  * connections: a stream that never ends must not keep it from stopping (nginx's worker_shutdown_timeout). Under
  * Kubernetes' default grace period of 30 s, which ends in SIGKILL.
@@ -244,11 +256,11 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   // The demo serves its own workspace and secrets: a --config beside it would be ignored without a word.
   const besideDemo = values.demo ? (['config', 'secrets', 'kubeconfig', 'context'] as const).filter((flag) => values[flag] !== undefined) : [];
   if (besideDemo.length > 0) return say(`--demo serves its own workspace and secrets: leave out ${besideDemo.map((f) => `--${f}`).join(', ')}, or --demo`), 2;
-  // Decimal digits only: Number() would take '' and ' ' as 0 (any free port) and 0xB82C as 47148.
-  const port = values.port === undefined ? undefined : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return say(`--port: expected 0-65535, got "${values.port}"`), 2;
-  const drainSeconds = values['drain-seconds'] === undefined ? DEFAULT_DRAIN_SECONDS : /^\d{1,4}$/.test(values['drain-seconds']) ? Number(values['drain-seconds']) : Number.NaN;
-  if (!(drainSeconds >= 0 && drainSeconds <= 3600)) return say(`--drain-seconds: expected 0-3600, got "${values['drain-seconds']}"`), 2;
+  const port = wholeNumberFlag('port', values.port, 65535);
+  if (port === null) return 2;
+  const drainFlag = wholeNumberFlag('drain-seconds', values['drain-seconds'], 3600);
+  if (drainFlag === null) return 2;
+  const drainSeconds = drainFlag ?? DEFAULT_DRAIN_SECONDS;
   if (values.host === '') return say('--host: an address to listen on, such as 127.0.0.1 (empty would listen on every interface)'), 2;
 
   const log = jsonLineSink(stdoutLogWriter());

@@ -200,6 +200,12 @@ describe('the headless gateway process', () => {
     running.push(demo);
     expect(await exited(demo)).toBe(2);
     expect(demo.stderr()).toContain('--demo serves its own workspace and secrets: leave out --config, or --demo');
+    for (const bad of ['', '1.5', '+1', '3601', '0x10']) {
+      const drain = spawnGatewayCli(['--demo', '--drain-seconds', bad]);
+      running.push(drain);
+      expect(await exited(drain)).toBe(2);
+      expect(drain.stderr()).toContain(`--drain-seconds: expected 0-3600, got "${bad}"`);
+    }
     const help = spawnGatewayCli(['--help']);
     running.push(help);
     expect(await exited(help)).toBe(0);
