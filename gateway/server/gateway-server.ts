@@ -108,7 +108,12 @@ const UNPARSED_METHOD = '(unparsed)';
 
 /** A request's record, from the moment the server hands it over (a request, or a CONNECT refused on its socket). */
 function exchangeOf(req: IncomingMessage, received = performance.now()): Exchange {
-  return new Exchange(received, req.method ?? 'GET', req.url ?? '/', req.socket.remoteAddress ?? 'unknown', req.socket.localPort ?? 0);
+  return exchangeOn(req.socket, received, req.method ?? 'GET', req.url ?? '/');
+}
+
+/** The log record of a request on `socket`: from its client's address to the gateway's port it came in on. */
+function exchangeOn(socket: Socket, received: number, method: string, target: string): Exchange {
+  return new Exchange(received, method, target, socket.remoteAddress ?? 'unknown', socket.localPort ?? 0);
 }
 
 /** A failure of the gateway's own code while handling a request: a 500, and a warning naming the error's class. */
@@ -241,9 +246,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const readingSince = new WeakMap<Socket, number>();
   server.on('connection', (socket: Socket) => readingSince.set(socket, performance.now()));
   const refusedOnSocket = answerParserErrors(server, (socket, status, code) => {
-    const { remoteAddress, localPort } = socket as Socket;
-    const since = readingSince.get(socket as Socket) ?? performance.now();
-    const exchange = new Exchange(since, UNPARSED_METHOD, '', remoteAddress ?? 'unknown', localPort ?? 0);
+    const exchange = exchangeOn(socket as Socket, readingSince.get(socket as Socket) ?? performance.now(), UNPARSED_METHOD, '');
     exchange.entry.error = code;
     log(exchange.finish(status));
   });
