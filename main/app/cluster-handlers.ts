@@ -1,7 +1,8 @@
 // The cluster's IPC handlers: the GUI's side of ClusterController, and what the workspace remembers of the
 // cluster (the context, namespace and kubeconfig file last used with it).
 import type { Workspace } from '../../gateway/config/schema';
-import { KubeconfigError } from '../services/cluster';
+import { KubeconfigError, PushStoppedError, type PushItemResult } from '../services/cluster';
+import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import type { SecretVault } from '../services/vault';
 import type { ClusterContexts, SaveResult } from '../ipc/contract';
 import { UserFacingError, type IpcHandlers } from '../ipc/dispatcher';
@@ -79,7 +80,14 @@ export function clusterHandlers(deps: ClusterHandlerDeps): Pick<IpcHandlers, Clu
       return { ok: true };
     },
     'cluster:plan': () => cluster.plan(),
-    'cluster:push': ({ force }) => cluster.push(force),
+    'cluster:push': async ({ force }) => {
+      const done: PushItemResult[] = [];
+      try {
+        return await cluster.push(force, (item) => done.push(item));
+      } catch (error) {
+        throw error instanceof GatehouseError && done.length > 0 ? new PushStoppedError(error, done) : error;
+      }
+    },
     'cluster:prune-candidates': () => cluster.pruneCandidates(),
     'cluster:prune': ({ candidates, confirm }) => cluster.prune(candidates, confirm),
     'cluster:export': async ({ includeSecretValues }) => ({ yaml: await cluster.exportYaml(includeSecretValues) }),

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { createAppServices, type AppServices } from '../../../main/app/app-services';
 import { forkGatewayProcess } from '../../../main/services/gateway-supervisor/gateway-process';
 import { builtGatewayEntry } from '../../support/built-gateway';
-import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api/index';
+import { startFakeKubeApi, statuses, type FakeKubeApi } from '../../support/fake-kube-api/index';
 import { HAVE_KUBECTL, kubectl } from '../../support/fake-kube-api/kubectl';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 import { REPO_ROOT } from '../../support/spawn-cli';
@@ -97,6 +97,21 @@ describe('cluster features through the app', () => {
     expect(yaml).not.toContain(Buffer.from(KYMA_PASSWORD).toString('base64'));
     const kinds = parseAllDocuments(yaml).map((d) => (d.toJS() as { kind?: string } | null)?.kind).filter(Boolean);
     expect(kinds).toEqual(['Secret', 'Application']);
+  });
+
+  it('a push that stops midway says what it had already done, with the cause', async () => {
+    await call('secrets:set', { name: 'erp-basic', namespace: NS, data: { username: 'erp-user', password: KYMA_PASSWORD } });
+    expect(await call('workspace:save', workspace())).toMatchObject({ ok: true });
+    // The Secret goes first and is applied; then the token is refused, before the Application.
+    const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.includes('/applications/') && !req.url!.includes('dryRun') ? statuses.unauthorized() : undefined));
+    try {
+      const failure = (await call('cluster:push', {}).catch((error: unknown) => error)) as { code: string; message: string };
+      expect(failure.code).toMatch(/^GATEHOUSE_CLUSTER/);
+      expect(failure.message).toMatch(new RegExp(`\\. The push stopped after Secret ${NS}/erp-basic \\((created|updated|unchanged)\\)$`));
+    } finally {
+      stop();
+      await call('secrets:delete', { name: 'erp-basic', namespace: NS });
+    }
   });
 
   it("pushes an OAuth secret's token-request headers and query parameters when it has them, as Kyma reads them", async () => {

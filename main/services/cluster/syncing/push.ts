@@ -2,6 +2,7 @@
 // make it keeps back everything that references it. Each object gets its own outcome.
 import type { ClusterConnection } from '../connecting/cluster-connection';
 import { ClusterError } from '../cluster-errors';
+import { GatehouseError } from '../../../../gateway/errors/gatehouse-error';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
 import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
@@ -18,6 +19,20 @@ export interface PushItemResult {
   /** HTTP status of a refusal. */
   status?: number;
   conflicts?: FieldConflict[];
+}
+
+/**
+ * A push that stopped midway (its token refused, the cluster gone): the cause's code and message, and what it had
+ * already done, which the cluster keeps, said in the message too, so that a screen showing only the message
+ * does not let the user think nothing happened.
+ */
+export class PushStoppedError extends GatehouseError {
+  readonly code: string;
+  constructor(readonly stoppedBy: GatehouseError, readonly done: readonly PushItemResult[]) {
+    super(`${stoppedBy.message}. The push stopped after ${done.map((item) => `${item.label} (${item.outcome})`).join(', ')}`, { cause: stoppedBy, hint: stoppedBy.hint });
+    this.name = 'PushStoppedError';
+    this.code = stoppedBy.code;
+  }
 }
 
 export interface PushReport {
