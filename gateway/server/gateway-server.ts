@@ -147,6 +147,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** A client expecting `100 Continue` waits for it before its body: it is sent only once the request is admitted. */
   function handle(req: IncomingMessage, res: ServerResponse, expectation: Expectation, received: number): void {
     const config = current; // in-flight requests keep the generation they started with
+    const socket = req.socket;
     const exchange = exchangeOf(req, received);
     inFlight += 1;
     options.onRequestStart?.(inFlight);
@@ -163,7 +164,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (cut) exchange.entry.error = GATEWAY_STOPPED;
       const unsent = cut ? CLOSED_WITHOUT_RESPONSE : (refusedOnSocket.get(req.socket) ?? CLIENT_CLOSED_REQUEST);
       const entry = exchange.finish(res.headersSent ? res.statusCode : unsent);
-      readingSince.set(req.socket, performance.now());
+      // Node may have let go of the socket by now (req.socket is then null): the one it came on is kept above.
+      readingSince.set(socket, performance.now());
       if (exchange.recorder) {
         exchange.recorder.finish(entry);
         capture!.finish(exchange.recorder);
