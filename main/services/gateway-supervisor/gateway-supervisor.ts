@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { GatewayStatus } from './gateway-status';
+import type { GatewayStatus, ServedConfig } from './gateway-status';
 import type { RequestLogEntry } from '../../../gateway/log/request-log';
 import type { FieldError } from '../../../gateway/config/validate';
 import type { LeftOutItem } from '../../../gateway/config/left-out-item';
@@ -42,20 +42,40 @@ export class GatewayStartError extends GatehouseError {
 /** A launch that gave up because the gateway was stopped, or launched again, while it read the secrets. */
 const START_CANCELLED = 'GATEHOUSE_GATEWAY_START_CANCELLED';
 
+/** A launch that could not read the secrets its workspace needs (the keychain locked or gone): nothing was spawned. */
+const SECRETS_UNREADABLE = 'GATEHOUSE_GATEWAY_SECRETS_UNREADABLE';
+
 /** How often, at most, a change of the in-flight count alone is told to the status bar. */
 const IN_FLIGHT_EVENT_MS = 100;
 
-type ReloadResult = { ok: true; leftOut: LeftOutItem[] } | { ok: false; errors: FieldError[] };
+/**
+ * `superseded`: a later workspace was asked for before this one was sent, and is applied instead; it decides the
+ * status.
+ */
+type ReloadResult = { ok: true; leftOut: LeftOutItem[]; superseded?: true } | { ok: false; errors: FieldError[] };
 type ReloadWaiter = (result: ReloadResult) => void;
 
 /** Keeps one gateway process running the current workspace; restarts it with backoff when it dies. */
 export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   #status: GatewayStatus = { state: 'stopped', restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } };
   #process: GatewayProcess | undefined;
-  /** The workspace the gateway runs (or will start with). */
-  #workspace: unknown;
-  /** The last workspace asked for: differs from #workspace while the gateway refuses it. */
+  /**
+   * The last workspace asked for (start, reload): what the app has saved. The status says 'saved' only while the
+   * running gateway serves this very workspace.
+   */
   #requested: unknown;
+  /** What the running gateway serves: the workspace its start carried, or its last accepted reload. */
+  #served: unknown;
+  /** The last workspace a gateway accepted: what a (re)start falls back to while the requested one is refused. */
+  #accepted: unknown;
+  /** The requested workspace, once a gateway refused it as a whole; `#refusal` says why. */
+  #refused: unknown;
+  #refusal: FieldError[] = [];
+  /**
+   * Reloads go one after another, in the order asked, each reading its secrets in its turn: a reload whose vault
+   * read was quicker cannot overtake the one before it (two quick saves left the first one served).
+   */
+  #applying: Promise<unknown> = Promise.resolve();
   #stopping = false;
   #restartTimer: NodeJS.Timeout | undefined;
   #backoffMs: number;
@@ -99,20 +119,43 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     return this.#capture;
   }
 
-  /** Starts the gateway with `workspace`; resolves once it listens, rejects with the reason it could not. */
+  /**
+   * Starts the gateway with `workspace`; resolves once it listens, rejects with the reason it could not. When its
+   * secrets cannot be read, it tries again with backoff (the status says why) until they can, or until stop().
+   */
   async start(workspace: unknown): Promise<GatewayStatus> {
-    this.#workspace = workspace;
-    this.#requested = workspace;
+    this.#request(workspace);
     this.#stopping = false;
-    await this.#launch('starting');
+    clearTimeout(this.#restartTimer);
+    try {
+      await this.#launch('starting');
+    } catch (error) {
+      if ((error as GatewayStartError).code === SECRETS_UNREADABLE && !this.#stopping) this.#scheduleRestart((error as Error).message, false);
+      throw error;
+    }
     return this.status;
+  }
+
+  #request(workspace: unknown): void {
+    this.#requested = workspace;
+    if (this.#refused !== workspace) this.#refused = undefined;
   }
 
   async #launch(state: 'starting' | 'restarting'): Promise<void> {
     const launch = ++this.#launches;
     this.#setStatus({ state, url: undefined, port: undefined, inFlight: 0 });
-    const secrets = await this.options.collectSecrets(this.#workspace);
-    if (launch !== this.#launches) throw new GatewayStartError(START_CANCELLED, 'gateway start cancelled: the gateway was stopped or started again while its secrets were read');
+    // The saved workspace; one the gateway refused as a whole is not started with, the last accepted one is (as a
+    // reload that refused it kept that one serving).
+    const workspace = this.#requested === this.#refused && this.#accepted !== undefined ? this.#accepted : this.#requested;
+    const cancelled = () => new GatewayStartError(START_CANCELLED, 'gateway start cancelled: the gateway was stopped or started again while its secrets were read');
+    let secrets: SecretBundle;
+    try {
+      secrets = await this.options.collectSecrets(workspace);
+    } catch (error) {
+      if (launch !== this.#launches) throw cancelled();
+      throw new GatewayStartError(SECRETS_UNREADABLE, `gateway not started: its secrets could not be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (launch !== this.#launches) throw cancelled();
     const child = this.options.spawn();
     this.#process = child;
     const generation = ++this.#generation;
@@ -129,28 +172,31 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         child.kill();
         settle(new GatewayStartError('GATEHOUSE_GATEWAY_START_TIMEOUT', `gateway did not start within ${this.options.startTimeoutMs ?? 15_000} ms`));
       }, this.options.startTimeoutMs ?? 15_000);
-      child.onMessage((message) => this.#onMessage(child, message, settle, generation));
+      child.onMessage((message) => this.#onMessage(child, message, settle, generation, workspace));
       child.onExit((reason) => {
         settle(new GatewayStartError('GATEHOUSE_GATEWAY_EXITED', `gateway ${reason} before it was ready`));
         this.#onExit(child, reason);
       });
       void (this.options.clusterAccess?.() ?? Promise.resolve(undefined)).then(
-        (cluster) => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, cluster, capture: this.#capture }),
-        () => child.send({ type: 'start', workspace: this.#workspace, secrets, port: this.options.port, host: this.options.host, capture: this.#capture }),
+        (cluster) => child.send({ type: 'start', workspace, secrets, port: this.options.port, host: this.options.host, cluster, capture: this.#capture }),
+        () => child.send({ type: 'start', workspace, secrets, port: this.options.port, host: this.options.host, capture: this.#capture }),
       );
     });
   }
 
-  #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void, generation: number): void {
+  #onMessage(child: GatewayProcess, message: GatewayMessage, settleStart: (error?: Error) => void, generation: number, startedWith: unknown): void {
     if (child !== this.#process) return;
     switch (message.type) {
       case 'ready': {
-        const served = this.#workspace === this.#requested ? { config: 'saved' as const, leftOut: message.leftOut ?? [] } : { ...this.#status.served, leftOut: message.leftOut ?? [] };
+        this.#served = startedWith;
+        this.#accepted = startedWith;
         // What went wrong before (a crash, a busy port) is over once a gateway listens: the restart count keeps it.
-        this.#setStatus({ state: 'running', url: message.url, port: message.port, lastError: undefined, served });
+        this.#setStatus({ state: 'running', url: message.url, port: message.port, lastError: undefined, served: this.#servedConfig(message.leftOut ?? []) });
         clearTimeout(this.#healthyTimer);
         this.#healthyTimer = setTimeout(() => (this.#backoffMs = this.options.backoff?.initialMs ?? 250), 30_000).unref();
         settleStart();
+        // Saved while this gateway was starting with an earlier workspace (a save during a restart): applied now.
+        if (this.#served !== this.#requested && this.#requested !== this.#refused) void this.reload(this.#requested).catch(() => undefined);
         break;
       }
       case 'in-flight':
@@ -168,6 +214,11 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         this.#reloads.delete(message.id);
         break;
       case 'config-rejected':
+        // It listens with nothing of the workspace it started with.
+        this.#served = undefined;
+        if (this.#accepted === startedWith) this.#accepted = undefined;
+        this.#refused = startedWith;
+        this.#refusal = message.errors;
         this.#setStatus({ lastError: `workspace not applied: ${message.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, served: { config: 'none', leftOut: [], errors: message.errors } });
         break;
       case 'fatal':
@@ -199,54 +250,99 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     for (const waiter of this.#reloads.values()) waiter({ ok: false, errors: [{ path: '(gateway)', message: `gateway ${reason}` }] });
     this.#reloads.clear();
     clearTimeout(this.#healthyTimer);
+    this.#served = undefined;
     if (this.#stopping) {
       if (this.#status.state !== 'failed') this.#setStatus({ state: 'stopped', url: undefined, port: undefined, inFlight: 0 });
       return;
     }
+    this.#scheduleRestart(`gateway ${reason}`, true);
+  }
+
+  /**
+   * Launches again after the backoff. A launch that cannot read its secrets spawns nothing and tries again, so a
+   * keychain that comes back brings the gateway back (it had stayed "restarting" with no gateway and no retry).
+   */
+  #scheduleRestart(reason: string, processRestart: boolean): void {
+    clearTimeout(this.#restartTimer);
     const delay = this.#backoffMs;
     this.#backoffMs = Math.min(this.#backoffMs * 2, this.options.backoff?.maxMs ?? 10_000);
-    this.#setStatus({ state: 'restarting', lastError: `gateway ${reason}; restarting in ${delay} ms`, restarts: this.#status.restarts + 1, url: undefined, port: undefined, inFlight: 0 });
+    this.#setStatus({ state: 'restarting', lastError: `${reason}; restarting in ${delay} ms`, restarts: this.#status.restarts + (processRestart ? 1 : 0), url: undefined, port: undefined, inFlight: 0 });
     this.#restartTimer = setTimeout(() => {
       this.#launch('restarting').catch((error: Error) => {
-        if ((error as GatewayStartError).code === START_CANCELLED) return; // stopped, or started anew, meanwhile
+        const code = (error as GatewayStartError).code;
+        if (code === START_CANCELLED) return; // stopped, or started anew, meanwhile
+        if (code === SECRETS_UNREADABLE && !this.#stopping) return this.#scheduleRestart(error.message, false);
+        // A gateway that exited or hung before it was ready: its exit has scheduled the next attempt.
         if (this.#status.state !== 'failed') this.#setStatus({ lastError: error.message });
       });
     }, delay);
   }
 
+  /** What the gateway serves, said against the saved workspace (see ServedConfig). */
+  #servedConfig(leftOut: LeftOutItem[]): ServedConfig {
+    if (this.#served !== undefined && this.#served === this.#requested) return { config: 'saved', leftOut };
+    if (this.#requested === this.#refused) return { config: this.#served === undefined ? 'none' : 'older', leftOut, errors: this.#refusal };
+    return { config: this.#served === undefined ? 'none' : 'older', leftOut, errors: [{ path: '(gateway)', message: 'the saved workspace is being applied' }] };
+  }
+
   /**
    * Applies a new workspace to the running gateway without dropping requests. The gateway serves every item that
    * compiles (`leftOut` lists the others); a workspace it refuses as a whole leaves the previous one running, and
-   * the status says so (`served.config: 'older'`) until a later one is applied.
+   * the status says so (`served.config: 'older'`) until a later one is applied. Reloads are applied in the order
+   * asked; each resolves once the ones asked after it meanwhile are applied too, so that the status it leaves
+   * says what the gateway serves of the latest. A gateway not running starts with the latest.
    */
   async reload(workspace: unknown): Promise<ReloadResult> {
-    this.#requested = workspace;
-    const child = this.#process;
-    if (!child || this.#status.state !== 'running') {
-      // Started (or restarted) with it: the status says what it serves once it is ready.
-      this.#workspace = workspace;
-      return { ok: true, leftOut: [] };
+    this.#request(workspace);
+    const turn = this.#applying.then(() => this.#apply(workspace));
+    this.#applying = turn.catch(() => undefined);
+    const result = await turn;
+    for (let queue = this.#applying; ; queue = this.#applying) {
+      await queue;
+      if (queue === this.#applying) return result;
     }
+  }
+
+  async #apply(workspace: unknown): Promise<ReloadResult> {
+    if (workspace !== this.#requested) return { ok: true, leftOut: [], superseded: true };
+    const child = this.#process;
+    // Not running: the start or restart under way, or the next one, starts with the requested workspace; one that
+    // already started with an earlier workspace applies this one once it is ready.
+    if (!child || this.#status.state !== 'running') return { ok: true, leftOut: [] };
     let secrets: SecretBundle;
     try {
       secrets = await this.options.collectSecrets(workspace);
     } catch (error) {
-      this.#servesOlder([{ path: '(vault)', message: `not applied to the gateway, which keeps its current workspace: ${error instanceof Error ? error.message : String(error)}` }]);
+      if (workspace === this.#requested) this.#servesOlder([{ path: '(vault)', message: `not applied to the gateway, which keeps its current workspace: ${error instanceof Error ? error.message : String(error)}` }]);
       throw error;
     }
     const cluster = this.options.clusterAccess ? ((await this.options.clusterAccess().catch(() => undefined)) ?? null) : undefined;
+    if (workspace !== this.#requested) return { ok: true, leftOut: [], superseded: true };
+    // The gateway died while the secrets were read: its restart starts with this workspace.
+    if (this.#process !== child || this.#status.state !== 'running') return { ok: true, leftOut: [] };
     const id = ++this.#reloadId;
     const result = await new Promise<ReloadResult>((resolve) => {
-      this.#reloads.set(id, resolve);
+      // A gateway that does not answer a reload within the time it has to start is hung: it is killed, and its
+      // exit answers this reload and restarts it (with this workspace), rather than holding every later save.
+      const hung = setTimeout(() => this.#reloads.has(id) && child.kill(), this.options.startTimeoutMs ?? 15_000);
+      this.#reloads.set(id, (answer) => {
+        clearTimeout(hung);
+        resolve(answer);
+      });
       child.send({ type: 'reload', id, workspace, secrets, cluster });
     });
-    if (this.#requested !== workspace) return result; // a later reload decides what the status says
+    // A gateway that exited before it answered refused nothing: its restart starts with this workspace.
+    if (this.#process !== child) return result;
     if (result.ok) {
-      this.#workspace = workspace;
-      this.#setStatus({ served: { config: 'saved', leftOut: result.leftOut }, ...(this.#status.lastError ? { lastError: undefined } : {}) });
+      this.#served = workspace;
+      this.#accepted = workspace;
     } else {
-      this.#servesOlder(result.errors);
+      this.#refused = workspace;
+      this.#refusal = result.errors;
     }
+    if (workspace !== this.#requested) return result; // asked for again meanwhile: a later turn decides the status
+    const leftOut = result.ok ? result.leftOut : this.#status.served.leftOut;
+    this.#setStatus({ served: this.#servedConfig(leftOut), ...(result.ok && this.#status.lastError ? { lastError: undefined } : {}) });
     return result;
   }
 

@@ -1,27 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { createAppServices, type AppServices } from '../../../main/app/app-services';
-import { forkGatewayProcess, type GatewayProcess } from '../../../main/services/gateway-supervisor/gateway-process';
-import { loadKeytar, type KeytarModule } from '../../../main/services/vault/keytar-module';
-import { builtGatewayEntry } from '../../support/built-gateway';
+import { SwitchableKeychain, startAppHarness, type AppHarness, type AppHarnessOptions } from '../../support/app-harness';
 import { keychainGate } from '../../support/keychain';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
-import type { GatewayStatus, IpcEnvelope, MainEvent, MainEvents } from '../../../main/ipc/contract';
+import type { GatewayStatus, MainEvents } from '../../../main/ipc/contract';
 
 // Faults that happen while the app runs: the keychain disappears, the workspace file is deleted or
 // broken behind the app's back, the gateway process is killed in the middle of a request.
-let entry: string;
 let upstream: RecordingUpstream;
-const dataDirs: string[] = [];
-const apps: AppServices[] = [];
+const harnesses: AppHarness[] = [];
 const heldAnswers: Array<() => void> = [];
 
 beforeAll(async () => {
-  entry = await builtGatewayEntry();
   // /slow is answered only when the test releases it, so a request can be caught in flight; everything else at once.
   upstream = await startRecordingUpstream((req, res) => {
     const answer = () => (res.writableEnded || res.destroyed ? undefined : res.end('ok'));
@@ -32,51 +25,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   heldAnswers.splice(0).forEach((answer) => answer());
-  await Promise.all(apps.splice(0).map((a) => a.shutdown()));
+  await Promise.all(harnesses.splice(0).map((h) => h.shutdown()));
   await upstream.close();
-  await Promise.all(dataDirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-interface Harness {
-  app: AppServices;
-  dataDir: string;
-  spawned: GatewayProcess[];
-  statuses: GatewayStatus[];
-  call<T>(channel: string, payload?: unknown): Promise<T>;
-  failure(channel: string, payload?: unknown): Promise<{ code: string; message: string }>;
-}
-
-async function startApp(extra: { loadKeytar?: () => Promise<KeytarModule>; keychainService?: string } = {}): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-faults-'));
-  dataDirs.push(dataDir);
-  const spawned: GatewayProcess[] = [];
-  const app = await createAppServices({
-    dataDir,
-    gatewayPort: 0,
-    spawnGateway: () => {
-      const p = forkGatewayProcess(entry);
-      spawned.push(p);
-      return p;
-    },
-    ...extra,
-  });
-  apps.push(app);
-  const statuses: GatewayStatus[] = [];
-  app.onEvent(<E extends MainEvent>(event: E, payload: MainEvents[E]) => {
-    if (event === 'gateway-status') statuses.push(payload as GatewayStatus);
-  });
-  await app.startGateway();
-  const call = async <T,>(channel: string, payload?: unknown): Promise<T> => {
-    const envelope = (await app.dispatch(channel, payload)) as IpcEnvelope<T>;
-    if (!envelope.ok) throw Object.assign(new Error(`${envelope.error.code}: ${envelope.error.message}`), envelope.error);
-    return envelope.value;
-  };
-  const failure = async (channel: string, payload?: unknown) => {
-    const envelope = await app.dispatch(channel, payload);
-    if (envelope.ok) throw new Error(`${channel} succeeded: ${JSON.stringify(envelope.value)}`);
-    return envelope.error;
-  };
-  return { app, dataDir, spawned, statuses, call, failure };
+async function startApp(options: AppHarnessOptions = {}): Promise<AppHarness> {
+  const harness = await startAppHarness(options);
+  harnesses.push(harness);
+  return harness;
 }
 
 function basicAuthWorkspace(realm = 'faults') {
@@ -91,29 +47,16 @@ const gate = await keychainGate('faults: keychain gone while running');
 describe.skipIf(gate.skip)('the keychain goes away while the app runs', () => {
   const PASSWORD = `pw-${randomUUID()}`;
   const NEW_PASSWORD = `pw-new-${randomUUID()}`;
-  let h: Harness;
-  let gone = false;
+  let h: AppHarness;
+  const keychain = new SwitchableKeychain();
 
   beforeAll(async () => {
     if (gate.failure) throw new Error(gate.failure);
-    // The real keytar, wrapped: once `gone` is set every call fails the way keytar does when the Secret Service
-    // (gnome-keyring) disappears or the D-Bus session ends under a running app.
-    const real = await loadKeytar();
-    const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
-      if (gone) return Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'));
-      return fn(...args);
-    };
-    const wrapped: KeytarModule = {
-      getPassword: guard((s: string, a: string) => real.getPassword(s, a)),
-      setPassword: guard((s: string, a: string, p: string) => real.setPassword(s, a, p)),
-      deletePassword: guard((s: string, a: string) => real.deletePassword(s, a)),
-      findCredentials: guard((s: string) => real.findCredentials(s)),
-    };
-    h = await startApp({ loadKeytar: async () => wrapped, keychainService: `Gatehouse-test-${randomUUID()}` });
+    h = await startApp({ loadKeytar: () => keychain.module(), keychainService: `Gatehouse-test-${randomUUID()}` });
   });
 
   afterAll(async () => {
-    gone = false;
+    keychain.gone = false;
     await h?.call('secrets:delete', { name: 'alex-pw' }).catch(() => undefined);
   });
 
@@ -125,7 +68,7 @@ describe.skipIf(gate.skip)('the keychain goes away while the app runs', () => {
     const auth = { username: 'alex', password: PASSWORD };
     expect(await h.call('tryit:send', { method: 'GET', path: '/v1/x', headers: [], basicAuth: auth })).toMatchObject({ status: 200 });
 
-    gone = true;
+    keychain.gone = true;
 
     // vault:status probes again instead of repeating what was true at start.
     const status = await h.call<{ mode: string; reason?: string }>('vault:status');
@@ -158,14 +101,14 @@ describe.skipIf(gate.skip)('the keychain goes away while the app runs', () => {
     expect(await h.call('tryit:send', { method: 'GET', path: '/v1/x', headers: [], basicAuth: auth })).toMatchObject({ status: 200 });
 
     // The keychain comes back: the status says so, and the next save reaches the gateway.
-    gone = false;
+    keychain.gone = false;
     expect(await h.call('vault:status')).toEqual({ mode: 'keychain' });
     expect(await h.call('workspace:save', basicAuthWorkspace('back'))).toMatchObject({ ok: true });
   });
 });
 
 describe('the workspace file changes behind the app', () => {
-  let h: Harness;
+  let h: AppHarness;
 
   beforeAll(async () => {
     h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });

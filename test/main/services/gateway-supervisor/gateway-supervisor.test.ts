@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { Agent, request } from 'undici';
-import { GatewayStartError, GatewaySupervisor } from '../../../../main/services/gateway-supervisor/gateway-supervisor';
+import { GatewayStartError, GatewaySupervisor, type SupervisorOptions } from '../../../../main/services/gateway-supervisor/gateway-supervisor';
 import { forkGatewayProcess, type GatewayProcess } from '../../../../main/services/gateway-supervisor/gateway-process';
 import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
 import { basic } from '../../../support/gateway';
@@ -35,7 +35,7 @@ function workspace(realm = 'one', port = 0): WorkspaceInput {
   };
 }
 
-function supervisor(spawned: GatewayProcess[] = [], port?: number) {
+function supervisor(spawned: GatewayProcess[] = [], port?: number, options: Partial<SupervisorOptions> = {}) {
   const s = new GatewaySupervisor({
     spawn: () => {
       const p = forkGatewayProcess(entry);
@@ -45,6 +45,7 @@ function supervisor(spawned: GatewayProcess[] = [], port?: number) {
     collectSecrets: async () => ({ 'alex-pw': { password: SECRET } }),
     port,
     backoff: { initialMs: 100, maxMs: 1000 },
+    ...options,
   });
   supervisors.push(s);
   return s;
@@ -379,6 +380,21 @@ describe('GatewaySupervisor with a workspace it can serve only in part', () => {
     expect(s.status.served).toEqual({ config: 'saved', leftOut: [] });
     expect((await request(`${status.url}/svc/x`, { headers: auth })).statusCode).toBe(200);
     expect((await request(`${status.url}/erp/x`)).statusCode).toBe(200);
+  });
+
+  it('kills a gateway that does not answer a reload, and restarts it with the workspace asked for', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned, undefined, { startTimeoutMs: 2000, backoff: { initialMs: 10, maxMs: 10 } });
+    await s.start(workspace('one'));
+    process.kill(spawned[0]!.pid!, 'SIGSTOP'); // hung: it reads no message
+    // Every later save waits for this one: a hung gateway must not hold them for good.
+    const result = await s.reload(workspace('two'));
+    expect(result).toEqual({ ok: false, errors: [{ path: '(gateway)', message: 'gateway killed by SIGKILL' }] });
+    await expect.poll(() => s.status).toMatchObject({ state: 'running', served: { config: 'saved' } });
+    const res = await request(`${s.status.url}/svc/x`);
+    await res.body.dump();
+    expect(res.headers['www-authenticate']).toContain('realm="two"');
+    expect(spawned).toHaveLength(2);
   });
 
   it('says it serves an older workspace when it refuses a new one as a whole', async () => {
