@@ -8,6 +8,8 @@ import { endpointOptionsIssues, endpointOptionsShape } from './endpoint-security
 import { SECRET_NAME_PATTERN, SECRET_NAME_RULE, secretKeySchema } from './secret-names';
 import { credentialNormalForm } from './credential-normal-form';
 import { normalRoutePath } from './route-paths';
+import { shadowedTargets, type RouteTarget } from './route-targets';
+import { kymaApplicationServices } from './kyma-services';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
 
@@ -212,6 +214,49 @@ export const GatewaySettings = z
   })
   .strict();
 
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+/** How `by` takes every request of `target` beyond their common path: the hosts and methods it takes them for. */
+function shadowQualifier(target: RouteTarget, by: RouteTarget): string {
+  const parts: string[] = [];
+  if (target.hosts && by.hosts) parts.push(sameSet(target.hosts, by.hosts) ? 'the same hosts' : 'all of its hosts');
+  if (!by.methods && target.methods) parts.push('any method');
+  else if (by.methods && target.methods) parts.push(sameSet(target.methods, by.methods) ? 'the same methods' : 'all of its methods');
+  return parts.length > 0 ? ` (for ${parts.join(' and ')})` : '';
+}
+
+/**
+ * How the schema ends the message of a service or route no request can reach: the form of the one that takes its
+ * requests claims it (as it claims a duplicate name), since that form's edit is what made it unreachable.
+ */
+export const UNREACHABLE = 'no request would reach';
+
+/**
+ * A service or route that can never receive a request: an earlier one has its match target (path, kind, hosts,
+ * methods), and the router takes the first of equals (route-targets.ts). Saved, it would look served and never
+ * be; so it is refused on its path field, naming the one that takes its requests. Kyma applications' services are
+ * routed after the workspace's own, so one can be shadowed by a workspace service; it is reported on its display
+ * name, which makes its path segment.
+ */
+function unreachableIssues(services: readonly Service[], routes: readonly Route[], applications: readonly KymaApplication[]): { path: (string | number)[]; message: string }[] {
+  const fields = new Map<Service, (string | number)[]>(services.map((s, i) => [s, ['services', i, 'pathPrefix']]));
+  const served = [...services];
+  applications.forEach((app, i) => {
+    kymaApplicationServices(app).forEach((s, j) => {
+      fields.set(s, ['applications', i, 'services', j, 'displayName']);
+      served.push(s);
+    });
+  });
+  const label = (t: RouteTarget) => (t.route ? `route "${t.route.name}"` : `service "${t.service.name}"`);
+  return shadowedTargets(served, routes).flatMap(({ target, by }) => {
+    const field = target.route ? ['routes', routes.indexOf(target.route), 'path'] : fields.get(target.service);
+    // Two services of one name are refused for that already; "no request would reach service x" would say nothing more.
+    if (!field || label(target) === label(by)) return [];
+    const path = target.route && target.route.path !== target.path ? `its full path "${target.path}"` : `"${target.path}"`;
+    return [{ path: field, message: `${path} is already ${label(by)}'s${shadowQualifier(target, by)}: ${UNREACHABLE} ${label(target)}` }];
+  });
+}
+
 export const Workspace = z
   .object({
     $schema: z.string().optional(),
@@ -290,6 +335,7 @@ export const Workspace = z
     };
     ws.services.forEach((s, i) => checkAnonymous(s.plugins, ['services', i]));
     ws.routes.forEach((r, i) => checkAnonymous(r.plugins, ['routes', i]));
+    for (const issue of unreachableIssues(ws.services, ws.routes, ws.applications)) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type Workspace = z.infer<typeof Workspace>;
 export type WorkspaceInput = z.input<typeof Workspace>;

@@ -1,17 +1,7 @@
 import type { HttpMethod, Route, Service } from '../config/schema';
-import { joinPaths } from '../config/route-paths';
+import { hostMatches, routeTargets, type RouteTarget } from '../config/route-targets';
 
-export interface RouteTarget {
-  /** The route's name, or the service's for a service reached without routes. */
-  name: string;
-  service: Service;
-  route?: Route;
-  /** Full request path the route answers to (service prefix + route path). */
-  path: string;
-  exact: boolean;
-  methods?: readonly HttpMethod[];
-  hosts?: readonly string[];
-}
+export type { RouteTarget } from '../config/route-targets';
 
 export type RouteMatch =
   | { kind: 'matched'; target: RouteTarget }
@@ -25,49 +15,11 @@ function pathMatches(target: RouteTarget, path: string): boolean {
   return path.startsWith(base);
 }
 
-/**
- * A route's methods as it answers them: one that allows GET allows HEAD too (RFC 9110 §9.1: a general-purpose server
- * "MUST support the methods GET and HEAD"; HEAD is GET without the content, so it reveals nothing GET does not), as
- * nginx's `limit_except GET` does. So a GET-only route answers HEAD, and its 405's Allow lists HEAD.
- */
-function withHeadForGet(methods: readonly HttpMethod[] | undefined): readonly HttpMethod[] | undefined {
-  return methods && methods.includes('GET') && !methods.includes('HEAD') ? [...methods, 'HEAD'] : methods;
-}
-
-function hostMatches(hosts: readonly string[] | undefined, host: string): boolean {
-  if (!hosts) return true;
-  return hosts.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern));
-}
-
-/** Precedence: host-specific before host-less, exact before prefix, then longer paths first. */
-function compareTargets(a: RouteTarget, b: RouteTarget): number {
-  return Number(!a.hosts) - Number(!b.hosts) || Number(b.exact) - Number(a.exact) || b.path.length - a.path.length;
-}
-
 export class Router {
   readonly #targets: RouteTarget[];
 
   constructor(services: readonly Service[], routes: readonly Route[]) {
-    const targets: RouteTarget[] = [];
-    for (const service of services) {
-      const serviceRoutes = routes.filter((r) => r.service === service.name);
-      // A service without routes is reachable as a whole under its prefix.
-      if (serviceRoutes.length === 0) {
-        targets.push({ name: service.name, service, path: service.pathPrefix, exact: false, hosts: service.hosts });
-      }
-      for (const route of serviceRoutes) {
-        targets.push({
-          name: route.name,
-          service,
-          route,
-          path: joinPaths(service.pathPrefix, route.path),
-          exact: route.match === 'exact',
-          methods: withHeadForGet(route.methods),
-          hosts: route.hosts ?? service.hosts,
-        });
-      }
-    }
-    this.#targets = targets.sort(compareTargets);
+    this.#targets = routeTargets(services, routes);
   }
 
   match(method: string, path: string, host: string): RouteMatch {

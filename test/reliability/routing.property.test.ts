@@ -4,7 +4,8 @@
 // routes that allow the method; prefixes match on segment boundaries; dot segments are resolved first.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { HTTP_METHODS, Workspace, type WorkspaceInput } from '../../gateway/config/schema';
+import { HTTP_METHODS, Route, Service } from '../../gateway/config/schema';
+import { shadowedTargets } from '../../gateway/config/route-targets';
 import { Router, requestHostname } from '../../gateway/routing/router';
 import { parseRequestTarget } from '../../gateway/server/request-path';
 
@@ -29,7 +30,13 @@ function join(prefix: string, path: string): string {
   return base + path;
 }
 
-function candidates(workspace: Workspace): Candidate[] {
+/** Services and routes as the router takes them (each read by its schema; the workspace's own checks left out). */
+interface Routed {
+  services: Service[];
+  routes: Route[];
+}
+
+function candidates(workspace: Routed): Candidate[] {
   const out: Candidate[] = [];
   for (const service of workspace.services) {
     const routes = workspace.routes.filter((r) => r.service === service.name);
@@ -64,7 +71,7 @@ function rank(c: Candidate): [number, number, number] {
   return [c.hosts === undefined ? 1 : 0, c.exact ? 0 : 1, -c.path.length];
 }
 
-function referenceMatch(workspace: Workspace, method: string, path: string, host: string): Verdict {
+function referenceMatch(workspace: Routed, method: string, path: string, host: string): Verdict {
   const matching = candidates(workspace).filter((c) => pathMatches(c, path) && hostMatches(c, host));
   if (matching.length === 0) return { kind: 'no-route' };
   const allowing = matching.filter((c) => c.methods === undefined || c.methods.includes(method));
@@ -96,16 +103,15 @@ const workspaceArb = fc
     fc.array(fc.record({ pathPrefix: configPath, hosts }), { minLength: 1, maxLength: 4 }),
     fc.array(fc.record({ service: fc.nat(), path: configPath, match: fc.constantFrom('exact', 'prefix'), methods, hosts }), { maxLength: 8 }),
   )
-  .map(([services, routes]): Workspace => {
-    const input: WorkspaceInput = {
-      services: services.map((s, i) => ({ name: `s${i}`, upstream: { url: 'http://127.0.0.1:1' }, pathPrefix: s.pathPrefix, ...(s.hosts ? { hosts: s.hosts } : {}) })),
-      routes: routes.map((r, i) => ({
-        name: `r${i}`, service: `s${r.service % services.length}`, path: r.path, match: r.match as 'exact' | 'prefix',
-        ...(r.methods ? { methods: r.methods } : {}), ...(r.hosts ? { hosts: r.hosts } : {}),
-      })),
-    };
-    return Workspace.parse(input);
-  });
+  // Each item read by its own schema: the workspace refuses a target no request can reach (shadowedTargets), and
+  // the router must still be right about such a configuration, which the last property below checks against.
+  .map(([services, routes]): Routed => ({
+    services: services.map((s, i) => Service.parse({ name: `s${i}`, upstream: { url: 'http://127.0.0.1:1' }, pathPrefix: s.pathPrefix, ...(s.hosts ? { hosts: s.hosts } : {}) })),
+    routes: routes.map((r, i) => Route.parse({
+      name: `r${i}`, service: `s${r.service % services.length}`, path: r.path, match: r.match,
+      ...(r.methods ? { methods: r.methods } : {}), ...(r.hosts ? { hosts: r.hosts } : {}),
+    })),
+  }));
 
 const requestPath = fc.tuple(fc.array(fc.constantFrom(...SEGMENTS, 'c', ''), { maxLength: 4 }), fc.boolean()).map(([segments, slash]) => `/${segments.join('/')}${slash ? '/' : ''}`);
 const requestHost = fc.constantFrom('x.test', 'a.x.test', 'b.a.x.test', 'y.test', 'z.test', 'test', '.x.test', '');
@@ -126,6 +132,38 @@ describe('Router (property-based)', () => {
       }),
       RUNS,
     );
+  });
+
+  it('never matches a target the workspace refuses as unreachable, not even a request made for it', () => {
+    // Requests aimed at each target: its own path (and below it), one of its hosts (a wildcard's with a label in
+    // front), one of its methods.
+    const aimed = workspaceArb.chain((workspace) => {
+      const targets = shadowedTargets(workspace.services, workspace.routes).map((s) => s.target);
+      if (targets.length === 0) return fc.constant({ workspace, requests: [] as [string, string, string, string][] });
+      const request = fc.constantFrom(...targets).chain((t) =>
+        fc.tuple(
+          fc.constant(t.name),
+          fc.constantFrom(...(t.methods ?? HTTP_METHODS)),
+          fc.constantFrom(t.path, t.exact ? t.path : `${t.path.endsWith('/') ? t.path : `${t.path}/`}c`),
+          fc.constantFrom(...(t.hosts ?? ['z.test']).map((h) => (h.startsWith('*.') ? `q${h.slice(1)}` : h))),
+        ),
+      );
+      return fc.record({ workspace: fc.constant(workspace), requests: fc.array(request, { minLength: 1, maxLength: 5 }) });
+    });
+    let checked = 0;
+    fc.assert(
+      fc.property(aimed, ({ workspace, requests }) => {
+        const router = new Router(workspace.services, workspace.routes);
+        for (const [name, m, path, host] of requests) {
+          checked += 1;
+          const match = router.match(m, path, host);
+          expect(match.kind === 'matched' && match.target.name === name).toBe(false);
+        }
+      }),
+      RUNS,
+    );
+    // The generator makes shadowed targets often enough for the property to say something.
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('never throws, whatever the method, path and Host header', () => {

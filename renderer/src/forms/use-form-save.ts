@@ -10,7 +10,7 @@ import { FieldErrors, type FieldPath } from '../model/field-errors';
 import { savedNotice } from '../model/served-config';
 import { secretUpdateRequest, useSecretsStore, type SecretRef } from '../state/secrets-store';
 import { useWorkspaceStore, type SaveOutcome, type WorkspaceEdit } from '../state/workspace-store';
-import type { Workspace } from '../../../gateway/config/schema';
+import { UNREACHABLE, type Workspace } from '../../../gateway/config/schema';
 import type { FormStatus } from './FormMessages';
 
 /** Keys of one secret to write before the workspace is saved (other stored keys are kept by main). */
@@ -58,7 +58,8 @@ function secretWriteProblems(write: SecretWrite): FieldError[] {
 
 /**
  * A name taken by another item is reported on whichever of the two comes later in the list; the form being
- * edited is the one whose name the user just chose, so its own field is marked too.
+ * edited is the one whose name the user just chose, so its own field is marked too. So is a path that leaves a
+ * later item of its list no request (reported on that item's path field).
  */
 export function claimDuplicates(errors: readonly FieldError[], at: FieldPath): FieldError[] {
   if (at.length !== 2 || typeof at[1] !== 'number') return [...errors];
@@ -67,7 +68,7 @@ export function claimDuplicates(errors: readonly FieldError[], at: FieldPath): F
   const claimed: FieldError[] = [];
   for (const e of errors) {
     const m = new RegExp(`^${list}\\[(\\d+)\\](\\..+)$`).exec(e.path);
-    if (m && e.message.startsWith('duplicate') && `${list}[${m[1]}]` !== own && !errors.some((o) => o.path === `${own}${m[2]}`)) claimed.push({ ...e, path: `${own}${m[2]}` });
+    if (m && (e.message.startsWith('duplicate') || e.message.includes(UNREACHABLE)) && `${list}[${m[1]}]` !== own && !errors.some((o) => o.path === `${own}${m[2]}`)) claimed.push({ ...e, path: `${own}${m[2]}` });
   }
   return [...errors, ...claimed];
 }

@@ -94,3 +94,74 @@ describe('workspace schema', () => {
   });
 });
 
+
+describe('a service or route no request can reach', () => {
+  const up = { url: 'http://127.0.0.1:8080' };
+  const messages = (input: unknown) => {
+    const result = validateWorkspace(input);
+    return result.ok ? [] : describeFieldErrors(result.errors).split('\n');
+  };
+
+  it('is refused on its path field, naming the earlier one that takes its requests', () => {
+    expect(messages({ services: [{ name: 'alpha', pathPrefix: '/same', upstream: up }, { name: 'beta', pathPrefix: '/same/', upstream: up }, { name: 'gamma', pathPrefix: '/same', upstream: up }] })).toEqual([
+      'services[2].pathPrefix: "/same" is already service "alpha"\'s: no request would reach service "gamma"',
+    ]);
+    // The same hosts in another order and case; hosts a wildcard covers.
+    expect(messages({ services: [{ name: 'alpha', pathPrefix: '/same', hosts: ['A.test', 'b.test'], upstream: up }, { name: 'beta', pathPrefix: '/same', hosts: ['b.test', 'a.test'], upstream: up }] })).toEqual([
+      'services[1].pathPrefix: "/same" is already service "alpha"\'s (for the same hosts): no request would reach service "beta"',
+    ]);
+    expect(messages({ services: [{ name: 'alpha', pathPrefix: '/same', hosts: ['*.test'], upstream: up }, { name: 'beta', pathPrefix: '/same', hosts: ['b.test', '*.x.test'], upstream: up }] })).toEqual([
+      'services[1].pathPrefix: "/same" is already service "alpha"\'s (for all of its hosts): no request would reach service "beta"',
+    ]);
+  });
+
+  it('is refused as a route: one whose full path, kind, hosts and methods an earlier target takes (a route allowing GET takes HEAD)', () => {
+    expect(messages({
+      services: [{ name: 'whole', pathPrefix: '/api', upstream: up }, { name: 'api', pathPrefix: '/api', upstream: up }],
+      routes: [
+        { name: 'all', service: 'api', path: '/', methods: ['GET'] },
+        { name: 'get', service: 'api', path: '/items', methods: ['GET', 'POST'] },
+        { name: 'head', service: 'api', path: '/items', methods: ['HEAD', 'POST'] },
+        { name: 'get-again', service: 'api', path: '/items', methods: ['POST', 'GET'] },
+      ],
+    })).toEqual([
+      'routes[2].path: its full path "/api/items" is already route "get"\'s (for all of its methods): no request would reach route "head"',
+      'routes[3].path: its full path "/api/items" is already route "get"\'s (for the same methods): no request would reach route "get-again"',
+      'routes[0].path: its full path "/api" is already service "whole"\'s (for any method): no request would reach route "all"',
+    ]);
+  });
+
+  it('is refused as a Kyma application\'s service, which is routed after the workspace\'s own, on its display name', () => {
+    expect(messages({
+      services: [{ name: 'orders-api', pathPrefix: '/orders/api', upstream: up }],
+      applications: [{ name: 'orders', services: [{ id: '1', name: 'api', displayName: 'API', entries: [{ type: 'API', targetUrl: 'https://orders.example.com' }] }] }],
+    })).toEqual(['applications[0].services[0].displayName: "/orders/api" is already service "orders-api"\'s: no request would reach service "orders/api"']);
+  });
+
+  it('is not refused when some request reaches each: other hosts, other methods, the other kind, other routes, a longer path', () => {
+    const legitimate = {
+      services: [
+        { name: 'a-host', pathPrefix: '/same', hosts: ['a.test'], upstream: up },
+        { name: 'b-host', pathPrefix: '/same', hosts: ['b.test', 'a.test'], upstream: up },
+        { name: 'any-host', pathPrefix: '/same', upstream: up },
+        { name: 'wild', pathPrefix: '/w', hosts: ['a.x.test'], upstream: up },
+        { name: 'wilder', pathPrefix: '/w', hosts: ['*.x.test'], upstream: up },
+        { name: 'routed', pathPrefix: '/same', upstream: up },
+        { name: 'slash', pathPrefix: '/same/', upstream: up },
+      ],
+      routes: [
+        { name: 'routed-x', service: 'routed', path: '/x' },
+        { name: 'read', service: 'routed', path: '/y', methods: ['GET'] },
+        { name: 'write', service: 'routed', path: '/y', methods: ['POST'] },
+        { name: 'read-write', service: 'routed', path: '/y', methods: ['GET', 'PUT'] },
+        { name: 'exact', service: 'routed', path: '/x', match: 'exact' },
+        { name: 'elsewhere', service: 'routed', path: '/x', hosts: ['c.test'] },
+      ],
+    };
+    expect(messages(legitimate)).toEqual([]);
+  });
+
+  it('is reported once for two services of one name, as the duplicate name', () => {
+    expect(messages({ services: [{ name: 'svc', upstream: up }, { name: 'svc', upstream: up }] })).toEqual(['services[1].name: duplicate service name "svc"']);
+  });
+});

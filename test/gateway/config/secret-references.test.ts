@@ -6,9 +6,9 @@ describe('secretReferences', () => {
   it('lists every secret a workspace names, once, with namespaces', () => {
     const ws = Workspace.parse({
       services: [
-        { name: 'a', upstream: { url: 'https://a.test' }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: 'https://idp.test/token', secret: 'oauth' }, requestParametersSecret: { secret: 'params' }, tls: { caSecret: { secret: 'ca', namespace: 'infra' } } },
-        { name: 'b', upstream: { url: 'https://b.test' }, endpointSecurity: { type: 'client-certificate', secret: 'cert' } },
-        { name: 'c', upstream: { url: 'http://c.test' }, endpointSecurity: { type: 'basic', secret: 'oauth' } },
+        { name: 'a', pathPrefix: '/a', upstream: { url: 'https://a.test' }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: 'https://idp.test/token', secret: 'oauth' }, requestParametersSecret: { secret: 'params' }, tls: { caSecret: { secret: 'ca', namespace: 'infra' } } },
+        { name: 'b', pathPrefix: '/b', upstream: { url: 'https://b.test' }, endpointSecurity: { type: 'client-certificate', secret: 'cert' } },
+        { name: 'c', pathPrefix: '/c', upstream: { url: 'http://c.test' }, endpointSecurity: { type: 'basic', secret: 'oauth' } },
       ],
       consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex-pw', key: 'password' } } }],
     });

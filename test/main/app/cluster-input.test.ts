@@ -65,8 +65,8 @@ describe('two workspace items that would become one object', () => {
   it.each([
     ['services Orders and orders: one APK Backend', {
       services: [
-        { name: 'Orders', upstream: { url: 'https://a.example.com' }, endpointSecurity: { type: 'basic', secret: 'a-creds' } },
-        { name: 'orders', upstream: { url: 'https://b.example.com' }, endpointSecurity: { type: 'basic', secret: 'b-creds' } },
+        { name: 'Orders', pathPrefix: '/a', upstream: { url: 'https://a.example.com' }, endpointSecurity: { type: 'basic', secret: 'a-creds' } },
+        { name: 'orders', pathPrefix: '/b', upstream: { url: 'https://b.example.com' }, endpointSecurity: { type: 'basic', secret: 'b-creds' } },
       ],
     }, 'APK backend "team/orders" is listed twice'],
     ['consumers Alice and alice: one ApisixConsumer and one Secret', {
@@ -104,8 +104,8 @@ describe('namespaces', () => {
   it('refuses two vault secrets of one name in different namespaces that would become one Secret', async () => {
     const workspace = parseWorkspace({
       services: [
-        { name: 'a', upstream: { url: 'https://a.example.com' }, endpointSecurity: { type: 'basic', secret: 'creds', namespace: 'ns-a' } },
-        { name: 'b', upstream: { url: 'https://b.example.com' }, endpointSecurity: { type: 'basic', secret: 'creds', namespace: 'ns-b' } },
+        { name: 'a', pathPrefix: '/a', upstream: { url: 'https://a.example.com' }, endpointSecurity: { type: 'basic', secret: 'creds', namespace: 'ns-a' } },
+        { name: 'b', pathPrefix: '/b', upstream: { url: 'https://b.example.com' }, endpointSecurity: { type: 'basic', secret: 'creds', namespace: 'ns-b' } },
       ],
     });
     const error = await clusterInputFromWorkspace(workspace, vault({ 'ns-a/creds': { username: 'a', password: 'a' }, 'ns-b/creds': { username: 'b', password: 'b' } }), options).catch((e: unknown) => e);

@@ -165,4 +165,26 @@ describe('route form', () => {
     await screen.findByText('Route other saved.');
     expect(fake.workspace.routes[1]).not.toHaveProperty('methods');
   });
+
+  it('refuses a service no request would reach, next to Path prefix; and on the earlier one\'s form when its edit is the cause', async () => {
+    const fake = await renderApp({ services: [{ name: 'alpha', pathPrefix: '/same', upstream: { url: 'http://127.0.0.1:8080' } }, { name: 'beta', pathPrefix: '/other', upstream: { url: 'http://127.0.0.1:8081' } }] });
+    fireEvent.click(screen.getByRole('button', { name: 'New service' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'gamma' } });
+    fireEvent.change(screen.getByLabelText('Path prefix'), { target: { value: '/same' } });
+    fireEvent.change(screen.getByLabelText('Upstream URL'), { target: { value: 'http://127.0.0.1:8082' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Path prefix'))).toContain('"/same" is already service "alpha"\'s: no request would reach service "gamma"'));
+    // Another host makes it reachable.
+    fireEvent.change(screen.getByLabelText('Hosts'), { target: { value: 'gamma.test' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await screen.findByText('Service gamma saved.');
+    expect(fake.callsOf('workspace:save')).toHaveLength(1);
+
+    // alpha moved to beta's prefix: beta, later in the list, is the one left without requests; alpha's form shows it.
+    fireEvent.click(list().getByRole('button', { name: /^alpha/ }));
+    fireEvent.change(screen.getByLabelText('Path prefix'), { target: { value: '/other' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Path prefix'))).toContain('"/other" is already service "alpha"\'s: no request would reach service "beta"'));
+    expect(fake.callsOf('workspace:save')).toHaveLength(1);
+  });
 });
