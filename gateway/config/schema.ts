@@ -42,9 +42,17 @@ const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const NO_CONTROL_CHARACTERS_MESSAGE = 'no control characters (tabs, line breaks, …)';
 /**
  * A consumer's name, id or custom id: any text (sent upstream as UTF-8 bytes in an X-Consumer-* header), but no
- * control characters: they cannot be sent in a header, and RFC 7617 keeps them out of user-ids.
+ * control characters: they cannot be sent in a header, and RFC 7617 keeps them out of user-ids. Nor spaces at
+ * either end: `alex ` would be a second consumer that looks like `alex` in every list, and X-Consumer-Username
+ * would lose the space on the way (a header value's leading and trailing spaces are not part of it, RFC 9110 §5.5),
+ * so the upstream could not tell the two apart either.
  */
-const ConsumerText = z.string().min(1).max(256).regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE);
+const ConsumerText = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE)
+  .regex(/^(?!\s)[\s\S]*(?<!\s)$/, 'no spaces at the start or end');
 
 export const BasicAuthPlugin = z
   .object({

@@ -1,5 +1,6 @@
 // Forms refuse what would be saved and never work, saying why where it happens, against the real services and
-// gateway: a second service at a path another already takes for the same hosts (saved, it got no request).
+// gateway: a second service at a path another already takes for the same hosts (saved, it got no request), and a
+// consumer named like another but for a trailing space.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { request } from 'undici';
@@ -54,6 +55,14 @@ async function newService(name: string, prefix: string, upstream: string, hosts 
   await page.getByRole('button', { name: 'Save service' }).click();
 }
 
+async function newConsumer(username: string, password: string) {
+  await screens().getByRole('button', { name: /^Consumers/ }).click();
+  await page.getByRole('button', { name: 'New consumer' }).click();
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Save consumer' }).click();
+}
+
 describe('forms refuse what cannot work', () => {
   it('a second service at a path the first takes for the same hosts is refused next to Path prefix; for another host it is served', async () => {
     await newService('alpha', '/same', first.url);
@@ -72,6 +81,23 @@ describe('forms refuse what cannot work', () => {
     await page.getByText('Service beta saved.').waitFor();
     expect(await viaGateway('/same/x', { host: 'beta.test' })).toEqual({ status: 200, body: 'second' });
     expect(await viaGateway('/same/x')).toEqual({ status: 200, body: 'first' });
+  });
+
+  it('a consumer named like another but for a trailing space is that one: refused as a duplicate', async () => {
+    await newConsumer('alex', 'alex-pass-1234');
+    await page.getByText('Consumer alex saved; the password is in the vault.').waitFor();
+    await newConsumer('alex ', 'other-pass-5678');
+    const username = page.getByLabel('Username', { exact: true });
+    await expect.poll(() => username.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#consumer-username-error').textContent()).toContain('duplicate consumer "alex"');
+    await app.screenshot('49-consumer-trailing-space-refused');
+    expect((await workspace()).consumers.map((c) => c.username)).toEqual(['alex']);
+    // Saved with spaces around it, a new name is saved without them.
+    await username.fill(' sam ');
+    await page.getByRole('button', { name: 'Save consumer' }).click();
+    await page.getByText('Consumer sam saved; the password is in the vault.').waitFor();
+    expect((await workspace()).consumers.map((c) => c.username)).toEqual(['alex', 'sam']);
+    expect(await username.inputValue()).toBe('sam');
   });
 
 });

@@ -70,7 +70,8 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const username = draft.username;
+    // As consumerFromDraft saves it: the schema refuses spaces at the ends of a name.
+    const username = draft.username.trim();
     const password = draft.password;
     // The vault's current list: a new secret's name must be free.
     if (password !== '') await loadSecrets();
@@ -100,7 +101,9 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
     if (!done.ok) return;
     setName(username);
     setCredential(ref);
-    setDraft({ ...draft, password: '' });
+    // The consumer as saved (its name and ids trimmed), so the form is not left dirty by the spaces it dropped.
+    const saved = done.workspace?.consumers.find((c) => c.username === username);
+    setDraft(saved ? consumerDraft(saved) : { ...draft, password: '' });
     onSaved(username);
   }
 

@@ -167,10 +167,14 @@ export function consumerDraft(consumer: Consumer | undefined): ConsumerDraft {
   return { username: consumer?.username ?? '', password: '', id: consumer?.id ?? '', customId: consumer?.customId ?? '' };
 }
 
+/**
+ * A consumer as saved: its name, id and custom id without the spaces at their ends, as a service's name is (the
+ * schema refuses them there: `alex ` would be a second `alex`).
+ */
 export function consumerFromDraft(draft: ConsumerDraft, existing: Consumer | undefined, password: SecretKeyRef | undefined): Record<string, unknown> {
-  const consumer: Record<string, unknown> = { ...(existing ?? {}), username: draft.username };
-  setOrDelete(consumer, 'id', typed(draft.id));
-  setOrDelete(consumer, 'customId', typed(draft.customId));
+  const consumer: Record<string, unknown> = { ...(existing ?? {}), username: draft.username.trim() };
+  setOrDelete(consumer, 'id', typed(draft.id.trim()));
+  setOrDelete(consumer, 'customId', typed(draft.customId.trim()));
   setOrDelete(consumer, 'basicAuth', password ? { ...(existing?.basicAuth ?? {}), password } : undefined);
   return consumer;
 }

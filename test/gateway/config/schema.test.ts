@@ -165,3 +165,15 @@ describe('a service or route no request can reach', () => {
     expect(messages({ services: [{ name: 'svc', upstream: up }, { name: 'svc', upstream: up }] })).toEqual(['services[1].name: duplicate service name "svc"']);
   });
 });
+
+describe('consumer names', () => {
+  it('refuses spaces at either end of a name, id or custom id ("alex " would be a second "alex")', () => {
+    expect(errorsOf({ consumers: [{ username: 'alex' }, { username: 'alex ', id: ' 7', customId: '\u00a0x' }] })).toEqual([
+      { path: 'consumers[1].username', message: 'no spaces at the start or end' },
+      { path: 'consumers[1].id', message: 'no spaces at the start or end' },
+      { path: 'consumers[1].customId', message: 'no spaces at the start or end' },
+    ]);
+    // Inside a name they are text like any other.
+    expect(validateWorkspace({ consumers: [{ username: 'Alex Smith', customId: 'A 7' }] }).ok).toBe(true);
+  });
+});

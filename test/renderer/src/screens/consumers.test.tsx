@@ -138,4 +138,21 @@ describe('consumer form', () => {
     // The list empties when the workspace is saved; the secret is deleted after that, so wait for it.
     await waitFor(() => expect(fake.secrets.has('consumer-alex')).toBe(false));
   });
+
+  it('saves a username without the spaces typed around it, so "alex " is the duplicate of alex it looks like', async () => {
+    const fake = await renderApp({ consumers: [{ username: 'alex' }] }, undefined, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: 'New consumer' }));
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alex ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Username'))).toContain('duplicate consumer "alex"'));
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: '  sam ' } });
+    fireEvent.change(screen.getByLabelText('Custom ID'), { target: { value: ' s-1 ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await screen.findByText('Consumer sam saved.');
+    expect(fake.workspace.consumers).toEqual([{ username: 'alex' }, { username: 'sam', customId: 's-1' }]);
+    // The form shows what was saved, and nothing is left to save.
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('sam');
+    expect(screen.queryByRole('button', { name: 'Discard changes' })).toBeNull();
+  });
+
 });
