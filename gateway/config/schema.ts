@@ -10,6 +10,7 @@ import { credentialNormalForm } from './credential-normal-form';
 import { normalRoutePath } from './route-paths';
 import { shadowedTargets, type RouteTarget } from './route-targets';
 import { kymaApplicationServices } from './kyma-services';
+import { anonymousConsumerReferences } from './consumer-references';
 
 export const WORKSPACE_SCHEMA_VERSION = 1;
 
@@ -337,12 +338,9 @@ export const Workspace = z
         else credentialNames.set(compared, login);
       }
     });
-    const checkAnonymous = (plugins: Plugins, path: (string | number)[]) => {
-      const anon = plugins['basic-auth']?.anonymousConsumer;
-      if (anon !== undefined && !consumerNames.has(anon)) ctx.addIssue({ code: 'custom', path: [...path, 'plugins', 'basic-auth', 'anonymousConsumer'], message: `no consumer named "${anon}"` });
-    };
-    ws.services.forEach((s, i) => checkAnonymous(s.plugins, ['services', i]));
-    ws.routes.forEach((r, i) => checkAnonymous(r.plugins, ['routes', i]));
+    for (const ref of anonymousConsumerReferences(ws)) {
+      if (!consumerNames.has(ref.consumer)) ctx.addIssue({ code: 'custom', path: ref.path, message: `no consumer named "${ref.consumer}"` });
+    }
     for (const issue of unreachableIssues(ws.services, ws.routes, ws.applications)) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type Workspace = z.infer<typeof Workspace>;

@@ -1,6 +1,7 @@
 // Forms refuse what would be saved and never work, saying why where it happens, against the real services and
-// gateway: a second service at a path another already takes for the same hosts (saved, it got no request), and a
-// consumer named like another but for a trailing space.
+// gateway: a second service at a path another already takes for the same hosts (saved, it got no request), a
+// consumer named like another but for a trailing space, and deleting the consumer a service serves anonymous
+// requests as (which the workspace then refused, naming a field the consumer form does not have).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { request } from 'undici';
@@ -100,4 +101,28 @@ describe('forms refuse what cannot work', () => {
     expect(await username.inputValue()).toBe('sam');
   });
 
+  it('the consumer a service serves anonymous requests as is not deleted: the form names the service instead', async () => {
+    await newConsumer('anon', '');
+    await page.getByText('Consumer anon saved.').waitFor();
+    await screens().getByRole('button', { name: /^Services/ }).click();
+    await page.getByRole('region', { name: 'Service and route list' }).getByRole('button', { name: /^api/ }).click();
+    await page.getByLabel('Anonymous consumer').selectOption('anon');
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await page.getByText('Service api saved.').waitFor();
+    expect(await viaGateway('/api/x')).toEqual({ status: 200, body: 'first' });
+
+    await screens().getByRole('button', { name: /^Consumers/ }).click();
+    await page.getByRole('region', { name: 'Consumer list' }).getByRole('button', { name: /^anon/ }).click();
+    await page.getByText('Anonymous consumer of service api: requests there without valid credentials are served as this consumer.').waitFor();
+    await page.getByRole('button', { name: 'Delete consumer' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Not deleted' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('Not deleted: anon is the anonymous consumer of service api: choose another there first.');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    // Centred, so the note is not under the sticky action bar that shows the refusal.
+    await page.getByText('Anonymous consumer of service api: requests there').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await app.screenshot('50-anonymous-consumer-not-deleted');
+    expect((await workspace()).consumers.map((c) => c.username)).toEqual(['alex', 'sam', 'anon']);
+    expect(await viaGateway('/api/x')).toEqual({ status: 200, body: 'first' });
+  });
 });

@@ -2,6 +2,7 @@
 // `password`) before the workspace is saved, and the workspace keeps only the reference {secret, key}.
 import { useRef, useState, type FormEvent } from 'react';
 import type { Consumer, SecretKeyRef, Workspace } from '../../../gateway/config/schema';
+import { anonymousConsumerReferences } from '../../../gateway/config/consumer-references';
 import type { SecretSummary } from '../../../main/ipc/contract';
 import { Field } from '../components/Field';
 import { PasswordInput } from '../components/PasswordInput';
@@ -67,6 +68,8 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
   const leftOut = useLeftOut(savedIndex >= 0 ? `consumers[${savedIndex}]` : undefined);
   const dirty = !sameDraft(draft, baseline);
   useDirtyForm('consumer', dirty, name ? `consumer ${name}` : 'the new consumer');
+  // The services and routes that serve requests without valid credentials as this consumer.
+  const anonymousOf = name === undefined ? [] : anonymousConsumerReferences(workspace).filter((r) => r.consumer === name).map((r) => r.owner);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -109,6 +112,11 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
 
   async function onDelete() {
     if (name === undefined) return;
+    // Deleting it would leave them naming no consumer, which the workspace refuses: say so before asking.
+    if (anonymousOf.length > 0) {
+      form.setStatus({ kind: 'error', message: `Not deleted: ${name} is the anonymous consumer of ${anonymousOf.join(', ')}: choose another there first.`, unclaimed: [] });
+      return;
+    }
     const others = credential ? usesOf(secretUses(workspace), credential.secret, credential.namespace).filter((u) => u.owner !== `consumer ${name}`) : [];
     const dropSecret = credential !== undefined && others.length === 0;
     const confirmed = await confirmAction({
@@ -171,6 +179,7 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
             ))}
           </ul>
         )}
+        {anonymousOf.length > 0 && <p>Anonymous consumer of {anonymousOf.join(', ')}: requests there without valid credentials are served as this consumer.</p>}
       </section>
       <FormActions
         status={status}

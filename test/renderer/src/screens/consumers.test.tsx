@@ -155,4 +155,20 @@ describe('consumer form', () => {
     expect(screen.queryByRole('button', { name: 'Discard changes' })).toBeNull();
   });
 
+  it('does not delete the anonymous consumer of a service or route: it names them, before asking or sending anything', async () => {
+    const fake = await renderApp({
+      services: [{ name: 'api', pathPrefix: '/api', upstream: { url: 'http://127.0.0.1:8080' }, plugins: { 'basic-auth': { anonymousConsumer: 'anon' } } }],
+      routes: [{ name: 'open', service: 'api', path: '/open', plugins: { 'basic-auth': { anonymousConsumer: 'anon' } } }],
+      consumers: [{ username: 'anon' }],
+    }, undefined, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: /^anon/ }));
+    const accepted = screen.getByRole('heading', { name: 'Accepted on' }).parentElement!;
+    expect(accepted.textContent).toContain('Anonymous consumer of service api, route open');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete consumer' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Not deleted: anon is the anonymous consumer of service api, route open: choose another there first.');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+    expect(fake.workspace.consumers).toEqual([{ username: 'anon' }]);
+  });
 });
