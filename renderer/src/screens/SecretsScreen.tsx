@@ -122,9 +122,12 @@ export function SecretsScreen() {
   const vault = useStatusStore((s) => s.vault);
   const guard = useNavigationStore((s) => s.guard);
   const [selection, setSelection] = useState<Selection>();
+  // Bumped on every selection the user makes: the form's key, so "New secret" clicked again (after
+  // "Discard changes") mounts a fresh form instead of keeping the discarded draft and its errors.
+  const [editor, setEditor] = useState(0);
   const [notice, setNotice] = useState<FormStatus>({ kind: 'idle' });
   const detailRef = useRef<HTMLDivElement>(null);
-  useRevealOnOpen(detailRef, selection ? `${selection.kind}:${'id' in selection ? selection.id : ''}` : undefined);
+  useRevealOnOpen(detailRef, selection ? `${editor}:${selection.kind}:${'id' in selection ? selection.id : ''}` : undefined);
   useEffect(() => void load(), [load, vault?.mode]);
   // Opened from a "not served" notice: the secret to enter (a new one when the vault lacks it).
   useEffect(() => {
@@ -136,6 +139,7 @@ export function SecretsScreen() {
       const ws = useWorkspaceStore.getState().workspace;
       const keys = [...new Set([...(target.keys ?? []), ...(ws ? usesOf(secretUses(ws), target.name, target.namespace).flatMap((u) => u.keys) : [])])];
       setSelection(stored ? { kind: 'edit', id } : { kind: 'new', initial: { name: target.name, namespace: target.namespace, keys } });
+      setEditor((n) => n + 1);
     });
   }, [load]);
 
@@ -153,6 +157,7 @@ export function SecretsScreen() {
     void guard(() => {
       setNotice({ kind: 'idle' });
       setSelection(next);
+      setEditor((n) => n + 1);
     });
   useEscapeToClose(selection ? () => select(undefined) : undefined);
   const byId = (id: string) => secrets.find((s) => secretId(s.name, s.namespace) === id);
@@ -162,7 +167,7 @@ export function SecretsScreen() {
   if (selection?.kind === 'new' || (selection?.kind === 'edit' && selected)) {
     detail = (
       <SecretForm
-        key={selection.kind === 'edit' ? `edit:${selection.id}` : `new:${selection.initial ? secretId(selection.initial.name, selection.initial.namespace) : ''}`}
+        key={editor}
         existing={selection.kind === 'edit' && selected ? { name: selected.name, namespace: selected.namespace, keys: selected.keys.map((k) => k.key) } : undefined}
         initial={selection.kind === 'new' ? selection.initial : undefined}
         onSaved={(ref, status) => {

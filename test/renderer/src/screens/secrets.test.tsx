@@ -84,6 +84,27 @@ describe('secrets screen', () => {
     expect(fake.callsOf('secrets:update')).toEqual([]);
   });
 
+  it('"New secret" again, its draft discarded, starts an empty form with no errors left over', async () => {
+    await renderSecrets();
+    fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'first-draft' } });
+    fireEvent.change(screen.getByLabelText('Key 1'), { target: { value: 'bad key' } });
+    fireEvent.change(screen.getByLabelText('Value 1 (bad key)'), { target: { value: 'v' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Key 1'))).not.toBe(''));
+    fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
+    fireEvent.click(within(await screen.findByRole('alertdialog', { name: 'Discard unsaved changes?' })).getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Key 1') as HTMLInputElement).value).toBe('');
+    expect(errorOf(screen.getByLabelText('Key 1'))).toBe('');
+    expect(document.querySelectorAll('.field-error')).toHaveLength(0);
+    // Nothing typed in the new form: leaving it asks nothing.
+    fireEvent.click(list().getByRole('button', { name: /^spare/ }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await screen.findByRole('heading', { name: 'Secret spare' });
+  });
+
   it('edits keys: a blank stored value is kept, a removed key goes, a new key is added', async () => {
     const fake = await renderSecrets();
     fireEvent.click(await list().findByRole('button', { name: /^backend-creds/ }));
