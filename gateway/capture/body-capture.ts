@@ -2,6 +2,7 @@
 // server-sent-events stream or a long download reaches the client exactly as it would without capture.
 import { BODY_CAPTURE_LIMIT, type BodyPreview } from './exchange';
 import { MASK } from '../log/masked-headers';
+import { decodeBodyText } from '../config/body-text';
 
 const MASK_BYTES = Buffer.from(MASK, 'utf8');
 /** Shorter values are not searched for in bodies: too likely to match by chance, too short to be a credential. */
@@ -49,7 +50,7 @@ export class BodyCapture {
 
   preview(secrets: readonly string[], contentType: string | undefined): BodyPreview {
     const bytes = this.bytes(secrets);
-    const preview: BodyPreview = { size: this.#size, base64: bytes.toString('base64'), truncated: this.#size > this.#kept, complete: this.#complete, kind: bodyKind(contentType, bytes, this.#size) };
+    const preview: BodyPreview = { size: this.#size, base64: bytes.toString('base64'), truncated: this.#size > this.#kept, complete: this.#complete, kind: bodyKind(contentType, bytes, this.#size, !this.#complete || this.#size > this.#kept) };
     if (contentType) preview.contentType = contentType;
     return preview;
   }
@@ -72,17 +73,21 @@ function replaceAll(haystack: Buffer, needle: Buffer): Buffer {
 const TEXT_TYPE = /^text\/|[/+](json|xml|javascript|x-www-form-urlencoded|yaml|csv|graphql)\b|^application\/(x-)?ndjson/i;
 const JSON_TYPE = /[/+]json\b/i;
 
-/** What a body is, from its Content-Type, else from its bytes (UTF-8 without control characters reads as text). */
-export function bodyKind(contentType: string | undefined, bytes: Buffer, size: number): BodyPreview['kind'] {
+/**
+ * What a body is: JSON or text when its Content-Type says so and its bytes are valid in its charset
+ * (`decodeBodyText`), binary when they are not, whatever the type claims; with no telling type, text when the
+ * bytes are valid UTF-8 without control characters. `cut`: the bytes are the first part of the body.
+ */
+export function bodyKind(contentType: string | undefined, bytes: Uint8Array, size: number, cut = bytes.length < size): BodyPreview['kind'] {
   if (size === 0) return 'empty';
-  if (contentType && JSON_TYPE.test(contentType)) return 'json';
-  if (contentType && TEXT_TYPE.test(contentType)) return 'text';
-  if (contentType && !/^application\/octet-stream/i.test(contentType) && /^(image|audio|video|font)\/|^application\//i.test(contentType)) return 'binary';
-  const sample = bytes.subarray(0, 4096);
-  // A cut at the capture limit may split a character: a few trailing bytes are allowed to be partial.
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(sample);
-  if (text.includes('\uFFFD')) return 'binary';
-  for (let i = 0; i < text.length; i++) {
+  const json = contentType !== undefined && JSON_TYPE.test(contentType);
+  const textType = json || (contentType !== undefined && TEXT_TYPE.test(contentType));
+  if (!textType && contentType && !/^application\/octet-stream/i.test(contentType) && /^(image|audio|video|font)\/|^application\//i.test(contentType)) return 'binary';
+  const text = decodeBodyText(bytes, contentType, cut);
+  if (text === undefined) return 'binary';
+  if (json) return 'json';
+  if (textType) return 'text';
+  for (let i = 0; i < Math.min(text.length, 4096); i++) {
     const code = text.charCodeAt(i);
     // Control characters other than tab, line feed, form feed and carriage return mark binary data.
     if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) return 'binary';

@@ -107,7 +107,7 @@ export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promis
   }
   const bytes = Buffer.concat(chunks, kept);
   const contentType = responseHeaders.find(([n]) => n === 'content-type')?.[1];
-  const body: TryItResponse['body'] = { size, base64: bytes.toString('base64'), truncated: size > kept, complete, kind: bodyKind(contentType, bytes, size) };
+  const body: TryItResponse['body'] = { size, base64: bytes.toString('base64'), truncated: size > kept, complete, kind: bodyKind(contentType, bytes, size, !complete || size > kept) };
   if (contentType) body.contentType = contentType;
   const response: TryItResponse = { status: res.statusCode, headers: responseHeaders, body, durationMs };
   if (cutShort) response.cutShort = cutShort;

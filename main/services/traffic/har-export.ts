@@ -5,6 +5,7 @@
 // The second hop (what the backend received) goes in the custom `_gatehouse` field, which HAR allows.
 import { STATUS_CODES } from 'node:http';
 import type { BodyPreview, CapturedExchange, ExchangeCredentials, ExchangeHeader } from '../../../gateway/capture/exchange';
+import { decodeBodyText } from '../../../gateway/config/body-text';
 
 export interface HarOptions {
   /** Used for a request without a Host header. */
@@ -30,13 +31,21 @@ function bodyComment(body: BodyPreview): string | undefined {
   return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
+/** The body as text in its charset, or `undefined` when its bytes are not text (they go as base64). */
+function textOf(body: BodyPreview): string | undefined {
+  return body.kind === 'binary' ? undefined : decodeBodyText(Buffer.from(body.base64, 'base64'), body.contentType, body.truncated || !body.complete);
+}
+
 function content(body: BodyPreview): HarContent {
-  const harContent: HarContent = { size: body.size, mimeType: body.contentType ?? (body.kind === 'binary' ? 'application/octet-stream' : '') };
-  if (body.kind === 'binary') {
+  const text = textOf(body);
+  const harContent: HarContent = { size: body.size, mimeType: body.contentType ?? (text === undefined ? 'application/octet-stream' : '') };
+  if (body.kind === 'empty') {
+    // nothing to carry
+  } else if (text === undefined) {
     harContent.text = body.base64;
     harContent.encoding = 'base64';
-  } else if (body.kind !== 'empty') {
-    harContent.text = Buffer.from(body.base64, 'base64').toString('utf8');
+  } else {
+    harContent.text = text;
   }
   const comment = bodyComment(body);
   if (comment) harContent.comment = comment;
@@ -76,8 +85,9 @@ function entry(exchange: CapturedExchange, options: HarOptions) {
     bodySize: requestBody.size,
   };
   if (requestBody.size > 0) {
-    const postData: Record<string, unknown> = { mimeType: requestBody.contentType ?? '', text: requestBody.kind === 'binary' ? requestBody.base64 : Buffer.from(requestBody.base64, 'base64').toString('utf8') };
-    const comment = [requestBody.kind === 'binary' ? 'text is base64 (binary body)' : undefined, bodyComment(requestBody)].filter(Boolean).join('; ');
+    const text = textOf(requestBody);
+    const postData: Record<string, unknown> = { mimeType: requestBody.contentType ?? '', text: text ?? requestBody.base64 };
+    const comment = [text === undefined ? 'text is base64 (binary body)' : undefined, bodyComment(requestBody)].filter(Boolean).join('; ');
     if (comment) postData.comment = comment;
     harRequest.postData = postData;
   }

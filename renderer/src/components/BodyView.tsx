@@ -20,8 +20,9 @@ export function BodyView({ body, label, actions, ended = false }: { body: BodyPr
   const [raw, setRaw] = useState(false);
   const [copied, setCopied] = useState<string>();
   if (body.size === 0 && body.complete) return <p className="muted body-empty">{label}: empty.</p>;
-  const kind = body.kind === 'json' ? 'JSON' : body.kind === 'text' ? 'Text' : body.kind === 'binary' ? 'Binary' : '';
-  const text = body.kind === 'binary' || body.dropped ? undefined : bodyText(body);
+  const text = body.dropped ? undefined : bodyText(body);
+  // Bytes that do not decode are shown (and labelled) as bytes whatever the kind says.
+  const kind = body.dropped ? '' : text === undefined ? 'Binary' : body.kind === 'json' ? 'JSON' : body.kind === 'text' ? 'Text' : '';
   const shown = text === undefined ? undefined : body.kind === 'json' && !raw ? prettyJson(text) : text;
 
   async function copy() {

@@ -1,5 +1,6 @@
 // How a captured body reads: JSON pretty-printed, text as text, anything else as its size and a hex preview.
 import type { BodyPreview } from '../../../main/ipc/contract';
+import { decodeBodyText } from '../../../gateway/config/body-text';
 
 export function bodyBytes(body: Pick<BodyPreview, 'base64'>): Uint8Array {
   const binary = atob(body.base64);
@@ -8,8 +9,13 @@ export function bodyBytes(body: Pick<BodyPreview, 'base64'>): Uint8Array {
   return bytes;
 }
 
-export function bodyText(body: Pick<BodyPreview, 'base64'>): string {
-  return new TextDecoder('utf-8').decode(bodyBytes(body));
+/**
+ * The body as text in its declared charset (UTF-8 by default), or `undefined` for bytes that are not valid in it
+ * (or a binary kind): those are shown as hex, never as replacement characters that pass for the body.
+ */
+export function bodyText(body: Pick<BodyPreview, 'base64' | 'contentType' | 'truncated' | 'complete' | 'kind'>): string | undefined {
+  if (body.kind === 'binary') return undefined;
+  return decodeBodyText(bodyBytes(body), body.contentType, body.truncated || !body.complete);
 }
 
 /** JSON indented by two spaces; the text as it is when it does not parse (a cut-off body, say). */

@@ -9,6 +9,7 @@ import { TrafficCapture } from '../../../gateway/capture/traffic-capture';
 import type { CapturedExchange, ExchangeCredentials } from '../../../gateway/capture/exchange';
 import type { WorkspaceInput } from '../../../gateway/config/schema';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+import { answerOddBody, NOT_UTF8_POST } from '../../support/odd-bodies';
 import { bearerProtected, startOAuthTokenServer, type OAuthTokenServer } from '../../support/oauth-token-server';
 import { startCsrfApiServer, type CsrfApiServer } from '../../support/csrf-api-server';
 import { basic } from '../../support/gateway';
@@ -270,6 +271,12 @@ describe('bodies', () => {
         releaseStream = () => res.end('data: last\n\n');
         return;
       }
+      if (answerOddBody(req, res)) return;
+      if (req.url === '/cut-char') {
+        // 256 KiB of text whose last kept character (é, two bytes) is split by the capture limit.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end(Buffer.concat([Buffer.alloc(256 * 1024 - 1, 'a'), Buffer.from('é and more', 'utf8')]));
+      }
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       res.end(binary);
     });
@@ -305,6 +312,16 @@ describe('bodies', () => {
     const body = exchange.response!.body;
     expect(body).toMatchObject({ size: 300 * 1024, truncated: true, complete: true, contentType: 'application/octet-stream' });
     expect(Buffer.from(body.base64, 'base64').equals(binary.subarray(0, 256 * 1024))).toBe(true);
+  });
+
+  it('calls bytes that are not valid in their charset binary, whatever the Content-Type says; text in a declared charset is text', async () => {
+    expect((await gw.call('/bad-json')).exchange.response!.body).toMatchObject({ kind: 'binary', contentType: 'application/json' });
+    const post = await gw.call('/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: NOT_UTF8_POST });
+    expect(post.exchange.request.body).toMatchObject({ kind: 'binary', size: 5 });
+    expect(Buffer.from(post.exchange.request.body.base64, 'base64')).toEqual(NOT_UTF8_POST);
+    expect((await gw.call('/latin1')).exchange.response!.body).toMatchObject({ kind: 'text', contentType: 'text/plain; charset=iso-8859-1' });
+    // A character split by the capture limit is the cut's doing, not invalid text.
+    expect((await gw.call('/cut-char')).exchange.response!.body).toMatchObject({ kind: 'text', truncated: true });
   });
 
   it('keeps the first 256 KiB of a large request body', async () => {

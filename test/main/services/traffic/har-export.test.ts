@@ -10,6 +10,7 @@ import { exchangesToHar } from '../../../../main/services/traffic/har-export';
 import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
 import { basic } from '../../../support/gateway';
 import { harProblems } from '../../../support/har-schema';
+import { answerOddBody, NOT_UTF8_JSON, NOT_UTF8_POST } from '../../../support/odd-bodies';
 
 let upstream: RecordingUpstream;
 let gateway: Gateway;
@@ -18,6 +19,7 @@ const completed: number[] = [];
 
 beforeAll(async () => {
   upstream = await startRecordingUpstream((req, res) => {
+    if (answerOddBody(req, res)) return;
     if (req.url?.startsWith('/bin')) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       return res.end(Buffer.from([0, 1, 2, 255]));
@@ -45,7 +47,7 @@ afterAll(async () => {
   await upstream.close();
 });
 
-async function send(path: string, init: { method?: 'GET' | 'POST'; body?: string } = {}): Promise<void> {
+async function send(path: string, init: { method?: 'GET' | 'POST'; body?: string | Buffer } = {}): Promise<void> {
   const before = completed.length;
   const res = await request(`${gateway.url}${path}`, { method: init.method ?? 'GET', body: init.body ?? null, headers: { authorization: basic('alex', 'client-pass-1'), 'content-type': 'application/json' } });
   await res.body.dump();
@@ -89,5 +91,16 @@ describe('HAR export', () => {
     await send('/billing/b');
     expect(buffer.counts()).toEqual({ kept: 3, dropped: 1 });
     expect(buffer.summaries().map((s) => s.target)).toEqual(['/billing/b', '/billing/a', '/billing/bin']);
+  });
+
+  it('carries text in its declared charset as text, and bytes that are not valid text as base64 whatever their type says', async () => {
+    await send('/billing/latin1');
+    await send('/billing/bad-json', { method: 'POST', body: NOT_UTF8_POST });
+    const har = exchangesToHar(buffer.select(), { gatewayUrl: gateway.url, creatorVersion: '0.1.0' });
+    expect(harProblems(har)).toEqual([]);
+    const [latin1, bad] = (har.log.entries as { request: { postData?: { text: string; comment?: string } }; response: { content: { text: string; encoding?: string } } }[]).slice(-2);
+    expect(latin1!.response.content).toEqual({ size: 4, mimeType: 'text/plain; charset=iso-8859-1', text: 'café' });
+    expect(bad!.response.content).toEqual({ size: NOT_UTF8_JSON.length, mimeType: 'application/json', text: NOT_UTF8_JSON.toString('base64'), encoding: 'base64' });
+    expect(bad!.request.postData).toMatchObject({ text: NOT_UTF8_POST.toString('base64'), comment: 'text is base64 (binary body)' });
   });
 });

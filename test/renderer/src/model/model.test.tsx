@@ -9,6 +9,7 @@ import { basicAuthTargets } from '../../../../renderer/src/model/effective-auth'
 import { describeDetail, FieldErrors } from '../../../../renderer/src/model/field-errors';
 import { passwordStrength } from '../../../../renderer/src/model/password-strength';
 import { secretUses } from '../../../../renderer/src/model/secret-usage';
+import { sendableBody } from '../../../../renderer/src/model/exchange-request';
 
 describe('curl', () => {
   const base = { method: 'GET' as const, path: '/v1/json?x=1', headers: [], basicAuth: { username: "o'neil", password: 's3cret' } };
@@ -20,6 +21,15 @@ describe('curl', () => {
   it('uses --head for HEAD and leaves bodies off GET and HEAD', () => {
     expect(curlCommand({ ...base, method: 'HEAD', body: 'x', basicAuth: undefined }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i --head 'http://h/v1/json?x=1'`);
     expect(curlCommand({ ...base, body: 'x', basicAuth: undefined, headers: [{ name: 'A', value: 'b c' }] }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i -H 'A: b c' 'http://h/v1/json?x=1'`);
+  });
+});
+
+describe('a captured body sent again', () => {
+  const body = (bytes: number[], contentType: string, kind: 'text' | 'json') => ({ size: bytes.length, base64: Buffer.from(bytes).toString('base64'), truncated: false, complete: true, kind, contentType });
+  it('goes as text only when it is UTF-8: other bytes would not be what the client sent', () => {
+    expect(sendableBody(body([0x63, 0x61, 0x66, 0xc3, 0xa9], 'text/plain', 'text'))).toEqual({ text: 'café', size: 5 });
+    expect(sendableBody(body([0x63, 0x61, 0x66, 0xe9], 'text/plain; charset=iso-8859-1', 'text'))).toEqual({ size: 4 });
+    expect(sendableBody(body([0xff, 0xfe, 0x00, 0x7b, 0xc3], 'application/json', 'json'))).toEqual({ size: 5 });
   });
 });
 
