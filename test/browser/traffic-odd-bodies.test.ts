@@ -1,7 +1,7 @@
-// The traffic inspector with bodies that are not what their Content-Type says, in the real renderer (Chromium)
-// against the real main side and a real backend, at 1100×700: bytes that are not valid UTF-8 are shown as hex
-// (never as U+FFFD passing for the body) whatever the type claims, and text in a declared charset reads as that
-// text.
+// The traffic inspector with bodies that are not what their Content-Type says, and a very long request target,
+// in the real renderer (Chromium) against the real main side and a real backend, at 1100×700: bytes that are not
+// valid UTF-8 are shown as hex (never as U+FFFD passing for the body) whatever the type claims, text in a declared
+// charset reads as that text, and a 3,000-character query leaves the details' actions in the window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import type { Locator, Page } from 'playwright-core';
@@ -60,7 +60,7 @@ async function open(row: Locator): Promise<void> {
   await details().evaluate((element) => element.scrollIntoView({ block: 'start' }));
 }
 
-describe('traffic bodies that are not what they say', () => {
+describe('traffic bodies that are not what they say, and a long target', () => {
   const longQuery = `q=${'w'.repeat(3000)}`;
 
   it('records the four requests', async () => {
@@ -99,5 +99,24 @@ describe('traffic bodies that are not what they say', () => {
     expect(await details().getByRole('button', { name: 'Copy body' }).count()).toBe(1);
     await body.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await app.screenshot('traffic-latin1-1100x700');
+  });
+
+  it('keeps the details’ actions in the window for a 3,000-character target, whose whole is still there', async () => {
+    await open(rows().filter({ hasText: '/odd/long' }));
+    for (const name of ['Close details', 'Copy as curl (client)', 'Open in Try it']) {
+      const box = (await details().getByRole('button', { name }).boundingBox())!;
+      expect(box.y + box.height, name).toBeLessThanOrEqual(HEIGHT);
+    }
+    const target = details().locator('.details-target');
+    expect(await target.getAttribute('title')).toBe(`/odd/long?${longQuery}`);
+    // Two lines at most in the heading; the request line under "Client → gateway" has it all.
+    const heights = await target.evaluate((e) => {
+      // The page's getComputedStyle: this callback runs in the browser, and the tests' types are Node's.
+      const style = (globalThis as unknown as { getComputedStyle(element: unknown): { lineHeight: string } }).getComputedStyle(e);
+      return { box: e.getBoundingClientRect().height, line: parseFloat(style.lineHeight) };
+    });
+    expect(heights.box).toBeLessThanOrEqual(2 * heights.line + 1);
+    expect(await details().locator('.request-line-text').first().textContent()).toBe(`GET /odd/long?${longQuery} HTTP/1.1`);
+    await app.screenshot('traffic-long-target-1100x700');
   });
 });

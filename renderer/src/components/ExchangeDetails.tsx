@@ -125,7 +125,9 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
     <aside ref={ref} className="editor traffic-details" aria-labelledby="traffic-details-title">
       <div className="details-header">
         <h2 id="traffic-details-title">
-          {request.method} <span className="mono wrap">{safeDecode(request.target)}</span>
+          {/* Clamped to two lines: a long target (a 3,000-character query) must not push the actions below the
+              window. The whole of it is the title and the request line under "Client → gateway". */}
+          {request.method} <span className="mono details-target" title={safeDecode(request.target)}>{safeDecode(request.target)}</span>
           {response && <span className={`status-pill ${response.status >= 400 ? 'status-code-error' : 'status-code-ok'}`}>{response.status}</span>}
           {exchange.state === 'open' && <span className="status-pill status-open">streaming</span>}
         </h2>
