@@ -1,24 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { forwardsLeft } from '../http/max-forwards';
+import { HOP_BY_HOP, isHopByHop, isIdentityHeader } from '../config/header-rules';
 
-// RFC 9110 §7.6.1 connection-specific fields, plus ones undici refuses to send on its own.
-const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
-  // RFC 9110 §11.7.2: for the next hop only, like Proxy-Authenticate; the gateway is that hop.
-  'proxy-authentication-info',
-  'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'host',
-  // Addressed to the gateway (production/sandbox choice), not to the backend.
-  'x-gatehouse-environment',
-]);
-
-/**
- * Identity headers only the gateway may set: a client sending them is spoofing. Besides the three Gatehouse sets,
- * every `X-Consumer-*` and `X-Credential-*` (APISIX's X-Consumer-Custom-Id, Kong's X-Consumer-Groups, …): an
- * upstream written for those gateways trusts them.
- */
-export function isIdentityHeader(lowerName: string): boolean {
-  return lowerName.startsWith('x-consumer-') || lowerName.startsWith('x-credential-') || lowerName === 'x-anonymous-consumer';
-}
+// Where they were first defined: the proxy's callers and tests import them from here.
+export { isHopByHop, isIdentityHeader };
 
 /** A header value as UTF-8 bytes: Node and undici send a string's characters as Latin-1 bytes, one per character. */
 export function utf8HeaderValue(text: string): string {
@@ -40,10 +25,6 @@ export function connectionTokens(value: string | string[] | undefined): string[]
   return (Array.isArray(value) ? value.join(',') : value).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 }
 
-/** A lower-case header name the gateway never passes on, in either direction. */
-export function isHopByHop(lowerName: string): boolean {
-  return HOP_BY_HOP.has(lowerName);
-}
 
 /** RFC 7230 §3.2.6 token characters: a Forwarded value made only of them needs no quotes. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

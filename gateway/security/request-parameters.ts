@@ -2,7 +2,8 @@
 // adds to each call of an endpoint (API keys and the like). They are checked when the config is compiled, so a
 // bad secret is refused with the field named instead of failing every request later.
 // Values are secret: messages name the secret, the key and the header or parameter, never a value.
-import { isHopByHop, isIdentityHeader, type OutgoingHeaders } from '../proxy/forward-headers';
+import type { OutgoingHeaders } from '../proxy/forward-headers';
+import { parameterHeaderNameProblem, parameterHeaderValueProblem } from '../config/header-rules';
 import type { RequestParametersSecret } from '../config/endpoint-security-schema';
 import type { SecretResolver } from '../secrets/secret-source';
 import { secretId } from '../config/secret-names';
@@ -28,19 +29,6 @@ export class RequestParametersError extends GatehouseError {
 }
 
 export const EMPTY_REQUEST_PARAMETERS: RequestParameters = { headers: new Map(), queryParameters: new Map() };
-
-// RFC 9110 §5.1 field-name = token.
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const LINE_BREAK_OR_NUL = /[\r\n\0]/;
-// RFC 9110 §5.5 field-value characters, as Node's own header check accepts them.
-const INVALID_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-
-/** Headers the gateway itself decides: framing, hop-by-hop, Host and the consumer identity it asserts. */
-function gatewayOwnedHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  if (lower === 'content-length' || isIdentityHeader(lower)) return true;
-  return isHopByHop(lower);
-}
 
 function field(document: string, name: string, index?: number): string {
   return `${document}[${JSON.stringify(name)}]${index === undefined ? '' : `[${index}]`}`;
@@ -73,17 +61,14 @@ export function parseHeaderParameters(text: string, document = 'headers'): Map<s
   const headers = new Map<string, string[]>();
   for (const [name, values] of parseNameToValues(text, document)) {
     const path = field(document, name);
-    if (!HEADER_NAME.test(name)) throw new RequestParametersError(path, `${path}: not a valid header name (RFC 9110 token characters only)`);
-    if (gatewayOwnedHeader(name)) throw new RequestParametersError(path, `${path}: this header is set by the gateway and cannot be added`);
-    const lower = name.toLowerCase();
-    if (headers.has(lower)) throw new RequestParametersError(path, `${path}: the same header is listed twice (header names ignore case)`);
+    const nameProblem = parameterHeaderNameProblem(name, headers.keys());
+    if (nameProblem) throw new RequestParametersError(path, `${path}: ${nameProblem}`);
     values.forEach((value, i) => {
       const at = field(document, name, i);
-      // A line break would let the secret smuggle a second header or a second request.
-      if (LINE_BREAK_OR_NUL.test(value)) throw new RequestParametersError(at, `${at}: contains a line break or NUL`);
-      if (INVALID_FIELD_VALUE.test(value)) throw new RequestParametersError(at, `${at}: contains a control character or one outside Latin-1`);
+      const valueProblem = parameterHeaderValueProblem(value);
+      if (valueProblem) throw new RequestParametersError(at, `${at}: ${valueProblem}`);
     });
-    headers.set(lower, values);
+    headers.set(name.toLowerCase(), values);
   }
   return headers;
 }

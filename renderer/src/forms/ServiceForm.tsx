@@ -27,7 +27,7 @@ const ENDPOINT_FIELDS: FieldPath[] = [
   ['endpointSecurity', 'certificateKey'], ['endpointSecurity', 'privateKeyKey'], ['endpointSecurity', 'caKey'],
   ['endpointSecurity', 'enteredUsername'], ['endpointSecurity', 'enteredPassword'], ['endpointSecurity', 'enteredClientId'], ['endpointSecurity', 'enteredClientSecret'],
   ['endpointSecurity', 'enteredCertificate'], ['endpointSecurity', 'enteredPrivateKey'],
-  ['csrf'], ['requestParametersSecret'], ['tls'],
+  ['csrf'], ['requestParametersSecret'], ['enteredParameterHeaders'], ['tls'],
 ];
 const FIELDS: FieldPath[] = [
   ['name'], ['pathPrefix'], ['hosts'], ['upstream'], ['stripPrefix'], ['plugins', 'basic-auth'], ['defaultEnvironment'],
@@ -35,7 +35,7 @@ const FIELDS: FieldPath[] = [
 ];
 
 /** Local problems (credentials to enter, a certificate main refused) as field errors of service `index`. */
-function endpointError(index: number, environment: EnvironmentName, field: readonly string[], message: string): FieldError {
+function endpointError(index: number, environment: EnvironmentName, field: readonly (string | number)[], message: string): FieldError {
   const path = ['services', index, ...(environment === 'sandbox' ? ['sandbox'] : []), ...field];
   return { path: formatFieldPath(path), message };
 }

@@ -111,8 +111,11 @@ export function useFormSave(options: { fields: () => readonly FieldPath[]; itemP
     for (const write of request.secrets ?? []) {
       const written = await useSecretsStore.getState().update(write.ref, write.set, write.remove);
       if (!written.ok) {
-        const detail = written.errors.map((e) => e.message).join('; ');
-        return fail([{ path: write.field, message: `secret "${write.ref.name}" was not saved: ${detail || written.message}` }], at(), `Not saved: secret "${write.ref.name}" could not be written to the vault.`);
+        const detail = written.errors.map((e) => e.message).join('; ') || written.message;
+        // Main names the secret itself (`secret "x" key "headers"…: …`): said once, by this message.
+        const own = `secret "${write.ref.name}" `;
+        const reason = detail.startsWith(own) ? detail.slice(own.length) : detail;
+        return fail([{ path: write.field, message: `secret "${write.ref.name}" was not saved: ${reason}` }], at(), `Not saved: secret "${write.ref.name}" could not be written to the vault.`);
       }
       gateway = written.gateway;
     }

@@ -4,6 +4,7 @@
 // save sends them to the vault with `secrets:set`; the workspace gets the secret's name and key names.
 import type { Service } from '../../../gateway/config/schema';
 import type { KeyValueRow } from './key-value-rows';
+import { parameterHeaderNameProblem, parameterHeaderValueProblem } from '../../../gateway/config/header-rules';
 
 export type SecurityType = 'none' | 'basic' | 'oauth2-client-credentials' | 'client-certificate';
 export type TlsMode = 'system' | 'ca' | 'skip';
@@ -201,8 +202,28 @@ export interface SecretWrite {
 
 export interface InlineProblem {
   environment: EnvironmentName;
-  field: readonly string[];
+  field: readonly (string | number)[];
   message: string;
+}
+
+/**
+ * The headers typed in for the request-parameters secret, checked with the gateway's own rule
+ * (gateway/config/header-rules.ts) on the row at fault: a name or value the gateway would refuse is said there,
+ * before anything is written, not after a round trip on the "Add request parameters" checkbox.
+ */
+function parameterHeaderProblems(rows: readonly KeyValueRow[], environment: EnvironmentName): InlineProblem[] {
+  const problems: InlineProblem[] = [];
+  rows.forEach((row, i) => {
+    const name = row.name.trim();
+    if (name === '') return;
+    // Rows of the same name are one header with several values (parametersJson); another case is another row.
+    const earlier = rows.slice(0, i).map((r) => r.name.trim()).filter((n) => n !== '' && n !== name).map((n) => n.toLowerCase());
+    const nameProblem = parameterHeaderNameProblem(name, earlier);
+    if (nameProblem) problems.push({ environment, field: ['enteredParameterHeaders', i, 'name'], message: nameProblem });
+    const valueProblem = parameterHeaderValueProblem(row.value);
+    if (valueProblem) problems.push({ environment, field: ['enteredParameterHeaders', i, 'value'], message: valueProblem });
+  });
+  return problems;
 }
 
 /** The vault writes the typed-in values need, and what is missing from them. */
@@ -230,6 +251,7 @@ export function secretWrites(draft: EndpointDraft, service: string, environment:
     writes.push({ environment, field: ['endpointSecurity', 'secret'], name: names.secret, namespace: ns, data });
   }
   if (draft.paramsOn && draft.paramsEnterNow) {
+    problems.push(...parameterHeaderProblems(draft.headers, environment));
     writes.push({ environment, field: ['requestParametersSecret'], name: names.params, namespace: draft.paramsNamespace || undefined, data: { headers: parametersJson(draft.headers), queryParameters: parametersJson(draft.query) } });
   }
   if (draft.tlsMode === 'ca' && draft.tlsCaPem.trim() !== '') {

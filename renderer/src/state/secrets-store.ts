@@ -58,7 +58,8 @@ export const useSecretsStore = create<SecretsState>((set, get) => ({
       return { ok: true, gateway: result.gateway };
     } catch (error) {
       const failure = toFailure(error);
-      return { ok: false, message: `The secret was not saved: ${failure.message}`, errors: withoutRequestPrefix(failure.errors).map((e) => ({ ...e, path: e.path.replace(/^set\b/, 'data') })) };
+      // Main's reason as it is: the caller says which secret was not saved (use-form-save), once.
+      return { ok: false, message: failure.message, errors: withoutRequestPrefix(failure.errors).map((e) => ({ ...e, path: e.path.replace(/^set\b/, 'data') })) };
     }
   },
   async remove(ref) {

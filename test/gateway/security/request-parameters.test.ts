@@ -5,6 +5,9 @@ import {
 import { MemorySecretSource, MissingSecretError, SecretResolver } from '../../../gateway/secrets/secret-source';
 import type { OutgoingHeaders } from '../../../gateway/proxy/forward-headers';
 
+const NAME_RULE = "not a valid header name: letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ only, no spaces (RFC 9110 token)";
+const VALUE_RULE = 'a header value may hold tabs and printable Latin-1 characters only: no emoji, no other control characters, nothing beyond U+00FF';
+
 function refusal(fn: () => unknown): RequestParametersError {
   try {
     fn();
@@ -28,14 +31,14 @@ describe('parseHeaderParameters', () => {
     ['a plain string value', '{"X-Api-Key":"k"}', 'headers["X-Api-Key"]', 'headers["X-Api-Key"]: expected a non-empty array of strings'],
     ['an empty array', '{"X-Api-Key":[]}', 'headers["X-Api-Key"]', 'headers["X-Api-Key"]: expected a non-empty array of strings'],
     ['a number in the array', '{"X-Api-Key":["a",1]}', 'headers["X-Api-Key"][1]', 'headers["X-Api-Key"][1]: expected a string'],
-    ['a space in a name', '{"X Api":["k"]}', 'headers["X Api"]', 'headers["X Api"]: not a valid header name (RFC 9110 token characters only)'],
-    ['a colon in a name', '{"X-Api:":["k"]}', 'headers["X-Api:"]', 'headers["X-Api:"]: not a valid header name (RFC 9110 token characters only)'],
-    ['an empty name', '{"":["k"]}', 'headers[""]', 'headers[""]: not a valid header name (RFC 9110 token characters only)'],
+    ['a space in a name', '{"X Api":["k"]}', 'headers["X Api"]', 'headers["X Api"]: ' + NAME_RULE],
+    ['a colon in a name', '{"X-Api:":["k"]}', 'headers["X-Api:"]', 'headers["X-Api:"]: ' + NAME_RULE],
+    ['an empty name', '{"":["k"]}', 'headers[""]', 'headers[""]: ' + NAME_RULE],
     ['a CR LF in a value', '{"X-Api-Key":["k\\r\\nX-Admin: 1"]}', 'headers["X-Api-Key"][0]', 'headers["X-Api-Key"][0]: contains a line break or NUL'],
     ['a lone LF in a value', '{"X-Api-Key":["ok","k\\n"]}', 'headers["X-Api-Key"][1]', 'headers["X-Api-Key"][1]: contains a line break or NUL'],
     ['a NUL in a value', '{"X-Api-Key":["k\\u0000"]}', 'headers["X-Api-Key"][0]', 'headers["X-Api-Key"][0]: contains a line break or NUL'],
-    ['another control character', '{"X-Api-Key":["k\\u0007"]}', 'headers["X-Api-Key"][0]', 'headers["X-Api-Key"][0]: contains a control character or one outside Latin-1'],
-    ['a character outside Latin-1', '{"X-Api-Key":["€"]}', 'headers["X-Api-Key"][0]', 'headers["X-Api-Key"][0]: contains a control character or one outside Latin-1'],
+    ['another control character', '{"X-Api-Key":["k\\u0007"]}', 'headers["X-Api-Key"][0]', 'headers["X-Api-Key"][0]: ' + VALUE_RULE],
+    ['a character outside Latin-1', '{"X-Api-Key":["€"]}', 'headers["X-Api-Key"][0]', 'headers["X-Api-Key"][0]: ' + VALUE_RULE],
     ['the same name twice', '{"X-Api-Key":["a"],"x-api-key":["b"]}', 'headers["x-api-key"]', 'headers["x-api-key"]: the same header is listed twice (header names ignore case)'],
     ['Host', '{"Host":["evil.example"]}', 'headers["Host"]', 'headers["Host"]: this header is set by the gateway and cannot be added'],
     ['Transfer-Encoding', '{"Transfer-Encoding":["chunked"]}', 'headers["Transfer-Encoding"]', 'headers["Transfer-Encoding"]: this header is set by the gateway and cannot be added'],

@@ -51,6 +51,8 @@ export class FakeGatehouse implements GatehouseApi {
   readonly exchanges = new Map<number, CapturedExchange>();
   capturing = true;
   gateway: GatewayStatus = { state: 'running', url: 'http://127.0.0.1:9080', port: 9080, restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } };
+  /** When set, what the next `secrets:update` fails with (main refusing a value), instead of storing it. */
+  refuseNextSecretUpdate: Error | undefined;
   /** When set, the next `workspace:save` answers as main does for a workspace it refuses. */
   refuseNextSave: FieldError[] | undefined;
   /** Why the workspace file could not be read, as main reports it on `workspace:get`. */
@@ -140,6 +142,9 @@ export class FakeGatehouse implements GatehouseApi {
         this.secrets.set(id(request), { ...request.data });
         return this.#saved();
       case 'secrets:update': {
+        const refusal = this.refuseNextSecretUpdate;
+        this.refuseNextSecretUpdate = undefined;
+        if (refusal) throw refusal;
         // As main merges: kept keys stay here, never sent back.
         const data: Record<string, string> = { ...this.secrets.get(id(request)), ...request.set };
         for (const key of request.remove ?? []) if (!(key in request.set)) delete data[key];

@@ -16,6 +16,20 @@ function production() {
   return within(screen.getByRole('group', { name: 'Production endpoint' }));
 }
 
+/** Opens orders with "Add request parameters" and "Enter … now" ticked. */
+async function openRequestParameters() {
+  await openOrders();
+  fireEvent.click(production().getByLabelText('Add request parameters (headers, query) from a secret'));
+  fireEvent.click(production().getByLabelText('Enter the headers and query parameters now'));
+}
+
+/** Types header row `n` (adding it after the first). */
+function typeHeader(n: number, name: string, value: string) {
+  if (n > 1) fireEvent.click(production().getByRole('button', { name: 'Add header' }));
+  fireEvent.change(production().getByLabelText(`Header ${n}`), { target: { value: name } });
+  fireEvent.change(production().getByLabelText(`Header value ${n} (${name})`), { target: { value } });
+}
+
 async function openOrders() {
   fireEvent.click(within(screen.getByRole('region', { name: 'Service and route list' })).getByRole('button', { name: /^orders/ }));
   await screen.findByRole('group', { name: 'Production endpoint' });
@@ -144,11 +158,8 @@ describe('endpoint security section', () => {
 
   it('request parameters entered as rows go to the vault as headers/queryParameters JSON', async () => {
     const fake = await renderApp(seeded);
-    await openOrders();
-    fireEvent.click(production().getByLabelText('Add request parameters (headers, query) from a secret'));
-    fireEvent.click(production().getByLabelText('Enter the headers and query parameters now'));
-    fireEvent.change(production().getByLabelText('Header 1'), { target: { value: 'X-Tenant' } });
-    fireEvent.change(production().getByLabelText('Header value 1 (X-Tenant)'), { target: { value: 'acme' } });
+    await openRequestParameters();
+    typeHeader(1, 'X-Tenant', 'acme');
     fireEvent.click(production().getByRole('button', { name: 'Add query parameter' }));
     fireEvent.change(production().getByLabelText('Query parameter 1'), { target: { value: 'client' } });
     fireEvent.change(production().getByLabelText('Query value 1 (client)'), { target: { value: '42' } });
@@ -156,6 +167,33 @@ describe('endpoint security section', () => {
     await screen.findByText('Service orders saved.');
     expect(fake.callsOf('secrets:update')).toEqual([{ name: 'orders-production-request-parameters', set: { headers: '{"X-Tenant":["acme"]}', queryParameters: '{"client":["42"]}' } }]);
     expect(fake.workspace.services[0]!.requestParametersSecret).toEqual({ secret: 'orders-production-request-parameters', headersKey: 'headers', queryParametersKey: 'queryParameters' });
+  });
+
+  it('checks typed request-parameter headers with the gateway\'s rule on the row at fault, before writing anything', async () => {
+    const fake = await renderApp(seeded);
+    await openRequestParameters();
+    typeHeader(1, 'bad header', 'v1');
+    typeHeader(2, 'x-emoji', 'ünï 😀');
+    typeHeader(3, 'X-EMOJI', 'w');
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(production().getByLabelText('Header 1'))).toBe("not a valid header name: letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ only, no spaces (RFC 9110 token)"));
+    expect(errorOf(production().getByLabelText('Header value 1 (bad header)'))).toBe('');
+    expect(errorOf(production().getByLabelText('Header 2'))).toBe('');
+    expect(errorOf(production().getByLabelText('Header value 2 (x-emoji)'))).toBe('a header value may hold tabs and printable Latin-1 characters only: no emoji, no other control characters, nothing beyond U+00FF');
+    expect(errorOf(production().getByLabelText('Header 3'))).toBe('the same header is listed twice (header names ignore case)');
+    // Nothing on the checkbox, nothing said twice, nothing written.
+    expect(errorOf(production().getByLabelText('Add request parameters (headers, query) from a secret'))).toBe('');
+    expect(document.body.textContent).not.toMatch(/was not saved/);
+    expect(fake.callsOf('secrets:update')).toEqual([]);
+  });
+
+  it('a secret main refuses is said once: which secret, and main\'s reason without its name again', async () => {
+    const fake = await renderApp(seeded);
+    await openRequestParameters();
+    typeHeader(1, 'X-Tenant', 'acme');
+    fake.refuseNextSecretUpdate = failure('GATEHOUSE_INVALID_SECRET', 'secret "orders-production-request-parameters" key "headers": the vault refused it');
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(production().getByLabelText('Add request parameters (headers, query) from a secret'))).toBe('secret "orders-production-request-parameters" was not saved: key "headers": the vault refused it'));
   });
 
   it('"Fetch a token now" needs a saved service, then shows the lifetime or the error from main', async () => {

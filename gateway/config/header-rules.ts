@@ -1,0 +1,54 @@
+// Which headers the gateway decides itself, and which header names and values it can send: one rule for the
+// proxy, for the request parameters a secret adds (gateway/security/request-parameters.ts), and for the service
+// form, which checks the headers typed into it with the same words before anything is written.
+// No Node modules here: the renderer imports this too.
+
+// RFC 9110 §7.6.1 connection-specific fields, plus ones undici refuses to send on its own.
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
+  // RFC 9110 §11.7.2: for the next hop only, like Proxy-Authenticate; the gateway is that hop.
+  'proxy-authentication-info',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'host',
+  // Addressed to the gateway (production/sandbox choice), not to the backend.
+  'x-gatehouse-environment',
+]);
+
+/** A lower-case header name the gateway never passes on, in either direction. */
+export function isHopByHop(lowerName: string): boolean {
+  return HOP_BY_HOP.has(lowerName);
+}
+
+/**
+ * Identity headers only the gateway may set: a client sending them is spoofing. Besides the three Gatehouse sets,
+ * every `X-Consumer-*` and `X-Credential-*` (APISIX's X-Consumer-Custom-Id, Kong's X-Consumer-Groups, …): an
+ * upstream written for those gateways trusts them.
+ */
+export function isIdentityHeader(lowerName: string): boolean {
+  return lowerName.startsWith('x-consumer-') || lowerName.startsWith('x-credential-') || lowerName === 'x-anonymous-consumer';
+}
+
+// RFC 9110 §5.1 field-name = token.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const LINE_BREAK_OR_NUL = /[\r\n\0]/;
+// RFC 9110 §5.5 field-value characters, as Node's own header check accepts them.
+const INVALID_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * What is wrong with a header name a secret's request parameters would add, or undefined. `earlier`: the
+ * lower-case names already listed (names ignore case, so `X-Key` after `x-key` is the same header twice).
+ */
+export function parameterHeaderNameProblem(name: string, earlier: Iterable<string> = []): string | undefined {
+  if (!HEADER_NAME.test(name)) return "not a valid header name: letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ only, no spaces (RFC 9110 token)";
+  const lower = name.toLowerCase();
+  if (lower === 'content-length' || isIdentityHeader(lower) || isHopByHop(lower)) return 'this header is set by the gateway and cannot be added';
+  for (const other of earlier) if (other === lower) return 'the same header is listed twice (header names ignore case)';
+  return undefined;
+}
+
+/** What is wrong with a header value a secret's request parameters would add, or undefined. */
+export function parameterHeaderValueProblem(value: string): string | undefined {
+  // A line break would let the secret smuggle a second header or a second request.
+  if (LINE_BREAK_OR_NUL.test(value)) return 'contains a line break or NUL';
+  if (INVALID_FIELD_VALUE.test(value)) return 'a header value may hold tabs and printable Latin-1 characters only: no emoji, no other control characters, nothing beyond U+00FF';
+  return undefined;
+}
