@@ -78,12 +78,15 @@ export type Plugins = z.infer<typeof Plugins>;
 
 const UpstreamUrl = HttpUrl;
 
+/** Said for any port that is not one (a letter typed, NaN, 0, 99999), instead of zod's "expected number, received NaN". */
+const SERVICE_PORT_RULE = 'a port is a whole number from 1 to 65535';
+
 /** A Kubernetes Service reached through the connected cluster (WSO2 APK's serviceInfo). */
 export const ServiceInfo = z
   .object({
     name: ResourceName,
     namespace: ResourceName.default('default'),
-    port: z.number().int().min(1).max(65535).optional(),
+    port: z.number({ error: SERVICE_PORT_RULE }).int(SERVICE_PORT_RULE).min(1, SERVICE_PORT_RULE).max(65535, SERVICE_PORT_RULE).optional(),
     protocol: z.enum(['http', 'https']).default('http'),
   })
   .strict();

@@ -24,7 +24,12 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({ path: formatFieldPath(issue.path), message: describeIssue(issue) }));
 }
 
+/** What a record key the key schema refuses is said with, before that schema's own rule. */
+export const INVALID_KEY_NAME = 'not a valid key name';
+
 function describeIssue(issue: z.core.$ZodIssue): string {
+  // zod says "Invalid key in record" and keeps the key schema's message (its rule) inside: say the rule.
+  if (issue.code === 'invalid_key') return `${INVALID_KEY_NAME}: ${[...new Set(issue.issues.map((i) => i.message))].join('; ')}`;
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;

@@ -18,6 +18,8 @@ export class ClientCertificateError extends GatehouseError {
   constructor(
     readonly problem: ClientCertificateProblem,
     message: string,
+    /** A certificate and a key that are both unreadable: each one's own message, for the field that holds it. */
+    readonly both?: { certificate: string; privateKey: string },
   ) {
     super(message);
     this.name = 'ClientCertificateError';
@@ -66,8 +68,23 @@ function parsePrivateKey(pem: string, origin: string): KeyObject {
 
 /** Throws unless `privateKey` is the private half of the (leaf) certificate's public key. */
 export function checkKeyMatchesCertificate(certificate: string, privateKey: string, origin: PemOrigin = DEFAULT_ORIGIN): X509Certificate {
-  const leaf = parseLeafCertificate(certificate, origin.certificate);
-  const key = parsePrivateKey(privateKey, origin.privateKey);
+  // Both are read before either failure is thrown: someone who pasted two wrong PEMs hears of both at once,
+  // not of the key only after fixing the certificate.
+  const read = <T>(parse: () => T): T | ClientCertificateError => {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof ClientCertificateError) return error;
+      throw error;
+    }
+  };
+  const leaf = read(() => parseLeafCertificate(certificate, origin.certificate));
+  const key = read(() => parsePrivateKey(privateKey, origin.privateKey));
+  if (leaf instanceof ClientCertificateError && key instanceof ClientCertificateError) {
+    throw new ClientCertificateError(leaf.problem, `${leaf.message}; ${key.message}`, { certificate: leaf.message, privateKey: key.message });
+  }
+  if (leaf instanceof ClientCertificateError) throw leaf;
+  if (key instanceof ClientCertificateError) throw key;
   if (key.type !== 'private' || !leaf.checkPrivateKey(key)) {
     throw new ClientCertificateError('key-mismatch', `${origin.privateKey} does not belong to ${origin.certificate} (subject ${leaf.subject.replace(/\n/g, ', ')})`);
   }

@@ -59,7 +59,8 @@ export function checkCertificate(crt: string, key: string): CertificateCheck {
     const info = checkClientCertificate({ certificate: crt, privateKey: key });
     return { subject: info.subject, issuer: info.issuer, validFrom: info.validFrom.toISOString(), validTo: info.validTo.toISOString(), fingerprint256: info.fingerprint256 };
   } catch (error) {
-    if (error instanceof ClientCertificateError) throw new UserFacingError(error.code, error.message);
+    // `crt` and `key` name the request's fields: the form puts each message on its own.
+    if (error instanceof ClientCertificateError) throw new UserFacingError(error.code, error.message, error.both ? [{ path: 'crt', message: error.both.certificate }, { path: 'key', message: error.both.privateKey }] : undefined);
     throw error;
   }
 }

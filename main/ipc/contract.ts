@@ -55,7 +55,7 @@ export const TryItRequest = z
         .refine((name) => !SET_BY_TRY_IT.has(name.toLowerCase()), 'set by Try it from the body and the connection'),
       value: z.string().regex(/^[^\r\n\0]*$/, 'no line breaks'),
     })).max(100),
-    body: z.string().max(1_000_000).optional(),
+    body: z.string().max(1_000_000, 'The body is larger than the 1,000,000 characters Try it sends').optional(),
     basicAuth: z.object({ username: z.string().regex(/^[^:]*$/, 'no ":"'), password: z.string() }).optional(),
   })
   .strict();

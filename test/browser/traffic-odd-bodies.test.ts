@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import type { Locator, Page } from 'playwright-core';
-import { openBrowserApp, type BrowserApp } from '../support/browser-app';
+import { openBrowserAppServing, type BrowserApp } from '../support/browser-app';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 import { answerOddBody, NOT_UTF8_POST } from '../support/odd-bodies';
 
@@ -21,15 +21,8 @@ beforeAll(async () => {
     res.writeHead(204);
     res.end();
   });
-  app = await openBrowserApp({
-    viewport: { width: WIDTH, height: HEIGHT },
-    before: async (services) => {
-      const envelope = await services.dispatch('workspace:save', { services: [{ name: 'odd', pathPrefix: '/odd', upstream: { url: upstream.url } }] });
-      if (!envelope.ok) throw new Error(envelope.error.message);
-    },
-  });
+  app = await openBrowserAppServing([{ name: 'odd', pathPrefix: '/odd', upstream: { url: upstream.url } }], { width: WIDTH, height: HEIGHT });
   page = app.page;
-  await page.getByText('Gateway: Running', { exact: false }).first().waitFor({ timeout: 20_000 });
 }, 60_000);
 
 afterAll(async () => {

@@ -287,3 +287,16 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
 export function seriousViolations(violations: readonly AxeViolation[]): string[] {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) ${v.help}: ${v.targets.slice(0, 3).join(', ')}`);
 }
+
+/** The app with `services` saved in its workspace before the page opens, returned once the gateway runs. */
+export async function openBrowserAppServing(services: unknown[], viewport: { width: number; height: number }): Promise<BrowserApp> {
+  const app = await openBrowserApp({
+    viewport,
+    before: async (main) => {
+      const envelope = await main.dispatch('workspace:save', { services });
+      if (!envelope.ok) throw new Error(envelope.error.message);
+    },
+  });
+  await app.page.getByText('Gateway: Running', { exact: false }).first().waitFor({ timeout: 20_000 });
+  return app;
+}

@@ -1,7 +1,7 @@
 // Adds a secret or edits one's keys. Values are write-only here: a stored key left blank keeps its value, which
 // main keeps (`secrets:update`), so it never comes to the renderer.
 import { useState, type FormEvent } from 'react';
-import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
+import { formatFieldPath, INVALID_KEY_NAME, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { channels } from '../../../main/ipc/contract';
 import { secretId } from '../../../gateway/config/secret-names';
 import { CheckboxField, Field, FieldGroup } from '../components/Field';
@@ -85,8 +85,12 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
     if (!r || !rowsInUse.includes(r)) return [];
     const messages = errors.for(['data', r.name]);
     // A key name the schema refuses is a problem of the name; anything else of the value.
-    return messages.filter((m) => (m.message === 'Invalid key in record' || m.message.startsWith('duplicate')) === (part === 'name'));
+    return messages.filter((m) => (m.message.startsWith(INVALID_KEY_NAME) || m.message.startsWith('duplicate')) === (part === 'name'));
   };
+
+  // The group shows what no row does: the same check of the write (`key "bad key": …`, use-form-save) is not
+  // said a second time under the row it is about.
+  const groupErrors = errors.for(['data']).filter((m) => m.detail === '' && !rowsInUse.some((r) => m.message.startsWith(`key "${r.name}": `)));
 
   return (
     <form ref={form.formRef} className="editor" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="secret-form-title">
@@ -101,7 +105,7 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
           </Field>
         </div>
       )}
-      <FieldGroup id="secret-data" legend="Keys and values" hint={existing ? 'Leave a value empty to keep what is stored.' : undefined} errors={errors.for(['data']).filter((m) => m.detail === '')}>
+      <FieldGroup id="secret-data" legend="Keys and values" hint={existing ? 'Leave a value empty to keep what is stored.' : undefined} errors={groupErrors}>
         <KeyValueEditor
           idPrefix="secret-row"
           rows={draft.rows}

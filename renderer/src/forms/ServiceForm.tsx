@@ -102,7 +102,11 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
           try {
             await gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem });
           } catch (error) {
-            return [endpointError(indexRef.current, env, ['endpointSecurity', 'enteredCertificate'], toFailure(error).message)];
+            const failure = toFailure(error);
+            // Main names the PEM at fault (`crt`, `key`) when both are unreadable: each message under its own field.
+            const field = (path: string) => ['endpointSecurity', path === 'key' ? 'enteredPrivateKey' : 'enteredCertificate'];
+            if (failure.errors.length > 0) return failure.errors.map((e) => endpointError(indexRef.current, env, field(e.path), e.message));
+            return [endpointError(indexRef.current, env, ['endpointSecurity', 'enteredCertificate'], failure.message)];
           }
         }
         return [];

@@ -102,5 +102,10 @@ describe('security:check-certificate', () => {
     expect(expired).toMatchObject({ ok: false, error: { message: expect.stringContaining('expired') } });
     const garbage = await app.dispatch('security:check-certificate', { crt: 'hello', key: 'world' });
     expect(garbage).toMatchObject({ ok: false, error: { message: expect.stringContaining('not a PEM certificate') } });
+    // Both unreadable: both said, each for its own field, not the key only once the certificate is fixed.
+    expect(garbage).toMatchObject({ ok: false, error: { errors: [
+      { path: 'crt', message: 'the certificate is not a PEM certificate (expected "-----BEGIN CERTIFICATE-----")' },
+      { path: 'key', message: 'the private key is not a readable PEM private key' },
+    ] } });
   });
 });

@@ -30,6 +30,15 @@ function typeHeader(n: number, name: string, value: string) {
   fireEvent.change(production().getByLabelText(`Header value ${n} (${name})`), { target: { value } });
 }
 
+/** Opens orders with a client certificate and key entered now. */
+async function enterCertificateAndKey(certificate: string, key: string) {
+  await openOrders();
+  fireEvent.change(production().getByLabelText('Authentication to the backend'), { target: { value: 'client-certificate' } });
+  fireEvent.click(production().getByLabelText('Enter certificate and key now'));
+  fireEvent.change(production().getByLabelText('Client certificate (PEM)'), { target: { value: certificate } });
+  fireEvent.change(production().getByLabelText('Private key (PEM, unencrypted)'), { target: { value: key } });
+}
+
 async function openOrders() {
   fireEvent.click(within(screen.getByRole('region', { name: 'Service and route list' })).getByRole('button', { name: /^orders/ }));
   await screen.findByRole('group', { name: 'Production endpoint' });
@@ -126,11 +135,7 @@ describe('endpoint security section', () => {
     const fake = await renderApp(seeded, (f) => {
       f.certificateAnswer = failure('GATEHOUSE_CLIENT_CERTIFICATE', 'the private key does not belong to the certificate (subject CN=client)');
     });
-    await openOrders();
-    fireEvent.change(production().getByLabelText('Authentication to the backend'), { target: { value: 'client-certificate' } });
-    fireEvent.click(production().getByLabelText('Enter certificate and key now'));
-    fireEvent.change(production().getByLabelText('Client certificate (PEM)'), { target: { value: '-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----' } });
-    fireEvent.change(production().getByLabelText('Private key (PEM, unencrypted)'), { target: { value: '-----BEGIN PRIVATE KEY-----\nBBB\n-----END PRIVATE KEY-----' } });
+    await enterCertificateAndKey('-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----', '-----BEGIN PRIVATE KEY-----\nBBB\n-----END PRIVATE KEY-----');
     fireEvent.click(production().getByRole('button', { name: 'Check certificate and key' }));
     await waitFor(() => expect(production().getByText(/does not belong to the certificate/)).toBeTruthy());
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
@@ -142,6 +147,17 @@ describe('endpoint security section', () => {
     await screen.findByText('Service orders saved.');
     expect(fake.callsOf('secrets:update')).toEqual([{ name: 'orders-production-credentials', set: { crt: expect.stringContaining('CERTIFICATE'), key: expect.stringContaining('PRIVATE KEY') } }]);
     expect(fake.workspace.services[0]!.endpointSecurity).toEqual({ type: 'client-certificate', secret: 'orders-production-credentials', certificateKey: 'crt', privateKeyKey: 'key' });
+  });
+
+  it('client certificate: a certificate and a key both unreadable are both said, each under its own field', async () => {
+    const fake = await renderApp(seeded, (f) => {
+      f.certificateAnswer = failure('GATEHOUSE_CLIENT_CERTIFICATE', 'both', [{ path: 'crt', message: 'the certificate is not a readable PEM certificate' }, { path: 'key', message: 'the private key is not a readable PEM private key' }]);
+    });
+    await enterCertificateAndKey('-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----', 'not a key at all');
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(production().getByLabelText('Client certificate (PEM)'))).toBe('the certificate is not a readable PEM certificate'));
+    expect(errorOf(production().getByLabelText('Private key (PEM, unencrypted)'))).toBe('the private key is not a readable PEM private key');
+    expect(fake.callsOf('secrets:update')).toEqual([]);
   });
 
   it('skip verification shows a clear warning and saves tls.skipVerify', async () => {

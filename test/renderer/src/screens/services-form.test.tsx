@@ -62,7 +62,11 @@ describe('service form', () => {
     fireEvent.change(screen.getByLabelText('Service name'), { target: { value: 'orders' } });
     fireEvent.change(screen.getByLabelText('Port'), { target: { value: '99999' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
-    await waitFor(() => expect(errorOf(screen.getByLabelText('Port'))).toContain('65535'));
+    // The rule, said plainly, not zod's "Too big: expected number to be <=65535" or "received NaN".
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Port'))).toBe('a port is a whole number from 1 to 65535'));
+    fireEvent.change(screen.getByLabelText('Port'), { target: { value: '8o' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Port'))).toBe('a port is a whole number from 1 to 65535'));
   });
 
   it('saves the whole workspace and keeps what the form does not edit (endpointSecurity, timeouts)', async () => {

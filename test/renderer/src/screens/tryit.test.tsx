@@ -67,6 +67,16 @@ describe('Try it', () => {
     expect(fake.callsOf('tryit:send')).toEqual([]);
   });
 
+  it('says in plain words that a body over 1,000,000 characters is too large, and sends nothing', async () => {
+    const fake = await renderApp(workspace, undefined, 'tryit');
+    await fillWalkthroughRequest();
+    fireEvent.change(screen.getByLabelText('Method'), { target: { value: 'POST' } });
+    fireEvent.change(screen.getByLabelText('Body'), { target: { value: 'b'.repeat(1_000_001) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Body'))).toBe('The body is larger than the 1,000,000 characters Try it sends'));
+    expect(fake.callsOf('tryit:send')).toEqual([]);
+  });
+
   it('says why nothing was sent when main refuses (gateway not running)', async () => {
     await renderApp(workspace, (f) => {
       f.gateway = { state: 'failed', restarts: 3, inFlight: 0, lastError: 'port in use', served: { config: 'saved', leftOut: [] } };
