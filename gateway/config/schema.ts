@@ -269,7 +269,8 @@ function unreachableIssues(services: readonly Service[], routes: readonly Route[
   });
 }
 
-export const Workspace = z
+/** Every check but reachability: see WorkspaceAsStored. */
+const WorkspaceFields = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(WORKSPACE_SCHEMA_VERSION).default(WORKSPACE_SCHEMA_VERSION),
@@ -344,7 +345,17 @@ export const Workspace = z
     for (const ref of anonymousConsumerReferences(ws)) {
       if (!consumerNames.has(ref.consumer)) ctx.addIssue({ code: 'custom', path: ref.path, message: `no consumer named "${ref.consumer}"` });
     }
-    for (const issue of unreachableIssues(ws.services, ws.routes, ws.applications)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+export const Workspace = WorkspaceFields.superRefine((ws, ctx) => {
+  for (const issue of unreachableIssues(ws.services, ws.routes, ws.applications)) ctx.addIssue({ code: 'custom', ...issue });
+});
+
+/**
+ * A workspace file the app reads back. An item no request can reach was saved before 1 Dec, when nothing refused
+ * it: refused on load, the app would run on an empty workspace and serve nothing. It is read as it was (that item
+ * was never reached, and still is not), and the next save refuses it on its path field.
+ */
+export const WorkspaceAsStored = WorkspaceFields;
 export type Workspace = z.infer<typeof Workspace>;
 export type WorkspaceInput = z.input<typeof Workspace>;

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { Workspace } from './schema';
+import { Workspace, WorkspaceAsStored } from './schema';
 import { GatehouseError } from '../errors/gatehouse-error';
 
 export interface FieldError {
@@ -47,6 +47,11 @@ export function validateWith<S extends z.ZodType>(schema: S, input: unknown): Va
 
 export function validateWorkspace(input: unknown): ValidationResult<Workspace> {
   return validateWith(Workspace, input);
+}
+
+/** A workspace file the app reads back (WorkspaceAsStored: an unreachable item does not stop the load). */
+export function validateStoredWorkspace(input: unknown): ValidationResult<Workspace> {
+  return validateWith(WorkspaceAsStored, input);
 }
 
 export class WorkspaceValidationError extends GatehouseError {

@@ -2,7 +2,7 @@
 import * as yaml from 'yaml';
 import { DocumentSyntaxError, parseJsonOrYaml } from '../../../gateway/config/parse-document';
 import type { Workspace } from '../../../gateway/config/schema';
-import { WorkspaceValidationError, validateWorkspace } from '../../../gateway/config/validate';
+import { WorkspaceValidationError, validateWorkspace, type ValidationResult } from '../../../gateway/config/validate';
 import type { WorkspaceFileProblem } from './workspace-errors';
 import { WorkspaceVersionError } from './workspace-errors';
 import { migrateWorkspaceDocument, type WorkspaceMigration } from './workspace-migrations';
@@ -11,11 +11,14 @@ export type DecodedWorkspace =
   | { ok: true; workspace: Workspace; fromVersion: number; migrations: string[] }
   | { ok: false; problem: WorkspaceFileProblem };
 
+/** How a decoded document is checked: as a new workspace, or (validateStoredWorkspace) as a file read back. */
+export type WorkspaceValidator = (input: unknown) => ValidationResult<Workspace>;
+
 /** Parses, migrates and validates a document already parsed from JSON. */
-export function decodeWorkspaceDocument(document: unknown, source: string, migrations?: readonly WorkspaceMigration[]): DecodedWorkspace {
+export function decodeWorkspaceDocument(document: unknown, source: string, migrations?: readonly WorkspaceMigration[], validate: WorkspaceValidator = validateWorkspace): DecodedWorkspace {
   try {
     const migrated = migrateWorkspaceDocument(document, source, migrations);
-    const result = validateWorkspace(migrated.document);
+    const result = validate(migrated.document);
     if (!result.ok) return { ok: false, problem: new WorkspaceValidationError(result.errors, source) };
     return { ok: true, workspace: result.value, fromVersion: migrated.fromVersion, migrations: migrated.applied };
   } catch (error) {
@@ -24,7 +27,7 @@ export function decodeWorkspaceDocument(document: unknown, source: string, migra
   }
 }
 
-export function decodeWorkspaceText(text: string, source: string, migrations?: readonly WorkspaceMigration[]): DecodedWorkspace {
+export function decodeWorkspaceText(text: string, source: string, migrations?: readonly WorkspaceMigration[], validate?: WorkspaceValidator): DecodedWorkspace {
   let document: unknown;
   try {
     document = parseJsonOrYaml(text, source, yaml);
@@ -32,7 +35,7 @@ export function decodeWorkspaceText(text: string, source: string, migrations?: r
     if (error instanceof DocumentSyntaxError) return { ok: false, problem: error };
     throw error;
   }
-  return decodeWorkspaceDocument(document, source, migrations);
+  return decodeWorkspaceDocument(document, source, migrations, validate);
 }
 
 /**

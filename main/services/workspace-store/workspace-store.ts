@@ -6,7 +6,7 @@
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Workspace } from '../../../gateway/config/schema';
-import { WorkspaceValidationError, validateWorkspace } from '../../../gateway/config/validate';
+import { WorkspaceValidationError, validateStoredWorkspace, validateWorkspace } from '../../../gateway/config/validate';
 import { removeStaleTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write';
 import { WORKSPACE_FILE } from './store-paths';
 import { decodeWorkspaceText, encodeWorkspace, type DecodedWorkspace } from './workspace-document';
@@ -141,7 +141,8 @@ export class WorkspaceStore {
       if (error instanceof DocumentSyntaxError) return { ok: false, problem: error };
       throw error;
     }
-    return decodeWorkspaceText(text, source, this.#migrations);
+    // Read back as stored: an item saved before a check that now refuses it does not empty the workspace.
+    return decodeWorkspaceText(text, source, this.#migrations, validateStoredWorkspace);
   }
 
   async #backupUsable(): Promise<boolean> {

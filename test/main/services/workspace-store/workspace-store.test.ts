@@ -70,6 +70,23 @@ describe('WorkspaceStore', () => {
     expect(loaded(await new WorkspaceStore(dir).load()).workspace).toEqual(result.workspace);
   });
 
+  it('reads back a file with an item no request can reach (saved before that was refused), and refuses it on the next save', async () => {
+    const twoAtOnePath = {
+      version: WORKSPACE_SCHEMA_VERSION,
+      services: [
+        { name: 'alpha', pathPrefix: '/same', upstream: { url: 'http://127.0.0.1:9001' } },
+        { name: 'beta', pathPrefix: '/same', upstream: { url: 'http://127.0.0.1:9002' } },
+      ],
+    };
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify(twoAtOnePath));
+    // Refused on load, the app would run on an empty workspace and its gateway would serve nothing.
+    const result = loaded(await store.load());
+    expect(result.workspace.services.map((s) => s.name)).toEqual(['alpha', 'beta']);
+    const error = await store.save(twoAtOnePath).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceValidationError);
+    expect((error as WorkspaceValidationError).errors).toEqual([{ path: 'services[1].pathPrefix', message: '"/same" is already service "alpha"\'s: no request would reach service "beta"' }]);
+  });
+
   it('keeps the previous version as workspace.json.bak', async () => {
     await store.save(workspace(9001));
     expect(await readdir(dir)).toEqual(['workspace.json']);
