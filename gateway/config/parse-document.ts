@@ -60,11 +60,22 @@ function plainJson(text: string): { value: unknown } | undefined {
 }
 
 /**
+ * yaml's messages that quote the document without a colon before the quote: an escape sequence with up to eight
+ * characters after it (`\\USECRET-1`, from a password with a backslash), a value's first character. Said by their
+ * code instead.
+ */
+const QUOTING_YAML_ERRORS: Record<string, string> = {
+  BAD_DQ_ESCAPE: 'Invalid escape sequence in a double-quoted string (write a backslash as \\\\)',
+  BAD_SCALAR_START: 'Plain value cannot start with a reserved character (quote the value)',
+};
+
+/**
  * yaml's description of an error, without the source text some of its messages quote after a colon (an alias's
  * name, the rest of a block scalar's header): in a secrets file or a Secret's stringData that text is a secret's
  * value. The position is given apart, as line and column.
  */
-function yamlErrorDetail(message: string): string {
+function yamlErrorDetail(message: string, code?: string): string {
+  if (code !== undefined && QUOTING_YAML_ERRORS[code]) return QUOTING_YAML_ERRORS[code];
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '');
   return first.replace(/:\s.*$/, '') || 'syntax error';
 }
@@ -74,7 +85,7 @@ export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, s
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
-    throw new DocumentSyntaxError(source, pos?.line, pos?.col, yamlErrorDetail(error.message));
+    throw new DocumentSyntaxError(source, pos?.line, pos?.col, yamlErrorDetail(error.message, error.code));
   }
   try {
     return doc.toJS();

@@ -30,8 +30,15 @@ export class RequestParametersError extends GatehouseError {
 
 export const EMPTY_REQUEST_PARAMETERS: RequestParameters = { headers: new Map(), queryParameters: new Map() };
 
-function field(document: string, name: string, index?: number): string {
-  return `${document}[${JSON.stringify(name)}]${index === undefined ? '' : `[${index}]`}`;
+/**
+ * A name that can be quoted in a message: a token (RFC 9110) of at most 64 characters. Anything else may be a
+ * secret pasted in with its name (`"X-Api-Key: AK-…"`), and is named by its position instead (`headers[#2]`).
+ */
+const QUOTABLE_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+
+function field(document: string, name: string, position: number, index?: number): string {
+  const which = QUOTABLE_NAME.test(name) ? JSON.stringify(name) : `#${position + 1}`;
+  return `${document}[${which}]${index === undefined ? '' : `[${index}]`}`;
 }
 
 /** `{"name": ["value", ...]}`, as Kyma stores it; `document` names the key for messages. */
@@ -46,12 +53,12 @@ function parseNameToValues(text: string, document: string): [string, string[]][]
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new RequestParametersError(document, `${document}: expected a JSON object of name → array of strings, e.g. {"X-Api-Key": ["..."]}`);
   }
-  return Object.entries(json).map(([name, values]) => {
+  return Object.entries(json).map(([name, values], position) => {
     if (!Array.isArray(values) || values.length === 0) {
-      throw new RequestParametersError(field(document, name), `${field(document, name)}: expected a non-empty array of strings`);
+      throw new RequestParametersError(field(document, name, position), `${field(document, name, position)}: expected a non-empty array of strings`);
     }
     values.forEach((value: unknown, i) => {
-      if (typeof value !== 'string') throw new RequestParametersError(field(document, name, i), `${field(document, name, i)}: expected a string`);
+      if (typeof value !== 'string') throw new RequestParametersError(field(document, name, position, i), `${field(document, name, position, i)}: expected a string`);
     });
     return [name, values as string[]];
   });
@@ -59,12 +66,12 @@ function parseNameToValues(text: string, document: string): [string, string[]][]
 
 export function parseHeaderParameters(text: string, document = 'headers'): Map<string, string[]> {
   const headers = new Map<string, string[]>();
-  for (const [name, values] of parseNameToValues(text, document)) {
-    const path = field(document, name);
+  for (const [position, [name, values]] of parseNameToValues(text, document).entries()) {
+    const path = field(document, name, position);
     const nameProblem = parameterHeaderNameProblem(name, headers.keys());
     if (nameProblem) throw new RequestParametersError(path, `${path}: ${nameProblem}`);
     values.forEach((value, i) => {
-      const at = field(document, name, i);
+      const at = field(document, name, position, i);
       const valueProblem = parameterHeaderValueProblem(value);
       if (valueProblem) throw new RequestParametersError(at, `${at}: ${valueProblem}`);
     });
@@ -75,8 +82,8 @@ export function parseHeaderParameters(text: string, document = 'headers'): Map<s
 
 export function parseQueryParameters(text: string, document = 'queryParameters'): Map<string, string[]> {
   const query = new Map<string, string[]>();
-  for (const [name, values] of parseNameToValues(text, document)) {
-    if (name === '') throw new RequestParametersError(field(document, name), `${document}: a parameter name is empty`);
+  for (const [position, [name, values]] of parseNameToValues(text, document).entries()) {
+    if (name === '') throw new RequestParametersError(field(document, name, position), `${document}: a parameter name is empty`);
     query.set(name, values);
   }
   return query;
