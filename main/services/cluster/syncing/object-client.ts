@@ -32,6 +32,34 @@ export class ObjectWriteError extends ClusterError {
   }
 }
 
+/**
+ * Keys whose values identify and are no credential (a Basic user-id, an OAuth client_id, which RFC 6749 §2.2 says is
+ * not secret): often a name of the workspace too, which hiding would garble (`Secret "(hidden)-oauth"`).
+ */
+const IDENTIFIER_KEYS = new Set(['username', 'clientId']);
+
+/**
+ * The credential values a Secret being written carries, as an API server's refusal may quote them: a 422's cause,
+ * an admission webhook's (Kyverno, Gatekeeper) denial with `data.password=…`. As sent (base64) and decoded, of 4
+ * characters or more; longest first, so a value is hidden whole before a shorter one inside it.
+ */
+function secretValues(object: KubeObject): string[] {
+  if (object.kind !== 'Secret') return [];
+  const { data, stringData } = object as { data?: Record<string, string>; stringData?: Record<string, string> };
+  const credentials = (values: Record<string, string> | undefined) => Object.entries(values ?? {}).filter(([key]) => !IDENTIFIER_KEYS.has(key)).map(([, value]) => value);
+  const values = [...credentials(data).flatMap((encoded) => [encoded, Buffer.from(encoded, 'base64').toString('utf8')]), ...credentials(stringData)];
+  // Shorter values cannot be told from the message's own words (hiding "es" would garble "is invalid").
+  return [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
+/** The API server's Status with every value of the Secret written taken out: the plan and push reports show it. */
+function withoutSecretValues(status: ApiStatus, object: KubeObject): ApiStatus {
+  const values = secretValues(object);
+  if (values.length === 0) return status;
+  const hide = (text: string) => values.reduce((hidden, value) => hidden.split(value).join('(hidden)'), text);
+  return { ...status, message: hide(status.message), causes: status.causes.map((cause) => (cause.message === undefined ? cause : { ...cause, message: hide(cause.message) })) };
+}
+
 function header(ref: ObjectRef): KubernetesObject & { metadata: { name: string } } {
   return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
 }
@@ -76,7 +104,7 @@ export class ObjectClient {
       } catch (error) {
         if (unserved(error)) throw new KindNotServedError(options.ref);
         const status = apiStatusOf(error);
-        if (status && status.code !== 401 && status.code !== 403) throw new ObjectWriteError(options.ref, status);
+        if (status && status.code !== 401 && status.code !== 403) throw new ObjectWriteError(options.ref, withoutSecretValues(status, object));
         throw error;
       }
     });

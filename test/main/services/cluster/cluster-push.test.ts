@@ -180,6 +180,31 @@ describe('preview and push', () => {
     }
   });
 
+  it('hides the Secret’s values when the API server’s refusal quotes them (an admission webhook’s denial), in the plan and the push', async () => {
+    const password = 'S3CR3T-quoted-by-a-webhook';
+    const encoded = Buffer.from(password).toString('base64');
+    const stop = api.intercept((req, path) =>
+      req.method === 'PATCH' && path.endsWith('/secrets/billing-oauth')
+        ? statuses.invalid('Secret', '', 'billing-oauth', [{ reason: 'FieldValueInvalid', field: 'data.clientSecret', message: `Invalid value: "${encoded}": denied by policy (clientSecret=${password})` }])
+        : undefined,
+    );
+    try {
+      const changed = input();
+      changed.secrets[1] = { name: 'billing-oauth', data: { clientId: 'billing', clientSecret: password } };
+      const desired = buildDesiredObjects(changed);
+      const plan = await planPush(connection, desired);
+      const report = await pushObjects(connection, desired);
+      const messages = [plan.items.find((i) => i.label.endsWith('billing-oauth'))!.message, report.items.find((i) => i.label.endsWith('billing-oauth'))!.message];
+      for (const message of messages) {
+        expect(message).toBe('Secret "billing-oauth" is invalid: data.clientSecret: Invalid value: "(hidden)": denied by policy (clientSecret=(hidden))');
+      }
+      expect(JSON.stringify([plan, report])).not.toContain(encoded);
+      expect(JSON.stringify([plan, report])).not.toContain(password);
+    } finally {
+      stop();
+    }
+  });
+
   it('an Application the CRD schema refuses fails with the API server’s 422 message; the others go through', async () => {
     const desired: DesiredObject[] = buildDesiredObjects(input());
     const bad = structuredClone(desired[2]!);
