@@ -150,19 +150,20 @@ describe('Router (property-based)', () => {
       );
       return fc.record({ workspace: fc.constant(workspace), requests: fc.array(request, { minLength: 1, maxLength: 5 }) });
     });
-    let checked = 0;
     fc.assert(
       fc.property(aimed, ({ workspace, requests }) => {
         const router = new Router(workspace.services, workspace.routes);
         for (const [name, m, path, host] of requests) {
-          checked += 1;
           const match = router.match(m, path, host);
           expect(match.kind === 'matched' && match.target.name === name).toBe(false);
         }
       }),
       RUNS,
     );
-    // The generator makes shadowed targets often enough for the property to say something.
+    // The generator makes shadowed targets often enough for the property to say something: counted on a sample of
+    // the same size with a fixed seed, so the count is the same in every run (a random run's count varies: 141–245
+    // requests over twenty runs).
+    const checked = fc.sample(aimed, { ...RUNS, seed: 1 }).reduce((sum, { requests }) => sum + requests.length, 0);
     expect(checked).toBeGreaterThan(100);
   });
 
