@@ -21,10 +21,6 @@ export class UpstreamError extends GatehouseError {
 // undici's and the OS's codes for a call that took too long: the gateway answers 504, its own calls say "timed out".
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
-export function isTimeoutCode(code: string): boolean {
-  return TIMEOUT_CODES.has(code);
-}
-
 /** undici's or the OS's code for a failed call (on the error or its cause), or `UNKNOWN`. */
 export function errorCode(error: unknown): string {
   const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
