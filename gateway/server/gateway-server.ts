@@ -162,10 +162,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // Cut by the gateway at the end of its drain: its own doing, not the client's.
       const cut = cuttingConnections && !res.writableFinished;
       if (cut) exchange.entry.error = GATEWAY_STOPPED;
-      const unsent = cut ? CLOSED_WITHOUT_RESPONSE : (refusedOnSocket.get(req.socket) ?? CLIENT_CLOSED_REQUEST);
+      // The socket the request came on, taken when it started: Node may have let go of it by now (req.socket null).
+      const unsent = cut ? CLOSED_WITHOUT_RESPONSE : (refusedOnSocket.get(socket) ?? CLIENT_CLOSED_REQUEST);
       const entry = exchange.finish(res.headersSent ? res.statusCode : unsent);
-      // Node may have let go of the socket by now (req.socket is then null): the one it came on is kept above.
-      readingSince.set(socket, performance.now());
+      // The connection's next request is waited for from here: the end finish() just measured, not a second clock read.
+      readingSince.set(socket, exchange.started + entry.totalMs);
       if (exchange.recorder) {
         exchange.recorder.finish(entry);
         capture!.finish(exchange.recorder);
