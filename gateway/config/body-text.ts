@@ -33,3 +33,20 @@ export function decodeBodyText(bytes: Uint8Array, contentType: string | undefine
     return undefined;
   }
 }
+
+/** What a captured body's preview says of it (gateway/capture/exchange.ts BodyPreview), as far as its text goes. */
+export interface PreviewOfBody {
+  kind: 'empty' | 'json' | 'text' | 'binary';
+  contentType?: string;
+  truncated: boolean;
+  complete: boolean;
+}
+
+/**
+ * A captured body's text, from its preview's `bytes`: undefined for a binary kind or bytes not valid in the declared
+ * charset. The HAR export and the window read previews alike through this.
+ */
+export function previewText(body: PreviewOfBody, bytes: Uint8Array): string | undefined {
+  if (body.kind === 'binary') return undefined;
+  return decodeBodyText(bytes, body.contentType, body.truncated || !body.complete);
+}

@@ -5,7 +5,7 @@
 // The second hop (what the backend received) goes in the custom `_gatehouse` field, which HAR allows.
 import { STATUS_CODES } from 'node:http';
 import type { BodyPreview, CapturedExchange, ExchangeCredentials, ExchangeHeader } from '../../../gateway/capture/exchange';
-import { decodeBodyText } from '../../../gateway/config/body-text';
+import { previewText } from '../../../gateway/config/body-text';
 
 export interface HarOptions {
   /** Used for a request without a Host header. */
@@ -33,7 +33,7 @@ function bodyComment(body: BodyPreview): string | undefined {
 
 /** The body as text in its charset, or `undefined` when its bytes are not text (they go as base64). */
 function textOf(body: BodyPreview): string | undefined {
-  return body.kind === 'binary' ? undefined : decodeBodyText(Buffer.from(body.base64, 'base64'), body.contentType, body.truncated || !body.complete);
+  return previewText(body, Buffer.from(body.base64, 'base64'));
 }
 
 function content(body: BodyPreview): HarContent {

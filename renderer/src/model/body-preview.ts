@@ -1,6 +1,6 @@
 // How a captured body reads: JSON pretty-printed, text as text, anything else as its size and a hex preview.
 import type { BodyPreview } from '../../../main/ipc/contract';
-import { decodeBodyText } from '../../../gateway/config/body-text';
+import { previewText } from '../../../gateway/config/body-text';
 
 export function bodyBytes(body: Pick<BodyPreview, 'base64'>): Uint8Array {
   const binary = atob(body.base64);
@@ -14,8 +14,7 @@ export function bodyBytes(body: Pick<BodyPreview, 'base64'>): Uint8Array {
  * (or a binary kind): those are shown as hex, never as replacement characters that pass for the body.
  */
 export function bodyText(body: Pick<BodyPreview, 'base64' | 'contentType' | 'truncated' | 'complete' | 'kind'>): string | undefined {
-  if (body.kind === 'binary') return undefined;
-  return decodeBodyText(bodyBytes(body), body.contentType, body.truncated || !body.complete);
+  return previewText(body, bodyBytes(body));
 }
 
 /** JSON indented by two spaces; the text as it is when it does not parse (a cut-off body, say). */
