@@ -96,7 +96,8 @@ describe('secrets screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
     fireEvent.click(within(await screen.findByRole('alertdialog', { name: 'Discard unsaved changes?' })).getByRole('button', { name: 'Discard changes' }));
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
-    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('');
+    // The fresh form mounts once the guard has resolved the dialog's answer: a turn after the dialog closes.
+    await waitFor(() => expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe(''));
     expect((screen.getByLabelText('Key 1') as HTMLInputElement).value).toBe('');
     expect(errorOf(screen.getByLabelText('Key 1'))).toBe('');
     expect(document.querySelectorAll('.field-error')).toHaveLength(0);
