@@ -2,11 +2,21 @@
 // Entry layout: see keychain-accounts.ts. Nothing is cached: every call goes to the keychain and
 // values read for other secrets while listing are dropped as soon as the call returns.
 import { randomBytes } from 'node:crypto';
+import { Mutex } from 'async-mutex';
 import { keychainService, parseSecretAccount, probeAccount, secretAccount, secretAccountPrefix } from './keychain-accounts';
 import { loadKeytar, type KeytarLoader, type KeytarModule } from './keytar-module';
 import { checkSecret, checkSecretRef, copySecret } from './secret-names';
 import type { SecretRef, StoredSecretKeys, SecretVault, StoredSecret, VaultHealth } from './secret-vault';
 import { VaultUnavailableError, keychainFailureProblem, keytarLoadProblem } from './vault-errors';
+
+/**
+ * One keychain call at a time in this process, whichever vault makes it. keytar's findCredentials reads each
+ * item its search found afterwards, and an item deleted in between (by a delete running beside it on libuv's
+ * thread pool) leaves it a NULL secret that it hands to strdup: the whole process dies of SIGSEGV, the app's
+ * main process included (atom/node-keytar#477, never fixed: keytar is archived). A delete made by another
+ * process at that moment can still do it; README, "Keychain and keytar".
+ */
+const keychainCalls = new Mutex();
 
 export interface KeytarVaultOptions {
   /** Keychain service name; default: keychainService() (the environment's, else "Gatehouse"). */
@@ -23,7 +33,7 @@ export class KeytarVault implements SecretVault {
   readonly #platform: NodeJS.Platform;
   #module: Promise<KeytarModule> | undefined;
   // A set is several keychain calls; running writes one at a time keeps a secret's keys from mixing.
-  #writes: Promise<unknown> = Promise.resolve();
+  readonly #writes = new Mutex();
 
   constructor(options: KeytarVaultOptions = {}) {
     this.service = options.service ?? keychainService();
@@ -148,16 +158,14 @@ export class KeytarVault implements SecretVault {
   async #call<T>(operation: (keytar: KeytarModule) => Promise<T>, secrets: readonly string[] = []): Promise<T> {
     const keytar = await this.#keytar();
     try {
-      return await operation(keytar);
+      return await keychainCalls.runExclusive(() => operation(keytar));
     } catch (error) {
       throw new VaultUnavailableError(keychainFailureProblem(error, this.#platform, secrets));
     }
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#writes.then(task, task);
-    this.#writes = run.catch(() => undefined);
-    return run;
+    return this.#writes.runExclusive(task);
   }
 }
 

@@ -5,6 +5,7 @@
 // Operations on one store run one at a time, in call order, so the last save called is the one kept.
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
+import { Mutex } from 'async-mutex';
 import type { Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, validateStoredWorkspace, validateWorkspace } from '../../../gateway/config/validate';
 import { removeStaleTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write';
@@ -59,7 +60,7 @@ export class WorkspaceStore {
   readonly #now: () => Date;
   readonly #migrations: readonly WorkspaceMigration[] | undefined;
   readonly #platform: NodeJS.Platform;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #turns = new Mutex();
 
   constructor(
     readonly dir: string,
@@ -182,8 +183,6 @@ export class WorkspaceStore {
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#turns.runExclusive(task);
   }
 }

@@ -1,5 +1,8 @@
 // Against the real OS keychain. Run with:
 //   dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets; npx vitest run test/main'
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretResolver } from '../../../../gateway/secrets/secret-source';
@@ -10,6 +13,7 @@ import { openVault } from '../../../../main/services/vault/open-vault';
 import { VaultSecretSource } from '../../../../main/services/vault/vault-secret-source';
 import { InvalidSecretError } from '../../../../main/services/vault/vault-errors';
 import { deleteSecretsWithPrefix, keychainGate, uniqueSecretPrefix } from '../../../support/keychain';
+import { REPO_ROOT } from '../../../support/spawn-cli';
 
 const gate = await keychainGate('vault-keytar');
 const prefix = uniqueSecretPrefix();
@@ -74,6 +78,18 @@ describe.skipIf(gate.skip)('KeytarVault against the OS keychain', () => {
     await Promise.all(Array.from({ length: 5 }, (_, i) => vault.set({ name, data: { [`k${i}`]: `v${i}`, shared: `s${i}` } })));
     expect((await vault.get({ name }))?.data).toEqual({ k4: 'v4', shared: 's4' });
   });
+
+  it('survives reads and deletes of one service overlapping in one process (keytar crashed on an entry deleted mid-read)', async () => {
+    // Without one keychain call at a time, the fixture died of SIGSEGV within 20-40 rounds here (and the app's main
+    // process with it, deleting a secret while a reload read the others).
+    const service = `Gatehouse-test-overlap-${randomUUID()}`;
+    const child = spawn(`${REPO_ROOT}node_modules/.bin/tsx`, ['test/fixtures/keychain-reads-beside-deletes.ts', service, '150'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal, output }).toEqual({ code: 0, signal: null, output: 'survived 150\n' });
+  }, 120_000);
 
   it('serves secrets to the gateway through SecretSource', async () => {
     const name = `${prefix}-source`;
