@@ -98,6 +98,10 @@ export const statuses = {
     const subject = ref.name ? `${qualifiedResource(ref)} "${ref.name}"` : qualifiedResource(ref);
     return failure(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${ref.resource}" in API group "${ref.group}"${scope}`, refDetails(ref));
   },
+  /** A validating admission webhook's denial: controller-runtime's admission.Denied (Gatekeeper, Kyverno) answers 403. */
+  webhookDenied(webhook: string, message: string): StatusBody {
+    return failure(403, 'Forbidden', `admission webhook "${webhook}" denied the request: ${message}`);
+  },
   methodNotAllowed(): StatusBody {
     return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   },

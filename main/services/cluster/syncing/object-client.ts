@@ -1,7 +1,7 @@
 // Generic object verbs over client-node's KubernetesObjectApi, as plain JSON and with Gatehouse's field manager.
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterConnection } from '../connecting/cluster-connection';
-import { ClusterError } from '../cluster-errors';
+import { ClusterError, ForbiddenError } from '../cluster-errors';
 import type { KubeObject, ObjectRef } from '../objects/object-model';
 import { refLabel } from '../objects/object-model';
 import { FIELD_MANAGER } from '../objects/ownership-labels';
@@ -41,13 +41,15 @@ const IDENTIFIER_KEYS = new Set(['username', 'clientId']);
 /**
  * The credential values a Secret being written carries, as an API server's refusal may quote them: a 422's cause,
  * an admission webhook's (Kyverno, Gatekeeper) denial with `data.password=…`. As sent (base64) and decoded, of 4
- * characters or more; longest first, so a value is hidden whole before a shorter one inside it.
+ * characters or more, and as a quoted string spells them (`"` as `\"`: Go's %q and JSON escape alike); longest
+ * first, so a value is hidden whole before a shorter one inside it.
  */
 function secretValues(object: KubeObject): string[] {
   if (object.kind !== 'Secret') return [];
   const { data, stringData } = object as { data?: Record<string, string>; stringData?: Record<string, string> };
   const credentials = (values: Record<string, string> | undefined) => Object.entries(values ?? {}).filter(([key]) => !IDENTIFIER_KEYS.has(key)).map(([, value]) => value);
-  const values = [...credentials(data).flatMap((encoded) => [encoded, Buffer.from(encoded, 'base64').toString('utf8')]), ...credentials(stringData)];
+  const plain = [...credentials(data).flatMap((encoded) => [encoded, Buffer.from(encoded, 'base64').toString('utf8')]), ...credentials(stringData)];
+  const values = plain.flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]);
   // Shorter values cannot be told from the message's own words (hiding "es" would garble "is invalid").
   return [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
 }
@@ -104,7 +106,9 @@ export class ObjectClient {
       } catch (error) {
         if (unserved(error)) throw new KindNotServedError(options.ref);
         const status = apiStatusOf(error);
-        if (status && status.code !== 401 && status.code !== 403) throw new ObjectWriteError(options.ref, withoutSecretValues(status, object));
+        // A 401 says nothing of the object; a 403 may be a webhook's denial quoting it, as a 422 may.
+        if (status?.code === 403) throw new ForbiddenError(withoutSecretValues(status, object).message);
+        if (status && status.code !== 401) throw new ObjectWriteError(options.ref, withoutSecretValues(status, object));
         throw error;
       }
     });

@@ -180,14 +180,27 @@ describe('preview and push', () => {
     }
   });
 
-  it('hides the Secret’s values when the API server’s refusal quotes them (an admission webhook’s denial), in the plan and the push', async () => {
-    const password = 'S3CR3T-quoted-by-a-webhook';
-    const encoded = Buffer.from(password).toString('base64');
-    const stop = api.intercept((req, path) =>
-      req.method === 'PATCH' && path.endsWith('/secrets/billing-oauth')
-        ? statuses.invalid('Secret', '', 'billing-oauth', [{ reason: 'FieldValueInvalid', field: 'data.clientSecret', message: `Invalid value: "${encoded}": denied by policy (clientSecret=${password})` }])
-        : undefined,
-    );
+  // An admission webhook's denial quoting the value: as a 422's cause, and as controller-runtime's admission.Denied
+  // (Gatekeeper, Kyverno) answers it, a 403, with the value in quotes as Go's %q spells it.
+  const plainValue = 'S3CR3T-quoted-by-a-webhook';
+  const quotedValue = 'S3CR3T-"quoted"-\\and-escaped';
+  const base64 = (value: string) => Buffer.from(value).toString('base64');
+  const escaped = (value: string) => JSON.stringify(value).slice(1, -1);
+  it.each([
+    {
+      refusal: 'a 422',
+      password: plainValue,
+      status: statuses.invalid('Secret', '', 'billing-oauth', [{ reason: 'FieldValueInvalid', field: 'data.clientSecret', message: `Invalid value: "${base64(plainValue)}": denied by policy (clientSecret=${plainValue})` }]),
+      shown: 'Secret "billing-oauth" is invalid: data.clientSecret: Invalid value: "(hidden)": denied by policy (clientSecret=(hidden))',
+    },
+    {
+      refusal: 'a webhook’s 403, the value escaped in quotes',
+      password: quotedValue,
+      status: statuses.webhookDenied('validation.gatekeeper.sh', `[weak-password] data.clientSecret="${escaped(quotedValue)}" (${base64(quotedValue)}) is too weak`),
+      shown: 'Forbidden: admission webhook "validation.gatekeeper.sh" denied the request: [weak-password] data.clientSecret="(hidden)" ((hidden)) is too weak',
+    },
+  ])('hides the Secret’s values when the API server’s refusal quotes them ($refusal), in the plan and the push', async ({ password, status, shown }) => {
+    const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.endsWith('/secrets/billing-oauth') ? status : undefined));
     try {
       const changed = input();
       changed.secrets[1] = { name: 'billing-oauth', data: { clientId: 'billing', clientSecret: password } };
@@ -195,11 +208,8 @@ describe('preview and push', () => {
       const plan = await planPush(connection, desired);
       const report = await pushObjects(connection, desired);
       const messages = [plan.items.find((i) => i.label.endsWith('billing-oauth'))!.message, report.items.find((i) => i.label.endsWith('billing-oauth'))!.message];
-      for (const message of messages) {
-        expect(message).toBe('Secret "billing-oauth" is invalid: data.clientSecret: Invalid value: "(hidden)": denied by policy (clientSecret=(hidden))');
-      }
-      expect(JSON.stringify([plan, report])).not.toContain(encoded);
-      expect(JSON.stringify([plan, report])).not.toContain(password);
+      expect(messages).toEqual([shown, shown]);
+      for (const value of [password, escaped(password), base64(password), 'S3CR3T']) expect(JSON.stringify([plan, report])).not.toContain(value);
     } finally {
       stop();
     }
