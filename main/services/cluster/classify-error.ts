@@ -6,6 +6,7 @@ import {
   ClusterError,
   ClusterTimeoutError,
   ForbiddenError,
+  KubeconfigError,
   UnauthorizedError,
   UnreachableError,
   redactedLine,
@@ -24,6 +25,8 @@ export interface ErrorContext {
   user: string;
   operation: string;
   timeoutMs: number;
+  /** The kubeconfig user's own credentials (token, password), hidden wherever a message quotes them. */
+  secrets?: readonly string[];
 }
 
 const CERTIFICATE_REASONS: Record<string, string> = {
@@ -97,7 +100,12 @@ export function classifyError(error: unknown, context: ErrorContext): ClusterErr
     return new UnreachableError(context.server, UNREACHABLE_REASONS[code]);
   }
   const text = error instanceof Error ? error.message : String(error);
-  if (/certificate|self[- ]signed|SSL|TLS/i.test(text)) return new BadCertificateError(context.server, redactedLine(text));
-  if (/socket hang up|ECONNRESET|network/i.test(text)) return new UnreachableError(context.server, redactedLine(text));
-  return new ApiServerError(0, '', redactedLine(text));
+  // node-fetch refuses a header value it may not send by quoting it whole: the Authorization header, token and all.
+  if (/ is not a legal HTTP header (value|name)$/.test(text)) {
+    return new KubeconfigError(`user "${context.user}": its credentials cannot be sent in an HTTP header, which a space, line break or control character in its token or password rules out (a token pasted with "Bearer " in front?); nothing was sent to ${context.server}`);
+  }
+  const line = redactedLine(text, context.secrets);
+  if (/certificate|self[- ]signed|SSL|TLS/i.test(text)) return new BadCertificateError(context.server, line);
+  if (/socket hang up|ECONNRESET|network/i.test(text)) return new UnreachableError(context.server, line);
+  return new ApiServerError(0, '', line);
 }

@@ -53,6 +53,8 @@ export class ClusterConnection {
     readonly kubeConfig: KubeConfig,
     timeoutMs: number,
     execTimeoutMs: number,
+    /** The user's token and password, for error messages to hide. */
+    private readonly credentials: readonly string[],
   ) {
     this.timeoutMs = timeoutMs;
     this.#deadlineMs = timeoutMs + (usesExec ? execTimeoutMs : 0) + 1000;
@@ -101,6 +103,7 @@ export class ClusterConnection {
       kc,
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       execTimeoutMs,
+      [user.token, user.password].filter((value): value is string => typeof value === 'string' && value !== ''),
     );
   }
 
@@ -113,7 +116,7 @@ export class ClusterConnection {
     try {
       return await Promise.race([run(), deadline]);
     } catch (error) {
-      throw classifyError(error, { server: this.server, user: this.userName, operation, timeoutMs: this.timeoutMs });
+      throw classifyError(error, { server: this.server, user: this.userName, operation, timeoutMs: this.timeoutMs, secrets: this.credentials });
     } finally {
       clearTimeout(timer);
     }

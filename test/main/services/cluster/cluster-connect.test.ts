@@ -162,6 +162,38 @@ describe('one clear error per failure', () => {
     await expect(testConnection(oldCertConnection)).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
+  it('a token HTTP cannot carry (pasted with "Bearer " and a stray character): KubeconfigError that quotes none of it, nothing sent', async () => {
+    // A listener that only counts connections: "nothing was sent" means nothing reached it.
+    const listener = createServer((socket) => socket.destroy());
+    let connections = 0;
+    listener.on('connection', () => connections++);
+    listener.listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    const server = `https://127.0.0.1:${(listener.address() as { port: number }).port}`;
+    try {
+      for (const token of ['Bearer S3CR3T-pasted-token-7f3a\u0007', 'S3CR3T-inner space-token-7f3a\u0007', 'S3CR3T-non-latin-token-7f3a-\u2603 x']) {
+        const file = await kubeconfigFile(
+          'pasted.yaml',
+          stringify({
+            apiVersion: 'v1',
+            kind: 'Config',
+            'current-context': 'pasted',
+            clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+            users: [{ name: 'pasted-user', user: { token } }],
+            contexts: [{ name: 'pasted', context: { cluster: 'c', user: 'pasted-user' } }],
+          }),
+        );
+        const error = (await testConnection(await connect(file)).catch((e: unknown) => e)) as KubeconfigError;
+        expect(error).toBeInstanceOf(KubeconfigError);
+        expect(error.message).toMatch(/^user "pasted-user": its credentials cannot be sent in an HTTP header/);
+        expect(`${error.message} ${error.hint}`).not.toMatch(/S3CR3T|token-7f3a/);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      listener.close();
+    }
+  });
+
   it('nothing listening: UnreachableError', async () => {
     const closed = createServer();
     closed.listen(0, '127.0.0.1');
