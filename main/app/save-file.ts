@@ -1,8 +1,8 @@
 // Files the user explicitly asked for (a HAR export, a response body): written by main to the path the user
 // picked in the save dialog, readable by the user only, since a HAR with credentials is a secret.
-import { writeFile } from 'node:fs/promises';
 import type { SaveFileResult } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
+import { PrivateFileError, writePrivateFile } from '../services/workspace-store';
 
 export interface SaveFileRequest {
   title: string;
@@ -18,8 +18,9 @@ export async function saveToChosenFile(choose: ChooseSaveFile | undefined, reque
   const path = await choose(request);
   if (!path) return { saved: false };
   try {
-    await writeFile(path, data, { mode: 0o600 });
+    await writePrivateFile(path, data);
   } catch (error) {
+    if (error instanceof PrivateFileError) throw new UserFacingError('GATEHOUSE_SAVE_FAILED', error.message);
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new UserFacingError('GATEHOUSE_SAVE_FAILED', `could not write ${path} (${code})`);
   }

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkspaceStore } from '../services/workspace-store';
+import { WorkspaceStore, writePrivateFile } from '../services/workspace-store';
 import { SessionVault, type SecretVault } from '../services/vault';
 import { keychainFor } from './keychain-sources';
 import { ClusterController } from '../app/cluster-controller';
@@ -31,7 +31,8 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => vault });
   const yaml = await controller.exportYaml(withValues, values.namespace ?? 'default');
   if (values.output) {
-    await writeFile(values.output, yaml, { mode: withValues ? 0o600 : 0o644 });
+    if (withValues) await writePrivateFile(values.output, yaml);
+    else await writeFile(values.output, yaml, { mode: 0o644 });
     say(`wrote ${values.output}${withValues ? ' (with secret values: keep it private)' : ' (secret values left out)'}`);
   } else process.stdout.write(yaml);
   return 0;

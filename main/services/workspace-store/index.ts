@@ -1,6 +1,7 @@
 export { WorkspaceStore, type LoadResult, type SavedWorkspace, type StoreFs, type WorkspaceStoreOptions } from './workspace-store';
 export { WORKSPACE_FILE, defaultCliWorkspaceDir } from './store-paths';
 export { writeFileAtomic, removeStaleTempFiles, type AtomicFs, type AtomicWriteOptions } from './atomic-write';
+export { writePrivateFile, PrivateFileError } from './private-file';
 export { WORKSPACE_MIGRATIONS, migrateWorkspaceDocument, type MigrationResult, type WorkspaceMigration } from './workspace-migrations';
 export { decodeWorkspaceText, decodeWorkspaceDocument, encodeWorkspace, type DecodedWorkspace } from './workspace-document';
 export { NoBackupError, WorkspaceVersionError, type WorkspaceFileProblem } from './workspace-errors';
