@@ -1,5 +1,6 @@
-// The base of every cluster failure, and the kubeconfig's own: here, below main/, because every process that
-// reads a kubeconfig (the app, the CLI, the headless gateway) reads it with gateway/cluster/kubeconfig-loader.ts.
+// The base of every cluster failure, and the kubeconfig's and its exec plugin's own: here, below main/, because
+// every process that reads a kubeconfig (the app, the CLI, the headless gateway) reads it with
+// gateway/cluster/kubeconfig-loader.ts and runs its plugins with gateway/cluster/exec-credentials.ts.
 // Messages name files, contexts, servers and Kubernetes objects, never credential or secret values.
 import { GatehouseError } from '../errors/gatehouse-error';
 
@@ -32,6 +33,18 @@ export class KubeconfigError extends ClusterError {
   constructor(message: string, readonly file?: string) {
     super(message, 'Fix the kubeconfig (kubectl config view shows what it reads) or choose another file.');
     this.name = 'KubeconfigError';
+  }
+}
+
+/** The kubeconfig's exec credential plugin (kubectl oidc-login, a cloud CLI) failed or is missing. */
+export class ExecPluginError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_EXEC_PLUGIN';
+  constructor(readonly command: string, reason: string) {
+    super(
+      `The credential plugin "${command}" failed: ${reason}`,
+      'Run the same kubectl command in a terminal to log in, and check that the plugin is on the PATH of your login shell.',
+    );
+    this.name = 'ExecPluginError';
   }
 }
 

@@ -1,7 +1,7 @@
 // Every failure the cluster features report, one class per cause the user can act on. Messages name files,
 // contexts, servers and Kubernetes objects, never credential or secret values.
 
-export { ClusterError, KubeconfigError, redactedLine, type ClusterErrorCode } from '../../../gateway/cluster/cluster-errors';
+export { ClusterError, ExecPluginError, KubeconfigError, redactedLine, type ClusterErrorCode } from '../../../gateway/cluster/cluster-errors';
 import { ClusterError } from '../../../gateway/cluster/cluster-errors';
 
 /** The chosen context, or the cluster or user it names, is not in the kubeconfig. */
@@ -57,18 +57,6 @@ export class ClusterTimeoutError extends ClusterError {
   constructor(readonly operation: string, readonly timeoutMs: number) {
     super(`${operation} did not finish within ${Math.round(timeoutMs / 100) / 10} s`, 'The cluster or the network is slow or unreachable; try again or check the connection.');
     this.name = 'ClusterTimeoutError';
-  }
-}
-
-/** The kubeconfig's exec credential plugin (kubectl oidc-login, a cloud CLI) failed or is missing. */
-export class ExecPluginError extends ClusterError {
-  readonly code = 'GATEHOUSE_CLUSTER_EXEC_PLUGIN';
-  constructor(readonly command: string, reason: string) {
-    super(
-      `The credential plugin "${command}" failed: ${reason}`,
-      'Run the same kubectl command in a terminal to log in, and check that the plugin is on the PATH of your login shell.',
-    );
-    this.name = 'ExecPluginError';
   }
 }
 

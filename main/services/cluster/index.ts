@@ -2,7 +2,7 @@ export * from './cluster-errors';
 export { classifyError, apiStatusOf, type ApiStatus } from './classify-error';
 export * from '../../../gateway/cluster/kubeconfig-loader';
 export * from './connecting/login-shell-path';
-export { useExecCredentials, runExecPlugin, type ExecOptions } from './connecting/exec-credentials';
+export { useExecCredentials, runExecPlugin, type ExecOptions } from '../../../gateway/cluster/exec-credentials';
 export * from './connecting/cluster-connection';
 export * from './connecting/connect';
 export * from './connecting/connection-test';

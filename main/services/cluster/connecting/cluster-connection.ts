@@ -15,7 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { ClusterTimeoutError, ContextError } from '../cluster-errors';
 import { classifyError } from '../classify-error';
-import { useExecCredentials } from './exec-credentials';
+import { useExecCredentials } from '../../../../gateway/cluster/exec-credentials';
 import type { LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
 
 export interface ConnectOptions {

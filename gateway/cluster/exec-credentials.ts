@@ -1,11 +1,14 @@
-// Runs kubeconfig exec credential plugins (client.authentication.k8s.io ExecCredential) with the login shell's
-// PATH, a deadline and a kill, in place of client-node's runner, which has neither.
+// Runs kubeconfig exec credential plugins (client.authentication.k8s.io ExecCredential) with a given PATH (the
+// app passes its login shell's), a deadline and a kill, in place of client-node's runner, which has neither and
+// reports a failing plugin with its whole stderr. Here, below main/, so that the headless gateway's --kubeconfig
+// (kubeconfig-access.ts) and the app's and CLI's cluster connections run plugins the same way.
+// Only types from client-node: this module loads nothing large.
 import { spawn } from 'node:child_process';
 import type { KubeConfig, User } from '@kubernetes/client-node';
+import { ExecPluginError, redactedLine } from './cluster-errors';
 
 /** client-node's authenticator contract (not re-exported from its index). */
 type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
-import { ExecPluginError, redactedLine } from '../cluster-errors';
 
 interface ExecConfig {
   command: string;
