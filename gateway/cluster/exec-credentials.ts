@@ -5,7 +5,7 @@
 // Only types from client-node: this module loads nothing large.
 import { spawn } from 'node:child_process';
 import type { KubeConfig, User } from '@kubernetes/client-node';
-import { ExecPluginError, redactedLine } from './cluster-errors';
+import { ExecPluginError, redactedPluginLine } from './cluster-errors';
 
 /** client-node's authenticator contract (not re-exported from its index). */
 type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
@@ -58,7 +58,7 @@ export function runExecPlugin(exec: ExecConfig, options: ExecOptions): Promise<E
       finish(new ExecPluginError(exec.command, error.code === 'ENOENT' ? 'command not found on the PATH (loaded from your login shell)' : (error.code ?? 'could not start')));
     });
     child.on('close', (code) => {
-      if (code !== 0) return finish(new ExecPluginError(exec.command, `exited with ${code}${stderr.trim() ? `: ${redactedLine(stderr)}` : ''}`));
+      if (code !== 0) return finish(new ExecPluginError(exec.command, `exited with ${code}${stderr.trim() ? `: ${redactedPluginLine(stderr)}` : ''}`));
       try {
         const parsed = JSON.parse(stdout) as ExecCredential;
         if (!parsed.status?.token && !(parsed.status?.clientCertificateData && parsed.status.clientKeyData)) {
