@@ -16,8 +16,8 @@ export interface ClusterAccess {
 
 export class ClusterAccessError extends GatehouseError {
   readonly code = 'GATEHOUSE_CLUSTER_ACCESS';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, hint?: string) {
+    super(message, hint ? { hint } : {});
     this.name = 'ClusterAccessError';
   }
 }

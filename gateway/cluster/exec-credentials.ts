@@ -55,7 +55,7 @@ export function runExecPlugin(exec: ExecConfig, options: ExecOptions): Promise<E
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      finish(new ExecPluginError(exec.command, error.code === 'ENOENT' ? 'command not found on the PATH (loaded from your login shell)' : (error.code ?? 'could not start')));
+      finish(new ExecPluginError(exec.command, error.code === 'ENOENT' ? `command not found on the PATH${options.path ? ' (loaded from your login shell)' : ''}` : (error.code ?? 'could not start')));
     });
     child.on('close', (code) => {
       if (code !== 0) return finish(new ExecPluginError(exec.command, `exited with ${code}${stderr.trim() ? `: ${redactedPluginLine(stderr)}` : ''}`));

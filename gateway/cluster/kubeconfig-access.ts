@@ -1,14 +1,17 @@
-// A kubeconfig's context as ClusterAccess, by @kubernetes/client-node (tokens, token files, exec plugins,
-// client certificates). Loaded only where a kubeconfig is read: client-node is large.
+// A kubeconfig's context as ClusterAccess, by @kubernetes/client-node (tokens, token files, client certificates)
+// and Gatehouse's exec plugin runner (exec-credentials.ts). Loaded only where a kubeconfig is read: client-node
+// is large.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestOptions } from 'node:https';
 import { ClusterAccessError, type ClusterAccess } from './cluster-access';
+import { ExecPluginError, redactedPluginLine } from './cluster-errors';
+import { useExecCredentials, type ExecOptions } from './exec-credentials';
 import { loadKubeconfig } from './kubeconfig-loader';
 
 const pem = (value: unknown): string | undefined => (value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
 
 /** A context of a kubeconfig read as kubectl reads it (the file given, else $KUBECONFIG's list, else ~/.kube/config). */
-export async function clusterAccessFromKubeconfig(file?: string, context?: string): Promise<ClusterAccess> {
+export async function clusterAccessFromKubeconfig(file?: string, context?: string, exec: ExecOptions = {}): Promise<ClusterAccess> {
   const label = `kubeconfig${file ? ` ${file}` : ''}`;
   let kc: KubeConfig;
   try {
@@ -20,15 +23,30 @@ export async function clusterAccessFromKubeconfig(file?: string, context?: strin
     if (!kc.getContextObject(context)) throw new ClusterAccessError(`${label}: no context "${context}" (it has ${kc.getContexts().map((c) => c.name).join(', ')})`);
     kc.setCurrentContext(context);
   }
-  return clusterAccessOf(kc, label);
+  return clusterAccessOf(kc, label, exec);
 }
 
-/** The current context of a loaded kubeconfig as access data (runs exec plugins and reads token files now). */
-export async function clusterAccessOf(kc: KubeConfig, label = 'kubeconfig'): Promise<ClusterAccess> {
+/**
+ * The current context of a loaded kubeconfig as access data (runs exec plugins and reads token files now).
+ * Exec users of `kc` are routed through Gatehouse's runner first (`kc` is changed; a kubeconfig the app's
+ * connection already routed is left as it is): client-node's own ExecAuth waits for a plugin without end and
+ * rejects with the plugin's whole stderr, or a JSON.parse error quoting the start of its stdout, and either
+ * can hold the token. Ours kills a plugin at `exec.timeoutMs` (120 s by default) and quotes only the first line
+ * of its stderr, credential-like words masked (cluster-errors.ts).
+ */
+export async function clusterAccessOf(kc: KubeConfig, label = 'kubeconfig', exec: ExecOptions = {}): Promise<ClusterAccess> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new ClusterAccessError(`${label}: no current context with a cluster`);
+  useExecCredentials(kc, exec);
   const options: RequestOptions = {};
-  await kc.applyToHTTPSOptions(options);
+  try {
+    await kc.applyToHTTPSOptions(options);
+  } catch (error) {
+    if (error instanceof ExecPluginError) throw new ClusterAccessError(`${label}: ${error.message}`, error.hint);
+    // Anything else client-node's authenticators throw (a token file it cannot read, an auth-provider's command
+    // failing) came from outside too: its first line, masked as a plugin's.
+    throw new ClusterAccessError(`${label}: the user's credentials could not be resolved: ${redactedPluginLine(error instanceof Error ? error.message : String(error))}`);
+  }
   const headers = (options.headers ?? {}) as Record<string, string | undefined>;
   return {
     server: cluster.server.replace(/\/$/, ''),

@@ -1,11 +1,13 @@
 // The headless gateway's --kubeconfig/--context read the kubeconfig as kubectl (and the app) do: the
-// KUBECONFIG list with missing files skipped and the first file to name a context winning.
+// KUBECONFIG list with missing files skipped and the first file to name a context winning; exec plugins run
+// with a deadline (Gatehouse's runner, not client-node's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { clusterAccessFromKubeconfig } from '../../../gateway/cluster/kubeconfig-access';
+import { ClusterAccessError } from '../../../gateway/cluster/cluster-access';
 
 let dir: string;
 const config = (context: string, server: string, token: string) =>
@@ -42,5 +44,36 @@ describe('clusterAccessFromKubeconfig without --kubeconfig', () => {
       if (before === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = before;
     }
+  });
+});
+
+describe('clusterAccessFromKubeconfig with an exec plugin', () => {
+  // client-node's own runner waits for a plugin without end: without the deadline this runs into the test's timeout.
+  it('kills a plugin that does not finish within the deadline, and says so', { timeout: 15_000 }, async () => {
+    const plugin = join(dir, 'hanging-login');
+    await writeFile(plugin, '#!/bin/sh\necho $$ > "$0.pid"\nexec sleep 60\n');
+    await chmod(plugin, 0o755);
+    await writeFile(join(dir, 'exec'), stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    }));
+    const error = await clusterAccessFromKubeconfig(join(dir, 'exec'), undefined, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClusterAccessError);
+    expect((error as Error).message.startsWith(`kubeconfig ${join(dir, 'exec')}: The credential plugin "${plugin}" failed: did not finish within `)).toBe(true);
+    expect((error as ClusterAccessError).hint).toMatch(/^Run the same kubectl command in a terminal/);
+    const pid = Number(await readFile(`${plugin}.pid`, 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive).toBe(false);
   });
 });
