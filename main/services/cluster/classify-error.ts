@@ -94,6 +94,12 @@ export function classifyError(error: unknown, context: ErrorContext): ClusterErr
     return new ApiServerError(status.code, status.reason, status.message);
   }
   const code = errorCode(error);
+  // OpenSSL refusing the kubeconfig's own certificates or key as the connection is set up: nothing was sent, and
+  // the API server's certificate is not in question (the text's "certificate" made this a BadCertificateError).
+  if (code?.startsWith('ERR_OSSL_')) {
+    const what = code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH' ? 'the client key does not belong to the client certificate' : 'a certificate or key in it cannot be read (not PEM, or a form OpenSSL does not take)';
+    return new KubeconfigError(`user "${context.user}": the kubeconfig's certificates cannot be used: ${what} (${code}); nothing was sent to ${context.server}`);
+  }
   if (code && SERVER_CERTIFICATE_CODES.has(code)) return new BadCertificateError(context.server, CERTIFICATE_REASONS[code] ?? code);
   if (code && UNREACHABLE_REASONS[code]) {
     if (code === 'ETIMEDOUT') return new ClusterTimeoutError(context.operation, context.timeoutMs);

@@ -1,6 +1,7 @@
 // Connecting with the real @kubernetes/client-node to the fake API server: kubeconfig loading as kubectl does
 // it, the connection test, exec plugins through the login shell's PATH, and one clear error per failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
@@ -191,6 +192,23 @@ describe('one clear error per failure', () => {
       expect(connections).toBe(0);
     } finally {
       listener.close();
+    }
+  });
+
+  it('a client key that is not the certificate\'s, or that cannot be read: KubeconfigError, not the server\'s certificate', async () => {
+    const cert = await api.clientCertificate('admin', []);
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const cases = [
+      { context: 'other-key', key: otherKey, says: 'the client key does not belong to the client certificate (ERR_OSSL_X509_KEY_VALUES_MISMATCH)' },
+      { context: 'garbled-key', key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', says: 'a certificate or key in it cannot be read' },
+    ];
+    for (const { context, key, says } of cases) {
+      const connection = await connect(await api.writeKubeconfig({ credentials: { cert: { cert: cert.cert, key } }, context }, dir));
+      const error = (await testConnection(connection).catch((e: unknown) => e)) as KubeconfigError;
+      expect(error).toBeInstanceOf(KubeconfigError);
+      expect(error.message.startsWith(`user "${context}-user": the kubeconfig's certificates cannot be used: `)).toBe(true);
+      expect(error.message).toContain(says);
+      expect(error.message).toContain(`nothing was sent to ${api.url}`);
     }
   });
 
