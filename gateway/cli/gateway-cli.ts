@@ -1,7 +1,7 @@
 // Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS
 // (and whatever sources the caller adds, such as the OS keychain).
 import { readFile, stat } from 'node:fs/promises';
-import { realpathSync, statSync, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
@@ -18,6 +18,7 @@ import type { ClusterAccess } from '../cluster/cluster-access';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
 import { GatehouseError, withHint } from '../errors/gatehouse-error';
 import { QuietMemoryWatch } from '../process/quiet-memory';
+import { CONFIG_QUIET_MS, watchFolder } from '../config/folder-watch';
 
 const USAGE = `Usage:
   npm run gateway -- --demo [--port N]
@@ -75,14 +76,6 @@ function listenFieldsChanged(startedWith: Workspace['gateway'], now: Workspace['
   return (['host', 'port'] as const).filter((field) => flags[field] === undefined && now[field] !== startedWith[field]).map((field) => `gateway.${field}`);
 }
 
-/**
- * How long the config file must go unchanged before it is read. A generator writing it in steps (a template
- * rendered in parts) leaves a first part that can be a valid workspace on its own: a service whose protecting
- * route comes later is then served whole, unprotected, until the rest arrives (it was, between two writes 0.6 s
- * apart, with 100 ms). Half a second covers writes in quick succession; the safe way, which editors, kubectl and
- * the app take, is to write a temporary file and rename it over the config (README).
- */
-const CONFIG_QUIET_MS = 500;
 
 /**
  * Watches the folder, not the file: editors and the app's store replace the file by renaming over it. A file that is
@@ -127,62 +120,6 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
   return () => onChange(undefined, null);
 }
 
-/** How often a watched folder's own identity is checked, to follow it across removal and re-creation. */
-const FOLDER_CHECK_MS = 1000;
-
-/**
- * Watches a folder for as long as the gateway runs, across its removal and re-creation (a deploy that replaces
- * the config folder, `rm -r conf && cp -r new conf`): the kernel's watch follows the folder's inode and goes
- * silent once it is removed, without an error. The folder's own identity is polled, and a new one gets a new
- * watch and a look at the folder (`changed` null: whatever is in it). While the folder is gone, the look finds no
- * file, which keeps the running config and says so.
- */
-function watchFolder(folder: string, onChange: (changed: string | null) => void): void {
-  let identity = folderIdentity(statOrGone(folder));
-  let watcher: FSWatcher | undefined;
-  const start = () => {
-    try {
-      watcher = watch(folder, { persistent: false }, (_event, changed) => onChange(changed));
-      // Removed between the stat and the watch, or a watch limit reached: the folder's next change tries again.
-      watcher.on('error', () => {
-        watcher?.close();
-        watcher = undefined;
-        identity = 'unwatched';
-      });
-    } catch {
-      watcher = undefined;
-      identity = 'unwatched';
-    }
-  };
-  start();
-  watchFile(folder, { interval: FOLDER_CHECK_MS, persistent: false }, (now) => {
-    const current = folderIdentity(now);
-    if (current === identity) return;
-    identity = current;
-    watcher?.close();
-    watcher = undefined;
-    if (current !== 'gone') start();
-    onChange(null);
-  });
-}
-
-function statOrGone(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Which folder a path names: its inode and birth time. A folder removed and created at once often gets the same
- * inode back (ext4 does), so the inode alone cannot tell them apart; where the file system keeps no birth time,
- * the change time stands in (any change then looks like a new folder, which costs one more read of the file).
- */
-function folderIdentity(stats: Stats | undefined): string {
-  if (stats === undefined || stats.ino === 0) return 'gone';
-  return `${stats.ino}/${stats.birthtimeMs || stats.ctimeMs}`;
-}
 
 /**
  * A flag's whole number from 0 to `max`, undefined when the flag is absent, or null after saying why it is refused.

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { KubeconfigError, redactedLine } from './cluster-errors';
+import { fileFailureCause } from '../errors/file-failure';
 
 export type AuthKind = 'token' | 'client-certificate' | 'exec' | 'auth-provider' | 'basic' | 'none';
 
@@ -61,8 +62,7 @@ function readOne(file: string): KubeConfig | undefined {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? redactedLine(String(error)));
+    const why = fileFailureCause(error) ?? redactedLine(String(error));
     throw new KubeconfigError(`Cannot read kubeconfig ${file}: ${why}`, file);
   }
   if (text.trim() === '') return undefined;

@@ -3,11 +3,11 @@
 // domain (workspace, secrets, import, cluster) ends with them.
 import type { Workspace } from '../../gateway/config/schema';
 import { WorkspaceValidationError } from '../../gateway/config/validate';
-import type { Channel, SaveResult, VaultStatus } from '../ipc/contract';
+import type { Channel, SaveResult, VaultStatus, WorkspaceFileState } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/dispatcher';
 import type { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import { VaultUnavailableError, type SecretVault, type VaultHealth } from '../services/vault';
-import type { WorkspaceStore } from '../services/workspace-store';
+import { WorkspaceChangedOutsideError, type WorkspaceStore } from '../services/workspace-store';
 import type { ClusterController } from './cluster-controller';
 
 export interface AppContext {
@@ -16,12 +16,17 @@ export interface AppContext {
   readonly cluster: ClusterController;
   /** The saved workspace (an empty one while the file on disk cannot be read). */
   workspace: Workspace;
-  /** Why the file on disk could not be read, until the user saves or restores the backup. */
-  loadProblem: string | undefined;
+  /**
+   * Why the file on disk cannot be read, and what the app runs meanwhile (an empty workspace, or the one it had),
+   * until the user saves, restores the backup, or the file is readable again.
+   */
+  fileProblem: { message: string; running: 'empty' | 'last-read' } | undefined;
   vault: SecretVault;
   vaultStatus: VaultStatus;
   /** Tells the renderer the saved workspace changed. */
   workspaceSaved(workspace: Workspace): void;
+  /** Tells the renderer what the workspace file holds against what the app runs. */
+  workspaceFileChanged(state: WorkspaceFileState): void;
 }
 
 /** The handlers of the channels whose names start with one of `prefixes`: one domain's share of the contract. */
@@ -51,15 +56,50 @@ export async function applyAsSaveResult(ctx: AppContext): Promise<SaveResult> {
   return { ok: true, workspace: ctx.workspace, gateway: ctx.supervisor.status };
 }
 
+export async function workspaceFileState(ctx: AppContext): Promise<WorkspaceFileState> {
+  const backupAvailable = await ctx.store.backupAvailable();
+  return ctx.fileProblem ? { problem: ctx.fileProblem.message, running: ctx.fileProblem.running, backupAvailable } : { backupAvailable };
+}
+
+/**
+ * The workspace the store just read or wrote becomes the one the app shows, and the renderer hears of it at once
+ * (its next edit is made on it). With `apply`, for a change the user did not make here, the gateway gets it before
+ * the `workspace-file` event says the file is taken up; a save tells the gateway itself, afterwards.
+ */
+export async function adoptWorkspace(ctx: AppContext, workspace: Workspace, apply = false): Promise<void> {
+  ctx.workspace = workspace;
+  ctx.fileProblem = undefined;
+  ctx.workspaceSaved(workspace);
+  if (apply) await applyToGateway(ctx);
+  ctx.workspaceFileChanged(await workspaceFileState(ctx));
+}
+
 export async function saveWorkspace(ctx: AppContext, input: unknown): Promise<SaveResult> {
   try {
     const saved = await ctx.store.save(input);
-    ctx.workspace = saved.workspace;
-    ctx.loadProblem = undefined;
-    ctx.workspaceSaved(saved.workspace);
+    await adoptWorkspace(ctx, saved.workspace);
   } catch (error) {
     if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
+    if (error instanceof WorkspaceChangedOutsideError) {
+      // The other program's workspace is taken up as if the watch had seen it first; the edit is not applied to
+      // it here: the user makes it again on what they now see.
+      await adoptWorkspace(ctx, error.current, true);
+      throw new WorkspaceChangedOutsideError(error.path, error.current, 'Gatehouse now shows that version and has applied it to the gateway: save again to make your change to it.');
+    }
     throw error;
   }
   return applyAsSaveResult(ctx);
+}
+
+/**
+ * After the workspace file changed outside the app (its folder is watched): a readable workspace is taken up
+ * and applied to the gateway, as the headless gateway takes up its --config; an unreadable one is reported,
+ * and the app keeps showing and serving what it had. A change the store made itself is no change.
+ */
+export async function takeUpOutsideChange(ctx: AppContext): Promise<void> {
+  const change = await ctx.store.readChange();
+  if (change === undefined) return;
+  if (change.ok) return adoptWorkspace(ctx, change.workspace, true);
+  ctx.fileProblem = { message: change.error.message, running: ctx.fileProblem?.running ?? 'last-read' };
+  ctx.workspaceFileChanged(await workspaceFileState(ctx));
 }

@@ -4,14 +4,15 @@
 import { EventEmitter } from 'node:events';
 import { Workspace } from '../../gateway/config/schema';
 import { createIpcDispatcher, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
-import type { GatewayStatus, MainEvent, MainEvents } from '../ipc/contract';
+import type { GatewayStatus, MainEvent, MainEvents, WorkspaceFileState } from '../ipc/contract';
 import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
 import { openVault, type KeytarLoader } from '../services/vault';
 import { WorkspaceStore } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { ClusterController } from './cluster-controller';
-import { applyToGateway, describeVaultStatus, saveWorkspace, type AppContext } from './app-context';
+import { applyToGateway, describeVaultStatus, saveWorkspace, takeUpOutsideChange, type AppContext } from './app-context';
+import { watchWorkspaceFile } from './workspace-file-watch';
 import { workspaceHandlers } from './workspace-handlers';
 import { secretsHandlers } from './secrets-handlers';
 import { importHandlers } from './import-handlers';
@@ -39,6 +40,11 @@ export interface AppServicesOptions {
   captureTraffic?: boolean;
   /** Shown in exported HAR files as the creator's version. */
   appVersion?: string;
+  /**
+   * Takes up changes other programs make to the workspace file as they happen (default true). Without it, a save
+   * still refuses to overwrite such a change and takes it up then: tests of that check turn the watch off.
+   */
+  watchWorkspaceFile?: boolean;
 }
 
 export interface AppServices {
@@ -62,10 +68,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     store,
     // A broken file is reported and left alone; the app runs on an empty workspace until the user acts.
     workspace: loaded.ok ? loaded.workspace : Workspace.parse({}),
-    loadProblem: loaded.ok ? undefined : loaded.error.message,
+    fileProblem: loaded.ok ? undefined : { message: loaded.error.message, running: 'empty' as const },
     vault: opened.vault,
     vaultStatus: describeVaultStatus(opened.status),
     workspaceSaved: (saved: Workspace) => emit('workspace', saved),
+    workspaceFileChanged: (fileState: WorkspaceFileState) => emit('workspace-file', fileState),
   };
   const cluster = new ClusterController({
     workspace: () => ctx.workspace,
@@ -98,12 +105,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...trafficHandlers(ctx, { chooseSaveFile: options.chooseSaveFile, appVersion: options.appVersion, onExchanges: (update) => emit('exchanges', update) }),
   };
 
+  // Edits other programs make to the file are taken up as the headless gateway takes up its --config's.
+  const stopWatching =
+    options.watchWorkspaceFile === false
+      ? () => undefined
+      : watchWorkspaceFile(store.filePath, () => {
+          takeUpOutsideChange(ctx).catch((error: unknown) => options.reportInternalError?.('workspace file watch', error));
+        });
+
   return {
     dispatch: createIpcDispatcher(handlers, options.reportInternalError),
     onEvent: (listener) => events.on('event', listener),
     startGateway: () => startGateway(ctx),
     restartGateway: () => restartGateway(ctx),
     gatewayStatus: () => supervisor.status,
-    shutdown: () => supervisor.stop(),
+    shutdown: () => {
+      stopWatching();
+      return supervisor.stop();
+    },
   };
 }

@@ -1,18 +1,16 @@
 // workspace:* — the saved workspace: read, save, restore the backup, export and import as a file.
 import { UserFacingError } from '../ipc/dispatcher';
 import { exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
-import { applyAsSaveResult, saveWorkspace, type AppContext, type DomainHandlers } from './app-context';
+import { adoptWorkspace, applyAsSaveResult, saveWorkspace, workspaceFileState, type AppContext, type DomainHandlers } from './app-context';
 import { storeCheckedSecrets } from './secret-checks';
 
 export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> {
   return {
-    'workspace:get': async () => ({ workspace: ctx.workspace, path: ctx.store.filePath, problem: ctx.loadProblem, backupAvailable: await ctx.store.backupAvailable() }),
+    'workspace:get': async () => ({ workspace: ctx.workspace, path: ctx.store.filePath, ...(await workspaceFileState(ctx)) }),
     'workspace:save': (input) => saveWorkspace(ctx, input),
     'workspace:restore-backup': async () => {
       const restored = await ctx.store.restoreBackup();
-      ctx.workspace = restored.workspace;
-      ctx.loadProblem = undefined;
-      ctx.workspaceSaved(restored.workspace);
+      await adoptWorkspace(ctx, restored.workspace);
       return applyAsSaveResult(ctx);
     },
     'workspace:export': async ({ passphrase }) => {

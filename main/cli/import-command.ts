@@ -12,7 +12,7 @@ import { describeFieldErrors } from '../../gateway/config/validate';
 import { Workspace } from '../../gateway/config/schema';
 import type { SecretVault } from '../services/vault';
 import { keychainFor } from './keychain-sources';
-import { WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
+import { WorkspaceChangedOutsideError, WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
 import { COMMAND_USAGE } from './command-usage';
 import { SecretDataNotBase64Error } from '../services/import/kubernetes-secret';
 import { counted } from '../../gateway/config/counted';
@@ -82,7 +82,14 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
     const vault = await (deps.openVault ?? keychainVault)();
     for (const secret of imported.secrets) await vault.set(secret);
   }
-  await store.save(merged.workspace);
+  try {
+    await store.save(merged.workspace);
+  } catch (error) {
+    // Another program (the app, an editor) wrote the file between this command's read and its write.
+    if (!(error instanceof WorkspaceChangedOutsideError)) throw error;
+    const keychain = imported.secrets.length > 0 ? ' (the secrets are in the keychain)' : '';
+    return say(`${path} was changed by another program while this import ran; the import was not written to it${keychain}. Run the import again`), 1;
+  }
   for (const note of merged.notes) say(`note: ${note}`);
   const counts = [counted(imported.services.length, 'service'), counted(imported.routes.length, 'route'), counted(imported.consumers.length, 'consumer'), counted(imported.applications.length, 'application'), `${counted(imported.secrets.length, 'secret')} to the keychain`];
   say(`imported ${counts.join(', ')} into ${path}`);

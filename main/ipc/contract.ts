@@ -175,9 +175,20 @@ export interface FetchTokenResult { ok: true; expiresInSeconds: number; tokenTyp
 /** A pasted client certificate and key, checked: who it names and until when it is valid. */
 export interface CertificateCheck { subject: string; issuer: string; validFrom: string; validTo: string; fingerprint256: string }
 
+/**
+ * The workspace file against what the app runs. `problem`: why the file cannot be read, and then `running`: an
+ * empty workspace (the file was unreadable when the app started) or the one the app had (another program broke
+ * the file since). `backupAvailable`: workspace.json.bak is there and readable.
+ */
+export interface WorkspaceFileState {
+  problem?: string;
+  running?: 'empty' | 'last-read';
+  backupAvailable: boolean;
+}
+
 /** Every invoke channel: its request schema and (by type only) its response. */
 export const channels = {
-  'workspace:get': { request: None, response: {} as { workspace: Workspace; path: string; problem?: string; backupAvailable: boolean } },
+  'workspace:get': { request: None, response: {} as { workspace: Workspace; path: string } & WorkspaceFileState },
   'workspace:save': { request: z.unknown(), response: {} as SaveResult },
   'workspace:restore-backup': { request: None, response: {} as SaveResult },
   /** The workspace as a file: names only, or (with a passphrase) an encrypted bundle including secret values. */
@@ -248,8 +259,10 @@ export interface MainEvents {
   'gateway-status': GatewayStatus;
   /** Captured exchanges' rows (new, or a streaming one's progress). */
   exchanges: TrafficUpdate;
-  /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context). */
+  /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context) and after another program changed the file. */
   workspace: Workspace;
+  /** The workspace file changed outside the app, or a save or restore read or wrote it: what the file now holds against what the app runs. */
+  'workspace-file': WorkspaceFileState;
   /** An app-menu command (its accelerator may never reach the page as a key press). */
   'menu-command': MenuCommand;
 }
@@ -257,7 +270,7 @@ export interface MainEvents {
 /** What the app menu asks the renderer to do: submit the open form, or open the Import screen. */
 export type MenuCommand = 'save' | 'import';
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['gateway-status', 'workspace', 'menu-command', 'exchanges'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['gateway-status', 'workspace', 'workspace-file', 'menu-command', 'exchanges'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {

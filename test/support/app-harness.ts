@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppServices, type AppServices } from '../../main/app/app-services';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../../main/app/app-services';
 import { forkGatewayProcess, type GatewayProcess } from '../../main/services/gateway-supervisor/gateway-process';
 import { loadKeytar, type KeytarModule } from '../../main/services/vault/keytar-module';
 import { builtGatewayEntry } from './built-gateway';
@@ -22,7 +22,7 @@ export interface AppHarness {
   shutdown(): Promise<void>;
 }
 
-export interface AppHarnessOptions {
+export interface AppHarnessOptions extends Pick<AppServicesOptions, 'watchWorkspaceFile'> {
   loadKeytar?: () => Promise<KeytarModule>;
   keychainService?: string;
   /** Start the gateway before returning (default true). */

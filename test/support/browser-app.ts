@@ -130,6 +130,8 @@ export interface BrowserAppOptions {
   chooseKubeconfigFile?: () => Promise<string | undefined>;
   /** Runs against the services before the page opens (seed a workspace, say). */
   before?: (services: AppServices) => Promise<void>;
+  /** Whether main takes up changes other programs make to the workspace file as they happen (default true). */
+  watchWorkspaceFile?: boolean;
 }
 
 export interface BrowserApp {
@@ -166,6 +168,7 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const services = await createAppServices({
     dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar,
     kubeconfigFiles: options.kubeconfigFiles, chooseKubeconfigFile: options.chooseKubeconfigFile, chooseSaveFile: options.chooseSaveFile,
+    watchWorkspaceFile: options.watchWorkspaceFile,
   });
   await options.before?.(services);
   await services.startGateway();

@@ -3,6 +3,8 @@
 //   workspace.json.bak              the previous good version, replaced on every save
 //   workspace.json.corrupt-<time>   a file that could not be read, kept when a save replaced it
 // Operations on one store run one at a time, in call order, so the last save called is the one kept.
+// A save never overwrites a readable file another program changed since this store read or wrote it (an editor,
+// `gatehouse import`, a second app): it refuses with WorkspaceChangedOutsideError, which carries that workspace.
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import { Mutex } from 'async-mutex';
@@ -11,7 +13,7 @@ import { WorkspaceValidationError, validateStoredWorkspace, validateWorkspace } 
 import { removeStaleTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write';
 import { WORKSPACE_FILE } from './store-paths';
 import { decodeWorkspaceText, encodeWorkspace, type DecodedWorkspace } from './workspace-document';
-import { NoBackupError, type WorkspaceFileProblem } from './workspace-errors';
+import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, type WorkspaceFileProblem } from './workspace-errors';
 import { DocumentSyntaxError, utf8Text } from '../../../gateway/config/parse-document';
 import type { WorkspaceMigration } from './workspace-migrations';
 
@@ -61,6 +63,8 @@ export class WorkspaceStore {
   readonly #migrations: readonly WorkspaceMigration[] | undefined;
   readonly #platform: NodeJS.Platform;
   readonly #turns = new Mutex();
+  /** The file's bytes as this store last read or wrote them (null: there was no file); undefined before it looked. */
+  #known: Buffer | null | undefined;
 
   constructor(
     readonly dir: string,
@@ -75,20 +79,44 @@ export class WorkspaceStore {
   }
 
   load(): Promise<LoadResult> {
-    return this.#serial(async () => {
+    return this.#serial(async (): Promise<LoadResult> => {
       await removeStaleTempFiles(this.filePath, this.#fs);
       await removeStaleTempFiles(this.backupPath, this.#fs);
       const bytes = await this.#readIfExists(this.filePath);
+      this.#known = bytes ?? null;
       const backupAvailable = await this.#backupUsable();
       if (bytes === undefined) {
         const empty = validateWorkspace({});
         if (!empty.ok) throw new WorkspaceValidationError(empty.errors, 'default workspace');
         return { ok: true, workspace: empty.value, state: 'missing', migrations: [], backupAvailable };
       }
-      const decoded = this.#decode(bytes, this.filePath);
-      if (!decoded.ok) return { ok: false, error: decoded.problem, backupAvailable };
-      return { ok: true, workspace: decoded.workspace, state: 'loaded', fromVersion: decoded.fromVersion, migrations: decoded.migrations, backupAvailable };
-    });
+      return this.#loaded(bytes, backupAvailable);
+    }).catch((error: unknown) => this.#unreadable(error));
+  }
+
+  /**
+   * What the file holds now, when that is not what this store last read or wrote (another program changed it);
+   * undefined when it is unchanged or gone (a save writes it again). From here on, saves compare with it.
+   */
+  readChange(): Promise<LoadResult | undefined> {
+    return this.#serial(async (): Promise<LoadResult | undefined> => {
+      const bytes = await this.#readIfExists(this.filePath);
+      if (bytes === undefined || (this.#known && this.#known.equals(bytes))) return undefined;
+      this.#known = bytes;
+      return this.#loaded(bytes, await this.#backupUsable());
+    }).catch((error: unknown) => this.#unreadable(error));
+  }
+
+  #loaded(bytes: Buffer, backupAvailable: boolean): LoadResult {
+    const decoded = this.#decode(bytes, this.filePath);
+    if (!decoded.ok) return { ok: false, error: decoded.problem, backupAvailable };
+    return { ok: true, workspace: decoded.workspace, state: 'loaded', fromVersion: decoded.fromVersion, migrations: decoded.migrations, backupAvailable };
+  }
+
+  // A file the process may not read (permissions, an I/O error) is reported as a load problem, like a broken one.
+  #unreadable(error: unknown): LoadResult {
+    if (error instanceof WorkspaceFileAccessError) return { ok: false, error, backupAvailable: false };
+    throw error;
   }
 
   /** Whether workspace.json.bak exists now and is readable (it changes with every save). */
@@ -96,12 +124,16 @@ export class WorkspaceStore {
     return this.#serial(() => this.#backupUsable().catch(() => false));
   }
 
-  /** Validates and writes; an invalid workspace throws WorkspaceValidationError and leaves every file as it was. */
+  /**
+   * Validates and writes. Leaves every file as it was when the workspace is invalid (WorkspaceValidationError), when
+   * the file holds a readable workspace another program wrote since this store read or wrote it
+   * (WorkspaceChangedOutsideError), or when the disk refuses (WorkspaceFileAccessError).
+   */
   save(input: unknown): Promise<SavedWorkspace> {
     const result = validateWorkspace(input);
     return this.#serial(async () => {
       if (!result.ok) throw new WorkspaceValidationError(result.errors, 'workspace');
-      return this.#write(result.value);
+      return this.#write(result.value, { keepOutsideChange: true });
     });
   }
 
@@ -115,22 +147,39 @@ export class WorkspaceStore {
       if (bytes === undefined) throw new NoBackupError(this.backupPath);
       const decoded = this.#decode(bytes, this.backupPath);
       if (!decoded.ok) throw decoded.problem;
-      return this.#write(decoded.workspace);
+      // Asked for by the user: whatever the file holds now is kept (as the backup, or as .corrupt-<time>).
+      return this.#write(decoded.workspace, { keepOutsideChange: false });
     });
   }
 
-  async #write(workspace: Workspace): Promise<SavedWorkspace> {
+  async #write(workspace: Workspace, { keepOutsideChange }: { keepOutsideChange: boolean }): Promise<SavedWorkspace> {
     const text = encodeWorkspace(workspace, this.filePath);
-    await this.#fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const current = await this.#readIfExists(this.filePath);
-    let preservedAs: string | undefined;
-    if (current !== undefined) {
-      if (current.toString('utf8') === text) return { workspace, written: false };
-      // Kept as raw bytes: a hand-broken file may not even be valid UTF-8, and it is the user's data.
-      if (this.#decode(current, this.filePath).ok) await this.#atomic(this.backupPath, current);
-      else await this.#atomic((preservedAs = await this.#corruptPath()), current);
+    if (current !== undefined && current.toString('utf8') === text) {
+      this.#known = current;
+      return { workspace, written: false };
     }
-    await this.#atomic(this.filePath, text);
+    let preservedAs: string | undefined;
+    try {
+      await this.#fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      if (current !== undefined) {
+        const decoded = this.#decode(current, this.filePath);
+        // An unreadable file is not refused: it is kept next to the new one, and Gatehouse could not show it anyway.
+        if (keepOutsideChange && decoded.ok && this.#known !== undefined && !this.#known?.equals(current)) {
+          // The caller gets that workspace with the error, so from here on saves compare with it.
+          this.#known = current;
+          throw new WorkspaceChangedOutsideError(this.filePath, decoded.workspace);
+        }
+        // Kept as raw bytes: a hand-broken file may not even be valid UTF-8, and it is the user's data.
+        if (decoded.ok) await this.#atomic(this.backupPath, current);
+        else await this.#atomic((preservedAs = await this.#corruptPath()), current);
+      }
+      await this.#atomic(this.filePath, text);
+    } catch (error) {
+      if (error instanceof WorkspaceChangedOutsideError) throw error;
+      throw new WorkspaceFileAccessError(this.filePath, 'write', error);
+    }
+    this.#known = Buffer.from(text, 'utf8');
     return preservedAs ? { workspace, written: true, preservedAs } : { workspace, written: true };
   }
 
@@ -168,7 +217,7 @@ export class WorkspaceStore {
       return await this.#fs.readFile(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
+      throw new WorkspaceFileAccessError(path, 'read', error);
     }
   }
 

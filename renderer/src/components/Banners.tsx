@@ -50,6 +50,7 @@ export function VaultBanner() {
 
 export function WorkspaceBanner() {
   const problem = useWorkspaceStore((s) => s.problem);
+  const running = useWorkspaceStore((s) => s.running);
   const loadError = useWorkspaceStore((s) => s.loadError);
   const backupAvailable = useWorkspaceStore((s) => s.backupAvailable);
   const restoreBackup = useWorkspaceStore((s) => s.restoreBackup);
@@ -65,7 +66,12 @@ export function WorkspaceBanner() {
   return (
     <div className="banner banner-error" role="region" aria-label="Workspace file">
       <p>
-        <strong>The workspace file could not be read;</strong> Gatehouse runs an empty workspace. Saving replaces the file (the unreadable one is kept next to it).
+        {running === 'last-read' ? (
+          <><strong>Another program changed the workspace file, and it cannot be read;</strong> Gatehouse keeps showing, and the gateway keeps serving, the version it read before. </>
+        ) : (
+          <><strong>The workspace file could not be read;</strong> Gatehouse runs an empty workspace. </>
+        )}
+        Saving replaces the file (the unreadable one is kept next to it).
         <span className="banner-detail"> {problem}</span>
       </p>
       {backupAvailable && (

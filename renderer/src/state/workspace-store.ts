@@ -1,11 +1,12 @@
 // The workspace as main holds it. A save applies one edit to the workspace held here, validates the result
 // once with the zod schema main uses, and sends it whole: main answers, in the same round trip, with what it
 // saved and what the gateway made of it (which the status store takes over). Saves made elsewhere (an import,
-// the Cluster screen) arrive as `workspace` events.
+// the Cluster screen) and changes other programs make to the file arrive as `workspace` events; what the file
+// holds against what the app runs (unreadable, its backup) as `workspace-file` events.
 import { create } from 'zustand';
 import { Workspace } from '../../../gateway/config/schema';
 import { validateWith, type FieldError } from '../../../gateway/config/validate';
-import type { GatewayStatus } from '../../../main/ipc/contract';
+import type { GatewayStatus, WorkspaceFileState } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { useStatusStore } from './status-store';
@@ -31,12 +32,13 @@ export type PlannedSave = { ok: true; next: Workspace } | { ok: false; message: 
 interface WorkspaceState {
   workspace: Workspace | undefined;
   path: string | undefined;
-  /** Why the workspace file could not be read (the app then runs an empty workspace). */
+  /** Why the workspace file cannot be read, and what the app runs meanwhile. */
   problem: string | undefined;
+  running: WorkspaceFileState['running'];
   backupAvailable: boolean;
   loadError: string | undefined;
   load(): Promise<void>;
-  /** Follows saves made in main (imports, the Cluster screen); returns the unsubscribe. */
+  /** Follows saves made in main (imports, the Cluster screen) and the file's changes; returns the unsubscribe. */
   listen(): () => void;
   plan(edit: WorkspaceEdit): PlannedSave;
   save(edit: WorkspaceEdit): Promise<SaveOutcome>;
@@ -45,24 +47,32 @@ interface WorkspaceState {
 
 const NOT_SAVED = 'Not saved: fix the fields marked below.';
 
+const fileStateOf = (state: WorkspaceFileState) => ({ problem: state.problem, running: state.running, backupAvailable: state.backupAvailable });
+
 export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
   workspace: undefined,
   path: undefined,
   problem: undefined,
+  running: undefined,
   backupAvailable: false,
   loadError: undefined,
 
   async load() {
     try {
       const current = await gatehouse().invoke('workspace:get', undefined);
-      set({ workspace: current.workspace, path: current.path, problem: current.problem, backupAvailable: current.backupAvailable, loadError: undefined });
+      set({ workspace: current.workspace, path: current.path, ...fileStateOf(current), loadError: undefined });
     } catch (error) {
       set({ loadError: toFailure(error).message });
     }
   },
 
   listen() {
-    return gatehouse().on('workspace', (workspace) => set({ workspace, problem: undefined }));
+    const offWorkspace = gatehouse().on('workspace', (workspace) => set({ workspace }));
+    const offFile = gatehouse().on('workspace-file', (fileState) => set(fileStateOf(fileState)));
+    return () => {
+      offWorkspace();
+      offFile();
+    };
   },
 
   plan(edit) {
@@ -85,7 +95,7 @@ export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
     try {
       const result = await gatehouse().invoke('workspace:save', planned.next);
       if (!result.ok) return { ok: false, message: NOT_SAVED, errors: result.errors };
-      set({ workspace: result.workspace, problem: undefined });
+      set({ workspace: result.workspace, problem: undefined, running: undefined });
       useStatusStore.getState().setGateway(result.gateway);
       return { ok: true, workspace: result.workspace, gateway: result.gateway };
     } catch (error) {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { SwitchableKeychain, startAppHarness, type AppHarness, type AppHarnessOptions } from '../../support/app-harness';
 import { keychainGate } from '../../support/keychain';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
-import type { GatewayStatus, MainEvents } from '../../../main/ipc/contract';
+import type { GatewayStatus, MainEvent, MainEvents } from '../../../main/ipc/contract';
 
 // Faults that happen while the app runs: the keychain disappears, the workspace file is deleted or
 // broken behind the app's back, the gateway process is killed in the middle of a request.
@@ -142,6 +142,81 @@ describe('the workspace file changes behind the app', () => {
     expect(kept).toHaveLength(1);
     expect(await readFile(join(h.dataDir, kept[0]!), 'utf8')).toBe(garbage);
     expect(JSON.parse(await readFile(join(h.dataDir, 'workspace.json.bak'), 'utf8'))).toMatchObject({ services: [{ name: 'one' }] });
+  });
+});
+
+describe('another program writes the workspace file while the app runs', () => {
+  const service = (name: string) => ({ name, pathPrefix: `/${name}`, upstream: { url: upstream.url } });
+  const workspaceOf = (...names: string[]) => ({ version: 1, services: names.map(service) });
+  const file = (h: AppHarness) => join(h.dataDir, 'workspace.json');
+  // As editors and `gatehouse import` write it: a whole new file renamed over the old one.
+  const writeAsAnEditorDoes = async (h: AppHarness, text: string) => {
+    await writeFile(`${file(h)}.editor-tmp`, text);
+    await rename(`${file(h)}.editor-tmp`, file(h));
+  };
+  const nextEvent = <E extends MainEvent>(h: AppHarness, event: E, matches: (payload: MainEvents[E]) => boolean) =>
+    new Promise<MainEvents[E]>((resolve) =>
+      h.app.onEvent((name: MainEvent, payload: unknown) => {
+        if (name === event && matches(payload as MainEvents[E])) resolve(payload as MainEvents[E]);
+      }),
+    );
+  const statusOf = async (h: AppHarness, path: string) => (await h.call<{ status: number }>('tryit:send', { method: 'GET', path, headers: [] })).status;
+  type Current = { workspace: { services: { name: string }[] }; problem?: string; running?: string; backupAvailable: boolean };
+  const names = async (h: AppHarness) => (await h.call<Current>('workspace:get')).workspace.services.map((s) => s.name);
+
+  it('the watch takes up a readable change: the app shows it and the gateway serves it; a broken one is reported and the app keeps what it had', async () => {
+    const h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+    expect(await h.call('workspace:save', workspaceOf('one'))).toMatchObject({ ok: true });
+
+    // The order main tells it in: the workspace at once, then (once the gateway has it) the file's state.
+    const told: string[] = [];
+    h.app.onEvent((event) => (event === 'workspace' || event === 'workspace-file') && told.push(event));
+    const shown = nextEvent(h, 'workspace', (ws) => ws.services.some((s) => s.name === 'two'));
+    const takenUp = nextEvent(h, 'workspace-file', (state) => state.problem === undefined);
+    await writeAsAnEditorDoes(h, JSON.stringify(workspaceOf('two'), null, 2));
+    await shown;
+    await takenUp;
+    expect(told).toEqual(['workspace', 'workspace-file']);
+    expect(await names(h)).toEqual(['two']);
+    expect(await statusOf(h, '/two/x')).toBe(200);
+    expect(await statusOf(h, '/one/x')).toBe(404);
+
+    const reported = nextEvent(h, 'workspace-file', (state) => state.problem !== undefined);
+    await writeAsAnEditorDoes(h, '{"version": 1, "services": [');
+    const state = await reported;
+    // No backup: the app wrote the file once; the version it read before (two) is what it keeps.
+    expect(state).toEqual({ problem: expect.stringContaining(file(h)), running: 'last-read', backupAvailable: false });
+    expect(await h.call<Current>('workspace:get')).toMatchObject({ problem: state.problem, running: 'last-read' });
+    expect(await names(h)).toEqual(['two']);
+    expect(await statusOf(h, '/two/x')).toBe(200);
+
+    // Mended: taken up, and the problem is gone.
+    const mended = nextEvent(h, 'workspace-file', (next) => next.problem === undefined);
+    await writeAsAnEditorDoes(h, JSON.stringify(workspaceOf('two', 'three'), null, 2));
+    await mended;
+    expect(await names(h)).toEqual(['two', 'three']);
+    expect(await statusOf(h, '/three/x')).toBe(200);
+  });
+
+  it('a save made on the version another program replaced is refused, that version is taken up and served, and saving again works on it', async () => {
+    // Without the watch, nothing takes the change up before the save does: the check at save time is what is tested.
+    const h = await startApp({ watchWorkspaceFile: false, loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+    expect(await h.call('workspace:save', workspaceOf('one'))).toMatchObject({ ok: true });
+    const theirs = JSON.stringify(workspaceOf('two'), null, 2);
+    await writeAsAnEditorDoes(h, theirs);
+
+    // What the renderer sends: its edit ("add four") made on the workspace it last saw.
+    const refused = await h.failure('workspace:save', workspaceOf('one', 'four'));
+    expect(refused).toMatchObject({ code: 'GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE', hint: 'Gatehouse now shows that version and has applied it to the gateway: save again to make your change to it.' });
+    expect(refused.message).toBe(`${file(h)} was changed by another program since Gatehouse read it; nothing was written, so that change is kept`);
+    expect(await readFile(file(h), 'utf8')).toBe(theirs);
+    expect(await names(h)).toEqual(['two']);
+    expect(await statusOf(h, '/two/x')).toBe(200);
+
+    // The same edit made again, on what the app now shows.
+    expect(await h.call('workspace:save', workspaceOf('two', 'four'))).toMatchObject({ ok: true });
+    expect(await readFile(`${file(h)}.bak`, 'utf8')).toBe(theirs);
+    expect(await statusOf(h, '/four/x')).toBe(200);
   });
 });
 

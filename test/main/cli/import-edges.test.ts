@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importDocuments } from '../../../main/services/import/import-documents';
 import { runImportCommand } from '../../../main/cli/import-command';
+import { SessionVault } from '../../../main/services/vault/session-vault';
 import { parse as parseYaml } from 'yaml';
 
 const dirs: string[] = [];
@@ -69,6 +70,25 @@ describe('npm run gateway -- import', () => {
     expect(text.trimStart().startsWith('{')).toBe(false);
     expect(parseYaml(text)).toMatchObject({ services: [{ name: 'orders', upstream: { url: 'http://127.0.0.1:8080' } }], routes: [{ name: 'orders', path: '/orders' }] });
     expect(await readFile(join(dir, 'ws.yaml.bak'), 'utf8')).toBe(before);
+  });
+
+  it('does not overwrite what another program wrote to the workspace while the import ran: exit 1, its file kept', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'ws.json'), JSON.stringify({ services: [] }));
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-backend' }, stringData: { username: 'u', password: 'p' } };
+    await writeFile(join(dir, 'route.json'), route({ uri: '/orders' }));
+    await writeFile(join(dir, 'secret.json'), JSON.stringify(secret));
+    const theirs = JSON.stringify({ services: [{ name: 'theirs', upstream: { url: 'http://127.0.0.1:9' } }] });
+    const said: string[] = [];
+    // The keychain opens between the import's read of the workspace and its write: the app saves the file then.
+    const openVault = async () => {
+      await writeFile(join(dir, 'ws.json'), theirs);
+      return new SessionVault();
+    };
+    const code = await runImportCommand([join(dir, 'route.json'), join(dir, 'secret.json'), '--workspace', join(dir, 'ws.json')], { say: (line) => said.push(line), openVault });
+    expect(code).toBe(1);
+    expect(said.join('\n')).toBe(`${join(dir, 'ws.json')} was changed by another program while this import ran; the import was not written to it (the secrets are in the keychain). Run the import again`);
+    expect(await readFile(join(dir, 'ws.json'), 'utf8')).toBe(theirs);
   });
 
   it('writes a workspace that is a symbolic link where it points, keeping the link', async () => {

@@ -117,7 +117,7 @@ export class FakeGatehouse implements GatehouseApi {
     const id = (r: { name: string; namespace?: string }) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
     switch (channel) {
       case 'workspace:get':
-        return { workspace: structuredClone(this.workspace), path: '/fake/workspace.json', problem: this.problem, backupAvailable: this.backupAvailable };
+        return { workspace: structuredClone(this.workspace), path: '/fake/workspace.json', problem: this.problem, running: this.problem ? 'empty' : undefined, backupAvailable: this.backupAvailable };
       case 'workspace:save': {
         if (this.refuseNextSave) {
           const errors = this.refuseNextSave;

@@ -7,7 +7,7 @@ import { DocumentSyntaxError } from '../../../../gateway/config/parse-document';
 import { WORKSPACE_SCHEMA_VERSION, type WorkspaceInput } from '../../../../gateway/config/schema';
 import { WorkspaceValidationError, validateWorkspace } from '../../../../gateway/config/validate';
 import { defaultCliWorkspaceDir } from '../../../../main/services/workspace-store/store-paths';
-import { NoBackupError, WorkspaceVersionError } from '../../../../main/services/workspace-store/workspace-errors';
+import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, WorkspaceVersionError } from '../../../../main/services/workspace-store/workspace-errors';
 import { WorkspaceStore, type LoadResult, type StoreFs } from '../../../../main/services/workspace-store/workspace-store';
 
 function workspace(port: number, routeName = 'list'): WorkspaceInput {
@@ -221,20 +221,44 @@ describe('WorkspaceStore', () => {
     expect(loaded(await store.load()).workspace.gateway.port).toBe(9003);
   });
 
-  it('leaves the old file and no temp file behind when the write fails', async () => {
+  // A full disk, a read-only file system and a file the process may not read cannot be made here without root and
+  // a mount: the fs the store uses fails as Node's does (the same errno codes), every other call is the real one.
+  it.each([
+    ['ENOSPC', 'the disk is full (ENOSPC)'],
+    ['EROFS', 'the file system is read-only (EROFS)'],
+    ['EACCES', 'permission denied (EACCES)'],
+    ['EDQUOT', 'the disk quota is used up (EDQUOT)'],
+  ])('a write refused with %s says so, naming the file, and leaves the old file and no temp file behind', async (code, cause) => {
     await store.save(workspace(9001));
     const before = await read('workspace.json');
     const failingFs: StoreFs = {
       ...fsp,
       rename: async (from, to) => {
-        if (String(to).endsWith('workspace.json')) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+        if (String(to).endsWith('workspace.json')) throw Object.assign(new Error(`${code}: rename '${String(from)}'`), { code });
         return fsp.rename(from, to);
       },
     };
     const failing = new WorkspaceStore(dir, { fs: failingFs });
-    await expect(failing.save(workspace(9002))).rejects.toThrow('disk full');
+    const error = await failing.save(workspace(9002)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceFileAccessError);
+    expect((error as WorkspaceFileAccessError).code).toBe('GATEHOUSE_WORKSPACE_FILE_ACCESS');
+    expect((error as Error).message).toBe(`Could not write ${join(dir, 'workspace.json')}: ${cause}. Nothing was saved; the file holds what it held before`);
     expect(await read('workspace.json')).toBe(before);
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a file the process may not read is a load problem naming the file and the cause, not a crash', async () => {
+    await store.save(workspace(9001));
+    const unreadable: StoreFs = {
+      ...fsp,
+      readFile: (async (path: Parameters<typeof fsp.readFile>[0]) => {
+        if (String(path).endsWith('workspace.json')) throw Object.assign(new Error(`EACCES: open '${String(path)}'`), { code: 'EACCES' });
+        return fsp.readFile(path);
+      }) as typeof fsp.readFile,
+    };
+    const result = failed(await new WorkspaceStore(dir, { fs: unreadable }).load());
+    expect(result.error).toBeInstanceOf(WorkspaceFileAccessError);
+    expect(result.error.message).toBe(`Could not read ${join(dir, 'workspace.json')}: permission denied (EACCES)`);
   });
 
   it('removes temp files left by a process that died mid-write', async () => {
@@ -257,6 +281,64 @@ describe('WorkspaceStore', () => {
     expect(restored.preservedAs).toBeUndefined();
     expect(loaded(await store.load()).workspace.gateway.port).toBe(9001);
     expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9002);
+  });
+
+  it('refuses to overwrite a workspace another program wrote since it read the file, hands it over, and then saves on it', async () => {
+    loaded(await store.load());
+    await store.save(workspace(9001));
+    const theirs = JSON.stringify({ version: 1, ...workspace(9500, 'theirs') }, null, 2);
+    await writeFile(join(dir, 'workspace.json'), theirs);
+
+    const error = await store.save(workspace(9002)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceChangedOutsideError);
+    expect((error as WorkspaceChangedOutsideError).code).toBe('GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE');
+    expect((error as Error).message).toBe(`${join(dir, 'workspace.json')} was changed by another program since Gatehouse read it; nothing was written, so that change is kept`);
+    expect((error as WorkspaceChangedOutsideError).current).toEqual(valid(workspace(9500, 'theirs')));
+    expect(await read('workspace.json')).toBe(theirs);
+    expect((await readdir(dir)).sort()).toEqual(['workspace.json']);
+
+    // Handed over with the error: the next save is made on it, and keeps it as the backup.
+    await store.save(workspace(9003));
+    expect(await read('workspace.json.bak')).toBe(theirs);
+    expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9003);
+  });
+
+  it('refuses to overwrite a file another program created where there was none at load', async () => {
+    expect(loaded(await store.load()).state).toBe('missing');
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify(workspace(9500)));
+    await expect(store.save(workspace(9001))).rejects.toBeInstanceOf(WorkspaceChangedOutsideError);
+    expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9500);
+  });
+
+  it('an unreadable change by another program is not refused: the save keeps it aside as workspace.json.corrupt-<time>', async () => {
+    await store.save(workspace(9001));
+    await writeFile(join(dir, 'workspace.json'), '{"half": ');
+    const saved = await store.save(workspace(9002));
+    expect(await readFile(saved.preservedAs!, 'utf8')).toBe('{"half": ');
+  });
+
+  it('readChange: nothing while the file holds what the store read or wrote; another program\'s workspace, or why it cannot be read, when it does not', async () => {
+    expect(await store.readChange()).toBeUndefined(); // no file, none read
+    await store.save(workspace(9001));
+    expect(await store.readChange()).toBeUndefined(); // its own write is no change
+
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify(workspace(9500)));
+    expect(loaded((await store.readChange())!).workspace.gateway.port).toBe(9500);
+    expect(await store.readChange()).toBeUndefined(); // seen once
+    // Taken up: a save on it goes through, and keeps it as the backup.
+    await store.save(workspace(9002));
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9500);
+
+    await writeFile(join(dir, 'workspace.json'), '{"broken": ');
+    const broken = failed((await store.readChange())!);
+    expect(broken.error).toBeInstanceOf(DocumentSyntaxError);
+    expect(broken.backupAvailable).toBe(true);
+    // Put back as it was: readable again, which is a change from the broken file.
+    await writeFile(join(dir, 'workspace.json'), await read('workspace.json.bak'));
+    expect(loaded((await store.readChange())!).workspace.gateway.port).toBe(9500);
+
+    await rm(join(dir, 'workspace.json'));
+    expect(await store.readChange()).toBeUndefined(); // gone: the next save writes it again
   });
 
   it('does not offer a backup that is itself unreadable', async () => {

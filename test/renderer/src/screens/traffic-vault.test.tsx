@@ -7,6 +7,7 @@ import type { CapturedExchange } from '../../../../main/ipc/contract';
 import { renderApp, sidebar } from '../../support/render-app';
 import { textBody } from '../../support/fake-gatehouse';
 import { formatClock } from '../../../../renderer/src/model/time-format';
+import { Workspace } from '../../../../gateway/config/schema';
 
 afterEach(cleanup);
 
@@ -128,6 +129,25 @@ describe('workspace banner', () => {
     await screen.findByText('The previous workspace was restored from its backup.');
     expect(fake.callsOf('workspace:restore-backup')).toEqual([undefined]);
     await screen.findByRole('button', { name: /^from-backup/ });
+    expect(screen.queryByRole('region', { name: 'Workspace file' })).toBeNull();
+  });
+});
+
+describe('workspace file changed by another program', () => {
+  it('shows the workspace main took up, says when the file broke and the app kept its version, and clears it once mended', async () => {
+    const fake = await renderApp({}, undefined, 'consumers');
+    act(() => fake.emit('workspace', Workspace.parse({ consumers: [{ username: 'from-editor' }] })));
+    await screen.findByRole('button', { name: /^from-editor/ });
+
+    act(() => fake.emit('workspace-file', { problem: '/fake/workspace.json:1:12: unexpected end of the document', running: 'last-read', backupAvailable: false }));
+    const banner = screen.getByRole('region', { name: 'Workspace file' });
+    expect(banner.textContent).toContain('Another program changed the workspace file, and it cannot be read; Gatehouse keeps showing, and the gateway keeps serving, the version it read before.');
+    expect(banner.textContent).toContain('/fake/workspace.json:1:12');
+    expect(banner.textContent).not.toContain('empty workspace');
+    expect(within(banner).queryByRole('button', { name: 'Restore the last good version' })).toBeNull();
+    expect(screen.getByRole('button', { name: /^from-editor/ })).toBeTruthy();
+
+    act(() => fake.emit('workspace-file', { backupAvailable: true }));
     expect(screen.queryByRole('region', { name: 'Workspace file' })).toBeNull();
   });
 });
