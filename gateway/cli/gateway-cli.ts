@@ -1,10 +1,11 @@
 // Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS
 // (and whatever sources the caller adds, such as the OS keychain).
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
+import { readNamedFile } from '../config/named-file';
 import { workspaceJsonSchema } from '../config/json-schema';
 import { describeFieldErrors } from '../config/validate';
 import type { Workspace } from '../config/schema';
@@ -98,7 +99,7 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {
-        const bytes = await readFile(path);
+        const bytes = await readNamedFile(path);
         const rereadSecrets = secretsChanged;
         secretsChanged = false;
         if (bytes.equals(last) && !rereadSecrets) return;
@@ -222,8 +223,9 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     ];
   } else {
     const path = values.config!;
-    if ((await stat(path)).isDirectory()) return say(`--config ${path}: a folder, not a workspace file`), 2;
-    const served = await readFile(path);
+    // A folder is a command-line mistake (2); a file that cannot be read says why (readNamedFile).
+    if ((await stat(path).catch(() => undefined))?.isDirectory()) return say(`--config ${path}: a folder, not a workspace file`), 2;
+    const served = await readNamedFile(path);
     const workspace = await readJsonOrYaml(utf8Text(served, path), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     const sources = await secretSources(values.secrets, options);

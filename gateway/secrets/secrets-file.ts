@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import '../config/zod-jitless';
 import * as z from 'zod';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
+import { readNamedFile } from '../config/named-file';
 import { describeFieldErrors, validateWith } from '../config/validate';
 import { MemorySecretSource, type SecretData, type SecretSource } from './secret-source';
 import type { SecretRef } from '../config/secret-names';
@@ -26,7 +26,7 @@ export function secretSourceFromDocument(document: unknown, label: string): Memo
 }
 
 export async function secretSourceFromFile(path: string): Promise<MemorySecretSource> {
-  return secretSourceFromDocument(await readJsonOrYaml(utf8Text(await readFile(path), path), path), `secrets file ${path}`);
+  return secretSourceFromDocument(await readJsonOrYaml(utf8Text(await readNamedFile(path), path), path), `secrets file ${path}`);
 }
 
 /**

@@ -1,11 +1,12 @@
 // `gatehouse import FILE... [--workspace WS]`: seed-format documents into a workspace file, secret values
 // into the OS keychain. The workspace file gets names only; without a keychain the import stops before
 // writing anything rather than leave secrets nowhere (or somewhere worse).
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importDocuments } from '../services/import/import-documents';
 import { utf8Text } from '../../gateway/config/parse-document';
+import { readNamedFile } from '../../gateway/config/named-file';
 import { mergeImport } from '../services/import/merge-import';
 import { emptyImport, type ImportResult } from '../services/import/import-result';
 import { describeFieldErrors } from '../../gateway/config/validate';
@@ -54,7 +55,7 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
   for (const file of positionals) {
     let one: ImportResult;
     try {
-      one = importDocuments(utf8Text(await readFile(file), file), file, { name: values.name, namespace: values.namespace, vars, plainSecretData: values['plain-secret-data'] });
+      one = importDocuments(utf8Text(await readNamedFile(file), file), file, { name: values.name, namespace: values.namespace, vars, plainSecretData: values['plain-secret-data'] });
     } catch (error) {
       // The app offers a checkbox here; the CLI names its flag. Nothing has been written yet.
       if (error instanceof SecretDataNotBase64Error) return say(`${error.message}\n  encode the value, put plain text under stringData, or run again with --plain-secret-data to take the data values as written`), 1;

@@ -3,7 +3,7 @@
 // an empty --host or gateway.host (which would listen on every interface) is refused.
 import { afterAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,6 +197,31 @@ describe('the headless gateway process', () => {
     running.push(cli);
     expect(await exited(cli)).toBe(2);
     expect(cli.stderr()).toContain(says);
+  });
+
+  it.each([
+    { name: 'a --config that is not there', make: async (dir: string) => ['--config', join(dir, 'absent.yaml')], says: (dir: string) => `gatehouse: cannot read ${join(dir, 'absent.yaml')}: no such file (ENOENT)` },
+    {
+      name: 'a --config that is a link to nothing',
+      make: async (dir: string) => (await symlink(join(dir, 'gone.yaml'), join(dir, 'ws.yaml')), ['--config', join(dir, 'ws.yaml')]),
+      says: (dir: string) => `gatehouse: cannot read ${join(dir, 'ws.yaml')}: a symbolic link to ${join(dir, 'gone.yaml')}, which does not exist`,
+    },
+    {
+      name: 'a --secrets that is not there',
+      make: async (dir: string) => (await writeFile(join(dir, 'ws.yaml'), 'services: []\n'), ['--config', join(dir, 'ws.yaml'), '--secrets', join(dir, 'absent.json'), '--port', '0']),
+      says: (dir: string) => `gatehouse: cannot read ${join(dir, 'absent.json')}: no such file (ENOENT)`,
+    },
+  ])('exits 1 naming the file and why it cannot be read: $name', async ({ make, says }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-files-'));
+    try {
+      const cli = spawnGatewayCli(await make(dir));
+      running.push(cli);
+      expect(await exited(cli)).toBe(1);
+      expect(cli.stderr()).toContain(says(dir));
+      expect(cli.stderr()).not.toContain('ENOENT: no such file or directory');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints --help on stdout and exits 0', async () => {
