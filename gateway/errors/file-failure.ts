@@ -2,7 +2,7 @@
 // writes the user's files (the workspace store, the kubeconfig reader), so one cause reads the same everywhere.
 
 const CAUSES: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
+  ENOENT: 'no such file or folder',
   EACCES: 'permission denied',
   EPERM: 'the operation is not permitted',
   EISDIR: 'it is a folder',

@@ -3,6 +3,7 @@
 import type { SaveFileResult } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
 import { PrivateFileError, writePrivateFile } from '../services/workspace-store';
+import { fileFailureCause } from '../../gateway/errors/file-failure';
 
 export interface SaveFileRequest {
   title: string;
@@ -21,8 +22,7 @@ export async function saveToChosenFile(choose: ChooseSaveFile | undefined, reque
     await writePrivateFile(path, data);
   } catch (error) {
     if (error instanceof PrivateFileError) throw new UserFacingError('GATEHOUSE_SAVE_FAILED', error.message);
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserFacingError('GATEHOUSE_SAVE_FAILED', `could not write ${path} (${code})`);
+    throw new UserFacingError('GATEHOUSE_SAVE_FAILED', `could not write ${path}: ${fileFailureCause(error) ?? 'an unknown failure'}`);
   }
   return { saved: true, path, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
 }

@@ -62,7 +62,7 @@ const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, ClusterCommand>> = { 'force
 async function loadWorkspace(file: string | undefined): Promise<{ path: string; workspace: Workspace }> {
   const path = resolve(file ?? defaultWorkspacePath());
   const loaded = await new WorkspaceStore(dirname(path), { fileName: basename(path) }).load();
-  if (!loaded.ok) throw new WorkspaceFileError(`${path}: ${loaded.error.message}`);
+  if (!loaded.ok) throw new WorkspaceFileError(loaded.error.message); // it names the file
   if (loaded.state === 'missing') throw new WorkspaceFileError(`${path}: no workspace there`, 'Give --workspace FILE, or import or save one first.');
   return { path, workspace: loaded.workspace };
 }

@@ -8,8 +8,13 @@ import { SessionVault, type SecretVault } from '../services/vault';
 import { keychainFor } from './keychain-sources';
 import { ClusterController } from '../app/cluster-controller';
 import { defaultWorkspacePath } from './import-command';
+import { GatehouseError } from '../../gateway/errors/gatehouse-error';
+import { fileFailureCause } from '../../gateway/errors/file-failure';
 
-
+/** The -o file could not be written (a full disk, a folder without write access): which file, and why in words. */
+class ExportFileError extends GatehouseError {
+  readonly code = 'GATEHOUSE_EXPORT_NOT_WRITTEN';
+}
 
 export async function runExportCommand(argv: string[], say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
   const { values } = parseArgs({
@@ -23,7 +28,7 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   });
   const path = resolve(values.workspace ?? defaultWorkspacePath());
   const loaded = await new WorkspaceStore(dirname(path), { fileName: basename(path) }).load();
-  if (!loaded.ok) return say(`${path}: ${loaded.error.message}`), 1;
+  if (!loaded.ok) return say(loaded.error.message), 1; // it names the file
   if (loaded.state === 'missing') return say(`${path}: no workspace there (import or save one first)`), 1;
   const withValues = values['with-secret-values'] === true;
   // Values are read from the keychain only when they are asked for.
@@ -31,8 +36,12 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => vault });
   const yaml = await controller.exportYaml(withValues, values.namespace ?? 'default');
   if (values.output) {
-    if (withValues) await writePrivateFile(values.output, yaml);
-    else await writeFile(values.output, yaml, { mode: 0o644 });
+    const output = values.output;
+    const written = withValues ? writePrivateFile(output, yaml) : writeFile(output, yaml, { mode: 0o644 });
+    await written.catch((error: unknown) => {
+      const cause = fileFailureCause(error);
+      throw cause ? new ExportFileError(`cannot write ${output}: ${cause}`, { cause: error }) : error;
+    });
     say(`wrote ${values.output}${withValues ? ' (with secret values: keep it private)' : ' (secret values left out)'}`);
   } else process.stdout.write(yaml);
   return 0;

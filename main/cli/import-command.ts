@@ -74,7 +74,7 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
   const path = await realpath(named).catch(() => named);
   const store = new WorkspaceStore(dirname(path), { fileName: basename(path) });
   const loaded = await store.load();
-  if (!loaded.ok) return say(`${path}: ${loaded.error.message}${loaded.backupAvailable ? ' (a backup exists: restore it first)' : ''}`), 1;
+  if (!loaded.ok) return say(`${loaded.error.message}${loaded.backupAvailable ? ' (a backup exists: restore it first)' : ''}`), 1;
   const merged = mergeImport(loaded.state === 'missing' ? Workspace.parse({}) : loaded.workspace, imported);
   if (!merged.ok) return say(`the imported documents do not make a valid workspace:\n${describeFieldErrors(merged.errors)}`), 1;
 

@@ -200,7 +200,7 @@ describe('the headless gateway process', () => {
   });
 
   it.each([
-    { name: 'a --config that is not there', make: async (dir: string) => ['--config', join(dir, 'absent.yaml')], says: (dir: string) => `gatehouse: cannot read ${join(dir, 'absent.yaml')}: no such file (ENOENT)` },
+    { name: 'a --config that is not there', make: async (dir: string) => ['--config', join(dir, 'absent.yaml')], says: (dir: string) => `gatehouse: cannot read ${join(dir, 'absent.yaml')}: no such file or folder (ENOENT)` },
     {
       name: 'a --config that is a link to nothing',
       make: async (dir: string) => (await symlink(join(dir, 'gone.yaml'), join(dir, 'ws.yaml')), ['--config', join(dir, 'ws.yaml')]),
@@ -209,7 +209,7 @@ describe('the headless gateway process', () => {
     {
       name: 'a --secrets that is not there',
       make: async (dir: string) => (await writeFile(join(dir, 'ws.yaml'), 'services: []\n'), ['--config', join(dir, 'ws.yaml'), '--secrets', join(dir, 'absent.json'), '--port', '0']),
-      says: (dir: string) => `gatehouse: cannot read ${join(dir, 'absent.json')}: no such file (ENOENT)`,
+      says: (dir: string) => `gatehouse: cannot read ${join(dir, 'absent.json')}: no such file or folder (ENOENT)`,
     },
   ])('exits 1 naming the file and why it cannot be read: $name', async ({ make, says }) => {
     const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-files-'));

@@ -146,7 +146,7 @@ describe('headless CLI', () => {
 
       // A deploy that replaces the whole folder: gone for a while, then back with a new file.
       await rm(conf, { recursive: true });
-      await cli.waitFor(/kept the running config; cannot read \S+: no such file \(ENOENT\)/);
+      await cli.waitFor(/kept the running config; cannot read \S+: no such file or folder \(ENOENT\)/);
       expect(await challenge(url)).toContain('realm="first"');
       await mkdir(conf);
       await writeFile(wsPath, workspace('second'));

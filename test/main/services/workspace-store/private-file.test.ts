@@ -2,11 +2,11 @@
 // or one the user picked that others could read. Real files in a temporary folder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, open, readFile, rm, stat, symlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writePrivateFile } from '../../../../main/services/workspace-store';
+import { PrivateFileError, writePrivateFile } from '../../../../main/services/workspace-store';
 import { KeytarVault } from '../../../../main/services/vault/keytar-vault';
 import { keychainGate } from '../../../support/keychain';
 import { REPO_ROOT } from '../../../support/spawn-cli';
@@ -41,6 +41,23 @@ describe('writePrivateFile', () => {
     await writePrivateFile(join(dir, 'link.yaml'), 'through the link');
     expect(await modeOf(target)).toBe(0o600);
     expect(await readFile(target, 'utf8')).toBe('through the link');
+  });
+
+  it('leaves a file it cannot make private as it was, saying so: "nothing was written" is true', async () => {
+    // Root's chmod never fails and the tests may run as root: the real handle, with only its chmod refusing as
+    // the kernel does for a file another user owns.
+    const path = join(dir, 'theirs.yaml');
+    await writeFile(path, 'their content');
+    await chmod(path, 0o644);
+    const refusingChmod = (async (...args: Parameters<typeof open>) => {
+      const handle = await open(...args);
+      return Object.assign(Object.create(handle) as FileHandle, { chmod: async () => Promise.reject(Object.assign(new Error('EPERM: operation not permitted, fchmod'), { code: 'EPERM' })) });
+    }) as typeof open;
+    const error = await writePrivateFile(path, 'secret-bearing', refusingChmod).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PrivateFileError);
+    expect((error as Error).message).toBe(`could not make ${path} readable by you alone (EPERM), so nothing was written to it`);
+    expect(await readFile(path, 'utf8')).toBe('their content');
+    expect(await modeOf(path)).toBe(0o644);
   });
 
   it('writes to a device without changing it', async () => {
