@@ -15,18 +15,44 @@ export class DocumentSyntaxError extends GatehouseError {
 /** The yaml package, or the part of it used here. */
 export type YamlModule = Pick<typeof Yaml, 'parseDocument'>;
 
-/** Keys of every object in a parsed JSON value (arrays walked, not counted). */
-function objectMembers(value: unknown): number {
+/**
+ * How deep a document may nest. The deepest a workspace or an imported document goes is about a dozen levels; far
+ * deeper ones (`[[[[…` a hundred thousand times) parse, then overflow the stack of whatever walks them recursively
+ * (JSON.stringify, yaml's parser), which reported "Maximum call stack size exceeded" without naming the file.
+ */
+export const MAX_DOCUMENT_DEPTH = 64;
+
+const TOO_DEEP = `nested more than ${MAX_DOCUMENT_DEPTH} levels deep (a workspace goes about a dozen levels deep)`;
+
+/** Keys of every object in a parsed value (arrays walked, not counted), and whether it nests beyond MAX_DOCUMENT_DEPTH. */
+function walk(value: unknown): { members: number; tooDeep: boolean } {
   let members = 0;
-  const pending: unknown[] = [value];
+  const pending: [unknown, number][] = [[value, 0]];
   while (pending.length > 0) {
-    const next = pending.pop();
+    const [next, depth] = pending.pop()!;
     if (typeof next !== 'object' || next === null) continue;
+    if (depth >= MAX_DOCUMENT_DEPTH) return { members, tooDeep: true };
     const children = Array.isArray(next) ? next : Object.values(next);
     if (!Array.isArray(next)) members += children.length;
-    for (const child of children) pending.push(child);
+    for (const child of children) pending.push([child, depth + 1]);
   }
-  return members;
+  return { members, tooDeep: false };
+}
+
+/** Runs a parser, turning a stack overflow on deep nesting into a DocumentSyntaxError naming the file. */
+export function withoutStackOverflow<T>(source: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof RangeError) throw new DocumentSyntaxError(source, undefined, undefined, TOO_DEEP);
+    throw error;
+  }
+}
+
+/** A parsed value, refused when it nests beyond MAX_DOCUMENT_DEPTH (what walks it next may be recursive). */
+function withinDepth<T>(source: string, value: T): T {
+  if (walk(value).tooDeep) throw new DocumentSyntaxError(source, undefined, undefined, TOO_DEEP);
+  return value;
 }
 
 /** Colons outside string literals: in valid JSON, exactly one per object member written. */
@@ -49,14 +75,16 @@ function memberSeparators(json: string): number {
  * reports the repeated key or the syntax error with its line). JSON.parse keeps the last of repeated keys, so they
  * are found by counting: every member written has one colon outside strings, and every key kept is one member.
  */
-function plainJson(text: string): { value: unknown } | undefined {
+function plainJson(text: string, source: string): { value: unknown } | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  return objectMembers(value) === memberSeparators(text) ? { value } : undefined;
+  const { members, tooDeep } = walk(value);
+  if (tooDeep) throw new DocumentSyntaxError(source, undefined, undefined, TOO_DEEP);
+  return members === memberSeparators(text) ? { value } : undefined;
 }
 
 /**
@@ -76,6 +104,8 @@ const QUOTING_YAML_ERRORS: Record<string, string> = {
  */
 function yamlErrorDetail(message: string, code?: string): string {
   if (code !== undefined && QUOTING_YAML_ERRORS[code]) return QUOTING_YAML_ERRORS[code];
+  // yaml's name for the stack overflow it caught composing a collection nested too deep.
+  if (code === 'RESOURCE_EXHAUSTION') return TOO_DEEP;
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '');
   return first.replace(/:\s.*$/, '') || 'syntax error';
 }
@@ -88,8 +118,9 @@ export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, s
     throw new DocumentSyntaxError(source, pos?.line, pos?.col, yamlErrorDetail(error.message, error.code));
   }
   try {
-    return doc.toJS();
+    return withinDepth(source, withoutStackOverflow(source, () => doc.toJS() as unknown));
   } catch (failure) {
+    if (failure instanceof DocumentSyntaxError) throw failure;
     // toJS throws for an alias whose anchor is not set before it, and for an alias count that would expand the
     // document past a bound (a "billion laughs" document): a syntax error like the others, not a crash.
     throw new DocumentSyntaxError(source, undefined, undefined, failure instanceof Error ? yamlErrorDetail(failure.message) : 'the document cannot be read');
@@ -97,12 +128,12 @@ export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, s
 }
 
 function parseYaml(text: string, source: string, yaml: YamlModule): unknown {
-  return yamlDocumentValue(yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true }), source);
+  return yamlDocumentValue(withoutStackOverflow(source, () => yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true })), source);
 }
 
 /** Parses JSON or YAML with the yaml module given; syntax errors (a repeated key included) carry the line and column. */
 export function parseJsonOrYaml(text: string, source: string, yaml: YamlModule): unknown {
-  const json = plainJson(text);
+  const json = plainJson(text, source);
   return json ? json.value : parseYaml(text, source, yaml);
 }
 
@@ -122,6 +153,6 @@ export function utf8Text(bytes: Uint8Array, source: string): string {
 
 /** parseJsonOrYaml, loading yaml only for a document that is not plain JSON. */
 export async function readJsonOrYaml(text: string, source: string): Promise<unknown> {
-  const json = plainJson(text);
+  const json = plainJson(text, source);
   return json ? json.value : parseYaml(text, source, await import('yaml'));
 }

@@ -1,7 +1,7 @@
 // One entry point for every document format Gatehouse imports; each document's kind is recognised by
 // its shape, as a user pastes it from the peers' documentation (JSON members, YAML, several documents).
 import { parseAllDocuments } from 'yaml';
-import { yamlDocumentValue } from '../../../gateway/config/parse-document';
+import { withoutStackOverflow, yamlDocumentValue } from '../../../gateway/config/parse-document';
 import { importApkEndpointConfig, importApkServiceInfo } from './apk-endpoint-config';
 import { importApkConf } from './apk-conf';
 import { importApisixConsumer, importApisixRoute } from './apisix';
@@ -88,8 +88,8 @@ function realignFirstLine(text: string): string | undefined {
   return lines.join('\n');
 }
 
-function parseDocuments(text: string) {
-  const parse = (t: string) => parseAllDocuments(t, { uniqueKeys: true, prettyErrors: true });
+function parseDocuments(text: string, source: string) {
+  const parse = (t: string) => withoutStackOverflow(source, () => parseAllDocuments(t, { uniqueKeys: true, prettyErrors: true }));
   const documents = parse(text);
   const list = Array.isArray(documents) ? documents : [documents];
   if (list.every((d) => d.errors.length === 0)) return list;
@@ -104,7 +104,7 @@ function parseDocuments(text: string) {
 export function importDocuments(text: string, source: string, options: ImportOptions = {}): ImportResult {
   const filled = fillPlaceholders(text, options.vars ?? {}, source);
   const result = emptyImport();
-  const list = parseDocuments(filled);
+  const list = parseDocuments(filled, source);
   list.forEach((document, index) => {
     const value = yamlDocumentValue(document, source);
     if (value === null || value === undefined) return;

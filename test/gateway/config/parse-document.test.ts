@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as yaml from 'yaml';
-import { DocumentSyntaxError, parseJsonOrYaml, readJsonOrYaml, utf8Text } from '../../../gateway/config/parse-document';
+import { DocumentSyntaxError, MAX_DOCUMENT_DEPTH, parseJsonOrYaml, readJsonOrYaml, utf8Text } from '../../../gateway/config/parse-document';
 
 /** What yaml alone makes of a document, as parse-document.ts asks it. */
 function yamlValue(text: string): unknown {
@@ -63,6 +63,24 @@ describe('JSON or YAML documents', () => {
     expect((await syntaxError('services: *nope\n', 'ws.yaml')).message).toBe('ws.yaml: Unresolved alias (the anchor must be set before the alias)');
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
     expect((await syntaxError(bomb, 'ws.yaml')).message).toMatch(/^ws\.yaml: /);
+  });
+
+  it.each([
+    ['JSON 65 levels deep', `{"services": ${'['.repeat(64)}${']'.repeat(64)}}`, 'ws.json'],
+    ['JSON nested past any stack', `{"services": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`, 'ws.json'],
+    ['YAML 65 levels deep', `services: ${'['.repeat(64)}${']'.repeat(64)}\n`, 'ws.yaml'],
+    ['YAML nested past any stack', `services: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`, 'ws.yaml'],
+  ])('refuses a document nested deeper than any it reads, naming the file: %s', async (_name, text, source) => {
+    // Past the stack, JSON.stringify of the value (the headless gateway's first look at it) or yaml's parser
+    // overflowed, and the message named neither the file nor the cause.
+    const error = await syntaxError(text, source);
+    expect(error.message).toMatch(new RegExp(`^${source.replace('.', '\\.')}(:\\d+:\\d+)?: nested more than ${MAX_DOCUMENT_DEPTH} levels deep`));
+  });
+
+  it('reads a document nested as deep as it allows', async () => {
+    const text = `{"a": ${'['.repeat(MAX_DOCUMENT_DEPTH - 1)}${']'.repeat(MAX_DOCUMENT_DEPTH - 1)}}`;
+    expect(await parsed(text)).toEqual(yamlValue(text));
+    expect(await parsed(text.replace('{"a": ', 'a: ').slice(0, -1), 'x.yaml')).toEqual(yamlValue(text));
   });
 
   it('takes a file\'s bytes as UTF-8 (a BOM dropped), and refuses bytes that are not', () => {

@@ -43,6 +43,11 @@ describe('import of APISIX routes', () => {
 });
 
 describe('import of a file it does not read', () => {
+  it.each([64, 200_000])('refuses a document nested %i levels deep, naming the file, not "Maximum call stack size exceeded"', (depth) => {
+    const text = `{"endpointConfig": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    expect(() => importDocuments(text, 'deep.json')).toThrow(/^deep\.json(:\d+:\d+)?: nested more than 64 levels deep/);
+  });
+
   it('names a Kong declarative file as such, not as a Kyma Application with a wrong entry', () => {
     const kong = "_format_version: '3.0'\nservices:\n  - name: orders\n    url: http://127.0.0.1:8080\n    routes:\n      - paths: [/orders]\n";
     expect(() => importDocuments(kong, 'kong.yml')).toThrow(/a Kong declarative configuration \(_format_version\), which Gatehouse does not import/);
