@@ -82,6 +82,23 @@ export class PortInUseError extends GatehouseError {
   }
 }
 
+/** Why else a listen fails, in words: Node's ("listen EADDRNOTAVAIL: address not available") name no fix. */
+const LISTEN_FAILURES: Readonly<Record<string, string>> = {
+  EADDRNOTAVAIL: "the address is not one of this machine's",
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be looked up now',
+  EACCES: 'permission denied (a port below 1024 needs privileges)',
+};
+
+/** The gateway cannot listen where it was told, for another reason than a port in use. */
+export class ListenError extends GatehouseError {
+  readonly code = 'GATEHOUSE_CANNOT_LISTEN';
+  constructor(readonly host: string, readonly port: number, errno: string, cause: unknown) {
+    super(`cannot listen on ${host} port ${port}: ${LISTEN_FAILURES[errno] ?? 'refused'} (${errno})`, { cause, hint: 'Check gateway.host and gateway.port (or --host and --port).' });
+    this.name = 'ListenError';
+  }
+}
+
 /** Node re-checks its header and request timeouts on this interval: a fraction of the shorter one, at most 1 s. */
 function timeoutCheckInterval(limits: Limits): number {
   return Math.min(1000, Math.max(10, Math.floor(Math.min(limits.clientHeadersTimeoutMs, limits.clientBodyTimeoutMs) / 4)));
@@ -268,7 +285,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
   } catch (error) {
     await pools.closeAll();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, port);
+    const errno = (error as NodeJS.ErrnoException).code;
+    if (errno === 'EADDRINUSE') throw new PortInUseError(host, port);
+    if (typeof errno === 'string') throw new ListenError(host, port, errno, error);
     throw error;
   }
   const bound = (server.address() as AddressInfo).port;

@@ -340,6 +340,15 @@ describe('GatewaySupervisor with a forked gateway', () => {
     }
   });
 
+  it('reports a host that is not this machine\'s in words, naming host and port, without restarting', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never one of a machine's own addresses.
+    const s = supervisor([], 0);
+    const error = await s.start({ ...workspace(), gateway: { host: '192.0.2.1' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayStartError);
+    expect(error).toMatchObject({ code: 'GATEHOUSE_CANNOT_LISTEN', message: "cannot listen on 192.0.2.1 port 0: the address is not one of this machine's (EADDRNOTAVAIL)" });
+    expect(s.status).toMatchObject({ state: 'failed', restarts: 0, lastError: "cannot listen on 192.0.2.1 port 0: the address is not one of this machine's (EADDRNOTAVAIL)" });
+  });
+
   it('leaves no orphan process after stop', async () => {
     const spawned: GatewayProcess[] = [];
     const s = supervisor(spawned);
