@@ -7,7 +7,7 @@ import { importApkConf } from './apk-conf';
 import { importApisixConsumer, importApisixRoute } from './apisix';
 import { importKubernetesSecret } from './kubernetes-secret';
 import { importKymaApplication } from './kyma-application';
-import { ImportError, emptyImport, type ImportResult } from './import-result';
+import { ImportError, emptyImport, resourceNameFrom, type ImportResult } from './import-result';
 import { fillPlaceholders } from './template-variables';
 
 export interface ImportOptions {
@@ -112,5 +112,12 @@ export function importDocuments(text: string, source: string, options: ImportOpt
     if (!isObject(value)) throw new ImportError(label, '(document)', 'expected an object');
     merge(result, importOne(value, label, options));
   });
+  // The name asked for (--name, the app's Name field) is made a lowercase one, as the cluster's objects need: said,
+  // not done silently.
+  const asked = options.name;
+  if (asked !== undefined && resourceNameFrom(asked) !== asked) {
+    const used = resourceNameFrom(asked);
+    if ([...result.services, ...result.applications].some((item) => item.name === used)) result.notes.push(`name "${asked}" is imported as "${used}" (lowercase letters, digits, ".", "_" and "-", as names in a cluster go)`);
+  }
   return result;
 }

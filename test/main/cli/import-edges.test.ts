@@ -42,6 +42,18 @@ describe('import of APISIX routes', () => {
   });
 });
 
+describe('the name asked for', () => {
+  it('says when --name is changed to a name the cluster takes, and is silent when it is used as given', () => {
+    const apk = '{"endpointConfig": {"production_endpoints": {"url": "http://127.0.0.1:9"}}}';
+    const changed = importDocuments(apk, 'apk.json', { name: 'Orders API' });
+    expect(changed.services.map((s) => s.name)).toEqual(['orders-api']);
+    expect(changed.notes).toContain('name "Orders API" is imported as "orders-api" (lowercase letters, digits, ".", "_" and "-", as names in a cluster go)');
+    const asGiven = importDocuments(apk, 'apk.json', { name: 'orders' });
+    expect(asGiven.services.map((s) => s.name)).toEqual(['orders']);
+    expect(asGiven.notes.filter((n) => n.startsWith('name '))).toEqual([]);
+  });
+});
+
 describe('import of a file it does not read', () => {
   it.each([64, 200_000])('refuses a document nested %i levels deep, naming the file, not "Maximum call stack size exceeded"', (depth) => {
     const text = `{"endpointConfig": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
