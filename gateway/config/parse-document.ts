@@ -3,6 +3,7 @@
 // files usually are and loading and running yaml costs the headless gateway about 2 MB of its idle memory (issue 16).
 import type * as Yaml from 'yaml';
 import { GatehouseError } from '../errors/gatehouse-error';
+import { yamlNestsDeeperThan } from './yaml-depth';
 
 export class DocumentSyntaxError extends GatehouseError {
   readonly code = 'GATEHOUSE_SYNTAX_ERROR';
@@ -13,7 +14,7 @@ export class DocumentSyntaxError extends GatehouseError {
 }
 
 /** The yaml package, or the part of it used here. */
-export type YamlModule = Pick<typeof Yaml, 'parseDocument'>;
+export type YamlModule = Pick<typeof Yaml, 'parseDocument' | 'Parser'>;
 
 /**
  * How deep a document may nest. The deepest a workspace or an imported document goes is about a dozen levels; far
@@ -127,7 +128,13 @@ export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, s
   }
 }
 
+/** Refuses a text nested deeper than MAX_DOCUMENT_DEPTH before yaml composes it (yaml-depth.ts says why). */
+export function checkYamlDepth(text: string, source: string, Parser: YamlModule['Parser']): void {
+  if (yamlNestsDeeperThan(text, Parser, MAX_DOCUMENT_DEPTH)) throw new DocumentSyntaxError(source, undefined, undefined, TOO_DEEP);
+}
+
 function parseYaml(text: string, source: string, yaml: YamlModule): unknown {
+  checkYamlDepth(text, source, yaml.Parser);
   return yamlDocumentValue(withoutStackOverflow(source, () => yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true })), source);
 }
 

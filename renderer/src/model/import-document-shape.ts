@@ -2,8 +2,10 @@
 // Application (and names itself), and whether it holds a Secret with `data` (base64 that the docs' placeholders
 // invite the user to fill with plain text). Main's import decides what the document is; this only chooses which
 // fields the screen offers, so a document it cannot read yet simply offers none of them.
-import { parseAllDocuments } from 'yaml';
+import { Parser, parseAllDocuments } from 'yaml';
 import { replacePlaceholders } from '../../../gateway/config/placeholders';
+import { MAX_DOCUMENT_DEPTH } from '../../../gateway/config/parse-document';
+import { yamlNestsDeeperThan } from '../../../gateway/config/yaml-depth';
 
 export interface ImportDocumentShape {
   /** A Kyma Application or a bare `services:` list: the import creates an application. */
@@ -20,7 +22,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export function importDocumentShape(text: string): ImportDocumentShape {
   const shape: ImportDocumentShape = { kymaApplication: false, applicationName: undefined, secretData: false };
   // Placeholders such as {MY_PASSWORD} would read as YAML flow maps; any plain word stands in for them.
-  const documents = parseAllDocuments(replacePlaceholders(text, () => 'placeholder'));
+  const plain = replacePlaceholders(text, () => 'placeholder');
+  // Too deep for yaml to compose safely: main refuses it with the reason; no fields to offer meanwhile.
+  if (yamlNestsDeeperThan(plain, Parser, MAX_DOCUMENT_DEPTH)) return shape;
+  const documents = parseAllDocuments(plain);
   for (const document of Array.isArray(documents) ? documents : [documents]) {
     if (document.errors.length > 0) continue;
     const doc: unknown = document.toJS();

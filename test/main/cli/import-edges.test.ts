@@ -57,7 +57,8 @@ describe('the name asked for', () => {
 describe('import of a file it does not read', () => {
   it.each([64, 200_000])('refuses a document nested %i levels deep, naming the file, not "Maximum call stack size exceeded"', (depth) => {
     const text = `{"endpointConfig": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
-    expect(() => importDocuments(text, 'deep.json')).toThrow(/^deep\.json(:\d+:\d+)?: nested more than 64 levels deep/);
+    // Twice, as Preview then Import does: a second deep text used to abort the process (V8, after yaml's overflow).
+    for (let round = 0; round < 2; round++) expect(() => importDocuments(text, 'deep.json')).toThrow(/^deep\.json(:\d+:\d+)?: nested more than 64 levels deep/);
   });
 
   it('names a Kong declarative file as such, not as a Kyma Application with a wrong entry', () => {

@@ -10,6 +10,7 @@ import { describeDetail, FieldErrors } from '../../../../renderer/src/model/fiel
 import { passwordStrength } from '../../../../renderer/src/model/password-strength';
 import { secretUses } from '../../../../renderer/src/model/secret-usage';
 import { sendableBody } from '../../../../renderer/src/model/exchange-request';
+import { importDocumentShape } from '../../../../renderer/src/model/import-document-shape';
 
 describe('curl', () => {
   const base = { method: 'GET' as const, path: '/v1/json?x=1', headers: [], basicAuth: { username: "o'neil", password: 's3cret' } };
@@ -129,5 +130,14 @@ describe('workspace scans', () => {
   });
   it('applies a route’s plugin over its service’s, and counts route-less services as a whole', () => {
     expect(basicAuthTargets(ws).map((t) => `${t.kind} ${t.name} ${t.path}`)).toEqual(['route on /v1/on', 'service bare /bare']);
+  });
+});
+
+describe('the Import screen\'s first look at a pasted document', () => {
+  it('offers the Kyma fields for an Application, and nothing for a text nested too deep, however often it is read', () => {
+    expect(importDocumentShape('kind: Application\nmetadata:\n  name: shop\nspec: {}\n')).toEqual({ kymaApplication: true, applicationName: 'shop', secretData: false });
+    // Read on every keystroke: after yaml had caught one overflow, the next deep text aborted the renderer's V8.
+    const deep = `kind: Application\nspec: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    for (let keystroke = 0; keystroke < 2; keystroke++) expect(importDocumentShape(deep)).toEqual({ kymaApplication: false, applicationName: undefined, secretData: false });
   });
 });
