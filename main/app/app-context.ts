@@ -3,11 +3,11 @@
 // domain (workspace, secrets, import, cluster) ends with them.
 import type { Workspace } from '../../gateway/config/schema';
 import { WorkspaceValidationError } from '../../gateway/config/validate';
-import type { Channel, SaveResult, VaultStatus, WorkspaceFileState } from '../ipc/contract';
+import type { Channel, RevisedWorkspace, SaveResult, VaultStatus, WorkspaceFileState } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/dispatcher';
 import type { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import { VaultUnavailableError, type SecretVault, type VaultHealth } from '../services/vault';
-import { WorkspaceChangedOutsideError, type WorkspaceStore } from '../services/workspace-store';
+import { WorkspaceChangedOutsideError, WorkspaceFileAccessError, type WorkspaceFileProblem, type WorkspaceStore } from '../services/workspace-store';
 import type { ClusterController } from './cluster-controller';
 
 export interface AppContext {
@@ -16,15 +16,18 @@ export interface AppContext {
   readonly cluster: ClusterController;
   /** The saved workspace (an empty one while the file on disk cannot be read). */
   workspace: Workspace;
+  /** The file's revision `workspace` was read from or written as: a save made on `workspace` names it. */
+  revision: string;
   /**
    * Why the file on disk cannot be read, and what the app runs meanwhile (an empty workspace, or the one it had),
-   * until the user saves, restores the backup, or the file is readable again.
+   * until the user saves, restores the backup, or the file is readable again. `replaceable`: a save can replace the
+   * file (it can be read, only not used); not when the process may not read it at all.
    */
-  fileProblem: { message: string; running: 'empty' | 'last-read' } | undefined;
+  fileProblem: { message: string; running: 'empty' | 'last-read'; replaceable: boolean } | undefined;
   vault: SecretVault;
   vaultStatus: VaultStatus;
   /** Tells the renderer the saved workspace changed. */
-  workspaceSaved(workspace: Workspace): void;
+  workspaceSaved(saved: RevisedWorkspace): void;
   /** Tells the renderer what the workspace file holds against what the app runs. */
   workspaceFileChanged(state: WorkspaceFileState): void;
 }
@@ -53,12 +56,19 @@ export async function applyToGateway(ctx: AppContext): Promise<void> {
 /** Applies the saved workspace to the gateway and answers with what was saved and what the gateway made of it. */
 export async function applyAsSaveResult(ctx: AppContext): Promise<SaveResult> {
   await applyToGateway(ctx);
-  return { ok: true, workspace: ctx.workspace, gateway: ctx.supervisor.status };
+  return { ok: true, workspace: ctx.workspace, revision: ctx.revision, gateway: ctx.supervisor.status };
 }
 
 export async function workspaceFileState(ctx: AppContext): Promise<WorkspaceFileState> {
   const backupAvailable = await ctx.store.backupAvailable();
-  return ctx.fileProblem ? { problem: ctx.fileProblem.message, running: ctx.fileProblem.running, backupAvailable } : { backupAvailable };
+  if (!ctx.fileProblem) return { backupAvailable };
+  const { message: problem, running, replaceable } = ctx.fileProblem;
+  return { problem, running, replaceable, backupAvailable };
+}
+
+/** What the app says of a workspace file it cannot use, and whether a save may replace it. */
+export function fileProblemOf(error: WorkspaceFileProblem, running: 'empty' | 'last-read'): NonNullable<AppContext['fileProblem']> {
+  return { message: error.message, running, replaceable: !(error instanceof WorkspaceFileAccessError) };
 }
 
 /**
@@ -66,25 +76,35 @@ export async function workspaceFileState(ctx: AppContext): Promise<WorkspaceFile
  * (its next edit is made on it). With `apply`, for a change the user did not make here, the gateway gets it before
  * the `workspace-file` event says the file is taken up; a save tells the gateway itself, afterwards.
  */
-export async function adoptWorkspace(ctx: AppContext, workspace: Workspace, apply = false): Promise<void> {
-  ctx.workspace = workspace;
+export async function adoptWorkspace(ctx: AppContext, saved: RevisedWorkspace, apply = false): Promise<void> {
+  ctx.workspace = saved.workspace;
+  ctx.revision = saved.revision;
   ctx.fileProblem = undefined;
-  ctx.workspaceSaved(workspace);
-  if (apply) await applyToGateway(ctx);
-  ctx.workspaceFileChanged(await workspaceFileState(ctx));
+  ctx.workspaceSaved({ workspace: saved.workspace, revision: saved.revision });
+  try {
+    if (apply) await applyToGateway(ctx);
+  } finally {
+    ctx.workspaceFileChanged(await workspaceFileState(ctx));
+  }
 }
 
-export async function saveWorkspace(ctx: AppContext, input: unknown): Promise<SaveResult> {
+/**
+ * Saves a workspace made on revision `basedOn` (by default the one the app holds now: a caller that reads
+ * ctx.workspace, awaits, then saves passes the revision it read with). When another program wrote the file since,
+ * nothing is written and its version is taken up and applied instead.
+ */
+export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn: string = ctx.revision): Promise<SaveResult> {
   try {
-    const saved = await ctx.store.save(input);
-    await adoptWorkspace(ctx, saved.workspace);
+    const saved = await ctx.store.save(input, { basedOn });
+    await adoptWorkspace(ctx, saved);
   } catch (error) {
     if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
     if (error instanceof WorkspaceChangedOutsideError) {
       // The other program's workspace is taken up as if the watch had seen it first; the edit is not applied to
-      // it here: the user makes it again on what they now see.
-      await adoptWorkspace(ctx, error.current, true);
-      throw new WorkspaceChangedOutsideError(error.path, error.current, 'Gatehouse now shows that version and has applied it to the gateway: save again to make your change to it.');
+      // it here: the user makes it again on what they now see. What the gateway makes of it is the status bar's to
+      // say; a failure to apply it does not hide why the save was refused.
+      await adoptWorkspace(ctx, { workspace: error.current, revision: error.revision }, true).catch(() => undefined);
+      throw new WorkspaceChangedOutsideError(error.path, error.current, error.revision, 'Gatehouse now shows that version (the status bar says what the gateway serves): save again to make your change to it.');
     }
     throw error;
   }
@@ -98,8 +118,14 @@ export async function saveWorkspace(ctx: AppContext, input: unknown): Promise<Sa
  */
 export async function takeUpOutsideChange(ctx: AppContext): Promise<void> {
   const change = await ctx.store.readChange();
-  if (change === undefined) return;
-  if (change.ok) return adoptWorkspace(ctx, change.workspace, true);
-  ctx.fileProblem = { message: change.error.message, running: ctx.fileProblem?.running ?? 'last-read' };
+  if (change === 'unchanged' || change === 'gone') {
+    // Readable again as it was (its permissions mended), or removed (the next save writes it): nothing to report.
+    if (ctx.fileProblem?.running !== 'last-read') return;
+    ctx.fileProblem = undefined;
+    ctx.workspaceFileChanged(await workspaceFileState(ctx));
+    return;
+  }
+  if (change.ok) return adoptWorkspace(ctx, change, true);
+  ctx.fileProblem = fileProblemOf(change.error, ctx.fileProblem?.running ?? 'last-read');
   ctx.workspaceFileChanged(await workspaceFileState(ctx));
 }

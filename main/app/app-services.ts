@@ -4,14 +4,14 @@
 import { EventEmitter } from 'node:events';
 import { Workspace } from '../../gateway/config/schema';
 import { createIpcDispatcher, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
-import type { GatewayStatus, MainEvent, MainEvents, WorkspaceFileState } from '../ipc/contract';
+import type { GatewayStatus, MainEvent, MainEvents, RevisedWorkspace, WorkspaceFileState } from '../ipc/contract';
 import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
 import { openVault, type KeytarLoader } from '../services/vault';
-import { WorkspaceStore } from '../services/workspace-store';
+import { NO_FILE, WorkspaceStore } from '../services/workspace-store';
 import { collectSecretBundle } from './secret-bundle';
 import { ClusterController } from './cluster-controller';
-import { applyToGateway, describeVaultStatus, saveWorkspace, takeUpOutsideChange, type AppContext } from './app-context';
+import { applyToGateway, describeVaultStatus, fileProblemOf, saveWorkspace, takeUpOutsideChange, type AppContext } from './app-context';
 import { watchWorkspaceFile } from './workspace-file-watch';
 import { workspaceHandlers } from './workspace-handlers';
 import { secretsHandlers } from './secrets-handlers';
@@ -68,10 +68,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     store,
     // A broken file is reported and left alone; the app runs on an empty workspace until the user acts.
     workspace: loaded.ok ? loaded.workspace : Workspace.parse({}),
-    fileProblem: loaded.ok ? undefined : { message: loaded.error.message, running: 'empty' as const },
+    revision: loaded.revision ?? NO_FILE,
+    fileProblem: loaded.ok ? undefined : fileProblemOf(loaded.error, 'empty'),
     vault: opened.vault,
     vaultStatus: describeVaultStatus(opened.status),
-    workspaceSaved: (saved: Workspace) => emit('workspace', saved),
+    workspaceSaved: (saved: RevisedWorkspace) => emit('workspace', saved),
     workspaceFileChanged: (fileState: WorkspaceFileState) => emit('workspace-file', fileState),
   };
   const cluster = new ClusterController({

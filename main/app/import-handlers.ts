@@ -22,10 +22,12 @@ export function importHandlers(ctx: AppContext): DomainHandlers<'import'> {
     'import:preview': async (request) => previewImport(importDocuments(request.text, 'pasted document', request)),
     'import:apply': async (request) => {
       const imported = importDocuments(request.text, 'pasted document', request);
+      // Merged into the workspace as it is now: the save names that revision, though the keychain is written first.
+      const basedOn = ctx.revision;
       const merged = mergeImport(ctx.workspace, imported);
       if (!merged.ok) return { ok: false, errors: merged.errors };
       await storeCheckedSecrets(ctx.vault, imported.secrets);
-      const saved = await saveWorkspace(ctx, merged.workspace);
+      const saved = await saveWorkspace(ctx, merged.workspace, basedOn);
       return saved.ok ? { ...saved, notes: merged.notes } : saved;
     },
   };

@@ -1,16 +1,19 @@
 // workspace:* — the saved workspace: read, save, restore the backup, export and import as a file.
 import { UserFacingError } from '../ipc/dispatcher';
+import { SaveOnRevision } from '../ipc/contract';
 import { exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { adoptWorkspace, applyAsSaveResult, saveWorkspace, workspaceFileState, type AppContext, type DomainHandlers } from './app-context';
 import { storeCheckedSecrets } from './secret-checks';
 
 export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> {
   return {
-    'workspace:get': async () => ({ workspace: ctx.workspace, path: ctx.store.filePath, ...(await workspaceFileState(ctx)) }),
-    'workspace:save': (input) => saveWorkspace(ctx, input),
+    'workspace:get': async () => ({ workspace: ctx.workspace, revision: ctx.revision, path: ctx.store.filePath, ...(await workspaceFileState(ctx)) }),
+    'workspace:save': (input) => {
+      const onRevision = SaveOnRevision.safeParse(input);
+      return onRevision.success ? saveWorkspace(ctx, onRevision.data.workspace, onRevision.data.basedOn) : saveWorkspace(ctx, input);
+    },
     'workspace:restore-backup': async () => {
-      const restored = await ctx.store.restoreBackup();
-      await adoptWorkspace(ctx, restored.workspace);
+      await adoptWorkspace(ctx, await ctx.store.restoreBackup());
       return applyAsSaveResult(ctx);
     },
     'workspace:export': async ({ passphrase }) => {
@@ -20,9 +23,10 @@ export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> 
       return { text: await exportEncryptedBundle(ctx.workspace, secrets, passphrase), encrypted: true };
     },
     'workspace:import': async ({ text, passphrase }) => {
+      const basedOn = ctx.revision;
       const imported = await importWorkspace(text, { passphrase, source: 'imported workspace' });
       await storeCheckedSecrets(ctx.vault, imported.secrets);
-      return saveWorkspace(ctx, imported.workspace);
+      return saveWorkspace(ctx, imported.workspace, basedOn);
     },
   };
 }

@@ -84,7 +84,7 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
     for (const secret of imported.secrets) await vault.set(secret);
   }
   try {
-    await store.save(merged.workspace);
+    await store.save(merged.workspace, { basedOn: loaded.revision });
   } catch (error) {
     // Another program (the app, an editor) wrote the file between this command's read and its write.
     if (!(error instanceof WorkspaceChangedOutsideError)) throw error;

@@ -38,7 +38,21 @@ export interface SecretSummary {
  * `ok: true`: the change is saved; `workspace` is what was saved and `gateway` what the gateway made of it (its
  * `served` says whether it serves the saved workspace and which items it left out). `ok: false`: nothing was saved.
  */
-export type SaveResult = { ok: true; workspace: Workspace; gateway: GatewayStatus } | { ok: false; errors: FieldError[] };
+/** A saved workspace and the revision of the file it is (a digest of its bytes): a save made on it names that revision. */
+export interface RevisedWorkspace {
+  workspace: Workspace;
+  revision: string;
+}
+
+export type SaveResult = ({ ok: true; gateway: GatewayStatus } & RevisedWorkspace) | { ok: false; errors: FieldError[] };
+
+/**
+ * `workspace:save`'s request from the renderer: the edited workspace and the revision it was made on. A save whose
+ * revision the file no longer holds (another program wrote it since) is refused, and that version taken up. A bare
+ * workspace is taken as made on the revision main holds (tests, main's own saves).
+ */
+export const SaveOnRevision = z.object({ workspace: z.unknown(), basedOn: z.string().min(1).max(64) }).strict();
+export type SaveOnRevision = z.infer<typeof SaveOnRevision>;
 
 /**
  * Fields that frame the message or manage the connection: Try it sets them from the body it sends (undici refuses
@@ -183,12 +197,15 @@ export interface CertificateCheck { subject: string; issuer: string; validFrom: 
 export interface WorkspaceFileState {
   problem?: string;
   running?: 'empty' | 'last-read';
+  /** With a problem: whether a save can replace the file (it can be read, only not used), keeping it aside. */
+  replaceable?: boolean;
   backupAvailable: boolean;
 }
 
 /** Every invoke channel: its request schema and (by type only) its response. */
 export const channels = {
-  'workspace:get': { request: None, response: {} as { workspace: Workspace; path: string } & WorkspaceFileState },
+  'workspace:get': { request: None, response: {} as RevisedWorkspace & { path: string } & WorkspaceFileState },
+  /** A workspace, or SaveOnRevision (what the renderer sends). */
   'workspace:save': { request: z.unknown(), response: {} as SaveResult },
   'workspace:restore-backup': { request: None, response: {} as SaveResult },
   /** The workspace as a file: names only, or (with a passphrase) an encrypted bundle including secret values. */
@@ -260,7 +277,7 @@ export interface MainEvents {
   /** Captured exchanges' rows (new, or a streaming one's progress). */
   exchanges: TrafficUpdate;
   /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context) and after another program changed the file. */
-  workspace: Workspace;
+  workspace: RevisedWorkspace;
   /** The workspace file changed outside the app, or a save or restore read or wrote it: what the file now holds against what the app runs. */
   'workspace-file': WorkspaceFileState;
   /** An app-menu command (its accelerator may never reach the page as a key press). */

@@ -93,7 +93,7 @@ describe('a save made on a version another program replaced', () => {
 
     const refusal = page.getByRole('alert').filter({ hasText: 'changed by another program' });
     await refusal.waitFor();
-    expect(await refusal.textContent()).toBe(`Not saved: ${file(app)} was changed by another program since Gatehouse read it; nothing was written, so that change is kept. Gatehouse now shows that version and has applied it to the gateway: save again to make your change to it.`);
+    expect(await refusal.textContent()).toBe(`Not saved: ${file(app)} was changed by another program since Gatehouse read it; nothing was written, so that change is kept. Gatehouse now shows that version (the status bar says what the gateway serves): save again to make your change to it.`);
     await list(page).getByRole('button', { name: /^theirs/ }).waitFor();
     expect(await readFile(file(app), 'utf8')).toBe(theirs);
     expect(await statusOf(app, '/theirs/x')).toBe(200);

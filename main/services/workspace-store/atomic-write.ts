@@ -20,7 +20,11 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+/**
+ * `synced: false`: the new file is in place, but the folder could not be synced (an I/O error), so the rename is
+ * less sure to outlive a power loss. Not a failed write: saying "nothing was saved" then would be false.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<{ synced: boolean }> {
   const fs = options.fs ?? nodeFs;
   const platform = options.platform ?? process.platform;
   const temp = tempPathFor(path);
@@ -37,7 +41,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await fs.unlink(temp).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(fs, dirname(path), platform);
+  return syncDirectory(fs, dirname(path), platform).then(
+    () => ({ synced: true }),
+    () => ({ synced: false }),
+  );
 }
 
 // Windows refuses to replace a file another process (an indexer, an antivirus) has open for a moment.

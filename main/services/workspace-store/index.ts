@@ -1,4 +1,4 @@
-export { WorkspaceStore, type LoadResult, type SavedWorkspace, type StoreFs, type WorkspaceStoreOptions } from './workspace-store';
+export { NO_FILE, WorkspaceStore, revisionOf, type LoadResult, type SaveOptions, type SavedWorkspace, type StoreFs, type WorkspaceStoreOptions } from './workspace-store';
 export { WORKSPACE_FILE, defaultCliWorkspaceDir } from './store-paths';
 export { writeFileAtomic, removeStaleTempFiles, type AtomicFs, type AtomicWriteOptions } from './atomic-write';
 export { writePrivateFile, PrivateFileError } from './private-file';

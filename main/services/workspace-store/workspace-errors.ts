@@ -42,6 +42,8 @@ export class WorkspaceChangedOutsideError extends GatehouseError {
   constructor(
     readonly path: string,
     readonly current: Workspace,
+    /** The revision of `current`: a save made on it goes through. */
+    readonly revision: string,
     hint?: string,
   ) {
     super(`${path} was changed by another program since Gatehouse read it; nothing was written, so that change is kept`, { hint });

@@ -3,8 +3,11 @@
 //   workspace.json.bak              the previous good version, replaced on every save
 //   workspace.json.corrupt-<time>   a file that could not be read, kept when a save replaced it
 // Operations on one store run one at a time, in call order, so the last save called is the one kept.
-// A save never overwrites a readable file another program changed since this store read or wrote it (an editor,
-// `gatehouse import`, a second app): it refuses with WorkspaceChangedOutsideError, which carries that workspace.
+// Every version of the file has a revision (a digest of its bytes). A save names the revision its edit was made on
+// (by default the one this store last read or wrote), and never overwrites a readable file that is at another one
+// (another program wrote it: an editor, `gatehouse import`, a second app): it refuses with
+// WorkspaceChangedOutsideError, which carries that workspace and its revision.
+import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import { Mutex } from 'async-mutex';
@@ -38,17 +41,33 @@ export type LoadResult =
       fromVersion?: number;
       migrations: string[];
       backupAvailable: boolean;
+      revision: string;
     }
   | {
       ok: false;
-      /** DocumentSyntaxError (line/column), WorkspaceValidationError (field paths) or WorkspaceVersionError. */
+      /** DocumentSyntaxError (line/column), WorkspaceValidationError (field paths), WorkspaceVersionError, or WorkspaceFileAccessError. */
       error: WorkspaceFileProblem;
       /** True when workspace.json.bak exists and is itself readable: offer restoreBackup(). */
       backupAvailable: boolean;
+      /** The revision of the bytes that could not be used (undefined: they could not be read at all). */
+      revision?: string;
     };
+
+/** The revision of a version of the file: a digest of its bytes, or NO_FILE. */
+export const NO_FILE = 'none';
+export function revisionOf(bytes: Uint8Array | undefined): string {
+  return bytes === undefined ? NO_FILE : createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+export interface SaveOptions {
+  /** The revision the saved workspace was made on; by default the one this store last read or wrote. */
+  basedOn?: string;
+}
 
 export interface SavedWorkspace {
   workspace: Workspace;
+  /** The file's revision now. */
+  revision: string;
   /** False when the file already held exactly this workspace. */
   written: boolean;
   /** Where an unreadable file that this save replaced was kept. */
@@ -63,8 +82,8 @@ export class WorkspaceStore {
   readonly #migrations: readonly WorkspaceMigration[] | undefined;
   readonly #platform: NodeJS.Platform;
   readonly #turns = new Mutex();
-  /** The file's bytes as this store last read or wrote them (null: there was no file); undefined before it looked. */
-  #known: Buffer | null | undefined;
+  /** The revision this store last read or wrote; undefined before it looked. */
+  #known: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -83,12 +102,12 @@ export class WorkspaceStore {
       await removeStaleTempFiles(this.filePath, this.#fs);
       await removeStaleTempFiles(this.backupPath, this.#fs);
       const bytes = await this.#readIfExists(this.filePath);
-      this.#known = bytes ?? null;
+      this.#known = revisionOf(bytes);
       const backupAvailable = await this.#backupUsable();
       if (bytes === undefined) {
         const empty = validateWorkspace({});
         if (!empty.ok) throw new WorkspaceValidationError(empty.errors, 'default workspace');
-        return { ok: true, workspace: empty.value, state: 'missing', migrations: [], backupAvailable };
+        return { ok: true, workspace: empty.value, state: 'missing', migrations: [], backupAvailable, revision: NO_FILE };
       }
       return this.#loaded(bytes, backupAvailable);
     }).catch((error: unknown) => this.#unreadable(error));
@@ -96,21 +115,24 @@ export class WorkspaceStore {
 
   /**
    * What the file holds now, when that is not what this store last read or wrote (another program changed it);
-   * undefined when it is unchanged or gone (a save writes it again). From here on, saves compare with it.
+   * `unchanged` when it is, `gone` when there is no file (a save writes it again).
    */
-  readChange(): Promise<LoadResult | undefined> {
-    return this.#serial(async (): Promise<LoadResult | undefined> => {
+  readChange(): Promise<LoadResult | 'unchanged' | 'gone'> {
+    return this.#serial(async (): Promise<LoadResult | 'unchanged' | 'gone'> => {
       const bytes = await this.#readIfExists(this.filePath);
-      if (bytes === undefined || (this.#known && this.#known.equals(bytes))) return undefined;
-      this.#known = bytes;
+      if (bytes === undefined) return 'gone';
+      const revision = revisionOf(bytes);
+      if (revision === this.#known) return 'unchanged';
+      this.#known = revision;
       return this.#loaded(bytes, await this.#backupUsable());
     }).catch((error: unknown) => this.#unreadable(error));
   }
 
   #loaded(bytes: Buffer, backupAvailable: boolean): LoadResult {
+    const revision = revisionOf(bytes);
     const decoded = this.#decode(bytes, this.filePath);
-    if (!decoded.ok) return { ok: false, error: decoded.problem, backupAvailable };
-    return { ok: true, workspace: decoded.workspace, state: 'loaded', fromVersion: decoded.fromVersion, migrations: decoded.migrations, backupAvailable };
+    if (!decoded.ok) return { ok: false, error: decoded.problem, backupAvailable, revision };
+    return { ok: true, workspace: decoded.workspace, state: 'loaded', fromVersion: decoded.fromVersion, migrations: decoded.migrations, backupAvailable, revision };
   }
 
   // A file the process may not read (permissions, an I/O error) is reported as a load problem, like a broken one.
@@ -121,19 +143,19 @@ export class WorkspaceStore {
 
   /** Whether workspace.json.bak exists now and is readable (it changes with every save). */
   backupAvailable(): Promise<boolean> {
-    return this.#serial(() => this.#backupUsable().catch(() => false));
+    return this.#serial(() => this.#backupUsable());
   }
 
   /**
    * Validates and writes. Leaves every file as it was when the workspace is invalid (WorkspaceValidationError), when
-   * the file holds a readable workspace another program wrote since this store read or wrote it
+   * the file holds a readable workspace at another revision than the one the save was made on
    * (WorkspaceChangedOutsideError), or when the disk refuses (WorkspaceFileAccessError).
    */
-  save(input: unknown): Promise<SavedWorkspace> {
+  save(input: unknown, options: SaveOptions = {}): Promise<SavedWorkspace> {
     const result = validateWorkspace(input);
     return this.#serial(async () => {
       if (!result.ok) throw new WorkspaceValidationError(result.errors, 'workspace');
-      return this.#write(result.value, { keepOutsideChange: true });
+      return this.#write(result.value, { basedOn: options.basedOn ?? this.#known });
     });
   }
 
@@ -148,39 +170,37 @@ export class WorkspaceStore {
       const decoded = this.#decode(bytes, this.backupPath);
       if (!decoded.ok) throw decoded.problem;
       // Asked for by the user: whatever the file holds now is kept (as the backup, or as .corrupt-<time>).
-      return this.#write(decoded.workspace, { keepOutsideChange: false });
+      return this.#write(decoded.workspace, { basedOn: undefined });
     });
   }
 
-  async #write(workspace: Workspace, { keepOutsideChange }: { keepOutsideChange: boolean }): Promise<SavedWorkspace> {
+  /** `basedOn` undefined: whatever the file holds is replaced (and kept as the backup, or aside when unreadable). */
+  async #write(workspace: Workspace, { basedOn }: { basedOn: string | undefined }): Promise<SavedWorkspace> {
     const text = encodeWorkspace(workspace, this.filePath);
     const current = await this.#readIfExists(this.filePath);
     if (current !== undefined && current.toString('utf8') === text) {
-      this.#known = current;
-      return { workspace, written: false };
+      this.#known = revisionOf(current);
+      return { workspace, revision: this.#known, written: false };
+    }
+    const decoded = current === undefined ? undefined : this.#decode(current, this.filePath);
+    // An unreadable file is not refused: it is kept next to the new one, and Gatehouse could not show it anyway.
+    if (decoded?.ok && basedOn !== undefined && revisionOf(current) !== basedOn) {
+      // The caller gets that workspace with the error, and the watch need not report it again.
+      this.#known = revisionOf(current);
+      throw new WorkspaceChangedOutsideError(this.filePath, decoded.workspace, this.#known);
     }
     let preservedAs: string | undefined;
     try {
       await this.#fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-      if (current !== undefined) {
-        const decoded = this.#decode(current, this.filePath);
-        // An unreadable file is not refused: it is kept next to the new one, and Gatehouse could not show it anyway.
-        if (keepOutsideChange && decoded.ok && this.#known !== undefined && !this.#known?.equals(current)) {
-          // The caller gets that workspace with the error, so from here on saves compare with it.
-          this.#known = current;
-          throw new WorkspaceChangedOutsideError(this.filePath, decoded.workspace);
-        }
-        // Kept as raw bytes: a hand-broken file may not even be valid UTF-8, and it is the user's data.
-        if (decoded.ok) await this.#atomic(this.backupPath, current);
-        else await this.#atomic((preservedAs = await this.#corruptPath()), current);
-      }
+      // Kept as raw bytes: a hand-broken file may not even be valid UTF-8, and it is the user's data.
+      if (decoded?.ok) await this.#atomic(this.backupPath, current!);
+      else if (decoded) await this.#atomic((preservedAs = await this.#corruptPath()), current!);
       await this.#atomic(this.filePath, text);
     } catch (error) {
-      if (error instanceof WorkspaceChangedOutsideError) throw error;
       throw new WorkspaceFileAccessError(this.filePath, 'write', error);
     }
-    this.#known = Buffer.from(text, 'utf8');
-    return preservedAs ? { workspace, written: true, preservedAs } : { workspace, written: true };
+    this.#known = revisionOf(Buffer.from(text, 'utf8'));
+    return preservedAs ? { workspace, revision: this.#known, written: true, preservedAs } : { workspace, revision: this.#known, written: true };
   }
 
   #decode(bytes: Buffer, source: string): DecodedWorkspace {
@@ -195,8 +215,9 @@ export class WorkspaceStore {
     return decodeWorkspaceText(text, source, this.#migrations, validateStoredWorkspace);
   }
 
+  // A backup that cannot be read (a folder, another user's file) is no backup; it never makes the workspace unreadable.
   async #backupUsable(): Promise<boolean> {
-    const bytes = await this.#readIfExists(this.backupPath);
+    const bytes = await this.#readIfExists(this.backupPath).catch(() => undefined);
     return bytes !== undefined && this.#decode(bytes, this.backupPath).ok;
   }
 
@@ -208,7 +229,7 @@ export class WorkspaceStore {
     }
   }
 
-  #atomic(path: string, data: string | Uint8Array): Promise<void> {
+  #atomic(path: string, data: string | Uint8Array): Promise<{ synced: boolean }> {
     return writeFileAtomic(path, data, { fs: this.#fs, mode: 0o600, platform: this.#platform });
   }
 

@@ -51,6 +51,7 @@ export function VaultBanner() {
 export function WorkspaceBanner() {
   const problem = useWorkspaceStore((s) => s.problem);
   const running = useWorkspaceStore((s) => s.running);
+  const replaceable = useWorkspaceStore((s) => s.replaceable);
   const loadError = useWorkspaceStore((s) => s.loadError);
   const backupAvailable = useWorkspaceStore((s) => s.backupAvailable);
   const restoreBackup = useWorkspaceStore((s) => s.restoreBackup);
@@ -71,7 +72,7 @@ export function WorkspaceBanner() {
         ) : (
           <><strong>The workspace file could not be read;</strong> Gatehouse runs an empty workspace. </>
         )}
-        Saving replaces the file (the unreadable one is kept next to it).
+        {replaceable ? 'Saving replaces the file (the unreadable one is kept next to it).' : 'Saving cannot replace a file Gatehouse may not read: give it back its permissions, or move it away.'}
         <span className="banner-detail"> {problem}</span>
       </p>
       {backupAvailable && (

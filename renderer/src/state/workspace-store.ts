@@ -31,10 +31,14 @@ export type PlannedSave = { ok: true; next: Workspace } | { ok: false; message: 
 
 interface WorkspaceState {
   workspace: Workspace | undefined;
+  /** The file's revision `workspace` is: a save names it, and main refuses one made on a version another program replaced. */
+  revision: string | undefined;
   path: string | undefined;
   /** Why the workspace file cannot be read, and what the app runs meanwhile. */
   problem: string | undefined;
   running: WorkspaceFileState['running'];
+  /** With a problem: whether saving can replace the file (false when it cannot be read at all). */
+  replaceable: boolean;
   backupAvailable: boolean;
   loadError: string | undefined;
   load(): Promise<void>;
@@ -47,27 +51,29 @@ interface WorkspaceState {
 
 const NOT_SAVED = 'Not saved: fix the fields marked below.';
 
-const fileStateOf = (state: WorkspaceFileState) => ({ problem: state.problem, running: state.running, backupAvailable: state.backupAvailable });
+const fileStateOf = (state: WorkspaceFileState) => ({ problem: state.problem, running: state.running, replaceable: state.replaceable ?? true, backupAvailable: state.backupAvailable });
 
 export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
   workspace: undefined,
+  revision: undefined,
   path: undefined,
   problem: undefined,
   running: undefined,
+  replaceable: true,
   backupAvailable: false,
   loadError: undefined,
 
   async load() {
     try {
       const current = await gatehouse().invoke('workspace:get', undefined);
-      set({ workspace: current.workspace, path: current.path, ...fileStateOf(current), loadError: undefined });
+      set({ workspace: current.workspace, revision: current.revision, path: current.path, ...fileStateOf(current), loadError: undefined });
     } catch (error) {
       set({ loadError: toFailure(error).message });
     }
   },
 
   listen() {
-    const offWorkspace = gatehouse().on('workspace', (workspace) => set({ workspace }));
+    const offWorkspace = gatehouse().on('workspace', ({ workspace, revision }) => set({ workspace, revision }));
     const offFile = gatehouse().on('workspace-file', (fileState) => set(fileStateOf(fileState)));
     return () => {
       offWorkspace();
@@ -93,9 +99,9 @@ export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
     const planned = get().plan(edit);
     if (!planned.ok) return planned;
     try {
-      const result = await gatehouse().invoke('workspace:save', planned.next);
+      const result = await gatehouse().invoke('workspace:save', { workspace: planned.next, basedOn: get().revision! });
       if (!result.ok) return { ok: false, message: NOT_SAVED, errors: result.errors };
-      set({ workspace: result.workspace, problem: undefined, running: undefined });
+      set({ workspace: result.workspace, revision: result.revision, problem: undefined, running: undefined });
       useStatusStore.getState().setGateway(result.gateway);
       return { ok: true, workspace: result.workspace, gateway: result.gateway };
     } catch (error) {

@@ -171,7 +171,7 @@ describe('another program writes the workspace file while the app runs', () => {
     // The order main tells it in: the workspace at once, then (once the gateway has it) the file's state.
     const told: string[] = [];
     h.app.onEvent((event) => (event === 'workspace' || event === 'workspace-file') && told.push(event));
-    const shown = nextEvent(h, 'workspace', (ws) => ws.services.some((s) => s.name === 'two'));
+    const shown = nextEvent(h, 'workspace', (saved) => saved.workspace.services.some((s) => s.name === 'two'));
     const takenUp = nextEvent(h, 'workspace-file', (state) => state.problem === undefined);
     await writeAsAnEditorDoes(h, JSON.stringify(workspaceOf('two'), null, 2));
     await shown;
@@ -185,7 +185,7 @@ describe('another program writes the workspace file while the app runs', () => {
     await writeAsAnEditorDoes(h, '{"version": 1, "services": [');
     const state = await reported;
     // No backup: the app wrote the file once; the version it read before (two) is what it keeps.
-    expect(state).toEqual({ problem: expect.stringContaining(file(h)), running: 'last-read', backupAvailable: false });
+    expect(state).toEqual({ problem: expect.stringContaining(file(h)), running: 'last-read', replaceable: true, backupAvailable: false });
     expect(await h.call<Current>('workspace:get')).toMatchObject({ problem: state.problem, running: 'last-read' });
     expect(await names(h)).toEqual(['two']);
     expect(await statusOf(h, '/two/x')).toBe(200);
@@ -207,7 +207,7 @@ describe('another program writes the workspace file while the app runs', () => {
 
     // What the renderer sends: its edit ("add four") made on the workspace it last saw.
     const refused = await h.failure('workspace:save', workspaceOf('one', 'four'));
-    expect(refused).toMatchObject({ code: 'GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE', hint: 'Gatehouse now shows that version and has applied it to the gateway: save again to make your change to it.' });
+    expect(refused).toMatchObject({ code: 'GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE', hint: 'Gatehouse now shows that version (the status bar says what the gateway serves): save again to make your change to it.' });
     expect(refused.message).toBe(`${file(h)} was changed by another program since Gatehouse read it; nothing was written, so that change is kept`);
     expect(await readFile(file(h), 'utf8')).toBe(theirs);
     expect(await names(h)).toEqual(['two']);
@@ -217,6 +217,25 @@ describe('another program writes the workspace file while the app runs', () => {
     expect(await h.call('workspace:save', workspaceOf('two', 'four'))).toMatchObject({ ok: true });
     expect(await readFile(`${file(h)}.bak`, 'utf8')).toBe(theirs);
     expect(await statusOf(h, '/four/x')).toBe(200);
+  });
+
+  it('a save the window made on the version before the watch took a change up is refused: the revision it names is not the file\'s', async () => {
+    const h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+    const before = await h.call<{ revision: string }>('workspace:save', workspaceOf('one'));
+    const takenUp = nextEvent(h, 'workspace-file', (state) => state.problem === undefined);
+    const theirs = JSON.stringify(workspaceOf('two'), null, 2);
+    await writeAsAnEditorDoes(h, theirs);
+    await takenUp;
+    const current = await h.call<{ revision: string }>('workspace:get');
+    expect(current.revision).not.toBe(before.revision);
+
+    // What the window sends when its Save left before the 'workspace' event reached it.
+    const refused = await h.failure('workspace:save', { workspace: workspaceOf('one', 'four'), basedOn: before.revision });
+    expect(refused.code).toBe('GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE');
+    expect(await readFile(file(h), 'utf8')).toBe(theirs);
+    // Made on the revision the window now has: written.
+    expect(await h.call('workspace:save', { workspace: workspaceOf('two', 'four'), basedOn: current.revision })).toMatchObject({ ok: true });
+    expect(await names(h)).toEqual(['two', 'four']);
   });
 });
 

@@ -4,6 +4,7 @@
 import { Workspace } from '../../../gateway/config/schema';
 import { toFieldErrors, validateWith, type FieldError } from '../../../gateway/config/validate';
 import {
+  SaveOnRevision,
   channels,
   type Channel,
   type GatehouseApi,
@@ -84,9 +85,19 @@ export class FakeGatehouse implements GatehouseApi {
     return { exchanges: [...this.exchanges.values()].reverse().map(summarizeExchange), kept: this.exchanges.size, dropped: 0, capturing: this.capturing };
   }
 
+  /** The requests sent on `channel`; for `workspace:save`, the workspace sent (basedOnOfSaves() has the revisions). */
   callsOf(channel: Channel): unknown[] {
-    return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
+    const requests = this.calls.filter((c) => c.channel === channel).map((c) => c.request);
+    return channel === 'workspace:save' ? requests.map((r) => (SaveOnRevision.safeParse(r).success ? (r as SaveOnRevision).workspace : r)) : requests;
   }
+
+  /** The revision each `workspace:save` named (undefined for a bare workspace). */
+  basedOnOfSaves(): (string | undefined)[] {
+    return this.calls.filter((c) => c.channel === 'workspace:save').map((c) => (SaveOnRevision.safeParse(c.request).success ? (c.request as SaveOnRevision).basedOn : undefined));
+  }
+
+  /** The file's revision, as main counts them: a new one with every save. */
+  revision = 'rev-1';
 
   emit<E extends MainEvent>(event: E, payload: MainEvents[E]): void {
     for (const listener of this.#listeners.get(event) ?? []) (listener as (p: MainEvents[E]) => void)(payload);
@@ -110,23 +121,25 @@ export class FakeGatehouse implements GatehouseApi {
   /** A save's answer, as main gives it: what is saved and what the gateway serves. */
   #saved(): SaveResult {
     if (this.servedAfterSave) this.gateway = { ...this.gateway, served: this.servedAfterSave };
-    return { ok: true, workspace: structuredClone(this.workspace), gateway: this.gateway };
+    return { ok: true, workspace: structuredClone(this.workspace), revision: this.revision, gateway: this.gateway };
   }
 
   async #handle(channel: Channel, request: any): Promise<unknown> {
     const id = (r: { name: string; namespace?: string }) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
     switch (channel) {
       case 'workspace:get':
-        return { workspace: structuredClone(this.workspace), path: '/fake/workspace.json', problem: this.problem, running: this.problem ? 'empty' : undefined, backupAvailable: this.backupAvailable };
+        return { workspace: structuredClone(this.workspace), revision: this.revision, path: '/fake/workspace.json', problem: this.problem, running: this.problem ? 'empty' : undefined, backupAvailable: this.backupAvailable };
       case 'workspace:save': {
         if (this.refuseNextSave) {
           const errors = this.refuseNextSave;
           this.refuseNextSave = undefined;
           return { ok: false, errors } satisfies SaveResult;
         }
-        const result = validateWith(Workspace, request);
+        const onRevision = SaveOnRevision.safeParse(request);
+        const result = validateWith(Workspace, onRevision.success ? onRevision.data.workspace : request);
         if (!result.ok) return { ok: false, errors: result.errors } satisfies SaveResult;
         this.workspace = result.value;
+        this.revision = `rev-${Number(this.revision.slice(4)) + 1}`;
         return this.#saved();
       }
       case 'workspace:restore-backup':

@@ -8,7 +8,7 @@ import { WORKSPACE_SCHEMA_VERSION, type WorkspaceInput } from '../../../../gatew
 import { WorkspaceValidationError, validateWorkspace } from '../../../../gateway/config/validate';
 import { defaultCliWorkspaceDir } from '../../../../main/services/workspace-store/store-paths';
 import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, WorkspaceVersionError } from '../../../../main/services/workspace-store/workspace-errors';
-import { WorkspaceStore, type LoadResult, type StoreFs } from '../../../../main/services/workspace-store/workspace-store';
+import { WorkspaceStore, revisionOf, type LoadResult, type StoreFs } from '../../../../main/services/workspace-store/workspace-store';
 
 function workspace(port: number, routeName = 'list'): WorkspaceInput {
   return {
@@ -60,7 +60,7 @@ describe('WorkspaceStore', () => {
 
   it('round-trips a workspace through workspace.json with a version', async () => {
     const saved = await store.save(workspace(9001));
-    expect(saved).toEqual({ workspace: valid(workspace(9001)), written: true });
+    expect(saved).toEqual({ workspace: valid(workspace(9001)), revision: revisionOf(Buffer.from(await read('workspace.json'))), written: true });
     const result = loaded(await store.load());
     expect(result).toMatchObject({ state: 'loaded', fromVersion: WORKSPACE_SCHEMA_VERSION, migrations: [] });
     expect(result.workspace).toEqual(valid(workspace(9001)));
@@ -318,27 +318,77 @@ describe('WorkspaceStore', () => {
   });
 
   it('readChange: nothing while the file holds what the store read or wrote; another program\'s workspace, or why it cannot be read, when it does not', async () => {
-    expect(await store.readChange()).toBeUndefined(); // no file, none read
+    expect(await store.readChange()).toBe('gone'); // no file
     await store.save(workspace(9001));
-    expect(await store.readChange()).toBeUndefined(); // its own write is no change
+    expect(await store.readChange()).toBe('unchanged'); // its own write is no change
 
     await writeFile(join(dir, 'workspace.json'), JSON.stringify(workspace(9500)));
-    expect(loaded((await store.readChange())!).workspace.gateway.port).toBe(9500);
-    expect(await store.readChange()).toBeUndefined(); // seen once
+    expect(loaded((await store.readChange()) as LoadResult).workspace.gateway.port).toBe(9500);
+    expect(await store.readChange()).toBe('unchanged'); // seen once
     // Taken up: a save on it goes through, and keeps it as the backup.
     await store.save(workspace(9002));
     expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9500);
 
     await writeFile(join(dir, 'workspace.json'), '{"broken": ');
-    const broken = failed((await store.readChange())!);
+    const broken = failed((await store.readChange()) as LoadResult);
     expect(broken.error).toBeInstanceOf(DocumentSyntaxError);
     expect(broken.backupAvailable).toBe(true);
     // Put back as it was: readable again, which is a change from the broken file.
     await writeFile(join(dir, 'workspace.json'), await read('workspace.json.bak'));
-    expect(loaded((await store.readChange())!).workspace.gateway.port).toBe(9500);
+    expect(loaded((await store.readChange()) as LoadResult).workspace.gateway.port).toBe(9500);
 
     await rm(join(dir, 'workspace.json'));
-    expect(await store.readChange()).toBeUndefined(); // gone: the next save writes it again
+    expect(await store.readChange()).toBe('gone'); // the next save writes it again
+  });
+
+  it('refuses a save made on a revision the file no longer holds, though the store has read the newer one since', async () => {
+    const base = (await store.save(workspace(9001))).revision;
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify(workspace(9500)));
+    const change = loaded((await store.readChange()) as LoadResult); // the watch took it up ...
+    // ... while two saves made on the older version were on their way (a form's, an import's): neither writes.
+    const results = await Promise.allSettled([store.save(workspace(9002), { basedOn: base }), store.save(workspace(9003), { basedOn: base })]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE', revision: change.revision });
+    expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9500);
+    // Made on the version the file holds: written.
+    expect((await store.save(workspace(9004), { basedOn: change.revision })).written).toBe(true);
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9500);
+  });
+
+  it('names each version by a digest of its bytes: the same workspace saved twice keeps its revision', async () => {
+    const first = await store.save(workspace(9001));
+    expect(first.revision).toMatch(/^[0-9a-f]{32}$/);
+    expect((await store.save(workspace(9001))).revision).toBe(first.revision);
+    expect((await store.save(workspace(9002))).revision).not.toBe(first.revision);
+    expect(loaded(await new WorkspaceStore(dir).load()).revision).toBe((await store.save(workspace(9002))).revision);
+  });
+
+  it('a backup it cannot read (a folder) is no backup, and the workspace still loads', async () => {
+    await store.save(workspace(9001));
+    await fsp.mkdir(join(dir, 'workspace.json.bak'));
+    const result = loaded(await store.load());
+    expect(result.workspace.gateway.port).toBe(9001);
+    expect(result.backupAvailable).toBe(false);
+    expect(await store.backupAvailable()).toBe(false);
+  });
+
+  it('a folder that cannot be synced after the rename: the new file is in place, so the save stands', async () => {
+    await store.save(workspace(9001));
+    // An fsync of the folder failing with EIO cannot be caused on purpose here: the real fs, but for that one open.
+    const unsyncable: StoreFs = {
+      ...fsp,
+      open: (async (path: Parameters<typeof fsp.open>[0], flags?: Parameters<typeof fsp.open>[1], mode?: Parameters<typeof fsp.open>[2]) => {
+        if (String(path) === dir) throw Object.assign(new Error('EIO: i/o error, open'), { code: 'EIO' });
+        return fsp.open(path, flags, mode);
+      }) as typeof fsp.open,
+    };
+    const failing = new WorkspaceStore(dir, { fs: unsyncable });
+    loaded(await failing.load());
+    const saved = await failing.save(workspace(9002));
+    expect(saved.written).toBe(true);
+    expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9002);
+    // Its own write, not "another program's".
+    expect((await failing.save(workspace(9003))).written).toBe(true);
   });
 
   it('does not offer a backup that is itself unreadable', async () => {

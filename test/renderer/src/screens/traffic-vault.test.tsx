@@ -136,7 +136,7 @@ describe('workspace banner', () => {
 describe('workspace file changed by another program', () => {
   it('shows the workspace main took up, says when the file broke and the app kept its version, and clears it once mended', async () => {
     const fake = await renderApp({}, undefined, 'consumers');
-    act(() => fake.emit('workspace', Workspace.parse({ consumers: [{ username: 'from-editor' }] })));
+    act(() => fake.emit('workspace', { workspace: Workspace.parse({ consumers: [{ username: 'from-editor' }] }), revision: 'rev-editor' }));
     await screen.findByRole('button', { name: /^from-editor/ });
 
     act(() => fake.emit('workspace-file', { problem: '/fake/workspace.json:1:12: unexpected end of the document', running: 'last-read', backupAvailable: false }));

@@ -24,7 +24,7 @@ describe('workspace store', () => {
     // Someone else saved meanwhile (an import, the Cluster screen): main says so with a `workspace` event.
     const unlisten = useWorkspaceStore.getState().listen();
     fake.workspace.consumers.push({ username: 'added-elsewhere' });
-    fake.emit('workspace', structuredClone(fake.workspace));
+    fake.emit('workspace', { workspace: structuredClone(fake.workspace), revision: fake.revision });
     unlisten();
     const before = fake.calls.length;
     const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'a', path: '/r' }] }));
@@ -34,6 +34,18 @@ describe('workspace store', () => {
     expect(sent.consumers).toEqual([{ username: 'added-elsewhere' }]);
     expect(sent.routes).toEqual([{ name: 'r', service: 'a', path: '/r', match: 'prefix', plugins: {} }]);
     expect(useWorkspaceStore.getState().workspace?.routes).toEqual([{ name: 'r', service: 'a', path: '/r', match: 'prefix', plugins: {} }]);
+  });
+
+  it('names with each save the revision its edit was made on: the one main last sent, by get, event or save', async () => {
+    await useWorkspaceStore.getState().load();
+    const unlisten = useWorkspaceStore.getState().listen();
+    await useWorkspaceStore.getState().save((ws) => ({ ...ws, consumers: [{ username: 'one' }] }));
+    // Another program's version, taken up by main.
+    fake.emit('workspace', { workspace: structuredClone(fake.workspace), revision: 'rev-editor' });
+    await useWorkspaceStore.getState().save((ws) => ({ ...ws, consumers: [{ username: 'two' }] }));
+    unlisten();
+    expect(fake.basedOnOfSaves()).toEqual(['rev-1', 'rev-editor']);
+    expect(useWorkspaceStore.getState().revision).toBe(fake.revision);
   });
 
   it('validates with the workspace schema before sending: invalid edits never reach main', async () => {
