@@ -99,16 +99,21 @@ export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn: st
     await adoptWorkspace(ctx, saved);
   } catch (error) {
     if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
-    if (error instanceof WorkspaceChangedOutsideError) {
-      // The other program's workspace is taken up as if the watch had seen it first; the edit is not applied to
-      // it here: the user makes it again on what they now see. What the gateway makes of it is the status bar's to
-      // say; a failure to apply it does not hide why the save was refused.
-      await adoptWorkspace(ctx, { workspace: error.current, revision: error.revision }, true).catch(() => undefined);
-      throw new WorkspaceChangedOutsideError(error.path, error.current, error.revision, 'Gatehouse now shows that version (the status bar says what the gateway serves): save again to make your change to it.');
-    }
+    // The edit is not applied to that version here: the user makes it again on what they now see.
+    if (error instanceof WorkspaceChangedOutsideError) throw await takeUpRefused(ctx, error, 'save again to make your change to it.');
     throw error;
   }
   return applyAsSaveResult(ctx);
+}
+
+/**
+ * A write the store refused because the file holds another version: that version is taken up (shown and applied)
+ * as if the watch had seen it first, and the refusal returned with what the user can do next. What the gateway
+ * makes of it is the status bar's to say; a failure to apply it does not hide why the write was refused.
+ */
+export async function takeUpRefused(ctx: AppContext, error: WorkspaceChangedOutsideError, next: string): Promise<WorkspaceChangedOutsideError> {
+  await adoptWorkspace(ctx, { workspace: error.current, revision: error.revision }, true).catch(() => undefined);
+  return error.withHint(`Gatehouse now shows that version (the status bar says what the gateway serves): ${next}`);
 }
 
 /**

@@ -1,8 +1,8 @@
 // workspace:* — the saved workspace: read, save, restore the backup, export and import as a file.
 import { UserFacingError } from '../ipc/dispatcher';
 import { SaveOnRevision } from '../ipc/contract';
-import { exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
-import { adoptWorkspace, applyAsSaveResult, saveWorkspace, workspaceFileState, type AppContext, type DomainHandlers } from './app-context';
+import { WorkspaceChangedOutsideError, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
+import { adoptWorkspace, applyAsSaveResult, saveWorkspace, takeUpRefused, workspaceFileState, type AppContext, type DomainHandlers } from './app-context';
 import { storeCheckedSecrets } from './secret-checks';
 
 export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> {
@@ -13,7 +13,12 @@ export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> 
       return onRevision.success ? saveWorkspace(ctx, onRevision.data.workspace, onRevision.data.basedOn) : saveWorkspace(ctx, input);
     },
     'workspace:restore-backup': async () => {
-      await adoptWorkspace(ctx, await ctx.store.restoreBackup());
+      // A readable version another program wrote since the banner offered the backup (the user mended the file) is
+      // not written over: it is taken up instead.
+      const restored = await ctx.store.restoreBackup().catch(async (error: unknown) => {
+        throw error instanceof WorkspaceChangedOutsideError ? await takeUpRefused(ctx, error, 'nothing was restored.') : error;
+      });
+      await adoptWorkspace(ctx, restored);
       return applyAsSaveResult(ctx);
     },
     'workspace:export': async ({ passphrase }) => {

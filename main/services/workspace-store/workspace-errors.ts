@@ -38,16 +38,38 @@ export class NoBackupError extends GatehouseError {
  * file holds now, so the caller can take it up instead of overwriting it.
  */
 export class WorkspaceChangedOutsideError extends GatehouseError {
-  readonly code = 'GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE';
+  readonly code: string = 'GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE';
   constructor(
     readonly path: string,
     readonly current: Workspace,
     /** The revision of `current`: a save made on it goes through. */
     readonly revision: string,
     hint?: string,
+    message = `${path} was changed by another program since Gatehouse read it; nothing was written, so that change is kept`,
   ) {
-    super(`${path} was changed by another program since Gatehouse read it; nothing was written, so that change is kept`, { hint });
+    super(message, { hint });
     this.name = 'WorkspaceChangedOutsideError';
+  }
+
+  /** The same refusal with what the user can do next. */
+  withHint(hint: string): WorkspaceChangedOutsideError {
+    return new WorkspaceChangedOutsideError(this.path, this.current, this.revision, hint, this.message);
+  }
+}
+
+/**
+ * A save made on a revision that another save of this same store replaced meanwhile (the Cluster screen remembering
+ * a context, an import, while a form saved): refused as any other, and said as what it is.
+ */
+export class WorkspaceSavedMeanwhileError extends WorkspaceChangedOutsideError {
+  override readonly code: string = 'GATEHOUSE_WORKSPACE_SAVED_MEANWHILE';
+  constructor(path: string, current: Workspace, revision: string, hint?: string) {
+    super(path, current, revision, hint, `${path} was saved meanwhile by another save in Gatehouse; nothing was written, so that save is kept`);
+    this.name = 'WorkspaceSavedMeanwhileError';
+  }
+
+  override withHint(hint: string): WorkspaceSavedMeanwhileError {
+    return new WorkspaceSavedMeanwhileError(this.path, this.current, this.revision, hint);
   }
 }
 

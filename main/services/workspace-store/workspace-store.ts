@@ -3,7 +3,9 @@
 //   workspace.json.bak              the previous good version, replaced on every save
 //   workspace.json.corrupt-<time>   a file that could not be read, kept when a save replaced it
 // Operations on one store run one at a time, in call order, so the last save called is the one kept.
-// Every version of the file has a revision (a digest of its bytes). A save names the revision its edit was made on
+// Every version of the file has a revision: a digest of the workspace it holds, as this store would write it (so an
+// editor's re-indenting or line endings are no new revision), or of its bytes when it cannot be read as one. A save
+// names the revision its edit was made on
 // (by default the one this store last read or wrote), and never overwrites a readable file that is at another one
 // (another program wrote it: an editor, `gatehouse import`, a second app): it refuses with
 // WorkspaceChangedOutsideError, which carries that workspace and its revision.
@@ -16,7 +18,7 @@ import { WorkspaceValidationError, validateStoredWorkspace, validateWorkspace } 
 import { removeStaleTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write';
 import { WORKSPACE_FILE } from './store-paths';
 import { decodeWorkspaceText, encodeWorkspace, type DecodedWorkspace } from './workspace-document';
-import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, type WorkspaceFileProblem } from './workspace-errors';
+import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, WorkspaceSavedMeanwhileError, type WorkspaceFileProblem } from './workspace-errors';
 import { DocumentSyntaxError, utf8Text } from '../../../gateway/config/parse-document';
 import type { WorkspaceMigration } from './workspace-migrations';
 
@@ -53,11 +55,15 @@ export type LoadResult =
       revision?: string;
     };
 
-/** The revision of a version of the file: a digest of its bytes, or NO_FILE. */
+/** The revision of no file at all. */
 export const NO_FILE = 'none';
-export function revisionOf(bytes: Uint8Array | undefined): string {
-  return bytes === undefined ? NO_FILE : createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+/** A digest of text or bytes, as revisions are written. */
+export function revisionOf(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, 32);
 }
+
+/** How many of its own writes a store remembers, to tell a save that raced another save of the same app. */
+const OWN_WRITES_KEPT = 32;
 
 export interface SaveOptions {
   /** The revision the saved workspace was made on; by default the one this store last read or wrote. */
@@ -84,6 +90,8 @@ export class WorkspaceStore {
   readonly #turns = new Mutex();
   /** The revision this store last read or wrote; undefined before it looked. */
   #known: string | undefined;
+  /** The revisions this store wrote itself, the latest last. */
+  readonly #ownWrites: string[] = [];
 
   constructor(
     readonly dir: string,
@@ -102,7 +110,7 @@ export class WorkspaceStore {
       await removeStaleTempFiles(this.filePath, this.#fs);
       await removeStaleTempFiles(this.backupPath, this.#fs);
       const bytes = await this.#readIfExists(this.filePath);
-      this.#known = revisionOf(bytes);
+      this.#known = this.#revisionOf(bytes);
       const backupAvailable = await this.#backupUsable();
       if (bytes === undefined) {
         const empty = validateWorkspace({});
@@ -121,7 +129,7 @@ export class WorkspaceStore {
     return this.#serial(async (): Promise<LoadResult | 'unchanged' | 'gone'> => {
       const bytes = await this.#readIfExists(this.filePath);
       if (bytes === undefined) return 'gone';
-      const revision = revisionOf(bytes);
+      const revision = this.#revisionOf(bytes);
       if (revision === this.#known) return 'unchanged';
       this.#known = revision;
       return this.#loaded(bytes, await this.#backupUsable());
@@ -129,8 +137,8 @@ export class WorkspaceStore {
   }
 
   #loaded(bytes: Buffer, backupAvailable: boolean): LoadResult {
-    const revision = revisionOf(bytes);
     const decoded = this.#decode(bytes, this.filePath);
+    const revision = this.#revisionOf(bytes, decoded);
     if (!decoded.ok) return { ok: false, error: decoded.problem, backupAvailable, revision };
     return { ok: true, workspace: decoded.workspace, state: 'loaded', fromVersion: decoded.fromVersion, migrations: decoded.migrations, backupAvailable, revision };
   }
@@ -169,8 +177,9 @@ export class WorkspaceStore {
       if (bytes === undefined) throw new NoBackupError(this.backupPath);
       const decoded = this.#decode(bytes, this.backupPath);
       if (!decoded.ok) throw decoded.problem;
-      // Asked for by the user: whatever the file holds now is kept (as the backup, or as .corrupt-<time>).
-      return this.#write(decoded.workspace, { basedOn: undefined });
+      // Asked for by the user, of the file as last read (the broken one the banner names): kept as the backup, or
+      // as .corrupt-<time>. A readable version another program wrote since is not written over.
+      return this.#write(decoded.workspace, { basedOn: this.#known });
     });
   }
 
@@ -179,15 +188,17 @@ export class WorkspaceStore {
     const text = encodeWorkspace(workspace, this.filePath);
     const current = await this.#readIfExists(this.filePath);
     if (current !== undefined && current.toString('utf8') === text) {
-      this.#known = revisionOf(current);
+      this.#known = revisionOf(text);
       return { workspace, revision: this.#known, written: false };
     }
     const decoded = current === undefined ? undefined : this.#decode(current, this.filePath);
     // An unreadable file is not refused: it is kept next to the new one, and Gatehouse could not show it anyway.
-    if (decoded?.ok && basedOn !== undefined && revisionOf(current) !== basedOn) {
+    const revision = current === undefined ? NO_FILE : this.#revisionOf(current, decoded);
+    if (decoded?.ok && basedOn !== undefined && revision !== basedOn) {
       // The caller gets that workspace with the error, and the watch need not report it again.
-      this.#known = revisionOf(current);
-      throw new WorkspaceChangedOutsideError(this.filePath, decoded.workspace, this.#known);
+      this.#known = revision;
+      if (this.#ownWrites.includes(revision)) throw new WorkspaceSavedMeanwhileError(this.filePath, decoded.workspace, revision);
+      throw new WorkspaceChangedOutsideError(this.filePath, decoded.workspace, revision);
     }
     let preservedAs: string | undefined;
     try {
@@ -199,8 +210,16 @@ export class WorkspaceStore {
     } catch (error) {
       throw new WorkspaceFileAccessError(this.filePath, 'write', error);
     }
-    this.#known = revisionOf(Buffer.from(text, 'utf8'));
+    this.#known = revisionOf(text);
+    this.#ownWrites.push(this.#known);
+    if (this.#ownWrites.length > OWN_WRITES_KEPT) this.#ownWrites.shift();
     return preservedAs ? { workspace, revision: this.#known, written: true, preservedAs } : { workspace, revision: this.#known, written: true };
+  }
+
+  /** The revision of a version of the file: of the workspace it holds as this store writes it, else of its bytes. */
+  #revisionOf(bytes: Buffer | undefined, decoded: DecodedWorkspace | undefined = bytes && this.#decode(bytes, this.filePath)): string {
+    if (bytes === undefined) return NO_FILE;
+    return decoded?.ok ? revisionOf(encodeWorkspace(decoded.workspace, this.filePath)) : revisionOf(bytes);
   }
 
   #decode(bytes: Buffer, source: string): DecodedWorkspace {

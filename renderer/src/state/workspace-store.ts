@@ -51,6 +51,9 @@ interface WorkspaceState {
 
 const NOT_SAVED = 'Not saved: fix the fields marked below.';
 
+/** The last save asked for; the next one starts once it has its answer, or its failure. */
+let savesInTurn: Promise<SaveOutcome> = Promise.resolve({ ok: false, message: '', errors: [] });
+
 const fileStateOf = (state: WorkspaceFileState) => ({ problem: state.problem, running: state.running, replaceable: state.replaceable ?? true, backupAvailable: state.backupAvailable });
 
 export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
@@ -95,19 +98,26 @@ export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
     return checked.ok ? { ok: true, next: checked.value } : { ok: false, message: NOT_SAVED, errors: checked.errors };
   },
 
-  async save(edit) {
-    const planned = get().plan(edit);
-    if (!planned.ok) return planned;
-    try {
-      const result = await gatehouse().invoke('workspace:save', { workspace: planned.next, basedOn: get().revision! });
-      if (!result.ok) return { ok: false, message: NOT_SAVED, errors: result.errors };
-      set({ workspace: result.workspace, revision: result.revision, problem: undefined, running: undefined });
-      useStatusStore.getState().setGateway(result.gateway);
-      return { ok: true, workspace: result.workspace, gateway: result.gateway };
-    } catch (error) {
-      const failure = toFailure(error);
-      return { ok: false, message: `Not saved: ${failure.message}`, errors: failure.errors };
-    }
+  save(edit) {
+    // One save at a time, each planned on the answer of the one before: two made at once on the same revision had
+    // the second refused by main as made on a version the first replaced.
+    const run = async (): Promise<SaveOutcome> => {
+      const planned = get().plan(edit);
+      if (!planned.ok) return planned;
+      try {
+        const result = await gatehouse().invoke('workspace:save', { workspace: planned.next, basedOn: get().revision! });
+        if (!result.ok) return { ok: false, message: NOT_SAVED, errors: result.errors };
+        set({ workspace: result.workspace, revision: result.revision, problem: undefined, running: undefined });
+        useStatusStore.getState().setGateway(result.gateway);
+        return { ok: true, workspace: result.workspace, gateway: result.gateway };
+      } catch (error) {
+        const failure = toFailure(error);
+        return { ok: false, message: `Not saved: ${failure.message}`, errors: failure.errors };
+      }
+    };
+    const turn = savesInTurn.then(run, run);
+    savesInTurn = turn;
+    return turn;
   },
 
   async restoreBackup() {

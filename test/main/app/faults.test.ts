@@ -219,6 +219,19 @@ describe('another program writes the workspace file while the app runs', () => {
     expect(await statusOf(h, '/four/x')).toBe(200);
   });
 
+  it('restoring the backup when another program has written a readable version meanwhile: that version is taken up, nothing restored', async () => {
+    const h = await startApp({ watchWorkspaceFile: false, loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+    expect(await h.call('workspace:save', workspaceOf('one'))).toMatchObject({ ok: true });
+    expect(await h.call('workspace:save', workspaceOf('two'))).toMatchObject({ ok: true });
+    const theirs = JSON.stringify(workspaceOf('three'), null, 2);
+    await writeAsAnEditorDoes(h, theirs);
+    const refused = await h.failure('workspace:restore-backup');
+    expect(refused).toMatchObject({ code: 'GATEHOUSE_WORKSPACE_CHANGED_OUTSIDE', hint: 'Gatehouse now shows that version (the status bar says what the gateway serves): nothing was restored.' });
+    expect(await readFile(file(h), 'utf8')).toBe(theirs);
+    expect(await names(h)).toEqual(['three']);
+    expect(await statusOf(h, '/three/x')).toBe(200);
+  });
+
   it('a save the window made on the version before the watch took a change up is refused: the revision it names is not the file\'s', async () => {
     const h = await startApp({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
     const before = await h.call<{ revision: string }>('workspace:save', workspaceOf('one'));

@@ -7,7 +7,7 @@ import { DocumentSyntaxError } from '../../../../gateway/config/parse-document';
 import { WORKSPACE_SCHEMA_VERSION, type WorkspaceInput } from '../../../../gateway/config/schema';
 import { WorkspaceValidationError, validateWorkspace } from '../../../../gateway/config/validate';
 import { defaultCliWorkspaceDir } from '../../../../main/services/workspace-store/store-paths';
-import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, WorkspaceVersionError } from '../../../../main/services/workspace-store/workspace-errors';
+import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, WorkspaceSavedMeanwhileError, WorkspaceVersionError } from '../../../../main/services/workspace-store/workspace-errors';
 import { WorkspaceStore, revisionOf, type LoadResult, type StoreFs } from '../../../../main/services/workspace-store/workspace-store';
 
 function workspace(port: number, routeName = 'list'): WorkspaceInput {
@@ -353,6 +353,46 @@ describe('WorkspaceStore', () => {
     // Made on the version the file holds: written.
     expect((await store.save(workspace(9004), { basedOn: change.revision })).written).toBe(true);
     expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9500);
+  });
+
+  it('a version that is the same workspace in other bytes (line endings, indentation) is no new revision', async () => {
+    const saved = await store.save(workspace(9001));
+    const text = await read('workspace.json');
+    await writeFile(join(dir, 'workspace.json'), JSON.stringify(JSON.parse(text)).replace(/,/g, ',\r\n  '));
+    expect(await store.readChange()).toBe('unchanged');
+    expect((await store.save(workspace(9002), { basedOn: saved.revision })).written).toBe(true);
+  });
+
+  it('a save that another save of the same store replaced meanwhile is refused as that, not as another program\'s change', async () => {
+    const base = (await store.save(workspace(9001))).revision;
+    await store.save(workspace(9002), { basedOn: base });
+    const error = await store.save(workspace(9003), { basedOn: base }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceSavedMeanwhileError);
+    expect(error).toMatchObject({ code: 'GATEHOUSE_WORKSPACE_SAVED_MEANWHILE', message: `${join(dir, 'workspace.json')} was saved meanwhile by another save in Gatehouse; nothing was written, so that save is kept` });
+    expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9002);
+  });
+
+  it('restoring the backup does not write over a readable version another program wrote since the file was read broken', async () => {
+    await store.save(workspace(9001));
+    await store.save(workspace(9002));
+    await writeFile(join(dir, 'workspace.json'), '{"broken": ');
+    failed((await store.readChange()) as LoadResult); // the banner offers the backup ...
+    const mended = JSON.stringify(workspace(9500));
+    await writeFile(join(dir, 'workspace.json'), mended); // ... and the user mends the file in an editor first
+    const error = await store.restoreBackup().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceChangedOutsideError);
+    expect(await read('workspace.json')).toBe(mended);
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9001);
+  });
+
+  it('restoring the backup over the broken file it read keeps that file aside', async () => {
+    await store.save(workspace(9001));
+    await store.save(workspace(9002));
+    await writeFile(join(dir, 'workspace.json'), '{"broken": ');
+    failed((await store.readChange()) as LoadResult);
+    const restored = await store.restoreBackup();
+    expect(await readFile(restored.preservedAs!, 'utf8')).toBe('{"broken": ');
+    expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9001);
   });
 
   it('names each version by a digest of its bytes: the same workspace saved twice keeps its revision', async () => {

@@ -48,6 +48,17 @@ describe('workspace store', () => {
     expect(useWorkspaceStore.getState().revision).toBe(fake.revision);
   });
 
+  it('saves one at a time: a second save asked for before the first answered is planned on, and names, its answer', async () => {
+    await useWorkspaceStore.getState().load();
+    const [first, second] = await Promise.all([
+      useWorkspaceStore.getState().save((ws) => ({ ...ws, consumers: [...ws.consumers, { username: 'one' }] })),
+      useWorkspaceStore.getState().save((ws) => ({ ...ws, consumers: [...ws.consumers, { username: 'two' }] })),
+    ]);
+    expect([first.ok, second.ok]).toEqual([true, true]);
+    expect(fake.basedOnOfSaves()).toEqual(['rev-1', 'rev-2']);
+    expect((fake.callsOf('workspace:save')[1] as { consumers: unknown[] }).consumers).toEqual([{ username: 'one' }, { username: 'two' }]);
+  });
+
   it('validates with the workspace schema before sending: invalid edits never reach main', async () => {
     await useWorkspaceStore.getState().load();
     const outcome = await useWorkspaceStore.getState().save((ws) => ({ ...ws, routes: [{ name: 'r', service: 'nope', path: 'x', methods: ['FETCH'] }] }));
