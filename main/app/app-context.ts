@@ -89,11 +89,12 @@ export async function adoptWorkspace(ctx: AppContext, saved: RevisedWorkspace, a
 }
 
 /**
- * Saves a workspace made on revision `basedOn` (by default the one the app holds now: a caller that reads
- * ctx.workspace, awaits, then saves passes the revision it read with). When another program wrote the file since,
- * nothing is written and its version is taken up and applied instead.
+ * Saves a workspace made on revision `basedOn`: the window's names the one it was made on, main's own the
+ * ctx.revision they read ctx.workspace with. Without one (a bare workspace on the channel: tests), it is taken as
+ * made on whatever version the store last read or wrote when its turn comes. When the file holds another version,
+ * nothing is written and that version is taken up and applied instead.
  */
-export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn: string = ctx.revision): Promise<SaveResult> {
+export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: string): Promise<SaveResult> {
   try {
     const saved = await ctx.store.save(input, { basedOn });
     await adoptWorkspace(ctx, saved);

@@ -98,7 +98,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       cluster,
       workspace: () => ctx.workspace,
       vault: () => ctx.vault,
-      saveWorkspace: (input) => saveWorkspace(ctx, input),
+      // Called in the same turn as they read the workspace: made on the revision the app holds now.
+      saveWorkspace: (input) => saveWorkspace(ctx, input, ctx.revision),
       applyToGateway: () => applyToGateway(ctx),
       chooseKubeconfigFile: options.chooseKubeconfigFile,
     }),

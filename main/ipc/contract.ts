@@ -49,7 +49,7 @@ export type SaveResult = ({ ok: true; gateway: GatewayStatus } & RevisedWorkspac
 /**
  * `workspace:save`'s request from the renderer: the edited workspace and the revision it was made on. A save whose
  * revision the file no longer holds (another program wrote it since) is refused, and that version taken up. A bare
- * workspace is taken as made on the revision main holds (tests, main's own saves).
+ * workspace (tests) is taken as made on the version main's store last read or wrote when its turn comes.
  */
 export const SaveOnRevision = z.object({ workspace: z.unknown(), basedOn: z.string().min(1).max(64) }).strict();
 export type SaveOnRevision = z.infer<typeof SaveOnRevision>;
