@@ -75,7 +75,8 @@ export function WorkspaceBanner() {
         {replaceable ? 'Saving replaces the file (the unreadable one is kept next to it).' : 'Saving cannot replace a file Gatehouse may not read: give it back its permissions, or move it away.'}
         <span className="banner-detail"> {problem}</span>
       </p>
-      {backupAvailable && (
+      {/* Restoring writes the file too: no use while Gatehouse may not read it. */}
+      {backupAvailable && replaceable && (
         <button type="button" className="secondary" onClick={() => void restoreBackup().then((r) => setMessage(r.ok ? 'The previous workspace was restored from its backup.' : r.message))}>
           Restore the last good version
         </button>

@@ -147,6 +147,13 @@ describe('workspace file changed by another program', () => {
     expect(within(banner).queryByRole('button', { name: 'Restore the last good version' })).toBeNull();
     expect(screen.getByRole('button', { name: /^from-editor/ })).toBeTruthy();
 
+    // A file Gatehouse may not read at all: no promise that saving replaces it, and no restore that would fail.
+    act(() => fake.emit('workspace-file', { problem: 'Could not read /fake/workspace.json: permission denied (EACCES)', running: 'last-read', replaceable: false, backupAvailable: true }));
+    const locked = screen.getByRole('region', { name: 'Workspace file' });
+    expect(locked.textContent).toContain('Saving cannot replace a file Gatehouse may not read: give it back its permissions, or move it away.');
+    expect(locked.textContent).not.toContain('Saving replaces the file');
+    expect(within(locked).queryByRole('button', { name: 'Restore the last good version' })).toBeNull();
+
     act(() => fake.emit('workspace-file', { backupAvailable: true }));
     expect(screen.queryByRole('region', { name: 'Workspace file' })).toBeNull();
   });
