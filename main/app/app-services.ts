@@ -3,7 +3,7 @@
 // each domain live in their own module (workspace, secrets, import, cluster, gateway).
 import { EventEmitter } from 'node:events';
 import { Workspace } from '../../gateway/config/schema';
-import { createIpcDispatcher, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
+import { createIpcDispatcher, reportInternalToStderr, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
 import type { GatewayStatus, MainEvent, MainEvents, RevisedWorkspace, WorkspaceFileState } from '../ipc/contract';
 import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
@@ -112,7 +112,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     options.watchWorkspaceFile === false
       ? () => undefined
       : watchWorkspaceFile(store.filePath, () => {
-          takeUpOutsideChange(ctx).catch((error: unknown) => options.reportInternalError?.('workspace file watch', error));
+          // Not a window's request: nothing to answer, so a failure goes to main's log (the app's own, or stderr).
+          takeUpOutsideChange(ctx).catch((error: unknown) => (options.reportInternalError ?? reportInternalToStderr)('workspace file watch', error));
         });
 
   return {

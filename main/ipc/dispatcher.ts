@@ -45,9 +45,10 @@ export function describeInternalError(channel: string, error: unknown): string {
   return [`gatehouse main: ${channel} failed: ${error.name}${typeof code === 'string' ? ` (${code})` : ''}`, ...frames].join('\n');
 }
 
-const reportToStderr = (channel: string, error: unknown) => void process.stderr.write(`${describeInternalError(channel, error)}\n`);
+/** Main's default report of a bug: to its stderr, as describeInternalError writes it. */
+export const reportInternalToStderr = (channel: string, error: unknown) => void process.stderr.write(`${describeInternalError(channel, error)}\n`);
 
-export function createIpcDispatcher(handlers: IpcHandlers, reportInternal: (channel: string, error: unknown) => void = reportToStderr): IpcDispatch {
+export function createIpcDispatcher(handlers: IpcHandlers, reportInternal: (channel: string, error: unknown) => void = reportInternalToStderr): IpcDispatch {
   return async (channel, payload) => {
     if (!isChannel(channel)) return { ok: false, error: { code: 'GATEHOUSE_UNKNOWN_CHANNEL', message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` } };
     const parsed = channels[channel].request.safeParse(payload);
