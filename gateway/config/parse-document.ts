@@ -3,7 +3,7 @@
 // files usually are and loading and running yaml costs the headless gateway about 2 MB of its idle memory (issue 16).
 import type * as Yaml from 'yaml';
 import { GatehouseError } from '../errors/gatehouse-error';
-import { yamlNestsDeeperThan } from './yaml-depth';
+import { MAX_DOCUMENT_DEPTH, yamlNestsDeeperThan } from './yaml-depth';
 
 export class DocumentSyntaxError extends GatehouseError {
   readonly code = 'GATEHOUSE_SYNTAX_ERROR';
@@ -16,12 +16,7 @@ export class DocumentSyntaxError extends GatehouseError {
 /** The yaml package, or the part of it used here. */
 export type YamlModule = Pick<typeof Yaml, 'parseDocument' | 'Parser'>;
 
-/**
- * How deep a document may nest. The deepest a workspace or an imported document goes is about a dozen levels; far
- * deeper ones (`[[[[…` a hundred thousand times) parse, then overflow the stack of whatever walks them recursively
- * (JSON.stringify, yaml's parser), which reported "Maximum call stack size exceeded" without naming the file.
- */
-export const MAX_DOCUMENT_DEPTH = 64;
+export { MAX_DOCUMENT_DEPTH };
 
 const TOO_DEEP = `nested more than ${MAX_DOCUMENT_DEPTH} levels deep (a workspace goes about a dozen levels deep)`;
 

@@ -12,6 +12,14 @@ interface CstNode {
   items?: { key?: CstNode | null; value?: CstNode | null }[];
 }
 
+/**
+ * How deep a document may nest. The deepest a workspace or an imported document goes is about a dozen levels; far
+ * deeper ones (`[[[[…` a hundred thousand times) parse, then overflow the stack of whatever walks them recursively
+ * (JSON.stringify, yaml's composer), which reported "Maximum call stack size exceeded" without naming the file.
+ * Here rather than in parse-document.ts so the renderer can have it without that module's lazy load of yaml.
+ */
+export const MAX_DOCUMENT_DEPTH = 64;
+
 const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
 
 /** Whether any document in `text` nests collections (maps, sequences, flow or block) more than `max` deep. */

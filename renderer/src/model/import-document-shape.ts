@@ -4,8 +4,7 @@
 // fields the screen offers, so a document it cannot read yet simply offers none of them.
 import { Parser, parseAllDocuments } from 'yaml';
 import { replacePlaceholders } from '../../../gateway/config/placeholders';
-import { MAX_DOCUMENT_DEPTH } from '../../../gateway/config/parse-document';
-import { yamlNestsDeeperThan } from '../../../gateway/config/yaml-depth';
+import { MAX_DOCUMENT_DEPTH, yamlNestsDeeperThan } from '../../../gateway/config/yaml-depth';
 
 export interface ImportDocumentShape {
   /** A Kyma Application or a bare `services:` list: the import creates an application. */
