@@ -223,6 +223,8 @@ async function startTracedFork(entry: string, upstreamUrl: string, stdout: Stdou
     },
     collectSecrets: async () => ({}),
     backoff: { initialMs: 100, maxMs: 1000 },
+    // Any free port: the workspace's default, 9080, may be taken (a demo gateway left running failed CI run 168).
+    port: 0,
   });
   const status = await supervisor.start({ services: [{ name: 'upstream', pathPrefix: '/', upstream: { url: upstreamUrl } }] });
   expect(status.state).toBe('running');
