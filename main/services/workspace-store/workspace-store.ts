@@ -110,14 +110,16 @@ export class WorkspaceStore {
       await removeStaleTempFiles(this.filePath, this.#fs);
       await removeStaleTempFiles(this.backupPath, this.#fs);
       const bytes = await this.#readIfExists(this.filePath);
-      this.#known = this.#revisionOf(bytes);
       const backupAvailable = await this.#backupUsable();
       if (bytes === undefined) {
+        this.#known = NO_FILE;
         const empty = validateWorkspace({});
         if (!empty.ok) throw new WorkspaceValidationError(empty.errors, 'default workspace');
         return { ok: true, workspace: empty.value, state: 'missing', migrations: [], backupAvailable, revision: NO_FILE };
       }
-      return this.#loaded(bytes, backupAvailable);
+      const decoded = this.#decode(bytes, this.filePath);
+      this.#known = this.#revisionOf(bytes, decoded);
+      return this.#loaded(decoded, this.#known, backupAvailable);
     }).catch((error: unknown) => this.#unreadable(error));
   }
 
@@ -129,16 +131,15 @@ export class WorkspaceStore {
     return this.#serial(async (): Promise<LoadResult | 'unchanged' | 'gone'> => {
       const bytes = await this.#readIfExists(this.filePath);
       if (bytes === undefined) return 'gone';
-      const revision = this.#revisionOf(bytes);
+      const decoded = this.#decode(bytes, this.filePath);
+      const revision = this.#revisionOf(bytes, decoded);
       if (revision === this.#known) return 'unchanged';
       this.#known = revision;
-      return this.#loaded(bytes, await this.#backupUsable());
+      return this.#loaded(decoded, revision, await this.#backupUsable());
     }).catch((error: unknown) => this.#unreadable(error));
   }
 
-  #loaded(bytes: Buffer, backupAvailable: boolean): LoadResult {
-    const decoded = this.#decode(bytes, this.filePath);
-    const revision = this.#revisionOf(bytes, decoded);
+  #loaded(decoded: DecodedWorkspace, revision: string, backupAvailable: boolean): LoadResult {
     if (!decoded.ok) return { ok: false, error: decoded.problem, backupAvailable, revision };
     return { ok: true, workspace: decoded.workspace, state: 'loaded', fromVersion: decoded.fromVersion, migrations: decoded.migrations, backupAvailable, revision };
   }
@@ -193,7 +194,7 @@ export class WorkspaceStore {
     }
     const decoded = current === undefined ? undefined : this.#decode(current, this.filePath);
     // An unreadable file is not refused: it is kept next to the new one, and Gatehouse could not show it anyway.
-    const revision = current === undefined ? NO_FILE : this.#revisionOf(current, decoded);
+    const revision = current === undefined ? NO_FILE : this.#revisionOf(current, decoded!);
     if (decoded?.ok && basedOn !== undefined && revision !== basedOn) {
       // The caller gets that workspace with the error, and the watch need not report it again.
       this.#known = revision;
@@ -217,9 +218,8 @@ export class WorkspaceStore {
   }
 
   /** The revision of a version of the file: of the workspace it holds as this store writes it, else of its bytes. */
-  #revisionOf(bytes: Buffer | undefined, decoded: DecodedWorkspace | undefined = bytes && this.#decode(bytes, this.filePath)): string {
-    if (bytes === undefined) return NO_FILE;
-    return decoded?.ok ? revisionOf(encodeWorkspace(decoded.workspace, this.filePath)) : revisionOf(bytes);
+  #revisionOf(bytes: Buffer, decoded: DecodedWorkspace): string {
+    return decoded.ok ? revisionOf(encodeWorkspace(decoded.workspace, this.filePath)) : revisionOf(bytes);
   }
 
   #decode(bytes: Buffer, source: string): DecodedWorkspace {
