@@ -74,9 +74,12 @@ export function fileProblemOf(error: WorkspaceFileProblem, running: 'empty' | 'l
 /**
  * The workspace the store just read or wrote becomes the one the app shows, and the renderer hears of it at once
  * (its next edit is made on it). With `apply`, for a change the user did not make here, the gateway gets it before
- * the `workspace-file` event says the file is taken up; a save tells the gateway itself, afterwards.
+ * the `workspace-file` event says the file is taken up; a save tells the gateway itself, afterwards. A save that
+ * had no file problem to clear sends no `workspace-file` event: there is nothing new to say, and saying it would
+ * read and validate the backup once more on every save.
  */
 export async function adoptWorkspace(ctx: AppContext, saved: RevisedWorkspace, apply = false): Promise<void> {
+  const hadProblem = ctx.fileProblem !== undefined;
   ctx.workspace = saved.workspace;
   ctx.revision = saved.revision;
   ctx.fileProblem = undefined;
@@ -84,7 +87,7 @@ export async function adoptWorkspace(ctx: AppContext, saved: RevisedWorkspace, a
   try {
     if (apply) await applyToGateway(ctx);
   } finally {
-    ctx.workspaceFileChanged(await workspaceFileState(ctx));
+    if (apply || hadProblem) ctx.workspaceFileChanged(await workspaceFileState(ctx));
   }
 }
 
