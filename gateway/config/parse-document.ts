@@ -35,16 +35,6 @@ function walk(value: unknown): { members: number; tooDeep: boolean } {
   return { members, tooDeep: false };
 }
 
-/** Runs a parser, turning a stack overflow on deep nesting into a DocumentSyntaxError naming the file. */
-export function withoutStackOverflow<T>(source: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof RangeError) throw new DocumentSyntaxError(source, undefined, undefined, TOO_DEEP);
-    throw error;
-  }
-}
-
 /** A parsed value, refused when it nests beyond MAX_DOCUMENT_DEPTH (what walks it next may be recursive). */
 function withinDepth<T>(source: string, value: T): T {
   if (walk(value).tooDeep) throw new DocumentSyntaxError(source, undefined, undefined, TOO_DEEP);
@@ -100,8 +90,6 @@ const QUOTING_YAML_ERRORS: Record<string, string> = {
  */
 function yamlErrorDetail(message: string, code?: string): string {
   if (code !== undefined && QUOTING_YAML_ERRORS[code]) return QUOTING_YAML_ERRORS[code];
-  // yaml's name for the stack overflow it caught composing a collection nested too deep.
-  if (code === 'RESOURCE_EXHAUSTION') return TOO_DEEP;
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '');
   return first.replace(/:\s.*$/, '') || 'syntax error';
 }
@@ -113,14 +101,16 @@ export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, s
     const pos = error.linePos?.[0];
     throw new DocumentSyntaxError(source, pos?.line, pos?.col, yamlErrorDetail(error.message, error.code));
   }
+  let value: unknown;
   try {
-    return withinDepth(source, withoutStackOverflow(source, () => doc.toJS() as unknown));
+    value = doc.toJS();
   } catch (failure) {
-    if (failure instanceof DocumentSyntaxError) throw failure;
     // toJS throws for an alias whose anchor is not set before it, and for an alias count that would expand the
     // document past a bound (a "billion laughs" document): a syntax error like the others, not a crash.
     throw new DocumentSyntaxError(source, undefined, undefined, failure instanceof Error ? yamlErrorDetail(failure.message) : 'the document cannot be read');
   }
+  // Aliases can nest a value deeper than the text it came from (checkYamlDepth read the text).
+  return withinDepth(source, value);
 }
 
 /** Refuses a text nested deeper than MAX_DOCUMENT_DEPTH before yaml composes it (yaml-depth.ts says why). */
@@ -130,7 +120,7 @@ export function checkYamlDepth(text: string, source: string, Parser: YamlModule[
 
 function parseYaml(text: string, source: string, yaml: YamlModule): unknown {
   checkYamlDepth(text, source, yaml.Parser);
-  return yamlDocumentValue(withoutStackOverflow(source, () => yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true })), source);
+  return yamlDocumentValue(yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true }), source);
 }
 
 /** Parses JSON or YAML with the yaml module given; syntax errors (a repeated key included) carry the line and column. */

@@ -1,7 +1,7 @@
 // One entry point for every document format Gatehouse imports; each document's kind is recognised by
 // its shape, as a user pastes it from the peers' documentation (JSON members, YAML, several documents).
 import { Parser, parseAllDocuments } from 'yaml';
-import { checkYamlDepth, withoutStackOverflow, yamlDocumentValue } from '../../../gateway/config/parse-document';
+import { checkYamlDepth, yamlDocumentValue } from '../../../gateway/config/parse-document';
 import { importApkEndpointConfig, importApkServiceInfo } from './apk-endpoint-config';
 import { importApkConf } from './apk-conf';
 import { importApisixConsumer, importApisixRoute } from './apisix';
@@ -91,7 +91,7 @@ function realignFirstLine(text: string): string | undefined {
 function parseDocuments(text: string, source: string) {
   const parse = (t: string) => {
     checkYamlDepth(t, source, Parser);
-    return withoutStackOverflow(source, () => parseAllDocuments(t, { uniqueKeys: true, prettyErrors: true }));
+    return parseAllDocuments(t, { uniqueKeys: true, prettyErrors: true });
   };
   const documents = parse(text);
   const list = Array.isArray(documents) ? documents : [documents];
