@@ -8,6 +8,7 @@ import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { clusterAccessFromKubeconfig } from '../../../gateway/cluster/kubeconfig-access';
 import { ClusterAccessError } from '../../../gateway/cluster/cluster-access';
+import { processRunning } from '../../support/process-running';
 
 let dir: string;
 const config = (context: string, server: string, token: string) =>
@@ -66,14 +67,6 @@ describe('clusterAccessFromKubeconfig with an exec plugin', () => {
     expect((error as Error).message.startsWith(`kubeconfig ${join(dir, 'exec')}: The credential plugin "${plugin}" failed: did not finish within `)).toBe(true);
     expect((error as ClusterAccessError).hint).toMatch(/^Run the same kubectl command in a terminal/);
     const pid = Number(await readFile(`${plugin}.pid`, 'utf8'));
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await expect.poll(alive).toBe(false);
+    await expect.poll(() => processRunning(pid)).toBe(false);
   });
 });

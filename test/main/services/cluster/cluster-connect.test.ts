@@ -10,6 +10,7 @@ import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { startFakeKubeApi, type FakeKubeApi } from '../../../support/fake-kube-api/index';
 import { FakeClusterPki } from '../../../support/fake-kube-api/pki';
+import { processRunning } from '../../../support/process-running';
 import {
   BadCertificateError,
   ClusterConnection,
@@ -290,15 +291,7 @@ describe('exec credential plugins from a GUI launch', () => {
     expect(error).toBeInstanceOf(ExecPluginError);
     expect((error as Error).message).toMatch(/did not finish within/);
     const pid = Number(await readFile(join(bin, 'hanging-login.pid'), 'utf8'));
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await expect.poll(alive).toBe(false);
+    await expect.poll(() => processRunning(pid)).toBe(false);
   });
 
   it('reads PATH from a real login shell, ignoring what its rc files print', async () => {

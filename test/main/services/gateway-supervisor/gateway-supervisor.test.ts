@@ -12,6 +12,7 @@ import { builtGatewayEntry } from '../../../support/built-gateway';
 import type { GatewayStatus } from '../../../../main/ipc/contract';
 import type { WorkspaceInput } from '../../../../gateway/config/schema';
 import type { CapturedExchange } from '../../../../gateway/capture/exchange';
+import { processRunning } from '../../../support/process-running';
 
 const SECRET = 'supervised-pw-7d1f';
 let upstream: RecordingUpstream;
@@ -66,14 +67,6 @@ async function requestAllAtOnce(base: string, paths: readonly string[]): Promise
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('GatewaySupervisor with a forked gateway', () => {
   it('starts the gateway, which serves and reports traffic without credentials', async () => {
@@ -273,7 +266,7 @@ describe('GatewaySupervisor with a forked gateway', () => {
     expect(res.statusCode).toBe(200);
     await res.body.dump();
     await s.stop();
-    expect(spawned.map((p) => processAlive(p.pid!))).toEqual([false, false]);
+    expect(spawned.map((p) => processRunning(p.pid!))).toEqual([false, false]);
   });
 
   it('hot-reloads under load with zero failed requests', async () => {
@@ -354,9 +347,9 @@ describe('GatewaySupervisor with a forked gateway', () => {
     const s = supervisor(spawned);
     await s.start(workspace());
     const pid = spawned[0]!.pid!;
-    expect(processAlive(pid)).toBe(true);
+    expect(processRunning(pid)).toBe(true);
     await s.stop();
-    expect(processAlive(pid)).toBe(false);
+    expect(processRunning(pid)).toBe(false);
     expect(s.status.state).toBe('stopped');
   });
 });

@@ -9,6 +9,7 @@ import { WorkspaceValidationError, validateWorkspace } from '../../../../gateway
 import { defaultCliWorkspaceDir } from '../../../../main/services/workspace-store/store-paths';
 import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, WorkspaceSavedMeanwhileError, WorkspaceVersionError } from '../../../../main/services/workspace-store/workspace-errors';
 import { WorkspaceStore, revisionOf, type LoadResult, type StoreFs } from '../../../../main/services/workspace-store/workspace-store';
+import { processRunning } from '../../../support/process-running';
 
 function workspace(port: number, routeName = 'list'): WorkspaceInput {
   return {
@@ -263,7 +264,7 @@ describe('WorkspaceStore', () => {
 
   it('removes temp files left by a process that died mid-write', async () => {
     let deadPid = 4_000_000;
-    while (isRunning(deadPid)) deadPid++;
+    while (processRunning(deadPid)) deadPid++;
     await store.save(workspace(9001));
     const stale = `.workspace.json.${deadPid}.0123456789ab.tmp`;
     const ours = `.workspace.json.${process.pid}.0123456789ab.tmp`;
@@ -448,12 +449,3 @@ describe('defaultCliWorkspaceDir', () => {
     expect(defaultCliWorkspaceDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(join('C:\\Users\\u\\AppData\\Roaming', 'gatehouse'));
   });
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
