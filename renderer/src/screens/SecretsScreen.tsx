@@ -1,12 +1,11 @@
 // The vault's secrets: names and keys with masked values, a value revealed only on demand, where the
 // workspace uses each secret, and references to secrets the vault does not have.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SecretSummary } from '../../../main/ipc/contract';
 import { FormMessages, type FormStatus } from '../forms/FormMessages';
 import { secretId, secretUses, usesOf, type SecretUse } from '../model/secret-usage';
-import { useEscapeToClose, useRevealOnOpen } from '../components/keyboard';
+import { useItemEditor } from '../components/item-editor';
 import { confirmAction } from '../state/confirm-store';
-import { useNavigationStore } from '../state/navigation-store';
 import { useSecretsStore, type SecretRef } from '../state/secrets-store';
 import { useStatusStore } from '../state/status-store';
 import { useWorkspaceStore } from '../state/workspace-store';
@@ -120,28 +119,23 @@ export function SecretsScreen() {
   const { secrets, loaded, loadError, load } = useSecretsStore();
   const workspace = useWorkspaceStore((s) => s.workspace);
   const vault = useStatusStore((s) => s.vault);
-  const guard = useNavigationStore((s) => s.guard);
-  const [selection, setSelection] = useState<Selection>();
-  // Bumped on every selection the user makes: the form's key, so "New secret" clicked again (after
-  // "Discard changes") mounts a fresh form instead of keeping the discarded draft and its errors.
-  const [editor, setEditor] = useState(0);
   const [notice, setNotice] = useState<FormStatus>({ kind: 'idle' });
-  const detailRef = useRef<HTMLDivElement>(null);
-  useRevealOnOpen(detailRef, selection ? `${editor}:${selection.kind}:${'id' in selection ? selection.id : ''}` : undefined);
-  useEffect(() => void load(), [load, vault?.mode]);
-  // Opened from a "not served" notice: the secret to enter (a new one when the vault lacks it).
-  useEffect(() => {
-    const target = useNavigationStore.getState().takeTarget();
-    if (target?.kind !== 'secret') return;
-    void load().then(() => {
+  const { selection, editor, detailRef, choose, show } = useItemEditor<Selection>({
+    // Opened from a "not served" notice: the secret to enter (a new one when the vault lacks it).
+    async fromTarget(target) {
+      if (target.kind !== 'secret') return undefined;
+      await load();
       const id = secretId(target.name, target.namespace);
       const stored = useSecretsStore.getState().secrets.find((s) => secretId(s.name, s.namespace) === id);
       const ws = useWorkspaceStore.getState().workspace;
       const keys = [...new Set([...(target.keys ?? []), ...(ws ? usesOf(secretUses(ws), target.name, target.namespace).flatMap((u) => u.keys) : [])])];
-      setSelection(stored ? { kind: 'edit', id } : { kind: 'new', initial: { name: target.name, namespace: target.namespace, keys } });
-      setEditor((n) => n + 1);
-    });
-  }, [load]);
+      return stored ? { kind: 'edit', id } : { kind: 'new', initial: { name: target.name, namespace: target.namespace, keys } };
+    },
+    // Saving switches the details from the form to the secret without a new editor: that is brought into view too.
+    revealKey: (selection, editor) => `${editor}:${selection.kind}:${'id' in selection ? selection.id : ''}`,
+    onChoose: () => setNotice({ kind: 'idle' }),
+  });
+  useEffect(() => void load(), [load, vault?.mode]);
 
   const uses = workspace ? secretUses(workspace) : [];
   const missing = new Map<string, SecretRef & { keys: string[] }>();
@@ -153,13 +147,6 @@ export function SecretsScreen() {
     missing.set(id, entry);
   }
 
-  const select = (next: Selection | undefined) =>
-    void guard(() => {
-      setNotice({ kind: 'idle' });
-      setSelection(next);
-      setEditor((n) => n + 1);
-    });
-  useEscapeToClose(selection ? () => select(undefined) : undefined);
   const byId = (id: string) => secrets.find((s) => secretId(s.name, s.namespace) === id);
   const selected = selection && selection.kind !== 'new' ? byId(selection.id) : undefined;
 
@@ -172,14 +159,14 @@ export function SecretsScreen() {
         initial={selection.kind === 'new' ? selection.initial : undefined}
         onSaved={(ref, status) => {
           setNotice(status);
-          setSelection({ kind: 'secret', id: secretId(ref.name, ref.namespace) });
+          show({ kind: 'secret', id: secretId(ref.name, ref.namespace) });
         }}
-        onCancel={() => select(selected ? { kind: 'secret', id: secretId(selected.name, selected.namespace) } : undefined)}
+        onCancel={() => choose(selected ? { kind: 'secret', id: secretId(selected.name, selected.namespace) } : undefined)}
       />
     );
   } else if (selected) {
     const id = secretId(selected.name, selected.namespace);
-    detail = <SecretDetail key={id} secret={selected} uses={usesOf(uses, selected.name, selected.namespace)} notice={notice} onEdit={() => select({ kind: 'edit', id })} onDeleted={() => setSelection(undefined)} />;
+    detail = <SecretDetail key={id} secret={selected} uses={usesOf(uses, selected.name, selected.namespace)} notice={notice} onEdit={() => choose({ kind: 'edit', id })} onDeleted={() => show(undefined)} />;
   } else {
     detail = (
       <div className="detail-empty">
@@ -191,7 +178,7 @@ export function SecretsScreen() {
   return (
     <section className="screen" aria-labelledby="secrets-title">
       <ScreenHeader id="secrets" title="Secrets">
-        <button type="button" className="primary" onClick={() => select({ kind: 'new' })}>New secret</button>
+        <button type="button" className="primary" onClick={() => choose({ kind: 'new' })}>New secret</button>
       </ScreenHeader>
       <p className="screen-intro">
         Values are kept in {vault?.mode === 'keychain' ? 'the OS keychain' : vault?.mode === 'session-only' ? 'memory for this session only' : 'the vault'}; the workspace file holds only their names.
@@ -206,7 +193,7 @@ export function SecretsScreen() {
               const used = usesOf(uses, s.name, s.namespace);
               return (
                 <li key={id}>
-                  <button type="button" className="item" aria-current={selection && selection.kind !== 'new' && selection.id === id ? 'true' : undefined} onClick={() => select({ kind: 'secret', id })}>
+                  <button type="button" className="item" aria-current={selection && selection.kind !== 'new' && selection.id === id ? 'true' : undefined} onClick={() => choose({ kind: 'secret', id })}>
                     <span className="item-title mono">{id}</span>
                     <span className="item-meta">
                       {s.keys.map((k) => k.key).join(', ')} · {used.length > 0 ? `used by ${used.map((u) => u.owner).join(', ')}` : 'unused'}
@@ -222,7 +209,7 @@ export function SecretsScreen() {
               <ul className="tree">
                 {[...missing.entries()].map(([id, ref]) => (
                   <li key={id}>
-                    <button type="button" className="item item-missing" onClick={() => select({ kind: 'new', initial: ref })}>
+                    <button type="button" className="item item-missing" onClick={() => choose({ kind: 'new', initial: ref })}>
                       <span className="item-title mono">{id}</span>
                       <span className="item-meta">used by {usesOf(uses, ref.name, ref.namespace).map((u) => u.owner).join(', ')} · add it</span>
                     </button>

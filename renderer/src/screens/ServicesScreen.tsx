@@ -1,16 +1,14 @@
 // Services and their routes: the list on the left, the selected item's form on the right.
-import { useEffect, useRef, useState } from 'react';
 import type { Workspace } from '../../../gateway/config/schema';
 import { kymaServiceSegment } from '../../../gateway/config/kyma-services';
 import { effectiveBasicAuth } from '../../../gateway/config/effective-basic-auth';
 import { joinPaths } from '../../../gateway/config/route-paths';
-import { useNavigationStore } from '../state/navigation-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { RouteForm } from '../forms/RouteForm';
 import { KymaApplicationForm } from '../forms/KymaApplicationForm';
 import { ServiceForm } from '../forms/ServiceForm';
 import { NotServedBadge } from '../components/ServedConfig';
-import { useEscapeToClose, useRevealOnOpen } from '../components/keyboard';
+import { useItemEditor } from '../components/item-editor';
 import { leftOutAt } from '../model/served-config';
 import { useStatusStore } from '../state/status-store';
 import { ScreenHeader } from './ScreenHeader';
@@ -77,38 +75,20 @@ function AuthBadge({ on }: { on: boolean }) {
 
 export function ServicesScreen() {
   const workspace = useWorkspaceStore((s) => s.workspace);
-  const guard = useNavigationStore((s) => s.guard);
   const gateway = useStatusStore((s) => s.gateway);
-  const [selection, setSelection] = useState<Selection>();
-  // A new editor (fresh form state) for each selection the user makes; saving keeps the same editor.
-  const [editor, setEditor] = useState(0);
-  const detailRef = useRef<HTMLDivElement>(null);
-  useRevealOnOpen(detailRef, selection ? editor : undefined);
   // Opened from a "not served" notice elsewhere: `services[i]`, `routes[i]` or `applications[i]`.
-  useEffect(() => {
-    const target = useNavigationStore.getState().takeTarget();
-    const ws = useWorkspaceStore.getState().workspace;
-    const m = target?.kind === 'item' ? /^(services|routes|applications)\[(\d+)\]$/.exec(target.path) : null;
-    if (!m || !ws) return;
-    const i = Number(m[2]);
-    const next: Selection | undefined =
-      m[1] === 'services' && ws.services[i] ? { kind: 'service', name: ws.services[i].name }
-      : m[1] === 'routes' && ws.routes[i] ? { kind: 'route', name: ws.routes[i].name, service: ws.routes[i].service }
-      : m[1] === 'applications' && ws.applications[i] ? { kind: 'application', name: ws.applications[i].name }
-      : undefined;
-    if (next) {
-      setSelection(next);
-      setEditor((n) => n + 1);
-    }
-  }, []);
-
-  const select = (next: Selection | undefined) =>
-    void guard(() => {
-      setSelection(next);
-      setEditor((n) => n + 1);
-    });
-
-  useEscapeToClose(selection ? () => select(undefined) : undefined);
+  const { selection, editor, detailRef, choose, show } = useItemEditor<Selection>({
+    fromTarget(target) {
+      const ws = useWorkspaceStore.getState().workspace;
+      const m = target.kind === 'item' ? /^(services|routes|applications)\[(\d+)\]$/.exec(target.path) : null;
+      if (!m || !ws) return undefined;
+      const i = Number(m[2]);
+      return m[1] === 'services' && ws.services[i] ? { kind: 'service', name: ws.services[i].name }
+        : m[1] === 'routes' && ws.routes[i] ? { kind: 'route', name: ws.routes[i].name, service: ws.routes[i].service }
+        : m[1] === 'applications' && ws.applications[i] ? { kind: 'application', name: ws.applications[i].name }
+        : undefined;
+    },
+  });
 
   if (!workspace) return <ScreenHeader id="services" title="Services & routes" />;
 
@@ -117,19 +97,19 @@ export function ServicesScreen() {
   const route = selection?.kind === 'route' ? workspace.routes.find((r) => r.name === selection.name) : undefined;
   const application = selection?.kind === 'application' ? workspace.applications.find((a) => a.name === selection.name) : undefined;
   const applicationList = (
-    <KymaApplications applications={workspace.applications} selected={selection?.kind === 'application' ? selection.name : undefined} onSelect={(name) => select({ kind: 'application', name })} />
+    <KymaApplications applications={workspace.applications} selected={selection?.kind === 'application' ? selection.name : undefined} onSelect={(name) => choose({ kind: 'application', name })} />
   );
 
   let detail;
   // A form stays mounted while its item is selected, even in the moment a rename is saved and the list
   // no longer holds the old name.
   if (selection?.kind === 'new-service' || selection?.kind === 'service') {
-    detail = <ServiceForm key={editor} original={service} workspace={workspace} onSaved={(name) => setSelection({ kind: 'service', name })} onDeleted={() => setSelection(undefined)} />;
+    detail = <ServiceForm key={editor} original={service} workspace={workspace} onSaved={(name) => show({ kind: 'service', name })} onDeleted={() => show(undefined)} />;
   } else if (selection?.kind === 'new-route' || selection?.kind === 'route') {
     const parent = route?.service ?? selection.service;
-    detail = <RouteForm key={editor} original={route} service={parent} workspace={workspace} onSaved={(name, service) => setSelection({ kind: 'route', name, service })} onDeleted={() => setSelection(undefined)} />;
+    detail = <RouteForm key={editor} original={route} service={parent} workspace={workspace} onSaved={(name, service) => show({ kind: 'route', name, service })} onDeleted={() => show(undefined)} />;
   } else if (selection?.kind === 'new-application' || selection?.kind === 'application') {
-    detail = <KymaApplicationForm key={editor} original={application} workspace={workspace} onSaved={(name) => setSelection({ kind: 'application', name })} onDeleted={() => setSelection(undefined)} />;
+    detail = <KymaApplicationForm key={editor} original={application} workspace={workspace} onSaved={(name) => show({ kind: 'application', name })} onDeleted={() => show(undefined)} />;
   } else {
     detail = (
       <div className="detail-empty">
@@ -148,8 +128,8 @@ export function ServicesScreen() {
   return (
     <section className="screen" aria-labelledby="services-title">
       <ScreenHeader id="services" title="Services & routes">
-        <button type="button" className="secondary" onClick={() => select({ kind: 'new-application' })}>Add Kyma application</button>
-        <button type="button" className="primary" onClick={() => select({ kind: 'new-service' })}>New service</button>
+        <button type="button" className="secondary" onClick={() => choose({ kind: 'new-application' })}>Add Kyma application</button>
+        <button type="button" className="primary" onClick={() => choose({ kind: 'new-service' })}>New service</button>
       </ScreenHeader>
       {workspace.services.length === 0 && !selection ? (
         <>
@@ -165,21 +145,21 @@ export function ServicesScreen() {
                 const routes = workspace.routes.filter((r) => r.service === s.name);
                 return (
                   <li key={s.name}>
-                    <button type="button" className="item" aria-current={isSelected('service', s.name) ? 'true' : undefined} onClick={() => select({ kind: 'service', name: s.name })}>
+                    <button type="button" className="item" aria-current={isSelected('service', s.name) ? 'true' : undefined} onClick={() => choose({ kind: 'service', name: s.name })}>
                       <span className="item-title">{s.name} <AuthBadge on={routes.length === 0 && effectiveBasicAuth(undefined, s) !== undefined} /> <BackendBadge service={s} /> <NotServedBadge item={leftOutAt(gateway, `services[${si}]`)} /></span>
                       <span className="item-meta mono">{s.pathPrefix} → {upstreamLabel(s)}</span>
                     </button>
                     <ul className="tree-children" aria-label={`Routes of ${s.name}`}>
                       {routes.map((r) => (
                         <li key={r.name}>
-                          <button type="button" className="item item-child" aria-current={isSelected('route', r.name) ? 'true' : undefined} onClick={() => select({ kind: 'route', name: r.name, service: r.service })}>
+                          <button type="button" className="item item-child" aria-current={isSelected('route', r.name) ? 'true' : undefined} onClick={() => choose({ kind: 'route', name: r.name, service: r.service })}>
                             <span className="item-title">{r.name} <AuthBadge on={effectiveBasicAuth(r, s) !== undefined} /> <NotServedBadge item={leftOutAt(gateway, `routes[${workspace.routes.indexOf(r)}]`)} /></span>
                             <span className="item-meta mono">{r.methods?.join(' ') ?? 'any'} {joinPaths(s.pathPrefix, r.path)}{r.match === 'prefix' ? ' (prefix)' : ''}</span>
                           </button>
                         </li>
                       ))}
                       <li>
-                        <button type="button" className="item item-child item-add" onClick={() => select({ kind: 'new-route', service: s.name })}>
+                        <button type="button" className="item item-child item-add" onClick={() => choose({ kind: 'new-route', service: s.name })}>
                           + Add route to {s.name}
                         </button>
                       </li>
