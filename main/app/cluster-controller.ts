@@ -128,7 +128,7 @@ export class ClusterController {
     const secrets = this.#readSecret();
     const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace: connection.namespace, withValues: false });
     const targets = await detectTargets(connection);
-    return findPruneCandidates(connection, buildDesiredObjects(input, targets), { workspace: this.#workspaceLabel(), namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] }, targets);
+    return findPruneCandidates(connection, buildDesiredObjects(input, targets), { workspace: this.#workspaceLabel(), pushNamespace: connection.namespace, namespaces: [connection.namespace, ...new Set(this.deps.workspace().applications.map((a) => a.namespace))] }, targets);
   }
 
   async prune(candidates: Parameters<typeof pruneObjects>[1], confirm: boolean) {

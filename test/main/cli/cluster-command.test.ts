@@ -395,6 +395,36 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     }
   });
 
+  it('prune for one namespace leaves what the same workspace pushed to another namespace alone', async () => {
+    const staged = (withBilling: boolean) => ({
+      services: [
+        { name: 'shop', upstream: { url: 'https://shop.example.com' }, endpointSecurity: { type: 'basic', secret: 'shop-backend' } },
+        ...(withBilling ? [{ name: 'billing', upstream: { url: 'https://billing.example.com' }, endpointSecurity: { type: 'basic', secret: 'billing-backend' } }] : []),
+      ],
+      cluster: { label: 'staged' },
+    });
+    const stagedSecrets = await writeSecrets({ 'shop-backend': { username: 'svc-shop', password: 'shop-Pa55' }, 'billing-backend': { username: 'svc-billing', password: 'billing-Pa55' } }, 'staged-secrets.json');
+    await writeFile(workspaceFile, JSON.stringify(staged(true)));
+    expect((await cli(['push', ...common(), '--secrets', stagedSecrets, '-n', NS])).code).toBe(0);
+    expect((await cli(['push', ...common(), '--secrets', stagedSecrets, '-n', 'default'])).code).toBe(0);
+
+    // Everything the workspace has is in both namespaces: nothing to prune in either.
+    const none = await cli(['prune', ...common(), '-n', 'default']);
+    expect(none.code, none.stdout + none.stderr).toBe(0);
+    expect(none.stdout).toContain('Nothing to prune');
+
+    // billing gone from the workspace: pruning `default` lists only what was pushed there.
+    await writeFile(workspaceFile, JSON.stringify(staged(false)));
+    const listed = await cli(['prune', ...common(), '-n', 'default', '-o', 'json']);
+    expect(listed.code, listed.stderr).toBe(1);
+    expect((JSON.parse(listed.stdout) as { candidates: { label: string }[] }).candidates.map((c) => c.label).sort()).toEqual(['Backend default/billing', 'Secret default/billing-backend']);
+    expect((await cli(['prune', ...common(), '-n', 'default', '--yes'])).code).toBe(0);
+    const secrets = api.registry.find('', 'v1', 'secrets')!;
+    expect(api.store.get(secrets, NS, 'billing-backend')).toBeDefined();
+    expect(api.store.get(secrets, NS, 'shop-backend')).toBeDefined();
+    expect(api.store.get(secrets, 'default', 'billing-backend')).toBeUndefined();
+  });
+
   it('a push that stops (the token refused midway) still lists what it did before the error (exit 2)', async () => {
     await writeFile(workspaceFile, JSON.stringify({ ...workspace(true), cluster: { label: 'interrupted' } }));
     const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.includes('/applications/') && !req.url!.includes('dryRun') ? statuses.unauthorized() : undefined));

@@ -88,7 +88,7 @@ export function buildDesiredObjects(input: ClusterPushInput, served?: ClusterTar
   const defaults = { namespace: input.namespace, workspace: input.workspace };
   return [
     ...input.secrets.map((s) => buildSecret(s, defaults)),
-    ...(input.kymaApplications ?? []).map((app) => buildKymaApplication(app, { workspace: input.workspace, secretNamespace: app.secretNamespace ?? input.kymaSecretNamespace ?? input.namespace })),
+    ...(input.kymaApplications ?? []).map((app) => buildKymaApplication(app, { ...defaults, secretNamespace: app.secretNamespace ?? input.kymaSecretNamespace ?? input.namespace })),
     ...(input.apkBackends ?? []).map((b) => buildApkBackend(b, defaults)),
     ...(input.apisixConsumers ?? []).map((c) => buildApisixConsumer(c, defaults)),
     ...(input.apisixRoutes ?? []).map((r) => buildApisixRoute(r, defaults)),

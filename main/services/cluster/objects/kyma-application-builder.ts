@@ -2,7 +2,7 @@
 // services with stable ids, names Kyma accepts, and API entries with credentials pointing at Secrets.
 import { createHash } from 'node:crypto';
 import type { DesiredObject, KubeObject, ObjectRef } from './object-model';
-import { ownershipLabels } from './ownership-labels';
+import { ownershipLabels, type Ownership } from './ownership-labels';
 import { subdomainProblem } from './kube-names';
 import { kymaServiceName as kymaServiceNameOf } from '../../../../gateway/config/kyma-services';
 
@@ -116,7 +116,7 @@ export function kymaApplicationProblems(app: KymaApplicationSpec): string[] {
 }
 
 /** `secretNamespace`: where Kyma's Application Gateway reads the Secrets the entries name. */
-export function buildKymaApplication(app: KymaApplicationSpec, options: { workspace: string; secretNamespace: string }): DesiredObject {
+export function buildKymaApplication(app: KymaApplicationSpec, options: Ownership & { secretNamespace: string }): DesiredObject {
   const services = resolveServices(app, []).map(({ spec, name, id }) => ({
     id,
     name,
@@ -142,7 +142,7 @@ export function buildKymaApplication(app: KymaApplicationSpec, options: { worksp
   const object: KubeObject = {
     apiVersion: KYMA_API_VERSION,
     kind: 'Application',
-    metadata: { name: app.name, labels: ownershipLabels(options.workspace) },
+    metadata: { name: app.name, labels: ownershipLabels(options) },
     spec: {
       ...(app.description !== undefined ? { description: app.description } : {}),
       skipVerify: app.skipVerify,

@@ -1,9 +1,16 @@
-// Labels that mark what Gatehouse pushed, and for which workspace: prune only ever lists objects carrying both.
+// Labels that mark what Gatehouse pushed, for which workspace and to which namespace: prune only ever lists objects
+// carrying the first two, and of those only what was pushed to the namespace it prunes.
 import { createHash } from 'node:crypto';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'gatehouse';
 export const WORKSPACE_LABEL = 'gatehouse.dev/workspace';
+/**
+ * The namespace the push was aimed at (`--namespace`, or the context's), which an object may not lie in (a Kyma
+ * application's Secrets, a cluster-wide Application): one workspace pushed to a staging and a production namespace
+ * is two sets of objects, and pruning one leaves the other alone, as `kubectl apply --prune -n` does.
+ */
+export const PUSH_NAMESPACE_LABEL = 'gatehouse.dev/push-namespace';
 export const FIELD_MANAGER = 'gatehouse';
 /** A workspace's label value when it names none (`cluster.label`): every such workspace shares it. */
 export const DEFAULT_WORKSPACE_LABEL = 'gatehouse';
@@ -18,8 +25,14 @@ export function workspaceLabelValue(workspace: string): string {
   return stem ? `${stem}-${hash}` : hash;
 }
 
-export function ownershipLabels(workspace: string): Record<string, string> {
-  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [WORKSPACE_LABEL]: workspaceLabelValue(workspace) };
+/** Who pushes an object: the workspace, and the namespace its push is aimed at (a namespace name is a valid label value). */
+export interface Ownership {
+  workspace: string;
+  namespace: string;
+}
+
+export function ownershipLabels(owner: Ownership): Record<string, string> {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [WORKSPACE_LABEL]: workspaceLabelValue(owner.workspace), [PUSH_NAMESPACE_LABEL]: owner.namespace };
 }
 
 export function ownershipSelector(workspace: string): string {

@@ -26,7 +26,7 @@ export function buildSecret(spec: SecretSpec, defaults: { namespace: string; wor
   const object: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: spec.name, namespace: spec.namespace ?? defaults.namespace, labels: ownershipLabels(defaults.workspace) },
+    metadata: { name: spec.name, namespace: spec.namespace ?? defaults.namespace, labels: ownershipLabels(defaults) },
     type: 'Opaque',
     data,
   };

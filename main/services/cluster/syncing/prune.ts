@@ -4,7 +4,7 @@ import type { ClusterConnection } from '../connecting/cluster-connection';
 import { ClusterError, NotConfirmedError } from '../cluster-errors';
 import { ObjectClient, ObjectWriteError, type LiveObject } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
-import { ownershipSelector } from '../objects/ownership-labels';
+import { PUSH_NAMESPACE_LABEL, ownershipSelector } from '../objects/ownership-labels';
 import { detectTargets, TARGET_KINDS, type ClusterTargets } from '../connecting/cluster-targets';
 import { counted } from '../../../../gateway/config/counted';
 
@@ -24,6 +24,8 @@ export interface PruneResult {
 
 export interface PruneScope {
   workspace: string;
+  /** The namespace the push is aimed at: only what was pushed there is pruned (PUSH_NAMESPACE_LABEL). */
+  pushNamespace: string;
   /**
    * Namespaces to look in for namespaced kinds when the user may not list across all of them; the desired objects'
    * namespaces are always included.
@@ -47,7 +49,7 @@ export async function findPruneCandidates(connection: ClusterConnection, desired
   for (const kind of kinds) {
     for (const item of await listLabelled(client, kind, selector, namespaces)) {
       const ref = refOf(item);
-      if (keep.has(refKey(ref))) continue;
+      if (keep.has(refKey(ref)) || !pushedTo(item, scope.pushNamespace, namespaces)) continue;
       candidates.push({
         ref,
         label: refLabel(ref),
@@ -57,6 +59,16 @@ export async function findPruneCandidates(connection: ClusterConnection, desired
     }
   }
   return candidates;
+}
+
+/**
+ * Whether `item` was pushed to `pushNamespace`. An object pushed before the label existed counts when it lies in
+ * a namespace this push uses, or is cluster-wide — as prune listed before — so an old push is still pruned there.
+ */
+function pushedTo(item: LiveObject, pushNamespace: string, namespaces: readonly string[]): boolean {
+  const label = item.metadata.labels?.[PUSH_NAMESPACE_LABEL];
+  if (label !== undefined) return label === pushNamespace;
+  return item.metadata.namespace === undefined || namespaces.includes(item.metadata.namespace);
 }
 
 /**

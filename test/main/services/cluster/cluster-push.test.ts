@@ -1,6 +1,7 @@
 // Preview, push, prune, export, import and secretRef reads with the real @kubernetes/client-node against the
 // fake API server (and the real kubectl for the export round trip).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,7 +252,7 @@ describe('prune', () => {
     await pushObjects(connection, buildDesiredObjects({ ...input(), workspace: 'team-b', secrets: [{ name: 'team-b-creds', data: { username: 'b', password: 'b' } }], kymaApplications: [] }));
     const reduced = input({ kymaApplications: [input().kymaApplications![0]!], secrets: [input().secrets[0]!] });
     const desired = buildDesiredObjects(reduced);
-    const candidates = await findPruneCandidates(connection, desired, { workspace: 'team-a', namespaces: [NS] });
+    const candidates = await findPruneCandidates(connection, desired, { workspace: 'team-a', pushNamespace: NS, namespaces: [NS] });
     expect(candidates.map((c) => c.label).sort()).toEqual(['Application billing', 'Secret kyma-system/billing-oauth']);
     await expect(pruneObjects(connection, candidates, { confirm: false })).rejects.toBeInstanceOf(NotConfirmedError);
     expect(api.store.get(api.registry.find('', 'v1', 'secrets')!, NS, 'billing-oauth')).toBeDefined();
@@ -261,12 +262,12 @@ describe('prune', () => {
       ['Secret kyma-system/billing-oauth', 'deleted'],
     ]);
     expect(api.store.get(api.registry.find('', 'v1', 'secrets')!, NS, 'team-b-creds')).toBeDefined();
-    expect(await findPruneCandidates(connection, desired, { workspace: 'team-a', namespaces: [NS] })).toEqual([]);
+    expect(await findPruneCandidates(connection, desired, { workspace: 'team-a', pushNamespace: NS, namespaces: [NS] })).toEqual([]);
     await pushObjects(connection, buildDesiredObjects(input()));
   });
 
   it('does not delete an object changed since it was listed', async () => {
-    const candidates = await findPruneCandidates(connection, [], { workspace: 'team-b', namespaces: [NS] });
+    const candidates = await findPruneCandidates(connection, [], { workspace: 'team-b', pushNamespace: NS, namespaces: [NS] });
     expect(candidates.map((c) => c.label)).toEqual(['Secret kyma-system/team-b-creds']);
     await fetchAs(adminToken, 'PATCH', `/api/v1/namespaces/${NS}/secrets/team-b-creds?fieldManager=someone`, { metadata: { annotations: { touched: 'yes' } } }, 'application/merge-patch+json');
     const results = await pruneObjects(connection, candidates, { confirm: true });
@@ -303,6 +304,35 @@ describe.skipIf(!HAVE_KUBECTL && !process.env.CI)('export round trip through kub
       await fresh.close();
     }
   });
+
+  it('a redacted export applied as its header says keeps the values a push set; the header’s lines create the Secrets as push would', async () => {
+    const fresh = await startFakeKubeApi({ namespaces: ['default', NS], crds: ['kyma'] });
+    try {
+      const token = fresh.addUser('admin');
+      const file = await fresh.writeKubeconfig({ credentials: { token }, namespace: NS });
+      const own = ClusterConnection.open(loadKubeconfig({ files: [file] }));
+      const desired = buildDesiredObjects(input());
+      await pushObjects(own, desired);
+      const redacted = join(await mkdtemp(join(tmpdir(), 'export-')), 'redacted.yaml');
+      const yaml = exportYaml(desired);
+      await writeFile(redacted, yaml);
+      const applied = await kubectl(file, ['apply', '--server-side', '--field-manager=gatehouse', '-f', redacted]);
+      expect(applied.code, applied.stderr).toBe(0);
+      // Until 1 Dec the file held the Secrets without data, and this apply removed the values the push had set.
+      expect(await new ClusterSecretSource(own).read({ name: 'orders-basic' })).toEqual({ username: 'admin', password: 'first-password' });
+
+      expect((await kubectl(file, ['delete', 'secret', 'orders-basic', 'billing-oauth', '-n', NS])).code).toBe(0);
+      const values: Record<string, string> = { username: 'admin', password: 'first-password', clientId: 'billing', clientSecret: 'client-secret-1' };
+      for (const line of yaml.split('\n').filter((l) => l.startsWith('#   kubectl create secret'))) {
+        const command = line.slice(1).trim().replace(/--from-literal=(\w+)=\.\.\./g, (_, key: string) => `--from-literal=${key}=${values[key]}`);
+        const created = await runShell(command, file);
+        expect(created.code, created.stderr).toBe(0);
+      }
+      expect((await planPush(own, desired)).items.map((i) => i.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe('reading from the cluster', () => {
@@ -323,6 +353,15 @@ describe('reading from the cluster', () => {
     expect(plan.items.map((i) => i.action)).toEqual(['unchanged', 'unchanged']);
   });
 });
+
+/** A shell line (the export header's pipelines) with kubectl talking to `kubeconfig`. */
+function runShell(command: string, kubeconfig: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', command], { env: { ...process.env, KUBECONFIG: kubeconfig } }, (error, _stdout, stderr) => {
+      resolve({ code: error ? 1 : 0, stderr });
+    });
+  });
+}
 
 async function fetchAs(token: string, method: string, path: string, body: unknown, contentType: string) {
   const { request } = await import('node:https');
