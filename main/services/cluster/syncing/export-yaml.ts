@@ -24,7 +24,9 @@ function createSecretCommand(secret: KubeObject): string {
   const ns = secret.metadata.namespace ? ` -n ${secret.metadata.namespace}` : '';
   const literals = secretKeys(secret).map((k) => ` --from-literal=${k}=...`).join('');
   const labels = Object.entries(secret.metadata.labels ?? {}).map(([k, v]) => ` ${k}=${v}`).join('');
-  return `kubectl create secret generic ${secret.metadata.name}${ns}${literals} --dry-run=client -o yaml | kubectl label --local -f - -o yaml${labels} | ${APPLY} -f -`;
+  // The type too: push sets it, and a field push applies that the Secret's creator did not would be a change.
+  const type = typeof secret.type === 'string' ? ` --type=${secret.type}` : '';
+  return `kubectl create secret generic ${secret.metadata.name}${ns}${type}${literals} --dry-run=client -o yaml | kubectl label --local -f - -o yaml${labels} | ${APPLY} -f -`;
 }
 
 function header(secretsLeftOut: readonly KubeObject[]): string {

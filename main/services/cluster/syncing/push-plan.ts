@@ -3,6 +3,7 @@ import type { ClusterConnection } from '../connecting/cluster-connection';
 import { ClusterError } from '../cluster-errors';
 import { diffObjects, type FieldChange } from './object-diff';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
+import { fieldOwnershipChange } from './field-ownership';
 import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 
@@ -34,6 +35,9 @@ async function planOne(client: ObjectClient, desired: DesiredObject): Promise<Pl
     try {
       const result = await client.apply(desired.object, { dryRun: true, force: false, ref });
       const changes = diffObjects(live, result);
+      // Same values, but the apply would still write the object: Gatehouse takes the fields another manager set.
+      const ownership = live && changes.length === 0 ? fieldOwnershipChange(live, result) : undefined;
+      if (ownership) changes.push(ownership);
       return { ...base, action: !live ? 'create' : changes.length ? 'update' : 'unchanged', changes };
     } catch (error) {
       const conflicts = error instanceof ObjectWriteError ? fieldConflicts(error.status) : undefined;

@@ -164,7 +164,7 @@ describe('cluster object builders', () => {
     expect(redacted).not.toContain('p@ss:word');
     // Without values the Secrets are left out (applied without data by push's field manager, they would remove the
     // values a push set); the header gives the command that creates each as push would.
-    expect(redacted).toContain('#   kubectl create secret generic orders-basic -n kyma-system --from-literal=password=... --from-literal=username=... --dry-run=client -o yaml | kubectl label --local -f - -o yaml app.kubernetes.io/managed-by=gatehouse gatehouse.dev/workspace=');
+    expect(redacted).toContain('#   kubectl create secret generic orders-basic -n kyma-system --type=Opaque --from-literal=password=... --from-literal=username=... --dry-run=client -o yaml | kubectl label --local -f - -o yaml app.kubernetes.io/managed-by=gatehouse gatehouse.dev/workspace=');
     const docs = parseAllDocuments(redacted).map((d) => d.toJS());
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['Application/orders']);
     const full = parseAllDocuments(exportYaml(objects, { includeSecretValues: true })).map((d) => d.toJS());

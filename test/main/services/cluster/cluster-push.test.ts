@@ -111,6 +111,19 @@ describe('preview and push', () => {
     expect(applyRequests.filter((r) => r.path.includes('dryRun=All')).length).toBeGreaterThanOrEqual(8);
   });
 
+  it('previews as an update an object another manager set to the same values, as push then writes it', async () => {
+    // In its own namespace and workspace, out of the other tests' way.
+    const desired = buildDesiredObjects({ workspace: 'ownership', namespace: 'default', secrets: [{ name: 'owned-elsewhere', data: { username: 'u', password: 'p' } }] });
+    const applied = await fetchAs(adminToken, 'PATCH', '/api/v1/namespaces/default/secrets/owned-elsewhere?fieldManager=ops', desired[0]!.object, 'application/apply-patch+yaml');
+    expect(applied.status, applied.body).toBe(201);
+    const plan = await planPush(connection, desired);
+    // Until 1 Dec: "unchanged" and up to date, and the push that followed said "updated".
+    expect(plan.items[0]).toMatchObject({ action: 'update', changes: [{ path: 'metadata.managedFields', change: 'changed', before: 'ops', after: 'ops, gatehouse' }] });
+    expect(plan.upToDate).toBe(false);
+    expect((await pushObjects(connection, desired)).items[0]!.outcome).toBe('updated');
+    expect((await planPush(connection, desired)).items[0]!.action).toBe('unchanged');
+  });
+
   it('shows a readable diff for a change, with Secret values hidden, then updates', async () => {
     const changed = input();
     changed.secrets[0] = { name: 'orders-basic', data: { username: 'admin', password: 'second-password' } };
