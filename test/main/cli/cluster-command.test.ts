@@ -226,6 +226,11 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
       expect(run.code).toBe(2);
       expect(run.stdout).toMatch(/^invalid\s+Secret team\/erp-basic: Secret "erp-basic" is invalid: data: Forbidden: denied by policy require-sealed-secrets$/m);
       expect(run.stdout).toMatch(/^skipped\s+Application commerce: would not be pushed because Secret team\/erp-basic would be refused$/m);
+      // The workspace section says so too (until 1 Dec it said "pushed", and only push's own said "skipped").
+      const json = await cli(['plan', ...common(), '--secrets', await writeSecrets(secrets()), '-o', 'json']);
+      const items = (JSON.parse(json.stdout) as { workspaceItems: { kind: string; name: string; status: string; reason?: string }[] }).workspaceItems;
+      expect(items.find((i) => i.kind === 'application' && i.name === 'commerce')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('would not be pushed: Secret team/erp-basic would be refused (Secret "erp-basic" is invalid') });
+      expect(items.find((i) => i.kind === 'service' && i.name === 'orders')!.status).toBe('pushed');
     } finally {
       stop();
     }

@@ -4,7 +4,7 @@
 import type { ClusterConnection } from '../connecting/cluster-connection';
 import { TARGET_KINDS, type ClusterTargets } from '../connecting/cluster-targets';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
-import { planPush, type PlanItem } from './push-plan';
+import { KEPT_BACK, planPush, type PlanItem } from './push-plan';
 import { pushObjects, type PushItemResult, type PushOptions, type PushOutcome } from './push';
 
 export type WorkspaceItemKind = 'service' | 'route' | 'consumer' | 'application';
@@ -106,7 +106,8 @@ export async function previewPush(connection: ClusterConnection, targeted: Targe
   const leftOut = targeted.leftOut.map((l): PlanItem => ({ ref: l.ref, label: l.label, action: 'unsupported', changes: [], message: l.reason }));
   for (const item of leftOut) onItem?.(item);
   const items = inBuildOrder(desired, plan.items, leftOut);
-  return { items, workspaceItems: targeted.workspaceItems, upToDate: plan.upToDate };
+  const keptBack = plan.items.flatMap((i) => (KEPT_BACK[i.action] ? [{ label: i.label, ref: i.ref, why: KEPT_BACK[i.action]!, message: i.message }] : []));
+  return { items, workspaceItems: targeted.workspaceItems.map((item) => withObjectsKeptBack(item, keptBack, 'would not be pushed')), upToDate: plan.upToDate };
 }
 
 /** Server-side apply of what this cluster takes; what it does not take is reported, and is no failure. */
@@ -119,21 +120,29 @@ export async function pushTargeted(connection: ClusterConnection, targeted: Targ
     items.splice(insertAt(items, l.ref), 0, item);
     options.onItem?.(item);
   }
-  const notPushed = report.items.filter((r) => r.outcome === 'failed' || r.outcome === 'conflict' || r.outcome === 'skipped');
-  return { items, workspaceItems: targeted.workspaceItems.map((item) => afterPush(item, notPushed)), ok: report.ok, counts: { ...report.counts, unsupported: targeted.leftOut.length } };
+  const notPushed = report.items.flatMap((r) => (r.outcome === 'failed' || r.outcome === 'conflict' || r.outcome === 'skipped' ? [{ ...r, why: r.outcome === 'conflict' ? 'has a field conflict' : r.outcome }] : []));
+  return { items, workspaceItems: targeted.workspaceItems.map((item) => withObjectsKeptBack(item, notPushed, 'not pushed')), ok: report.ok, counts: { ...report.counts, unsupported: targeted.leftOut.length } };
+}
+
+/** An object that did not (push) or would not (plan) make it into the cluster, and why. */
+interface KeptBackObject {
+  ref: ObjectRef;
+  label: string;
+  why: string;
+  message?: string;
 }
 
 /**
- * A workspace item as the push left it: `pushed` only when every object it becomes made it; otherwise skipped,
- * naming the objects that did not and why, in push order (the plan had called it pushed, as it would be).
+ * A workspace item as the push left it, or as the plan says it would: `pushed` only when every object it becomes
+ * makes it; otherwise skipped, naming the objects that do not and why, in push order.
  */
-function afterPush(item: WorkspaceItemPlan, notPushed: readonly PushItemResult[]): WorkspaceItemPlan {
+function withObjectsKeptBack(item: WorkspaceItemPlan, keptBack: readonly KeptBackObject[], heading: string): WorkspaceItemPlan {
   if (item.status !== 'pushed') return item;
   const own = new Set(item.objects.map(refKey));
-  const missed = notPushed.filter((r) => own.has(refKey(r.ref)));
+  const missed = keptBack.filter((r) => own.has(refKey(r.ref)));
   if (missed.length === 0) return item;
-  const why = missed.map((r) => `${r.label} ${r.outcome === 'conflict' ? 'has a field conflict' : r.outcome}${r.message ? ` (${r.message})` : ''}`);
-  return { ...item, status: 'skipped', reason: `not pushed: ${why.join('; ')}` };
+  const why = missed.map((r) => `${r.label} ${r.why}${r.message ? ` (${r.message})` : ''}`);
+  return { ...item, status: 'skipped', reason: `${heading}: ${why.join('; ')}` };
 }
 
 /** After the last pushed object of the same kind, so the list still reads Secrets first. */

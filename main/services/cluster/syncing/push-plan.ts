@@ -52,8 +52,10 @@ async function planOne(client: ObjectClient, desired: DesiredObject): Promise<Pl
   }
 }
 
+/** Why a planned object would not make it into the cluster, by its action; undefined for one that would. */
+export const KEPT_BACK: Partial<Record<PlanAction, string>> = { invalid: 'would be refused', conflict: 'has a field conflict', skipped: 'would be skipped' };
+
 /** Connection-level failures (unreachable, 401, timeout) abort the plan; per-object refusals are items. */
-const KEPT_BACK: Partial<Record<PlanAction, string>> = { invalid: 'would be refused', conflict: 'has a field conflict', skipped: 'would be skipped' };
 
 export async function planPush(connection: ClusterConnection, desired: readonly DesiredObject[], onItem?: (item: PlanItem) => void): Promise<PushPlan> {
   const client = new ObjectClient(connection);
