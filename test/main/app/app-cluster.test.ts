@@ -176,6 +176,15 @@ describe('cluster features through the app', () => {
       expect(pushed.workspaceItems.map((i) => i.reason)).toEqual(plan.workspaceItems.map((i) => i.reason));
       const consumer = api.store.get(api.registry.find('apisix.apache.org', 'v2', 'apisixconsumers')!, NS, 'alex')!;
       expect(consumer.spec).toEqual({ authParameter: { basicAuth: { secretRef: { name: 'gatehouse-consumer-alex' } } } });
+
+      // With only the route CRD left, the consumers are not served, and the reason names the CRD that is missing.
+      api.uninstallCrd('apisix.apache.org', 'apisixconsumers');
+      const partial = await call<{ items: { label: string; action: string; message?: string }[] }>('cluster:plan');
+      expect(partial.items.find((i) => i.label === `ApisixConsumer ${NS}/alex`)).toMatchObject({
+        action: 'unsupported',
+        message: 'this cluster does not serve APISIX consumers and routes (no ApisixConsumer CRD in apisix.apache.org/v2)',
+      });
+      api.installCrd('apisix');
     } finally {
       await call('secrets:delete', { name: 'consumer-login' });
       api.uninstallCrd('apisix.apache.org', 'apisixroutes');

@@ -5,7 +5,11 @@ export interface ClusterTargets {
   kymaApplications: boolean;
   apkBackends: boolean;
   apisix: boolean;
+  /** Of a target not served, the kinds discovery did not find (`kind` in `groupVersion`): what to name as missing. */
+  missing?: Partial<Record<TargetName, { groupVersion: string; kind: string }[]>>;
 }
+
+export type TargetName = 'kymaApplications' | 'apkBackends' | 'apisix';
 
 export const TARGET_KINDS = {
   kymaApplications: [{ groupVersion: 'applicationconnector.kyma-project.io/v1alpha1', kind: 'Application' }],
@@ -28,6 +32,11 @@ export async function detectTargets(connection: ClusterConnection): Promise<Clus
     const list = await connection.call(`Listing the resources of ${groupVersion}`, () => connection.customObjects.getAPIResources({ group, version }));
     kindsByGroupVersion.set(groupVersion, new Set(list.resources.map((r) => r.kind)));
   }
-  const has = (kinds: readonly { groupVersion: string; kind: string }[]) => kinds.every((k) => kindsByGroupVersion.get(k.groupVersion)?.has(k.kind) === true);
-  return { kymaApplications: has(TARGET_KINDS.kymaApplications), apkBackends: has(TARGET_KINDS.apkBackends), apisix: has(TARGET_KINDS.apisix) };
+  const missing: NonNullable<ClusterTargets['missing']> = {};
+  for (const [target, kinds] of Object.entries(TARGET_KINDS) as [TargetName, readonly { groupVersion: string; kind: string }[]][]) {
+    const absent = kinds.filter((k) => kindsByGroupVersion.get(k.groupVersion)?.has(k.kind) !== true);
+    if (absent.length) missing[target] = absent.map((k) => ({ ...k }));
+  }
+  // A target counts only when every kind it needs is served: APISIX's routes name its consumers.
+  return { kymaApplications: !missing.kymaApplications, apkBackends: !missing.apkBackends, apisix: !missing.apisix, missing };
 }

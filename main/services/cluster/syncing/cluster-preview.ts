@@ -2,7 +2,7 @@
 // and every workspace item as pushed, skipped (with why) or not applicable, so nothing is left out unsaid.
 // Objects of kinds the cluster does not serve are not sent; neither are Secrets only such objects use.
 import type { ClusterConnection } from '../connecting/cluster-connection';
-import { TARGET_KINDS, type ClusterTargets } from '../connecting/cluster-targets';
+import { TARGET_KINDS, type ClusterTargets, type TargetName } from '../connecting/cluster-targets';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 import { KEPT_BACK, planPush, type PlanItem } from './push-plan';
 import { pushObjects, type PushItemResult, type PushOptions, type PushOutcome } from './push';
@@ -42,20 +42,24 @@ export interface ClusterPushResult {
   counts: Record<PushOutcome, number>;
 }
 
-const TARGET_NAMES: Record<keyof ClusterTargets, string> = {
+const TARGET_NAMES: Record<TargetName, string> = {
   kymaApplications: 'Kyma Applications',
   apkBackends: 'WSO2 APK Backends',
   apisix: 'APISIX consumers and routes',
 };
 
-function targetOf(ref: ObjectRef): keyof ClusterTargets | undefined {
-  for (const [target, kinds] of Object.entries(TARGET_KINDS) as [keyof ClusterTargets, readonly { groupVersion: string; kind: string }[]][]) {
+function targetOf(ref: ObjectRef): TargetName | undefined {
+  for (const [target, kinds] of Object.entries(TARGET_KINDS) as [TargetName, readonly { groupVersion: string; kind: string }[]][]) {
     if (kinds.some((k) => k.groupVersion === ref.apiVersion && k.kind === ref.kind)) return target;
   }
   return undefined;
 }
 
-const notServed = (target: keyof ClusterTargets, ref: ObjectRef) => `this cluster does not serve ${TARGET_NAMES[target]} (no ${ref.kind} CRD in ${ref.apiVersion})`;
+/** Names the kinds discovery did not find, which need not be `ref`'s own (APISIX's routes and consumers go together). */
+function notServed(target: TargetName, ref: ObjectRef, targets: ClusterTargets): string {
+  const absent = targets.missing?.[target] ?? [{ groupVersion: ref.apiVersion, kind: ref.kind }];
+  return `this cluster does not serve ${TARGET_NAMES[target]} (no ${absent.map((k) => `${k.kind} CRD in ${k.groupVersion}`).join(', no ')})`;
+}
 
 export interface TargetedObjects {
   send: DesiredObject[];
@@ -69,7 +73,7 @@ export function limitToTargets(desired: readonly DesiredObject[], workspaceItems
   for (const d of desired) {
     const ref = refOf(d.object);
     const target = targetOf(ref);
-    if (target && !targets[target]) leftOut.set(refKey(ref), { ref, label: refLabel(ref), reason: notServed(target, ref) });
+    if (target && !targets[target]) leftOut.set(refKey(ref), { ref, label: refLabel(ref), reason: notServed(target, ref, targets) });
   }
   // A Secret goes only when something sent uses it; one nothing references at all still goes (as before).
   const users = new Map<string, ObjectRef[]>();

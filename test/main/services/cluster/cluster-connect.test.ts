@@ -117,7 +117,7 @@ describe('test connection', () => {
     expect(report).toMatchObject({ context: 'admin', server: api.url, user: 'admin-user', namespace: 'kyma-system', serverVersion: 'v1.32.4', missing: [] });
     expect(report.permissions).toHaveLength(10);
     expect(report.permissions.every((p) => p.allowed)).toBe(true);
-    expect(report.targets).toEqual({ kymaApplications: true, apkBackends: false, apisix: false });
+    expect(report.targets).toMatchObject({ kymaApplications: true, apkBackends: false, apisix: false });
   });
 
   it('names each missing permission for a restricted user (client certificate)', async () => {
