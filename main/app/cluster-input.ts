@@ -193,6 +193,8 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
       apkBackends.push(backend);
       objects.unshift({ apiVersion: APK_API_VERSION, kind: 'Backend', name: backend.name, namespace: options.namespace });
       if (service.sandbox) notes.push('its sandbox endpoint is not pushed (an APK Backend has one upstream)');
+      // The gateway sends it on every request; the Backend would not (its value is not repeated: it may hold a key).
+      if (target?.search) notes.push("its upstream URL's query string is not pushed (an APK Backend has no field for one)");
     }
     serviceObjects.set(service.name, { objects, notes });
   }

@@ -101,6 +101,17 @@ describe('namespaces', () => {
     expect(lookups[0]).toBe('other/nsd-creds');
   });
 
+  it('says that a Backend does not carry its upstream URL\'s query, without repeating it', async () => {
+    const workspace = parseWorkspace({
+      services: [{ name: 'q', upstream: { url: 'https://q.example.com/api/?apikey=abc&v=2' }, endpointSecurity: { type: 'basic', secret: 'q-creds' } }],
+    });
+    const { input, workspaceItems } = await clusterInputFromWorkspace(workspace, vault({ 'q-creds': { username: 'u', password: 'p' } }), options);
+    expect(input.apkBackends).toMatchObject([{ name: 'q', basePath: '/api/' }]);
+    const item = workspaceItems.find((i) => i.kind === 'service' && i.name === 'q')!;
+    expect(item).toMatchObject({ status: 'pushed', reason: expect.stringContaining("its upstream URL's query string is not pushed (an APK Backend has no field for one)") });
+    expect(item.reason).not.toContain('apikey');
+  });
+
   it('refuses two vault secrets of one name in different namespaces that would become one Secret', async () => {
     const workspace = parseWorkspace({
       services: [
