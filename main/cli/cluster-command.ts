@@ -4,6 +4,7 @@
 // everything was done; 2 = an error (bad arguments, no kubeconfig, a missing secret, an unreachable cluster).
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { splitShortOptionValues } from './short-option-values';
 import type { Workspace } from '../../gateway/config/schema';
 import { secretSources } from '../../gateway/cli/gateway-cli';
 import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
@@ -91,7 +92,8 @@ function describeError(error: unknown): GatehouseFailure {
   return { code: 'GATEHOUSE_CLI_ERROR', message: error instanceof Error ? error.message : String(error) };
 }
 
-export async function runClusterCommand(command: ClusterCommand, argv: string[], io: ClusterCommandIo = processIo()): Promise<number> {
+export async function runClusterCommand(command: ClusterCommand, givenArgv: string[], io: ClusterCommandIo = processIo()): Promise<number> {
+  const argv = splitShortOptionValues(givenArgv);
   let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { splitShortOptionValues } from './short-option-values';
 import { WorkspaceStore, writePrivateFile } from '../services/workspace-store';
 import { SessionVault, type SecretVault } from '../services/vault';
 import { keychainFor } from './keychain-sources';
@@ -18,7 +19,7 @@ class ExportFileError extends GatehouseError {
 
 export async function runExportCommand(argv: string[], say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
   const { values } = parseArgs({
-    args: argv,
+    args: splitShortOptionValues(argv),
     options: {
       workspace: { type: 'string', short: 'w' },
       namespace: { type: 'string', short: 'n' },

@@ -420,7 +420,8 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
 
     // billing gone from the workspace: pruning `default` lists only what was pushed there.
     await writeFile(workspaceFile, JSON.stringify(staged(false)));
-    const listed = await cli(['prune', ...common(), '-n', 'default', '-o', 'json']);
+    // Short options with `=`, as kubectl takes them.
+    const listed = await cli(['prune', ...common(), '-n=default', '-o=json']);
     expect(listed.code, listed.stderr).toBe(1);
     expect((JSON.parse(listed.stdout) as { candidates: { label: string }[] }).candidates.map((c) => c.label).sort()).toEqual(['Backend default/billing', 'Secret default/billing-backend']);
     expect((await cli(['prune', ...common(), '-n', 'default', '--yes'])).code).toBe(0);
