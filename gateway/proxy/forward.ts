@@ -10,6 +10,7 @@ import { relayInformationalAnswer } from './informational-answers';
 import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
 import { CLIENT_BODY_INCOMPLETE, CLIENT_GONE, ClientGoneError } from './client-gone';
+import { AnswerDiscardedError } from './answer-discarded';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -23,7 +24,10 @@ export interface ForwardRequest {
   exchange: Exchange;
   /** What to send; by default the request's own body, streamed. A buffered body can be sent again. */
   body?: Buffer | Readable | null;
-  /** An answer with a status this returns true for is read and dropped instead of sent downstream (a retry follows). */
+  /**
+   * An answer with a status this returns true for is dropped unread instead of sent downstream (a retry follows):
+   * the call resolves `discarded` as soon as its head arrives, and its upstream request is aborted.
+   */
   discardIf?: (status: number) => boolean;
   /** Kyma's Application Gateway answer to a failing target: 502 with `Target-System-Status: <status>`. */
   kymaTargetErrors?: boolean;
@@ -160,7 +164,6 @@ export interface ForwardOutcome {
 class ResponseRelay {
   status = 0;
   upstreamMs = 0;
-  discarded = false;
   /** The head to send, until it is written. */
   headStatus = 0;
   headHeaders: string[] | undefined = undefined;
@@ -247,16 +250,13 @@ class ResponseRelay {
       this.abortUpstream(new UpstreamError(502, `Upstream ${label} sent a response in transfer coding "${coding}", which the gateway cannot decode (UNSUPPORTED_TRANSFER_CODING)`, 'UNSUPPORTED_TRANSFER_CODING'));
       return false;
     }
-    this.#resume = resume;
     this.status = statusCode;
-    this.#waitForBody();
     const exchange = this.forward.exchange;
     exchange.responseStartAt = performance.now();
     this.upstreamMs = exchange.responseStartAt - exchange.dispatchedAt;
-    if (this.forward.discardIf?.(statusCode)) {
-      this.discarded = true;
-      return true;
-    }
+    if (this.forward.discardIf?.(statusCode)) return this.#discard();
+    this.#resume = resume;
+    this.#waitForBody();
     exchange.entry.upstreamMs = Math.round(this.upstreamMs * 100) / 100;
     let headers = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
     const redirects = this.forward.redirects;
@@ -275,7 +275,6 @@ class ResponseRelay {
 
   onData(chunk: Buffer): boolean {
     this.#waitForBody();
-    if (this.discarded) return true;
     if (this.headHeaders !== undefined) this.#writeHead();
     if (this.res.write(chunk)) return true;
     this.#stopBodyWait();
@@ -286,7 +285,6 @@ class ResponseRelay {
 
   onComplete(): void {
     this.#finish();
-    if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     if (this.headHeaders !== undefined) this.#writeHead();
     this.res.end();
     this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
@@ -295,7 +293,6 @@ class ResponseRelay {
   onError(error: Error): void {
     if (this.#settled) return;
     this.#finish();
-    if (this.discarded) return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
     if (this.headHeaders !== undefined && isBodilessAnswerWithLength(this.status, error)) return this.#relayBodiless();
     const req = this.res.req;
     if (error instanceof ClientGoneError || (req.destroyed && !req.complete)) {
@@ -318,6 +315,22 @@ class ResponseRelay {
     // The gateway's own answer to the failure comes as early as the upstream's would have, and closes the
     // connection if the body has not all come (failure-answers.ts).
     this.outcome.reject(upstreamError);
+  }
+
+  /**
+   * The answer is dropped for a retry, so its body is nobody's: it is not read. Reading it first held the retry back
+   * for as long as the upstream took to send it, without bound for a body that kept coming a byte at a time under
+   * the body wait, with every byte read for nothing; Kyma's Application Gateway retries once the status is known
+   * (retryableroundtripper.go). The request is aborted, and its connection with it, since an unread body cannot be
+   * skipped on a keep-alive connection. The call is settled first, so the abort's onError is ignored: neither the
+   * answer nor the log line takes it for the upstream's failure. What the head said is recorded already
+   * (`discardIf` told the traffic inspector), as for an answer read whole.
+   */
+  #discard(): false {
+    this.#finish();
+    this.abortUpstream(new AnswerDiscardedError());
+    this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs, discarded: true });
+    return false;
   }
 
   /** The same request once more, on whichever connection the pool gives it; its outcome is this call's. */
