@@ -4,6 +4,7 @@
 // Values are secret: messages name the secret, the key and the header or parameter, never a value.
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { parameterHeaderNameProblem, parameterHeaderValueProblem } from '../config/header-rules';
+import { parameterQueryNameProblem, parameterQueryValueProblem } from '../config/query-parameter-rules';
 import type { RequestParametersSecret } from '../config/endpoint-security-schema';
 import type { SecretResolver } from '../secrets/secret-source';
 import { secretId } from '../config/secret-names';
@@ -83,7 +84,14 @@ export function parseHeaderParameters(text: string, document = 'headers'): Map<s
 export function parseQueryParameters(text: string, document = 'queryParameters'): Map<string, string[]> {
   const query = new Map<string, string[]>();
   for (const [position, [name, values]] of parseNameToValues(text, document).entries()) {
-    if (name === '') throw new RequestParametersError(field(document, name, position), `${document}: a parameter name is empty`);
+    const path = field(document, name, position);
+    const nameProblem = parameterQueryNameProblem(name);
+    if (nameProblem) throw new RequestParametersError(path, `${path}: ${nameProblem}`);
+    values.forEach((value, i) => {
+      const at = field(document, name, position, i);
+      const valueProblem = parameterQueryValueProblem(value);
+      if (valueProblem) throw new RequestParametersError(at, `${at}: ${valueProblem}`);
+    });
     query.set(name, values);
   }
   return query;

@@ -72,8 +72,23 @@ describe('parseQueryParameters', () => {
   });
 
   it('refuses an empty name and non-string values', () => {
-    expect(refusal(() => parseQueryParameters('{"":["x"]}')).message).toBe('queryParameters: a parameter name is empty');
+    expect(refusal(() => parseQueryParameters('{"":["x"]}')).message).toBe('queryParameters[#1]: a parameter name is empty');
     expect(refusal(() => parseQueryParameters('{"limit":[50]}')).field).toBe('queryParameters["limit"][0]');
+  });
+
+  it('refuses a lone surrogate in a name or a value (no UTF-8 form, so no URL), naming the parameter, never the value', () => {
+    const rule = 'holds a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair), which has no UTF-8 form and cannot be put in a URL';
+    const value = refusal(() => parseQueryParameters('{"k":["ok","\\ud800s3cr3t"]}'));
+    expect([value.field, value.message]).toEqual(['queryParameters["k"][1]', `queryParameters["k"][1]: ${rule}`]);
+    const trailing = refusal(() => parseQueryParameters('{"k":["s3cr3t\\udfff"]}'));
+    expect(trailing.field).toBe('queryParameters["k"][0]');
+    const name = refusal(() => parseQueryParameters('{"\\udc00s3cr3t":["v"]}'));
+    expect([name.field, name.message]).toEqual(['queryParameters[#1]', `queryParameters[#1]: the name ${rule}`]);
+  });
+
+  it('takes a surrogate pair (an emoji) as the character it is, and encodes it as UTF-8', () => {
+    const query = parseQueryParameters('{"\\ud83d\\ude00":["\\ud83d\\udc4d"]}');
+    expect(mergeQuery('', query, '')).toBe('?%F0%9F%98%80=%F0%9F%91%8D');
   });
 });
 
