@@ -148,6 +148,8 @@ function isBodilessAnswerWithLength(status: number, error: Error): boolean {
   return (status === 304 || status === 204) && (error as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
 }
 
+const EMPTY_BODY_CHUNK = Buffer.alloc(0);
+
 /** Where a relay reports how its request ended: settled once, with a result or with the error to answer. */
 export interface ForwardOutcome {
   resolve(result: ForwardResult): void;
@@ -215,7 +217,10 @@ class ResponseRelay {
   flushHead(): void {
     if (this.headHeaders === undefined || this.res.destroyed) return;
     this.#writeHead();
-    this.res.flushHeaders();
+    // Not flushHeaders(): it sends the head as a UTF-8 string, and the field values are byte strings (latin1, as
+    // they came), so a byte above 0x7f went out encoded twice; an empty write sends the head as latin1. (A bodiless
+    // answer ignores the write, and its end follows at once.)
+    this.res.write(EMPTY_BODY_CHUNK);
   }
 
   /** The read that touched this relay is over: time the body wait, and give an unsent head its turns. */
