@@ -104,8 +104,15 @@ export const Timeouts = z
     connectMs: z.number().int().min(1).max(600_000).default(10_000),
     /** Time allowed for the upstream's response headers, and between body chunks. */
     responseMs: z.number().int().min(1).max(3_600_000).default(60_000),
+    /**
+     * Time a client may leave the answer unread (the gateway's next write to it waiting) before its connection is
+     * closed and the upstream's freed, as nginx's send_timeout: a client that stops reading would otherwise hold an
+     * upstream connection for as long as the upstream has more to send.
+     */
+    clientReadMs: z.number().int().min(1).max(3_600_000).default(60_000),
   })
   .strict();
+export type Timeouts = z.infer<typeof Timeouts>;
 
 export const ENVIRONMENTS = ['production', 'sandbox'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

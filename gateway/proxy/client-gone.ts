@@ -10,6 +10,12 @@ export const CLIENT_GONE = 'CLIENT_GONE';
  */
 export const CLIENT_BODY_INCOMPLETE = 'CLIENT_BODY_INCOMPLETE';
 
+/**
+ * The log's `error` for a request whose client left its answer unread for timeouts.clientReadMs (the gateway's writes
+ * to it waiting): the gateway closed its connection, which freed the upstream's.
+ */
+export const CLIENT_STOPPED_READING = 'CLIENT_STOPPED_READING';
+
 /** nginx's status for a request whose client closed the connection before an answer was sent (never sent itself). */
 export const CLIENT_CLOSED_REQUEST = 499;
 

@@ -9,7 +9,7 @@ import { undecodedTransferCoding } from './transfer-coding';
 import { relayInformationalAnswer } from './informational-answers';
 import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from './redirect-location';
 import type { Exchange } from '../log/exchange';
-import { CLIENT_BODY_INCOMPLETE, CLIENT_GONE, ClientGoneError } from './client-gone';
+import { CLIENT_BODY_INCOMPLETE, CLIENT_GONE, CLIENT_STOPPED_READING, ClientGoneError } from './client-gone';
 import { AnswerDiscardedError } from './answer-discarded';
 
 export interface ForwardRequest {
@@ -20,6 +20,8 @@ export interface ForwardRequest {
   /** Used in error messages: the upstream's origin and path, never credentials. */
   upstreamLabel: string;
   responseTimeoutMs: number;
+  /** How long the client may leave the answer unread (a write waiting) before its connection is closed. */
+  clientReadTimeoutMs: number;
   /** Records when the request was dispatched and the upstream's head arrived, and a body failure's code. */
   exchange: Exchange;
   /** What to send; by default the request's own body, streamed. A buffered body can be sent again. */
@@ -150,6 +152,11 @@ function isBodilessAnswerWithLength(status: number, error: Error): boolean {
 
 const EMPTY_BODY_CHUNK = Buffer.alloc(0);
 
+/** The client left the answer unread for clientReadTimeoutMs. */
+function onClientStalled(relay: ResponseRelay): void {
+  relay.clientStalled();
+}
+
 /** Where a relay reports how its request ended: settled once, with a result or with the error to answer. */
 export interface ForwardOutcome {
   resolve(result: ForwardResult): void;
@@ -184,6 +191,9 @@ class ResponseRelay {
   #paused = false;
   #settled = false;
   #clientGone = false;
+  /** Runs while a write to the client waits for it to read (the upstream paused meanwhile). */
+  #clientReadTimer: NodeJS.Timeout | undefined = undefined;
+  #clientStalled = false;
   readonly #onDrain = () => this.#drained();
 
   constructor(
@@ -205,9 +215,21 @@ class ResponseRelay {
     this.#clientGone = true;
     // Said now: a call still queued for a connection ends only when it gets one, after the log line is written. A
     // client whose body had not all come (it left mid-upload, or Node cut it off after clientBodyTimeoutMs with a 408)
-    // is told apart from one that left while waiting for its answer.
-    this.forward.exchange.entry.error = this.res.req.complete ? CLIENT_GONE : CLIENT_BODY_INCOMPLETE;
+    // is told apart from one that left while waiting for its answer, and both from one the gateway cut for not reading.
+    this.forward.exchange.entry.error = this.#clientStalled ? CLIENT_STOPPED_READING : this.res.req.complete ? CLIENT_GONE : CLIENT_BODY_INCOMPLETE;
     this.abortUpstream(new ClientGoneError());
+  }
+
+  /**
+   * The client has left the answer unread for clientReadTimeoutMs: its connection is closed (nginx's send_timeout),
+   * and the close frees the upstream connection (clientClosed). Without it a client that stops reading held an
+   * upstream connection for as long as the upstream had more to send, and a few such clients took the whole pool.
+   */
+  clientStalled(): void {
+    this.#clientReadTimer = undefined;
+    if (this.#settled || this.res.destroyed) return;
+    this.#clientStalled = true;
+    this.res.destroy();
   }
 
   abortUpstream(error: Error): void {
@@ -285,6 +307,7 @@ class ResponseRelay {
     this.#stopBodyWait();
     this.#paused = true;
     this.res.once('drain', this.#onDrain);
+    this.#clientReadTimer = setTimeout(onClientStalled, this.forward.clientReadTimeoutMs, this).unref();
     return false;
   }
 
@@ -357,6 +380,7 @@ class ResponseRelay {
   #finish(): void {
     this.#settled = true;
     this.#stopBodyWait();
+    this.#stopClientReadWait();
     if (this.forward.exchange.upstreamCall === this) this.forward.exchange.upstreamCall = undefined;
   }
 
@@ -372,6 +396,7 @@ class ResponseRelay {
   }
 
   #drained(): void {
+    this.#stopClientReadWait();
     this.#waitForBody();
     if (!this.#paused) return;
     this.#paused = false;
@@ -387,6 +412,12 @@ class ResponseRelay {
       this.#touched = true;
       touchedInThisRead(this);
     }
+  }
+
+  #stopClientReadWait(): void {
+    if (this.#clientReadTimer === undefined) return;
+    clearTimeout(this.#clientReadTimer);
+    this.#clientReadTimer = undefined;
   }
 
   #stopBodyWait(): void {

@@ -21,6 +21,8 @@ export interface SecuredEndpoint {
   /** Used in error messages: the upstream's origin and path, never credentials. */
   label: string;
   responseTimeoutMs: number;
+  /** How long the client may leave the answer unread before its connection is closed (timeouts.clientReadMs). */
+  clientReadTimeoutMs: number;
   /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
   security: OutboundSecurity;
   /** The cluster user's Authorization, for backends reached through the API server's service proxy. */
@@ -46,6 +48,7 @@ function forwardFor(
     headers,
     upstreamLabel: endpoint.label,
     responseTimeoutMs: endpoint.responseTimeoutMs,
+    clientReadTimeoutMs: endpoint.clientReadTimeoutMs,
     exchange,
     kymaTargetErrors,
     redirects: endpoint.redirects,

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { BasicAuthPlugin, Service, Workspace } from '../config/schema';
+import type { BasicAuthPlugin, Service, Timeouts, Workspace } from '../config/schema';
 import { CredentialStore } from '../auth/credential-store';
 import { Router, type RouteTarget } from '../routing/router';
 import type { SecretResolver } from '../secrets/secret-source';
@@ -96,7 +96,7 @@ async function compileEndpoint(
   if ('serviceInfo' in upstream) {
     const { name, namespace } = upstream.serviceInfo;
     if (!cluster) return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
-    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts.responseMs, secrets, caches, dispatcherFor);
+    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, secrets, caches, dispatcherFor);
   }
   const url = new URL(upstream.url);
   const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy);
@@ -110,6 +110,7 @@ async function compileEndpoint(
     query: url.search,
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
+    clientReadTimeoutMs: timeouts.clientReadMs,
     security,
     redirects: redirectMapping(url, service),
   };
@@ -125,7 +126,7 @@ async function compileServiceProxy(
   endpoint: Endpoint,
   usedBy: string,
   cluster: ClusterAccess,
-  responseTimeoutMs: number,
+  timeouts: Timeouts,
   secrets: SecretResolver,
   caches: OutboundCaches,
   dispatcherFor: DispatcherFor,
@@ -151,7 +152,8 @@ async function compileServiceProxy(
     basePath: base,
     query: '',
     label: `service ${info.namespace}/${info.name} via ${server.origin}`,
-    responseTimeoutMs,
+    responseTimeoutMs: timeouts.responseMs,
+    clientReadTimeoutMs: timeouts.clientReadMs,
     security,
     clusterAuthorization: cluster.authorization,
   };

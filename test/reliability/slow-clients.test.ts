@@ -47,7 +47,11 @@ beforeAll(async () => {
   });
   gateway = await startTestGateway({
     gateway: { limits: { clientHeadersTimeoutMs: HEADERS_TIMEOUT, clientBodyTimeoutMs: BODY_TIMEOUT } },
-    services: [{ name: 'svc', pathPrefix: '/svc', upstream: { url: upstream.url } }],
+    services: [
+      { name: 'svc', pathPrefix: '/svc', upstream: { url: upstream.url } },
+      // Gives a client that stops reading a short time, so the test sees it cut without waiting the default minute.
+      { name: 'unread', pathPrefix: '/unread', upstream: { url: upstream.url }, timeouts: { clientReadMs: 200 } },
+    ],
   });
 });
 
@@ -180,6 +184,19 @@ describe('clients that go away', () => {
     await expect.poll(() => upstreamRequests.get('/stream')?.socketClosed).toBe(true);
     await expect.poll(() => gateway.logs.find((e) => e.path === '/svc/stream')?.status).toBe(200);
     expect(gateway.logs.find((e) => e.path === '/svc/stream')?.error).toBe('CLIENT_GONE');
+  });
+
+  it('closes the connection of a client that leaves its answer unread (timeouts.clientReadMs), releasing the upstream', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.socket.pause(); // reads nothing from here on: the gateway's writes to it back up
+    conn.write('GET /unread/stream-unread HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    // Until 1 Dec the upstream connection stayed taken for as long as the client did not read (forever here).
+    await expect.poll(() => upstreamRequests.get('/stream-unread')?.socketClosed, { timeout: 60_000 }).toBe(true);
+    expect(upstreamRequests.get('/stream-unread')?.responseFinished).toBe(false);
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/unread/stream-unread')?.error).toBe('CLIENT_STOPPED_READING');
+    expect(gateway.logs.find((e) => e.path === '/unread/stream-unread')?.status).toBe(200);
+    conn.socket.resume();
+    await conn.closed;
   });
 
   it('releases the upstream when the client disconnects before the answer', async () => {
