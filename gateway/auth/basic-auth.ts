@@ -84,6 +84,5 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
     const wrong = fromProxy === 'wrong-credentials' || fromAuthorization === 'wrong-credentials';
     return fail(wrong ? AUTH_MESSAGES.invalidCredentials : AUTH_MESSAGES.invalidHeader);
   }
-  if (failedHeaders === 0) ctx.throttle.recordSuccess(client);
   return { ok: true, consumer: { username: match.consumer, credentialId: match.login } };
 }

@@ -17,6 +17,9 @@ interface ClientRecord {
 
 /**
  * Counts failed authentications per client address; past the threshold the client is blocked for a while.
+ * A success forgives nothing: failures only expire with their window (as fail2ban's do). Were a sign-in to clear the
+ * count, a client holding one valid login could guess at another's password without end, signing in with its own
+ * after every `maxFailures - 1` guesses.
  * Loopback clients are left alone unless `loopback` is set: on a developer's own gateway they are the developer
  * (trying 401 flows, replaying Kong's or APISIX's test suites, neither of which throttles basic-auth), and blocking
  * them blocks the gateway's own user. Behind a local tunnel or reverse proxy every client looks like loopback,
@@ -64,11 +67,6 @@ export class FailureThrottle {
       record.failures = 0;
       record.windowStart = now;
     }
-  }
-
-  recordSuccess(client: string): void {
-    const record = this.#clients.get(client);
-    if (record && record.blockedUntil <= this.now()) this.#clients.delete(client);
   }
 
   #exempt(client: string): boolean {

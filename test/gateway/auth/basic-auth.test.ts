@@ -340,6 +340,36 @@ describe('failed-attempt throttling', () => {
       await up.close();
     }
   });
+
+  it("does not forgive a client's failures when it signs in with its own login", async () => {
+    const up = await startRecordingUpstream();
+    const gw = await startTestGateway(
+      {
+        // loopback: true makes the test's client count as any other address would.
+        gateway: { throttle: { maxFailures: 3, windowSeconds: 60, blockSeconds: 30, loopback: true } },
+        services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }],
+        consumers: [
+          { username: 'user321', basicAuth: { password: { secret: 'pw', key: 'user321' } } },
+          { username: 'foo', basicAuth: { password: { secret: 'pw', key: 'foo' } } },
+        ],
+      },
+      { pw: { user321: 'unguessed', foo: 'bar' } },
+    );
+    try {
+      const call = async (user: string, password: string) => {
+        const res = await request(`${gw.url}/x`, { headers: { authorization: basic(user, password) } });
+        await res.body.dump();
+        return res.statusCode;
+      };
+      // Two guesses at user321's password, then the client's own valid login, as a guesser would repeat it: before,
+      // the sign-in cleared the count and this went on with 401s forever.
+      expect([await call('user321', 'guess-1'), await call('user321', 'guess-2'), await call('foo', 'bar')]).toEqual([401, 401, 200]);
+      expect([await call('user321', 'guess-3'), await call('foo', 'bar')]).toEqual([401, 429]);
+    } finally {
+      await gw.close();
+      await up.close();
+    }
+  });
 });
 
 describe('failed-attempt throttling with both headers', () => {

@@ -26,12 +26,14 @@ describe('FailureThrottle', () => {
     expect(throttle.retryAfterSeconds('a')).toBe(0);
   });
 
-  it('forgets failures after a success', () => {
-    const throttle = new FailureThrottle({ maxFailures: 2, windowSeconds: 10, blockSeconds: 30 });
+  it('keeps failures for their whole window: nothing forgives them, a sign-in included (basic-auth.test.ts)', () => {
+    // A sign-in that cleared the count would let a client with one valid login guess at others' without end.
+    let now = 0;
+    const throttle = new FailureThrottle({ maxFailures: 2, windowSeconds: 10, blockSeconds: 30 }, () => now);
     throttle.recordFailure('a');
-    throttle.recordSuccess('a');
+    now = 9_000;
     throttle.recordFailure('a');
-    expect(throttle.retryAfterSeconds('a')).toBe(0);
+    expect(throttle.retryAfterSeconds('a')).toBe(30);
   });
 
   it('keeps at most 50,000 clients: a flood of new addresses pushes out the least recently seen', () => {
