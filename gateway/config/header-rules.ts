@@ -27,6 +27,26 @@ export function isIdentityHeader(lowerName: string): boolean {
   return lowerName.startsWith('x-consumer-') || lowerName.startsWith('x-credential-') || lowerName === 'x-anonymous-consumer';
 }
 
+/**
+ * Fields the gateway writes itself on the upstream request, over or after a client's: the client's address, scheme,
+ * host and port, and the endpoint's CSRF token. An upstream takes them as the gateway's word.
+ */
+const SET_BY_GATEWAY: ReadonlySet<string> = new Set([
+  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip', 'x-csrf-token',
+]);
+
+/**
+ * Whether a client's header, whose lower-case name holds a `_`, is another spelling of one the gateway strips or
+ * sets (identity, hop-by-hop, forwarding or CSRF fields). CGI, WSGI and Rack servers read `_` and `-` as the same
+ * (both become `HTTP_X_CONSUMER_ID`; wsgiref, PHP's CGI, Puma before 6.4.3: CVE-2024-45614), so `X_Consumer_ID`
+ * would reach such a backend as the gateway's `X-Consumer-ID`, or `X_Forwarded_For` overwrite the address the
+ * gateway appended. Called only for names with a `_`, so most requests never build the dashed name.
+ */
+export function isUnderscoreSpellingOfGatewayHeader(lowerName: string): boolean {
+  const dashed = lowerName.replaceAll('_', '-');
+  return isIdentityHeader(dashed) || HOP_BY_HOP.has(dashed) || SET_BY_GATEWAY.has(dashed);
+}
+
 // RFC 9110 §5.1 field-name = token.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { forwardsLeft } from '../http/max-forwards';
-import { HOP_BY_HOP, isHopByHop, isIdentityHeader } from '../config/header-rules';
+import { HOP_BY_HOP, isHopByHop, isIdentityHeader, isUnderscoreSpellingOfGatewayHeader } from '../config/header-rules';
 
 // Where they were first defined: the proxy's callers and tests import them from here.
 export { isHopByHop, isIdentityHeader };
@@ -64,6 +64,8 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
   for (const name in incoming) {
     const value = incoming[name];
     if (value === undefined || HOP_BY_HOP.has(name) || isIdentityHeader(name) || (named.length > 0 && named.includes(name))) continue;
+    // A `_` in a name is rare: only then is the name read again with `_` as `-` (header-rules.ts says why).
+    if (name.includes('_') && isUnderscoreSpellingOfGatewayHeader(name)) continue;
     headers[name] = value;
   }
   // The fields the gateway extends, read from what is forwarded: one the client's Connection names is gone (RFC 9110

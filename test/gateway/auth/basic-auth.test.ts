@@ -262,6 +262,26 @@ describe('inbound basic-auth', () => {
     expect(open['x-anonymous-consumer']).toBeUndefined();
   });
 
+  it('removes the underscore spellings of the headers it strips or sets, which CGI, WSGI and Rack read as the same', async () => {
+    const spoof = {
+      X_Credential_Identifier: 'foo', X_Consumer_ID: 'admin-id', X_Consumer_Custom_ID: 'admin', X_Consumer_Username: 'admin',
+      'X-Consumer_Custom_ID': 'admin', X_Anonymous_Consumer: 'false', X_Forwarded_For: '6.6.6.6', X_Forwarded_Proto: 'https',
+      X_Real_IP: '6.6.6.6', X_CSRF_Token: 'chosen', Proxy_Authorization: basic('alex', '123456'), X_Gatehouse_Environment: 'sandbox',
+      // Not one of the gateway's: passed on as sent.
+      X_Trace_Id: 't-1',
+    };
+    for (const [path, authorization] of [['/v1/json', basic('alex', '123456')], ['/v1/anon', undefined], ['/open/x', undefined]] as const) {
+      const before = upstream.requests.length;
+      expect((await get(path, { ...spoof, ...(authorization ? { authorization } : {}) })).status, path).toBe(200);
+      const raw = upstream.requests[before]!.rawHeaders;
+      const underscored = raw.filter((name, i) => i % 2 === 0 && name.includes('_'));
+      expect(underscored, path).toEqual(['x_trace_id']);
+    }
+    // What the backend reads as the consumer is the gateway's word.
+    expect(upstream.requests.at(-3)!.headers['x-credential-identifier']).toBe('alex');
+    expect(upstream.requests.at(-2)!.headers['x-consumer-username']).toBe('guest');
+  });
+
   it('strips the Authorization header when hideCredentials is on', async () => {
     const before = upstream.requests.length;
     const res = await get('/v1/hidden', { authorization: basic('alex', '123456') });
