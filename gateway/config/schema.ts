@@ -41,6 +41,7 @@ export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const NO_CONTROL_CHARACTERS_MESSAGE = 'no control characters (tabs, line breaks, …)';
+const NO_EDGE_SPACES = /^(?!\s)[\s\S]*(?<!\s)$/;
 /**
  * A consumer's name, id or custom id: any text (sent upstream as UTF-8 bytes in an X-Consumer-* header), but no
  * control characters: they cannot be sent in a header, and RFC 7617 keeps them out of user-ids. Nor spaces at
@@ -53,7 +54,20 @@ const ConsumerText = z
   .min(1)
   .max(256)
   .regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE)
-  .regex(/^(?!\s)[\s\S]*(?<!\s)$/, 'no spaces at the start or end');
+  .regex(NO_EDGE_SPACES, 'no spaces at the start or end');
+
+/**
+ * A consumer's basic-auth login when it is not its name, held to the same rules for the same reasons: with `b ` and
+ * `b` both logins, X-Credential-Identifier would say `b` for either. The messages name the login, since the app's
+ * consumer form, which edits the name only, shows them under its Username field.
+ */
+const BasicAuthLogin = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^:]*$/, 'no ":" in a basic-auth username (RFC 7617)')
+  .regex(NO_CONTROL_CHARACTERS, 'no control characters (tabs, line breaks, …) in a basic-auth username')
+  .regex(NO_EDGE_SPACES, 'no spaces at the start or end of a basic-auth username');
 
 export const BasicAuthPlugin = z
   .object({
@@ -179,8 +193,8 @@ export const Consumer = z
     customId: ConsumerText.optional(),
     basicAuth: z
       .object({
-        /** The username presented in the Authorization header; defaults to the consumer's. */
-        username: z.string().min(1).max(256).regex(/^[^:]*$/, 'no ":" (RFC 7617)').regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE).optional(),
+        /** The username presented in the Authorization header, sent upstream as X-Credential-Identifier; defaults to the consumer's. */
+        username: BasicAuthLogin.optional(),
         password: SecretKeyRef,
       })
       .strict()

@@ -176,4 +176,15 @@ describe('consumer names', () => {
     // Inside a name they are text like any other.
     expect(validateWorkspace({ consumers: [{ username: 'Alex Smith', customId: 'A 7' }] }).ok).toBe(true);
   });
+
+  it('refuses them at either end of a basic-auth login too ("b ", "b" and " b" would all reach the upstream as "b"), naming the login', () => {
+    const password = { secret: 'pw', key: 'password' };
+    expect(errorsOf({ consumers: [{ username: 'one', basicAuth: { username: 'b ', password } }, { username: 'two', basicAuth: { username: 'b', password } }, { username: 'three', basicAuth: { username: '\tb', password } }, { username: 'four', basicAuth: { username: '\u00a0b', password } }] })).toEqual([
+      { path: 'consumers[0].basicAuth.username', message: 'no spaces at the start or end of a basic-auth username' },
+      { path: 'consumers[2].basicAuth.username', message: 'no control characters (tabs, line breaks, …) in a basic-auth username' },
+      { path: 'consumers[2].basicAuth.username', message: 'no spaces at the start or end of a basic-auth username' },
+      { path: 'consumers[3].basicAuth.username', message: 'no spaces at the start or end of a basic-auth username' },
+    ]);
+    expect(validateWorkspace({ consumers: [{ username: 'one', basicAuth: { username: 'b b', password } }] }).ok).toBe(true);
+  });
 });
