@@ -72,11 +72,16 @@ const BasicAuthLogin = z
 export const BasicAuthPlugin = z
   .object({
     enabled: z.boolean().default(true),
-    // Sent as UTF-8 bytes in the challenge's quoted-string, so any text but quotes, backslashes and control characters.
-    // eslint-disable-next-line no-control-regex -- tab is allowed, every other control character refused
-    realm: z.string().regex(/^[^"\\\u0000-\u0008\u000a-\u001f\u007f]*$/, 'no quotes, backslashes, line breaks or other control characters').default('.'),
+    // Sent as UTF-8 bytes in the challenge's quoted-string, so any text but quotes, backslashes and control characters:
+    // C0, DEL and C1. The quoted-string would admit a tab, and C1's UTF-8 bytes as obs-text (RFC 9110 §5.6.4), but
+    // both are controls still, which a client's sign-in prompt would show as it likes, or not at all.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+    realm: z.string().regex(/^[^"\\\u0000-\u001f\u007f-\u009f]*$/, 'no quotes, backslashes or control characters (tabs, line breaks, U+007F–U+009F)').default('.'),
     hideCredentials: z.boolean().default(false),
-    /** Username of a consumer used for requests without an Authorization header. */
+    /**
+     * Username of a consumer a request is served as when its credentials are missing or fail (wrong, unknown,
+     * malformed, repeated), as in APISIX and Kong; such failures still count toward the client's throttle.
+     */
     anonymousConsumer: z.string().min(1).regex(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE).optional(),
   })
   .strict();

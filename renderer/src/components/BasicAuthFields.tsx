@@ -53,7 +53,7 @@ export function BasicAuthFields({ idPrefix, value, onChange, errors, consumers, 
             onChange={(hideCredentials) => set({ hideCredentials })}
             errors={errors.for([...PLUGIN, 'hideCredentials'])}
           />
-          <Field id={`${idPrefix}-anonymous`} label="Anonymous consumer" hint="Requests without credentials pass as this consumer." errors={errors.for([...PLUGIN, 'anonymousConsumer'])}>
+          <Field id={`${idPrefix}-anonymous`} label="Anonymous consumer" hint="Requests without valid credentials (missing, wrong or malformed) pass as this consumer." errors={errors.for([...PLUGIN, 'anonymousConsumer'])}>
             {(c) => (
               <select {...c} value={value.anonymousConsumer} onChange={(e) => set({ anonymousConsumer: e.target.value })}>
                 <option value="">None: credentials required</option>

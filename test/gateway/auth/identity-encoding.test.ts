@@ -75,6 +75,19 @@ describe('outside ASCII', () => {
     expect(paths).toContain('services[0].plugins["basic-auth"].realm');
   });
 
+  it('refuses every control character in a realm, a tab and C1 (U+0080–U+009F) included, and takes other text', () => {
+    const realmErrors = (realm: string) => {
+      const result = validateWorkspace({ services: [{ name: 's', pathPrefix: '/s', upstream: { url: 'http://x.test' }, plugins: { 'basic-auth': { realm } } }] });
+      return result.ok ? [] : result.errors;
+    };
+    for (const realm of ['a\tb', 'a\u0000b', 'a\u007fb', 'a\u0080b', 'a\u0085b', 'a\u009fb', 'a"b', 'a\\b']) {
+      expect(realmErrors(realm), JSON.stringify(realm)).toEqual([
+        { path: 'services[0].plugins["basic-auth"].realm', message: 'no quotes, backslashes or control characters (tabs, line breaks, U+007F–U+009F)' },
+      ]);
+    }
+    for (const realm of ['', 'guarded area', '\u00a0caf\u00e9 \u00ff', 'Zone \u6771\u4eac']) expect(realmErrors(realm), JSON.stringify(realm)).toEqual([]);
+  });
+
   it("calls undici's refusal of a request the gateway built its own 500, not the upstream's fault", () => {
     const error = toUpstreamError(Object.assign(new Error('invalid x-consumer-username header'), { code: 'UND_ERR_INVALID_ARG' }), 'http://backend.test/');
     expect(error.status).toBe(500);
