@@ -72,8 +72,14 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
   // As in Kong: Proxy-Authorization first, then Authorization; the first naming a stored credential signs the
   // request in. Wrong credentials in either header are the answer over a malformed one (the more precise of the two).
   const fromProxy = verdictOn(proxyAuthorization, ctx.credentials);
-  const fromAuthorization = typeof fromProxy === 'object' ? undefined : verdictOn(authorization, ctx.credentials);
-  const match = typeof fromProxy === 'object' ? fromProxy : typeof fromAuthorization === 'object' ? fromAuthorization : undefined;
+  const proxySignsIn = typeof fromProxy === 'object';
+  // Signed in by Proxy-Authorization, the request's Authorization is the upstream's own credential and is forwarded
+  // unread, as Kong does. Sent twice it cannot be forwarded as sent (RFC 9110 §5.3 allows it once; Node keeps only
+  // the first), and the upstream would get a request the client did not send: so unless hideCredentials removes it,
+  // the request is malformed, as with a repeated Authorization alone.
+  const authorizationUnsendable = proxySignsIn && authorization === REPEATED && !plugin.hideCredentials;
+  const fromAuthorization = proxySignsIn && !authorizationUnsendable ? undefined : verdictOn(authorization, ctx.credentials);
+  const match = authorizationUnsendable ? undefined : proxySignsIn ? fromProxy : typeof fromAuthorization === 'object' ? fromAuthorization : undefined;
   // Each header that was consulted and did not sign the request in is one failure for the throttle, even when the
   // other header then does: otherwise a client holding one valid login could try a guess at another's password in
   // Proxy-Authorization of every request, signed in by its own Authorization, and never be counted (Kong, which

@@ -230,6 +230,25 @@ describe('inbound basic-auth', () => {
       expect(JSON.parse(bodyOf(raw))).toEqual({ message: 'Invalid authorization in request' });
     });
 
+    it('forwards a single Authorization beside a valid Proxy-Authorization, and refuses two as malformed unless hideCredentials removes them', async () => {
+      const proxy = `Proxy-Authorization: Basic ${Buffer.from('alex:123456').toString('base64')}\r\n`;
+      let before = upstream.requests.length;
+      let raw = await rawRequest(gateway.port, `GET /v1/json HTTP/1.1\r\nHost: x\r\n${proxy}Authorization: Bearer for-the-upstream\r\nConnection: close\r\n\r\n`);
+      expect(statusOf(raw)).toBe(200);
+      expect(upstream.requests[before]!.headers.authorization).toBe('Bearer for-the-upstream');
+      // Before, the first was forwarded and the second dropped unsaid.
+      const twice = 'Authorization: Bearer first\r\nAuthorization: Bearer second\r\n';
+      before = upstream.requests.length;
+      raw = await rawRequest(gateway.port, `GET /v1/json HTTP/1.1\r\nHost: x\r\n${proxy}${twice}Connection: close\r\n\r\n`);
+      expect(statusOf(raw)).toBe(401);
+      expect(JSON.parse(bodyOf(raw))).toEqual({ message: 'Invalid authorization in request' });
+      expect(upstream.requests.length).toBe(before);
+      raw = await rawRequest(gateway.port, `GET /v1/hidden HTTP/1.1\r\nHost: x\r\n${proxy}${twice}Connection: close\r\n\r\n`);
+      expect(statusOf(raw)).toBe(200);
+      expect(upstream.requests[before]!.headers.authorization).toBeUndefined();
+      expect(upstream.requests[before]!.headers['x-consumer-username']).toBe('alex');
+    });
+
     it('falls back to the anonymous consumer when Proxy-Authorization fails, as for Authorization', async () => {
       expect((await get('/v1/anon', { 'proxy-authorization': basic('alex', 'nope') })).status).toBe(200);
       expect(upstream.requests.at(-1)!.headers['x-consumer-username']).toBe('guest');
@@ -401,7 +420,8 @@ describe('failed-attempt throttling with both headers', () => {
     ],
   };
   /** Runs `steps` against a fresh gateway (a fresh throttle), with `call` sending a request and giving its status. */
-  async function withFreshGateway(steps: (call: (headers: Record<string, string>) => Promise<number>) => Promise<void>) {
+  /** Headers as a record, or as a flat [name, value, …] list for a name sent twice. */
+  async function withFreshGateway(steps: (call: (headers: Record<string, string> | string[]) => Promise<number>) => Promise<void>) {
     const up = await startRecordingUpstream();
     const gw = await startTestGateway(
       { ...workspace, services: [{ name: 's', upstream: { url: up.url }, plugins: { 'basic-auth': {} } }] },
@@ -431,6 +451,15 @@ describe('failed-attempt throttling with both headers', () => {
     await withFreshGateway(async (call) => {
       expect(await call({ 'proxy-authorization': basic('alex', 'guess-1'), authorization: basic('mallory', 'own-password') })).toBe(200);
       expect(await call({ 'proxy-authorization': basic('alex', 'guess-2'), authorization: basic('mallory', 'own-password') })).toBe(200);
+      expect(await call({ 'proxy-authorization': basic('alex', 'right') })).toBe(429);
+    });
+  });
+
+  it('counts an Authorization sent twice beside a Proxy-Authorization that signs the request in', async () => {
+    await withFreshGateway(async (call) => {
+      const twice = ['proxy-authorization', basic('alex', 'right'), 'authorization', 'Bearer a', 'authorization', 'Bearer b'];
+      expect(await call(twice)).toBe(401);
+      expect(await call(twice)).toBe(401);
       expect(await call({ 'proxy-authorization': basic('alex', 'right') })).toBe(429);
     });
   });
