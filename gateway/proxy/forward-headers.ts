@@ -78,7 +78,9 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
   const priorVia = headers.via;
   headers.via = priorVia ? `${String(priorVia)}, ${via}` : via;
   headers['x-forwarded-proto'] = 'http';
+  // An HTTP/1.0 request may come without Host: then the client's own X-Forwarded-Host must not pass for the gateway's.
   if (ctx.originalHost) headers['x-forwarded-host'] = ctx.originalHost;
+  else delete headers['x-forwarded-host'];
   headers['x-forwarded-port'] = String(ctx.localPort);
   headers.host = upstreamHost;
   // A client's X-Real-IP or Forwarded would reach an upstream that trusts them (as one behind Kong or nginx does) as

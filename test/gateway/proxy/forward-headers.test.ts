@@ -47,6 +47,12 @@ describe('upstreamRequestHeaders: X-Real-IP and Forwarded', () => {
       .toBe('for=a, for=192.0.2.7;host="[::1]:8000";proto=http');
   });
 
+  it('drops a client\'s X-Forwarded-Host when there is no Host to put there (an HTTP/1.0 request without one)', () => {
+    // Until 1 Dec it reached the upstream as if the gateway had set it: a password-reset link built from it goes elsewhere.
+    expect(upstreamRequestHeaders({ 'x-forwarded-host': 'evil.example' }, 'backend', ctx({ originalHost: undefined, httpVersion: '1.0' }))).not.toHaveProperty('x-forwarded-host');
+    expect(upstreamRequestHeaders({ host: 'gw.test', 'x-forwarded-host': 'evil.example' }, 'backend', ctx())['x-forwarded-host']).toBe('gw.test');
+  });
+
   it('adds neither when the client sent neither', () => {
     const headers = upstreamRequestHeaders({ host: 'gw.test' }, 'backend', ctx());
     expect(headers).not.toHaveProperty('x-real-ip');
