@@ -5,7 +5,11 @@
 // absolute http(s) URL on the backend's host name and under its path is rewritten, to an absolute path on the
 // gateway (whatever host the client used stays valid); anything else (a relative reference, another host, a
 // path outside the backend's) is left as the backend sent it. Unlike Kyma, the backend's path must match on a
-// segment boundary: with a backend at /api/v1, /api/v10/x is not under it.
+// segment boundary: with a backend at /api/v1, /api/v10/x is not under it; and a backend URL that names a port
+// matches only a Location on that port. Kyma ignores ports (its backends are public hosts on default ports, which
+// may redirect http to https), but on a developer's machine every service is the same host on its own port: a
+// backend at http://127.0.0.1:8081 redirecting to its Keycloak at http://127.0.0.1:8180/realms/... was sent to
+// /realms/... on the gateway until 1 Dec.
 
 import { urlBasePath } from '../config/http-url';
 import { strippedPathPrefix } from '../config/route-paths';
@@ -14,6 +18,8 @@ import { strippedPathPrefix } from '../config/route-paths';
 export interface RedirectMapping {
   /** Host name of the backend's URL, lower case, without port (IPv6 in brackets, as URL gives it). */
   upstreamHostname: string;
+  /** Port the backend's URL names ('' when it names none: then any port on the host matches, as in Kyma). */
+  upstreamPort: string;
   /** Path of the backend's URL without its trailing slash ('' for the root). */
   upstreamBasePath: string;
   /** What the gateway puts before the backend path's remainder: the service's prefix when it strips it, else ''. */
@@ -23,6 +29,7 @@ export interface RedirectMapping {
 export function redirectMapping(upstreamUrl: URL, service: { pathPrefix: string; stripPrefix: boolean }): RedirectMapping {
   return {
     upstreamHostname: upstreamUrl.hostname,
+    upstreamPort: upstreamUrl.port,
     upstreamBasePath: urlBasePath(upstreamUrl),
     // The forwarded path lost exactly this prefix (server/upstream-request.ts), so a Location gets it back.
     gatewayPrefix: strippedPathPrefix(service),
@@ -44,6 +51,7 @@ export function gatewayLocation(location: string, mapping: RedirectMapping): str
     return undefined;
   }
   if (url.hostname !== mapping.upstreamHostname) return undefined;
+  if (mapping.upstreamPort !== '' && url.port !== mapping.upstreamPort) return undefined;
   const base = mapping.upstreamBasePath;
   const path = url.pathname;
   if (base !== '' && path !== base && !path.startsWith(`${base}/`)) return undefined;

@@ -29,6 +29,15 @@ describe('gatewayLocation', () => {
     expect(gatewayLocation('http://HTTPBIN.org:8443/api/v1/x', kyma)).toBe('/app/service/x');
   });
 
+  it('matches only the port a backend URL names: another service on the same host keeps its Location', () => {
+    const local = redirectMapping(new URL('http://127.0.0.1:8081/'), { pathPrefix: '/app', stripPrefix: true });
+    expect(gatewayLocation('http://127.0.0.1:8081/login', local)).toBe('/app/login');
+    // The developer's Keycloak beside the backend: until 1 Dec this became /app/realms/dev/... on the gateway.
+    expect(gatewayLocation('http://127.0.0.1:8180/realms/dev/protocol/openid-connect/auth?client_id=app', local)).toBeUndefined();
+    expect(gatewayLocation('https://127.0.0.1:8443/login', local)).toBeUndefined();
+    expect(gatewayLocation('http://127.0.0.1/login', local)).toBeUndefined();
+  });
+
   it('keeps the service prefix out when the service forwards it (stripPrefix false)', () => {
     const kept = redirectMapping(new URL('http://127.0.0.1:8080/'), { pathPrefix: '/v1', stripPrefix: false });
     expect(gatewayLocation('http://127.0.0.1:8080/v1/orders/7', kept)).toBe('/v1/orders/7');
