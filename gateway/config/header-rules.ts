@@ -36,6 +36,15 @@ const SET_BY_GATEWAY: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Fields through which a client could name another path than the one the gateway routed and authorised, or the
+ * prefix a backend builds its links on: IIS's URL Rewrite and Symfony read X-Original-URL / X-Rewrite-URL as the
+ * request's path (CVE-2018-14773: a route protected by path at the gateway reached through a public one), and
+ * Spring's and Symfony's forwarded-header support take X-Forwarded-Prefix as where the app is mounted. The gateway
+ * sets none of them, so a client's never pass for a proxy's.
+ */
+export const PATH_OVERRIDE_HEADERS: readonly string[] = ['x-original-url', 'x-rewrite-url', 'x-forwarded-prefix', 'x-forwarded-path'];
+
+/**
  * Whether a client's header, whose lower-case name holds a `_`, is another spelling of one the gateway strips or
  * sets (identity, hop-by-hop, forwarding or CSRF fields). CGI, WSGI and Rack servers read `_` and `-` as the same
  * (both become `HTTP_X_CONSUMER_ID`; wsgiref, PHP's CGI, Puma before 6.4.3: CVE-2024-45614), so `X_Consumer_ID`
@@ -44,7 +53,7 @@ const SET_BY_GATEWAY: ReadonlySet<string> = new Set([
  */
 export function isUnderscoreSpellingOfGatewayHeader(lowerName: string): boolean {
   const dashed = lowerName.replaceAll('_', '-');
-  return isIdentityHeader(dashed) || HOP_BY_HOP.has(dashed) || SET_BY_GATEWAY.has(dashed);
+  return isIdentityHeader(dashed) || HOP_BY_HOP.has(dashed) || SET_BY_GATEWAY.has(dashed) || PATH_OVERRIDE_HEADERS.includes(dashed);
 }
 
 // RFC 9110 §5.1 field-name = token.

@@ -53,6 +53,14 @@ describe('upstreamRequestHeaders: X-Real-IP and Forwarded', () => {
     expect(upstreamRequestHeaders({ host: 'gw.test', 'x-forwarded-host': 'evil.example' }, 'backend', ctx())['x-forwarded-host']).toBe('gw.test');
   });
 
+  it('drops a client\'s path-override and mount-prefix fields, the gateway\'s own spelling or not', () => {
+    const headers = upstreamRequestHeaders({
+      host: 'gw.test', 'x-original-url': '/admin/delete', 'x-rewrite-url': '/admin', 'x-forwarded-prefix': '/evil', 'x-forwarded-path': '/x', x_original_url: '/admin', 'x-kept': 'k',
+    }, 'backend', ctx());
+    for (const name of ['x-original-url', 'x-rewrite-url', 'x-forwarded-prefix', 'x-forwarded-path', 'x_original_url']) expect(headers).not.toHaveProperty(name);
+    expect(headers['x-kept']).toBe('k');
+  });
+
   it('adds neither when the client sent neither', () => {
     const headers = upstreamRequestHeaders({ host: 'gw.test' }, 'backend', ctx());
     expect(headers).not.toHaveProperty('x-real-ip');
