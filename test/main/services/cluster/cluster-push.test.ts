@@ -396,7 +396,7 @@ describe('other targets: WSO2 APK and APISIX, offered when the cluster serves th
     try {
       const file = await multi.writeKubeconfig({ credentials: { token: multi.addUser('admin') }, namespace: 'apps' });
       const conn = ClusterConnection.open(loadKubeconfig({ files: [file] }));
-      expect(await detectTargets(conn)).toEqual({ kymaApplications: true, apkBackends: true, apisix: true });
+      expect(await detectTargets(conn)).toEqual({ kymaApplications: true, apkBackends: true, apisix: true, missing: {} });
       const desired = buildDesiredObjects({
         workspace: 'team-a',
         namespace: 'apps',

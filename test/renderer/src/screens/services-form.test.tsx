@@ -85,7 +85,7 @@ describe('service form', () => {
       expect.objectContaining({
         name: 'renamed-app',
         endpointSecurity: { type: 'basic', secret: 'backend-creds', usernameKey: 'username', passwordKey: 'password' },
-        timeouts: { connectMs: 500, responseMs: 1000 },
+        timeouts: { connectMs: 500, responseMs: 1000, clientReadMs: 60_000 },
         plugins: { 'basic-auth': { enabled: true, realm: 'my api', hideCredentials: true, anonymousConsumer: 'alex' } },
       }),
     ]);
