@@ -4,9 +4,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestOptions } from 'node:https';
 import { ClusterAccessError, type ClusterAccess } from './cluster-access';
-import { ExecPluginError, redactedPluginLine } from './cluster-errors';
+import { ExecPluginError, KubeconfigError, redactedPluginLine } from './cluster-errors';
 import { useExecCredentials, type ExecOptions } from './exec-credentials';
 import { loadKubeconfig } from './kubeconfig-loader';
+import { confirmUsable } from './kubeconfig-references';
 
 const pem = (value: unknown): string | undefined => (value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
 
@@ -37,6 +38,13 @@ export async function clusterAccessFromKubeconfig(file?: string, context?: strin
 export async function clusterAccessOf(kc: KubeConfig, label = 'kubeconfig', exec: ExecOptions = {}): Promise<ClusterAccess> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new ClusterAccessError(`${label}: no current context with a cluster`);
+  try {
+    confirmUsable(cluster, kc.getCurrentUser());
+  } catch (error) {
+    // Its message names the kubeconfig file and entry already.
+    if (error instanceof KubeconfigError) throw new ClusterAccessError(error.message, error.hint);
+    throw error;
+  }
   useExecCredentials(kc, exec);
   const options: RequestOptions = {};
   try {

@@ -1,11 +1,14 @@
 // Reads kubeconfig files as kubectl does: $KUBECONFIG's list (missing files skipped, the first file to name a
-// cluster, user or context wins, the first current-context wins), else ~/.kube/config.
+// cluster, user or context wins, the first current-context wins), else ~/.kube/config. Each file is read by
+// kubeconfig-file.ts; the files the winning entries name are read or checked by kubeconfig-references.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { KubeConfig, type Context, type User } from '@kubernetes/client-node';
 import { KubeconfigError, redactedLine } from './cluster-errors';
 import { fileFailureCause } from '../errors/file-failure';
+import { readKubeconfigText, type KubeconfigCluster, type KubeconfigEntries, type KubeconfigUser } from './kubeconfig-file';
+import { checkUser } from './kubeconfig-references';
 
 export type AuthKind = 'token' | 'client-certificate' | 'exec' | 'auth-provider' | 'basic' | 'none';
 
@@ -51,31 +54,21 @@ function authKind(user: User | undefined): AuthKind {
   if (!user) return 'none';
   if (user.exec) return 'exec';
   if (user.authProvider) return 'auth-provider';
-  if (user.token) return 'token';
+  if (user.token || (user as Partial<KubeconfigUser>).tokenFile) return 'token';
   if (user.certData || user.certFile) return 'client-certificate';
   if (user.username) return 'basic';
   return 'none';
 }
 
-function readOne(file: string): KubeConfig | undefined {
-  let text: string;
+function readOne(file: string): KubeconfigEntries | undefined {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const why = fileFailureCause(error) ?? redactedLine(String(error));
     throw new KubeconfigError(`Cannot read kubeconfig ${file}: ${why}`, file);
   }
-  if (text.trim() === '') return undefined;
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromFile(file);
-  } catch (error) {
-    // js-yaml repeats the offending lines after the first one; only the first line can be shown safely, and even it
-    // quotes what it could not read (`unidentified alias "…"`, `unknown tag !<…>`), which may be a token's value.
-    const reason = redactedLine(error instanceof Error ? error.message : String(error)).replace(/"[^"]*"|'[^']*'|!<[^>]*>/g, '…');
-    throw new KubeconfigError(`Kubeconfig ${file} is not valid: ${reason}`, file);
-  }
-  return kc;
+  return readKubeconfigText(bytes, file);
 }
 
 function mergeFirstWins<T extends { name: string }>(into: T[], items: readonly T[] | undefined): void {
@@ -106,22 +99,23 @@ export function loadKubeconfig(source: KubeconfigSource = {}): LoadedKubeconfig 
     const where = origin === 'KUBECONFIG' ? `none of the files in KUBECONFIG exist (${files.join(delimiter)})` : `${files[0]} does not exist`;
     throw new KubeconfigError(`No kubeconfig found: ${where}`);
   }
-  const clusters: Cluster[] = [];
-  const users: User[] = [];
+  const clusters: KubeconfigCluster[] = [];
+  const users: KubeconfigUser[] = [];
   const contexts: Context[] = [];
   let currentContext: string | undefined;
   const read: string[] = [];
   for (const file of present) {
-    const kc = readOne(file);
+    const entries = readOne(file);
     read.push(file);
-    if (!kc) continue;
-    mergeFirstWins(clusters, kc.getClusters());
-    mergeFirstWins(users, kc.getUsers());
-    mergeFirstWins(contexts, kc.getContexts());
-    if (!currentContext && kc.getCurrentContext()) currentContext = kc.getCurrentContext();
+    if (!entries) continue;
+    mergeFirstWins(clusters, entries.clusters);
+    mergeFirstWins(users, entries.users);
+    mergeFirstWins(contexts, entries.contexts);
+    currentContext ??= entries.currentContext;
   }
   if (contexts.length === 0) throw new KubeconfigError(`No contexts in ${read.join(', ')}`, read[0]);
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({ clusters, users, contexts, currentContext: currentContext ?? '' });
+  // Only the entries that won are read further: a user another file shadows is never used.
+  kubeConfig.loadFromOptions({ clusters, users: users.map(checkUser), contexts, currentContext: currentContext ?? '' });
   return { files: read, ...(currentContext ? { currentContext } : {}), contexts: summarizeContexts(kubeConfig), kubeConfig };
 }

@@ -48,6 +48,27 @@ describe('clusterAccessFromKubeconfig without --kubeconfig', () => {
   });
 });
 
+describe('clusterAccessFromKubeconfig with a tokenFile', () => {
+  it('reads it relative to the kubeconfig\'s folder, not the working folder, and without its trailing newline', async () => {
+    const folder = await mkdtemp(join(dir, 'token-file-'));
+    await writeFile(join(folder, 'token.txt'), 'token-from-a-file\n');
+    await writeFile(join(folder, 'config'), stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { tokenFile: 'token.txt' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    }));
+    expect(process.cwd()).not.toBe(folder);
+    expect((await clusterAccessFromKubeconfig(join(folder, 'config'))).authorization).toBe('Bearer token-from-a-file');
+    await rm(join(folder, 'token.txt'));
+    await expect(clusterAccessFromKubeconfig(join(folder, 'config'))).rejects.toThrow(
+      `Kubeconfig ${join(folder, 'config')}, user "u": tokenFile: cannot read ${join(folder, 'token.txt')}: no such file or folder (ENOENT)`,
+    );
+  });
+});
+
 describe('clusterAccessFromKubeconfig with an exec plugin', () => {
   // client-node's own runner waits for a plugin without end: without the deadline this runs into the test's timeout.
   it('kills a plugin that does not finish within the deadline, and says so', { timeout: 15_000 }, async () => {

@@ -17,6 +17,7 @@ import { ClusterTimeoutError, ContextError } from '../cluster-errors';
 import { classifyError } from '../classify-error';
 import { useExecCredentials } from '../../../../gateway/cluster/exec-credentials';
 import type { LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
+import { confirmUsable } from '../../../../gateway/cluster/kubeconfig-references';
 
 export interface ConnectOptions {
   /** Defaults to the kubeconfig's current-context. */
@@ -90,6 +91,7 @@ export class ClusterConnection {
     if (!cluster.server) throw new ContextError(`Cluster "${context.cluster}" has no server address.`);
     const user = source.getUser(context.user);
     if (!user) throw new ContextError(`Context "${contextName}" refers to user "${context.user}", which is not in the kubeconfig.`);
+    confirmUsable(cluster, user);
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: contextName });
     const execTimeoutMs = options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;

@@ -110,6 +110,50 @@ describe('kubeconfig loading, as kubectl does it', () => {
   });
 });
 
+describe('files a kubeconfig names, read as kubectl reads them', () => {
+  /** A kubeconfig in a folder of its own, away from the tests' working folder, with the user given. */
+  async function ownFolderKubeconfig(context: string, user: Record<string, unknown>): Promise<{ folder: string; file: string }> {
+    const folder = await mkdtemp(join(tmpdir(), `gatehouse-kube-${context}-`));
+    const file = join(folder, 'config');
+    await writeFile(file, stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': context,
+      clusters: [{ name: `${context}-cluster`, cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
+      users: [{ name: `${context}-user`, user }],
+      contexts: [{ name: context, context: { cluster: `${context}-cluster`, user: `${context}-user` } }],
+    }), { mode: 0o600 });
+    return { folder, file };
+  }
+
+  it('tokenFile: relative to the kubeconfig\'s folder, its trailing newline dropped (client-node read neither)', async () => {
+    const token = api.addUser('from-token-file');
+    const { folder, file } = await ownFolderKubeconfig('token-file', { tokenFile: 'token.txt' });
+    await writeFile(join(folder, 'token.txt'), `${token}\n`, { mode: 0o600 });
+    expect(process.cwd()).not.toBe(folder);
+    expect(loadKubeconfig({ files: [file] }).contexts[0]?.auth).toBe('token');
+    const report = await testConnection(await connect(file));
+    expect(report.serverVersion).toBe('v1.32.4');
+    expect(api.requests.at(-1)?.user).toBe('from-token-file');
+  });
+
+  it('a tokenFile that cannot be read, or client-node\'s "token-file": KubeconfigError naming the entry and field, nothing sent', async () => {
+    const { folder, file } = await ownFolderKubeconfig('no-token-file', { tokenFile: 'token.txt' });
+    const misspelt = await ownFolderKubeconfig('misspelt', { 'token-file': 'token.txt' });
+    const before = api.requests.length;
+    await expect(connect(file)).rejects.toThrow(KubeconfigError);
+    expect(() => ClusterConnection.open(loadKubeconfig({ files: [file] }))).toThrow(
+      `Kubeconfig ${file}, user "no-token-file-user": tokenFile: cannot read ${join(folder, 'token.txt')}: no such file or folder (ENOENT)`,
+    );
+    await writeFile(join(folder, 'token.txt'), '\n');
+    expect(() => ClusterConnection.open(loadKubeconfig({ files: [file] }))).toThrow(`user "no-token-file-user": tokenFile: ${join(folder, 'token.txt')} is empty`);
+    expect(() => ClusterConnection.open(loadKubeconfig({ files: [misspelt.file] }))).toThrow(
+      `Kubeconfig ${misspelt.file}, user "misspelt-user": "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`,
+    );
+    expect(api.requests.length).toBe(before);
+  });
+});
+
 describe('test connection', () => {
   it('reports server, version, user, every permission and the CRDs served', async () => {
     const connection = await connect(await api.writeKubeconfig({ credentials: { token: adminToken }, context: 'admin', namespace: 'kyma-system' }, dir));

@@ -1,0 +1,52 @@
+// The files a kubeconfig's entries name, read when the kubeconfig is read, and what keeps an entry from being used.
+// As kubectl, a problem stops only the contexts that use the entry (client-go's ConfirmUsable checks the context
+// it is asked for), so the others can still be listed and connected to; it stops them before anything is sent.
+import type { Cluster, User } from '@kubernetes/client-node';
+import { readNamedFileSync } from '../config/named-file';
+import { KubeconfigError } from './cluster-errors';
+import type { KubeconfigCluster, KubeconfigUser } from './kubeconfig-file';
+
+/** An entry as read, with what keeps it from being used: each problem names the file, the entry and the field. */
+export type Checked<T> = T & { readonly problems: readonly string[] };
+
+const label = (entry: KubeconfigUser | KubeconfigCluster, kind: 'user' | 'cluster') => `Kubeconfig ${entry.origin}, ${kind} "${entry.name}"`;
+
+/** A file's text, or the reason it cannot be read in words (`cannot read PATH: no such file or folder (ENOENT)`). */
+function readReference(path: string): { text: string } | { failure: string } {
+  try {
+    return { text: readNamedFileSync(path).toString('utf8') };
+  } catch (error) {
+    return { failure: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Whether the user has any way to authenticate besides the token file (client-node's own `token-file` aside). */
+const hasOtherCredentials = (user: KubeconfigUser) => Boolean(user.token || user.certData || user.certFile || user.exec || user.authProvider || user.username);
+
+/**
+ * The user with its tokenFile read into `token`, as client-go reads it: relative to the kubeconfig's folder (done
+ * by kubeconfig-file.ts) and whitespace-trimmed (transport/token_source.go), so a file ending in a newline works.
+ * With a `token` too, client-go sends the file's token when it can read it, else the token.
+ */
+export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
+  const problems: string[] = [];
+  let token = user.token;
+  if (user.tokenFile) {
+    const read = readReference(user.tokenFile);
+    if ('text' in read && read.text.trim() !== '') token = read.text.trim();
+    else if (!user.token) problems.push(`${label(user, 'user')}: tokenFile: ${'text' in read ? `${user.tokenFile} is empty` : read.failure}`);
+  } else if (user.tokenFileMisspelt && !hasOtherCredentials(user)) {
+    // kubectl would send no credentials at all and the API server answer 401: say what to write instead.
+    problems.push(`${label(user, 'user')}: "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`);
+  }
+  return { ...user, ...(token ? { token } : {}), problems };
+}
+
+const problemsOf = (entry: Cluster | User | null | undefined): readonly string[] => (entry as Partial<Checked<object>> | null | undefined)?.problems ?? [];
+
+/** Throws what keeps a context's cluster and user from being used, before any request is made with them. */
+export function confirmUsable(cluster: Cluster | null | undefined, user: User | null | undefined): void {
+  const unusable = [cluster, user].filter((entry) => problemsOf(entry).length > 0);
+  if (unusable.length === 0) return;
+  throw new KubeconfigError(unusable.flatMap(problemsOf).join('; '), (unusable[0] as Partial<KubeconfigUser>).origin);
+}
