@@ -4,8 +4,10 @@
 // (kubeconfig-access.ts) and the app's and CLI's cluster connections run plugins the same way.
 // Only types from client-node: this module loads nothing large.
 import { spawn } from 'node:child_process';
+import { sep } from 'node:path';
 import type { KubeConfig, User } from '@kubernetes/client-node';
 import { ExecPluginError, redactedPluginLine } from './cluster-errors';
+import { fileFailureCause } from '../errors/file-failure';
 
 /** client-node's authenticator contract (not re-exported from its index). */
 type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
@@ -29,6 +31,12 @@ export interface ExecOptions {
 }
 
 const PROVIDER = 'gatehouse-exec';
+
+/** Why a plugin did not start: a bare name is looked up on PATH; a path (kubeconfig-file.ts made it absolute) is the file itself. */
+function startFailure(command: string, error: NodeJS.ErrnoException, options: ExecOptions): string {
+  if (error.code === 'ENOENT' && !command.includes(sep)) return `command not found on the PATH${options.path ? ' (loaded from your login shell)' : ''}`;
+  return fileFailureCause(error) ?? 'could not start';
+}
 const NO_EXPIRY_CACHE_MS = 5 * 60 * 1000;
 
 export function runExecPlugin(exec: ExecConfig, options: ExecOptions): Promise<ExecCredential> {
@@ -54,9 +62,7 @@ export function runExecPlugin(exec: ExecConfig, options: ExecOptions): Promise<E
     }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      finish(new ExecPluginError(exec.command, error.code === 'ENOENT' ? `command not found on the PATH${options.path ? ' (loaded from your login shell)' : ''}` : (error.code ?? 'could not start')));
-    });
+    child.on('error', (error: NodeJS.ErrnoException) => finish(new ExecPluginError(exec.command, startFailure(exec.command, error, options))));
     child.on('close', (code) => {
       if (code !== 0) return finish(new ExecPluginError(exec.command, `exited with ${code}${stderr.trim() ? `: ${redactedPluginLine(stderr)}` : ''}`));
       try {

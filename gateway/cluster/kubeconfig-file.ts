@@ -2,9 +2,11 @@
 // kubeconfig-loader.ts. Not client-node's parser (KubeConfig.loadFromFile): it ignores kubectl's `tokenFile` and
 // reads its own spelling `token-file` instead, relative to the process's folder and with the file's trailing
 // newline. Relative paths are taken relative to the folder of the file that names them, as client-go's
-// ResolveLocalPaths does for certificate-authority, client-certificate, client-key and tokenFile. The files
-// themselves are read or checked later, once the files are merged (kubeconfig-references.ts).
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+// ResolveLocalPaths does for certificate-authority, client-certificate, client-key, tokenFile and an exec plugin's
+// command with a path separator in it (`./login.sh`; a bare name is looked up on PATH), which client-node's runner
+// started from the process's folder. The files themselves are read or checked later, once the files are merged
+// (kubeconfig-references.ts).
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import * as yaml from 'yaml';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
 import { DocumentSyntaxError, parseJsonOrYaml, utf8Text } from '../config/parse-document';
@@ -69,6 +71,10 @@ export function readKubeconfigText(bytes: Uint8Array, file: string): KubeconfigE
     const named = text(path);
     return named === undefined || isAbsolute(named) ? named : join(folder, named);
   };
+  const execOf = (value: unknown) => {
+    const command = text(fields(value).command);
+    return command?.includes(sep) ? { ...fields(value), command: local(command) } : (value ?? undefined);
+  };
   const clusters = list(config.clusters).map((raw, i): KubeconfigCluster => {
     const entry = fields(raw);
     const cluster = section(entry, 'cluster', `clusters[${i}]`, problem);
@@ -99,7 +105,7 @@ export function readKubeconfigText(bytes: Uint8Array, file: string): KubeconfigE
       certFile: local(user['client-certificate']),
       keyData: text(user['client-key-data']),
       keyFile: local(user['client-key']),
-      exec: user.exec ?? undefined,
+      exec: execOf(user.exec),
       authProvider: user['auth-provider'] ?? undefined,
       username: text(user.username),
       password: text(user.password),

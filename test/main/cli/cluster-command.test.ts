@@ -4,7 +4,7 @@
 // kubectl reads it (KUBECONFIG list, exec plugin).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { request } from 'node:https';
 import { stringify } from 'yaml';
 import { startFakeKubeApi, statuses, type FakeKubeApi } from '../../support/fake-kube-api/index';
 import { REPO_ROOT } from '../../support/spawn-cli';
+import { writeTokenPlugin } from '../../support/exec-plugins';
 import { bundleFolder, bundleGatewayCli } from '../../support/built-gateway';
 import { keychainGate, uniqueSecretPrefix } from '../../support/keychain';
 import { KeytarVault } from '../../../main/services/vault';
@@ -70,6 +71,13 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr };
+}
+
+/** A kubeconfig whose cluster `c` is the fake API server, with the users, contexts and current-context given. */
+async function writeApiKubeconfig(file: string, entries: { 'current-context': string; users: object[]; contexts: object[] }): Promise<string> {
+  const clusters = [{ name: 'c', cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }];
+  await writeFile(file, stringify({ apiVersion: 'v1', kind: 'Config', clusters, ...entries }));
+  return file;
 }
 
 const common = () => ['--workspace', workspaceFile, '--kubeconfig', kubeconfig];
@@ -309,18 +317,12 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
 
   it('reads the kubeconfig as kubectl does: the KUBECONFIG list (a missing file skipped), --context, an exec plugin', async () => {
     const bin = await mkdtemp(join(dir, 'bin-'));
-    const plugin = join(bin, 'kubectl-ci_login');
-    await writeFile(plugin, '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\' "$LOGIN_TOKEN"\n');
-    await chmod(plugin, 0o755);
-    const execConfig = join(dir, 'exec.yaml');
-    await writeFile(execConfig, stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
+    await writeTokenPlugin(join(bin, 'kubectl-ci_login'));
+    const execConfig = await writeApiKubeconfig(join(dir, 'exec.yaml'), {
       'current-context': 'elsewhere',
-      clusters: [{ name: 'c', cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
       users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'kubectl-ci_login', args: ['get-token'], env: [{ name: 'LOGIN_TOKEN', value: api.addUser('pipeline') }] } } }],
       contexts: [{ name: 'pipeline', context: { cluster: 'c', user: 'u', namespace: NS } }, { name: 'elsewhere', context: { cluster: 'c', user: 'nobody' } }],
-    }));
+    });
     const run = await cli(['plan', '--workspace', workspaceFile, '--context', 'pipeline', '--secrets', await writeSecrets(secrets())], {
       KUBECONFIG: [join(dir, 'missing.yaml'), execConfig].join(delimiter),
       PATH: `${bin}${delimiter}${process.env.PATH}`,
@@ -330,6 +332,28 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     expect([0, 1], run.stderr).toContain(run.code);
     expect(run.stdout).toMatch(/^(create|unchanged)\s+Backend team\/orders$/m);
     expect(api.requests.some((r) => r.user === 'pipeline')).toBe(true);
+  });
+
+  it('reads the files a kubeconfig names relative to its folder, as kubectl does: tokenFile and an exec command ./login.sh', async () => {
+    // The CLI runs from the repository's folder; the kubeconfig and its files are in a folder of their own.
+    const folder = await mkdtemp(join(dir, 'own-folder-'));
+    await writeFile(join(folder, 'token'), `${api.addUser('token-file-pipeline')}\n`);
+    await writeTokenPlugin(join(folder, 'login.sh'));
+    const config = await writeApiKubeconfig(join(folder, 'config'), {
+      'current-context': 'from-file',
+      users: [
+        { name: 'file', user: { tokenFile: 'token' } },
+        { name: 'plugin', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './login.sh', env: [{ name: 'LOGIN_TOKEN', value: api.addUser('exec-pipeline') }] } } },
+      ],
+      contexts: [{ name: 'from-file', context: { cluster: 'c', user: 'file', namespace: NS } }, { name: 'from-plugin', context: { cluster: 'c', user: 'plugin', namespace: NS } }],
+    });
+    const secretsFile = await writeSecrets(secrets());
+    for (const [context, user] of [['from-file', 'token-file-pipeline'], ['from-plugin', 'exec-pipeline']] as const) {
+      const run = await cli(['plan', '--workspace', workspaceFile, '--kubeconfig', config, '--context', context, '--secrets', secretsFile]);
+      expect([0, 1], run.stderr).toContain(run.code);
+      expect(run.stderr).toContain(`plan: context ${context} (${api.url}), namespace ${NS}`);
+      expect(api.requests.some((r) => r.user === user)).toBe(true);
+    }
   });
 
   it('prints a progress line per object on a terminal, and none when stderr is not one', async () => {

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { startFakeKubeApi, type FakeKubeApi } from '../../../support/fake-kube-api/index';
 import { FakeClusterPki } from '../../../support/fake-kube-api/pki';
 import { processRunning } from '../../../support/process-running';
+import { writeTokenPlugin } from '../../../support/exec-plugins';
 import {
   BadCertificateError,
   ClusterConnection,
@@ -151,6 +152,22 @@ describe('files a kubeconfig names, read as kubectl reads them', () => {
       `Kubeconfig ${misspelt.file}, user "misspelt-user": "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`,
     );
     expect(api.requests.length).toBe(before);
+  });
+
+  it('an exec command with a path in it (./login.sh) is relative to the kubeconfig\'s folder; a missing one is named as a file', async () => {
+    const token = api.addUser('relative-plugin');
+    const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: './login.sh', env: [{ name: 'LOGIN_TOKEN', value: token }] };
+    const { folder, file } = await ownFolderKubeconfig('relative-exec', { exec });
+    await writeTokenPlugin(join(folder, 'login.sh'));
+    expect(process.cwd()).not.toBe(folder);
+    expect(loadKubeconfig({ files: [file] }).contexts[0]?.execCommand).toBe(join(folder, 'login.sh'));
+    const { connection } = await connectCluster({ kubeconfig: { files: [file] }, loginShell: false });
+    expect((await testConnection(connection)).serverVersion).toBe('v1.32.4');
+    expect(api.requests.at(-1)?.user).toBe('relative-plugin');
+    const absent = await ownFolderKubeconfig('absent-exec', { exec: { ...exec, command: './absent.sh' } });
+    const error = await testConnection((await connectCluster({ kubeconfig: { files: [absent.file] }, loginShell: false })).connection).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecPluginError);
+    expect((error as Error).message).toBe(`The credential plugin "${join(absent.folder, 'absent.sh')}" failed: no such file or folder (ENOENT)`);
   });
 });
 
@@ -304,9 +321,7 @@ describe('exec credential plugins from a GUI launch', () => {
 
   it('finds the plugin on the login shell PATH and authenticates with its token', async () => {
     const bin = await mkdtemp(join(tmpdir(), 'login-bin-'));
-    const plugin = join(bin, 'kubectl-fake_login');
-    await writeFile(plugin, '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\' "$LOGIN_TOKEN"\n');
-    await chmod(plugin, 0o755);
+    await writeTokenPlugin(join(bin, 'kubectl-fake_login'));
     const file = await execKubeconfig('kubectl-fake_login', 'oidc');
     const shellPath = `${bin}${delimiter}/usr/bin${delimiter}/bin`;
     const { connection, pathProblem } = await connectCluster({
