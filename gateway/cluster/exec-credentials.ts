@@ -5,9 +5,10 @@
 // Only types from client-node: this module loads nothing large.
 import { spawn } from 'node:child_process';
 import { sep } from 'node:path';
-import type { KubeConfig, User } from '@kubernetes/client-node';
+import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { ExecPluginError, redactedPluginLine } from './cluster-errors';
 import { fileFailureCause } from '../errors/file-failure';
+import { execClusterInfo, type ExecClusterInfo } from './exec-cluster-info';
 
 /** client-node's authenticator contract (not re-exported from its index). */
 type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
@@ -17,6 +18,8 @@ interface ExecConfig {
   args?: string[];
   env?: { name: string; value: string }[];
   apiVersion?: string;
+  /** Give the plugin its cluster in KUBERNETES_EXEC_INFO (exec-cluster-info.ts). */
+  provideClusterInfo?: boolean;
 }
 
 interface ExecCredential {
@@ -39,11 +42,13 @@ function startFailure(command: string, error: NodeJS.ErrnoException, options: Ex
 }
 const NO_EXPIRY_CACHE_MS = 5 * 60 * 1000;
 
-export function runExecPlugin(exec: ExecConfig, options: ExecOptions): Promise<ExecCredential> {
+/** `cluster` is what the plugin is told of its cluster, given only when the kubeconfig sets provideClusterInfo. */
+export function runExecPlugin(exec: ExecConfig, options: ExecOptions, cluster?: ExecClusterInfo): Promise<ExecCredential> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const env: NodeJS.ProcessEnv = { ...process.env, ...(options.path ? { PATH: options.path } : {}) };
   for (const entry of exec.env ?? []) env[entry.name] = entry.value;
-  env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } });
+  const spec = { ...(cluster ? { cluster } : {}), interactive: false };
+  env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec });
   return new Promise((resolve, reject) => {
     const child = spawn(exec.command, exec.args ?? [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -78,11 +83,26 @@ export function runExecPlugin(exec: ExecConfig, options: ExecOptions): Promise<E
   });
 }
 
+/** What the plugin is told of the cluster the request goes to, when its kubeconfig entry asks for it. */
+function clusterInfoFor(exec: ExecConfig, cluster: Cluster | null): ExecClusterInfo | undefined {
+  if (exec.provideClusterInfo !== true || !cluster) return undefined;
+  try {
+    return execClusterInfo(cluster);
+  } catch (error) {
+    // The CA file was there when the kubeconfig was read (kubeconfig-references.ts checks it) and is gone now.
+    throw new ExecPluginError(exec.command, `could not be given its cluster: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** client-node authenticator for users rewritten by `useExecCredentials`. */
 export class ExecCredentialAuthenticator implements Authenticator {
   readonly #cache = new Map<string, { credential: ExecCredential; until: number }>();
 
-  constructor(private readonly options: ExecOptions) {}
+  /** `cluster`: the cluster the kubeconfig's current context sends requests to (client-node does not pass it). */
+  constructor(
+    private readonly options: ExecOptions,
+    private readonly cluster: () => Cluster | null,
+  ) {}
 
   isAuthProvider(user: User): boolean {
     return (user.authProvider as { name?: string } | undefined)?.name === PROVIDER;
@@ -92,10 +112,12 @@ export class ExecCredentialAuthenticator implements Authenticator {
     // client-node hands an https RequestOptions or a ws ClientOptions; either way headers are a map here.
     const opts = options as { headers?: Record<string, unknown>; cert?: unknown; key?: unknown };
     const exec = (user.authProvider as { config: { gatehouseExec: ExecConfig } }).config.gatehouseExec;
-    const key = `${user.name}\n${JSON.stringify(exec)}`;
+    const clusterInfo = clusterInfoFor(exec, this.cluster());
+    // As client-go's cache: one credential per plugin and the cluster it was told of.
+    const key = `${user.name}\n${JSON.stringify(exec)}\n${JSON.stringify(clusterInfo ?? null)}`;
     let cached = this.#cache.get(key);
     if (!cached || cached.until <= Date.now()) {
-      const credential = await runExecPlugin(exec, this.options);
+      const credential = await runExecPlugin(exec, this.options, clusterInfo);
       const expiry = credential.status?.expirationTimestamp ? Date.parse(credential.status.expirationTimestamp) - 10_000 : Date.now() + NO_EXPIRY_CACHE_MS;
       cached = { credential, until: expiry };
       this.#cache.set(key, cached);
@@ -124,7 +146,7 @@ export function useExecCredentials(kc: KubeConfig, options: ExecOptions): boolea
   });
   if (any) {
     kc.loadFromOptions({ clusters: kc.getClusters(), users, contexts: kc.getContexts(), currentContext: kc.getCurrentContext() });
-    kc.addAuthenticator(new ExecCredentialAuthenticator(options));
+    kc.addAuthenticator(new ExecCredentialAuthenticator(options, () => kc.getCurrentCluster()));
   }
   return any;
 }

@@ -1,21 +1,28 @@
 // One kubeconfig file's clusters, users and contexts, with client-go's field names and path rules, for
 // kubeconfig-loader.ts. Not client-node's parser (KubeConfig.loadFromFile): it ignores kubectl's `tokenFile` and
 // reads its own spelling `token-file` instead, relative to the process's folder and with the file's trailing
-// newline. Relative paths are taken relative to the folder of the file that names them, as client-go's
-// ResolveLocalPaths does for certificate-authority, client-certificate, client-key, tokenFile and an exec plugin's
-// command with a path separator in it (`./login.sh`; a bare name is looked up on PATH), which client-node's runner
-// started from the process's folder. The files themselves are read or checked later, once the files are merged
-// (kubeconfig-references.ts).
+// newline, and it drops what an exec plugin with provideClusterInfo is given of its cluster (disable-compression,
+// the cluster's exec extension). Relative paths are taken relative to the folder of the file that names them, as
+// client-go's ResolveLocalPaths does for certificate-authority, client-certificate, client-key, tokenFile and an
+// exec plugin's command with a path separator in it (`./login.sh`; a bare name is looked up on PATH), which
+// client-node's runner started from the process's folder. The files themselves are read or checked once the
+// files are merged (kubeconfig-references.ts).
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import * as yaml from 'yaml';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
 import { DocumentSyntaxError, parseJsonOrYaml, utf8Text } from '../config/parse-document';
 import { KubeconfigError } from './cluster-errors';
 
-/** client-node's Cluster, with the kubeconfig file it came from. */
+/** client-node's Cluster, with the kubeconfig file it came from and what client-node does not read. */
 export interface KubeconfigCluster extends Cluster {
   readonly origin: string;
+  readonly disableCompression?: boolean;
+  /** The `extension` of its `extensions` entry named EXEC_EXTENSION: the `config` its exec plugins are given. */
+  readonly execExtension?: unknown;
 }
+
+/** The name of the cluster extension whose value exec plugins get as `spec.cluster.config` (client-go's clusterExtensionKey). */
+export const EXEC_EXTENSION = 'client.authentication.k8s.io/exec';
 
 /** client-node's User, with the file it came from and what client-node does not read. */
 export interface KubeconfigUser extends User {
@@ -89,6 +96,8 @@ export function readKubeconfigText(bytes: Uint8Array, file: string): KubeconfigE
       skipTLSVerify: cluster['insecure-skip-tls-verify'] === true,
       tlsServerName: text(cluster['tls-server-name']),
       proxyUrl: text(cluster['proxy-url']),
+      disableCompression: cluster['disable-compression'] === true ? true : undefined,
+      execExtension: list(cluster.extensions).map(fields).find((extension) => extension.name === EXEC_EXTENSION)?.extension,
     });
   });
   const users = list(config.users).map((raw, i): KubeconfigUser => {

@@ -9,6 +9,9 @@ import { stringify } from 'yaml';
 import { clusterAccessFromKubeconfig } from '../../../gateway/cluster/kubeconfig-access';
 import { ClusterAccessError } from '../../../gateway/cluster/cluster-access';
 import { processRunning } from '../../support/process-running';
+import { writeTokenPlugin } from '../../support/exec-plugins';
+import { FakeClusterPki } from '../../support/fake-kube-api/pki';
+import { HAVE_KUBECTL, kubectl } from '../../support/fake-kube-api/kubectl';
 
 let dir: string;
 const config = (context: string, server: string, token: string) =>
@@ -89,5 +92,81 @@ describe('clusterAccessFromKubeconfig with an exec plugin', () => {
     expect((error as ClusterAccessError).hint).toMatch(/^Run the same kubectl command in a terminal/);
     const pid = Number(await readFile(`${plugin}.pid`, 'utf8'));
     await expect.poll(() => processRunning(pid)).toBe(false);
+  });
+});
+
+describe('clusterAccessFromKubeconfig with an exec plugin that sets provideClusterInfo', () => {
+  let file: string;
+  let plugin: string;
+  let caPem: string;
+
+  beforeAll(async () => {
+    const folder = await mkdtemp(join(dir, 'cluster-info-'));
+    // A real certificate: kubectl parses the CA before it runs the plugin.
+    caPem = (await FakeClusterPki.unrelatedCa()).cert;
+    await writeFile(join(folder, 'ca.pem'), caPem);
+    // The plugin keeps what it was given beside itself, then prints a token.
+    plugin = await writeTokenPlugin(join(folder, 'login.sh'), 'printf \'%s\' "$KUBERNETES_EXEC_INFO" > "$0.exec-info"\n');
+    // interactiveMode: kubectl requires it for v1 (Gatehouse never runs a plugin interactively).
+    const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: './login.sh', interactiveMode: 'Never', env: [{ name: 'LOGIN_TOKEN', value: 'plugin-token' }] };
+    file = join(folder, 'config');
+    await writeFile(file, stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'cloud',
+          cluster: {
+            server: 'https://127.0.0.1:1',
+            'certificate-authority': 'ca.pem',
+            'tls-server-name': 'api.internal',
+            // Nothing listens on port 1: kubectl, which goes on to connect, fails at once.
+            'proxy-url': 'http://127.0.0.1:1',
+            'disable-compression': true,
+            extensions: [{ name: 'other', extension: { ignored: true } }, { name: 'client.authentication.k8s.io/exec', extension: { audience: 'gatehouse-tests' } }],
+          },
+        },
+        { name: 'lab', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } },
+      ],
+      users: [{ name: 'told', user: { exec: { ...exec, provideClusterInfo: true } } }, { name: 'untold', user: { exec } }],
+      contexts: [
+        { name: 'cloud-told', context: { cluster: 'cloud', user: 'told' } },
+        { name: 'lab-told', context: { cluster: 'lab', user: 'told' } },
+        { name: 'cloud-untold', context: { cluster: 'cloud', user: 'untold' } },
+      ],
+      'current-context': 'cloud-told',
+    }));
+  });
+
+  const pluginWasGiven = async () => JSON.parse(await readFile(`${plugin}.exec-info`, 'utf8')) as unknown;
+  const gatehouseGives = async (context: string) => {
+    expect((await clusterAccessFromKubeconfig(file, context)).authorization).toBe('Bearer plugin-token');
+    return pluginWasGiven();
+  };
+
+  it('tells the plugin its cluster in KUBERNETES_EXEC_INFO, and only when asked', async () => {
+    const envelope = (spec: object) => ({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec });
+    expect(await gatehouseGives('cloud-told')).toEqual(envelope({
+      cluster: {
+        server: 'https://127.0.0.1:1',
+        'tls-server-name': 'api.internal',
+        'certificate-authority-data': Buffer.from(caPem).toString('base64'),
+        'proxy-url': 'http://127.0.0.1:1',
+        'disable-compression': true,
+        config: { audience: 'gatehouse-tests' },
+      },
+      interactive: false,
+    }));
+    expect(await gatehouseGives('lab-told')).toEqual(envelope({ cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true, config: null }, interactive: false }));
+    expect(await gatehouseGives('cloud-untold')).toEqual(envelope({ interactive: false }));
+  });
+
+  it.skipIf(!HAVE_KUBECTL && !process.env.CI)('gives the plugin what the real kubectl gives it', { timeout: 60_000 }, async () => {
+    for (const context of ['cloud-told', 'lab-told', 'cloud-untold']) {
+      await rm(`${plugin}.exec-info`, { force: true });
+      await kubectl(file, ['--context', context, 'get', '--raw', '/version']);
+      const fromKubectl = await pluginWasGiven();
+      expect(await gatehouseGives(context), context).toEqual(fromKubectl);
+    }
   });
 });
