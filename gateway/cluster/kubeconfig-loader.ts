@@ -8,7 +8,7 @@ import { KubeConfig, type Context, type User } from '@kubernetes/client-node';
 import { KubeconfigError, redactedLine } from './cluster-errors';
 import { fileFailureCause } from '../errors/file-failure';
 import { readKubeconfigText, type KubeconfigCluster, type KubeconfigEntries, type KubeconfigUser } from './kubeconfig-file';
-import { checkUser } from './kubeconfig-references';
+import { checkCluster, checkUser } from './kubeconfig-references';
 
 export type AuthKind = 'token' | 'client-certificate' | 'exec' | 'auth-provider' | 'basic' | 'none';
 
@@ -116,6 +116,6 @@ export function loadKubeconfig(source: KubeconfigSource = {}): LoadedKubeconfig 
   if (contexts.length === 0) throw new KubeconfigError(`No contexts in ${read.join(', ')}`, read[0]);
   const kubeConfig = new KubeConfig();
   // Only the entries that won are read further: a user another file shadows is never used.
-  kubeConfig.loadFromOptions({ clusters, users: users.map(checkUser), contexts, currentContext: currentContext ?? '' });
+  kubeConfig.loadFromOptions({ clusters: clusters.map(checkCluster), users: users.map(checkUser), contexts, currentContext: currentContext ?? '' });
   return { files: read, ...(currentContext ? { currentContext } : {}), contexts: summarizeContexts(kubeConfig), kubeConfig };
 }

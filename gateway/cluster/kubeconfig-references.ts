@@ -1,6 +1,8 @@
 // The files a kubeconfig's entries name, read when the kubeconfig is read, and what keeps an entry from being used.
-// As kubectl, a problem stops only the contexts that use the entry (client-go's ConfirmUsable checks the context
-// it is asked for), so the others can still be listed and connected to; it stops them before anything is sent.
+// client-node reads the certificate and key files only as it sets up a request, so a missing one came out as "The
+// API server answered 0: ENOENT…"; kubectl checks them first ("unable to read client-cert …"). As kubectl, a
+// problem stops only the contexts that use the entry (client-go's ConfirmUsable checks the context it is asked
+// for), so the others can still be listed and connected to; it stops them before anything is sent.
 import type { Cluster, User } from '@kubernetes/client-node';
 import { readNamedFileSync } from '../config/named-file';
 import { KubeconfigError } from './cluster-errors';
@@ -20,16 +22,25 @@ function readReference(path: string): { text: string } | { failure: string } {
   }
 }
 
+/** A problem for each file named that cannot be read: [field as the kubeconfig names it, path]. */
+function unreadable(entry: KubeconfigUser | KubeconfigCluster, kind: 'user' | 'cluster', files: [string, string | undefined][]): string[] {
+  return files.flatMap(([field, path]) => {
+    const read = path ? readReference(path) : undefined;
+    return read && 'failure' in read ? [`${label(entry, kind)}: ${field}: ${read.failure}`] : [];
+  });
+}
+
 /** Whether the user has any way to authenticate besides the token file (client-node's own `token-file` aside). */
 const hasOtherCredentials = (user: KubeconfigUser) => Boolean(user.token || user.certData || user.certFile || user.exec || user.authProvider || user.username);
 
 /**
- * The user with its tokenFile read into `token`, as client-go reads it: relative to the kubeconfig's folder (done
- * by kubeconfig-file.ts) and whitespace-trimmed (transport/token_source.go), so a file ending in a newline works.
- * With a `token` too, client-go sends the file's token when it can read it, else the token.
+ * The user with its certificate and key files checked and its tokenFile read into `token` as client-go reads it:
+ * relative to the kubeconfig's folder (done by kubeconfig-file.ts) and whitespace-trimmed
+ * (transport/token_source.go), so a file ending in a newline works. With a `token` too, client-go sends the file's
+ * token when it can read it, else the token.
  */
 export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
-  const problems: string[] = [];
+  const problems = unreadable(user, 'user', [['client-certificate', user.certFile], ['client-key', user.keyFile]]);
   let token = user.token;
   if (user.tokenFile) {
     const read = readReference(user.tokenFile);
@@ -40,6 +51,10 @@ export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
     problems.push(`${label(user, 'user')}: "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`);
   }
   return { ...user, ...(token ? { token } : {}), problems };
+}
+
+export function checkCluster(cluster: KubeconfigCluster): Checked<KubeconfigCluster> {
+  return { ...cluster, problems: unreadable(cluster, 'cluster', [['certificate-authority', cluster.caFile]]) };
 }
 
 const problemsOf = (entry: Cluster | User | null | undefined): readonly string[] => (entry as Partial<Checked<object>> | null | undefined)?.problems ?? [];

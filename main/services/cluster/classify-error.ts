@@ -12,6 +12,7 @@ import {
   redactedLine,
 } from './cluster-errors';
 import { SERVER_CERTIFICATE_CODES } from '../../../gateway/http/server-certificate-codes';
+import { fileFailureCause } from '../../../gateway/errors/file-failure';
 
 export interface ApiStatus {
   code: number;
@@ -79,6 +80,18 @@ export function apiStatusOf(error: unknown): ApiStatus | undefined {
   };
 }
 
+/** The file and the cause in words of a failure to open or read a file, wherever in the cause chain. */
+function fileFailure(error: unknown): { path: string; cause: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const { path, syscall } = current as { path?: unknown; syscall?: unknown };
+    const cause = fileFailureCause(current);
+    if (typeof path === 'string' && (syscall === 'open' || syscall === 'read') && cause) return { path, cause };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 export function isAbort(error: unknown): boolean {
   const e = error as { name?: string; type?: string } | undefined;
   return e?.name === 'AbortError' || e?.type === 'aborted';
@@ -100,6 +113,11 @@ export function classifyError(error: unknown, context: ErrorContext): ClusterErr
     const what = code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH' ? 'the client key does not belong to the client certificate' : 'a certificate or key in it cannot be read (not PEM, or a form OpenSSL does not take)';
     return new KubeconfigError(`user "${context.user}": the kubeconfig's certificates cannot be used: ${what} (${code}); nothing was sent to ${context.server}`);
   }
+  // client-node reads the kubeconfig's certificate, key and CA files as it sets up each request: one that could be
+  // read when the kubeconfig was (kubeconfig-references.ts checks them) and cannot now. Its answer was "The API
+  // server answered 0: ENOENT…", though nothing had been sent.
+  const file = fileFailure(error);
+  if (file) return new KubeconfigError(`The kubeconfig names ${file.path}, which cannot be read: ${file.cause}; nothing was sent to ${context.server}`);
   if (code && SERVER_CERTIFICATE_CODES.has(code)) return new BadCertificateError(context.server, CERTIFICATE_REASONS[code] ?? code);
   if (code && UNREACHABLE_REASONS[code]) {
     if (code === 'ETIMEDOUT') return new ClusterTimeoutError(context.operation, context.timeoutMs);

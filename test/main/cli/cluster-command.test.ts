@@ -356,6 +356,21 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     }
   });
 
+  it('a client certificate the kubeconfig names and the disk lacks: exit 2 naming the user, field, file and cause, before any request', async () => {
+    const folder = await mkdtemp(join(dir, 'missing-cert-'));
+    const config = await writeApiKubeconfig(join(folder, 'config'), {
+      'current-context': 'cert',
+      users: [{ name: 'cert-user', user: { 'client-certificate': 'cert.pem', 'client-key': 'key.pem' } }],
+      contexts: [{ name: 'cert', context: { cluster: 'c', user: 'cert-user', namespace: NS } }],
+    });
+    const before = api.requests.length;
+    const run = await cli(['plan', '--workspace', workspaceFile, '--kubeconfig', config, '--secrets', await writeSecrets(secrets())]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`plan: Kubeconfig ${config}, user "cert-user": client-certificate: cannot read ${join(folder, 'cert.pem')}: no such file or folder (ENOENT)`);
+    expect(run.stderr).not.toContain('API server answered');
+    expect(api.requests.length).toBe(before);
+  });
+
   it('prints a progress line per object on a terminal, and none when stderr is not one', async () => {
     const secretsFile = await writeSecrets(secrets());
     const piped = await cli(['plan', ...common(), '--secrets', secretsFile]);

@@ -2,7 +2,7 @@
 // it, the connection test, exec plugins through the login shell's PATH, and one clear error per failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -152,6 +152,65 @@ describe('files a kubeconfig names, read as kubectl reads them', () => {
       `Kubeconfig ${misspelt.file}, user "misspelt-user": "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`,
     );
     expect(api.requests.length).toBe(before);
+  });
+
+  describe('certificate, key and CA files', () => {
+    let folder: string;
+    let file: string;
+
+    beforeAll(async () => {
+      folder = await mkdtemp(join(tmpdir(), 'gatehouse-kube-files-'));
+      const cert = await api.clientCertificate('admin', []);
+      await writeFile(join(folder, 'admin.crt'), cert.cert);
+      await writeFile(join(folder, 'admin.key'), cert.key, { mode: 0o600 });
+      await writeFile(join(folder, 'ca.crt'), api.caPem);
+      await mkdir(join(folder, 'ca.d'));
+      file = join(folder, 'config');
+      await writeFile(file, stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'fine',
+        clusters: [{ name: 'c', cluster: { server: api.url, 'certificate-authority': 'ca.crt' } }, { name: 'folder-ca', cluster: { server: api.url, 'certificate-authority': 'ca.d' } }],
+        users: [
+          { name: 'admin', user: { 'client-certificate': 'admin.crt', 'client-key': 'admin.key' } },
+          { name: 'gone', user: { 'client-certificate': 'gone.crt', 'client-key': 'gone.key' } },
+        ],
+        contexts: [
+          { name: 'fine', context: { cluster: 'c', user: 'admin' } },
+          { name: 'missing-files', context: { cluster: 'c', user: 'gone' } },
+          { name: 'ca-is-a-folder', context: { cluster: 'folder-ca', user: 'admin' } },
+        ],
+      }), { mode: 0o600 });
+    });
+
+    it('one that cannot be read: KubeconfigError naming the entry, the field, the file and why, before any request; other contexts work', async () => {
+      const before = api.requests.length;
+      const open = (context: string) => () => ClusterConnection.open(loadKubeconfig({ files: [file] }), { context });
+      expect(open('missing-files')).toThrow(KubeconfigError);
+      expect(open('missing-files')).toThrow(
+        `Kubeconfig ${file}, user "gone": client-certificate: cannot read ${join(folder, 'gone.crt')}: no such file or folder (ENOENT); ` +
+          `Kubeconfig ${file}, user "gone": client-key: cannot read ${join(folder, 'gone.key')}: no such file or folder (ENOENT)`,
+      );
+      expect(open('ca-is-a-folder')).toThrow(`Kubeconfig ${file}, cluster "folder-ca": certificate-authority: cannot read ${join(folder, 'ca.d')}: it is a folder (EISDIR)`);
+      expect(api.requests.length).toBe(before);
+      // The files named relative to the kubeconfig's folder, read from there.
+      const report = await testConnection(open('fine')());
+      expect(report.user).toBe('admin');
+      expect(api.requests.at(-1)?.user).toBe('admin');
+    });
+
+    it('one gone after the kubeconfig was read: KubeconfigError naming it, not "The API server answered 0", nothing sent', async () => {
+      const late = join(folder, 'late');
+      await mkdir(late);
+      for (const name of ['admin.crt', 'admin.key', 'ca.crt', 'config']) await writeFile(join(late, name), await readFile(join(folder, name)));
+      const connection = ClusterConnection.open(loadKubeconfig({ files: [join(late, 'config')] }), { context: 'fine' });
+      await rm(join(late, 'admin.crt'));
+      const before = api.requests.length;
+      const error = await testConnection(connection).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KubeconfigError);
+      expect((error as Error).message).toBe(`The kubeconfig names ${join(late, 'admin.crt')}, which cannot be read: no such file or folder (ENOENT); nothing was sent to ${api.url}`);
+      expect(api.requests.length).toBe(before);
+    });
   });
 
   it('an exec command with a path in it (./login.sh) is relative to the kubeconfig\'s folder; a missing one is named as a file', async () => {
