@@ -53,8 +53,18 @@ export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
   return { ...user, ...(token ? { token } : {}), problems };
 }
 
+/**
+ * The cluster with its CA file checked, and refused when it both names a CA and turns verification off: client-go
+ * refuses that ("specifying a root certificates file with the insecure flag is not allowed", transport.go), and
+ * client-node took it, turning verification off with the CA named.
+ */
 export function checkCluster(cluster: KubeconfigCluster): Checked<KubeconfigCluster> {
-  return { ...cluster, problems: unreadable(cluster, 'cluster', [['certificate-authority', cluster.caFile]]) };
+  const problems = unreadable(cluster, 'cluster', [['certificate-authority', cluster.caFile]]);
+  if (cluster.skipTLSVerify && (cluster.caData || cluster.caFile)) {
+    const field = cluster.caData ? 'certificate-authority-data' : 'certificate-authority';
+    problems.push(`${label(cluster, 'cluster')}: insecure-skip-tls-verify is set together with ${field}, which kubectl refuses too ("specifying a root certificates file with the insecure flag is not allowed"): remove one of them`);
+  }
+  return { ...cluster, problems };
 }
 
 const problemsOf = (entry: Cluster | User | null | undefined): readonly string[] => (entry as Partial<Checked<object>> | null | undefined)?.problems ?? [];

@@ -72,6 +72,26 @@ describe('clusterAccessFromKubeconfig with a tokenFile', () => {
   });
 });
 
+describe('clusterAccessFromKubeconfig with insecure-skip-tls-verify and a CA file', () => {
+  it('refuses the cluster as kubectl does, where client-node turned verification off with the CA named', async () => {
+    const folder = await mkdtemp(join(dir, 'insecure-'));
+    await writeFile(join(folder, 'ca.pem'), (await FakeClusterPki.unrelatedCa()).cert);
+    await writeFile(join(folder, 'config'), stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'both', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true, 'certificate-authority': 'ca.pem' } }],
+      users: [{ name: 'u', user: { token: 'a-token' } }],
+      contexts: [{ name: 'x', context: { cluster: 'both', user: 'u' } }],
+      'current-context': 'x',
+    }));
+    const error = await clusterAccessFromKubeconfig(join(folder, 'config')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClusterAccessError);
+    expect((error as Error).message).toBe(
+      `Kubeconfig ${join(folder, 'config')}, cluster "both": insecure-skip-tls-verify is set together with certificate-authority, which kubectl refuses too ("specifying a root certificates file with the insecure flag is not allowed"): remove one of them`,
+    );
+  });
+});
+
 describe('clusterAccessFromKubeconfig with an exec plugin', () => {
   // client-node's own runner waits for a plugin without end: without the deadline this runs into the test's timeout.
   it('kills a plugin that does not finish within the deadline, and says so', { timeout: 15_000 }, async () => {

@@ -12,6 +12,7 @@ import { startFakeKubeApi, type FakeKubeApi } from '../../../support/fake-kube-a
 import { FakeClusterPki } from '../../../support/fake-kube-api/pki';
 import { processRunning } from '../../../support/process-running';
 import { writeTokenPlugin } from '../../../support/exec-plugins';
+import { HAVE_KUBECTL, kubectl } from '../../../support/fake-kube-api/kubectl';
 import {
   BadCertificateError,
   ClusterConnection,
@@ -112,15 +113,15 @@ describe('kubeconfig loading, as kubectl does it', () => {
 });
 
 describe('files a kubeconfig names, read as kubectl reads them', () => {
-  /** A kubeconfig in a folder of its own, away from the tests' working folder, with the user given. */
-  async function ownFolderKubeconfig(context: string, user: Record<string, unknown>): Promise<{ folder: string; file: string }> {
+  /** A kubeconfig in a folder of its own, away from the tests' working folder, with the user (and cluster fields) given. */
+  async function ownFolderKubeconfig(context: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}): Promise<{ folder: string; file: string }> {
     const folder = await mkdtemp(join(tmpdir(), `gatehouse-kube-${context}-`));
     const file = join(folder, 'config');
     await writeFile(file, stringify({
       apiVersion: 'v1',
       kind: 'Config',
       'current-context': context,
-      clusters: [{ name: `${context}-cluster`, cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
+      clusters: [{ name: `${context}-cluster`, cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64'), ...cluster } }],
       users: [{ name: `${context}-user`, user }],
       contexts: [{ name: context, context: { cluster: `${context}-cluster`, user: `${context}-user` } }],
     }), { mode: 0o600 });
@@ -211,6 +212,23 @@ describe('files a kubeconfig names, read as kubectl reads them', () => {
       expect((error as Error).message).toBe(`The kubeconfig names ${join(late, 'admin.crt')}, which cannot be read: no such file or folder (ENOENT); nothing was sent to ${api.url}`);
       expect(api.requests.length).toBe(before);
     });
+  });
+
+  it('insecure-skip-tls-verify with a CA: refused naming the cluster, before any request, as kubectl refuses it', async () => {
+    const { file } = await ownFolderKubeconfig('insecure-with-ca', { token: adminToken }, { 'insecure-skip-tls-verify': true });
+    const before = api.requests.length;
+    expect(() => ClusterConnection.open(loadKubeconfig({ files: [file] }))).toThrow(KubeconfigError);
+    expect(() => ClusterConnection.open(loadKubeconfig({ files: [file] }))).toThrow(
+      `Kubeconfig ${file}, cluster "insecure-with-ca-cluster": insecure-skip-tls-verify is set together with certificate-authority-data, which kubectl refuses too ("specifying a root certificates file with the insecure flag is not allowed"): remove one of them`,
+    );
+    expect(api.requests.length).toBe(before);
+  });
+
+  it.skipIf(!HAVE_KUBECTL && !process.env.CI)('the real kubectl refuses insecure-skip-tls-verify with a CA too', async () => {
+    const { file } = await ownFolderKubeconfig('kubectl-insecure-with-ca', { token: adminToken }, { 'insecure-skip-tls-verify': true });
+    const run = await kubectl(file, ['get', '--raw', '/version']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('specifying a root certificates file with the insecure flag is not allowed');
   });
 
   it('an exec command with a path in it (./login.sh) is relative to the kubeconfig\'s folder; a missing one is named as a file', async () => {
