@@ -51,12 +51,22 @@ export function escapesInUpperCase(path: string): string {
 }
 
 /**
+ * Empty segments merged: `//admin/x` and `/admin//x` are `/admin/x`. nginx (merge_slashes, on by default), Tomcat
+ * and Spring read them so, and routing on the path as sent let `//admin/x` past a protected `/admin` through a
+ * public `/`. Requests are routed and forwarded in this form, so the backend gets the path the route was chosen
+ * for, whether it merges or not; configured paths are read in it, so a route written with `//` still matches.
+ */
+export function withoutEmptySegments(path: string): string {
+  return path.includes('//') ? path.replace(/\/{2,}/g, '/') : path;
+}
+
+/**
  * A configured path (a prefix or a route's path) in the form request paths are compared in: dot segments resolved,
- * backslashes as slashes, characters outside ASCII and spaces percent-encoded (as a client must send them: `/café`
- * is `/caf%C3%A9`), escapes normalised as above. Written otherwise, a path could never match a request, or match
- * only one of two spellings a backend reads alike.
+ * backslashes as slashes, empty segments merged, characters outside ASCII and spaces percent-encoded (as a client
+ * must send them: `/café` is `/caf%C3%A9`), escapes normalised as above. Written otherwise, a path could never match
+ * a request, or match only one of two spellings a backend reads alike.
  */
 export function normalRoutePath(path: string): string {
   // Appended to a base with an authority, never resolved against it (`//x` would otherwise be read as a host).
-  return escapesInUpperCase(normalizeEscapes(new URL(`http://gateway.invalid${path}`).pathname));
+  return escapesInUpperCase(normalizeEscapes(withoutEmptySegments(new URL(`http://gateway.invalid${path}`).pathname)));
 }

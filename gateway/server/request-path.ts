@@ -1,11 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { routingHostname } from '../routing/router';
-import { ESCAPE, normalizeEscapes } from '../config/route-paths';
+import { ESCAPE, normalizeEscapes, withoutEmptySegments } from '../config/route-paths';
 
 export type RequestTarget =
   | {
       ok: true;
-      /** Normalised: starts with "/", dot segments resolved. */
+      /** Normalised: starts with "/", dot segments resolved, empty segments merged. */
       path: string;
       /** The raw query, with its "?", or "". */
       query: string;
@@ -61,9 +61,10 @@ const HAS_SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/i;
 /**
  * The path as a backend that decodes escaped separators reads it, for routing's second look: `%2F` and `%5C` as
  * "/" (also escaped again, `%252F`, for a backend that decodes twice, as `hidesDotSegments` assumes), backslashes
- * as "/". undefined when that is the path itself. An escaped "/" stays in the path the upstream gets (some APIs
- * carry it as data: `projects/group%2Fproject`), but a request whose route would change if it were a separator is
- * refused: routing could not honour what the backend will act on (`/admin%2Fsecret` past `/admin` through `/`).
+ * as "/", and the empty segments that makes merged as in the path itself (`/%2Fadmin` is `/admin`). undefined when
+ * that is the path itself. An escaped "/" stays in the path the upstream gets (some APIs carry it as data:
+ * `projects/group%2Fproject`), but a request whose route would change if it were a separator is refused: routing
+ * could not honour what the backend will act on (`/admin%2Fsecret` past `/admin` through `/`).
  */
 export function pathAsDecoded(path: string): string | undefined {
   if (!path.includes('%') && !path.includes('\\')) return undefined;
@@ -71,14 +72,14 @@ export function pathAsDecoded(path: string): string | undefined {
   for (let round = 0; round < 3 && HAS_SEPARATOR_OR_PERCENT_ESCAPE.test(decoded); round += 1) {
     decoded = decoded.replace(SEPARATOR_OR_PERCENT_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   }
-  decoded = decoded.replace(/\\/g, '/');
+  decoded = withoutEmptySegments(decoded.replace(/\\/g, '/'));
   return decoded === path ? undefined : decoded;
 }
 
 /**
- * Splits a request target into a normalised path (dot segments resolved) and the raw query, or says why the
- * gateway refuses it: a target that is neither origin-form nor http(s) absolute-form, a fragment, malformed
- * or separator-hiding percent-encoding.
+ * Splits a request target into a normalised path (dot segments resolved, empty segments merged) and the raw query,
+ * or says why the gateway refuses it: a target that is neither origin-form nor http(s) absolute-form, a fragment,
+ * malformed or separator-hiding percent-encoding.
  */
 export function parseRequestTarget(target: string): RequestTarget {
   if (target.includes('#')) return { ok: false, message: 'The request target must not contain a fragment (#)' };
@@ -102,6 +103,8 @@ export function parseRequestTarget(target: string): RequestTarget {
     // `new URL('//x/.', base)` would read "x" as a host and drop it from the path (or throw for `/\\`).
     path = new URL(BASE + path).pathname;
   }
+  // After URL parsing, which can leave new empty segments (`/\x` read as `//x`, `/a/.//b`).
+  path = withoutEmptySegments(path);
   if (path.includes(';') && hasDotSegment(path)) return { ok: false, message: 'The request path has a dot segment with parameters' };
   if (path.includes('%')) {
     if (MALFORMED_ESCAPE.test(path)) return { ok: false, message: 'The request path has a malformed percent-encoding' };

@@ -1,7 +1,8 @@
 // Property tests of the router and of request-target normalisation against references written here from the
 // documented rules (README "Routing"): every route is tried by brute force, and the winner is chosen by the
 // documented precedence — host-specific before host-less, exact before prefix, longer path first — among the
-// routes that allow the method; prefixes match on segment boundaries; dot segments are resolved first.
+// routes that allow the method; prefixes match on segment boundaries; dot segments are resolved and empty
+// segments merged first.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { HTTP_METHODS, Route, Service } from '../../gateway/config/schema';
@@ -198,6 +199,11 @@ function removeDotSegments(path: string): string {
   return `/${output.join('/')}`;
 }
 
+/** RFC 3986 resolution, then empty segments merged (README "Routing": `//admin` is `/admin`). */
+function resolvePath(path: string): string {
+  return removeDotSegments(path).replace(/\/{2,}/g, '/');
+}
+
 /** The path after every round of percent-decoding a backend might apply. */
 function decodings(path: string): string[] {
   const out = [path];
@@ -207,7 +213,7 @@ function decodings(path: string): string[] {
 
 const hasDotSegment = (p: string) => p.split(/[/\\]/).some((s) => s === '.' || s === '..');
 
-const PIECES = ['a', 'b', '.', '..', '%2e', '%2E%2e', '.%2e', '..%2f', '%2f', 'x%2fy', '%2e%2e%5c', '%252e%252e%252f', '%00', '%zz', '%', 'c%20d', '~'];
+const PIECES = ['a', 'b', '', '.', '..', '%2e', '%2E%2e', '.%2e', '..%2f', '%2f', 'x%2fy', '%2e%2e%5c', '%252e%252e%252f', '%00', '%zz', '%', 'c%20d', '~'];
 const hostilePath = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 6 }).map((pieces) => `/${pieces.join('/')}`);
 
 describe('Request target normalisation (property-based)', () => {
@@ -220,11 +226,11 @@ describe('Request target normalisation (property-based)', () => {
     );
   });
 
-  it('resolves dot segments as RFC 3986 does, and refuses a path that decodes to more of them', () => {
+  it('resolves dot segments as RFC 3986 does, merges empty segments, and refuses a path that decodes to more dot segments', () => {
     fc.assert(
-      fc.property(hostilePath, fc.constantFrom('', '?q=1', '?a=../b'), (path, query) => {
+      fc.property(hostilePath, fc.constantFrom('', '?q=1', '?a=../b', '?a=//b'), (path, query) => {
         const parsed = parseRequestTarget(path + query);
-        const resolved = removeDotSegments(path);
+        const resolved = resolvePath(path);
         const refusable = decodings(resolved).some((d) => hasDotSegment(d) || d.includes('\0')) || /%(?![0-9a-f]{2})/i.test(resolved);
         if (!parsed.ok) {
           expect(refusable).toBe(true);
@@ -239,14 +245,14 @@ describe('Request target normalisation (property-based)', () => {
     );
   });
 
-  it('routes a normalised target as the reference routes the RFC 3986 resolution of the raw one', () => {
+  it('routes a normalised target as the reference routes the RFC 3986 resolution of the raw one, empty segments merged', () => {
     const configured = workspaceArb.map((ws) => ws);
     fc.assert(
       fc.property(configured, fc.constantFrom('', '/a', '/a/b', '/ab', '/v1'), hostilePath, method, requestHost, (workspace, start, rest, m, host) => {
         const parsed = parseRequestTarget(start + rest);
         if (!parsed.ok) return;
         const actual = new Router(workspace.services, workspace.routes).match(m, parsed.path, host);
-        const expected = referenceMatch(workspace, m, removeDotSegments(start + rest), host);
+        const expected = referenceMatch(workspace, m, resolvePath(start + rest), host);
         expect(actual.kind).toBe(expected.kind);
         if (actual.kind === 'matched' && expected.kind === 'matched') expect(expected.names).toContain(actual.target.name);
       }),

@@ -24,7 +24,9 @@ describe('normalizeEscapes and pathAsDecoded', () => {
     expect(normalRoutePath('/%7Eadmin')).toBe('/~admin');
     expect(normalRoutePath('/x/../secret')).toBe('/secret');
     expect(normalRoutePath('/a\\b')).toBe('/a/b');
-    for (const kept of ['/', '/api/v1/', '/a;v=1/b', '/projects/group%2Fproject', '//double']) expect(normalRoutePath(kept)).toBe(kept);
+    // Empty segments merged, as requests are: a route written with `//` still matches.
+    expect(normalRoutePath('//double//path/')).toBe('/double/path/');
+    for (const kept of ['/', '/api/v1/', '/a;v=1/b', '/projects/group%2Fproject']) expect(normalRoutePath(kept)).toBe(kept);
   });
 
   it('reads escaped slashes and backslashes as separators, also escaped twice', () => {
@@ -32,6 +34,9 @@ describe('normalizeEscapes and pathAsDecoded', () => {
     expect(pathAsDecoded('/admin%2fsecret')).toBe('/admin/secret');
     expect(pathAsDecoded('/admin%5Csecret')).toBe('/admin/secret');
     expect(pathAsDecoded('/admin%252Fsecret')).toBe('/admin/secret');
+    // The empty segments decoding makes are merged, as the path's own are.
+    expect(pathAsDecoded('/%2Fadmin/x')).toBe('/admin/x');
+    expect(pathAsDecoded('/admin%2F%2Fx')).toBe('/admin/x');
     expect(pathAsDecoded('/plain/path')).toBeUndefined();
     expect(pathAsDecoded('/caf%C3%A9/a%20b')).toBeUndefined();
   });
@@ -103,6 +108,23 @@ describe('escaped paths through the gateway', () => {
       expect(res.forwarded, path).toBeUndefined();
     }
     expect(gateway.logs.at(-1)).toMatchObject({ status: 400, error: 'AMBIGUOUS_PATH' });
+  });
+
+  it('routes and forwards a path with its empty segments merged, as nginx, Tomcat and Spring read it', async () => {
+    // Each was a 200 from the admin area through the public route: nginx behind the gateway merges the slashes.
+    for (const path of ['//admin/secret.txt', '///admin/secret.txt', '/\\admin/secret.txt', '/.//admin/secret.txt', '//shop/orders/7', '/shop//orders/7']) {
+      expect(await get(path), path).toMatchObject({ status: 401, forwarded: undefined });
+    }
+    expect(await get('//admin//secret.txt', alex)).toMatchObject({ status: 200, forwarded: '/admin/secret.txt' });
+    expect(await get('/shop//orders//7', alex)).toMatchObject({ status: 200, forwarded: '/orders/7' });
+    expect(await get('//public//page')).toMatchObject({ status: 200, forwarded: '/public/page' });
+    expect(gateway.logs.at(-1)).toMatchObject({ path: '/public/page', service: 'site' });
+  });
+
+  it('refuses an escaped slash that would select another route once decoded and merged', async () => {
+    for (const path of ['/%2Fadmin/secret.txt', '/%5Cadmin/secret.txt', '/shop/%2Forders/7']) {
+      expect(await get(path), path).toMatchObject({ status: 400, forwarded: undefined });
+    }
   });
 
   it('forwards an escaped slash that selects the same route either way, unchanged', async () => {

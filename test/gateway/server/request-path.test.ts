@@ -1,13 +1,14 @@
 // A request path is normalised as a path, never as a URL relative to the gateway: a leading "//" or "/\" must
-// not become a host name that drops out of the path (found by the routing property test with the target "/\").
+// not become a host name that drops out of the path (found by the routing property test with the target "/\"); and
+// its empty segments are merged, as nginx and Tomcat read them.
 import { describe, expect, it } from 'vitest';
 import { parseRequestTarget } from '../../../gateway/server/request-path';
 
 describe('parseRequestTarget', () => {
   it.each([
-    ['/\\', '//'],
-    ['/\\evil/secret', '//evil/secret'],
-    ['//evil/./secret', '//evil/secret'],
+    ['/\\', '/'],
+    ['/\\evil/secret', '/evil/secret'],
+    ['//evil/./secret', '/evil/secret'],
     ['/a\\..\\b', '/b'],
     ['/a/../b', '/b'],
     ['/..', '/'],
@@ -15,7 +16,18 @@ describe('parseRequestTarget', () => {
     expect(parseRequestTarget(target)).toEqual({ ok: true, path, query: '' });
   });
 
-  it('keeps the query apart', () => {
-    expect(parseRequestTarget('/\\x/./y?a=b')).toEqual({ ok: true, path: '//x/y', query: '?a=b' });
+  it.each([
+    ['//admin/x', '/admin/x'],
+    ['///admin//x//', '/admin/x/'],
+    ['/admin//x', '/admin/x'],
+    ['/a/.//b', '/a/b'],
+    ['/a//../b', '/a/b'],
+    ['http://h.test//admin/x', '/admin/x'],
+  ])('merges the empty segments of %j: %j', (target, path) => {
+    expect(parseRequestTarget(target)).toMatchObject({ ok: true, path, query: '' });
+  });
+
+  it('keeps the query apart, its slashes as sent', () => {
+    expect(parseRequestTarget('/\\x/./y?a=b//c')).toEqual({ ok: true, path: '/x/y', query: '?a=b//c' });
   });
 });
