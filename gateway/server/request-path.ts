@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { routingHostname } from '../routing/router';
-import { ESCAPE, normalizeEscapes, withoutEmptySegments } from '../config/route-paths';
+import { ESCAPE, normalizeEscapes, resolvedPath, withoutEmptySegments } from '../config/route-paths';
 
 export type RequestTarget =
   | {
@@ -18,7 +18,6 @@ export type RequestTarget =
     }
   | { ok: false; message: string };
 
-const BASE = 'http://gateway.invalid';
 const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
 /** One round of percent-decoding, byte for byte (never throws, whatever the bytes encode). */
@@ -95,16 +94,12 @@ export function parseRequestTarget(target: string): RequestTarget {
     }
     const hostname = routingHostname(url.hostname);
     if (hostname === undefined) return { ok: false, message: 'The request target names no valid host' };
-    path = url.pathname;
+    path = withoutEmptySegments(url.pathname);
     host = { hostname, authority: url.host };
-  } else if (path.includes('/.') || path.includes('%') || path.includes('\\')) {
-    // Dot segments, encoded dots and backslashes must match routes the way the upstream will see them. The path
-    // is appended to a base with an authority, never resolved against it: `new URL('/\\x', base)` or
-    // `new URL('//x/.', base)` would read "x" as a host and drop it from the path (or throw for `/\\`).
-    path = new URL(BASE + path).pathname;
+  } else {
+    // In the form configured paths are read in (schema.ts): routes match it, and the upstream gets it.
+    path = resolvedPath(path);
   }
-  // After URL parsing, which can leave new empty segments (`/\x` read as `//x`, `/a/.//b`).
-  path = withoutEmptySegments(path);
   if (path.includes(';') && hasDotSegment(path)) return { ok: false, message: 'The request path has a dot segment with parameters' };
   if (path.includes('%')) {
     if (MALFORMED_ESCAPE.test(path)) return { ok: false, message: 'The request path has a malformed percent-encoding' };

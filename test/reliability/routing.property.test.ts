@@ -9,6 +9,7 @@ import { HTTP_METHODS, Route, Service } from '../../gateway/config/schema';
 import { shadowedTargets } from '../../gateway/config/route-targets';
 import { Router, requestHostname } from '../../gateway/routing/router';
 import { parseRequestTarget } from '../../gateway/server/request-path';
+import { resolvedPath } from '../../gateway/config/route-paths';
 
 const RUNS = { numRuns: 1500 };
 
@@ -221,6 +222,19 @@ describe('Request target normalisation (property-based)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }), hostilePath, hostilePath.map((p) => `http://h.test${p}`)), (target) => {
         parseRequestTarget(target);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes a path as it is only when URL parsing would write it so (no character, dot or empty segment to resolve)', () => {
+    // Every printable character a request line can carry in a path, "/" and "." more often.
+    const PRINTABLE = Array.from({ length: 0x7e - 0x20 }, (_, i) => String.fromCharCode(0x21 + i)).filter((c) => c !== '?' && c !== '#');
+    const char = fc.oneof(fc.constantFrom(...PRINTABLE), fc.constantFrom('/', '.', 'a'));
+    fc.assert(
+      fc.property(fc.string({ unit: char, maxLength: 12 }), (rest) => {
+        const path = `/${rest}`;
+        expect(resolvedPath(path)).toBe(new URL(`http://h.invalid${path}`).pathname.replace(/\/{2,}/g, '/'));
       }),
       { numRuns: 3000 },
     );

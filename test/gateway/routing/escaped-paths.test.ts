@@ -24,6 +24,7 @@ describe('normalizeEscapes and pathAsDecoded', () => {
     expect(normalRoutePath('/%7Eadmin')).toBe('/~admin');
     expect(normalRoutePath('/x/../secret')).toBe('/secret');
     expect(normalRoutePath('/a\\b')).toBe('/a/b');
+    expect(normalRoutePath('/admin{x}/"q"/<a>/`b`')).toBe('/admin%7Bx%7D/%22q%22/%3Ca%3E/%60b%60');
     // Empty segments merged, as requests are: a route written with `//` still matches.
     expect(normalRoutePath('//double//path/')).toBe('/double/path/');
     for (const kept of ['/', '/api/v1/', '/a;v=1/b', '/projects/group%2Fproject']) expect(normalRoutePath(kept)).toBe(kept);
@@ -61,6 +62,9 @@ describe('escaped paths through the gateway', () => {
           // Protected prefixes written outside the form requests come in: as text, and with lower-case escapes.
           { name: 'cafe', pathPrefix: '/café', stripPrefix: false, upstream: { url: backend.url }, plugins: { 'basic-auth': {} } },
           { name: 'menu', pathPrefix: '/men%c3%bc', stripPrefix: false, upstream: { url: backend.url }, plugins: { 'basic-auth': {} } },
+          // Characters a request line may carry as they are, though a URI may not.
+          { name: 'braces', pathPrefix: '/admin{x}', stripPrefix: false, upstream: { url: backend.url }, plugins: { 'basic-auth': {} } },
+          { name: 'quoted', pathPrefix: '/admin"x', stripPrefix: false, upstream: { url: backend.url }, plugins: { 'basic-auth': {} } },
         ],
         routes: [
           { name: 'shop-public', service: 'shop', path: '/' },
@@ -98,6 +102,19 @@ describe('escaped paths through the gateway', () => {
     // Forwarded as the client wrote it: a backend checking a signature over the path reads those bytes.
     expect(await get('/caf%c3%a9/menu', alex)).toMatchObject({ status: 200, forwarded: '/caf%c3%a9/menu' });
     expect(gateway.workspace.services.find((s) => s.name === 'cafe')!.pathPrefix).toBe('/caf%C3%A9');
+  });
+
+  it('matches and forwards characters a URI cannot hold as they are percent-encoded, as configured paths are read', async () => {
+    // Each raw spelling was a 200 through the public route: only a path with "%", "\" or "/." was put in that form.
+    for (const path of ['/admin{x}/a', '/admin%7Bx%7D/a', '/admin%7bx%7d/a', '/admin{x%7D/a', '/admin"x/a', '/admin%22x/a']) {
+      expect(await get(path), path).toMatchObject({ status: 401, forwarded: undefined });
+    }
+    expect(await get('/admin{x}/a', alex)).toMatchObject({ status: 200, forwarded: '/admin%7Bx%7D/a' });
+    expect(await get('/admin"x/a', alex)).toMatchObject({ status: 200, forwarded: '/admin%22x/a' });
+    // One form whatever else the path holds: an escape beside the braces no longer changes how they are sent.
+    expect(await get('/p/{id}/x')).toMatchObject({ status: 200, forwarded: '/p/%7Bid%7D/x' });
+    expect(await get('/p/{id}/x%20')).toMatchObject({ status: 200, forwarded: '/p/%7Bid%7D/x%20' });
+    expect(await get('/p/<b>/`c`')).toMatchObject({ status: 200, forwarded: '/p/%3Cb%3E/%60c%60' });
   });
 
   it('refuses an escaped slash that would select another route once decoded', async () => {

@@ -27,6 +27,15 @@ describe('parseRequestTarget', () => {
     expect(parseRequestTarget(target)).toMatchObject({ ok: true, path, query: '' });
   });
 
+  it.each([
+    ['/admin{x}/a', '/admin%7Bx%7D/a'],
+    ['/p/{id}/x%20', '/p/%7Bid%7D/x%20'],
+    ['/q/"a"/<b>/`c`', '/q/%22a%22/%3Cb%3E/%60c%60'],
+    ['/plain/path-1_2.3~', '/plain/path-1_2.3~'],
+  ])('percent-encodes what a URI cannot hold as it is, whatever else %j holds: %j', (target, path) => {
+    expect(parseRequestTarget(target)).toEqual({ ok: true, path, query: '' });
+  });
+
   it('keeps the query apart, its slashes as sent', () => {
     expect(parseRequestTarget('/\\x/./y?a=b//c')).toEqual({ ok: true, path: '/x/y', query: '?a=b//c' });
   });
