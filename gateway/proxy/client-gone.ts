@@ -34,5 +34,12 @@ export class ClientGoneError extends GatehouseError {
  */
 export const GATEWAY_STOPPED = 'GATEWAY_STOPPED';
 
+/**
+ * The log's `error` for a request Node's parser read behind an answer that closed the connection (a refusal of a
+ * request's framing, an answer to a client's `Connection: close`): no answer could reach its client, and it may be a
+ * request smuggled in the refused one's body, so it is never handled.
+ */
+export const CONNECTION_CLOSING = 'CONNECTION_CLOSING';
+
 /** nginx's 444, "closed without a response": logged for a request cut before its status was sent, never sent itself. */
 export const CLOSED_WITHOUT_RESPONSE = 444;

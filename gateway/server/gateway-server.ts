@@ -34,7 +34,7 @@ import { buildUpstreamRequest } from './upstream-request';
 import { answerFailure } from './failure-answers';
 import { GatehouseError } from '../errors/gatehouse-error';
 import { inTurn } from './pipelined-turn';
-import { CLIENT_CLOSED_REQUEST, CLIENT_GONE, CLOSED_WITHOUT_RESPONSE, GATEWAY_STOPPED } from '../proxy/client-gone';
+import { CLIENT_CLOSED_REQUEST, CLIENT_GONE, CLOSED_WITHOUT_RESPONSE, CONNECTION_CLOSING, GATEWAY_STOPPED } from '../proxy/client-gone';
 
 export interface GatewayOptions {
   workspace: unknown;
@@ -242,6 +242,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectation: Expectation) => {
     const received = performance.now();
+    // Read behind an answer that closed the connection: Node's parser reads on, but the request would go upstream
+    // with no way to answer it (a pipelined POST done unbeknown to its client), and after a refused framing it may
+    // be smuggled. RFC 9112 §9.6: a server does not process requests after the one it answered with close.
+    if (req.socket.writableEnded) {
+      const exchange = exchangeOf(req, received);
+      exchange.entry.error = CONNECTION_CLOSING;
+      return log(exchange.finish(CLOSED_WITHOUT_RESPONSE));
+    }
     if (res.socket !== null) return run(req, res, expectation, received);
     // Pipelined behind answers still going out: it waits for them (pipelined-turn.ts); its time counts from now.
     inTurn(req, res, () => run(req, res, expectation, received), () => {
