@@ -44,6 +44,14 @@ function transferCodingProblem(value: string): Refusal | undefined {
 const HTTP_09 = new Refusal(400, 'HTTP/0.9 requests are not supported', { connection: 'close' });
 
 /**
+ * RFC 9112 §6.1: HTTP/1.0 has no Transfer-Encoding, so a server receiving one in an HTTP/1.0 message "MUST treat it
+ * as if the framing is faulty, even if a Content-Length is present, and close the connection after responding":
+ * Node's parser reads the body as chunked, but a proxy in front reading the message as HTTP/1.0 may have framed it
+ * otherwise, and what follows on the connection could be a request smuggled past it. nginx answers 400 too.
+ */
+const TRANSFER_ENCODING_IN_HTTP_10 = new Refusal(400, 'An HTTP/1.0 request must not have a Transfer-Encoding', { connection: 'close' }, 'BAD_TRANSFER_ENCODING');
+
+/**
  * RFC 9110 §9.3.8: a backend answering TRACE echoes the request it received, and that request carries the
  * credentials the gateway adds for the backend: the very secret the gateway keeps from its callers. So TRACE is never
  * forwarded. 501, not 405: a 405 must list the methods the resource supports (its Allow), which only the backend
@@ -107,6 +115,7 @@ export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange):
   if (method === 'OPTIONS' && forwardsLeft(req.headers['max-forwards']) === 0) return OPTIONS_ANSWERED_HERE;
   const transferEncoding = req.headers['transfer-encoding'];
   if (transferEncoding !== undefined) {
+    if (req.httpVersionMinor === 0) return TRANSFER_ENCODING_IN_HTTP_10;
     const problem = transferCodingProblem(transferEncoding);
     if (problem) return problem;
   }

@@ -85,6 +85,25 @@ describe('transfer codings (RFC 9112 §6.1)', () => {
     await expectRefusedAndClosed(request(['POST /echo/a HTTP/1.1', 'Host: gw.test', ...te], `0${CRLF}${CRLF}`), 400);
   });
 
+  it('an HTTP/1.0 request with Transfer-Encoding: 400 JSON, connection closed, nothing pipelined behind it answered', async () => {
+    // RFC 9112 §6.1: faulty framing in HTTP/1.0, whatever the coding; it was forwarded chunk-decoded and the
+    // connection kept alive for the request behind it.
+    const first = request(['POST /echo/http10 HTTP/1.0', 'Host: gw.test', 'Connection: keep-alive', 'Transfer-Encoding: chunked'], `5${CRLF}hello${CRLF}0${CRLF}${CRLF}`);
+    const { res, conn } = await exchange(first + request(['GET /echo/behind-http10 HTTP/1.1', 'Host: gw.test']));
+    try {
+      expectJson(res, 400, /HTTP\/1\.0 request must not have a Transfer-Encoding/);
+      expect(res!.headers.connection).toBe('close');
+      await conn.closed;
+      expect(await conn.response()).toBeUndefined();
+    } finally {
+      conn.close();
+    }
+    expect(gateway.logs.find((e) => e.path === '/echo/http10')).toMatchObject({ status: 400, error: 'BAD_TRANSFER_ENCODING' });
+    // Logged once it was read and left alone: from then on it cannot reach the upstream.
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/echo/behind-http10')).toMatchObject({ status: 444, error: 'CONNECTION_CLOSING' });
+    expect(upstream.requests.length, 'the upstream saw nothing').toBe(before);
+  });
+
   it('forwards a plain chunked body', async () => {
     const { res, conn } = await exchange(request(['POST /echo/a HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked'], `4${CRLF}abcd${CRLF}0${CRLF}${CRLF}`));
     conn.close();
