@@ -1,6 +1,7 @@
 // Requests Node's parser refuses (llhttp: framing, header syntax, sizes) and clients too slow to send one never reach
 // the request handler: they are answered here, as JSON like every other refusal.
 import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** What the client gets when Node's parser refuses a request (or gives up waiting for it) before the handler sees it. */
@@ -11,6 +12,30 @@ const CLIENT_ERROR_ANSWERS: Record<string, readonly [number, string]> = {
   HPE_INVALID_TRANSFER_ENCODING: [400, 'The final transfer coding of a request must be chunked'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
 };
+/** RFC 9110 §15.5.15, as nginx answers: a target too long is not a header field too large. */
+const TARGET_TOO_LONG = [414, 'Request target too long'] as const;
+
+/** Where a read ended inside a request line: a method, one space, and a target (no space, no line end yet). */
+const REQUEST_LINE_SO_FAR = /^[A-Z][A-Z-]* [^ ]*$/;
+
+/**
+ * Whether Node's HPE_HEADER_OVERFLOW came from the request target: Node counts the target against maxHeaderSize with
+ * the header fields and names both overflows alike. Its error holds the read it was parsing (`rawPacket`) and where
+ * in it the parser stopped (`bytesParsed`): at the target's end, when " HTTP/" follows (a header's name ends at ":"
+ * and its value at the line end); or at the read's end inside a line that began in that read (after a line feed, or
+ * as the connection's first bytes) and is a method and a target so far. A read that holds neither the target's start
+ * nor its end (a target longer than two reads) cannot be told from a header value, and stays 431.
+ */
+export function overflowInTarget(error: Error, connectionBytesRead: number): boolean {
+  const { rawPacket: raw, bytesParsed: stop } = error as { rawPacket?: unknown; bytesParsed?: unknown };
+  if (!Buffer.isBuffer(raw) || typeof stop !== 'number' || stop <= 0 || stop > raw.length) return false;
+  if (raw.toString('latin1', stop, stop + 6) === ' HTTP/') return true;
+  if (stop !== raw.length) return false;
+  const lineFeed = raw.lastIndexOf(0x0a, stop - 1);
+  if (lineFeed < 0 && connectionBytesRead !== raw.length) return false;
+  return REQUEST_LINE_SO_FAR.test(raw.toString('latin1', lineFeed + 1, stop));
+}
+
 /** How long a refused client may keep a half-closed connection open to read the answer. */
 const REFUSAL_LINGER_MS = 1000;
 
@@ -57,7 +82,10 @@ export function answerParserErrors(server: Server, refused: UnloggedRefusal): We
   const refusedOnSocket = new WeakMap<Duplex, number>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const pending = respondingOn(socket);
-    const [status, message] = CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? [400, 'Bad request'];
+    const [status, message] =
+      error.code === 'HPE_HEADER_OVERFLOW' && overflowInTarget(error, (socket as Socket).bytesRead)
+        ? TARGET_TOO_LONG
+        : (CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? [400, 'Bad request']);
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
     } else if (pending?.req.complete) {

@@ -171,10 +171,43 @@ describe('oversized headers (431, connection closed)', () => {
   const cases: [string, string][] = [
     ['one 20 KB header', request(['GET /echo/a HTTP/1.1', 'Host: gw.test', `X-Big: ${'a'.repeat(20_000)}`])],
     ['3000 small headers', request(['GET /echo/a HTTP/1.1', 'Host: gw.test', ...Array.from({ length: 3000 }, (_, i) => `X-${i}: v`)])],
-    ['a 20 KB target', request([`GET /echo/${'a'.repeat(20_000)} HTTP/1.1`, 'Host: gw.test'])],
+    ['a 20 KB header whose value reads as a request line', request(['GET /echo/a HTTP/1.1', 'Host: gw.test', `X-Big: GET /${'a'.repeat(20_000)} HTTP/1.1`])],
+    ['a 10 KB target and a 10 KB header', request([`GET /echo/${'a'.repeat(10_000)} HTTP/1.1`, 'Host: gw.test', `X-Big: ${'a'.repeat(10_000)}`])],
   ];
   it.each(cases)('%s', async (_name, raw) => {
     await refused(raw, 431, true);
+  });
+});
+
+describe('oversized targets (414, connection closed)', () => {
+  // RFC 9110 §15.5.15, as nginx answers: these were 431, Node's parser naming both overflows alike.
+  const target = `/echo/${'a'.repeat(20_000)}`;
+  it.each([
+    ['origin-form', request([`GET ${target} HTTP/1.1`, 'Host: gw.test'])],
+    ['absolute-form', request([`GET http://gw.test${target} HTTP/1.1`, 'Host: gw.test'])],
+  ])('a 20 KB target, %s', async (_name, raw) => {
+    const logged = gateway.logs.length;
+    await refused(raw, 414, true);
+    expect(gateway.logs.slice(logged)).toContainEqual(expect.objectContaining({ status: 414, error: 'HPE_HEADER_OVERFLOW' }));
+  });
+
+  it('a 20 KB target behind a complete request in the same write, and on a connection that served one, written in two parts', async () => {
+    const pipelined = await RawConnection.open(gateway.port);
+    pipelined.write(VALID + request([`POST ${target} HTTP/1.1`, 'Host: gw.test', 'Content-Length: 0']));
+    expect((await pipelined.response())?.status).toBe(200);
+    expectJsonRefusal(await pipelined.response(), 414);
+    await pipelined.closed;
+    pipelined.close();
+
+    const reused = await RawConnection.open(gateway.port);
+    reused.write(VALID);
+    expect((await reused.response())?.status).toBe(200);
+    // However the gateway reads the two parts (together or one by one), it sees the target's start or its end.
+    reused.write(`GET ${target.slice(0, 12_000)}`);
+    reused.write(`${target.slice(12_000)} HTTP/1.1${CRLF}Host: gw.test${CRLF}${CRLF}`);
+    expectJsonRefusal(await reused.response(), 414);
+    await reused.closed;
+    reused.close();
   });
 });
 
