@@ -9,6 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import { downstreamHeaders } from './forward-headers';
 import { lowerCaseHeaderName } from './undici-core';
+import { InvalidStatusCodeError } from './upstream-errors';
 
 /** Field values Node's `writeEarlyHints` writes as they are (it writes the head as ASCII). */
 const VISIBLE_ASCII_VALUE = /^[\x20-\x7e\t]*$/;
@@ -21,7 +22,16 @@ const NOT_IN_EARLY_HINTS = new Set(['content-length', 'set-cookie']);
 /** Where one link-value ends and the next begins in a Link field (RFC 8288 §3: `#link-value`). */
 const NEXT_LINK_VALUE = /\s*,\s*(?=<)/;
 
+/**
+ * Relays a 1xx as far as Node's server can. Throws for a status code below 100, which the upstream handler's onHeaders
+ * hands here with every code below 200: llhttp lets it through, and undici would fail its own check on it at the
+ * message's end (an AssertionError, which read "unreachable"; in a bundle required as a file with its whitespace left
+ * out, Node's assert then spent 5-11 s of the event loop parsing the bundle's long line to quote the check). Thrown
+ * from onHeaders, the error aborts the call before that (undici's Request.onHeaders catches what a handler throws):
+ * a 502 saying what was sent.
+ */
 export function relayInformationalAnswer(res: ServerResponse, statusCode: number, rawHeaders: readonly Buffer[]): void {
+  if (statusCode < 100) throw new InvalidStatusCodeError(statusCode);
   const { httpVersionMajor, httpVersionMinor } = res.req;
   if (res.headersSent || res.destroyed || httpVersionMajor < 1 || (httpVersionMajor === 1 && httpVersionMinor < 1)) return;
   if (statusCode === 102) res.writeProcessing();

@@ -50,6 +50,23 @@ function parserReason(error: unknown): string {
 }
 
 /**
+ * A response whose status code is below 100, which llhttp lets through (it reads any three digits: `HTTP/1.1 099`).
+ * The gateway stops such an answer at its head (informational-answers.ts); undici alone fails its own check
+ * `statusCode >= 100` at the message's end.
+ */
+export class InvalidStatusCodeError extends GatehouseError {
+  readonly code = 'INVALID_STATUS_CODE';
+  constructor(readonly statusCode: number) {
+    super(`status code ${statusCode}`);
+    this.name = 'InvalidStatusCodeError';
+  }
+}
+
+/** undici's check on a status code, as Node's assert quotes it when it can read undici's source. */
+const STATUS_CHECK = /assert\(statusCode\s*>=\s*100\)/;
+const INVALID_STATUS_LINE = 'sent an invalid status line (a status code below 100)';
+
+/**
  * What an upstream that was reached did wrong, or undefined when it was not reached (refused, not resolved, a TLS
  * failure). An upstream that answered badly is not "unreachable": the developer would go and check connectivity.
  * `answered`: its response head had arrived.
@@ -57,6 +74,18 @@ function parserReason(error: unknown): string {
 function misbehaviour(error: unknown, code: string, answered: boolean): string | undefined {
   if (code === 'HTTP_PARSER_ERROR' || code.startsWith('HPE_')) return `sent an invalid HTTP response (${parserReason(error)})`;
   switch (code) {
+    case 'INVALID_STATUS_CODE':
+      return INVALID_STATUS_LINE;
+    case 'ERR_ASSERTION': {
+      // undici's assertions fail on what it read from a connection, not on reaching one: the server answered. (In
+      // the gateway's bundle, its whitespace left out, Node's assert cannot quote the check: "false == true".)
+      const message = (error as { message?: unknown } | undefined)?.message;
+      return typeof message === 'string' && STATUS_CHECK.test(message) ? INVALID_STATUS_LINE : "sent a response the gateway's HTTP client could not read";
+    }
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      // OpenSSL's (and BoringSSL's) word for an answer to its handshake that is no TLS record: the port is there and
+      // speaks something else, typically an https:// URL for a plain HTTP port.
+      return 'does not speak TLS on that port';
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
       // undici joins repeated Content-Length values and checks the body against the result; a length beside
       // Transfer-Encoding fails the same check.

@@ -7,7 +7,9 @@ import type { Socket } from 'node:net';
 import type { RawUpstream } from '../../support/raw-upstream';
 import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
 import { bodyOf, rawRequest, statusOf } from '../../support/raw-http';
-import type { TestGateway } from '../../support/gateway';
+import { AssertionError } from 'node:assert';
+import { startTestGateway, type TestGateway } from '../../support/gateway';
+import { startRecordingUpstream } from '../../support/recording-upstream';
 import { errors } from '../../../gateway/proxy/undici-core';
 import { toUpstreamError } from '../../../gateway/proxy/upstream-errors';
 
@@ -33,6 +35,10 @@ const CASES: Record<string, [(socket: Socket) => void, string, string]> = {
   '/e/close': [(s) => s.end(), 'closed the connection before answering', 'UND_ERR_SOCKET'],
   '/e/close-mid-head': [(s) => s.end('HTTP/1.1 200 OK\r\nContent-'), 'closed the connection before answering', 'UND_ERR_SOCKET'],
   '/e/reset': [(s) => s.resetAndDestroy(), 'reset the connection before answering', 'ECONNRESET'],
+  // llhttp reads any three digits; the gateway stops such an answer at its head, before undici's own check at its end
+  // fails (ERR_ASSERTION, which read "unreachable").
+  '/e/status-099': [(s) => s.end('HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n'), 'sent an invalid status line (a status code below 100)', 'INVALID_STATUS_CODE'],
+  '/e/status-000': [(s) => s.end('HTTP/1.1 000 Odd\r\nContent-Length: 2\r\n\r\nhi'), 'sent an invalid status line (a status code below 100)', 'INVALID_STATUS_CODE'],
 };
 
 beforeAll(async () => {
@@ -54,6 +60,34 @@ describe('an upstream answering badly', () => {
   it('says the response was incomplete when the connection closed after its head', () => {
     const error = toUpstreamError(new errors.SocketError('other side closed'), 'http://backend.test/', true);
     expect(error).toMatchObject({ status: 502, code: 'UND_ERR_SOCKET', message: 'Upstream http://backend.test/ closed the connection before its response was complete (UND_ERR_SOCKET)' });
+  });
+
+  // The gateway's own calls (token and CSRF endpoints) do not pass through the proxy's check at the head: undici's
+  // own check fails at the message's end.
+  it.each([
+    ['its check on the status code', 'assert(statusCode >= 100)', 'sent an invalid status line (a status code below 100)'],
+    ['another of its checks', 'assert(request)', "sent a response the gateway's HTTP client could not read"],
+    ['a check Node cannot quote (the bundle)', undefined, "sent a response the gateway's HTTP client could not read"],
+  ])("reads undici failing %s as what the server sent, not as unreachable", (_name, check, words) => {
+    const message = check === undefined ? 'false == true' : `The expression evaluated to a falsy value:\n\n  ${check}\n`;
+    const error = toUpstreamError(new AssertionError({ message }), 'http://backend.test/');
+    expect(error).toMatchObject({ status: 502, code: 'ERR_ASSERTION', message: `Upstream http://backend.test/ ${words} (ERR_ASSERTION)` });
+  });
+
+  it('says an https:// upstream on a port that speaks plain HTTP does not speak TLS there', async () => {
+    // Node's HTTP server answers the handshake's first bytes with a plain 400, as nginx does.
+    const plain = await startRecordingUpstream();
+    const tls = await startTestGateway({ services: [{ name: 'plain', pathPrefix: '/p', upstream: { url: `https://127.0.0.1:${plain.port}` } }] });
+    try {
+      const answer = await rawRequest(tls.port, 'GET /p/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(statusOf(answer)).toBe(502);
+      expect(JSON.parse(bodyOf(answer))).toEqual({ message: `Upstream https://127.0.0.1:${plain.port}/ does not speak TLS on that port (ERR_SSL_WRONG_VERSION_NUMBER)` });
+      await expect.poll(() => tls.logs.at(-1)).toMatchObject({ status: 502, error: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+      expect(plain.requests).toEqual([]);
+    } finally {
+      await tls.close();
+      await plain.close();
+    }
   });
 
   it('still says unreachable for an upstream that could not be connected to', () => {
