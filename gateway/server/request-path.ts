@@ -54,6 +54,7 @@ function hidesDotSegments(path: string): string | undefined {
   return undefined;
 }
 
+const PATH_PARAMETERS = /;[^/]*/g;
 const SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/gi;
 const HAS_SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/i;
 
@@ -63,15 +64,18 @@ const HAS_SEPARATOR_OR_PERCENT_ESCAPE = /%(2F|5C|25)/i;
  * as "/", and the empty segments that makes merged as in the path itself (`/%2Fadmin` is `/admin`). undefined when
  * that is the path itself. An escaped "/" stays in the path the upstream gets (some APIs carry it as data:
  * `projects/group%2Fproject`), but a request whose route would change if it were a separator is refused: routing
- * could not honour what the backend will act on (`/admin%2Fsecret` past `/admin` through `/`).
+ * could not honour what the backend will act on (`/admin%2Fsecret` past `/admin` through `/`). Path parameters are
+ * dropped from each segment, as servlet containers do (`/admin;x/secret` past `/admin` through `/` to a Tomcat).
  */
 export function pathAsDecoded(path: string): string | undefined {
-  if (!path.includes('%') && !path.includes('\\')) return undefined;
+  if (!path.includes('%') && !path.includes('\\') && !path.includes(';')) return undefined;
   let decoded = path;
   for (let round = 0; round < 3 && HAS_SEPARATOR_OR_PERCENT_ESCAPE.test(decoded); round += 1) {
     decoded = decoded.replace(SEPARATOR_OR_PERCENT_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   }
   decoded = withoutEmptySegments(decoded.replace(/\\/g, '/'));
+  // Tomcat and Spring drop a segment's path parameters before routing: they read `/admin;x/y` as `/admin/y`.
+  if (decoded.includes(';')) decoded = withoutEmptySegments(decoded.replace(PATH_PARAMETERS, ''));
   return decoded === path ? undefined : decoded;
 }
 

@@ -6,7 +6,7 @@ import { escapesInUpperCase } from '../config/route-paths';
 import type { Exchange } from '../log/exchange';
 
 const NO_ROUTE = new Refusal(404, 'No route matches this request');
-const AMBIGUOUS_PATH = new Refusal(400, 'The request path has escapes (such as %2F) that would select another route once decoded, as the upstream may decode them', undefined, 'AMBIGUOUS_PATH');
+const AMBIGUOUS_PATH = new Refusal(400, 'The request path has escapes (such as %2F) or path parameters (;) that would select another route once decoded, as the upstream may decode them', undefined, 'AMBIGUOUS_PATH');
 
 /** The route or refusal a match gives, compared by what the request would get. */
 function sameOutcome(a: RouteMatch, b: RouteMatch): boolean {
@@ -18,7 +18,7 @@ export function selectRoute(router: Router, hostname: string, exchange: Exchange
   const method = exchange.entry.method;
   // Configured paths are read in this form (schema.ts, normalRoutePath).
   const match = router.match(method, escapesInUpperCase(exchange.path), hostname);
-  // Only a path with escapes left after normalisation (request-path.ts) gets the second look.
+  // Only a path with escapes or path parameters left after normalisation (request-path.ts) gets the second look.
   const decoded = pathAsDecoded(exchange.path);
   if (decoded !== undefined && !sameOutcome(match, router.match(method, escapesInUpperCase(decoded), hostname))) return AMBIGUOUS_PATH;
   if (match.kind === 'no-route') return NO_ROUTE;
