@@ -3,10 +3,9 @@
 import { BODY_CAPTURE_LIMIT, type BodyPreview } from './exchange';
 import { MASK } from '../log/masked-headers';
 import { decodeBodyText } from '../config/body-text';
+import type { EchoedSecrets } from './echoed-secrets';
 
 const MASK_BYTES = Buffer.from(MASK, 'utf8');
-/** Shorter values are not searched for in bodies: too likely to match by chance, too short to be a credential. */
-const MIN_REDACTED_LENGTH = 4;
 
 export class BodyCapture {
   readonly #chunks: Buffer[] = [];
@@ -38,36 +37,25 @@ export class BodyCapture {
     return this.#complete;
   }
 
-  /** The kept bytes, with every occurrence of `secrets` replaced by the mask. */
-  bytes(secrets: readonly string[] = []): Buffer {
-    let bytes = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#kept);
-    for (const secret of secrets) {
-      if (secret.length < MIN_REDACTED_LENGTH) continue;
-      bytes = replaceAll(bytes, Buffer.from(secret, 'utf8'));
-    }
-    return bytes;
+  /** The kept bytes as they passed. */
+  bytes(): Buffer {
+    return this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#kept);
   }
 
-  preview(secrets: readonly string[], contentType: string | undefined): BodyPreview {
-    const bytes = this.bytes(secrets);
-    const preview: BodyPreview = { size: this.#size, base64: bytes.toString('base64'), truncated: this.#size > this.#kept, complete: this.#complete, kind: bodyKind(contentType, bytes, this.#size, !this.#complete || this.#size > this.#kept) };
+  /** The preview, with the exchange's credential values (`secrets`) masked wherever they are echoed. */
+  preview(secrets: EchoedSecrets, contentType: string | undefined): BodyPreview {
+    const raw = this.bytes();
+    const cut = !this.#complete || this.#size > this.#kept;
+    // Only text is read through JSON and percent escapes: in binary data they mean nothing, and reading 256 KiB
+    // of it decoded would cost every snapshot of a download for no echo found.
+    const rawKind = bodyKind(contentType, raw, this.#size, cut);
+    const bytes = secrets.maskBytes(raw, MASK_BYTES, rawKind === 'json' || rawKind === 'text');
+    // The kind of what is shown: the mask is UTF-8, which a body in another charset may not hold.
+    const kind = bytes === raw ? rawKind : bodyKind(contentType, bytes, this.#size, cut);
+    const preview: BodyPreview = { size: this.#size, base64: bytes.toString('base64'), truncated: this.#size > this.#kept, complete: this.#complete, kind };
     if (contentType) preview.contentType = contentType;
     return preview;
   }
-}
-
-function replaceAll(haystack: Buffer, needle: Buffer): Buffer {
-  let at = haystack.indexOf(needle);
-  if (at < 0) return haystack;
-  const parts: Buffer[] = [];
-  let from = 0;
-  while (at >= 0) {
-    parts.push(haystack.subarray(from, at), MASK_BYTES);
-    from = at + needle.length;
-    at = haystack.indexOf(needle, from);
-  }
-  parts.push(haystack.subarray(from));
-  return Buffer.concat(parts);
 }
 
 const TEXT_TYPE = /^text\/|[/+](json|xml|javascript|x-www-form-urlencoded|yaml|csv|graphql)\b|^application\/(x-)?ndjson/i;

@@ -3,15 +3,19 @@
 //
 // Masking happens here, as values are recorded: what leaves through `snapshot()` is the renderer-safe view; the
 // raw values behind masked fields go into a separate map that main keeps for an explicit credentials export.
-// Credentials the gateway knows of in this exchange (the client's and the injected ones) are also masked inside
-// captured bodies, since backends like to echo headers back.
+// Credentials the gateway knows of in this exchange (the client's and the injected ones) are also masked wherever
+// else they show up, in any form a backend may echo them as (echoed-secrets.ts): in captured bodies, in every
+// header value of both hops (`X-Received-Auth: Bearer …`, a `Location` carrying the request's query) and in the
+// URLs. That is done at each snapshot, when every value the exchange used is known.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { RequestLogEntry } from '../log/request-log';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 import type { SecurityIdentity, SecurityTrace } from '../security/outbound-security';
 import type { UpstreamPlan } from '../server/compile-config';
-import { basicUsername, isCredentialHeader, maskHeaderValue, maskedTarget } from '../log/masked-headers';
+import { basicUsername, isCredentialHeader, MASK, MASK_IN_URL, maskHeaderValue, maskedTarget } from '../log/masked-headers';
 import { BodyCapture } from './body-capture';
+import { EchoedSecrets } from './echoed-secrets';
+import { headerSecrets } from './header-secrets';
 import type { CapturedExchange, CredentialUse, ExchangeCredentials, ExchangeHeader, UpstreamAttempt, UpstreamHop } from './exchange';
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -52,22 +56,6 @@ function contentTypeOf(headers: ExchangeHeader[]): string | undefined {
   return headers.find((h) => h.name === 'content-type')?.value;
 }
 
-/** The strings a credential value can appear as in a body: the value, a Basic credential's base64 and password. */
-function secretForms(value: string): string[] {
-  const forms = [value];
-  const space = value.indexOf(' ');
-  if (space > 0) forms.push(value.slice(space + 1).trim());
-  if (basicUsername(value) !== undefined) {
-    const decoded = Buffer.from(value.slice(space + 1).trim(), 'base64').toString('utf8');
-    forms.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
-  }
-  for (const pair of value.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) forms.push(pair.slice(eq + 1).trim());
-  }
-  return forms;
-}
-
 /** The values `maskedTarget` hid: backends echo URLs, so they are masked in bodies too. */
 function maskedQueryValues(raw: string, masked: string): string[] {
   const values: string[] = [];
@@ -98,13 +86,16 @@ export class ExchangeRecorder {
   readonly #requestBody = new BodyCapture();
   readonly #responseBody = new BodyCapture();
   readonly #credentials: ExchangeCredentials = {};
-  /** Credential values seen in this exchange, masked wherever they show up in a body. */
+  /** Credential values seen in this exchange, masked wherever they show up. */
   readonly #secrets = new Set<string>();
   readonly #requestHeaders: ExchangeHeader[];
+  readonly #rawTarget: string;
+  /** With credential query parameters masked by name; echoed values are masked at each snapshot. */
   readonly #target: string;
   /** The headers given to `res.writeHead` (an object or a flat list), which `res.getHeaders()` does not show. */
   #responseHeaders: [string, string][] = [];
   #upstream: UpstreamHop | undefined;
+  #rawUpstreamUrl = '';
   #maskedQuery = new Set<string>();
   #parameterHeaders = new Set<string>();
   #endpointAuthorization: string | undefined;
@@ -124,11 +115,9 @@ export class ExchangeRecorder {
   ) {
     this.#requestHeaders = this.#maskHeaders(headerEntries(req.headers), 'request.headers', () => 'client');
     const target = req.url ?? '/';
+    this.#rawTarget = target;
     this.#target = maskedTarget(target);
-    if (this.#target !== target) {
-      this.#credentials['request.target'] = target;
-      for (const value of maskedQueryValues(target, this.#target)) this.#secrets.add(value);
-    }
+    if (this.#target !== target) for (const value of maskedQueryValues(target, this.#target)) this.#secrets.add(value);
     this.#observeRequestBody();
     this.#observeResponse();
   }
@@ -140,7 +129,7 @@ export class ExchangeRecorder {
       const masked = forced ? maskHeaderValue('x-api-key', value) : maskHeaderValue(name, value);
       if (masked === value) return { name, value };
       this.#credentials[`${at}.${i}`] = value;
-      for (const form of secretForms(value)) this.#secrets.add(form);
+      for (const secret of headerSecrets(forced ? 'x-api-key' : name, value)) this.#secrets.add(secret);
       return { name, value: masked, masked: true, source: sourceOf(name) };
     });
   }
@@ -194,7 +183,7 @@ export class ExchangeRecorder {
     for (const values of security.requestParameters.queryParameters.values()) for (const v of values) this.#secrets.add(v);
     const rawUrl = plan.origin + call.path;
     const url = maskedTarget(rawUrl, this.#maskedQuery);
-    if (url !== rawUrl) this.#credentials['upstream.url'] = rawUrl;
+    this.#rawUpstreamUrl = rawUrl;
     const credentials: CredentialUse[] = [];
     if (security.authorization) credentials.push({ kind: 'basic', username: basicUsername(security.authorization) ?? '' });
     if (security.identity.clientCertificate) credentials.push({ kind: 'client-certificate', ...security.identity.clientCertificate });
@@ -282,28 +271,60 @@ export class ExchangeRecorder {
     return this.#entry !== undefined;
   }
 
+  /**
+   * `list` with the exchange's credential values masked inside the values not masked by name (a backend's
+   * `X-Received-Auth`, a `Location` holding the request's query); the raw value kept for an export, as for those.
+   */
+  #echoesMasked(list: ExchangeHeader[], at: string, secrets: EchoedSecrets): ExchangeHeader[] {
+    if (secrets.none) return list;
+    return list.map((header, i) => {
+      if (header.masked) return header;
+      const value = secrets.maskText(header.value, MASK);
+      if (value === header.value) return header;
+      this.#credentials[`${at}.${i}`] = header.value;
+      return { name: header.name, value, masked: true, source: 'client' };
+    });
+  }
+
+  /** A URL with echoed credential values masked too; the raw one kept under `at` when anything was. */
+  #urlMasked(raw: string, maskedByName: string, at: string, secrets: EchoedSecrets): string {
+    const shown = secrets.maskText(maskedByName, MASK_IN_URL);
+    if (shown !== raw) this.#credentials[at] = raw;
+    return shown;
+  }
+
   snapshot(): { exchange: CapturedExchange; credentials: ExchangeCredentials } {
     const entry = this.#entry;
-    const secrets = [...this.#secrets].sort((a, b) => b.length - a.length);
     const res = this.res;
-    const requestBody = this.#requestBody.preview(secrets, contentTypeOf(this.#requestHeaders));
+    // Masked by name first: a Set-Cookie's value is one more the exchange knows of.
+    const responseHeaders = res.headersSent || entry ? this.#maskHeaders(writtenHead(res) ?? this.#headersToWrite(), 'response.headers', () => 'client') : undefined;
+    const secrets = new EchoedSecrets(this.#secrets);
+    const requestHeaders = this.#echoesMasked(this.#requestHeaders, 'request.headers', secrets);
+    const requestBody = this.#requestBody.preview(secrets, contentTypeOf(requestHeaders));
     const exchange: CapturedExchange = {
       id: this.id,
       startedAt: this.#startedAt,
       state: entry ? 'complete' : 'open',
       client: this.req.socket?.remoteAddress ?? entry?.client ?? 'unknown',
-      request: { method: this.req.method ?? 'GET', target: this.#target, httpVersion: `HTTP/${this.req.httpVersion}`, headers: this.#requestHeaders, body: requestBody },
+      request: { method: this.req.method ?? 'GET', target: this.#urlMasked(this.#rawTarget, this.#target, 'request.target', secrets), httpVersion: `HTTP/${this.req.httpVersion}`, headers: requestHeaders, body: requestBody },
       route: entry?.route ?? null,
       service: entry?.service ?? null,
       consumer: entry?.consumer ?? null,
       timing: {},
     };
-    if (res.headersSent || entry) {
-      const headers = this.#maskHeaders(writtenHead(res) ?? this.#headersToWrite(), 'response.headers', () => 'client');
+    if (responseHeaders) {
+      const headers = this.#echoesMasked(responseHeaders, 'response.headers', secrets);
       exchange.response = { status: entry?.status ?? res.statusCode, headers, body: this.#responseBody.preview(secrets, contentTypeOf(headers)) };
     }
     if (entry?.error) exchange.error = entry.error;
-    if (this.#upstream) exchange.upstream = this.#upstream;
+    const upstream = this.#upstream;
+    if (upstream) {
+      exchange.upstream = {
+        ...upstream,
+        url: this.#urlMasked(this.#rawUpstreamUrl, upstream.url, 'upstream.url', secrets),
+        attempts: upstream.attempts.map((a, i) => ({ ...a, headers: this.#echoesMasked(a.headers, `upstream.attempts.${i}.headers`, secrets) })),
+      };
+    }
     const timing = exchange.timing;
     if (this.#gatewayMs !== undefined) timing.gatewayMs = round(Math.max(0, this.#gatewayMs));
     if (this.#tokenMs > 0) timing.tokenMs = round(this.#tokenMs);

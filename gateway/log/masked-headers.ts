@@ -10,6 +10,8 @@ export { isCredentialHeader, isCredentialQueryName };
 const CSRF_PROTOCOL_WORDS = new Set(['fetch', 'required']);
 
 export const MASK = '••••••••';
+/** The mask as it stands in a URL's query. */
+export const MASK_IN_URL = encodeURIComponent(MASK);
 
 export type HeaderList = [string, string][];
 
@@ -84,7 +86,7 @@ export function maskedTarget(target: string, alsoMask: ReadonlySet<string> = new
     try {
       name = decodeURIComponent(rawName.replace(/\+/g, ' '));
     } catch {}
-    return isCredentialQueryName(name) || alsoMask.has(name) ? `${rawName}=${encodeURIComponent(MASK)}` : pair;
+    return isCredentialQueryName(name) || alsoMask.has(name) ? `${rawName}=${MASK_IN_URL}` : pair;
   });
   return `${target.slice(0, q)}?${pairs.join('&')}`;
 }

@@ -155,9 +155,9 @@ describe('the traffic inspector', () => {
     expect(await requestHeaders.textContent()).toContain('authorizationBasic alex:••••••••');
     expect(await details().getByRole('region', { name: 'Headers the backend received' }).textContent()).toContain("Basic svc-user:•••••••• (the endpoint's credentials)");
     expect(await details().getByLabel('Request body').textContent()).toBe('{\n  "amount": 42\n}');
-    // The backend echoed the headers it got: the injected credential is masked in that body too.
+    // The backend echoed the headers it got: the injected credential is masked in that body too (its scheme shown).
     const echoed = JSON.parse((await details().getByLabel('Response body').textContent()) ?? '{}') as { headers: Record<string, string> };
-    expect(echoed.headers.authorization).toBe('••••••••');
+    expect(echoed.headers.authorization).toBe('Basic ••••••••');
     expect(echoed.headers['x-consumer-username']).toBe('alex');
     expect(await details().getByRole('group', { name: 'Timing' }).or(details().getByLabel('Timing')).textContent()).toMatch(/In the gateway.*Upstream to headers.*Total/);
     await screenshots('basic');
@@ -417,7 +417,7 @@ describe('the traffic inspector', () => {
     // The scan below covers the bodies that could carry a secret: the billing request's own body, and the echo
     // backend's answer listing the headers it got, the injected credential among them (masked).
     expect(bodies, 'the billing request body').toContain('{"amount":42}');
-    const maskedEcho = Buffer.from('"authorization":"••••••••"', 'utf8').toString('latin1'); // decoded as the bodies are
+    const maskedEcho = Buffer.from('"authorization":"Basic ••••••••"', 'utf8').toString('latin1'); // decoded as the bodies are
     expect(bodies.some((b) => b.includes('"url":"/api/invoices?page=2"') && b.includes(maskedEcho)), 'the echoed, masked credential').toBe(true);
     for (const secret of secrets) expect(bodies.join('\n'), secret).not.toContain(secret);
   });

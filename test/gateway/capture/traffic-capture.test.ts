@@ -3,11 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { randomBytes } from 'node:crypto';
-import { startGateway, type Gateway } from '../../../gateway/server/gateway-server';
-import { MemorySecretSource, SecretResolver, type SecretData } from '../../../gateway/secrets/secret-source';
-import { TrafficCapture } from '../../../gateway/capture/traffic-capture';
-import type { CapturedExchange, ExchangeCredentials } from '../../../gateway/capture/exchange';
-import type { WorkspaceInput } from '../../../gateway/config/schema';
+import type { CapturedExchange } from '../../../gateway/capture/exchange';
+import { bodyText, CapturingGateway, expectNoSecret, header } from '../../support/capturing-gateway';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 import { answerOddBody, NOT_UTF8_POST } from '../../support/odd-bodies';
 import { bearerProtected, startOAuthTokenServer, type OAuthTokenServer } from '../../support/oauth-token-server';
@@ -16,55 +13,6 @@ import { basic } from '../../support/gateway';
 import { startTlsServer, type TestTlsServer } from '../../support/tls-servers';
 import { createTestPki, type TestPki } from '../../support/test-certificates';
 import { closeAfterFirst, startConnectionLosingUpstream, type ConnectionLosingUpstream } from '../../support/connection-losing-upstream';
-
-interface Captured { exchange: CapturedExchange; credentials: ExchangeCredentials }
-
-class CapturingGateway {
-  readonly seen: Captured[] = [];
-  readonly waiters: { test: (c: Captured) => boolean; resolve: (c: Captured) => void }[] = [];
-  readonly capture = new TrafficCapture((exchange, credentials) => {
-    // Snapshots are sent as they are: copy, as a message channel would.
-    const c = structuredClone({ exchange, credentials });
-    this.seen.push(c);
-    for (const w of [...this.waiters]) if (w.test(c)) {
-      this.waiters.splice(this.waiters.indexOf(w), 1);
-      w.resolve(c);
-    }
-  }, { enabled: true });
-  gateway!: Gateway;
-
-  async start(workspace: WorkspaceInput, secrets: Record<string, SecretData>): Promise<this> {
-    this.gateway = await startGateway({ workspace, secrets: new SecretResolver([new MemorySecretSource('t', secrets)]), port: 0, capture: this.capture });
-    return this;
-  }
-
-  /** The next snapshot (already seen or still to come) that `test` accepts. */
-  next(test: (c: Captured) => boolean, after = 0): Promise<Captured> {
-    const found = this.seen.slice(after).find(test);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve) => this.waiters.push({ test, resolve }));
-  }
-
-  /** Sends a request and returns its completed exchange. */
-  async call(path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Captured> {
-    const from = this.seen.length;
-    const res = await request(`${this.gateway.url}${path}`, { method: (init.method ?? 'GET') as 'GET', headers: init.headers, body: init.body ?? null });
-    await res.body.arrayBuffer();
-    return this.next((c) => c.exchange.state === 'complete' && c.exchange.request.target === path.replace(/(token=)[^&]*/, '$1%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2'), from);
-  }
-}
-
-const bodyText = (b: { base64: string }) => Buffer.from(b.base64, 'base64').toString('utf8');
-const header = (list: { name: string; value: string }[] | undefined, name: string) => list?.find((h) => h.name === name);
-
-function expectNoSecret(captured: Captured[], secrets: string[]): void {
-  const views = JSON.stringify(captured.map((c) => c.exchange));
-  const decodedBodies = captured.flatMap((c) => [c.exchange.request.body, c.exchange.response?.body].filter((b) => b !== undefined)).map((b) => bodyText(b!)).join('\n');
-  for (const secret of secrets) {
-    expect(views, secret).not.toContain(secret);
-    expect(decodedBodies, secret).not.toContain(secret);
-  }
-}
 
 describe('both hops with Basic credentials on both sides', () => {
   let upstream: RecordingUpstream;
@@ -126,7 +74,7 @@ describe('both hops with Basic credentials on both sides', () => {
 
     // The backend echoed its request headers: the injected credentials are masked in the captured body too.
     const echoed = JSON.parse(bodyText(exchange.response!.body)) as { headers: Record<string, string> };
-    expect(echoed.headers.authorization).toBe('••••••••');
+    expect(echoed.headers.authorization).toBe('Basic ••••••••');
     expect(echoed.headers['x-api-key']).toBe('••••••••');
     expect(echoed.headers['x-consumer-username']).toBe('alex');
     expectNoSecret([{ exchange, credentials }], [...SECRETS, 'cookie-value-7', 'client-token-9']);
