@@ -44,7 +44,10 @@ function entryOptions(app: KymaApplication, entry: KymaService['entries'][number
   }
   if (credentials?.type === 'OAuth') {
     const [clientIdKey, clientSecretKey] = KYMA_CREDENTIAL_KEYS.OAuth;
-    // Kyma sends the OAuth secret's own `headers` and `queryParameters` on the token request.
+    // Kyma sends the OAuth secret's own `headers` and `queryParameters` on the token request. It also sends the
+    // client's id and secret both in the form and in a Basic header, which no `clientAuth` of a workspace service
+    // does (RFC 6749 §2.3.1 allows one method): the config compiles an Application's entry that way
+    // (compile-config.ts, gateway/security/token-client-auth.ts), and `clientAuth` here is not used.
     const [tokenRequestHeadersKey, tokenRequestQueryParametersKey] = KYMA_REQUEST_PARAMETER_KEYS;
     options.endpointSecurity = { type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace, clientIdKey, clientSecretKey, clientAuth: 'client_secret_basic', tokenRequestHeadersKey, tokenRequestQueryParametersKey };
   }

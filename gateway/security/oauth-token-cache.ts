@@ -1,6 +1,6 @@
 // OAuth 2.0 client credentials grant (RFC 6749 §4.4): the gateway fetches bearer tokens with its own client
-// credentials and caches them per (token URL, client, secret, scope, extra token request parameters, TLS trust)
-// until shortly before they expire.
+// credentials and caches them per (token URL, client, secret, scope, client authentication, extra token request
+// parameters, TLS trust) until shortly before they expire.
 //
 // What must not leak: the client secret and the tokens. Errors name the token endpoint (origin and path only,
 // its query may carry parameters) and the HTTP status; a failed response's body is never quoted, because
@@ -11,15 +11,17 @@ import { requestThrough } from '../proxy/undici-core';
 import { callDeadline, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
-import type { ClientAuthMethod, OAuth2ClientCredentialsSecurity } from '../config/endpoint-security-schema';
+import type { OAuth2ClientCredentialsSecurity } from '../config/endpoint-security-schema';
 import { mergeQuery, type RequestParameters } from './request-parameters';
 import { tokenRequestParameters, type OptionalSecretKeyReader } from './token-request-parameters';
+import { authenticateTokenRequest, type TokenClientAuth } from './token-client-auth';
 
 export interface ClientCredentialsGrant {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  clientAuth: ClientAuthMethod;
+  /** The endpoint's `clientAuth`; `kyma` for a Kyma Application's entry (token-client-auth.ts). */
+  clientAuth: TokenClientAuth;
   scope?: string;
   /** Extra headers and query parameters for the token request (Kyma's OAuth secret `headers`, `queryParameters`). */
   requestParameters?: RequestParameters;
@@ -31,14 +33,15 @@ export type SecretKeyReader = (ref: { name: string; namespace?: string }, key: s
 /**
  * The grant an endpoint's `oauth2-client-credentials` security describes, its client id and secret read from its
  * secret, and the token request parameters its optional keys hold (throws RequestParametersError for bad ones).
+ * `kymaApplication`: the endpoint is a Kyma Application's entry, whose token requests are made as Kyma makes them.
  */
-export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSecurity, readKey: SecretKeyReader, readOptionalKey: OptionalSecretKeyReader): Promise<ClientCredentialsGrant> {
+export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSecurity, readKey: SecretKeyReader, readOptionalKey: OptionalSecretKeyReader, kymaApplication = false): Promise<ClientCredentialsGrant> {
   const ref = { name: security.secret, namespace: security.namespace };
   return {
     tokenUrl: security.tokenUrl,
     clientId: await readKey(ref, security.clientIdKey),
     clientSecret: await readKey(ref, security.clientSecretKey),
-    clientAuth: security.clientAuth,
+    clientAuth: kymaApplication ? 'kyma' : security.clientAuth,
     scope: security.scope,
     requestParameters: await tokenRequestParameters(security, readOptionalKey),
   };
@@ -90,7 +93,7 @@ function needsNoRefreshAt(now: number): (token: AccessToken) => boolean {
 
 /** Fetches and caches tokens for one grant; created once per compiled config, cheap to call per request. */
 export interface TokenSource {
-  /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope, sha-256 of extra parameters, TLS trust). */
+  /** Identifies the client without holding its secret (token URL, client id, sha-256 of the secret, scope, client authentication, sha-256 of extra parameters, TLS trust). */
   readonly key: string;
   token(): Promise<AccessToken>;
   /** The cached token, fresh or not, without fetching: lets the traffic inspector tell a cached token from a fetched one. */
@@ -105,18 +108,15 @@ const TOKEN_ERROR_CODES = new Set(['invalid_request', 'invalid_client', 'invalid
 // RFC 6750 §2.1 b64token: anything else could not be sent in an Authorization header as-is.
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-/** application/x-www-form-urlencoded encoding of one value, as RFC 6749 §2.3.1 requires before Basic encoding. */
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
-}
-
 /**
  * `trust` names the TLS trust the token endpoint was reached with (an upstream TLS profile's key), when it is not
  * the default: a token fetched over `skipVerify`, from whoever answered, must not serve an endpoint that verifies.
  */
 export function tokenCacheKey(grant: ClientCredentialsGrant, trust?: string): string {
   const secretHash = createHash('sha256').update(grant.clientSecret).digest('hex');
-  const key = [grant.tokenUrl, grant.clientId, secretHash, grant.scope ?? ''];
+  // The client authentication method too: a token endpoint may accept one and refuse another, and a fetch made
+  // one way must not serve (or, in flight, fail) the requests of an endpoint that authenticates the other way.
+  const key = [grant.tokenUrl, grant.clientId, secretHash, grant.scope ?? '', grant.clientAuth];
   // Other token request parameters (a tenant, an API key) may get another token; their values may be secret.
   const parameters = grant.requestParameters;
   if (parameters && (parameters.headers.size > 0 || parameters.queryParameters.size > 0)) {
@@ -250,12 +250,7 @@ export class OAuthTokenCache {
     // The grant's own headers (checked not to be content-type or authorization) may replace Accept.
     for (const [name, values] of grant.requestParameters?.headers ?? []) headers[name] = values.length === 1 ? values[0]! : [...values];
     headers['content-type'] = 'application/x-www-form-urlencoded';
-    if (grant.clientAuth === 'client_secret_basic') {
-      headers.authorization = `Basic ${Buffer.from(`${formEncode(grant.clientId)}:${formEncode(grant.clientSecret)}`, 'utf8').toString('base64')}`;
-    } else {
-      form.set('client_id', grant.clientId);
-      form.set('client_secret', grant.clientSecret);
-    }
+    authenticateTokenRequest(grant.clientAuth, grant, headers, form);
 
     const started = this.#now();
     const deadline = callDeadline(this.#timeoutMs);

@@ -82,8 +82,10 @@ function secretLabel(ref: { secret: string; namespace?: string }, key: string): 
 /**
  * Resolves secrets and checks them; throws MissingSecretError, BasicCredentialsError, ClientCertificateError,
  * CaBundleError or RequestParametersError. `options` has passed EndpointOptions and endpointOptionsIssues.
+ * `kymaApplication`: the endpoint is a Kyma Application's entry, whose OAuth token requests are made as Kyma's
+ * Application Gateway makes them (token-client-auth.ts), whatever `clientAuth` says.
  */
-export async function compileOutboundSecurity(options: EndpointOptions, deps: OutboundSecurityDeps, usedBy: string): Promise<OutboundSecurity> {
+export async function compileOutboundSecurity(options: EndpointOptions, deps: OutboundSecurityDeps, usedBy: string, kymaApplication = false): Promise<OutboundSecurity> {
   const { secrets } = deps;
   const security = options.endpointSecurity;
   const requestParameters = options.requestParametersSecret
@@ -124,7 +126,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     compiled.authorization = await outboundAuthorization(security, secrets, usedBy);
     identity = credentialIdentity('basic', compiled.authorization);
   } else if (security?.type === 'oauth2-client-credentials') {
-    const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy), async (ref, key) => (await secrets.readSecret(ref, usedBy))[key]).catch((error: unknown) => {
+    const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy), async (ref, key) => (await secrets.readSecret(ref, usedBy))[key], kymaApplication).catch((error: unknown) => {
       if (error instanceof RequestParametersError) throw new RequestParametersError(error.field, `${usedBy}: ${error.message}`);
       throw error;
     });

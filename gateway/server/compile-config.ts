@@ -83,6 +83,8 @@ async function compileEndpoint(
   caches: OutboundCaches,
   dispatchers: Set<Dispatcher>,
   cluster: ClusterAccess | undefined,
+  /** A Kyma Application's entry: its OAuth token requests are made as Kyma makes them (token-client-auth.ts). */
+  kymaApplication: boolean,
 ): Promise<EndpointPlan> {
   const upstream = endpoint.upstream;
   const timeouts = service.timeouts ?? workspace.gateway.timeouts;
@@ -99,7 +101,7 @@ async function compileEndpoint(
     return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, secrets, caches, dispatcherFor);
   }
   const url = new URL(upstream.url);
-  const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy);
+  const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy, kymaApplication);
   const dispatcher = dispatcherFor(url.origin, security.tls);
   return {
     kind: 'http',
@@ -233,8 +235,9 @@ export async function compileConfig(
     const usedBy = `service "${service.name}"`;
     const serviceDispatchers = new Set<Dispatcher>();
     try {
-      const production = await compileEndpoint(service, service, usedBy, workspace, secrets, pools, caches, serviceDispatchers, cluster);
-      const sandbox = service.sandbox ? await compileEndpoint(service, service.sandbox, `${usedBy} (sandbox)`, workspace, secrets, pools, caches, serviceDispatchers, cluster) : undefined;
+      const kymaApplication = kind === 'application-service';
+      const production = await compileEndpoint(service, service, usedBy, workspace, secrets, pools, caches, serviceDispatchers, cluster, kymaApplication);
+      const sandbox = service.sandbox ? await compileEndpoint(service, service.sandbox, `${usedBy} (sandbox)`, workspace, secrets, pools, caches, serviceDispatchers, cluster, kymaApplication) : undefined;
       upstreams.set(service.name, { production, sandbox });
       for (const d of serviceDispatchers) dispatchers.add(d);
     } catch (error) {

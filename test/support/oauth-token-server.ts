@@ -17,6 +17,8 @@ export interface TokenRequestRecord {
   url: string;
   /** Every header as received (Node's lower-case names). */
   headers: IncomingHttpHeaders;
+  /** The form body as received. */
+  body: string;
   /** Whether the client authenticated successfully. */
   accepted: boolean;
 }
@@ -30,6 +32,13 @@ export interface OAuthTokenServerOptions {
   /** Delay before answering, so concurrent callers overlap. */
   delayMs?: number;
   tls?: { cert: string; key: string };
+  /**
+   * Where the client's credentials are read from. `one-method` (the default): RFC 6749 §2.3, a Basic header
+   * (form-urlencoded id and secret) or the form's fields, `400` for both at once. `form`: as Kyma's own test token
+   * endpoint (tests/internal/testkit/test-api/oauth.go isRequestValid), the form's fields only, a Basic header
+   * ignored, `403` when they do not verify. `basic`: the Basic header only, the form's fields ignored.
+   */
+  reads?: 'one-method' | 'form' | 'basic';
 }
 
 export interface OAuthTokenServer {
@@ -51,9 +60,14 @@ export interface OAuthTokenServer {
   close(): Promise<void>;
 }
 
-// RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into the Basic credentials.
+// RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into the Basic credentials. One that
+// was not (Kyma sends them as they are) and holds a stray `%` is taken as it is, and fails verification.
 function formDecode(value: string): string {
-  return decodeURIComponent(value.replace(/\+/g, ' '));
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -84,7 +98,7 @@ export async function startOAuthTokenServer(options: OAuthTokenServerOptions): P
     if (settings.delayMs > 0) await new Promise((r) => setTimeout(r, settings.delayMs));
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/oauth/token') return send(res, 404, { error: 'not_found' });
     const form = new URLSearchParams(text);
-    const record: TokenRequestRecord = { clientAuth: 'none', grantType: form.get('grant_type') ?? undefined, scope: form.get('scope') ?? undefined, contentType: req.headers['content-type'], url: req.url ?? '', headers: req.headers, accepted: false };
+    const record: TokenRequestRecord = { clientAuth: 'none', grantType: form.get('grant_type') ?? undefined, scope: form.get('scope') ?? undefined, contentType: req.headers['content-type'], url: req.url ?? '', headers: req.headers, body: text, accepted: false };
     requests.push(record);
     if (failure) {
       res.writeHead(failure.status, { 'content-type': failure.contentType });
@@ -95,20 +109,24 @@ export async function startOAuthTokenServer(options: OAuthTokenServerOptions): P
     let secret: string | undefined;
     const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
     const posted = form.has('client_id') || form.has('client_secret');
-    if (basic) {
+    const reads = options.reads ?? 'one-method';
+    if (basic && reads !== 'form') {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       id = formDecode(decoded.slice(0, colon));
       secret = formDecode(decoded.slice(colon + 1));
-    } else if (posted) {
+    } else if (posted && reads !== 'basic') {
       id = form.get('client_id') ?? undefined;
       secret = form.get('client_secret') ?? undefined;
     }
     record.clientAuth = basic && posted ? 'both' : basic ? 'client_secret_basic' : posted ? 'client_secret_post' : 'none';
     record.clientId = id;
     // RFC 6749 §2.3: a client must not use more than one authentication method in a request.
-    if (record.clientAuth === 'both') return send(res, 400, { error: 'invalid_request', error_description: 'more than one client authentication method' });
-    if (id === undefined || options.clients[id] === undefined || options.clients[id] !== secret) {
+    if (record.clientAuth === 'both' && reads === 'one-method') return send(res, 400, { error: 'invalid_request', error_description: 'more than one client authentication method' });
+    const verified = id !== undefined && options.clients[id] !== undefined && options.clients[id] === secret;
+    // Kyma's test endpoint: 403 for credentials or a grant type it does not take.
+    if (reads === 'form' && (!verified || record.grantType !== 'client_credentials')) return send(res, 403, { error: 'Client verification failed' });
+    if (!verified) {
       return send(res, 401, { error: 'invalid_client', error_description: `client ${id ?? '?'} authentication failed` }, { 'www-authenticate': 'Basic realm="token"' });
     }
     if (record.grantType !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type' });

@@ -11,7 +11,8 @@ let api: RecordingUpstream;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-secret' } });
+  // As Kyma's own test token endpoint: the form's client_id and client_secret only.
+  idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-secret' }, reads: 'form' });
   api = await startRecordingUpstream();
   gateway = await startTestGateway(
     {

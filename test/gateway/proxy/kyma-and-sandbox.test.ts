@@ -20,7 +20,8 @@ beforeAll(async () => {
     res.writeHead(503, { 'content-type': 'text/plain', 'target-system-status': 'upstream-says' });
     res.end('down for maintenance');
   });
-  idp = await startOAuthTokenServer({ clients: { 'sandbox-client': 'sandbox-secret' } });
+  // Reads the Basic header only: the workspace sandbox sends only that, a Kyma application sends it beside the form.
+  idp = await startOAuthTokenServer({ clients: { 'sandbox-client': 'sandbox-secret' }, reads: 'basic' });
   sandboxApi = await startRecordingUpstream(bearerProtected(idp));
   closedPort = await freePort();
   gateway = await startTestGateway(

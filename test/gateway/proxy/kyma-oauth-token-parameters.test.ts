@@ -25,7 +25,8 @@ function workspace(): WorkspaceInput {
 }
 
 beforeAll(async () => {
-  idp = await startOAuthTokenServer({ clients: { [CLIENT.clientId]: CLIENT.clientSecret } });
+  // As Kyma's own test token endpoint: the form's client_id and client_secret only.
+  idp = await startOAuthTokenServer({ clients: { [CLIENT.clientId]: CLIENT.clientSecret }, reads: 'form' });
   api = await startRecordingUpstream(bearerProtected(idp));
   gateway = await startTestGateway(workspace(), {
     'kyma-integration/erp-oauth': { ...CLIENT, headers: '{"X-Tenant": ["acme"], "X-Api-Key": ["token-endpoint-key"]}', queryParameters: '{"audience": ["erp"]}' },
@@ -39,13 +40,13 @@ afterAll(async () => {
 });
 
 describe('a Kyma OAuth service whose secret has headers and queryParameters', () => {
-  it('sends them on the token request, authenticating with Basic only, and not to the backend', async () => {
+  it('sends them on the token request, authenticating as Kyma does (form and Basic), and not to the backend', async () => {
     const res = await request(`${gateway.url}/erp/orders/items`);
     await res.body.dump();
     expect(res.statusCode).toBe(200);
     expect(idp.requests).toHaveLength(1);
     const [token] = idp.requests;
-    expect(token).toMatchObject({ url: '/oauth/token?realm=r1&audience=erp', clientAuth: 'client_secret_basic', clientId: CLIENT.clientId, accepted: true });
+    expect(token).toMatchObject({ url: '/oauth/token?realm=r1&audience=erp', clientAuth: 'both', clientId: CLIENT.clientId, accepted: true });
     expect(token!.headers).toMatchObject({ 'x-tenant': 'acme', 'x-api-key': 'token-endpoint-key' });
     const [seen] = api.requests;
     expect(seen!.url).toBe('/api/items');

@@ -39,7 +39,7 @@ describe('token request (RFC 6749 §4.4)', () => {
     expect(server.isValid(token.value)).toBe(true);
     expect(token.authorization).toBe(`Bearer ${token.value}`);
     expect(server.requests).toEqual([
-      { clientAuth: 'client_secret_basic', clientId: CLIENT_ID, grantType: 'client_credentials', scope: undefined, contentType: 'application/x-www-form-urlencoded', url: '/oauth/token', headers: expect.any(Object) as unknown, accepted: true },
+      { clientAuth: 'client_secret_basic', clientId: CLIENT_ID, grantType: 'client_credentials', scope: undefined, contentType: 'application/x-www-form-urlencoded', url: '/oauth/token', headers: expect.any(Object) as unknown, body: 'grant_type=client_credentials', accepted: true },
     ]);
   });
 
@@ -111,6 +111,20 @@ describe('token request (RFC 6749 §4.4)', () => {
     expect(cache.size).toBe(3);
     expect(tokenCacheKey(grant())).not.toBe(tokenCacheKey(grant({ clientSecret: 'changed' })));
     expect(tokenCacheKey(grant())).not.toContain(CLIENT_SECRET);
+  });
+
+  it('keeps client authentication methods apart: a fetch made one way neither serves nor fails the other', async () => {
+    const cache = new OAuthTokenCache();
+    server.settings.delayMs = 30;
+    // Sent at once: one fetch each, not one shared in flight. Kyma's way (both methods) this server refuses.
+    const [basic, post, kyma] = await Promise.allSettled(['client_secret_basic', 'client_secret_post', 'kyma'].map((clientAuth) => cache.source(grant({ clientAuth: clientAuth as ClientCredentialsGrant['clientAuth'] })).token()));
+    expect([basic!.status, post!.status, kyma!.status]).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(server.requests.map((r) => r.clientAuth).sort()).toEqual(['both', 'client_secret_basic', 'client_secret_post']);
+    expect(new Set([tokenCacheKey(grant()), tokenCacheKey(grant({ clientAuth: 'client_secret_post' })), tokenCacheKey(grant({ clientAuth: 'kyma' }))]).size).toBe(3);
+    // Later calls: the cached tokens serve their own method only; Kyma's way still fetches (and is refused).
+    await cache.source(grant()).token();
+    await failure(cache.source(grant({ clientAuth: 'kyma' })).token());
+    expect(server.requests).toHaveLength(4);
   });
 
   it('bounds the number of cached clients', async () => {
