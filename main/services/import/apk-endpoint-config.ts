@@ -2,6 +2,7 @@
 // `endpointConfig` (production/sandbox URLs) and `serviceInfo` (a Kubernetes Service), each with
 // `endpoint_security.production|sandbox` either `{secretRefName}` or inline `{username, password}`.
 import type { EndpointSecurityInput } from '../../../gateway/config/endpoint-security-schema';
+import { basicPasswordProblem, basicUserIdProblem } from '../../../gateway/auth/basic-credentials';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult, type ServiceInput } from './import-result';
 
 type Json = Record<string, unknown>;
@@ -10,6 +11,22 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export interface ApkImportOptions {
   /** Name of the service (the API); by default derived from the endpoint. */
   name?: string;
+}
+
+/**
+ * Inline credentials that RFC 7617 §2 cannot carry, by the rules the gateway checks an endpoint's Basic credentials
+ * with (gateway/security/basic-endpoint.ts), refuse the import: imported, they made a workspace that the headless
+ * gateway refused to start with and that the app served without this service, after "imported 1 service". A note
+ * would not do: nothing can send them as written (a backend splits a user-id at its first ":" and takes the rest
+ * for the password), and the document is what has to change.
+ */
+function checkInlineCredentials(username: string, password: string, field: string, source: string): void {
+  const cannot = 'no Basic client can send it as written, so nothing was imported';
+  const userIdProblem = basicUserIdProblem(username);
+  if (userIdProblem) throw new ImportError(source, `${field}.username`, `${userIdProblem}; ${cannot}`);
+  const passwordProblem = basicPasswordProblem(password);
+  if (passwordProblem) throw new ImportError(source, `${field}.password`, `${passwordProblem}; ${cannot}`);
+  if (username === '' && password === '') throw new ImportError(source, field, 'username and password are both empty: no credentials to send');
 }
 
 function endpointSecurity(security: unknown, environment: 'production' | 'sandbox', serviceName: string, field: string, source: string, result: ImportResult): EndpointSecurityInput | undefined {
@@ -22,6 +39,7 @@ function endpointSecurity(security: unknown, environment: 'production' | 'sandbo
     return { type: 'basic', secret: security.secretRefName };
   }
   if (typeof security.username === 'string' && typeof security.password === 'string') {
+    checkInlineCredentials(security.username, security.password, field, source);
     const secret = `${serviceName}-${environment}-credentials`;
     result.secrets.push({ name: secret, data: { username: security.username, password: security.password } });
     result.notes.push(`${field}: the inline username and password went to the vault as secret "${secret}"`);

@@ -1,14 +1,18 @@
 // `import` at its edges: APISIX routes with `uris` and APISIX's unanchored "/x*"; a Kong decK file named as such,
-// not misread as a Kyma Application; nothing to import is an error, not "imported 0"; a workspace file that is a
-// symbolic link is written where it points.
+// not misread as a Kyma Application; nothing to import is an error, not "imported 0"; APK inline credentials the
+// gateway could not send are refused, not imported for a gateway that then refuses to start; a workspace file that
+// is a symbolic link is written where it points.
 import { afterAll, describe, expect, it } from 'vitest';
-import { lstat, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { importDocuments } from '../../../main/services/import/import-documents';
 import { runImportCommand } from '../../../main/cli/import-command';
 import { SessionVault } from '../../../main/services/vault/session-vault';
 import { parse as parseYaml } from 'yaml';
+import { REPO_ROOT } from '../../support/spawn-cli';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -107,6 +111,30 @@ describe('npm run gateway -- import', () => {
     expect(code).toBe(1);
     expect(said.join('\n')).toBe(`${join(dir, 'ws.json')} was changed by another program while this import ran; the import was not written to it (the secrets are in the keychain). Run the import again`);
     expect(await readFile(join(dir, 'ws.json'), 'utf8')).toBe(theirs);
+  });
+
+  it('refuses APK inline credentials Basic cannot carry (a ":" in the username), naming the field: exit 1, nothing written', async () => {
+    const dir = await folder();
+    const apk = {
+      endpointConfig: {
+        production_endpoints: { url: 'https://httpbin.org' },
+        sandbox_endpoints: { url: 'https://httpbin.org' },
+        endpoint_security: {
+          production: { enabled: true, type: 'Basic', username: 'admin', password: 'admin' },
+          sandbox: { enabled: true, type: 'Basic', username: 'tenant:admin', password: 'sandbox-pw-7' },
+        },
+      },
+    };
+    await writeFile(join(dir, 'apk.json'), JSON.stringify(apk));
+    const run = promisify(execFile);
+    const failure = await run(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['main/cli/main.ts', 'import', join(dir, 'apk.json'), '--workspace', join(dir, 'ws.json'), '--name', 'httpbin'], { cwd: REPO_ROOT })
+      .then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr.trim()).toBe(
+      `gatehouse: ${join(dir, 'apk.json')}: endpointConfig.endpoint_security.sandbox.username: contains ":", which ends a Basic user-id (RFC 7617); no Basic client can send it as written, so nothing was imported`,
+    );
+    expect(failure?.stderr).not.toContain('sandbox-pw-7');
+    expect(await readdir(dir)).toEqual(['apk.json']);
   });
 
   it('writes a workspace that is a symbolic link where it points, keeping the link', async () => {

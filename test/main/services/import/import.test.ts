@@ -68,6 +68,27 @@ describe('import: WSO2 APK seed snippets, verbatim', () => {
     expect(imported.secrets).toEqual([{ name: 'orders-sandbox-credentials', data: { username: 'sbx', password: 'sbx-pw' } }]);
   });
 
+  it('refuses inline credentials RFC 7617 §2 cannot carry, as the gateway would, naming the field and never the value', () => {
+    const apk = (production: Record<string, string>, sandbox: Record<string, string>) => JSON.stringify({
+      endpointConfig: { production_endpoints: { url: 'https://x.test' }, sandbox_endpoints: { url: 'https://y.test' }, endpoint_security: { production: { type: 'Basic', ...production }, sandbox: { type: 'Basic', ...sandbox } } },
+    });
+    const fine = { username: 'svc', password: 'svc-pw-1' };
+    const refusal = (text: string) => {
+      try {
+        importDocuments(text, 'apk.json');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ImportError);
+        return (error as ImportError).message;
+      }
+      return undefined;
+    };
+    expect(refusal(apk(fine, { username: 'tenant:svc', password: 'sbx-pw-2' }))).toBe('apk.json: endpointConfig.endpoint_security.sandbox.username: contains ":", which ends a Basic user-id (RFC 7617); no Basic client can send it as written, so nothing was imported');
+    expect(refusal(apk({ username: 'svc', password: 'line\nbreak-pw' }, fine))).toBe('apk.json: endpointConfig.endpoint_security.production.password: contains control characters (RFC 7617); no Basic client can send it as written, so nothing was imported');
+    expect(refusal(apk({ username: '', password: '' }, fine))).toBe('apk.json: endpointConfig.endpoint_security.production: username and password are both empty: no credentials to send');
+    // One of the two empty is sent, as the gateway sends it (an API key as the user-id).
+    expect(refusal(apk({ username: 'api-key-3', password: '' }, fine))).toBeUndefined();
+  });
+
   it('refuses endpoint security types APK does not define, naming the field', () => {
     expect(() => importDocuments('{"endpointConfig": {"production_endpoints": {"url": "https://x.test"}, "endpoint_security": {"production": {"type": "Digest"}}}}', 'pasted')).toThrow(
       'pasted: endpointConfig.endpoint_security.production.type: only "Basic" endpoint security exists',
