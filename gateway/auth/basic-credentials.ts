@@ -2,6 +2,10 @@
 // Deliberately strict where APISIX and Kong are lenient: the scheme must start the value, the token must be
 // canonical padded base64 with nothing after it, the decoded bytes must be valid UTF-8 (a leading BOM is kept as
 // a character, not dropped), and user-id and password must not contain control characters (RFC 7617 §2).
+import { basicPasswordProblem, basicUserIdProblem, hasControlCharacter } from '../config/basic-credential-rules';
+
+// The rules live in config/, where the service form imports them too; the gateway's modules read them from here.
+export { basicPasswordProblem, basicUserIdProblem };
 
 export type ParsedBasicCredentials =
   | { kind: 'credentials'; username: string; password: string }
@@ -15,15 +19,6 @@ export type ParsedBasicCredentials =
 
 const BASIC_HEADER = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** RFC 5234 CTL: %x00-1F / %x7F. */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
 
 /** The token68 of a `Basic` Authorization value, if it has the shape of one (not yet decoded or checked). */
 export function basicToken(value: string): string | undefined {
@@ -47,18 +42,6 @@ export function parseBasicAuthorization(value: string): ParsedBasicCredentials {
   if (colon < 0) return { kind: 'invalid' };
   if (hasControlCharacter(decoded)) return { kind: 'control-characters' };
   return { kind: 'credentials', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-/** Why RFC 7617 §2 cannot carry this user-id, or undefined: the first colon ends it, and it has no control characters. */
-export function basicUserIdProblem(username: string): string | undefined {
-  if (username.includes(':')) return 'contains ":", which ends a Basic user-id (RFC 7617)';
-  if (hasControlCharacter(username)) return 'contains control characters (RFC 7617)';
-  return undefined;
-}
-
-/** Why RFC 7617 §2 cannot carry this password, or undefined. */
-export function basicPasswordProblem(password: string): string | undefined {
-  return hasControlCharacter(password) ? 'contains control characters (RFC 7617)' : undefined;
 }
 
 /**

@@ -3,8 +3,8 @@
 // request-parameter header row, a secret key, a Kubernetes port, Try it's body, both PEMs of a client
 // certificate), checked before anything is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { openBrowserAppServing, type BrowserApp } from '../support/browser-app';
+import type { Page } from 'playwright-core';
+import { fieldErrorOf as errorOf, openBrowserAppServing, type BrowserApp } from '../support/browser-app';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 let app: BrowserApp;
@@ -24,13 +24,6 @@ afterAll(async () => {
 
 const screens = () => page.getByRole('navigation', { name: 'Screens' });
 const production = () => page.getByRole('group', { name: 'Production endpoint' });
-
-/** The error text shown for an input (its aria-describedby `…-error` elements), '' when none. */
-async function errorOf(input: Locator): Promise<string> {
-  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ').filter((id) => id.endsWith('-error'));
-  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
-  return texts.join(' ');
-}
 
 async function openService(): Promise<void> {
   await screens().getByRole('button', { name: /^Services/ }).click();

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createAppServices, type AppServices } from '../../main/app/app-services';
 import { CONTENT_SECURITY_POLICY } from '../../main/electron/content-security-policy';
 import { forkGatewayProcess } from '../../main/services/gateway-supervisor/gateway-process';
@@ -302,4 +302,11 @@ export async function openBrowserAppServing(services: unknown[], viewport: { wid
   });
   await app.page.getByText('Gateway: Running', { exact: false }).first().waitFor({ timeout: 20_000 });
   return app;
+}
+
+/** The error text a form shows for an input (its aria-describedby `…-error` elements), '' when none. */
+export async function fieldErrorOf(input: Locator): Promise<string> {
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ').filter((id) => id.endsWith('-error'));
+  const texts = await Promise.all(ids.map((id) => input.page().locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ');
 }

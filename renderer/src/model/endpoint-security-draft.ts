@@ -5,6 +5,7 @@
 import type { Service } from '../../../gateway/config/schema';
 import type { KeyValueRow } from './key-value-rows';
 import { parameterHeaderNameProblem, parameterHeaderValueProblem } from '../../../gateway/config/header-rules';
+import { basicPasswordProblem, basicUserIdProblem } from '../../../gateway/config/basic-credential-rules';
 
 export type SecurityType = 'none' | 'basic' | 'oauth2-client-credentials' | 'client-certificate';
 export type TlsMode = 'system' | 'ca' | 'skip';
@@ -232,12 +233,17 @@ export function secretWrites(draft: EndpointDraft, service: string, environment:
   const writes: SecretWrite[] = [];
   const problems: InlineProblem[] = [];
   const ns = draft.namespace || undefined;
-  const need = (field: string[], value: string, what: string) => {
+  const need = (field: string[], value: string, what: string, rule?: (value: string) => string | undefined) => {
     if (value.trim() === '') problems.push({ environment, field, message: `enter the ${what}, or untick “enter now” to use the stored secret` });
+    else {
+      const problem = rule?.(value);
+      if (problem) problems.push({ environment, field, message: problem });
+    }
   };
   if (draft.enterNow && draft.type === 'basic') {
-    need(['endpointSecurity', 'enteredUsername'], draft.username, 'username');
-    need(['endpointSecurity', 'enteredPassword'], draft.password, 'password');
+    // The gateway's own RFC 7617 rule: credentials it would refuse to send are refused here, before any write.
+    need(['endpointSecurity', 'enteredUsername'], draft.username, 'username', basicUserIdProblem);
+    need(['endpointSecurity', 'enteredPassword'], draft.password, 'password', basicPasswordProblem);
     writes.push({ environment, field: ['endpointSecurity', 'secret'], name: names.secret, namespace: ns, data: { [draft.usernameKey.trim() || 'username']: draft.username, [draft.passwordKey.trim() || 'password']: draft.password } });
   } else if (draft.enterNow && draft.type === 'oauth2-client-credentials') {
     need(['endpointSecurity', 'enteredClientId'], draft.clientId, 'client id');

@@ -1,0 +1,33 @@
+// The service form's endpoint-security model: which vault writes typed-in values need, and what is refused before
+// any of them is written, with the gateway's own rules.
+import { describe, expect, it } from 'vitest';
+import { endpointDraft, secretWrites, type EndpointDraft } from '../../../../renderer/src/model/endpoint-security-draft';
+import { checkOutboundCredentials } from '../../../../gateway/security/basic-endpoint';
+
+const draft = (patch: Partial<EndpointDraft>): EndpointDraft => ({ ...endpointDraft(undefined), ...patch });
+const basic = (username: string, password: string) => draft({ type: 'basic', secret: 'erp-creds', enterNow: true, username, password });
+
+describe('typed-in Basic credentials', () => {
+  it('are refused on their field, with the gateway\'s words, when RFC 7617 cannot carry them; nothing is written', () => {
+    for (const [username, password, field] of [['a:b', 'pass', 'enteredUsername'], ['ok', 'tab\there', 'enteredPassword'], ['line\nbreak', 'pass', 'enteredUsername']] as const) {
+      const { writes, problems } = secretWrites(basic(username, password), 'crm', 'production');
+      let gatewaySays = '';
+      try {
+        checkOutboundCredentials(username, password, { type: 'basic', secret: 'erp-creds', usernameKey: 'username', passwordKey: 'password' }, 'service crm');
+      } catch (error) {
+        gatewaySays = (error as Error).message;
+      }
+      expect(problems).toEqual([{ environment: 'production', field: ['endpointSecurity', field], message: expect.any(String) }]);
+      // The same rule, the same words: the gateway adds the service, secret and key.
+      expect(gatewaySays).toContain(problems[0]!.message);
+      expect(writes).toEqual([]);
+    }
+  });
+
+  it('that the gateway can send are written', () => {
+    expect(secretWrites(basic('crm-user', 'crm-pass'), 'crm', 'production')).toEqual({
+      writes: [{ environment: 'production', field: ['endpointSecurity', 'secret'], name: 'erp-creds', data: { username: 'crm-user', password: 'crm-pass' } }],
+      problems: [],
+    });
+  });
+});
