@@ -4,7 +4,7 @@ import { UserFacingError } from '../ipc/dispatcher';
 import type { AppContext, DomainHandlers } from './app-context';
 import { sendTryIt } from './try-it';
 import { saveToChosenFile, type ChooseSaveFile } from './save-file';
-import { checkCertificate, fetchTokenOnce } from './security-checks';
+import { checkCaCertificates, checkCertificate, fetchTokenOnce } from './security-checks';
 
 export async function startGateway(ctx: AppContext): Promise<void> {
   try {
@@ -42,5 +42,6 @@ export function gatewayHandlers(ctx: AppContext, chooseSaveFile?: ChooseSaveFile
     },
     'security:fetch-token': ({ service, environment }) => fetchTokenOnce(ctx.workspace, ctx.vault, service, environment),
     'security:check-certificate': async ({ crt, key }) => checkCertificate(crt, key),
+    'security:check-ca': async ({ pem }) => checkCaCertificates(pem),
   };
 }

@@ -64,3 +64,13 @@ export function checkCertificate(crt: string, key: string): CertificateCheck {
     throw error;
   }
 }
+
+/** CA certificates typed into the form, read as the gateway reads a CA bundle when it compiles the config. */
+export function checkCaCertificates(pem: string): { certificates: number } {
+  try {
+    return { certificates: parseCaBundle(pem, 'the text').length };
+  } catch (error) {
+    if (error instanceof CaBundleError) throw new UserFacingError(error.code, error.message);
+    throw error;
+  }
+}

@@ -232,6 +232,8 @@ export const channels = {
   'security:fetch-token': { request: z.object({ service: ResourceName, environment: z.enum(['production', 'sandbox']) }).strict(), response: {} as FetchTokenResult },
   /** Checks PEM certificate and key before they go to the vault: the key must match, the certificate be valid now. */
   'security:check-certificate': { request: z.object({ crt: z.string().min(1).max(1_000_000), key: z.string().min(1).max(1_000_000) }).strict(), response: {} as CertificateCheck },
+  /** Checks PEM CA certificates before they go to the vault, as the gateway reads a CA bundle: every block readable. */
+  'security:check-ca': { request: z.object({ pem: z.string().min(1).max(1_000_000) }).strict(), response: {} as { certificates: number } },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
   /**

@@ -6,15 +6,18 @@ import type { Page } from 'playwright-core';
 import { request } from 'undici';
 import { fieldErrorOf as errorOf, openBrowserAppServing, type BrowserApp } from '../support/browser-app';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { createTestPki, type TestPki } from '../support/test-certificates';
 
 let app: BrowserApp;
 let page: Page;
 let upstream: RecordingUpstream;
+let pki: TestPki;
 
 const basicOf = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
 beforeAll(async () => {
   upstream = await startRecordingUpstream();
+  pki = await createTestPki();
   app = await openBrowserAppServing([{ name: 'erp', pathPrefix: '/erp', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'erp-creds' } }], { width: 1200, height: 800 });
   page = app.page;
   await app.call('secrets:set', { name: 'erp-creds', data: { username: 'admin', password: 'admin-pass' } });
@@ -38,6 +41,7 @@ async function erpSends(): Promise<string | undefined> {
   return upstream.requests.at(-1)?.headers.authorization;
 }
 
+const vaultNames = async () => (await app.call<{ name: string }[]>('secrets:list')).map((s) => s.name);
 const vaultValue = async (name: string, key: string) => (await app.call<{ value: string }>('secrets:reveal', { name, key })).value;
 
 async function openErp(): Promise<void> {
@@ -74,6 +78,32 @@ describe('the service form writes what it says', () => {
     await username.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await app.screenshot('service-form-basic-username-colon');
     expect(await vaultValue('erp-creds', 'username')).toBe('admin');
+    expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
+    await discard();
+  });
+
+  it('CA certificates that are not any are refused on their field before anything is written, for the client certificate and for backend TLS', async () => {
+    await openErp();
+    // A client certificate is for an https backend: the form would refuse an http one first.
+    await page.getByLabel('Upstream URL', { exact: true }).fill(upstream.url.replace('http:', 'https:'));
+    await production().getByLabel('Authentication to the backend').selectOption('client-certificate');
+    await production().getByLabel('Enter certificate and key now').check();
+    await production().getByLabel('Client certificate (PEM)', { exact: true }).fill(pki.client.cert);
+    await production().getByLabel('Private key (PEM, unencrypted)', { exact: true }).fill(pki.client.key);
+    const ca = production().getByLabel('CA certificates (PEM, optional)', { exact: true });
+    await ca.fill('garbage CA');
+    await production().getByLabel('Custom CA').check();
+    const tlsCa = production().getByLabel('CA certificates to store (PEM)', { exact: true });
+    await tlsCa.fill(`${pki.ca.cert}\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----`);
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await expect.poll(() => errorOf(ca)).toBe('the text holds no PEM certificate (expected "-----BEGIN CERTIFICATE-----")');
+    expect(await errorOf(tlsCa)).toBe('the text: certificate 2 of 2 is not readable');
+    // The pair itself is fine: said nowhere.
+    expect(await errorOf(production().getByLabel('Client certificate (PEM)', { exact: true }))).toBe('');
+    expect(await page.getByRole('alert').filter({ hasText: 'Not saved' }).textContent()).toContain('Not saved: fix the fields marked in red.');
+    await ca.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await app.screenshot('service-form-ca-not-pem');
+    expect(await vaultNames()).toEqual(['erp-creds']);
     expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
     await discard();
   });

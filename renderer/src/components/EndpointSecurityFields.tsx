@@ -239,7 +239,7 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
         <div className="sub-fields">
           <PemField id={id('entered-certificate')} label="Client certificate (PEM)" value={draft.certificatePem} onChange={(certificatePem) => set({ certificatePem })} errors={at('endpointSecurity', 'enteredCertificate')} />
           <PemField id={id('entered-private-key')} label="Private key (PEM, unencrypted)" value={draft.privateKeyPem} onChange={(privateKeyPem) => set({ privateKeyPem })} errors={at('endpointSecurity', 'enteredPrivateKey')} />
-          <PemField id={id('entered-ca')} label="CA certificates (PEM, optional)" value={draft.caPem} onChange={(caPem) => set({ caPem })} errors={[]} hint="Trusted for the backend's server certificate." />
+          <PemField id={id('entered-ca')} label="CA certificates (PEM, optional)" value={draft.caPem} onChange={(caPem) => set({ caPem })} errors={at('endpointSecurity', 'enteredCa')} hint="Trusted for the backend's server certificate." />
           <div className="button-row">
             <button type="button" className="secondary" disabled={draft.certificatePem.trim() === '' || draft.privateKeyPem.trim() === '' || certificate.kind === 'busy'} onClick={() => void checkCertificate()}>
               Check certificate and key
@@ -306,7 +306,7 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
                 {(c) => <input {...c} className="mono" value={draft.tlsCaKey} onChange={(e) => set({ tlsCaKey: e.target.value })} spellCheck={false} />}
               </Field>
             </div>
-            <PemField id={id('tls-ca-pem')} label="CA certificates to store (PEM)" value={draft.tlsCaPem} onChange={(tlsCaPem) => set({ tlsCaPem })} errors={[]} hint="Optional: pasted certificates are saved into the CA secret; empty keeps what the secret holds." />
+            <PemField id={id('tls-ca-pem')} label="CA certificates to store (PEM)" value={draft.tlsCaPem} onChange={(tlsCaPem) => set({ tlsCaPem })} errors={at('tls', 'enteredCaPem')} hint="Optional: pasted certificates are saved into the CA secret; empty keeps what the secret holds." />
           </>
         )}
       </FieldGroup>

@@ -10,7 +10,7 @@ import { BasicAuthFields } from '../components/BasicAuthFields';
 import { EndpointSecurityFields } from '../components/EndpointSecurityFields';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
-import { applySecurityDraft, endpointDraft, securityDraft, secretWrites, type EnvironmentName, type SecurityDraft } from '../model/endpoint-security-draft';
+import { applySecurityDraft, endpointDraft, securityDraft, secretWrites, type EndpointDraft, type EnvironmentName, type SecurityDraft } from '../model/endpoint-security-draft';
 import { CheckboxField, Field, FieldGroup, RadioGroup } from '../components/Field';
 import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
@@ -26,7 +26,7 @@ const ENDPOINT_FIELDS: FieldPath[] = [
   ['endpointSecurity', 'tokenUrl'], ['endpointSecurity', 'clientIdKey'], ['endpointSecurity', 'clientSecretKey'], ['endpointSecurity', 'clientAuth'], ['endpointSecurity', 'scope'],
   ['endpointSecurity', 'certificateKey'], ['endpointSecurity', 'privateKeyKey'], ['endpointSecurity', 'caKey'],
   ['endpointSecurity', 'enteredUsername'], ['endpointSecurity', 'enteredPassword'], ['endpointSecurity', 'enteredClientId'], ['endpointSecurity', 'enteredClientSecret'],
-  ['endpointSecurity', 'enteredCertificate'], ['endpointSecurity', 'enteredPrivateKey'],
+  ['endpointSecurity', 'enteredCertificate'], ['endpointSecurity', 'enteredPrivateKey'], ['endpointSecurity', 'enteredCa'],
   ['csrf'], ['requestParametersSecret'], ['enteredParameterHeaders'], ['tls'],
 ];
 const FIELDS: FieldPath[] = [
@@ -47,6 +47,30 @@ function refineUpstreamErrors(errors: FieldError[], draft: ServiceDraft, index: 
   const branch = validateWith(ServiceInfo, serviceInfoInput(draft));
   if (branch.ok) return errors;
   return [...errors.filter((e) => e.path !== unionPath), ...branch.errors.map((e) => ({ ...e, path: `${unionPath}.serviceInfo.${e.path}` }))];
+}
+
+/**
+ * PEMs typed in, checked by main as the gateway will read them (a certificate with its key, CA certificates), each
+ * problem on the field at fault: the gateway would otherwise leave the saved service out.
+ */
+async function pemProblems(d: EndpointDraft): Promise<{ field: string[]; message: string }[]> {
+  const problems: { field: string[]; message: string }[] = [];
+  const check = async (field: string[], ask: () => Promise<unknown>, fieldOf: (path: string) => string[] = () => field) => {
+    try {
+      await ask();
+    } catch (error) {
+      const failure = toFailure(error);
+      if (failure.errors.length > 0) problems.push(...failure.errors.map((e) => ({ field: fieldOf(e.path), message: e.message })));
+      else problems.push({ field, message: failure.message });
+    }
+  };
+  if (d.type === 'client-certificate' && d.enterNow) {
+    // Main names the PEM at fault (`crt`, `key`, or both): each message under its own field.
+    await check(['endpointSecurity', 'enteredCertificate'], () => gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem }), (path) => ['endpointSecurity', path === 'key' ? 'enteredPrivateKey' : 'enteredCertificate']);
+    if (d.caPem.trim() !== '') await check(['endpointSecurity', 'enteredCa'], () => gatehouse().invoke('security:check-ca', { pem: d.caPem }));
+  }
+  if (d.tlsMode === 'ca' && d.tlsCaPem.trim() !== '') await check(['tls', 'enteredCaPem'], () => gatehouse().invoke('security:check-ca', { pem: d.tlsCaPem }));
+  return problems;
 }
 
 interface ServiceFormProps {
@@ -95,22 +119,7 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
       edit,
       at: () => ['services', indexRef.current],
       problems: () => inline.flatMap((i) => i.problems).map((p) => endpointError(indexRef.current, p.environment, p.field, p.message)),
-      preflight: async () => {
-        for (const env of environments) {
-          const d = security[env];
-          if (d.type !== 'client-certificate' || !d.enterNow) continue;
-          try {
-            await gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem });
-          } catch (error) {
-            const failure = toFailure(error);
-            // Main names the PEM at fault (`crt`, `key`) when both are unreadable: each message under its own field.
-            const field = (path: string) => ['endpointSecurity', path === 'key' ? 'enteredPrivateKey' : 'enteredCertificate'];
-            if (failure.errors.length > 0) return failure.errors.map((e) => endpointError(indexRef.current, env, field(e.path), e.message));
-            return [endpointError(indexRef.current, env, ['endpointSecurity', 'enteredCertificate'], failure.message)];
-          }
-        }
-        return [];
-      },
+      preflight: async () => (await Promise.all(environments.map((env) => pemProblems(security[env])))).flatMap((found, i) => found.map((p) => endpointError(indexRef.current, environments[i]!, p.field, p.message))),
       secrets: inline.flatMap((i) => i.writes).map((w) => ({
         ref: w.namespace ? { name: w.name, namespace: w.namespace } : { name: w.name },
         set: w.data,

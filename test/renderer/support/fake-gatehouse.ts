@@ -64,6 +64,7 @@ export class FakeGatehouse implements GatehouseApi {
   /** Answers of the channels whose real work happens in main (tokens, certificates, imports, cluster): set per test. */
   fetchTokenAnswer: ResponseOf<'security:fetch-token'> | Error = { ok: true, expiresInSeconds: 3599, tokenType: 'Bearer' };
   certificateAnswer: ResponseOf<'security:check-certificate'> | Error = { subject: 'CN=client', issuer: 'CN=Test CA', validFrom: '2025-01-01T00:00:00.000Z', validTo: '2030-01-01T00:00:00.000Z', fingerprint256: 'AA:BB' };
+  caAnswer: ResponseOf<'security:check-ca'> | Error = { certificates: 1 };
   importPreview: ResponseOf<'import:preview'> = { services: [], routes: [], consumers: [], applications: [], secrets: [], notes: [] };
   /** What `import:apply` merges into the workspace (and which secrets it stores). */
   importResult: { workspace?: unknown; secrets?: { name: string; namespace?: string; data: Record<string, string> }[]; notes?: string[] } = {};
@@ -182,8 +183,9 @@ export class FakeGatehouse implements GatehouseApi {
       case 'gateway:restart':
         return this.gateway;
       case 'security:fetch-token':
-      case 'security:check-certificate': {
-        const answer = channel === 'security:fetch-token' ? this.fetchTokenAnswer : this.certificateAnswer;
+      case 'security:check-certificate':
+      case 'security:check-ca': {
+        const answer = channel === 'security:fetch-token' ? this.fetchTokenAnswer : channel === 'security:check-ca' ? this.caAnswer : this.certificateAnswer;
         if (answer instanceof Error) throw answer;
         return answer;
       }
