@@ -54,13 +54,22 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
   }
 }
 
+/** The request fields (`crt`, `key`) a refused pair is about, each with what to say there. */
+function certificateFieldErrors(error: ClientCertificateError): { path: string; message: string }[] {
+  if (error.both) return [{ path: 'crt', message: error.both.certificate }, { path: 'key', message: error.both.privateKey }];
+  // Either of the two may be the wrong one: both are marked.
+  if (error.problem === 'key-mismatch') return [{ path: 'crt', message: 'the certificate does not match the private key' }, { path: 'key', message: error.message }];
+  if (error.problem === 'invalid-private-key' || error.problem === 'encrypted-private-key') return [{ path: 'key', message: error.message }];
+  return [{ path: 'crt', message: error.message }];
+}
+
 export function checkCertificate(crt: string, key: string): CertificateCheck {
   try {
     const info = checkClientCertificate({ certificate: crt, privateKey: key });
     return { subject: info.subject, issuer: info.issuer, validFrom: info.validFrom.toISOString(), validTo: info.validTo.toISOString(), fingerprint256: info.fingerprint256 };
   } catch (error) {
     // `crt` and `key` name the request's fields: the form puts each message on its own.
-    if (error instanceof ClientCertificateError) throw new UserFacingError(error.code, error.message, error.both ? [{ path: 'crt', message: error.both.certificate }, { path: 'key', message: error.both.privateKey }] : undefined);
+    if (error instanceof ClientCertificateError) throw new UserFacingError(error.code, error.message, certificateFieldErrors(error));
     throw error;
   }
 }

@@ -56,6 +56,19 @@ async function discard(): Promise<void> {
   if (await button.isVisible()) await button.click();
 }
 
+/** Opens erp with a client certificate and key entered now (its backend made https, as a client certificate needs). */
+async function enterClientCertificate(certificatePem: string, keyPem: string) {
+  await openErp();
+  await page.getByLabel('Upstream URL', { exact: true }).fill(upstream.url.replace('http:', 'https:'));
+  await production().getByLabel('Authentication to the backend').selectOption('client-certificate');
+  await production().getByLabel('Enter certificate and key now').check();
+  const certificate = production().getByLabel('Client certificate (PEM)', { exact: true });
+  const key = production().getByLabel('Private key (PEM, unencrypted)', { exact: true });
+  await certificate.fill(certificatePem);
+  await key.fill(keyPem);
+  return { certificate, key };
+}
+
 beforeEach(async () => {
   // Every test starts from erp as seeded: what a refused save left must be exactly that.
   expect(await vaultValue('erp-creds', 'username')).toBe('admin');
@@ -83,13 +96,7 @@ describe('the service form writes what it says', () => {
   });
 
   it('CA certificates that are not any are refused on their field before anything is written, for the client certificate and for backend TLS', async () => {
-    await openErp();
-    // A client certificate is for an https backend: the form would refuse an http one first.
-    await page.getByLabel('Upstream URL', { exact: true }).fill(upstream.url.replace('http:', 'https:'));
-    await production().getByLabel('Authentication to the backend').selectOption('client-certificate');
-    await production().getByLabel('Enter certificate and key now').check();
-    await production().getByLabel('Client certificate (PEM)', { exact: true }).fill(pki.client.cert);
-    await production().getByLabel('Private key (PEM, unencrypted)', { exact: true }).fill(pki.client.key);
+    await enterClientCertificate(pki.client.cert, pki.client.key);
     const ca = production().getByLabel('CA certificates (PEM, optional)', { exact: true });
     await ca.fill('garbage CA');
     await production().getByLabel('Custom CA').check();
@@ -105,6 +112,19 @@ describe('the service form writes what it says', () => {
     await app.screenshot('service-form-ca-not-pem');
     expect(await vaultNames()).toEqual(['erp-creds']);
     expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
+    await discard();
+  });
+
+  it('a private key of another certificate marks both the certificate and the key', async () => {
+    const { certificate, key } = await enterClientCertificate(pki.client.cert, pki.foreignClient.key);
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await expect.poll(() => errorOf(key)).toMatch(/^the private key does not belong to the certificate \(subject /);
+    expect(await errorOf(certificate)).toBe('the certificate does not match the private key');
+    expect(await certificate.getAttribute('aria-invalid')).toBe('true');
+    expect(await key.getAttribute('aria-invalid')).toBe('true');
+    await key.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await app.screenshot('service-form-key-of-another-certificate');
+    expect(await vaultNames()).toEqual(['erp-creds']);
     await discard();
   });
 });

@@ -97,10 +97,19 @@ describe('security:check-certificate', () => {
   it('refuses a key of another certificate, an expired certificate and non-PEM text, never quoting the key', async () => {
     const mismatch = await app.dispatch('security:check-certificate', { crt: pki.client.cert, key: pki.foreignClient.key });
     expect(mismatch).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_CLIENT_CERTIFICATE', message: expect.stringContaining('does not belong to') } });
+    // Either may be the wrong one: both fields are named.
+    expect(mismatch).toMatchObject({ ok: false, error: { errors: [
+      { path: 'crt', message: 'the certificate does not match the private key' },
+      { path: 'key', message: expect.stringMatching(/^the private key does not belong to the certificate \(subject /) },
+    ] } });
+    expect(JSON.stringify(mismatch)).not.toContain(pki.foreignClient.key.split('\n')[1]!);
     const expired = await app.dispatch('security:check-certificate', { crt: pki.expiredClient.cert, key: pki.expiredClient.key });
     expect(expired).toMatchObject({ ok: false, error: { message: expect.stringContaining('expired') } });
     const garbage = await app.dispatch('security:check-certificate', { crt: 'hello', key: 'world' });
     expect(garbage).toMatchObject({ ok: false, error: { message: expect.stringContaining('not a PEM certificate') } });
+    // A key alone unreadable is the key field's.
+    const badKey = await app.dispatch('security:check-certificate', { crt: pki.client.cert, key: 'world' });
+    expect(badKey).toMatchObject({ ok: false, error: { errors: [{ path: 'key', message: 'the private key is not a readable PEM private key' }] } });
     // Both unreadable: both said, each for its own field, not the key only once the certificate is fixed.
     expect(garbage).toMatchObject({ ok: false, error: { errors: [
       { path: 'crt', message: 'the certificate is not a PEM certificate (expected "-----BEGIN CERTIFICATE-----")' },
