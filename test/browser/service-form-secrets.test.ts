@@ -127,4 +127,22 @@ describe('the service form writes what it says', () => {
     expect(await vaultNames()).toEqual(['erp-creds']);
     await discard();
   });
+
+  it('a request parameter with a value but no name is said on its name, not dropped', async () => {
+    await openErp();
+    await production().getByLabel('Add request parameters (headers, query) from a secret').check();
+    await production().getByLabel('Enter the headers and query parameters now').check();
+    await production().getByLabel(/^Header value 1/).fill('v1');
+    await production().getByRole('button', { name: 'Add query parameter' }).click();
+    await production().getByLabel(/^Query value 1/).fill('q1');
+    await page.getByRole('button', { name: 'Save service' }).click();
+    const header = production().getByLabel('Header 1', { exact: true });
+    await expect.poll(() => errorOf(header)).toBe("enter the header's name, or remove the row");
+    expect(await errorOf(production().getByLabel('Query parameter 1', { exact: true }))).toBe("enter the query parameter's name, or remove the row");
+    expect(await page.getByRole('alert').filter({ hasText: 'Not saved' }).textContent()).toContain('Not saved: fix the fields marked in red.');
+    await header.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await app.screenshot('service-form-parameter-without-name');
+    expect(await vaultNames()).toEqual(['erp-creds']);
+    await discard();
+  });
 });

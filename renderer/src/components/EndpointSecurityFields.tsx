@@ -276,7 +276,7 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
               <p className="inline-label">Headers</p>
               <KeyValueEditor idPrefix={id('param-header')} rows={draft.headers} onChange={(headers) => set({ headers })} onAdd={() => set({ headers: [...draft.headers, newRow()] })} nameLabel="Header" valueLabel="Header value" addLabel="Add header" errorsFor={(i, part) => at('enteredParameterHeaders', i, part)} />
               <p className="inline-label">Query parameters</p>
-              <KeyValueEditor idPrefix={id('param-query')} rows={draft.query} onChange={(query) => set({ query })} onAdd={() => set({ query: [...draft.query, newRow()] })} nameLabel="Query parameter" valueLabel="Query value" addLabel="Add query parameter" />
+              <KeyValueEditor idPrefix={id('param-query')} rows={draft.query} onChange={(query) => set({ query })} onAdd={() => set({ query: [...draft.query, newRow()] })} nameLabel="Query parameter" valueLabel="Query value" addLabel="Add query parameter" errorsFor={(i, part) => at('enteredParameterQuery', i, part)} />
             </>
           )}
         </div>

@@ -27,7 +27,7 @@ const ENDPOINT_FIELDS: FieldPath[] = [
   ['endpointSecurity', 'certificateKey'], ['endpointSecurity', 'privateKeyKey'], ['endpointSecurity', 'caKey'],
   ['endpointSecurity', 'enteredUsername'], ['endpointSecurity', 'enteredPassword'], ['endpointSecurity', 'enteredClientId'], ['endpointSecurity', 'enteredClientSecret'],
   ['endpointSecurity', 'enteredCertificate'], ['endpointSecurity', 'enteredPrivateKey'], ['endpointSecurity', 'enteredCa'],
-  ['csrf'], ['requestParametersSecret'], ['enteredParameterHeaders'], ['tls'],
+  ['csrf'], ['requestParametersSecret'], ['enteredParameterHeaders'], ['enteredParameterQuery'], ['tls'],
 ];
 const FIELDS: FieldPath[] = [
   ['name'], ['pathPrefix'], ['hosts'], ['upstream'], ['stripPrefix'], ['plugins', 'basic-auth'], ['defaultEnvironment'],

@@ -181,7 +181,7 @@ export function applySecurityDraft(service: Record<string, unknown>, draft: Secu
   return next;
 }
 
-/** `{"name": ["value", ...]}` from rows (same name twice: both values); blank names are skipped. */
+/** `{"name": ["value", ...]}` from rows (same name twice: both values); blank rows are skipped (a value without a name is refused first). */
 export function parametersJson(rows: readonly KeyValueRow[]): string {
   const out: Record<string, string[]> = {};
   for (const row of rows) {
@@ -227,6 +227,11 @@ function parameterHeaderProblems(rows: readonly KeyValueRow[], environment: Envi
   return problems;
 }
 
+/** A row with a value but no name would be dropped unsaid: said on its name instead. */
+function unnamedRowProblems(rows: readonly KeyValueRow[], field: 'enteredParameterHeaders' | 'enteredParameterQuery', what: string, environment: EnvironmentName): InlineProblem[] {
+  return rows.flatMap((row, i) => (row.name.trim() === '' && row.value !== '' ? [{ environment, field: [field, i, 'name'], message: `enter the ${what}'s name, or remove the row` }] : []));
+}
+
 /** The vault writes the typed-in values need, and what is missing from them. */
 export function secretWrites(draft: EndpointDraft, service: string, environment: EnvironmentName): { writes: SecretWrite[]; problems: InlineProblem[] } {
   const names = resolvedNames(draft, service, environment);
@@ -257,7 +262,7 @@ export function secretWrites(draft: EndpointDraft, service: string, environment:
     writes.push({ environment, field: ['endpointSecurity', 'secret'], name: names.secret, namespace: ns, data });
   }
   if (draft.paramsOn && draft.paramsEnterNow) {
-    problems.push(...parameterHeaderProblems(draft.headers, environment));
+    problems.push(...parameterHeaderProblems(draft.headers, environment), ...unnamedRowProblems(draft.headers, 'enteredParameterHeaders', 'header', environment), ...unnamedRowProblems(draft.query, 'enteredParameterQuery', 'query parameter', environment));
     writes.push({ environment, field: ['requestParametersSecret'], name: names.params, namespace: draft.paramsNamespace || undefined, data: { headers: parametersJson(draft.headers), queryParameters: parametersJson(draft.query) } });
   }
   if (draft.tlsMode === 'ca' && draft.tlsCaPem.trim() !== '') {

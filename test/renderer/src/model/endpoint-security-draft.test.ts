@@ -31,3 +31,23 @@ describe('typed-in Basic credentials', () => {
     });
   });
 });
+
+describe('typed-in request parameters', () => {
+  const params = (headers: [string, string][], query: [string, string][]) =>
+    draft({ paramsOn: true, paramsEnterNow: true, headers: headers.map(([name, value], i) => ({ id: i, name, value })), query: query.map(([name, value], i) => ({ id: 10 + i, name, value })) });
+
+  it('refuse a row with a value but no name on its name, rather than dropping it unsaid; nothing is written', () => {
+    const { writes, problems } = secretWrites(params([['x-key', 'k'], ['  ', 'lost']], [['', 'lost too']]), 'erp', 'sandbox');
+    expect(problems).toEqual([
+      { environment: 'sandbox', field: ['enteredParameterHeaders', 1, 'name'], message: "enter the header's name, or remove the row" },
+      { environment: 'sandbox', field: ['enteredParameterQuery', 0, 'name'], message: "enter the query parameter's name, or remove the row" },
+    ]);
+    expect(writes).toEqual([]);
+  });
+
+  it('skip rows left empty', () => {
+    const { writes, problems } = secretWrites(params([['x-key', 'k'], ['', '']], [['', ''], ['page', '2']]), 'erp', 'production');
+    expect(problems).toEqual([]);
+    expect(writes.map((w) => w.data)).toEqual([{ headers: '{"x-key":["k"]}', queryParameters: '{"page":["2"]}' }]);
+  });
+});
