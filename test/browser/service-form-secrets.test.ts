@@ -145,4 +145,31 @@ describe('the service form writes what it says', () => {
     expect(await vaultNames()).toEqual(['erp-creds']);
     await discard();
   });
+
+  it('Basic → OAuth → Basic comes back to the saved secret erp-creds, not a new one the vault lacks; None on the way never hands erp-creds to OAuth', async () => {
+    await openErp();
+    const type = production().getByLabel('Authentication to the backend');
+    const secret = production().getByLabel('Secret name');
+    const newSecretNotice = production().getByRole('status').filter({ hasText: 'A new secret' });
+    await type.selectOption('oauth2-client-credentials');
+    expect(await secret.inputValue()).toBe('erp-production-oauth-client');
+    expect(await newSecretNotice.textContent()).toContain('erp-creds keeps the Basic ones');
+    await type.selectOption('basic');
+    expect(await secret.inputValue()).toBe('erp-creds');
+    expect(await newSecretNotice.count()).toBe(0);
+    await secret.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await app.screenshot('service-form-back-to-basic');
+    // Through None: OAuth still gets a secret of its own.
+    await type.selectOption('none');
+    await type.selectOption('oauth2-client-credentials');
+    expect(await secret.inputValue()).toBe('erp-production-oauth-client');
+    await type.selectOption('basic');
+    expect(await secret.inputValue()).toBe('erp-creds');
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await page.getByText('Service erp saved.').waitFor();
+    expect(await page.locator('main').textContent()).not.toContain('not in the vault');
+    const { workspace } = await app.call<{ workspace: { services: { endpointSecurity?: unknown }[] } }>('workspace:get');
+    expect(workspace.services[0]!.endpointSecurity).toEqual({ type: 'basic', secret: 'erp-creds', usernameKey: 'username', passwordKey: 'password' });
+    expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
+  });
 });

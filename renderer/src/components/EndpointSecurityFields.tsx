@@ -82,10 +82,12 @@ interface EndpointSecurityFieldsProps {
   serviceName: string;
   /** The saved service this form edits, when its saved settings are what the form shows (for "Fetch a token now"). */
   savedName: string | undefined;
+  /** The endpoint as saved: switching back to its kind of credentials goes back to its secret. */
+  saved: EndpointDraft;
   dirty: boolean;
 }
 
-export function EndpointSecurityFields({ environment, draft, onChange, errors, serviceName, savedName, dirty }: EndpointSecurityFieldsProps) {
+export function EndpointSecurityFields({ environment, draft, onChange, errors, serviceName, savedName, saved, dirty }: EndpointSecurityFieldsProps) {
   const set = (patch: Partial<EndpointDraft>) => onChange({ ...draft, ...patch });
   const base: FieldPath = environment === 'sandbox' ? ['sandbox'] : [];
   const at = (...path: (string | number)[]) => errors.for([...base, ...path]);
@@ -118,13 +120,21 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
   }
 
   const secretPlaceholder = defaultSecretName(serviceName, environment, 'credentials');
-  // Switching Basic ↔ OAuth ↔ certificate moves to a secret of the new kind instead of writing into the old one.
+  // Switching Basic ↔ OAuth ↔ certificate moves to a secret of the new kind instead of writing into the old one, and
+  // back to the kind the endpoint has saved, to its saved secret: the name shown is never one derived from a kind
+  // visited on the way (which the vault may not hold).
   const changeType = (type: SecurityType) => {
     const current = draft.secret.trim() || secretPlaceholder;
-    if (draft.type !== 'none' && type !== 'none' && type !== draft.type) {
+    if (type !== 'none' && type === saved.type) {
+      setMoved(undefined);
+      return set({ type, secret: saved.secret });
+    }
+    // Whose credentials the current secret holds: the kind shown, or (after None) the saved kind if it is its secret.
+    const holder = draft.type !== 'none' ? draft.type : saved.type !== 'none' && current === (saved.secret.trim() || secretPlaceholder) ? saved.type : undefined;
+    if (holder && type !== 'none' && type !== holder) {
       const next = defaultSecretName(serviceName, environment, CREDENTIAL_SECRET_PURPOSE[type]);
       if (next !== current) {
-        setMoved({ from: current, to: next, type: draft.type });
+        setMoved({ from: current, to: next, type: holder });
         return set({ type, secret: next });
       }
     }

@@ -208,10 +208,10 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
         <h3 id="endpoint-security-title">Endpoint security</h3>
         <p className="hint">How the gateway authenticates to the backend. Credentials live in the vault; the workspace holds only the secret names.</p>
         <div className="endpoint-columns">
-          <EndpointSecurityFields environment="production" draft={security.production} onChange={(production) => setSecurity((s) => ({ ...s, production }))} errors={errors} serviceName={draft.name} savedName={name} dirty={dirty} />
+          <EndpointSecurityFields environment="production" draft={security.production} onChange={(production) => setSecurity((s) => ({ ...s, production }))} errors={errors} serviceName={draft.name} savedName={name} saved={securityBaseline.production} dirty={dirty} />
           {security.sandboxOn ? (
             <div className="endpoint-sandbox">
-              <EndpointSecurityFields environment="sandbox" draft={security.sandbox} onChange={(sandbox) => setSecurity((s) => ({ ...s, sandbox }))} errors={errors} serviceName={draft.name} savedName={name} dirty={dirty} />
+              <EndpointSecurityFields environment="sandbox" draft={security.sandbox} onChange={(sandbox) => setSecurity((s) => ({ ...s, sandbox }))} errors={errors} serviceName={draft.name} savedName={name} saved={securityBaseline.sandbox} dirty={dirty} />
               <button type="button" className="danger-outline" onClick={() => setSecurity((s) => ({ ...s, sandboxOn: false, defaultEnvironment: 'production' }))}>
                 Remove sandbox endpoint
               </button>
