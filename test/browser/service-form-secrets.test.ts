@@ -172,4 +172,42 @@ describe('the service form writes what it says', () => {
     expect(workspace.services[0]!.endpointSecurity).toEqual({ type: 'basic', secret: 'erp-creds', usernameKey: 'username', passwordKey: 'password' });
     expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
   });
+
+  it('credentials typed for a new service into erp-creds are not written over erp\'s without asking; "Cancel" says who reads that secret', async () => {
+    await screens().getByRole('button', { name: /^Services/ }).click();
+    await page.getByRole('button', { name: 'New service' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('crm');
+    await page.getByLabel('Path prefix', { exact: true }).fill('/crm');
+    await page.getByLabel('Upstream URL', { exact: true }).fill(upstream.url);
+    await production().getByLabel('Authentication to the backend').selectOption('basic');
+    const secret = production().getByLabel('Secret name');
+    await secret.fill('erp-creds');
+    await production().getByLabel('Enter username and password now').check();
+    await production().getByLabel('Username', { exact: true }).fill('crm-user');
+    await production().getByLabel('Password', { exact: true }).fill('crm-pass');
+    await page.getByRole('button', { name: 'Save service' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Write into secret erp-creds?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('erp-creds is also read by service erp (keys username, password): saving changes it for them too.');
+    await app.screenshot('service-form-shared-secret-asked');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => errorOf(secret)).toBe('also read by service erp (keys username, password): choose another secret name to leave theirs as it is');
+    expect(await page.getByRole('alert').filter({ hasText: 'Not saved' }).textContent()).toContain('Not saved: fix the fields marked in red.');
+    await secret.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await app.screenshot('service-form-shared-secret-refused');
+    expect(await vaultValue('erp-creds', 'username')).toBe('admin');
+    expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
+    expect((await app.call<{ workspace: { services: { name: string }[] } }>('workspace:get')).workspace.services.map((s) => s.name)).toEqual(['erp']);
+
+    // A secret of its own is no question.
+    await secret.fill('crm-creds');
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await page.getByText('Service crm saved.').waitFor();
+    expect(await vaultValue('crm-creds', 'username')).toBe('crm-user');
+    expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
+    await page.getByRole('button', { name: 'Delete service' }).click();
+    await page.getByRole('alertdialog', { name: 'Delete service crm?' }).getByRole('button', { name: 'Delete service' }).click();
+    await serviceList().getByRole('button', { name: /^crm/ }).waitFor({ state: 'detached' });
+    await app.call('secrets:delete', { name: 'crm-creds' });
+  });
 });

@@ -77,3 +77,31 @@ export function itemsUsing(workspace: Workspace, name: string, namespace?: strin
   const items = usesOf(secretUses(workspace), name, namespace).map((u) => /^(?:applications\[\d+\]\.services\[\d+\]|\w+\[\d+\])/.exec(u.path)?.[0] ?? u.path);
   return [...new Set(items)];
 }
+
+/** Another item that reads keys a write would change, with those keys. */
+export interface OtherReader {
+  owner: string;
+  keys: string[];
+}
+
+/**
+ * The items other than `owner` that read keys a write to the secret would change (keys they do not read are no
+ * change to them): who would send, or sign in with, the values written there from then on.
+ */
+export function otherReaders(uses: readonly SecretUse[], write: { name: string; namespace?: string; keys: readonly string[] }, owner: string | undefined): OtherReader[] {
+  const byOwner = new Map<string, Set<string>>();
+  for (const use of usesOf(uses, write.name, write.namespace)) {
+    if (use.owner === owner) continue;
+    const touched = use.keys.filter((k) => write.keys.includes(k));
+    if (touched.length === 0) continue;
+    const keys = byOwner.get(use.owner) ?? new Set<string>();
+    for (const key of touched) keys.add(key);
+    byOwner.set(use.owner, keys);
+  }
+  return [...byOwner].map(([who, keys]) => ({ owner: who, keys: [...keys] }));
+}
+
+/** `service erp (keys username, password)`, for messages. */
+export function describeReaders(readers: readonly OtherReader[]): string {
+  return readers.map((r) => `${r.owner} (${r.keys.length === 1 ? 'key' : 'keys'} ${r.keys.join(', ')})`).join(', ');
+}

@@ -8,7 +8,7 @@ import { consumerDraft, consumerFromDraft, consumerSecretName, routeDraft, route
 import { basicAuthTargets } from '../../../../renderer/src/model/effective-auth';
 import { describeDetail, FieldErrors } from '../../../../renderer/src/model/field-errors';
 import { passwordStrength } from '../../../../renderer/src/model/password-strength';
-import { secretUses } from '../../../../renderer/src/model/secret-usage';
+import { describeReaders, otherReaders, secretUses } from '../../../../renderer/src/model/secret-usage';
 import { sendableBody } from '../../../../renderer/src/model/exchange-request';
 import { importDocumentShape } from '../../../../renderer/src/model/import-document-shape';
 
@@ -127,6 +127,25 @@ describe('workspace scans', () => {
       { secret: 'creds', namespace: 'ns', keys: ['username', 'password'], path: 'services[0].endpointSecurity', owner: 'service svc' },
       { secret: 'orders-creds', namespace: 'kyma-integration', keys: ['username', 'password'], path: 'applications[0].services[0].entries[0]', owner: 'application shop, service orders' },
     ]);
+  });
+  it('names the other items that read keys a write changes, and only those', () => {
+    const shared = Workspace.parse({
+      services: [
+        { name: 'erp', pathPrefix: '/erp', upstream: { url: 'http://h' }, endpointSecurity: { type: 'basic', secret: 'shared' }, sandbox: { upstream: { url: 'http://s' }, endpointSecurity: { type: 'basic', secret: 'shared', usernameKey: 'user' } } },
+        { name: 'crm', pathPrefix: '/crm', upstream: { url: 'http://h' }, endpointSecurity: { type: 'basic', secret: 'shared' } },
+        { name: 'ns', pathPrefix: '/ns', upstream: { url: 'http://h' }, endpointSecurity: { type: 'basic', secret: 'shared', namespace: 'other' } },
+      ],
+      consumers: [{ username: 'alex', basicAuth: { password: { secret: 'shared', key: 'pin' } } }],
+    });
+    const uses = secretUses(shared);
+    const erpReads = otherReaders(uses, { name: 'shared', keys: ['username', 'password', 'user'] }, 'service crm');
+    // Each reader once, with every key it reads; the same name in another namespace is another secret.
+    expect(erpReads).toEqual([{ owner: 'service erp', keys: ['username', 'password', 'user'] }]);
+    expect(describeReaders(erpReads)).toBe('service erp (keys username, password, user)');
+    expect(otherReaders(uses, { name: 'shared', keys: ['pin'] }, 'service crm')).toEqual([{ owner: 'consumer alex', keys: ['pin'] }]);
+    // Keys nobody else reads change nothing for them; a new service is nobody's own.
+    expect(otherReaders(uses, { name: 'shared', keys: ['ca.crt'] }, undefined)).toEqual([]);
+    expect(otherReaders(uses, { name: 'shared', keys: ['password'] }, undefined).map((r) => r.owner)).toEqual(['service erp', 'service crm']);
   });
   it('applies a route’s plugin over its service’s, and counts route-less services as a whole', () => {
     expect(basicAuthTargets(ws).map((t) => `${t.kind} ${t.name} ${t.path}`)).toEqual(['route on /v1/on', 'service bare /bare']);

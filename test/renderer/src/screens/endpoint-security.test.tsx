@@ -250,4 +250,20 @@ describe('endpoint security section', () => {
     await waitFor(() => expect(fake.workspace.services[0]!.sandbox).toBeUndefined());
     expect(fake.workspace.services[0]!.defaultEnvironment).toBe('production');
   });
+
+  it('asks before writing typed-in credentials into a secret another service reads, and writes them only when told to', async () => {
+    const fake = await renderApp({ services: [...seeded.services, { name: 'erp', pathPrefix: '/erp', upstream: { url: 'http://127.0.0.1:8081' }, endpointSecurity: { type: 'basic', secret: 'erp-creds' } }] });
+    await openOrders();
+    fireEvent.change(production().getByLabelText('Authentication to the backend'), { target: { value: 'basic' } });
+    fireEvent.change(production().getByLabelText('Secret name'), { target: { value: 'erp-creds' } });
+    fireEvent.click(production().getByLabelText('Enter username and password now'));
+    fireEvent.change(production().getByLabelText('Username'), { target: { value: 'orders-user' } });
+    fireEvent.change(production().getByLabelText('Password'), { target: { value: 'orders-pass' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Write into secret erp-creds?' });
+    expect(dialog.textContent).toContain('erp-creds is also read by service erp (keys username, password): saving changes it for them too.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Write into the shared secret' }));
+    await screen.findByText('Service orders saved.');
+    expect(fake.secrets.get('erp-creds')).toEqual({ username: 'orders-user', password: 'orders-pass' });
+  });
 });
