@@ -2,13 +2,14 @@
 // the services built once by the composition root. Saving and applying to the gateway live here because every
 // domain (workspace, secrets, import, cluster) ends with them.
 import type { Workspace } from '../../gateway/config/schema';
-import { WorkspaceValidationError } from '../../gateway/config/validate';
-import type { Channel, RevisedWorkspace, SaveResult, VaultStatus, WorkspaceFileState } from '../ipc/contract';
+import { WorkspaceValidationError, validateWorkspace } from '../../gateway/config/validate';
+import type { Channel, RevisedWorkspace, SaveResult, SecretUpdateRequest, VaultStatus, WorkspaceFileState } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/dispatcher';
 import type { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import { VaultUnavailableError, type SecretVault, type VaultHealth } from '../services/vault';
 import { WorkspaceChangedOutsideError, WorkspaceFileAccessError, type WorkspaceFileProblem, type WorkspaceStore } from '../services/workspace-store';
 import type { ClusterController } from './cluster-controller';
+import { writeSecretUpdates, type WrittenSecrets } from './secret-updates';
 
 export interface AppContext {
   readonly store: WorkspaceStore;
@@ -95,11 +96,29 @@ export async function adoptWorkspace(ctx: AppContext, saved: RevisedWorkspace, a
  * Saves a workspace made on revision `basedOn`: the window's names the one it was made on, main's own the
  * ctx.revision they read ctx.workspace with. Without one (a bare workspace on the channel: tests), it is taken as
  * made on whatever version the store last read or wrote when its turn comes. When the file holds another version,
- * nothing is written and that version is taken up and applied instead.
+ * nothing is written and that version is taken up and applied instead. `secrets` (values a form typed in) are
+ * written just before the workspace, once it is valid and the file still holds `basedOn`, and put back as they were
+ * when the workspace save is refused all the same: "nothing was written" is then true of the vault too. The gateway
+ * is applied once, after both.
  */
-export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: string): Promise<SaveResult> {
+export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: string, secrets: readonly SecretUpdateRequest[] = []): Promise<SaveResult> {
+  let written: WrittenSecrets | undefined;
   try {
-    const saved = await ctx.store.save(input, { basedOn });
+    if (secrets.length > 0) {
+      // Nothing reaches the vault for a workspace that would be refused: invalid, or made on a version the file no
+      // longer holds.
+      const checked = validateWorkspace(input);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      await ctx.store.checkRevision(basedOn);
+      written = await writeSecretUpdates(ctx.vault, secrets);
+    }
+    let saved: RevisedWorkspace;
+    try {
+      saved = await ctx.store.save(input, { basedOn });
+    } catch (error) {
+      if (written) await putBack(ctx, written, error);
+      throw error;
+    }
     await adoptWorkspace(ctx, saved);
   } catch (error) {
     if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
@@ -108,6 +127,20 @@ export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: s
     throw error;
   }
   return applyAsSaveResult(ctx);
+}
+
+/**
+ * A save refused after its secrets were written (the file changed just now, the disk is full): the vault is put back
+ * before anything reads it again (the take-up of the other version included). When it cannot be, the refusal says
+ * which secrets hold the typed values, and another program's version is still taken up.
+ */
+async function putBack(ctx: AppContext, written: WrittenSecrets, refused: unknown): Promise<void> {
+  try {
+    await written.restore(refused instanceof Error ? refused : new Error(String(refused)));
+  } catch (notRestored) {
+    if (refused instanceof WorkspaceChangedOutsideError) await takeUpRefused(ctx, refused, '').catch(() => undefined);
+    throw notRestored;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { UserFacingError } from '../ipc/dispatcher';
 import { SessionVault } from '../services/vault';
 import { applyAsSaveResult, applyToGateway, describeVaultStatus, type AppContext, type DomainHandlers } from './app-context';
 import { storeCheckedSecrets } from './secret-checks';
+import { mergedSecret } from './secret-updates';
 
 /** Values never leave main in a list: the mask says a value is there, not how long it is. */
 const MASK = '••••••••';
@@ -18,12 +19,8 @@ export function secretsHandlers(ctx: AppContext): DomainHandlers<'secrets' | 'va
       await storeCheckedSecrets(ctx.vault, [secret]);
       return applyAsSaveResult(ctx);
     },
-    'secrets:update': async ({ set, remove, ...ref }) => {
-      const stored = await ctx.vault.get(ref);
-      const data: Record<string, string> = { ...stored?.data, ...set };
-      for (const key of remove ?? []) if (!(key in set)) delete data[key];
-      if (Object.keys(data).length === 0) throw new UserFacingError('GATEHOUSE_INVALID_SECRET', `secret "${ref.name}" would have no key left`);
-      await storeCheckedSecrets(ctx.vault, [{ ...ref, data }]);
+    'secrets:update': async (update) => {
+      await storeCheckedSecrets(ctx.vault, [mergedSecret(await ctx.vault.get({ name: update.name, namespace: update.namespace }), update)]);
       return applyAsSaveResult(ctx);
     },
     'secrets:delete': async (ref) => {

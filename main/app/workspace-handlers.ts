@@ -1,5 +1,6 @@
 // workspace:* — the saved workspace: read, save, restore the backup, export and import as a file.
 import { UserFacingError } from '../ipc/dispatcher';
+import { toFieldErrors } from '../../gateway/config/validate';
 import { SaveOnRevision } from '../ipc/contract';
 import { WorkspaceChangedOutsideError, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { adoptWorkspace, applyAsSaveResult, saveWorkspace, takeUpRefused, workspaceFileState, type AppContext, type DomainHandlers } from './app-context';
@@ -10,7 +11,10 @@ export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> 
     'workspace:get': async () => ({ workspace: ctx.workspace, revision: ctx.revision, path: ctx.store.filePath, ...(await workspaceFileState(ctx)) }),
     'workspace:save': (input) => {
       const onRevision = SaveOnRevision.safeParse(input);
-      return onRevision.success ? saveWorkspace(ctx, onRevision.data.workspace, onRevision.data.basedOn) : saveWorkspace(ctx, input);
+      if (onRevision.success) return saveWorkspace(ctx, onRevision.data.workspace, onRevision.data.basedOn, onRevision.data.secrets);
+      // A save that names its revision is never taken for a bare workspace: its own request is at fault.
+      if (typeof input === 'object' && input !== null && 'basedOn' in input) throw new UserFacingError('GATEHOUSE_INVALID_REQUEST', 'invalid request on workspace:save', toFieldErrors(onRevision.error).map((e) => ({ ...e, path: `request.${e.path}` })));
+      return saveWorkspace(ctx, input);
     },
     'workspace:restore-backup': async () => {
       // A readable version another program wrote since the banner offered the backup (the user mended the file) is

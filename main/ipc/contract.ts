@@ -17,6 +17,12 @@ import type { GatewayState, GatewayStatus, ServedConfig } from '../services/gate
 
 const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
 const SecretKeyName = secretKeySchema();
+/**
+ * Some keys of a secret to change (creating it when the vault has none): `set` writes values, `remove` drops keys,
+ * every other stored key is kept in main, so kept values never cross to the renderer.
+ */
+export const SecretUpdateRequest = SecretRefRequest.extend({ set: z.record(SecretKeyName, z.string().max(1_000_000)), remove: z.array(SecretKeyName).max(1000).optional() }).strict();
+export type SecretUpdateRequest = z.infer<typeof SecretUpdateRequest>;
 
 // The supervisor's own status type, sent as it is (types only: nothing of the supervisor runs here).
 export type { GatewayState, GatewayStatus, ServedConfig };
@@ -50,8 +56,11 @@ export type SaveResult = ({ ok: true; gateway: GatewayStatus } & RevisedWorkspac
  * `workspace:save`'s request from the renderer: the edited workspace and the revision it was made on. A save whose
  * revision the file no longer holds (another program wrote it since) is refused, and that version taken up. A bare
  * workspace (tests) is taken as made on the version main's store last read or wrote when its turn comes.
+ * `secrets`: values a form typed in, written with the workspace that names them: only once the workspace is valid
+ * and the file still holds `basedOn`, and put back as they were when the save is refused after all, so a refused
+ * save leaves the vault as it was too (a failed write names its `secrets[i]`).
  */
-export const SaveOnRevision = z.object({ workspace: z.unknown(), basedOn: z.string().min(1).max(64) }).strict();
+export const SaveOnRevision = z.object({ workspace: z.unknown(), basedOn: z.string().min(1).max(64), secrets: z.array(SecretUpdateRequest).max(100).optional() }).strict();
 export type SaveOnRevision = z.infer<typeof SaveOnRevision>;
 
 /**
@@ -236,14 +245,8 @@ export const channels = {
   'security:check-ca': { request: z.object({ pem: z.string().min(1).max(1_000_000) }).strict(), response: {} as { certificates: number } },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
-  /**
-   * Changes some keys of a secret (creating it when the vault has none): `set` writes values, `remove` drops keys,
-   * every other stored key is kept in main, so kept values never cross to the renderer.
-   */
-  'secrets:update': {
-    request: SecretRefRequest.extend({ set: z.record(SecretKeyName, z.string().max(1_000_000)), remove: z.array(SecretKeyName).max(1000).optional() }).strict(),
-    response: {} as SaveResult,
-  },
+  /** Changes some keys of a secret (SecretUpdateRequest), outside any workspace save (the Secrets screen). */
+  'secrets:update': { request: SecretUpdateRequest, response: {} as SaveResult },
   'secrets:delete': { request: SecretRefRequest, response: {} as { ok: true } },
   'secrets:reveal': { request: SecretRefRequest.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
   'vault:status': { request: None, response: {} as VaultStatus },

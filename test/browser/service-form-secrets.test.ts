@@ -1,8 +1,11 @@
 // The service form's endpoint security writes what it says and nothing else, against the real services, vault and
 // gateway: service erp sends the Basic credentials of secret erp-creds (admin / admin-pass), and what the form
-// refuses leaves both the vault and what erp sends as they were.
+// refuses leaves both the vault and what erp sends as they were. The app does not watch its workspace file here, so
+// a change another program makes is met by the next save, as when it comes just before the watch sees it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { fieldErrorOf as errorOf, openBrowserAppServing, type BrowserApp } from '../support/browser-app';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
@@ -18,7 +21,7 @@ const basicOf = (username: string, password: string) => `Basic ${Buffer.from(`${
 beforeAll(async () => {
   upstream = await startRecordingUpstream();
   pki = await createTestPki();
-  app = await openBrowserAppServing([{ name: 'erp', pathPrefix: '/erp', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'erp-creds' } }], { width: 1200, height: 800 });
+  app = await openBrowserAppServing([{ name: 'erp', pathPrefix: '/erp', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'erp-creds' } }], { width: 1200, height: 800 }, { watchWorkspaceFile: false });
   page = app.page;
   await app.call('secrets:set', { name: 'erp-creds', data: { username: 'admin', password: 'admin-pass' } });
 }, 60_000);
@@ -209,5 +212,33 @@ describe('the service form writes what it says', () => {
     await page.getByRole('alertdialog', { name: 'Delete service crm?' }).getByRole('button', { name: 'Delete service' }).click();
     await serviceList().getByRole('button', { name: /^crm/ }).waitFor({ state: 'detached' });
     await app.call('secrets:delete', { name: 'crm-creds' });
+  });
+
+  it('a save refused because another program changed the workspace file writes no typed password either: the vault and what erp sends stay as they were', async () => {
+    await openErp();
+    await production().getByLabel('Enter username and password now').check();
+    await production().getByLabel('Username', { exact: true }).fill('admin');
+    await production().getByLabel('Password', { exact: true }).fill('NEW-pass');
+    // Meanwhile another program (an editor) adds a service to the file, as editors write it: renamed over it.
+    const file = join(app.dataDir, 'workspace.json');
+    const theirs = JSON.parse(await readFile(file, 'utf8')) as { services: unknown[] };
+    theirs.services.push({ name: 'theirs', pathPrefix: '/theirs', upstream: { url: upstream.url } });
+    await writeFile(`${file}.editor-tmp`, JSON.stringify(theirs, null, 2));
+    await rename(`${file}.editor-tmp`, file);
+
+    await page.getByRole('button', { name: 'Save service' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Not saved' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(`Not saved: ${file} was changed by another program since Gatehouse read it; nothing was written, so that change is kept`);
+    await app.screenshot('service-form-refused-nothing-written');
+    expect(await vaultValue('erp-creds', 'password')).toBe('admin-pass');
+    expect(await erpSends()).toBe(basicOf('admin', 'admin-pass'));
+    // Their version is what the app shows; the password typed is still in the form, and saving again writes it.
+    await serviceList().getByRole('button', { name: /^theirs/ }).waitFor();
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await page.getByText('Service erp saved.').waitFor();
+    expect(await vaultValue('erp-creds', 'password')).toBe('NEW-pass');
+    expect(await erpSends()).toBe(basicOf('admin', 'NEW-pass'));
+    expect((await app.call<{ workspace: { services: { name: string }[] } }>('workspace:get')).workspace.services.map((s) => s.name)).toEqual(['erp', 'theirs']);
   });
 });

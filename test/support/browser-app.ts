@@ -292,8 +292,9 @@ export function seriousViolations(violations: readonly AxeViolation[]): string[]
 }
 
 /** The app with `services` saved in its workspace before the page opens, returned once the gateway runs. */
-export async function openBrowserAppServing(services: unknown[], viewport: { width: number; height: number }): Promise<BrowserApp> {
+export async function openBrowserAppServing(services: unknown[], viewport: { width: number; height: number }, options: Omit<BrowserAppOptions, 'viewport' | 'before'> = {}): Promise<BrowserApp> {
   const app = await openBrowserApp({
+    ...options,
     viewport,
     before: async (main) => {
       const envelope = await main.dispatch('workspace:save', { services });

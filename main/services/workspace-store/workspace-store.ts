@@ -169,6 +169,18 @@ export class WorkspaceStore {
   }
 
   /**
+   * Refuses as `save` would, without writing anything: WorkspaceChangedOutsideError when the file holds a readable
+   * workspace at another revision than `basedOn` (by default the one this store last read or wrote). For a caller
+   * with other writes to make before the save (the vault's); `save` checks again as it writes.
+   */
+  checkRevision(basedOn?: string): Promise<void> {
+    return this.#serial(async () => {
+      const current = await this.#readIfExists(this.filePath);
+      if (current !== undefined) this.#refuseOtherRevision(current, this.#decode(current, this.filePath), basedOn ?? this.#known);
+    });
+  }
+
+  /**
    * Makes the backup the current workspace. The current file is not lost: a readable one becomes
    * the new backup, an unreadable one is kept as workspace.json.corrupt-<time>.
    */
@@ -193,14 +205,7 @@ export class WorkspaceStore {
       return { workspace, revision: this.#known, written: false };
     }
     const decoded = current === undefined ? undefined : this.#decode(current, this.filePath);
-    // An unreadable file is not refused: it is kept next to the new one, and Gatehouse could not show it anyway.
-    const revision = current === undefined ? NO_FILE : this.#revisionOf(current, decoded!);
-    if (decoded?.ok && basedOn !== undefined && revision !== basedOn) {
-      // The caller gets that workspace with the error, and the watch need not report it again.
-      this.#known = revision;
-      if (this.#ownWrites.includes(revision)) throw new WorkspaceSavedMeanwhileError(this.filePath, decoded.workspace, revision);
-      throw new WorkspaceChangedOutsideError(this.filePath, decoded.workspace, revision);
-    }
+    if (current !== undefined) this.#refuseOtherRevision(current, decoded!, basedOn);
     let preservedAs: string | undefined;
     try {
       await this.#fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -215,6 +220,18 @@ export class WorkspaceStore {
     this.#ownWrites.push(this.#known);
     if (this.#ownWrites.length > OWN_WRITES_KEPT) this.#ownWrites.shift();
     return preservedAs ? { workspace, revision: this.#known, written: true, preservedAs } : { workspace, revision: this.#known, written: true };
+  }
+
+  /** Throws when the file holds a readable workspace at another revision than `basedOn` (undefined: any will do). */
+  #refuseOtherRevision(current: Buffer, decoded: DecodedWorkspace, basedOn: string | undefined): void {
+    // An unreadable file is not refused: it is kept next to the new one, and Gatehouse could not show it anyway.
+    if (!decoded.ok || basedOn === undefined) return;
+    const revision = this.#revisionOf(current, decoded);
+    if (revision === basedOn) return;
+    // The caller gets that workspace with the error, and the watch need not report it again.
+    this.#known = revision;
+    if (this.#ownWrites.includes(revision)) throw new WorkspaceSavedMeanwhileError(this.filePath, decoded.workspace, revision);
+    throw new WorkspaceChangedOutsideError(this.filePath, decoded.workspace, revision);
   }
 
   /** The revision of a version of the file: of the workspace it holds as this store writes it, else of its bytes. */

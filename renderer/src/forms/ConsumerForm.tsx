@@ -1,5 +1,5 @@
-// Edits one consumer. The password goes to the vault (`secrets:update`, secret `consumer-<username>`, key
-// `password`) before the workspace is saved, and the workspace keeps only the reference {secret, key}.
+// Edits one consumer. The password goes to the vault (secret `consumer-<username>`, key `password`) with the save
+// of the workspace, which keeps only the reference {secret, key}: main writes it only for a save it takes.
 import { useRef, useState, type FormEvent } from 'react';
 import type { Consumer, SecretKeyRef, Workspace } from '../../../gateway/config/schema';
 import { anonymousConsumerReferences } from '../../../gateway/config/consumer-references';

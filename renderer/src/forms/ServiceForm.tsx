@@ -1,8 +1,8 @@
 // Edits one service: name, path prefix, hosts, upstream (URL or Kubernetes service), strip prefix, the
 // basic-auth plugin, and the endpoint security of its production and (optional) sandbox endpoints. Saving
 // (use-form-save) validates the whole workspace with the gateway's schema and typed-in values with the gateway's
-// rules, asks before writing into a secret another item reads, then writes credentials typed into the form to the
-// vault, then sends the workspace, which holds only the secrets' names.
+// rules, asks before writing into a secret another item reads, then sends the workspace, which holds only the
+// secrets' names, with the credentials typed into the form: main writes them to the vault only for a save it takes.
 // Fields this form does not edit (timeouts, targetErrors) are kept as they are.
 import { useRef, useState, type FormEvent } from 'react';
 import { ServiceInfo, type Service, type Workspace } from '../../../gateway/config/schema';

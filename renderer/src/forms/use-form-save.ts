@@ -1,5 +1,5 @@
 // The one save path of every form (service, Kyma application, route, consumer, secret):
-// edit → validate → write secrets → save → report. A form says what its edit is, which secrets it writes and
+// edit → validate → write secrets and save → report. A form says what its edit is, which secrets it writes and
 // which fields it shows; this hook does the steps in order, stops at the first that fails with the problems on
 // the fields (focus moves to the first), and reports what was saved and what the gateway made of it.
 import { useCallback, useState } from 'react';
@@ -13,7 +13,7 @@ import { useWorkspaceStore, type SaveOutcome, type WorkspaceEdit } from '../stat
 import { UNREACHABLE, type Workspace } from '../../../gateway/config/schema';
 import type { FormStatus } from './FormMessages';
 
-/** Keys of one secret to write before the workspace is saved (other stored keys are kept by main). */
+/** Keys of one secret to write with the workspace (other stored keys are kept by main). */
 export interface SecretWrite {
   ref: SecretRef;
   set: Record<string, string>;
@@ -54,6 +54,15 @@ function secretWriteProblems(write: SecretWrite): FieldError[] {
     const key = /^set(?:\.(.+)|\["(.+)"\])$/.exec(err.path);
     return { path: write.field, message: key ? `key "${key[1] ?? key[2]}": ${err.message}` : err.message };
   });
+}
+
+/** The write main names as the one it could not make (`secrets[i]`), with its reason. */
+function failedWrite(errors: readonly FieldError[], writes: readonly SecretWrite[]): { write: SecretWrite; reason: string } | undefined {
+  for (const e of errors) {
+    const write = writes[Number(/^secrets\[(\d+)\]$/.exec(e.path)?.[1])];
+    if (write) return { write, reason: e.message };
+  }
+  return undefined;
 }
 
 /**
@@ -106,28 +115,39 @@ export function useFormSave(options: { fields: () => readonly FieldPath[]; itemP
     if (found.length > 0) return fail(found, at(), NOT_SAVED, request.refine);
     const preflight = (await request.preflight?.()) ?? [];
     if (preflight.length > 0) return fail(preflight, at(), NOT_SAVED, request.refine);
-    // 2. Secrets, so the saved workspace never names one the vault lacks because of this form.
+    // A secret main could not write, said once on the field that shows it.
+    const notWritten = (write: SecretWrite, detail: string): SaveDone => {
+      // Main names the secret itself (`secret "x" key "headers"…: …`): said once, by this message.
+      const own = `secret "${write.ref.name}" `;
+      const reason = detail.startsWith(own) ? detail.slice(own.length) : detail;
+      return fail([{ path: write.field, message: `secret "${write.ref.name}" was not saved: ${reason}` }], at(), `Not saved: secret "${write.ref.name}" could not be written to the vault.`);
+    };
+    const secrets = request.secrets ?? [];
     let gateway: GatewayStatus | undefined;
-    for (const write of request.secrets ?? []) {
-      const written = await useSecretsStore.getState().update(write.ref, write.set, write.remove);
-      if (!written.ok) {
-        const detail = written.errors.map((e) => e.message).join('; ') || written.message;
-        // Main names the secret itself (`secret "x" key "headers"…: …`): said once, by this message.
-        const own = `secret "${write.ref.name}" `;
-        const reason = detail.startsWith(own) ? detail.slice(own.length) : detail;
-        return fail([{ path: write.field, message: `secret "${write.ref.name}" was not saved: ${reason}` }], at(), `Not saved: secret "${write.ref.name}" could not be written to the vault.`);
-      }
-      gateway = written.gateway;
-    }
-    // 3. The workspace, in one round trip that answers with what the gateway serves.
     let workspace: Workspace | undefined;
     if (request.edit) {
-      const outcome: SaveOutcome = await store.save(request.edit);
-      if (!outcome.ok) return fail(outcome.errors, at(), outcome.errors.length > 0 ? NOT_SAVED : outcome.message, request.refine);
+      // 2. The secrets with the workspace that names them, in one round trip that answers with what the gateway
+      // serves: main writes them only for a save it takes, and puts them back when the save is refused all the same
+      // (another program changed the file just now), so a "Not saved" leaves the vault as it was.
+      const outcome: SaveOutcome = await store.save(request.edit, secrets.map((w) => secretUpdateRequest(w.ref, w.set, w.remove)));
+      if (!outcome.ok) {
+        const failed = failedWrite(outcome.errors, secrets);
+        if (failed) return notWritten(failed.write, failed.reason);
+        return fail(outcome.errors, at(), outcome.errors.length > 0 ? NOT_SAVED : outcome.message, request.refine);
+      }
       workspace = outcome.workspace;
       gateway = outcome.gateway;
+      // The Secrets screen and the forms' vault notes read the list.
+      if (secrets.length > 0) await useSecretsStore.getState().load();
+    } else {
+      // 2. A form with no workspace edit (a secret itself) writes its keys alone.
+      for (const write of secrets) {
+        const written = await useSecretsStore.getState().update(write.ref, write.set, write.remove);
+        if (!written.ok) return notWritten(write, written.errors.map((e) => e.message).join('; ') || written.message);
+        gateway = written.gateway;
+      }
     }
-    // 4. The report: saved, and whether the gateway serves it.
+    // 3. The report: saved, and whether the gateway serves it.
     const paths = options.itemPaths?.() ?? (request.at ? [formatFieldPath([...at()])] : []);
     const warning = gateway ? savedNotice(gateway, paths) : undefined;
     setErrors(FieldErrors.none);

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { Workspace } from '../../../gateway/config/schema';
 import { validateWith, type FieldError } from '../../../gateway/config/validate';
-import type { GatewayStatus, WorkspaceFileState } from '../../../main/ipc/contract';
+import type { GatewayStatus, SecretUpdateRequest, WorkspaceFileState } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { useStatusStore } from './status-store';
@@ -45,7 +45,8 @@ interface WorkspaceState {
   /** Follows saves made in main (imports, the Cluster screen) and the file's changes; returns the unsubscribe. */
   listen(): () => void;
   plan(edit: WorkspaceEdit): PlannedSave;
-  save(edit: WorkspaceEdit): Promise<SaveOutcome>;
+  /** `secrets`: typed-in values main writes with the workspace, and puts back if the save is refused. */
+  save(edit: WorkspaceEdit, secrets?: readonly SecretUpdateRequest[]): Promise<SaveOutcome>;
   restoreBackup(): Promise<SaveOutcome>;
 }
 
@@ -98,14 +99,14 @@ export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
     return checked.ok ? { ok: true, next: checked.value } : { ok: false, message: NOT_SAVED, errors: checked.errors };
   },
 
-  save(edit) {
+  save(edit, secrets = []) {
     // One save at a time, each planned on the answer of the one before: two made at once on the same revision had
     // the second refused by main as made on a version the first replaced.
     const run = async (): Promise<SaveOutcome> => {
       const planned = get().plan(edit);
       if (!planned.ok) return planned;
       try {
-        const result = await gatehouse().invoke('workspace:save', { workspace: planned.next, basedOn: get().revision! });
+        const result = await gatehouse().invoke('workspace:save', { workspace: planned.next, basedOn: get().revision!, ...(secrets.length > 0 ? { secrets: [...secrets] } : {}) });
         if (!result.ok) return { ok: false, message: NOT_SAVED, errors: result.errors };
         set({ workspace: result.workspace, revision: result.revision, problem: undefined, running: undefined });
         useStatusStore.getState().setGateway(result.gateway);

@@ -36,6 +36,8 @@ export interface FakeCall {
 
 const MASK = '••••••••';
 
+const id = (r: { name: string; namespace?: string }) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
+
 export function failure(code: string, message: string, errors?: FieldError[]): Error {
   return Object.assign(new Error(message), { code, message, errors });
 }
@@ -52,7 +54,10 @@ export class FakeGatehouse implements GatehouseApi {
   readonly exchanges = new Map<number, CapturedExchange>();
   capturing = true;
   gateway: GatewayStatus = { state: 'running', url: 'http://127.0.0.1:9080', port: 9080, restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] } };
-  /** When set, what the next `secrets:update` fails with (main refusing a value), instead of storing it. */
+  /**
+   * When set, what the next secret write fails with (main refusing a value), instead of storing it: a `secrets:update`,
+   * or a secret a `workspace:save` carries (then named `secrets[i]`, and nothing of that save is kept, as in main).
+   */
   refuseNextSecretUpdate: Error | undefined;
   /** When set, the next `workspace:save` answers as main does for a workspace it refuses. */
   refuseNextSave: FieldError[] | undefined;
@@ -92,6 +97,11 @@ export class FakeGatehouse implements GatehouseApi {
     return channel === 'workspace:save' ? requests.map((r) => (SaveOnRevision.safeParse(r).success ? (r as SaveOnRevision).workspace : r)) : requests;
   }
 
+  /** Every secret write asked for, in order: `secrets:update`s and the secrets `workspace:save`s carried. */
+  secretWrites(): unknown[] {
+    return this.calls.flatMap((c) => (c.channel === 'secrets:update' ? [c.request] : c.channel === 'workspace:save' ? ((c.request as { secrets?: unknown[] }).secrets ?? []) : []));
+  }
+
   /** The revision each `workspace:save` named (undefined for a bare workspace). */
   basedOnOfSaves(): (string | undefined)[] {
     return this.calls.filter((c) => c.channel === 'workspace:save').map((c) => (SaveOnRevision.safeParse(c.request).success ? (c.request as SaveOnRevision).basedOn : undefined));
@@ -125,8 +135,15 @@ export class FakeGatehouse implements GatehouseApi {
     return { ok: true, workspace: structuredClone(this.workspace), revision: this.revision, gateway: this.gateway };
   }
 
+  /** A secret as an update leaves it, merged as main merges: kept keys stay here, never sent back. */
+  #merged(update: { name: string; namespace?: string; set: Record<string, string>; remove?: string[] }): Record<string, string> {
+    const data: Record<string, string> = { ...this.secrets.get(id(update)), ...update.set };
+    for (const key of update.remove ?? []) if (!(key in update.set)) delete data[key];
+    if (Object.keys(data).length === 0) throw failure('GATEHOUSE_INVALID_SECRET', `secret "${update.name}" would have no key left`);
+    return data;
+  }
+
   async #handle(channel: Channel, request: any): Promise<unknown> {
-    const id = (r: { name: string; namespace?: string }) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
     switch (channel) {
       case 'workspace:get':
         return { workspace: structuredClone(this.workspace), revision: this.revision, path: '/fake/workspace.json', problem: this.problem, running: this.problem ? 'empty' : undefined, backupAvailable: this.backupAvailable };
@@ -139,6 +156,13 @@ export class FakeGatehouse implements GatehouseApi {
         const onRevision = SaveOnRevision.safeParse(request);
         const result = validateWith(Workspace, onRevision.success ? onRevision.data.workspace : request);
         if (!result.ok) return { ok: false, errors: result.errors } satisfies SaveResult;
+        // As main: the secrets only with a workspace it takes, all of them or none.
+        const secrets = (onRevision.success ? onRevision.data.secrets : undefined) ?? [];
+        const refusal = secrets.length > 0 ? this.refuseNextSecretUpdate : undefined;
+        this.refuseNextSecretUpdate = undefined;
+        if (refusal) throw failure((refusal as { code?: string }).code ?? 'GATEHOUSE_VAULT_FAILED', `secret "${secrets[0]!.name}" could not be written to the vault: ${refusal.message}`, [{ path: 'secrets[0]', message: refusal.message }]);
+        const merged = secrets.map((update) => [id(update), this.#merged(update)] as const);
+        for (const [key, data] of merged) this.secrets.set(key, data);
         this.workspace = result.value;
         this.revision = `rev-${Number(this.revision.slice(4)) + 1}`;
         return this.#saved();
@@ -159,11 +183,7 @@ export class FakeGatehouse implements GatehouseApi {
         const refusal = this.refuseNextSecretUpdate;
         this.refuseNextSecretUpdate = undefined;
         if (refusal) throw refusal;
-        // As main merges: kept keys stay here, never sent back.
-        const data: Record<string, string> = { ...this.secrets.get(id(request)), ...request.set };
-        for (const key of request.remove ?? []) if (!(key in request.set)) delete data[key];
-        if (Object.keys(data).length === 0) throw failure('GATEHOUSE_INVALID_SECRET', `secret "${request.name}" would have no key left`);
-        this.secrets.set(id(request), data);
+        this.secrets.set(id(request), this.#merged(request));
         return this.#saved();
       }
       case 'secrets:delete':

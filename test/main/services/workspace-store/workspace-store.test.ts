@@ -304,6 +304,22 @@ describe('WorkspaceStore', () => {
     expect(JSON.parse(await read('workspace.json')).gateway.port).toBe(9003);
   });
 
+  it('checkRevision refuses as save would, writing nothing: for a caller with other writes to make first', async () => {
+    const mine = await store.save(workspace(9001));
+    await store.checkRevision(mine.revision);
+    await store.checkRevision();
+    const theirs = JSON.stringify({ version: 1, ...workspace(9500, 'theirs') }, null, 2);
+    await writeFile(join(dir, 'workspace.json'), theirs);
+    const files = (await readdir(dir)).sort();
+    const error = await store.checkRevision(mine.revision).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceChangedOutsideError);
+    expect((error as WorkspaceChangedOutsideError).current).toEqual(valid(workspace(9500, 'theirs')));
+    expect(await read('workspace.json')).toBe(theirs);
+    expect((await readdir(dir)).sort()).toEqual(files);
+    // Checked on the revision it handed over, a save goes through.
+    await store.checkRevision((error as WorkspaceChangedOutsideError).revision);
+  });
+
   it('refuses to overwrite a file another program created where there was none at load', async () => {
     expect(loaded(await store.load()).state).toBe('missing');
     await writeFile(join(dir, 'workspace.json'), JSON.stringify(workspace(9500)));

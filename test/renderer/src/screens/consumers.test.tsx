@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 // Consumers: the password field (show/hide, strength hint) and where the password goes: the vault through
-// `secrets:update`, with only the reference {secret, key} in the workspace.
+// the save that carries it, with only the reference {secret, key} in the workspace.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { errorOf, renderApp } from '../../support/render-app';
@@ -47,10 +47,9 @@ describe('consumer form', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
     await screen.findByText('Consumer alex saved; the password is in the vault.');
 
-    expect(fake.callsOf('secrets:update')).toEqual([{ name: 'consumer-alex', set: { password: '123456' } }]);
-    // The secret is written before the workspace that names it.
-    const order = fake.calls.map((c) => c.channel).filter((c) => c === 'secrets:update' || c === 'workspace:save');
-    expect(order).toEqual(['secrets:update', 'workspace:save']);
+    expect(fake.secretWrites()).toEqual([{ name: 'consumer-alex', set: { password: '123456' } }]);
+    // The secret goes with the workspace that names it: main writes it only for a save it takes.
+    expect(fake.calls.map((c) => c.channel).filter((c) => c === 'secrets:update' || c === 'workspace:save')).toEqual(['workspace:save']);
     expect(fake.workspace.consumers).toEqual([{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }]);
     for (const payload of fake.callsOf('workspace:save')) expect(JSON.stringify(payload)).not.toContain('123456');
     // The field is emptied after saving; the hint names the secret.
@@ -77,7 +76,7 @@ describe('consumer form', () => {
     fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alexandra' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
     await screen.findByText('Consumer alexandra saved.');
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
     expect(fake.workspace.consumers).toEqual([{ username: 'alexandra', basicAuth: { password: { secret: 'shared', key: 'alex' } } }]);
 
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a much better password' } });
@@ -94,7 +93,7 @@ describe('consumer form', () => {
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
     await waitFor(() => expect(errorOf(screen.getByLabelText('Username'))).toContain('duplicate consumer "alex"'));
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
     expect(fake.callsOf('workspace:save')).toEqual([]);
   });
 

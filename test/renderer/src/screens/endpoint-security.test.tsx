@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// The service form's endpoint-security section: typed credentials go to the vault (secrets:update) and only a
+// The service form's endpoint-security section: typed credentials go to the vault (with the save) and only a
 // reference into the workspace; the schema's errors land next to the fields; skipVerify is loudly flagged.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
@@ -56,7 +56,7 @@ describe('endpoint security section', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await screen.findByText('Service orders saved.');
 
-    expect(fake.callsOf('secrets:update')).toEqual([{ name: 'orders-production-credentials', set: { username: 'admin', password: 's3cret-value' } }]);
+    expect(fake.secretWrites()).toEqual([{ name: 'orders-production-credentials', set: { username: 'admin', password: 's3cret-value' } }]);
     expect(fake.workspace.services[0]!.endpointSecurity).toEqual({ type: 'basic', secret: 'orders-production-credentials', usernameKey: 'username', passwordKey: 'password' });
     const sent = JSON.stringify(fake.callsOf('workspace:save'));
     expect(sent).not.toContain('s3cret-value');
@@ -84,7 +84,7 @@ describe('endpoint security section', () => {
     // Shown where a failed write of that secret is shown: on its secret name.
     expect(errorOf(sandbox.getByLabelText('Secret name'))).toMatch(/^key "password": .*(1000000|1,000,000|too big|too long)/i);
     expect(errorOf(production().getByLabelText('Secret name'))).toBe('');
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
     expect(fake.callsOf('workspace:save')).toEqual([]);
   });
 
@@ -95,7 +95,7 @@ describe('endpoint security section', () => {
     fireEvent.change(production().getByLabelText('Secret name'), { target: { value: 'backend-creds' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await screen.findByText('Service orders saved.');
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
     expect(fake.workspace.services[0]!.endpointSecurity).toMatchObject({ type: 'basic', secret: 'backend-creds' });
   });
 
@@ -116,7 +116,7 @@ describe('endpoint security section', () => {
     await waitFor(() => expect(errorOf(production().getByLabelText('Token URL'))).toContain('an http:// or https:// URL'));
     expect(errorOf(production().getByLabelText('Scope'))).toContain('scope tokens');
     expect(errorOf(sandbox.getByLabelText('Sandbox upstream URL'))).not.toBe('');
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
     expect(fake.callsOf('workspace:save')).toEqual([]);
   });
 
@@ -128,7 +128,7 @@ describe('endpoint security section', () => {
     fireEvent.change(production().getByLabelText('Username'), { target: { value: 'admin' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await waitFor(() => expect(errorOf(production().getByLabelText('Password'))).toContain('enter the password'));
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
   });
 
   it('client certificate: checked by main first; a refused pair shows its message and nothing is stored', async () => {
@@ -140,12 +140,12 @@ describe('endpoint security section', () => {
     await waitFor(() => expect(production().getByText(/does not belong to the certificate/)).toBeTruthy());
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await waitFor(() => expect(errorOf(production().getByLabelText('Client certificate (PEM)'))).toContain('does not belong'));
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
 
     fake.certificateAnswer = { subject: 'CN=client', issuer: 'CN=Test CA', validFrom: '2025-01-01T00:00:00.000Z', validTo: '2030-01-01T00:00:00.000Z', fingerprint256: 'AA' };
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await screen.findByText('Service orders saved.');
-    expect(fake.callsOf('secrets:update')).toEqual([{ name: 'orders-production-credentials', set: { crt: expect.stringContaining('CERTIFICATE'), key: expect.stringContaining('PRIVATE KEY') } }]);
+    expect(fake.secretWrites()).toEqual([{ name: 'orders-production-credentials', set: { crt: expect.stringContaining('CERTIFICATE'), key: expect.stringContaining('PRIVATE KEY') } }]);
     expect(fake.workspace.services[0]!.endpointSecurity).toEqual({ type: 'client-certificate', secret: 'orders-production-credentials', certificateKey: 'crt', privateKeyKey: 'key' });
   });
 
@@ -157,7 +157,7 @@ describe('endpoint security section', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await waitFor(() => expect(errorOf(production().getByLabelText('Client certificate (PEM)'))).toBe('the certificate is not a readable PEM certificate'));
     expect(errorOf(production().getByLabelText('Private key (PEM, unencrypted)'))).toBe('the private key is not a readable PEM private key');
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
   });
 
   it('skip verification shows a clear warning and saves tls.skipVerify', async () => {
@@ -181,7 +181,7 @@ describe('endpoint security section', () => {
     fireEvent.change(production().getByLabelText('Query value 1 (client)'), { target: { value: '42' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
     await screen.findByText('Service orders saved.');
-    expect(fake.callsOf('secrets:update')).toEqual([{ name: 'orders-production-request-parameters', set: { headers: '{"X-Tenant":["acme"]}', queryParameters: '{"client":["42"]}' } }]);
+    expect(fake.secretWrites()).toEqual([{ name: 'orders-production-request-parameters', set: { headers: '{"X-Tenant":["acme"]}', queryParameters: '{"client":["42"]}' } }]);
     expect(fake.workspace.services[0]!.requestParametersSecret).toEqual({ secret: 'orders-production-request-parameters', headersKey: 'headers', queryParametersKey: 'queryParameters' });
   });
 
@@ -200,7 +200,7 @@ describe('endpoint security section', () => {
     // Nothing on the checkbox, nothing said twice, nothing written.
     expect(errorOf(production().getByLabelText('Add request parameters (headers, query) from a secret'))).toBe('');
     expect(document.body.textContent).not.toMatch(/was not saved/);
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
   });
 
   it('a secret main refuses is said once: which secret, and main\'s reason without its name again', async () => {

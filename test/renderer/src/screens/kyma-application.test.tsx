@@ -49,7 +49,7 @@ describe('Kyma application form', () => {
     await screen.findByText('Kyma application shop saved.');
 
     expect(fake.callsOf('workspace:save')).toHaveLength(1);
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
     const [app] = fake.workspace.applications;
     expect(app).toEqual({
       name: 'shop',
@@ -106,7 +106,7 @@ describe('Kyma application form', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save application' }));
     await screen.findByText('Not saved: fix the fields marked in red.');
     expect(errorOf(service('Orders').getByLabelText('Secret name'))).toBeTruthy();
-    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secretWrites()).toEqual([]);
     expect(fake.callsOf('workspace:save')).toEqual([]);
   });
 
