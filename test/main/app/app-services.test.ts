@@ -155,6 +155,13 @@ describe('app services over the IPC dispatcher', () => {
     await call('secrets:delete', ref);
   });
 
+  it('workspace:save with secrets the request cannot carry is refused as that request, naming the field, and writes nothing', async () => {
+    const { workspace, revision } = await call<{ workspace: unknown; revision: string }>('workspace:get');
+    const refused = await app.dispatch('workspace:save', { workspace, basedOn: revision, secrets: [{ name: 'never-written', set: { 'bad key': 'v' } }] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_INVALID_REQUEST', errors: [expect.objectContaining({ path: expect.stringMatching(/^request\.secrets\[0\]\.set/) })] } });
+    expect((await call<{ name: string }[]>('secrets:list')).map((s) => s.name)).not.toContain('never-written');
+  });
+
   it('workspace:save answers with the saved workspace and what the gateway serves, items left out named', async () => {
     const saved = await call<{ ok: true; workspace: { services: { name: string }[] }; gateway: { served: unknown } }>('workspace:save', {
       services: [
