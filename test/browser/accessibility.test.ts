@@ -139,6 +139,28 @@ describe('keyboard and unsaved changes', () => {
     expect(saved.workspace.consumers.map((c) => c.username)).toEqual(['alex', 'guest']);
   });
 
+  it('closing the details (Escape, then "Discard changes" for a changed form) gives the focus back to the list item they were opened from', async () => {
+    const page = app.page;
+    const focused = () => page.evaluate('document.activeElement === document.body ? "(body)" : document.activeElement.textContent');
+    for (const { screen, item, change } of [
+      { screen: 'Services & routes', item: /^basic-auth-app/, change: () => page.getByLabel('Path prefix', { exact: true }).fill('/v2') },
+      { screen: 'Consumers', item: /^guest/, change: () => page.getByLabel('Custom ID', { exact: true }).fill('crm-9') },
+      { screen: 'Secrets', item: /^consumer-alex/, change: undefined },
+    ]) {
+      await go(page, screen);
+      const opener = page.getByRole('button', { name: item });
+      await opener.click();
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      await change?.();
+      await page.keyboard.press('Escape');
+      if (change) await page.getByRole('alertdialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard changes' }).click();
+      await page.locator('.detail h2').waitFor({ state: 'detached' });
+      await expect.poll(focused, { message: screen }).toMatch(item);
+      expect(await opener.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    }
+    await app.screenshot('editor-closed-focus-on-list-item');
+  });
+
   it('kept to the CSP throughout', () => {
     expect(app.cspViolations).toEqual([]);
     expect(app.consoleProblems).toEqual([]);

@@ -1,6 +1,7 @@
 // The item a list-and-details screen has open, and the editor showing it: one rule for the services, consumers
 // and secrets screens — choosing another item asks first when the open form has unsaved changes, each choice
-// gets a fresh editor, Escape closes the details, and a newly opened item is brought into view.
+// gets a fresh editor, Escape closes the details, a newly opened item is brought into view, and closing the details
+// gives the focus back to the control the item was opened from.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useNavigationStore, type NavigationTarget } from '../state/navigation-store';
 import { useEscapeToClose, useRevealOnOpen } from './keyboard';
@@ -47,11 +48,26 @@ export function useItemEditor<S>(options: ItemEditorOptions<S> = {}): ItemEditor
     });
   }, []);
 
-  const choose = (next: S | undefined) =>
+  // The control the open item was chosen with (its list item, "New service"), not one inside the details (Edit,
+  // Cancel): the details hold the focus once open, and closing them would drop it on the page.
+  const openerRef = useRef<HTMLElement | null>(null);
+  const refocusRef = useRef(false);
+  useEffect(() => {
+    if (selection !== undefined || !refocusRef.current) return;
+    refocusRef.current = false;
+    if (openerRef.current?.isConnected) openerRef.current.focus();
+  }, [selection]);
+
+  const choose = (next: S | undefined) => {
+    // Read before the unsaved-changes question takes the focus.
+    const from = document.activeElement;
     void guard(() => {
       options.onChoose?.();
+      if (from instanceof HTMLElement && from !== document.body && !detailRef.current?.contains(from)) openerRef.current = from;
+      refocusRef.current = next === undefined;
       open(next);
     });
+  };
   useEscapeToClose(selection !== undefined ? () => choose(undefined) : undefined);
 
   return { selection, editor, detailRef, choose, show: setSelection };
