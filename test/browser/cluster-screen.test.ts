@@ -239,3 +239,74 @@ describe('the preview accounts for every workspace item', () => {
     await dark.close();
   });
 });
+
+describe('another context chosen after connecting', () => {
+  let app: BrowserApp;
+  let page: Page;
+  let prod: FakeKubeApi;
+
+  beforeAll(async () => {
+    prod = await startFakeKubeApi({ namespaces: ['default', NS], crds: ['kyma'] });
+    const devFile = join(dir, 'dev.kubeconfig');
+    const prodFile = join(dir, 'prod.kubeconfig');
+    await writeFile(devFile, api.kubeconfig({ credentials: { token: api.addUser('dev-admin') }, namespace: NS, context: 'dev' }));
+    await writeFile(prodFile, prod.kubeconfig({ credentials: { token: prod.addUser('prod-admin') }, namespace: NS, context: 'prod' }));
+    app = await openBrowserApp({ kubeconfigFiles: [devFile, prodFile], viewport: { width: 1280, height: 820 } });
+    await app.call('secrets:set', { name: 'shop-basic', namespace: NS, data: { username: 'svc-shop', password: 'shop-Pa55' } });
+    await app.call('workspace:save', {
+      applications: [{
+        name: 'shop', namespace: NS,
+        services: [{ id: '0c7a7f57-3f4e-4d0e-9d8e-6a3c1b2f4e51', name: 'shop', displayName: 'Shop', description: 'Shop API', providerDisplayName: 'ACME', entries: [{ targetUrl: 'https://shop.example.com/api', credentials: { type: 'Basic', secretName: 'shop-basic' } }] }],
+      }],
+    });
+    page = app.page;
+    await page.getByText('Gateway: Running').waitFor({ timeout: 20_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await prod?.close();
+  });
+
+  it('drops the connection, preview and Push of the context before; Push goes where the screen says', async () => {
+    await go(page, 'Cluster');
+    const select = page.getByLabel('Context', { exact: true });
+    await expect.poll(() => select.locator('option').count()).toBe(2);
+    await select.selectOption('dev');
+    await page.getByRole('button', { name: 'Connect & test' }).click();
+    const connection = page.getByRole('region', { name: 'Connection test' });
+    await expect.poll(() => connection.textContent()).toContain('(context dev,');
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await page.getByRole('region', { name: 'Preview' }).waitFor();
+
+    await select.selectOption('prod');
+    await screenshots(page, '46-cluster-context-changed');
+    expect(await connection.count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Preview' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Push', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Preview', exact: true }).isDisabled()).toBe(true);
+    // Main let go of dev too: nothing it is asked for goes there any more.
+    await expect.poll(() => app.call('cluster:plan').then(() => 'connected', (e: Error) => e.message)).toContain('no cluster is connected');
+
+    const devWrites = () => api.requests.filter((r) => r.method !== 'GET' && r.user === 'dev-admin').length;
+    const before = devWrites();
+    await page.getByRole('button', { name: 'Connect & test' }).click();
+    await expect.poll(() => connection.textContent()).toContain('(context prod,');
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Push result' }).textContent()).toMatch(/2 created/);
+    const secrets = prod.registry.find('', 'v1', 'secrets')!;
+    expect(prod.store.get(secrets, NS, 'shop-basic')).toBeDefined();
+    expect(devWrites()).toBe(before);
+    expect(api.store.get(api.registry.find('', 'v1', 'secrets')!, NS, 'shop-basic')).toBeUndefined();
+  });
+
+  it('another namespace drops the connection as well', async () => {
+    const connection = page.getByRole('region', { name: 'Connection test' });
+    await expect.poll(() => connection.count()).toBe(1);
+    await page.getByLabel('Namespace', { exact: true }).fill('default');
+    expect(await connection.count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Push result' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Push', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByLabel('Namespace', { exact: true }).inputValue()).toBe('default');
+  });
+});

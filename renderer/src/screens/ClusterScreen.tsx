@@ -264,7 +264,7 @@ export function ClusterScreen() {
           <div className="field-grid">
             <Field id="cluster-context" label="Context" hint={noContexts ? 'No kubeconfig contexts yet.' : undefined}>
               {(c) => (
-                <select {...c} value={context} disabled={noContexts} onChange={(e) => set({ context: e.target.value, namespace: contexts?.contexts.find((x) => x.name === e.target.value)?.namespace ?? '' })}>
+                <select {...c} value={context} disabled={noContexts || busy !== undefined} onChange={(e) => store.chooseTarget({ context: e.target.value, namespace: contexts?.contexts.find((x) => x.name === e.target.value)?.namespace ?? '' })}>
                   {contexts?.contexts.map((x) => (
                     <option key={x.name} value={x.name}>{x.name} ({x.server ?? x.cluster}, {x.auth})</option>
                   ))}
@@ -272,7 +272,7 @@ export function ClusterScreen() {
               )}
             </Field>
             <Field id="cluster-namespace" label="Namespace" hint="Where Secrets go.">
-              {(c) => <input {...c} value={namespace} onChange={(e) => set({ namespace: e.target.value })} spellCheck={false} />}
+              {(c) => <input {...c} value={namespace} disabled={busy !== undefined} onChange={(e) => store.chooseTarget({ namespace: e.target.value })} spellCheck={false} />}
             </Field>
           </div>
           <div className="button-row">

@@ -25,7 +25,12 @@ export interface ClusterState {
   /** The last failure, its hint included (see toFailure). */
   error: string | undefined;
   notice: string | undefined;
-  set(patch: Partial<Pick<ClusterState, 'context' | 'namespace' | 'withSecrets' | 'appName' | 'appNamespace'>>): void;
+  set(patch: Partial<Pick<ClusterState, 'withSecrets' | 'appName' | 'appNamespace'>>): void;
+  /**
+   * Another context or namespace on screen: the connection, preview, push and prune shown were for the one
+   * before, and so is main's connection, which Preview, Push and Prune would go to; both are dropped.
+   */
+  chooseTarget(patch: Partial<Pick<ClusterState, 'context' | 'namespace'>>): void;
   /** Reads the kubeconfig again (Retry), keeping the chosen context when it is still there. */
   loadContexts(): Promise<void>;
   chooseKubeconfig(): Promise<void>;
@@ -85,6 +90,16 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     error: undefined,
     notice: undefined,
     set: (patch) => set(patch),
+    chooseTarget: (patch) => {
+      const { context, namespace, report } = get();
+      const next = { context: patch.context ?? context, namespace: patch.namespace ?? namespace };
+      if (next.context === context && next.namespace === namespace) return;
+      set({ ...next, ...disconnected, error: undefined });
+      // Not a busy action: the Namespace field stays usable while main lets go (each keystroke lands here).
+      if (report) {
+        gatehouse().invoke('cluster:disconnect', undefined).catch((e: unknown) => set({ error: toFailure(e).message }));
+      }
+    },
     loadContexts: async () => {
       await run('contexts', readContexts);
     },
