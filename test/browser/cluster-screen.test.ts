@@ -225,6 +225,27 @@ describe('the preview accounts for every workspace item', () => {
     expect(app.cspViolations).toEqual([]);
   });
 
+  it('an export with secret values goes when "Include secret values" is unticked', async () => {
+    await go(page, 'Cluster');
+    const section = page.getByRole('region', { name: 'Export YAML' });
+    const yaml = section.getByLabel('kubectl apply -f ready YAML');
+    const password = Buffer.from(ERP_PASSWORD).toString('base64');
+    await section.getByLabel('Include secret values').check();
+    await section.getByRole('button', { name: 'Export YAML' }).click();
+    await expect.poll(() => yaml.inputValue()).toContain(password);
+    await section.getByLabel('Include secret values').uncheck();
+    expect(await yaml.count()).toBe(0);
+    expect(await section.textContent()).not.toContain(password);
+    await screenshots(page, '47-cluster-export-unticked', section);
+
+    // One made without values stays: ticking and unticking the box does not change what it holds.
+    await section.getByRole('button', { name: 'Export YAML' }).click();
+    await expect.poll(() => yaml.inputValue()).toContain('kind: Secret');
+    await section.getByLabel('Include secret values').check();
+    await section.getByLabel('Include secret values').uncheck();
+    expect(await yaml.inputValue()).not.toContain(password);
+  });
+
   it('reads the same in dark mode (contrast checked by axe)', async () => {
     const dark = await app.openPage({ colorScheme: 'dark' });
     await go(dark, 'Cluster');

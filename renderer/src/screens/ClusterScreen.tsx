@@ -312,14 +312,14 @@ export function ClusterScreen() {
 
         <section className="editor" aria-labelledby="cluster-export-title">
           <h2 id="cluster-export-title">Export YAML</h2>
-          <CheckboxField id="cluster-export-secrets" label="Include secret values" hint="The YAML then holds passwords and keys in plain base64: keep it out of Git and chats." checked={withSecrets} onChange={(v) => set({ withSecrets: v })} />
+          <CheckboxField id="cluster-export-secrets" label="Include secret values" hint="The YAML then holds passwords and keys in plain base64: keep it out of Git and chats." checked={withSecrets} onChange={(v) => store.includeSecretValues(v)} />
           {withSecrets && <p role="alert" className="notice notice-warning">The export will contain secret values.</p>}
           <div className="button-row">
             <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void store.exportYaml()}>Export YAML</button>
           </div>
           {yaml !== undefined && (
             <Field id="cluster-export-yaml" label="kubectl apply -f ready YAML">
-              {(c) => <textarea {...c} className="mono" rows={10} readOnly value={yaml} />}
+              {(c) => <textarea {...c} className="mono" rows={10} readOnly value={yaml.text} />}
             </Field>
           )}
         </section>

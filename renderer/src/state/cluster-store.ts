@@ -17,7 +17,8 @@ export interface ClusterState {
   push: ClusterPushReport | undefined;
   candidates: ClusterPruneCandidate[] | undefined;
   pruned: { label: string; outcome: string; message?: string }[] | undefined;
-  yaml: string | undefined;
+  /** The last export, and whether it holds secret values (then it goes when the box is unticked). */
+  yaml: { text: string; withValues: boolean } | undefined;
   withSecrets: boolean;
   appName: string;
   appNamespace: string;
@@ -25,7 +26,9 @@ export interface ClusterState {
   /** The last failure, its hint included (see toFailure). */
   error: string | undefined;
   notice: string | undefined;
-  set(patch: Partial<Pick<ClusterState, 'withSecrets' | 'appName' | 'appNamespace'>>): void;
+  set(patch: Partial<Pick<ClusterState, 'appName' | 'appNamespace'>>): void;
+  /** Unticked, an export shown with secret values goes: the box is what the user sees as the YAML's content. */
+  includeSecretValues(include: boolean): void;
   /**
    * Another context or namespace on screen: the connection, preview, push and prune shown were for the one
    * before, and so is main's connection, which Preview, Push and Prune would go to; both are dropped.
@@ -90,6 +93,7 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     error: undefined,
     notice: undefined,
     set: (patch) => set(patch),
+    includeSecretValues: (include) => set((s) => ({ withSecrets: include, ...(!include && s.yaml?.withValues ? { yaml: undefined } : {}) })),
     chooseTarget: (patch) => {
       const { context, namespace, report } = get();
       const next = { context: patch.context ?? context, namespace: patch.namespace ?? namespace };
@@ -153,7 +157,13 @@ export const useClusterStore = create<ClusterState>((set, get) => {
       await run('prune', async () => set({ pruned: await gatehouse().invoke('cluster:prune', { candidates, confirm: true }), candidates: undefined }));
     },
     exportYaml: async () => {
-      await run('export', async () => set({ yaml: (await gatehouse().invoke('cluster:export', { includeSecretValues: get().withSecrets })).yaml }));
+      const withValues = get().withSecrets;
+      await run('export', async () => {
+        const { yaml } = await gatehouse().invoke('cluster:export', { includeSecretValues: withValues });
+        // Unticked while it was made: the values are no longer asked for.
+        if (withValues && !get().withSecrets) return;
+        set({ yaml: { text: yaml, withValues } });
+      });
     },
     importApplication: async () => {
       const { appName, appNamespace } = get();
