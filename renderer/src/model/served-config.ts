@@ -35,7 +35,25 @@ export function leftOutReason(item: LeftOutItem): string {
     const name = secret.namespace ? `${secret.namespace}/${secret.name}` : secret.name;
     return secret.key ? `secret ${name} has no ${secret.key} — enter it` : `secret ${name} is not in the vault — enter it`;
   }
+  return withoutOwnName(item);
+}
+
+/**
+ * The gateway's message less the item it names first (`service "plain": secret …`): every place that shows a
+ * reason names the item already. A sandbox's problem keeps that word.
+ */
+function withoutOwnName(item: LeftOutItem): string {
+  const own = `${item.kind === 'consumer' ? 'consumer' : item.kind === 'route' ? 'route' : 'service'} "${item.name}"`;
+  if (item.message.startsWith(`${own}: `)) return item.message.slice(own.length + 2);
+  if (item.message.startsWith(`${own} (sandbox): `)) return `its sandbox: ${item.message.slice(own.length + 12)}`;
+  // `consumer "alex" cannot sign in with basic-auth: …`
+  if (item.message.startsWith(`${own} cannot `)) return item.message.slice(own.length + 1);
   return item.message;
+}
+
+/** "service plain: secret plain-ca … — fix it". */
+function labelledReason(item: LeftOutItem): string {
+  return `${itemLabel(item)}: ${leftOutReason(item)}`;
 }
 
 export function servedSummary(gateway: GatewayStatus): ServedSummary {
@@ -49,7 +67,7 @@ export function servedSummary(gateway: GatewayStatus): ServedSummary {
   if (leftOut.length === 0) return { kind: 'all' };
   const first = leftOut.find((i) => i.kind !== 'route') ?? leftOut[0]!;
   const headline = `Running with ${counted(leftOut.length, 'item')} left out`;
-  return { kind: 'partial', leftOut, headline, reason: `${itemLabel(first)}: ${leftOutReason(first)}` };
+  return { kind: 'partial', leftOut, headline, reason: labelledReason(first) };
 }
 
 /** True when what the gateway serves is not exactly the saved workspace. */
@@ -72,7 +90,11 @@ export function savedNotice(gateway: GatewayStatus, itemPaths: readonly string[]
   const summary = servedSummary(gateway);
   if (summary.kind === 'older') return `Saved, not applied: the gateway still runs an older configuration (${summary.reason}).`;
   if (gateway.state !== 'running') return `Saved, not applied yet: the gateway is ${gateway.state}.`;
-  const own = gateway.served.leftOut.filter((i) => itemPaths.some((p) => i.path === p || i.path.startsWith(`${p}.`)));
-  if (own.length > 0) return `Saved, not served: ${own.map((i) => `${itemLabel(i)}: ${leftOutReason(i)}`).join('; ')}. Everything else is served.`;
-  return undefined;
+  const isOwn = (i: LeftOutItem) => itemPaths.some((p) => i.path === p || i.path.startsWith(`${p}.`));
+  const own = gateway.served.leftOut.filter(isOwn);
+  if (own.length === 0) return undefined;
+  // A route is left out only with its service: one not saved here belongs to another item named below.
+  const others = gateway.served.leftOut.filter((i) => !isOwn(i) && i.kind !== 'route');
+  const rest = others.length === 0 ? 'Everything else is served.' : `Also left out: ${others.map(labelledReason).join('; ')}.`;
+  return `Saved, not served: ${own.map(labelledReason).join('; ')}. ${rest}`;
 }

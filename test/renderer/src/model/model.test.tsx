@@ -11,6 +11,8 @@ import { passwordStrength } from '../../../../renderer/src/model/password-streng
 import { describeReaders, otherReaders, secretUses } from '../../../../renderer/src/model/secret-usage';
 import { sendableBody } from '../../../../renderer/src/model/exchange-request';
 import { importDocumentShape } from '../../../../renderer/src/model/import-document-shape';
+import { leftOutReason, savedNotice } from '../../../../renderer/src/model/served-config';
+import type { GatewayStatus, LeftOutItem } from '../../../../main/ipc/contract';
 
 describe('curl', () => {
   const base = { method: 'GET' as const, path: '/v1/json?x=1', headers: [], basicAuth: { username: "o'neil", password: 's3cret' } };
@@ -22,6 +24,27 @@ describe('curl', () => {
   it('uses --head for HEAD and leaves bodies off GET and HEAD', () => {
     expect(curlCommand({ ...base, method: 'HEAD', body: 'x', basicAuth: undefined }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i --head 'http://h/v1/json?x=1'`);
     expect(curlCommand({ ...base, body: 'x', basicAuth: undefined, headers: [{ name: 'A', value: 'b c' }] }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i -H 'A: b c' 'http://h/v1/json?x=1'`);
+  });
+});
+
+describe('what a save says the gateway made of it', () => {
+  const missing: LeftOutItem = { kind: 'service', path: 'services[0]', name: 'missing', message: 'service "missing": secret "missing-creds" is not in the vault', secret: { name: 'missing-creds' } };
+  const plain: LeftOutItem = { kind: 'service', path: 'services[1]', name: 'plain', message: 'service "plain": secret "plain-ca" key "ca.crt" holds no PEM certificate' };
+  const plainRoute: LeftOutItem = { kind: 'route', path: 'routes[0]', name: 'list', message: 'its service "plain" is not served' };
+  const running = (leftOut: LeftOutItem[]): GatewayStatus => ({ state: 'running', restarts: 0, inFlight: 0, served: { config: 'saved', leftOut } });
+
+  it('says everything else is served only when nothing else is left out (a route goes with its service)', () => {
+    expect(savedNotice(running([plain, plainRoute]), ['services[1]'])).toBe('Saved, not served: service plain: secret "plain-ca" key "ca.crt" holds no PEM certificate. Everything else is served.');
+    expect(savedNotice(running([missing, plain]), ['services[1]'])).toBe('Saved, not served: service plain: secret "plain-ca" key "ca.crt" holds no PEM certificate. Also left out: service missing: secret missing-creds is not in the vault — enter it.');
+    expect(savedNotice(running([plain, plainRoute]), ['routes[0]'])).toBe('Saved, not served: route list: its service "plain" is not served. Also left out: service plain: secret "plain-ca" key "ca.crt" holds no PEM certificate.');
+    expect(savedNotice(running([missing]), ['services[1]'])).toBeUndefined();
+  });
+
+  it('names the item once: the gateway\'s message starts with it too', () => {
+    expect(leftOutReason(plain)).toBe('secret "plain-ca" key "ca.crt" holds no PEM certificate');
+    expect(leftOutReason({ ...plain, message: 'service "plain" (sandbox): secret "plain-ca" key "ca.crt" holds no PEM certificate' })).toBe('its sandbox: secret "plain-ca" key "ca.crt" holds no PEM certificate');
+    expect(leftOutReason({ kind: 'consumer', path: 'consumers[0]', name: 'alex', message: 'consumer "alex" cannot sign in with basic-auth: its password is empty' })).toBe('cannot sign in with basic-auth: its password is empty');
+    expect(leftOutReason({ ...plain, message: 'service "plainer": x' })).toBe('service "plainer": x');
   });
 });
 
