@@ -1,5 +1,6 @@
 // gateway:*, tryit:* and security:* — the running gateway: its status and restart, a request sent through it,
 // and the checks that do once what the gateway does for each request (fetch an OAuth token, use a certificate).
+import { gatewayDownReason } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
 import type { AppContext, DomainHandlers } from './app-context';
 import { sendTryIt } from './try-it';
@@ -31,7 +32,7 @@ export function gatewayHandlers(ctx: AppContext, chooseSaveFile?: ChooseSaveFile
     },
     'tryit:send': async (request) => {
       const url = supervisor.status.url;
-      if (supervisor.status.state !== 'running' || !url) throw new UserFacingError('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${supervisor.status.state}`);
+      if (supervisor.status.state !== 'running' || !url) throw new UserFacingError('GATEHOUSE_GATEWAY_NOT_RUNNING', gatewayDownReason(supervisor.status));
       const result = await sendTryIt(url, request);
       lastTryItBody = result.bytes;
       return result.response;

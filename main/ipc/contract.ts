@@ -89,6 +89,26 @@ export const TRY_IT_NOT_SENT = 'GATEHOUSE_TRYIT_NOT_SENT';
 /** tryit:send's failure when the request went out and no answer came back (the connection closed, the wait ran out). */
 export const TRY_IT_NO_ANSWER = 'GATEHOUSE_TRYIT_NO_ANSWER';
 
+/**
+ * Why the gateway takes no requests now, with its cause (`lastError`): what Try it says it did not send, and what a
+ * save says it was not applied to.
+ */
+export function gatewayDownReason(status: Pick<GatewayStatus, 'state' | 'lastError'>): string {
+  const cause = status.lastError ? `: ${status.lastError}` : '';
+  switch (status.state) {
+    case 'failed':
+      return `the gateway could not start${cause}`;
+    case 'restarting':
+      return `the gateway is down${cause || ' and restarting'}`;
+    case 'starting':
+      return 'the gateway is still starting';
+    case 'stopped':
+      return `the gateway is not running${cause}`;
+    case 'running':
+      return 'the gateway is running';
+  }
+}
+
 export interface TryItResponse {
   status: number;
   headers: [string, string][];

@@ -1,6 +1,6 @@
 // What the gateway serves compared with the saved workspace, in words: the status bar, the lists, the forms and
 // the Try it and Traffic screens all read it from here, so they say the same thing.
-import type { GatewayStatus, LeftOutItem } from '../../../main/ipc/contract';
+import { gatewayDownReason, type GatewayStatus, type LeftOutItem } from '../../../main/ipc/contract';
 import { counted } from '../../../gateway/config/counted';
 
 export type ServedSummary =
@@ -89,7 +89,7 @@ export function leftOutUnder(gateway: GatewayStatus, path: string): LeftOutItem[
 export function savedNotice(gateway: GatewayStatus, itemPaths: readonly string[]): string | undefined {
   const summary = servedSummary(gateway);
   if (summary.kind === 'older') return `Saved, not applied: the gateway still runs an older configuration (${summary.reason}).`;
-  if (gateway.state !== 'running') return `Saved, not applied yet: the gateway is ${gateway.state}.`;
+  if (gateway.state !== 'running') return `Saved, not applied yet: ${gatewayDownReason(gateway)}.`;
   const isOwn = (i: LeftOutItem) => itemPaths.some((p) => i.path === p || i.path.startsWith(`${p}.`));
   const own = gateway.served.leftOut.filter(isOwn);
   if (own.length === 0) return undefined;

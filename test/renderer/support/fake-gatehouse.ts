@@ -5,6 +5,7 @@ import { Workspace } from '../../../gateway/config/schema';
 import { toFieldErrors, validateWith, type FieldError } from '../../../gateway/config/validate';
 import {
   SaveOnRevision,
+  gatewayDownReason,
   channels,
   type Channel,
   type GatehouseApi,
@@ -235,7 +236,7 @@ export class FakeGatehouse implements GatehouseApi {
         return this.#trafficList();
         return this.#saved();
       case 'tryit:send':
-        if (this.gateway.state !== 'running') throw failure('GATEHOUSE_GATEWAY_NOT_RUNNING', `the gateway is ${this.gateway.state}`);
+        if (this.gateway.state !== 'running') throw failure('GATEHOUSE_GATEWAY_NOT_RUNNING', gatewayDownReason(this.gateway));
         if (this.tryItFailure) throw this.tryItFailure;
         return this.tryItResponse;
       default: {

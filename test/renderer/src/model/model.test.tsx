@@ -46,6 +46,14 @@ describe('what a save says the gateway made of it', () => {
     expect(leftOutReason({ kind: 'consumer', path: 'consumers[0]', name: 'alex', message: 'consumer "alex" cannot sign in with basic-auth: its password is empty' })).toBe('cannot sign in with basic-auth: its password is empty');
     expect(leftOutReason({ ...plain, message: 'service "plainer": x' })).toBe('service "plainer": x');
   });
+
+  it('says why a gateway that does not run did not apply it', () => {
+    const down = (state: GatewayStatus['state'], lastError?: string): GatewayStatus => ({ state, restarts: 0, inFlight: 0, served: { config: 'saved', leftOut: [] }, ...(lastError ? { lastError } : {}) });
+    expect(savedNotice(down('failed', 'cannot listen on 192.0.2.1 port 0: the address is not one of this machine\'s (EADDRNOTAVAIL)'), [])).toBe('Saved, not applied yet: the gateway could not start: cannot listen on 192.0.2.1 port 0: the address is not one of this machine\'s (EADDRNOTAVAIL).');
+    expect(savedNotice(down('restarting', 'gateway exited with code 1; restarting in 500 ms'), [])).toBe('Saved, not applied yet: the gateway is down: gateway exited with code 1; restarting in 500 ms.');
+    expect(savedNotice(down('starting'), [])).toBe('Saved, not applied yet: the gateway is still starting.');
+    expect(savedNotice(down('stopped'), [])).toBe('Saved, not applied yet: the gateway is not running.');
+  });
 });
 
 describe('a captured body sent again', () => {

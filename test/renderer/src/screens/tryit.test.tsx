@@ -82,7 +82,7 @@ describe('Try it', () => {
       f.gateway = { state: 'failed', restarts: 3, inFlight: 0, lastError: 'port in use', served: { config: 'saved', leftOut: [] } };
     }, 'tryit');
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('Not sent: the gateway is failed');
+    expect((await screen.findByRole('alert')).textContent).toBe('Not sent: the gateway could not start: port in use');
   });
 });
 
