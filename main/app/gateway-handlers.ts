@@ -4,6 +4,7 @@ import { gatewayDownReason } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
 import type { AppContext, DomainHandlers } from './app-context';
 import { sendTryIt } from './try-it';
+import { watchCapturedAnswer } from './captured-answer';
 import { saveToChosenFile, type ChooseSaveFile } from './save-file';
 import { checkCaCertificates, checkCertificate, fetchTokenOnce } from './security-checks';
 
@@ -33,9 +34,15 @@ export function gatewayHandlers(ctx: AppContext, chooseSaveFile?: ChooseSaveFile
     'tryit:send': async (request) => {
       const url = supervisor.status.url;
       if (supervisor.status.state !== 'running' || !url) throw new UserFacingError('GATEHOUSE_GATEWAY_NOT_RUNNING', gatewayDownReason(supervisor.status));
-      const result = await sendTryIt(url, request);
-      lastTryItBody = result.bytes;
-      return result.response;
+      const captured = watchCapturedAnswer(supervisor, request);
+      try {
+        const result = await sendTryIt(url, request);
+        lastTryItBody = result.bytes;
+        const shown = await captured.body(result.response.status, result.response.body.size);
+        return { ...result.response, ...shown };
+      } finally {
+        captured.stop();
+      }
     },
     'tryit:save-body': async () => {
       if (!lastTryItBody) throw new UserFacingError('GATEHOUSE_NOTHING_TO_SAVE', 'send a request first: there is no response body to save');

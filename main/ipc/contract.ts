@@ -112,12 +112,17 @@ export function gatewayDownReason(status: Pick<GatewayStatus, 'state' | 'lastErr
 export interface TryItResponse {
   status: number;
   headers: [string, string][];
-  /** The first MB of the answer (all of it when smaller), base64, with its kind and full size. */
+  /**
+   * The answer's body as Traffic captured it, credential values masked (the first 256 KiB, with its kind and full
+   * size); when there is no capture of it (`unmasked` says why), the first MB as read.
+   */
   body: BodyPreview;
   /** From sending to the last byte read. */
   durationMs: number;
   /** The body broke off before its end (the connection closed): why, and how much came. */
   cutShort?: string;
+  /** Why the body is shown as read, without credential values masked in it. */
+  unmasked?: string;
 }
 
 /** The traffic inspector's list: rows newest first, how many are kept and how many were let go. */

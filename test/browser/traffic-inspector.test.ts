@@ -296,6 +296,11 @@ describe('the traffic inspector', () => {
     expect(await page.getByLabel('Response body').textContent()).toMatch(/^\{"method":"POST"/);
     await page.getByRole('button', { name: 'Pretty' }).click();
     expect(await page.getByLabel('Response body').textContent()).toMatch(/^\{\n {2}"method": "POST"/);
+    // The backend echoed the headers it got: the credential the gateway added is masked, as Traffic shows it.
+    const echoed = JSON.parse((await page.getByLabel('Response body').textContent()) ?? '{}') as { headers: Record<string, string> };
+    expect(echoed.headers.authorization).toBe('••••••••');
+    expect(await page.getByText('Not masked:').count()).toBe(0);
+    await app.screenshot('tryit-echo-masked-1280x820-light');
     expect(await page.getByRole('region', { name: 'History' }).textContent()).toContain('POST /billing/invoices?page=2200');
   });
 
@@ -395,10 +400,11 @@ describe('the traffic inspector', () => {
   });
 
   it('gave the page no secret in any event or answer', () => {
-    // Try it shows the answer a client got, as it got it: this echo backend sends back the credential the gateway
-    // gave it (the backend's doing, not the gateway's). The inspector's copy of those exchanges, scanned below, masks it.
-    const scanned = app.responses.filter((r) => r.channel !== 'tryit:send');
+    // Try it's answers too: this echo backend sends back the credential the gateway gave it, which Try it shows
+    // masked, as the inspector does.
+    const scanned = app.responses;
     expect(app.responses.some((r) => r.channel === 'traffic:get')).toBe(true);
+    expect(app.responses.some((r) => r.channel === 'tryit:send')).toBe(true);
     const pushed = JSON.stringify({ events: app.events, responses: scanned });
     const secrets = [
       CLIENT_PASSWORD, BACKEND_PASSWORD, CLIENT_SECRET, SAP_PASSWORD, 'wrong-password-1',

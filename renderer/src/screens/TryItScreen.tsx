@@ -279,6 +279,7 @@ export function TryItScreen() {
                 </table>
                 <h3>Body</h3>
                 {response.cutShort && <div className="notice notice-warning" role="status"><p>Incomplete: {response.cutShort}.</p></div>}
+                {response.unmasked && <div className="notice notice-warning" role="status"><p>Not masked: {response.unmasked}.</p></div>}
                 <BodyView
                   body={response.body}
                   label="Response body"

@@ -107,6 +107,15 @@ describe('Try it, when the gateway does not answer in full', () => {
     expect(screen.getByText(/^Incomplete: the answer broke off after 10 bytes/).textContent).toBe("Incomplete: the answer broke off after 10 bytes: the gateway closed the connection (UND_ERR_SOCKET), as it does when the backend's answer breaks off (Traffic shows the backend's side).");
     expect(screen.getByText(/cut short/).textContent).not.toContain('still arriving');
   });
+
+  it('says when the body is shown without credential values masked, and why', async () => {
+    await renderApp(workspace, (f) => {
+      f.tryItResponse = { status: 200, headers: [], body: textBody('{}', 'application/json'), durationMs: 2, unmasked: 'Traffic capture is paused, so credential values the gateway added are not masked in this body' };
+    }, 'tryit');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await screen.findByText('200 OK');
+    expect(screen.getByText(/^Not masked:/).textContent).toBe('Not masked: Traffic capture is paused, so credential values the gateway added are not masked in this body.');
+  });
 });
 
 describe('Copy as curl', () => {
