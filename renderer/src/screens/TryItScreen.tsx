@@ -301,8 +301,8 @@ export function TryItScreen() {
               <ul className="history-list">
                 {history.map((h) => (
                   <li key={h.id}>
-                    <button type="button" className="history-item" onClick={() => restore(h)} aria-label={`Restore ${h.method} ${joinTarget(h.path, h.query.map(([name, value]) => ({ name, value })))}, sent ${formatClock(h.sentAt)}`}>
-                      <span className="mono">{h.method}</span> <span className="mono path-cell">{joinTarget(h.path, h.query.map(([name, value]) => ({ name, value })))}</span>
+                    <button type="button" className="history-item" onClick={() => restore(h)} aria-label={`Restore ${h.method} ${joinTarget(h.path, h.query)}, sent ${formatClock(h.sentAt)}`}>
+                      <span className="mono">{h.method}</span> <span className="mono path-cell">{joinTarget(h.path, h.query)}</span>
                       <span className={h.status === undefined ? 'muted' : h.status >= 400 ? 'status-error' : 'status-ok'}>{h.status ?? (h.unanswered ? 'no answer' : 'not sent')}</span>
                       <span className="muted">{formatClock(h.sentAt)}</span>
                     </button>

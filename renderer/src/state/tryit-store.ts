@@ -20,11 +20,17 @@ export interface HeaderRow {
   value: string;
 }
 
+/** A query parameter as a row: its name and value read (percent-escapes and `+` decoded), and the text it came from. */
+export interface QueryRow extends HeaderRow {
+  /** The pair as typed or received (`ids=1,2`, `flag`): sent as it is while the row still reads the same. */
+  raw?: string;
+}
+
 export interface TryItDraft {
   method: TryItMethod;
   /** The path without its query: the query is edited as rows. */
   path: string;
-  query: HeaderRow[];
+  query: QueryRow[];
   headers: HeaderRow[];
   body: string;
   username: string;
@@ -37,7 +43,7 @@ export interface HistoryEntry {
   sentAt: number;
   method: TryItMethod;
   path: string;
-  query: [string, string][];
+  query: Omit<QueryRow, 'id'>[];
   headers: [string, string][];
   body: string;
   username: string;
@@ -70,19 +76,55 @@ let nextRowId = 1;
 let nextHistoryId = 1;
 export const newHeaderRow = (name = '', value = ''): HeaderRow => ({ id: nextRowId++, name, value });
 
-/** `/a?x=1&y` → path `/a` and rows x=1, y=. */
-export function splitTarget(target: string): { path: string; query: HeaderRow[] } {
+/** A query's name or value as it reads: `+` a space, percent-escapes decoded (a malformed one left as written). */
+function readQueryPart(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+function readPair(raw: string): { name: string; value: string } {
+  const eq = raw.indexOf('=');
+  return eq < 0 ? { name: readQueryPart(raw), value: '' } : { name: readQueryPart(raw.slice(0, eq)), value: readQueryPart(raw.slice(eq + 1)) };
+}
+
+/** Escapes what would change a pair's meaning (`&`, `=`, `+`, `#`, `%`, spaces, …); `/ : @ , $ ?` stay readable. */
+function writeQueryPart(text: string): string {
+  return encodeURIComponent(text).replace(/%(2F|3A|40|2C|24|3F)/g, (escape) => decodeURIComponent(escape));
+}
+
+/** A row as it goes out: the text it came from while it still reads the same, else its name and value escaped. */
+function pairText(row: Omit<QueryRow, 'id'>): string {
+  if (row.raw !== undefined) {
+    const read = readPair(row.raw);
+    if (read.name === row.name && read.value === row.value) return row.raw;
+  }
+  const name = writeQueryPart(row.name);
+  // `flag` renamed stays a name without `=`.
+  return row.value === '' && row.raw !== undefined && !row.raw.includes('=') ? name : `${name}=${writeQueryPart(row.value)}`;
+}
+
+function newQueryRow(raw: string): QueryRow {
+  const { name, value } = readPair(raw);
+  return { ...newHeaderRow(name, value), raw };
+}
+
+/** `/a?x=1&y` → path `/a` and rows x=1, y (empty pairs dropped); each row keeps the text it came from. */
+export function splitTarget(target: string): { path: string; query: QueryRow[] } {
   const q = target.indexOf('?');
   if (q < 0) return { path: target, query: [] };
-  const query = [...new URLSearchParams(target.slice(q + 1))].map(([name, value]) => newHeaderRow(name, value));
+  const query = target.slice(q + 1).split('&').filter((pair) => pair !== '').map(newQueryRow);
   return { path: target.slice(0, q), query };
 }
 
-/** The path with the query rows appended (empty names left out). */
-export function joinTarget(path: string, query: readonly { name: string; value: string }[]): string {
-  const params = new URLSearchParams();
-  for (const row of query) if (row.name !== '') params.append(row.name, row.value);
-  const search = params.toString();
+/**
+ * The path with the query rows appended (empty names left out): a row the user did not change goes out exactly as
+ * it was typed or received (`ids=1,2&redirect=/a/b&flag`); only a changed or new one is written anew.
+ */
+export function joinTarget(path: string, query: readonly Omit<QueryRow, 'id'>[]): string {
+  const search = query.filter((row) => row.name !== '').map(pairText).join('&');
   return search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path;
 }
 
@@ -100,7 +142,7 @@ export const useTryItStore = create<TryItState>((set) => ({
     set({ sending: true, notice: undefined });
     const { draft } = useTryItStore.getState();
     const entry: HistoryEntry = {
-      id: nextHistoryId++, sentAt: Date.now(), method: request.method, path: draft.path, query: draft.query.filter((r) => r.name !== '').map((r) => [r.name, r.value]),
+      id: nextHistoryId++, sentAt: Date.now(), method: request.method, path: draft.path, query: draft.query.filter((r) => r.name !== '').map(({ name, value, raw }) => (raw === undefined ? { name, value } : { name, value, raw })),
       headers: request.headers.filter((h) => !isCredentialHeader(h.name)).map((h) => [h.name, h.value]), body: request.body ?? '', username: request.basicAuth?.username ?? '',
     };
     const sent = { method: request.method, path: request.path, emptyPassword: request.basicAuth !== undefined && request.basicAuth.password === '' };
@@ -118,7 +160,7 @@ export const useTryItStore = create<TryItState>((set) => ({
   restore(entry) {
     set((s) => ({
       draft: {
-        ...s.draft, method: entry.method, path: entry.path, query: entry.query.map(([n, v]) => newHeaderRow(n, v)),
+        ...s.draft, method: entry.method, path: entry.path, query: entry.query.map((row) => ({ ...newHeaderRow(), ...row })),
         headers: entry.headers.map(([n, v]) => newHeaderRow(n, v)), body: entry.body, username: entry.username,
         password: entry.username === s.draft.username ? s.draft.password : '',
       },

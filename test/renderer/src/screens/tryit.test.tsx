@@ -211,9 +211,9 @@ describe('Try it defects and shortcuts (issue 14)', () => {
     fireEvent.change(screen.getByLabelText('Parameter value 2 (q)'), { target: { value: 'a b' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     await screen.findByText('200 OK');
-    expect((fake.callsOf('tryit:send')[0] as { path: string }).path).toBe('/erp/orders-api/list?top=5&q=a+b');
+    expect((fake.callsOf('tryit:send')[0] as { path: string }).path).toBe('/erp/orders-api/list?top=5&q=a%20b');
     expect(screen.getByTestId('response-meta').textContent).toContain('11 B');
     const history = screen.getByRole('region', { name: 'History' });
-    expect(history.textContent).toContain('/erp/orders-api/list?top=5&q=a+b');
+    expect(history.textContent).toContain('/erp/orders-api/list?top=5&q=a%20b');
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useConfirmStore } from '../../../../renderer/src/state/confirm-store';
 import { useNavigationStore } from '../../../../renderer/src/state/navigation-store';
 import { useSecretsStore } from '../../../../renderer/src/state/secrets-store';
-import { useTryItStore } from '../../../../renderer/src/state/tryit-store';
+import { joinTarget, newHeaderRow, splitTarget, useTryItStore } from '../../../../renderer/src/state/tryit-store';
 import { useStatusStore } from '../../../../renderer/src/state/status-store';
 import { EditConflict, useWorkspaceStore } from '../../../../renderer/src/state/workspace-store';
 import { installFakeGatehouse, type FakeGatehouse } from '../../support/fake-gatehouse';
@@ -153,5 +153,26 @@ describe('Try it store', () => {
     expect(state.history).toHaveLength(1);
     expect(state.history[0]).toMatchObject({ method: 'GET', path: '/v1/json', headers: [['X-Trace', '1']], username: 'alex', status: 200 });
     expect(JSON.stringify(state.history)).not.toMatch(/pw-123|key-456/);
+  });
+
+  it('sends the query as typed: a row goes out as it came while it reads the same, and only a changed one is written anew', () => {
+    const typed = '/erp/items?ids=1,2&redirect=/a/b&flag&q=a+b&e=%7e';
+    const { path, query } = splitTarget(typed);
+    expect(path).toBe('/erp/items');
+    expect(query.map((r) => [r.name, r.value])).toEqual([['ids', '1,2'], ['redirect', '/a/b'], ['flag', ''], ['q', 'a b'], ['e', '~']]);
+    expect(joinTarget(path, query)).toBe(typed);
+
+    const edited = query.map((r) => (r.name === 'redirect' ? { ...r, value: '/c d&e=f' } : r.name === 'flag' ? { ...r, name: 'flag2' } : r));
+    expect(joinTarget(path, [...edited, newHeaderRow('new', 'x+y')])).toBe('/erp/items?ids=1,2&redirect=/c%20d%26e%3Df&flag2&q=a+b&e=%7e&new=x%2By');
+    expect(joinTarget('/x', splitTarget('/x?a=%zz&&b=').query)).toBe('/x?a=%zz&b=');
+  });
+
+  it('restores a history entry\'s query as it was sent', async () => {
+    useTryItStore.getState().update({ path: '/erp/items', query: splitTarget('/erp/items?ids=1,2&flag').query });
+    await useTryItStore.getState().send({ method: 'GET', path: '/erp/items?ids=1,2&flag', headers: [] });
+    useTryItStore.getState().update({ path: '/', query: [] });
+    useTryItStore.getState().restore(useTryItStore.getState().history[0]!);
+    const { draft } = useTryItStore.getState();
+    expect(joinTarget(draft.path, draft.query)).toBe('/erp/items?ids=1,2&flag');
   });
 });
