@@ -1,8 +1,10 @@
 // A gateway that could not start (its workspace names an address that is not this machine's, TEST-NET-1), against
-// the real services: what the window says when it cannot send or apply names the cause, not only the state.
+// the real services: what the window says when it cannot send or apply names the cause, not only the state, and the
+// status bar shows that cause whole in a narrow window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowserApp, type BrowserApp } from '../support/browser-app';
+import { clippedParts } from '../support/clipped-parts';
 
 const CAUSE = "cannot listen on 192.0.2.1 port 0: the address is not one of this machine's (EADDRNOTAVAIL)";
 let app: BrowserApp;
@@ -45,5 +47,17 @@ describe('the gateway could not start', () => {
     await notice.waitFor();
     expect(await notice.textContent()).toBe(`Saved, not applied yet: the gateway could not start: ${CAUSE}.`);
     await app.screenshot('33-saved-gateway-down-900x600');
+  });
+});
+
+describe('at 800×600', () => {
+  it('the status bar shows the whole cause, not cut off mid-word', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    const bar = page.locator('footer.status-bar');
+    const error = bar.getByText(/^Last error:/);
+    expect(await error.textContent()).toBe(`Last error: ${CAUSE}`);
+    expect(await clippedParts(bar)).toEqual([]);
+    expect(await bar.getByRole('button', { name: 'Restart gateway' }).isVisible()).toBe(true);
+    await app.screenshot('34-status-bar-gateway-down-800x600');
   });
 });

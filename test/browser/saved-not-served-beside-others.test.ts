@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowserApp, type BrowserApp } from '../support/browser-app';
+import { clippedParts } from '../support/clipped-parts';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 let app: BrowserApp;
@@ -50,4 +51,13 @@ it('names the item left out before instead of saying everything else is served, 
   expect(text).not.toContain('Everything else is served');
   expect(text).toMatch(/\. Also left out: service missing: secret missing-creds is not in the vault — enter it\.$/);
   await page.locator('footer.status-bar').getByText('Running with 2 items left out').waitFor();
+});
+
+it('at 800×600 the status bar shows the reason and the fix button whole', async () => {
+  await page.setViewportSize({ width: 800, height: 600 });
+  const bar = page.locator('footer.status-bar');
+  await bar.getByText('Running with 2 items left out').waitFor();
+  expect(await clippedParts(bar)).toEqual([]);
+  expect(await bar.getByRole('button', { name: /^Enter secret missing-creds$|^Fix secret plain-ca$/ }).isVisible()).toBe(true);
+  await app.screenshot('35-status-bar-left-out-800x600');
 });
