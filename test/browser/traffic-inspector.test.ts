@@ -399,6 +399,16 @@ describe('the traffic inspector', () => {
     await page.getByText('No requests yet.').waitFor();
   });
 
+  it('shows a masked query value in the Path column as the details show it, not percent-encoded', async () => {
+    expect(await client('/files/report?token=tok-9f2c-4410&name=a%20b')).toBe(200);
+    const shown = row('/files/report');
+    await shown.waitFor();
+    const cell = await shown.locator('td').nth(3).textContent();
+    expect(cell).toBe('/files/report?token=••••••••&name=a b');
+    expect(await open(shown)).toContain(`GET ${cell} HTTP/1.1`);
+    await page.keyboard.press('Escape');
+  });
+
   it('gave the page no secret in any event or answer', () => {
     // Try it's answers too: this echo backend sends back the credential the gateway gave it, which Try it shows
     // masked, as the inspector does.

@@ -3,7 +3,7 @@
 // or Enter / Space on the focused row); Escape closes them.
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { CapturedExchange } from '../../../main/ipc/contract';
-import { ExchangeDetails } from '../components/ExchangeDetails';
+import { ExchangeDetails, safeDecode } from '../components/ExchangeDetails';
 import { exchangeCurl } from '../model/curl';
 import { backendRequest, clientRequest } from '../model/exchange-request';
 import { formatClock, formatMs } from '../model/time-format';
@@ -210,11 +210,11 @@ export function TrafficScreen() {
               {shown.map((r) => (
                 <tr key={r.id} tabIndex={0} className="clickable" aria-current={r.id === visibleSelected ? 'true' : undefined} onClick={() => void select(r.id)} onKeyDown={(k) => onRowKey(k, r.id)}>
                   <td className="check-col" onClick={(e) => e.stopPropagation()}>
-                    <input type="checkbox" aria-label={`Select ${r.method} ${r.target}`} checked={checked.has(r.id)} onChange={(e) => toggleChecked(r.id, e.target.checked)} />
+                    <input type="checkbox" aria-label={`Select ${r.method} ${safeDecode(r.target)}`} checked={checked.has(r.id)} onChange={(e) => toggleChecked(r.id, e.target.checked)} />
                   </td>
                   <td className="mono nowrap">{formatClock(r.startedAt)}</td>
                   <td>{r.method}</td>
-                  <td className="mono path-cell" title={r.target}>{r.target}</td>
+                  <td className="mono path-cell" title={safeDecode(r.target)}>{safeDecode(r.target)}</td>
                   <td className="name-cell" title={r.service ?? undefined}>{r.service ?? '—'}</td>
                   <td className="name-cell" title={r.consumer ?? undefined}>{r.consumer ?? '—'}</td>
                   <td className={`nowrap ${r.status === null ? 'muted' : r.status >= 400 ? 'status-error' : 'status-ok'}`}>{r.status ?? '…'}{r.retried ? ' ↻' : ''}</td>
