@@ -409,6 +409,18 @@ describe('the traffic inspector', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('Open in Try it leaves no answer of another request on screen', async () => {
+    await go('Try it');
+    await page.getByTestId('response-status').waitFor();
+    await go('Traffic');
+    await open(row('/files/report'));
+    await details().getByRole('button', { name: 'Open in Try it' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Try it' }).waitFor();
+    expect(await page.getByLabel('Path', { exact: true }).inputValue()).toBe('/files/report');
+    expect(await page.getByTestId('response-status').count()).toBe(0);
+    await app.screenshot('tryit-opened-from-traffic-1280x820-light');
+  });
+
   it('gave the page no secret in any event or answer', () => {
     // Try it's answers too: this echo backend sends back the credential the gateway gave it, which Try it shows
     // masked, as the inspector does.

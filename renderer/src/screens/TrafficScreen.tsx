@@ -141,7 +141,8 @@ export function TrafficScreen() {
     const { draft, left } = tryItDraftFrom(exchange);
     const tryIt = useTryItStore.getState();
     tryIt.update({ ...draft, password: draft.username === tryIt.draft.username ? tryIt.draft.password : '' });
-    useTryItStore.setState({ notice: left.length > 0 ? `Opened from Traffic. Credentials are not copied: enter ${left.join(', ')}${draft.username ? ' and the password' : ''} yourself.` : draft.username ? 'Opened from Traffic. Enter the password: credentials are not copied.' : 'Opened from Traffic.' });
+    // The answer on screen was to another request.
+    useTryItStore.setState({ response: undefined, sent: undefined, notice: left.length > 0 ? `Opened from Traffic. Credentials are not copied: enter ${left.join(', ')}${draft.username ? ' and the password' : ''} yourself.` : draft.username ? 'Opened from Traffic. Enter the password: credentials are not copied.' : 'Opened from Traffic.' });
     await navigate('tryit');
   }
 
