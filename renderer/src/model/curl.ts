@@ -48,6 +48,40 @@ function withPlaceholders(text: string, mask: string, name: string, used: string
   return out;
 }
 
+/** A query parameter's name as it reads (`api%5Fkey` is `api_key`). */
+function queryName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The single-quoted URL with each masked query value a shell variable named for its own parameter
+ * (`?token=…&api_key=…` → `$QUERY_TOKEN`, `$QUERY_API_KEY`); a name already taken gets `_2`, `_3`.
+ */
+function urlWithPlaceholders(url: string, used: string[]): string {
+  const q = url.indexOf('?');
+  if (q < 0 || !url.includes(MASKED_IN_URL)) return shellQuote(url);
+  let out = '';
+  let text = url.slice(0, q + 1);
+  url.slice(q + 1).split('&').forEach((pair, i) => {
+    const pieces = `${i > 0 ? '&' : ''}${pair}`.split(MASKED_IN_URL);
+    text += pieces[0]!;
+    if (pieces.length === 1) return;
+    const base = variableName(`query ${queryName(pair.slice(0, Math.max(0, pair.indexOf('='))) || 'value')}`);
+    for (const piece of pieces.slice(1)) {
+      let variable = base;
+      for (let n = 2; used.includes(variable); n++) variable = `${base}_${n}`;
+      used.push(variable);
+      out += `${text === '' ? '' : shellQuote(text)}"$${variable}"`;
+      text = piece;
+    }
+  });
+  return text === '' ? out : out + shellQuote(text);
+}
+
 export interface ExchangeForCurl {
   method: string;
   url: string;
@@ -81,13 +115,7 @@ export function exchangeCurl(request: ExchangeForCurl): string {
       note = `# The request body (${request.body.size} bytes) is not in this command: save it as body.bin first.\n`;
     }
   }
-  const url = request.url.split('&').map((pair, i) => (pair.includes(MASKED_IN_URL) ? { pair, i } : undefined));
-  let quotedUrl = shellQuote(request.url);
-  if (url.some(Boolean)) {
-    const name = /[?&]([^=&?]+)=[^&]*$/.exec(request.url.slice(0, request.url.indexOf(MASKED_IN_URL) + MASKED_IN_URL.length))?.[1];
-    quotedUrl = withPlaceholders(request.url, MASKED_IN_URL, variableName(`query ${name ?? 'value'}`), used);
-  }
-  parts.push(quotedUrl);
+  parts.push(urlWithPlaceholders(request.url, used));
   const setFirst = used.length > 0 ? `# Credentials are not copied: set ${used.map((v) => `$${v}`).join(', ')} first.\n` : '';
   return `${setFirst}${note}${parts.join(' ')}`;
 }

@@ -3,7 +3,7 @@
 // effective basic-auth rule.
 import { describe, expect, it } from 'vitest';
 import { Workspace } from '../../../../gateway/config/schema';
-import { curlCommand, shellQuote } from '../../../../renderer/src/model/curl';
+import { curlCommand, exchangeCurl, shellQuote } from '../../../../renderer/src/model/curl';
 import { consumerDraft, consumerFromDraft, consumerSecretName, routeDraft, routeFromDraft, serviceDraft, serviceFromDraft } from '../../../../renderer/src/model/drafts';
 import { basicAuthTargets } from '../../../../renderer/src/model/effective-auth';
 import { describeDetail, FieldErrors } from '../../../../renderer/src/model/field-errors';
@@ -53,6 +53,15 @@ describe('what a save says the gateway made of it', () => {
     expect(savedNotice(down('restarting', 'gateway exited with code 1; restarting in 500 ms'), [])).toBe('Saved, not applied yet: the gateway is down: gateway exited with code 1; restarting in 500 ms.');
     expect(savedNotice(down('starting'), [])).toBe('Saved, not applied yet: the gateway is still starting.');
     expect(savedNotice(down('stopped'), [])).toBe('Saved, not applied yet: the gateway is not running.');
+  });
+});
+
+describe('curl of a captured exchange', () => {
+  const M = encodeURIComponent('••••••••');
+  it('names the variable of each masked query value for its own parameter', () => {
+    expect(exchangeCurl({ method: 'GET', url: `http://h/x?token=${M}&api_key=${M}&a=1`, headers: [] })).toBe(`# Credentials are not copied: set $QUERY_TOKEN, $QUERY_API_KEY first.\ncurl -i 'http://h/x?token='"$QUERY_TOKEN"'&api_key='"$QUERY_API_KEY"'&a=1'`);
+    expect(exchangeCurl({ method: 'GET', url: `http://h/x?a=1&sig=${M}&sig=${M}`, headers: [] })).toBe(`# Credentials are not copied: set $QUERY_SIG, $QUERY_SIG_2 first.\ncurl -i 'http://h/x?a=1&sig='"$QUERY_SIG"'&sig='"$QUERY_SIG_2"`);
+    expect(exchangeCurl({ method: 'GET', url: 'http://h/x?a=1', headers: [] })).toBe(`curl -i 'http://h/x?a=1'`);
   });
 });
 
