@@ -50,3 +50,28 @@ describe('Try it sends the query as typed', () => {
     expect(await page.getByRole('region', { name: 'History' }).textContent()).toContain('GET /erp/items?ids=3%204&redirect=/a/b&flag');
   });
 });
+
+describe('Copy as curl', () => {
+  it('leaves out every credential unless asked: the password, credential headers and query values', async () => {
+    const path = page.getByLabel('Path', { exact: true });
+    await path.fill('/erp/items?access_token=tok-5521&page=2');
+    await path.blur();
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('Header name 1', { exact: true }).fill('Authorization');
+    await page.getByLabel('Header value 1 (Authorization)').fill('Bearer tok-7781');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('Header name 2', { exact: true }).fill('X-API-Key');
+    await page.getByLabel('Header value 2 (X-API-Key)').fill('key-9032');
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    const command = page.locator('#tryit-curl');
+    await command.waitFor();
+    const text = await command.inputValue();
+    for (const secret of ['tok-5521', 'tok-7781', 'key-9032']) expect(text).not.toContain(secret);
+    expect(text).toContain(`-H 'Authorization: Bearer '"$AUTHORIZATION" -H 'X-API-Key: '"$X_API_KEY"`);
+    expect(text).toContain(`access_token='"$QUERY_ACCESS_TOKEN"'&page=2'`);
+    await command.scrollIntoViewIfNeeded();
+    await app.screenshot('tryit-curl-without-credentials-1280x820');
+    await page.getByLabel('Include credentials in curl').check();
+    await expect.poll(() => command.inputValue()).toContain('Bearer tok-7781');
+  });
+});

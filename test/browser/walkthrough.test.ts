@@ -140,10 +140,10 @@ describe('APISIX basic-auth walkthrough in the GUI', () => {
     expect(text).toContain("-u 'alex'");
     expect(text).toMatch(/'http:\/\/127\.0\.0\.1:\d+\/v1\/json'$/);
     expect(text).not.toContain('123456');
-    await page.getByLabel('Include the password in curl').check();
+    await page.getByLabel('Include credentials in curl').check();
     await page.getByRole('button', { name: 'Copy as curl' }).click();
     await expect.poll(() => curl.inputValue()).toContain("-u 'alex:123456'");
-    await page.getByLabel('Include the password in curl').uncheck();
+    await page.getByLabel('Include credentials in curl').uncheck();
   });
 
   it('a wrong password gets 401 again', async () => {

@@ -1,6 +1,8 @@
-// "Copy as curl" for the Try it screen. The password is left out unless the user asks for it: `-u user`
-// makes curl prompt for it, so it lands in neither the clipboard nor the shell history.
+// "Copy as curl" for the Try it screen and the traffic inspector. Credentials are left out unless the user asks
+// for them: `-u user` makes curl prompt for the password, and every other credential value (a header's, a query
+// parameter's) is a shell variable to set first, so none lands in the clipboard or the shell history.
 import type { TryItRequest } from '../../../main/ipc/contract';
+import { isCredentialHeader, isCredentialQueryName } from '../../../gateway/config/credential-names';
 
 /** POSIX shell single-quoting: safe for any byte sequence but NUL. */
 export function shellQuote(value: string): string {
@@ -9,25 +11,50 @@ export function shellQuote(value: string): string {
 
 export interface CurlOptions {
   gatewayUrl: string;
-  includePassword: boolean;
-}
-
-export function curlCommand(request: TryItRequest, options: CurlOptions): string {
-  const parts = ['curl', '-i'];
-  if (request.method === 'HEAD') parts.push('--head');
-  else if (request.method !== 'GET') parts.push('-X', request.method);
-  for (const h of request.headers) parts.push('-H', shellQuote(`${h.name}: ${h.value}`));
-  if (request.basicAuth) {
-    const user = options.includePassword ? `${request.basicAuth.username}:${request.basicAuth.password}` : request.basicAuth.username;
-    parts.push('-u', shellQuote(user));
-  }
-  if (request.body && request.method !== 'GET' && request.method !== 'HEAD') parts.push('--data-raw', shellQuote(request.body));
-  parts.push(shellQuote(`${options.gatewayUrl.replace(/\/$/, '')}${request.path}`));
-  return parts.join(' ');
+  /** The password and the values of credential headers and query parameters as typed. */
+  includeCredentials: boolean;
 }
 
 const MASKED = '••••••••';
 const MASKED_IN_URL = encodeURIComponent(MASKED);
+
+/** A credential header's value masked; `Authorization: Bearer x` keeps its scheme, as the inspector shows it. */
+function maskedHeader(name: string, value: string): string {
+  const scheme = /^(proxy-)?authorization$/i.test(name) ? /^([A-Za-z][\w.+-]*) +\S/.exec(value)?.[1] : undefined;
+  return `${name}: ${scheme ? `${scheme} ` : ''}${MASKED}`;
+}
+
+/** The URL with the values of credential query parameters (`access_token`, `api_key`, …) masked. */
+function credentialQueryMasked(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const pairs = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    return eq > 0 && isCredentialQueryName(queryName(pair.slice(0, eq))) ? `${pair.slice(0, eq + 1)}${MASKED_IN_URL}` : pair;
+  });
+  return `${url.slice(0, q + 1)}${pairs.join('&')}`;
+}
+
+const setFirst = (used: readonly string[]) => (used.length > 0 ? `# Credentials are not copied: set ${used.map((v) => `$${v}`).join(', ')} first.\n` : '');
+
+export function curlCommand(request: TryItRequest, options: CurlOptions): string {
+  const used: string[] = [];
+  const parts = ['curl', '-i'];
+  if (request.method === 'HEAD') parts.push('--head');
+  else if (request.method !== 'GET') parts.push('-X', request.method);
+  for (const h of request.headers) {
+    const hidden = !options.includeCredentials && isCredentialHeader(h.name);
+    parts.push('-H', hidden ? withPlaceholders(maskedHeader(h.name, h.value), MASKED, variableName(h.name), used) : shellQuote(`${h.name}: ${h.value}`));
+  }
+  if (request.basicAuth) {
+    const user = options.includeCredentials ? `${request.basicAuth.username}:${request.basicAuth.password}` : request.basicAuth.username;
+    parts.push('-u', shellQuote(user));
+  }
+  if (request.body && request.method !== 'GET' && request.method !== 'HEAD') parts.push('--data-raw', shellQuote(request.body));
+  const url = `${options.gatewayUrl.replace(/\/$/, '')}${request.path}`;
+  parts.push(options.includeCredentials ? shellQuote(url) : urlWithPlaceholders(credentialQueryMasked(url), used));
+  return `${setFirst(used)}${parts.join(' ')}`;
+}
 /** Set by curl itself from the URL and the body, or meaningless on a new connection. */
 const SKIPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive']);
 
@@ -116,6 +143,5 @@ export function exchangeCurl(request: ExchangeForCurl): string {
     }
   }
   parts.push(urlWithPlaceholders(request.url, used));
-  const setFirst = used.length > 0 ? `# Credentials are not copied: set ${used.map((v) => `$${v}`).join(', ')} first.\n` : '';
-  return `${setFirst}${note}${parts.join(' ')}`;
+  return `${setFirst(used)}${note}${parts.join(' ')}`;
 }

@@ -1,5 +1,6 @@
 // Sends a request through the running gateway (`tryit:send`) and shows what came back. "Copy as curl"
-// leaves the password out unless asked (`-u user` makes curl prompt for it). Ctrl/Cmd+Enter sends.
+// leaves credentials out unless asked (`-u user` makes curl prompt for the password; credential headers and query
+// values become shell variables to set). Ctrl/Cmd+Enter sends.
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { validateWith, type FieldError } from '../../../gateway/config/validate';
 import { servedServices } from '../../../gateway/config/kyma-services';
@@ -62,8 +63,8 @@ export function TryItScreen() {
   const gateway = useStatusStore((s) => s.gateway);
   const [errors, setErrors] = useState(FieldErrors.none);
   const [sendError, setSendError] = useState<{ sent: boolean; message: string }>();
-  const [includePassword, setIncludePassword] = useState(false);
-  const [curl, setCurl] = useState<{ text: string; copied: boolean; withPassword: boolean }>();
+  const [includeCredentials, setIncludeCredentials] = useState(false);
+  const [curl, setCurl] = useState<{ text: string; copied: boolean; withCredentials: boolean }>();
   const [saveMessage, setSaveMessage] = useState<{ text: string; error?: boolean }>();
   const [formRef, focusFirstError] = useFocusFirstError();
 
@@ -106,14 +107,14 @@ export function TryItScreen() {
     }
   }
 
-  async function copyCurl(withPassword = includePassword) {
+  async function copyCurl(withCredentials = includeCredentials) {
     const checked = check();
     if (!checked.ok) {
       setErrors(new FieldErrors(checked.errors));
       focusFirstError();
       return;
     }
-    const text = curlCommand(checked.request, { gatewayUrl, includePassword: withPassword });
+    const text = curlCommand(checked.request, { gatewayUrl, includeCredentials: withCredentials });
     let copied = false;
     try {
       if (navigator.clipboard?.writeText) {
@@ -123,12 +124,12 @@ export function TryItScreen() {
     } catch {
       copied = false;
     }
-    setCurl({ text, copied, withPassword });
+    setCurl({ text, copied, withCredentials });
   }
 
-  // Unticking takes the password out of the shown command and the clipboard at once.
-  function onIncludePassword(on: boolean) {
-    setIncludePassword(on);
+  // Unticking takes the credentials out of the shown command and the clipboard at once.
+  function onIncludeCredentials(on: boolean) {
+    setIncludeCredentials(on);
     if (curl) void copyCurl(on);
   }
 
@@ -231,7 +232,7 @@ export function TryItScreen() {
             <button type="button" className="secondary" onClick={() => void copyCurl()}>
               Copy as curl
             </button>
-            <CheckboxField id="tryit-curl-password" label="Include the password in curl" checked={includePassword} onChange={onIncludePassword} />
+            <CheckboxField id="tryit-curl-password" label="Include credentials in curl" checked={includeCredentials} onChange={onIncludeCredentials} />
           </div>
           {curl && (
             <div className="curl-output">

@@ -18,12 +18,19 @@ describe('curl', () => {
   const base = { method: 'GET' as const, path: '/v1/json?x=1', headers: [], basicAuth: { username: "o'neil", password: 's3cret' } };
   it('quotes for the shell and prompts for the password by default', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-    expect(curlCommand(base, { gatewayUrl: 'http://127.0.0.1:9080/', includePassword: false })).toBe(`curl -i -u 'o'\\''neil' 'http://127.0.0.1:9080/v1/json?x=1'`);
-    expect(curlCommand(base, { gatewayUrl: 'http://127.0.0.1:9080', includePassword: true })).toContain(`-u 'o'\\''neil:s3cret'`);
+    expect(curlCommand(base, { gatewayUrl: 'http://127.0.0.1:9080/', includeCredentials: false })).toBe(`curl -i -u 'o'\\''neil' 'http://127.0.0.1:9080/v1/json?x=1'`);
+    expect(curlCommand(base, { gatewayUrl: 'http://127.0.0.1:9080', includeCredentials: true })).toContain(`-u 'o'\\''neil:s3cret'`);
+  });
+  it('leaves every credential out unless asked: credential headers and query values become variables to set', () => {
+    const request = { method: 'GET' as const, path: '/erp/x?access_token=tok-123&page=2&api_key=k-456', headers: [{ name: 'Authorization', value: 'Bearer tok-789' }, { name: 'X-API-Key', value: 'k-000' }, { name: 'X-Trace', value: 't1' }] };
+    const hidden = curlCommand(request, { gatewayUrl: 'http://h', includeCredentials: false });
+    expect(hidden).toBe(`# Credentials are not copied: set $AUTHORIZATION, $X_API_KEY, $QUERY_ACCESS_TOKEN, $QUERY_API_KEY first.\ncurl -i -H 'Authorization: Bearer '"$AUTHORIZATION" -H 'X-API-Key: '"$X_API_KEY" -H 'X-Trace: t1' 'http://h/erp/x?access_token='"$QUERY_ACCESS_TOKEN"'&page=2&api_key='"$QUERY_API_KEY"`);
+    for (const secret of ['tok-123', 'k-456', 'tok-789', 'k-000']) expect(hidden).not.toContain(secret);
+    expect(curlCommand(request, { gatewayUrl: 'http://h', includeCredentials: true })).toBe(`curl -i -H 'Authorization: Bearer tok-789' -H 'X-API-Key: k-000' -H 'X-Trace: t1' 'http://h/erp/x?access_token=tok-123&page=2&api_key=k-456'`);
   });
   it('uses --head for HEAD and leaves bodies off GET and HEAD', () => {
-    expect(curlCommand({ ...base, method: 'HEAD', body: 'x', basicAuth: undefined }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i --head 'http://h/v1/json?x=1'`);
-    expect(curlCommand({ ...base, body: 'x', basicAuth: undefined, headers: [{ name: 'A', value: 'b c' }] }, { gatewayUrl: 'http://h', includePassword: false })).toBe(`curl -i -H 'A: b c' 'http://h/v1/json?x=1'`);
+    expect(curlCommand({ ...base, method: 'HEAD', body: 'x', basicAuth: undefined }, { gatewayUrl: 'http://h', includeCredentials: false })).toBe(`curl -i --head 'http://h/v1/json?x=1'`);
+    expect(curlCommand({ ...base, body: 'x', basicAuth: undefined, headers: [{ name: 'A', value: 'b c' }] }, { gatewayUrl: 'http://h', includeCredentials: false })).toBe(`curl -i -H 'A: b c' 'http://h/v1/json?x=1'`);
   });
 });
 

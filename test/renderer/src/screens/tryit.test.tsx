@@ -137,7 +137,7 @@ describe('Copy as curl', () => {
     await fillWalkthroughRequest();
     fireEvent.change(screen.getByLabelText('Method'), { target: { value: 'PUT' } });
     fireEvent.change(screen.getByLabelText('Body'), { target: { value: "it's" } });
-    fireEvent.click(screen.getByLabelText('Include the password in curl'));
+    fireEvent.click(screen.getByLabelText('Include credentials in curl'));
     fireEvent.click(screen.getByRole('button', { name: 'Copy as curl' }));
     const box = (await screen.findByLabelText('Copied to the clipboard:')) as HTMLTextAreaElement;
     expect(box.value).toBe("curl -i -X PUT -u 'alex:123456' --data-raw 'it'\\''s' 'http://127.0.0.1:9080/v1/json'");
@@ -154,16 +154,16 @@ describe('Copy as curl', () => {
 });
 
 describe('Try it defects and shortcuts (issue 14)', () => {
-  it('unticking "Include the password" takes it out of the text box and the clipboard at once', async () => {
+  it('unticking "Include credentials" takes the password out of the text box and the clipboard at once', async () => {
     const copied: string[] = [];
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void copied.push(text) } });
     await renderApp(workspace, undefined, 'tryit');
     await fillWalkthroughRequest();
-    fireEvent.click(screen.getByLabelText('Include the password in curl'));
+    fireEvent.click(screen.getByLabelText('Include credentials in curl'));
     fireEvent.click(screen.getByRole('button', { name: 'Copy as curl' }));
     const box = (await screen.findByLabelText('Copied to the clipboard:')) as HTMLTextAreaElement;
     expect(box.value).toContain("-u 'alex:123456'");
-    fireEvent.click(screen.getByLabelText('Include the password in curl'));
+    fireEvent.click(screen.getByLabelText('Include credentials in curl'));
     await waitFor(() => expect(box.value).toBe("curl -i -u 'alex' 'http://127.0.0.1:9080/v1/json'"));
     expect(copied.at(-1)).toBe(box.value);
   });
