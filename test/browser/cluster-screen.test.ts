@@ -240,7 +240,7 @@ describe('the preview accounts for every workspace item', () => {
 
     // One made without values stays: ticking and unticking the box does not change what it holds.
     await section.getByRole('button', { name: 'Export YAML' }).click();
-    await expect.poll(() => yaml.inputValue()).toContain('kind: Secret');
+    await expect.poll(() => yaml.inputValue()).toContain('kubectl create secret generic');
     await section.getByLabel('Include secret values').check();
     await section.getByLabel('Include secret values').uncheck();
     expect(await yaml.inputValue()).not.toContain(password);

@@ -298,7 +298,7 @@ describe('the traffic inspector', () => {
     expect(await page.getByLabel('Response body').textContent()).toMatch(/^\{\n {2}"method": "POST"/);
     // The backend echoed the headers it got: the credential the gateway added is masked, as Traffic shows it.
     const echoed = JSON.parse((await page.getByLabel('Response body').textContent()) ?? '{}') as { headers: Record<string, string> };
-    expect(echoed.headers.authorization).toBe('••••••••');
+    expect(echoed.headers.authorization).toBe('Basic ••••••••');
     expect(await page.getByText('Not masked:').count()).toBe(0);
     await app.screenshot('tryit-echo-masked-1280x820-light');
     expect(await page.getByRole('region', { name: 'History' }).textContent()).toContain('POST /billing/invoices?page=2200');
