@@ -107,6 +107,8 @@ export class ExchangeRecorder {
   readonly #attemptStarted: number[] = [];
   #gatewayMs: number | undefined;
   #entry: RequestLogEntry | undefined;
+  /** Read at the start: once the connection closes, its socket no longer knows its peer. */
+  readonly #clientPort: number | undefined;
 
   constructor(
     readonly id: number,
@@ -114,6 +116,7 @@ export class ExchangeRecorder {
     private readonly res: ServerResponse,
   ) {
     this.#requestHeaders = this.#maskHeaders(headerEntries(req.headers), 'request.headers', () => 'client');
+    this.#clientPort = req.socket?.remotePort;
     const target = req.url ?? '/';
     this.#rawTarget = target;
     this.#target = maskedTarget(target);
@@ -306,6 +309,7 @@ export class ExchangeRecorder {
       startedAt: this.#startedAt,
       state: entry ? 'complete' : 'open',
       client: this.req.socket?.remoteAddress ?? entry?.client ?? 'unknown',
+      ...(this.#clientPort !== undefined ? { clientPort: this.#clientPort } : {}),
       request: { method: this.req.method ?? 'GET', target: this.#urlMasked(this.#rawTarget, this.#target, 'request.target', secrets), httpVersion: `HTTP/${this.req.httpVersion}`, headers: requestHeaders, body: requestBody },
       route: entry?.route ?? null,
       service: entry?.service ?? null,

@@ -77,6 +77,11 @@ export interface CapturedExchange {
   /** `open` while the response streams; `complete` once the connection is done with it. */
   state: 'open' | 'complete';
   client: string;
+  /**
+   * The client's TCP port: with `client`, the connection the request came on. Try it sends each request on a
+   * connection of its own and finds its exchange by this port, not by what the request looked like.
+   */
+  clientPort?: number;
   request: {
     method: string;
     /** Path and query as the client sent them, credential query values masked. */

@@ -34,11 +34,11 @@ export function gatewayHandlers(ctx: AppContext, chooseSaveFile?: ChooseSaveFile
     'tryit:send': async (request) => {
       const url = supervisor.status.url;
       if (supervisor.status.state !== 'running' || !url) throw new UserFacingError('GATEHOUSE_GATEWAY_NOT_RUNNING', gatewayDownReason(supervisor.status));
-      const captured = watchCapturedAnswer(supervisor, request);
+      const captured = watchCapturedAnswer(supervisor);
       try {
-        const result = await sendTryIt(url, request);
+        const result = await sendTryIt(url, request, { onConnected: (port) => captured.connected(port) });
         lastTryItBody = result.bytes;
-        const shown = await captured.body(result.response.status, result.response.body.size);
+        const shown = await captured.body();
         return { ...result.response, ...shown };
       } finally {
         captured.stop();

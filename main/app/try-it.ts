@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { buildConnector, Client, type Dispatcher } from 'undici';
 import { TRY_IT_NO_ANSWER, TRY_IT_NOT_SENT, type TryItRequest, type TryItResponse } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
 import { bodyKind } from '../../gateway/capture/body-capture';
@@ -14,6 +14,11 @@ export interface TryItResult {
   response: TryItResponse;
   /** The bytes read (at most MAX_BODY_BYTES), kept in main for "Save body". */
   bytes: Buffer;
+}
+
+/** What the request's own connection is known by, as soon as it is open and before the request goes out on it. */
+export interface TryItConnection {
+  onConnected?(localPort: number): void;
 }
 
 const TIMEOUT_SECONDS = 30;
@@ -57,16 +62,36 @@ function unanswered(gatewayUrl: string, error: unknown): UserFacingError {
  * Sends the "try it" request to the local gateway and reads at most 1 MB of the answer (counting the rest). A
  * request that gets no answer is a UserFacingError saying whether it went out and why; an answer whose body breaks
  * off comes back with what arrived and `cutShort` saying why.
+ *
+ * Each request goes on a connection of its own, closed after it: its local port, handed to `onConnected` before the
+ * request is written, is the one the gateway's capture records for exactly this exchange (captured-answer.ts).
  */
-export async function sendTryIt(gatewayUrl: string, input: TryItRequest): Promise<TryItResult> {
+export async function sendTryIt(gatewayUrl: string, input: TryItRequest, connection: TryItConnection = {}): Promise<TryItResult> {
+  const connect = buildConnector({});
+  const client = new Client(gatewayUrl, {
+    pipelining: 1,
+    connect: (options, callback) => connect(options, (error, socket) => {
+      if (!error && socket.localPort !== undefined) connection.onConnected?.(socket.localPort);
+      callback(error, socket as never);
+    }),
+  });
+  try {
+    return await sendOn(client, gatewayUrl, input);
+  } finally {
+    client.destroy().catch(() => undefined);
+  }
+}
+
+async function sendOn(client: Dispatcher, gatewayUrl: string, input: TryItRequest): Promise<TryItResult> {
   // A value is sent as UTF-8, as the gateway sends the values it adds (undici would refuse "€" outright).
   const headers: [string, string][] = input.headers.map((h) => [h.name, utf8HeaderValue(h.value)]);
   if (input.basicAuth) headers.push(['authorization', encodeBasicAuthorization(input.basicAuth.username, input.basicAuth.password)]);
   const started = performance.now();
-  let res: Awaited<ReturnType<typeof request>>;
+  let res: Dispatcher.ResponseData;
   try {
-    res = await request(`${gatewayUrl}${input.path}`, {
-      method: input.method,
+    res = await client.request({
+      path: input.path,
+      method: input.method as Dispatcher.HttpMethod,
       headers: headers.flat(),
       body: input.body && input.method !== 'GET' && input.method !== 'HEAD' ? input.body : undefined,
       headersTimeout: TIMEOUT_SECONDS * 1000,

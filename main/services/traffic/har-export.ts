@@ -114,6 +114,8 @@ function entry(exchange: CapturedExchange, options: HarOptions) {
     response: harResponse,
     cache: {},
     timings: { blocked, dns: -1, connect: -1, ssl: -1, send: 0, wait, receive: Math.max(0, Math.round((total - blocked - wait) * 1000) / 1000) },
+    // HAR 1.2: "Unique ID of the parent TCP/IP connection, can be the client or server port number".
+    ...(exchange.clientPort !== undefined ? { connection: String(exchange.clientPort) } : {}),
     _gatehouse: {
       route: exchange.route,
       service: exchange.service,

@@ -60,6 +60,12 @@ export function describeCredential(use: CredentialUse): string {
   }
 }
 
+/** The client's address and port as a URL writes them (an IPv6 address in brackets). */
+function clientAddress({ client, clientPort }: CapturedExchange): string {
+  if (clientPort === undefined) return client;
+  return `${client.includes(':') ? `[${client}]` : client}:${clientPort}`;
+}
+
 function attemptSummary(attempt: UpstreamAttempt, index: number, count: number): string {
   const status = attempt.status === undefined ? 'no answer' : `${attempt.status} ${STATUS_TEXT[attempt.status] ?? ''}`.trim();
   const label = count > 1 ? `Attempt ${index + 1}: ` : '';
@@ -117,7 +123,7 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
     ['Route', exchange.route ?? (exchange.service ? '— (the service as a whole: it has no routes)' : '— (no route)')],
     ['Service', exchange.service ?? '—'],
     ['Consumer', exchange.consumer ?? '— (none)'],
-    ['Client', exchange.client],
+    ['Client', clientAddress(exchange)],
   ];
   if (exchange.error) summary.push(['Error', exchange.error]);
 

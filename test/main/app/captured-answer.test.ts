@@ -1,6 +1,5 @@
-// Which captured exchange gives Try it its masked body: the complete one of this request (method, target as the
-// capture writes it, started after the watch began, same status and size), whether it comes before or after the
-// answer is read; and what Try it says when there is none.
+// Which captured exchange gives Try it its masked body: the complete one that came on the request's own connection
+// (its client port), whether it comes before or after the answer is read; and what Try it says when there is none.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { BodyPreview, CapturedExchange } from '../../../gateway/capture/exchange';
@@ -33,37 +32,42 @@ function exchange(target: string, body: string, changes: Partial<CapturedExchang
 }
 
 const MASKED = '{"authorization":"••••••••"}';
-const size = Buffer.byteLength(MASKED);
+const PORT = 50123;
 
 describe('Try it takes its body from its own exchange as captured', () => {
   it('one that came before the answer was read', async () => {
     const f = feed();
-    const watch = watchCapturedAnswer(f, { method: 'GET', path: '/erp/x' });
-    f.send(exchange('/erp/x', MASKED));
-    expect(await watch.body(200, size)).toEqual({ body: textBody(MASKED, 'application/json') });
+    const watch = watchCapturedAnswer(f);
+    watch.connected(PORT);
+    f.send(exchange('/erp/x', MASKED, { clientPort: PORT }));
+    expect(await watch.body()).toEqual({ body: textBody(MASKED, 'application/json') });
     expect(f.listenerCount('exchange')).toBe(0);
   });
 
-  it('one that comes after, past others: another target, method, status, an open snapshot, an earlier request', async () => {
+  it('one that comes after, past others: another connection\'s exchange alike in all else, an open snapshot, one before the connection opened', async () => {
     const f = feed();
-    const earlier = exchange('/erp/x', MASKED, { startedAt: Date.now() - 60_000 });
-    const watch = watchCapturedAnswer(f, { method: 'GET', path: '/erp/x?access_token=abcd' });
-    const answer = watch.body(200, size);
-    f.send(earlier);
-    f.send(exchange('/erp/y', MASKED));
-    f.send(exchange('/erp/x?access_token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2', MASKED, { state: 'open' }));
-    f.send(exchange('/erp/x?access_token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2', MASKED, { request: { method: 'POST', target: '/erp/x', httpVersion: 'HTTP/1.1', headers: [], body: textBody('') } }));
-    f.send(exchange('/erp/x?access_token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2', '{"other":1}'));
-    f.send(exchange('/erp/x?access_token=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2', MASKED));
+    const watch = watchCapturedAnswer(f);
+    // Before its connection is open no exchange can be this request's, even on the port it will get.
+    f.send(exchange('/erp/x', '{"early":1}', { clientPort: PORT }));
+    watch.connected(PORT);
+    const answer = watch.body();
+    f.send(exchange('/erp/x', '{"other":1}', { clientPort: PORT + 1 }));
+    f.send(exchange('/erp/x', '{"open":1}', { clientPort: PORT, state: 'open' }));
+    f.send(exchange('/erp/x', '{"none":1}'));
+    f.send(exchange('/erp/x', MASKED, { clientPort: PORT }));
     expect(await answer).toEqual({ body: textBody(MASKED, 'application/json') });
   });
 
   it('says why the body is not masked when capture is paused, or no capture came', async () => {
     const paused = feed(false);
-    expect(await watchCapturedAnswer(paused, { method: 'GET', path: '/erp/x' }).body(200, size)).toEqual({ unmasked: expect.stringContaining('Traffic capture is paused') });
+    const pausedWatch = watchCapturedAnswer(paused);
+    pausedWatch.connected(PORT);
+    expect(await pausedWatch.body()).toEqual({ unmasked: expect.stringContaining('Traffic capture is paused') });
     expect(paused.listenerCount('exchange')).toBe(0);
     const f = feed();
-    expect(await watchCapturedAnswer(f, { method: 'GET', path: '/erp/x' }, 1).body(200, size)).toEqual({ unmasked: expect.stringContaining('the gateway sent no capture of this exchange') });
+    const watch = watchCapturedAnswer(f, 1);
+    watch.connected(PORT);
+    expect(await watch.body()).toEqual({ unmasked: expect.stringContaining('the gateway sent no capture of this exchange') });
     expect(f.listenerCount('exchange')).toBe(0);
   });
 });

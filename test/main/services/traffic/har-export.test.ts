@@ -2,6 +2,7 @@
 // asked for, and the second hop in `_gatehouse`. The exchanges come from a real gateway with capture on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { request as httpRequest } from 'node:http';
 import { startGateway, type Gateway } from '../../../../gateway/server/gateway-server';
 import { MemorySecretSource, SecretResolver } from '../../../../gateway/secrets/secret-source';
 import { TrafficCapture } from '../../../../gateway/capture/traffic-capture';
@@ -102,5 +103,21 @@ describe('HAR export', () => {
     expect(latin1!.response.content).toEqual({ size: 4, mimeType: 'text/plain; charset=iso-8859-1', text: 'café' });
     expect(bad!.response.content).toEqual({ size: NOT_UTF8_JSON.length, mimeType: 'application/json', text: NOT_UTF8_JSON.toString('base64'), encoding: 'base64' });
     expect(bad!.request.postData).toMatchObject({ text: NOT_UTF8_POST.toString('base64'), comment: 'text is base64 (binary body)' });
+  });
+
+  it('names each entry\'s connection by the client\'s port (HAR 1.2 `connection`)', async () => {
+    const before = completed.length;
+    let localPort: number | undefined;
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${gateway.url}/billing/port`, { agent: false, headers: { authorization: basic('alex', 'client-pass-1') } }, (res) => {
+        res.resume().once('end', resolve);
+      });
+      req.once('socket', (socket) => socket.once('connect', () => (localPort = socket.localPort)));
+      req.once('error', reject).end();
+    });
+    while (completed.length === before) await new Promise((r) => setImmediate(r));
+    const har = exchangesToHar(buffer.select([completed.at(-1)!]), { gatewayUrl: gateway.url, creatorVersion: '0.1.0' });
+    expect(harProblems(har)).toEqual([]);
+    expect((har.log.entries as { connection?: string }[])[0]!.connection).toBe(String(localPort));
   });
 });

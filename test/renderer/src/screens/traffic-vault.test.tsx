@@ -24,7 +24,7 @@ describe('traffic', () => {
     const fake = await renderApp({}, undefined, 'traffic');
     expect(screen.getByText(/No requests yet/)).toBeTruthy();
     act(() => {
-      fake.pushExchange(exchange(1));
+      fake.pushExchange(exchange(1, { clientPort: 50123 }));
       fake.pushExchange(exchange(2, { consumer: 'alex', timing: { upstreamMs: 3.5, totalMs: 4.75 }, upstream: { url: 'http://backend/json', environment: 'production', credentials: [{ kind: 'basic', username: 'svc' }], attempts: [{ status: 200, outcome: 'answered', msToHeaders: 3.5, headers: [{ name: 'authorization', value: 'Basic svc:••••••••', masked: true, source: 'endpoint' }] }] } }, 200));
     });
     const rows = screen.getAllByRole('row').slice(1);
@@ -36,7 +36,7 @@ describe('traffic', () => {
     const text = (label: string) => within(details).getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
     expect(text('Consumer')).toBe('— (none)');
     expect(text('Time')).toContain(formatClock(STARTED + 1000));
-    expect(text('Client')).toBe('127.0.0.1');
+    expect(text('Client')).toBe('127.0.0.1:50123');
     expect(details.textContent).toContain('The gateway answered itself (401)');
     expect(rows[1]!.getAttribute('aria-current')).toBe('true');
 
