@@ -260,9 +260,15 @@ export class ExchangeRecorder {
     if (attempt) attempt.outcome = 'resent';
   }
 
-  failed(index: number): void {
+  /**
+   * Attempt `index` failed. `answeredStatus`: the status its head carried when that is what failed it (no HTTP
+   * status, proxy/forward.ts); the inspector shows the backend's real answer beside the gateway's 502.
+   */
+  failed(index: number, answeredStatus?: number): void {
     const attempt = this.#upstream?.attempts[index];
-    if (attempt && attempt.status === undefined) attempt.outcome = 'failed';
+    if (!attempt) return;
+    if (answeredStatus !== undefined) attempt.status = answeredStatus;
+    if (answeredStatus !== undefined || attempt.status === undefined) attempt.outcome = 'failed';
   }
 
   /** The log entry, once the connection is done with the response. */

@@ -13,6 +13,8 @@ export interface RequestLogEntry {
   totalMs: number;
   client: string;
   error?: string;
+  /** The status the upstream answered when it is no HTTP status (outside 100–599) and the client got a 502 for it. */
+  upstreamStatus?: number;
   /**
    * The upstream connection was lost before any answer (the code, e.g. UND_ERR_SOCKET), and this idempotent request
    * was sent once more (proxy/forward.ts); `status` and `upstreamMs` are the second call's.

@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
 import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
-import { connectionLoss, errorCode, toUpstreamError, UpstreamError } from './upstream-errors';
+import { connectionLoss, errorCode, notAnHttpStatus, toUpstreamError, unrequestedUpgrade, UpstreamError } from './upstream-errors';
+import { isHttpStatus } from '../http/status-codes';
 import { isIdempotentMethod } from '../http/idempotent-methods';
 import { undecodedTransferCoding } from './transfer-coding';
 import { relayInformationalAnswer } from './informational-answers';
@@ -266,7 +267,18 @@ class ResponseRelay {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (!isHttpStatus(statusCode)) {
+      // Before the status is taken, as below: nothing of this answer is relayed, the client gets the 502 (onError),
+      // and the abort closes the connection, whose body bytes nobody could tell from the next answer's.
+      this.forward.exchange.entry.upstreamStatus = statusCode;
+      this.abortUpstream(notAnHttpStatus(statusCode, this.forward.upstreamLabel));
+      return false;
+    }
     if (statusCode < 200) {
+      if (statusCode === 101) {
+        this.abortUpstream(unrequestedUpgrade(this.forward.upstreamLabel));
+        return false;
+      }
       relayInformationalAnswer(this.res, statusCode, rawHeaders);
       return true;
     }

@@ -5,11 +5,11 @@
 //
 // Never to an HTTP/1.0 client ("A server MUST NOT send a 1xx response to an HTTP/1.0 client", same section), nor
 // once the final answer has begun. 100 Continue never gets here: the gateway answers Expect itself and forwards
-// none, and undici drops a connection that sends one unasked. 101 is an upgrade, which the gateway does not proxy.
+// none, and undici drops a connection that sends one unasked. 101 is an upgrade, which the gateway does not proxy
+// (forward.ts answers an unasked one with a 502).
 import type { ServerResponse } from 'node:http';
 import { downstreamHeaders } from './forward-headers';
 import { lowerCaseHeaderName } from './undici-core';
-import { InvalidStatusCodeError } from './upstream-errors';
 
 /** Field values Node's `writeEarlyHints` writes as they are (it writes the head as ASCII). */
 const VISIBLE_ASCII_VALUE = /^[\x20-\x7e\t]*$/;
@@ -23,15 +23,12 @@ const NOT_IN_EARLY_HINTS = new Set(['content-length', 'set-cookie']);
 const NEXT_LINK_VALUE = /\s*,\s*(?=<)/;
 
 /**
- * Relays a 1xx as far as Node's server can. Throws for a status code below 100, which the upstream handler's onHeaders
- * hands here with every code below 200: llhttp lets it through, and undici would fail its own check on it at the
- * message's end (an AssertionError, which read "unreachable"; in a bundle required as a file with its whitespace left
- * out, Node's assert then spent 5-11 s of the event loop parsing the bundle's long line to quote the check). Thrown
- * from onHeaders, the error aborts the call before that (undici's Request.onHeaders catches what a handler throws):
- * a 502 saying what was sent.
+ * Relays a 1xx as far as Node's server can; any other (104, an unassigned 150) is dropped and the final answer waited
+ * for, as RFC 9110 §15.2 lets a client ignore an unexpected 1xx. undici reads a 1xx as ending with its head, so a
+ * body after it is read as the next answer's head and fails as an invalid response. A code below 100 never gets
+ * here (forward.ts stops a code outside 100–599 at its head).
  */
 export function relayInformationalAnswer(res: ServerResponse, statusCode: number, rawHeaders: readonly Buffer[]): void {
-  if (statusCode < 100) throw new InvalidStatusCodeError(statusCode);
   const { httpVersionMajor, httpVersionMinor } = res.req;
   if (res.headersSent || res.destroyed || httpVersionMajor < 1 || (httpVersionMajor === 1 && httpVersionMinor < 1)) return;
   if (statusCode === 102) res.writeProcessing();

@@ -1,6 +1,7 @@
 import { maxHeaderSize } from 'node:http';
 import { GatehouseError } from '../errors/gatehouse-error';
 import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
+import { statusAsSent } from '../http/status-codes';
 
 /**
  * A failed upstream call, mapped to the status the client sees: 502/504 when the upstream could not be reached or
@@ -50,16 +51,24 @@ function parserReason(error: unknown): string {
 }
 
 /**
- * A response whose status code is below 100, which llhttp lets through (it reads any three digits: `HTTP/1.1 099`).
- * The gateway stops such an answer at its head (informational-answers.ts); undici alone fails its own check
- * `statusCode >= 100` at the message's end.
+ * The answer to an upstream whose status line carries a code outside 100–599 (`HTTP/1.1 999 Odd`, `HTTP/1.1 099 …`):
+ * a 502 naming the code, as for any other invalid response (RFC 9110 §15.6.3), instead of the code relayed as if it
+ * meant something. Peers differ: nginx's proxy_pass and Go's httputil.ReverseProxy (Kyma's Application Gateway's
+ * proxy, whose 5xx → 502 rule stops at 599: reverseproxy.go, responseModifier) relay any three digits (nginx keeps its 502 "upstream sent invalid status" for a FastCGI/SCGI/uwsgi Status it
+ * cannot read), while Node's own HTTP/2 refuses a status outside 100–599 (ERR_HTTP2_STATUS_INVALID); a client of the
+ * gateway gets a status it can read by its class, and the developer the upstream's real code.
  */
-export class InvalidStatusCodeError extends GatehouseError {
-  readonly code = 'INVALID_STATUS_CODE';
-  constructor(readonly statusCode: number) {
-    super(`status code ${statusCode}`);
-    this.name = 'InvalidStatusCodeError';
-  }
+export function notAnHttpStatus(statusCode: number, upstreamLabel: string): UpstreamError {
+  return new UpstreamError(502, `Upstream ${upstreamLabel} answered status ${statusAsSent(statusCode)}, which is not an HTTP status (100 to 599) (INVALID_STATUS_CODE)`, 'INVALID_STATUS_CODE');
+}
+
+/**
+ * A 101 the gateway never asked for (it proxies no upgrade): with an Upgrade field undici fails it as a "bad
+ * upgrade"; without one llhttp still takes the rest of the connection for another protocol, and undici failed an
+ * assertion on it ("could not read"). Stopped at its head instead, with a 502 saying what came.
+ */
+export function unrequestedUpgrade(upstreamLabel: string): UpstreamError {
+  return new UpstreamError(502, `Upstream ${upstreamLabel} answered 101 Switching Protocols, which the gateway did not ask for (UNREQUESTED_UPGRADE)`, 'UNREQUESTED_UPGRADE');
 }
 
 /** undici's check on a status code, as Node's assert quotes it when it can read undici's source. */
@@ -74,11 +83,11 @@ const INVALID_STATUS_LINE = 'sent an invalid status line (a status code below 10
 function misbehaviour(error: unknown, code: string, answered: boolean): string | undefined {
   if (code === 'HTTP_PARSER_ERROR' || code.startsWith('HPE_')) return `sent an invalid HTTP response (${parserReason(error)})`;
   switch (code) {
-    case 'INVALID_STATUS_CODE':
-      return INVALID_STATUS_LINE;
     case 'ERR_ASSERTION': {
       // undici's assertions fail on what it read from a connection, not on reaching one: the server answered. (In
-      // the gateway's bundle, its whitespace left out, Node's assert cannot quote the check: "false == true".)
+      // the gateway's bundle, its whitespace left out, Node's assert cannot quote the check: "false == true".) The
+      // status check fails only for the gateway's own calls (token and CSRF endpoints): the proxy stops a status
+      // outside 100–599 at the head (forward.ts).
       const message = (error as { message?: unknown } | undefined)?.message;
       return typeof message === 'string' && STATUS_CHECK.test(message) ? INVALID_STATUS_LINE : "sent a response the gateway's HTTP client could not read";
     }

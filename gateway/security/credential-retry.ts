@@ -81,7 +81,7 @@ function sendAttempt(
     return retry;
   };
   return forwardRequest(req, res, forward).catch((error: unknown) => {
-    recorder.failed(recorded);
+    recorder.failed(recorded, exchange.entry.upstreamStatus);
     throw error;
   });
 }

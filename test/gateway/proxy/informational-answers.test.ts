@@ -32,6 +32,11 @@ const BEHAVIOURS: Record<string, string> = {
     + 'Set-Cookie: a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT\r\nSet-Cookie: b=2\r\n\r\n' + FINAL,
   // A 1xx Node's server has no way to send.
   '/i/other': 'HTTP/1.1 104 Upload Resumption Supported\r\nUpload-Draft-Interop-Version: 6\r\n\r\n' + FINAL,
+  // Codes no one assigned: still informational by their class (RFC 9110 §15), dropped as above, with fields that
+  // would frame a body on a final answer (a 1xx ends with its head).
+  '/i/unassigned': 'HTTP/1.1 150 Odd\r\nX-Hint: a\r\n\r\nHTTP/1.1 199 Odder\r\nTransfer-Encoding: chunked\r\n\r\n' + FINAL,
+  // Bytes after a 1xx's head are the next answer's head: these are none.
+  '/i/body-after': 'HTTP/1.1 150 Odd\r\nContent-Length: 5\r\n\r\nhello' + FINAL,
 };
 
 beforeAll(async () => {
@@ -97,13 +102,22 @@ describe('an upstream\'s informational answers', () => {
     expect(answers[0]).toMatchObject(finalOk);
   });
 
-  it('drops a 103 with nothing to hint (no Link field, or a Link that is no link) and a 1xx Node cannot send', async () => {
-    for (const path of ['/i/no-link', '/i/not-a-link', '/i/other']) {
+  it('drops a 103 with nothing to hint (no Link field, or a Link that is no link), a 1xx Node cannot send and unassigned ones', async () => {
+    for (const path of ['/i/no-link', '/i/not-a-link', '/i/other', '/i/unassigned']) {
       const answers = await answersTo(path);
       expect(answers, path).toHaveLength(1);
       expect(answers[0], path).toMatchObject(finalOk);
       await expect.poll(() => gateway.logs.find((e) => e.path === path)).toMatchObject({ status: 200 });
       expect(gateway.logs.find((e) => e.path === path)?.error, path).toBeUndefined();
     }
+  });
+
+  it('answers 502 for a 1xx followed by body bytes, which are no answer, and sends the client nothing of it', async () => {
+    const answers = await answersTo('/i/body-after');
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.status).toBe(502);
+    expect(answers[0]!.body).toContain('sent an invalid HTTP response');
+    expect(answers[0]!.body).not.toContain('hello');
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/i/body-after')).toMatchObject({ status: 502, error: 'HTTP_PARSER_ERROR' });
   });
 });
