@@ -53,7 +53,7 @@ export function unpresentableCredentials(username: string, password: string): st
   if (userIdProblem) return `the username ${userIdProblem}`;
   if (password === '') return 'the password is empty';
   const passwordProblem = basicPasswordProblem(password);
-  if (passwordProblem) return `the password ${passwordProblem}, which no client can send`;
+  if (passwordProblem) return `the password ${passwordProblem}; no client can send it`;
   return undefined;
 }
 

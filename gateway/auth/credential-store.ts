@@ -24,7 +24,7 @@ export interface StoredCredential<C> {
   login: string;
 }
 
-/** A credential no client could present (a ":" in the user-id, an empty password, control characters). */
+/** A credential no client could present (a ":" in the user-id, an empty password, control characters, a lone surrogate). */
 export class UnpresentableCredentialError extends GatehouseError {
   readonly code = 'GATEHOUSE_UNPRESENTABLE_CREDENTIAL';
   constructor(subject: string, reason: string) {

@@ -3,21 +3,19 @@
 // an OAuth token request's. Checked when the config is applied, as header-rules.ts checks the headers, so a secret
 // the gateway could not send is refused naming it rather than failing every request that uses it.
 // No Node modules here: the renderer may import this too.
+import { loneSurrogateProblem, NO_UTF8_FORM } from './lone-surrogates';
 
-// A UTF-16 surrogate without its other half: JSON allows it ("\ud800") and so does a JavaScript string, but it is
-// no character and has no UTF-8 form, so encodeURIComponent throws URIError on it. Under the u flag a pair is one
-// code point, so only an unpaired half is \p{Cs}.
-const LONE_SURROGATE = /\p{Cs}/u;
-const NO_UTF8_FORM = 'holds a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair), which has no UTF-8 form and cannot be put in a URL';
+// A lone surrogate (lone-surrogates.ts) makes encodeURIComponent throw URIError.
+const NOT_IN_URL = `${NO_UTF8_FORM} and cannot be put in a URL`;
 
 /** What is wrong with a query parameter name a secret's request parameters would add, or undefined. */
 export function parameterQueryNameProblem(name: string): string | undefined {
   if (name === '') return 'a parameter name is empty';
-  if (LONE_SURROGATE.test(name)) return `the name ${NO_UTF8_FORM}`;
+  if (loneSurrogateProblem(name)) return `the name ${NOT_IN_URL}`;
   return undefined;
 }
 
 /** What is wrong with a query parameter value a secret's request parameters would add, or undefined. */
 export function parameterQueryValueProblem(value: string): string | undefined {
-  return LONE_SURROGATE.test(value) ? NO_UTF8_FORM : undefined;
+  return loneSurrogateProblem(value) ? NOT_IN_URL : undefined;
 }

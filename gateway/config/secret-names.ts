@@ -4,6 +4,7 @@
 // Neither part can contain the "/" that separates namespace and name (and keychain account parts).
 import './zod-jitless';
 import * as z from 'zod';
+import { loneSurrogateProblem, NO_UTF8_FORM } from './lone-surrogates';
 
 /** A secret's name or namespace: like a Kubernetes name, but upper case, "." and "_" allowed. */
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
@@ -21,6 +22,17 @@ export function secretNameSchema(what?: string): z.ZodString {
 /** A secret key name in a zod schema; `what` leads the message ("a secret key name: letters, ..."). */
 export function secretKeySchema(what?: string): z.ZodString {
   return z.string().regex(SECRET_KEY_PATTERN, what ? `${what}: ${SECRET_KEY_RULE}` : SECRET_KEY_RULE);
+}
+
+/** How a secret value that cannot be stored as typed is refused, naming no value. */
+export const UNSTORABLE_SECRET_VALUE = `${NO_UTF8_FORM}: the vault would store U+FFFD in its place, not the value typed`;
+
+/**
+ * A secret's value in a zod schema: text of at most 1,000,000 characters, none of it a lone surrogate
+ * (lone-surrogates.ts): the vault stores UTF-8, so such a value would be kept as one nobody typed.
+ */
+export function secretValueSchema(): z.ZodString {
+  return z.string().max(1_000_000).refine((value) => loneSurrogateProblem(value) === undefined, UNSTORABLE_SECRET_VALUE);
 }
 
 /** Which secret: a name, and the namespace it lives in when it has one. */

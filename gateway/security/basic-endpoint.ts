@@ -5,20 +5,13 @@
 import type { BasicEndpointSecurity } from '../config/endpoint-security-schema';
 import { basicPasswordProblem, basicUserIdProblem, encodeBasicAuthorization } from '../auth/basic-credentials';
 import { secretId } from '../config/secret-names';
-import { GatehouseError } from '../errors/gatehouse-error';
+import { CredentialValueError } from './credential-value-error';
 import type { SecretResolver } from '../secrets/secret-source';
 
-export class BasicCredentialsError extends GatehouseError {
+export class BasicCredentialsError extends CredentialValueError {
   readonly code = 'GATEHOUSE_BASIC_CREDENTIALS';
-  constructor(
-    readonly usedBy: string,
-    readonly secret: string,
-    /** The key to fix (the username key when both are empty). */
-    readonly key: string,
-    /** What is wrong with the value, naming the secret and key (never the value). */
-    readonly detail: string,
-  ) {
-    super(`${usedBy}: ${detail}`);
+  constructor(usedBy: string, secret: string, key: string, detail: string) {
+    super(usedBy, secret, key, detail);
     this.name = 'BasicCredentialsError';
   }
 }

@@ -15,6 +15,9 @@ import type { OAuth2ClientCredentialsSecurity } from '../config/endpoint-securit
 import { mergeQuery, type RequestParameters } from './request-parameters';
 import { tokenRequestParameters, type OptionalSecretKeyReader } from './token-request-parameters';
 import { authenticateTokenRequest, type TokenClientAuth } from './token-client-auth';
+import { CredentialValueError } from './credential-value-error';
+import { loneSurrogateProblem } from '../config/lone-surrogates';
+import { secretId } from '../config/secret-names';
 
 export interface ClientCredentialsGrant {
   tokenUrl: string;
@@ -30,17 +33,41 @@ export interface ClientCredentialsGrant {
 /** Reads one key of a secret; throws (with the caller's own error type) when it is missing. */
 export type SecretKeyReader = (ref: { name: string; namespace?: string }, key: string) => Promise<string>;
 
+/** An OAuth client id or secret the gateway cannot send as it stands; `usedBy` is added by the config's compile. */
+export class OAuthClientCredentialsError extends CredentialValueError {
+  readonly code = 'GATEHOUSE_OAUTH_CLIENT_CREDENTIALS';
+  constructor(usedBy: string, secret: string, key: string, detail: string) {
+    super(usedBy, secret, key, detail);
+    this.name = 'OAuthClientCredentialsError';
+  }
+}
+
+/**
+ * Both go out as UTF-8 (a Basic header or the form body, RFC 6749 §2.3.1): one with a lone surrogate would reach the
+ * token endpoint with U+FFFD in its place, and be refused there as credentials nobody entered.
+ */
+function checkClientCredentials(security: OAuth2ClientCredentialsSecurity, ...values: [key: string, value: string][]): void {
+  for (const [key, value] of values) {
+    const problem = loneSurrogateProblem(value);
+    if (problem) throw new OAuthClientCredentialsError('', security.secret, key, `secret "${secretId({ name: security.secret, namespace: security.namespace })}" key "${key}" ${problem}`);
+  }
+}
+
 /**
  * The grant an endpoint's `oauth2-client-credentials` security describes, its client id and secret read from its
- * secret, and the token request parameters its optional keys hold (throws RequestParametersError for bad ones).
+ * secret (throws OAuthClientCredentialsError for one it cannot send), and the token request parameters its optional
+ * keys hold (throws RequestParametersError for bad ones).
  * `kymaApplication`: the endpoint is a Kyma Application's entry, whose token requests are made as Kyma makes them.
  */
 export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSecurity, readKey: SecretKeyReader, readOptionalKey: OptionalSecretKeyReader, kymaApplication = false): Promise<ClientCredentialsGrant> {
   const ref = { name: security.secret, namespace: security.namespace };
+  const clientId = await readKey(ref, security.clientIdKey);
+  const clientSecret = await readKey(ref, security.clientSecretKey);
+  checkClientCredentials(security, [security.clientIdKey, clientId], [security.clientSecretKey, clientSecret]);
   return {
     tokenUrl: security.tokenUrl,
-    clientId: await readKey(ref, security.clientIdKey),
-    clientSecret: await readKey(ref, security.clientSecretKey),
+    clientId,
+    clientSecret,
     clientAuth: kymaApplication ? 'kyma' : security.clientAuth,
     scope: security.scope,
     requestParameters: await tokenRequestParameters(security, readOptionalKey),

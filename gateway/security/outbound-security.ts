@@ -11,7 +11,7 @@ import { outboundAuthorization } from './basic-endpoint';
 import { endpointLabel } from './call-failure';
 import { ClientCertificateError, checkClientCertificate, type ClientCertificate } from './client-certificate';
 import { credentialIdentity, applyCsrfToken, type CsrfToken, type CsrfTokenSource, type CsrfTokenStore } from './csrf-token-store';
-import { clientCredentialsGrant, type AccessToken, type OAuthTokenCache, type TokenSource } from './oauth-token-cache';
+import { clientCredentialsGrant, OAuthClientCredentialsError, type AccessToken, type OAuthTokenCache, type TokenSource } from './oauth-token-cache';
 import { EMPTY_REQUEST_PARAMETERS, RequestParametersError, applyRequestHeaders, mergeQuery, resolveRequestParameters, type RequestParameters } from './request-parameters';
 import { credentialRejection, type CredentialRejection } from './retry-policy';
 import { CredentialEndpointError } from './credential-endpoint-error';
@@ -80,7 +80,7 @@ function secretLabel(ref: { secret: string; namespace?: string }, key: string): 
 }
 
 /**
- * Resolves secrets and checks them; throws MissingSecretError, BasicCredentialsError, ClientCertificateError,
+ * Resolves secrets and checks them; throws MissingSecretError, BasicCredentialsError, OAuthClientCredentialsError, ClientCertificateError,
  * CaBundleError or RequestParametersError. `options` has passed EndpointOptions and endpointOptionsIssues.
  * `kymaApplication`: the endpoint is a Kyma Application's entry, whose OAuth token requests are made as Kyma's
  * Application Gateway makes them (token-client-auth.ts), whatever `clientAuth` says.
@@ -128,6 +128,7 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
   } else if (security?.type === 'oauth2-client-credentials') {
     const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy), async (ref, key) => (await secrets.readSecret(ref, usedBy))[key], kymaApplication).catch((error: unknown) => {
       if (error instanceof RequestParametersError) throw new RequestParametersError(error.field, `${usedBy}: ${error.message}`);
+      if (error instanceof OAuthClientCredentialsError) throw new OAuthClientCredentialsError(usedBy, error.secret, error.key, error.detail);
       throw error;
     });
     // The token endpoint gets the endpoint's server trust, never its backend credentials; a token is cached per

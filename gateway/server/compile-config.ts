@@ -16,7 +16,7 @@ import { upstreamTlsProfile } from '../security/upstream-tls';
 import { redirectMapping } from '../proxy/redirect-location';
 import { urlBasePath } from '../config/http-url';
 import { MissingSecretError } from '../secrets/secret-source';
-import { BasicCredentialsError } from '../security/basic-endpoint';
+import { CredentialValueError } from '../security/credential-value-error';
 import type { LeftOutItem } from '../config/left-out-item';
 import { consumerIdentities, type ConsumerIdentities } from './consumer-identity';
 
@@ -183,9 +183,9 @@ function placedServices(workspace: Workspace): PlacedService[] {
  * the item's own references).
  */
 function secretOf(error: unknown, namespaces: (string | undefined)[]): LeftOutItem['secret'] {
-  if (!(error instanceof MissingSecretError || error instanceof BasicCredentialsError)) return undefined;
+  if (!(error instanceof MissingSecretError || error instanceof CredentialValueError)) return undefined;
   const namespace = namespaces.find((n) => n !== undefined);
-  const invalid = error instanceof BasicCredentialsError ? { invalid: error.detail } : {};
+  const invalid = error instanceof CredentialValueError ? { invalid: error.detail } : {};
   return { name: error.secret, ...(namespace ? { namespace } : {}), ...(error.key ? { key: error.key } : {}), ...invalid };
 }
 

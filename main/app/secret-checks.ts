@@ -1,14 +1,21 @@
 import { checkKeyMatchesCertificate } from '../../gateway/security/client-certificate';
 import { parseRequestParameters } from '../../gateway/security/request-parameters';
 import { UserFacingError } from '../ipc/dispatcher';
+import { loneSurrogateProblem } from '../../gateway/config/lone-surrogates';
+import { UNSTORABLE_SECRET_VALUE } from '../../gateway/config/secret-names';
 import type { SecretVault, StoredSecret } from '../services/vault';
 
 /**
  * A secret shaped for the gateway is checked when it is saved, not when a request first needs it:
- * a certificate with a key that is not its own, or header/query parameters that could not be sent.
+ * a certificate with a key that is not its own, header/query parameters that could not be sent, or a value the
+ * vault could not store as it is (a lone surrogate).
  * Messages name the secret and key, never a value.
  */
 export function checkSecretForGateway(name: string, data: Readonly<Record<string, string>>): void {
+  // An import or a cluster's Secret brings values the IPC schema (secretValueSchema) never saw.
+  for (const [key, value] of Object.entries(data)) {
+    if (loneSurrogateProblem(value)) throw new UserFacingError('GATEHOUSE_INVALID_SECRET', `secret "${name}" key "${key}" ${UNSTORABLE_SECRET_VALUE}`);
+  }
   try {
     if (data.crt !== undefined && data.key !== undefined) {
       checkKeyMatchesCertificate(data.crt, data.key, { certificate: `secret "${name}" key "crt"`, privateKey: `secret "${name}" key "key"` });

@@ -3,7 +3,7 @@
 // certificate with its key. Messages name URLs, statuses, secrets and keys, never a value.
 import { Agent } from 'undici';
 import type { Workspace } from '../../gateway/config/schema';
-import { OAuthTokenCache, clientCredentialsGrant } from '../../gateway/security/oauth-token-cache';
+import { OAuthClientCredentialsError, OAuthTokenCache, clientCredentialsGrant } from '../../gateway/security/oauth-token-cache';
 import { ClientCertificateError, checkClientCertificate } from '../../gateway/security/client-certificate';
 import { CaBundleError, parseCaBundle, upstreamTlsProfile } from '../../gateway/security/upstream-tls';
 import { RequestParametersError } from '../../gateway/security/request-parameters';
@@ -32,7 +32,7 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
   try {
     grant = await clientCredentialsGrant(security, (ref, key) => readKey(vault, ref, key), async (ref, key) => (await vault.get(ref))?.data[key]);
   } catch (error) {
-    if (error instanceof RequestParametersError) throw new UserFacingError(error.code, error.message);
+    if (error instanceof RequestParametersError || error instanceof OAuthClientCredentialsError) throw new UserFacingError(error.code, error.message);
     throw error;
   }
   let ca: string[] = [];

@@ -10,18 +10,19 @@ export type { BodyPreview, CapturedExchange, CredentialUse, ExchangeHeader, Exch
 import type { LeftOutItem } from '../../gateway/config/left-out-item';
 
 export type { LeftOutItem };
-import { secretKeySchema } from '../../gateway/config/secret-names';
+import { secretKeySchema, secretValueSchema } from '../../gateway/config/secret-names';
 import { PLACEHOLDER_NAME_PATTERN } from '../../gateway/config/placeholders';
 import type { GatehouseFailure } from '../../gateway/errors/gatehouse-error';
 import type { GatewayState, GatewayStatus, ServedConfig } from '../services/gateway-supervisor/gateway-status';
 
 const SecretRefRequest = z.object({ name: ResourceName, namespace: ResourceName.optional() }).strict();
 const SecretKeyName = secretKeySchema();
+const SecretValue = secretValueSchema();
 /**
  * Some keys of a secret to change (creating it when the vault has none): `set` writes values, `remove` drops keys,
  * every other stored key is kept in main, so kept values never cross to the renderer.
  */
-export const SecretUpdateRequest = SecretRefRequest.extend({ set: z.record(SecretKeyName, z.string().max(1_000_000)), remove: z.array(SecretKeyName).max(1000).optional() }).strict();
+export const SecretUpdateRequest = SecretRefRequest.extend({ set: z.record(SecretKeyName, SecretValue), remove: z.array(SecretKeyName).max(1000).optional() }).strict();
 export type SecretUpdateRequest = z.infer<typeof SecretUpdateRequest>;
 
 // The supervisor's own status type, sent as it is (types only: nothing of the supervisor runs here).
@@ -269,7 +270,7 @@ export const channels = {
   /** Checks PEM CA certificates before they go to the vault, as the gateway reads a CA bundle: every block readable. */
   'security:check-ca': { request: z.object({ pem: z.string().min(1).max(1_000_000) }).strict(), response: {} as { certificates: number } },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
-  'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, z.string().max(1_000_000)) }).strict(), response: {} as SaveResult },
+  'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, SecretValue) }).strict(), response: {} as SaveResult },
   /** Changes some keys of a secret (SecretUpdateRequest), outside any workspace save (the Secrets screen). */
   'secrets:update': { request: SecretUpdateRequest, response: {} as SaveResult },
   'secrets:delete': { request: SecretRefRequest, response: {} as { ok: true } },

@@ -6,6 +6,7 @@ import type { Service } from '../../../gateway/config/schema';
 import type { KeyValueRow } from './key-value-rows';
 import { parameterHeaderNameProblem, parameterHeaderValueProblem } from '../../../gateway/config/header-rules';
 import { basicPasswordProblem, basicUserIdProblem } from '../../../gateway/config/basic-credential-rules';
+import { loneSurrogateProblem } from '../../../gateway/config/lone-surrogates';
 
 export type SecurityType = 'none' | 'basic' | 'oauth2-client-credentials' | 'client-certificate';
 export type TlsMode = 'system' | 'ca' | 'skip';
@@ -251,8 +252,8 @@ export function secretWrites(draft: EndpointDraft, service: string, environment:
     need(['endpointSecurity', 'enteredPassword'], draft.password, 'password', basicPasswordProblem);
     writes.push({ environment, field: ['endpointSecurity', 'secret'], name: names.secret, namespace: ns, data: { [draft.usernameKey.trim() || 'username']: draft.username, [draft.passwordKey.trim() || 'password']: draft.password } });
   } else if (draft.enterNow && draft.type === 'oauth2-client-credentials') {
-    need(['endpointSecurity', 'enteredClientId'], draft.clientId, 'client id');
-    need(['endpointSecurity', 'enteredClientSecret'], draft.clientSecret, 'client secret');
+    need(['endpointSecurity', 'enteredClientId'], draft.clientId, 'client id', loneSurrogateProblem);
+    need(['endpointSecurity', 'enteredClientSecret'], draft.clientSecret, 'client secret', loneSurrogateProblem);
     writes.push({ environment, field: ['endpointSecurity', 'secret'], name: names.secret, namespace: ns, data: { [draft.clientIdKey.trim() || 'clientId']: draft.clientId, [draft.clientSecretKey.trim() || 'clientSecret']: draft.clientSecret } });
   } else if (draft.enterNow && draft.type === 'client-certificate') {
     need(['endpointSecurity', 'enteredCertificate'], draft.certificatePem, 'PEM certificate');

@@ -3,13 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { endpointDraft, secretWrites, type EndpointDraft } from '../../../../renderer/src/model/endpoint-security-draft';
 import { checkOutboundCredentials } from '../../../../gateway/security/basic-endpoint';
+import { NO_UTF8_FORM } from '../../../../gateway/config/lone-surrogates';
 
 const draft = (patch: Partial<EndpointDraft>): EndpointDraft => ({ ...endpointDraft(undefined), ...patch });
 const basic = (username: string, password: string) => draft({ type: 'basic', secret: 'erp-creds', enterNow: true, username, password });
 
 describe('typed-in Basic credentials', () => {
   it('are refused on their field, with the gateway\'s words, when RFC 7617 cannot carry them; nothing is written', () => {
-    for (const [username, password, field] of [['a:b', 'pass', 'enteredUsername'], ['ok', 'tab\there', 'enteredPassword'], ['line\nbreak', 'pass', 'enteredUsername']] as const) {
+    const cases = [['a:b', 'pass', 'enteredUsername'], ['ok', 'tab\there', 'enteredPassword'], ['line\nbreak', 'pass', 'enteredUsername'], ['\uD800user', 'pass', 'enteredUsername'], ['ok', 'pa\uDC00ss', 'enteredPassword']] as const;
+    for (const [username, password, field] of cases) {
       const { writes, problems } = secretWrites(basic(username, password), 'crm', 'production');
       let gatewaySays = '';
       try {
@@ -29,6 +31,25 @@ describe('typed-in Basic credentials', () => {
       writes: [{ environment: 'production', field: ['endpointSecurity', 'secret'], name: 'erp-creds', data: { username: 'crm-user', password: 'crm-pass' } }],
       problems: [],
     });
+  });
+});
+
+describe('typed-in OAuth client credentials', () => {
+  const oauth = (clientId: string, clientSecret: string) => draft({ type: 'oauth2-client-credentials', tokenUrl: 'https://idp.test/token', secret: 'erp-oauth', enterNow: true, clientId, clientSecret });
+
+  // A lone surrogate would be stored, and sent to the token endpoint, as U+FFFD: a credential nobody typed.
+  // The gateway's own rule (gateway/config/lone-surrogates.ts), which it applies to the secret's keys when the config
+  // is applied (test/gateway/security/lone-surrogate-credentials.test.ts).
+  it('are refused on their field when one holds a lone UTF-16 surrogate; nothing is written', () => {
+    for (const [clientId, clientSecret, field] of [['erp\uD800', 'secret', 'enteredClientId'], ['erp-client', '\uDFFFsecret', 'enteredClientSecret']] as const) {
+      const { writes, problems } = secretWrites(oauth(clientId, clientSecret), 'erp', 'production');
+      expect(problems).toEqual([{ environment: 'production', field: ['endpointSecurity', field], message: NO_UTF8_FORM }]);
+      expect(writes).toEqual([]);
+    }
+  });
+
+  it('a pair (an emoji) is no lone surrogate: written', () => {
+    expect(secretWrites(oauth('erp-client', 'secret-😀'), 'erp', 'production').problems).toEqual([]);
   });
 });
 

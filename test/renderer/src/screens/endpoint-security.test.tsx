@@ -131,6 +131,21 @@ describe('endpoint security section', () => {
     expect(fake.secretWrites()).toEqual([]);
   });
 
+  it('refuses a typed client secret holding a lone UTF-16 surrogate on its field, and writes nothing', async () => {
+    const fake = await renderApp(seeded);
+    await openOrders();
+    fireEvent.change(production().getByLabelText('Authentication to the backend'), { target: { value: 'oauth2-client-credentials' } });
+    fireEvent.change(production().getByLabelText('Token URL'), { target: { value: 'https://idp.test/token' } });
+    fireEvent.click(production().getByLabelText('Enter client id and secret now'));
+    fireEvent.change(production().getByLabelText('Client id'), { target: { value: 'erp-client' } });
+    fireEvent.change(production().getByLabelText('Client secret'), { target: { value: 'half \uD83D of an emoji' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(production().getByLabelText('Client secret'))).toBe('holds a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair), which has no UTF-8 form'));
+    expect(errorOf(production().getByLabelText('Client id'))).toBe('');
+    expect(fake.secretWrites()).toEqual([]);
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+  });
+
   it('client certificate: checked by main first; a refused pair shows its message and nothing is stored', async () => {
     const fake = await renderApp(seeded, (f) => {
       f.certificateAnswer = failure('GATEHOUSE_CLIENT_CERTIFICATE', 'the private key does not belong to the certificate (subject CN=client)');

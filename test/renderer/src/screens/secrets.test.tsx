@@ -85,6 +85,19 @@ describe('secrets screen', () => {
     expect(fake.callsOf('secrets:update')).toEqual([]);
   });
 
+  it('refuses a value holding a lone UTF-16 surrogate on its field: the vault would keep U+FFFD instead', async () => {
+    const fake = await renderSecrets();
+    fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'erp-oauth' } });
+    fireEvent.change(screen.getByLabelText('Key 1'), { target: { value: 'clientSecret' } });
+    fireEvent.change(screen.getByLabelText('Value 1 (clientSecret)'), { target: { value: 's3cr3t\uDC00' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Value 1 (clientSecret)'))).toContain('holds a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair), which has no UTF-8 form: the vault would store U+FFFD in its place'));
+    expect(errorOf(screen.getByLabelText('Key 1'))).toBe('');
+    expect(document.body.textContent).not.toContain('s3cr3t');
+    expect(fake.callsOf('secrets:update')).toEqual([]);
+  });
+
   it('"New secret" again, its draft discarded, starts an empty form with no errors left over', async () => {
     await renderSecrets();
     fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
