@@ -40,7 +40,7 @@ const hasOtherCredentials = (user: KubeconfigUser) => Boolean(user.token || user
  * token when it can read it, else the token.
  */
 export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
-  const problems = unreadable(user, 'user', [['client-certificate', user.certFile], ['client-key', user.keyFile]]);
+  const problems = [...clientCertificateConflicts(user), ...unreadable(user, 'user', [['client-certificate', user.certFile], ['client-key', user.keyFile]])];
   let token = user.token;
   if (user.tokenFile) {
     const read = readReference(user.tokenFile);
@@ -53,13 +53,42 @@ export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
   return { ...user, ...(token ? { token } : {}), problems };
 }
 
+/** A field given both as a file and inline: what kubectl says of it, in its words (clientcmd's validation.go). */
+const bothGiven = (entry: KubeconfigUser | KubeconfigCluster, kind: 'user' | 'cluster', file: string, kubectlSays: string) =>
+  `${label(entry, kind)}: ${file} and ${file}-data are both set, which kubectl refuses ("${kubectlSays}"): remove one of them`;
+
 /**
- * The cluster with its CA file checked, and refused when it both names a CA and turns verification off: client-go
+ * client-go's rules for a user's client certificate (validateAuthInfo), checked as it checks them only once a
+ * certificate is given: not both as a file and inline, nor the key, and a key with it. client-node took either
+ * pair and used the file, where kubectl stops and would have used the data.
+ */
+function clientCertificateConflicts(user: KubeconfigUser): string[] {
+  if (!user.certFile && !user.certData) return [];
+  const problems: string[] = [];
+  if (user.certFile && user.certData) {
+    problems.push(bothGiven(user, 'user', 'client-certificate', `client-cert-data and client-cert are both specified for ${user.name}. client-cert-data will override.`));
+  }
+  if (user.keyFile && user.keyData) {
+    problems.push(bothGiven(user, 'user', 'client-key', `client-key-data and client-key are both specified for ${user.name}; client-key-data will override`));
+  }
+  if (!user.keyFile && !user.keyData) {
+    const says = `client-key-data or client-key must be specified for ${user.name} to use the clientCert authentication method.`;
+    problems.push(`${label(user, 'user')}: client-certificate${user.certData ? '-data' : ''} is set without client-key or client-key-data, which kubectl refuses ("${says}"): add the certificate's key`);
+  }
+  return problems;
+}
+
+/**
+ * The cluster with its CA file checked, and refused when it names a CA both as a file and inline (client-go's
+ * validateClusterInfo; client-node used the file) or both names a CA and turns verification off: client-go
  * refuses that ("specifying a root certificates file with the insecure flag is not allowed", transport.go), and
  * client-node took it, turning verification off with the CA named.
  */
 export function checkCluster(cluster: KubeconfigCluster): Checked<KubeconfigCluster> {
   const problems = unreadable(cluster, 'cluster', [['certificate-authority', cluster.caFile]]);
+  if (cluster.caFile && cluster.caData) {
+    problems.unshift(bothGiven(cluster, 'cluster', 'certificate-authority', `certificate-authority-data and certificate-authority are both specified for ${cluster.name}. certificate-authority-data will override.`));
+  }
   if (cluster.skipTLSVerify && (cluster.caData || cluster.caFile)) {
     const field = cluster.caData ? 'certificate-authority-data' : 'certificate-authority';
     problems.push(`${label(cluster, 'cluster')}: insecure-skip-tls-verify is set together with ${field}, which kubectl refuses too ("specifying a root certificates file with the insecure flag is not allowed"): remove one of them`);

@@ -231,6 +231,74 @@ describe('files a kubeconfig names, read as kubectl reads them', () => {
     expect(run.stderr).toContain('specifying a root certificates file with the insecure flag is not allowed');
   });
 
+  describe('a CA, client certificate or key given both as a file and inline', () => {
+    /** Cluster "both-cluster" names the CA both ways; user "both-user" the certificate and key; "key-only-user" only the key, with a token. */
+    async function bothWays(): Promise<string> {
+      const folder = await mkdtemp(join(tmpdir(), 'gatehouse-kube-both-'));
+      const cert = await api.clientCertificate('admin', []);
+      await writeFile(join(folder, 'ca.crt'), api.caPem);
+      await writeFile(join(folder, 'admin.crt'), cert.cert);
+      await writeFile(join(folder, 'admin.key'), cert.key, { mode: 0o600 });
+      const inline = (pem: string) => Buffer.from(pem).toString('base64');
+      const file = join(folder, 'config');
+      await writeFile(file, stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'both',
+        clusters: [
+          { name: 'both-cluster', cluster: { server: api.url, 'certificate-authority': 'ca.crt', 'certificate-authority-data': inline(api.caPem) } },
+          { name: 'fine-cluster', cluster: { server: api.url, 'certificate-authority': 'ca.crt' } },
+        ],
+        users: [
+          { name: 'both-user', user: { 'client-certificate': 'admin.crt', 'client-certificate-data': inline(cert.cert), 'client-key': 'admin.key', 'client-key-data': inline(cert.key) } },
+          { name: 'key-only-user', user: { token: adminToken, 'client-key': 'admin.key', 'client-key-data': inline(cert.key) } },
+          { name: 'no-key-user', user: { 'client-certificate-data': inline(cert.cert) } },
+        ],
+        contexts: [
+          { name: 'both', context: { cluster: 'both-cluster', user: 'both-user' } },
+          { name: 'key-only', context: { cluster: 'fine-cluster', user: 'key-only-user' } },
+          { name: 'no-key', context: { cluster: 'fine-cluster', user: 'no-key-user' } },
+        ],
+      }), { mode: 0o600 });
+      return file;
+    }
+
+    it('refused naming the entry and both fields, in kubectl\'s words, before any request; a key alone with no certificate is not checked, as kubectl does not', async () => {
+      const file = await bothWays();
+      const before = api.requests.length;
+      const open = (context: string) => () => ClusterConnection.open(loadKubeconfig({ files: [file] }), { context });
+      expect(open('both')).toThrow(KubeconfigError);
+      expect(open('both')).toThrow(
+        `Kubeconfig ${file}, cluster "both-cluster": certificate-authority and certificate-authority-data are both set, which kubectl refuses ("certificate-authority-data and certificate-authority are both specified for both-cluster. certificate-authority-data will override."): remove one of them`,
+      );
+      expect(open('both')).toThrow(
+        `Kubeconfig ${file}, user "both-user": client-certificate and client-certificate-data are both set, which kubectl refuses ("client-cert-data and client-cert are both specified for both-user. client-cert-data will override."): remove one of them; ` +
+          `Kubeconfig ${file}, user "both-user": client-key and client-key-data are both set, which kubectl refuses ("client-key-data and client-key are both specified for both-user; client-key-data will override"): remove one of them`,
+      );
+      expect(open('no-key')).toThrow(
+        `Kubeconfig ${file}, user "no-key-user": client-certificate-data is set without client-key or client-key-data, which kubectl refuses ("client-key-data or client-key must be specified for no-key-user to use the clientCert authentication method."): add the certificate's key`,
+      );
+      // The key's inline value is never quoted.
+      expect(open('both')).not.toThrow(/PRIVATE KEY|LS0t/);
+      expect(api.requests.length).toBe(before);
+      expect((await testConnection(open('key-only')())).user).toBe('key-only-user');
+    });
+
+    it.skipIf(!HAVE_KUBECTL && !process.env.CI)('the real kubectl refuses the same entries, and takes a key alone', async () => {
+      const file = await bothWays();
+      const both = await kubectl(file, ['--context', 'both', 'get', '--raw', '/version']);
+      expect(both.code).not.toBe(0);
+      expect(both.stderr).toContain('certificate-authority-data and certificate-authority are both specified for both-cluster. certificate-authority-data will override.');
+      expect(both.stderr).toContain('client-cert-data and client-cert are both specified for both-user. client-cert-data will override.');
+      expect(both.stderr).toContain('client-key-data and client-key are both specified for both-user; client-key-data will override');
+      const noKey = await kubectl(file, ['--context', 'no-key', 'get', '--raw', '/version']);
+      expect(noKey.stderr).toContain('client-key-data or client-key must be specified for no-key-user to use the clientCert authentication method.');
+      const keyOnly = await kubectl(file, ['--context', 'key-only', 'get', '--raw', '/version']);
+      expect(keyOnly.stderr).toBe('');
+      expect(JSON.parse(keyOnly.stdout)).toMatchObject({ gitVersion: 'v1.32.4' });
+    });
+  });
+
   it('an exec command with a path in it (./login.sh) is relative to the kubeconfig\'s folder; a missing one is named as a file', async () => {
     const token = api.addUser('relative-plugin');
     const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: './login.sh', env: [{ name: 'LOGIN_TOKEN', value: token }] };
