@@ -12,6 +12,7 @@ import * as yaml from 'yaml';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
 import { DocumentSyntaxError, parseJsonOrYaml, utf8Text } from '../config/parse-document';
 import { KubeconfigError } from './cluster-errors';
+import { KUBECONFIG_YAML, kubeconfigTypeProblems } from './kubeconfig-fields';
 
 /** client-node's Cluster, with the kubeconfig file it came from and what client-node does not read. */
 export interface KubeconfigCluster extends Cluster {
@@ -64,13 +65,16 @@ export function readKubeconfigText(bytes: Uint8Array, file: string): KubeconfigE
   try {
     const source = utf8Text(bytes, file);
     if (source.trim() === '') return undefined;
-    // The workspace's own reader: depth-limited, and its errors name the line without quoting the text (a token).
-    document = parseJsonOrYaml(source, file, yaml);
+    // The workspace's own reader: depth-limited, and its errors name the line without quoting the text (a token);
+    // as YAML 1.1, as kubectl reads it (kubeconfig-fields.ts).
+    document = parseJsonOrYaml(source, file, yaml, KUBECONFIG_YAML);
   } catch (error) {
     if (error instanceof DocumentSyntaxError) throw new KubeconfigError(`Kubeconfig ${error.message}`, file);
     throw error;
   }
   if (document === null || document === undefined) return undefined;
+  const wrongTypes = kubeconfigTypeProblems(document);
+  if (wrongTypes.length > 0) throw problem(wrongTypes.join('; '));
   const config = fields(document);
   // Relative to the file's folder, made absolute as client-go does (a relative --kubeconfig is taken from here).
   const folder = resolve(dirname(file));

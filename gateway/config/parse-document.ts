@@ -118,15 +118,18 @@ export function checkYamlDepth(text: string, source: string, Parser: YamlModule[
   if (yamlNestsDeeperThan(text, Parser, MAX_DOCUMENT_DEPTH)) throw new DocumentSyntaxError(source, undefined, undefined, TOO_DEEP);
 }
 
-function parseYaml(text: string, source: string, yaml: YamlModule): unknown {
+/** What else yaml is told: the YAML version and schema of a format read as another program reads it (a kubeconfig). */
+export type YamlReading = Pick<Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.SchemaOptions, 'version' | 'customTags'>;
+
+function parseYaml(text: string, source: string, yaml: YamlModule, reading: YamlReading = {}): unknown {
   checkYamlDepth(text, source, yaml.Parser);
-  return yamlDocumentValue(yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true }), source);
+  return yamlDocumentValue(yaml.parseDocument(text, { ...reading, prettyErrors: true, uniqueKeys: true }), source);
 }
 
 /** Parses JSON or YAML with the yaml module given; syntax errors (a repeated key included) carry the line and column. */
-export function parseJsonOrYaml(text: string, source: string, yaml: YamlModule): unknown {
+export function parseJsonOrYaml(text: string, source: string, yaml: YamlModule, reading?: YamlReading): unknown {
   const json = plainJson(text, source);
-  return json ? json.value : parseYaml(text, source, yaml);
+  return json ? json.value : parseYaml(text, source, yaml, reading);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
