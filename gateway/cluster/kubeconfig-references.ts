@@ -7,6 +7,7 @@ import type { Cluster, User } from '@kubernetes/client-node';
 import { readNamedFileSync } from '../config/named-file';
 import { KubeconfigError } from './cluster-errors';
 import type { KubeconfigCluster, KubeconfigUser } from './kubeconfig-file';
+import { readTokenFile } from './token-file-credentials';
 
 /** An entry as read, with what keeps it from being used: each problem names the file, the entry and the field. */
 export type Checked<T> = T & { readonly problems: readonly string[] };
@@ -35,17 +36,17 @@ const hasOtherCredentials = (user: KubeconfigUser) => Boolean(user.token || user
 
 /**
  * The user with its certificate and key files checked and its tokenFile read into `token` as client-go reads it:
- * relative to the kubeconfig's folder (done by kubeconfig-file.ts) and whitespace-trimmed
- * (transport/token_source.go), so a file ending in a newline works. With a `token` too, client-go sends the file's
- * token when it can read it, else the token.
+ * relative to the kubeconfig's folder (done by kubeconfig-file.ts) and trimmed (token-file-credentials.ts, which
+ * also reads it again while a connection lives). With a `token` too, client-go sends the file's token when it can
+ * read it, else the token.
  */
 export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
   const problems = [...clientCertificateConflicts(user), ...unreadable(user, 'user', [['client-certificate', user.certFile], ['client-key', user.keyFile]])];
   let token = user.token;
   if (user.tokenFile) {
-    const read = readReference(user.tokenFile);
-    if ('text' in read && read.text.trim() !== '') token = read.text.trim();
-    else if (!user.token) problems.push(`${label(user, 'user')}: tokenFile: ${'text' in read ? `${user.tokenFile} is empty` : read.failure}`);
+    const read = readTokenFile(user.tokenFile);
+    if ('token' in read) token = read.token;
+    else if (!user.token) problems.push(`${label(user, 'user')}: tokenFile: ${read.failure}`);
   } else if (user.tokenFileMisspelt && !hasOtherCredentials(user)) {
     // kubectl would send no credentials at all and the API server answer 401: say what to write instead.
     problems.push(`${label(user, 'user')}: "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`);

@@ -28,6 +28,8 @@ export interface ErrorContext {
   timeoutMs: number;
   /** The kubeconfig user's own credentials (token, password), hidden wherever a message quotes them. */
   secrets?: readonly string[];
+  /** The user's tokenFile, read again when the token was refused, and why that read failed if it did. */
+  tokenFile?: { path: string; failure?: string };
 }
 
 const CERTIFICATE_REASONS: Record<string, string> = {
@@ -102,7 +104,7 @@ export function classifyError(error: unknown, context: ErrorContext): ClusterErr
   if (isAbort(error)) return new ClusterTimeoutError(context.operation, context.timeoutMs);
   const status = apiStatusOf(error);
   if (status) {
-    if (status.code === 401) return new UnauthorizedError(context.server, context.user);
+    if (status.code === 401) return new UnauthorizedError(context.server, context.user, context.tokenFile);
     if (status.code === 403) return new ForbiddenError(status.message);
     return new ApiServerError(status.code, status.reason, status.message);
   }

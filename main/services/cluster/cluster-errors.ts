@@ -32,13 +32,21 @@ export class BadCertificateError extends ClusterError {
   }
 }
 
+/** Why a token from a tokenFile was refused: the file read again just before holds no better one, or could not be read. */
+const tokenFileCause = (tokenFile: { path: string; failure?: string }) =>
+  tokenFile.failure
+    ? `its tokenFile could not be read again (${tokenFile.failure}), and the token sent in its place is expired or invalid.`
+    : `the token in its tokenFile ${tokenFile.path}, read again just now, is expired or invalid.`;
+
 /** 401: the token is expired or invalid, or the client certificate is not accepted. */
 export class UnauthorizedError extends ClusterError {
   readonly code = 'GATEHOUSE_CLUSTER_UNAUTHORIZED';
-  constructor(readonly server: string, readonly user: string) {
+  constructor(readonly server: string, readonly user: string, tokenFile?: { path: string; failure?: string }) {
     super(
-      `The API server ${server} did not accept the credentials of user "${user}" (401 Unauthorized): the token is expired or invalid, or the client certificate is not trusted.`,
-      'Log in again (e.g. refresh the token or rerun your cloud CLI login) and reload the kubeconfig.',
+      `The API server ${server} did not accept the credentials of user "${user}" (401 Unauthorized): ${tokenFile ? tokenFileCause(tokenFile) : 'the token is expired or invalid, or the client certificate is not trusted.'}`,
+      tokenFile
+        ? `Put a current token in ${tokenFile.path}: it is read again every minute, and at once when the API server refuses a token.`
+        : 'Log in again (e.g. refresh the token or rerun your cloud CLI login) and reload the kubeconfig.',
     );
     this.name = 'UnauthorizedError';
   }

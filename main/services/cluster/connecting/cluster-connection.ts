@@ -14,8 +14,9 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { ClusterTimeoutError, ContextError } from '../cluster-errors';
-import { classifyError } from '../classify-error';
+import { apiStatusOf, classifyError } from '../classify-error';
 import { useExecCredentials } from '../../../../gateway/cluster/exec-credentials';
+import { useTokenFiles, type TokenFileSource } from '../../../../gateway/cluster/token-file-credentials';
 import type { LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
 import { confirmUsable } from '../../../../gateway/cluster/kubeconfig-references';
 
@@ -29,6 +30,8 @@ export interface ConnectOptions {
   /** PATH for exec credential plugins (see login-shell-path.ts). */
   execPath?: string;
   execTimeoutMs?: number;
+  /** The clock a tokenFile's re-reads follow (client-go's minute); tests move it. */
+  now?: () => number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -56,6 +59,8 @@ export class ClusterConnection {
     execTimeoutMs: number,
     /** The user's token and password, for error messages to hide. */
     private readonly credentials: readonly string[],
+    /** The user's tokenFile, read again as client-go reads it (token-file-credentials.ts). */
+    private readonly tokenFile: TokenFileSource | undefined,
   ) {
     this.timeoutMs = timeoutMs;
     this.#deadlineMs = timeoutMs + (usesExec ? execTimeoutMs : 0) + 1000;
@@ -96,6 +101,7 @@ export class ClusterConnection {
     kc.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: contextName });
     const execTimeoutMs = options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const usesExec = useExecCredentials(kc, { ...(options.execPath ? { path: options.execPath } : {}), timeoutMs: execTimeoutMs });
+    const tokenFile = useTokenFiles(kc, options.now).get(context.user);
     return new ClusterConnection(
       contextName,
       cluster.server,
@@ -106,7 +112,25 @@ export class ClusterConnection {
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       execTimeoutMs,
       [user.token, user.password].filter((value): value is string => typeof value === 'string' && value !== ''),
+      tokenFile,
     );
+  }
+
+  /**
+   * Runs `run`, and once more when the API server refused the token (401) and the user's tokenFile, read again at
+   * once, holds another token: rotated since its last read, less than a minute ago. client-go does not do this:
+   * its bearerAuthRoundTripper (transport/round_trippers.go) keeps sending the token it read until the minute is
+   * up, and kubectl fails meanwhile; a connection the app keeps open should not. A 401 means the server did
+   * nothing, so the call is safe to repeat.
+   */
+  async #withCurrentToken<T>(run: () => Promise<T>): Promise<T> {
+    const sent = this.tokenFile?.current();
+    try {
+      return await run();
+    } catch (error) {
+      if (this.tokenFile && apiStatusOf(error)?.code === 401 && this.tokenFile.reread() !== sent) return run();
+      throw error;
+    }
   }
 
   /** Runs one API operation under the deadline; what it throws comes out as a ClusterError. */
@@ -116,9 +140,11 @@ export class ClusterConnection {
       timer = setTimeout(() => reject(new ClusterTimeoutError(operation, this.#deadlineMs)), this.#deadlineMs);
     });
     try {
-      return await Promise.race([run(), deadline]);
+      return await Promise.race([this.#withCurrentToken(run), deadline]);
     } catch (error) {
-      throw classifyError(error, { server: this.server, user: this.userName, operation, timeoutMs: this.timeoutMs, secrets: this.credentials });
+      const tokenFile = this.tokenFile && { path: this.tokenFile.path, ...(this.tokenFile.failure ? { failure: this.tokenFile.failure } : {}) };
+      const secrets = [...this.credentials, this.tokenFile?.current()].filter((value): value is string => value !== undefined);
+      throw classifyError(error, { server: this.server, user: this.userName, operation, timeoutMs: this.timeoutMs, secrets, ...(tokenFile ? { tokenFile } : {}) });
     } finally {
       clearTimeout(timer);
     }

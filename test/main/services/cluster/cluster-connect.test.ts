@@ -28,6 +28,8 @@ import {
   testConnection,
   mergePaths,
 } from '../../../../main/services/cluster/index';
+import { ClusterController } from '../../../../main/app/cluster-controller';
+import { clusterAccessOf } from '../../../../gateway/cluster/kubeconfig-access';
 
 let api: FakeKubeApi;
 let adminToken: string;
@@ -153,6 +155,80 @@ describe('files a kubeconfig names, read as kubectl reads them', () => {
       `Kubeconfig ${misspelt.file}, user "misspelt-user": "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`,
     );
     expect(api.requests.length).toBe(before);
+  });
+
+  describe('a tokenFile rotated while the connection is open (a projected service-account token the kubelet renews)', () => {
+    /** A kubeconfig whose user reads its token from `token` beside it, holding `token` now. */
+    async function rotating(context: string, token: string): Promise<{ file: string; tokenPath: string }> {
+      const { folder, file } = await ownFolderKubeconfig(context, { tokenFile: 'token' });
+      const tokenPath = join(folder, 'token');
+      await writeFile(tokenPath, `${token}\n`, { mode: 0o600 });
+      return { file, tokenPath };
+    }
+
+    it('is read again once 50 s have passed since its last read, as client-go does (a minute less 10 s leeway); a failed read keeps the last token', async () => {
+      const [before, after, third] = ['sa-before-rotation', 'sa-after-rotation', 'sa-third-rotation'].map((name) => api.addUser(name));
+      const { file, tokenPath } = await rotating('rotating', before!);
+      // The clock the re-reads follow, moved by the test instead of waiting a minute.
+      let now = 1_000_000;
+      const connection = ClusterConnection.open(loadKubeconfig({ files: [file] }), { now: () => now });
+      const sentBy = async () => {
+        await connection.call('Reading namespace default', () => connection.core.readNamespace({ name: 'default' }));
+        return api.requests.at(-1)?.user;
+      };
+      expect(await sentBy()).toBe('sa-before-rotation');
+      await writeFile(tokenPath, `${after}\n`);
+      now += 49_999;
+      expect(await sentBy()).toBe('sa-before-rotation');
+      now += 1;
+      expect(await sentBy()).toBe('sa-after-rotation');
+      // What the gateway is given for serviceInfo backends comes from the same read.
+      expect((await clusterAccessOf(connection.kubeConfig)).authorization).toBe(`Bearer ${after}`);
+      // Gone, or empty while the kubelet writes it: the last token read is sent, and the file tried again at each request.
+      await rm(tokenPath);
+      now += 60_000;
+      expect(await sentBy()).toBe('sa-after-rotation');
+      await writeFile(tokenPath, '');
+      expect(await sentBy()).toBe('sa-after-rotation');
+      await writeFile(tokenPath, third!);
+      expect(await sentBy()).toBe('sa-third-rotation');
+    });
+
+    it('on a 401 the app\'s connection reads it again at once and repeats the call once with the rotated token; a refused token the file still holds is named', async () => {
+      const [before, after] = ['sa-refused-then-rotated', 'sa-rotated-in-time'].map((name) => api.addUser(name));
+      const { file, tokenPath } = await rotating('rotated-on-401', before!);
+      const notRead = () => {
+        throw new Error('not read by this test');
+      };
+      const controller = new ClusterController({ workspace: notRead, vault: notRead, kubeconfigFiles: () => [file], loginShell: false });
+      await controller.connect({ test: false });
+      const secrets = controller.secretSource()!;
+      const readAbsent = () => secrets.read({ name: 'absent', namespace: 'default' });
+      expect(await readAbsent()).toBeUndefined();
+      expect(api.requests.at(-1)).toMatchObject({ user: 'sa-refused-then-rotated', status: 404 });
+
+      // Rotated and the old token revoked within the minute: no clock moves, the 401 makes the read.
+      await writeFile(tokenPath, after!);
+      api.authenticator.expireToken(before!);
+      let seen = api.requests.length;
+      expect(await readAbsent()).toBeUndefined();
+      expect(api.requests.slice(seen).map((r) => [r.status, r.user ?? null])).toEqual([[401, null], [404, 'sa-rotated-in-time']]);
+
+      // Refused with nothing newer in the file: one request, and the error names the file.
+      api.authenticator.expireToken(after!);
+      seen = api.requests.length;
+      const refused = (await readAbsent().catch((e: unknown) => e)) as UnauthorizedError;
+      expect(refused).toBeInstanceOf(UnauthorizedError);
+      expect(refused.message).toBe(`The API server ${api.url} did not accept the credentials of user "rotated-on-401-user" (401 Unauthorized): the token in its tokenFile ${tokenPath}, read again just now, is expired or invalid.`);
+      expect(refused.hint).toBe(`Put a current token in ${tokenPath}: it is read again every minute, and at once when the API server refuses a token.`);
+      expect(api.requests.length).toBe(seen + 1);
+      await rm(tokenPath);
+      const gone = (await readAbsent().catch((e: unknown) => e)) as UnauthorizedError;
+      expect(gone.message).toBe(
+        `The API server ${api.url} did not accept the credentials of user "rotated-on-401-user" (401 Unauthorized): its tokenFile could not be read again (cannot read ${tokenPath}: no such file or folder (ENOENT)), and the token sent in its place is expired or invalid.`,
+      );
+      expect(`${refused.message}${gone.message}`).not.toContain(after!);
+    });
   });
 
   describe('certificate, key and CA files', () => {

@@ -1,0 +1,116 @@
+// A kubeconfig user's tokenFile read again while a connection lives, as client-go reads it
+// (transport/token_source.go, NewCachedFileTokenSource): a token read is used until a minute less ten seconds'
+// leeway has passed, then the file is read again at the next request, so a rotated token (a projected
+// service-account token the kubelet renews, a CI job's) is picked up. A read that fails or finds the file empty
+// keeps the last token read, as client-go's does ("Unable to rotate token"); until a first read succeeds, the
+// token the kubeconfig was read with is sent (client-go's bearer). Only types from client-node.
+import type { KubeConfig, User } from '@kubernetes/client-node';
+import { readNamedFileSync } from '../config/named-file';
+import type { KubeconfigUser } from './kubeconfig-file';
+
+/** client-node's authenticator contract (not re-exported from its index). */
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+
+/** client-go's fileTokenSource period and cachingTokenSource leeway: the file is read again 50 s after a read. */
+export const TOKEN_FILE_PERIOD_MS = 60_000;
+export const TOKEN_FILE_LEEWAY_MS = 10_000;
+
+/**
+ * A token file's token, whitespace-trimmed as client-go's fileTokenSource trims it (a file ending in a newline
+ * works), or why there is none in words: `cannot read PATH: no such file or folder (ENOENT)`, `PATH is empty`.
+ */
+export function readTokenFile(path: string): { token: string } | { failure: string } {
+  let text: string;
+  try {
+    text = readNamedFileSync(path).toString('utf8').trim();
+  } catch (error) {
+    return { failure: error instanceof Error ? error.message : String(error) };
+  }
+  return text === '' ? { failure: `${path} is empty` } : { token: text };
+}
+
+export class TokenFileSource {
+  #token: string | undefined;
+  #readAt = 0;
+  #failure: string | undefined;
+
+  /** `initial`: the token the kubeconfig was read with (kubeconfig-references.ts read the file, or the user's token). */
+  constructor(
+    readonly path: string,
+    private readonly initial: string | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The token to send now, the file read again first when its last read is 50 s old or there was none. */
+  token(): string | undefined {
+    if (this.#token === undefined || this.now() >= this.#readAt + TOKEN_FILE_PERIOD_MS - TOKEN_FILE_LEEWAY_MS) this.#read();
+    return this.current();
+  }
+
+  /** The file read now, whatever the schedule (the API server refused the token); the token to send. */
+  reread(): string | undefined {
+    this.#read();
+    return this.current();
+  }
+
+  /** The token that would be sent, without reading the file. */
+  current(): string | undefined {
+    return this.#token ?? this.initial;
+  }
+
+  /** Why the last read of the file failed, in words and without its contents; undefined after a read that worked. */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
+  #read(): void {
+    const read = readTokenFile(this.path);
+    if ('failure' in read) {
+      this.#failure = read.failure;
+      return;
+    }
+    this.#token = read.token;
+    this.#readAt = this.now();
+    this.#failure = undefined;
+  }
+}
+
+const PROVIDER = 'gatehouse-token-file';
+
+/** client-node authenticator for users rewritten by `useTokenFiles`: each request gets its source's token. */
+class TokenFileAuthenticator implements Authenticator {
+  constructor(private readonly sources: ReadonlyMap<string, TokenFileSource>) {}
+
+  isAuthProvider(user: User): boolean {
+    return (user.authProvider as { name?: string } | undefined)?.name === PROVIDER;
+  }
+
+  async applyAuthentication(user: User, options: Parameters<Authenticator['applyAuthentication']>[1]): Promise<void> {
+    const token = this.sources.get(user.name)?.token();
+    if (!token) return;
+    const opts = options as { headers?: Record<string, unknown> };
+    opts.headers ??= {};
+    opts.headers.Authorization = `Bearer ${token}`;
+  }
+}
+
+/**
+ * Routes every token-file user of `kc` (no exec plugin or auth provider) through a TokenFileSource; returns the
+ * sources by user name. client-node would send the `token` the kubeconfig was read with for as long as the
+ * connection lives, so the user's `token` goes (client-node adds it after any authenticator).
+ */
+export function useTokenFiles(kc: KubeConfig, now?: () => number): ReadonlyMap<string, TokenFileSource> {
+  const sources = new Map<string, TokenFileSource>();
+  const users = kc.getUsers().map((user) => {
+    const { tokenFile } = user as Partial<KubeconfigUser>;
+    if (!tokenFile || user.exec || user.authProvider) return user;
+    sources.set(user.name, new TokenFileSource(tokenFile, user.token, now));
+    const { token: _sentByTheSource, ...rest } = user;
+    return { ...rest, authProvider: { name: PROVIDER, config: {} } } as User;
+  });
+  if (sources.size > 0) {
+    kc.loadFromOptions({ clusters: kc.getClusters(), users, contexts: kc.getContexts(), currentContext: kc.getCurrentContext() });
+    kc.addAuthenticator(new TokenFileAuthenticator(sources));
+  }
+  return sources;
+}
