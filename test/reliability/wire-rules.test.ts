@@ -193,6 +193,22 @@ describe('Expect: 100-continue', () => {
     expect(upstream.requests.length).toBe(before);
   });
 
+  it('a refused client that sends its body without waiting for 100 (RFC 9110 §10.1.1 lets it): the refusal, the connection closed, nothing behind it served', async () => {
+    const smuggled = request(['GET /echo/behind-the-body HTTP/1.1', 'Host: gw.test']);
+    const { res, conn } = await exchange(
+      request(['POST /admin/upload HTTP/1.1', 'Host: gw.test', `Content-Length: ${smuggled.length}`, 'Expect: 100-continue'], smuggled) + request(['GET /echo/behind HTTP/1.1', 'Host: gw.test']),
+    );
+    try {
+      expectJson(res, 401);
+      expect(res!.headers.connection).toBe('close');
+      await conn.closed;
+      expect(conn.pending).toBe('');
+    } finally {
+      conn.close();
+    }
+    expect(upstream.requests.length).toBe(before);
+  });
+
   it('an admitted request is invited, sends its body and is forwarded', async () => {
     const conn = await RawConnection.open(gateway.port);
     try {
