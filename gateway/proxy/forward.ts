@@ -195,6 +195,7 @@ class ResponseRelay {
   /** Runs while a write to the client waits for it to read (the upstream paused meanwhile). */
   #clientReadTimer: NodeJS.Timeout | undefined = undefined;
   #clientStalled = false;
+  #bodyStarted = false;
   readonly #onDrain = () => this.#drained();
 
   constructor(
@@ -263,6 +264,17 @@ class ResponseRelay {
   onConnect(abort: (error: Error) => void): void {
     if (this.#clientGone) return abort(new ClientGoneError());
     this.#abort = abort;
+    this.forward.exchange.dispatchedAt = performance.now();
+  }
+
+  /**
+   * undici writes a streamed body's first bytes and the request's head together, so a request whose client is slow
+   * to start its body reaches the upstream only then: the upstream's time starts there, not at onConnect, or the log
+   * and the traffic inspector would count the client's wait as the upstream's.
+   */
+  onBodySent(): void {
+    if (this.#bodyStarted) return;
+    this.#bodyStarted = true;
     this.forward.exchange.dispatchedAt = performance.now();
   }
 
