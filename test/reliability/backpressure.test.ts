@@ -6,14 +6,17 @@
 //   256 MiB go through;
 // - the writer is held back: stalled, and still stalled after a whole request through the gateway on another
 //   connection (turns of the event loop the gateway and both ends share) completed without a 'drain'.
-// Then the reader reads, and every byte arrives.
+// Then the reader reads, and every byte arrives. The same with the traffic capture on, which sees both bodies go by.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventEmitter, once } from 'node:events';
 import { connect, Socket } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startRawUpstream, type RawUpstream } from '../support/raw-upstream';
-import { startTestGateway, type TestGateway } from '../support/gateway';
+import { startGateway, type Gateway } from '../../gateway/server/gateway-server';
+import { MemorySecretSource, SecretResolver } from '../../gateway/secrets/secret-source';
+import { TrafficCapture } from '../../gateway/capture/traffic-capture';
+import type { RequestLogEntry } from '../../gateway/log/request-log';
 import { RawConnection } from '../support/raw-connection';
 
 /** Far more than the sockets between the two ends hold (loopback buffers grow to a few MiB each here). */
@@ -78,7 +81,10 @@ let raw: RawUpstream;
 /** An upstream that reads an upload's body only when the test does. */
 let inbox: Server;
 let inboxPort: number;
-let gateway: TestGateway;
+let gateway: Gateway;
+/** The port of the gateway under test, once it listens. */
+let gatewayPort = -1;
+const logs: RequestLogEntry[] = [];
 let download: Pump | undefined;
 /** The upload's upstream request, its body not read until the test reads it. */
 let upload: { req: IncomingMessage; res: ServerResponse } | undefined;
@@ -105,16 +111,10 @@ beforeAll(async () => {
   inbox.listen(0, '127.0.0.1');
   await once(inbox, 'listening');
   inboxPort = (inbox.address() as AddressInfo).port;
-  gateway = await startTestGateway({
-    services: [
-      { name: 'files', pathPrefix: '/files', upstream: { url: `http://127.0.0.1:${raw.port}` } },
-      { name: 'inbox', pathPrefix: '/inbox', upstream: { url: `http://127.0.0.1:${inboxPort}` } },
-    ],
-  });
-  // The gateway runs in this process: its writes to either side are seen here.
+  // The gateway runs in this process: its writes to either side are seen here (the gateway under test at the time).
   Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
     const accepted = socketWrite.apply(this, args);
-    if (this.localPort === gateway.port) mostQueued.toClient = Math.max(mostQueued.toClient, this.writableLength);
+    if (this.localPort === gatewayPort) mostQueued.toClient = Math.max(mostQueued.toClient, this.writableLength);
     else if (this.remotePort === inboxPort) mostQueued.toUpstream = Math.max(mostQueued.toUpstream, this.writableLength);
     return accepted;
   } as Socket['write'];
@@ -122,7 +122,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   Socket.prototype.write = socketWrite;
-  await gateway.close();
   raw.close();
   inbox.closeAllConnections();
   inbox.close();
@@ -141,7 +140,32 @@ async function roundTrip(path: string): Promise<void> {
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-describe('backpressure', () => {
+describe.each([
+  ['with the log only', false],
+  ['with the traffic capture on', true],
+])('backpressure %s', (_name, capturing) => {
+  beforeAll(async () => {
+    gateway = await startGateway({
+      workspace: {
+        services: [
+          { name: 'files', pathPrefix: '/files', upstream: { url: `http://127.0.0.1:${raw.port}` } },
+          { name: 'inbox', pathPrefix: '/inbox', upstream: { url: `http://127.0.0.1:${inboxPort}` } },
+        ],
+      },
+      secrets: new SecretResolver([new MemorySecretSource('none', {})]),
+      log: (entry) => logs.push(entry),
+      port: 0,
+      ...(capturing ? { capture: new TrafficCapture(() => undefined, { enabled: true }) } : {}),
+    });
+    gatewayPort = gateway.port;
+    download = undefined;
+    upload = undefined;
+    mostQueued.toClient = 0;
+    mostQueued.toUpstream = 0;
+  });
+
+  afterAll(() => gateway.close());
+
   it('a client that does not read holds the upstream\'s writes back, and then gets every byte', async () => {
     const client = connect({ host: '127.0.0.1', port: gateway.port });
     await once(client, 'connect');
@@ -166,7 +190,7 @@ describe('backpressure', () => {
     expect(mostQueued.toClient, 'queued by the gateway for the client').toBeLessThan(MOST_QUEUED);
     client.destroy();
     await expect.poll(() => gateway.inFlight).toBe(0);
-    const entry = gateway.logs.findLast((e) => e.path === '/files/download');
+    const entry = logs.findLast((e) => e.path === '/files/download');
     expect(entry?.status).toBe(200);
     expect(entry?.error).toBeUndefined();
   });
