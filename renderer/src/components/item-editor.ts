@@ -38,15 +38,21 @@ export function useItemEditor<S>(options: ItemEditorOptions<S> = {}): ItemEditor
     setEditor((n) => n + 1);
   };
 
-  // The target is read once, when the screen opens: it was set by the navigation that showed it.
-  const { fromTarget } = options;
+  // A target is taken when the screen opens with it, and when one arrives while the screen is already shown (the
+  // status bar's "Enter secret …" on the Secrets screen): the navigation that set it has already asked about
+  // unsaved changes, so the item it names replaces the open form, which must not stay on screen unguarded.
+  const { fromTarget, onChoose } = options;
+  const pending = useNavigationStore((s) => s.target);
   useEffect(() => {
+    if (!pending) return;
     const target = useNavigationStore.getState().takeTarget();
     if (!target || !fromTarget) return;
     void Promise.resolve(fromTarget(target)).then((next) => {
-      if (next !== undefined) open(next);
+      if (next === undefined) return;
+      onChoose?.();
+      open(next);
     });
-  }, []);
+  }, [pending]);
 
   // The control the open item was chosen with (its list item, "New service"), not one inside the details (Edit,
   // Cancel): the details hold the focus once open, and closing them would drop it on the page.
