@@ -13,6 +13,7 @@ import { CheckboxField, Field, FieldGroup, FieldMessages } from '../components/F
 import { NotServedNotice, useLeftOutUnder } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
 import { useFormSave, type SecretWrite } from './use-form-save';
+import { confirmSharedWrites } from './confirm-shared-writes';
 import { sameDraft } from '../model/drafts';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../../gateway/config/kyma-secret-keys';
 import { FieldErrors, type FieldPath } from '../model/field-errors';
@@ -224,6 +225,11 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
       return keys.length > 0 && secretName !== '' ? [{ index: i, secretName, values, firstKey: keys[0]! }] : [];
     });
     const valuePath = (i: number, key: string) => formatFieldPath(['applications', indexRef.current, 'services', i, ...ENTRY, 'credentials', key]);
+    // Each service's own reference, as saved, is not another reader: it is the one the values are typed in for.
+    const ownerOf = (i: number) => {
+      const saved = workspace.applications.find((a) => a.name === name)?.services.find((s) => s.id === draft.services[i]?.id);
+      return name !== undefined && saved ? `application ${name}, service ${saved.name}` : undefined;
+    };
     const done = await form.run({
       edit: (ws) => {
         const existing = name === undefined ? undefined : ws.applications.find((a) => a.name === name);
@@ -234,6 +240,12 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
         return { ...ws, applications };
       },
       at: () => ['applications', indexRef.current],
+      // Asked once nothing else stops the save; "no" is said on the secret name the values were typed in for.
+      preflight: () => confirmSharedWrites(
+        typed,
+        (t) => ({ name: t.secretName, namespace, keys: Object.keys(t.values), owner: ownerOf(t.index) }),
+        (t, message) => ({ path: valuePath(t.index, 'secretName'), message }),
+      ),
       secrets: typed.map((t): SecretWrite => ({ ref: { name: t.secretName, namespace }, set: t.values, field: valuePath(t.index, t.firstKey) })),
       message: () => (typed.length > 0 ? `Kyma application ${savedName} saved; the credentials are in the vault.` : `Kyma application ${savedName} saved.`),
     });

@@ -11,12 +11,12 @@ import { BasicAuthFields } from '../components/BasicAuthFields';
 import { EndpointSecurityFields } from '../components/EndpointSecurityFields';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
-import { applySecurityDraft, endpointDraft, securityDraft, secretWrites, type EndpointDraft, type EnvironmentName, type SecretWrite, type SecurityDraft } from '../model/endpoint-security-draft';
-import { describeReaders, otherReaders, secretId, secretUses } from '../model/secret-usage';
+import { applySecurityDraft, endpointDraft, securityDraft, secretWrites, type EndpointDraft, type EnvironmentName, type SecurityDraft } from '../model/endpoint-security-draft';
 import { CheckboxField, Field, FieldGroup, RadioGroup } from '../components/Field';
 import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
 import { useFormSave } from './use-form-save';
+import { confirmSharedWrites } from './confirm-shared-writes';
 import { sameDraft, serviceDraft, serviceFromDraft, serviceInfoInput, type ServiceDraft } from '../model/drafts';
 import type { FieldPath } from '../model/field-errors';
 import { confirmAction } from '../state/confirm-store';
@@ -75,27 +75,6 @@ async function pemProblems(d: EndpointDraft): Promise<{ field: string[]; message
   return problems;
 }
 
-/**
- * Values typed in for a secret other items read (another service's credentials, a consumer's password) change what
- * those send or accept too: the form asks first, naming them, and a "no" is said on the secret's field.
- */
-async function confirmSharedWrites(writes: readonly SecretWrite[], service: string | undefined, errorAt: (write: SecretWrite, message: string) => FieldError): Promise<FieldError[]> {
-  const workspace = useWorkspaceStore.getState().workspace;
-  if (!workspace) return [];
-  const uses = secretUses(workspace);
-  const owner = service === undefined ? undefined : `service ${service}`;
-  const shared = writes.map((write) => ({ write, readers: otherReaders(uses, { name: write.name, namespace: write.namespace, keys: Object.keys(write.data) }, owner) })).filter((s) => s.readers.length > 0);
-  if (shared.length === 0) return [];
-  const confirmed = await confirmAction({
-    title: shared.length === 1 ? `Write into secret ${secretId(shared[0]!.write.name, shared[0]!.write.namespace)}?` : 'Write into secrets other items use?',
-    message: shared.map((s) => `${secretId(s.write.name, s.write.namespace)} is also read by ${describeReaders(s.readers)}: saving changes it for them too.`).join(' '),
-    confirmLabel: shared.length === 1 ? 'Write into the shared secret' : 'Write into the shared secrets',
-    danger: true,
-  });
-  if (confirmed) return [];
-  return shared.map((s) => errorAt(s.write, `also read by ${describeReaders(s.readers)}: choose another secret name to leave theirs as it is`));
-}
-
 interface ServiceFormProps {
   original: Service | undefined;
   workspace: Workspace;
@@ -146,7 +125,8 @@ export function ServiceForm({ original, workspace, onSaved, onDeleted }: Service
         const pem = (await Promise.all(environments.map((env) => pemProblems(security[env])))).flatMap((found, i) => found.map((p) => endpointError(indexRef.current, environments[i]!, p.field, p.message)));
         // Asked last, once nothing else stops the save.
         if (pem.length > 0) return pem;
-        return confirmSharedWrites(inline.flatMap((i) => i.writes), name, (w, message) => endpointError(indexRef.current, w.environment, w.field, message));
+        const owner = name === undefined ? undefined : `service ${name}`;
+        return confirmSharedWrites(inline.flatMap((i) => i.writes), (w) => ({ name: w.name, namespace: w.namespace, keys: Object.keys(w.data), owner }), (w, message) => endpointError(indexRef.current, w.environment, w.field, message));
       },
       secrets: inline.flatMap((i) => i.writes).map((w) => ({
         ref: w.namespace ? { name: w.name, namespace: w.namespace } : { name: w.name },
