@@ -3,13 +3,13 @@
 // domain (workspace, secrets, import, cluster) ends with them.
 import type { Workspace } from '../../gateway/config/schema';
 import { WorkspaceValidationError, validateWorkspace } from '../../gateway/config/validate';
-import type { Channel, RevisedWorkspace, SaveResult, SecretUpdateRequest, VaultStatus, WorkspaceFileState } from '../ipc/contract';
+import type { Channel, RevisedWorkspace, SaveResult, VaultStatus, WorkspaceFileState } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/dispatcher';
 import type { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
 import { VaultUnavailableError, type SecretVault, type VaultHealth } from '../services/vault';
 import { WorkspaceChangedOutsideError, WorkspaceFileAccessError, type WorkspaceFileProblem, type WorkspaceStore } from '../services/workspace-store';
 import type { ClusterController } from './cluster-controller';
-import { writeSecretUpdates, type WrittenSecrets } from './secret-updates';
+import { writeSecretUpdates, type SecretWrite, type WrittenSecrets } from './secret-updates';
 
 export interface AppContext {
   readonly store: WorkspaceStore;
@@ -96,12 +96,13 @@ export async function adoptWorkspace(ctx: AppContext, saved: RevisedWorkspace, a
  * Saves a workspace made on revision `basedOn`: the window's names the one it was made on, main's own the
  * ctx.revision they read ctx.workspace with. Without one (a bare workspace on the channel: tests), it is taken as
  * made on whatever version the store last read or wrote when its turn comes. When the file holds another version,
- * nothing is written and that version is taken up and applied instead. `secrets` (values a form typed in) are
+ * nothing is written and that version is taken up and applied instead. `secrets` (values a form typed in, an
+ * import's secrets; `values` says which, in a refusal that could not put one back: secret-updates.ts) are
  * written just before the workspace, once it is valid and the file still holds `basedOn`, and put back as they were
  * when the workspace save is refused all the same: "nothing was written" is then true of the vault too. The gateway
  * is applied once, after both.
  */
-export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: string, secrets: readonly SecretUpdateRequest[] = []): Promise<SaveResult> {
+export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: string, secrets: readonly SecretWrite[] = [], values?: string): Promise<SaveResult> {
   let written: WrittenSecrets | undefined;
   try {
     if (secrets.length > 0) {
@@ -110,7 +111,7 @@ export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: s
       const checked = validateWorkspace(input);
       if (!checked.ok) return { ok: false, errors: checked.errors };
       await ctx.store.checkRevision(basedOn);
-      written = await writeSecretUpdates(ctx.vault, secrets);
+      written = await writeSecretUpdates(ctx.vault, secrets, values);
     }
     let saved: RevisedWorkspace;
     try {

@@ -16,6 +16,7 @@ import { watchWorkspaceFile } from './workspace-file-watch';
 import { workspaceHandlers } from './workspace-handlers';
 import { secretsHandlers } from './secrets-handlers';
 import { importHandlers } from './import-handlers';
+import { saveImport } from './save-import';
 import { clusterHandlers } from './cluster-handlers';
 import { gatewayHandlers, restartGateway, startGateway } from './gateway-handlers';
 import { trafficHandlers } from './traffic-handlers';
@@ -97,9 +98,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...clusterHandlers({
       cluster,
       workspace: () => ctx.workspace,
-      vault: () => ctx.vault,
       // Called in the same turn as they read the workspace: made on the revision the app holds now.
       saveWorkspace: (input) => saveWorkspace(ctx, input, ctx.revision),
+      saveImport: (input, secrets) => saveImport(ctx, input, ctx.revision, secrets),
       applyToGateway: () => applyToGateway(ctx),
       chooseKubeconfigFile: options.chooseKubeconfigFile,
     }),

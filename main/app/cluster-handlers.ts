@@ -3,17 +3,17 @@
 import type { Workspace } from '../../gateway/config/schema';
 import { KubeconfigError, PushStoppedError, type PushItemResult } from '../services/cluster';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
-import type { SecretVault } from '../services/vault';
+import type { StoredSecret } from '../services/vault';
 import type { ClusterContexts, SaveResult } from '../ipc/contract';
 import { UserFacingError, type IpcHandlers } from '../ipc/dispatcher';
 import type { ClusterController } from './cluster-controller';
-import { storeCheckedSecrets } from './secret-checks';
 
 export interface ClusterHandlerDeps {
   cluster: ClusterController;
   workspace: () => Workspace;
-  vault: () => SecretVault;
   saveWorkspace: (input: unknown) => Promise<SaveResult>;
+  /** Saves an imported workspace with the secrets it brings, stored only with a save that is taken (save-import.ts). */
+  saveImport: (input: unknown, secrets: readonly StoredSecret[]) => Promise<SaveResult>;
   /** Hands the gateway the current cluster access (serviceInfo backends) with the workspace. */
   applyToGateway: () => Promise<unknown>;
   /**
@@ -93,10 +93,9 @@ export function clusterHandlers(deps: ClusterHandlerDeps): Pick<IpcHandlers, Clu
     'cluster:export': async ({ includeSecretValues }) => ({ yaml: await cluster.exportYaml(includeSecretValues) }),
     'cluster:import-application': async ({ name, secretNamespace }) => {
       const { application, secrets } = await cluster.importApplication(name, secretNamespace);
-      // Checked like any other secret, all before any is stored.
-      await storeCheckedSecrets(deps.vault(), secrets);
+      // Its Secrets are stored with the workspace save, checked like any other, and not at all when the save fails.
       const workspace = deps.workspace();
-      return deps.saveWorkspace({ ...workspace, applications: [...workspace.applications.filter((a) => a.name !== application.name), application] });
+      return deps.saveImport({ ...workspace, applications: [...workspace.applications.filter((a) => a.name !== application.name), application] }, secrets);
     },
   };
 }

@@ -3,8 +3,8 @@ import type { DocumentImportPreview } from '../ipc/contract';
 import { importDocuments } from '../services/import/import-documents';
 import { mergeImport } from '../services/import/merge-import';
 import type { ImportResult } from '../services/import/import-result';
-import { saveWorkspace, type AppContext, type DomainHandlers } from './app-context';
-import { storeCheckedSecrets } from './secret-checks';
+import type { AppContext, DomainHandlers } from './app-context';
+import { saveImport } from './save-import';
 
 function previewImport(imported: ImportResult): DocumentImportPreview {
   return {
@@ -22,12 +22,11 @@ export function importHandlers(ctx: AppContext): DomainHandlers<'import'> {
     'import:preview': async (request) => previewImport(importDocuments(request.text, 'pasted document', request)),
     'import:apply': async (request) => {
       const imported = importDocuments(request.text, 'pasted document', request);
-      // Merged into the workspace as it is now: the save names that revision, though the keychain is written first.
+      // Merged into the workspace as it is now: the save names that revision, and stores the secrets with it.
       const basedOn = ctx.revision;
       const merged = mergeImport(ctx.workspace, imported);
       if (!merged.ok) return { ok: false, errors: merged.errors };
-      await storeCheckedSecrets(ctx.vault, imported.secrets);
-      const saved = await saveWorkspace(ctx, merged.workspace, basedOn);
+      const saved = await saveImport(ctx, merged.workspace, basedOn, imported.secrets);
       return saved.ok ? { ...saved, notes: merged.notes } : saved;
     },
   };

@@ -30,10 +30,11 @@ export function checkSecretForGateway(name: string, data: Readonly<Record<string
 }
 
 /**
- * How a secret reaches the vault from outside (the Secrets form, an import, the cluster): every secret is checked
- * first, and nothing is stored unless all of them pass, so a refused batch leaves the vault as it was. A form's save
- * that carries typed-in values goes through secret-updates.ts instead, with the same check (checkSecretForGateway),
- * since it must also put each secret back when the workspace save after them is refused.
+ * How a secret reaches the vault on its own (the Secrets screen's `secrets:set` and `secrets:update`): every secret
+ * is checked first, and nothing is stored unless all of them pass, so a refused batch leaves the vault as it was.
+ * Secrets that come with a workspace save (a form's typed-in values, an import's: save-import.ts) go through
+ * secret-updates.ts instead, with the same check (checkSecretForGateway), since each must also be put back when the
+ * workspace save after them is refused.
  */
 export async function storeCheckedSecrets(vault: SecretVault, secrets: readonly StoredSecret[]): Promise<void> {
   for (const secret of secrets) checkSecretForGateway(secret.name, secret.data);

@@ -1,15 +1,24 @@
-// Changes to some keys of secrets (SecretUpdateRequest): merged in main into what the vault holds, so kept values
-// never cross to the renderer, and checked for the gateway as one batch before any is stored. A workspace save that
-// carries them (a form's typed-in values) writes them just before the workspace and, when the workspace save is
-// refused after all, puts every secret back as it was: "nothing was written" must be true of the vault too, and the
-// gateway never serves values of a save that did not happen.
+// Changes to secrets a workspace save carries: some keys of a secret (SecretUpdateRequest, a form's typed-in values:
+// merged in main into what the vault holds, so kept values never cross to the renderer), or a whole secret that
+// replaces what the vault holds under its name (an import's). Checked for the gateway as one batch before any is
+// stored, written just before the workspace and, when the workspace save is refused after all, every secret is put
+// back as it was: "nothing was written" must be true of the vault too, and the gateway never serves values of a save
+// that did not happen.
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import type { SecretUpdateRequest } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
 import type { SecretVault, StoredSecret } from '../services/vault';
 import { checkSecretForGateway } from './secret-checks';
 
-const refOf = ({ name, namespace }: SecretUpdateRequest) => (namespace ? { name, namespace } : { name });
+/** A write a save carries: some keys of a secret (a form's), or a whole secret that replaces the stored one (an import's). */
+export type SecretWrite = SecretUpdateRequest | StoredSecret;
+
+const refOf = ({ name, namespace }: { name: string; namespace?: string }) => (namespace ? { name, namespace } : { name });
+
+/** What the vault holds for `write` once it is made. */
+function nextSecret(stored: StoredSecret | undefined, write: SecretWrite): StoredSecret {
+  return 'data' in write ? { ...refOf(write), data: { ...write.data } } : mergedSecret(stored, write);
+}
 
 /** The secret as an update leaves `stored`: its keys, the set ones over them, the removed ones gone. */
 export function mergedSecret(stored: StoredSecret | undefined, update: SecretUpdateRequest): StoredSecret {
@@ -22,9 +31,10 @@ export function mergedSecret(stored: StoredSecret | undefined, update: SecretUpd
 /** Secrets a refused save wrote and could not put back: they hold the new values. */
 export class SecretsNotRestoredError extends GatehouseError {
   readonly code = 'GATEHOUSE_SECRETS_NOT_RESTORED';
-  constructor(refused: GatehouseError | Error, names: readonly string[], cause: string) {
+  /** `values`: what the secrets now hold, in words ("the values typed in the form"). */
+  constructor(refused: GatehouseError | Error, readonly names: readonly string[], cause: string, values: string) {
     const list = names.map((n) => `"${n}"`).join(', ');
-    super(`${refused.message}; but the vault could not put back ${names.length === 1 ? 'secret' : 'secrets'} ${list} as ${names.length === 1 ? 'it was' : 'they were'} (${cause}): ${names.length === 1 ? 'it holds' : 'they hold'} the values typed in the form`);
+    super(`${refused.message}; but the vault could not put back ${names.length === 1 ? 'secret' : 'secrets'} ${list} as ${names.length === 1 ? 'it was' : 'they were'} (${cause}): ${names.length === 1 ? 'it holds' : 'they hold'} ${values}`);
     this.name = 'SecretsNotRestoredError';
   }
 }
@@ -43,15 +53,16 @@ function writeFailure(index: number, name: string, error: unknown): UserFacingEr
 
 /**
  * Writes the updates in order. Each is merged and checked before the first is written; a write that fails puts
- * back those written before it and throws a UserFacingError naming `secrets[i]`.
+ * back those written before it and throws a UserFacingError naming `secrets[i]`. `values` says, in a refusal that
+ * could not put a secret back, what it holds instead.
  */
-export async function writeSecretUpdates(vault: SecretVault, updates: readonly SecretUpdateRequest[]): Promise<WrittenSecrets> {
+export async function writeSecretUpdates(vault: SecretVault, updates: readonly SecretWrite[], values = 'the values typed in the form'): Promise<WrittenSecrets> {
   const before: (StoredSecret | undefined)[] = [];
   const next: StoredSecret[] = [];
   for (const [i, update] of updates.entries()) {
     try {
       before.push(await vault.get(refOf(update)));
-      next.push(mergedSecret(before[i], update));
+      next.push(nextSecret(before[i], update));
       checkSecretForGateway(update.name, next[i]!.data);
     } catch (error) {
       throw writeFailure(i, update.name, error);
@@ -72,7 +83,7 @@ export async function writeSecretUpdates(vault: SecretVault, updates: readonly S
       }
     }
     written = 0;
-    if (failed.length > 0) throw new SecretsNotRestoredError(refused, failed, cause);
+    if (failed.length > 0) throw new SecretsNotRestoredError(refused, failed, cause, values);
   };
   for (const secret of next) {
     try {

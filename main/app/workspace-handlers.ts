@@ -4,7 +4,7 @@ import { toFieldErrors } from '../../gateway/config/validate';
 import { SaveOnRevision } from '../ipc/contract';
 import { WorkspaceChangedOutsideError, exportEncryptedBundle, exportWorkspace, importWorkspace, readReferencedSecrets } from '../services/workspace-store';
 import { adoptWorkspace, applyAsSaveResult, saveWorkspace, takeUpRefused, workspaceFileState, type AppContext, type DomainHandlers } from './app-context';
-import { storeCheckedSecrets } from './secret-checks';
+import { saveImport } from './save-import';
 
 export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> {
   return {
@@ -34,8 +34,7 @@ export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> 
     'workspace:import': async ({ text, passphrase }) => {
       const basedOn = ctx.revision;
       const imported = await importWorkspace(text, { passphrase, source: 'imported workspace' });
-      await storeCheckedSecrets(ctx.vault, imported.secrets);
-      return saveWorkspace(ctx, imported.workspace, basedOn);
+      return saveImport(ctx, imported.workspace, basedOn, imported.secrets);
     },
   };
 }

@@ -196,7 +196,7 @@ function WorkspaceFile() {
     try {
       const result = await gatehouse().invoke('workspace:import', importPassphrase ? { text: importText, passphrase: importPassphrase } : { text: importText });
       if (!result.ok) {
-        setOutcome({ kind: 'error', message: 'Not imported: the workspace file is invalid.', errors: result.errors });
+        setOutcome({ kind: 'error', message: 'Not imported: the workspace file is invalid. Nothing was saved or stored, its secrets included.', errors: result.errors });
         return;
       }
       await Promise.all([loadWorkspace(), loadSecrets()]);

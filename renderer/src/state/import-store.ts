@@ -95,7 +95,7 @@ export const useImportStore = create<ImportState>((set, get) => {
       const preview = get().preview;
       try {
         const result = await gatehouse().invoke('import:apply', request());
-        if (!result.ok) return set({ outcome: { kind: 'error', message: 'Not imported: the workspace would be invalid.', errors: result.errors } });
+        if (!result.ok) return set({ outcome: { kind: 'error', message: 'Not imported: the workspace would be invalid. Nothing was saved or stored, its secrets included.', errors: result.errors } });
         // The saved workspace arrives as a `workspace` event; the status as part of the answer.
         useStatusStore.getState().setGateway(result.gateway);
         await useSecretsStore.getState().load();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { forkGatewayProcess } from '../../../main/services/gateway-supervisor/ga
 import { builtGatewayEntry } from '../../support/built-gateway';
 import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api/index';
 import type { IpcEnvelope } from '../../../main/ipc/contract';
+import { WORKSPACE_FILE } from '../../../main/services/workspace-store';
 
 // cluster:import-application stores the cluster's Secrets in the vault: they pass the same check as a secret
 // entered on the Secrets screen (bug: the import skipped it and stored header parameters no request could send).
@@ -85,5 +86,21 @@ describe('cluster:import-application checks each Secret before it is stored', ()
     expect(await call('cluster:import-application', { name: 'commerce', secretNamespace: NS })).toMatchObject({ ok: true });
     const secrets = await call<{ name: string; keys: { key: string }[] }[]>('secrets:list');
     expect(secrets.find((s) => s.name === 'good-params')?.keys.map((k) => k.key)).toEqual(['headers']);
+  });
+
+  it('stores its Secrets only with the workspace save: a save that fails leaves the keychain as it was, and says so', async () => {
+    // The keychain's good-params, changed since the last import; the cluster's still says acme.
+    await call('secrets:set', { name: 'good-params', namespace: NS, data: { headers: JSON.stringify({ 'X-Tenant': ['before'] }) } });
+    seedApplication('offline', 'good-params');
+    // The store moves the old file to workspace.json.bak before writing the new one: a folder there refuses it (EISDIR), root or not.
+    const backup = join(dataDir, `${WORKSPACE_FILE}.bak`);
+    await rm(backup, { force: true });
+    await mkdir(join(backup, 'in-the-way'), { recursive: true });
+    const refused = await call('cluster:import-application', { name: 'offline', secretNamespace: NS }).catch((error: unknown) => error).finally(() => rm(backup, { recursive: true, force: true }));
+    expect(await call('secrets:reveal', { name: 'good-params', namespace: NS, key: 'headers' })).toEqual({ value: JSON.stringify({ 'X-Tenant': ['before'] }) });
+    expect(refused).toMatchObject({
+      code: 'GATEHOUSE_WORKSPACE_FILE_ACCESS',
+      message: expect.stringMatching(/Nothing was saved; .*; its secret kyma-integration\/good-params was not stored: the vault holds what it held before$/),
+    });
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { saveWorkspace, type AppContext } from '../../../main/app/app-context';
+import { saveImport } from '../../../main/app/save-import';
 import type { SecretUpdateRequest } from '../../../main/ipc/contract';
 import { SessionVault, type StoredSecret } from '../../../main/services/vault';
 import { WorkspaceStore } from '../../../main/services/workspace-store';
@@ -119,5 +120,27 @@ describe('a save with secrets', () => {
   it('an invalid workspace writes no secret', async () => {
     expect(await saveWorkspace(ctx, { services: [{ name: 'erp' }] }, ctx.revision, [newPassword])).toMatchObject({ ok: false, errors: expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^services\[0\]/) })]) });
     expect(await stored('erp-creds')).toEqual({ username: 'admin', password: 'admin-pass' });
+  });
+});
+
+describe('an import with secrets (saveImport)', () => {
+  it('refused, and a secret cannot be put back: the refusal says it holds the imported values, and which others were not stored', async () => {
+    duringWrite = async (n) => (n === 1 ? writeAsAnotherProgram('/theirs') : undefined);
+    // The two writes go through; putting erp-creds back does not (erp-params, new, is deleted, not written).
+    refuses = (secret, n) => n > 2 && secret.name === 'erp-creds';
+    const imported: StoredSecret[] = [{ name: 'erp-creds', data: { username: 'imported', password: 'imported-pass' } }, { name: 'erp-params', data: { headers: '{}' } }];
+    await expect(saveImport(ctx, erp('/erp-v2'), ctx.revision, imported)).rejects.toMatchObject({
+      code: 'GATEHOUSE_SECRETS_NOT_RESTORED',
+      message: expect.stringMatching(/; but the vault could not put back secret "erp-creds" as it was \(the keychain is locked\): it holds the imported values; secret erp-params was not stored$/),
+    });
+    expect(await stored('erp-creds')).toEqual({ username: 'imported', password: 'imported-pass' });
+    expect(await stored('erp-params')).toBeUndefined();
+  });
+
+  it('a whole secret replaces the stored one: keys the import does not have are gone', async () => {
+    expect(await saveImport(ctx, erp('/erp-v2'), ctx.revision, [{ name: 'erp-creds', data: { username: 'imported', password: 'imported-pass' } }])).toMatchObject({ ok: true });
+    await vault.set({ name: 'erp-creds', data: { username: 'a', password: 'b', extra: 'c' } });
+    expect(await saveImport(ctx, erp('/erp-v3'), ctx.revision, [{ name: 'erp-creds', data: { username: 'imported', password: 'imported-pass' } }])).toMatchObject({ ok: true });
+    expect(await stored('erp-creds')).toEqual({ username: 'imported', password: 'imported-pass' });
   });
 });
