@@ -17,6 +17,8 @@ import { WorkspaceChangedOutsideError, WorkspaceStore, defaultCliWorkspaceDir, W
 import { COMMAND_USAGE } from './command-usage';
 import { SecretDataNotBase64Error } from '../services/import/kubernetes-secret';
 import { counted } from '../../gateway/config/counted';
+import { writeSecretUpdates } from '../app/secret-updates';
+import { IMPORTED_VALUES, withStoredNote } from '../app/save-import';
 
 export interface ImportCommandDeps {
   openVault?: () => Promise<SecretVault>;
@@ -78,17 +80,22 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
   const merged = mergeImport(loaded.state === 'missing' ? Workspace.parse({}) : loaded.workspace, imported);
   if (!merged.ok) return say(`the imported documents do not make a valid workspace:\n${describeFieldErrors(merged.errors)}`), 1;
 
-  // Secrets first: a workspace that names secrets the vault does not have would not serve.
-  if (imported.secrets.length > 0) {
-    const vault = await (deps.openVault ?? keychainVault)();
-    for (const secret of imported.secrets) await vault.set(secret);
-  }
+  // The secrets with the workspace, as the app saves them (main/app/save-import.ts): checked, written just before it
+  // once the file still holds what this command read, and put back as they were when its save is refused after all.
+  const vault = imported.secrets.length > 0 ? await (deps.openVault ?? keychainVault)() : undefined;
   try {
-    await store.save(merged.workspace, { basedOn: loaded.revision });
+    await store.checkRevision(loaded.revision);
+    const written = vault ? await writeSecretUpdates(vault, imported.secrets, IMPORTED_VALUES) : undefined;
+    try {
+      await store.save(merged.workspace, { basedOn: loaded.revision });
+    } catch (error) {
+      await written?.restore(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
   } catch (error) {
     // Another program (the app, an editor) wrote the file between this command's read and its write.
-    if (!(error instanceof WorkspaceChangedOutsideError)) throw error;
-    const keychain = imported.secrets.length > 0 ? ' (the secrets are in the keychain)' : '';
+    if (!(error instanceof WorkspaceChangedOutsideError)) throw withStoredNote(error, imported.secrets);
+    const keychain = imported.secrets.length > 0 ? ', nor its secrets to the keychain' : '';
     return say(`${path} was changed by another program while this import ran; the import was not written to it${keychain}. Run the import again`), 1;
   }
   for (const note of merged.notes) say(`note: ${note}`);

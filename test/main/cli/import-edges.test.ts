@@ -3,7 +3,7 @@
 // gateway could not send are refused, not imported for a gateway that then refuses to start; a workspace file that
 // is a symbolic link is written where it points.
 import { afterAll, describe, expect, it } from 'vitest';
-import { lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -103,14 +103,31 @@ describe('npm run gateway -- import', () => {
     const theirs = JSON.stringify({ services: [{ name: 'theirs', upstream: { url: 'http://127.0.0.1:9' } }] });
     const said: string[] = [];
     // The keychain opens between the import's read of the workspace and its write: the app saves the file then.
+    const vault = new SessionVault();
     const openVault = async () => {
       await writeFile(join(dir, 'ws.json'), theirs);
-      return new SessionVault();
+      return vault;
     };
     const code = await runImportCommand([join(dir, 'route.json'), join(dir, 'secret.json'), '--workspace', join(dir, 'ws.json')], { say: (line) => said.push(line), openVault });
     expect(code).toBe(1);
-    expect(said.join('\n')).toBe(`${join(dir, 'ws.json')} was changed by another program while this import ran; the import was not written to it (the secrets are in the keychain). Run the import again`);
+    expect(said.join('\n')).toBe(`${join(dir, 'ws.json')} was changed by another program while this import ran; the import was not written to it, nor its secrets to the keychain. Run the import again`);
     expect(await readFile(join(dir, 'ws.json'), 'utf8')).toBe(theirs);
+    expect(await vault.list()).toEqual([]);
+  });
+
+  it('a workspace file that cannot be written: the keychain keeps what it held, and the error says the secret was not stored', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'ws.json'), JSON.stringify({ services: [] }));
+    // The store moves the old file to ws.json.bak before writing the new one: a folder there refuses it (EISDIR), root or not.
+    await mkdir(join(dir, 'ws.json.bak', 'in-the-way'), { recursive: true });
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-backend' }, stringData: { username: 'imported', password: 'imported-pw' } };
+    await writeFile(join(dir, 'route.json'), route({ uri: '/orders' }));
+    await writeFile(join(dir, 'secret.json'), JSON.stringify(secret));
+    const vault = new SessionVault();
+    await vault.set({ name: 'orders-backend', data: { username: 'before', password: 'before-pw' } });
+    const run = runImportCommand([join(dir, 'route.json'), join(dir, 'secret.json'), '--workspace', join(dir, 'ws.json')], { say: () => undefined, openVault: async () => vault });
+    await expect(run).rejects.toMatchObject({ code: 'GATEHOUSE_WORKSPACE_FILE_ACCESS', message: expect.stringMatching(/Nothing was saved; .*; its secret orders-backend was not stored: the vault holds what it held before$/) });
+    expect((await vault.get({ name: 'orders-backend' }))?.data).toEqual({ username: 'before', password: 'before-pw' });
   });
 
   it('refuses APK inline credentials Basic cannot carry (a ":" in the username), naming the field: exit 1, nothing written', async () => {
