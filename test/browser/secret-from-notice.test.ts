@@ -4,7 +4,7 @@
 // a form discarded for it is gone, not left on screen with its edits no longer guarded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserApp, type BrowserApp } from '../support/browser-app';
+import { openBrowserAppServing, type BrowserApp } from '../support/browser-app';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 let app: BrowserApp;
@@ -13,20 +13,9 @@ let upstream: RecordingUpstream;
 
 beforeAll(async () => {
   upstream = await startRecordingUpstream();
-  app = await openBrowserApp({
-    before: async (services) => {
-      const envelope = await services.dispatch('workspace:save', {
-        services: [
-          { name: 'backend', pathPrefix: '/backend', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'backend-creds' } },
-          { name: 'billing', pathPrefix: '/billing', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'billing-creds' } },
-          { name: 'ledger', pathPrefix: '/ledger', upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: 'ledger-creds' } },
-        ],
-      });
-      if (!envelope.ok) throw new Error(envelope.error.message);
-    },
-  });
+  const needing = (name: string) => ({ name, pathPrefix: `/${name}`, upstream: { url: upstream.url }, endpointSecurity: { type: 'basic', secret: `${name}-creds` } });
+  app = await openBrowserAppServing([needing('backend'), needing('billing'), needing('ledger')], { width: 1360, height: 860 });
   page = app.page;
-  await page.getByText('Gateway: Running', { exact: false }).first().waitFor({ timeout: 20_000 });
 }, 60_000);
 
 afterAll(async () => {
