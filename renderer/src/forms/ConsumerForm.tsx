@@ -9,6 +9,7 @@ import { PasswordInput } from '../components/PasswordInput';
 import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
 import { useFormSave } from './use-form-save';
+import { confirmSharedWrites } from './confirm-shared-writes';
 import { consumerDraft, consumerFromDraft, consumerSecretName, sameDraft, type ConsumerDraft } from '../model/drafts';
 import { basicAuthTargets } from '../model/effective-auth';
 import type { FieldErrors, FieldMessage, FieldPath } from '../model/field-errors';
@@ -97,6 +98,11 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
         return { ...ws, consumers, services: ws.services.map(rename), routes: ws.routes.map(rename) };
       },
       at: () => ['consumers', indexRef.current],
+      // A password typed for a secret another consumer or service reads too (an import may share one) changes
+      // theirs as well: asked once nothing else stops the save, "no" said on the password.
+      preflight: () => (password !== '' && ref
+        ? confirmSharedWrites([ref], (r) => ({ name: r.secret, namespace: r.namespace, keys: [r.key], owner: name === undefined ? undefined : `consumer ${name}` }), (_r, message) => ({ path: `consumers[${indexRef.current}].password`, message }))
+        : Promise.resolve([])),
       // Other keys of a shared secret are kept by main; the password is checked as main will check it, on its field.
       secrets: password !== '' && ref && secretRef ? [{ ref: secretRef, set: { [ref.key]: password }, field: `consumers[${indexRef.current}].password` }] : [],
       message: () => (password !== '' ? `Consumer ${username} saved; the password is in the vault.` : `Consumer ${username} saved.`),

@@ -86,6 +86,28 @@ describe('consumer form', () => {
     expect(fake.secrets.get('shared')).toEqual({ alex: 'a much better password', bob: 'bobs' });
   });
 
+  it('asks before writing a password into a secret key another consumer reads too, and writes it only when told to', async () => {
+    const team = { secret: 'team', key: 'password' };
+    const fake = await renderApp({ consumers: [{ username: 'alex', basicAuth: { password: team } }, { username: 'sam', basicAuth: { password: team } }] }, (f) => {
+      f.secrets.set('team', { password: 'old' });
+    }, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: /^alex/ }));
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a new team password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    let dialog = await screen.findByRole('alertdialog', { name: 'Write into secret team?' });
+    expect(dialog.textContent).toContain('team is also read by consumer sam (key password): saving changes it for them too.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Password'))).toContain('also read by consumer sam (key password): choose another secret name'));
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+    expect(fake.secrets.get('team')).toEqual({ password: 'old' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    dialog = await screen.findByRole('alertdialog', { name: 'Write into secret team?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Write into the shared secret' }));
+    await screen.findByText('Consumer alex saved; the password is in the vault.');
+    expect(fake.secrets.get('team')).toEqual({ password: 'a new team password' });
+  });
+
   it('shows schema errors by field and sends nothing', async () => {
     const fake = await renderApp({ consumers: [{ username: 'alex' }] }, undefined, 'consumers');
     fireEvent.click(screen.getByRole('button', { name: 'New consumer' }));
