@@ -521,4 +521,19 @@ describe('the throttle and loopback clients', () => {
       expect(await attempts(url, '127.0.0.2')).toEqual([401, 401, 429, 429]);
     });
   });
+
+  it("blocks a guesser's address, valid credentials included, never another's: the same login from there signs in", async () => {
+    // The README's promise, checked as peer-basic-auth-cases.test.ts checks the peers' cases (neither peer throttles).
+    await withGateway(true, async (url) => {
+      expect(await attempts(url, '127.0.0.2')).toEqual([401, 401, 429, 429]);
+      const agent = new Agent({ localAddress: '127.0.0.3' });
+      try {
+        const res = await request(`${url}/x`, { dispatcher: agent, headers: { authorization: basic('alex', 'right') } });
+        await res.body.dump();
+        expect(res.statusCode).toBe(200);
+      } finally {
+        await agent.close();
+      }
+    });
+  });
 });
