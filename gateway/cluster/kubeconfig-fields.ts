@@ -8,6 +8,7 @@ import '../config/zod-jitless';
 import * as z from 'zod';
 import type { Tags } from 'yaml';
 import type { YamlReading } from '../config/parse-document';
+import { goBase64ErrorOffset } from './go-base64';
 
 const GO_INT = 'tag:yaml.org,2002:int';
 
@@ -46,6 +47,21 @@ export const KUBECONFIG_YAML: YamlReading = {
 
 const text = z.string().nullish();
 const flag = z.boolean().nullish();
+/**
+ * A []byte field: a string kubectl decodes as Go's base64.StdEncoding (go-base64.ts), refusing the whole file when
+ * it cannot. The offset is all the message tells of the value (a key, or a certificate).
+ */
+const bytes = z
+  .string()
+  .nullish()
+  .superRefine((value, ctx) => {
+    const offset = typeof value === 'string' ? goBase64ErrorOffset(value) : undefined;
+    if (offset === undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `not valid base64, which kubectl refuses ("illegal base64 data at input byte ${offset}"): write the file's contents base64-encoded, padded with = to a multiple of 4 characters (base64 -w0 FILE)`,
+    });
+  });
 const texts = z.array(z.string().nullish()).nullish();
 const extensions = z.array(z.looseObject({ name: text })).nullish();
 
@@ -64,7 +80,7 @@ const KubeconfigFields = z.looseObject({
             'tls-server-name': text,
             'insecure-skip-tls-verify': flag,
             'certificate-authority': text,
-            'certificate-authority-data': text,
+            'certificate-authority-data': bytes,
             'proxy-url': text,
             'disable-compression': flag,
             extensions,
@@ -80,9 +96,9 @@ const KubeconfigFields = z.looseObject({
         user: z
           .looseObject({
             'client-certificate': text,
-            'client-certificate-data': text,
+            'client-certificate-data': bytes,
             'client-key': text,
-            'client-key-data': text,
+            'client-key-data': bytes,
             token: text,
             tokenFile: text,
             as: text,

@@ -157,6 +157,67 @@ contexts:
   });
 });
 
+/**
+ * certificate-authority-data written (as a YAML scalar) and what kubectl v1.32 made of it: taken, or refused at
+ * the byte its error names ("illegal base64 data at input byte N"), measured with `kubectl config view --raw`.
+ */
+const BASE64: [written: string, kubectl: number | 'taken'][] = [
+  ['QUJD', 'taken'],
+  ['QQ==', 'taken'],
+  ['QR==', 'taken'], // Go's StdEncoding is not strict: the unused bits may be set
+  ['"QU\\nJD"', 'taken'], // \n and \r are skipped anywhere, a block scalar's line breaks too
+  ['"QU\\rJD"', 'taken'],
+  ['"QQ=\\n="', 'taken'],
+  ['"QUJD\\n"', 'taken'],
+  ['|\n      QUJD\n      QUJD', 'taken'],
+  ['""', 'taken'],
+  ['QQ', 0], // padding is required
+  ['Q', 0],
+  ['QQ=', 3],
+  ['QUJ D', 3], // a space is not skipped
+  ['"QU\\tJD"', 2],
+  ['QQ==QQ==', 4], // nothing after the padding
+  ['QQ==x', 4],
+  ['QUJD====', 4],
+  ['QUJ-', 3], // the standard alphabet, not the URL one
+  ['a%b=', 1],
+  ['"QUJDQUJDQUJD!"', 12],
+  ['"QUJDQUJDQUJDQ"', 12],
+];
+
+describe('certificate and key data, decoded as kubectl decodes base64', () => {
+  const withCaData = (written: string) => config({ cluster: `    certificate-authority-data: ${written}` });
+
+  it.each(BASE64)('certificate-authority-data: %s: %s', (written, verdict) => {
+    if (verdict === 'taken') {
+      expect(() => read(withCaData(written))).not.toThrow();
+      return;
+    }
+    expect(() => read(withCaData(written))).toThrow(
+      `Kubeconfig /home/me/.kube/config is not valid: clusters[0].cluster.certificate-authority-data (in cluster "the-cluster"): not valid base64, which kubectl refuses ("illegal base64 data at input byte ${verdict}")`,
+    );
+  });
+
+  it('each of the three fields refused naming its entry and field, never the value', () => {
+    const key = 'c2VjcmV0LWtleS1ieXRlcw';
+    let message = '';
+    try {
+      read(config({ cluster: '    certificate-authority-data: QUJD', user: `    client-certificate-data: QUJD\n    client-key-data: ${key}` }));
+    } catch (error) {
+      expect(error).toBeInstanceOf(KubeconfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      'Kubeconfig /home/me/.kube/config is not valid: users[0].user.client-key-data (in user "the-user"): not valid base64, which kubectl refuses ("illegal base64 data at input byte 20"): ' +
+        'write the file\'s contents base64-encoded, padded with = to a multiple of 4 characters (base64 -w0 FILE)',
+    );
+    expect(message).not.toContain(key);
+    expect(() => read(config({ user: '    client-certificate-data: QQ=\n    client-key-data: QUJD' }))).toThrow(
+      'users[0].user.client-certificate-data (in user "the-user"): not valid base64, which kubectl refuses ("illegal base64 data at input byte 3")',
+    );
+  });
+});
+
 describe('read by the headless gateway\'s --kubeconfig', () => {
   let dir: string;
   beforeAll(async () => {
@@ -168,6 +229,14 @@ describe('read by the headless gateway\'s --kubeconfig', () => {
     const file = join(dir, 'yes');
     await writeFile(file, kubeconfigText('abc', 'yes'));
     expect(await clusterAccessFromKubeconfig(file)).toMatchObject({ skipTLSVerify: true, authorization: 'Bearer abc' });
+  });
+
+  it('certificate-authority-data that is not base64 is refused before any request (client-node decoded what it could)', async () => {
+    const file = join(dir, 'ca-data');
+    await writeFile(file, config({ cluster: '    certificate-authority-data: QUJD QUJD' }));
+    await expect(clusterAccessFromKubeconfig(file)).rejects.toThrow(
+      `kubeconfig ${file}: Kubeconfig ${file} is not valid: clusters[0].cluster.certificate-authority-data (in cluster "the-cluster"): not valid base64, which kubectl refuses ("illegal base64 data at input byte 4")`,
+    );
   });
 
   it('token: on is refused as kubectl refuses it (it was sent as "Bearer on")', async () => {
@@ -202,6 +271,19 @@ describe.skipIf(!HAVE_KUBECTL && !process.env.CI)('the real kubectl, given the s
     const seen: [string, Verdict][] = [];
     for (const [i, [written]] of SCALARS.entries()) seen.push([written, await kubectlVerdict(written, i)]);
     expect(seen).toEqual(SCALARS);
+  });
+
+  it('takes or refuses each base64 value as the table says, at the same byte', async () => {
+    const seen: [string, number | 'taken'][] = [];
+    for (const [i, [written]] of BASE64.entries()) {
+      const file = join(dir, `ca-data-${i}`);
+      await writeFile(file, config({ cluster: `    certificate-authority-data: ${written}` }));
+      const run = await kubectl(file, ['config', 'view', '--raw']);
+      const refused = /illegal base64 data at input byte (\d+)/.exec(run.stderr)?.[1];
+      if (run.code !== 0 && refused === undefined) throw new Error(`kubectl: ${run.stderr}`);
+      seen.push([written, refused === undefined ? 'taken' : Number(refused)]);
+    }
+    expect(seen).toEqual(BASE64);
   });
 
   it('reads yes, on and y as true in a boolean field, and refuses a quoted "yes" there', async () => {
