@@ -99,7 +99,8 @@ export class ExchangeRecorder {
   #maskedQuery = new Set<string>();
   #parameterHeaders = new Set<string>();
   #endpointAuthorization: string | undefined;
-  #clusterAuthorization: string | undefined;
+  /** The backend is behind the API server, whose user's Authorization replaces the client's. */
+  #clusterAuthorization = false;
   #tokenMs = 0;
   #csrfMs = 0;
   #traces: SecurityTrace[] = [];
@@ -181,7 +182,7 @@ export class ExchangeRecorder {
     this.#maskedQuery = new Set(security.requestParameters.queryParameters.keys());
     this.#parameterHeaders = new Set(security.requestParameters.headers.keys());
     this.#endpointAuthorization = security.authorization;
-    this.#clusterAuthorization = plan.clusterAuthorization;
+    this.#clusterAuthorization = plan.cluster !== undefined;
     for (const values of security.requestParameters.headers.values()) for (const v of values) this.#secrets.add(v);
     for (const values of security.requestParameters.queryParameters.values()) for (const v of values) this.#secrets.add(v);
     const rawUrl = plan.origin + call.path;
@@ -193,7 +194,7 @@ export class ExchangeRecorder {
     if (security.requestParameters.headers.size > 0 || security.requestParameters.queryParameters.size > 0) {
       credentials.push({ kind: 'request-parameters', headers: [...security.requestParameters.headers.keys()], query: [...security.requestParameters.queryParameters.keys()] });
     }
-    if (plan.clusterAuthorization) credentials.push({ kind: 'cluster-user' });
+    if (plan.cluster) credentials.push({ kind: 'cluster-user' });
     this.#upstream = { url, environment: call.environment, credentials, attempts: [] };
   }
 
@@ -224,7 +225,7 @@ export class ExchangeRecorder {
       if (this.#parameterHeaders.has(name)) return 'parameters';
       if (name === 'x-csrf-token' || name === 'cookie') return trace?.csrf ? 'csrf' : 'client';
       if (name === 'authorization') {
-        if (this.#clusterAuthorization !== undefined && headers.authorization === this.#clusterAuthorization) return 'cluster';
+        if (this.#clusterAuthorization) return 'cluster';
         if (this.#endpointAuthorization !== undefined || trace?.token) return 'endpoint';
       }
       return 'client';

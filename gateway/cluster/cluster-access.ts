@@ -12,6 +12,11 @@ export interface ClusterAccess {
   skipTLSVerify: boolean;
   /** `Bearer ...` for token users; absent for client-certificate users. */
   authorization?: string;
+  /**
+   * The user's tokenFile (absolute), when `authorization` carries its token: the gateway reads it again as client-go
+   * does (cluster-token.ts), so a rotated token reaches it without a reload. A path, never the token.
+   */
+  tokenFile?: string;
 }
 
 export class ClusterAccessError extends GatehouseError {

@@ -8,6 +8,7 @@ import { ExecPluginError, KubeconfigError, redactedPluginLine } from './cluster-
 import { useExecCredentials, type ExecOptions } from './exec-credentials';
 import { loadKubeconfig } from './kubeconfig-loader';
 import { confirmUsable } from './kubeconfig-references';
+import { tokenFileOf } from './token-file-credentials';
 
 const pem = (value: unknown): string | undefined => (value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
 
@@ -28,7 +29,8 @@ export async function clusterAccessFromKubeconfig(file?: string, context?: strin
 }
 
 /**
- * The current context of a loaded kubeconfig as access data (runs exec plugins and reads token files now).
+ * The current context of a loaded kubeconfig as access data (runs exec plugins and reads token files now; a
+ * tokenFile's path goes with its token).
  * Exec users of `kc` are routed through Gatehouse's runner first (`kc` is changed; a kubeconfig the app's
  * connection already routed is left as it is): client-node's own ExecAuth waits for a plugin without end and
  * rejects with the plugin's whole stderr, or a JSON.parse error quoting the start of its stdout, and either
@@ -56,13 +58,17 @@ export async function clusterAccessOf(kc: KubeConfig, label = 'kubeconfig', exec
     throw new ClusterAccessError(`${label}: the user's credentials could not be resolved: ${redactedPluginLine(error instanceof Error ? error.message : String(error))}`);
   }
   const headers = (options.headers ?? {}) as Record<string, string | undefined>;
+  const authorization = headers.Authorization ?? headers.authorization;
+  // The path goes with the token read from it, so that the gateway can read it again (cluster-token.ts).
+  const tokenFile = authorization?.startsWith('Bearer ') ? tokenFileOf(kc.getCurrentUser()) : undefined;
   return {
     server: cluster.server.replace(/\/$/, ''),
     ca: pem(options.ca),
     cert: pem(options.cert),
     key: pem(options.key),
     skipTLSVerify: cluster.skipTLSVerify === true,
-    authorization: headers.Authorization ?? headers.authorization,
+    authorization,
+    ...(tokenFile ? { tokenFile } : {}),
   };
 }
 

@@ -77,6 +77,17 @@ export class TokenFileSource {
 
 const PROVIDER = 'gatehouse-token-file';
 
+/**
+ * The tokenFile a user's token comes from: set, and neither an exec plugin nor another auth provider sending
+ * credentials in its place (one routed by `useTokenFiles` keeps its tokenFile).
+ */
+export function tokenFileOf(user: User | null | undefined): string | undefined {
+  const { tokenFile } = (user ?? {}) as Partial<KubeconfigUser>;
+  if (!tokenFile || user!.exec) return undefined;
+  const provider = (user!.authProvider as { name?: string } | undefined)?.name;
+  return provider === undefined || provider === PROVIDER ? tokenFile : undefined;
+}
+
 /** client-node authenticator for users rewritten by `useTokenFiles`: each request gets its source's token. */
 class TokenFileAuthenticator implements Authenticator {
   constructor(private readonly sources: ReadonlyMap<string, TokenFileSource>) {}
@@ -102,8 +113,8 @@ class TokenFileAuthenticator implements Authenticator {
 export function useTokenFiles(kc: KubeConfig, now?: () => number): ReadonlyMap<string, TokenFileSource> {
   const sources = new Map<string, TokenFileSource>();
   const users = kc.getUsers().map((user) => {
-    const { tokenFile } = user as Partial<KubeconfigUser>;
-    if (!tokenFile || user.exec || user.authProvider) return user;
+    const tokenFile = tokenFileOf(user);
+    if (!tokenFile || user.authProvider) return user;
     sources.set(user.name, new TokenFileSource(tokenFile, user.token, now));
     const { token: _sentByTheSource, ...rest } = user;
     return { ...rest, authProvider: { name: PROVIDER, config: {} } } as User;

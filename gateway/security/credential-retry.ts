@@ -1,6 +1,8 @@
 // Stage 6, forward: sends the request with the endpoint's credentials and streams the answer back; when the
 // backend rejects a cached credential (retry-policy.ts) the request goes out once more with a fresh one, as
-// undici keeps its RetryHandler beside its dispatchers.
+// undici keeps its RetryHandler beside its dispatchers. A backend behind the API server's service proxy gets the
+// cluster user's Authorization instead of the client's; a tokenFile user's token refused with a 401 is read again
+// from its file at once, and the request sent once more when the file holds another (connected-cluster.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
@@ -12,6 +14,7 @@ import { applyCredentials, applyFixedCredentials, applyOutboundSecurity, invalid
 import { bodyForAttempt, isReplayable, replayableBody, type ReplayableBody } from './replayable-body';
 import { credentialRejection } from './retry-policy';
 import type { RedirectMapping } from '../proxy/redirect-location';
+import type { ConnectedCluster } from '../cluster/connected-cluster';
 
 /** The backend a request is forwarded to, as the compiled config holds it (server/compile-config.ts). */
 export interface SecuredEndpoint {
@@ -25,8 +28,8 @@ export interface SecuredEndpoint {
   clientReadTimeoutMs: number;
   /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
   security: OutboundSecurity;
-  /** The cluster user's Authorization, for backends reached through the API server's service proxy. */
-  clusterAuthorization?: string;
+  /** The cluster whose user's Authorization is sent, for backends reached through the API server's service proxy. */
+  cluster?: ConnectedCluster;
   /** How a Location naming the backend maps back to the gateway (none for backends behind the API server). */
   redirects?: RedirectMapping;
 }
@@ -57,14 +60,34 @@ function forwardFor(
   return forward;
 }
 
+/** What an attempt was sent with that the backend, or the API server in front of it, may reject. */
+interface SentCredentials extends AppliedCredentials {
+  clusterAuthorization?: string;
+}
+
+/** The cluster user's Authorization, replacing the client's: the API server authenticates the user, not the client. */
+function applyClusterAuthorization(headers: OutgoingHeaders, endpoint: SecuredEndpoint): string | undefined {
+  const authorization = endpoint.cluster?.authorization();
+  if (authorization) headers.authorization = authorization;
+  return authorization;
+}
+
+/** All the credentials of an attempt that may be retried: the endpoint's own (tokens had first), then the cluster user's. */
+async function applyAttemptCredentials(headers: OutgoingHeaders, endpoint: SecuredEndpoint, exchange: Exchange): Promise<SentCredentials> {
+  const applied: SentCredentials = await applyOutboundSecurity(headers, endpoint.security, exchange.recorder?.securityTrace());
+  const clusterAuthorization = applyClusterAuthorization(headers, endpoint);
+  if (clusterAuthorization) applied.clusterAuthorization = clusterAuthorization;
+  return applied;
+}
+
 /** One attempt's dispatch; with `applied` (cached credentials were used), the check that turns a rejection into a retry. */
 function sendAttempt(
   req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, path: string, headers: OutgoingHeaders,
   exchange: Exchange, kymaTargetErrors: boolean, body: Buffer | Readable | null | undefined,
-  applied?: AppliedCredentials, attemptNumber = 0, bodyReplayable = false,
+  applied?: SentCredentials, attemptNumber = 0, bodyReplayable = false,
 ): Promise<ForwardResult> {
   const forward = forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, body);
-  if (applied) forward.discardIf = rejectionCheck(endpoint.security, applied, attemptNumber, bodyReplayable);
+  if (applied) forward.discardIf = rejectionCheck(endpoint, applied, attemptNumber, bodyReplayable);
   const recorder = exchange.recorder;
   if (!recorder) return forwardRequest(req, res, forward);
   // The app's traffic inspector: what this attempt sent and what the backend answered. A call sent again after its
@@ -87,8 +110,15 @@ function sendAttempt(
 }
 
 /** For an attempt sent with cached credentials: an answer rejecting them invalidates them, and is dropped when a retry follows. */
-function rejectionCheck(security: OutboundSecurity, applied: AppliedCredentials, attemptNumber: number, bodyReplayable: boolean): (status: number) => boolean {
+function rejectionCheck(endpoint: SecuredEndpoint, applied: SentCredentials, attemptNumber: number, bodyReplayable: boolean): (status: number) => boolean {
+  const security = endpoint.security;
   return (status) => {
+    const sent = applied.clusterAuthorization;
+    if (status === 401 && attemptNumber === 0 && sent !== undefined && endpoint.cluster?.rereads) {
+      // The user's tokenFile is read at once (the next request gets what it holds, retried or not). The 401 may be
+      // the Service's own, passed through by the proxy: then the file holds the token sent, and it goes to the client.
+      return endpoint.cluster.renewed(sent) !== undefined && bodyReplayable;
+    }
     const rejection = credentialRejection({
       status, attempt: attemptNumber, usedOAuthToken: applied.oauthToken !== undefined,
       usedCsrfToken: applied.csrfToken !== undefined, bodyReplayable,
@@ -131,13 +161,14 @@ export function forwardWithCredentialRetry(
   const security = endpoint.security;
   exchange.upstreamOrigin = endpoint.origin;
   exchange.upstreamPath = path;
-  exchange.credential = endpoint.clusterAuthorization ? 'cluster' : security.credentialKind;
+  exchange.credential = endpoint.cluster ? 'cluster' : security.credentialKind;
   const limited = maxBodyBytes !== undefined && req.headers['transfer-encoding'] !== undefined ? limitBody(req, maxBodyBytes) : undefined;
   const end = new ForwardEnd(onFailure, limited, maxBodyBytes);
-  if (!security.oauth && !security.csrf && !exchange.recorder) {
+  if (!rejectable(endpoint) && !exchange.recorder) {
     // Nothing cached that the backend could reject, and nobody recording attempts: one dispatch, the body streamed,
     // no promise on the way (the common case, and the hot path).
     applyFixedCredentials(headers, security);
+    applyClusterAuthorization(headers, endpoint);
     dispatchForward(req, res, forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, limited?.stream), end);
     return;
   }
@@ -149,7 +180,7 @@ export function forwardWithCredentialRetry(
     const applied: AppliedCredentials = { oauthToken: token };
     applyCredentials(headers, security, applied);
     const forward = forwardFor(endpoint, path, headers, exchange, kymaTargetErrors, null);
-    forward.discardIf = rejectionCheck(security, applied, 0, true);
+    forward.discardIf = rejectionCheck(endpoint, applied, 0, true);
     dispatchForward(req, res, forward, {
       resolve: (result) => {
         if (result.discarded) retryWithFreshCredentials(req, res, endpoint, path, callerHeaders, exchange, kymaTargetErrors, EMPTY_BODY).catch((error: unknown) => end.reject(error));
@@ -163,6 +194,9 @@ export function forwardWithCredentialRetry(
 
 const EMPTY_BODY: ReplayableBody = { kind: 'empty' };
 
+/** The endpoint sends a credential the backend may reject and that can be had again: an OAuth or CSRF token, a tokenFile's. */
+const rejectable = (endpoint: SecuredEndpoint) => Boolean(endpoint.security.oauth || endpoint.security.csrf || endpoint.cluster?.rereads);
+
 /** The second attempt, after the backend rejected the first one's cached credentials: fresh ones, same request. */
 async function retryWithFreshCredentials(
   req: IncomingMessage, res: ServerResponse, endpoint: SecuredEndpoint, path: string, callerHeaders: OutgoingHeaders,
@@ -170,7 +204,7 @@ async function retryWithFreshCredentials(
 ): Promise<void> {
   exchange.retried = true;
   const retryHeaders = { ...callerHeaders };
-  const reapplied = await applyOutboundSecurity(retryHeaders, endpoint.security, exchange.recorder?.securityTrace());
+  const reapplied = await applyAttemptCredentials(retryHeaders, endpoint, exchange);
   await sendAttempt(req, res, endpoint, path, retryHeaders, exchange, kymaTargetErrors, bodyForAttempt(body), reapplied, 1, isReplayable(body));
 }
 
@@ -180,16 +214,16 @@ async function forwardWithRetry(
   kymaTargetErrors: boolean, limitedBody: Readable | undefined,
 ): Promise<void> {
   const { path, headers } = request;
-  const security = endpoint.security;
-  if (!security.oauth && !security.csrf) {
-    applyFixedCredentials(headers, security);
+  if (!rejectable(endpoint)) {
+    applyFixedCredentials(headers, endpoint.security);
+    applyClusterAuthorization(headers, endpoint);
     await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, limitedBody);
     return;
   }
   // A request that may be retried has its body read ahead (up to a bound, see replayable-body.ts).
   const body = await replayableBody(limitedBody ?? req, { hasBody: hasBody(req), contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) });
   const callerHeaders = { ...headers };
-  const applied = await applyOutboundSecurity(headers, security, exchange.recorder?.securityTrace());
+  const applied = await applyAttemptCredentials(headers, endpoint, exchange);
   const replayable = isReplayable(body);
   const first = await sendAttempt(req, res, endpoint, path, headers, exchange, kymaTargetErrors, bodyForAttempt(body), applied, 0, replayable);
   if (first.discarded) await retryWithFreshCredentials(req, res, endpoint, path, callerHeaders, exchange, kymaTargetErrors, body);

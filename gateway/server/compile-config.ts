@@ -11,7 +11,8 @@ import { CsrfTokenStore } from '../security/csrf-token-store';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
 import { servedServices } from '../config/kyma-services';
 import { effectiveBasicAuth as effectiveRouteBasicAuth } from '../config/effective-basic-auth';
-import { ClusterAccessError, serviceProxyPath, type ClusterAccess } from '../cluster/cluster-access';
+import { ClusterAccessError, serviceProxyPath } from '../cluster/cluster-access';
+import type { ConnectedCluster } from '../cluster/connected-cluster';
 import { upstreamTlsProfile } from '../security/upstream-tls';
 import { redirectMapping } from '../proxy/redirect-location';
 import { urlBasePath } from '../config/http-url';
@@ -82,7 +83,7 @@ async function compileEndpoint(
   pools: UpstreamPools,
   caches: OutboundCaches,
   dispatchers: Set<Dispatcher>,
-  cluster: ClusterAccess | undefined,
+  cluster: ConnectedCluster | undefined,
   /** A Kyma Application's entry: its OAuth token requests are made as Kyma makes them (token-client-auth.ts). */
   kymaApplication: boolean,
 ): Promise<EndpointPlan> {
@@ -127,21 +128,22 @@ async function compileServiceProxy(
   info: { name: string; namespace: string; port?: number; protocol: 'http' | 'https' },
   endpoint: Endpoint,
   usedBy: string,
-  cluster: ClusterAccess,
+  cluster: ConnectedCluster,
   timeouts: Timeouts,
   secrets: SecretResolver,
   caches: OutboundCaches,
   dispatcherFor: DispatcherFor,
 ): Promise<UpstreamPlan> {
-  const server = new URL(cluster.server);
+  const access = cluster.access;
+  const server = new URL(access.server);
   const usesAuthorization = endpoint.endpointSecurity?.type === 'basic' || endpoint.endpointSecurity?.type === 'oauth2-client-credentials';
-  if (usesAuthorization && cluster.authorization) {
+  if (usesAuthorization && cluster.sendsAuthorization) {
     throw new ClusterAccessError(`${usedBy}: its backend credentials and the cluster user's token would both need the Authorization header; use a client-certificate kubeconfig user for serviceInfo backends with endpoint security`);
   }
   const tls = upstreamTlsProfile({
-    skipVerify: cluster.skipTLSVerify,
-    ca: cluster.ca ? [cluster.ca] : undefined,
-    clientCertificate: cluster.cert && cluster.key ? { certificate: cluster.cert, privateKey: cluster.key } : undefined,
+    skipVerify: access.skipTLSVerify,
+    ca: access.ca ? [access.ca] : undefined,
+    clientCertificate: access.cert && access.key ? { certificate: access.cert, privateKey: access.key } : undefined,
   });
   const security = await compileOutboundSecurity({ ...endpoint, tls: undefined }, { secrets, ...caches, dispatcherFor }, usedBy);
   const dispatcher = dispatcherFor(server.origin, tls);
@@ -157,7 +159,7 @@ async function compileServiceProxy(
     responseTimeoutMs: timeouts.responseMs,
     clientReadTimeoutMs: timeouts.clientReadMs,
     security,
-    clusterAuthorization: cluster.authorization,
+    ...(cluster.sendsAuthorization ? { cluster } : {}),
   };
 }
 
@@ -208,7 +210,7 @@ export async function compileConfig(
   pools: UpstreamPools,
   // Compiling fetches no token, so a dry run (checking a workspace) can use throwaway caches.
   caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() },
-  cluster?: ClusterAccess,
+  cluster?: ConnectedCluster,
   options: CompileOptions = {},
 ): Promise<CompiledConfig> {
   const leftOut: LeftOutItem[] = [];

@@ -24,6 +24,7 @@ import { CsrfTokenStore } from '../security/csrf-token-store';
 import { forwardWithCredentialRetry } from '../security/credential-retry';
 import { withoutOwnAuthorization } from '../security/caller-access-token';
 import type { ClusterAccess } from '../cluster/cluster-access';
+import { ConnectedCluster } from '../cluster/connected-cluster';
 import type { LeftOutItem } from '../config/left-out-item';
 import { answerParserErrors, refuseOnSocket } from './parser-error-answers';
 import { admit, asksToSwitchProtocols, TUNNEL_NOT_SUPPORTED, UNMET_EXPECTATION } from './admission';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   host?: string;
   /** The connected cluster, for `serviceInfo` backends. */
   cluster?: ClusterAccess;
+  /** The clock a cluster user's tokenFile is read again by (client-go's minute, connected-cluster.ts); tests move it. */
+  now?: () => number;
   /** Serve what compiles and report the rest (`leftOut`) instead of refusing the workspace (the app's gateway). */
   leaveOutBrokenItems?: boolean;
 }
@@ -148,7 +151,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pools = new UpstreamPools();
   const caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() };
   const initial = parseWorkspace(options.workspace);
-  let cluster = options.cluster;
+  // One per cluster access handed over, so that a workspace reload keeps its tokenFile's schedule.
+  const connected = (access: ClusterAccess | undefined) => (access ? new ConnectedCluster(access, options.now) : undefined);
+  let cluster = connected(options.cluster);
   let current: CompiledConfig = await compileConfig(initial, options.secrets, pools, caches, cluster, { leaveOutBrokenItems: options.leaveOutBrokenItems });
   const throttle = new FailureThrottle(initial.gateway.throttle);
   let reloadQueue: Promise<unknown> = Promise.resolve();
@@ -303,7 +308,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   async function applyReload(input: unknown, nextCluster: ClusterAccess | null | undefined): Promise<ReloadResult> {
     const validated = validateWorkspace(input);
     if (!validated.ok) return validated;
-    const clusterToUse = nextCluster === undefined ? cluster : (nextCluster ?? undefined);
+    const clusterToUse = nextCluster === undefined ? cluster : connected(nextCluster ?? undefined);
     let next: CompiledConfig;
     try {
       next = await compileConfig(validated.value, options.secrets, pools, caches, clusterToUse, { leaveOutBrokenItems: options.leaveOutBrokenItems });

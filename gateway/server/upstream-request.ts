@@ -67,9 +67,6 @@ export function buildUpstreamRequest(
       if (identity.customId !== undefined) headers['x-consumer-custom-id'] = identity.customId;
     }
   }
-  // The API server authenticates the cluster user; the client's own credentials are not for it.
-  if (plan.clusterAuthorization) headers.authorization = plan.clusterAuthorization;
-
   const injectedQuery = plan.security.requestParameters.queryParameters;
   const query = injectedQuery.size > 0 || plan.query ? mergeQuery(plan.query, injectedQuery, request.query) : request.query;
   return { path: plan.basePath + forwardedPath(request.path, target) + query, headers, callerAccessToken };

@@ -182,8 +182,8 @@ describe('files a kubeconfig names, read as kubectl reads them', () => {
       expect(await sentBy()).toBe('sa-before-rotation');
       now += 1;
       expect(await sentBy()).toBe('sa-after-rotation');
-      // What the gateway is given for serviceInfo backends comes from the same read.
-      expect((await clusterAccessOf(connection.kubeConfig)).authorization).toBe(`Bearer ${after}`);
+      // What the gateway is given for serviceInfo backends comes from the same read, with the file to read it again from.
+      expect(await clusterAccessOf(connection.kubeConfig)).toMatchObject({ authorization: `Bearer ${after}`, tokenFile: tokenPath });
       // Gone, or empty while the kubelet writes it: the last token read is sent, and the file tried again at each request.
       await rm(tokenPath);
       now += 60_000;
