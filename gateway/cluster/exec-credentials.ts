@@ -9,9 +9,7 @@ import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { ExecPluginError, redactedPluginLine } from './cluster-errors';
 import { fileFailureCause } from '../errors/file-failure';
 import { execClusterInfo, type ExecClusterInfo } from './exec-cluster-info';
-
-/** client-node's authenticator contract (not re-exported from its index). */
-type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+import { authProviderName, routeUsers, type AuthenticationOptions, type Authenticator } from './routed-users';
 
 interface ExecConfig {
   command: string;
@@ -105,10 +103,10 @@ export class ExecCredentialAuthenticator implements Authenticator {
   ) {}
 
   isAuthProvider(user: User): boolean {
-    return (user.authProvider as { name?: string } | undefined)?.name === PROVIDER;
+    return authProviderName(user) === PROVIDER;
   }
 
-  async applyAuthentication(user: User, options: Parameters<Authenticator['applyAuthentication']>[1]): Promise<void> {
+  async applyAuthentication(user: User, options: AuthenticationOptions): Promise<void> {
     // client-node hands an https RequestOptions or a ws ClientOptions; either way headers are a map here.
     const opts = options as { headers?: Record<string, unknown>; cert?: unknown; key?: unknown };
     const exec = (user.authProvider as { config: { gatehouseExec: ExecConfig } }).config.gatehouseExec;
@@ -136,17 +134,15 @@ export class ExecCredentialAuthenticator implements Authenticator {
 
 /** Routes every exec user of `kc` through our runner; returns whether any user uses exec. */
 export function useExecCredentials(kc: KubeConfig, options: ExecOptions): boolean {
-  let any = false;
-  const users = kc.getUsers().map((user) => {
-    if (!user.exec) return user;
-    any = true;
-    // Neither `exec` nor `config.exec`: client-node's own ExecAuth claims either before custom authenticators.
-    const { exec, ...rest } = user;
-    return { ...rest, authProvider: { name: PROVIDER, config: { gatehouseExec: exec } } } as User;
-  });
-  if (any) {
-    kc.loadFromOptions({ clusters: kc.getClusters(), users, contexts: kc.getContexts(), currentContext: kc.getCurrentContext() });
-    kc.addAuthenticator(new ExecCredentialAuthenticator(options, () => kc.getCurrentCluster()));
-  }
-  return any;
+  const routed = routeUsers(
+    kc,
+    (user) => {
+      if (!user.exec) return undefined;
+      // Neither `exec` nor `config.exec`: client-node's own ExecAuth claims either before custom authenticators.
+      const { exec, ...rest } = user;
+      return { ...rest, authProvider: { name: PROVIDER, config: { gatehouseExec: exec } } } as User;
+    },
+    () => new ExecCredentialAuthenticator(options, () => kc.getCurrentCluster()),
+  );
+  return routed > 0;
 }

@@ -7,9 +7,7 @@
 import type { KubeConfig, User } from '@kubernetes/client-node';
 import { readNamedFileSync } from '../config/named-file';
 import type { KubeconfigUser } from './kubeconfig-file';
-
-/** client-node's authenticator contract (not re-exported from its index). */
-type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+import { authProviderName, routeUsers, type AuthenticationOptions, type Authenticator } from './routed-users';
 
 /** client-go's fileTokenSource period and cachingTokenSource leeway: the file is read again 50 s after a read. */
 export const TOKEN_FILE_PERIOD_MS = 60_000;
@@ -84,7 +82,7 @@ const PROVIDER = 'gatehouse-token-file';
 export function tokenFileOf(user: User | null | undefined): string | undefined {
   const { tokenFile } = (user ?? {}) as Partial<KubeconfigUser>;
   if (!tokenFile || user!.exec) return undefined;
-  const provider = (user!.authProvider as { name?: string } | undefined)?.name;
+  const provider = authProviderName(user!);
   return provider === undefined || provider === PROVIDER ? tokenFile : undefined;
 }
 
@@ -93,10 +91,10 @@ class TokenFileAuthenticator implements Authenticator {
   constructor(private readonly sources: ReadonlyMap<string, TokenFileSource>) {}
 
   isAuthProvider(user: User): boolean {
-    return (user.authProvider as { name?: string } | undefined)?.name === PROVIDER;
+    return authProviderName(user) === PROVIDER;
   }
 
-  async applyAuthentication(user: User, options: Parameters<Authenticator['applyAuthentication']>[1]): Promise<void> {
+  async applyAuthentication(user: User, options: AuthenticationOptions): Promise<void> {
     const token = this.sources.get(user.name)?.token();
     if (!token) return;
     const opts = options as { headers?: Record<string, unknown> };
@@ -112,16 +110,17 @@ class TokenFileAuthenticator implements Authenticator {
  */
 export function useTokenFiles(kc: KubeConfig, now?: () => number): ReadonlyMap<string, TokenFileSource> {
   const sources = new Map<string, TokenFileSource>();
-  const users = kc.getUsers().map((user) => {
-    const tokenFile = tokenFileOf(user);
-    if (!tokenFile || user.authProvider) return user;
-    sources.set(user.name, new TokenFileSource(tokenFile, user.token, now));
-    const { token: _sentByTheSource, ...rest } = user;
-    return { ...rest, authProvider: { name: PROVIDER, config: {} } } as User;
-  });
-  if (sources.size > 0) {
-    kc.loadFromOptions({ clusters: kc.getClusters(), users, contexts: kc.getContexts(), currentContext: kc.getCurrentContext() });
-    kc.addAuthenticator(new TokenFileAuthenticator(sources));
-  }
+  routeUsers(
+    kc,
+    (user) => {
+      const tokenFile = tokenFileOf(user);
+      // A user routed here before already names our provider: left as it is.
+      if (!tokenFile || user.authProvider) return undefined;
+      sources.set(user.name, new TokenFileSource(tokenFile, user.token, now));
+      const { token: _sentByTheSource, ...rest } = user;
+      return { ...rest, authProvider: { name: PROVIDER, config: {} } } as User;
+    },
+    () => new TokenFileAuthenticator(sources),
+  );
   return sources;
 }
