@@ -307,6 +307,23 @@ describe('files a kubeconfig names, read as kubectl reads them', () => {
     expect(run.stderr).toContain('specifying a root certificates file with the insecure flag is not allowed');
   });
 
+  it('client-key-data that is not base64 as kubectl reads it (a space in it): refused naming the user and field, nothing sent (client-node skipped the space and connected)', async () => {
+    const cert = await api.clientCertificate('admin', []);
+    const base64 = (pem: string) => Buffer.from(pem).toString('base64');
+    const keyData = base64(cert.key);
+    const spaced = `${keyData.slice(0, 40)} ${keyData.slice(40)}`;
+    const { file } = await ownFolderKubeconfig('spaced-key', { 'client-certificate-data': base64(cert.cert), 'client-key-data': spaced });
+    const before = api.requests.length;
+    const refused = (await connect(file).catch((e: unknown) => e)) as KubeconfigError;
+    expect(refused).toBeInstanceOf(KubeconfigError);
+    expect(refused.message).toBe(
+      `Kubeconfig ${file} is not valid: users[0].user.client-key-data (in user "spaced-key-user"): not valid base64, which kubectl refuses ("illegal base64 data at input byte 40"): ` +
+        'write the file\'s contents base64-encoded, padded with = to a multiple of 4 characters (base64 -w0 FILE)',
+    );
+    expect(refused.message).not.toContain(keyData.slice(0, 40));
+    expect(api.requests.length).toBe(before);
+  });
+
   describe('a CA, client certificate or key given both as a file and inline', () => {
     /** Cluster "both-cluster" names the CA both ways; user "both-user" the certificate and key; "key-only-user" only the key, with a token. */
     async function bothWays(): Promise<string> {
