@@ -311,7 +311,7 @@ class ResponseRelay {
     exchange.entry.upstreamMs = Math.round(this.upstreamMs * 100) / 100;
     let headers = downstreamHeaders(rawHeaders, lowerCaseHeaderName);
     const redirects = this.forward.redirects;
-    if (redirects !== undefined && hasFollowedLocation(statusCode)) rewriteLocationFields(headers, redirects);
+    if (redirects !== undefined && hasFollowedLocation(statusCode)) rewriteLocationFields(headers, redirects, this.forward.path);
     if (this.forward.kymaTargetErrors && statusCode >= 500) {
       // The gateway's own report replaces one the target may have sent under the same name.
       headers = withoutFields(headers, ['target-system-status']);

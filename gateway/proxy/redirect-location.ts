@@ -1,10 +1,14 @@
 // A backend that redirects (3xx) or announces a created resource (201) names itself in `Location`: its own host
 // and path, which the gateway's client should not call directly (it would bypass the gateway and the credentials
 // the gateway adds). Such a Location is mapped back to the gateway's path for it, as Kyma's Application Gateway
-// does (internal/proxy/reverseproxy.go, urlRewriter) and nginx's `proxy_redirect default`. As in Kyma, only an
-// absolute http(s) URL on the backend's host name and under its path is rewritten, to an absolute path on the
-// gateway (whatever host the client used stays valid); anything else (a relative reference, another host, a
-// path outside the backend's) is left as the backend sent it. Unlike Kyma, the backend's path must match on a
+// does (internal/proxy/reverseproxy.go, responseModifier and urlRewriter) and nginx's `proxy_redirect default`.
+// As in Kyma, the Location is first resolved against the URL the request went to (RFC 9110 §10.2.2: a relative
+// reference is relative to the target URI), so `Location: /api/v1/next` from a backend at /api/v1 is the backend's
+// own /api/v1/next; then an http(s) URL on the backend's host name and under its path is rewritten, to an
+// absolute path on the gateway (whatever host the client used stays valid); anything else (another host, a path
+// outside the backend's, another scheme) is left as the backend sent it. A relative Location had been left as it
+// was until 2 Dec: the client resolved it against the gateway, where /api/v1/next is no path of the service (Kyma's
+// e2e "redirects" cases got 404 instead of 200). Unlike Kyma, the backend's path must match on a
 // segment boundary: with a backend at /api/v1, /api/v10/x is not under it; and a backend URL that names a port
 // matches only a Location on that port. Kyma ignores ports (its backends are public hosts on default ports, which
 // may redirect http to https), but on a developer's machine every service is the same host on its own port: a
@@ -16,6 +20,8 @@ import { strippedPathPrefix } from '../config/route-paths';
 
 /** Where a service's backend sits and where the gateway serves it. Built once per endpoint. */
 export interface RedirectMapping {
+  /** Scheme, host and port of the backend's URL: a relative Location is resolved against it and the request's path. */
+  upstreamOrigin: string;
   /** Host name of the backend's URL, lower case, without port (IPv6 in brackets, as URL gives it). */
   upstreamHostname: string;
   /** Port the backend's URL names ('' when it names none: then any port on the host matches, as in Kyma). */
@@ -28,6 +34,7 @@ export interface RedirectMapping {
 
 export function redirectMapping(upstreamUrl: URL, service: { pathPrefix: string; stripPrefix: boolean }): RedirectMapping {
   return {
+    upstreamOrigin: upstreamUrl.origin,
     upstreamHostname: upstreamUrl.hostname,
     upstreamPort: upstreamUrl.port,
     upstreamBasePath: urlBasePath(upstreamUrl),
@@ -41,15 +48,20 @@ export function hasFollowedLocation(status: number): boolean {
   return status === 201 || (status >= 300 && status < 400);
 }
 
-/** The gateway's path for a Location pointing into the backend, or undefined to leave it as it is. */
-export function gatewayLocation(location: string, mapping: RedirectMapping): string | undefined {
-  if (!/^https?:\/\//i.test(location)) return undefined;
+/**
+ * The gateway's path for a Location pointing into the backend, or undefined to leave it as it is. `requestTarget`
+ * is the path and query the request was sent upstream with: a relative Location is resolved against it.
+ */
+export function gatewayLocation(location: string, mapping: RedirectMapping, requestTarget = '/'): string | undefined {
+  // An empty Location would resolve to the request's own URL; Kyma leaves it alone too.
+  if (location === '') return undefined;
   let url: URL;
   try {
-    url = new URL(location);
+    url = new URL(location, mapping.upstreamOrigin + requestTarget);
   } catch {
     return undefined;
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   if (url.hostname !== mapping.upstreamHostname) return undefined;
   if (mapping.upstreamPort !== '' && url.port !== mapping.upstreamPort) return undefined;
   const base = mapping.upstreamBasePath;
@@ -71,11 +83,14 @@ function sameOriginPath(path: string): string {
   return path.startsWith('//') ? `/.${path}` : path;
 }
 
-/** Rewrites, in a flat `[name, value, …]` list of lower-case names, each Location that points into the backend. */
-export function rewriteLocationFields(flat: string[], mapping: RedirectMapping): void {
+/**
+ * Rewrites, in a flat `[name, value, …]` list of lower-case names, each Location that points into the backend;
+ * `requestTarget` is the path and query the answered request was sent upstream with.
+ */
+export function rewriteLocationFields(flat: string[], mapping: RedirectMapping, requestTarget: string): void {
   for (let i = 0; i < flat.length; i += 2) {
     if (flat[i] !== 'location') continue;
-    const mapped = gatewayLocation(flat[i + 1]!, mapping);
+    const mapped = gatewayLocation(flat[i + 1]!, mapping, requestTarget);
     if (mapped !== undefined) flat[i + 1] = mapped;
   }
 }

@@ -14,11 +14,21 @@ describe('gatewayLocation', () => {
     expect(gatewayLocation('https://httpbin.org/api/v1', kyma)).toBe('/app/service');
   });
 
-  it('leaves a relative reference, another host, another path and another scheme alone', () => {
-    expect(gatewayLocation('/some/sub/path', kyma)).toBeUndefined();
+  it('leaves another host, another path and another scheme alone, a relative reference resolving outside the target included', () => {
+    expect(gatewayLocation('/some/sub/path', kyma, '/api/v1/start')).toBeUndefined();
+    expect(gatewayLocation('', kyma, '/api/v1/start')).toBeUndefined();
     expect(gatewayLocation('https://otherService.org/api/v1/some/sub/path', kyma)).toBeUndefined();
     expect(gatewayLocation('https://httpbin.org/api/v2/some/sub/path', kyma)).toBeUndefined();
     expect(gatewayLocation('ftp://httpbin.org/api/v1/some/sub/path', kyma)).toBeUndefined();
+  });
+
+  it('resolves a relative reference against the URL the request went to, as Kyma does (resp.Request.URL.Parse), then maps it', () => {
+    // Kyma's e2e "redirects/unsecured": the mock's http.RedirectHandler answers /v1/api/redirect/ok with a path.
+    const redirects = redirectMapping(new URL('http://mock:8080/v1/api/redirect/ok'), { pathPrefix: '/redirects/unsecured', stripPrefix: true });
+    expect(gatewayLocation('/v1/api/redirect/ok/target', redirects, '/v1/api/redirect/ok')).toBe('/redirects/unsecured/target');
+    expect(gatewayLocation('target?x=1', redirects, '/v1/api/redirect/ok/')).toBe('/redirects/unsecured/target?x=1');
+    expect(gatewayLocation('../elsewhere', redirects, '/v1/api/redirect/ok/a')).toBeUndefined();
+    expect(gatewayLocation('//other.example/v1/api/redirect/ok/x', redirects, '/v1/api/redirect/ok')).toBeUndefined();
   });
 
   it('matches the target path on a segment boundary (Kyma compares strings: /api/v10 would pass there)', () => {
@@ -67,7 +77,7 @@ describe('gatewayLocation', () => {
 
   it('rewrites every Location field of a flat header list and nothing else', () => {
     const flat = ['content-type', 'text/plain', 'location', 'https://httpbin.org/api/v1/a', 'content-location', 'https://httpbin.org/api/v1/b'];
-    rewriteLocationFields(flat, kyma);
+    rewriteLocationFields(flat, kyma, '/api/v1/');
     expect(flat).toEqual(['content-type', 'text/plain', 'location', '/app/service/a', 'content-location', 'https://httpbin.org/api/v1/b']);
   });
 });
@@ -111,10 +121,15 @@ describe('Location through the gateway', () => {
     expect(await locationFor('/orders/items?status=201', `${backend.url}/api/v1/items/42`)).toEqual({ status: 201, location: '/orders/items/42' });
   });
 
-  it('leaves the Location of other statuses, other hosts and relative references as the backend sent it', async () => {
+  it('maps a relative Location that resolves into the backend: it is relative to the URL the backend was asked', async () => {
+    expect(await locationFor('/orders/x?status=302', '/api/v1/relative')).toEqual({ status: 302, location: '/orders/relative' });
+    expect(await locationFor('/orders/dir/x?status=303', 'y?page=2')).toEqual({ status: 303, location: '/orders/dir/y?page=2' });
+  });
+
+  it('leaves the Location of other statuses, other hosts and relative references outside the backend as the backend sent it', async () => {
     expect(await locationFor('/orders/x?status=200', `${backend.url}/api/v1/items/42`)).toEqual({ status: 200, location: `${backend.url}/api/v1/items/42` });
     expect(await locationFor('/orders/x?status=302', 'https://login.example.com/api/v1/sso')).toEqual({ status: 302, location: 'https://login.example.com/api/v1/sso' });
-    expect(await locationFor('/orders/x?status=302', '/api/v1/relative')).toEqual({ status: 302, location: '/api/v1/relative' });
+    expect(await locationFor('/orders/x?status=302', '/login')).toEqual({ status: 302, location: '/login' });
   });
 
   it('maps a Kyma application service to its /application/service path, as Kyma does', async () => {
