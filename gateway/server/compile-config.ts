@@ -27,6 +27,11 @@ export interface UpstreamPlan extends SecuredEndpoint {
   host: string;
   /** Path of the upstream URL, prepended to the forwarded path ('' for the root). */
   basePath: string;
+  /**
+   * What a request for the service's prefix itself is sent to: the upstream URL's path as written ('/' for the
+   * root), as Kyma's gateway (joinPaths with an empty rest) and Kong send it, not `basePath` + '/'.
+   */
+  rootPath: string;
   /** Query of the upstream URL ('' or '?...'): it leads, the caller's query follows. */
   query: string;
 }
@@ -110,6 +115,7 @@ async function compileEndpoint(
     origin: url.origin,
     host: url.host,
     basePath: urlBasePath(url),
+    rootPath: url.pathname,
     query: url.search,
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
@@ -154,6 +160,8 @@ async function compileServiceProxy(
     origin: server.origin,
     host: server.host,
     basePath: base,
+    // The API server's service proxy answers its bare path with a redirect to the same path with a slash.
+    rootPath: `${base}/`,
     query: '',
     label: `service ${info.namespace}/${info.name} via ${server.origin}`,
     responseTimeoutMs: timeouts.responseMs,

@@ -33,12 +33,19 @@ export interface UpstreamRequest {
   callerAccessToken: boolean;
 }
 
-/** The request path as the backend sees it: the service prefix removed when the service strips it. */
-function forwardedPath(path: string, target: RouteTarget): string {
+/**
+ * The request path as the backend sees it: the service prefix removed when the service strips it, joined to the
+ * upstream URL's path. A request for the prefix itself (`/orders` of a service at `/orders`) goes to the upstream
+ * URL as written: a target `http://erp/v1/api/ok` gets `/v1/api/ok`, as from Kyma's gateway and Kong. It had got
+ * `/v1/api/ok/` until 2 Dec, which a backend routing on exact paths answers 404 (every case of Kyma's e2e suite
+ * calls its service that way).
+ */
+function forwardedPath(path: string, target: RouteTarget, plan: UpstreamPlan): string {
   const stripped = strippedPathPrefix(target.service);
-  if (stripped === '') return path;
-  const rest = path.slice(stripped.length) || '/';
-  return rest.startsWith('/') ? rest : `/${rest}`;
+  if (stripped === '') return plan.basePath + path;
+  const rest = path.slice(stripped.length);
+  if (rest === '') return plan.rootPath;
+  return plan.basePath + (rest.startsWith('/') ? rest : `/${rest}`);
 }
 
 export function buildUpstreamRequest(
@@ -69,5 +76,5 @@ export function buildUpstreamRequest(
   }
   const injectedQuery = plan.security.requestParameters.queryParameters;
   const query = injectedQuery.size > 0 || plan.query ? mergeQuery(plan.query, injectedQuery, request.query) : request.query;
-  return { path: plan.basePath + forwardedPath(request.path, target) + query, headers, callerAccessToken };
+  return { path: forwardedPath(request.path, target, plan) + query, headers, callerAccessToken };
 }

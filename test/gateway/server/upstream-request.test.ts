@@ -16,6 +16,8 @@ async function compiled(): Promise<CompiledConfig> {
     services: [
       { name: 'api', pathPrefix: '/api', upstream: { url: 'http://backend.test:8080/base?fixed=1' }, plugins: { 'basic-auth': { hideCredentials: true } } },
       { name: 'keep', pathPrefix: '/keep', stripPrefix: false, upstream: { url: 'http://other.test' }, requestParametersSecret: { secret: 'params' } },
+      { name: 'slash', pathPrefix: '/slash', upstream: { url: 'http://backend.test/base/' } },
+      { name: 'root', pathPrefix: '/root', upstream: { url: 'http://backend.test' } },
       { name: 'rp', pathPrefix: '/rp', upstream: { url: 'http://h.test/rp?sap-client=100&x=1' }, requestParametersSecret: { secret: 'rp-params' } },
     ],
     consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex', key: 'password' } } }],
@@ -55,12 +57,24 @@ describe('buildUpstreamRequest', () => {
       { host: 'gateway.test', authorization: 'Basic YWxleDpwdw==', 'x-consumer-username': 'admin', 'x-anonymous-consumer': 'true', connection: 'x-drop', 'x-drop': '1' },
       admitted('/api'), t, effectiveBasicAuth(t), { username: 'alex', credentialId: 'alex' }, config.identities, plan,
     );
-    expect(request.path).toBe('/base/?fixed=1');
+    expect(request.path).toBe('/base?fixed=1');
     expect(request.headers.authorization).toBeUndefined();
     expect(request.headers['x-consumer-username']).toBe('alex');
     expect(request.headers['x-credential-identifier']).toBe('alex');
     expect(request.headers['x-anonymous-consumer']).toBeUndefined();
     expect(request.headers['x-drop']).toBeUndefined();
+  });
+
+  it('sends a request for the prefix itself to the upstream URL as written, and one with a slash more with it', async () => {
+    // Kyma's e2e cases call /{application}/{service} for targets such as .../v1/api/basic/ok (Kong does the same).
+    const config = await compiled();
+    const sent = (path: string) => {
+      const { target: t, plan } = target(config, path);
+      return buildUpstreamRequest({ host: 'gateway.test' }, admitted(path), t, undefined, undefined, config.identities, plan).path;
+    };
+    expect([sent('/api'), sent('/api/')]).toEqual(['/base?fixed=1', '/base/?fixed=1']);
+    expect([sent('/slash'), sent('/slash/'), sent('/slash/x')]).toEqual(['/base/', '/base/', '/base/x']);
+    expect([sent('/root'), sent('/root/'), sent('/root/x')]).toEqual(['/', '/', '/x']);
   });
 
   it('marks the anonymous consumer, keeps the prefix when told to and merges the request-parameters query', async () => {
