@@ -8,11 +8,14 @@ export interface TestGateway extends Gateway {
   secrets: MemorySecretSource;
 }
 
-/** A real gateway on a free loopback port, secrets in memory, log lines captured. */
-export async function startTestGateway(workspace: WorkspaceInput, secrets: Record<string, SecretData> = {}): Promise<TestGateway> {
+/**
+ * A real gateway on a free loopback port, secrets in memory, log lines captured. `leaveOutBrokenItems` serves it as
+ * the app does: a service that cannot be served answers 503 instead of the workspace being refused.
+ */
+export async function startTestGateway(workspace: WorkspaceInput, secrets: Record<string, SecretData> = {}, options: { leaveOutBrokenItems?: boolean } = {}): Promise<TestGateway> {
   const logs: RequestLogEntry[] = [];
   const source = new MemorySecretSource('test', secrets);
-  const gateway = await startGateway({ workspace, secrets: new SecretResolver([source]), log: (e) => logs.push(e), port: 0 });
+  const gateway = await startGateway({ workspace, secrets: new SecretResolver([source]), log: (e) => logs.push(e), port: 0, ...options });
   return Object.assign(gateway, { logs, secrets: source });
 }
 
