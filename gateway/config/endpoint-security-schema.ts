@@ -29,7 +29,11 @@ export const BasicEndpointSecurity = z
   .strict();
 export type BasicEndpointSecurity = z.infer<typeof BasicEndpointSecurity>;
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+/**
+ * RFC 6749 §2.3.1's two methods, and RFC 8705 §2.1.1's `tls_client_auth`: the client presents its certificate to
+ * the token endpoint and sends only its `client_id` (Kyma's OAuthWithCert credentials).
+ */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'tls_client_auth'] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
 /** RFC 6749 §4.4: the gateway fetches (and caches) a bearer token with its own client credentials. */
@@ -48,6 +52,9 @@ export const OAuth2ClientCredentialsSecurity = z
      */
     tokenRequestHeadersKey: SecretKeyName.optional(),
     tokenRequestQueryParametersKey: SecretKeyName.optional(),
+    /** With `clientAuth: tls_client_auth`: keys of the same secret holding the PEM client certificate and its key (default `crt`, `key`). */
+    certificateKey: SecretKeyName.optional(),
+    privateKeyKey: SecretKeyName.optional(),
   })
   .strict();
 export type OAuth2ClientCredentialsSecurity = z.infer<typeof OAuth2ClientCredentialsSecurity>;
@@ -149,6 +156,14 @@ export function endpointOptionsIssues(upstreamScheme: 'http' | 'https', options:
   }
   if (security?.type === 'client-certificate' && security.caKey !== undefined && options.tls?.skipVerify) {
     issues.push({ path: ['endpointSecurity', 'caKey'], message: 'has no effect with tls.skipVerify: true; remove one of the two' });
+  }
+  if (security?.type === 'oauth2-client-credentials') {
+    if (security.clientAuth === 'tls_client_auth' && URL.canParse(security.tokenUrl) && new URL(security.tokenUrl).protocol !== 'https:') {
+      issues.push({ path: ['endpointSecurity', 'tokenUrl'], message: 'needs https:// with clientAuth tls_client_auth: a certificate is only presented in a TLS handshake' });
+    }
+    for (const key of ['certificateKey', 'privateKeyKey'] as const) {
+      if (security[key] !== undefined && security.clientAuth !== 'tls_client_auth') issues.push({ path: ['endpointSecurity', key], message: 'is used only with clientAuth tls_client_auth' });
+    }
   }
   if (options.tls) {
     const urls = [security?.type === 'oauth2-client-credentials' ? security.tokenUrl : undefined, options.csrf?.tokenEndpointUrl];

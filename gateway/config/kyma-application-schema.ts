@@ -8,19 +8,22 @@ import { kymaServiceSegment } from './kyma-services';
 const K8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and "-", 1-63 characters');
 const SecretName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes Secret name');
 
-export const KYMA_CREDENTIAL_TYPES = ['Basic', 'OAuth', 'CertificateGen'] as const;
+export const KYMA_CREDENTIAL_TYPES = ['Basic', 'OAuth', 'OAuthWithCert', 'CertificateGen'] as const;
 
 export const KymaCredentials = z
   .object({
     type: z.enum(KYMA_CREDENTIAL_TYPES),
     secretName: SecretName,
-    /** OAuth token URL; required for type OAuth. */
+    /** OAuth token URL; required for types OAuth and OAuthWithCert (https://: the client certificate is presented there). */
     authenticationUrl: HttpUrl.optional(),
     csrfInfo: z.object({ tokenEndpointURL: HttpUrl }).strict().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.type === 'OAuth' && !c.authenticationUrl) ctx.addIssue({ code: 'custom', path: ['authenticationUrl'], message: 'required for type OAuth' });
+    if ((c.type === 'OAuth' || c.type === 'OAuthWithCert') && !c.authenticationUrl) ctx.addIssue({ code: 'custom', path: ['authenticationUrl'], message: `required for type ${c.type}` });
+    if (c.type === 'OAuthWithCert' && c.authenticationUrl && URL.canParse(c.authenticationUrl) && new URL(c.authenticationUrl).protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', path: ['authenticationUrl'], message: 'needs https:// for type OAuthWithCert: the client certificate is only presented in a TLS handshake' });
+    }
   });
 
 export const KymaEntry = z

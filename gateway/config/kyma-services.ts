@@ -51,6 +51,13 @@ function entryOptions(app: KymaApplication, entry: KymaService['entries'][number
     const [tokenRequestHeadersKey, tokenRequestQueryParametersKey] = KYMA_REQUEST_PARAMETER_KEYS;
     options.endpointSecurity = { type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace, clientIdKey, clientSecretKey, clientAuth: 'client_secret_basic', tokenRequestHeadersKey, tokenRequestQueryParametersKey };
   }
+  if (credentials?.type === 'OAuthWithCert') {
+    // Kyma's OAuthWithCert: the token request over mutual TLS with the secret's certificate, only `client_id` in the
+    // form (oauthclient.go requestTokenMTLS), which is RFC 8705's tls_client_auth; the backend gets the token only.
+    const [clientIdKey, certificateKey, privateKeyKey] = KYMA_CREDENTIAL_KEYS.OAuthWithCert;
+    const [tokenRequestHeadersKey, tokenRequestQueryParametersKey] = KYMA_REQUEST_PARAMETER_KEYS;
+    options.endpointSecurity = { type: 'oauth2-client-credentials', tokenUrl: credentials.authenticationUrl!, secret: credentials.secretName, namespace, clientIdKey, clientSecretKey: 'clientSecret', clientAuth: 'tls_client_auth', certificateKey, privateKeyKey, tokenRequestHeadersKey, tokenRequestQueryParametersKey };
+  }
   if (credentials?.type === 'CertificateGen') {
     const [certificateKey, privateKeyKey] = KYMA_CREDENTIAL_KEYS.CertificateGen;
     options.endpointSecurity = { type: 'client-certificate', secret: credentials.secretName, namespace, certificateKey, privateKeyKey };

@@ -18,13 +18,17 @@ import { authenticateTokenRequest, type TokenClientAuth } from './token-client-a
 import { CredentialValueError } from './credential-value-error';
 import { loneSurrogateProblem } from '../config/lone-surrogates';
 import { secretId } from '../config/secret-names';
+import { checkClientCertificate, type ClientCertificate } from './client-certificate';
 
 export interface ClientCredentialsGrant {
   tokenUrl: string;
   clientId: string;
+  /** '' with `tls_client_auth`, which sends none. */
   clientSecret: string;
-  /** The endpoint's `clientAuth`; `kyma` for a Kyma Application's entry (token-client-auth.ts). */
+  /** The endpoint's `clientAuth`; `kyma` for a Kyma Application's OAuth entry (token-client-auth.ts). */
   clientAuth: TokenClientAuth;
+  /** With `tls_client_auth`: presented to the token endpoint (its dispatcher's TLS profile), never to the backend. */
+  clientCertificate?: ClientCertificate;
   scope?: string;
   /** Extra headers and query parameters for the token request (Kyma's OAuth secret `headers`, `queryParameters`). */
   requestParameters?: RequestParameters;
@@ -62,6 +66,18 @@ function checkClientCredentials(security: OAuth2ClientCredentialsSecurity, ...va
 export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSecurity, readKey: SecretKeyReader, readOptionalKey: OptionalSecretKeyReader, kymaApplication = false): Promise<ClientCredentialsGrant> {
   const ref = { name: security.secret, namespace: security.namespace };
   const clientId = await readKey(ref, security.clientIdKey);
+  if (security.clientAuth === 'tls_client_auth') {
+    checkClientCredentials(security, [security.clientIdKey, clientId]);
+    return {
+      tokenUrl: security.tokenUrl,
+      clientId,
+      clientSecret: '',
+      clientAuth: 'tls_client_auth',
+      clientCertificate: await grantCertificate(security, ref, readKey),
+      scope: security.scope,
+      requestParameters: await tokenRequestParameters(security, readOptionalKey),
+    };
+  }
   const clientSecret = await readKey(ref, security.clientSecretKey);
   checkClientCredentials(security, [security.clientIdKey, clientId], [security.clientSecretKey, clientSecret]);
   return {
@@ -72,6 +88,16 @@ export async function clientCredentialsGrant(security: OAuth2ClientCredentialsSe
     scope: security.scope,
     requestParameters: await tokenRequestParameters(security, readOptionalKey),
   };
+}
+
+/** A `tls_client_auth` client's certificate and key, checked as a backend's client certificate is (throws ClientCertificateError naming secret and keys). */
+async function grantCertificate(security: OAuth2ClientCredentialsSecurity, ref: { name: string; namespace?: string }, readKey: SecretKeyReader): Promise<ClientCertificate> {
+  const certificateKey = security.certificateKey ?? 'crt';
+  const privateKeyKey = security.privateKeyKey ?? 'key';
+  const certificate = { certificate: await readKey(ref, certificateKey), privateKey: await readKey(ref, privateKeyKey) };
+  const label = (key: string) => `secret "${secretId(ref)}" key "${key}"`;
+  checkClientCertificate(certificate, { certificate: label(certificateKey), privateKey: label(privateKeyKey) });
+  return certificate;
 }
 
 export interface AccessToken {
@@ -149,6 +175,9 @@ export function tokenCacheKey(grant: ClientCredentialsGrant, trust?: string): st
   if (parameters && (parameters.headers.size > 0 || parameters.queryParameters.size > 0)) {
     key.push(createHash('sha256').update(JSON.stringify([[...parameters.headers], [...parameters.queryParameters]])).digest('hex'));
   }
+  // Another certificate is another client, whatever its id (Kyma keys its mTLS tokens by both).
+  const certificate = grant.clientCertificate;
+  if (certificate) key.push(`cert:${createHash('sha256').update(certificate.certificate).update('\0').update(certificate.privateKey).digest('hex')}`);
   if (trust !== undefined) key.push(`trust:${trust}`);
   return JSON.stringify(key);
 }

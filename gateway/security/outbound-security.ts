@@ -129,11 +129,13 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     const grant = await clientCredentialsGrant(security, (ref, key) => secrets.readKey(ref, key, usedBy), async (ref, key) => (await secrets.readSecret(ref, usedBy))[key], kymaApplication).catch((error: unknown) => {
       if (error instanceof RequestParametersError) throw new RequestParametersError(error.field, `${usedBy}: ${error.message}`);
       if (error instanceof OAuthClientCredentialsError) throw new OAuthClientCredentialsError(usedBy, error.secret, error.key, error.detail);
+      if (error instanceof ClientCertificateError) throw new ClientCertificateError(error.problem, `${usedBy}: ${error.message}`);
       throw error;
     });
-    // The token endpoint gets the endpoint's server trust, never its backend credentials; a token is cached per
-    // trust, so one fetched without verification never serves an endpoint that verifies.
-    const tokenTrust = upstreamTlsProfile(serverTrust);
+    // The token endpoint gets the endpoint's server trust, never its backend credentials (with tls_client_auth, the
+    // client's own certificate from the OAuth secret); a token is cached per trust, so one fetched without
+    // verification never serves an endpoint that verifies.
+    const tokenTrust = upstreamTlsProfile({ ...serverTrust, clientCertificate: grant.clientCertificate });
     compiled.oauth = deps.tokens.source(grant, deps.dispatcherFor(new URL(grant.tokenUrl).origin, tokenTrust), tokenTrust?.key);
     identity = credentialIdentity('oauth2', compiled.oauth.key);
     identityOf.oauthTokenEndpoint = endpointLabel(grant.tokenUrl);

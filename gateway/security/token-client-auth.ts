@@ -11,6 +11,10 @@
 // of the two — Kyma's own test token endpoint reads only the form and answers 403 otherwise (tests/internal/testkit/
 // test-api/oauth.go isRequestValid) — so an Application that is to be served as Kyma serves it sends both. Workspace
 // services keep their own choice.
+//
+// `tls_client_auth` (RFC 8705 §2.1.1) authenticates with the client's certificate in the TLS handshake (the token
+// endpoint's dispatcher presents it, outbound-security.ts); the request carries only `client_id`, as Kyma's
+// OAuthWithCert token request does (oauthclient.go requestTokenMTLS).
 import type { ClientAuthMethod } from '../config/endpoint-security-schema';
 
 /** A workspace service's `clientAuth`, or `kyma`: the way Kyma's Application Gateway sends an Application's credentials. */
@@ -34,6 +38,10 @@ export function authenticateTokenRequest(
 ): void {
   if (method === 'client_secret_basic') {
     headers.authorization = basic(formEncode(client.clientId), formEncode(client.clientSecret));
+    return;
+  }
+  if (method === 'tls_client_auth') {
+    form.set('client_id', client.clientId);
     return;
   }
   form.set('client_id', client.clientId);

@@ -148,7 +148,8 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     for (const service of app.services) {
       const entry = service.entries[0]!;
       // Kyma sends an OAuth secret's optional `headers` and `queryParameters` on the token request, as the gateway does.
-      const optional = entry.credentials?.type === 'OAuth' ? sameKeys(KYMA_REQUEST_PARAMETER_KEYS) : {};
+      const oauth = entry.credentials?.type === 'OAuth' || entry.credentials?.type === 'OAuthWithCert';
+      const optional = oauth ? sameKeys(KYMA_REQUEST_PARAMETER_KEYS) : {};
       if (entry.credentials) secrets.push(await collector.add(entry.credentials.secretName, app.namespace, app.namespace, sameKeys(KYMA_CREDENTIAL_KEYS[entry.credentials.type]), optional));
       if (entry.requestParametersSecretName) secrets.push(await collector.addRequestParameters(entry.requestParametersSecretName, app.namespace));
     }

@@ -32,7 +32,7 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
   try {
     grant = await clientCredentialsGrant(security, (ref, key) => readKey(vault, ref, key), async (ref, key) => (await vault.get(ref))?.data[key]);
   } catch (error) {
-    if (error instanceof RequestParametersError || error instanceof OAuthClientCredentialsError) throw new UserFacingError(error.code, error.message);
+    if (error instanceof RequestParametersError || error instanceof OAuthClientCredentialsError || error instanceof ClientCertificateError) throw new UserFacingError(error.code, error.message);
     throw error;
   }
   let ca: string[] = [];
@@ -43,7 +43,8 @@ export async function fetchTokenOnce(workspace: Workspace, vault: SecretVault, s
     if (error instanceof CaBundleError) throw new UserFacingError(error.code, error.message);
     throw error;
   }
-  const profile = upstreamTlsProfile({ skipVerify: endpoint.tls?.skipVerify ?? false, ca });
+  // With tls_client_auth the token endpoint gets the client's certificate, as the gateway presents it.
+  const profile = upstreamTlsProfile({ skipVerify: endpoint.tls?.skipVerify ?? false, ca, clientCertificate: grant.clientCertificate });
   const agent = profile ? new Agent({ connect: profile.connect }) : undefined;
   // A CredentialEndpointError reaches the user as it is (code and message: the URL and status, never a value).
   try {

@@ -147,6 +147,14 @@ export async function startKymaMockApp(options: KymaMockOptions = {}): Promise<K
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ access_token: accessToken, token_type: 'bearer', expires_in: Math.trunc(lifetime) }));
   };
+  // oauth.go MTLSToken: the TLS server has verified the client's certificate; only client_id and the grant are read.
+  const mtlsToken: Handler = (req, res) => {
+    if (formValue(req, 'client_id') !== KYMA_MOCK.oauth.clientId || formValue(req, 'grant_type') !== 'client_credentials') return fail(res, 403);
+    const accessToken = randomUUID();
+    oauthTokens.set(accessToken, Date.now() + DEFAULT_TOKEN_LIFETIME_S * 1000);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ access_token: accessToken, token_type: 'bearer', expires_in: 3600 }));
+  };
   // A token the API never accepts; `expires_in` left out (omitempty of 0), as oauth.go BadToken sends it.
   const badToken: Handler = (req, res) => {
     if (!oauthClientValid(req)) return fail(res, 403);
@@ -205,6 +213,7 @@ export async function startKymaMockApp(options: KymaMockOptions = {}): Promise<K
   ];
   const mtlsRoutes: typeof routes = [
     ['GET', '/v1/health', ok],
+    ['POST', '/v1/api/mtls-oauth/token', mtlsToken],
     ['GET', '/v1/api/mtls/ok', ok],
     ['GET', '/v1/api/csrf-mtls/ok', withCsrf(ok)],
   ];

@@ -4,6 +4,7 @@
 import { useState, type ChangeEvent } from 'react';
 import type { EndpointDraft, EnvironmentName, SecurityType, TlsMode } from '../model/endpoint-security-draft';
 import { CREDENTIAL_SECRET_PURPOSE, defaultSecretName } from '../model/endpoint-security-draft';
+import { CLIENT_AUTH_METHODS } from '../../../gateway/config/endpoint-security-schema';
 import type { FieldErrors, FieldPath } from '../model/field-errors';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
@@ -191,15 +192,27 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
             <Field id={id('client-id-key')} label="Client id key" errors={at('endpointSecurity', 'clientIdKey')}>
               {(c) => <input {...c} className="mono" value={draft.clientIdKey} onChange={(e) => set({ clientIdKey: e.target.value })} spellCheck={false} />}
             </Field>
-            <Field id={id('client-secret-key')} label="Client secret key" errors={at('endpointSecurity', 'clientSecretKey')}>
-              {(c) => <input {...c} className="mono" value={draft.clientSecretKey} onChange={(e) => set({ clientSecretKey: e.target.value })} spellCheck={false} />}
-            </Field>
+            {draft.clientAuth === 'tls_client_auth' ? (
+              <>
+                <Field id={id('oauth-certificate-key')} label="Certificate key" errors={at('endpointSecurity', 'certificateKey')}>
+                  {(c) => <input {...c} className="mono" value={draft.certificateKey} onChange={(e) => set({ certificateKey: e.target.value })} spellCheck={false} />}
+                </Field>
+                <Field id={id('oauth-private-key-key')} label="Private key key" errors={at('endpointSecurity', 'privateKeyKey')}>
+                  {(c) => <input {...c} className="mono" value={draft.privateKeyKey} onChange={(e) => set({ privateKeyKey: e.target.value })} spellCheck={false} />}
+                </Field>
+              </>
+            ) : (
+              <Field id={id('client-secret-key')} label="Client secret key" errors={at('endpointSecurity', 'clientSecretKey')}>
+                {(c) => <input {...c} className="mono" value={draft.clientSecretKey} onChange={(e) => set({ clientSecretKey: e.target.value })} spellCheck={false} />}
+              </Field>
+            )}
           </div>
           <Field id={id('client-auth')} label="Client authentication" errors={at('endpointSecurity', 'clientAuth')}>
             {(c) => (
-              <select {...c} className="select-wide" value={draft.clientAuth} onChange={(e) => set({ clientAuth: e.target.value === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic' })}>
+              <select {...c} className="select-wide" value={draft.clientAuth} onChange={(e) => set({ clientAuth: CLIENT_AUTH_METHODS.find((m) => m === e.target.value) ?? 'client_secret_basic' })}>
                 <option value="client_secret_basic">In the Authorization header (client_secret_basic)</option>
                 <option value="client_secret_post">In the form body (client_secret_post)</option>
+                <option value="tls_client_auth">With a client certificate to the token endpoint (tls_client_auth)</option>
               </select>
             )}
           </Field>
@@ -235,7 +248,16 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
           </Field>
         </div>
       )}
-      {draft.enterNow && draft.type === 'oauth2-client-credentials' && (
+      {draft.enterNow && draft.type === 'oauth2-client-credentials' && draft.clientAuth === 'tls_client_auth' && (
+        <div className="sub-fields">
+          <Field id={id('entered-client-id')} label="Client id" errors={at('endpointSecurity', 'enteredClientId')}>
+            {(c) => <input {...c} value={draft.clientId} onChange={(e) => set({ clientId: e.target.value })} autoComplete="off" spellCheck={false} />}
+          </Field>
+          <PemField id={id('entered-certificate')} label="Client certificate (PEM)" value={draft.certificatePem} onChange={(certificatePem) => set({ certificatePem })} errors={at('endpointSecurity', 'enteredCertificate')} />
+          <PemField id={id('entered-private-key')} label="Private key (PEM, unencrypted)" value={draft.privateKeyPem} onChange={(privateKeyPem) => set({ privateKeyPem })} errors={at('endpointSecurity', 'enteredPrivateKey')} />
+        </div>
+      )}
+      {draft.enterNow && draft.type === 'oauth2-client-credentials' && draft.clientAuth !== 'tls_client_auth' && (
         <div className="sub-fields field-grid">
           <Field id={id('entered-client-id')} label="Client id" errors={at('endpointSecurity', 'enteredClientId')}>
             {(c) => <input {...c} value={draft.clientId} onChange={(e) => set({ clientId: e.target.value })} autoComplete="off" spellCheck={false} />}

@@ -40,6 +40,7 @@ const CREDENTIAL_TYPES: { value: KymaCredentialChoice; label: string }[] = [
   { value: 'none', label: 'None' },
   { value: 'Basic', label: 'Basic' },
   { value: 'OAuth', label: 'OAuth (client credentials)' },
+  { value: 'OAuthWithCert', label: 'OAuth with a client certificate (OAuthWithCert)' },
   { value: 'CertificateGen', label: 'Client certificate (CertificateGen)' },
 ];
 
@@ -143,8 +144,8 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
           <Field id={id('secret-name')} label="Secret name" hint={`A secret in namespace ${kymaSecretNamespace(namespace)}.`} errors={at(...ENTRY, 'credentials', 'secretName')}>
             {(c) => <input {...c} className="mono" value={draft.secretName} onChange={(e) => set({ secretName: e.target.value })} autoComplete="off" spellCheck={false} />}
           </Field>
-          {credentialType === 'OAuth' && (
-            <Field id={id('authentication-url')} label="Authentication URL" hint="The OAuth token URL (client credentials grant)." errors={at(...ENTRY, 'credentials', 'authenticationUrl')}>
+          {(credentialType === 'OAuth' || credentialType === 'OAuthWithCert') && (
+            <Field id={id('authentication-url')} label="Authentication URL" hint={credentialType === 'OAuth' ? 'The OAuth token URL (client credentials grant).' : 'The OAuth token URL (https://), where the client certificate is presented.'} errors={at(...ENTRY, 'credentials', 'authenticationUrl')}>
               {(c) => <input {...c} className="mono" type="url" value={draft.authenticationUrl} onChange={(e) => set({ authenticationUrl: e.target.value })} spellCheck={false} />}
             </Field>
           )}

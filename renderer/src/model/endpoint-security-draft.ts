@@ -3,6 +3,7 @@
 // Values typed "now" (a password, a client secret, PEMs, header values) are part of the draft only until the
 // save sends them to the vault with `secrets:set`; the workspace gets the secret's name and key names.
 import type { Service } from '../../../gateway/config/schema';
+import type { ClientAuthMethod } from '../../../gateway/config/endpoint-security-schema';
 import type { KeyValueRow } from './key-value-rows';
 import { parameterHeaderNameProblem, parameterHeaderValueProblem } from '../../../gateway/config/header-rules';
 import { basicPasswordProblem, basicUserIdProblem } from '../../../gateway/config/basic-credential-rules';
@@ -25,7 +26,8 @@ export interface EndpointDraft {
   tokenUrl: string;
   clientIdKey: string;
   clientSecretKey: string;
-  clientAuth: 'client_secret_basic' | 'client_secret_post';
+  /** With `tls_client_auth`, `certificateKey` and `privateKeyKey` name the OAuth secret's certificate and key. */
+  clientAuth: ClientAuthMethod;
   scope: string;
   /** Carried over, not edited (set by a Kyma-style setup): keys of the token request's headers / query parameters. */
   tokenRequestHeadersKey: string;
@@ -91,8 +93,8 @@ export function endpointDraft(source: EndpointSource | undefined, upstreamUrl = 
     scope: s?.type === 'oauth2-client-credentials' ? (s.scope ?? '') : '',
     tokenRequestHeadersKey: s?.type === 'oauth2-client-credentials' ? (s.tokenRequestHeadersKey ?? '') : '',
     tokenRequestQueryParametersKey: s?.type === 'oauth2-client-credentials' ? (s.tokenRequestQueryParametersKey ?? '') : '',
-    certificateKey: s?.type === 'client-certificate' ? s.certificateKey : 'crt',
-    privateKeyKey: s?.type === 'client-certificate' ? s.privateKeyKey : 'key',
+    certificateKey: (s?.type === 'client-certificate' || s?.type === 'oauth2-client-credentials' ? s.certificateKey : undefined) ?? 'crt',
+    privateKeyKey: (s?.type === 'client-certificate' || s?.type === 'oauth2-client-credentials' ? s.privateKeyKey : undefined) ?? 'key',
     caKey: s?.type === 'client-certificate' ? (s.caKey ?? '') : '',
     enterNow: false,
     username: '',
@@ -149,6 +151,7 @@ export function endpointOptionsFromDraft(draft: EndpointDraft, service: string, 
     if (draft.scope.trim() !== '') oauth.scope = draft.scope.trim();
     if (draft.tokenRequestHeadersKey !== '') oauth.tokenRequestHeadersKey = draft.tokenRequestHeadersKey;
     if (draft.tokenRequestQueryParametersKey !== '') oauth.tokenRequestQueryParametersKey = draft.tokenRequestQueryParametersKey;
+    if (draft.clientAuth === 'tls_client_auth') Object.assign(oauth, { certificateKey: draft.certificateKey.trim(), privateKeyKey: draft.privateKeyKey.trim() });
     out.endpointSecurity = oauth;
   } else if (draft.type === 'client-certificate') {
     const cert: Record<string, unknown> = { type: draft.type, ...secret, certificateKey: draft.certificateKey.trim(), privateKeyKey: draft.privateKeyKey.trim() };
@@ -251,6 +254,13 @@ export function secretWrites(draft: EndpointDraft, service: string, environment:
     need(['endpointSecurity', 'enteredUsername'], draft.username, 'username', basicUserIdProblem);
     need(['endpointSecurity', 'enteredPassword'], draft.password, 'password', basicPasswordProblem);
     writes.push({ environment, field: ['endpointSecurity', 'secret'], name: names.secret, namespace: ns, data: { [draft.usernameKey.trim() || 'username']: draft.username, [draft.passwordKey.trim() || 'password']: draft.password } });
+  } else if (draft.enterNow && draft.type === 'oauth2-client-credentials' && draft.clientAuth === 'tls_client_auth') {
+    // The client's certificate instead of a secret (RFC 8705 tls_client_auth).
+    need(['endpointSecurity', 'enteredClientId'], draft.clientId, 'client id', loneSurrogateProblem);
+    need(['endpointSecurity', 'enteredCertificate'], draft.certificatePem, 'PEM certificate');
+    need(['endpointSecurity', 'enteredPrivateKey'], draft.privateKeyPem, 'PEM private key');
+    const data = { [draft.clientIdKey.trim() || 'clientId']: draft.clientId, [draft.certificateKey.trim() || 'crt']: draft.certificatePem, [draft.privateKeyKey.trim() || 'key']: draft.privateKeyPem };
+    writes.push({ environment, field: ['endpointSecurity', 'secret'], name: names.secret, namespace: ns, data });
   } else if (draft.enterNow && draft.type === 'oauth2-client-credentials') {
     need(['endpointSecurity', 'enteredClientId'], draft.clientId, 'client id', loneSurrogateProblem);
     need(['endpointSecurity', 'enteredClientSecret'], draft.clientSecret, 'client secret', loneSurrogateProblem);

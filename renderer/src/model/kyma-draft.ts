@@ -90,7 +90,7 @@ function serviceFromDraft(draft: KymaServiceDraft): Record<string, unknown> {
   if (draft.credentialType !== 'none') {
     const credentials: Record<string, unknown> = { type: draft.credentialType, secretName: draft.secretName.trim() };
     const authenticationUrl = draft.authenticationUrl.trim();
-    if (draft.credentialType === 'OAuth' && authenticationUrl !== '') credentials.authenticationUrl = authenticationUrl;
+    if ((draft.credentialType === 'OAuth' || draft.credentialType === 'OAuthWithCert') && authenticationUrl !== '') credentials.authenticationUrl = authenticationUrl;
     const csrf = draft.csrfUrl.trim();
     if (csrf !== '') credentials.csrfInfo = { tokenEndpointURL: csrf };
     entry.credentials = credentials;

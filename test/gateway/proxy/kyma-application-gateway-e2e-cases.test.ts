@@ -6,8 +6,6 @@
 // Only cases no other test file runs are here; the rest are listed in the report of this audit and cited in
 // kyma-oauth-client-auth.test.ts, kyma-and-sandbox.test.ts, kyma-access-token.test.ts, redirect-location.test.ts.
 // Where Gatehouse answers otherwise on purpose, `kyma` holds Kyma's status and `why` the reason (README, Kyma section).
-// Not run: the OAuthWithCert cases (mtls-oauth, csrf-mtls-oauth, mtls-oauth-*, bad-csrf-*-mtls-oauth,
-// missing-secret-oauth-mtls): Gatehouse's Applications have no OAuthWithCert credentials, and refuse them by type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway';
 import { startKymaMockApp, KYMA_MOCK, type KymaMockApp } from '../../support/kyma-mock-app';
@@ -44,12 +42,19 @@ const mockApi = (path: string) => (s: Servers) => `${s.mock.url}/v1/api${path}`;
 const mtlsApi = (path: string) => (s: Servers) => `${s.mock.mtlsUrl!}/v1/api${path}`;
 const csrfInfo = (path: string, s: Servers) => ({ tokenEndpointURL: `${s.mock.url}/v1/api/csrf${path}` });
 const LEFT_OUT = 'a service Gatehouse cannot serve as configured answers 503 naming the secret, before any call is made';
+const TOKEN_FAILURE = 'a token endpoint that fails is 502 naming it, as for OAuth (Kyma wraps OAuthWithCert failures as internal errors)';
+const mtlsOAuth = (secretName: string, csrf?: string) => (s: Servers): Entry => ({
+  targetUrl: mockApi(csrf ? '/csrf-oauth/ok' : '/oauth/ok')(s),
+  credentials: { type: 'OAuthWithCert', secretName, authenticationUrl: mtlsApi('/mtls-oauth/token')(s), ...(csrf ? { csrfInfo: csrfInfo(csrf, s) } : {}) },
+});
 
 const cases: Case[] = [
   // positive-authorisation.yml
   { source: 'positive-authorisation.yml unsecure-always-ok', path: '/positive-authorisation/unsecure-always-ok', entry: (s) => ({ targetUrl: mockApi('/unsecure/ok')(s) }), status: 200 },
   { source: 'positive-authorisation.yml basic-auth-ok', path: '/positive-authorisation/basic-auth-ok', entry: (s) => ({ targetUrl: mockApi('/basic/ok')(s), credentials: { type: 'Basic', secretName: 'basic-test' } }), status: 200 },
   { source: 'positive-authorisation.yml mtls', path: '/positive-authorisation/mtls', entry: (s) => ({ targetUrl: mtlsApi('/mtls/ok')(s), credentials: { type: 'CertificateGen', secretName: 'mtls-positive' } }), status: 200 },
+  { source: 'positive-authorisation.yml mtls-oauth', path: '/positive-authorisation/mtls-oauth', entry: mtlsOAuth('mtls-oauth-positive'), status: 200 },
+  { source: 'positive-authorisation.yml csrf-mtls-oauth', path: '/positive-authorisation/csrf-mtls-oauth', entry: mtlsOAuth('mtls-oauth-positive', '/token'), status: 200 },
   { source: 'positive-authorisation.yml csrf-basic', path: '/positive-authorisation/csrf-basic', entry: (s) => ({ targetUrl: mockApi('/csrf-basic/ok')(s), credentials: { type: 'Basic', secretName: 'basic-test', csrfInfo: csrfInfo('/token', s) } }), status: 200 },
   { source: 'positive-authorisation.yml csrf-mtls', path: '/positive-authorisation/csrf-mtls', entry: (s) => ({ targetUrl: mtlsApi('/csrf-mtls/ok')(s), credentials: { type: 'CertificateGen', secretName: 'mtls-positive', csrfInfo: csrfInfo('/token', s) } }), status: 200 },
   {
@@ -60,6 +65,12 @@ const cases: Case[] = [
   },
   // negative-authorisation.yml
   { source: 'negative-authorisation.yml bad-oauth-token (a token the API refuses, again after one retry)', path: '/negative-authorisation/bad-oauth-token', entry: (s) => ({ targetUrl: mockApi('/oauth/ok')(s), credentials: { type: 'OAuth', secretName: 'oauth-test-negative-case', authenticationUrl: mockApi('/oauth/bad-token')(s) } }), status: 401 },
+  { source: 'negative-authorisation.yml mtls-oauth-other-ca', path: '/negative-authorisation/mtls-oauth-other-ca', entry: mtlsOAuth('mtls-oauth-negative-other-ca'), status: 502, body: '/v1/api/mtls-oauth/token', kyma: 500, why: TOKEN_FAILURE },
+  { source: 'negative-authorisation.yml mtls-oauth-incorrect-clientid', path: '/negative-authorisation/mtls-oauth-incorrect-clientid', entry: mtlsOAuth('mtls-oauth-negative-incorrect-clientid'), status: 502, body: 'answered HTTP 403', kyma: 500, why: TOKEN_FAILURE },
+  { source: 'negative-authorisation.yml mtls-oauth-negative-expired-client-cert', path: '/negative-authorisation/mtls-oauth-negative-expired-client-cert', entry: mtlsOAuth('mtls-oauth-negative-expired-client-cert'), status: 503, body: 'expired on', kyma: 500, why: 'an expired client certificate is refused when the config is applied, naming secret and key' },
+  { source: 'negative-authorisation.yml mtls-oauth-negative-expired-server-cert (its secret holds an expired client certificate)', path: '/negative-authorisation/mtls-oauth-negative-expired-server-cert', entry: mtlsOAuth('mtls-oauth-negative-expired-client-cert'), status: 503, body: 'expired on', kyma: 500, why: 'as above' },
+  { source: 'negative-authorisation.yml bad-csrf-token-mtls-oauth', path: '/negative-authorisation/bad-csrf-token-mtls-oauth', entry: mtlsOAuth('mtls-oauth-negative-case', '/bad-token'), status: 403 },
+  { source: 'negative-authorisation.yml bad-csrf-endpoint-mtls-oauth', path: '/negative-authorisation/bad-csrf-endpoint-mtls-oauth', entry: mtlsOAuth('mtls-oauth-negative-case', '/nonexistingpath'), status: 502, body: '/v1/api/csrf/nonexistingpath' },
   { source: 'negative-authorisation.yml mtls-negative-other-ca', path: '/negative-authorisation/mtls-negative-other-ca', entry: (s) => ({ targetUrl: mtlsApi('/mtls/ok')(s), credentials: { type: 'CertificateGen', secretName: 'mtls-negative-other-ca' } }), status: 502 },
   {
     source: 'negative-authorisation.yml mtls-negative-expired-client-cert', path: '/negative-authorisation/mtls-negative-expired-client-cert',
@@ -93,6 +104,11 @@ const cases: Case[] = [
   {
     source: 'missing-resources-error-handling.yml missing-secret-basic-auth', path: '/missing-resources-error-handling/missing-secret-basic-auth',
     entry: (s) => ({ targetUrl: mockApi('/basic/ok')(s), credentials: { type: 'Basic', secretName: 'where-is-the-secret' } }),
+    status: 503, body: 'where-is-the-secret', kyma: 500, why: LEFT_OUT,
+  },
+  {
+    source: 'missing-resources-error-handling.yml missing-secret-oauth-mtls', path: '/missing-resources-error-handling/missing-secret-oauth-mtls',
+    entry: (s) => ({ targetUrl: mockApi('/basic/ok')(s), credentials: { type: 'OAuthWithCert', secretName: 'where-is-the-secret', authenticationUrl: mtlsApi('/mtls-oauth/token')(s) } }),
     status: 503, body: 'where-is-the-secret', kyma: 500, why: LEFT_OUT,
   },
   {
@@ -168,6 +184,11 @@ beforeAll(async () => {
       'kyma-integration/mtls-positive': { crt: pki.client.cert, key: pki.client.key },
       'kyma-integration/mtls-negative-other-ca': { crt: pki.foreignClient.cert, key: pki.foreignClient.key },
       'kyma-integration/mtls-negative-expired-client-cert': { crt: pki.expiredClient.cert, key: pki.expiredClient.key },
+      'kyma-integration/mtls-oauth-positive': { clientId: KYMA_MOCK.oauth.clientId, crt: pki.client.cert, key: pki.client.key },
+      'kyma-integration/mtls-oauth-negative-case': { clientId: KYMA_MOCK.oauth.clientId, crt: pki.client.cert, key: pki.client.key },
+      'kyma-integration/mtls-oauth-negative-other-ca': { clientId: KYMA_MOCK.oauth.clientId, crt: pki.foreignClient.cert, key: pki.foreignClient.key },
+      'kyma-integration/mtls-oauth-negative-incorrect-clientid': { clientId: 'incorrect', crt: pki.client.cert, key: pki.client.key },
+      'kyma-integration/mtls-oauth-negative-expired-client-cert': { clientId: KYMA_MOCK.oauth.clientId, crt: pki.expiredClient.cert, key: pki.expiredClient.key },
     },
     // As the app serves a workspace: a service that cannot be served is left out (503), the others keep serving,
     // as Kyma's gateway keeps serving every other service of an Application whose secret is missing.
@@ -188,5 +209,14 @@ describe("Kyma's Application Gateway e2e cases through Gatehouse", () => {
     expect(res.status, row.kyma === undefined ? body : `Kyma answers ${row.kyma}; Gatehouse ${row.status}: ${row.why}`).toBe(row.status);
     if (row.body !== undefined) expect(body).toContain(row.body);
     if (row.targetErrors === 'kyma' && row.status === 502) expect(res.headers.get('target-system-status')).toBe(row.body);
+  });
+
+  it('makes the OAuthWithCert token request as Kyma does (requestTokenMTLS): client_id and the grant only, the certificate in the handshake', () => {
+    const tokenRequests = mock.requests.filter((r) => r.url.startsWith('/v1/api/mtls-oauth/token'));
+    expect(tokenRequests.length).toBeGreaterThan(0);
+    for (const sent of tokenRequests) {
+      expect(Object.fromEntries(new URLSearchParams(sent.body))).toEqual({ grant_type: 'client_credentials', client_id: expect.any(String) });
+      expect(sent.headerLines.get('authorization')).toBeUndefined();
+    }
   });
 });

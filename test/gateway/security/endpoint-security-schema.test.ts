@@ -42,7 +42,7 @@ describe('EndpointOptions errors name the field', () => {
     ['credentials in the token URL', { endpointSecurity: { ...oauth, tokenUrl: 'https://id:pw@idp.example.com/token' } }, 'endpointSecurity.tokenUrl', 'no credentials in the URL: keep them in a secret'],
     ['a fragment', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token#x' } }, 'endpointSecurity.tokenUrl', 'no fragment (#...)'],
     ['an inline client secret', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token', clientSecret: 'oops' } }, 'endpointSecurity', 'unknown field "clientSecret"'],
-    ['an unknown client auth', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token', clientAuth: 'private_key_jwt' } }, 'endpointSecurity.clientAuth', 'expected one of client_secret_basic, client_secret_post'],
+    ['an unknown client auth', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token', clientAuth: 'private_key_jwt' } }, 'endpointSecurity.clientAuth', 'expected one of client_secret_basic, client_secret_post, tls_client_auth'],
     ['a scope with a quote', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token', scope: 'read "all"' } }, 'endpointSecurity.scope', 'space-separated scope tokens (RFC 6749 §3.3)'],
     ['a scope with two spaces', { endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/token', scope: 'read  write' } }, 'endpointSecurity.scope', 'space-separated scope tokens (RFC 6749 §3.3)'],
     ['a secret key with a slash', { endpointSecurity: { type: 'client-certificate', secret: 'm', certificateKey: 'tls/crt' } }, 'endpointSecurity.certificateKey', 'a secret key name: letters, digits, ".", "_" or "-"'],
@@ -84,6 +84,17 @@ describe('endpointOptionsIssues', () => {
   it('refuses a CA from the client-certificate secret together with skipVerify', () => {
     const options = EndpointOptions.parse({ endpointSecurity: { type: 'client-certificate', secret: 'm', caKey: 'ca.crt' }, tls: { skipVerify: true } });
     expect(endpointOptionsIssues('https', options)).toEqual([{ path: ['endpointSecurity', 'caKey'], message: 'has no effect with tls.skipVerify: true; remove one of the two' }]);
+  });
+
+  it('refuses tls_client_auth towards a plain-http token URL, and certificate keys without tls_client_auth', () => {
+    const oauth = { type: 'oauth2-client-credentials', secret: 'o', tokenUrl: 'http://idp.example.com/t' };
+    expect(endpointOptionsIssues('https', EndpointOptions.parse({ endpointSecurity: { ...oauth, clientAuth: 'tls_client_auth' } }))).toEqual([
+      { path: ['endpointSecurity', 'tokenUrl'], message: 'needs https:// with clientAuth tls_client_auth: a certificate is only presented in a TLS handshake' },
+    ]);
+    expect(endpointOptionsIssues('https', EndpointOptions.parse({ endpointSecurity: { ...oauth, tokenUrl: 'https://idp.example.com/t', clientAuth: 'tls_client_auth', certificateKey: 'tls.crt' } }))).toEqual([]);
+    expect(endpointOptionsIssues('https', EndpointOptions.parse({ endpointSecurity: { ...oauth, privateKeyKey: 'tls.key' } }))).toEqual([
+      { path: ['endpointSecurity', 'privateKeyKey'], message: 'is used only with clientAuth tls_client_auth' },
+    ]);
   });
 
   it('does not throw on URLs that failed their own check (superRefine still runs)', () => {

@@ -23,6 +23,10 @@ describe('authenticateTokenRequest', () => {
     expect(sent('client_secret_post')).toEqual({ basic: undefined, form: { grant_type: 'client_credentials', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret } });
   });
 
+  it('tls_client_auth (RFC 8705 §2.1.1, Kyma’s OAuthWithCert): only the form’s client_id; the certificate authenticates', () => {
+    expect(sent('tls_client_auth')).toEqual({ basic: undefined, form: { grant_type: 'client_credentials', client_id: CLIENT.clientId } });
+  });
+
   it('kyma: the form’s fields and a Basic header of the id and secret as they are, as Kyma sends them', () => {
     expect(sent('kyma')).toEqual({ basic: `${CLIENT.clientId}:${CLIENT.clientSecret}`, form: { grant_type: 'client_credentials', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret } });
   });

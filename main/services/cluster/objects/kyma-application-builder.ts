@@ -8,14 +8,14 @@ import { kymaServiceName as kymaServiceNameOf } from '../../../../gateway/config
 
 export const KYMA_API_VERSION = 'applicationconnector.kyma-project.io/v1alpha1';
 
-export type KymaCredentialType = 'Basic' | 'OAuth' | 'CertificateGen';
+export type KymaCredentialType = 'Basic' | 'OAuth' | 'OAuthWithCert' | 'CertificateGen';
 
 export interface KymaEntrySpec {
   targetUrl: string;
   credentials?: {
     type: KymaCredentialType;
     secretName: string;
-    /** OAuth token URL; only for type OAuth. */
+    /** OAuth token URL; only for types OAuth and OAuthWithCert. */
     authenticationUrl?: string;
     csrfInfo?: { tokenEndpointURL: string };
   };
@@ -93,8 +93,9 @@ function entryProblems(app: string, service: string, entry: KymaEntrySpec): stri
   const problems: string[] = [];
   if (!URL.canParse(entry.targetUrl)) problems.push(`${where}: targetUrl "${entry.targetUrl}" is not a URL`);
   const c = entry.credentials;
-  if (c?.type === 'OAuth' && !c.authenticationUrl) problems.push(`${where}: OAuth credentials need an authenticationUrl (the token URL)`);
-  if (c && c.type !== 'OAuth' && c.authenticationUrl) problems.push(`${where}: authenticationUrl applies only to OAuth credentials`);
+  const oauth = c?.type === 'OAuth' || c?.type === 'OAuthWithCert';
+  if (c && oauth && !c.authenticationUrl) problems.push(`${where}: ${c.type} credentials need an authenticationUrl (the token URL)`);
+  if (c && !oauth && c.authenticationUrl) problems.push(`${where}: authenticationUrl applies only to OAuth and OAuthWithCert credentials`);
   if (c) {
     const p = subdomainProblem(`${where}: credentials secret`, c.secretName);
     if (p) problems.push(p);

@@ -1,7 +1,7 @@
 // The service form's endpoint-security model: which vault writes typed-in values need, and what is refused before
 // any of them is written, with the gateway's own rules.
 import { describe, expect, it } from 'vitest';
-import { endpointDraft, secretWrites, type EndpointDraft } from '../../../../renderer/src/model/endpoint-security-draft';
+import { endpointDraft, endpointOptionsFromDraft, secretWrites, type EndpointDraft } from '../../../../renderer/src/model/endpoint-security-draft';
 import { checkOutboundCredentials } from '../../../../gateway/security/basic-endpoint';
 import { NO_UTF8_FORM } from '../../../../gateway/config/lone-surrogates';
 
@@ -50,6 +50,23 @@ describe('typed-in OAuth client credentials', () => {
 
   it('a pair (an emoji) is no lone surrogate: written', () => {
     expect(secretWrites(oauth('erp-client', 'secret-😀'), 'erp', 'production').problems).toEqual([]);
+  });
+});
+
+describe('OAuth with a client certificate to the token endpoint (tls_client_auth)', () => {
+  const saved = { type: 'oauth2-client-credentials' as const, tokenUrl: 'https://idp.test/token', secret: 'erp-oauth', clientIdKey: 'clientId', clientSecretKey: 'clientSecret', clientAuth: 'tls_client_auth' as const, certificateKey: 'tls.crt', privateKeyKey: 'tls.key' };
+
+  it('keeps the method and the certificate keys through the form, so saving it again changes nothing', () => {
+    const out = endpointOptionsFromDraft(endpointDraft({ endpointSecurity: saved }), 'erp', 'production');
+    expect(out.endpointSecurity).toEqual(saved);
+  });
+
+  it('writes the typed-in client id, certificate and key under those keys, and no client secret', () => {
+    const typed = draft({ ...endpointDraft({ endpointSecurity: saved }), enterNow: true, clientId: 'erp-client', certificatePem: 'CERT', privateKeyPem: 'KEY' });
+    expect(secretWrites(typed, 'erp', 'production')).toEqual({
+      writes: [{ environment: 'production', field: ['endpointSecurity', 'secret'], name: 'erp-oauth', data: { clientId: 'erp-client', 'tls.crt': 'CERT', 'tls.key': 'KEY' } }],
+      problems: [],
+    });
   });
 });
 
