@@ -1,6 +1,7 @@
 // WSO2 APK Conf (YAML): `endpointConfigurations.production|sandbox` with `endpoint` as a URL or a
 // Kubernetes Service `{name, namespace, port, protocol}`, and `endpointSecurity.securityType`
-// `{secretName, userNameKey, passwordKey}`; `operations` become routes.
+// `{secretName, userNameKey, passwordKey}`; `operations` become routes, and an operation with its own
+// `endpointConfigurations` (APK's resource-level endpoint) a service of its own that only its route reaches.
 import type { EndpointSecurityInput } from '../../../gateway/config/endpoint-security-schema';
 import { HTTP_METHODS, type Upstream } from '../../../gateway/config/schema';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult, type ServiceInput } from './import-result';
@@ -24,9 +25,17 @@ function upstreamOf(endpoint: unknown, field: string, source: string): Upstream 
   throw new ImportError(source, field, 'expected a URL or {name, namespace, port, protocol}');
 }
 
+/**
+ * APK's API-key endpoint security (`in`, `apiKeyNameKey`, `apiKeyValueKey`: a header or query parameter from a
+ * secret; its BackendAPIKeyAuth feature) is refused: read as Basic, the backend would get the wrong credentials.
+ */
+const API_KEY_FIELDS = ['in', 'apiKeyNameKey', 'apiKeyValueKey'] as const;
+
 function securityOf(security: unknown, field: string, source: string): EndpointSecurityInput | undefined {
   if (!isObject(security) || security.enabled === false) return undefined;
   const type = isObject(security.securityType) ? security.securityType : undefined;
+  const apiKeyField = type && API_KEY_FIELDS.find((key) => key in type);
+  if (apiKeyField) throw new ImportError(source, `${field}.securityType.${apiKeyField}`, "APK's API-key endpoint security is not supported: Gatehouse sends a backend Basic credentials, OAuth 2.0 tokens or a client certificate; nothing was imported");
   if (!type || typeof type.secretName !== 'string') throw new ImportError(source, `${field}.securityType.secretName`, 'expected the name of the Secret holding the credentials');
   return {
     type: 'basic',
@@ -42,27 +51,32 @@ function firstEndpoint(value: unknown): Json | undefined {
   return isObject(first) ? first : undefined;
 }
 
-export function importApkConf(conf: Json, source: string, options: { name?: string } = {}): ImportResult {
-  const configurations = isObject(conf.endpointConfigurations) ? conf.endpointConfigurations : undefined;
-  const production = firstEndpoint(configurations?.production);
-  if (!production) throw new ImportError(source, 'endpointConfigurations.production', 'expected an endpoint');
-  const name = resourceNameFrom(options.name ?? String(conf.name ?? conf.basePath ?? 'apk-api'));
-  const basePath = typeof conf.basePath === 'string' && conf.basePath.startsWith('/') ? conf.basePath : `/${name}`;
+/** A service from an `endpointConfigurations` (the API's, or an operation's at `field`): production, and sandbox if listed. */
+function serviceOf(configurations: unknown, field: string, name: string, pathPrefix: string, source: string): ServiceInput {
+  const listed = isObject(configurations) ? configurations : undefined;
+  const production = firstEndpoint(listed?.production);
+  if (!production) throw new ImportError(source, `${field}.production`, 'expected an endpoint');
   const service: ServiceInput = {
     name,
-    pathPrefix: basePath,
-    upstream: upstreamOf(production.endpoint, 'endpointConfigurations.production.endpoint', source),
-    endpointSecurity: securityOf(production.endpointSecurity, 'endpointConfigurations.production.endpointSecurity', source),
+    pathPrefix,
+    upstream: upstreamOf(production.endpoint, `${field}.production.endpoint`, source),
+    endpointSecurity: securityOf(production.endpointSecurity, `${field}.production.endpointSecurity`, source),
   };
-  const sandbox = firstEndpoint(configurations?.sandbox);
+  const sandbox = firstEndpoint(listed?.sandbox);
   if (sandbox) {
     service.sandbox = {
-      upstream: upstreamOf(sandbox.endpoint, 'endpointConfigurations.sandbox.endpoint', source),
-      endpointSecurity: securityOf(sandbox.endpointSecurity, 'endpointConfigurations.sandbox.endpointSecurity', source),
+      upstream: upstreamOf(sandbox.endpoint, `${field}.sandbox.endpoint`, source),
+      endpointSecurity: securityOf(sandbox.endpointSecurity, `${field}.sandbox.endpointSecurity`, source),
     };
   }
+  return service;
+}
+
+export function importApkConf(conf: Json, source: string, options: { name?: string } = {}): ImportResult {
+  const name = resourceNameFrom(options.name ?? String(conf.name ?? conf.basePath ?? 'apk-api'));
+  const basePath = typeof conf.basePath === 'string' && conf.basePath.startsWith('/') ? conf.basePath : `/${name}`;
   const result = emptyImport();
-  result.services.push(service);
+  result.services.push(serviceOf(conf.endpointConfigurations, 'endpointConfigurations', name, basePath, source));
   const operations = Array.isArray(conf.operations) ? conf.operations : [];
   operations.forEach((op: unknown, i) => {
     if (!isObject(op) || typeof op.target !== 'string') throw new ImportError(source, `operations[${i}].target`, 'expected a path');
@@ -70,9 +84,17 @@ export function importApkConf(conf: Json, source: string, options: { name?: stri
     if (!(HTTP_METHODS as readonly string[]).includes(verb)) throw new ImportError(source, `operations[${i}].verb`, `expected one of ${HTTP_METHODS.join(', ')}`);
     const wildcard = op.target.endsWith('/*');
     const path = wildcard ? op.target.slice(0, -2) || '/' : op.target;
+    const routeName = resourceNameFrom(`${name}-${verb}-${path.replace(/[{}]/g, '')}`);
+    // APK sends this operation to its own endpoints, with their own security (or none), not the API's: its
+    // BasicAuth feature expects GET /get to carry backend-creds-1's credentials where the API's carry backend-creds'.
+    let service = name;
+    if (op.endpointConfigurations !== undefined) {
+      result.services.push(serviceOf(op.endpointConfigurations, `operations[${i}].endpointConfigurations`, routeName, basePath, source));
+      service = routeName;
+    }
     result.routes.push({
-      name: resourceNameFrom(`${name}-${verb}-${path.replace(/[{}]/g, '')}`),
-      service: name,
+      name: routeName,
+      service,
       path: path.replace(/\{[^}]+\}.*$/, '') || '/',
       match: wildcard || /\{[^}]+\}/.test(path) ? 'prefix' : 'exact',
       methods: [verb as (typeof HTTP_METHODS)[number]],
