@@ -45,15 +45,30 @@ const SET_BY_GATEWAY: ReadonlySet<string> = new Set([
 export const PATH_OVERRIDE_HEADERS: readonly string[] = ['x-original-url', 'x-rewrite-url', 'x-forwarded-prefix', 'x-forwarded-path'];
 
 /**
+ * Fields in which a TLS-terminating proxy tells the backend which client certificate the caller presented: Envoy's
+ * and Istio's X-Forwarded-Client-Cert, RFC 9440's Client-Cert and Client-Cert-Chain, ingress-nginx's
+ * `auth-tls-pass-certificate-to-upstream` fields, Traefik's `passTLSClientCert` ones. A backend behind such a proxy
+ * takes them as the caller's verified identity. The gateway terminates no client TLS, so none of them can be its
+ * word: a client's are removed and none is set, as Envoy's default `forward_client_cert_details: SANITIZE` does for
+ * a connection that is not mutual TLS (Istio and Kyma's gateway behind it sanitise them the same way).
+ */
+export const CLIENT_CERTIFICATE_HEADERS: readonly string[] = [
+  'x-forwarded-client-cert', 'client-cert', 'client-cert-chain',
+  'ssl-client-cert', 'ssl-client-verify', 'ssl-client-subject-dn', 'ssl-client-issuer-dn',
+  'x-forwarded-tls-client-cert', 'x-forwarded-tls-client-cert-info',
+];
+
+/**
  * Whether a client's header, whose lower-case name holds a `_`, is another spelling of one the gateway strips or
- * sets (identity, hop-by-hop, forwarding or CSRF fields). CGI, WSGI and Rack servers read `_` and `-` as the same
+ * sets (identity, hop-by-hop, forwarding, client-certificate or CSRF fields). CGI, WSGI and Rack servers read `_` and `-` as the same
  * (both become `HTTP_X_CONSUMER_ID`; wsgiref, PHP's CGI, Puma before 6.4.3: CVE-2024-45614), so `X_Consumer_ID`
  * would reach such a backend as the gateway's `X-Consumer-ID`, or `X_Forwarded_For` overwrite the address the
  * gateway appended. Called only for names with a `_`, so most requests never build the dashed name.
  */
 export function isUnderscoreSpellingOfGatewayHeader(lowerName: string): boolean {
   const dashed = lowerName.replaceAll('_', '-');
-  return isIdentityHeader(dashed) || HOP_BY_HOP.has(dashed) || SET_BY_GATEWAY.has(dashed) || PATH_OVERRIDE_HEADERS.includes(dashed);
+  return isIdentityHeader(dashed) || HOP_BY_HOP.has(dashed) || SET_BY_GATEWAY.has(dashed) || PATH_OVERRIDE_HEADERS.includes(dashed)
+    || CLIENT_CERTIFICATE_HEADERS.includes(dashed);
 }
 
 // RFC 9110 §5.1 field-name = token.

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { forwardsLeft } from '../http/max-forwards';
-import { HOP_BY_HOP, PATH_OVERRIDE_HEADERS, isHopByHop, isIdentityHeader, isUnderscoreSpellingOfGatewayHeader } from '../config/header-rules';
+import { CLIENT_CERTIFICATE_HEADERS, HOP_BY_HOP, PATH_OVERRIDE_HEADERS, isHopByHop, isIdentityHeader, isUnderscoreSpellingOfGatewayHeader } from '../config/header-rules';
 
 // Where they were first defined: the proxy's callers and tests import them from here.
 export { isHopByHop, isIdentityHeader };
@@ -68,8 +68,9 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHo
     if (name.includes('_') && isUnderscoreSpellingOfGatewayHeader(name)) continue;
     headers[name] = value;
   }
-  // Four lookups a request rather than one more test per header: they are rare.
+  // A few lookups a request rather than one more test per header: they are rare.
   for (const name of PATH_OVERRIDE_HEADERS) if (incoming[name] !== undefined) delete headers[name];
+  for (const name of CLIENT_CERTIFICATE_HEADERS) if (incoming[name] !== undefined) delete headers[name];
   // The fields the gateway extends, read from what is forwarded: one the client's Connection names is gone (RFC 9110
   // §7.6.1), so the gateway's element starts the field anew.
   const priorFor = headers['x-forwarded-for'];

@@ -61,6 +61,18 @@ describe('upstreamRequestHeaders: X-Real-IP and Forwarded', () => {
     expect(headers['x-kept']).toBe('k');
   });
 
+  it("drops a client's client-certificate fields (XFCC, RFC 9440, ingress-nginx, Traefik), the gateway's own spelling or not, and sets none", () => {
+    const sent = {
+      'x-forwarded-client-cert': 'By=spiffe://cluster.local/ns/a/sa/b;Hash=abc;Subject="CN=admin";URI=spiffe://cluster.local/ns/a/sa/admin',
+      'client-cert': ':MIIB:', 'client-cert-chain': ':MIIC:', 'ssl-client-cert': '-----BEGIN%20CERTIFICATE-----', 'ssl-client-verify': 'SUCCESS',
+      'ssl-client-subject-dn': 'CN=admin', 'ssl-client-issuer-dn': 'CN=ca', 'x-forwarded-tls-client-cert': 'MIIB', 'x-forwarded-tls-client-cert-info': 'Subject%3D%22CN%3Dadmin%22',
+      x_forwarded_client_cert: 'Subject="CN=admin"', ssl_client_verify: 'SUCCESS',
+    };
+    const headers = upstreamRequestHeaders({ host: 'gw.test', ...sent, 'x-kept': 'k' }, 'backend', ctx());
+    for (const name of Object.keys(sent)) expect(headers).not.toHaveProperty(name);
+    expect(headers['x-kept']).toBe('k');
+  });
+
   it('adds neither when the client sent neither', () => {
     const headers = upstreamRequestHeaders({ host: 'gw.test' }, 'backend', ctx());
     expect(headers).not.toHaveProperty('x-real-ip');
