@@ -1,7 +1,8 @@
 // WSO2 APK Conf (YAML): `endpointConfigurations.production|sandbox` with `endpoint` as a URL or a
 // Kubernetes Service `{name, namespace, port, protocol}`, and `endpointSecurity.securityType`
 // `{secretName, userNameKey, passwordKey}`; `operations` become routes, and an operation with its own
-// `endpointConfigurations` (APK's resource-level endpoint) a service of its own that only its route reaches.
+// `endpointConfigurations` (APK's resource-level endpoint) a service of its own that only its route reaches. The
+// API is served where APK serves it: `basePath` then `version`.
 import type { EndpointSecurityInput } from '../../../gateway/config/endpoint-security-schema';
 import { HTTP_METHODS, type Upstream } from '../../../gateway/config/schema';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult, type ServiceInput } from './import-result';
@@ -72,10 +73,37 @@ function serviceOf(configurations: unknown, field: string, name: string, pathPre
   return service;
 }
 
+/**
+ * Where APK serves the API: its `basePath` followed by its `version` (APK's own error names the pair as the "API Base
+ * Path", `/employees-info/3.14`; its BasicAuth feature calls /basic-auth/3.14/employee/), and with `defaultVersion:
+ * true` at `basePath` alone as well.
+ */
+function servedPaths(conf: Json, name: string): { versioned: string; unversioned?: string } {
+  const basePath = typeof conf.basePath === 'string' && conf.basePath.startsWith('/') ? conf.basePath.replace(/\/+$/, '') || '/' : `/${name}`;
+  const version = typeof conf.version === 'string' || typeof conf.version === 'number' ? String(conf.version).trim() : '';
+  if (version === '') return { versioned: basePath };
+  const versioned = `${basePath === '/' ? '' : basePath}/${version}`;
+  return conf.defaultVersion === true ? { versioned, unversioned: basePath } : { versioned };
+}
+
+/**
+ * The default version's copy of every service and route (APK makes a second route for it), named with a `-default`
+ * suffix: a Gatehouse service has one path prefix.
+ */
+function addDefaultVersion(result: ImportResult, unversioned: string): void {
+  const renamed = (name: string) => resourceNameFrom(`${name}-default`);
+  const services = result.services.map((service) => ({ ...service, name: renamed(service.name), pathPrefix: unversioned }));
+  const routes = result.routes.map((route) => ({ ...route, name: renamed(route.name), service: renamed(route.service) }));
+  result.services.push(...services);
+  result.routes.push(...routes);
+  result.notes.push(`defaultVersion: served at ${unversioned} as well as with its version, as APK serves it (services ${services.map((s) => s.name).join(', ')})`);
+}
+
 export function importApkConf(conf: Json, source: string, options: { name?: string } = {}): ImportResult {
   const name = resourceNameFrom(options.name ?? String(conf.name ?? conf.basePath ?? 'apk-api'));
-  const basePath = typeof conf.basePath === 'string' && conf.basePath.startsWith('/') ? conf.basePath : `/${name}`;
   const result = emptyImport();
+  const paths = servedPaths(conf, name);
+  const basePath = paths.versioned;
   result.services.push(serviceOf(conf.endpointConfigurations, 'endpointConfigurations', name, basePath, source));
   const operations = Array.isArray(conf.operations) ? conf.operations : [];
   operations.forEach((op: unknown, i) => {
@@ -100,5 +128,6 @@ export function importApkConf(conf: Json, source: string, options: { name?: stri
       methods: [verb as (typeof HTTP_METHODS)[number]],
     });
   });
+  if (paths.unversioned !== undefined) addDefaultVersion(result, paths.unversioned);
   return result;
 }

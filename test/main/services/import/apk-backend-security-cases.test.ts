@@ -150,10 +150,11 @@ interface ServedCase {
 }
 
 const served: ServedCase[] = [
-  { source: 'BasicAuth.feature: API-level endpoint security (secret backend-creds)', document: BASIC_AUTH_CONF, method: 'GET', path: '/basic-auth/employee/', authorization: 'Basic YWRtaW46YWRtaW4=', upstreamPath: '/anything/employee/' },
-  { source: "BasicAuth.feature: an operation's own endpoint and security (secret backend-creds-1)", document: BASIC_AUTH_CONF, method: 'GET', path: '/basic-auth/get', authorization: 'Basic ZHNmZHNmc2Rmc2RmOmFkbWlu', upstreamPath: '/anything/get' },
-  { source: "BasicAuth.feature: an operation's own Kubernetes Service endpoint (secret backend-creds)", document: BASIC_AUTH_CONF, method: 'POST', path: '/basic-auth/post', authorization: 'Basic YWRtaW46YWRtaW4=', upstreamPath: '/anything/post' },
-  { source: "basic_auth_conf.yaml: an operation's own endpoint without endpointSecurity sends no credentials", document: BASIC_AUTH_CONF, method: 'POST', path: '/basic-auth/employee/', authorization: undefined, upstreamPath: '/anything/employee/' },
+  { source: 'BasicAuth.feature: API-level endpoint security (secret backend-creds)', document: BASIC_AUTH_CONF, method: 'GET', path: '/basic-auth/3.14/employee/', authorization: 'Basic YWRtaW46YWRtaW4=', upstreamPath: '/anything/employee/' },
+  { source: 'basic_auth_conf.yaml: defaultVersion: true serves the API without its version as well', document: BASIC_AUTH_CONF, method: 'GET', path: '/basic-auth/employee/', authorization: 'Basic YWRtaW46YWRtaW4=', upstreamPath: '/anything/employee/' },
+  { source: "BasicAuth.feature: an operation's own endpoint and security (secret backend-creds-1)", document: BASIC_AUTH_CONF, method: 'GET', path: '/basic-auth/3.14/get', authorization: 'Basic ZHNmZHNmc2Rmc2RmOmFkbWlu', upstreamPath: '/anything/get' },
+  { source: "BasicAuth.feature: an operation's own Kubernetes Service endpoint (secret backend-creds)", document: BASIC_AUTH_CONF, method: 'POST', path: '/basic-auth/3.14/post', authorization: 'Basic YWRtaW46YWRtaW4=', upstreamPath: '/anything/post' },
+  { source: "basic_auth_conf.yaml: an operation's own endpoint without endpointSecurity sends no credentials", document: BASIC_AUTH_CONF, method: 'POST', path: '/basic-auth/3.14/employee/', authorization: undefined, upstreamPath: '/anything/employee/' },
   { source: 'BackendSecurity.feature (agent-cptodp): api_with_basic_auth.json, type "BASIC", sandbox "NONE" disabled', document: API_WITH_BASIC_AUTH, name: 'petstore', method: 'GET', path: '/petstore/pet/5', authorization: 'Basic YWRtaW46YWRtaW4=', upstreamPath: '/anything/pet/5' },
 ];
 
@@ -197,7 +198,7 @@ describe("WSO2 APK's backend-security features, served through the gateway", () 
     const { services, routes } = importDocuments(conf, 'apk.yaml');
     const post = routes.find((r) => r.path === '/post')!;
     expect(services.find((s) => s.name === post.service)).toMatchObject({
-      pathPrefix: '/basic-auth',
+      pathPrefix: '/basic-auth/3.14',
       upstream: { serviceInfo: { name: 'backend', namespace: 'apk-integration-test', port: 80, protocol: 'http' } },
       endpointSecurity: { type: 'basic', secret: 'backend-creds', usernameKey: 'username', passwordKey: 'password' },
     });

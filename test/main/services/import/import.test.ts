@@ -123,7 +123,7 @@ operations:
     verb: "GET"
 `);
     expect(workspace.services[0]).toMatchObject({
-      name: 'employeeserviceapi', pathPrefix: '/employees-info',
+      name: 'employeeserviceapi', pathPrefix: '/employees-info/3.14',
       upstream: { serviceInfo: { name: 'employee-service', namespace: 'apk', port: 8080, protocol: 'http' } },
       endpointSecurity: { type: 'basic', secret: 'employee-creds', usernameKey: 'user', passwordKey: 'pass' },
       sandbox: { upstream: { url: 'http://sandbox-employee.test:8080' } },
@@ -133,6 +133,29 @@ operations:
       ['/employee/', 'prefix', ['PUT']],
       ['/reports', 'prefix', ['GET']],
     ]);
+  });
+});
+
+describe('import: where an APK Conf is served', () => {
+  const conf = (extra: string) => `name: "Orders"
+basePath: "/orders/"
+version: "v2"
+${extra}endpointConfigurations:
+  production:
+    endpoint: "http://orders.test"
+operations:
+  - target: "/items"
+    verb: "GET"
+`;
+
+  it('at basePath then version, as APK serves it, and with defaultVersion at basePath too, said in a note', () => {
+    const plain = importDocuments(conf(''), 'apk.yaml');
+    expect(plain.services.map((s) => [s.name, s.pathPrefix])).toEqual([['orders', '/orders/v2']]);
+    expect(plain.notes).toEqual([]);
+    const both = importDocuments(conf('defaultVersion: true\n'), 'apk.yaml');
+    expect(both.services.map((s) => [s.name, s.pathPrefix])).toEqual([['orders', '/orders/v2'], ['orders-default', '/orders']]);
+    expect(both.routes.map((r) => [r.name, r.service, r.path])).toEqual([['orders-get--items', 'orders', '/items'], ['orders-get--items-default', 'orders-default', '/items']]);
+    expect(both.notes).toEqual(['defaultVersion: served at /orders as well as with its version, as APK serves it (services orders-default)']);
   });
 });
 
