@@ -13,6 +13,7 @@ import { request } from 'node:https';
 import { stringify } from 'yaml';
 import { startFakeKubeApi, statuses, type FakeKubeApi } from '../../support/fake-kube-api/index';
 import { REPO_ROOT } from '../../support/spawn-cli';
+import { freePort } from '../../support/loopback-ports';
 import { writeTokenPlugin } from '../../support/exec-plugins';
 import { bundleFolder, bundleGatewayCli } from '../../support/built-gateway';
 import { keychainGate, uniqueSecretPrefix } from '../../support/keychain';
@@ -485,6 +486,79 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     } finally {
       stop();
     }
+  });
+});
+
+// What a pipeline relies on, held against what kubectl does for the same operation.
+describe('as kubectl behaves for the same operations', { timeout: 90_000 }, () => {
+  /** A workspace of its own (a service and its Secret, no Application), so the shared one's objects stay as they are. */
+  async function serviceOnlyWorkspace(): Promise<string[]> {
+    const file = join(dir, 'service-only.json');
+    await writeFile(file, JSON.stringify({ ...workspace(false), cluster: { label: 'kubectl-semantics' } }));
+    return ['--workspace', file, '--secrets', await writeSecrets(secrets(), 'service-only-secrets.json')];
+  }
+
+  it('an empty --namespace falls back to the context namespace, as kubectl -n "" does', async () => {
+    const args = await serviceOnlyWorkspace();
+    for (const empty of [['--namespace', ''], ['--namespace='], ['-n', '']]) {
+      const run = await cli(['plan', ...args, '--kubeconfig', kubeconfig, ...empty]);
+      expect(run.stderr).toContain(`plan: context ci (${api.url}), namespace ${NS}`);
+      expect(objectLines(run.stdout)).toContainEqual(['create', 'Secret team/orders-backend']);
+    }
+  });
+
+  it('a namespace that does not exist: plan exit 2 and push exit 1, each object naming it, as kubectl apply says NotFound', async () => {
+    const args = await serviceOnlyWorkspace();
+    const plan = await cli(['plan', ...args, '--kubeconfig', kubeconfig, '-n', 'nowhere']);
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toMatch(/^invalid\s+Secret nowhere\/orders-backend: namespaces "nowhere" not found$/m);
+    expect(plan.stdout).toMatch(/^skipped\s+Backend nowhere\/orders: would not be pushed because Secret nowhere\/orders-backend would be refused$/m);
+    const push = await cli(['push', ...args, '--kubeconfig', kubeconfig, '-n', 'nowhere']);
+    expect(push.code, push.stderr).toBe(1);
+    expect(push.stdout).toMatch(/^failed\s+Secret nowhere\/orders-backend: namespaces "nowhere" not found \(HTTP 404\)$/m);
+    expect(push.stdout).toMatch(/^skipped\s+Backend nowhere\/orders: not pushed because Secret nowhere\/orders-backend failed$/m);
+    expect(push.stdout).toContain('Not everything was pushed.');
+  });
+
+  it('a user the API server forbids to write: plan exit 2 and push exit 1, each object with the 403, nothing written', async () => {
+    const token = api.addUser('reader', [{ verbs: ['get', 'list'], apiGroups: ['*'], resources: ['*'] }]);
+    const readerConfig = await writeApiKubeconfig(join(dir, 'reader.yaml'), {
+      'current-context': 'reader',
+      users: [{ name: 'reader', user: { token } }],
+      contexts: [{ name: 'reader', context: { cluster: 'c', user: 'reader', namespace: NS } }],
+    });
+    const args = await serviceOnlyWorkspace();
+    const plan = await cli(['plan', ...args, '--kubeconfig', readerConfig]);
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toMatch(/^invalid\s+Secret team\/orders-backend: Forbidden: secrets "orders-backend" is forbidden: User "reader" cannot patch resource "secrets"/m);
+    const push = await cli(['push', ...args, '--kubeconfig', readerConfig, '-o', 'json']);
+    expect(push.code, push.stderr).toBe(1);
+    const report = JSON.parse(push.stdout) as { ok: boolean; items: { label: string; outcome: string; status?: number }[] };
+    expect(report.ok).toBe(false);
+    expect(report.items.find((i) => i.label === 'Secret team/orders-backend')).toMatchObject({ outcome: 'failed', status: 403 });
+    expect(report.items.find((i) => i.label === 'Backend team/orders')).toMatchObject({ outcome: 'skipped' });
+    expect(push.stdout + push.stderr).not.toContain(FIRST_PASSWORD);
+    expect(push.stdout + push.stderr).not.toContain(token);
+  });
+
+  it('an API server nobody answers at: exit 2 naming it, as JSON too, and no token printed', async () => {
+    const port = await freePort(); // nothing listens on it
+    const token = 'unreachable-token-1234';
+    const unreachable = join(dir, 'unreachable.yaml');
+    await writeFile(unreachable, stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'gone',
+      clusters: [{ name: 'gone', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
+      users: [{ name: 'u', user: { token } }],
+      contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'u' } }],
+    }));
+    const args = await serviceOnlyWorkspace();
+    const text = await cli(['push', ...args, '--kubeconfig', unreachable]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain(`Cannot reach the API server https://127.0.0.1:${port}`);
+    const json = await cli(['plan', ...args, '--kubeconfig', unreachable, '-o', 'json']);
+    expect(json.code).toBe(2);
+    expect((JSON.parse(json.stdout) as { error: { code: string } }).error.code).toBe('GATEHOUSE_CLUSTER_UNREACHABLE');
+    for (const run of [text, json]) expect(run.stdout + run.stderr).not.toContain(token);
   });
 });
 

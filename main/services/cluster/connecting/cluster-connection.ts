@@ -23,7 +23,7 @@ import { confirmUsable } from '../../../../gateway/cluster/kubeconfig-references
 export interface ConnectOptions {
   /** Defaults to the kubeconfig's current-context. */
   context?: string;
-  /** Defaults to the context's namespace, else `default`. */
+  /** Defaults to the context's namespace, else `default`; an empty one is none, as in client-go (`-n ""`). */
   namespace?: string;
   /** Per API call. */
   timeoutMs?: number;
@@ -106,7 +106,7 @@ export class ClusterConnection {
       contextName,
       cluster.server,
       context.user,
-      options.namespace ?? context.namespace ?? 'default',
+      options.namespace || context.namespace || 'default',
       usesExec,
       kc,
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
