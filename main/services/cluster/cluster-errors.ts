@@ -13,6 +13,15 @@ export class ContextError extends ClusterError {
   }
 }
 
+/** The namespace to push to, given or the context's, is no namespace name: said before any request, naming where it came from. */
+export class NamespaceError extends ClusterError {
+  readonly code = 'GATEHOUSE_CLUSTER_CONTEXT';
+  constructor(message: string, hint: string) {
+    super(message, hint);
+    this.name = 'NamespaceError';
+  }
+}
+
 export class UnreachableError extends ClusterError {
   readonly code = 'GATEHOUSE_CLUSTER_UNREACHABLE';
   constructor(readonly server: string, readonly reason: string) {

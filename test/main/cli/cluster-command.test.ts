@@ -507,6 +507,27 @@ describe('as kubectl behaves for the same operations', { timeout: 90_000 }, () =
     }
   });
 
+  it('a namespace that is no namespace name: exit 2 before any request, naming where it came from, not the workspace', async () => {
+    const args = await serviceOnlyWorkspace();
+    const before = api.requests.length;
+    const given = await cli(['plan', ...args, '--kubeconfig', kubeconfig, '-n', 'Team_A']);
+    expect(given.code).toBe(2);
+    expect(given.stderr).toContain('plan: The namespace given, "Team_A", is not a valid namespace name: at most 63 lowercase letters');
+    expect(given.stderr).not.toContain('workspace');
+    const fromContext = await writeApiKubeconfig(join(dir, 'bad-namespace.yaml'), {
+      'current-context': 'dotted',
+      users: [{ name: 'admin', user: { token: adminToken } }],
+      contexts: [{ name: 'dotted', context: { cluster: 'c', user: 'admin', namespace: 'team.a' } }],
+    });
+    const json = await cli(['push', ...args, '--kubeconfig', fromContext, '-o', 'json']);
+    expect(json.code).toBe(2);
+    expect((JSON.parse(json.stdout) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'GATEHOUSE_CLUSTER_CONTEXT',
+      message: expect.stringMatching(/^The namespace of context "dotted", "team\.a", is not a valid namespace name/),
+    });
+    expect(api.requests.length).toBe(before);
+  });
+
   it('a namespace that does not exist: plan exit 2 and push exit 1, each object naming it, as kubectl apply says NotFound', async () => {
     const args = await serviceOnlyWorkspace();
     const plan = await cli(['plan', ...args, '--kubeconfig', kubeconfig, '-n', 'nowhere']);

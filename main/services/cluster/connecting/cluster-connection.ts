@@ -13,7 +13,8 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { ClusterTimeoutError, ContextError } from '../cluster-errors';
+import { ClusterTimeoutError, ContextError, NamespaceError } from '../cluster-errors';
+import { namespaceProblem } from '../objects/kube-names';
 import { apiStatusOf, classifyError } from '../classify-error';
 import { useExecCredentials } from '../../../../gateway/cluster/exec-credentials';
 import { useTokenFiles, type TokenFileSource } from '../../../../gateway/cluster/token-file-credentials';
@@ -97,6 +98,12 @@ export class ClusterConnection {
     const user = source.getUser(context.user);
     if (!user) throw new ContextError(`Context "${contextName}" refers to user "${context.user}", which is not in the kubeconfig.`);
     confirmUsable(cluster, user);
+    // An empty namespace is none, as client-go takes `-n ""`. kubectl sends any other and the API server answers
+    // that no such namespace exists; said here, before any request, naming where it came from (the objects' name
+    // check would blame the workspace for it).
+    const namespace = options.namespace || context.namespace || 'default';
+    const invalid = namespaceProblem(options.namespace ? 'The namespace given' : `The namespace of context "${contextName}"`, namespace);
+    if (invalid) throw new NamespaceError(invalid, options.namespace ? 'Give the namespace as the cluster names it (kubectl get namespaces lists them).' : 'Correct the context\'s namespace in the kubeconfig, or give one.');
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: contextName });
     const execTimeoutMs = options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
@@ -106,7 +113,7 @@ export class ClusterConnection {
       contextName,
       cluster.server,
       context.user,
-      options.namespace || context.namespace || 'default',
+      namespace,
       usesExec,
       kc,
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
