@@ -562,6 +562,18 @@ describe('as kubectl behaves for the same operations', { timeout: 90_000 }, () =
     expect(push.stdout + push.stderr).not.toContain(token);
   });
 
+  it('a --kubeconfig that is not there, or a --context it lacks: exit 2 naming it, before any request, as kubectl refuses both', async () => {
+    const args = await serviceOnlyWorkspace();
+    const before = api.requests.length;
+    const missing = await cli(['plan', ...args, '--kubeconfig', join(dir, 'no-such-kubeconfig.yaml')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(join(dir, 'no-such-kubeconfig.yaml'));
+    const context = await cli(['plan', ...args, '--kubeconfig', kubeconfig, '--context', 'staging', '-o', 'json']);
+    expect(context.code).toBe(2);
+    expect((JSON.parse(context.stdout) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'GATEHOUSE_CLUSTER_CONTEXT', message: expect.stringContaining('"staging"') });
+    expect(api.requests.length).toBe(before);
+  });
+
   it('an API server nobody answers at: exit 2 naming it, as JSON too, and no token printed', async () => {
     const port = await freePort(); // nothing listens on it
     const token = 'unreachable-token-1234';
