@@ -1,19 +1,44 @@
 // Requests Node's parser refuses (llhttp: framing, header syntax, sizes) and clients too slow to send one never reach
 // the request handler: they are answered here, as JSON like every other refusal.
-import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, maxHeaderSize, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
+/** The request line and header fields together: Node's maxHeaderSize (16 KiB unless --max-http-header-size says). */
+const HEAD_LIMIT = `${Math.round(maxHeaderSize / 1024)} KiB`;
+/** Node's fixed limit on a chunk's extensions, from their `;` (kMaxChunkExtensionsSize in node_http_parser.cc). */
+const CHUNK_EXTENSIONS_LIMIT = '16 KiB';
+
 /** What the client gets when Node's parser refuses a request (or gives up waiting for it) before the handler sees it. */
 const CLIENT_ERROR_ANSWERS: Record<string, readonly [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request header fields too large'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Chunk extensions too large'],
-  // RFC 9112 §6.3: a request whose final transfer coding is not chunked has no reliable length.
-  HPE_INVALID_TRANSFER_ENCODING: [400, 'The final transfer coding of a request must be chunked'],
+  // RFC 9110 §15.5.20 / §15.5.14: the answer names the limit that was passed.
+  HPE_HEADER_OVERFLOW: [431, `Request header fields too large: together with the request line they may take at most ${HEAD_LIMIT}`],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, `Chunk extensions too large: a chunk's may take at most ${CHUNK_EXTENSIONS_LIMIT}`],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
 };
 /** RFC 9110 §15.5.15, as nginx answers: a target too long is not a header field too large. */
-const TARGET_TOO_LONG = [414, 'Request target too long'] as const;
+const TARGET_TOO_LONG = [414, `Request target too long: together with the header fields it may take at most ${HEAD_LIMIT}`] as const;
+
+/** llhttp's reason for a refusal: a fixed phrase of its own (no byte of the request), kept only if it reads as one. */
+function parserReason(error: Error): string | undefined {
+  const reason = (error as { reason?: unknown }).reason;
+  return typeof reason === 'string' && /^[\x20-\x7e]{1,120}$/.test(reason) ? reason : undefined;
+}
+
+/**
+ * The 400 for a malformed request, naming what the parser found, so the client is told which field is at fault
+ * rather than "Bad request" (one code covers many faults: HPE_INVALID_TRANSFER_ENCODING is Content-Length with
+ * Transfer-Encoding as well as a final coding other than chunked).
+ */
+function malformedMessage(error: NodeJS.ErrnoException): string {
+  const reason = parserReason(error);
+  // RFC 9112 §6.3: a request whose final transfer coding is not chunked, once, has no reliable length. llhttp's own
+  // words for it ("Request has invalid `Transfer-Encoding`") do not say what would be valid.
+  if (error.code === 'HPE_INVALID_TRANSFER_ENCODING' && !reason?.includes('Content-Length')) {
+    return 'Malformed request: the final transfer coding of a request must be chunked, applied once';
+  }
+  return reason ? `Malformed request: ${reason}` : 'Malformed request';
+}
 
 /** Where a read ended inside a request line: a method, one space, and a target (no space, no line end yet). */
 const REQUEST_LINE_SO_FAR = /^[A-Z][A-Z-]* [^ ]*$/;
@@ -85,7 +110,7 @@ export function answerParserErrors(server: Server, refused: UnloggedRefusal): We
     const [status, message] =
       error.code === 'HPE_HEADER_OVERFLOW' && overflowInTarget(error, (socket as Socket).bytesRead)
         ? TARGET_TOO_LONG
-        : (CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? [400, 'Bad request']);
+        : (CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? [400, malformedMessage(error)]);
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
     } else if (pending?.req.complete) {
