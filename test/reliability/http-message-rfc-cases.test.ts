@@ -160,6 +160,18 @@ describe('persistence of the client connection (RFC 9112 §9.3)', () => {
   });
 });
 
+describe('the gateway\'s own answers to HEAD (RFC 9110 §9.3.2): the head alone, the connection reusable', () => {
+  it('a 404 for no route', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.write(request(['HEAD /nowhere HTTP/1.1', 'Host: gw.test']));
+    expect((await conn.response(undefined, { head: true }))?.status).toBe(404);
+    conn.write(request(['GET /echo/after-head HTTP/1.1', 'Host: gw.test']));
+    // Had the 404's JSON followed its head, it would be read here as the start of the next answer.
+    expect(await conn.response()).toMatchObject({ status: 200, body: 'ok' });
+    conn.close();
+  });
+});
+
 describe('TRACE with Max-Forwards (RFC 9110 §7.6.2, §9.3.8): the gateway refuses TRACE, whatever Max-Forwards says', () => {
   it.each(['0', '5'])('Max-Forwards: %s → 501, not forwarded', async (value) => {
     const before = upstream.requests.length;
@@ -197,6 +209,16 @@ describe('upstream answers relayed without mis-framing the client connection (RF
     expect(res?.headers['keep-alive']).not.toBe('timeout=1');
     conn.write(request(['GET /r/ok HTTP/1.1', 'Host: x']));
     expect(await conn.response()).toMatchObject({ status: 200, body: 'ok' });
+    conn.close();
+  });
+
+  it('RFC 9112 §9.3 / §6.3 item 8: a close-delimited answer to an HTTP/1.0 keep-alive client: told close, delimited by the close', async () => {
+    const conn = await RawConnection.open(raw.gateway.port);
+    conn.write(request(['GET /r/close-delimited HTTP/1.0', 'Host: x', 'Connection: keep-alive']));
+    await conn.closed;
+    const text = conn.pending;
+    expect(text).toMatch(/\r\nConnection: close\r\n/i);
+    expect(text.slice(text.indexOf('\r\n\r\n') + 4)).toBe('until-the-end');
     conn.close();
   });
 
