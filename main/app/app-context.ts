@@ -9,7 +9,7 @@ import type { GatewaySupervisor } from '../services/gateway-supervisor/gateway-s
 import { VaultUnavailableError, type SecretVault, type VaultHealth } from '../services/vault';
 import { WorkspaceChangedOutsideError, WorkspaceFileAccessError, type WorkspaceFileProblem, type WorkspaceStore } from '../services/workspace-store';
 import type { ClusterController } from './cluster-controller';
-import { writeSecretUpdates, type SecretWrite, type WrittenSecrets } from './secret-updates';
+import { saveWithSecrets, type SecretWrite } from './secret-updates';
 
 export interface AppContext {
   readonly store: WorkspaceStore;
@@ -103,7 +103,6 @@ export async function adoptWorkspace(ctx: AppContext, saved: RevisedWorkspace, a
  * is applied once, after both.
  */
 export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: string, secrets: readonly SecretWrite[] = [], values?: string): Promise<SaveResult> {
-  let written: WrittenSecrets | undefined;
   try {
     if (secrets.length > 0) {
       // Nothing reaches the vault for a workspace that would be refused: invalid, or made on a version the file no
@@ -111,15 +110,12 @@ export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: s
       const checked = validateWorkspace(input);
       if (!checked.ok) return { ok: false, errors: checked.errors };
       await ctx.store.checkRevision(basedOn);
-      written = await writeSecretUpdates(ctx.vault, secrets, values);
     }
-    let saved: RevisedWorkspace;
-    try {
-      saved = await ctx.store.save(input, { basedOn });
-    } catch (error) {
-      if (written) await putBack(ctx, written, error);
-      throw error;
-    }
+    // A save refused after the secrets were written (the file changed just now, the disk is full) has the vault put
+    // back before anything reads it again; when it cannot be, another program's version is still taken up.
+    const saved = await saveWithSecrets(ctx.vault, secrets, values, () => ctx.store.save(input, { basedOn }), async (refused) => {
+      if (refused instanceof WorkspaceChangedOutsideError) await takeUpRefused(ctx, refused, '').catch(() => undefined);
+    });
     await adoptWorkspace(ctx, saved);
   } catch (error) {
     if (error instanceof WorkspaceValidationError) return { ok: false, errors: error.errors };
@@ -128,20 +124,6 @@ export async function saveWorkspace(ctx: AppContext, input: unknown, basedOn?: s
     throw error;
   }
   return applyAsSaveResult(ctx);
-}
-
-/**
- * A save refused after its secrets were written (the file changed just now, the disk is full): the vault is put back
- * before anything reads it again (the take-up of the other version included). When it cannot be, the refusal says
- * which secrets hold the typed values, and another program's version is still taken up.
- */
-async function putBack(ctx: AppContext, written: WrittenSecrets, refused: unknown): Promise<void> {
-  try {
-    await written.restore(refused instanceof Error ? refused : new Error(String(refused)));
-  } catch (notRestored) {
-    if (refused instanceof WorkspaceChangedOutsideError) await takeUpRefused(ctx, refused, '').catch(() => undefined);
-    throw notRestored;
-  }
 }
 
 /**

@@ -97,3 +97,27 @@ export async function writeSecretUpdates(vault: SecretVault, updates: readonly S
   }
   return { restore };
 }
+
+/**
+ * A save that carries secrets: they are written (writeSecretUpdates) just before `save` runs, and put back as they
+ * were when it throws, before its error goes on. When one cannot be put back, `notRestored` runs with the save's
+ * error first (the app takes up another program's version there), and the SecretsNotRestoredError goes on instead.
+ * The app's workspace save (app-context.ts) and the CLI's import save so.
+ */
+export async function saveWithSecrets<T>(
+  vault: SecretVault, secrets: readonly SecretWrite[], values: string | undefined, save: () => Promise<T>,
+  notRestored?: (refused: unknown) => Promise<void>,
+): Promise<T> {
+  const written = secrets.length > 0 ? await writeSecretUpdates(vault, secrets, values) : undefined;
+  try {
+    return await save();
+  } catch (refused) {
+    try {
+      await written?.restore(refused instanceof Error ? refused : new Error(String(refused)));
+    } catch (error) {
+      await notRestored?.(refused);
+      throw error;
+    }
+    throw refused;
+  }
+}

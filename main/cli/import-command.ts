@@ -17,7 +17,7 @@ import { WorkspaceChangedOutsideError, WorkspaceStore, defaultCliWorkspaceDir, W
 import { COMMAND_USAGE } from './command-usage';
 import { SecretDataNotBase64Error } from '../services/import/kubernetes-secret';
 import { counted } from '../../gateway/config/counted';
-import { writeSecretUpdates } from '../app/secret-updates';
+import { saveWithSecrets } from '../app/secret-updates';
 import { IMPORTED_VALUES, withStoredNote } from '../app/save-import';
 
 export interface ImportCommandDeps {
@@ -85,13 +85,8 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
   const vault = imported.secrets.length > 0 ? await (deps.openVault ?? keychainVault)() : undefined;
   try {
     await store.checkRevision(loaded.revision);
-    const written = vault ? await writeSecretUpdates(vault, imported.secrets, IMPORTED_VALUES) : undefined;
-    try {
-      await store.save(merged.workspace, { basedOn: loaded.revision });
-    } catch (error) {
-      await written?.restore(error instanceof Error ? error : new Error(String(error)));
-      throw error;
-    }
+    const save = () => store.save(merged.workspace, { basedOn: loaded.revision });
+    await (vault ? saveWithSecrets(vault, imported.secrets, IMPORTED_VALUES, save) : save());
   } catch (error) {
     // Another program (the app, an editor) wrote the file between this command's read and its write.
     if (!(error instanceof WorkspaceChangedOutsideError)) throw withStoredNote(error, imported.secrets);
