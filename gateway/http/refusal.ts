@@ -15,6 +15,18 @@ export class Refusal {
   ) {}
 }
 
+/** An answer whose head says all there is (`OPTIONS *`: its Allow): sent with Content-Length 0, no JSON message. */
+export class HeadOnlyAnswer extends Refusal {
+  constructor(status: number, headers: OutgoingHttpHeaders) {
+    super(status, '', headers);
+  }
+}
+
 export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
+  if (refusal instanceof HeadOnlyAnswer) {
+    res.writeHead(refusal.status, { ...refusal.headers, 'content-length': 0 });
+    res.end();
+    return;
+  }
   sendMessage(res, refusal.status, refusal.message, refusal.headers);
 }

@@ -1,7 +1,7 @@
 // Stage 1, admit: is this a request the gateway will look at at all? Its target, its Host, its declared size.
 import type { IncomingMessage } from 'node:http';
-import type { Limits } from '../config/schema';
-import { Refusal } from '../http/refusal';
+import { HTTP_METHODS, type Limits } from '../config/schema';
+import { HeadOnlyAnswer, Refusal } from '../http/refusal';
 import { forwardsLeft } from '../http/max-forwards';
 import type { Exchange } from '../log/exchange';
 import { requestHostname } from '../routing/router';
@@ -77,6 +77,24 @@ export const UNMET_EXPECTATION = new Refusal(417, 'The gateway can meet no expec
 const OPTIONS_ANSWERED_HERE = new Refusal(200, 'Max-Forwards is 0: the gateway answers this OPTIONS request itself and does not forward it');
 
 /**
+ * RFC 9110 §9.3.7: `OPTIONS *` asks about the server in general, so the gateway, not a backend, answers it: `200`
+ * with an Allow of the methods it forwards (every method a route can name but TRACE, refused above). It names no
+ * route, so it needs no credentials and discloses nothing. The gateway is its final recipient, so Max-Forwards
+ * (§7.6.2) changes nothing about it.
+ */
+const SERVER_OPTIONS = new HeadOnlyAnswer(200, { allow: HTTP_METHODS.filter((method) => method !== 'TRACE').join(', ') });
+
+/** The answer to `OPTIONS *` (above), once its Host is as any request's must be; logged with the path `*`. */
+function serverOptions(req: IncomingMessage, exchange: Exchange): Refusal {
+  exchange.path = exchange.entry.path = '*';
+  const hostHeader = hostHeaderName(req);
+  if (hostHeader instanceof Refusal) return hostHeader;
+  exchange.host = req.headers.host;
+  exchange.httpVersion = req.httpVersion;
+  return SERVER_OPTIONS;
+}
+
+/**
  * WebSocket is not proxied: Upgrade and Connection are hop-by-hop and removed, so forwarding the request would hand
  * the backend half a handshake (Sec-WebSocket-Key without Upgrade) as a plain GET. The server has no 'upgrade'
  * listener, so Node hands upgrade requests to the request handler like any other.
@@ -112,7 +130,8 @@ export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange):
   if (req.httpVersionMajor !== 1) return HTTP_09;
   const method = req.method;
   if (method === 'TRACE') return TRACE_NOT_FORWARDED;
-  if (method === 'OPTIONS' && forwardsLeft(req.headers['max-forwards']) === 0) return OPTIONS_ANSWERED_HERE;
+  // `OPTIONS *` at Max-Forwards 0 is answered as any `OPTIONS *` (below): the gateway is its final recipient anyway.
+  if (method === 'OPTIONS' && forwardsLeft(req.headers['max-forwards']) === 0 && req.url !== '*') return OPTIONS_ANSWERED_HERE;
   const transferEncoding = req.headers['transfer-encoding'];
   if (transferEncoding !== undefined) {
     if (req.httpVersionMinor === 0) return TRANSFER_ENCODING_IN_HTTP_10;
@@ -122,7 +141,7 @@ export function admit(req: IncomingMessage, limits: Limits, exchange: Exchange):
   const upgrade = req.headers.upgrade;
   if (upgrade !== undefined && asksForWebSocket(upgrade)) return WEBSOCKET_NOT_PROXIED;
   const target = parseRequestTarget(req.url ?? '/');
-  if (!target.ok) return new Refusal(400, target.message);
+  if (!target.ok) return target.asteriskForm && method === 'OPTIONS' ? serverOptions(req, exchange) : new Refusal(400, target.message);
   exchange.path = exchange.entry.path = target.path;
   exchange.query = target.query;
   const hostHeader = hostHeaderName(req);

@@ -16,7 +16,10 @@ export type RequestTarget =
       hostname?: string;
       authority?: string;
     }
-  | { ok: false; message: string };
+  /** `asteriskForm`: the target was `*` (RFC 9112 §3.2.4), which names the server, not a path: only OPTIONS may use it. */
+  | { ok: false; message: string; asteriskForm?: true };
+
+const ASTERISK_FORM = { ok: false, message: 'The asterisk-form target (*) is only for OPTIONS', asteriskForm: true } as const;
 
 const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
@@ -82,7 +85,8 @@ export function pathAsDecoded(path: string): string | undefined {
 /**
  * Splits a request target into a normalised path (dot segments resolved, empty segments merged) and the raw query,
  * or says why the gateway refuses it: a target that is neither origin-form nor http(s) absolute-form, a fragment,
- * malformed or separator-hiding percent-encoding.
+ * malformed or separator-hiding percent-encoding. Asterisk-form comes back refused too, marked as such: the caller
+ * answers it for OPTIONS.
  */
 export function parseRequestTarget(target: string): RequestTarget {
   if (target.includes('#')) return { ok: false, message: 'The request target must not contain a fragment (#)' };
@@ -91,7 +95,9 @@ export function parseRequestTarget(target: string): RequestTarget {
   const query = q < 0 ? '' : target.slice(q);
   let host: { hostname: string; authority: string } | undefined;
   if (!path.startsWith('/')) {
-    // Absolute-form (RFC 9112 §3.2.2); asterisk-form and authority-form have no route.
+    // Asterisk-form (§3.2.4) names no resource; only OPTIONS may send it, and the gateway answers that itself.
+    if (target === '*') return ASTERISK_FORM;
+    // Absolute-form (RFC 9112 §3.2.2); authority-form has no route.
     const url = URL.canParse(target) ? new URL(target) : undefined;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || !url.hostname) {
       return { ok: false, message: 'The request target must be a path or an http(s) URL' };

@@ -120,16 +120,47 @@ describe('refusals by the HTTP parser name the fault (400, connection closed; RF
 
 describe('request targets in a form only another method may use (RFC 9112 §3.2.3, §3.2.4): 400, never forwarded', () => {
   it.each([
-    ['authority-form on GET (only CONNECT)', 'GET gw.test:80 HTTP/1.1'],
-    ['asterisk-form on GET (only OPTIONS)', 'GET * HTTP/1.1'],
-    ['asterisk-form on POST', 'POST * HTTP/1.1'],
-  ])('%s', async (_name, line) => {
+    ['authority-form on GET (only CONNECT)', 'GET gw.test:80 HTTP/1.1', /Malformed request/],
+    ['§3.2.4 asterisk-form on GET (only OPTIONS)', 'GET * HTTP/1.1', /asterisk-form .* only for OPTIONS/],
+    ['§3.2.4 asterisk-form on POST', 'POST * HTTP/1.1', /asterisk-form .* only for OPTIONS/],
+  ])('%s', async (_name, line, message) => {
     const before = upstream.requests.length;
     const { res, conn } = await exchange(gateway.port, request([line, 'Host: gw.test', 'Content-Length: 0']));
     expect(res?.status).toBe(400);
     expect(res?.headers['content-type']).toMatch(/^application\/json/);
+    expect((JSON.parse(res!.body) as { message: string }).message).toMatch(message);
     conn.close();
     expect(upstream.requests.length).toBe(before);
+  });
+});
+
+describe('OPTIONS * asks about the server in general (RFC 9112 §3.2.4, RFC 9110 §9.3.7): the gateway answers it', () => {
+  it.each([
+    ['RFC 9110 §9.3.7 OPTIONS *: 200, Allow of the methods the gateway forwards, no content', []],
+    ['RFC 9110 §7.6.2 OPTIONS * with Max-Forwards: 0: the same answer, the gateway being its final recipient', ['Max-Forwards: 0']],
+    ['RFC 9110 §7.6.2 OPTIONS * with Max-Forwards: 3: the same answer, not forwarded', ['Max-Forwards: 3']],
+  ])('%s', async (_name, headers) => {
+    const before = upstream.requests.length;
+    const logged = gateway.logs.length;
+    const { res, conn } = await exchange(gateway.port, request(['OPTIONS * HTTP/1.1', 'Host: gw.test', ...headers]));
+    expect(res).toMatchObject({ status: 200, body: '' });
+    expect(res?.headers.allow).toBe('GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS');
+    expect(res?.headers['content-length']).toBe('0');
+    expect(res?.headers.connection).not.toBe('close');
+    // The connection serves the next request: the answer was the head alone.
+    conn.write(request(['GET /echo/after-asterisk HTTP/1.1', 'Host: gw.test']));
+    expect(await conn.response()).toMatchObject({ status: 200, body: 'ok' });
+    conn.close();
+    expect(upstream.requests.slice(before).map((r) => r.url)).toEqual(['/after-asterisk']);
+    // Logged as every request is.
+    await expect.poll(() => gateway.logs.slice(logged).find((e) => e.path === '*')).toMatchObject({ method: 'OPTIONS', path: '*', status: 200, route: null, service: null });
+  });
+
+  it('RFC 9112 §3.2 OPTIONS * in HTTP/1.1 without Host: 400, as any request without one', async () => {
+    const { res, conn } = await exchange(gateway.port, request(['OPTIONS * HTTP/1.1']));
+    expect(res?.status).toBe(400);
+    expect((JSON.parse(res!.body) as { message: string }).message).toMatch(/Host/);
+    conn.close();
   });
 });
 

@@ -39,4 +39,9 @@ describe('parseRequestTarget', () => {
   it('keeps the query apart, its slashes as sent', () => {
     expect(parseRequestTarget('/\\x/./y?a=b//c')).toEqual({ ok: true, path: '/x/y', query: '?a=b//c' });
   });
+
+  it('marks asterisk-form (RFC 9112 §3.2.4), only `*` itself, for the caller to answer OPTIONS', () => {
+    expect(parseRequestTarget('*')).toMatchObject({ ok: false, asteriskForm: true, message: expect.stringMatching(/only for OPTIONS/) });
+    for (const target of ['*?a=b', '**', '*/x']) expect(parseRequestTarget(target)).not.toHaveProperty('asteriskForm');
+  });
 });
