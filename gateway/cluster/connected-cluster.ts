@@ -9,6 +9,8 @@ import { TokenFileSource } from './token-file-credentials';
 const BEARER = 'Bearer ';
 
 const bearer = (token: string | undefined) => (token === undefined ? undefined : `${BEARER}${token}`);
+/** The token of a Bearer Authorization, undefined for any other. */
+const bearerToken = (authorization: string | undefined) => (authorization?.startsWith(BEARER) ? authorization.slice(BEARER.length) : undefined);
 
 export class ConnectedCluster {
   readonly #tokenFile: TokenFileSource | undefined;
@@ -18,10 +20,8 @@ export class ConnectedCluster {
     readonly access: ClusterAccess,
     now?: () => number,
   ) {
-    const sent = access.authorization;
     // The token handed over, sent until the file is read (it was read just before, by the same rule).
-    const initial = sent?.startsWith(BEARER) ? sent.slice(BEARER.length) : undefined;
-    this.#tokenFile = access.tokenFile ? new TokenFileSource(access.tokenFile, initial, now) : undefined;
+    this.#tokenFile = access.tokenFile ? new TokenFileSource(access.tokenFile, bearerToken(access.authorization), now) : undefined;
   }
 
   /** The user sends an Authorization of its own (a token user; not a client-certificate one). */
@@ -45,8 +45,6 @@ export class ConnectedCluster {
    * is none).
    */
   renewed(sent: string): string | undefined {
-    if (!this.#tokenFile) return undefined;
-    const now = bearer(this.#tokenFile.reread());
-    return now !== sent ? now : undefined;
+    return bearer(this.#tokenFile?.renewedSince(bearerToken(sent)));
   }
 }

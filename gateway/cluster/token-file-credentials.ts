@@ -45,10 +45,16 @@ export class TokenFileSource {
     return this.current();
   }
 
-  /** The file read now, whatever the schedule (the API server refused the token); the token to send. */
-  reread(): string | undefined {
+  /**
+   * The API server refused a request sent with `sent` (401): the file is read now, whatever the schedule, and the
+   * token to send now (the file's; the last one read when it cannot be read or is empty, `failure` saying why) is
+   * answered when it differs from `sent`: rotated since, so the request is worth sending once more with it. Else
+   * undefined: repeating would be refused again. The one rule for the app's connection and the gateway's.
+   */
+  renewedSince(sent: string | undefined): string | undefined {
     this.#read();
-    return this.current();
+    const now = this.current();
+    return now !== sent ? now : undefined;
   }
 
   /** The token that would be sent, without reading the file. */

@@ -135,7 +135,7 @@ export class ClusterConnection {
     try {
       return await run();
     } catch (error) {
-      if (this.tokenFile && apiStatusOf(error)?.code === 401 && this.tokenFile.reread() !== sent) return run();
+      if (this.tokenFile && apiStatusOf(error)?.code === 401 && this.tokenFile.renewedSince(sent) !== undefined) return run();
       throw error;
     }
   }
