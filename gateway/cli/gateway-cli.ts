@@ -10,7 +10,8 @@ import { workspaceJsonSchema } from '../config/json-schema';
 import { describeFieldErrors } from '../config/validate';
 import type { Workspace } from '../config/schema';
 import { startGateway, type Gateway } from '../server/gateway-server';
-import { jsonLineSink } from '../log/request-log';
+import { jsonLineSink, type RequestLogEntry } from '../log/request-log';
+import type { ConnectionLogEntry } from '../log/connection-log';
 import { counted } from '../config/counted';
 import { MemorySecretSource, SecretResolver, type SecretSource } from '../secrets/secret-source';
 import { SecretsFileSource, secretSourceFromEnv } from '../secrets/secrets-file';
@@ -201,7 +202,8 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   const drainSeconds = drainFlag ?? DEFAULT_DRAIN_SECONDS;
   if (values.host === '') return say('--host: an address to listen on, such as 127.0.0.1 (empty would listen on every interface)'), 2;
 
-  const log = jsonLineSink(stdoutLogWriter());
+  // Request lines and upstream connection lines on stdout alike, in the order they happen.
+  const log = jsonLineSink<RequestLogEntry | ConnectionLogEntry>(stdoutLogWriter());
   let gateway: Gateway;
   let banner: string[];
   const quiet = new QuietMemoryWatch(() => gateway.inFlight);
@@ -212,6 +214,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
       workspace: demoWorkspace(upstream.url, port ?? 9080),
       secrets: new SecretResolver([new MemorySecretSource('demo', DEMO_SECRETS)]),
       log,
+      connectionLog: log,
       onRequestStart,
       host: values.host,
     });
@@ -229,7 +232,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     const workspace = await readJsonOrYaml(utf8Text(served, path), path);
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     const sources = await secretSources(values.secrets, options);
-    gateway = await startGateway({ workspace, secrets: new SecretResolver(sources), log, onRequestStart, port, host: values.host, cluster });
+    gateway = await startGateway({ workspace, secrets: new SecretResolver(sources), log, connectionLog: log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
     const readAgain = watchConfig(path, gateway, { host: values.host, port: values.port }, served, sources.find((s) => s instanceof SecretsFileSource));
     // As nginx, APISIX and Kong read theirs: SIGHUP (a closed terminal sends it too) reads the files again, and

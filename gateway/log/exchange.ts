@@ -1,5 +1,6 @@
 import type { RequestLogEntry } from './request-log';
 import type { ExchangeRecorder } from '../capture/exchange-recorder';
+import { isoTimeNow } from './iso-time';
 
 /** What the gateway added for the backend: a compile-time property of the endpoint (see OutboundSecurity). */
 export type OutboundCredentialKind = 'none' | 'basic' | 'oauth2' | 'client-certificate' | 'cluster' | 'caller-access-token';
@@ -69,18 +70,6 @@ export class Exchange {
       route: null, service: null, consumer: null, status: 0, upstreamMs: null, totalMs: 0, client,
     };
   }
-}
-
-let isoTimeMs = 0;
-let isoTime = '';
-/** `new Date().toISOString()`, formatted once per millisecond however many requests arrive in it. */
-function isoTimeNow(): string {
-  const now = Date.now();
-  if (now !== isoTimeMs) {
-    isoTimeMs = now;
-    isoTime = new Date(now).toISOString();
-  }
-  return isoTime;
 }
 
 /** The path shown for a request whose target the gateway did not accept (replaced once it is admitted). */

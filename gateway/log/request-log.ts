@@ -24,9 +24,12 @@ export interface RequestLogEntry {
 
 export type RequestLogSink = (entry: RequestLogEntry) => void;
 
-/** JSON lines, written once per event-loop turn rather than one syscall per request. */
-export function jsonLineSink(write: (text: string) => void): RequestLogSink {
-  return batchPerTurn((entries) => {
+/**
+ * JSON lines, written once per event-loop turn rather than one syscall per request. One sink takes the request
+ * lines and the connection lines (log/connection-log.ts), so they come out in the order they were logged.
+ */
+export function jsonLineSink<Entry = RequestLogEntry>(write: (text: string) => void): (entry: Entry) => void {
+  return batchPerTurn<Entry>((entries) => {
     let text = '';
     for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
     write(text);

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { Pool } from './undici-core';
 import type { ConnectionOptions } from 'node:tls';
+import { bytesAfterResponseEntry, type ConnectionLogSink } from '../log/connection-log';
+import { isBytesAfterResponse, watchForBytesAfterResponse } from './bytes-after-response';
 
 /** How a pool's connections are made (security/upstream-tls.ts builds these), and a key naming them without secrets. */
 export interface ConnectProfile {
@@ -33,12 +35,24 @@ export interface PoolOptions {
  */
 export class UpstreamPools {
   readonly #pools = new Map<string, Pool>();
+  readonly #log: ConnectionLogSink | undefined;
+
+  /** `log` hears what happens on a pool's connections outside any request (an upstream's bytes after its answer). */
+  constructor(log?: ConnectionLogSink) {
+    this.#log = log;
+    if (log) watchForBytesAfterResponse();
+  }
 
   get(origin: string, options: PoolOptions): Pool {
     const key = `${origin}|${options.connectTimeoutMs}|${options.connections}|${options.tls?.key ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
       pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connections: options.connections, connect: options.tls?.connect, keepAliveTimeout: UPSTREAM_IDLE_KEEP_ALIVE_MS, pipelining: 1 });
+      // One listener a pool, heard only when a connection ends: nothing on a request's way.
+      const log = this.#log;
+      if (log) pool.on('disconnect', (_origin, _targets, error) => {
+        if (isBytesAfterResponse(error)) log(bytesAfterResponseEntry(origin));
+      });
       this.#pools.set(key, pool);
     }
     return pool;

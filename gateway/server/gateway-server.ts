@@ -17,6 +17,7 @@ import { Refusal, sendRefusal } from '../http/refusal';
 import { Exchange } from '../log/exchange';
 import type { TrafficCapture } from '../capture/traffic-capture';
 import type { RequestLogSink } from '../log/request-log';
+import type { ConnectionLogSink } from '../log/connection-log';
 import type { SecretResolver } from '../secrets/secret-source';
 import { compileConfig, effectiveBasicAuth, type CompiledConfig, type OutboundCaches } from './compile-config';
 import { OAuthTokenCache } from '../security/oauth-token-cache';
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   workspace: unknown;
   secrets: SecretResolver;
   log?: RequestLogSink;
+  /** Lines about upstream connections rather than requests (log/connection-log.ts); the CLI writes them beside `log`'s. */
+  connectionLog?: ConnectionLogSink;
   /** The app's traffic inspector: records both hops of each request while `capture.enabled` (never in the headless CLI). */
   capture?: TrafficCapture;
   /** Called when a request starts, with the new in-flight count (its end is in the log entry). */
@@ -148,7 +151,7 @@ function compileErrors(error: unknown): FieldError[] {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const pools = new UpstreamPools();
+  const pools = new UpstreamPools(options.connectionLog);
   const caches: OutboundCaches = { tokens: new OAuthTokenCache(), csrfTokens: new CsrfTokenStore() };
   const initial = parseWorkspace(options.workspace);
   // One per cluster access handed over, so that a workspace reload keeps its tokenFile's schedule.

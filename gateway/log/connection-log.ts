@@ -1,0 +1,26 @@
+import { isoTimeNow } from './iso-time';
+
+/**
+ * A log line about an upstream connection rather than a request: what undici saw on a connection that no request
+ * was waiting on, found after the request's own line may be written. It names the upstream's origin and what
+ * happened, never a byte the upstream sent (those could hold anything, a secret included).
+ */
+export interface ConnectionLogEntry {
+  time: string;
+  /** The upstream's origin (scheme, host, port: no path, no credentials). */
+  upstream: string;
+  error: string;
+  message: string;
+}
+
+export type ConnectionLogSink = (entry: ConnectionLogEntry) => void;
+
+/** The upstream sent bytes after a complete response (beyond its Content-Length, after its last chunk). */
+export function bytesAfterResponseEntry(origin: string): ConnectionLogEntry {
+  return {
+    time: isoTimeNow(),
+    upstream: origin,
+    error: 'UPSTREAM_BYTES_AFTER_RESPONSE',
+    message: `upstream ${origin} sent bytes after a complete response; connection closed`,
+  };
+}
