@@ -13,6 +13,8 @@ function hasSpaceOrControl(value: string): boolean {
 export function httpUrlProblem(value: string): string | undefined {
   // Parsers differ on these (Chromium takes "http://exa mple.com", Node refuses it, and both drop a tab or newline
   // inside): refused outright, the renderer's check and main's agree.
+  // Empty is a field left out, not a malformed URL: said as such, so the user knows to fill it in.
+  if (value === '') return 'required: a URL such as https://api.example.com/v1';
   if (hasSpaceOrControl(value)) return 'no spaces, tabs, line breaks or other control characters';
   if (!URL.canParse(value)) return 'not a valid URL (such as https://api.example.com/v1)';
   const url = new URL(value);

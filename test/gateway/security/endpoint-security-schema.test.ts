@@ -35,6 +35,7 @@ describe('EndpointOptions errors name the field', () => {
 
   it.each([
     ['a non-URL token URL', { endpointSecurity: { ...oauth, tokenUrl: 'idp/token' } }, 'endpointSecurity.tokenUrl', 'not a valid URL (such as https://api.example.com/v1)'],
+    ['an empty token URL', { endpointSecurity: { ...oauth, tokenUrl: '' } }, 'endpointSecurity.tokenUrl', 'required: a URL such as https://api.example.com/v1'],
     // Parsers differ on spaces and controls (Chromium takes "exa mple", Node refuses it, both drop a tab): the form and main agree by refusing them.
     ['a space in the host', { endpointSecurity: { ...oauth, tokenUrl: 'http://exa mple.com/token' } }, 'endpointSecurity.tokenUrl', 'no spaces, tabs, line breaks or other control characters'],
     ['a tab the parser would drop', { endpointSecurity: { ...oauth, tokenUrl: 'http://idp.exa\tmple.com/token' } }, 'endpointSecurity.tokenUrl', 'no spaces, tabs, line breaks or other control characters'],
