@@ -64,8 +64,10 @@ const SERVICE_FIELDS: FieldPath[] = [
   ...Object.keys(CREDENTIAL_VALUE_INPUTS).map((key): FieldPath => [...ENTRY, 'credentials', key]),
 ];
 
+/** “a”, “b” and “c”. */
 function keyList(keys: readonly string[]): string {
-  return keys.map((k) => `“${k}”`).join(' and ');
+  const quoted = keys.map((k) => `“${k}”`);
+  return quoted.length <= 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
 }
 
 /** Whether the vault holds the secret with the keys it needs, and the way to enter it when it does not. */
@@ -301,7 +303,7 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
         <h3 id="kyma-services-title">Services</h3>
         <p className="hint">
           Secrets live in namespace <span className="mono">{kymaSecretNamespace(draft.namespace)}</span>: Basic needs keys “username” and “password”, OAuth “clientId” and “clientSecret”,
-          CertificateGen “crt” and “key” (each can be typed in with its service), a request-parameters secret “headers” and “queryParameters”.{' '}
+          OAuthWithCert “clientId”, “crt” and “key”, CertificateGen “crt” and “key” (each can be typed in with its service), a request-parameters secret “headers” and “queryParameters”.{' '}
           <button type="button" className="secondary small" onClick={() => void navigate('secrets')}>Open the Secrets screen</button>
         </p>
         {draft.services.length === 0 && <p className="empty">No services yet.</p>}
