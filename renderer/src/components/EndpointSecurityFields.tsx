@@ -146,7 +146,12 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
       {(c) => <input {...c} className="mono" value={draft.secret} placeholder={secretPlaceholder} onChange={(e) => set({ secret: e.target.value })} spellCheck={false} autoComplete="off" />}
     </Field>
   );
-  const enterNowLabel = draft.type === 'basic' ? 'Enter username and password now' : draft.type === 'oauth2-client-credentials' ? 'Enter client id and secret now' : 'Enter certificate and key now';
+  // With tls_client_auth the client proves itself with its certificate: no secret is asked for, so none is named.
+  const enterNowLabel = draft.type === 'basic'
+    ? 'Enter username and password now'
+    : draft.type === 'oauth2-client-credentials'
+      ? (draft.clientAuth === 'tls_client_auth' ? 'Enter client id, certificate and key now' : 'Enter client id and secret now')
+      : 'Enter certificate and key now';
 
   return (
     <FieldGroup id={id('endpoint')} legend={`${title} endpoint`} className="endpoint-column">

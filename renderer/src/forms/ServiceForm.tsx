@@ -66,11 +66,13 @@ async function pemProblems(d: EndpointDraft): Promise<{ field: string[]; message
       else problems.push({ field, message: failure.message });
     }
   };
-  if (d.type === 'client-certificate' && d.enterNow) {
-    // Main names the PEM at fault (`crt`, `key`, or both): each message under its own field.
+  // A pair typed in is checked whoever it is presented to: the backend (client-certificate) or the token endpoint
+  // (OAuth tls_client_auth). Main names the PEM at fault (`crt`, `key`, or both): each message under its own field.
+  const presentsCertificate = d.type === 'client-certificate' || (d.type === 'oauth2-client-credentials' && d.clientAuth === 'tls_client_auth');
+  if (presentsCertificate && d.enterNow) {
     await check(['endpointSecurity', 'enteredCertificate'], () => gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem }), (path) => ['endpointSecurity', path === 'key' ? 'enteredPrivateKey' : 'enteredCertificate']);
-    if (d.caPem.trim() !== '') await check(['endpointSecurity', 'enteredCa'], () => gatehouse().invoke('security:check-ca', { pem: d.caPem }));
   }
+  if (d.type === 'client-certificate' && d.enterNow && d.caPem.trim() !== '') await check(['endpointSecurity', 'enteredCa'], () => gatehouse().invoke('security:check-ca', { pem: d.caPem }));
   if (d.tlsMode === 'ca' && d.tlsCaPem.trim() !== '') await check(['tls', 'enteredCaPem'], () => gatehouse().invoke('security:check-ca', { pem: d.tlsCaPem }));
   return problems;
 }
