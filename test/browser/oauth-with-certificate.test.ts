@@ -156,8 +156,21 @@ describe('OAuthWithCert in the Kyma application form', () => {
     expect(await inKeychain('orders-oauth-cert', NS)).toBeUndefined();
   });
 
-  it('saves the credentials reference to the workspace file and the id, certificate and key to the keychain', async () => {
+  it('refuses a private key typed in that does not belong to the certificate typed in, and saves nothing', async () => {
+    const before = await rawWorkspaceFile();
     await authenticationUrl().fill(TOKEN_URL);
+    const key = orders().getByLabel('Private key (PEM, unencrypted)', { exact: true });
+    await key.fill(pki.strayKey);
+    await page.getByRole('button', { name: 'Save application' }).click();
+    await expect.poll(() => fieldErrorOf(key)).toMatch(/^the private key does not belong to the certificate \(subject /);
+    expect(await fieldErrorOf(orders().getByLabel('Client certificate (PEM)', { exact: true }))).toBe('the certificate does not match the private key');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    expect(await rawWorkspaceFile()).toBe(before);
+    expect(await inKeychain('orders-oauth-cert', NS)).toBeUndefined();
+    await key.fill(pki.client.key);
+  });
+
+  it('saves the credentials reference to the workspace file and the id, certificate and key to the keychain', async () => {
     await page.getByRole('button', { name: 'Save application' }).click();
     await page.getByText('Kyma application commerce saved; the credentials are in the vault.').waitFor();
 

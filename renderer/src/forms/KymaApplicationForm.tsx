@@ -14,6 +14,7 @@ import { NotServedNotice, useLeftOutUnder } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
 import { useFormSave, type SecretWrite } from './use-form-save';
 import { confirmSharedWrites } from './confirm-shared-writes';
+import { certificatePairProblems } from './certificate-pair-problems';
 import { sameDraft } from '../model/drafts';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../../gateway/config/kyma-secret-keys';
 import { FieldErrors, type FieldPath } from '../model/field-errors';
@@ -243,12 +244,20 @@ export function KymaApplicationForm({ original, workspace, onSaved, onDeleted }:
         return { ...ws, applications };
       },
       at: () => ['applications', indexRef.current],
-      // Asked once nothing else stops the save; "no" is said on the secret name the values were typed in for.
-      preflight: () => confirmSharedWrites(
-        typed,
-        (t) => ({ name: t.secretName, namespace, keys: Object.keys(t.values), owner: ownerOf(t.index) }),
-        (t, message) => ({ path: valuePath(t.index, 'secretName'), message }),
-      ),
+      // A certificate and key typed in together are checked as a pair first (one typed alone pairs with the vault's,
+      // which the renderer does not read: the gateway says that one). Then, once nothing else stops the save, asked;
+      // "no" is said on the secret name the values were typed in for.
+      preflight: async () => {
+        const pairs = await Promise.all(typed.map(async ({ index, values: { crt, key } }) => (
+          crt === undefined || key === undefined ? [] : (await certificatePairProblems(crt, key)).map((p) => ({ path: valuePath(index, p.pem ?? 'crt'), message: p.message }))
+        )));
+        if (pairs.flat().length > 0) return pairs.flat();
+        return confirmSharedWrites(
+          typed,
+          (t) => ({ name: t.secretName, namespace, keys: Object.keys(t.values), owner: ownerOf(t.index) }),
+          (t, message) => ({ path: valuePath(t.index, 'secretName'), message }),
+        );
+      },
       secrets: typed.map((t): SecretWrite => ({ ref: { name: t.secretName, namespace }, set: t.values, field: valuePath(t.index, t.firstKey) })),
       message: () => (typed.length > 0 ? `Kyma application ${savedName} saved; the credentials are in the vault.` : `Kyma application ${savedName} saved.`),
     });

@@ -16,6 +16,7 @@ import { CheckboxField, Field, FieldGroup, RadioGroup } from '../components/Fiel
 import { NotServedNotice, useLeftOut } from '../components/ServedConfig';
 import { FormActions } from './FormActions';
 import { useFormSave } from './use-form-save';
+import { certificatePairProblems } from './certificate-pair-problems';
 import { confirmSharedWrites } from './confirm-shared-writes';
 import { sameDraft, serviceDraft, serviceFromDraft, serviceInfoInput, type ServiceDraft } from '../model/drafts';
 import type { FieldPath } from '../model/field-errors';
@@ -57,12 +58,12 @@ function refineUpstreamErrors(errors: FieldError[], draft: ServiceDraft, index: 
  */
 async function pemProblems(d: EndpointDraft): Promise<{ field: string[]; message: string }[]> {
   const problems: { field: string[]; message: string }[] = [];
-  const check = async (field: string[], ask: () => Promise<unknown>, fieldOf: (path: string) => string[] = () => field) => {
+  const check = async (field: string[], ask: () => Promise<unknown>) => {
     try {
       await ask();
     } catch (error) {
       const failure = toFailure(error);
-      if (failure.errors.length > 0) problems.push(...failure.errors.map((e) => ({ field: fieldOf(e.path), message: e.message })));
+      if (failure.errors.length > 0) problems.push(...failure.errors.map((e) => ({ field, message: e.message })));
       else problems.push({ field, message: failure.message });
     }
   };
@@ -70,7 +71,7 @@ async function pemProblems(d: EndpointDraft): Promise<{ field: string[]; message
   // (OAuth tls_client_auth). Main names the PEM at fault (`crt`, `key`, or both): each message under its own field.
   const presentsCertificate = d.type === 'client-certificate' || (d.type === 'oauth2-client-credentials' && d.clientAuth === 'tls_client_auth');
   if (presentsCertificate && d.enterNow) {
-    await check(['endpointSecurity', 'enteredCertificate'], () => gatehouse().invoke('security:check-certificate', { crt: d.certificatePem, key: d.privateKeyPem }), (path) => ['endpointSecurity', path === 'key' ? 'enteredPrivateKey' : 'enteredCertificate']);
+    for (const p of await certificatePairProblems(d.certificatePem, d.privateKeyPem)) problems.push({ field: ['endpointSecurity', p.pem === 'key' ? 'enteredPrivateKey' : 'enteredCertificate'], message: p.message });
   }
   if (d.type === 'client-certificate' && d.enterNow && d.caPem.trim() !== '') await check(['endpointSecurity', 'enteredCa'], () => gatehouse().invoke('security:check-ca', { pem: d.caPem }));
   if (d.tlsMode === 'ca' && d.tlsCaPem.trim() !== '') await check(['tls', 'enteredCaPem'], () => gatehouse().invoke('security:check-ca', { pem: d.tlsCaPem }));
