@@ -17,6 +17,7 @@ import { MemorySecretSource, SecretResolver, type SecretSource } from '../secret
 import { SecretsFileSource, secretSourceFromEnv } from '../secrets/secrets-file';
 import { startDemoUpstream } from '../demo/demo-upstream';
 import type { ClusterAccess } from '../cluster/cluster-access';
+import { shownServer } from '../cluster/shown-server';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
 import { GatehouseError, withHint } from '../errors/gatehouse-error';
 import { QuietMemoryWatch } from '../process/quiet-memory';
@@ -61,7 +62,7 @@ async function clusterFor(workspace: unknown, kubeconfig: string | undefined, co
   try {
     const { clusterAccessFromKubeconfig } = await import('../cluster/kubeconfig-access');
     const access = await clusterAccessFromKubeconfig(kubeconfig, context);
-    say(`serviceInfo backends go through the API server ${access.server}`);
+    say(`serviceInfo backends go through the API server ${shownServer(access.server)}`);
     return access;
   } catch (error) {
     if (kubeconfig || context) throw error;

@@ -9,6 +9,7 @@ import { KubeconfigError, redactedLine } from './cluster-errors';
 import { fileFailureCause } from '../errors/file-failure';
 import { readKubeconfigText, type KubeconfigCluster, type KubeconfigEntries, type KubeconfigUser } from './kubeconfig-file';
 import { checkCluster, checkUser } from './kubeconfig-references';
+import { shownServer } from './shown-server';
 
 export type AuthKind = 'token' | 'client-certificate' | 'exec' | 'auth-provider' | 'basic' | 'none';
 
@@ -84,7 +85,7 @@ export function summarizeContexts(kc: KubeConfig): ContextSummary[] {
       cluster: ctx.cluster,
       user: ctx.user,
       namespace: ctx.namespace ?? 'default',
-      ...(cluster?.server ? { server: cluster.server } : {}),
+      ...(cluster?.server ? { server: shownServer(cluster.server) } : {}),
       auth: authKind(user ?? undefined),
       ...(user?.exec?.command ? { execCommand: user.exec.command } : {}),
     };

@@ -81,6 +81,18 @@ async function writeApiKubeconfig(file: string, entries: { 'current-context': st
   return file;
 }
 
+/** A kubeconfig in the test folder with one context, `context`, of a cluster and a user written as given. */
+async function writeOneContextKubeconfig(name: string, context: string, cluster: object, user: object): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': context,
+    clusters: [{ name: 'c', cluster }],
+    users: [{ name: 'u', user }],
+    contexts: [{ name: context, context: { cluster: 'c', user: 'u' } }],
+  }));
+  return file;
+}
+
 const common = () => ['--workspace', workspaceFile, '--kubeconfig', kubeconfig];
 
 /** The object lines of a human-readable report: [word, label]. */
@@ -578,13 +590,7 @@ describe('as kubectl behaves for the same operations', { timeout: 90_000 }, () =
   it('an API server nobody answers at: exit 2 naming it, as JSON too, and no token printed', async () => {
     const port = await freePort(); // nothing listens on it
     const token = 'unreachable-token-1234';
-    const unreachable = join(dir, 'unreachable.yaml');
-    await writeFile(unreachable, stringify({
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'gone',
-      clusters: [{ name: 'gone', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
-      users: [{ name: 'u', user: { token } }],
-      contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'u' } }],
-    }));
+    const unreachable = await writeOneContextKubeconfig('unreachable.yaml', 'gone', { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') }, { token });
     const args = await serviceOnlyWorkspace();
     const text = await cli(['push', ...args, '--kubeconfig', unreachable]);
     expect(text.code).toBe(2);
@@ -593,6 +599,32 @@ describe('as kubectl behaves for the same operations', { timeout: 90_000 }, () =
     expect(json.code).toBe(2);
     expect((JSON.parse(json.stdout) as { error: { code: string } }).error.code).toBe('GATEHOUSE_CLUSTER_UNREACHABLE');
     for (const run of [text, json]) expect(run.stdout + run.stderr).not.toContain(token);
+  });
+
+  it('a server address with a password in it (https://ci:PASSWORD@host) is shown with *** for it, as kubectl shows it', async () => {
+    const port = await freePort(); // nothing listens on it
+    const password = 'address-Pa55-word%21';
+    const withPassword = await writeOneContextKubeconfig('userinfo.yaml', 'ci', { server: `https://ci:${password}@127.0.0.1:${port}` }, {});
+    const args = await serviceOnlyWorkspace();
+    const text = await cli(['plan', ...args, '--kubeconfig', withPassword]);
+    const json = await cli(['push', ...args, '--kubeconfig', withPassword, '-o', 'json']);
+    for (const run of [text, json]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`context ci (https://ci:***@127.0.0.1:${port})`);
+      expect(run.stderr).toContain(`Cannot reach the API server https://ci:***@127.0.0.1:${port}`);
+    }
+    // Serving: the line naming the API server serviceInfo backends go through.
+    const serving = spawn(process.execPath, [cliBundle, '--config', workspaceFile, '--secrets', await writeSecrets(secrets()), '--kubeconfig', withPassword, '--port', '0'], { cwd: REPO_ROOT, env: { ...process.env, GATEHOUSE_SECRETS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let served = '';
+    serving.stderr.on('data', (d: Buffer) => (served += d.toString()));
+    await new Promise<void>((resolve) => serving.stderr.on('data', () => served.includes('Gatehouse gateway on') && resolve()));
+    serving.kill('SIGTERM');
+    await once(serving, 'exit');
+    expect(served).toContain(`through the API server https://ci:***@127.0.0.1:${port}`);
+    for (const output of [text.stdout, text.stderr, json.stdout, json.stderr, served]) {
+      expect(output).not.toContain(password);
+      expect(output).not.toContain(decodeURIComponent(password));
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import { useExecCredentials } from '../../../../gateway/cluster/exec-credentials
 import { useTokenFiles, type TokenFileSource } from '../../../../gateway/cluster/token-file-credentials';
 import type { LoadedKubeconfig } from '../../../../gateway/cluster/kubeconfig-loader';
 import { confirmUsable } from '../../../../gateway/cluster/kubeconfig-references';
+import { serverPasswords, shownServer } from '../../../../gateway/cluster/shown-server';
 
 export interface ConnectOptions {
   /** Defaults to the kubeconfig's current-context. */
@@ -48,9 +49,12 @@ export class ClusterConnection {
   readonly timeoutMs: number;
   readonly #deadlineMs: number;
 
+  /** The API server's address as shown (a password in it masked, shown-server.ts); requests go to it as written. */
+  readonly server: string;
+
   private constructor(
     readonly contextName: string,
-    readonly server: string,
+    address: string,
     readonly userName: string,
     readonly namespace: string,
     readonly usesExec: boolean,
@@ -63,10 +67,11 @@ export class ClusterConnection {
     /** The user's tokenFile, read again as client-go reads it (token-file-credentials.ts). */
     private readonly tokenFile: TokenFileSource | undefined,
   ) {
+    this.server = shownServer(address);
     this.timeoutMs = timeoutMs;
     this.#deadlineMs = timeoutMs + (usesExec ? execTimeoutMs : 0) + 1000;
     const config = createConfiguration({
-      baseServer: new ServerConfiguration(server, {}),
+      baseServer: new ServerConfiguration(address, {}),
       authMethods: { default: kubeConfig },
       promiseMiddleware: [
         {
@@ -118,7 +123,7 @@ export class ClusterConnection {
       kc,
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       execTimeoutMs,
-      [user.token, user.password].filter((value): value is string => typeof value === 'string' && value !== ''),
+      [user.token, user.password, ...serverPasswords(cluster.server)].filter((value): value is string => typeof value === 'string' && value !== ''),
       tokenFile,
     );
   }
