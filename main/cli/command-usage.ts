@@ -1,12 +1,12 @@
 // Usage lines of the app CLI's own commands, kept apart so printing help loads neither command.
-const IMPORT_LINES = `
+export const IMPORT_LINES = `
   npm run gateway -- import FILE... [--workspace WS] [--name NAME] [--namespace NS] [--var KEY=VALUE]...
                                    APK endpointConfig/serviceInfo/APK Conf, Kyma Application YAML with its
                                    Secrets, APISIX consumer/route JSON -> the workspace WS (default
                                    workspace.json in $XDG_CONFIG_HOME/gatehouse); secret values -> OS keychain;
                                    --plain-secret-data takes a Secret's data values as written, not base64`;
 
-const EXPORT_LINES = `
+export const EXPORT_LINES = `
   npm run gateway -- export [--workspace WS] [--namespace NS] [--with-secret-values] [-o FILE]
                                    the workspace as kubectl-apply-ready YAML (secret values only when asked)`;
 

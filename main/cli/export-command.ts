@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { splitShortOptionValues } from './short-option-values';
+import { EXPORT_LINES } from './command-usage';
 import { WorkspaceStore, writePrivateFile } from '../services/workspace-store';
 import { SessionVault, type SecretVault } from '../services/vault';
 import { keychainFor } from './keychain-sources';
@@ -25,8 +26,11 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
       namespace: { type: 'string', short: 'n' },
       'with-secret-values': { type: 'boolean' },
       output: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  // Asked for, the usage is the output (stdout, 0), as for the gateway and the cluster commands.
+  if (values.help) return process.stdout.write(`Usage:${EXPORT_LINES}\n`), 0;
   const path = resolve(values.workspace ?? defaultWorkspacePath());
   const loaded = await new WorkspaceStore(dirname(path), { fileName: basename(path) }).load();
   if (!loaded.ok) return say(loaded.error.message), 1; // it names the file

@@ -14,7 +14,7 @@ import { Workspace } from '../../gateway/config/schema';
 import type { SecretVault } from '../services/vault';
 import { keychainFor } from './keychain-sources';
 import { WorkspaceChangedOutsideError, WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
-import { COMMAND_USAGE } from './command-usage';
+import { COMMAND_USAGE, IMPORT_LINES } from './command-usage';
 import { SecretDataNotBase64Error } from '../services/import/kubernetes-secret';
 import { counted } from '../../gateway/config/counted';
 import { saveWithSecrets } from '../app/secret-updates';
@@ -43,8 +43,11 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
       var: { type: 'string', multiple: true },
       // A Kubernetes Secret's `data` values as the plain text written there, not base64 (the app's checkbox).
       'plain-secret-data': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  // Asked for, the usage is the output (stdout, 0), as for the gateway and the cluster commands.
+  if (values.help) return process.stdout.write(`Usage:${IMPORT_LINES}\n`), 0;
   if (positionals.length === 0) return say(`import: name at least one file${COMMAND_USAGE}`), 2;
   const vars: Record<string, string> = {};
   for (const pair of values.var ?? []) {

@@ -231,6 +231,18 @@ describe('the headless gateway process', () => {
     expect(help.stdout()).toMatch(/^Usage:\n {2}npm run gateway -- --demo/);
   });
 
+  it.each([
+    ['import', '--help'],
+    ['export', '-h'],
+    ['plan', '--help'],
+  ])('%s %s prints that command\'s usage on stdout and exits 0, as --help does', async (command, flag) => {
+    const help = spawnGatewayCli([command, flag]);
+    running.push(help);
+    expect(await exited(help)).toBe(0);
+    expect(help.stdout()).toMatch(new RegExp(`^Usage:\\n {2}npm run gateway -- \\S*${command}`));
+    expect(help.stderr()).toBe('');
+  });
+
   it('refuses an empty --host or gateway.host, which would listen on every interface', async () => {
     const file = await workspaceFile({ services: [] });
     const flag = spawnGatewayCli(['--config', file, '--port', '0', '--host', '']);
