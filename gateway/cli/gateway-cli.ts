@@ -24,20 +24,28 @@ import { QuietMemoryWatch } from '../process/quiet-memory';
 import { CONFIG_QUIET_MS, watchFolder } from '../config/folder-watch';
 
 const USAGE = `Usage:
-  npm run gateway -- --demo [--port N]
+  npm run gateway -- --demo [--port N] [--host H] [--drain-seconds N]
   npm run gateway -- --config WORKSPACE.(json|yaml) [--secrets SECRETS.(json|yaml)] [--port N] [--host H]
                      [--kubeconfig FILE] [--context NAME]    serviceInfo backends through the API server
                      [--drain-seconds N]   on SIGTERM/SIGINT, how long requests in flight may finish (default 10)
   npm run gateway -- schema            print the workspace JSON Schema
+`;
 
-Secrets ({"name": {"key": "value"}}) come from --secrets FILE or the GATEHOUSE_SECRETS environment variable,
-never from the workspace file. The config file is watched: edits are applied without dropping requests.`;
+/** Where the usage says secret values come from: --secrets and $GATEHOUSE_SECRETS, then the caller's sources. */
+function secretsLine(extraSourcesName: string | undefined): string {
+  const sources = extraSourcesName ? `--secrets FILE, then the GATEHOUSE_SECRETS environment variable, then ${extraSourcesName}` : '--secrets FILE or the GATEHOUSE_SECRETS environment variable';
+  return `
+Secrets ({"name": {"key": "value"}}) come from ${sources}, never from the workspace file.
+The config file is watched: edits are applied without dropping requests.`;
+}
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 export interface GatewayCliOptions {
   /** Consulted after --secrets and $GATEHOUSE_SECRETS (the app's CLI adds the OS keychain here). */
   extraSecretSources?: () => Promise<SecretSource[]>;
+  /** What the usage calls `extraSecretSources`: "the OS keychain". */
+  extraSecretSourcesName?: string;
   /** Extra usage lines for commands the caller handles itself. */
   usage?: string;
 }
@@ -185,14 +193,18 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const usage = `${USAGE}${options.usage ?? ''}`;
+  const usage = `${USAGE}${secretsLine(options.extraSecretSourcesName)}${options.usage ?? ''}`;
   // Asked for, the usage is the output (`--help | less`); given after a wrong command line, a diagnostic (stderr).
   if (values.help) return process.stdout.write(`${usage}\n`), 0;
   if (positionals[0] === 'schema') {
+    // `schema FILE` would read as writing to FILE, and print to stdout instead.
+    if (positionals.length > 1) return say(`schema takes no arguments (got ${positionals.slice(1).map((p) => JSON.stringify(p)).join(', ')}); it prints to stdout: npm run -s gateway -- schema > workspace.schema.json`), 2;
     process.stdout.write(`${JSON.stringify(workspaceJsonSchema(), null, 2)}\n`);
     return 0;
   }
-  if (positionals.length > 0 || (!values.demo && !values.config)) return say(usage), 2;
+  // A word first is a command misspelt (`npm run gateway -- imprt`); one after the flags, a stray argument.
+  if (positionals.length > 0) return say(`${argv[0] === positionals[0] ? 'unknown command' : 'unexpected argument'} "${positionals[0]}"\n${usage}`), 2;
+  if (!values.demo && !values.config) return say(usage), 2;
   // The demo serves its own workspace and secrets: a --config beside it would be ignored without a word.
   const besideDemo = values.demo ? (['config', 'secrets', 'kubeconfig', 'context'] as const).filter((flag) => values[flag] !== undefined) : [];
   if (besideDemo.length > 0) return say(`--demo serves its own workspace and secrets: leave out ${besideDemo.map((f) => `--${f}`).join(', ')}, or --demo`), 2;

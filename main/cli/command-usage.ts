@@ -12,7 +12,7 @@ export const EXPORT_LINES = `
 
 export const CLUSTER_LINES = `
   npm run gateway -- plan|push|prune [--workspace WS] [--kubeconfig FILE] [--context NAME] [--namespace NS]
-                                   [--secrets FILE] [--output json]
+                                   [--secrets FILE] [-o, --output table|json]  (table: the default)
                                    the app's cluster workflow: plan = server-side dry run and diff (exit 0 no
                                    change, 1 changes, 2 error); push = server-side apply as field manager
                                    gatehouse [--force-conflicts]; prune = list this workspace's objects gone

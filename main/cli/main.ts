@@ -12,4 +12,4 @@ const command = argv[0];
 if (command === 'import') exitWhenDone(import('./import-command').then((m) => m.runImportCommand(argv.slice(1))));
 else if (command === 'export') exitWhenDone(import('./export-command').then((m) => m.runExportCommand(argv.slice(1))));
 else if (command === 'plan' || command === 'push' || command === 'prune') exitWhenDone(import('./cluster-command').then((m) => m.runClusterCommand(command, argv.slice(1))));
-else exitWhenDone(runGatewayCli(argv, { extraSecretSources: keychainSources, usage: COMMAND_USAGE }));
+else exitWhenDone(runGatewayCli(argv, { extraSecretSources: keychainSources, extraSecretSourcesName: 'the OS keychain', usage: COMMAND_USAGE }));

@@ -192,6 +192,9 @@ describe('the headless gateway process', () => {
     { args: ['--config', tmpdir()], says: `--config ${tmpdir()}: a folder, not a workspace file` },
     { args: ['--demo', '--config', '/missing.yaml'], says: '--demo serves its own workspace and secrets: leave out --config, or --demo' },
     ...['', '1.5', '+1', '3601', '0x10'].map((bad) => ({ args: ['--demo', '--drain-seconds', bad], says: `--drain-seconds: expected 0-3600, got "${bad}"` })),
+    { args: ['imprt', 'apk.json'], says: 'unknown command "imprt"\nUsage:' },
+    { args: ['--demo', 'extra'], says: 'unexpected argument "extra"\nUsage:' },
+    { args: ['schema', 'ws.schema.json'], says: 'schema takes no arguments (got "ws.schema.json"); it prints to stdout' },
   ])('exits 2 for a command line it cannot read: $args', async ({ args, says }) => {
     const cli = spawnGatewayCli(args);
     running.push(cli);
@@ -229,6 +232,8 @@ describe('the headless gateway process', () => {
     running.push(help);
     expect(await exited(help)).toBe(0);
     expect(help.stdout()).toMatch(/^Usage:\n {2}npm run gateway -- --demo/);
+    // The app's CLI reads the keychain after the file and the environment variable: its usage says so.
+    expect(help.stdout()).toContain('come from --secrets FILE, then the GATEHOUSE_SECRETS environment variable, then the OS keychain, never from the workspace file');
   });
 
   it.each([
