@@ -9,9 +9,13 @@ export interface ConnectionLogEntry {
   time: string;
   /** The upstream's origin (scheme, host, port: no path, no credentials). */
   upstream: string;
-  error: string;
+  error: ConnectionLogError;
   message: string;
 }
+
+/** Every `error` a connection line may carry: the app shows a line only with one of these (main/ipc/contract.ts). */
+export const CONNECTION_LOG_ERRORS = ['UPSTREAM_BYTES_AFTER_RESPONSE'] as const;
+export type ConnectionLogError = (typeof CONNECTION_LOG_ERRORS)[number];
 
 export type ConnectionLogSink = (entry: ConnectionLogEntry) => void;
 

@@ -11,6 +11,7 @@ import { TrafficCapture } from '../capture/traffic-capture';
 import { batchPerTurn } from '../log/turn-batch';
 import { QuietMemoryWatch } from './quiet-memory';
 import type { RequestLogEntry } from '../log/request-log';
+import type { ConnectionLogEntry } from '../log/connection-log';
 
 /** Where the app's gateway looks for secrets, as a missing one's message names it: what the app read from its vault and cluster. */
 const APP_SECRETS = "the app's vault";
@@ -70,6 +71,7 @@ export function runSupervisedGateway(parent: ParentChannel): void {
           host: message.host,
           cluster: message.cluster,
           log: reportTraffic,
+          connectionLog: reportConnections,
           onRequestStart: () => {
             quiet.requestStarted();
             reportInFlight();
@@ -103,6 +105,10 @@ export function runSupervisedGateway(parent: ParentChannel): void {
   // One message per turn for the requests that ended in it: one message per request cost the gateway about 6 us
   // and the app's main process 17 us a request under load (measured forked under Node, wrk, 32 connections).
   const reportTraffic = batchPerTurn<RequestLogEntry>((entries) => parent.send({ type: 'traffic', entries, inFlight: gateway?.inFlight ?? 0 }));
+
+  // The lines the CLI writes beside the request lines (an upstream's bytes after its answer): to main, which shows
+  // them in the Traffic screen. Rare, but batched the same way, so a misbehaving upstream under load is one message a turn.
+  const reportConnections = batchPerTurn<ConnectionLogEntry>((entries) => parent.send({ type: 'connections', entries }));
 
   let inFlightQueued = false;
   const reportInFlight = () => {

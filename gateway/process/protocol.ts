@@ -1,6 +1,7 @@
 // Messages between the supervisor (main process) and the gateway process. Secrets travel only in
 // `start`/`reload`, over the IPC channel: never argv, env or files.
 import type { RequestLogEntry } from '../log/request-log';
+import type { ConnectionLogEntry } from '../log/connection-log';
 import type { FieldError } from '../config/validate';
 import type { SecretData } from '../secrets/secret-source';
 import type { ClusterAccess } from '../cluster/cluster-access';
@@ -34,6 +35,12 @@ export type GatewayMessage =
    * message per event-loop turn, so a load of thousands of requests a second is not as many messages.
    */
   | { type: 'traffic'; entries: RequestLogEntry[]; inFlight: number }
+  /**
+   * Lines about upstream connections rather than requests (log/connection-log.ts: an upstream's bytes after a
+   * complete response), in the order they were logged, at most one message per event-loop turn. Sent whether or not
+   * capture is on, as the request lines are: they name an origin and what happened, never a byte the upstream sent.
+   */
+  | { type: 'connections'; entries: ConnectionLogEntry[] }
   /** Exchanges for the inspector, in the order they were recorded, at most one message per event-loop turn. */
   | { type: 'exchanges'; updates: ExchangeUpdate[] }
   /** Requests started since the last message: at most one per event-loop turn, so a burst costs one message. */

@@ -105,7 +105,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       chooseKubeconfigFile: options.chooseKubeconfigFile,
     }),
     ...gatewayHandlers(ctx, options.chooseSaveFile),
-    ...trafficHandlers(ctx, { chooseSaveFile: options.chooseSaveFile, appVersion: options.appVersion, onExchanges: (update) => emit('exchanges', update) }),
+    ...trafficHandlers(ctx, {
+      chooseSaveFile: options.chooseSaveFile,
+      appVersion: options.appVersion,
+      onExchanges: (update) => emit('exchanges', update),
+      onConnectionNotices: (update) => emit('connection-notices', update),
+      // A line main refuses is no window's request: main's log hears of it (by field names only).
+      reportInternalError: options.reportInternalError ?? reportInternalToStderr,
+    }),
   };
 
   // Edits other programs make to the file are taken up as the headless gateway takes up its --config's.

@@ -8,6 +8,7 @@ import type { BodyPreview, CapturedExchange, ExchangeSummary } from '../../gatew
 
 export type { BodyPreview, CapturedExchange, CredentialUse, ExchangeHeader, ExchangeSummary, UpstreamAttempt } from '../../gateway/capture/exchange';
 import type { LeftOutItem } from '../../gateway/config/left-out-item';
+import { CONNECTION_LOG_ERRORS } from '../../gateway/log/connection-log';
 
 export type { LeftOutItem };
 import { secretKeySchema, secretValueSchema } from '../../gateway/config/secret-names';
@@ -132,6 +133,49 @@ export interface TrafficList {
   kept: number;
   dropped: number;
   capturing: boolean;
+  /** The last CONNECTION_NOTICES_KEPT connection notices, newest first. */
+  notices: ConnectionNotice[];
+}
+
+/** How many connection notices main keeps (the last ones), and so the Traffic screen lists. */
+export const CONNECTION_NOTICES_KEPT = 100;
+
+/** An origin as URL gives it (`http://127.0.0.1:8081`): scheme, host and port, no path, no user or password. */
+function isHttpOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A line the gateway logged about an upstream connection rather than a request (gateway/log/connection-log.ts),
+ * as main checks it before the window sees it: its time, the upstream's origin, an error code the gateway is known
+ * to log and a message of one line of printable ASCII (what the gateway writes: an origin is ASCII, punycode for a
+ * name that is not). Nothing else passes: another field, an origin with a path or credentials, a control
+ * character, an unknown code, an overlong message.
+ */
+export const ConnectionLogLine = z
+  .object({
+    time: z.iso.datetime(),
+    upstream: z.string().max(300).refine(isHttpOrigin, 'an http(s) origin: scheme, host and port only'),
+    error: z.enum(CONNECTION_LOG_ERRORS),
+    message: z.string().min(1).max(400).regex(/^[\x20-\x7e]+$/, 'one line of printable ASCII'),
+  })
+  .strict();
+
+export type ConnectionLogLine = z.infer<typeof ConnectionLogLine>;
+/**
+ * A connection line as main keeps it and the Traffic screen lists it. `id` counts the notices of the app's run
+ * (Clear does not start it again), so a push can be told from a notice already listed.
+ */
+export type ConnectionNotice = ConnectionLogLine & { id: number };
+
+/** Connection notices new since the last push, oldest first: pushed at most once per turn of main's event loop. */
+export interface ConnectionNoticesUpdate {
+  notices: ConnectionNotice[];
 }
 
 /**
@@ -307,6 +351,8 @@ export interface MainEvents {
   'gateway-status': GatewayStatus;
   /** Captured exchanges' rows (new, or a streaming one's progress). */
   exchanges: TrafficUpdate;
+  /** Lines the gateway logged about upstream connections (an upstream's bytes after its answer), checked by main. */
+  'connection-notices': ConnectionNoticesUpdate;
   /** The saved workspace, after any save (the renderer's own, an import, the cluster screen remembering a context) and after another program changed the file. */
   workspace: RevisedWorkspace;
   /** The workspace file changed outside the app, or a save or restore read or wrote it: what the file now holds against what the app runs. */
@@ -318,7 +364,7 @@ export interface MainEvents {
 /** What the app menu asks the renderer to do: submit the open form, or open the Import screen. */
 export type MenuCommand = 'save' | 'import';
 export type MainEvent = keyof MainEvents;
-export const MAIN_EVENTS: readonly MainEvent[] = ['gateway-status', 'workspace', 'workspace-file', 'menu-command', 'exchanges'];
+export const MAIN_EVENTS: readonly MainEvent[] = ['gateway-status', 'workspace', 'workspace-file', 'menu-command', 'exchanges', 'connection-notices'];
 
 /** What the preload exposes as `window.gatehouse`: nothing more than the contract. */
 export interface GatehouseApi {

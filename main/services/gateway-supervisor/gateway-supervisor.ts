@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { GatewayStatus, ServedConfig } from './gateway-status';
 import type { RequestLogEntry } from '../../../gateway/log/request-log';
+import type { ConnectionLogEntry } from '../../../gateway/log/connection-log';
 import type { FieldError } from '../../../gateway/config/validate';
 import type { LeftOutItem } from '../../../gateway/config/left-out-item';
 import type { GatewayMessage, SecretBundle } from '../../../gateway/process/protocol';
@@ -24,6 +25,8 @@ export interface SupervisorOptions {
 export interface SupervisorEvents {
   status: [GatewayStatus];
   traffic: [RequestLogEntry];
+  /** A line about an upstream connection rather than a request (an upstream's bytes after its answer), as the gateway sent it. */
+  connection: [ConnectionLogEntry];
   /** `generation` counts gateway processes: exchange ids restart with each one. */
   exchange: [exchange: CapturedExchange, credentials: ExchangeCredentials, generation: number];
 }
@@ -205,6 +208,9 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
       case 'traffic':
         this.#setInFlight(message.inFlight);
         for (const entry of message.entries) this.emit('traffic', entry);
+        break;
+      case 'connections':
+        for (const entry of message.entries) this.emit('connection', entry);
         break;
       case 'exchanges':
         for (const { exchange, credentials } of message.updates) this.emit('exchange', exchange, credentials, generation);

@@ -13,6 +13,8 @@ import type { GatewayStatus } from '../../../../main/ipc/contract';
 import type { WorkspaceInput } from '../../../../gateway/config/schema';
 import type { CapturedExchange } from '../../../../gateway/capture/exchange';
 import { processRunning } from '../../../support/process-running';
+import { startRawUpstream } from '../../../support/raw-upstream';
+import type { ConnectionLogEntry } from '../../../../gateway/log/connection-log';
 
 const SECRET = 'supervised-pw-7d1f';
 let upstream: RecordingUpstream;
@@ -140,6 +142,39 @@ describe('GatewaySupervisor with a forked gateway', () => {
     expect(updatesPerMessage.every((n) => n > 0)).toBe(true);
     // The renderer's view of an exchange has the client's credentials masked.
     for (const view of views) expect(view).not.toContain(auth.authorization.slice('Basic '.length));
+  });
+
+  it('hands main the line the gateway logs for an upstream that sends bytes after a complete response, without the bytes, with capture off (a log line, not a capture)', async () => {
+    // A raw upstream: its first answer declares 2 bytes and sends more behind them; a later connection answers cleanly.
+    const EXTRA = 'EXTRA-after-body-5c2e';
+    let connections = 0;
+    const raw = await startRawUpstream((socket) => {
+      connections += 1;
+      socket.write(connections === 1 ? `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok${EXTRA}` : 'HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond');
+    });
+    try {
+      const spawned: GatewayProcess[] = [];
+      const s = supervisor(spawned);
+      const messages: unknown[] = [];
+      const lines: ConnectionLogEntry[] = [];
+      const logged = new Promise<void>((resolve) => s.on('connection', (line) => (lines.push(line), resolve())));
+      const status = await s.start({ services: [{ name: 'raw', pathPrefix: '/raw', upstream: { url: `http://127.0.0.1:${raw.port}` } }] });
+      spawned[0]!.onMessage((message) => messages.push(message));
+      const first = await request(`${status.url}/raw/a`);
+      expect(await first.body.text()).toBe('ok');
+      await logged;
+      const origin = `http://127.0.0.1:${raw.port}`;
+      expect(lines).toEqual([{ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), upstream: origin, error: 'UPSTREAM_BYTES_AFTER_RESPONSE', message: `upstream ${origin} sent bytes after a complete response; connection closed` }]);
+      // The next request goes on a new connection, and says nothing more.
+      const next = await request(`${status.url}/raw/b`);
+      expect(await next.body.text()).toBe('second');
+      expect(connections).toBe(2);
+      expect(lines).toHaveLength(1);
+      // Nothing the upstream sent after its answer crossed to main, in any message.
+      expect(JSON.stringify(messages)).not.toContain('EXTRA');
+    } finally {
+      raw.close();
+    }
   });
 
   it('restarts a crashed gateway with the reason shown, and it serves again', async () => {
