@@ -1,8 +1,9 @@
 // The traffic inspector: requests the gateway served, newest first (pushed by main as `exchange` events), with
 // filters, pause/resume, HAR export and the details of one exchange, both hops. A row opens its details (click,
-// or Enter / Space on the focused row); Escape closes them.
+// or Enter / Space on the focused row); Escape closes them. Above the requests, once there are any, the connection
+// notices: what the gateway saw on an upstream connection outside any request (an upstream's bytes after its answer).
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { CapturedExchange } from '../../../main/ipc/contract';
+import { CONNECTION_NOTICES_KEPT, type CapturedExchange, type ConnectionNotice } from '../../../main/ipc/contract';
 import { ExchangeDetails, safeDecode } from '../components/ExchangeDetails';
 import { exchangeCurl } from '../model/curl';
 import { backendRequest, clientRequest } from '../model/exchange-request';
@@ -79,8 +80,36 @@ function ExportPanel({ checkedCount, total, onDone }: { checkedCount: number; to
   );
 }
 
+/** The gateway's lines about upstream connections, newest first: time, upstream origin, what happened. */
+function ConnectionNotices({ notices }: { notices: readonly ConnectionNotice[] }) {
+  return (
+    <div className="connection-notices">
+      <h2 id="connection-notices-title">
+        Connection notices <span className="muted">{counted(notices.length, 'notice')}, newest first{notices.length >= CONNECTION_NOTICES_KEPT ? ` (the last ${CONNECTION_NOTICES_KEPT} are kept)` : ''}</span>
+      </h2>
+      {/* Scrolls on its own past a few notices: focusable, so the keyboard can scroll it too. */}
+      <div className="connection-notice-list" tabIndex={0} role="region" aria-labelledby="connection-notices-title">
+        <table className="table compact">
+          <thead>
+            <tr><th scope="col">Time</th><th scope="col">Upstream</th><th scope="col">Message</th></tr>
+          </thead>
+          <tbody>
+            {notices.map((n) => (
+              <tr key={n.id}>
+                <td className="mono nowrap"><time dateTime={n.time}>{formatClock(Date.parse(n.time))}</time></td>
+                <td className="mono nowrap">{n.upstream}</td>
+                <td className="wrap">{n.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
 export function TrafficScreen() {
-  const { rows, kept, dropped, capturing, filters, selectedId, details, detailsError, checked } = useTrafficStore();
+  const { rows, notices, kept, dropped, capturing, filters, selectedId, details, detailsError, checked } = useTrafficStore();
   const { setFilters, select, toggleChecked, setChecked, clear, setCapture } = useTrafficStore.getState();
   const gatewayUrl = useStatusStore((s) => s.gateway.url) ?? 'http://127.0.0.1:9080';
   const navigate = useNavigationStore((s) => s.navigate);
@@ -121,7 +150,9 @@ export function TrafficScreen() {
   };
 
   async function onClear() {
-    const ok = await confirmAction({ title: 'Clear the traffic log?', message: `This removes all ${counted(kept, 'captured request')} and their bodies from memory. An export made before is not affected.`, confirmLabel: 'Clear', danger: true });
+    const requests = `${counted(kept, 'captured request')} and their bodies`;
+    const what = notices.length === 0 ? requests : kept === 0 ? counted(notices.length, 'connection notice') : `${requests}, and ${counted(notices.length, 'connection notice')},`;
+    const ok = await confirmAction({ title: 'Clear the traffic log?', message: `This removes all ${what} from memory. An export made before is not affected.`, confirmLabel: 'Clear', danger: true });
     if (ok) {
       await clear();
       setNotice({ text: 'Traffic cleared.' });
@@ -158,7 +189,7 @@ export function TrafficScreen() {
         <button type="button" className="secondary" onClick={() => setExporting(!exporting)} disabled={kept === 0} aria-expanded={exporting}>
           Export HAR…
         </button>
-        <button type="button" className="secondary" onClick={() => void onClear()} disabled={kept === 0}>
+        <button type="button" className="secondary" onClick={() => void onClear()} disabled={kept === 0 && notices.length === 0}>
           Clear…
         </button>
       </ScreenHeader>
@@ -195,6 +226,7 @@ export function TrafficScreen() {
       </p>
       {exporting && <ExportPanel checkedCount={checked.size} total={kept} onDone={(text, error) => { setExporting(false); if (text) setNotice({ text, error }); }} />}
       {notice && <div className={`notice ${notice.error ? 'notice-error' : 'notice-ok'}`} role={notice.error ? 'alert' : 'status'}><p>{notice.text}</p></div>}
+      {notices.length > 0 && <ConnectionNotices notices={notices} />}
       <div className={open || detailsError ? 'traffic-layout with-details' : 'traffic-layout'}>
         <div className="table-wrap traffic-list">
           <table className="table traffic-table">

@@ -1,7 +1,9 @@
 // The traffic inspector's rows (pushed by main as `exchanges` events), the open exchange's details (fetched on
-// demand: bodies cross to the renderer only for the row the user opens), filters, pause/resume and HAR export.
+// demand: bodies cross to the renderer only for the row the user opens), filters, pause/resume and HAR export; and
+// the connection notices (pushed as `connection-notices` events): what the gateway saw on an upstream connection
+// outside any request.
 import { create } from 'zustand';
-import type { CapturedExchange, ExchangeSummary, SaveFileResult, TrafficList } from '../../../main/ipc/contract';
+import { CONNECTION_NOTICES_KEPT, type CapturedExchange, type ConnectionNotice, type ExchangeSummary, type SaveFileResult, type TrafficList } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 
@@ -50,8 +52,21 @@ export function withUpdates(rows: readonly ExchangeSummary[], updates: readonly 
   return added.length === 0 ? listed : [...added, ...listed].slice(0, MAX_ROWS);
 }
 
+/**
+ * The notices, newest first, after a push (oldest first): those not listed yet go on top, the oldest beyond
+ * CONNECTION_NOTICES_KEPT are let go. Ids grow, so one at or below the newest listed is listed already (a push
+ * that crossed the list's answer).
+ */
+export function withNotices(listed: readonly ConnectionNotice[], pushed: readonly ConnectionNotice[]): ConnectionNotice[] {
+  const newest = listed[0]?.id ?? 0;
+  const added = pushed.filter((notice) => notice.id > newest).reverse();
+  return added.length === 0 ? [...listed] : [...added, ...listed].slice(0, CONNECTION_NOTICES_KEPT);
+}
+
 interface TrafficState {
   rows: ExchangeSummary[];
+  /** Connection notices, newest first. */
+  notices: ConnectionNotice[];
   kept: number;
   dropped: number;
   capturing: boolean;
@@ -73,7 +88,7 @@ interface TrafficState {
 }
 
 export const useTrafficStore = create<TrafficState>((set, get) => {
-  const applyList = (list: TrafficList) => set({ rows: list.exchanges, kept: list.kept, dropped: list.dropped, capturing: list.capturing });
+  const applyList = (list: TrafficList) => set({ rows: list.exchanges, kept: list.kept, dropped: list.dropped, capturing: list.capturing, notices: list.notices });
   // Loads can overlap (a row opened while its exchange still streams, then its update): answers may come back out of
   // order, so only the newest load may set the details — an older snapshot must never replace the final one.
   let newestLoad = 0;
@@ -89,6 +104,7 @@ export const useTrafficStore = create<TrafficState>((set, get) => {
   };
   return {
     rows: [],
+    notices: [],
     kept: 0,
     dropped: 0,
     capturing: true,
@@ -101,12 +117,17 @@ export const useTrafficStore = create<TrafficState>((set, get) => {
     connect() {
       const api = gatehouse();
       void api.invoke('traffic:list', undefined).then(applyList, (error: unknown) => set({ error: toFailure(error).message }));
-      return api.on('exchanges', ({ summaries, kept, dropped }) => {
+      const offExchanges = api.on('exchanges', ({ summaries, kept, dropped }) => {
         set((s) => ({ rows: withUpdates(s.rows, summaries), kept, dropped }));
         // The open exchange is still streaming: show what has arrived since.
         const selected = get().selectedId;
         if (selected !== undefined && summaries.some((row) => row.id === selected)) void loadDetails(selected);
       });
+      const offNotices = api.on('connection-notices', ({ notices }) => set((s) => ({ notices: withNotices(s.notices, notices) })));
+      return () => {
+        offExchanges();
+        offNotices();
+      };
     },
     setFilters(patch) {
       set((s) => ({ filters: { ...s.filters, ...patch } }));

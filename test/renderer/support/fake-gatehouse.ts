@@ -89,7 +89,7 @@ export class FakeGatehouse implements GatehouseApi {
   }
 
   #trafficList() {
-    return { exchanges: [...this.exchanges.values()].reverse().map(summarizeExchange), kept: this.exchanges.size, dropped: 0, capturing: this.capturing };
+    return { exchanges: [...this.exchanges.values()].reverse().map(summarizeExchange), kept: this.exchanges.size, dropped: 0, capturing: this.capturing, notices: [] };
   }
 
   /** The requests sent on `channel`; for `workspace:save`, the workspace sent (basedOnOfSaves() has the revisions). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { withUpdates } from '../../../../renderer/src/state/traffic-store';
-import type { ExchangeSummary } from '../../../../main/ipc/contract';
+import { withNotices, withUpdates } from '../../../../renderer/src/state/traffic-store';
+import type { ConnectionNotice, ExchangeSummary } from '../../../../main/ipc/contract';
 
 function row(id: number, state: ExchangeSummary['state'] = 'complete', responseSize = 0): ExchangeSummary {
   return {
@@ -30,5 +30,26 @@ describe('withUpdates (the Traffic list after one push from main)', () => {
     expect(rows).toHaveLength(5000);
     expect(rows.slice(0, 3).map((r) => r.id)).toEqual([5002, 5001, 5000]);
     expect(rows.at(-1)!.id).toBe(3);
+  });
+});
+
+function notice(id: number): ConnectionNotice {
+  return { id, time: '2026-12-02T03:34:14.125Z', upstream: 'http://127.0.0.1:8081', error: 'UPSTREAM_BYTES_AFTER_RESPONSE', message: 'upstream http://127.0.0.1:8081 sent bytes after a complete response; connection closed' };
+}
+
+describe('withNotices (the connection notices after one push from main)', () => {
+  it('puts the pushed notices on top, the last received first', () => {
+    expect(withNotices([notice(1)], [notice(2), notice(3)]).map((n) => n.id)).toEqual([3, 2, 1]);
+  });
+
+  it('leaves out a pushed notice the list already has (a push that crossed the list’s answer)', () => {
+    expect(withNotices([notice(3), notice(2)], [notice(2), notice(3), notice(4)]).map((n) => n.id)).toEqual([4, 3, 2]);
+  });
+
+  it('lets the oldest go beyond the 100 main keeps', () => {
+    const listed = Array.from({ length: 100 }, (_, i) => notice(100 - i));
+    const notices = withNotices(listed, [notice(101), notice(102)]);
+    expect(notices).toHaveLength(100);
+    expect([notices[0]!.id, notices.at(-1)!.id]).toEqual([102, 3]);
   });
 });
