@@ -5,8 +5,8 @@
 //
 // Never to an HTTP/1.0 client ("A server MUST NOT send a 1xx response to an HTTP/1.0 client", same section), nor
 // once the final answer has begun. 100 Continue never gets here: the gateway answers Expect itself and forwards
-// none, and undici drops a connection that sends one unasked. 101 is an upgrade, which the gateway does not proxy
-// (forward.ts answers an unasked one with a 502).
+// none, and undici drops a connection that sends one unasked (a 502, UNREQUESTED_CONTINUE: upstream-errors.ts).
+// 101 is an upgrade, which the gateway does not proxy (forward.ts answers an unasked one with a 502).
 import type { ServerResponse } from 'node:http';
 import { downstreamHeaders } from './forward-headers';
 import { lowerCaseHeaderName } from './undici-core';

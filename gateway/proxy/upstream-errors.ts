@@ -2,6 +2,7 @@ import { maxHeaderSize } from 'node:http';
 import { GatehouseError } from '../errors/gatehouse-error';
 import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
 import { statusAsSent } from '../http/status-codes';
+import { isUnrequestedContinue } from './undici-bad-response';
 
 /**
  * A failed upstream call, mapped to the status the client sees: 502/504 when the upstream could not be reached or
@@ -35,11 +36,13 @@ const GATEWAY_FAULT_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORT
 /**
  * The code for the log and the message: undici's HTTPParserError carries llhttp's HPE_ code only where undici maps
  * it (7.x passes the number llhttp returned to a table keyed by name, so `code` is undefined), so a parser error
- * without one is logged by its kind rather than as UNKNOWN.
+ * without one is logged by its kind rather than as UNKNOWN. undici's SocketError (UND_ERR_SOCKET) is also how it
+ * refuses an informational answer nobody asked for, which is named for what came rather than as a socket failure.
  */
 function codeOf(error: unknown): string {
   const code = errorCode(error);
   if (code === 'UNKNOWN' && (error as { name?: unknown } | undefined)?.name === 'HTTPParserError') return 'HTTP_PARSER_ERROR';
+  if (code === 'UND_ERR_SOCKET' && isUnrequestedContinue(error)) return 'UNREQUESTED_CONTINUE';
   return code;
 }
 
@@ -99,13 +102,17 @@ function misbehaviour(error: unknown, code: string, answered: boolean): string |
       // undici joins repeated Content-Length values and checks the body against the result; a length beside
       // Transfer-Encoding fails the same check.
       return 'sent an invalid HTTP response (its body does not match its Content-Length: a body cut short, a repeated or conflicting Content-Length, or Content-Length beside Transfer-Encoding)';
+    case 'UNREQUESTED_CONTINUE':
+      // A 100 is only an answer to Expect: 100-continue, which the gateway never sends upstream (it answers a
+      // client's itself). undici refuses any 100 and drops the connection, so the final answer is never read.
+      return 'answered 100 Continue, which the gateway did not ask for';
     case 'UND_ERR_HEADERS_OVERFLOW':
       return `sent response headers over the ${Math.round(maxHeaderSize / 1024)} KiB limit`;
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE': {
       const how = connectionLoss(error);
-      // undici's other socket failures name a response it will not read: an unsolicited 100, a 101 never asked for.
+      // undici's other socket failures name a response it will not read.
       if (how === undefined) return `sent a response that cannot be relayed (${String((error as { message?: unknown }).message)})`;
       return answered ? `${how} the connection before its response was complete` : `${how} the connection before answering`;
     }

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { Pool } from './undici-core';
 import type { ConnectionOptions } from 'node:tls';
 import { bytesAfterResponseEntry, type ConnectionLogSink } from '../log/connection-log';
-import { isBytesAfterResponse, watchForBytesAfterResponse } from './bytes-after-response';
+import { isBytesAfterResponse, watchForBytesAfterResponse } from './undici-bad-response';
 
 /** How a pool's connections are made (security/upstream-tls.ts builds these), and a key naming them without secrets. */
 export interface ConnectProfile {

@@ -11,13 +11,13 @@ export interface RawUpstreamBehindGateway {
 }
 
 /**
- * A raw upstream whose `answer` gets each request's socket and path, reached through one gateway service at
+ * A raw upstream whose `answer` gets each request's socket, path and head, reached through one gateway service at
  * `service.pathPrefix` that forwards paths unchanged (stripPrefix off, so the upstream sees the prefix too).
  * `settings` is the workspace's `gateway` section.
  */
 export async function startRawUpstreamBehindGateway(
   service: { name: string; pathPrefix: string },
-  answer: (socket: Socket, path: string) => void,
+  answer: (socket: Socket, path: string, head: string) => void,
   settings?: WorkspaceInput['gateway'],
 ): Promise<RawUpstreamBehindGateway> {
   const upstream = await startRawUpstream(answer);

@@ -10,10 +10,10 @@ export interface RawUpstream {
 }
 
 /**
- * An upstream that writes whatever bytes a test wants: `onRequest` gets the socket and the request's path once a
- * request head has arrived (the body is not read).
+ * An upstream that writes whatever bytes a test wants: `onRequest` gets the socket, the request's path and its head
+ * (as latin1, up to the blank line) once a request head has arrived (the body is not read).
  */
-export async function startRawUpstream(onRequest: (socket: Socket, path: string) => void): Promise<RawUpstream> {
+export async function startRawUpstream(onRequest: (socket: Socket, path: string, head: string) => void): Promise<RawUpstream> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -24,7 +24,7 @@ export async function startRawUpstream(onRequest: (socket: Socket, path: string)
       head += chunk.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
       socket.off('data', onData);
-      onRequest(socket, /^[A-Z]+ (\S+)/.exec(head)?.[1]?.split('?')[0] ?? '');
+      onRequest(socket, /^[A-Z]+ (\S+)/.exec(head)?.[1]?.split('?')[0] ?? '', head.slice(0, head.indexOf('\r\n\r\n') + 4));
     };
     socket.on('data', onData);
   });

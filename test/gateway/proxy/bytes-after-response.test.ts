@@ -78,7 +78,7 @@ describe('bytes after a complete upstream response', () => {
     expect(answer.statusCode).toBe(502);
     await answer.body.text();
     // The request's own log line carries the failure; by then undici has dropped the connection and said why.
-    expect(setup.gateway.logs.map((e) => e.error)).toEqual(['UND_ERR_SOCKET']);
+    expect(setup.gateway.logs.map((e) => e.error)).toEqual(['UNREQUESTED_CONTINUE']);
     expect(setup.gateway.connectionLogs).toEqual([]);
   });
 });

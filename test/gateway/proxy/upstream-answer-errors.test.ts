@@ -1,7 +1,8 @@
 // An upstream that was reached and answered badly gets the client a 502 naming what it did wrong (an invalid
 // response and llhttp's reason for refusing it, headers over the limit, a connection closed before answering),
 // not "unreachable", which sent the developer off to check connectivity. The log's error code is the real one:
-// a parser error without an HPE_ code is HTTP_PARSER_ERROR, not UNKNOWN.
+// a parser error without an HPE_ code is HTTP_PARSER_ERROR, not UNKNOWN. After each, the next request on the same
+// client connection is answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import type { RawUpstream } from '../../support/raw-upstream';
@@ -9,6 +10,7 @@ import { startRawUpstreamBehindGateway } from '../../support/raw-upstream-gatewa
 import { bodyOf, rawRequest, statusOf } from '../../support/raw-http';
 import { AssertionError } from 'node:assert';
 import { startTestGateway, type TestGateway } from '../../support/gateway';
+import { RawConnection } from '../../support/raw-connection';
 import { startRecordingUpstream } from '../../support/recording-upstream';
 import { errors } from '../../../gateway/proxy/undici-core';
 import { toUpstreamError } from '../../../gateway/proxy/upstream-errors';
@@ -39,24 +41,58 @@ const CASES: Record<string, [(socket: Socket) => void, string, string]> = {
   // fails (ERR_ASSERTION, which read "unreachable"). Above 599: status-outside-http.test.ts.
   '/e/status-099': [(s) => s.end('HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n'), 'answered status 099, which is not an HTTP status (100 to 599)', 'INVALID_STATUS_CODE'],
   '/e/status-000': [(s) => s.end('HTTP/1.1 000 Odd\r\nContent-Length: 2\r\n\r\nhi'), 'answered status 000, which is not an HTTP status (100 to 599)', 'INVALID_STATUS_CODE'],
+  // A 100 answers Expect: 100-continue, which the gateway never sends upstream; undici refuses it and drops the
+  // connection, so the final answer behind it is never read.
+  '/e/unasked-100': [(s) => s.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 'answered 100 Continue, which the gateway did not ask for', 'UNREQUESTED_CONTINUE'],
   // A 101 without Upgrade fields: llhttp takes the rest of the connection for another protocol (undici failed an
   // assertion on it); with them, undici refuses it itself.
   '/e/unasked-101': [(s) => s.end('HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), 'answered 101 Switching Protocols, which the gateway did not ask for', 'UNREQUESTED_UPGRADE'],
   '/e/unasked-upgrade': [(s) => s.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'), 'sent a response that cannot be relayed (bad upgrade)', 'UND_ERR_SOCKET'],
 };
 
+/** Heads of the requests the upstream got, by path. */
+const heads = new Map<string, string>();
+
 beforeAll(async () => {
-  ({ upstream, gateway, close } = await startRawUpstreamBehindGateway({ name: 'errors', pathPrefix: '/e' }, (socket, path) => CASES[path]?.[0](socket)));
+  ({ upstream, gateway, close } = await startRawUpstreamBehindGateway({ name: 'errors', pathPrefix: '/e' }, (socket, path, head) => {
+    heads.set(path, head);
+    if (path === '/e/ok') socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok');
+    else CASES[path]?.[0](socket);
+  }));
 });
 
 afterAll(() => close());
 
 describe('an upstream answering badly', () => {
-  it.each(Object.entries(CASES))('%s → 502 naming what it did', async (path, [, message, code]) => {
-    const answer = await rawRequest(gateway.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    expect(statusOf(answer)).toBe(502);
-    expect(JSON.parse(bodyOf(answer))).toEqual({ message: `Upstream http://127.0.0.1:${upstream.port}/ ${message} (${code})` });
+  it.each(Object.entries(CASES))('%s → 502 naming what it did; the next request is answered', async (path, [, message, code]) => {
+    const client = await RawConnection.open(gateway.port);
+    client.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const answer = await client.response();
+    expect(answer?.status).toBe(502);
+    expect(JSON.parse(answer!.body)).toEqual({ message: `Upstream http://127.0.0.1:${upstream.port}/ ${message} (${code})` });
     await expect.poll(() => gateway.logs.find((e) => e.path === path)).toMatchObject({ status: 502, error: code });
+    // The client's connection and the gateway are none the worse: the next request is answered, on a new upstream
+    // connection.
+    client.write('GET /e/ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await client.response()).toMatchObject({ status: 200, body: 'ok' });
+    client.close();
+  });
+
+  it('answers a client that sent Expect: 100-continue itself, sends none upstream, and refuses the upstream\'s 100 all the same', async () => {
+    const client = await RawConnection.open(gateway.port);
+    client.write('POST /e/unasked-100 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n');
+    // The gateway's own 100, once the request is admitted: the upstream's is no answer to anything it sent.
+    expect(await client.response()).toMatchObject({ status: 100 });
+    client.write('ping');
+    const answer = await client.response();
+    expect(answer?.status).toBe(502);
+    expect(JSON.parse(answer!.body)).toEqual({ message: `Upstream http://127.0.0.1:${upstream.port}/ answered 100 Continue, which the gateway did not ask for (UNREQUESTED_CONTINUE)` });
+    expect(heads.get('/e/unasked-100')).toMatch(/^POST /);
+    expect(heads.get('/e/unasked-100')).not.toMatch(/\r\nexpect:/i);
+    await expect.poll(() => gateway.logs.findLast((e) => e.path === '/e/unasked-100')).toMatchObject({ method: 'POST', status: 502, error: 'UNREQUESTED_CONTINUE' });
+    client.write('GET /e/ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await client.response()).toMatchObject({ status: 200, body: 'ok' });
+    client.close();
   });
 
   // Whether a close after the head reaches the client as a 502 or as a cut connection depends on when the head was
