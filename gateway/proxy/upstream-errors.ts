@@ -43,6 +43,10 @@ function codeOf(error: unknown): string {
   const code = errorCode(error);
   if (code === 'UNKNOWN' && (error as { name?: unknown } | undefined)?.name === 'HTTPParserError') return 'HTTP_PARSER_ERROR';
   if (code === 'UND_ERR_SOCKET' && isUnrequestedContinue(error)) return 'UNREQUESTED_CONTINUE';
+  // undici's word for a response llhttp marked an upgrade (a 101 with Upgrade and `Connection: upgrade`) to a
+  // request that asked for none: neither the proxy nor the gateway's own calls ever ask (api-upgrade.js, the only
+  // other source, is not used).
+  if (code === 'UND_ERR_SOCKET' && (error as { message?: unknown }).message === 'bad upgrade') return 'UNREQUESTED_UPGRADE';
   return code;
 }
 
@@ -65,13 +69,16 @@ export function notAnHttpStatus(statusCode: number, upstreamLabel: string): Upst
   return new UpstreamError(502, `Upstream ${upstreamLabel} answered status ${statusAsSent(statusCode)}, which is not an HTTP status (100 to 599) (INVALID_STATUS_CODE)`, 'INVALID_STATUS_CODE');
 }
 
+const UNREQUESTED_UPGRADE = 'answered 101 Switching Protocols, which the gateway did not ask for';
+
 /**
- * A 101 the gateway never asked for (it proxies no upgrade): with an Upgrade field undici fails it as a "bad
- * upgrade"; without one llhttp still takes the rest of the connection for another protocol, and undici failed an
- * assertion on it ("could not read"). Stopped at its head instead, with a 502 saying what came.
+ * A 101 the gateway never asked for (it proxies no upgrade). With Upgrade and `Connection: upgrade` undici fails it
+ * itself as a "bad upgrade" (codeOf reads that as UNREQUESTED_UPGRADE, so the message is this one); with either left
+ * out llhttp still takes the rest of the connection for another protocol, and undici failed an assertion on it
+ * ("could not read"): the proxy stops it at its head instead (forward.ts). One 502 either way, saying what came.
  */
 export function unrequestedUpgrade(upstreamLabel: string): UpstreamError {
-  return new UpstreamError(502, `Upstream ${upstreamLabel} answered 101 Switching Protocols, which the gateway did not ask for (UNREQUESTED_UPGRADE)`, 'UNREQUESTED_UPGRADE');
+  return new UpstreamError(502, `Upstream ${upstreamLabel} ${UNREQUESTED_UPGRADE} (UNREQUESTED_UPGRADE)`, 'UNREQUESTED_UPGRADE');
 }
 
 /** undici's check on a status code, as Node's assert quotes it when it can read undici's source. */
@@ -106,6 +113,8 @@ function misbehaviour(error: unknown, code: string, answered: boolean): string |
       // A 100 is only an answer to Expect: 100-continue, which the gateway never sends upstream (it answers a
       // client's itself). undici refuses any 100 and drops the connection, so the final answer is never read.
       return 'answered 100 Continue, which the gateway did not ask for';
+    case 'UNREQUESTED_UPGRADE':
+      return UNREQUESTED_UPGRADE;
     case 'UND_ERR_HEADERS_OVERFLOW':
       return `sent response headers over the ${Math.round(maxHeaderSize / 1024)} KiB limit`;
     case 'UND_ERR_SOCKET':

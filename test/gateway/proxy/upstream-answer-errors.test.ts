@@ -44,10 +44,18 @@ const CASES: Record<string, [(socket: Socket) => void, string, string]> = {
   // A 100 answers Expect: 100-continue, which the gateway never sends upstream; undici refuses it and drops the
   // connection, so the final answer behind it is never read.
   '/e/unasked-100': [(s) => s.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 'answered 100 Continue, which the gateway did not ask for', 'UNREQUESTED_CONTINUE'],
-  // A 101 without Upgrade fields: llhttp takes the rest of the connection for another protocol (undici failed an
-  // assertion on it); with them, undici refuses it itself.
+  // A 101 the gateway did not ask for, one answer whatever fields it has. Without Upgrade and `Connection: upgrade`
+  // llhttp takes the rest of the connection for another protocol (undici failed an assertion on it) and the gateway
+  // stops it at its head; with both, undici refuses it itself ("bad upgrade", until 2 Dec the message).
   '/e/unasked-101': [(s) => s.end('HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), 'answered 101 Switching Protocols, which the gateway did not ask for', 'UNREQUESTED_UPGRADE'],
-  '/e/unasked-upgrade': [(s) => s.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'), 'sent a response that cannot be relayed (bad upgrade)', 'UND_ERR_SOCKET'],
+  '/e/unasked-upgrade': [(s) => s.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'), 'answered 101 Switching Protocols, which the gateway did not ask for', 'UNREQUESTED_UPGRADE'],
+  '/e/unasked-upgrade-then-frames': [
+    (s) => s.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi'),
+    'answered 101 Switching Protocols, which the gateway did not ask for',
+    'UNREQUESTED_UPGRADE',
+  ],
+  '/e/unasked-upgrade-field-only': [(s) => s.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n'), 'answered 101 Switching Protocols, which the gateway did not ask for', 'UNREQUESTED_UPGRADE'],
+  '/e/unasked-upgrade-connection-only': [(s) => s.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n\r\n'), 'answered 101 Switching Protocols, which the gateway did not ask for', 'UNREQUESTED_UPGRADE'],
 };
 
 /** Heads of the requests the upstream got, by path. */
