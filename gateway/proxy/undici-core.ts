@@ -9,6 +9,7 @@ import undiciErrors from 'undici/lib/core/errors.js';
 import dispatchRequest from 'undici/lib/api/api-request.js';
 import { getGlobalDispatcher } from 'undici/lib/global.js';
 import { headerNameToString } from 'undici/lib/core/util.js';
+import undiciSymbols from 'undici/lib/core/symbols.js';
 import type { Dispatcher } from 'undici';
 
 export const Pool = PoolClass;
@@ -16,6 +17,8 @@ export type Pool = PoolClass;
 export const errors = undiciErrors;
 /** A raw header name (as undici's parser hands it over) in lower case; well-known names come interned. */
 export const lowerCaseHeaderName: (raw: Buffer) => string = headerNameToString;
+/** The key under which undici's HTTP/1.1 client keeps a connection's parser on its socket (lib/dispatcher/client-h1.js). */
+export const parserKey: symbol = undiciSymbols.kParser;
 
 export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & { method?: Dispatcher.HttpMethod };
 

@@ -21,3 +21,8 @@ declare module 'undici/lib/core/util.js' {
   /** What undici's own parseHeaders names a raw header with (not part of undici's index). */
   export function headerNameToString(value: Buffer | string): string;
 }
+declare module 'undici/lib/core/symbols.js' {
+  /** undici's private keys; only the one the gateway reads is typed (not part of undici's index). */
+  const symbols: { readonly kParser: symbol };
+  export = symbols;
+}

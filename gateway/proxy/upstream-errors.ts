@@ -3,6 +3,7 @@ import { GatehouseError } from '../errors/gatehouse-error';
 import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
 import { statusAsSent } from '../http/status-codes';
 import { isUnrequestedContinue } from './undici-bad-response';
+import { hiddenParserRefusal } from './hidden-parser-refusals';
 
 /**
  * A failed upstream call, mapped to the status the client sees: 502/504 when the upstream could not be reached or
@@ -33,21 +34,38 @@ export function errorCode(error: unknown): string {
 /** undici and Node refusing the request the gateway built (a header value it cannot send, say) before any I/O. */
 const GATEWAY_FAULT_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
 
+/** llhttp's reasons that name the Content-Length field: not a number, empty, past 2^64 - 1, repeated, beside Transfer-Encoding. */
+const CONTENT_LENGTH_REFUSAL = /Content-Length/;
+
 /**
  * The code for the log and the message: undici's HTTPParserError carries llhttp's HPE_ code only where undici maps
  * it (7.x passes the number llhttp returned to a table keyed by name, so `code` is undefined), so a parser error
- * without one is logged by its kind rather than as UNKNOWN. undici's SocketError (UND_ERR_SOCKET) is also how it
- * refuses an informational answer nobody asked for, which is named for what came rather than as a socket failure.
+ * without one is logged by its kind rather than as UNKNOWN, and one about the Content-Length field (which undici
+ * may report as a length mismatch instead: hidden-parser-refusals.ts) as INVALID_CONTENT_LENGTH. undici's
+ * SocketError (UND_ERR_SOCKET) is also how it refuses an informational answer nobody asked for, which is named for
+ * what came rather than as a socket failure.
  */
 function codeOf(error: unknown): string {
   const code = errorCode(error);
-  if (code === 'UNKNOWN' && (error as { name?: unknown } | undefined)?.name === 'HTTPParserError') return 'HTTP_PARSER_ERROR';
+  const refusal = code.startsWith('HPE_') ? undefined : parserRefusal(error);
+  if (refusal !== undefined) return CONTENT_LENGTH_REFUSAL.test(refusal) ? 'INVALID_CONTENT_LENGTH' : 'HTTP_PARSER_ERROR';
   if (code === 'UND_ERR_SOCKET' && isUnrequestedContinue(error)) return 'UNREQUESTED_CONTINUE';
   // undici's word for a response llhttp marked an upgrade (a 101 with Upgrade and `Connection: upgrade`) to a
   // request that asked for none: neither the proxy nor the gateway's own calls ever ask (api-upgrade.js, the only
   // other source, is not used).
   if (code === 'UND_ERR_SOCKET' && (error as { message?: unknown }).message === 'bad upgrade') return 'UNREQUESTED_UPGRADE';
   return code;
+}
+
+/**
+ * llhttp's reason for refusing the response, when that is how the call failed: in undici's HTTPParserError, or
+ * behind a length mismatch undici reported instead (hidden-parser-refusals.ts). A fixed text, never the upstream's
+ * bytes.
+ */
+function parserRefusal(error: unknown): string | undefined {
+  const hidden = hiddenParserRefusal(error);
+  if (hidden !== undefined) return hidden;
+  return (error as { name?: unknown } | undefined)?.name === 'HTTPParserError' ? parserReason(error) : undefined;
 }
 
 /** llhttp's reason inside undici's "Response does not match the HTTP/1.1 protocol (…)": a fixed text, never the upstream's bytes. */
@@ -91,7 +109,7 @@ const INVALID_STATUS_LINE = 'sent an invalid status line (a status code below 10
  * `answered`: its response head had arrived.
  */
 function misbehaviour(error: unknown, code: string, answered: boolean): string | undefined {
-  if (code === 'HTTP_PARSER_ERROR' || code.startsWith('HPE_')) return `sent an invalid HTTP response (${parserReason(error)})`;
+  if (code === 'HTTP_PARSER_ERROR' || code.startsWith('HPE_')) return `sent an invalid HTTP response (${parserRefusal(error) ?? parserReason(error)})`;
   switch (code) {
     case 'ERR_ASSERTION': {
       // undici's assertions fail on what it read from a connection, not on reaching one: the server answered. (In
@@ -105,10 +123,15 @@ function misbehaviour(error: unknown, code: string, answered: boolean): string |
       // OpenSSL's (and BoringSSL's) word for an answer to its handshake that is no TLS record: the port is there and
       // speaks something else, typically an https:// URL for a plain HTTP port.
       return 'does not speak TLS on that port';
+    case 'INVALID_CONTENT_LENGTH':
+      return `sent a response with an invalid Content-Length (${parserRefusal(error)})`;
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      // undici joins repeated Content-Length values and checks the body against the result; a length beside
-      // Transfer-Encoding fails the same check.
-      return 'sent an invalid HTTP response (its body does not match its Content-Length: a body cut short, a repeated or conflicting Content-Length, or Content-Length beside Transfer-Encoding)';
+      // A head llhttp refused has its reason (codeOf), so once the head was taken this is the body: cut short, the
+      // connection's end marking it (Connection: close). Otherwise (the gateway's own calls do not say; a reason not
+      // found, another undici's connection) it may be either.
+      return answered
+        ? 'sent an invalid HTTP response (its body does not match its Content-Length)'
+        : 'sent an invalid HTTP response (its body does not match its Content-Length, or its head was refused)';
     case 'UNREQUESTED_CONTINUE':
       // A 100 is only an answer to Expect: 100-continue, which the gateway never sends upstream (it answers a
       // client's itself). undici refuses any 100 and drops the connection, so the final answer is never read.

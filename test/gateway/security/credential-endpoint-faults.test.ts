@@ -21,6 +21,7 @@ function drip(socket: Socket, head: string, length: number): void {
 const SCENARIOS: Record<string, (socket: Socket) => void> = {
   '/token/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n', 100_000),
   '/token/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-Bad : a\r\nContent-Length: 2\r\n\r\n{}'),
+  '/token/length-list': (socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1, 2\r\n\r\n{}'),
   '/csrf/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nX-CSRF-Token: dripped-token\r\n', 60_000),
   '/csrf/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-CSRF-Token: t\r\nX-Bad : a\r\nContent-Length: 0\r\n\r\n'),
 };
@@ -56,6 +57,13 @@ describe('a token endpoint', () => {
     const error = await failureOf(new OAuthTokenCache().source(grant('/token/bad-header')).token());
     expect(error.failure).toBe('misbehaved');
     expect(error.message).toMatch(new RegExp(`^token endpoint ${base}/token/bad-header sent an invalid HTTP response \\(.+\\) \\(HTTP_PARSER_ERROR\\)$`));
+  });
+
+  // undici reported this one as a body not matching its length; the reason is llhttp's.
+  it('that sends an invalid Content-Length is said to, with the reason', async () => {
+    const error = await failureOf(new OAuthTokenCache().source(grant('/token/length-list')).token());
+    expect(error.failure).toBe('misbehaved');
+    expect(error.message).toBe(`token endpoint ${base}/token/length-list sent a response with an invalid Content-Length (Invalid character in Content-Length) (INVALID_CONTENT_LENGTH)`);
   });
 });
 
