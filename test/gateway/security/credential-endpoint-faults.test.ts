@@ -22,6 +22,7 @@ const SCENARIOS: Record<string, (socket: Socket) => void> = {
   '/token/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n', 100_000),
   '/token/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-Bad : a\r\nContent-Length: 2\r\n\r\n{}'),
   '/token/length-list': (socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1, 2\r\n\r\n{}'),
+  '/token/continue': (socket) => socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'),
   '/csrf/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nX-CSRF-Token: dripped-token\r\n', 60_000),
   '/csrf/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-CSRF-Token: t\r\nX-Bad : a\r\nContent-Length: 0\r\n\r\n'),
 };
@@ -64,6 +65,12 @@ describe('a token endpoint', () => {
     const error = await failureOf(new OAuthTokenCache().source(grant('/token/length-list')).token());
     expect(error.failure).toBe('misbehaved');
     expect(error.message).toBe(`token endpoint ${base}/token/length-list sent a response with an invalid Content-Length (Invalid character in Content-Length) (INVALID_CONTENT_LENGTH)`);
+  });
+
+  it('that answers 100 Continue, which nobody asked for, is said to', async () => {
+    const error = await failureOf(new OAuthTokenCache().source(grant('/token/continue')).token());
+    expect(error.failure).toBe('misbehaved');
+    expect(error.message).toBe(`token endpoint ${base}/token/continue answered 100 Continue, which the gateway did not ask for (UNREQUESTED_CONTINUE)`);
   });
 });
 
