@@ -139,7 +139,7 @@ function expectOutcome(path: string, expected: number, outcome: Outcome): void {
   expect(outcome.cut, path).toBe(false);
   const message = (JSON.parse(outcome.body) as { message: string }).message;
   // What went wrong, in words (test/gateway/proxy/upstream-answer-errors.test.ts checks each kind's).
-  expect(message, path).toMatch(expected === 504 ? /^Upstream .* timed out/ : /^Upstream .* (unreachable|sent (an invalid HTTP response|an invalid status line|response headers over)|closed the connection|reset the connection|does not speak TLS on that port|presented a TLS certificate the gateway does not accept) /);
+  expect(message, path).toMatch(expected === 504 ? /^Upstream .* timed out/ : /^Upstream .* (unreachable|sent (an invalid HTTP response|a response with an invalid Content-Length|an invalid status line|response headers over)|answered 10[01] [A-Z]|closed the connection|reset the connection|does not speak TLS on that port|presented a TLS certificate the gateway does not accept) /);
 }
 
 function handles(): number {
