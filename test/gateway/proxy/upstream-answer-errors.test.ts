@@ -91,6 +91,16 @@ beforeAll(async () => {
 
 afterAll(() => close());
 
+/**
+ * The client's connection and the gateway are none the worse for a bad upstream answer: the next request on the
+ * same connection is answered (on a new upstream connection). Closes the client.
+ */
+async function answersNextRequest(client: RawConnection): Promise<void> {
+  client.write('GET /e/ok HTTP/1.1\r\nHost: x\r\n\r\n');
+  expect(await client.response()).toMatchObject({ status: 200, body: 'ok' });
+  client.close();
+}
+
 describe('an upstream answering badly', () => {
   it.each(Object.entries(CASES))('%s → 502 naming what it did; the next request is answered', async (path, [, message, code]) => {
     const client = await RawConnection.open(gateway.port);
@@ -99,11 +109,7 @@ describe('an upstream answering badly', () => {
     expect(answer?.status).toBe(502);
     expect(JSON.parse(answer!.body)).toEqual({ message: `Upstream http://127.0.0.1:${upstream.port}/ ${message} (${code})` });
     await expect.poll(() => gateway.logs.find((e) => e.path === path)).toMatchObject({ status: 502, error: code });
-    // The client's connection and the gateway are none the worse: the next request is answered, on a new upstream
-    // connection.
-    client.write('GET /e/ok HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect(await client.response()).toMatchObject({ status: 200, body: 'ok' });
-    client.close();
+    await answersNextRequest(client);
   });
 
   it('answers a client that sent Expect: 100-continue itself, sends none upstream, and refuses the upstream\'s 100 all the same', async () => {
@@ -118,9 +124,7 @@ describe('an upstream answering badly', () => {
     expect(heads.get('/e/unasked-100')).toMatch(/^POST /);
     expect(heads.get('/e/unasked-100')).not.toMatch(/\r\nexpect:/i);
     await expect.poll(() => gateway.logs.findLast((e) => e.path === '/e/unasked-100')).toMatchObject({ method: 'POST', status: 502, error: 'UNREQUESTED_CONTINUE' });
-    client.write('GET /e/ok HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect(await client.response()).toMatchObject({ status: 200, body: 'ok' });
-    client.close();
+    await answersNextRequest(client);
   });
 
   // Whether a close after the head reaches the client as a 502 or as a cut connection depends on when the head was
