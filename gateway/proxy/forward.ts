@@ -70,6 +70,7 @@ function outgoingBody(req: IncomingMessage, forward: ForwardRequest): Buffer | R
  * again, under RFC 9112 §9.3.1's conditions: only an idempotent method, only a body that can be sent again (none,
  * or one the gateway holds whole; a streamed body is partly consumed), only once, only when the connection was
  * closed or reset, never after a timeout or an answer that could not be read, and not for a client that left.
+ * (Nor once the upstream sent an interim answer, which says it read the request: ResponseRelay checks that.)
  */
 function mayResend(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest, error: Error): boolean {
   if (forward.resent || res.destroyed || !isIdempotentMethod(req.method ?? '')) return false;
@@ -196,6 +197,8 @@ class ResponseRelay {
   #clientReadTimer: NodeJS.Timeout | undefined = undefined;
   #clientStalled = false;
   #bodyStarted = false;
+  /** An interim (1xx) answer came: the upstream read the request, so it is not sent again (mayResend). */
+  #interimAnswered = false;
   readonly #onDrain = () => this.#drained();
 
   constructor(
@@ -291,6 +294,7 @@ class ResponseRelay {
         this.abortUpstream(unrequestedUpgrade(this.forward.upstreamLabel));
         return false;
       }
+      this.#interimAnswered = true;
       relayInformationalAnswer(this.res, statusCode, rawHeaders);
       return true;
     }
@@ -354,7 +358,7 @@ class ResponseRelay {
       if (!(error instanceof ClientGoneError)) this.forward.exchange.entry.error = CLIENT_BODY_INCOMPLETE;
       return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
     }
-    if (this.status === 0 && mayResend(this.res.req, this.res, this.forward, error)) return this.#resend(error);
+    if (this.status === 0 && !this.#interimAnswered && mayResend(this.res.req, this.res, this.forward, error)) return this.#resend(error);
     const upstreamError = toUpstreamError(error, this.forward.upstreamLabel, this.status !== 0);
     if (this.status !== 0 && this.headHeaders === undefined) {
       // Bytes are out: the only honest signal left for a broken body is a broken connection.

@@ -1,12 +1,13 @@
 // An upstream's informational (1xx) answers, relayed to the client: "A proxy MUST forward 1xx responses unless the
-// proxy itself requested the generation of the 1xx response" (RFC 9110 §15.2). Node's server can send two of them:
-// 102 Processing (`writeProcessing`, without fields) and 103 Early Hints (`writeEarlyHints`, which needs a Link
-// field). Others have no way out through it and are dropped, as every 1xx was before.
+// proxy itself requested the generation of the 1xx response" (RFC 9110 §15.2). Node's server can send three of
+// them: 100 Continue (`writeContinue`), 102 Processing (`writeProcessing`), both without fields, and 103 Early Hints
+// (`writeEarlyHints`, which needs a Link field). Others have no way out through it and are dropped, as RFC 9110
+// §15.2 lets a client ignore an unexpected 1xx.
 //
 // Never to an HTTP/1.0 client ("A server MUST NOT send a 1xx response to an HTTP/1.0 client", same section), nor
-// once the final answer has begun. 100 Continue never gets here: the gateway answers Expect itself and forwards
-// none, and undici drops a connection that sends one unasked (a 502, UNREQUESTED_CONTINUE: upstream-errors.ts).
-// 101 is an upgrade, which the gateway does not proxy (forward.ts answers an unasked one with a 502).
+// once the final answer has begun. A 100 reaches here only unasked (the gateway answers a client's Expect itself and
+// sends none upstream; unasked-continue.ts has undici read it), and it goes to a client that sent no Expect: one that
+// did has had the gateway's own 100 and is sending its body already. 101 is an upgrade, which the gateway does not proxy (forward.ts answers an unasked one with a 502).
 import type { ServerResponse } from 'node:http';
 import { downstreamHeaders } from './forward-headers';
 import { lowerCaseHeaderName } from './undici-core';
@@ -31,7 +32,9 @@ const NEXT_LINK_VALUE = /\s*,\s*(?=<)/;
 export function relayInformationalAnswer(res: ServerResponse, statusCode: number, rawHeaders: readonly Buffer[]): void {
   const { httpVersionMajor, httpVersionMinor } = res.req;
   if (res.headersSent || res.destroyed || httpVersionMajor < 1 || (httpVersionMajor === 1 && httpVersionMinor < 1)) return;
-  if (statusCode === 102) res.writeProcessing();
+  if (statusCode === 100) {
+    if (res.req.headers.expect === undefined) res.writeContinue();
+  } else if (statusCode === 102) res.writeProcessing();
   else if (statusCode === 103) relayEarlyHints(res, rawHeaders);
 }
 

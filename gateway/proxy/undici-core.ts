@@ -11,6 +11,8 @@ import { getGlobalDispatcher } from 'undici/lib/global.js';
 import { headerNameToString } from 'undici/lib/core/util.js';
 import undiciSymbols from 'undici/lib/core/symbols.js';
 import type { Dispatcher } from 'undici';
+// Before any connection: undici's parser then reads a 100 Continue nobody asked for as the 1xx it is.
+import './unasked-continue';
 
 export const Pool = PoolClass;
 export type Pool = PoolClass;

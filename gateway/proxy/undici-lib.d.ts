@@ -22,7 +22,7 @@ declare module 'undici/lib/core/util.js' {
   export function headerNameToString(value: Buffer | string): string;
 }
 declare module 'undici/lib/core/symbols.js' {
-  /** undici's private keys; only the one the gateway reads is typed (not part of undici's index). */
-  const symbols: { readonly kParser: symbol };
+  /** undici's private keys; only the ones the gateway reads are typed (not part of undici's index). */
+  const symbols: { readonly kParser: symbol; readonly kQueue: symbol; readonly kRunning: symbol; readonly kRunningIdx: symbol; readonly kReset: symbol };
   export = symbols;
 }

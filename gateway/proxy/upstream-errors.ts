@@ -2,7 +2,6 @@ import { maxHeaderSize } from 'node:http';
 import { GatehouseError } from '../errors/gatehouse-error';
 import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
 import { statusAsSent } from '../http/status-codes';
-import { isUnrequestedContinue } from './undici-bad-response';
 import { hiddenParserRefusal } from './hidden-parser-refusals';
 
 /**
@@ -42,14 +41,13 @@ const CONTENT_LENGTH_REFUSAL = /Content-Length/;
  * it (7.x passes the number llhttp returned to a table keyed by name, so `code` is undefined), so a parser error
  * without one is logged by its kind rather than as UNKNOWN, and one about the Content-Length field (which undici
  * may report as a length mismatch instead: hidden-parser-refusals.ts) as INVALID_CONTENT_LENGTH. undici's
- * SocketError (UND_ERR_SOCKET) is also how it refuses an informational answer nobody asked for, which is named for
- * what came rather than as a socket failure.
+ * SocketError (UND_ERR_SOCKET) is also how it refuses an upgrade nobody asked for, which is named for what came
+ * rather than as a socket failure.
  */
 function codeOf(error: unknown): string {
   const code = errorCode(error);
   const refusal = code.startsWith('HPE_') ? undefined : parserRefusal(error);
   if (refusal !== undefined) return CONTENT_LENGTH_REFUSAL.test(refusal) ? 'INVALID_CONTENT_LENGTH' : 'HTTP_PARSER_ERROR';
-  if (code === 'UND_ERR_SOCKET' && isUnrequestedContinue(error)) return 'UNREQUESTED_CONTINUE';
   // undici's word for a response llhttp marked an upgrade (a 101 with Upgrade and `Connection: upgrade`) to a
   // request that asked for none: neither the proxy nor the gateway's own calls ever ask (api-upgrade.js, the only
   // other source, is not used).
@@ -132,10 +130,6 @@ function misbehaviour(error: unknown, code: string, answered: boolean): string |
       return answered
         ? 'sent an invalid HTTP response (its body does not match its Content-Length)'
         : 'sent an invalid HTTP response (its body does not match its Content-Length, or its head was refused)';
-    case 'UNREQUESTED_CONTINUE':
-      // A 100 is only an answer to Expect: 100-continue, which the gateway never sends upstream (it answers a
-      // client's itself). undici refuses any 100 and drops the connection, so the final answer is never read.
-      return 'answered 100 Continue, which the gateway did not ask for';
     case 'UNREQUESTED_UPGRADE':
       return UNREQUESTED_UPGRADE;
     case 'UND_ERR_HEADERS_OVERFLOW':

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { Pool } from './undici-core';
 import type { ConnectionOptions } from 'node:tls';
 import { bytesAfterResponseEntry, type ConnectionLogSink } from '../log/connection-log';
-import { isBytesAfterResponse, watchForBytesAfterResponse } from './undici-bad-response';
+import { isBytesAfterResponse } from './undici-bad-response';
 
 /** How a pool's connections are made (security/upstream-tls.ts builds these), and a key naming them without secrets. */
 export interface ConnectProfile {
@@ -40,7 +40,6 @@ export class UpstreamPools {
   /** `log` hears what happens on a pool's connections outside any request (an upstream's bytes after its answer). */
   constructor(log?: ConnectionLogSink) {
     this.#log = log;
-    if (log) watchForBytesAfterResponse();
   }
 
   get(origin: string, options: PoolOptions): Pool {
