@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
 import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
-import { connectionLoss, errorCode, notAnHttpStatus, toUpstreamError, unrequestedUpgrade, UpstreamError } from './upstream-errors';
+import { connectionLoss, errorCode, notAnHttpStatus, toUpstreamError, UpstreamError } from './upstream-errors';
 import { isHttpStatus } from '../http/status-codes';
 import { isIdempotentMethod } from '../http/idempotent-methods';
 import { undecodedTransferCoding } from './transfer-coding';
@@ -290,10 +290,7 @@ class ResponseRelay {
       return false;
     }
     if (statusCode < 200) {
-      if (statusCode === 101) {
-        this.abortUpstream(unrequestedUpgrade(this.forward.upstreamLabel));
-        return false;
-      }
+      // Never a 101: undici's parser refuses every unasked one (unasked-informational-answers.ts).
       this.#interimAnswered = true;
       relayInformationalAnswer(this.res, statusCode, rawHeaders);
       return true;

@@ -11,8 +11,9 @@ import { getGlobalDispatcher } from 'undici/lib/global.js';
 import { headerNameToString } from 'undici/lib/core/util.js';
 import undiciSymbols from 'undici/lib/core/symbols.js';
 import type { Dispatcher } from 'undici';
-// Before any connection: undici's parser then reads a 100 Continue nobody asked for as the 1xx it is.
-import './unasked-continue';
+// Before any connection: undici's parser then reads a 100 Continue nobody asked for as the 1xx it is, and refuses
+// every 101 nobody asked for alike.
+import './unasked-informational-answers';
 
 export const Pool = PoolClass;
 export type Pool = PoolClass;

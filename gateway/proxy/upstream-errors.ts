@@ -85,17 +85,12 @@ export function notAnHttpStatus(statusCode: number, upstreamLabel: string): Upst
   return new UpstreamError(502, `Upstream ${upstreamLabel} answered status ${statusAsSent(statusCode)}, which is not an HTTP status (100 to 599) (INVALID_STATUS_CODE)`, 'INVALID_STATUS_CODE');
 }
 
-const UNREQUESTED_UPGRADE = 'answered 101 Switching Protocols, which the gateway did not ask for';
-
 /**
- * A 101 the gateway never asked for (it proxies no upgrade). With Upgrade and `Connection: upgrade` undici fails it
- * itself as a "bad upgrade" (codeOf reads that as UNREQUESTED_UPGRADE, so the message is this one); with either left
- * out llhttp still takes the rest of the connection for another protocol, and undici failed an assertion on it
- * ("could not read"): the proxy stops it at its head instead (forward.ts). One 502 either way, saying what came.
+ * A 101 the gateway never asked for (it proxies no upgrade), with or without Upgrade and `Connection: upgrade`:
+ * undici's parser refuses every one as a "bad upgrade" (unasked-informational-answers.ts), which codeOf reads as
+ * UNREQUESTED_UPGRADE, for the proxy and the gateway's own calls alike.
  */
-export function unrequestedUpgrade(upstreamLabel: string): UpstreamError {
-  return new UpstreamError(502, `Upstream ${upstreamLabel} ${UNREQUESTED_UPGRADE} (UNREQUESTED_UPGRADE)`, 'UNREQUESTED_UPGRADE');
-}
+const UNREQUESTED_UPGRADE = 'answered 101 Switching Protocols, which the gateway did not ask for';
 
 /** undici's check on a status code, as Node's assert quotes it when it can read undici's source. */
 const STATUS_CHECK = /assert\(statusCode\s*>=\s*100\)/;

@@ -70,7 +70,7 @@ describe('bytes after a complete upstream response', () => {
     expect((await gateway.firstConnectionLog()).upstream).toBe(`http://127.0.0.1:${upstream.port}`);
   });
 
-  // undici said "bad response" of both; an unasked 100 is now read as the interim answer it is (unasked-continue.ts).
+  // undici said "bad response" of both; an unasked 100 is now read as the interim answer it is (unasked-informational-answers.ts).
   it('does not say it for an unasked 100 Continue, whose final answer is relayed on a connection kept', async () => {
     const connections = new Set<Socket>();
     // Each request on a connection (a GET's head comes in one read on loopback) gets the same two answers.

@@ -29,9 +29,12 @@ const SCENARIOS: Record<string, (socket: Socket) => void> = {
   '/token/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-Bad : a\r\nContent-Length: 2\r\n\r\n{}'),
   '/token/length-list': (socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1, 2\r\n\r\n{}'),
   '/token/continue': (socket) => socket.end(`HTTP/1.1 100 Continue\r\n\r\n${json(200, { access_token: 'after-continue', token_type: 'Bearer', expires_in: 60 })}`),
+  '/token/switching': (socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'),
+  '/token/switching-upgrade': (socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
   '/token/continue-then-close': (socket) => socket.end('HTTP/1.1 100 Continue\r\n\r\n'),
   '/csrf/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nX-CSRF-Token: dripped-token\r\n', 60_000),
   '/csrf/continue': (socket) => socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-CSRF-Token: after-continue\r\nContent-Length: 0\r\n\r\n'),
+  '/csrf/switching': (socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n'),
   '/csrf/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-CSRF-Token: t\r\nX-Bad : a\r\nContent-Length: 0\r\n\r\n'),
 };
 
@@ -80,6 +83,13 @@ describe('a token endpoint', () => {
     expect((await new OAuthTokenCache().source(grant('/token/continue')).token()).value).toBe('after-continue');
   });
 
+  // Without Upgrade and `Connection: upgrade`, undici failed an assertion on what followed: "could not read" (until 2 Dec).
+  it.each(['/token/switching', '/token/switching-upgrade'])('%s: a 101 it did not ask for is said to, with or without the upgrade fields', async (path) => {
+    const error = await failureOf(new OAuthTokenCache().source(grant(path)).token());
+    expect(error.failure).toBe('misbehaved');
+    expect(error.message).toBe(`token endpoint ${base}${path} answered 101 Switching Protocols, which the gateway did not ask for (UNREQUESTED_UPGRADE)`);
+  });
+
   it('that answers 100 Continue and closes is said to have closed before answering', async () => {
     const error = await failureOf(new OAuthTokenCache().source(grant('/token/continue-then-close')).token());
     expect(error.message).toBe(`token endpoint ${base}/token/continue-then-close closed the connection before answering (UND_ERR_SOCKET)`);
@@ -94,6 +104,12 @@ describe('a CSRF token endpoint', () => {
 
   it('that answers 100 Continue, which nobody asked for, and then its token gives that token', async () => {
     expect((await new CsrfTokenStore().source({ tokenEndpointUrl: `${base}/csrf/continue`, identity: 'anonymous' }).token()).value).toBe('after-continue');
+  });
+
+  it('that answers 101 Switching Protocols, which nobody asked for, is said to', async () => {
+    const error = await failureOf(new CsrfTokenStore().source({ tokenEndpointUrl: `${base}/csrf/switching`, identity: 'anonymous' }).token());
+    expect(error.failure).toBe('misbehaved');
+    expect(error.message).toBe(`CSRF token endpoint ${base}/csrf/switching answered 101 Switching Protocols, which the gateway did not ask for (UNREQUESTED_UPGRADE)`);
   });
 
   it('that sends an invalid response is said to, not called unreachable', async () => {

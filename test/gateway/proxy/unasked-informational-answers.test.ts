@@ -1,7 +1,9 @@
 // A backend that answers `100 Continue` when nobody asked (the gateway sends no Expect upstream) and then its real
 // answer: RFC 9110 §15.2 has a client parse any 1xx before a final answer and a proxy forward it. undici refused
 // it and dropped the connection, and the gateway answered 502 (UNREQUESTED_CONTINUE) for a backend that had
-// answered; its parser now reads the 100 as a 1xx (gateway/proxy/unasked-continue.ts). Real sockets both sides.
+// answered; its parser now reads the 100 as a 1xx (gateway/proxy/unasked-informational-answers.ts). Real sockets both sides.
+// (An unasked 101, which the same module refuses, is a bad answer: upstream-answer-errors.test.ts and, for the token
+// and CSRF endpoints, credential-endpoint-faults.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { startRawUpstreamBehindGateway, type RawUpstreamBehindGateway } from '../../support/raw-upstream-gateway';
