@@ -4,7 +4,7 @@
 // file the user picks, never to the renderer.
 import { UserFacingError } from '../ipc/dispatcher';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
-import { CONNECTION_NOTICES_KEPT, ConnectionLogLine, type ConnectionNotice, type ConnectionNoticesUpdate, type ExchangeSummary, type TrafficList, type TrafficUpdate } from '../ipc/contract';
+import { CONNECTION_NOTICES_KEPT, ConnectionLogLine, type ConnectionNotice, type ConnectionNoticesUpdate, type ExchangeSummary, saysTheSame, type TrafficList, type TrafficUpdate } from '../ipc/contract';
 import { batchPerTurn } from '../../gateway/log/turn-batch';
 import { ExchangeBuffer } from '../services/traffic/exchange-buffer';
 import { ConnectionNotices } from '../services/traffic/connection-notices';
@@ -47,7 +47,7 @@ export function trafficHandlers(ctx: AppContext, options: TrafficOptions): Domai
   supervisor.on('exchange', (exchange, credentials, generation) => pushRows(exchanges.put(exchange, credentials, generation)));
 
   // The gateway's line is checked before the window sees it: only the fields and values a connection line may hold.
-  const notices = new ConnectionNotices<ConnectionLogLine>(CONNECTION_NOTICES_KEPT);
+  const notices = new ConnectionNotices<ConnectionLogLine>(CONNECTION_NOTICES_KEPT, saysTheSame);
   const pushNotices = batchPerTurn<ConnectionNotice>((added) => {
     const kept = added.filter((notice) => notices.has(notice.id));
     if (kept.length > 0) options.onConnectionNotices?.({ notices: kept });

@@ -169,9 +169,16 @@ export const ConnectionLogLine = z
 export type ConnectionLogLine = z.infer<typeof ConnectionLogLine>;
 /**
  * A connection line as main keeps it and the Traffic screen lists it. `id` counts the notices of the app's run
- * (Clear does not start it again), so a push can be told from a notice already listed.
+ * (Clear does not start it again), so a push can be told from a notice already listed. Lines that say what the
+ * newest notice says are folded into it (`saysTheSame`): the notice is then the newest line, under a new id, with
+ * `repeats` lines in all since `firstTime`, and the one it folded is gone.
  */
-export type ConnectionNotice = ConnectionLogLine & { id: number };
+export type ConnectionNotice = ConnectionLogLine & { id: number; repeats: number; firstTime: string };
+
+/** Whether two connection lines say the same thing (the same upstream, error and message), whatever their times. */
+export function saysTheSame(line: ConnectionLogLine, other: ConnectionLogLine): boolean {
+  return line.upstream === other.upstream && line.error === other.error && line.message === other.message;
+}
 
 /** Connection notices new since the last push, oldest first: pushed at most once per turn of main's event loop. */
 export interface ConnectionNoticesUpdate {

@@ -1,7 +1,8 @@
 // The Traffic screen's connection notices in the real renderer (Chromium), against the real main side (forked
 // gateway, vault, store): two raw upstreams that send bytes after a complete response (beyond the Content-Length,
 // after the last chunk), beside a well-behaved one. Each misbehaving answer gets a notice above the requests, with
-// its time, the upstream's origin and the gateway's message, never a byte of the excess; Clear removes notices and
+// its time, the upstream's origin and the gateway's message, never a byte of the excess; a notice repeating the newest
+// is folded into it with a count and the first time; Clear removes notices and
 // requests alike, and with capture paused (no rows) Clear is there for the notices alone. Screenshots at 1280×820
 // and 900×600, light and dark, are looked at by a person.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,8 +138,31 @@ describe('connection notices in the Traffic screen', () => {
     expect(await clear.isDisabled()).toBe(true);
   });
 
+  it('folds a notice that says again what the newest says into it: how many times, and since when', async () => {
+    for (let i = 0; i < 3; i++) expect(await client(`/orders/again${i}`)).toBe('200 ok');
+    const row = noticeRows().filter({ hasText: '3 times' });
+    await row.waitFor();
+    expect(await noticeRows().count()).toBe(1);
+    expect(await row.locator('td').allTextContents()).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
+      origin(sized),
+      expect.stringMatching(new RegExp(`^upstream ${origin(sized)} sent bytes after a complete response; connection closed \\(3 times, the first at \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\)$`)),
+    ]);
+    expect(await page.getByRole('heading', { level: 2, name: /^Connection notices/ }).textContent()).toBe('Connection notices 1 notice, newest first');
+    // Another upstream's notice stands on its own; the next repeat of the first is a new notice above it.
+    expect(await client('/stock/again')).toBe('200 ok');
+    expect(await client('/orders/again3')).toBe('200 ok');
+    await expect.poll(() => noticeRows().count()).toBe(3);
+    expect((await noticeRows().locator('td:nth-child(3)').allTextContents()).map((text) => /\((\d+) times/.exec(text)?.[1] ?? '1')).toEqual(['1', '1', '3']);
+    await screenshots('connection-notices-folded');
+    await page.getByRole('button', { name: 'Clear…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Clear', exact: true }).click();
+    await expect.poll(() => noticeList().count()).toBe(0);
+  });
+
   it('keeps the last 100 notices, newest first, in a band that scrolls on its own', async () => {
-    for (let i = 0; i < 102; i++) expect(await client(`/orders/n${i}`)).toBe('200 ok');
+    // Two upstreams in turn: no notice says what the one before it said, so none is folded.
+    for (let i = 0; i < 102; i++) expect(await client(i % 2 === 0 ? `/orders/n${i}` : `/stock/n${i}`)).toBe('200 ok');
     // 102 notices came; the heading says when the band holds as many as are kept.
     await page.getByRole('heading', { level: 2, name: 'Connection notices 100 notices, newest first (the last 100 are kept)' }).waitFor();
     expect(await noticeRows().count()).toBe(100);

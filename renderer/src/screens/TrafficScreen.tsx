@@ -80,7 +80,7 @@ function ExportPanel({ checkedCount, total, onDone }: { checkedCount: number; to
   );
 }
 
-/** The gateway's lines about upstream connections, newest first: time, upstream origin, what happened. */
+/** The gateway's lines about upstream connections, newest first: time, upstream origin, what happened (how often, folded). */
 function ConnectionNotices({ notices }: { notices: readonly ConnectionNotice[] }) {
   return (
     <div className="connection-notices">
@@ -98,7 +98,10 @@ function ConnectionNotices({ notices }: { notices: readonly ConnectionNotice[] }
               <tr key={n.id}>
                 <td className="mono nowrap"><time dateTime={n.time}>{formatClock(Date.parse(n.time))}</time></td>
                 <td className="mono nowrap">{n.upstream}</td>
-                <td className="wrap">{n.message}</td>
+                <td className="wrap">
+                  {n.message}
+                  {n.repeats > 1 && <span className="muted"> ({n.repeats} times, the first at <time dateTime={n.firstTime}>{formatClock(Date.parse(n.firstTime))}</time>)</span>}
+                </td>
               </tr>
             ))}
           </tbody>

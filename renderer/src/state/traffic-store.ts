@@ -3,7 +3,7 @@
 // the connection notices (pushed as `connection-notices` events): what the gateway saw on an upstream connection
 // outside any request.
 import { create } from 'zustand';
-import { CONNECTION_NOTICES_KEPT, type CapturedExchange, type ConnectionNotice, type ExchangeSummary, type SaveFileResult, type TrafficList } from '../../../main/ipc/contract';
+import { CONNECTION_NOTICES_KEPT, saysTheSame, type CapturedExchange, type ConnectionNotice, type ExchangeSummary, type SaveFileResult, type TrafficList } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 
@@ -55,12 +55,20 @@ export function withUpdates(rows: readonly ExchangeSummary[], updates: readonly 
 /**
  * The notices, newest first, after a push (oldest first): those not listed yet go on top, the oldest beyond
  * CONNECTION_NOTICES_KEPT are let go. Ids grow, so one at or below the newest listed is listed already (a push
- * that crossed the list's answer).
+ * that crossed the list's answer). A repeat (main folds a line that says what its newest notice says) takes the
+ * place of the newest listed notice when that is the one it folded.
  */
 export function withNotices(listed: readonly ConnectionNotice[], pushed: readonly ConnectionNotice[]): ConnectionNotice[] {
-  const newest = listed[0]?.id ?? 0;
-  const added = pushed.filter((notice) => notice.id > newest).reverse();
-  return added.length === 0 ? [...listed] : [...added, ...listed].slice(0, CONNECTION_NOTICES_KEPT);
+  const newestId = listed[0]?.id ?? 0;
+  const added = pushed.filter((notice) => notice.id > newestId);
+  if (added.length === 0) return [...listed];
+  const notices = [...listed];
+  for (const notice of added) {
+    const newest = notices[0];
+    if (notice.repeats > 1 && newest !== undefined && saysTheSame(notice, newest)) notices[0] = notice;
+    else notices.unshift(notice);
+  }
+  return notices.slice(0, CONNECTION_NOTICES_KEPT);
 }
 
 interface TrafficState {

@@ -52,7 +52,10 @@ describe('connection notices in the app, from a real gateway', () => {
     await noticePushed;
 
     const origin = `http://127.0.0.1:${upstream.port}`;
-    const notice = { id: expect.any(Number), time: expect.any(String), upstream: origin, error: 'UPSTREAM_BYTES_AFTER_RESPONSE', message: `upstream ${origin} sent bytes after a complete response; connection closed` };
+    const notice = {
+      id: expect.any(Number), time: expect.any(String), upstream: origin, error: 'UPSTREAM_BYTES_AFTER_RESPONSE',
+      message: `upstream ${origin} sent bytes after a complete response; connection closed`, repeats: 1, firstTime: expect.any(String),
+    };
     expect(pushed).toEqual([{ notices: [notice] }]);
     const listed = await harness.call<TrafficList>('traffic:list');
     expect(listed.notices).toEqual([notice]);
@@ -93,14 +96,16 @@ const line = (patch: Record<string, unknown> = {}) => ({
   ...patch,
 });
 
+const OTHER = { upstream: 'https://[::1]:8443', message: 'upstream https://[::1]:8443 sent bytes after a complete response; connection closed' };
+
 describe('connection notices in main: the check before the window sees a line', () => {
   it('passes a line as the gateway writes it, with an id, pushing the lines of one turn together in the order they came', async () => {
     const { pushes, arrive, list } = standIn();
     arrive(line());
-    arrive(line({ upstream: 'https://[::1]:8443', message: 'upstream https://[::1]:8443 sent bytes after a complete response; connection closed' }));
+    arrive(line(OTHER));
     expect(pushes).toEqual([]);
     await nextTurn();
-    expect(pushes).toEqual([{ notices: [{ ...line(), id: 1 }, expect.objectContaining({ id: 2, upstream: 'https://[::1]:8443' })] }]);
+    expect(pushes).toEqual([{ notices: [{ ...line(), id: 1, repeats: 1, firstTime: line().time }, expect.objectContaining({ id: 2, upstream: 'https://[::1]:8443' })] }]);
     expect((await list()).notices.map((n) => n.id)).toEqual([2, 1]);
   });
 
@@ -132,7 +137,8 @@ describe('connection notices in main: the check before the window sees a line', 
 
   it('keeps the last 100, newest first, and counts on across them', async () => {
     const { pushes, arrive, list } = standIn();
-    for (let i = 0; i < 130; i++) arrive(line());
+    // Two upstreams in turn: no line says what the one before it said, so none is folded.
+    for (let i = 0; i < 130; i++) arrive(i % 2 === 0 ? line() : line(OTHER));
     await nextTurn();
     const listed = (await list()).notices;
     expect(listed).toHaveLength(100);
@@ -142,10 +148,29 @@ describe('connection notices in main: the check before the window sees a line', 
     expect(pushes.flatMap((p) => p.notices).map((n) => n.id)).toEqual(Array.from({ length: 100 }, (_, i) => i + 31));
   });
 
+  it('folds a line that says what the newest notice says into it, under a new id, with the count and the first time', async () => {
+    const { pushes, arrive, list } = standIn();
+    arrive(line({ time: '2026-12-02T03:34:14.000Z' }));
+    await nextTurn();
+    arrive(line({ time: '2026-12-02T03:34:15.000Z' }));
+    arrive(line({ time: '2026-12-02T03:34:16.000Z' }));
+    await nextTurn();
+    const folded = { ...line({ time: '2026-12-02T03:34:16.000Z' }), id: 3, repeats: 3, firstTime: '2026-12-02T03:34:14.000Z' };
+    // The second push has the fold only: notice 2, folded within the turn, is gone before it.
+    expect(pushes.map((p) => p.notices)).toEqual([[{ ...line({ time: '2026-12-02T03:34:14.000Z' }), id: 1, repeats: 1, firstTime: '2026-12-02T03:34:14.000Z' }], [folded]]);
+    expect((await list()).notices).toEqual([folded]);
+    // Another upstream's line stands on its own, and the first's next line is a notice of its own after it.
+    arrive(line(OTHER));
+    arrive(line({ time: '2026-12-02T03:34:17.000Z' }));
+    await nextTurn();
+    expect((await list()).notices.map((n) => [n.id, n.upstream, n.repeats])).toEqual([[5, ORIGIN, 1], [4, OTHER.upstream, 1], [3, ORIGIN, 3]]);
+  });
+
   it('Clear removes them, and a notice cleared before its push is not pushed', async () => {
     const { handlers, pushes, arrive, list } = standIn();
     arrive(line());
     await nextTurn();
+    // Folded into notice 1, which it replaces as 2; cleared before its push.
     arrive(line());
     expect((await handlers['traffic:clear'](undefined as never)).notices).toEqual([]);
     await nextTurn();
@@ -153,6 +178,7 @@ describe('connection notices in main: the check before the window sees a line', 
     arrive(line());
     await nextTurn();
     expect(pushes.at(-1)!.notices.map((n) => n.id)).toEqual([3]);
-    expect((await list()).notices.map((n) => n.id)).toEqual([3]);
+    // Nothing is folded into a cleared notice: the line after Clear counts from one.
+    expect((await list()).notices.map((n) => [n.id, n.repeats])).toEqual([[3, 1]]);
   });
 });

@@ -33,8 +33,11 @@ describe('withUpdates (the Traffic list after one push from main)', () => {
   });
 });
 
-function notice(id: number): ConnectionNotice {
-  return { id, time: '2026-12-02T03:34:14.125Z', upstream: 'http://127.0.0.1:8081', error: 'UPSTREAM_BYTES_AFTER_RESPONSE', message: 'upstream http://127.0.0.1:8081 sent bytes after a complete response; connection closed' };
+function notice(id: number, repeats = 1, upstream = 'http://127.0.0.1:8081'): ConnectionNotice {
+  return {
+    id, time: '2026-12-02T03:34:14.125Z', upstream, error: 'UPSTREAM_BYTES_AFTER_RESPONSE',
+    message: `upstream ${upstream} sent bytes after a complete response; connection closed`, repeats, firstTime: '2026-12-02T03:30:00.000Z',
+  };
 }
 
 describe('withNotices (the connection notices after one push from main)', () => {
@@ -44,6 +47,17 @@ describe('withNotices (the connection notices after one push from main)', () => 
 
   it('leaves out a pushed notice the list already has (a push that crossed the list’s answer)', () => {
     expect(withNotices([notice(3), notice(2)], [notice(2), notice(3), notice(4)]).map((n) => n.id)).toEqual([4, 3, 2]);
+  });
+
+  it('puts a repeat in the place of the newest listed notice it folded, and only that one', () => {
+    const other = 'http://127.0.0.1:9090';
+    expect(withNotices([notice(4), notice(3, 1, other)], [notice(5, 2)]).map((n) => [n.id, n.repeats])).toEqual([[5, 2], [3, 1]]);
+    // Within one push, as main folded them (it pushes only the notices it still keeps).
+    expect(withNotices([notice(4, 1, other)], [notice(5), notice(7, 3, other)]).map((n) => [n.id, n.repeats])).toEqual([[7, 3], [5, 1], [4, 1]]);
+    // A repeat of an older notice is not that notice's (main folds only into its newest): it goes on top.
+    expect(withNotices([notice(4, 1, other), notice(3)], [notice(6, 2)]).map((n) => n.id)).toEqual([6, 4, 3]);
+    // A first notice is never folded, even when it says what the newest listed says (after Clear in main).
+    expect(withNotices([notice(4)], [notice(5)]).map((n) => n.id)).toEqual([5, 4]);
   });
 
   it('lets the oldest go beyond the 100 main keeps', () => {
