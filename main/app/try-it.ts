@@ -5,6 +5,9 @@ import { bodyKind } from '../../gateway/capture/body-capture';
 import { encodeBasicAuthorization } from '../../gateway/auth/basic-credentials';
 import { utf8HeaderValue } from '../../gateway/proxy/forward-headers';
 import { errorCode } from '../../gateway/proxy/upstream-errors';
+// The gateway relays a backend's unasked 100 Continue (RFC 9110 §15.2), which undici alone refuses: Try it's client
+// reads it as the 1xx it is, as the gateway's does.
+import '../../gateway/proxy/unasked-informational-answers';
 
 const MAX_BODY_BYTES = 1_000_000;
 /** Past this the rest is not even counted: the read stops and the body is reported incomplete. */
