@@ -6,8 +6,7 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startAppHarness, type AppHarness } from '../../support/app-harness';
-import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import { startAppWithRawUpstream, type AppWithRawUpstream } from '../../support/app-raw-upstream';
 import { ConnectionLineRefused, trafficHandlers } from '../../../main/app/traffic-handlers';
 import type { AppContext } from '../../../main/app/app-context';
 import type { ConnectionNoticesUpdate, MainEvent, MainEvents, TrafficList } from '../../../main/ipc/contract';
@@ -15,23 +14,21 @@ import type { ConnectionNoticesUpdate, MainEvent, MainEvents, TrafficList } from
 /** Bytes to look for where they must not be: the excess the upstream sends after its answer. */
 const EXTRA = 'EXTRA-secret-token-9f4b';
 
-let harness: AppHarness | undefined;
-let upstream: RawUpstream | undefined;
+let app: AppWithRawUpstream | undefined;
 afterEach(async () => {
-  await harness?.shutdown();
-  upstream?.close();
-  harness = undefined;
-  upstream = undefined;
+  await app?.close();
+  app = undefined;
 });
 
 describe('connection notices in the app, from a real gateway', () => {
   it('an upstream that sends bytes after its Content-Length body: main pushes one notice naming its origin, lists it, and Clear removes it', async () => {
     let connections = 0;
-    upstream = await startRawUpstream((socket) => {
+    app = await startAppWithRawUpstream((socket) => {
       connections += 1;
       socket.write(connections === 1 ? `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok${EXTRA}` : 'HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond');
     });
-    harness = await startAppHarness({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
+    const { harness, upstream } = app;
+    // From here on: the workspace is served, and nothing about the upstream's answers has been said yet.
     const events: { event: string; payload: unknown }[] = [];
     const pushed: ConnectionNoticesUpdate[] = [];
     let notified: () => void = () => undefined;
@@ -43,8 +40,6 @@ describe('connection notices in the app, from a real gateway', () => {
         notified();
       }
     });
-    await harness.call('workspace:save', { services: [{ name: 'raw', pathPrefix: '/raw', upstream: { url: `http://127.0.0.1:${upstream.port}` } }] });
-    await expect.poll(() => harness!.app.gatewayStatus()).toMatchObject({ state: 'running', served: { config: 'saved' } });
 
     const answer = await request(`${harness.app.gatewayStatus().url}/raw/a`);
     expect(answer.statusCode).toBe(200);
@@ -60,7 +55,7 @@ describe('connection notices in the app, from a real gateway', () => {
     const listed = await harness.call<TrafficList>('traffic:list');
     expect(listed.notices).toEqual([notice]);
     // The request itself is a row of its own, as before.
-    await expect.poll(async () => (await harness!.call<TrafficList>('traffic:list')).exchanges.map((row) => [row.target, row.status])).toEqual([['/raw/a', 200]]);
+    await expect.poll(async () => (await harness.call<TrafficList>('traffic:list')).exchanges.map((row) => [row.target, row.status])).toEqual([['/raw/a', 200]]);
 
     const cleared = await harness.call<TrafficList>('traffic:clear');
     expect(cleared.notices).toEqual([]);

@@ -4,26 +4,19 @@
 // shares with the gateway). Without that, undici refused the relayed 100 and Try it showed a broken connection. The
 // whole main side in plain Node, a real forked gateway, a raw upstream.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAppHarness, type AppHarness } from '../../support/app-harness';
-import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
+import { startAppWithRawUpstream, type AppWithRawUpstream } from '../../support/app-raw-upstream';
 import type { TryItResponse } from '../../../main/ipc/contract';
 
-let harness: AppHarness | undefined;
-let upstream: RawUpstream | undefined;
+let app: AppWithRawUpstream | undefined;
 afterEach(async () => {
-  await harness?.shutdown();
-  upstream?.close();
-  harness = undefined;
-  upstream = undefined;
+  await app?.close();
+  app = undefined;
 });
 
 describe('Try it, through the gateway, to a backend that sends 100 Continue unasked', () => {
   it('shows the final answer', async () => {
-    upstream = await startRawUpstream((socket) => socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok'));
-    harness = await startAppHarness({ loadKeytar: async () => Promise.reject(new Error('no keychain in this test')) });
-    await harness.call('workspace:save', { services: [{ name: 'raw', pathPrefix: '/raw', upstream: { url: `http://127.0.0.1:${upstream.port}` } }] });
-    await expect.poll(() => harness!.app.gatewayStatus()).toMatchObject({ state: 'running', served: { config: 'saved' } });
-    const answer = await harness.call<TryItResponse>('tryit:send', { method: 'GET', path: '/raw/a', headers: [] });
+    app = await startAppWithRawUpstream((socket) => socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok'));
+    const answer = await app.harness.call<TryItResponse>('tryit:send', { method: 'GET', path: '/raw/a', headers: [] });
     expect(answer.status).toBe(200);
     expect(Buffer.from(answer.body.base64, 'base64').toString()).toBe('ok');
     expect(answer.cutShort).toBeUndefined();
