@@ -61,6 +61,8 @@ describe('typing credentials into a secret another item reads', () => {
 
     await shareDialog().waitFor();
     expect(await shareDialog().textContent()).toContain(`${NS}/orders-basic is also read by service erp (keys username, password): saving changes it for them too.`);
+    // Nothing is being saved while the question waits: the form says so, not "Saving…".
+    expect(await page.locator('.form-messages [role="status"]').first().textContent()).toBe('Not saved yet: waiting for your answer.');
     await app.screenshot('62-kyma-shared-secret-asks');
     await shareDialog().getByRole('button', { name: 'Cancel' }).click();
 

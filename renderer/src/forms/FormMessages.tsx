@@ -2,6 +2,7 @@
 // the gateway does not serve what was saved. Shown in the form's sticky action bar, so it is in view wherever the
 // user scrolled; the status region is always present so changes are announced.
 import type { FieldError } from '../../../gateway/config/validate';
+import { useConfirmStore } from '../state/confirm-store';
 
 export type FormStatus =
   | { kind: 'idle' }
@@ -22,12 +23,18 @@ function ErrorList({ errors }: { errors: readonly FieldError[] }) {
   );
 }
 
+/** What the status line says while a save runs: nothing is written while it waits for the user's answer to a question. */
+const SAVING = 'Saving…';
+const ASKING = 'Not saved yet: waiting for your answer.';
+
 export function FormMessages({ status }: { status: FormStatus }) {
   const warning = status.kind === 'saved' ? status.warning : undefined;
+  // A save asks before it writes (a secret others read, say): until the answer, it is not saving anything.
+  const asking = useConfirmStore((s) => s.open !== undefined);
   return (
     <div className="form-messages">
       <div role="status" className={status.kind === 'saved' && !warning ? 'notice notice-ok' : 'form-status'}>
-        {status.kind === 'saving' ? 'Saving…' : status.kind === 'saved' && !warning ? status.message : ''}
+        {status.kind === 'saving' ? (asking ? ASKING : SAVING) : status.kind === 'saved' && !warning ? status.message : ''}
       </div>
       {status.kind === 'error' && (
         <div role="alert" className="notice notice-error">
