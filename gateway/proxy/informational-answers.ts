@@ -6,8 +6,9 @@
 //
 // Never to an HTTP/1.0 client ("A server MUST NOT send a 1xx response to an HTTP/1.0 client", same section), nor
 // once the final answer has begun. A 100 reaches here only unasked (the gateway answers a client's Expect itself and
-// sends none upstream; unasked-informational-answers.ts has undici read it), and it goes to a client that sent no Expect: one that
-// did has had the gateway's own 100 and is sending its body already. 101 is an upgrade, which the gateway does not proxy (forward.ts answers an unasked one with a 502).
+// sends none upstream; unasked-informational-answers.ts has undici read it), and it goes to a client that sent no
+// Expect: one that did has had the gateway's own 100 and is sending its body already. A 101 never reaches here:
+// the gateway proxies no upgrade, and undici's parser refuses every unasked one (the same module).
 import type { ServerResponse } from 'node:http';
 import { downstreamHeaders } from './forward-headers';
 import { lowerCaseHeaderName } from './undici-core';

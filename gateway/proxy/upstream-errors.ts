@@ -48,9 +48,9 @@ function codeOf(error: unknown): string {
   const code = errorCode(error);
   const refusal = code.startsWith('HPE_') ? undefined : parserRefusal(error);
   if (refusal !== undefined) return CONTENT_LENGTH_REFUSAL.test(refusal) ? 'INVALID_CONTENT_LENGTH' : 'HTTP_PARSER_ERROR';
-  // undici's word for a response llhttp marked an upgrade (a 101 with Upgrade and `Connection: upgrade`) to a
-  // request that asked for none: neither the proxy nor the gateway's own calls ever ask (api-upgrade.js, the only
-  // other source, is not used).
+  // undici's word for a 101 to a request that asked for no upgrade, whatever its fields (undici's own refusal of one
+  // with Upgrade and `Connection: upgrade`, unasked-informational-answers.ts's of the others): neither the proxy nor
+  // the gateway's own calls ever ask (api-upgrade.js, the only other source, is not used).
   if (code === 'UND_ERR_SOCKET' && (error as { message?: unknown }).message === 'bad upgrade') return 'UNREQUESTED_UPGRADE';
   return code;
 }

@@ -13,7 +13,6 @@ export type FoldedNotice<Line> = Line & { id: number; repeats: number; firstTime
 export class ConnectionNotices<Line extends { time: string }> {
   /** By id, oldest first (ids only grow; a fold takes its notice out and puts the new one last). */
   readonly #kept = new Map<number, FoldedNotice<Line>>();
-  #newest: FoldedNotice<Line> | undefined;
   #nextId = 1;
 
   /** `sameAs` tells a line that says what a notice says, whatever its time. */
@@ -27,12 +26,12 @@ export class ConnectionNotices<Line extends { time: string }> {
    * the returned one replaces it under a new id), letting the oldest go beyond the maximum; returns the notice.
    */
   add(line: Line): FoldedNotice<Line> {
-    const previous = this.#newest;
+    // The newest notice is the last one added, unless Clear took it.
+    const previous = this.#kept.get(this.#nextId - 1);
     const folds = previous !== undefined && this.sameAs(line, previous);
     if (folds) this.#kept.delete(previous.id);
     const notice: FoldedNotice<Line> = { ...line, id: this.#nextId++, repeats: folds ? previous.repeats + 1 : 1, firstTime: folds ? previous.firstTime : line.time };
     this.#kept.set(notice.id, notice);
-    this.#newest = notice;
     for (const id of this.#kept.keys()) {
       if (this.#kept.size <= this.max) break;
       this.#kept.delete(id);
@@ -52,6 +51,5 @@ export class ConnectionNotices<Line extends { time: string }> {
 
   clear(): void {
     this.#kept.clear();
-    this.#newest = undefined;
   }
 }
