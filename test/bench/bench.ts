@@ -2,9 +2,10 @@
 // with wrk (throughput, 32 connections) and hey (latency at 1,000 requests/s, paced two ways); then Gatehouse's memory,
 // descriptors in a 2,000-connection burst, and its time from spawn to the first answered request.
 // BENCH_SECONDS (default 5 per measured run) and BENCH_ROUNDS (default 3) tune it; the defaults take about 8 minutes.
+// The measured process runs alone on one CPU, the load on the others (cpu-placement.ts).
 import { freePort, waitForPort } from '../support/loopback-ports';
 import { createTestPki } from '../support/test-certificates';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile, rm, mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { parseHey, parseWrk, type LoadFigures } from './load-output';
 import { cpuMs, openDescriptors, rssMb, samplePeak } from './process-stats';
 import { addedLatencyVerdict, describeAddedLatency } from './latency-verdict';
 import { describeRatio, median, ratioVerdict } from './ratio-verdict';
+import { benchPlacement, moveTo, onCpus } from './cpu-placement';
 import type { PeerSetup } from './peer-setup';
 import { GATEWAY_PROCESS_ENV } from '../../gateway/process/process-environment';
 import { CODE_CACHE_SAVE_AFTER_MS, codeCacheFile } from '../../gateway/process/code-cache';
@@ -59,6 +61,10 @@ const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toStri
 const CLIENT_AUTH = basic(CLIENT.user, CLIENT.password);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const placement = benchPlacement();
+/** The CPU of the process being measured, and those of the load generators, the upstream and the harness (cpu-placement.ts says why). */
+const SERVING_CPU = 'serving' in placement ? placement.serving : undefined;
+const LOAD_CPUS = 'load' in placement ? placement.load : undefined;
 
 interface Path {
   name: string;
@@ -73,7 +79,7 @@ interface Path {
 
 /** Runs a load generator to completion (killed if it overruns), returning its stdout. */
 async function run(command: string, args: string[], limitMs: number): Promise<string> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...onCpus(LOAD_CPUS, command, args), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d));
@@ -140,9 +146,9 @@ async function main(): Promise<void> {
     await writeFile(join(upstreamDir, 'server.key'), pki.server.key);
     await writeFile(join(upstreamDir, 'ca.crt'), pki.ca.cert);
     const [upstreamPort, tlsPort, nginxPort, gatewayPort, barePort, bareMtlsPort, fastifyPort, mockttpPort, helloPort] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
-    const startNginx = async (prefix: string, config: string, port: number) => {
+    const startNginx = async (prefix: string, config: string, port: number, cpus: string | undefined) => {
       await writeFile(join(prefix, 'nginx.conf'), config);
-      const nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'user root;'], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const nginx = spawn(...onCpus(cpus, NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'user root;']), { stdio: ['ignore', 'inherit', 'inherit'] });
       children.push(nginx);
       await waitForPort(port);
       return nginx.pid!;
@@ -150,9 +156,9 @@ async function main(): Promise<void> {
     const upstreamPid = await startNginx(upstreamDir, nginxUpstreamConfig({
       prefix: upstreamDir, port: upstreamPort!, tlsPort: tlsPort!,
       certFile: join(upstreamDir, 'server.crt'), keyFile: join(upstreamDir, 'server.key'), caFile: join(upstreamDir, 'ca.crt'),
-    }), upstreamPort!);
+    }), upstreamPort!, LOAD_CPUS);
     await writeFile(join(proxyDir, 'htpasswd'), shaHtpasswdLine(CLIENT.user, CLIENT.password));
-    const nginxPid = await startNginx(proxyDir, nginxConfig({ prefix: proxyDir, port: nginxPort!, upstreamPort: upstreamPort!, upstreamAuthorization: basic(BACKEND.user, BACKEND.password) }), nginxPort!);
+    const nginxPid = await startNginx(proxyDir, nginxConfig({ prefix: proxyDir, port: nginxPort!, upstreamPort: upstreamPort!, upstreamAuthorization: basic(BACKEND.user, BACKEND.password) }), nginxPort!, SERVING_CPU);
 
     const plain = `http://127.0.0.1:${upstreamPort}`;
     const configFile = join(dir, 'workspace.json');
@@ -192,13 +198,13 @@ async function main(): Promise<void> {
       }
     }
     say(`code cache: ${cacheFile.slice(root.length)}, written by a first start; the measured gateway and the spawn samples start with it`);
-    const gateway = spawn(process.execPath, gatewayArgs(gatewayPort!), { cwd: root, env: gatewayEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+    const gateway = spawn(...onCpus(SERVING_CPU, process.execPath, gatewayArgs(gatewayPort!)), { cwd: root, env: gatewayEnv, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(gateway);
 
     const peer = async (file: string, port: number, over: Partial<PeerSetup> = {}) => {
-      // execArgv: [] — fork() would pass on tsx's loader flags (this script runs under tsx), and the peers would
-      // carry a TypeScript loader thread the gateway does not: more memory, a slower start.
-      const child = fork(join(root, `out/bench/${file}.js`), [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      // Spawned with an IPC channel rather than forked: fork() would pass on tsx's loader flags (this script runs
+      // under tsx), and the peers would carry a TypeScript loader thread the gateway does not; and taskset goes first.
+      const child = spawn(...onCpus(SERVING_CPU, process.execPath, [join(root, `out/bench/${file}.js`)]), { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       children.push(child);
       // mockttp reports every request a client abandons (wrk and hey cut their connections when time is up).
       child.stderr!.setEncoding('utf8').on('data', (text: string) => {
@@ -217,7 +223,7 @@ async function main(): Promise<void> {
     ]);
     // Not a proxy: a node:http server answering by itself, for the latency table only. What it adds over nginx
     // answering directly is what any Node process adds on this machine, before any proxying.
-    const hello = spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${helloPort}, '127.0.0.1')`], { stdio: 'ignore' });
+    const hello = spawn(...onCpus(SERVING_CPU, process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${helloPort}, '127.0.0.1')`]), { stdio: 'ignore' });
     children.push(hello);
     await waitForPort(helloPort!);
     await firstAnswer(`http://127.0.0.1:${gatewayPort}/v1/json`, Date.now() + 15_000);
@@ -237,7 +243,8 @@ async function main(): Promise<void> {
     // Spawn to first answer, Gatehouse and a bare node:http server, alternating, while every process is idle. Not
     // after the burst (until 30 Nov): the gateway under test collects the burst's garbage for half a minute or more
     // after it, on the core a spawned process wants (samples went from 250-290 to 330-390 ms when its memory reducer
-    // ran among them), and the spawned processes took CPU that reducer wanted.
+    // ran among them), and the spawned processes took CPU that reducer wanted. They may run on every CPU, as before
+    // the bench placed its processes: a start is measured, not a core's capacity.
     const spawnTimes = { gatehouse: [] as number[], node: [] as number[] };
     for (let i = 0; i < SPAWN_SAMPLES; i += 1) {
       for (const which of ['gatehouse', 'node'] as const) {
@@ -269,7 +276,14 @@ async function main(): Promise<void> {
     ];
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     say(`Gatehouse bench: ${cpus().length} CPUs (${cpu}), Node ${process.version}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s after a 1 s warm-up, ${ROUNDS} alternating rounds`);
-    say('upstream: nginx (1 worker) returning a small JSON; every proxy checks Basic in and injects Basic out\n');
+    say('upstream: nginx (1 worker) returning a small JSON; every proxy checks Basic in and injects Basic out');
+    if (LOAD_CPUS !== undefined) {
+      // From here on the harness (its RSS sampling, its /proc reads) stays off the measured process's CPU too.
+      moveTo(process.pid, LOAD_CPUS);
+      say(`CPUs: the measured process alone on CPU ${SERVING_CPU}; wrk, hey, the upstream and this harness on CPU ${LOAD_CPUS}\n`);
+    } else {
+      say(`CPUs: not placed (${'none' in placement ? placement.none : ''}); every process may run on every CPU\n`);
+    }
 
     // Throughput: each round visits every path once, in reverse order every other round, so drift spreads evenly.
     const throughput = new Map<string, LoadFigures[]>(paths.map((p) => [p.name, []]));
