@@ -6,7 +6,8 @@
 // is measured on one core of its own, as one Node thread is, and the load never runs on that core.
 // Linux only (taskset, from util-linux); with one CPU, or without taskset, nothing is placed and the bench says so.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { statusField } from './process-stats';
 
 const TASKSET = '/usr/bin/taskset';
 
@@ -38,7 +39,7 @@ export function placeOn(allowed: readonly number[]): CpuPlacement | undefined {
 
 /** The CPUs this process may run on, from /proc. */
 export function allowedCpus(pid: number | 'self' = 'self'): number[] {
-  const list = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  const list = statusField(pid, 'Cpus_allowed_list');
   if (list === undefined) throw new Error(`/proc/${pid}/status has no Cpus_allowed_list`);
   return parseCpuList(list);
 }

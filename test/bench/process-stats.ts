@@ -1,10 +1,15 @@
-// What the harness reads about a process it started, from /proc (Linux): resident memory and open descriptors.
+// What the harness reads about a process it started, from /proc (Linux): resident memory, open descriptors, any field of its status.
 import { readFileSync, readdirSync } from 'node:fs';
+
+/** One field of /proc/PID/status (`VmRSS`, `Cpus_allowed_list`) as the kernel writes it, or undefined if absent. */
+export function statusField(pid: number | 'self', field: string): string | undefined {
+  return new RegExp(`^${field}:\\s*(.+)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+}
 
 /** Resident set size in MB, or 0 once the process is gone. */
 export function rssMb(pid: number): number {
   try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    return Number(/^(\d+)/.exec(statusField(pid, 'VmRSS') ?? '')?.[1] ?? 0) / 1024;
   } catch {
     return 0;
   }
