@@ -1,4 +1,4 @@
-// How undici's parser takes the two informational answers the gateway never asks for.
+// How undici's parser takes informational answers: the two the gateway never asks for, and how much of any it reads.
 //
 // `100 Continue`. RFC 9110 §15.2: "A client MUST be able to parse one or more 1xx responses received prior to a
 // final response, even if the client does not expect one." undici parses every 1xx but this one: a 100 it did not
@@ -16,6 +16,10 @@
 // refused at its head the way undici refuses the first kind, so one message names it for the proxy and for the
 // token and CSRF endpoints alike (upstream-errors.ts, UNREQUESTED_UPGRADE).
 //
+// Every 1xx, these two and the ones undici reads itself, counts against its request's budget for 1xx answers
+// (interim-answer-budget.ts): an upstream that never stops sending them fails the request
+// (TOO_MANY_INTERIM_ANSWERS) instead of holding it for ever.
+//
 // This changes undici's parser, which undici does not publish: its class is reached through the first connection's
 // socket (the documented `undici:client:connected` channel, which comes before any request is written on it), and its
 // onHeadersComplete is wrapped once. undici-core.ts loads this with undici, so no connection is made before it.
@@ -25,6 +29,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import undiciSymbols from 'undici/lib/core/symbols.js';
 import undiciErrors from 'undici/lib/core/errors.js';
+import { interimHeadBytes, TooManyInterimAnswersError, withinInterimBudget } from './interim-answer-budget';
 
 const { kParser, kQueue, kRunning, kRunningIdx, kReset } = undiciSymbols;
 
@@ -42,6 +47,7 @@ interface UndiciParser {
   socket: Socket & Record<symbol, unknown>;
   headers: Buffer[];
   headersSize: number;
+  headersMaxSize: number;
   statusCode: number;
   statusText: string;
   shouldKeepAlive: boolean;
@@ -71,9 +77,15 @@ function wrapOnHeadersComplete(prototype: UndiciParser): void {
   wrapped.add(prototype);
   const undiciOnHeadersComplete = prototype.onHeadersComplete;
   prototype.onHeadersComplete = function onHeadersComplete(this: UndiciParser, statusCode: number, upgrade: boolean, shouldKeepAlive: boolean): number {
-    if ((statusCode !== CONTINUE && statusCode !== SWITCHING_PROTOCOLS) || upgrade) return undiciOnHeadersComplete.call(this, statusCode, upgrade, shouldKeepAlive);
+    if (statusCode >= 200 || upgrade) return undiciOnHeadersComplete.call(this, statusCode, upgrade, shouldKeepAlive);
     const { client, socket } = this;
     const request = (client[kRunning] as number) > 0 ? (client[kQueue] as (UndiciRequest | null)[])[client[kRunningIdx] as number] : undefined;
+    if (request && !socket.destroyed && statusCode !== SWITCHING_PROTOCOLS && !withinInterimBudget(request, interimHeadBytes(this.statusText, this.headers), this.headersMaxSize)) {
+      // The connection goes with the request: what the upstream sends next on it is more of the same.
+      socket.destroy(new TooManyInterimAnswersError(this.headersMaxSize));
+      return STOP;
+    }
+    if (statusCode !== CONTINUE && statusCode !== SWITCHING_PROTOCOLS) return undiciOnHeadersComplete.call(this, statusCode, upgrade, shouldKeepAlive);
     // No request waits for it (bytes after a complete answer), the connection is going, or the request asked to
     // switch: undici's own way.
     if (socket.destroyed || !request || (statusCode === SWITCHING_PROTOCOLS && request.upgrade)) return undiciOnHeadersComplete.call(this, statusCode, upgrade, shouldKeepAlive);

@@ -127,6 +127,9 @@ function misbehaviour(error: unknown, code: string, answered: boolean): string |
         : 'sent an invalid HTTP response (its body does not match its Content-Length, or its head was refused)';
     case 'UNREQUESTED_UPGRADE':
       return UNREQUESTED_UPGRADE;
+    case 'TOO_MANY_INTERIM_ANSWERS':
+      // Its own message names the limit (interim-answer-budget.ts).
+      return `sent ${String((error as { message?: unknown }).message)}, and no final answer`;
     case 'UND_ERR_HEADERS_OVERFLOW':
       return `sent response headers over the ${Math.round(maxHeaderSize / 1024)} KiB limit`;
     case 'UND_ERR_SOCKET':

@@ -32,6 +32,8 @@ const SCENARIOS: Record<string, (socket: Socket) => void> = {
   '/token/switching': (socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'),
   '/token/switching-upgrade': (socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
   '/token/continue-then-close': (socket) => socket.end('HTTP/1.1 100 Continue\r\n\r\n'),
+  // 102s and never a final answer, the connection held open: more than the 16 KiB the 1xx heads of a request may take.
+  '/token/processing-forever': (socket) => socket.write('HTTP/1.1 102 Processing\r\n\r\n'.repeat(1_500)),
   '/csrf/drip': (socket) => drip(socket, 'HTTP/1.1 200 OK\r\nX-CSRF-Token: dripped-token\r\n', 60_000),
   '/csrf/continue': (socket) => socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-CSRF-Token: after-continue\r\nContent-Length: 0\r\n\r\n'),
   '/csrf/switching': (socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n'),
@@ -88,6 +90,13 @@ describe('a token endpoint', () => {
     const error = await failureOf(new OAuthTokenCache().source(grant(path)).token());
     expect(error.failure).toBe('misbehaved');
     expect(error.message).toBe(`token endpoint ${base}${path} answered 101 Switching Protocols, which the gateway did not ask for (UNREQUESTED_UPGRADE)`);
+  });
+
+  // Each 1xx restarts undici's wait for the head: only the call's deadline ended this one, called a timeout.
+  it('that sends informational answers and never a final one is said to, before the call\'s deadline', async () => {
+    const error = await failureOf(new OAuthTokenCache({ requestTimeoutMs: 600_000 }).source(grant('/token/processing-forever')).token());
+    expect(error.failure).toBe('misbehaved');
+    expect(error.message).toBe(`token endpoint ${base}/token/processing-forever sent informational (1xx) answers over the 16 KiB limit of a response head, and no final answer (TOO_MANY_INTERIM_ANSWERS)`);
   });
 
   it('that answers 100 Continue and closes is said to have closed before answering', async () => {
