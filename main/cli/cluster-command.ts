@@ -158,9 +158,10 @@ export async function runClusterCommand(command: ClusterCommand, givenArgv: stri
     }
 
     const candidates = await controller.pruneCandidates();
-    const results = values.yes && candidates.length > 0 ? await controller.prune(candidates, true) : undefined;
+    // With --yes every candidate gets its result, none included: a pipeline reads `results` whatever there was.
+    const results = !values.yes ? undefined : candidates.length > 0 ? await controller.prune(candidates, true) : [];
     const workspaceLabel = workspace.cluster?.label ?? DEFAULT_WORKSPACE_LABEL;
-    if (json) emit({ ...target, workspaceLabel, deleted: results !== undefined, candidates, ...(results ? { results } : {}) });
+    if (json) emit({ ...target, workspaceLabel, deleted: results !== undefined && results.length > 0, candidates, ...(results ? { results } : {}) });
     else io.stdout(`${pruneReport(candidates, results, workspaceLabel)}\n`);
     if (!results) return candidates.length > 0 ? 1 : 0;
     return results.some((r) => r.outcome === 'failed') ? 1 : 0;

@@ -326,6 +326,10 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     const nothing = await cli(['prune', ...common()]);
     expect(nothing.code).toBe(0);
     expect(nothing.stdout).toContain('Nothing to prune');
+    // A pipeline reads `results` with --yes even when there was nothing to delete (it was left out until 3 Dec).
+    const nothingJson = await cli(['prune', ...common(), '--yes', '--output', 'json']);
+    expect(nothingJson.code, nothingJson.stderr).toBe(0);
+    expect(JSON.parse(nothingJson.stdout)).toMatchObject({ deleted: false, candidates: [], results: [] });
   });
 
   it('reads the kubeconfig as kubectl does: the KUBECONFIG list (a missing file skipped), --context, an exec plugin', async () => {
