@@ -39,24 +39,25 @@ export class ObjectWriteError extends ClusterError {
 const IDENTIFIER_KEYS = new Set(['username', 'clientId']);
 
 /**
- * The credential values a Secret being written carries, as an API server's refusal may quote them: a 422's cause,
+ * The credential values the Secrets being written carry, as an API server's refusal may quote them: a 422's cause,
  * an admission webhook's (Kyverno, Gatekeeper) denial with `data.password=…`. As sent (base64) and decoded, of 4
  * characters or more, and as a quoted string spells them (`"` as `\"`: Go's %q and JSON escape alike); longest
- * first, so a value is hidden whole before a shorter one inside it.
+ * first, so a value is hidden whole before a shorter one inside it. Every Secret of the push, not only the one
+ * refused: a webhook's message about one object may quote another (a password reused, a policy listing them).
  */
-function secretValues(object: KubeObject): string[] {
-  if (object.kind !== 'Secret') return [];
-  const { data, stringData } = object as { data?: Record<string, string>; stringData?: Record<string, string> };
+export function secretValues(objects: readonly KubeObject[]): string[] {
   const credentials = (values: Record<string, string> | undefined) => Object.entries(values ?? {}).filter(([key]) => !IDENTIFIER_KEYS.has(key)).map(([, value]) => value);
-  const plain = [...credentials(data).flatMap((encoded) => [encoded, Buffer.from(encoded, 'base64').toString('utf8')]), ...credentials(stringData)];
+  const plain = objects.filter((object) => object.kind === 'Secret').flatMap((object) => {
+    const { data, stringData } = object as { data?: Record<string, string>; stringData?: Record<string, string> };
+    return [...credentials(data).flatMap((encoded) => [encoded, Buffer.from(encoded, 'base64').toString('utf8')]), ...credentials(stringData)];
+  });
   const values = plain.flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]);
   // Shorter values cannot be told from the message's own words (hiding "es" would garble "is invalid").
   return [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
 }
 
-/** The API server's Status with every value of the Secret written taken out: the plan and push reports show it. */
-function withoutSecretValues(status: ApiStatus, object: KubeObject): ApiStatus {
-  const values = secretValues(object);
+/** The API server's Status with every one of `values` taken out: the plan and push reports show it. */
+function withoutSecretValues(status: ApiStatus, values: readonly string[]): ApiStatus {
   if (values.length === 0) return status;
   const hide = (text: string) => values.reduce((hidden, value) => hidden.split(value).join('(hidden)'), text);
   return { ...status, message: hide(status.message), causes: status.causes.map((cause) => (cause.message === undefined ? cause : { ...cause, message: hide(cause.message) })) };
@@ -74,7 +75,14 @@ function unserved(error: unknown): boolean {
 }
 
 export class ObjectClient {
-  constructor(private readonly connection: ClusterConnection) {}
+  /**
+   * `hiddenValues`: what a refusal's message must not show, secretValues() of every object the caller writes; the
+   * object being written adds its own.
+   */
+  constructor(
+    private readonly connection: ClusterConnection,
+    private readonly hiddenValues: readonly string[] = [],
+  ) {}
 
   /** The live object, or undefined when it does not exist. */
   async read(ref: ObjectRef): Promise<LiveObject | undefined> {
@@ -106,9 +114,10 @@ export class ObjectClient {
       } catch (error) {
         if (unserved(error)) throw new KindNotServedError(options.ref);
         const status = apiStatusOf(error);
+        const hidden = [...new Set([...this.hiddenValues, ...secretValues([object])])].sort((a, b) => b.length - a.length);
         // A 401 says nothing of the object; a 403 may be a webhook's denial quoting it, as a 422 may.
-        if (status?.code === 403) throw new ForbiddenError(withoutSecretValues(status, object).message);
-        if (status && status.code !== 401) throw new ObjectWriteError(options.ref, withoutSecretValues(status, object));
+        if (status?.code === 403) throw new ForbiddenError(withoutSecretValues(status, hidden).message);
+        if (status && status.code !== 401) throw new ObjectWriteError(options.ref, withoutSecretValues(status, hidden));
         throw error;
       }
     });

@@ -4,7 +4,7 @@ import { ClusterError } from '../cluster-errors';
 import { diffObjects, type FieldChange } from './object-diff';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
 import { fieldOwnershipChange } from './field-ownership';
-import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
+import { KindNotServedError, ObjectClient, ObjectWriteError, secretValues } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 
 /** `skipped`: a push would keep it back, because a Secret it needs is invalid or in conflict (as push.ts does). */
@@ -58,7 +58,7 @@ export const KEPT_BACK: Partial<Record<PlanAction, string>> = { invalid: 'would 
 /** Connection-level failures (unreachable, 401, timeout) abort the plan; per-object refusals are items. */
 
 export async function planPush(connection: ClusterConnection, desired: readonly DesiredObject[], onItem?: (item: PlanItem) => void): Promise<PushPlan> {
-  const client = new ObjectClient(connection);
+  const client = new ObjectClient(connection, secretValues(desired.map((d) => d.object)));
   const items: PlanItem[] = [];
   const keptBack = new Map<string, string>();
   for (const d of desired) {

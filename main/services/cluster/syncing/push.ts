@@ -4,7 +4,7 @@ import type { ClusterConnection } from '../connecting/cluster-connection';
 import { ClusterError } from '../cluster-errors';
 import { GatehouseError } from '../../../../gateway/errors/gatehouse-error';
 import { fieldConflicts, type FieldConflict } from './field-conflicts';
-import { KindNotServedError, ObjectClient, ObjectWriteError } from './object-client';
+import { KindNotServedError, ObjectClient, ObjectWriteError, secretValues } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
 
 /** `unsupported`: not sent, the cluster does not serve its kind (see cluster-preview.ts); no failure. */
@@ -76,7 +76,7 @@ async function pushOne(client: ObjectClient, desired: DesiredObject, force: bool
 
 /** Unreachable, 401 and timeouts abort the push (and throw); everything else is reported per object. */
 export async function pushObjects(connection: ClusterConnection, desired: readonly DesiredObject[], options: PushOptions = {}): Promise<PushReport> {
-  const client = new ObjectClient(connection);
+  const client = new ObjectClient(connection, secretValues(desired.map((d) => d.object)));
   const ordered = [...desired].sort((a, b) => Number(b.object.kind === 'Secret') - Number(a.object.kind === 'Secret'));
   const notPushed = new Map<string, string>();
   const items: PushItemResult[] = [];

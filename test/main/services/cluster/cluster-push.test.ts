@@ -229,6 +229,28 @@ describe('preview and push', () => {
     }
   });
 
+  // A webhook's denial of one Secret that quotes another's value (a reused password, a policy listing what it saw):
+  // only the refused Secret's own values were hidden until 3 Dec.
+  it('hides the values of every Secret of the push, not only the refused one’s, in the plan and the push', async () => {
+    const otherPassword = 'orders-password-quoted-elsewhere';
+    const status = statuses.webhookDenied('kyverno.svc', `password reuse: data.clientSecret matches the password of orders-basic ("${otherPassword}")`);
+    const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.endsWith('/secrets/billing-oauth') ? status : undefined));
+    try {
+      const changed = input();
+      changed.secrets[0] = { name: 'orders-basic', data: { username: 'admin', password: otherPassword } };
+      const desired = buildDesiredObjects(changed);
+      const plan = await planPush(connection, desired);
+      const report = await pushObjects(connection, desired);
+      const shown = 'Forbidden: admission webhook "kyverno.svc" denied the request: password reuse: data.clientSecret matches the password of orders-basic ("(hidden)")';
+      expect(plan.items.find((i) => i.label.endsWith('billing-oauth'))!.message).toBe(shown);
+      expect(report.items.find((i) => i.label.endsWith('billing-oauth'))!.message).toBe(shown);
+      expect(JSON.stringify([plan, report])).not.toContain(otherPassword);
+    } finally {
+      stop();
+      await pushObjects(connection, buildDesiredObjects(input()));
+    }
+  });
+
   it('an Application the CRD schema refuses fails with the API server’s 422 message; the others go through', async () => {
     const desired: DesiredObject[] = buildDesiredObjects(input());
     const bad = structuredClone(desired[2]!);
