@@ -9,6 +9,8 @@ export interface AuthenticatedConsumer {
   username: string;
   /** Identifier of the credential used (the basic-auth login); absent for the anonymous consumer. */
   credentialId?: string;
+  /** The header that carried it; absent for the anonymous consumer. */
+  credentialHeader?: 'authorization' | 'proxy-authorization';
 }
 
 export type AuthOutcome =
@@ -74,12 +76,9 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
   const fromProxy = verdictOn(proxyAuthorization, ctx.credentials);
   const proxySignsIn = typeof fromProxy === 'object';
   // Signed in by Proxy-Authorization, the request's Authorization is the upstream's own credential and is forwarded
-  // unread, as Kong does. Sent twice it cannot be forwarded as sent (RFC 9110 §5.3 allows it once; Node keeps only
-  // the first), and the upstream would get a request the client did not send: so unless hideCredentials removes it,
-  // the request is malformed, as with a repeated Authorization alone.
-  const authorizationUnsendable = proxySignsIn && authorization === REPEATED && !plugin.hideCredentials;
-  const fromAuthorization = proxySignsIn && !authorizationUnsendable ? undefined : verdictOn(authorization, ctx.credentials);
-  const match = authorizationUnsendable ? undefined : proxySignsIn ? fromProxy : typeof fromAuthorization === 'object' ? fromAuthorization : undefined;
+  // unread and as sent (every line, forward-headers.ts), as Kong does, hideCredentials or not (upstream-request.ts).
+  const fromAuthorization = proxySignsIn ? undefined : verdictOn(authorization, ctx.credentials);
+  const match = proxySignsIn ? fromProxy : typeof fromAuthorization === 'object' ? fromAuthorization : undefined;
   // Each header that was consulted and did not sign the request in is one failure for the throttle, even when the
   // other header then does: otherwise a client holding one valid login could try a guess at another's password in
   // Proxy-Authorization of every request, signed in by its own Authorization, and never be counted (Kong, which
@@ -90,5 +89,5 @@ export function authenticateBasic(req: IncomingMessage, plugin: BasicAuthPlugin,
     const wrong = fromProxy === 'wrong-credentials' || fromAuthorization === 'wrong-credentials';
     return fail(wrong ? AUTH_MESSAGES.invalidCredentials : AUTH_MESSAGES.invalidHeader);
   }
-  return { ok: true, consumer: { username: match.consumer, credentialId: match.login } };
+  return { ok: true, consumer: { username: match.consumer, credentialId: match.login, credentialHeader: proxySignsIn ? 'proxy-authorization' : 'authorization' } };
 }

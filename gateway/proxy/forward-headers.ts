@@ -46,6 +46,11 @@ function forwardedElement(ctx: ForwardedContext): string {
 }
 
 export interface ForwardedContext {
+  /**
+   * The request's fields as they came (name, value, …): a field Node keeps only the first of is forwarded from here
+   * when the request repeated it. Left out by callers that hold only the object (tests of the other rules).
+   */
+  rawHeaders?: readonly string[];
   method: string;
   clientAddress: string;
   /** The host (and port) the client asked for. */
@@ -55,19 +60,50 @@ export interface ForwardedContext {
   httpVersion: string;
 }
 
+/**
+ * Fields Node's server keeps only the first of when a request repeats them (lib/_http_incoming.js, matchKnownFields),
+ * where it joins every other field: forwarded, they would reach the upstream altered, a second `Authorization`
+ * (the upstream's own credential, on a public route or beside a Proxy-Authorization that signed in) silently gone.
+ * A proxy forwards a request as sent, as Kong and nginx do: each line as it came, in order. Not here: Host (the
+ * upstream's own is sent), Content-Length (llhttp refuses it twice), Max-Forwards (counted down, forward-headers'
+ * caller) and Proxy-Authorization (hop-by-hop).
+ */
+const NODE_KEEPS_FIRST = new Set([
+  'authorization', 'content-type', 'user-agent', 'referer', 'from', 'if-modified-since', 'if-unmodified-since',
+  'etag', 'last-modified', 'location', 'retry-after', 'server', 'age', 'expires',
+]);
+
+/** Puts back every line of a field Node kept the first of, where the forwarded headers have that field. */
+function restoreRepeatedFields(headers: OutgoingHeaders, rawHeaders: readonly string[]): void {
+  let lines: Map<string, string[]> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!NODE_KEEPS_FIRST.has(name) || headers[name] === undefined) continue;
+    lines ??= new Map();
+    const values = lines.get(name);
+    if (values === undefined) lines.set(name, [rawHeaders[i + 1]!]);
+    else values.push(rawHeaders[i + 1]!);
+  }
+  for (const [name, values] of lines ?? []) if (values.length > 1) headers[name] = values;
+}
+
 /** How the gateway names itself in Via (RFC 9110 §7.6.3 received-by: a pseudonym, no host name or version). */
 const VIA_PSEUDONYM = 'gatehouse';
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, upstreamHost: string, ctx: ForwardedContext): OutgoingHeaders {
   const named = connectionTokens(incoming.connection);
   const headers: OutgoingHeaders = {};
+  let distinctNames = 0;
   for (const name in incoming) {
+    distinctNames += 1;
     const value = incoming[name];
     if (value === undefined || HOP_BY_HOP.has(name) || isIdentityHeader(name) || (named.length > 0 && named.includes(name))) continue;
     // A `_` in a name is rare: only then is the name read again with `_` as `-` (header-rules.ts says why).
     if (name.includes('_') && isUnderscoreSpellingOfGatewayHeader(name)) continue;
     headers[name] = value;
   }
+  // Fewer names than field lines: some field came more than once. Only then are the ones Node kept one of looked for.
+  if (ctx.rawHeaders !== undefined && distinctNames * 2 < ctx.rawHeaders.length) restoreRepeatedFields(headers, ctx.rawHeaders);
   // A few lookups a request rather than one more test per header: they are rare.
   for (const name of PATH_OVERRIDE_HEADERS) if (incoming[name] !== undefined) delete headers[name];
   for (const name of CLIENT_CERTIFICATE_HEADERS) if (incoming[name] !== undefined) delete headers[name];

@@ -211,7 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (consumer instanceof Refusal) return refuse(res, consumer, exchange, expectation);
     const plan = pickEndpoint(req.headers, target, config.upstreams, exchange);
     if (plan instanceof Refusal) return refuse(res, plan, exchange, expectation);
-    const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, config.identities, plan);
+    const upstream = buildUpstreamRequest(req.headers, exchange, target, basicAuth, consumer, config.identities, plan, req.rawHeaders);
     const endpoint = upstream.callerAccessToken ? { ...plan, security: withoutOwnAuthorization(plan.security) } : plan;
     exchange.recorder?.calling({ plan: endpoint, environment: config.upstreams.get(target.service.name)!.sandbox === plan ? 'sandbox' : 'production', path: upstream.path });
     if (expectation === 'continue') res.writeContinue();

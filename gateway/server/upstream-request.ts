@@ -56,11 +56,15 @@ export function buildUpstreamRequest(
   consumer: AuthenticatedConsumer | undefined,
   identities: ConsumerIdentities,
   plan: UpstreamPlan,
+  /** The request's fields as they came (Node's `rawHeaders`): a repeated one Node kept the first of is forwarded whole. */
+  rawHeaders?: readonly string[],
 ): UpstreamRequest {
   const headers = upstreamRequestHeaders(incoming, plan.host, {
-    method: request.method, clientAddress: request.client, originalHost: request.host, localPort: request.localPort, httpVersion: request.httpVersion,
+    rawHeaders, method: request.method, clientAddress: request.client, originalHost: request.host, localPort: request.localPort, httpVersion: request.httpVersion,
   });
-  if (basicAuth?.hideCredentials) delete headers.authorization;
+  // As Kong's hide_credentials: the header that carried the credentials is removed. Signed in by Proxy-Authorization
+  // (never forwarded: hop-by-hop), the request's Authorization is the upstream's own and goes on as sent.
+  if (basicAuth?.hideCredentials && consumer?.credentialHeader !== 'proxy-authorization') delete headers.authorization;
   const callerAccessToken = target.service.acceptAccessToken === true && takeCallerAccessToken(headers);
   if (consumer) {
     // UTF-8 bytes, as Kong sends them: a name outside ASCII reaches a UTF-8 upstream intact.

@@ -99,3 +99,24 @@ describe('upstreamRequestHeaders: Via and the fields a client\'s Connection name
     expect(headers.via).toBe('1.1 gatehouse');
   });
 });
+
+describe('upstreamRequestHeaders: fields Node keeps the first of', () => {
+  const ctx = (rawHeaders?: string[]): ForwardedContext => ({ rawHeaders, method: 'GET', clientAddress: '192.0.2.7', originalHost: 'gw.test', localPort: 8000, httpVersion: '1.1' });
+
+  it('forwards every line of a repeated one as sent, in order; a single one, and the fields Node joins, as they were', () => {
+    const rawHeaders = ['Host', 'gw.test', 'Authorization', 'Bearer one', 'X-List', 'a', 'AUTHORIZATION', 'Bearer two', 'Referer', 'https://r.test/', 'x-list', 'b'];
+    // What Node's server makes of them: the first Authorization, the lists joined.
+    const headers = upstreamRequestHeaders({ host: 'gw.test', authorization: 'Bearer one', 'x-list': 'a, b', referer: 'https://r.test/' }, 'backend', ctx(rawHeaders));
+    expect(headers.authorization).toEqual(['Bearer one', 'Bearer two']);
+    expect(headers.referer).toBe('https://r.test/');
+    expect(headers['x-list']).toBe('a, b');
+    expect(headers.host).toBe('backend');
+  });
+
+  it('leaves out what the gateway does not forward, repeated or not: Proxy-Authorization, a field Connection names', () => {
+    const rawHeaders = ['Host', 'gw.test', 'Proxy-Authorization', 'Basic a', 'Proxy-Authorization', 'Basic b', 'Connection', 'referer', 'Referer', 'x', 'Referer', 'y'];
+    const headers = upstreamRequestHeaders({ host: 'gw.test', 'proxy-authorization': 'Basic a', connection: 'referer', referer: 'x' }, 'backend', ctx(rawHeaders));
+    expect(headers).not.toHaveProperty('proxy-authorization');
+    expect(headers).not.toHaveProperty('referer');
+  });
+});
