@@ -60,9 +60,10 @@ class SecretCollector {
    * `keys` maps the cluster key to the key it is read from; `optionalKeys` likewise, for keys written only when the
    * stored secret has them (without values, as empty placeholders like the others). Several readers may name one
    * Secret (a Kyma OAuth entry and a Backend's Basic credentials in one vault secret): it carries every key any of
-   * them reads, not only the first reader's.
+   * them reads, not only the first reader's. `placedByPush`: `namespace` is the push's because the push is aimed
+   * there (secret-builder.ts); a Secret one reader puts in a namespace of its own is shared by every push.
    */
-  async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>, optionalKeys: Record<string, string> = {}): Promise<ObjectRef> {
+  async add(name: string, namespace: string, lookupNamespace: string | undefined, keys: Record<string, string>, optionalKeys: Record<string, string> = {}, placedByPush = false): Promise<ObjectRef> {
     const id = secretId({ name, namespace });
     const needsStored = this.withValues || Object.keys(optionalKeys).length > 0;
     const found = needsStored ? await this.#stored(name, lookupNamespace) : undefined;
@@ -72,7 +73,9 @@ class SecretCollector {
       return secretRef(name, namespace);
     }
     if (found) this.#readFrom.set(id, found.from);
-    const spec = this.secrets.get(id) ?? { name, namespace, data: {} };
+    const earlierSpec = this.secrets.get(id);
+    const spec = earlierSpec ?? { name, namespace, data: {}, placedByPush };
+    spec.placedByPush = (earlierSpec?.placedByPush ?? true) && placedByPush;
     this.secrets.set(id, spec);
     const data = spec.data;
     const stored = found?.data;
@@ -188,7 +191,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
       if (security?.type === 'basic') {
         // In the Backend's own namespace: its secretRef names a Secret there (a vault secret of another namespace
         // is only where the values are read from).
-        objects.push(await collector.add(security.secret, options.namespace, security.namespace, { [security.usernameKey]: security.usernameKey, [security.passwordKey]: security.passwordKey }));
+        objects.push(await collector.add(security.secret, options.namespace, security.namespace, { [security.usernameKey]: security.usernameKey, [security.passwordKey]: security.passwordKey }, {}, true));
         backend.basicAuth = { secretName: security.secret, usernameKey: security.usernameKey, passwordKey: security.passwordKey };
       }
       apkBackends.push(backend);
@@ -212,7 +215,7 @@ export async function clusterInputFromWorkspace(workspace: Workspace, readSecret
     const stored = options.withValues ? await readSecret({ name: consumer.basicAuth.password.secret, namespace: consumer.basicAuth.password.namespace }) : undefined;
     const password = options.withValues ? stored?.[consumer.basicAuth.password.key] : '';
     if (password === undefined) collector.missing.push(`secret "${consumer.basicAuth.password.secret}" key "${consumer.basicAuth.password.key}"`);
-    collector.secrets.set(secretId({ name: secretName, namespace: options.namespace }), { name: secretName, namespace: options.namespace, data: { username: login, password: password ?? '' } });
+    collector.secrets.set(secretId({ name: secretName, namespace: options.namespace }), { name: secretName, namespace: options.namespace, placedByPush: true, data: { username: login, password: password ?? '' } });
     const name = secretName.replace(/^gatehouse-consumer-/, '');
     apisixConsumers.push({ name, secretName });
     const reason = consumerFieldsNotCarried(consumer);

@@ -25,7 +25,8 @@ describe('the Secrets a push sends', () => {
     });
     const shared = { username: 'u', password: 'p', clientId: 'c', clientSecret: 's', user: 'lu', pass: 'lp', unrelated: 'x' };
     const { input } = await clusterInputFromWorkspace(workspace, vault({ shared }), options);
-    expect(input.secrets).toEqual([{ name: 'shared', namespace: NS, data: { username: 'u', password: 'p', clientId: 'c', clientSecret: 's', user: 'lu', pass: 'lp' } }]);
+    // Read by a Kyma application too, it lies in the application's namespace whichever namespace is pushed to: shared.
+    expect(input.secrets).toEqual([{ name: 'shared', namespace: NS, placedByPush: false, data: { username: 'u', password: 'p', clientId: 'c', clientSecret: 's', user: 'lu', pass: 'lp' } }]);
   });
 
   it('names each key a later reader misses', async () => {
@@ -52,7 +53,7 @@ describe('the Secrets a push sends', () => {
     });
     const headersOnly = { headers: '{"X-Api-Key":["k"]}' };
     const { input } = await clusterInputFromWorkspace(workspace, vault({ 'erp-params': headersOnly }), options);
-    expect(input.secrets).toEqual([{ name: 'erp-params', namespace: NS, data: headersOnly }]);
+    expect(input.secrets).toEqual([{ name: 'erp-params', namespace: NS, placedByPush: false, data: headersOnly }]);
     const neither = await clusterInputFromWorkspace(workspace, vault({ 'erp-params': { other: 'x' } }), options).catch((e: unknown) => e);
     expect((neither as Error).message).toContain('secret "erp-params" key "headers" or "queryParameters"');
     // An export without values, for a secret the vault lacks: both keys, as placeholders to fill in.
@@ -96,7 +97,8 @@ describe('namespaces', () => {
     });
     const lookups: string[] = [];
     const { input } = await clusterInputFromWorkspace(workspace, async (ref) => (lookups.push(`${ref.namespace ?? ''}/${ref.name}`), { username: 'u', password: 'p' }), options);
-    expect(input.secrets).toEqual([{ name: 'nsd-creds', namespace: NS, data: { username: 'u', password: 'p' } }]);
+    // In the push namespace because the push is aimed there: pushed to another, it is another Secret.
+    expect(input.secrets).toEqual([{ name: 'nsd-creds', namespace: NS, placedByPush: true, data: { username: 'u', password: 'p' } }]);
     expect(input.apkBackends).toMatchObject([{ name: 'nsd', basicAuth: { secretName: 'nsd-creds' } }]);
     expect(lookups[0]).toBe('other/nsd-creds');
   });

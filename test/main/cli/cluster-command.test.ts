@@ -487,6 +487,39 @@ describe('plan, push, prune from the command line', { timeout: 90_000 }, () => {
     expect(api.store.get(secrets, 'default', 'billing-backend')).toBeUndefined();
   });
 
+  // A Kyma Application is cluster-wide and its Secrets lie in the application's namespace: one object whichever
+  // namespace is pushed to. Until 3 Dec each push relabelled them with its namespace, so of two namespaces' drift
+  // checks one always failed, and only the last namespace pushed to could prune them.
+  it('one workspace pushed to two namespaces is up to date in both: the objects they share carry no one namespace', async () => {
+    await writeFile(workspaceFile, JSON.stringify({ ...workspace(true), cluster: { label: 'two-namespaces' } }));
+    const withSecrets = ['--secrets', await writeSecrets(secrets(), 'two-namespaces.json')];
+    expect((await cli(['push', ...common(), ...withSecrets, '-n', NS])).code).toBe(0);
+    expect((await cli(['push', ...common(), ...withSecrets, '-n', 'default'])).code).toBe(0);
+    for (const namespace of [NS, 'default']) {
+      const plan = await cli(['plan', ...common(), ...withSecrets, '-n', namespace]);
+      expect(plan.code, `${namespace}: ${plan.stdout}${plan.stderr}`).toBe(0);
+    }
+    const apps = api.registry.find('applicationconnector.kyma-project.io', 'v1alpha1', 'applications')!;
+    const secretsType = api.registry.find('', 'v1', 'secrets')!;
+    const pushNamespaceOf = (object: unknown) => (object as { metadata: { labels: Record<string, string> } }).metadata.labels['gatehouse.dev/push-namespace'];
+    expect(pushNamespaceOf(api.store.get(apps, undefined, 'commerce'))).toBe('');
+    expect(pushNamespaceOf(api.store.get(secretsType, NS, 'erp-basic'))).toBe('');
+    // What each push put in its own namespace keeps that namespace.
+    expect(pushNamespaceOf(api.store.get(secretsType, NS, 'orders-backend'))).toBe(NS);
+    expect(pushNamespaceOf(api.store.get(secretsType, 'default', 'orders-backend'))).toBe('default');
+
+    // The application gone from the workspace: pruning either namespace lists it and its Secret, and only its own objects.
+    await writeFile(workspaceFile, JSON.stringify({ ...workspace(false), cluster: { label: 'two-namespaces' } }));
+    for (const namespace of [NS, 'default']) {
+      const listed = await cli(['prune', ...common(), '-n', namespace, '-o', 'json']);
+      expect(listed.code, listed.stderr).toBe(1);
+      expect((JSON.parse(listed.stdout) as { candidates: { label: string }[] }).candidates.map((c) => c.label).sort()).toEqual(['Application commerce', `Secret ${NS}/erp-basic`]);
+    }
+    expect((await cli(['prune', ...common(), '-n', 'default', '--yes'])).code).toBe(0);
+    expect(api.store.get(apps, undefined, 'commerce')).toBeUndefined();
+    expect(api.store.get(secretsType, NS, 'orders-backend')).toBeDefined();
+  });
+
   it('a push that stops (the token refused midway) still lists what it did before the error (exit 2)', async () => {
     await writeFile(workspaceFile, JSON.stringify({ ...workspace(true), cluster: { label: 'interrupted' } }));
     const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.includes('/applications/') && !req.url!.includes('dryRun') ? statuses.unauthorized() : undefined));

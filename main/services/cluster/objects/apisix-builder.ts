@@ -49,7 +49,7 @@ export function buildApisixConsumer(spec: ApisixConsumerSpec, defaults: { namesp
   const object: KubeObject = {
     apiVersion: APISIX_API_VERSION,
     kind: 'ApisixConsumer',
-    metadata: { name: spec.name, namespace, labels: ownershipLabels(defaults) },
+    metadata: { name: spec.name, namespace, labels: ownershipLabels(defaults, spec.namespace === undefined) },
     spec: { authParameter: { basicAuth: { secretRef: { name: spec.secretName } } } },
   };
   return { object, dependsOn: [{ apiVersion: 'v1', kind: 'Secret', name: spec.secretName, namespace }] };
@@ -59,7 +59,7 @@ export function buildApisixRoute(spec: ApisixRouteSpec, defaults: { namespace: s
   const object: KubeObject = {
     apiVersion: APISIX_API_VERSION,
     kind: 'ApisixRoute',
-    metadata: { name: spec.name, namespace: spec.namespace ?? defaults.namespace, labels: ownershipLabels(defaults) },
+    metadata: { name: spec.name, namespace: spec.namespace ?? defaults.namespace, labels: ownershipLabels(defaults, spec.namespace === undefined) },
     spec: {
       http: spec.routes.map((route) => ({
         name: route.name,

@@ -27,7 +27,7 @@ export function buildApkBackend(spec: ApkBackendSpec, defaults: { namespace: str
   const object: KubeObject = {
     apiVersion: APK_API_VERSION,
     kind: 'Backend',
-    metadata: { name: spec.name, namespace, labels: ownershipLabels(defaults) },
+    metadata: { name: spec.name, namespace, labels: ownershipLabels(defaults, spec.namespace === undefined) },
     spec: {
       services: [{ host: spec.host, port: spec.port }],
       protocol: spec.protocol,

@@ -143,7 +143,7 @@ export function buildKymaApplication(app: KymaApplicationSpec, options: Ownershi
   const object: KubeObject = {
     apiVersion: KYMA_API_VERSION,
     kind: 'Application',
-    metadata: { name: app.name, labels: ownershipLabels(options) },
+    metadata: { name: app.name, labels: ownershipLabels(options, false) },
     spec: {
       ...(app.description !== undefined ? { description: app.description } : {}),
       skipVerify: app.skipVerify,

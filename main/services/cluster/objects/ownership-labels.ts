@@ -6,11 +6,17 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'gatehouse';
 export const WORKSPACE_LABEL = 'gatehouse.dev/workspace';
 /**
- * The namespace the push was aimed at (`--namespace`, or the context's), which an object may not lie in (a Kyma
- * application's Secrets, a cluster-wide Application): one workspace pushed to a staging and a production namespace
- * is two sets of objects, and pruning one leaves the other alone, as `kubectl apply --prune -n` does.
+ * The namespace the push was aimed at (`--namespace`, or the context's), on an object the push put there: one
+ * workspace pushed to a staging and a production namespace is two sets of those, and pruning one leaves the other
+ * alone, as `kubectl apply --prune -n` does. An object whose place the push namespace does not decide (a cluster-wide
+ * Kyma Application, a Kyma application's Secrets in its own namespace, any object the workspace gives a namespace)
+ * is the same object whichever namespace is pushed to: it carries SHARED_PUSH_NAMESPACE. Labelled with the namespace
+ * of the last push, as until 3 Dec, it changed label with every push to another namespace, and a plan for each
+ * namespace in turn never said "up to date".
  */
 export const PUSH_NAMESPACE_LABEL = 'gatehouse.dev/push-namespace';
+/** PUSH_NAMESPACE_LABEL's value on an object every push namespace shares (an empty label value is a valid one). */
+export const SHARED_PUSH_NAMESPACE = '';
 export const FIELD_MANAGER = 'gatehouse';
 /** A workspace's label value when it names none (`cluster.label`): every such workspace shares it. */
 export const DEFAULT_WORKSPACE_LABEL = 'gatehouse';
@@ -31,8 +37,13 @@ export interface Ownership {
   namespace: string;
 }
 
-export function ownershipLabels(owner: Ownership): Record<string, string> {
-  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [WORKSPACE_LABEL]: workspaceLabelValue(owner.workspace), [PUSH_NAMESPACE_LABEL]: owner.namespace };
+/** `placedByPush`: the object lies in the push namespace because the push is aimed there (see PUSH_NAMESPACE_LABEL). */
+export function ownershipLabels(owner: Ownership, placedByPush: boolean): Record<string, string> {
+  return {
+    [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+    [WORKSPACE_LABEL]: workspaceLabelValue(owner.workspace),
+    [PUSH_NAMESPACE_LABEL]: placedByPush ? owner.namespace : SHARED_PUSH_NAMESPACE,
+  };
 }
 
 export function ownershipSelector(workspace: string): string {

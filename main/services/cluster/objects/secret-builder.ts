@@ -8,6 +8,11 @@ export interface SecretSpec {
   name: string;
   /** Defaults to the push's namespace. */
   namespace?: string;
+  /**
+   * Whether it lies where it does because the push is aimed there (PUSH_NAMESPACE_LABEL): by default, when it names no
+   * namespace. A Secret a Kyma application reads lies in the application's namespace, whichever namespace is pushed to.
+   */
+  placedByPush?: boolean;
   /** Decoded values by key. */
   data: Record<string, string>;
 }
@@ -26,7 +31,7 @@ export function buildSecret(spec: SecretSpec, defaults: { namespace: string; wor
   const object: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: spec.name, namespace: spec.namespace ?? defaults.namespace, labels: ownershipLabels(defaults) },
+    metadata: { name: spec.name, namespace: spec.namespace ?? defaults.namespace, labels: ownershipLabels(defaults, spec.placedByPush ?? spec.namespace === undefined) },
     type: 'Opaque',
     data,
   };

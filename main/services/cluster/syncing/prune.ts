@@ -4,7 +4,7 @@ import type { ClusterConnection } from '../connecting/cluster-connection';
 import { ClusterError, NotConfirmedError } from '../cluster-errors';
 import { ObjectClient, ObjectWriteError, type LiveObject } from './object-client';
 import { refKey, refLabel, refOf, type DesiredObject, type ObjectRef } from '../objects/object-model';
-import { PUSH_NAMESPACE_LABEL, ownershipSelector } from '../objects/ownership-labels';
+import { PUSH_NAMESPACE_LABEL, SHARED_PUSH_NAMESPACE, ownershipSelector } from '../objects/ownership-labels';
 import { detectTargets, TARGET_KINDS, type ClusterTargets } from '../connecting/cluster-targets';
 import { counted } from '../../../../gateway/config/counted';
 
@@ -62,12 +62,13 @@ export async function findPruneCandidates(connection: ClusterConnection, desired
 }
 
 /**
- * Whether `item` was pushed to `pushNamespace`. An object pushed before the label existed counts when it lies in
- * a namespace this push uses, or is cluster-wide — as prune listed before — so an old push is still pruned there.
+ * Whether `item` was pushed to `pushNamespace`, or is one every push namespace shares (SHARED_PUSH_NAMESPACE). An
+ * object pushed before the label existed counts when it lies in a namespace this push uses, or is cluster-wide — as
+ * prune listed before — so an old push is still pruned there.
  */
 function pushedTo(item: LiveObject, pushNamespace: string, namespaces: readonly string[]): boolean {
   const label = item.metadata.labels?.[PUSH_NAMESPACE_LABEL];
-  if (label !== undefined) return label === pushNamespace;
+  if (label !== undefined) return label === pushNamespace || label === SHARED_PUSH_NAMESPACE;
   return item.metadata.namespace === undefined || namespaces.includes(item.metadata.namespace);
 }
 

@@ -76,7 +76,8 @@ describe('cluster object builders', () => {
     const objects = buildDesiredObjects(INPUT);
     const app = objects.find((o) => o.object.kind === 'Application')!;
     expect(causes(app.object, schemaOf('kyma', 'Application'))).toEqual([]);
-    expect(app.object.metadata).toEqual({ name: 'orders', labels: { 'app.kubernetes.io/managed-by': 'gatehouse', 'gatehouse.dev/workspace': 'team-a', 'gatehouse.dev/push-namespace': 'kyma-system' } });
+    // Cluster-wide: the same object whichever namespace is pushed to, so every push namespace shares it.
+    expect(app.object.metadata).toEqual({ name: 'orders', labels: { 'app.kubernetes.io/managed-by': 'gatehouse', 'gatehouse.dev/workspace': 'team-a', 'gatehouse.dev/push-namespace': '' } });
     const spec = app.object.spec as { services: { id: string; name: string; entries: unknown[] }[] };
     expect(spec.services.map((s) => s.name)).toEqual(['orders-api', 'orders-admin-oauth']);
     expect(spec.services[0]!.id).toBe(stableServiceId('orders', 'orders-api'));

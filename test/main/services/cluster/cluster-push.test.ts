@@ -31,9 +31,10 @@ function input(overrides: Partial<ClusterPushInput> = {}): ClusterPushInput {
   return {
     workspace: 'team-a',
     namespace: NS,
+    // The Kyma applications' Secrets, in the applications' namespace (as the workspace's push input has them).
     secrets: [
-      { name: 'orders-basic', data: { username: 'admin', password: 'first-password' } },
-      { name: 'billing-oauth', data: { clientId: 'billing', clientSecret: 'client-secret-1' } },
+      { name: 'orders-basic', namespace: NS, data: { username: 'admin', password: 'first-password' } },
+      { name: 'billing-oauth', namespace: NS, data: { clientId: 'billing', clientSecret: 'client-secret-1' } },
     ],
     kymaApplications: [
       {
@@ -126,7 +127,7 @@ describe('preview and push', () => {
 
   it('shows a readable diff for a change, with Secret values hidden, then updates', async () => {
     const changed = input();
-    changed.secrets[0] = { name: 'orders-basic', data: { username: 'admin', password: 'second-password' } };
+    changed.secrets[0] = { name: 'orders-basic', namespace: NS, data: { username: 'admin', password: 'second-password' } };
     changed.kymaApplications![0]!.services[0]!.description = 'Orders, v2';
     const plan = await planPush(connection, buildDesiredObjects(changed));
     const byLabel = Object.fromEntries(plan.items.map((i) => [i.label, i]));
@@ -177,7 +178,7 @@ describe('preview and push', () => {
     );
     try {
       const changed = input();
-      changed.secrets[1] = { name: 'billing-oauth', data: { clientId: 'billing', clientSecret: 'rotated' } };
+      changed.secrets[1] = { name: 'billing-oauth', namespace: NS, data: { clientId: 'billing', clientSecret: 'rotated' } };
       changed.kymaApplications![1]!.services[0]!.description = 'Billing API v2';
       const report = await pushObjects(connection, buildDesiredObjects(changed));
       expect(report.items.map((i) => [i.label, i.outcome])).toEqual([
@@ -217,7 +218,7 @@ describe('preview and push', () => {
     const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.endsWith('/secrets/billing-oauth') ? status : undefined));
     try {
       const changed = input();
-      changed.secrets[1] = { name: 'billing-oauth', data: { clientId: 'billing', clientSecret: password } };
+      changed.secrets[1] = { name: 'billing-oauth', namespace: NS, data: { clientId: 'billing', clientSecret: password } };
       const desired = buildDesiredObjects(changed);
       const plan = await planPush(connection, desired);
       const report = await pushObjects(connection, desired);
@@ -237,7 +238,7 @@ describe('preview and push', () => {
     const stop = api.intercept((req, path) => (req.method === 'PATCH' && path.endsWith('/secrets/billing-oauth') ? status : undefined));
     try {
       const changed = input();
-      changed.secrets[0] = { name: 'orders-basic', data: { username: 'admin', password: otherPassword } };
+      changed.secrets[0] = { name: 'orders-basic', namespace: NS, data: { username: 'admin', password: otherPassword } };
       const desired = buildDesiredObjects(changed);
       const plan = await planPush(connection, desired);
       const report = await pushObjects(connection, desired);
@@ -272,7 +273,7 @@ describe('a user without write permission', () => {
     const token = api.addUser('viewer', [{ verbs: ['get', 'list'], apiGroups: ['*'], resources: ['*'] }]);
     const viewer = ClusterConnection.open(loadKubeconfig({ files: [await api.writeKubeconfig({ credentials: { token }, namespace: NS, context: 'viewer' })] }));
     const changed = input();
-    changed.secrets[0] = { name: 'orders-basic', data: { username: 'admin', password: 'viewer-try' } };
+    changed.secrets[0] = { name: 'orders-basic', namespace: NS, data: { username: 'admin', password: 'viewer-try' } };
     const report = await pushObjects(viewer, buildDesiredObjects(changed));
     expect(report.items[0]).toMatchObject({ outcome: 'failed', status: 403 });
     expect(report.items[0]!.message).toContain('secrets "orders-basic" is forbidden: User "viewer" cannot patch resource "secrets" in API group "" in the namespace "kyma-system"');
