@@ -1,8 +1,9 @@
 // RFC 7617 parsing of `Authorization: Basic <token68>`.
 // Deliberately strict where APISIX and Kong are lenient: the scheme must start the value, the token must be
 // canonical padded base64 with nothing after it, the decoded bytes must be valid UTF-8 (a leading BOM is kept as
-// a character, not dropped), and user-id and password must not contain control characters (RFC 7617 §2).
-import { basicPasswordProblem, basicUserIdProblem, hasControlCharacter } from '../config/basic-credential-rules';
+// a character, not dropped), and user-id and password must not contain control characters (RFC 7617 §2; in the
+// UTF-8 the challenge announces, the C1 controls too: hasUnicodeControlCharacter).
+import { basicPasswordProblem, basicUserIdProblem, hasUnicodeControlCharacter } from '../config/basic-credential-rules';
 
 // The rules live in config/, where the service form imports them too; the gateway's modules read them from here.
 export { basicPasswordProblem, basicUserIdProblem };
@@ -40,7 +41,7 @@ export function parseBasicAuthorization(value: string): ParsedBasicCredentials {
   }
   const colon = decoded.indexOf(':');
   if (colon < 0) return { kind: 'invalid' };
-  if (hasControlCharacter(decoded)) return { kind: 'control-characters' };
+  if (hasUnicodeControlCharacter(decoded)) return { kind: 'control-characters' };
   return { kind: 'credentials', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
@@ -54,6 +55,9 @@ export function unpresentableCredentials(username: string, password: string): st
   if (password === '') return 'the password is empty';
   const passwordProblem = basicPasswordProblem(password);
   if (passwordProblem) return `the password ${passwordProblem}; no client can send it`;
+  // The gateway's own UTF-8 rule, past RFC 7617's ASCII one (parseBasicAuthorization refuses them in a header).
+  if (hasUnicodeControlCharacter(username)) return 'the username contains control characters (U+0080–U+009F)';
+  if (hasUnicodeControlCharacter(password)) return 'the password contains control characters (U+0080–U+009F); no client can send it';
   return undefined;
 }
 

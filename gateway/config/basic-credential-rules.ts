@@ -13,6 +13,20 @@ export function hasControlCharacter(text: string): boolean {
 }
 
 /**
+ * Any Unicode control character (general category Cc): RFC 5234's CTL and the C1 controls U+0080–U+009F. A client
+ * signing in to the gateway sends UTF-8 (its challenge says `charset="UTF-8"`), which RFC 7617 §2.1 ties to the
+ * PRECIS profiles of RFC 8265, and those refuse every Cc (RFC 8264 §9.11): a C1 control in a name or password is
+ * almost always text decoded in the wrong charset (`…` read from windows-1252 as U+0085).
+ */
+export function hasUnicodeControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
+/**
  * Why RFC 7617 §2 cannot carry this user-id, or undefined: the first colon ends it, it has no control characters, and
  * it is sent as UTF-8 (§2.1), which a lone surrogate has no form in.
  */

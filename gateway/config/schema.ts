@@ -38,9 +38,11 @@ export const SecretKeyRef = z.object({
 });
 export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
 
+// C1 (U+0080–U+009F) too: a consumer's name and login are signed in with in UTF-8, where PRECIS refuses every control
+// (basic-credential-rules.ts, hasUnicodeControlCharacter), as the realm's rule below does.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
-const NO_CONTROL_CHARACTERS_MESSAGE = 'no control characters (tabs, line breaks, …)';
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+const NO_CONTROL_CHARACTERS_MESSAGE = 'no control characters (tabs, line breaks, U+007F–U+009F, …)';
 const NO_EDGE_SPACES = /^(?!\s)[\s\S]*(?<!\s)$/;
 /**
  * A consumer's name, id or custom id: any text (sent upstream as UTF-8 bytes in an X-Consumer-* header), but no
@@ -66,7 +68,7 @@ const BasicAuthLogin = z
   .min(1)
   .max(256)
   .regex(/^[^:]*$/, 'no ":" in a basic-auth username (RFC 7617)')
-  .regex(NO_CONTROL_CHARACTERS, 'no control characters (tabs, line breaks, …) in a basic-auth username')
+  .regex(NO_CONTROL_CHARACTERS, 'no control characters (tabs, line breaks, U+007F–U+009F, …) in a basic-auth username')
   .regex(NO_EDGE_SPACES, 'no spaces at the start or end of a basic-auth username');
 
 export const BasicAuthPlugin = z

@@ -71,8 +71,8 @@ function strictUtf8(bytes: number[]): string | undefined {
   return out;
 }
 
-// eslint-disable-next-line no-control-regex -- RFC 5234 CTL, matched on purpose
-const CONTROL = /[\x00-\x1f\x7f]/;
+// eslint-disable-next-line no-control-regex -- RFC 5234 CTL and the C1 controls (Unicode Cc), matched on purpose
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 function reference(value: string): ParsedBasicCredentials {
   const match = CREDENTIALS.exec(value);

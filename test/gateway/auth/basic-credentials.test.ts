@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBasicAuthorization } from '../../../gateway/auth/basic-credentials';
+import { parseBasicAuthorization, unpresentableCredentials } from '../../../gateway/auth/basic-credentials';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -56,8 +56,19 @@ describe('parseBasicAuthorization (RFC 7617)', () => {
     ['a control character in the password', `Basic ${b64('alex:12\t3456')}`],
     ['a control character in the user-id', `Basic ${b64('al\u0000ex:123456')}`],
     ['DEL', `Basic ${b64('alex:123456\u007f')}`],
+    // In the UTF-8 the challenge announces, C1 controls are controls too (PRECIS, RFC 8264 §9.11).
+    ['a C1 control (U+0085) in the password', `Basic ${b64('alex:12\u00853456')}`],
+    ['a C1 control (U+009F) in the user-id', `Basic ${b64('al\u009fex:123456')}`],
     ["a trailing line feed (APISIX's basic-auth.t TEST 9)", 'Basic YmFyOmJhcgo='],
   ])('tells well-formed credentials with %s apart from a malformed header, without returning them', (_label, header) => {
     expect(parseBasicAuthorization(header)).toEqual({ kind: 'control-characters' });
+  });
+});
+
+describe('unpresentableCredentials: what a consumer may not be given, since no header the gateway accepts carries it', () => {
+  it('refuses a C1 control in the login or the password, as a header holding one is refused', () => {
+    expect(unpresentableCredentials('alex', 'pass\u0085word')).toBe('the password contains control characters (U+0080–U+009F); no client can send it');
+    expect(unpresentableCredentials('al\u0080ex', 'password')).toBe('the username contains control characters (U+0080–U+009F)');
+    expect(unpresentableCredentials('j\u00fcrgen', 'p\u00e4ss\u00a0word')).toBeUndefined();
   });
 });

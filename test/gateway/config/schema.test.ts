@@ -181,10 +181,30 @@ describe('consumer names', () => {
     const password = { secret: 'pw', key: 'password' };
     expect(errorsOf({ consumers: [{ username: 'one', basicAuth: { username: 'b ', password } }, { username: 'two', basicAuth: { username: 'b', password } }, { username: 'three', basicAuth: { username: '\tb', password } }, { username: 'four', basicAuth: { username: '\u00a0b', password } }] })).toEqual([
       { path: 'consumers[0].basicAuth.username', message: 'no spaces at the start or end of a basic-auth username' },
-      { path: 'consumers[2].basicAuth.username', message: 'no control characters (tabs, line breaks, …) in a basic-auth username' },
+      { path: 'consumers[2].basicAuth.username', message: 'no control characters (tabs, line breaks, U+007F–U+009F, …) in a basic-auth username' },
       { path: 'consumers[2].basicAuth.username', message: 'no spaces at the start or end of a basic-auth username' },
       { path: 'consumers[3].basicAuth.username', message: 'no spaces at the start or end of a basic-auth username' },
     ]);
     expect(validateWorkspace({ consumers: [{ username: 'one', basicAuth: { username: 'b b', password } }] }).ok).toBe(true);
+  });
+
+  // A C1 control is a control still, where a client signs in with UTF-8 (PRECIS, RFC 8264 §9.11), and most often
+  // windows-1252 text decoded wrongly (… as U+0085): refused as the realm's rule refuses it (accepted until 3 Dec).
+  it('refuses C1 controls (U+0080–U+009F) in a name, id, custom id, login or anonymous consumer, naming the field', () => {
+    const password = { secret: 'pw', key: 'password' };
+    const c1 = 'no control characters (tabs, line breaks, U+007F–U+009F, …)';
+    expect(errorsOf({
+      services: [{ name: 's', upstream: { url: 'http://127.0.0.1:1' }, plugins: { 'basic-auth': { anonymousConsumer: 'guest\u0080' } } }],
+      consumers: [{ username: 'nel\u0085x', id: 'i\u009f', customId: 'c\u0090' }, { username: 'two', basicAuth: { username: 'b\u0085', password } }, { username: 'guest\u0080' }],
+    })).toEqual([
+      { path: 'services[0].plugins["basic-auth"].anonymousConsumer', message: c1 },
+      { path: 'consumers[0].username', message: c1 },
+      { path: 'consumers[0].id', message: c1 },
+      { path: 'consumers[0].customId', message: c1 },
+      { path: 'consumers[1].basicAuth.username', message: `${c1} in a basic-auth username` },
+      { path: 'consumers[2].username', message: c1 },
+    ]);
+    // U+00A0 and above are text: `jürgen` stays a name.
+    expect(validateWorkspace({ consumers: [{ username: 'j\u00fcrgen\u00a0b' }] }).ok).toBe(true);
   });
 });
