@@ -3,13 +3,22 @@
 // into it with the same words before anything is written. No Node modules here: the renderer imports this too.
 import { loneSurrogateProblem } from './lone-surrogates';
 
-/** RFC 5234 CTL: %x00-1F / %x7F. */
-export function hasControlCharacter(text: string): boolean {
+/** DEL, the last ASCII control; the C1 controls follow it up to U+009F. */
+const DEL = 0x7f;
+const LAST_C1 = 0x9f;
+
+/** Whether `text` holds a C0 control, or one from DEL up to `lastControl`. */
+function hasControlUpTo(text: string, lastControl: number): boolean {
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
+    if (code < 0x20 || (code >= DEL && code <= lastControl)) return true;
   }
   return false;
+}
+
+/** RFC 5234 CTL: %x00-1F / %x7F. */
+export function hasControlCharacter(text: string): boolean {
+  return hasControlUpTo(text, DEL);
 }
 
 /**
@@ -19,11 +28,7 @@ export function hasControlCharacter(text: string): boolean {
  * almost always text decoded in the wrong charset (`…` read from windows-1252 as U+0085).
  */
 export function hasUnicodeControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
-  }
-  return false;
+  return hasControlUpTo(text, LAST_C1);
 }
 
 /**

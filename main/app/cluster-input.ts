@@ -73,9 +73,9 @@ class SecretCollector {
       return secretRef(name, namespace);
     }
     if (found) this.#readFrom.set(id, found.from);
-    const earlierSpec = this.secrets.get(id);
-    const spec = earlierSpec ?? { name, namespace, data: {}, placedByPush };
-    spec.placedByPush = (earlierSpec?.placedByPush ?? true) && placedByPush;
+    const spec = this.secrets.get(id) ?? { name, namespace, data: {} };
+    // Shared as soon as one reader puts it in a namespace of its own.
+    spec.placedByPush = (spec.placedByPush ?? true) && placedByPush;
     this.secrets.set(id, spec);
     const data = spec.data;
     const stored = found?.data;
