@@ -3,7 +3,7 @@
 // canonical padded base64 with nothing after it, the decoded bytes must be valid UTF-8 (a leading BOM is kept as
 // a character, not dropped), and user-id and password must not contain control characters (RFC 7617 §2; in the
 // UTF-8 the challenge announces, the C1 controls too: hasUnicodeControlCharacter).
-import { basicPasswordProblem, basicUserIdProblem, hasUnicodeControlCharacter } from '../config/basic-credential-rules';
+import { basicPasswordProblem, basicUserIdProblem, hasUnicodeControlCharacter, signInPasswordProblem, signInUserIdProblem } from '../config/basic-credential-rules';
 
 // The rules live in config/, where the service form imports them too; the gateway's modules read them from here.
 export { basicPasswordProblem, basicUserIdProblem };
@@ -50,15 +50,11 @@ export function parseBasicAuthorization(value: string): ParsedBasicCredentials {
  * accepts, or undefined if it can (and a consumer's password must not be empty).
  */
 export function unpresentableCredentials(username: string, password: string): string | undefined {
-  const userIdProblem = basicUserIdProblem(username);
+  const userIdProblem = signInUserIdProblem(username);
   if (userIdProblem) return `the username ${userIdProblem}`;
   if (password === '') return 'the password is empty';
-  const passwordProblem = basicPasswordProblem(password);
-  if (passwordProblem) return `the password ${passwordProblem}; no client can send it`;
-  // The gateway's own UTF-8 rule, past RFC 7617's ASCII one (parseBasicAuthorization refuses them in a header).
-  if (hasUnicodeControlCharacter(username)) return 'the username contains control characters (U+0080–U+009F)';
-  if (hasUnicodeControlCharacter(password)) return 'the password contains control characters (U+0080–U+009F); no client can send it';
-  return undefined;
+  const passwordProblem = signInPasswordProblem(password);
+  return passwordProblem && `the password ${passwordProblem}; no client can send it`;
 }
 
 /** The canonical token68 for a user-id and password: base64 of their UTF-8, padded. */

@@ -45,3 +45,18 @@ export function basicUserIdProblem(username: string): string | undefined {
 export function basicPasswordProblem(password: string): string | undefined {
   return hasControlCharacter(password) ? 'contains control characters (RFC 7617)' : loneSurrogateProblem(password);
 }
+
+/**
+ * Why a client signing in to the gateway could not send this password, or undefined: RFC 7617's rule, and no C1
+ * control either, since the gateway reads a client's header as the UTF-8 its challenge announces
+ * (hasUnicodeControlCharacter). A consumer's password is checked with it before it is stored: in the consumer
+ * form, before anything is written, and by the gateway's credential store.
+ */
+export function signInPasswordProblem(password: string): string | undefined {
+  return basicPasswordProblem(password) ?? (hasUnicodeControlCharacter(password) ? 'contains control characters (U+0080–U+009F)' : undefined);
+}
+
+/** As signInPasswordProblem, for the login name a consumer signs in with. */
+export function signInUserIdProblem(username: string): string | undefined {
+  return basicUserIdProblem(username) ?? (hasUnicodeControlCharacter(username) ? 'contains control characters (U+0080–U+009F)' : undefined);
+}

@@ -1,6 +1,7 @@
 // Apache APISIX Admin API bodies, as the basic-auth walkthrough writes them: a consumer with the
 // basic-auth plugin, and a route (uri, methods, plugins, upstream nodes).
 import { HTTP_METHODS } from '../../../gateway/config/schema';
+import { signInPasswordProblem } from '../../../gateway/config/basic-credential-rules';
 import { ImportError, emptyImport, resourceNameFrom, type ImportResult } from './import-result';
 
 type Json = Record<string, unknown>;
@@ -25,7 +26,11 @@ export function importApisixConsumer(doc: Json, source: string): ImportResult {
     result.consumers.push({ username, ...customId });
     return result;
   }
-  if (typeof plugin.password !== 'string') throw new ImportError(source, 'plugins.basic-auth.password', 'expected the password');
+  if (typeof plugin.password !== 'string' || plugin.password === '') throw new ImportError(source, 'plugins.basic-auth.password', 'expected the password');
+  // As the consumer form does: a password no client could sign in with is refused here, not imported to be
+  // reported as not served.
+  const passwordProblem = signInPasswordProblem(plugin.password);
+  if (passwordProblem) throw new ImportError(source, 'plugins.basic-auth.password', `${passwordProblem}; no client can send it, so nothing was imported`);
   const secret = resourceNameFrom(`consumer-${username}`);
   result.secrets.push({ name: secret, data: { password: plugin.password } });
   result.notes.push(`plugins.basic-auth.password: consumer "${username}"'s password went to the vault as secret "${secret}"`);

@@ -3,6 +3,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { Consumer, SecretKeyRef, Workspace } from '../../../gateway/config/schema';
 import { anonymousConsumerReferences } from '../../../gateway/config/consumer-references';
+import { signInPasswordProblem } from '../../../gateway/config/basic-credential-rules';
 import type { SecretSummary } from '../../../main/ipc/contract';
 import { Field } from '../components/Field';
 import { PasswordInput } from '../components/PasswordInput';
@@ -98,6 +99,12 @@ export function ConsumerForm({ original, workspace, onSaved, onDeleted }: Consum
         return { ...ws, consumers, services: ws.services.map(rename), routes: ws.routes.map(rename) };
       },
       at: () => ['consumers', indexRef.current],
+      // A password no client could sign in with is refused on its field before anything is written, with the rule
+      // the gateway's credential store applies: saved, it would only be reported as not served.
+      problems: () => {
+        const problem = password === '' ? undefined : signInPasswordProblem(password);
+        return problem ? [{ path: `consumers[${indexRef.current}].password`, message: `${problem}; no client can send it` }] : [];
+      },
       // A password typed for a secret another consumer or service reads too (an import may share one) changes
       // theirs as well: asked once nothing else stops the save, "no" said on the password.
       preflight: () => (password !== '' && ref

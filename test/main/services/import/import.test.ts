@@ -89,6 +89,16 @@ describe('import: WSO2 APK seed snippets, verbatim', () => {
     expect(refusal(apk({ username: 'api-key-3', password: '' }, fine))).toBeUndefined();
   });
 
+  it('refuses an APISIX consumer password no client could sign in with, naming the field and never the value', () => {
+    const consumer = (password: string) => JSON.stringify({ username: 'foo', plugins: { 'basic-auth': { username: 'foo', password } } });
+    expect(() => importDocuments(consumer('bar\tbaz'), 'consumer.json')).toThrow(
+      new ImportError('consumer.json', 'plugins.basic-auth.password', 'contains control characters (RFC 7617); no client can send it, so nothing was imported'),
+    );
+    expect(() => importDocuments(consumer('bar\u0085baz'), 'consumer.json')).toThrow('consumer.json: plugins.basic-auth.password: contains control characters (U+0080–U+009F); no client can send it, so nothing was imported');
+    expect(() => importDocuments(consumer(''), 'consumer.json')).toThrow('consumer.json: plugins.basic-auth.password: expected the password');
+    expect(importDocuments(consumer('b\u00e4r baz'), 'consumer.json').secrets).toEqual([{ name: 'consumer-foo', data: { password: 'b\u00e4r baz' } }]);
+  });
+
   it('refuses endpoint security types APK does not define, naming the field', () => {
     expect(() => importDocuments('{"endpointConfig": {"production_endpoints": {"url": "https://x.test"}, "endpoint_security": {"production": {"type": "Digest"}}}}', 'pasted')).toThrow(
       'pasted: endpointConfig.endpoint_security.production.type: only "Basic" endpoint security exists',

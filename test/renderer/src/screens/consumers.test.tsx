@@ -119,6 +119,27 @@ describe('consumer form', () => {
     expect(fake.callsOf('workspace:save')).toEqual([]);
   });
 
+  it('refuses a password no client could sign in with (a tab, a C1 control) on its field, before anything is written', async () => {
+    const fake = await renderApp({ consumers: [{ username: 'alex', basicAuth: { password: { secret: 'consumer-alex', key: 'password' } } }] }, (f) => {
+      f.secrets.set('consumer-alex', { password: 'old' });
+    }, 'consumers');
+    fireEvent.click(screen.getByRole('button', { name: /^alex/ }));
+    for (const [typed, said] of [['pass\tword', 'contains control characters (RFC 7617); no client can send it'], ['pass\u0085word', 'contains control characters (U+0080–U+009F); no client can send it']] as const) {
+      fireEvent.change(screen.getByLabelText('Password'), { target: { value: typed } });
+      fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+      await waitFor(() => expect(errorOf(screen.getByLabelText('Password'))).toContain(said));
+      expect(screen.getByText('Not saved: fix the fields marked in red.')).toBeTruthy();
+    }
+    expect(fake.secretWrites()).toEqual([]);
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+    expect(fake.secrets.get('consumer-alex')).toEqual({ password: 'old' });
+    // What a client can send in UTF-8 is saved: a non-breaking space and letters past ASCII are not controls.
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'p\u00e4ss\u00a0word' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save consumer' }));
+    await screen.findByText('Consumer alex saved; the password is in the vault.');
+    expect(fake.secrets.get('consumer-alex')).toEqual({ password: 'p\u00e4ss\u00a0word' });
+  });
+
   it('saves the optional consumer id and custom id, shows them again, and removes them when emptied', async () => {
     const fake = await renderApp({ consumers: [{ username: 'guest' }, { username: 'bob', id: 'taken' }] }, undefined, 'consumers');
     fireEvent.click(screen.getByRole('button', { name: /^guest/ }));
