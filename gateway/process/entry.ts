@@ -10,6 +10,7 @@ import { UpstreamPools } from '../proxy/upstream-pools';
 import { TrafficCapture } from '../capture/traffic-capture';
 import { batchPerTurn } from '../log/turn-batch';
 import { QuietMemoryWatch } from './quiet-memory';
+import { keepInspectorClosed } from './inspector-signal';
 import type { RequestLogEntry } from '../log/request-log';
 import type { ConnectionLogEntry } from '../log/connection-log';
 
@@ -43,6 +44,7 @@ function errorCode(error: unknown): string {
 }
 
 export function runSupervisedGateway(parent: ParentChannel): void {
+  keepInspectorClosed((line) => process.stderr.write(`${line}\n`));
   let gateway: Gateway | undefined;
   // Bodies and headers go to the app over this channel only: never to stdout, never to a file.
   // Batched per turn like the log entries below: a message per exchange cost a pipe write each under load.
