@@ -22,6 +22,7 @@ import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspa
 import { GatehouseError, withHint } from '../errors/gatehouse-error';
 import { QuietMemoryWatch } from '../process/quiet-memory';
 import { CONFIG_QUIET_MS, watchFolder } from '../config/folder-watch';
+import { keepInspectorClosed } from '../process/inspector-signal';
 
 const USAGE = `Usage:
   npm run gateway -- --demo [--port N] [--host H] [--drain-seconds N]
@@ -215,6 +216,7 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   const drainSeconds = drainFlag ?? DEFAULT_DRAIN_SECONDS;
   if (values.host === '') return say('--host: an address to listen on, such as 127.0.0.1 (empty would listen on every interface)'), 2;
 
+  keepInspectorClosed(say);
   // Request lines and upstream connection lines on stdout alike, in the order they happen.
   const log = jsonLineSink<RequestLogEntry | ConnectionLogEntry>(stdoutLogWriter());
   let gateway: Gateway;
@@ -257,16 +259,29 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
   }
   // Before the banner: whoever waits for it (a supervisor, a script) may stop the gateway the moment it appears,
   // and a SIGTERM arriving before a listener exists kills the process outright instead of closing it.
-  const stop = () => {
-    if (gateway.inFlight > 0) say(`stopping: ${counted(gateway.inFlight, 'request')} in flight, given up to ${drainSeconds} s to finish`);
+  // A second SIGTERM or SIGINT while it drains (Ctrl-C pressed again) cuts what is still in flight at once, logged
+  // and said as the deadline's cut is; until 3 Dec it killed the process, with those requests in no log.
+  let stopping = false;
+  let cutBy: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      if (gateway.inFlight > 0 && cutBy === undefined) {
+        cutBy = signal;
+        say(`${signal} again: cutting ${counted(gateway.inFlight, 'request')} in flight now`);
+      }
+      gateway.cutNow();
+      return;
+    }
+    stopping = true;
+    if (gateway.inFlight > 0) say(`stopping: ${counted(gateway.inFlight, 'request')} in flight, given up to ${drainSeconds} s to finish (${signal} again cuts them now)`);
     void gateway.close(drainSeconds * 1000).then(({ cut }) => {
-      if (cut > 0) say(`stopped: ${counted(cut, 'request')} still in flight after ${drainSeconds} s cut off`);
+      if (cut > 0) say(`stopped: ${counted(cut, 'request')} still in flight ${cutBy ? `at the second ${cutBy}` : `after ${drainSeconds} s`} cut off`);
       // After the log lines of the last requests, which go out once a turn (log/turn-batch.ts).
       setImmediate(() => process.exit(0));
     });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   for (const line of banner) say(line);
   return -1;
 }

@@ -78,6 +78,8 @@ export interface Gateway {
    * the deadline cut. Without `drainMs`, it closes the pools at once (what a dispatched request needs still finishes).
    */
   close(drainMs?: number): Promise<{ cut: number }>;
+  /** Ends a draining close's wait now (a second SIGTERM): what is still in flight is cut at once, as at its deadline. */
+  cutNow(): void;
 }
 
 export class PortInUseError extends GatehouseError {
@@ -164,6 +166,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let inFlight = 0;
   /** While a close drains: told when the last request in flight ends. */
   let onIdle: (() => void) | undefined;
+  /** Set while a draining close waits: ends the wait as its deadline does. */
+  let endDrain: (() => void) | undefined;
   /** Set when a draining close cuts what is still open: those requests are logged as the gateway's cut, not the client's. */
   let cuttingConnections = false;
   // Replaced together with `current`; a request authenticates synchronously, within the generation it started in.
@@ -355,9 +359,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (drainMs !== undefined && inFlight > 0) {
         const drained = await new Promise<boolean>((resolve) => {
           onIdle = () => resolve(true);
+          endDrain = () => resolve(false);
           setTimeout(resolve, drainMs, false).unref();
         });
         onIdle = undefined;
+        endDrain = undefined;
         if (!drained) cut = inFlight;
         // Keep-alive connections left idle by the requests that finished, and the ones the deadline cuts.
         cuttingConnections = true;
@@ -365,6 +371,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       await pools.closeAll();
       return { cut };
+    },
+    cutNow() {
+      endDrain?.();
     },
   };
 }

@@ -57,6 +57,16 @@ function childrenOf(pid: number): number[] {
   });
 }
 
+/**
+ * The gateway's own process: tsx, which runs it here, passes on SIGINT and SIGTERM only. Found by its command line
+ * among tsx's children (esbuild's service is one too), and never pid 0, which would signal this group.
+ */
+async function gatewayProcess(cli: RunningCli): Promise<number[]> {
+  const gateway = await until(() => childrenOf(cli.child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('main/cli/main.ts')));
+  expect(gateway).toHaveLength(1);
+  return gateway;
+}
+
 const exited = (cli: RunningCli) => (cli.child.exitCode !== null ? Promise.resolve(cli.child.exitCode) : once(cli.child, 'exit').then(([code]) => code as number));
 
 describe('the headless gateway process', () => {
@@ -133,6 +143,43 @@ describe('the headless gateway process', () => {
     ]);
   });
 
+  it('on a second SIGTERM while it drains, cuts what is still in flight at once, says so, logs it as its own cut, and exits 0', async () => {
+    const upstream = await startRecordingUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+    });
+    upstreams.push(upstream);
+    // A drain no test could wait out: only the second signal ends it.
+    const { cli, url } = await serving({ services: [{ name: 'events', pathPrefix: '/events', upstream: { url: upstream.url } }] }, ['--drain-seconds', '3600']);
+    const res = await request(`${url}/events/stream`);
+    res.body.on('error', () => undefined);
+    await new Promise((resolve) => res.body.once('data', resolve));
+    const [gateway] = await gatewayProcess(cli);
+    process.kill(gateway!, 'SIGTERM');
+    await cli.waitFor(/stopping: 1 request in flight, given up to 3600 s to finish \(SIGTERM again cuts them now\)/);
+    process.kill(gateway!, 'SIGTERM');
+    await cli.waitFor(/SIGTERM again: cutting 1 request in flight now/);
+    expect(await exited(cli)).toBe(0);
+    expect(cli.stderr()).toMatch(/stopped: 1 request still in flight at the second SIGTERM cut off/);
+    const lines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { path: string; status: number; error: string | null });
+    expect(lines.map(({ path, status, error }) => ({ path, status, error }))).toEqual([{ path: '/events/stream', status: 200, error: 'GATEWAY_STOPPED' }]);
+  });
+
+  it('does not open a debugger on SIGUSR1 (a heap snapshot would hold its credentials): it says so and keeps serving', async () => {
+    const upstream = await startRecordingUpstream();
+    upstreams.push(upstream);
+    const { cli, url } = await serving({ services: [{ name: 'open', pathPrefix: '/open', upstream: { url: upstream.url } }] });
+    const [gateway] = await gatewayProcess(cli);
+    process.kill(gateway!, 'SIGUSR1');
+    await cli.waitFor(/SIGUSR1 ignored: the gateway does not open a debugger/);
+    // Node prints this line when its inspector listens; the request below comes after the signal was handled.
+    const res = await request(`${url}/open/x`);
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    expect(cli.stderr()).not.toMatch(/Debugger listening/);
+    expect(cli.child.exitCode).toBeNull();
+  });
+
   it('reads the secrets file again for each reload, and reloads when it changes: an added consumer and a rotated password work', async () => {
     const upstream = await startRecordingUpstream();
     upstreams.push(upstream);
@@ -172,10 +219,7 @@ describe('the headless gateway process', () => {
     const upstream = await startRecordingUpstream();
     upstreams.push(upstream);
     const { cli, url } = await serving({ services: [{ name: 'open', pathPrefix: '/open', upstream: { url: upstream.url } }] });
-    // To the gateway's own process: tsx, which runs it here, passes on SIGINT and SIGTERM only. Found by its command
-    // line among tsx's children (esbuild's service is one too), and never pid 0, which would signal this group.
-    const gateway = await until(() => childrenOf(cli.child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('main/cli/main.ts')));
-    expect(gateway).toHaveLength(1);
+    const gateway = await gatewayProcess(cli);
     process.kill(gateway[0]!, 'SIGHUP');
     await cli.waitFor(/SIGHUP: reading \S+workspace\.json again\n(.|\n)*reloaded/);
     expect(cli.child.exitCode).toBeNull();
