@@ -51,6 +51,12 @@ export function checkUser(user: KubeconfigUser): Checked<KubeconfigUser> {
     // kubectl would send no credentials at all and the API server answer 401: say what to write instead.
     problems.push(`${label(user, 'user')}: "token-file" is not a kubeconfig field (kubectl reads "tokenFile", relative to the kubeconfig's folder)`);
   }
+  // HTTP could carry a space in the header, and kubectl sends it: the API server then answers 401 as to an expired
+  // token. No bearer token has one (RFC 6750 §2.1, b64token): said before anything is sent, never quoting it.
+  if (token && /\s/.test(token)) {
+    const field = token === user.token ? 'token' : 'tokenFile';
+    problems.push(`${label(user, 'user')}: ${field}: the token holds a space or line break, which no bearer token has (RFC 6750)${/^bearer\s/i.test(token) ? ': remove the "Bearer " in front of it' : ''}; nothing was sent`);
+  }
   return { ...user, ...(token ? { token } : {}), problems };
 }
 

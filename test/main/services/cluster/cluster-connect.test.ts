@@ -463,7 +463,7 @@ describe('one clear error per failure', () => {
     await expect(testConnection(oldCertConnection)).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
-  it('a token HTTP cannot carry (pasted with "Bearer " and a stray character): KubeconfigError that quotes none of it, nothing sent', async () => {
+  it('a token HTTP cannot carry (a stray control character, a character past Latin-1): KubeconfigError that quotes none of it, nothing sent', async () => {
     // A listener that only counts connections: "nothing was sent" means nothing reached it.
     const listener = createServer((socket) => socket.destroy());
     let connections = 0;
@@ -472,7 +472,8 @@ describe('one clear error per failure', () => {
     await once(listener, 'listening');
     const server = `https://127.0.0.1:${(listener.address() as { port: number }).port}`;
     try {
-      for (const token of ['Bearer S3CR3T-pasted-token-7f3a\u0007', 'S3CR3T-inner space-token-7f3a\u0007', 'S3CR3T-non-latin-token-7f3a-\u2603 x']) {
+      // No space in them: a space is refused by the kubeconfig's own check (the test below).
+      for (const token of ['S3CR3T-pasted-token-7f3a\u0007', 'S3CR3T-inner\u0000-token-7f3a', 'S3CR3T-non-latin-token-7f3a-\u2603x']) {
         const file = await kubeconfigFile(
           'pasted.yaml',
           stringify({
@@ -487,6 +488,38 @@ describe('one clear error per failure', () => {
         const error = (await testConnection(await connect(file)).catch((e: unknown) => e)) as KubeconfigError;
         expect(error).toBeInstanceOf(KubeconfigError);
         expect(error.message).toMatch(/^user "pasted-user": its credentials cannot be sent in an HTTP header/);
+        expect(`${error.message} ${error.hint}`).not.toMatch(/S3CR3T|token-7f3a/);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('a kubeconfig token with a space (pasted with "Bearer " in front) is refused before anything is sent, naming the field and never the token', async () => {
+    let connections = 0;
+    const listener = createServer();
+    listener.on('connection', () => connections++);
+    listener.listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    const server = `https://127.0.0.1:${(listener.address() as { port: number }).port}`;
+    try {
+      for (const [token, says] of [['Bearer S3CR3T-pasted-token-7f3a', 'remove the "Bearer " in front of it'], ['S3CR3T-inner token-7f3a', 'nothing was sent']]) {
+        const file = await kubeconfigFile(
+          'spaced.yaml',
+          stringify({
+            apiVersion: 'v1',
+            kind: 'Config',
+            'current-context': 'spaced',
+            clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+            users: [{ name: 'spaced-user', user: { token } }],
+            contexts: [{ name: 'spaced', context: { cluster: 'c', user: 'spaced-user' } }],
+          }),
+        );
+        const error = (await connect(file).then(testConnection).catch((e: unknown) => e)) as KubeconfigError;
+        expect(error).toBeInstanceOf(KubeconfigError);
+        expect(error.message).toMatch(/user "spaced-user": token: the token holds a space or line break, which no bearer token has \(RFC 6750\)/);
+        expect(error.message).toContain(says);
         expect(`${error.message} ${error.hint}`).not.toMatch(/S3CR3T|token-7f3a/);
       }
       expect(connections).toBe(0);
