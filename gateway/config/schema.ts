@@ -115,7 +115,7 @@ export const ServiceInfo = z
 export const Upstream = z.union([
   z.object({ url: UpstreamUrl }).strict(),
   z.object({ serviceInfo: ServiceInfo }).strict(),
-]);
+], { error: 'expected either url (an http:// or https:// URL) or serviceInfo (a Kubernetes Service: name, namespace, port)' });
 export type Upstream = z.infer<typeof Upstream>;
 
 export { EndpointSecurity } from './endpoint-security-schema';

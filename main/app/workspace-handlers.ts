@@ -13,7 +13,7 @@ export function workspaceHandlers(ctx: AppContext): DomainHandlers<'workspace'> 
       const onRevision = SaveOnRevision.safeParse(input);
       if (onRevision.success) return saveWorkspace(ctx, onRevision.data.workspace, onRevision.data.basedOn, onRevision.data.secrets);
       // A save that names its revision is never taken for a bare workspace: its own request is at fault.
-      if (typeof input === 'object' && input !== null && 'basedOn' in input) throw new UserFacingError('GATEHOUSE_INVALID_REQUEST', 'invalid request on workspace:save', toFieldErrors(onRevision.error).map((e) => ({ ...e, path: `request.${e.path}` })));
+      if (typeof input === 'object' && input !== null && 'basedOn' in input) throw new UserFacingError('GATEHOUSE_INVALID_REQUEST', 'invalid request on workspace:save', toFieldErrors(onRevision.error, input).map((e) => ({ ...e, path: `request.${e.path}` })));
       return saveWorkspace(ctx, input);
     },
     'workspace:restore-backup': async () => {

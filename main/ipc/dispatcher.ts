@@ -53,7 +53,7 @@ export function createIpcDispatcher(handlers: IpcHandlers, reportInternal: (chan
     if (!isChannel(channel)) return { ok: false, error: { code: 'GATEHOUSE_UNKNOWN_CHANNEL', message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` } };
     const parsed = channels[channel].request.safeParse(payload);
     if (!parsed.success) {
-      const errors = toFieldErrors(parsed.error).map((e) => ({ ...e, path: e.path === '(root)' ? 'request' : `request.${e.path}` }));
+      const errors = toFieldErrors(parsed.error, payload).map((e) => ({ ...e, path: e.path === '(root)' ? 'request' : `request.${e.path}` }));
       return { ok: false, error: { code: 'GATEHOUSE_INVALID_REQUEST', message: `invalid request on ${channel}`, errors } };
     }
     try {

@@ -126,7 +126,7 @@ export class FakeGatehouse implements GatehouseApi {
     this.calls.push({ channel, request: structuredClone(request) });
     const parsed = channels[channel].request.safeParse(request);
     // As main's dispatcher reports it: field paths under `request`.
-    if (!parsed.success) throw failure('GATEHOUSE_INVALID_REQUEST', `invalid request on ${channel}`, toFieldErrors(parsed.error).map((e) => ({ ...e, path: e.path === '(root)' ? 'request' : `request.${e.path}` })));
+    if (!parsed.success) throw failure('GATEHOUSE_INVALID_REQUEST', `invalid request on ${channel}`, toFieldErrors(parsed.error, request).map((e) => ({ ...e, path: e.path === '(root)' ? 'request' : `request.${e.path}` })));
     return (await this.#handle(channel, parsed.data)) as ResponseOf<C>;
   }
 
