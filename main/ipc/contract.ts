@@ -313,7 +313,7 @@ export const channels = {
   'cluster:prune-candidates': { request: None, response: {} as ClusterPruneCandidate[] },
   'cluster:prune': { request: z.object({ candidates: z.array(z.object({ ref: ClusterObjectRefSchema, label: z.string(), uid: z.string().optional(), resourceVersion: z.string().optional() }).strict()), confirm: z.literal(true) }).strict(), response: {} as { label: string; outcome: 'deleted' | 'gone' | 'failed'; message?: string }[] },
   'cluster:export': { request: z.object({ includeSecretValues: z.boolean().default(false) }).strict(), response: {} as { yaml: string } },
-  'cluster:import-application': { request: z.object({ name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'an Application name'), secretNamespace: ResourceName.default('kyma-integration') }).strict(), response: {} as SaveResult },
+  'cluster:import-application': { request: z.object({ name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'an Application name: lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit'), secretNamespace: ResourceName.default('kyma-integration') }).strict(), response: {} as SaveResult },
   /** Fetches one token with the saved service's OAuth settings and vault secret; errors name the token URL and status. */
   'security:fetch-token': { request: z.object({ service: ResourceName, environment: z.enum(['production', 'sandbox']) }).strict(), response: {} as FetchTokenResult },
   /** Checks PEM certificate and key before they go to the vault: the key must match, the certificate be valid now. */

@@ -215,6 +215,7 @@ export function ClusterScreen() {
   const loadSecrets = useSecretsStore((s) => s.load);
   const store = useClusterStore();
   const { contexts, context, namespace, report, plan, push, candidates, pruned, withSecrets, yaml, appName, appNamespace, busy, error, notice, set } = store;
+  const fieldErrors = new FieldErrors(store.fieldErrors);
 
   useEffect(() => {
     // Once: coming back to the screen keeps what it showed (Reload reads the kubeconfig again).
@@ -271,7 +272,7 @@ export function ClusterScreen() {
                 </select>
               )}
             </Field>
-            <Field id="cluster-namespace" label="Namespace" hint="Where Secrets go.">
+            <Field id="cluster-namespace" label="Namespace" hint="Where Secrets go." errors={fieldErrors.for(['namespace'])}>
               {(c) => <input {...c} value={namespace} disabled={busy !== undefined} onChange={(e) => store.chooseTarget({ namespace: e.target.value })} spellCheck={false} />}
             </Field>
           </div>
@@ -327,10 +328,10 @@ export function ClusterScreen() {
         <section className="editor" aria-labelledby="cluster-import-title">
           <h2 id="cluster-import-title">Import an Application</h2>
           <div className="field-grid">
-            <Field id="cluster-app-name" label="Application name">
+            <Field id="cluster-app-name" label="Application name" errors={fieldErrors.for(['name'])}>
               {(c) => <input {...c} value={appName} onChange={(e) => set({ appName: e.target.value })} spellCheck={false} />}
             </Field>
-            <Field id="cluster-app-secret-namespace" label="Secret namespace">
+            <Field id="cluster-app-secret-namespace" label="Secret namespace" errors={fieldErrors.for(['secretNamespace'])}>
               {(c) => <input {...c} value={appNamespace} onChange={(e) => set({ appNamespace: e.target.value })} spellCheck={false} />}
             </Field>
           </div>

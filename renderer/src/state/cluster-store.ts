@@ -5,6 +5,8 @@ import { create } from 'zustand';
 import type { ClusterConnectionReport, ClusterContexts, ClusterObjectRef, ClusterPlan, ClusterPruneCandidate, ClusterPushReport } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
+import { channels } from '../../../main/ipc/contract';
+import { validateWith, type FieldError } from '../../../gateway/config/validate';
 
 export type ClusterBusy = 'contexts' | 'choose' | 'connect' | 'plan' | 'push' | 'prune' | 'export' | 'import';
 
@@ -25,6 +27,11 @@ export interface ClusterState {
   busy: ClusterBusy | undefined;
   /** The last failure, its hint included (see toFailure). */
   error: string | undefined;
+  /**
+   * What the Connection or Import fields hold that main would refuse, by the request's field (`namespace`, `name`,
+   * `secretNamespace`): checked with the channel's own schema before anything is sent, and shown on the field.
+   */
+  fieldErrors: readonly FieldError[];
   notice: string | undefined;
   set(patch: Partial<Pick<ClusterState, 'appName' | 'appNamespace'>>): void;
   /** Unticked, an export shown with secret values goes: the box is what the user sees as the YAML's content. */
@@ -64,7 +71,7 @@ const disconnected = { report: undefined, plan: undefined, push: undefined, cand
 
 export const useClusterStore = create<ClusterState>((set, get) => {
   async function run<T>(what: ClusterBusy, action: () => Promise<T>): Promise<T | undefined> {
-    set({ busy: what, error: undefined, notice: undefined });
+    set({ busy: what, error: undefined, notice: undefined, fieldErrors: [] });
     try {
       return await action();
     } catch (e) {
@@ -73,6 +80,13 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     } finally {
       set({ busy: undefined });
     }
+  }
+
+  /** Whether main would take the request; if not, its problems go to the fields (main said "invalid request on …"). */
+  function checked(channel: 'cluster:connect' | 'cluster:import-application', request: unknown): boolean {
+    const check = validateWith(channels[channel].request, request);
+    if (!check.ok) set({ fieldErrors: check.errors });
+    return check.ok;
   }
 
   async function readContexts(): Promise<void> {
@@ -91,6 +105,7 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     appNamespace: 'kyma-integration',
     busy: undefined,
     error: undefined,
+    fieldErrors: [],
     notice: undefined,
     set: (patch) => set(patch),
     includeSecretValues: (include) => set((s) => ({ withSecrets: include, ...(!include && s.yaml?.withValues ? { yaml: undefined } : {}) })),
@@ -130,6 +145,7 @@ export const useClusterStore = create<ClusterState>((set, get) => {
         const request: { context?: string; namespace?: string } = {};
         if (context) request.context = context;
         if (namespace.trim()) request.namespace = namespace.trim();
+        if (!checked('cluster:connect', request)) return;
         set({ report: await gatehouse().invoke('cluster:connect', request) });
       });
     },
@@ -168,7 +184,9 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     importApplication: async () => {
       const { appName, appNamespace } = get();
       const done = await run('import', async () => {
-        const result = await gatehouse().invoke('cluster:import-application', { name: appName.trim(), secretNamespace: appNamespace.trim() || 'kyma-integration' });
+        const request = { name: appName.trim(), secretNamespace: appNamespace.trim() || 'kyma-integration' };
+        if (!checked('cluster:import-application', request)) return false;
+        const result = await gatehouse().invoke('cluster:import-application', request);
         if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
         return true;
       });

@@ -3,7 +3,7 @@
 // confirming) against the in-memory fake; the browser tests drive the same screens against the real services.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { renderApp } from '../../support/render-app';
+import { errorOf, renderApp } from '../../support/render-app';
 import { findPlaceholders } from '../../../../renderer/src/model/import-placeholders';
 import { failure } from '../../support/fake-gatehouse';
 
@@ -128,6 +128,30 @@ describe('cluster screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Export YAML' }));
     await waitFor(() => expect((screen.getByLabelText('kubectl apply -f ready YAML') as HTMLTextAreaElement).value).toContain('kind: Secret'));
     expect(fake.callsOf('cluster:export')).toEqual([{ includeSecretValues: true }]);
+  });
+
+  it('says on the Namespace and Application name fields what main would refuse, and sends nothing', async () => {
+    const fake = await renderApp({}, (f) => {
+      f.answers['cluster:contexts'] = contexts;
+      f.answers['cluster:connect'] = report;
+    }, 'cluster');
+    await waitFor(() => expect((screen.getByLabelText('Context') as HTMLSelectElement).value).toBe('dev'));
+    fireEvent.change(screen.getByLabelText('Namespace'), { target: { value: 'Bad NS!' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Connect & test' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Namespace'))).toContain('letters, digits, ".", "_" or "-", 1-63 characters'));
+    expect(fake.callsOf('cluster:connect')).toEqual([]);
+    expect(screen.queryByText(/invalid request on cluster:connect/)).toBeNull();
+
+    fireEvent.change(screen.getByLabelText('Namespace'), { target: { value: 'team-a' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Connect & test' }));
+    await screen.findByRole('region', { name: 'Connection test' });
+    expect(errorOf(screen.getByLabelText('Namespace'))).toBe('');
+    fireEvent.change(screen.getByLabelText('Application name'), { target: { value: 'Bad App!' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Import Application' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Application name'))).toContain('an Application name: lowercase letters, digits and "-"'));
+    expect(fake.callsOf('cluster:import-application')).toEqual([]);
+    // The connection stays: only the request was wrong.
+    expect(screen.getByRole('button', { name: 'Disconnect' })).toBeTruthy();
   });
 
   it('keeps the connection, the preview and the push result while the user visits another screen', async () => {
