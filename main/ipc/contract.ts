@@ -210,6 +210,8 @@ export interface ClusterConnectionReport {
   missing: string[];
   targets: { kymaApplications: boolean; apkBackends: boolean; apisix: boolean };
   pathProblem?: string;
+  /** The namespace is not on the cluster: a push there fails until it is created. */
+  namespaceMissing?: true;
 }
 /** `hidden`: Secret data, shown as added/removed/changed without its value. */
 export interface ClusterFieldChange { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string; hidden?: boolean }

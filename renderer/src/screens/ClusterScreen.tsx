@@ -34,6 +34,11 @@ function ConnectionReport({ report }: { report: ClusterConnectionReport }) {
           </ul>
         </div>
       )}
+      {report.namespaceMissing && (
+        <p className="notice notice-warning">
+          Namespace {report.namespace} does not exist on this cluster: a push there fails until it is created (<span className="mono">kubectl create namespace {report.namespace}</span>).
+        </p>
+      )}
       {report.pathProblem && <p className="notice notice-warning">{report.pathProblem}</p>}
       <ul className="plain-list">
         <li>Kyma Applications: {report.targets.kymaApplications ? 'served' : 'not served (no CRD)'}</li>

@@ -2,6 +2,7 @@
 // and which target CRDs the cluster serves.
 import type { ClusterConnection } from './cluster-connection';
 import { detectTargets, type ClusterTargets } from './cluster-targets';
+import { ApiServerError, ForbiddenError } from '../cluster-errors';
 
 export interface PermissionCheck {
   verb: 'get' | 'list' | 'create' | 'patch' | 'delete';
@@ -28,6 +29,8 @@ export interface ConnectionReport {
   /** Labels of the denied permissions, e.g. `patch applications.applicationconnector.kyma-project.io`. */
   missing: string[];
   targets: ClusterTargets;
+  /** The namespace is not on the cluster (a 404 reading it): a push there fails until it is created. */
+  namespaceMissing?: true;
 }
 
 const PUSH_VERBS = ['get', 'list', 'create', 'patch', 'delete'] as const;
@@ -66,6 +69,7 @@ export async function testConnection(connection: ClusterConnection, checks: Perm
   const version = await connection.call('Reading the server version', () => connection.version.getCode());
   const permissions = await checkPermissions(connection, checks);
   const targets = await detectTargets(connection);
+  const namespace = await namespaceExists(connection);
   return {
     context: connection.contextName,
     server: connection.server,
@@ -75,5 +79,21 @@ export async function testConnection(connection: ClusterConnection, checks: Perm
     permissions,
     missing: permissions.filter((p) => !p.allowed).map((p) => p.label),
     targets,
+    ...(namespace === false ? { namespaceMissing: true as const } : {}),
   };
+}
+
+/**
+ * Whether the connection's namespace is on the cluster: false on a 404, undefined when the user may not read
+ * namespaces (a user bound to one namespace usually may not), which says nothing either way.
+ */
+async function namespaceExists(connection: ClusterConnection): Promise<boolean | undefined> {
+  try {
+    await connection.call(`Reading namespace ${connection.namespace}`, () => connection.core.readNamespace({ name: connection.namespace }));
+    return true;
+  } catch (error) {
+    if (error instanceof ApiServerError && error.status === 404) return false;
+    if (error instanceof ForbiddenError) return undefined;
+    throw error;
+  }
 }

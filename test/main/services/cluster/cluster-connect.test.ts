@@ -417,6 +417,17 @@ describe('test connection', () => {
     expect(report.permissions).toHaveLength(10);
     expect(report.permissions.every((p) => p.allowed)).toBe(true);
     expect(report.targets).toMatchObject({ kymaApplications: true, apkBackends: false, apisix: false });
+    expect(report.namespaceMissing).toBeUndefined();
+  });
+
+  it('says when the namespace is not on the cluster, and says nothing of it to a user who may not read namespaces', async () => {
+    const missing = await testConnection(await connect(await api.writeKubeconfig({ credentials: { token: adminToken }, context: 'admin-missing', namespace: 'no-such-ns' }, dir)));
+    expect(missing).toMatchObject({ namespace: 'no-such-ns', namespaceMissing: true });
+    // A user bound to its namespace alone: reading it is forbidden, which says nothing either way.
+    api.authorizer.setRules('secrets-only', [{ verbs: ['get', 'list', 'create', 'patch', 'delete'], apiGroups: [''], resources: ['secrets'], namespaces: ['kyma-system'] }]);
+    const cert = await api.clientCertificate('secrets-only', []);
+    const bound = await testConnection(await connect(await api.writeKubeconfig({ credentials: { cert }, context: 'secrets-only', namespace: 'kyma-system' }, dir)));
+    expect(bound.namespaceMissing).toBeUndefined();
   });
 
   it('names each missing permission for a restricted user (client certificate)', async () => {

@@ -130,6 +130,17 @@ describe('cluster screen', () => {
     expect(fake.callsOf('cluster:export')).toEqual([{ includeSecretValues: true }]);
   });
 
+  it('warns when the namespace connected to is not on the cluster', async () => {
+    await renderApp({}, (f) => {
+      f.answers['cluster:contexts'] = contexts;
+      f.answers['cluster:connect'] = { ...report, namespace: 'no-such-ns', namespaceMissing: true };
+    }, 'cluster');
+    await waitFor(() => expect((screen.getByLabelText('Context') as HTMLSelectElement).value).toBe('dev'));
+    fireEvent.click(screen.getByRole('button', { name: 'Connect & test' }));
+    const test = await screen.findByRole('region', { name: 'Connection test' });
+    expect(test.textContent).toContain('Namespace no-such-ns does not exist on this cluster: a push there fails until it is created (kubectl create namespace no-such-ns).');
+  });
+
   it('says on the Namespace and Application name fields what main would refuse, and sends nothing', async () => {
     const fake = await renderApp({}, (f) => {
       f.answers['cluster:contexts'] = contexts;
