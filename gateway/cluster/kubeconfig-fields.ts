@@ -26,6 +26,7 @@ const notGoYamls = (tag: Tags[number]): boolean =>
  */
 export const KUBECONFIG_YAML: YamlReading = {
   version: '1.1',
+  unknownTagsAsText: true,
   customTags: (tags: Tags): Tags => [
     // A lone dot: a float to yaml's 1.1 schema (NaN), a string to go-yaml.
     { tag: 'tag:yaml.org,2002:str', default: true, test: /^[-+]?\.$/, resolve: (dot: string) => dot },

@@ -74,32 +74,72 @@ function plainJson(text: string, source: string): { value: unknown } | undefined
 }
 
 /**
- * yaml's messages that quote the document without a colon before the quote: an escape sequence with up to eight
- * characters after it (`\\USECRET-1`, from a password with a backslash), a value's first character. Said by their
- * code instead.
+ * What each of yaml's error codes (yaml's ErrorCode) means, in our words. yaml's messages quote the document (an
+ * alias's name, a tag, an escape sequence, a block scalar's header, a value's first character), and in a secrets
+ * file or a Secret's stringData that text is a secret's value; so a message is never made from yaml's text, only
+ * from its code and position. A code not listed here (a later yaml's) is said as SYNTAX_ERROR.
  */
-const QUOTING_YAML_ERRORS: Record<string, string> = {
+const YAML_ERROR_WORDING: Readonly<Record<string, string>> = {
+  ALIAS_PROPS: 'an alias (*name) cannot have a tag or an anchor',
+  BAD_ALIAS: 'an alias or anchor name is empty or ends in ":" (quote a value that starts with * or &)',
+  BAD_COLLECTION_TYPE: 'a tag (!!…) for another kind of collection than the one it is on',
+  BAD_DIRECTIVE: 'a directive (a line starting with %) that cannot be read',
   BAD_DQ_ESCAPE: 'Invalid escape sequence in a double-quoted string (write a backslash as \\\\)',
+  BAD_INDENT: 'indentation that does not line up with the lines around it',
+  BAD_PROP_ORDER: 'a tag or an anchor before a "-", "?" or ":" indicator (it goes after it)',
   BAD_SCALAR_START: 'Plain value cannot start with a reserved character (quote the value)',
+  BLOCK_AS_IMPLICIT_KEY: 'a nested mapping or a block sequence where a key should be (one line holds two "key: value")',
+  BLOCK_IN_FLOW: 'a block collection inside a flow collection ([…] or {…})',
+  DUPLICATE_KEY: 'Map keys must be unique: a key is repeated in one object',
+  KEY_OVER_1024_CHARS: 'a key longer than 1024 characters without "?"',
+  MISSING_CHAR: 'a character is missing (a closing quote, a ":" after a key, a "," between items, or a space)',
+  MULTILINE_IMPLICIT_KEY: 'a key that goes on past its line (a ":" or a closing quote missing?)',
+  MULTIPLE_ANCHORS: 'a value with more than one anchor',
+  MULTIPLE_DOCS: 'more than one document (---) where one is read',
+  MULTIPLE_TAGS: 'a value with more than one tag',
+  NON_STRING_KEY: 'a key that is not a string',
+  RESOURCE_EXHAUSTION: 'more than yaml can compose (nested too deep to read)',
+  TAB_AS_INDENT: 'Tabs are not allowed as indentation',
+  TAG_RESOLVE_FAILED: 'a tag (!…) Gatehouse does not read: a value is plain text here, so quote one that starts with "!"',
+  UNEXPECTED_TOKEN: 'unexpected text here (a stray character, or text after a value, a closing bracket or a block scalar\'s | or >)',
 };
 
+const SYNTAX_ERROR = 'not valid YAML here';
+
 /**
- * yaml's description of an error, without the source text some of its messages quote after a colon (an alias's
- * name, the rest of a block scalar's header): in a secrets file or a Secret's stringData that text is a secret's
- * value. The position is given apart, as line and column.
+ * A yaml error said without its text (YAML_ERROR_WORDING). A position is given apart, as line and column.
+ * Exported for the tests, which provoke every code with a secret-looking value.
  */
-function yamlErrorDetail(message: string, code?: string): string {
-  if (code !== undefined && QUOTING_YAML_ERRORS[code]) return QUOTING_YAML_ERRORS[code];
-  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '');
-  return first.replace(/:\s.*$/, '') || 'syntax error';
+export function yamlErrorDetail(code: string | undefined): string {
+  return (code !== undefined && Object.hasOwn(YAML_ERROR_WORDING, code) ? YAML_ERROR_WORDING[code] : undefined) ?? SYNTAX_ERROR;
+}
+
+/** Why toJS failed, in our words too: yaml's ReferenceError quotes the alias's name. */
+function toJsFailureDetail(failure: unknown): string {
+  if (failure instanceof ReferenceError && failure.message.startsWith('Excessive alias count')) return 'aliases that expand the document past a bound (an alias bomb)';
+  if (failure instanceof ReferenceError && failure.message.startsWith('Unresolved alias')) return 'Unresolved alias (the anchor must be set before the alias)';
+  return 'the document cannot be read';
+}
+
+/** yaml's warnings that it read a value without its tag: an unknown tag, or one for another kind of collection. */
+const IGNORED_TAGS: ReadonlySet<string> = new Set(['TAG_RESOLVE_FAILED', 'BAD_COLLECTION_TYPE']);
+
+/** How a document is read beyond yaml's own options. */
+export interface DocumentReading {
+  /**
+   * A tag yaml does not know (`!custom`, `!<x>`) is read as yaml reads it (its value's text, with a warning), as a
+   * kubeconfig always was. Otherwise it is refused, naming the line: yaml reads `password: !<x>` as an empty string,
+   * and a secret's value must be the text written.
+   */
+  unknownTagsAsText?: boolean;
 }
 
 /** The value of a document yaml parsed, or a DocumentSyntaxError naming where it fails and never what it says. */
-export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, source: string): unknown {
-  const error = doc.errors[0];
+export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'warnings' | 'toJS'>, source: string, reading: DocumentReading = {}): unknown {
+  const error = doc.errors[0] ?? (reading.unknownTagsAsText ? undefined : doc.warnings.find((warning) => IGNORED_TAGS.has(warning.code)));
   if (error) {
     const pos = error.linePos?.[0];
-    throw new DocumentSyntaxError(source, pos?.line, pos?.col, yamlErrorDetail(error.message, error.code));
+    throw new DocumentSyntaxError(source, pos?.line, pos?.col, yamlErrorDetail(error.code));
   }
   let value: unknown;
   try {
@@ -107,7 +147,7 @@ export function yamlDocumentValue(doc: Pick<Yaml.Document, 'errors' | 'toJS'>, s
   } catch (failure) {
     // toJS throws for an alias whose anchor is not set before it, and for an alias count that would expand the
     // document past a bound (a "billion laughs" document): a syntax error like the others, not a crash.
-    throw new DocumentSyntaxError(source, undefined, undefined, failure instanceof Error ? yamlErrorDetail(failure.message) : 'the document cannot be read');
+    throw new DocumentSyntaxError(source, undefined, undefined, toJsFailureDetail(failure));
   }
   // Aliases can nest a value deeper than the text it came from (checkYamlDepth read the text).
   return withinDepth(source, value);
@@ -119,11 +159,11 @@ export function checkYamlDepth(text: string, source: string, Parser: YamlModule[
 }
 
 /** What else yaml is told: the YAML version and schema of a format read as another program reads it (a kubeconfig). */
-export type YamlReading = Pick<Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.SchemaOptions, 'version' | 'customTags'>;
+export type YamlReading = Pick<Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.SchemaOptions, 'version' | 'customTags'> & DocumentReading;
 
-function parseYaml(text: string, source: string, yaml: YamlModule, reading: YamlReading = {}): unknown {
+function parseYaml(text: string, source: string, yaml: YamlModule, { unknownTagsAsText, ...options }: YamlReading = {}): unknown {
   checkYamlDepth(text, source, yaml.Parser);
-  return yamlDocumentValue(yaml.parseDocument(text, { ...reading, prettyErrors: true, uniqueKeys: true }), source);
+  return yamlDocumentValue(yaml.parseDocument(text, { ...options, prettyErrors: true, uniqueKeys: true }), source, { unknownTagsAsText });
 }
 
 /** Parses JSON or YAML with the yaml module given; syntax errors (a repeated key included) carry the line and column. */

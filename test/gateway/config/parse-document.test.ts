@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/spawn-cli';
 import fc from 'fast-check';
 import * as yaml from 'yaml';
-import { DocumentSyntaxError, MAX_DOCUMENT_DEPTH, parseJsonOrYaml, readJsonOrYaml, utf8Text } from '../../../gateway/config/parse-document';
+import { DocumentSyntaxError, MAX_DOCUMENT_DEPTH, parseJsonOrYaml, readJsonOrYaml, utf8Text, yamlErrorDetail } from '../../../gateway/config/parse-document';
 
 /** What yaml alone makes of a document, as parse-document.ts asks it. */
 function yamlValue(text: string): unknown {
@@ -61,6 +61,68 @@ describe('JSON or YAML documents', () => {
       expect(error.message).toMatch(/^secrets\.yaml(:\d+:\d+)?: \S/);
       expect(error.message).not.toContain('Hunter2');
     }
+  });
+
+  // Every yaml error code a document can provoke, each with a secret-looking value where yaml's own message would
+  // quote it (or near it): the message is made from the code alone, so none of it may appear.
+  const SECRET = 'Zq8-SecretPassw0rd';
+  it.each([
+    ['ALIAS_PROPS', `alex:\n  password: !!str *${SECRET}\n`],
+    ['BAD_COLLECTION_TYPE', `alex: !!set [${SECRET}]\n`],
+    ['BAD_DIRECTIVE', `%YAML 9.${SECRET}\n---\nalex: 1\n`],
+    ['BAD_DIRECTIVE', `%YAML 1.2 ${SECRET}\n---\nalex: 1\n`],
+    ['BAD_DQ_ESCAPE', `alex:\n  password: "x\\q${SECRET}"\n`],
+    ['BAD_INDENT', `alex:\n  password: [${SECRET},\n${SECRET}]\n`],
+    ['BAD_SCALAR_START', `alex:\n  password: @${SECRET}\n`],
+    ['BLOCK_AS_IMPLICIT_KEY', `alex:\n  password: ${SECRET}: x\n`],
+    ['BLOCK_IN_FLOW', `{alex: [\n  - ${SECRET}\n]}\n`],
+    ['DUPLICATE_KEY', `alex:\n  password: ${SECRET}\n  password: ${SECRET}\n`],
+    ['KEY_OVER_1024_CHARS', `alex:\n  ${SECRET.repeat(60)}: x\n`],
+    ['MISSING_CHAR', `alex:\n  password: "${SECRET}\n`],
+    ['MISSING_CHAR', `alex:\n  password: '${SECRET}\n`],
+    ['MULTILINE_IMPLICIT_KEY', `alex:\n  "${SECRET}\n  x": y\n`],
+    ['MULTIPLE_ANCHORS', `alex:\n  password: &a &${SECRET} x\n`],
+    ['MULTIPLE_DOCS', `alex: ${SECRET}\n---\nbo: ${SECRET}\n`],
+    ['MULTIPLE_TAGS', `alex:\n  password: !!str !${SECRET} x\n`],
+    ['TAB_AS_INDENT', `alex:\n\tpassword: ${SECRET}\n`],
+    // yaml's messages for these quote the tag with no colon before it ("The !… tag has no suffix").
+    ['TAG_RESOLVE_FAILED', `alex:\n  password: !${SECRET}!\n`],
+    ['TAG_RESOLVE_FAILED', `alex:\n  password: !${SECRET}!x y\n`],
+    ['TAG_RESOLVE_FAILED', `alex:\n  password: !<${SECRET}\n`],
+    ['TAG_RESOLVE_FAILED', 'alex:\n  password: !<!!>\n'],
+    // yaml only warns about these, and reads the value without its tag (`!<x>` as an empty password).
+    ['TAG_RESOLVE_FAILED', `alex:\n  password: !<${SECRET}>\n`],
+    ['TAG_RESOLVE_FAILED', `alex:\n  password: !${SECRET} x\n`],
+    ['TAG_RESOLVE_FAILED', `alex:\n  password: !!int ${SECRET}\n`],
+    ['UNEXPECTED_TOKEN', `alex:\n  password: |${SECRET}\n    x\n`],
+    ['UNEXPECTED_TOKEN', `alex:\n  password: "${SECRET}" ${SECRET}\n`],
+    ['UNEXPECTED_TOKEN', `alex: [${SECRET},,]\n`],
+    ['UNEXPECTED_TOKEN', `alex: {password: ${SECRET}}}\n`],
+  ])('says %s by its code and position, never with the text it failed on: %j', async (code, text) => {
+    const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    const first = doc.errors[0] ?? doc.warnings[0];
+    expect(first?.code).toBe(code);
+    const error = await syntaxError(text, 'secrets.yaml');
+    expect(error.message).toBe(`secrets.yaml:${first!.linePos![0].line}:${first!.linePos![0].col}: ${yamlErrorDetail(code)}`);
+    expect(error.message).not.toContain('Zq8');
+  });
+
+  it('says a yaml error code it does not know in general words', () => {
+    expect(yamlErrorDetail('SOME_LATER_CODE')).toBe('not valid YAML here');
+    expect(yamlErrorDetail(undefined)).toBe('not valid YAML here');
+    expect(yamlErrorDetail('toString')).toBe('not valid YAML here');
+  });
+
+  it('refuses an unknown tag on a value, naming its line, where yaml would read the value without it', async () => {
+    // `password: !<x>` read as '' (an empty password served) and `!custom text` as 'text'.
+    for (const text of ['alex:\n  password: !<x>\n', 'alex:\n  password: !custom Hunter2pw\n']) {
+      const error = await syntaxError(text, 'secrets.yaml');
+      expect(error.line).toBe(2);
+      expect(error.message).not.toContain('Hunter2');
+    }
+    // Tags yaml knows still read as written.
+    expect(await parsed('alex:\n  password: !!str 123\n', 'secrets.yaml')).toEqual({ alex: { password: '123' } });
+    expect(await parsed('alex:\n  password: ! 123\n', 'secrets.yaml')).toEqual({ alex: { password: '123' } });
   });
 
   it('reports an alias without an anchor before it, and an alias bomb, as syntax errors, not crashes', async () => {

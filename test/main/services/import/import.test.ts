@@ -323,6 +323,23 @@ describe('import errors', () => {
     expect(() => importDocuments('{"endpointConfig": {\n  "production_endpoints": {"url": \n}', 'bad.json')).toThrow(DocumentSyntaxError);
   });
 
+  it('never quotes a Secret\'s value in a syntax error, and refuses a tag on one, naming the line', () => {
+    const secret = (value: string) => `kind: Secret\nmetadata:\n  name: kyma-creds\nstringData:\n  username: admin\n  password: ${value}\n`;
+    // yaml says "The !Ky2-KymaPassw0rd! tag has no suffix"; `!<x>` it reads as an empty password, with a warning.
+    for (const value of ['!Ky2-KymaPassw0rd!', '!<Ky2-KymaPassw0rd>', '!<x>']) {
+      const error = (() => {
+        try {
+          importDocuments(secret(value), 'kyma.yaml');
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect((error as DocumentSyntaxError).line).toBe(6);
+      expect((error as Error).message).not.toContain('Ky2');
+    }
+  });
+
   it('names an unknown document shape', () => {
     expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(ImportError);
     expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(/not a format Gatehouse imports/);
