@@ -7,11 +7,20 @@ export type ServiceInput = ArrayItem<WorkspaceInput['services']>;
 export type RouteInput = ArrayItem<WorkspaceInput['routes']>;
 export type ConsumerInput = ArrayItem<WorkspaceInput['consumers']>;
 
+/** Where an imported Secret's keys were written, for messages about them: the document, and each key's field. */
+export interface SecretOrigin {
+  source: string;
+  /** Per key, its field in the document (`stringData.username`, `data.password`). */
+  fields: Record<string, string>;
+}
+
 /** A secret value found in an imported document: it goes to the vault, never into the workspace. */
 export interface ImportedSecret {
   name: string;
   namespace?: string;
   data: Record<string, string>;
+  /** Set for a Kubernetes Secret's document; the vault keeps name, namespace and data only. */
+  origin?: SecretOrigin;
 }
 
 /** What a set of documents adds to a workspace. */

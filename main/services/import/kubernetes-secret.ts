@@ -45,17 +45,22 @@ export function importKubernetesSecret(doc: SecretDocument, source: string, opti
   const name = doc.metadata?.name;
   if (typeof name !== 'string' || name === '') throw new ImportError(source, 'metadata.name', 'a Secret needs a name');
   const data: Record<string, string> = {};
+  const fields: Record<string, string> = {};
   const plain: string[] = [];
   for (const [key, value] of Object.entries(doc.data ?? {})) {
     if (typeof value !== 'string') throw new ImportError(source, `data.${key}`, 'expected a string');
     if (options.plainSecretData) plain.push(`data.${key}`);
     data[key] = options.plainSecretData ? value : decodedText(value, source, `data.${key}`);
+    fields[key] = `data.${key}`;
   }
+  // As the API server merges them: a stringData key replaces the same data key.
   for (const [key, value] of Object.entries(doc.stringData ?? {})) {
     if (typeof value !== 'string') throw new ImportError(source, `stringData.${key}`, 'expected a string');
     data[key] = value;
+    fields[key] = `stringData.${key}`;
   }
   const namespace = typeof doc.metadata?.namespace === 'string' ? doc.metadata.namespace : undefined;
   const notes = plain.length > 0 ? [`Secret "${name}": ${plain.join(', ')} taken as plain text, as written (not base64-decoded)`] : [];
-  return { secret: namespace ? { name, namespace, data } : { name, data }, notes };
+  const origin = { source, fields };
+  return { secret: namespace ? { name, namespace, data, origin } : { name, data, origin }, notes };
 }

@@ -1,8 +1,12 @@
 import { validateWorkspace, type FieldError } from '../../../gateway/config/validate';
 import type { Workspace, WorkspaceInput } from '../../../gateway/config/schema';
 import type { ImportResult } from './import-result';
+import { checkImportedBasicCredentials } from './imported-basic-credentials';
 
-/** Adds imported objects to a workspace; same-named ones are replaced (and said so). Validates the result. */
+/**
+ * Adds imported objects to a workspace; same-named ones are replaced (and said so). Validates the result, and
+ * throws ImportError when it would send an imported Secret's values as Basic credentials no client can send.
+ */
 export function mergeImport(workspace: Workspace | WorkspaceInput, imported: ImportResult): { ok: true; workspace: Workspace; notes: string[] } | { ok: false; errors: FieldError[] } {
   const notes = [...imported.notes];
   const replace = <T>(current: readonly T[] | undefined, incoming: readonly T[], key: (item: T) => string, label: string): T[] => {
@@ -18,5 +22,7 @@ export function mergeImport(workspace: Workspace | WorkspaceInput, imported: Imp
     applications: replace(workspace.applications as never[], imported.applications as never[], (a: { name: string }) => a.name, 'application'),
   };
   const validated = validateWorkspace(merged);
-  return validated.ok ? { ok: true, workspace: validated.value, notes } : validated;
+  if (!validated.ok) return validated;
+  checkImportedBasicCredentials(validated.value, imported.secrets);
+  return { ok: true, workspace: validated.value, notes };
 }

@@ -154,6 +154,33 @@ describe('npm run gateway -- import', () => {
     expect(await readdir(dir)).toEqual(['apk.json']);
   });
 
+  it('refuses a Kyma Secret whose username Basic cannot carry, where the Application sends it as Basic credentials: naming the field, nothing written', async () => {
+    const dir = await folder();
+    const kyma = [
+      'apiVersion: applicationconnector.kyma-project.io/v1alpha1',
+      'kind: Application',
+      'metadata: { name: commerce }',
+      'spec:',
+      '  services:',
+      '  - { id: s1, name: orders, displayName: Orders, entries: [{ type: API, targetUrl: "http://127.0.0.1:9/api", credentials: { type: Basic, secretName: kyma-creds } }] }',
+      '---',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: { name: kyma-creds, namespace: kyma-integration }',
+      'stringData: { username: "ad:min", password: Ky2-KymaPassw0rd }',
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'kyma.yaml'), kyma);
+    const vault = new SessionVault();
+    const run = runImportCommand([join(dir, 'kyma.yaml'), '--namespace', 'kyma-integration', '--workspace', join(dir, 'ws.yaml')], { say: () => undefined, openVault: async () => vault });
+    await expect(run).rejects.toThrow(
+      `${join(dir, 'kyma.yaml')} (document 2): stringData.username: secret "kyma-integration/kyma-creds" key "username" contains ":", which ends a Basic user-id (RFC 7617); service "commerce/orders" sends it to its backend as Basic credentials, which no Basic client can send as written, so nothing was imported`,
+    );
+    await run.catch((error: Error) => expect(error.message).not.toContain('Ky2'));
+    expect(await readdir(dir)).toEqual(['kyma.yaml']);
+    expect(await vault.list()).toEqual([]);
+  });
+
   it('writes a workspace that is a symbolic link where it points, keeping the link', async () => {
     const dir = await folder();
     await writeFile(join(dir, 'real.json'), JSON.stringify({ services: [] }));

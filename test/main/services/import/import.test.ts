@@ -29,7 +29,7 @@ describe('import: WSO2 APK seed snippets, verbatim', () => {
 
   it('imports the Secret with its base64 data decoded', () => {
     const { imported } = merged(apk[0]!);
-    expect(imported.secrets).toEqual([{ name: 'backend-creds', namespace: 'apk', data: { username: 'admin', password: 'admin' } }]);
+    expect(imported.secrets).toEqual([{ name: 'backend-creds', namespace: 'apk', data: { username: 'admin', password: 'admin' }, origin: { source: 'pasted', fields: { username: 'data.username', password: 'data.password' } } }]);
   });
 
   it('imports endpointConfig with secretRefName', () => {
@@ -225,7 +225,7 @@ stringData:
   password: erp-pw
 `);
     expect(workspace.applications[0]).toMatchObject({ name: 'commerce', skipVerify: true, services: [{ id: '721da9cc-616e-4558-b4dc-4b58554ce7ee', displayName: 'My Basic Auth Service' }] });
-    expect(imported.secrets).toEqual([{ name: 'erp-creds', namespace: 'kyma-integration', data: { username: 'erp-user', password: 'erp-pw' } }]);
+    expect(imported.secrets).toEqual([{ name: 'erp-creds', namespace: 'kyma-integration', data: { username: 'erp-user', password: 'erp-pw' }, origin: { source: 'pasted (document 2)', fields: { username: 'stringData.username', password: 'stringData.password' } } }]);
     expect(JSON.stringify(workspace)).not.toContain('erp-pw');
   });
 
@@ -340,6 +340,41 @@ describe('import errors', () => {
     }
   });
 
+  describe('a Secret the imported config sends as Basic credentials, checked with the gateway\'s rule', () => {
+    const application = 'kind: Application\nmetadata: { name: commerce }\nspec:\n  services:\n  - { id: s1, name: orders, displayName: Orders, entries: [{ type: API, targetUrl: "http://127.0.0.1:9/api", credentials: { type: Basic, secretName: kyma-creds } }] }\n';
+    const secret = (data: string) => `kind: Secret\nmetadata: { name: kyma-creds, namespace: kyma-integration }\n${data}\n`;
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('not refused');
+    };
+
+    it('refuses a username with ":" or a password with a control character, naming the Secret\'s field', () => {
+      const colon = refusal(() => merged(`${application}---\n${secret('stringData: { username: "ad:min", password: Ky2-KymaPassw0rd }')}`, { namespace: 'kyma-integration' }));
+      expect(colon).toBeInstanceOf(ImportError);
+      expect(colon.message).toMatch(/^pasted \(document 2\): stringData\.username: secret "kyma-integration\/kyma-creds" key "username" contains ":"/);
+      // data is base64: "Ky2-Kyma\tPassw0rd".
+      const tab = refusal(() => merged(`${application}---\n${secret(`data: { username: YWRtaW4=, password: ${Buffer.from('Ky2-Kyma\tPassw0rd').toString('base64')} }`)}`, { namespace: 'kyma-integration' }));
+      expect(tab.message).toMatch(/^pasted \(document 2\): data\.password: secret "kyma-integration\/kyma-creds" key "password" contains control characters/);
+      for (const error of [colon, tab]) expect(error.message).not.toContain('Ky2');
+    });
+
+    it('refuses it too when the workspace imported into is what sends it', () => {
+      const withApplication = mergeImport(empty, importDocuments(application, 'app.yaml', { namespace: 'kyma-integration' }));
+      if (!withApplication.ok) throw new Error('the application did not import');
+      const error = refusal(() => mergeImport(withApplication.workspace, importDocuments(secret('stringData: { username: "ad:min", password: pw }'), 'secret.yaml')));
+      expect(error.message).toMatch(/^secret\.yaml: stringData\.username: /);
+    });
+
+    it('takes a Secret nothing sends as Basic credentials, or one whose keys Basic can carry', () => {
+      expect(merged(secret('stringData: { username: "ad:min", password: pw }')).imported.secrets).toHaveLength(1);
+      expect(merged(`${application}---\n${secret('stringData: { username: admin, password: "p:w" }')}`, { namespace: 'kyma-integration' }).imported.secrets).toHaveLength(1);
+    });
+  });
+
   it('names an unknown document shape', () => {
     expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(ImportError);
     expect(() => importDocuments('{"hello": 1}', 'x.json')).toThrow(/not a format Gatehouse imports/);
@@ -358,7 +393,7 @@ describe('import errors', () => {
 
   it('keeps Secret data values as written when told they are plain text, and says so', () => {
     const imported = importDocuments('kind: Secret\nmetadata:\n  name: erp\ndata:\n  password: password\nstringData:\n  user: erp-user\n', 'pasted', { plainSecretData: true });
-    expect(imported.secrets).toEqual([{ name: 'erp', data: { password: 'password', user: 'erp-user' } }]);
+    expect(imported.secrets).toEqual([{ name: 'erp', data: { password: 'password', user: 'erp-user' }, origin: { source: 'pasted', fields: { password: 'data.password', user: 'stringData.user' } } }]);
     expect(imported.notes).toEqual(['Secret "erp": data.password taken as plain text, as written (not base64-decoded)']);
   });
 
