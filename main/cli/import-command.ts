@@ -13,7 +13,7 @@ import { describeFieldErrors } from '../../gateway/config/validate';
 import { Workspace } from '../../gateway/config/schema';
 import type { SecretVault } from '../services/vault';
 import { keychainFor } from './keychain-sources';
-import { WorkspaceChangedOutsideError, WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE } from '../services/workspace-store';
+import { WorkspaceChangedOutsideError, WorkspaceStore, defaultCliWorkspaceDir, WORKSPACE_FILE, type SavedWorkspace } from '../services/workspace-store';
 import { COMMAND_USAGE, IMPORT_LINES } from './command-usage';
 import { SecretDataNotBase64Error } from '../services/import/kubernetes-secret';
 import { counted } from '../../gateway/config/counted';
@@ -86,10 +86,11 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
   // The secrets with the workspace, as the app saves them (main/app/save-import.ts): checked, written just before it
   // once the file still holds what this command read, and put back as they were when its save is refused after all.
   const vault = imported.secrets.length > 0 ? await (deps.openVault ?? keychainVault)() : undefined;
+  let saved: SavedWorkspace;
   try {
     await store.checkRevision(loaded.revision);
     const save = () => store.save(merged.workspace, { basedOn: loaded.revision });
-    await (vault ? saveWithSecrets(vault, imported.secrets, IMPORTED_VALUES, save) : save());
+    saved = await (vault ? saveWithSecrets(vault, imported.secrets, IMPORTED_VALUES, save) : save());
   } catch (error) {
     // Another program (the app, an editor) wrote the file between this command's read and its write.
     if (!(error instanceof WorkspaceChangedOutsideError)) throw withStoredNote(error, imported.secrets);
@@ -97,6 +98,7 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
     return say(`${path} was changed by another program while this import ran; the import was not written to it${keychain}. Run the import again`), 1;
   }
   for (const note of merged.notes) say(`note: ${note}`);
+  if (saved.commentsKeptIn) say(`note: ${path} had comments, which the YAML Gatehouse writes does not keep: its previous text, comments and all, is kept in ${saved.commentsKeptIn}`);
   const counts = [counted(imported.services.length, 'service'), counted(imported.routes.length, 'route'), counted(imported.consumers.length, 'consumer'), counted(imported.applications.length, 'application'), `${counted(imported.secrets.length, 'secret')} to the keychain`];
   say(`imported ${counts.join(', ')} into ${path}`);
   say(`serve it with: npm run gateway -- --config ${path}`);

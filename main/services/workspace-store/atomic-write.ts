@@ -9,8 +9,10 @@ export type AtomicFs = Pick<typeof nodeFs, 'open' | 'rename' | 'unlink' | 'readd
 
 export interface AtomicWriteOptions {
   fs?: AtomicFs;
-  /** Permission bits of a newly created file. */
+  /** Permission bits of a newly created file (less the umask). */
   mode?: number;
+  /** Permission bits the file is given whatever the umask: those of the file it replaces. */
+  keepMode?: number;
   platform?: NodeJS.Platform;
 }
 
@@ -28,9 +30,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const fs = options.fs ?? nodeFs;
   const platform = options.platform ?? process.platform;
   const temp = tempPathFor(path);
-  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
+  const handle = await fs.open(temp, 'wx', options.keepMode ?? options.mode ?? 0o644);
   try {
     try {
+      if (options.keepMode !== undefined) await handle.chmod(options.keepMode);
       await handle.writeFile(data);
       await handle.sync();
     } finally {

@@ -40,8 +40,25 @@ export function decodeWorkspaceText(text: string, source: string, migrations?: r
 
 /**
  * The workspace as its file holds it: YAML for a file named `.yaml`/`.yml` (one a user wrote and serves with
- * `--config` stays in the format they chose; its comments do not survive, a backup keeps them), JSON otherwise.
+ * `--config` stays in the format they chose; its comments do not survive: the store keeps the text that held them,
+ * hasComments), JSON otherwise.
  */
 export function encodeWorkspace(workspace: Workspace, fileName = ''): string {
   return /\.ya?ml$/i.test(fileName) ? yaml.stringify(workspace) : `${JSON.stringify(workspace, null, 2)}\n`;
+}
+
+/** Whether a YAML (or JSON) text holds a comment: what encodeWorkspace's text would not keep. */
+export function hasComments(text: string): boolean {
+  if (!text.includes('#')) return false;
+  const doc = yaml.parseDocument(text);
+  if (doc.commentBefore || doc.comment) return true;
+  let found = false;
+  yaml.visit(doc, (_key, node) => {
+    if ((yaml.isNode(node) && (node.commentBefore || node.comment)) || (yaml.isPair(node) && yaml.isNode(node.key) && (node.key.commentBefore || node.key.comment))) {
+      found = true;
+      return yaml.visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
 }

@@ -2,6 +2,7 @@
 //   workspace.json                  the current workspace
 //   workspace.json.bak              the previous good version, replaced on every save
 //   workspace.json.corrupt-<time>   a file that could not be read, kept when a save replaced it
+//   workspace.json.comments-<time>  a file whose comments a save dropped (the YAML written has none), kept as it was
 // Operations on one store run one at a time, in call order, so the last save called is the one kept.
 // Every version of the file has a revision: a digest of the workspace it holds, as this store would write it (so an
 // editor's re-indenting or line endings are no new revision), or of its bytes when it cannot be read as one. A save
@@ -17,7 +18,7 @@ import type { Workspace } from '../../../gateway/config/schema';
 import { WorkspaceValidationError, validateStoredWorkspace, validateWorkspace } from '../../../gateway/config/validate';
 import { removeStaleTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write';
 import { WORKSPACE_FILE } from './store-paths';
-import { decodeWorkspaceText, encodeWorkspace, type DecodedWorkspace } from './workspace-document';
+import { decodeWorkspaceText, encodeWorkspace, hasComments, type DecodedWorkspace } from './workspace-document';
 import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, WorkspaceSavedMeanwhileError, type WorkspaceFileProblem } from './workspace-errors';
 import { DocumentSyntaxError, utf8Text } from '../../../gateway/config/parse-document';
 import type { WorkspaceMigration } from './workspace-migrations';
@@ -78,6 +79,11 @@ export interface SavedWorkspace {
   written: boolean;
   /** Where an unreadable file that this save replaced was kept. */
   preservedAs?: string;
+  /**
+   * Where the text this save replaced was kept because it held comments the written text does not (YAML Gatehouse
+   * writes has none): a file of its own, which no later save replaces, so the comments are never lost unsaid.
+   */
+  commentsKeptIn?: string;
 }
 
 export class WorkspaceStore {
@@ -207,19 +213,25 @@ export class WorkspaceStore {
     const decoded = current === undefined ? undefined : this.#decode(current, this.filePath);
     if (current !== undefined) this.#refuseOtherRevision(current, decoded!, basedOn);
     let preservedAs: string | undefined;
+    let commentsKeptIn: string | undefined;
     try {
       await this.#fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      // The file keeps its mode: one a gateway of another user reads (0644) stays readable; it holds secret names only.
+      const keepMode = current === undefined ? undefined : await this.#modeOf(this.filePath);
       // Kept as raw bytes: a hand-broken file may not even be valid UTF-8, and it is the user's data.
-      if (decoded?.ok) await this.#atomic(this.backupPath, current!);
-      else if (decoded) await this.#atomic((preservedAs = await this.#corruptPath()), current!);
-      await this.#atomic(this.filePath, text);
+      if (decoded?.ok) {
+        await this.#atomic(this.backupPath, current!);
+        // The backup is replaced by the next save: comments the new text drops are kept in a file of their own.
+        if (hasComments(current!.toString('utf8'))) await this.#atomic((commentsKeptIn = await this.#asidePath('comments')), current!);
+      } else if (decoded) await this.#atomic((preservedAs = await this.#asidePath('corrupt')), current!);
+      await this.#atomic(this.filePath, text, keepMode);
     } catch (error) {
       throw new WorkspaceFileAccessError(this.filePath, 'write', error);
     }
     this.#known = revisionOf(text);
     this.#ownWrites.push(this.#known);
     if (this.#ownWrites.length > OWN_WRITES_KEPT) this.#ownWrites.shift();
-    return preservedAs ? { workspace, revision: this.#known, written: true, preservedAs } : { workspace, revision: this.#known, written: true };
+    return { workspace, revision: this.#known, written: true, ...(preservedAs ? { preservedAs } : {}), ...(commentsKeptIn ? { commentsKeptIn } : {}) };
   }
 
   /** Throws when the file holds a readable workspace at another revision than `basedOn` (undefined: any will do). */
@@ -257,16 +269,23 @@ export class WorkspaceStore {
     return bytes !== undefined && this.#decode(bytes, this.backupPath).ok;
   }
 
-  async #corruptPath(): Promise<string> {
+  /** A name no file has yet beside the workspace file, for a version kept aside: `<file>.<why>-<time>`. */
+  async #asidePath(why: 'corrupt' | 'comments'): Promise<string> {
     const stamp = this.#now().toISOString().replace(/[:.]/g, '-');
     for (let n = 1; ; n++) {
-      const candidate = `${this.filePath}.corrupt-${stamp}${n > 1 ? `-${n}` : ''}`;
+      const candidate = `${this.filePath}.${why}-${stamp}${n > 1 ? `-${n}` : ''}`;
       if (!(await this.#exists(candidate))) return candidate;
     }
   }
 
-  #atomic(path: string, data: string | Uint8Array): Promise<{ synced: boolean }> {
-    return writeFileAtomic(path, data, { fs: this.#fs, mode: 0o600, platform: this.#platform });
+  /** The permission bits of the file there, or undefined when it cannot be told. */
+  async #modeOf(path: string): Promise<number | undefined> {
+    return this.#fs.stat(path).then((stats) => stats.mode & 0o777, () => undefined);
+  }
+
+  /** A new file is private (0600); `keepMode` is the mode of the file it replaces, kept. */
+  #atomic(path: string, data: string | Uint8Array, keepMode?: number): Promise<{ synced: boolean }> {
+    return writeFileAtomic(path, data, { fs: this.#fs, mode: 0o600, ...(keepMode === undefined ? {} : { keepMode }), platform: this.#platform });
   }
 
   async #readIfExists(path: string): Promise<Buffer | undefined> {

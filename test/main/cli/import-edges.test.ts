@@ -3,9 +3,9 @@
 // gateway could not send are refused, not imported for a gateway that then refuses to start; a workspace file that
 // is a symbolic link is written where it points.
 import { afterAll, describe, expect, it } from 'vitest';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { importDocuments } from '../../../main/services/import/import-documents';
@@ -80,6 +80,39 @@ describe('npm run gateway -- import', () => {
     expect(code).toBe(1);
     expect(said.join('\n')).toContain('nothing to import:');
     await expect(lstat(join(dir, 'ws.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('keeps the workspace file\'s mode (a gateway of another user reads a 0644 one); a new file is private', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'ws.yaml'), 'services: []\n');
+    await chmod(join(dir, 'ws.yaml'), 0o644);
+    await writeFile(join(dir, 'route.json'), route({ uri: '/orders' }));
+    expect(await runImportCommand([join(dir, 'route.json'), '--workspace', join(dir, 'ws.yaml')], { say: () => undefined })).toBe(0);
+    expect((await stat(join(dir, 'ws.yaml'))).mode & 0o777).toBe(0o644);
+    expect(await runImportCommand([join(dir, 'route.json'), '--workspace', join(dir, 'new.yaml')], { say: () => undefined })).toBe(0);
+    expect((await stat(join(dir, 'new.yaml'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps the text of a workspace whose comments it drops in a file no later import replaces, and says where', async () => {
+    const dir = await folder();
+    const before = '# served with --config ws.yaml\nservices: [] # none yet\n';
+    await writeFile(join(dir, 'ws.yaml'), before);
+    await writeFile(join(dir, 'route.json'), route({ uri: '/orders' }));
+    await writeFile(join(dir, 'other.json'), route({ name: 'other', uri: '/other' }));
+    const said: string[] = [];
+    expect(await runImportCommand([join(dir, 'route.json'), '--workspace', join(dir, 'ws.yaml')], { say: (line) => said.push(line) })).toBe(0);
+    const keptNames = (await readdir(dir)).filter((name) => /^ws\.yaml\.comments-[0-9T-]+Z$/.test(name));
+    expect(keptNames).toHaveLength(1);
+    const kept = join(dir, keptNames[0]!);
+    expect(said).toContain(`note: ${join(dir, 'ws.yaml')} had comments, which the YAML Gatehouse writes does not keep: its previous text, comments and all, is kept in ${kept}`);
+    expect(await readFile(kept, 'utf8')).toBe(before);
+    // The second import replaces the backup, which held the comments: their copy stays, and no other is made.
+    said.length = 0;
+    expect(await runImportCommand([join(dir, 'other.json'), '--workspace', join(dir, 'ws.yaml')], { say: (line) => said.push(line) })).toBe(0);
+    expect(await readFile(join(dir, 'ws.yaml.bak'), 'utf8')).not.toContain('#');
+    expect(await readFile(kept, 'utf8')).toBe(before);
+    expect(said.join('\n')).not.toContain('comments');
+    expect((await readdir(dir)).filter((name) => name.includes('.comments-'))).toEqual([basename(kept)]);
   });
 
   it('keeps a YAML workspace YAML (its previous text, comments included, in the backup)', async () => {
