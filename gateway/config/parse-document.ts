@@ -163,7 +163,8 @@ export type YamlReading = Pick<Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.S
 
 function parseYaml(text: string, source: string, yaml: YamlModule, { unknownTagsAsText, ...options }: YamlReading = {}): unknown {
   checkYamlDepth(text, source, yaml.Parser);
-  return yamlDocumentValue(yaml.parseDocument(text, { ...options, prettyErrors: true, uniqueKeys: true }), source, { unknownTagsAsText });
+  // Merge keys (`<<: *defaults`) as kubectl reads them (go-yaml merges them; yaml's YAML 1.2 mode kept a "<<" key).
+  return yamlDocumentValue(yaml.parseDocument(text, { merge: true, ...options, prettyErrors: true, uniqueKeys: true }), source, { unknownTagsAsText });
 }
 
 /** Parses JSON or YAML with the yaml module given; syntax errors (a repeated key included) carry the line and column. */

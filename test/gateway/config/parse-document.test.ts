@@ -176,6 +176,11 @@ describe('JSON or YAML documents', () => {
     expect(() => utf8Text(Buffer.from([0x7b, 0x22, 0xfc, 0x22, 0x7d]), 'secrets.json')).toThrow('secrets.json: not UTF-8 text; save the file as UTF-8');
   });
 
+  it('merges `<<` keys as kubectl does, a key of its own winning over the merged one', async () => {
+    const text = 'defaults: &d\n  url: http://a.test\n  connectMs: 5\nservice:\n  <<: *d\n  connectMs: 9\n';
+    expect(await readJsonOrYaml(text, 'ws.yaml')).toEqual({ defaults: { url: 'http://a.test', connectMs: 5 }, service: { url: 'http://a.test', connectMs: 9 } });
+  });
+
   it('keeps equal keys that belong to different objects', async () => {
     expect(await parsed('[{"k": 1}, {"k": 2}]')).toEqual([{ k: 1 }, { k: 2 }]);
     expect(await parsed('{"a": {"a": {"a": 1}}}')).toEqual({ a: { a: { a: 1 } } });
