@@ -1,8 +1,6 @@
 // Headless gateway: `--demo`, or `--config FILE` with secrets from `--secrets FILE` / $GATEHOUSE_SECRETS
 // (and whatever sources the caller adds, such as the OS keychain).
 import { stat } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { readNamedFile } from '../config/named-file';
@@ -21,7 +19,8 @@ import { shownServer } from '../cluster/shown-server';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
 import { GatehouseError, withHint } from '../errors/gatehouse-error';
 import { QuietMemoryWatch } from '../process/quiet-memory';
-import { CONFIG_QUIET_MS, watchFolder } from '../config/folder-watch';
+import { CONFIG_QUIET_MS } from '../config/folder-watch';
+import { watchNamedFile } from '../config/file-watch';
 import { keepInspectorClosed } from '../process/inspector-signal';
 
 const USAGE = `Usage:
@@ -90,23 +89,18 @@ function listenFieldsChanged(startedWith: Workspace['gateway'], now: Workspace['
 
 
 /**
- * Watches the folder, not the file: editors and the app's store replace the file by renaming over it. A file that is
- * a symbolic link is followed: its target's folder is watched too, and any change in the link's own folder is looked
- * at (a Kubernetes ConfigMap volume swaps a `..data` link beside the file and never touches the file's name). A
- * change reloads only when the file's bytes differ from the last ones read (`served`, at first those it started with).
+ * Watches the config file and the secrets file by one rule (config/file-watch.ts: their folders across renames,
+ * and through a symbolic link, its target's folder and a `..data` swap beside it). A change reloads only when the
+ * config file's bytes differ from the last ones read (`served`, at first those it started with), or when the change
+ * was the secrets file's.
  */
 function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }, served: Buffer, secretsFile?: SecretsFileSource): () => void {
   const startedWith = gateway.workspace.gateway;
   let last = served;
-  const target = realpathSync(path);
-  const followsLink = target !== resolve(path);
-  const secretsFolder = secretsFile ? dirname(resolve(secretsFile.path)) : undefined;
   let secretsChanged = false;
   let timer: NodeJS.Timeout | undefined;
-  const onChange = (folder: string | undefined, changed: string | null) => {
-    // undefined: asked to read both files again (SIGHUP), whatever changed.
-    if (folder === undefined || (folder === secretsFolder && changed === basename(secretsFile!.path))) secretsChanged = true;
-    else if (!followsLink && changed !== null && changed !== basename(path)) return;
+  const onChange = (secrets: boolean) => {
+    if (secrets) secretsChanged = true;
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {
@@ -126,10 +120,10 @@ function watchConfig(path: string, gateway: Gateway, flags: { host?: string; por
       }
     }, CONFIG_QUIET_MS);
   };
-  for (const folder of new Set([dirname(resolve(path)), dirname(target), ...(secretsFolder ? [secretsFolder] : [])])) {
-    watchFolder(folder, (changed) => onChange(folder, changed));
-  }
-  return () => onChange(undefined, null);
+  watchNamedFile(path, () => onChange(false));
+  if (secretsFile) watchNamedFile(secretsFile.path, () => onChange(true));
+  // Asked to read both files again (SIGHUP), whatever changed.
+  return () => onChange(true);
 }
 
 

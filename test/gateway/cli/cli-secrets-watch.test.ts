@@ -1,0 +1,78 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { spawnGatewayCli, type RunningCli } from '../../support/spawn-cli';
+import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
+
+const running: RunningCli[] = [];
+const upstreams: RecordingUpstream[] = [];
+const folders: string[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.stop()));
+  await Promise.all(upstreams.map((u) => u.close()));
+  await Promise.all(folders.map((f) => rm(f, { recursive: true, force: true })));
+});
+
+const secrets = (password: string) => JSON.stringify({ alex: { password } });
+
+/** A workspace whose one consumer's password is the secrets file's `alex.password`, and the gateway serving it. */
+async function serve(dir: string, secretsPath: string): Promise<{ cli: RunningCli; status: (password: string) => Promise<number> }> {
+  const upstream = await startRecordingUpstream();
+  upstreams.push(upstream);
+  const wsPath = join(dir, 'ws.yaml');
+  await writeFile(wsPath, `services:\n  - name: api\n    pathPrefix: /api\n    upstream: { url: "${upstream.url}" }\n    plugins:\n      basic-auth: {}\nconsumers:\n  - username: alex\n    basicAuth: { password: { secret: alex, key: password } }\n`);
+  const cli = spawnGatewayCli(['--config', wsPath, '--secrets', secretsPath, '--port', '0']);
+  running.push(cli);
+  const [, url] = (await cli.waitFor(/gateway on (http:\/\/\S+)/)) as unknown as [string, string];
+  const status = async (password: string) => {
+    const res = await request(`${url}/api/x`, { headers: { authorization: `Basic ${Buffer.from(`alex:${password}`).toString('base64')}` } });
+    await res.body.dump();
+    return res.statusCode;
+  };
+  return { cli, status };
+}
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-secrets-'));
+  folders.push(dir);
+  return dir;
+}
+
+describe('headless CLI: a secrets file that is a symbolic link', () => {
+  it("takes up a password rotated by a Kubernetes Secret volume's ..data swap", async () => {
+    const dir = await folder();
+    const sec = join(dir, 'sec');
+    // As the kubelet lays out a Secret volume: secrets.json -> ..data/secrets.json, ..data -> ..2026_a.
+    await mkdir(join(sec, '..2026_a'), { recursive: true });
+    await writeFile(join(sec, '..2026_a', 'secrets.json'), secrets('old-pw'));
+    await symlink('..2026_a', join(sec, '..data'));
+    await symlink(join('..data', 'secrets.json'), join(sec, 'secrets.json'));
+    const { status } = await serve(dir, join(sec, 'secrets.json'));
+    expect(await status('old-pw')).toBe(200);
+
+    // The kubelet's rotation: a new folder, and ..data swapped to it by renaming a new link over it.
+    await mkdir(join(sec, '..2026_b'));
+    await writeFile(join(sec, '..2026_b', 'secrets.json'), secrets('new-pw'));
+    await symlink('..2026_b', join(sec, '..data_tmp'));
+    await rename(join(sec, '..data_tmp'), join(sec, '..data'));
+    await expect.poll(() => status('new-pw')).toBe(200);
+    expect(await status('old-pw')).toBe(401);
+  });
+
+  it('takes up a password changed in place in the file the link points to, in another folder', async () => {
+    const dir = await folder();
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await mkdir(join(dir, 'conf'));
+    await writeFile(join(elsewhere, 'secrets.json'), secrets('old-pw'));
+    await symlink(join(elsewhere, 'secrets.json'), join(dir, 'conf', 'secrets.json'));
+    const { status } = await serve(dir, join(dir, 'conf', 'secrets.json'));
+    expect(await status('old-pw')).toBe(200);
+
+    await writeFile(join(elsewhere, 'secrets.json'), secrets('new-pw'));
+    await expect.poll(() => status('new-pw')).toBe(200);
+    expect(await status('old-pw')).toBe(401);
+  });
+});
