@@ -5,8 +5,6 @@ import { parseArgs } from 'node:util';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { readNamedFile } from '../config/named-file';
 import { workspaceJsonSchema } from '../config/json-schema';
-import { describeFieldErrors } from '../config/validate';
-import type { Workspace } from '../config/schema';
 import { startGateway, type Gateway } from '../server/gateway-server';
 import { jsonLineSink, type RequestLogEntry } from '../log/request-log';
 import type { ConnectionLogEntry } from '../log/connection-log';
@@ -19,8 +17,7 @@ import { shownServer } from '../cluster/shown-server';
 import { DEMO_CONSUMER, DEMO_SECRETS, demoWorkspace } from '../demo/demo-workspace';
 import { GatehouseError, withHint } from '../errors/gatehouse-error';
 import { QuietMemoryWatch } from '../process/quiet-memory';
-import { CONFIG_QUIET_MS } from '../config/folder-watch';
-import { watchNamedFile } from '../config/file-watch';
+import { watchConfig } from './config-watch';
 import { keepInspectorClosed } from '../process/inspector-signal';
 
 const USAGE = `Usage:
@@ -78,54 +75,6 @@ async function clusterFor(workspace: unknown, kubeconfig: string | undefined, co
     return undefined;
   }
 }
-
-/**
- * The listen address fields of the served workspace that changed since start without a flag overriding them: a
- * reload applies everything else, but the server keeps listening where it started.
- */
-function listenFieldsChanged(startedWith: Workspace['gateway'], now: Workspace['gateway'], flags: { host?: string; port?: string }): string[] {
-  return (['host', 'port'] as const).filter((field) => flags[field] === undefined && now[field] !== startedWith[field]).map((field) => `gateway.${field}`);
-}
-
-
-/**
- * Watches the config file and the secrets file by one rule (config/file-watch.ts: their folders across renames,
- * and through a symbolic link, its target's folder and a `..data` swap beside it). A change reloads only when the
- * config file's bytes differ from the last ones read (`served`, at first those it started with), or when the change
- * was the secrets file's.
- */
-function watchConfig(path: string, gateway: Gateway, flags: { host?: string; port?: string }, served: Buffer, secretsFile?: SecretsFileSource): () => void {
-  const startedWith = gateway.workspace.gateway;
-  let last = served;
-  let secretsChanged = false;
-  let timer: NodeJS.Timeout | undefined;
-  const onChange = (secrets: boolean) => {
-    if (secrets) secretsChanged = true;
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      try {
-        const bytes = await readNamedFile(path);
-        const rereadSecrets = secretsChanged;
-        secretsChanged = false;
-        if (bytes.equals(last) && !rereadSecrets) return;
-        last = bytes;
-        // Read again before every reload: a secret added to the file for this edit is found, a rotated one used.
-        await secretsFile?.reread();
-        const result = await gateway.reload(await readJsonOrYaml(utf8Text(bytes, path), path));
-        const unapplied = result.ok ? listenFieldsChanged(startedWith, gateway.workspace.gateway, flags) : [];
-        const restart = unapplied.length > 0 ? `; ${unapplied.join(' and ')} ${unapplied.length > 1 ? 'take' : 'takes'} effect when the gateway starts again (it still listens on ${gateway.url})` : '';
-        say(result.ok ? `reloaded ${path}${restart}` : `kept the running config; ${path} is invalid:\n${describeFieldErrors(result.errors)}`);
-      } catch (error) {
-        say(`kept the running config; ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }, CONFIG_QUIET_MS);
-  };
-  watchNamedFile(path, () => onChange(false));
-  if (secretsFile) watchNamedFile(secretsFile.path, () => onChange(true));
-  // Asked to read both files again (SIGHUP), whatever changed.
-  return () => onChange(true);
-}
-
 
 /**
  * A flag's whole number from 0 to `max`, undefined when the flag is absent, or null after saying why it is refused.
@@ -243,11 +192,12 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     const sources = await secretSources(values.secrets, options);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(sources), log, connectionLog: log, onRequestStart, port, host: values.host, cluster });
     banner = [`Gatehouse gateway on ${gateway.url} serving ${path}`];
-    const readAgain = watchConfig(path, gateway, { host: values.host, port: values.port }, served, sources.find((s) => s instanceof SecretsFileSource));
+    const secretsFile = sources.find((s) => s instanceof SecretsFileSource);
+    const readAgain = watchConfig(path, gateway, { host: values.host, port: values.port }, served, secretsFile);
     // As nginx, APISIX and Kong read theirs: SIGHUP (a closed terminal sends it too) reads the files again, and
     // the gateway keeps serving; before, it ended the process and cut the requests in flight.
     process.on('SIGHUP', () => {
-      say(`SIGHUP: reading ${path} again`);
+      say(`SIGHUP: reading ${path}${secretsFile ? ` and ${secretsFile.path}` : ''} again`);
       readAgain();
     });
   }

@@ -1,5 +1,5 @@
 // Entry of the supervised gateway process (utilityProcess in the app, child_process.fork under Node).
-import { startGateway, PortInUseError, type Gateway } from '../server/gateway-server';
+import { startGateway, PortInUseError, SECRETS_FIELD, type Gateway } from '../server/gateway-server';
 import { MemorySecretSource, SecretResolver } from '../secrets/secret-source';
 import { secretSourceFromDocument } from '../secrets/secrets-file';
 import { connectToParent, type ParentChannel } from './parent-channel';
@@ -32,7 +32,7 @@ async function startableWorkspace(input: unknown, secrets: SecretResolver): Prom
     await compileConfig(validated.value, secrets, pools, undefined, undefined, { leaveOutBrokenItems: true });
     return { workspace: validated.value };
   } catch (error) {
-    return { workspace: { gateway: validated.value.gateway }, rejected: [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }] };
+    return { workspace: { gateway: validated.value.gateway }, rejected: [{ path: SECRETS_FIELD, message: error instanceof Error ? error.message : String(error) }] };
   } finally {
     await pools.closeAll();
   }

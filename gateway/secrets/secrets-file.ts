@@ -1,4 +1,5 @@
 import '../config/zod-jitless';
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { readJsonOrYaml, utf8Text } from '../config/parse-document';
 import { readNamedFile } from '../config/named-file';
@@ -26,7 +27,16 @@ export function secretSourceFromDocument(document: unknown, label: string): Memo
 }
 
 export async function secretSourceFromFile(path: string): Promise<MemorySecretSource> {
-  return secretSourceFromDocument(await readJsonOrYaml(utf8Text(await readNamedFile(path), path), path), `secrets file ${path}`);
+  return secretSourceFromBytes(await readNamedFile(path), path);
+}
+
+async function secretSourceFromBytes(bytes: Buffer, path: string): Promise<MemorySecretSource> {
+  return secretSourceFromDocument(await readJsonOrYaml(utf8Text(bytes, path), path), `secrets file ${path}`);
+}
+
+/** What tells one version of the file from another, without keeping its bytes (they are secrets). */
+function digestOf(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
@@ -36,19 +46,36 @@ export async function secretSourceFromFile(path: string): Promise<MemorySecretSo
 export class SecretsFileSource implements SecretSource {
   readonly label: string;
   #data: MemorySecretSource;
+  /** The digest of the bytes last read into `#data`; undefined after a failed read, so the next good one is new. */
+  #read: string | undefined;
 
-  private constructor(readonly path: string, data: MemorySecretSource) {
+  private constructor(readonly path: string, data: MemorySecretSource, read: string) {
     this.label = data.label;
     this.#data = data;
+    this.#read = read;
   }
 
   static async open(path: string): Promise<SecretsFileSource> {
-    return new SecretsFileSource(path, await secretSourceFromFile(path));
+    const bytes = await readNamedFile(path);
+    return new SecretsFileSource(path, await secretSourceFromBytes(bytes, path), digestOf(bytes));
   }
 
-  /** Reads the file again; on failure (it is malformed now) the entries read before stay. */
-  async reread(): Promise<void> {
-    this.#data = await secretSourceFromFile(this.path);
+  /**
+   * Reads the file again; true when it holds other bytes than the last read that succeeded, or when the read before
+   * this one failed. On failure (it is gone or malformed now) it throws, and the entries read before stay.
+   */
+  async reread(): Promise<boolean> {
+    try {
+      const bytes = await readNamedFile(this.path);
+      const read = digestOf(bytes);
+      if (read === this.#read) return false;
+      this.#data = await secretSourceFromBytes(bytes, this.path);
+      this.#read = read;
+      return true;
+    } catch (error) {
+      this.#read = undefined;
+      throw error;
+    }
   }
 
   read(ref: SecretRef): Promise<SecretData | undefined> {

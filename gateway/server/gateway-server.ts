@@ -148,8 +148,14 @@ function internalError(res: ServerResponse, error: unknown): void {
   sendMessage(res, 500, 'Internal gateway error');
 }
 
+/**
+ * The field path of a reload refused by compiling, not by validation: a workspace whose secrets (or cluster access)
+ * cannot serve it. The CLI names the secrets file for it when that file is what changed.
+ */
+export const SECRETS_FIELD = '(secrets)';
+
 function compileErrors(error: unknown): FieldError[] {
-  return [{ path: '(secrets)', message: error instanceof Error ? error.message : String(error) }];
+  return [{ path: SECRETS_FIELD, message: error instanceof Error ? error.message : String(error) }];
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretsFileError, secretSourceFromDocument, secretSourceFromFile } from '../../../gateway/secrets/secrets-file';
+import { SecretsFileError, SecretsFileSource, secretSourceFromDocument, secretSourceFromFile } from '../../../gateway/secrets/secrets-file';
 import { Workspace } from '../../../gateway/config/schema';
 
 describe('secrets file', () => {
@@ -36,6 +36,37 @@ describe('secrets file', () => {
       const file = join(dir, 'secrets.json');
       await writeFile(file, Buffer.concat([Buffer.from('{"alex": {"password": "p'), Buffer.from([0xe4]), Buffer.from('ss"}}')]));
       await expect(secretSourceFromFile(file)).rejects.toThrow(`${file}: not UTF-8 text`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('tells whether a read found other bytes, and after a failed read counts the next good one as new', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-secrets-'));
+    try {
+      const file = join(dir, 'secrets.json');
+      const password = async (source: SecretsFileSource) => (await source.read({ name: 'alex' }))?.password;
+      await writeFile(file, JSON.stringify({ alex: { password: 'one' } }));
+      const source = await SecretsFileSource.open(file);
+      expect(await source.reread()).toBe(false);
+      await writeFile(file, JSON.stringify({ alex: { password: 'two' } }));
+      expect(await source.reread()).toBe(true);
+      expect(await password(source)).toBe('two');
+      expect(await source.reread()).toBe(false);
+
+      // Gone, then back as it was: the entries read before stay meanwhile, and the file's return is news.
+      await rm(file);
+      await expect(source.reread()).rejects.toThrow(`cannot read ${file}`);
+      expect(await password(source)).toBe('two');
+      await writeFile(file, JSON.stringify({ alex: { password: 'two' } }));
+      expect(await source.reread()).toBe(true);
+      expect(await source.reread()).toBe(false);
+
+      // Malformed, then back as it was: the same.
+      await writeFile(file, '{"alex": {"password": "two"');
+      await expect(source.reread()).rejects.toThrow(file);
+      await writeFile(file, JSON.stringify({ alex: { password: 'two' } }));
+      expect(await source.reread()).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
