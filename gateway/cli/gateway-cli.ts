@@ -19,6 +19,8 @@ import { GatehouseError, withHint } from '../errors/gatehouse-error';
 import { QuietMemoryWatch } from '../process/quiet-memory';
 import { watchConfig } from './config-watch';
 import { keepInspectorClosed } from '../process/inspector-signal';
+import { invalidFileText } from './reload-status';
+import { validateWorkspace } from '../config/validate';
 
 const USAGE = `Usage:
   npm run gateway -- --demo [--port N] [--host H] [--drain-seconds N]
@@ -188,6 +190,9 @@ export async function runGatewayCli(argv: string[], options: GatewayCliOptions =
     if ((await stat(path).catch(() => undefined))?.isDirectory()) return say(`--config ${path}: a folder, not a workspace file`), 2;
     const served = await readNamedFile(path);
     const workspace = await readJsonOrYaml(utf8Text(served, path), path);
+    // Named as a reload names it (startGateway's own check would say "invalid workspace").
+    const checked = validateWorkspace(workspace);
+    if (!checked.ok) return say(`gatehouse: ${invalidFileText(path, checked.errors)}`), 1;
     const cluster = await clusterFor(workspace, values.kubeconfig, values.context);
     const sources = await secretSources(values.secrets, options);
     gateway = await startGateway({ workspace, secrets: new SecretResolver(sources), log, connectionLog: log, onRequestStart, port, host: values.host, cluster });

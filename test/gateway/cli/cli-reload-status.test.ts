@@ -66,4 +66,22 @@ describe('headless CLI: what a reload says', () => {
     await cli.waitFor(/cannot read \S*ws\.yaml[^\n]*\nreloaded \S*ws\.yaml\n/);
     expect(await status('first-pw')).toBe(200);
   });
+
+  it('names the workspace file it refuses at start, as a reload does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-status-'));
+    folders.push(dir);
+    const wsPath = join(dir, 'ws.yaml');
+    const invalid = 'services:\n  - name: api\n    upstream: { url: "nope" }\n';
+    await writeFile(wsPath, invalid);
+    const refused = spawnGatewayCli(['--config', wsPath, '--port', '0']);
+    running.push(refused);
+    await refused.waitFor(/gatehouse: \S*ws\.yaml is invalid:\nservices\[0\]\.upstream\.url: /);
+    if (refused.child.exitCode === null) await new Promise((r) => refused.child.once('exit', r));
+    expect(refused.child.exitCode).toBe(1);
+
+    // The same words when a running gateway's reload meets it.
+    const { wsPath: served, cli } = await serve();
+    await writeFile(served, invalid);
+    await cli.waitFor(/kept the running config; \S*ws\.yaml is invalid:\nservices\[0\]\.upstream\.url: /);
+  });
 });
