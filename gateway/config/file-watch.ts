@@ -4,12 +4,12 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { watchFolder } from './folder-watch';
 
-/** Where a path leads once its links are followed; the path itself while it does not exist. */
-function realPathOrSelf(path: string): string {
+/** Where a path leads once its links are followed; undefined while it leads nowhere. */
+function realPath(path: string): string | undefined {
   try {
     return realpathSync(path);
   } catch {
-    return resolve(path);
+    return undefined;
   }
 }
 
@@ -18,20 +18,33 @@ function realPathOrSelf(path: string): string {
  * Watches the folder, not the file: editors and the app's store replace the file by renaming over it. A file that is
  * a symbolic link is followed: its target's folder is watched too, and any change in the link's own folder is looked
  * at (a Kubernetes ConfigMap or Secret volume swaps a `..data` link beside the file and never touches the file's
- * name). Whether the file's bytes changed is the caller's to tell.
+ * name). A link pointed elsewhere (that swap, `ln -sfn`) has its new target's folder watched from then on, so an
+ * edit there is seen too. Whether the file's bytes changed is the caller's to tell.
  */
 export function watchNamedFile(path: string, onChange: () => void): () => void {
   const name = basename(path);
-  const target = realPathOrSelf(path);
+  const own = dirname(resolve(path));
+  let target = realPath(path) ?? resolve(path);
   const followsLink = target !== resolve(path);
-  const stops = [...new Set([dirname(resolve(path)), dirname(target)])].map((folder) =>
-    watchFolder(folder, (changed) => {
-      // null: the folder itself was replaced, so anything in it may have changed.
-      if (!followsLink && changed !== null && changed !== name) return;
-      onChange();
-    }),
-  );
+  const onFolderChange = (changed: string | null) => {
+    // null: the folder itself was replaced, so anything in it may have changed.
+    if (!followsLink && changed !== null && changed !== name) return;
+    if (followsLink) followTarget();
+    onChange();
+  };
+  const stopOwn = watchFolder(own, onFolderChange);
+  let stopTarget = dirname(target) === own ? undefined : watchFolder(dirname(target), onFolderChange);
+  // The link may now lead to another folder: watch that one instead of the old. While it leads nowhere (its target
+  // removed to be written again), the old one stays watched.
+  const followTarget = () => {
+    const now = realPath(path);
+    if (now === undefined || dirname(now) === dirname(target)) return;
+    target = now;
+    stopTarget?.();
+    stopTarget = dirname(now) === own ? undefined : watchFolder(dirname(now), onFolderChange);
+  };
   return () => {
-    for (const stop of stops) stop();
+    stopOwn();
+    stopTarget?.();
   };
 }

@@ -75,4 +75,24 @@ describe('headless CLI: a secrets file that is a symbolic link', () => {
     await expect.poll(() => status('new-pw')).toBe(200);
     expect(await status('old-pw')).toBe(401);
   });
+
+  it('follows the link to a new folder: an edit there after the link was pointed elsewhere is taken up too', async () => {
+    const dir = await folder();
+    for (const name of ['a', 'b', 'conf']) await mkdir(join(dir, name));
+    await writeFile(join(dir, 'a', 'secrets.json'), secrets('old-pw'));
+    await writeFile(join(dir, 'b', 'secrets.json'), secrets('b-pw'));
+    const link = join(dir, 'conf', 'secrets.json');
+    await symlink(join(dir, 'a', 'secrets.json'), link);
+    const { status } = await serve(dir, link);
+    expect(await status('old-pw')).toBe(200);
+
+    // Pointed elsewhere as `ln -sfn` does it: a new link renamed over the old.
+    await symlink(join(dir, 'b', 'secrets.json'), `${link}.tmp`);
+    await rename(`${link}.tmp`, link);
+    await expect.poll(() => status('b-pw')).toBe(200);
+
+    await writeFile(join(dir, 'b', 'secrets.json'), secrets('new-pw'));
+    await expect.poll(() => status('new-pw')).toBe(200);
+    expect(await status('b-pw')).toBe(401);
+  });
 });
