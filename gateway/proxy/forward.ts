@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
 import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
-import { connectionLoss, errorCode, notAnHttpStatus, toUpstreamError, UpstreamError } from './upstream-errors';
+import { connectionLoss, errorCode, notAnHttpStatus, toUpstreamError, UpstreamError, type BodySending } from './upstream-errors';
 import { isHttpStatus } from '../http/status-codes';
 import { isIdempotentMethod } from '../http/idempotent-methods';
 import { undecodedTransferCoding } from './transfer-coding';
@@ -197,6 +197,8 @@ class ResponseRelay {
   #clientReadTimer: NodeJS.Timeout | undefined = undefined;
   #clientStalled = false;
   #bodyStarted = false;
+  /** undici has written the whole request body (or there is none, or it was a buffer, written at once). */
+  #requestSent = false;
   /** An interim (1xx) answer came: the upstream read the request, so it is not sent again (mayResend). */
   #interimAnswered = false;
   readonly #onDrain = () => this.#drained();
@@ -205,6 +207,8 @@ class ResponseRelay {
     readonly res: ServerResponse,
     readonly forward: ForwardRequest,
     readonly outcome: ForwardOutcome,
+    /** The body undici sends: a stream is written as it comes, and paused by undici while the upstream does not read. */
+    readonly body: Buffer | Readable | null,
   ) {
     // The gateway's own 'close' listener tells the call when the client goes away (one listener per response).
     forward.exchange.upstreamCall = this;
@@ -279,6 +283,21 @@ class ResponseRelay {
     if (this.#bodyStarted) return;
     this.#bodyStarted = true;
     this.forward.exchange.dispatchedAt = performance.now();
+  }
+
+  /** undici wrote the last of a streamed body. */
+  onRequestSent(): void {
+    this.#requestSent = true;
+  }
+
+  /**
+   * Whether the request body was still going out when the call failed: undici pauses a streamed body while the
+   * upstream's connection takes no more of it (`stalled`), and a body it is waiting for from the client flows.
+   */
+  #bodySending(): BodySending {
+    const body = this.body;
+    if (this.#requestSent || body === null || Buffer.isBuffer(body)) return 'sent';
+    return body.readableFlowing === false ? 'stalled' : 'sending';
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -356,7 +375,7 @@ class ResponseRelay {
       return this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
     }
     if (this.status === 0 && !this.#interimAnswered && mayResend(this.res.req, this.res, this.forward, error)) return this.#resend(error);
-    const upstreamError = toUpstreamError(error, this.forward.upstreamLabel, this.status !== 0);
+    const upstreamError = toUpstreamError(error, this.forward.upstreamLabel, this.status !== 0, this.#bodySending());
     if (this.status !== 0 && this.headHeaders === undefined) {
       // Bytes are out: the only honest signal left for a broken body is a broken connection.
       this.forward.exchange.entry.error = upstreamError.code;
@@ -466,17 +485,18 @@ class ResponseRelay {
  * once bytes are out, a failure cuts the connection. The outcome hears how it ended, once.
  */
 export function dispatchForward(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest, outcome: ForwardOutcome): void {
+  const body = outgoingBody(req, forward);
   forward.dispatcher.dispatch(
     {
       path: forward.path,
       method: req.method as Dispatcher.HttpMethod,
       headers: forward.headers,
-      body: outgoingBody(req, forward),
+      body,
       headersTimeout: forward.responseTimeoutMs,
       // Timed by the relay's body wait.
       bodyTimeout: 0,
     },
-    new ResponseRelay(res, forward, outcome) as Dispatcher.DispatchHandler,
+    new ResponseRelay(res, forward, outcome, body) as Dispatcher.DispatchHandler,
   );
 }
 

@@ -101,7 +101,7 @@ const INVALID_STATUS_LINE = 'sent an invalid status line (a status code below 10
  * failure). An upstream that answered badly is not "unreachable": the developer would go and check connectivity.
  * `answered`: its response head had arrived.
  */
-function misbehaviour(error: unknown, code: string, answered: boolean): string | undefined {
+function misbehaviour(error: unknown, code: string, answered: boolean, sending = false): string | undefined {
   if (code === 'HTTP_PARSER_ERROR' || code.startsWith('HPE_')) return `sent an invalid HTTP response (${parserRefusal(error) ?? parserReason(error)})`;
   switch (code) {
     case 'ERR_ASSERTION': {
@@ -138,7 +138,11 @@ function misbehaviour(error: unknown, code: string, answered: boolean): string |
       const how = connectionLoss(error);
       // undici's other socket failures name a response it will not read.
       if (how === undefined) return `sent a response that cannot be relayed (${String((error as { message?: unknown }).message)})`;
-      return answered ? `${how} the connection before its response was complete` : `${how} the connection before answering`;
+      if (answered) return `${how} the connection before its response was complete`;
+      // An upstream refusing a large upload answers (413, 401) and closes without reading the rest: the gateway's next
+      // write meets the close, and its answer, unread behind it, is lost (as in nginx, which says "while sending request
+      // to upstream"). "Before answering" would say it never answered.
+      return sending ? `${how} the connection while the request body was being sent` : `${how} the connection before answering`;
     }
     default:
       return undefined;
@@ -182,10 +186,28 @@ export function callFailure(error: unknown, answered = false): CallFailure {
   return { kind: 'unreachable', code, text: `unreachable (${code})` };
 }
 
-export function toUpstreamError(error: unknown, upstreamLabel: string, answered = false): UpstreamError {
+/**
+ * The log's `error` for a request whose upstream stopped taking its body (the gateway's writes to it waiting) and did
+ * not answer within responseMs: not a slow answer, since the upstream never had the whole request.
+ */
+export const UPSTREAM_STOPPED_READING = 'UPSTREAM_STOPPED_READING';
+
+/**
+ * Where the request's body was when the call failed before an answer: `sent` (or none), still `sending`, or
+ * `stalled`: still sending, the gateway's writes waiting for the upstream to read.
+ */
+export type BodySending = 'sent' | 'sending' | 'stalled';
+
+export function toUpstreamError(error: unknown, upstreamLabel: string, answered = false, body: BodySending = 'sent'): UpstreamError {
   if (error instanceof UpstreamError) return error;
   const code = codeOf(error);
   if (GATEWAY_FAULT_CODES.has(code)) return new UpstreamError(500, `Internal gateway error: the request for upstream ${upstreamLabel} could not be built (${code})`, code);
+  if (!answered && body === 'stalled' && code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new UpstreamError(504, `Upstream ${upstreamLabel} stopped reading the request body and did not answer in time (${UPSTREAM_STOPPED_READING})`, UPSTREAM_STOPPED_READING);
+  }
+  if (!answered && body !== 'sent' && connectionLoss(error) !== undefined) {
+    return new UpstreamError(502, `Upstream ${upstreamLabel} ${misbehaviour(error, code, false, true)} (${code})`, code);
+  }
   const failure = callFailure(error, answered);
   return new UpstreamError(failure.kind === 'timeout' ? 504 : 502, `Upstream ${upstreamLabel} ${failure.text}`, code);
 }
