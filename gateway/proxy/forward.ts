@@ -12,6 +12,7 @@ import { hasFollowedLocation, rewriteLocationFields, type RedirectMapping } from
 import type { Exchange } from '../log/exchange';
 import { CLIENT_BODY_INCOMPLETE, CLIENT_GONE, CLIENT_STOPPED_READING, ClientGoneError } from './client-gone';
 import { AnswerDiscardedError } from './answer-discarded';
+import { nodeBacklog, sendBacklog, type SendBacklog } from './client-send-backlog';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -154,9 +155,9 @@ function isBodilessAnswerWithLength(status: number, error: Error): boolean {
 
 const EMPTY_BODY_CHUNK = Buffer.alloc(0);
 
-/** The client left the answer unread for clientReadTimeoutMs. */
-function onClientStalled(relay: ResponseRelay): void {
-  relay.clientStalled();
+/** A check on a client the answer waits for (every half of clientReadTimeoutMs). */
+function onClientReadCheck(relay: ResponseRelay): void {
+  relay.checkClientReading();
 }
 
 /** Where a relay reports how its request ended: settled once, with a result or with the error to answer. */
@@ -195,6 +196,9 @@ class ResponseRelay {
   #clientGone = false;
   /** Runs while a write to the client waits for it to read (the upstream paused meanwhile). */
   #clientReadTimer: NodeJS.Timeout | undefined = undefined;
+  /** The client's send backlog at the last check, and how many checks in a row saw it take nothing. */
+  #clientBacklog: SendBacklog | undefined = undefined;
+  #clientQuietChecks = 0;
   #clientStalled = false;
   #bodyStarted = false;
   /** undici has written the whole request body (or there is none, or it was a buffer, written at once). */
@@ -230,13 +234,30 @@ class ResponseRelay {
   }
 
   /**
-   * The client has left the answer unread for clientReadTimeoutMs: its connection is closed (nginx's send_timeout),
-   * and the close frees the upstream connection (clientClosed). Without it a client that stops reading held an
-   * upstream connection for as long as the upstream had more to send, and a few such clients took the whole pool.
+   * Every half of clientReadTimeoutMs while a write to the client waits: has the client taken anything since the last
+   * check (client-send-backlog.ts)? One that took nothing for two checks in a row, clientReadTimeoutMs, has its
+   * connection closed (nginx's send_timeout), and the close frees the upstream connection (clientClosed). Without it a
+   * client that stops reading held an upstream connection for as long as the upstream had more to send, and a few such
+   * clients took the whole pool. Until 3 Dec the wait was for Node's 'drain', which comes only once half the kernel's
+   * send buffer is free: a client reading 50 KB/s was cut although it read all along.
    */
-  clientStalled(): void {
-    this.#clientReadTimer = undefined;
-    if (this.#settled || this.res.destroyed) return;
+  checkClientReading(): void {
+    if (this.#settled || this.res.destroyed) return this.#stopClientReadWait();
+    const socket = this.res.socket;
+    const now = socket ? sendBacklog(socket) : undefined;
+    const before = this.#clientBacklog;
+    const took = now !== undefined && before !== undefined && (now.node !== before.node || (now.kernel !== undefined && before.kernel !== undefined && now.kernel !== before.kernel));
+    // The first check has no kernel count to compare with (it is read only here, not at each pause): it is not
+    // counted as quiet, so a client is never cut before it has taken nothing for clientReadTimeoutMs.
+    const known = before?.kernel !== undefined || now?.kernel === undefined;
+    if (took) this.#clientQuietChecks = 0;
+    else if (known) this.#clientQuietChecks += 1;
+    this.#clientBacklog = now;
+    if (this.#clientQuietChecks < 2) {
+      this.#clientReadTimer!.refresh();
+      return;
+    }
+    this.#stopClientReadWait();
     this.#clientStalled = true;
     this.res.destroy();
   }
@@ -351,7 +372,11 @@ class ResponseRelay {
     this.#stopBodyWait();
     this.#paused = true;
     this.res.once('drain', this.#onDrain);
-    this.#clientReadTimer = setTimeout(onClientStalled, this.forward.clientReadTimeoutMs, this).unref();
+    // Node's own buffers now; the kernel's count is read at the first check, if the wait lasts that long.
+    const socket = this.res.socket;
+    this.#clientBacklog = socket ? { node: nodeBacklog(socket), kernel: undefined } : undefined;
+    this.#clientQuietChecks = 0;
+    this.#clientReadTimer = setTimeout(onClientReadCheck, Math.max(1, this.forward.clientReadTimeoutMs / 2), this).unref();
     return false;
   }
 

@@ -8,6 +8,11 @@ import { startTestGateway, type TestGateway } from '../support/gateway';
 import { RawConnection } from '../support/raw-connection';
 
 const HEADERS_TIMEOUT = 500;
+/** The answer a slow reader reads: more than the sockets' buffers on the way hold, so the gateway waits for it. */
+const SIZED_ANSWER_BYTES = 12 * 1024 * 1024;
+/** What the slow reader takes in one step, and how long it waits between steps. */
+const READ_STEP_BYTES = 48 * 1024;
+const READ_STEP_MS = 50;
 const BODY_TIMEOUT = 1000;
 let upstream: RecordingUpstream;
 let gateway: TestGateway;
@@ -33,6 +38,21 @@ beforeAll(async () => {
       pump();
       return;
     }
+    if (recorded.url.startsWith('/sized')) {
+      // SIZED_ANSWER_BYTES, written as fast as the client takes them.
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(SIZED_ANSWER_BYTES) });
+      const chunk = Buffer.alloc(64 * 1024, 0x62);
+      let left = SIZED_ANSWER_BYTES;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          left -= chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end();
+      };
+      pump();
+      return;
+    }
     if (recorded.url.startsWith('/hang')) return; // answers never: the client will give up
     res.end(JSON.stringify({ url: recorded.url, bodyBytes: recorded.bodyBytes }));
   });
@@ -51,6 +71,9 @@ beforeAll(async () => {
       { name: 'svc', pathPrefix: '/svc', upstream: { url: upstream.url } },
       // Gives a client that stops reading a short time, so the test sees it cut without waiting the default minute.
       { name: 'unread', pathPrefix: '/unread', upstream: { url: upstream.url }, timeouts: { clientReadMs: 200 } },
+      // A slow reader takes something every READ_STEP_MS, far within this; half the kernel's send buffer, the amount
+      // Node's 'drain' waits for, takes it longer.
+      { name: 'slowread', pathPrefix: '/slowread', upstream: { url: upstream.url }, timeouts: { clientReadMs: 1000 } },
     ],
   });
 });
@@ -197,6 +220,33 @@ describe('clients that go away', () => {
     expect(gateway.logs.find((e) => e.path === '/unread/stream-unread')?.status).toBe(200);
     conn.socket.resume();
     await conn.closed;
+  });
+
+  it('does not cut a client that reads its answer slowly but steadily (timeouts.clientReadMs measures what it takes)', async () => {
+    const conn = await RawConnection.open(gateway.port);
+    conn.socket.pause();
+    conn.socket.removeAllListeners('data'); // this test reads the bytes itself, a step at a time
+    conn.write('GET /slowread/sized HTTP/1.1\r\nHost: gw.test\r\n\r\n');
+    let taken = 0;
+    let ended = false;
+    conn.socket.once('end', () => (ended = true));
+    conn.socket.once('close', () => (ended = true));
+    // Until 3 Dec the gateway waited for Node's 'drain', which comes once half the kernel's send buffer (several MB)
+    // is free: this client, reading all along, was cut after clientReadMs and logged CLIENT_STOPPED_READING.
+    while (!ended) {
+      let step = READ_STEP_BYTES;
+      for (let chunk: Buffer | null; step > 0 && (chunk = conn.socket.read(Math.min(step, conn.socket.readableLength || step)) as Buffer | null) !== null; ) {
+        taken += chunk.length;
+        step -= chunk.length;
+      }
+      await sleep(READ_STEP_MS);
+      if (taken >= SIZED_ANSWER_BYTES) break;
+    }
+    // The head and the whole body came: the connection was not cut.
+    expect(taken).toBeGreaterThanOrEqual(SIZED_ANSWER_BYTES);
+    await expect.poll(() => gateway.logs.find((e) => e.path === '/slowread/sized')?.status).toBe(200);
+    expect(gateway.logs.find((e) => e.path === '/slowread/sized')?.error).toBeUndefined();
+    conn.close();
   });
 
   it('releases the upstream when the client disconnects before the answer', async () => {
