@@ -5,6 +5,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { splitShortOptionValues } from './short-option-values';
+import { namespaceOptionProblem } from './namespace-option';
 import type { Workspace } from '../../gateway/config/schema';
 import { secretSources } from '../../gateway/cli/gateway-cli';
 import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
@@ -103,6 +104,8 @@ export async function runClusterCommand(command: ClusterCommand, givenArgv: stri
     }
     for (const [option, only] of Object.entries(ONLY_FOR)) if (values[option as keyof typeof OPTIONS] !== undefined && only !== command) throw new Error(`--${option} applies to ${only} only`);
     if (values.output !== undefined && values.output !== 'json' && values.output !== 'table') throw new Error(`--output: expected json or table, got "${values.output}"`);
+    const namespace = namespaceOptionProblem(values.namespace);
+    if (namespace) throw new Error(namespace);
   } catch (error) {
     const message = `${command}: ${error instanceof Error ? error.message : String(error)}`;
     io.stderr(`${message}\nUsage:${CLUSTER_LINES}`);

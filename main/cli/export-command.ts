@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { splitShortOptionValues } from './short-option-values';
+import { namespaceOptionProblem } from './namespace-option';
 import { EXPORT_LINES } from './command-usage';
 import { WorkspaceStore, writePrivateFile } from '../services/workspace-store';
 import { SessionVault, type SecretVault } from '../services/vault';
@@ -18,7 +19,7 @@ class ExportFileError extends GatehouseError {
   readonly code = 'GATEHOUSE_EXPORT_NOT_WRITTEN';
 }
 
-export async function runExportCommand(argv: string[], say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+function parseExportArgs(argv: string[]) {
   const { values } = parseArgs({
     args: splitShortOptionValues(argv),
     options: {
@@ -28,7 +29,23 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' },
     },
+    strict: true,
+    allowPositionals: false,
   });
+  const namespace = values.help ? undefined : namespaceOptionProblem(values.namespace);
+  if (namespace) throw new Error(namespace);
+  return values;
+}
+
+export async function runExportCommand(argv: string[], say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  let values: ReturnType<typeof parseExportArgs>;
+  try {
+    values = parseExportArgs(argv);
+  } catch (error) {
+    // A command line it cannot use is a usage error, as for plan, push and prune: what is wrong, the usage, exit 2.
+    say(`export: ${error instanceof Error ? error.message : String(error)}\nUsage:${EXPORT_LINES}`);
+    return 2;
+  }
   // Asked for, the usage is the output (stdout, 0), as for the gateway and the cluster commands.
   if (values.help) return process.stdout.write(`Usage:${EXPORT_LINES}\n`), 0;
   const path = resolve(values.workspace ?? defaultWorkspacePath());
@@ -39,7 +56,8 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   // Values are read from the keychain only when they are asked for.
   const vault: SecretVault = withValues ? await keychainFor('Or export without --with-secret-values: the Secrets then come without their values.') : new SessionVault();
   const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => vault });
-  const yaml = await controller.exportYaml(withValues, values.namespace ?? 'default');
+  // An empty --namespace is none, as for the cluster commands (and kubectl -n "").
+  const yaml = await controller.exportYaml(withValues, values.namespace || 'default');
   if (values.output) {
     const output = values.output;
     const written = withValues ? writePrivateFile(output, yaml) : writeFile(output, yaml, { mode: 0o644 });

@@ -562,8 +562,8 @@ describe('as kubectl behaves for the same operations', { timeout: 90_000 }, () =
     const before = api.requests.length;
     const given = await cli(['plan', ...args, '--kubeconfig', kubeconfig, '-n', 'Team_A']);
     expect(given.code).toBe(2);
-    expect(given.stderr).toContain('plan: The namespace given, "Team_A", is not a valid namespace name: at most 63 lowercase letters');
-    expect(given.stderr).not.toContain('workspace');
+    expect(given.stderr).toContain('plan: --namespace, "Team_A", is not a valid namespace name: at most 63 lowercase letters');
+    expect(given.stderr).not.toContain('workspace.');
     const fromContext = await writeApiKubeconfig(join(dir, 'bad-namespace.yaml'), {
       'current-context': 'dotted',
       users: [{ name: 'admin', user: { token: adminToken } }],

@@ -2,7 +2,7 @@
 import type { DesiredObject } from './object-model';
 import { InvalidClusterSpecError } from '../cluster-errors';
 import type { ClusterTargets } from '../connecting/cluster-targets';
-import { subdomainProblem } from './kube-names';
+import { namespaceProblem } from './kube-names';
 import { buildSecret, secretProblems, type SecretSpec } from './secret-builder';
 import { buildKymaApplication, kymaApplicationProblems, type KymaApplicationSpec } from './kyma-application-builder';
 import { apkBackendProblems, buildApkBackend, type ApkBackendSpec } from './apk-backend-builder';
@@ -66,7 +66,8 @@ function sentPart(input: ClusterPushInput, served: ClusterTargets | undefined): 
 export function clusterInputProblems(whole: ClusterPushInput, served?: ClusterTargets): string[] {
   const input = sentPart(whole, served);
   const problems: string[] = [];
-  const ns = subdomainProblem('namespace', input.namespace);
+  // A namespace's name is a DNS-1123 label (no dots), not a subdomain as the objects' own names are.
+  const ns = namespaceProblem('The namespace', input.namespace);
   if (ns) problems.push(ns);
   const inNamespace = (o: { name: string; namespace?: string }) => `${o.namespace ?? input.namespace}/${o.name}`;
   problems.push(...listedTwice('secret', input.secrets.map(inNamespace)));

@@ -8,6 +8,7 @@ import { applyDefaults, validateSchema, type JsonSchema } from '../../../support
 import {
   InvalidClusterSpecError,
   buildDesiredObjects,
+  clusterInputProblems,
   exportYaml,
   kymaServiceName,
   stableServiceId,
@@ -123,12 +124,18 @@ describe('cluster object builders', () => {
     }
     expect(error).toBeInstanceOf(InvalidClusterSpecError);
     const problems = (error as InvalidClusterSpecError).problems.join('\n');
-    expect(problems).toContain('namespace "Kyma_System" is not a valid Kubernetes name');
+    expect(problems).toContain('The namespace, "Kyma_System", is not a valid namespace name: at most 63 lowercase letters, digits and "-"');
     expect(problems).toContain('secret "Bad_Secret" is not a valid Kubernetes name');
     expect(problems).toContain('key "bad key" may contain only');
     expect(problems).toContain('service name "Not_Valid" may contain only lowercase letters, digits and hyphens');
     expect(problems).toContain('two services are displayed as "S"');
     expect(problems).toContain('OAuth credentials need an authenticationUrl');
+  });
+
+  it('refuses a dotted namespace, which the API server refuses too (a namespace is a DNS-1123 label, not a subdomain)', () => {
+    const problems = clusterInputProblems({ workspace: 'w', namespace: 'team.a', secrets: [] });
+    expect(problems).toEqual(['The namespace, "team.a", is not a valid namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit']);
+    expect(clusterInputProblems({ workspace: 'w', namespace: 'team-a', secrets: [] })).toEqual([]);
   });
 
   it('APK Backend and APISIX consumer/route match their CRD schemas', () => {
