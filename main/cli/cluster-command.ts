@@ -7,9 +7,7 @@ import { parseArgs } from 'node:util';
 import { splitShortOptionValues } from './short-option-values';
 import { namespaceOptionProblem } from './namespace-option';
 import type { Workspace } from '../../gateway/config/schema';
-import { secretSources } from '../../gateway/cli/gateway-cli';
-import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
-import type { SecretRef } from '../../gateway/config/secret-names';
+import type { SecretSource } from '../../gateway/secrets/secret-source';
 import { GatehouseError, failureOf, type GatehouseFailure } from '../../gateway/errors/gatehouse-error';
 import { WorkspaceStore } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
@@ -18,6 +16,7 @@ import { DEFAULT_WORKSPACE_LABEL, type PushItemResult } from '../services/cluste
 import { CLUSTER_LINES } from './command-usage';
 import { defaultWorkspacePath } from './import-command';
 import { keychainSources } from './keychain-sources';
+import { secretReader } from './secret-reader';
 import { planItemLines, planReport, pruneReport, pushItemLine, pushReport } from './cluster-report';
 
 export type ClusterCommand = 'plan' | 'push' | 'prune';
@@ -69,24 +68,6 @@ async function loadWorkspace(file: string | undefined): Promise<{ path: string; 
   return { path, workspace: loaded.workspace };
 }
 
-/** Secret values exactly as serving reads them: --secrets FILE, then $GATEHOUSE_SECRETS, then the OS keychain. */
-async function secretReader(file: string | undefined, io: ClusterCommandIo): Promise<{ read: (ref: SecretRef) => Promise<SecretData | undefined>; label: string }> {
-  const sources = await secretSources(file, { extraSecretSources: io.extraSecretSources });
-  return {
-    read: async (ref) => {
-      for (const source of sources) {
-        const data = await source.read(ref);
-        if (data) return data;
-      }
-      return undefined;
-    },
-    // Read when a value is missing, after the reads: the keychain's label says by then whether it could be used.
-    get label() {
-      return sources.map((s) => s.label).join(', ') || 'no secret source: give --secrets FILE or set GATEHOUSE_SECRETS';
-    },
-  };
-}
-
 function describeError(error: unknown): GatehouseFailure {
   if (error instanceof GatehouseError) return failureOf(error);
   // Not one of ours (a file that cannot be read, say): its message, which names the file.
@@ -125,7 +106,7 @@ export async function runClusterCommand(command: ClusterCommand, givenArgv: stri
     // The CLI reads the kubeconfig as kubectl does; the file and context the app remembers for the workspace
     // belong to one desktop, not to a pipeline.
     const files = values.kubeconfig ? [resolve(values.kubeconfig)] : undefined;
-    const secrets = command === 'prune' ? undefined : await secretReader(values.secrets, io);
+    const secrets = command === 'prune' ? undefined : await secretReader(values.secrets, io.extraSecretSources);
     const controller = new ClusterController({
       workspace: () => workspace,
       vault: () => new SessionVault(),

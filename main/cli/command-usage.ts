@@ -7,8 +7,9 @@ export const IMPORT_LINES = `
                                    --plain-secret-data takes a Secret's data values as written, not base64`;
 
 export const EXPORT_LINES = `
-  npm run gateway -- export [--workspace WS] [--namespace NS] [--with-secret-values] [-o FILE]
-                                   the workspace as kubectl-apply-ready YAML (secret values only when asked)`;
+  npm run gateway -- export [--workspace WS] [--namespace NS] [--with-secret-values] [--secrets FILE] [-o FILE]
+                                   the workspace as kubectl-apply-ready YAML; secret values only when asked, read
+                                   as plan reads them: --secrets FILE, then GATEHOUSE_SECRETS, then the OS keychain`;
 
 export const CLUSTER_LINES = `
   npm run gateway -- plan|push|prune [--workspace WS] [--kubeconfig FILE] [--context NAME] [--namespace NS]

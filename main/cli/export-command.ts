@@ -1,4 +1,4 @@
-// `gatehouse export [--workspace WS] [--namespace NS] [--with-secret-values] [-o FILE]`: the workspace as
+// `gatehouse export [--workspace WS] [--namespace NS] [--with-secret-values [--secrets FILE]] [-o FILE]`: the workspace as
 // Kubernetes objects (Secrets, Kyma Applications, APK Backends, APISIX consumers and routes), one YAML file.
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -7,8 +7,9 @@ import { splitShortOptionValues } from './short-option-values';
 import { namespaceOptionProblem } from './namespace-option';
 import { EXPORT_LINES } from './command-usage';
 import { WorkspaceStore, writePrivateFile } from '../services/workspace-store';
-import { SessionVault, type SecretVault } from '../services/vault';
-import { keychainFor } from './keychain-sources';
+import { SessionVault } from '../services/vault';
+import { keychainSources } from './keychain-sources';
+import { secretReader } from './secret-reader';
 import { ClusterController } from '../app/cluster-controller';
 import { defaultWorkspacePath } from './import-command';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
@@ -26,6 +27,7 @@ function parseExportArgs(argv: string[]) {
       workspace: { type: 'string', short: 'w' },
       namespace: { type: 'string', short: 'n' },
       'with-secret-values': { type: 'boolean' },
+      secrets: { type: 'string' },
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -53,9 +55,11 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   if (!loaded.ok) return say(loaded.error.message), 1; // it names the file
   if (loaded.state === 'missing') return say(`${path}: no workspace there (import or save one first)`), 1;
   const withValues = values['with-secret-values'] === true;
-  // Values are read from the keychain only when they are asked for.
-  const vault: SecretVault = withValues ? await keychainFor('Or export without --with-secret-values: the Secrets then come without their values.') : new SessionVault();
-  const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => vault });
+  // Values are read only when they are asked for, from where plan reads them: --secrets FILE, then
+  // $GATEHOUSE_SECRETS, then the OS keychain (opened only for a secret the first two do not have).
+  const secrets = withValues ? await secretReader(values.secrets, () => keychainSources('as-the-app')) : undefined;
+  if (!withValues && values.secrets !== undefined) say(`note: ${values.secrets} not read: secret values are exported only with --with-secret-values`);
+  const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => new SessionVault(), ...(secrets ? { secrets } : {}) });
   // An empty --namespace is none, as for the cluster commands (and kubectl -n "").
   const yaml = await controller.exportYaml(withValues, values.namespace || 'default');
   if (values.output) {

@@ -3,21 +3,25 @@
 import { openVault, VaultSecretSource, VaultUnavailableError, type SecretVault } from '../services/vault';
 import { forCommandLine } from '../services/vault/vault-errors';
 import type { SecretSource } from '../../gateway/secrets/secret-source';
+import { findSecret } from '../app/find-secret';
 
-async function openKeychain(): Promise<SecretSource | undefined> {
+async function openKeychain(lookup: 'exact' | 'as-the-app'): Promise<SecretSource | undefined> {
   const { vault, status } = await openVault({ whenUnavailable: 'session-only' });
   if (status.mode !== 'keychain') {
     process.stderr.write(`note: OS keychain not used (${status.mode === 'session-only' && status.reason ? status.reason.problem : status.mode}); secrets come from --secrets or $GATEHOUSE_SECRETS only\n`);
     return undefined;
   }
-  return new VaultSecretSource(vault);
+  if (lookup === 'exact') return new VaultSecretSource(vault);
+  return { label: 'OS keychain', read: async (ref) => (await findSecret(vault, ref))?.data };
 }
 
 /**
  * The keychain is opened (keytar loaded, the keychain probed) on the first secret that --secrets and
- * $GATEHOUSE_SECRETS do not have: a workspace served from those alone starts without it.
+ * $GATEHOUSE_SECRETS do not have: a workspace served from those alone starts without it. `as-the-app`: a reference
+ * without a namespace also finds the one secret of that name kept under a namespace (findSecret), as the app's
+ * export and push find it; export read the keychain so before it took --secrets, and still does.
  */
-export async function keychainSources(): Promise<SecretSource[]> {
+export async function keychainSources(lookup: 'exact' | 'as-the-app' = 'exact'): Promise<SecretSource[]> {
   let keychain: Promise<SecretSource | undefined> | undefined;
   let available: boolean | undefined;
   return [{
@@ -25,7 +29,7 @@ export async function keychainSources(): Promise<SecretSource[]> {
       return available === false ? 'OS keychain (unavailable)' : 'OS keychain';
     },
     async read(ref) {
-      keychain ??= openKeychain();
+      keychain ??= openKeychain(lookup);
       const source = await keychain;
       available = source !== undefined;
       return source?.read(ref);
@@ -34,7 +38,7 @@ export async function keychainSources(): Promise<SecretSource[]> {
 }
 
 /**
- * The keychain, for a command that needs it (import's secret values, export --with-secret-values). Without one,
+ * The keychain, for a command that needs it (import's secret values). Without one,
  * the failure's hint ends with what the command line can do instead (`instead`), not with the app's session-only
  * vault, which the CLI does not have.
  */

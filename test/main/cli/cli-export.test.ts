@@ -1,11 +1,14 @@
 // `npm run gateway -- export` as a real child process of the bundled CLI: the --namespace rule it shares with plan,
-// push and prune. No cluster is needed: export makes no request, and a bad flag is refused before anything is read.
+// push and prune, and secret values from --secrets and $GATEHOUSE_SECRETS as plan reads them. No cluster is needed:
+// export makes no request, and a bad flag is refused before anything is read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../../support/spawn-cli';
 import { bundleFolder, bundleGatewayCli } from '../../support/built-gateway';
 
@@ -70,5 +73,63 @@ describe('--namespace: one rule for export, plan, push and prune', { timeout: 60
     const json = await cli([command, '--workspace', workspaceFile, '-n', 'Bad_NS', '-o', 'json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({ command, error: { code: 'GATEHOUSE_CLI_USAGE', message: `${command}: --namespace, "Bad_NS", ${rule}` } });
+  });
+});
+
+describe('export --with-secret-values --secrets FILE: values read as plan reads them', { timeout: 60_000 }, () => {
+  const FILE_PASSWORD = 'from-the-file-Pa55';
+  const ENV_PASSWORD = 'from-the-environment-Pa55';
+  const ENV_LOGIN = 'alex-environment-Pa55';
+  const b64 = (value: string) => Buffer.from(value).toString('base64');
+
+  async function secretsWorkspace(): Promise<string> {
+    const file = join(dir, 'secrets-workspace.json');
+    await writeFile(file, JSON.stringify({
+      services: [{ name: 'orders', upstream: { url: 'https://orders.example.com/api' }, endpointSecurity: { type: 'basic', secret: 'orders-backend' } }],
+      consumers: [{ username: 'alex', basicAuth: { password: { secret: 'alex-login', key: 'password' } } }],
+    }));
+    return file;
+  }
+
+  async function secretsFile(value: object, name: string): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, JSON.stringify(value), { mode: 0o600 });
+    return file;
+  }
+
+  it('takes --secrets before $GATEHOUSE_SECRETS, the environment for what the file lacks, and prints no value', async () => {
+    const workspace = await secretsWorkspace();
+    const file = await secretsFile({ 'orders-backend': { username: 'svc-orders', password: FILE_PASSWORD } }, 'export-secrets.json');
+    const env = { GATEHOUSE_SECRETS: JSON.stringify({ 'orders-backend': { username: 'svc-env', password: ENV_PASSWORD }, 'alex-login': { password: ENV_LOGIN } }) };
+    const out = join(dir, 'with-values.yaml');
+    const run = await cli(['export', '--workspace', workspace, '--with-secret-values', '--secrets', file, '-o', out], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`wrote ${out} (with secret values: keep it private)`);
+    const secrets = parseAllDocuments(await readFile(out, 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string> }).filter((o) => o.kind === 'Secret');
+    expect(Object.fromEntries(secrets.map((s) => [s.metadata.name, s.data]))).toEqual({
+      'orders-backend': { username: b64('svc-orders'), password: b64(FILE_PASSWORD) },
+      'gatehouse-consumer-alex': { username: b64('alex'), password: b64(ENV_LOGIN) },
+    });
+    for (const value of [FILE_PASSWORD, ENV_PASSWORD, ENV_LOGIN]) expect(run.stdout + run.stderr).not.toContain(value);
+  });
+
+  it('a secret no source holds: exit 1 naming it and the places looked in, nothing written', async () => {
+    const workspace = join(dir, 'absent-secret-workspace.json');
+    await writeFile(workspace, JSON.stringify({ services: [{ name: 'orders', upstream: { url: 'https://orders.example.com' }, endpointSecurity: { type: 'basic', secret: 'cli-export-absent-4e1d' } }] }));
+    const file = await secretsFile({}, 'empty-secrets.json');
+    const out = join(dir, 'not-written.yaml');
+    const run = await cli(['export', '--workspace', workspace, '--with-secret-values', '--secrets', file, '-o', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`no value for secret "cli-export-absent-4e1d" key "username", secret "cli-export-absent-4e1d" key "password" (looked in: secrets file ${file}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('without --with-secret-values the file is not read, and that is said; the Secrets are left out', async () => {
+    const workspace = await secretsWorkspace();
+    const run = await cli(['export', '--workspace', workspace, '--secrets', join(dir, 'no-such-secrets.json')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`note: ${join(dir, 'no-such-secrets.json')} not read: secret values are exported only with --with-secret-values`);
+    expect(run.stdout).not.toMatch(/^kind: Secret$/m);
+    expect(run.stdout).toContain('#   kubectl create secret generic orders-backend');
   });
 });
