@@ -7,7 +7,7 @@ import { clusterAccessOf } from '../../gateway/cluster/kubeconfig-access';
 import {
   buildDesiredObjects, connectCluster, detectTargets, exportYaml, findPruneCandidates, importKymaApplication, limitToTargets, loadKubeconfig,
   previewPush, pruneObjects, pushTargeted, testConnection, ClusterSecretSource, DEFAULT_WORKSPACE_LABEL, type ClusterConnection, type ClusterPreview, type ClusterPushResult,
-  type ObjectRef, type PlanItem, type PushItemResult,
+  type ObjectRef, type PlanItem, type PushItemResult, type WorkspaceItemPlan,
 } from '../services/cluster';
 import type { SecretVault, StoredSecret } from '../services/vault';
 import type { ClusterConnectionReport } from '../ipc/contract';
@@ -136,10 +136,21 @@ export class ClusterController {
   }
 
   /** `kubectl apply -f`-ready YAML of every target; secret values only when asked for. */
-  async exportYaml(includeSecretValues: boolean, namespace = this.#connection?.namespace ?? 'default'): Promise<string> {
+  async exportYaml(includeSecretValues: boolean, namespace?: string): Promise<string> {
+    return (await this.export(includeSecretValues, namespace)).yaml;
+  }
+
+  /**
+   * The export, with how many objects the file holds (Secrets without their values are not in it, only in its header;
+   * none: `kubectl apply -f` would refuse the file) and what became of each workspace item, as a plan says it (the
+   * CLI names what is left out).
+   */
+  async export(includeSecretValues: boolean, namespace = this.#connection?.namespace ?? 'default'): Promise<{ yaml: string; objectCount: number; workspaceItems: WorkspaceItemPlan[] }> {
     const secrets = this.#readSecret();
-    const { input } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace, withValues: includeSecretValues, secretSources: () => secrets.label });
-    return exportYaml(buildDesiredObjects(input), { includeSecretValues });
+    const { input, workspaceItems } = await clusterInputFromWorkspace(this.deps.workspace(), secrets.read, { workspaceName: this.#workspaceLabel(), namespace, withValues: includeSecretValues, secretSources: () => secrets.label });
+    const desired = buildDesiredObjects(input);
+    const inFile = desired.filter((d) => includeSecretValues || d.object.kind !== 'Secret');
+    return { yaml: exportYaml(desired, { includeSecretValues }), objectCount: inFile.length, workspaceItems };
   }
 
   /** An Application and its Secrets from the cluster, as a workspace application and vault secrets. */

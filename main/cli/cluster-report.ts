@@ -42,18 +42,30 @@ export function pushItemLine(item: PushItemResult): string {
   return `${column(OUTCOME_WORDS[item.outcome])}${item.label}${why ? `: ${why}` : ''}`;
 }
 
-function workspaceLines(items: readonly WorkspaceItemPlan[]): string[] {
+/**
+ * One line per item, its name in a column: "service orders  pushed as Backend team/orders; why", "route r1  not
+ * applicable: why". `done`: the word for an item whose objects go (plan and push: pushed; export: exported).
+ */
+function itemLines(items: readonly WorkspaceItemPlan[], done: string): string[] {
   if (items.length === 0) return [];
   const name = (i: WorkspaceItemPlan) => `${i.kind} ${i.name}`;
   const width = Math.max(...items.map((i) => name(i).length)) + 2;
-  return [
-    '',
-    'Workspace:',
-    ...items.map((i) => {
-      const what = i.status === 'pushed' ? `pushed as ${i.objects.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join(', ')}` : `${i.status === 'skipped' ? 'skipped' : 'not applicable'}`;
-      return `  ${name(i).padEnd(width)}${what}${i.reason ? `${i.status === 'pushed' ? '; ' : ': '}${i.reason}` : ''}`;
-    }),
-  ];
+  return items.map((i) => {
+    const what = i.status === 'pushed' ? `${done} as ${i.objects.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join(', ')}` : `${i.status === 'skipped' ? 'skipped' : 'not applicable'}`;
+    return `  ${name(i).padEnd(width)}${what}${i.reason ? `${i.status === 'pushed' ? '; ' : ': '}${i.reason}` : ''}`;
+  });
+}
+
+function workspaceLines(items: readonly WorkspaceItemPlan[]): string[] {
+  return items.length === 0 ? [] : ['', 'Workspace:', ...itemLines(items, 'pushed')];
+}
+
+/**
+ * The items an export leaves out, whole (not applicable, skipped) or in part (exported, with what is not: a sandbox
+ * endpoint, a consumer's id), in the plan's words; none when every item is exported whole.
+ */
+export function leftOutLines(items: readonly WorkspaceItemPlan[]): string[] {
+  return itemLines(items.filter((i) => i.status !== 'pushed' || i.reason !== undefined), 'exported');
 }
 
 function counted<T extends string>(values: readonly T[], words: Record<T, string>, order: readonly T[]): string {

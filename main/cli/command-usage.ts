@@ -9,7 +9,10 @@ export const IMPORT_LINES = `
 export const EXPORT_LINES = `
   npm run gateway -- export [--workspace WS] [--namespace NS] [--with-secret-values] [--secrets FILE] [-o FILE]
                                    the workspace as kubectl-apply-ready YAML; secret values only when asked, read
-                                   as plan reads them: --secrets FILE, then GATEHOUSE_SECRETS, then the OS keychain`;
+                                   as plan reads them: --secrets FILE, then GATEHOUSE_SECRETS, then the OS keychain.
+                                   Items left out (whole or in part) are named on stderr with why, as plan names
+                                   them. Exit 0 written; 1 nothing to export (no item becomes a cluster object:
+                                   nothing written) or a failure; 2 bad arguments`;
 
 export const CLUSTER_LINES = `
   npm run gateway -- plan|push|prune [--workspace WS] [--kubeconfig FILE] [--context NAME] [--namespace NS]

@@ -10,6 +10,7 @@ import { WorkspaceStore, writePrivateFile } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { keychainSources } from './keychain-sources';
 import { secretReader } from './secret-reader';
+import { leftOutLines } from './cluster-report';
 import { ClusterController } from '../app/cluster-controller';
 import { defaultWorkspacePath } from './import-command';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
@@ -61,7 +62,18 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   if (!withValues && values.secrets !== undefined) say(`note: ${values.secrets} not read: secret values are exported only with --with-secret-values`);
   const controller = new ClusterController({ workspace: () => loaded.workspace, vault: () => new SessionVault(), ...(secrets ? { secrets } : {}) });
   // An empty --namespace is none, as for the cluster commands (and kubectl -n "").
-  const yaml = await controller.exportYaml(withValues, values.namespace || 'default');
+  const { yaml, objectCount, workspaceItems } = await controller.export(withValues, values.namespace || 'default');
+  const leftOut = leftOutLines(workspaceItems);
+  if (objectCount === 0) {
+    // A file of comments only: `kubectl apply -f` would refuse it (no objects passed to apply). Nothing is written
+    // (an earlier -o file stays as it was), exit 1 as for a workspace that is not there.
+    say(workspaceItems.length === 0
+      ? `export: nothing to export: ${path} has no services, routes, consumers or Kyma applications; nothing written`
+      : `export: nothing to export: no item of ${path} becomes a cluster object; nothing written\n${leftOut.join('\n')}`);
+    return 1;
+  }
+  // Every item left out, whole or in part, and why, as plan's workspace section says it.
+  if (leftOut.length > 0) say(`export: left out, whole or in part:\n${leftOut.join('\n')}`);
   if (values.output) {
     const output = values.output;
     const written = withValues ? writePrivateFile(output, yaml) : writeFile(output, yaml, { mode: 0o644 });

@@ -133,3 +133,65 @@ describe('export --with-secret-values --secrets FILE: values read as plan reads 
     expect(run.stdout).toContain('#   kubectl create secret generic orders-backend');
   });
 });
+
+describe('export names what it leaves out, and says when there is nothing to export', { timeout: 60_000 }, () => {
+  const URL_SERVICE = 'not applicable: no backend credentials and its upstream is outside the cluster: nothing for the cluster to hold';
+  const URL_ROUTE = 'not applicable: an APISIX route goes to a Service in the cluster; service "plain" calls a URL';
+
+  it('a workspace no item of which becomes an object: exit 1, each item named with why, nothing written', async () => {
+    const workspace = join(dir, 'url-only.json');
+    await writeFile(workspace, JSON.stringify({
+      services: [{ name: 'plain', upstream: { url: 'https://plain.example.com' } }],
+      routes: [{ name: 'r1', service: 'plain', path: '/p' }],
+    }));
+    const out = join(dir, 'url-only.yaml');
+    await writeFile(out, 'an earlier export\n');
+    for (const args of [[], ['-o', out]]) {
+      const run = await cli(['export', '--workspace', workspace, ...args]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.split('\n')).toEqual([
+        `export: nothing to export: no item of ${workspace} becomes a cluster object; nothing written`,
+        `  service plain  ${URL_SERVICE}`,
+        `  route r1       ${URL_ROUTE}`,
+        '',
+      ]);
+    }
+    expect(await readFile(out, 'utf8')).toBe('an earlier export\n');
+  });
+
+  it('an empty workspace: exit 1, nothing to export', async () => {
+    const workspace = join(dir, 'empty.json');
+    await writeFile(workspace, '{}');
+    const run = await cli(['export', '--workspace', workspace]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`export: nothing to export: ${workspace} has no services, routes, consumers or Kyma applications; nothing written\n`);
+  });
+
+  it('a workspace exported in part: exit 0, and every item left out whole or in part named on stderr, in the words of plan', async () => {
+    const workspace = join(dir, 'in-part.json');
+    await writeFile(workspace, JSON.stringify({
+      services: [
+        { name: 'orders', upstream: { url: 'https://orders.example.com/api' }, endpointSecurity: { type: 'basic', secret: 'orders-backend' } },
+        { name: 'plain', upstream: { url: 'https://plain.example.com' } },
+      ],
+      routes: [{ name: 'r1', service: 'plain', path: '/p' }],
+      consumers: [
+        { username: 'alex', id: 'c-1', basicAuth: { password: { secret: 'alex-login', key: 'password' } } },
+        { username: 'guest' },
+      ],
+    }));
+    const run = await cli(['export', '--workspace', workspace, '-n', 'team']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(parseAllDocuments(run.stdout).map((d) => (d.toJS() as { kind: string }).kind)).toEqual(['Backend', 'ApisixConsumer']);
+    expect(run.stderr.split('\n')).toEqual([
+      'export: left out, whole or in part:',
+      `  service plain   ${URL_SERVICE}`,
+      `  route r1        ${URL_ROUTE}`,
+      '  consumer alex   exported as ApisixConsumer team/alex, Secret team/gatehouse-consumer-alex; its id (X-Consumer-ID) is not pushed: an ApisixConsumer carries only credentials (spec.authParameter)',
+      '  consumer guest  not applicable: no basic-auth credentials: nothing for an APISIX consumer to hold',
+      '',
+    ]);
+  });
+});
