@@ -37,7 +37,9 @@ export const GATEWAY_STOPPED = 'GATEWAY_STOPPED';
 /**
  * The log's `error` for a request Node's parser read behind an answer that closed the connection (a refusal of a
  * request's framing, an answer to a client's `Connection: close`): no answer could reach its client, and it may be a
- * request smuggled in the refused one's body, so it is never handled.
+ * request smuggled in the refused one's body, so it is never handled. Also for a request still waiting for its turn
+ * (pipelined) when the gateway closed the connection after an answer before it (a cut body, an answer that ends at
+ * the connection's close): the gateway's close, not the client's leaving.
  */
 export const CONNECTION_CLOSING = 'CONNECTION_CLOSING';
 

@@ -270,10 +270,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (res.socket !== null) return run(req, res, expectation, received);
     // Pipelined behind answers still going out: it waits for them (pipelined-turn.ts); its time counts from now.
-    inTurn(req, res, () => run(req, res, expectation, received), () => {
+    // Never handled when the connection closes first: its client left (499), or the gateway closed the connection
+    // after an answer before it (444, RFC 9112 §9.6), or cut it when stopping.
+    inTurn(req, res, () => run(req, res, expectation, received), (closedBy) => {
       const exchange = exchangeOf(req, received);
-      exchange.entry.error = CLIENT_GONE;
-      log(exchange.finish(CLIENT_CLOSED_REQUEST));
+      if (closedBy === 'client') {
+        exchange.entry.error = CLIENT_GONE;
+        return log(exchange.finish(CLIENT_CLOSED_REQUEST));
+      }
+      exchange.entry.error = cuttingConnections ? GATEWAY_STOPPED : CONNECTION_CLOSING;
+      log(exchange.finish(CLOSED_WITHOUT_RESPONSE));
     });
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, 'none'));

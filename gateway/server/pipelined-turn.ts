@@ -10,18 +10,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** Per connection, what to do for each request still waiting for its turn if the connection closes: one listener. */
-const waitingOn = new WeakMap<Socket, Set<() => void>>();
+/**
+ * Who closed a connection that requests were still waiting on: its client (its FIN was read, or it reset the
+ * connection), or the gateway, after an answer that ends the connection (one to HTTP/1.0 or to `Connection: close`,
+ * a body it cut because the upstream's failed or stalled) or when it stops. Until 3 Dec every close was the client's.
+ */
+export type ClosedBy = 'client' | 'gateway';
 
-function onceClosed(socket: Socket, abandoned: () => void): () => void {
+/** Errors of a socket the client reset, read or written into. */
+const CLIENT_RESETS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function closedBy(socket: Socket): ClosedBy {
+  if (socket.readableEnded) return 'client';
+  const code = (socket.errored as NodeJS.ErrnoException | null)?.code;
+  return code !== undefined && CLIENT_RESETS.has(code) ? 'client' : 'gateway';
+}
+
+/** Per connection, what to do for each request still waiting for its turn if the connection closes: one listener. */
+const waitingOn = new WeakMap<Socket, Set<(by: ClosedBy) => void>>();
+
+function onceClosed(socket: Socket, abandoned: (by: ClosedBy) => void): () => void {
   let waiting = waitingOn.get(socket);
   if (waiting === undefined) {
-    const set = new Set<() => void>();
+    const set = new Set<(by: ClosedBy) => void>();
     waiting = set;
     waitingOn.set(socket, set);
     socket.once('close', () => {
       waitingOn.delete(socket);
-      for (const callback of set) callback();
+      const by = closedBy(socket);
+      for (const callback of set) callback(by);
     });
   }
   waiting.add(abandoned);
@@ -30,13 +47,13 @@ function onceClosed(socket: Socket, abandoned: () => void): () => void {
 
 /**
  * Calls `handle` once `res` has its connection: at once for a request that is first in line, else when every answer
- * before it is out. Calls `abandoned` instead when the connection closes first.
+ * before it is out. Calls `abandoned` instead when the connection closes first, saying who closed it.
  */
-export function inTurn(req: IncomingMessage, res: ServerResponse, handle: () => void, abandoned: () => void): void {
+export function inTurn(req: IncomingMessage, res: ServerResponse, handle: () => void, abandoned: (by: ClosedBy) => void): void {
   if (res.socket !== null) return handle();
-  const forget = onceClosed(req.socket, () => {
+  const forget = onceClosed(req.socket, (by) => {
     res.removeListener('socket', onTurn);
-    abandoned();
+    abandoned(by);
   });
   const onTurn = () => {
     forget();
