@@ -107,6 +107,13 @@ export function answerParserErrors(server: Server, refused: UnloggedRefusal): We
   const refusedOnSocket = new WeakMap<Duplex, number>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const pending = respondingOn(socket);
+    if (error.code === 'HPE_CLOSED_CONNECTION') {
+      // Bytes after a request that closes the connection (`Connection: close`, HTTP/1.0 without keep-alive): not read
+      // as a request (RFC 9112 §9.6), so neither answered nor logged, as nginx does. The answers before them go out and
+      // Node closes the connection after the last; until 3 Dec a 400 no client got was logged before them.
+      if (pending === undefined && !socket.writableEnded) socket.destroy();
+      return;
+    }
     const [status, message] =
       error.code === 'HPE_HEADER_OVERFLOW' && overflowInTarget(error, (socket as Socket).bytesRead)
         ? TARGET_TOO_LONG

@@ -1,6 +1,7 @@
 // Requests pipelined behind an answer after which the gateway closes the connection: a body it cut (an upstream
 // that failed mid-body, a body timeout), an answer to HTTP/1.0 that ends at the connection's close, a draining
-// stop. The client did not leave; the log must not say it did (499 CLIENT_GONE).
+// stop. The client did not leave; the log must not say it did (499 CLIENT_GONE). Nor may it record an answer that
+// never went out: a 400 for the bytes behind a request that said `Connection: close`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { startRawUpstreamBehindGateway, type RawUpstreamBehindGateway } from '../support/raw-upstream-gateway';
@@ -72,6 +73,29 @@ describe('a request waiting its turn behind an answer after which the gateway cl
     await until(() => logged('/raw/left-behind').length > 0);
     expect(logged('/raw/left-behind')).toEqual([expect.objectContaining({ status: 499, error: 'CLIENT_GONE' })]);
     expect(asked).not.toContain('/raw/left-behind');
+  });
+});
+
+describe('bytes pipelined behind a request that closes the connection', () => {
+  it.each([
+    ['Connection: close', ['GET /raw/closing HTTP/1.1', 'Host: gw.test', 'Connection: close']],
+    ['HTTP/1.0 without keep-alive', ['GET /raw/closing HTTP/1.0', 'Host: gw.test']],
+  ])('(%s) get no answer and no log line: the requests before them are answered and logged, in order, then the connection closes', async (_name, closing) => {
+    const before = setup.gateway.logs.length;
+    const conn = await RawConnection.open(setup.gateway.port);
+    conn.write(request(['GET /raw/slow-first HTTP/1.1', 'Host: gw.test']) + request(closing) + request(['GET /raw/never HTTP/1.1', 'Host: gw.test']));
+    const answers = [await conn.response(), await conn.response()];
+    expect(answers.map((a) => [a?.status, a?.body])).toEqual([[200, '/raw/slow-first'], [200, '/raw/closing']]);
+    await conn.closed;
+    expect(await conn.response()).toBeUndefined();
+    await until(() => setup.gateway.inFlight === 0 && setup.gateway.logs.slice(before).some((e) => e.path === '/raw/closing'));
+    // Node's parser refuses the bytes behind `Connection: close` as it reads them, before either answer is out: a
+    // line for them would be here already.
+    expect(setup.gateway.logs.slice(before).map((e) => [e.method, e.path, e.status])).toEqual([
+      ['GET', '/raw/slow-first', 200],
+      ['GET', '/raw/closing', 200],
+    ]);
+    expect(asked).not.toContain('/raw/never');
   });
 });
 
