@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { errors, lowerCaseHeaderName } from './undici-core';
+import { cutAnswer, endsAtClose } from './cut-answer';
 import { downstreamHeaders, withoutFields, type OutgoingHeaders } from './forward-headers';
 import { connectionLoss, errorCode, notAnHttpStatus, toUpstreamError, UpstreamError, type BodySending } from './upstream-errors';
 import { isHttpStatus } from '../http/status-codes';
@@ -203,6 +204,8 @@ class ResponseRelay {
   #bodyStarted = false;
   /** undici has written the whole request body (or there is none, or it was a buffer, written at once). */
   #requestSent = false;
+  /** The head's fields as written, for a cut to read whether its body ends at the close (cut-answer.ts). */
+  #writtenHeaders: readonly string[] = [];
   /** An interim (1xx) answer came: the upstream read the request, so it is not sent again (mayResend). */
   #interimAnswered = false;
   readonly #onDrain = () => this.#drained();
@@ -404,7 +407,7 @@ class ResponseRelay {
     if (this.status !== 0 && this.headHeaders === undefined) {
       // Bytes are out: the only honest signal left for a broken body is a broken connection.
       this.forward.exchange.entry.error = upstreamError.code;
-      this.res.destroy();
+      cutAnswer(this.res, endsAtClose(this.res, this.#writtenHeaders));
       this.outcome.resolve({ status: this.status, upstreamMs: this.upstreamMs });
       return;
     }
@@ -461,6 +464,7 @@ class ResponseRelay {
     // §9.6 offers; a request without a body is complete long before its answer, so this costs one property read.
     if (!this.res.req.complete) headers.push('connection', 'close');
     this.res.writeHead(this.headStatus, headers);
+    this.#writtenHeaders = headers;
     this.headHeaders = undefined;
   }
 
