@@ -14,7 +14,9 @@ import type { SecurityIdentity, SecurityTrace } from '../security/outbound-secur
 import type { UpstreamPlan } from '../server/compile-config';
 import { basicUsername, isCredentialHeader, MASK, MASK_IN_URL, maskHeaderValue, maskedTarget } from '../log/masked-headers';
 import { BodyCapture } from './body-capture';
+import type { CredentialEndpointError } from '../security/credential-endpoint-error';
 import { EchoedSecrets } from './echoed-secrets';
+import { credentialEndpointWords } from './failure-words';
 import { headerSecrets } from './header-secrets';
 import type { CapturedExchange, CredentialUse, ExchangeCredentials, ExchangeHeader, UpstreamAttempt, UpstreamHop } from './exchange';
 
@@ -108,6 +110,8 @@ export class ExchangeRecorder {
   readonly #attemptStarted: number[] = [];
   #gatewayMs: number | undefined;
   #entry: RequestLogEntry | undefined;
+  /** What the gateway told the client went wrong, when it answered a failure itself. */
+  #errorMessage: string | undefined;
   /** Read at the start: once the connection closes, its socket no longer knows its peer. */
   readonly #clientPort: number | undefined;
 
@@ -265,11 +269,22 @@ export class ExchangeRecorder {
    * Attempt `index` failed. `answeredStatus`: the status its head carried when that is what failed it (no HTTP
    * status, proxy/forward.ts); the inspector shows the backend's real answer beside the gateway's 502.
    */
-  failed(index: number, answeredStatus?: number): void {
+  failed(index: number, answeredStatus?: number, notReached?: string): void {
     const attempt = this.#upstream?.attempts[index];
     if (!attempt) return;
     if (answeredStatus !== undefined) attempt.status = answeredStatus;
     if (answeredStatus !== undefined || attempt.status === undefined) attempt.outcome = 'failed';
+    if (notReached !== undefined && attempt.status === undefined) attempt.notReached = notReached;
+  }
+
+  /** A token or CSRF endpoint failed, so the backend was not called (or not called again, for a retry). */
+  credentialEndpointFailed(error: CredentialEndpointError): void {
+    if (this.#upstream) this.#upstream.notCalled = credentialEndpointWords(error);
+  }
+
+  /** The gateway answered a failure itself, saying `message` (its answer's body says the same). */
+  answeredFailure(message: string): void {
+    this.#errorMessage = message;
   }
 
   /** The log entry, once the connection is done with the response. */
@@ -328,11 +343,13 @@ export class ExchangeRecorder {
       exchange.response = { status: entry?.status ?? res.statusCode, headers, body: this.#responseBody.preview(secrets, contentTypeOf(headers)) };
     }
     if (entry?.error) exchange.error = entry.error;
+    if (this.#errorMessage !== undefined) exchange.errorMessage = secrets.maskText(this.#errorMessage, MASK);
     const upstream = this.#upstream;
     if (upstream) {
       exchange.upstream = {
         ...upstream,
         url: this.#urlMasked(this.#rawUpstreamUrl, upstream.url, 'upstream.url', secrets),
+        ...(upstream.notCalled !== undefined ? { notCalled: secrets.maskText(upstream.notCalled, MASK) } : {}),
         attempts: upstream.attempts.map((a, i) => ({ ...a, headers: this.#echoesMasked(a.headers, `upstream.attempts.${i}.headers`, secrets) })),
       };
     }

@@ -50,6 +50,11 @@ export interface UpstreamAttempt {
    * `resent`: the connection was closed or reset before any answer, and the (idempotent) request sent once more.
    */
   outcome: 'answered' | 'retried' | 'resent' | 'failed';
+  /**
+   * The call failed before any of the request reached the backend (its connection or TLS handshake failed), in
+   * words: `connection refused (ECONNREFUSED)`. `headers` are then what it would have received.
+   */
+  notReached?: string;
 }
 
 export interface UpstreamHop {
@@ -58,6 +63,11 @@ export interface UpstreamHop {
   environment: 'production' | 'sandbox';
   credentials: CredentialUse[];
   attempts: UpstreamAttempt[];
+  /**
+   * Why the gateway did not call the backend (no attempts), or not again (after a rejected credential), in words:
+   * `fetching the token from https://idp/token failed: it answered HTTP 401 (invalid_client)`.
+   */
+  notCalled?: string;
 }
 
 export interface ExchangeTiming {
@@ -98,7 +108,10 @@ export interface CapturedExchange {
   route: string | null;
   service: string | null;
   consumer: string | null;
+  /** The log's code for what went wrong (`GATEHOUSE_TOKEN_ENDPOINT`, `ECONNREFUSED`). */
   error?: string;
+  /** What went wrong in words, as the gateway told the client (its answer's message). */
+  errorMessage?: string;
   upstream?: UpstreamHop;
   timing: ExchangeTiming;
 }

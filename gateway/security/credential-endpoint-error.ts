@@ -32,6 +32,10 @@ export class CredentialEndpointError extends GatehouseError {
     /** The endpoint's HTTP status, when it answered. */
     readonly upstreamStatus: number | undefined,
     message: string,
+    /** What the endpoint did, the message's words after the endpoint's name: `answered HTTP 401 (invalid_client)`. */
+    readonly reason: string = message,
+    /** undici's or the OS's code when the call itself failed (`ECONNREFUSED`), as CallFailure has it. */
+    readonly callCode?: string,
   ) {
     super(message);
     this.name = 'CredentialEndpointError';

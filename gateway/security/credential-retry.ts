@@ -13,6 +13,7 @@ import type { OutgoingHeaders } from '../proxy/forward-headers';
 import { applyCredentials, applyFixedCredentials, applyOutboundSecurity, invalidateRejected, type AppliedCredentials, type OutboundSecurity } from './outbound-security';
 import { bodyForAttempt, isReplayable, replayableBody, type ReplayableBody } from './replayable-body';
 import { credentialRejection } from './retry-policy';
+import { notSentWords } from '../capture/failure-words';
 import type { RedirectMapping } from '../proxy/redirect-location';
 import type { ConnectedCluster } from '../cluster/connected-cluster';
 
@@ -92,10 +93,14 @@ function sendAttempt(
   if (!recorder) return forwardRequest(req, res, forward);
   // The app's traffic inspector: what this attempt sent and what the backend answered. A call sent again after its
   // connection was lost (proxy/forward.ts) is an attempt of its own, with the same headers.
+  // An attempt that failed with no onConnect since it began (proxy/forward.ts sets dispatchedAt there) never
+  // reached the backend: undici calls it as it writes the request to a connection it made.
   let recorded = recorder.attempt(headers);
+  let dispatchedBefore = exchange.dispatchedAt;
   forward.onResend = () => {
     recorder.resent(recorded);
     recorded = recorder.attempt(headers);
+    dispatchedBefore = exchange.dispatchedAt;
   };
   const discardIf = forward.discardIf;
   forward.discardIf = (status) => {
@@ -104,7 +109,7 @@ function sendAttempt(
     return retry;
   };
   return forwardRequest(req, res, forward).catch((error: unknown) => {
-    recorder.failed(recorded, exchange.entry.upstreamStatus);
+    recorder.failed(recorded, exchange.entry.upstreamStatus, exchange.dispatchedAt === dispatchedBefore ? notSentWords(error) : undefined);
     throw error;
   });
 }

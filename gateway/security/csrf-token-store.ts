@@ -182,16 +182,17 @@ export class CsrfTokenStore {
       response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
     } catch (error) {
       const failure = deadline.failureOf(error);
-      throw new CredentialEndpointError('csrf-token', label, failure.kind, undefined, `CSRF token endpoint ${label} ${failure.text}`);
+      throw new CredentialEndpointError('csrf-token', label, failure.kind, undefined, `CSRF token endpoint ${label} ${failure.text}`, failure.text, failure.code);
     }
     const status = response.statusCode;
     if (status < 200 || status > 299) {
-      throw new CredentialEndpointError('csrf-token', label, 'http-status', status, `CSRF token endpoint ${label} answered HTTP ${status}`);
+      throw new CredentialEndpointError('csrf-token', label, 'http-status', status, `CSRF token endpoint ${label} answered HTTP ${status}`, `answered HTTP ${status}`);
     }
     const header = response.headers['x-csrf-token'];
     const value = Array.isArray(header) ? header[0] : header;
     if (value === undefined || !CSRF_TOKEN_VALUE.test(value) || value.toLowerCase() === 'required') {
-      throw new CredentialEndpointError('csrf-token', label, 'no-token', status, `CSRF token endpoint ${label} answered HTTP ${status} without a usable X-CSRF-Token header`);
+      const answered = `answered HTTP ${status} without a usable X-CSRF-Token header`;
+      throw new CredentialEndpointError('csrf-token', label, 'no-token', status, `CSRF token endpoint ${label} ${answered}`, answered);
     }
 
     const setCookie = response.headers['set-cookie'];

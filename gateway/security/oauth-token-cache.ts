@@ -324,15 +324,19 @@ export class OAuthTokenCache {
       raw = await readLimited(response.body, this.#maxResponseBytes);
     } catch (error) {
       const failure = deadline.failureOf(error);
-      throw new CredentialEndpointError('oauth-token', label, failure.kind, undefined, `token endpoint ${label} ${failure.text}`);
+      throw new CredentialEndpointError('oauth-token', label, failure.kind, undefined, `token endpoint ${label} ${failure.text}`, failure.text, failure.code);
     }
 
     const status = response.statusCode;
     if (status !== 200) {
       const oauthError = status >= 400 && status < 500 ? errorCodeOf(raw) : undefined;
-      throw new CredentialEndpointError('oauth-token', label, 'http-status', status, `token endpoint ${label} answered HTTP ${status}${oauthError ? ` (${oauthError})` : ''}`);
+      const answered = `answered HTTP ${status}${oauthError ? ` (${oauthError})` : ''}`;
+      throw new CredentialEndpointError('oauth-token', label, 'http-status', status, `token endpoint ${label} ${answered}`, answered);
     }
-    const invalid = (problem: string) => new CredentialEndpointError('oauth-token', label, 'invalid-response', status, `token endpoint ${label} answered HTTP ${status} with an unusable token response: ${problem}`);
+    const invalid = (problem: string) => {
+      const answered = `answered HTTP ${status} with an unusable token response: ${problem}`;
+      return new CredentialEndpointError('oauth-token', label, 'invalid-response', status, `token endpoint ${label} ${answered}`, answered);
+    };
     if (raw === undefined) throw invalid(`larger than ${this.#maxResponseBytes} bytes`);
     let json: unknown;
     try {

@@ -27,15 +27,20 @@ export function answerFailure(res: ServerResponse, error: unknown, exchange: Exc
   if (!res.req.complete && !res.headersSent) res.setHeader('connection', 'close');
   if (error instanceof BodyTooLargeError) {
     exchange.entry.error = 'BODY_TOO_LARGE';
-    return sendRefusal(res, bodyTooLarge(limits));
+    const refusal = bodyTooLarge(limits);
+    exchange.recorder?.answeredFailure(refusal.message);
+    return sendRefusal(res, refusal);
   }
   const send = kymaErrors ? sendKymaError : sendMessage;
   if (error instanceof CredentialEndpointError) {
     exchange.entry.error = error.code;
+    exchange.recorder?.credentialEndpointFailed(error);
+    exchange.recorder?.answeredFailure(error.message);
     return send(res, error.status, error.message);
   }
   if (error instanceof UpstreamError) {
     exchange.entry.error = error.code;
+    exchange.recorder?.answeredFailure(error.message);
     return send(res, error.status, error.message);
   }
   // The client's connection failed while its body was being read: there is nobody to answer.
@@ -45,5 +50,7 @@ export function answerFailure(res: ServerResponse, error: unknown, exchange: Exc
   }
   // Not an upstream call's failure (those are UpstreamErrors): the gateway's own, said as such.
   exchange.entry.error = 'GATEWAY_ERROR';
-  send(res, 500, `Internal gateway error while forwarding to ${upstreamLabel}`);
+  const message = `Internal gateway error while forwarding to ${upstreamLabel}`;
+  exchange.recorder?.answeredFailure(message);
+  send(res, 500, message);
 }

@@ -123,7 +123,10 @@ type Expectation = 'none' | 'continue' | 'unmet';
  * answer (RFC 9110 §10.1.1): it may still send the body nobody read, which must not be read as a next request.
  */
 function refuse(res: ServerResponse, refusal: Refusal, exchange: Exchange, expectation: Expectation): void {
-  if (refusal.logCode !== undefined) exchange.entry.error = refusal.logCode;
+  if (refusal.logCode !== undefined) {
+    exchange.entry.error = refusal.logCode;
+    if (refusal.message) exchange.recorder?.answeredFailure(refusal.message);
+  }
   if (expectation !== 'none') res.setHeader('connection', 'close');
   sendRefusal(res, refusal);
 }

@@ -121,6 +121,7 @@ function entry(exchange: CapturedExchange, options: HarOptions) {
       service: exchange.service,
       consumer: exchange.consumer,
       ...(exchange.error ? { error: exchange.error } : {}),
+      ...(exchange.errorMessage ? { errorMessage: exchange.errorMessage } : {}),
       timing,
       ...(upstream
         ? {
@@ -129,6 +130,8 @@ function entry(exchange: CapturedExchange, options: HarOptions) {
               environment: upstream.environment,
               credentials: upstream.credentials,
               attempts: upstream.attempts.map((a, i) => ({ ...a, headers: headersOf(a.headers, `upstream.attempts.${i}.headers`, raw) })),
+              // The backend was not called (a token could not be had): said so, where attempts is empty.
+              ...(upstream.notCalled ? { notCalled: upstream.notCalled } : {}),
             },
           }
         : {}),

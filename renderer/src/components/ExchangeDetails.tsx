@@ -1,6 +1,6 @@
 // One exchange, both hops: what the client sent and got, what the gateway sent the backend on its behalf
 // (credentials by kind and identity, never by value), and where the time went.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CapturedExchange, CredentialUse, ExchangeHeader, UpstreamAttempt } from '../../../main/ipc/contract';
 import { BodyView } from './BodyView';
 import { formatClock, formatDateTime, formatMs } from '../model/time-format';
@@ -67,12 +67,19 @@ function clientAddress({ client, clientPort }: CapturedExchange): string {
 }
 
 function attemptSummary(attempt: UpstreamAttempt, index: number, count: number): string {
+  if (attempt.notReached !== undefined) return `${count > 1 ? `Attempt ${index + 1}: not` : 'Not'} reached: ${attempt.notReached}. Nothing was sent to the backend.`;
   const status = attempt.status === undefined ? 'no answer' : `${attempt.status} ${STATUS_TEXT[attempt.status] ?? ''}`.trim();
   const label = count > 1 ? `Attempt ${index + 1}: ` : '';
   if (attempt.outcome === 'retried') return `${label}${status} in ${formatMs(attempt.msToHeaders)}: a cached credential was rejected, dropped and the request sent once more`;
   if (attempt.outcome === 'resent') return `${label}no answer: the connection to the backend was closed or reset first, and the request, idempotent, was sent once more`;
   if (attempt.outcome === 'failed') return `${label}${status}: the call failed`;
   return `${label}${status} in ${formatMs(attempt.msToHeaders)}`;
+}
+
+/** What an attempt's headers were: received by the backend, or, when its connection failed, only meant for it. */
+function attemptHeadersTitle(attempt: UpstreamAttempt, index: number, count: number): string {
+  const title = attempt.notReached === undefined ? 'Headers the backend received' : 'Headers the gateway would have sent (not sent)';
+  return count > 1 ? `${title} (attempt ${index + 1})` : title;
 }
 
 function TimingStrip({ exchange }: { exchange: CapturedExchange }) {
@@ -118,14 +125,19 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
 
   const copy = async (hop: 'client' | 'backend') => setCopied({ hop, text: await onCopyCurl(hop) });
 
-  const summary: [string, string][] = [
+  const summary: [string, ReactNode][] = [
     ['Time', formatDateTime(exchange.startedAt)],
     ['Route', exchange.route ?? (exchange.service ? '— (the service as a whole: it has no routes)' : '— (no route)')],
     ['Service', exchange.service ?? '—'],
     ['Consumer', exchange.consumer ?? '— (none)'],
     ['Client', clientAddress(exchange)],
   ];
-  if (exchange.error) summary.push(['Error', exchange.error]);
+  // The failure in words, as the client was told it; the log's code beside it.
+  if (exchange.errorMessage) summary.push(['Error', <>{exchange.errorMessage} {exchange.error && <span className="muted error-code">(code <span className="mono">{exchange.error}</span>)</span>}</>]);
+  else if (exchange.error) summary.push(['Error', exchange.error]);
+  const called = upstream !== undefined && upstream.attempts.length > 0;
+  // Whether any of the request went to the backend: not when every attempt failed to connect.
+  const reached = called && upstream.attempts.some((a) => a.notReached === undefined);
 
   return (
     <aside ref={ref} className="editor traffic-details" aria-labelledby="traffic-details-title">
@@ -139,14 +151,14 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
         </h2>
         <div className="details-actions">
           <button type="button" className="secondary small" onClick={() => void copy('client')}>Copy as curl (client)</button>
-          {upstream && <button type="button" className="secondary small" onClick={() => void copy('backend')}>Copy as curl (backend)</button>}
+          {called && <button type="button" className="secondary small" onClick={() => void copy('backend')}>Copy as curl (backend)</button>}
           <button type="button" className="secondary small" onClick={onOpenInTryIt}>Open in Try it</button>
           <button type="button" className="secondary small" onClick={onClose} aria-keyshortcuts="Escape">Close details</button>
         </div>
       </div>
       {copied && (
         <div className="curl-output">
-          <label htmlFor="traffic-curl">{copied.hop === 'client' ? 'As the client sent it' : 'As the backend received it'} (credentials replaced by placeholders):</label>
+          <label htmlFor="traffic-curl">{copied.hop === 'client' ? 'As the client sent it' : reached ? 'As the backend received it' : 'As the gateway would have sent it (the backend was not reached)'} (credentials replaced by placeholders):</label>
           <textarea id="traffic-curl" className="mono" readOnly rows={3} value={copied.text} onFocus={(e) => e.currentTarget.select()} />
         </div>
       )}
@@ -180,15 +192,23 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
           <h3 id={`hop-backend-${exchange.id}`}>Gateway → backend</h3>
           {!upstream ? (
             <p className="muted">The gateway answered itself{response ? ` (${response.status})` : ''}: no backend was called.</p>
+          ) : !called ? (
+            <>
+              <p className="not-called">Backend not called{upstream.notCalled ? `: ${upstream.notCalled}` : ''}.</p>
+              <dl className="details-list">
+                <div><dt>Would have called</dt><dd className="mono">{safeDecode(upstream.url)}</dd></div>
+                <div><dt>Environment</dt><dd>{upstream.environment}</dd></div>
+              </dl>
+            </>
           ) : (
             <>
               <dl className="details-list">
                 <div><dt>URL</dt><dd className="mono">{safeDecode(upstream.url)}</dd></div>
                 <div><dt>Environment</dt><dd>{upstream.environment}</dd></div>
               </dl>
-              <h4>Credentials sent</h4>
+              <h4>{reached ? 'Credentials sent' : 'Credentials it would have sent'}</h4>
               {upstream.credentials.length === 0 ? (
-                <p className="muted">None added by the gateway{request.headers.some((h) => h.name === 'authorization') ? "; the client's Authorization header was passed on" : ''}.</p>
+                <p className="muted">None added by the gateway{request.headers.some((h) => h.name === 'authorization') ? `; the client's Authorization header ${reached ? 'was' : 'would have been'} passed on` : ''}.</p>
               ) : (
                 <ul className="credential-list">
                   {upstream.credentials.map((c, i) => (
@@ -199,16 +219,17 @@ export function ExchangeDetails({ exchange, onClose, onCopyCurl, onOpenInTryIt }
                   ))}
                 </ul>
               )}
-              <h4>{upstream.attempts.length > 1 ? 'Attempts' : 'Answer'}</h4>
+              <h4>{upstream.attempts.length > 1 ? 'Attempts' : reached ? 'Answer' : 'Outcome'}</h4>
               <ol className="attempt-list">
                 {upstream.attempts.map((a, i) => (
                   <li key={i} className={a.outcome === 'retried' || a.outcome === 'resent' ? 'attempt-retried' : undefined}>{attemptSummary(a, i, upstream.attempts.length)}</li>
                 ))}
+                {upstream.notCalled && <li>Not called again: {upstream.notCalled}.</li>}
               </ol>
               {upstream.attempts.map((a, i) => (
-                <HeaderTable key={i} title={upstream.attempts.length > 1 ? `Headers the backend received (attempt ${i + 1})` : 'Headers the backend received'} headers={a.headers} />
+                <HeaderTable key={i} title={attemptHeadersTitle(a, i, upstream.attempts.length)} headers={a.headers} />
               ))}
-              <p className="muted small-note">The request body went to the backend as the client sent it.</p>
+              <p className="muted small-note">{reached ? 'The request body went to the backend as the client sent it.' : 'Nothing of the request, body included, reached the backend.'}</p>
             </>
           )}
         </section>

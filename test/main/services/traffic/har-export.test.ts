@@ -8,6 +8,7 @@ import { MemorySecretSource, SecretResolver } from '../../../../gateway/secrets/
 import { TrafficCapture } from '../../../../gateway/capture/traffic-capture';
 import { ExchangeBuffer } from '../../../../main/services/traffic/exchange-buffer';
 import { exchangesToHar } from '../../../../main/services/traffic/har-export';
+import type { CapturedExchange } from '../../../../gateway/capture/exchange';
 import { startRecordingUpstream, type RecordingUpstream } from '../../../support/recording-upstream';
 import { basic } from '../../../support/gateway';
 import { harProblems } from '../../../support/har-schema';
@@ -119,5 +120,27 @@ describe('HAR export', () => {
     const har = exchangesToHar(buffer.select([completed.at(-1)!]), { gatewayUrl: gateway.url, creatorVersion: '0.1.0' });
     expect(harProblems(har)).toEqual([]);
     expect((har.log.entries as { connection?: string }[])[0]!.connection).toBe(String(localPort));
+  });
+});
+
+describe('HAR export of a request whose backend was not called', () => {
+  it('says why in _gatehouse, beside the error code and the failure in words', () => {
+    const empty = { size: 0, base64: '', truncated: false, complete: true, kind: 'empty' as const };
+    const exchange: CapturedExchange = {
+      id: 1, startedAt: Date.now(), state: 'complete', client: '127.0.0.1',
+      request: { method: 'GET', target: '/badclient/a', httpVersion: 'HTTP/1.1', headers: [{ name: 'host', value: '127.0.0.1:9080' }], body: empty },
+      response: { status: 502, headers: [], body: empty },
+      route: null, service: 'badclient', consumer: null,
+      error: 'GATEHOUSE_TOKEN_ENDPOINT', errorMessage: 'token endpoint http://idp.test/token answered HTTP 401 (invalid_client)',
+      upstream: { url: 'http://api.test/a', environment: 'production', credentials: [], attempts: [], notCalled: 'fetching the token from http://idp.test/token failed: it answered HTTP 401 (invalid_client)' },
+      timing: { totalMs: 3 },
+    };
+    const har = exchangesToHar([exchange], { gatewayUrl: 'http://127.0.0.1:9080', creatorVersion: '0.1.0' });
+    expect(harProblems(har)).toEqual([]);
+    const [entry] = har.log.entries as { _gatehouse: Record<string, unknown> & { upstream: Record<string, unknown> } }[];
+    expect(entry!._gatehouse.error).toBe('GATEHOUSE_TOKEN_ENDPOINT');
+    expect(entry!._gatehouse.errorMessage).toBe('token endpoint http://idp.test/token answered HTTP 401 (invalid_client)');
+    expect(entry!._gatehouse.upstream.attempts).toEqual([]);
+    expect(entry!._gatehouse.upstream.notCalled).toBe('fetching the token from http://idp.test/token failed: it answered HTTP 401 (invalid_client)');
   });
 });
