@@ -18,6 +18,7 @@ import type { CredentialEndpointError } from '../security/credential-endpoint-er
 import { EchoedSecrets } from './echoed-secrets';
 import { credentialEndpointWords } from './failure-words';
 import { headerSecrets } from './header-secrets';
+import { utf8View } from './utf8-header-view';
 import type { CapturedExchange, CredentialUse, ExchangeCredentials, ExchangeHeader, UpstreamAttempt, UpstreamHop } from './exchange';
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -297,17 +298,20 @@ export class ExchangeRecorder {
   }
 
   /**
-   * `list` with the exchange's credential values masked inside the values not masked by name (a backend's
-   * `X-Received-Auth`, a `Location` holding the request's query); the raw value kept for an export, as for those.
+   * `list` as the inspector shows it: the exchange's credential values masked inside the values not masked by name
+   * (a backend's `X-Received-Auth`, a `Location` holding the request's query), the raw value kept for an export, as
+   * for those; then UTF-8 bytes read as UTF-8 (utf8-header-view.ts). In that order: the search for echoed values
+   * reads one character per byte, as Node gives the values.
    */
-  #echoesMasked(list: ExchangeHeader[], at: string, secrets: EchoedSecrets): ExchangeHeader[] {
-    if (secrets.none) return list;
+  #shownHeaders(list: ExchangeHeader[], at: string, secrets: EchoedSecrets): ExchangeHeader[] {
     return list.map((header, i) => {
       if (header.masked) return header;
-      const value = secrets.maskText(header.value, MASK);
-      if (value === header.value) return header;
+      const value = secrets.none ? header.value : secrets.maskText(header.value, MASK);
+      const utf8 = utf8View(value, MASK);
+      const shown: ExchangeHeader = utf8 === undefined ? { name: header.name, value } : { name: header.name, value: utf8, utf8: true };
+      if (value === header.value) return utf8 === undefined ? header : shown;
       this.#credentials[`${at}.${i}`] = header.value;
-      return { name: header.name, value, masked: true, source: 'client' };
+      return { ...shown, masked: true, source: 'client' };
     });
   }
 
@@ -324,7 +328,7 @@ export class ExchangeRecorder {
     // Masked by name first: a Set-Cookie's value is one more the exchange knows of.
     const responseHeaders = res.headersSent || entry ? this.#maskHeaders(writtenHead(res) ?? this.#headersToWrite(), 'response.headers', () => 'client') : undefined;
     const secrets = new EchoedSecrets(this.#secrets);
-    const requestHeaders = this.#echoesMasked(this.#requestHeaders, 'request.headers', secrets);
+    const requestHeaders = this.#shownHeaders(this.#requestHeaders, 'request.headers', secrets);
     const requestBody = this.#requestBody.preview(secrets, contentTypeOf(requestHeaders));
     const exchange: CapturedExchange = {
       id: this.id,
@@ -339,7 +343,7 @@ export class ExchangeRecorder {
       timing: {},
     };
     if (responseHeaders) {
-      const headers = this.#echoesMasked(responseHeaders, 'response.headers', secrets);
+      const headers = this.#shownHeaders(responseHeaders, 'response.headers', secrets);
       exchange.response = { status: entry?.status ?? res.statusCode, headers, body: this.#responseBody.preview(secrets, contentTypeOf(headers)) };
     }
     if (entry?.error) exchange.error = entry.error;
@@ -350,7 +354,7 @@ export class ExchangeRecorder {
         ...upstream,
         url: this.#urlMasked(this.#rawUpstreamUrl, upstream.url, 'upstream.url', secrets),
         ...(upstream.notCalled !== undefined ? { notCalled: secrets.maskText(upstream.notCalled, MASK) } : {}),
-        attempts: upstream.attempts.map((a, i) => ({ ...a, headers: this.#echoesMasked(a.headers, `upstream.attempts.${i}.headers`, secrets) })),
+        attempts: upstream.attempts.map((a, i) => ({ ...a, headers: this.#shownHeaders(a.headers, `upstream.attempts.${i}.headers`, secrets) })),
       };
     }
     const timing = exchange.timing;

@@ -25,6 +25,11 @@ export interface ExchangeHeader {
   /** As sent, or as masked when `masked`. */
   value: string;
   masked?: true;
+  /**
+   * The value's bytes were read as UTF-8 for `value` (Node reads header bytes as Latin-1, one character each): they
+   * were valid UTF-8 and not all ASCII. On the wire the value was those bytes, as sent.
+   */
+  utf8?: true;
   /** Who put a masked value there: `endpoint` (the backend's credentials), `parameters` (a request-parameter secret), `csrf`, `cluster`. */
   source?: 'client' | 'endpoint' | 'parameters' | 'csrf' | 'cluster';
 }

@@ -32,11 +32,15 @@ function HeaderTable({ title, headers }: { title: string; headers: ExchangeHeade
                 <td className="mono wrap">
                   {h.value}
                   {h.masked && h.source && h.source !== 'client' && <span className="header-source"> ({SOURCE_LABEL[h.source]})</span>}
+                  {h.utf8 && <span className="header-source"> (UTF-8)</span>}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {headers.some((h) => h.utf8) && (
+        <p className="muted small-note">Values marked (UTF-8) came as UTF-8 bytes and are shown read as UTF-8; they went on the wire as those bytes.</p>
       )}
     </section>
   );
