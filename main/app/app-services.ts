@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { Workspace } from '../../gateway/config/schema';
 import { createIpcDispatcher, reportInternalToStderr, type IpcDispatch, type IpcHandlers } from '../ipc/dispatcher';
 import type { GatewayStatus, MainEvent, MainEvents, RevisedWorkspace, WorkspaceFileState } from '../ipc/contract';
-import { GatewaySupervisor } from '../services/gateway-supervisor/gateway-supervisor';
+import { GatewaySupervisor, type SupervisorOptions } from '../services/gateway-supervisor/gateway-supervisor';
 import type { SpawnGatewayProcess } from '../services/gateway-supervisor/gateway-process';
 import { openVault, type KeytarLoader } from '../services/vault';
 import { NO_FILE, WorkspaceStore } from '../services/workspace-store';
@@ -46,6 +46,8 @@ export interface AppServicesOptions {
    * still refuses to overwrite such a change and takes it up then: tests of that check turn the watch off.
    */
   watchWorkspaceFile?: boolean;
+  /** How the gateway is restarted and when it counts as hung (tests shorten or lengthen these). */
+  gatewaySupervision?: Pick<SupervisorOptions, 'startTimeoutMs' | 'backoff'>;
 }
 
 export interface AppServices {
@@ -86,6 +88,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     collectSecrets: (ws) => collectSecretBundle(ws, ctx.vault, cluster.secretSource()),
     clusterAccess: () => cluster.gatewayAccess(),
     port: options.gatewayPort,
+    ...options.gatewaySupervision,
   });
   const ctx: AppContext = Object.assign(state, { cluster, supervisor });
   supervisor.on('status', (status) => emit('gateway-status', status));

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { createAppServices, type AppServices } from '../../main/app/app-services';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../../main/app/app-services';
 import { CONTENT_SECURITY_POLICY } from '../../main/electron/content-security-policy';
 import { forkGatewayProcess } from '../../main/services/gateway-supervisor/gateway-process';
 import type { KeytarLoader } from '../../main/services/vault';
@@ -132,6 +132,8 @@ export interface BrowserAppOptions {
   before?: (services: AppServices) => Promise<void>;
   /** Whether main takes up changes other programs make to the workspace file as they happen (default true). */
   watchWorkspaceFile?: boolean;
+  /** The supervisor's restart backoff and hang timeouts (a test that holds the gateway down, or hangs it). */
+  gatewaySupervision?: AppServicesOptions['gatewaySupervision'];
 }
 
 export interface BrowserApp {
@@ -168,7 +170,7 @@ export async function openBrowserApp(options: BrowserAppOptions = {}): Promise<B
   const services = await createAppServices({
     dataDir, spawnGateway: () => forkGatewayProcess(), keychainService, gatewayPort: 0, loadKeytar: options.loadKeytar,
     kubeconfigFiles: options.kubeconfigFiles, chooseKubeconfigFile: options.chooseKubeconfigFile, chooseSaveFile: options.chooseSaveFile,
-    watchWorkspaceFile: options.watchWorkspaceFile,
+    watchWorkspaceFile: options.watchWorkspaceFile, gatewaySupervision: options.gatewaySupervision,
   });
   await options.before?.(services);
   await services.startGateway();

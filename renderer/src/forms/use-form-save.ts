@@ -2,7 +2,7 @@
 // edit → validate → write secrets and save → report. A form says what its edit is, which secrets it writes and
 // which fields it shows; this hook does the steps in order, stops at the first that fails with the problems on
 // the fields (focus moves to the first), and reports what was saved and what the gateway made of it.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { formatFieldPath, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { channels, type GatewayStatus } from '../../../main/ipc/contract';
 import { useFocusFirstError } from '../components/use-focus-first-error';
@@ -10,6 +10,7 @@ import { FieldErrors, type FieldPath } from '../model/field-errors';
 import { savedNotice } from '../model/served-config';
 import { secretUpdateRequest, useSecretsStore, type SecretRef } from '../state/secrets-store';
 import { useWorkspaceStore, type SaveOutcome, type WorkspaceEdit } from '../state/workspace-store';
+import { useStatusStore } from '../state/status-store';
 import { UNREACHABLE, type Workspace } from '../../../gateway/config/schema';
 import type { FormStatus } from './FormMessages';
 
@@ -82,15 +83,40 @@ export function claimDuplicates(errors: readonly FieldError[], at: FieldPath): F
   return [...errors, ...claimed];
 }
 
+/** The save whose notice follows the gateway: the workspace revision it left and the items it saved. */
+interface Followed {
+  revision: string | undefined;
+  paths: readonly string[];
+}
+
 export function useFormSave(options: { fields: () => readonly FieldPath[]; itemPaths?: () => readonly string[] }) {
   const [formRef, focusFirstError] = useFocusFirstError();
   const [errors, setErrors] = useState(FieldErrors.none);
-  const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
+  const [status, setStatusNow] = useState<FormStatus>({ kind: 'idle' });
+  const [followed, setFollowed] = useState<Followed | undefined>();
+  const gateway = useStatusStore((s) => s.gateway);
+  const revision = useWorkspaceStore((s) => s.revision);
+
+  // Any other status ends the following of the last save.
+  const setStatus = useCallback((next: FormStatus) => {
+    setFollowed(undefined);
+    setStatusNow(next);
+  }, []);
+
+  // A saved notice says what the gateway makes of the saved revision as it changes (a gateway that was down serves
+  // it once it is back; one that left an item out may serve it later), for as long as the workspace is the revision
+  // this save left: once another save or program replaces it, the gateway's status is about that one, and the notice
+  // keeps the last thing that was true of this save.
+  useEffect(() => {
+    if (!followed || followed.revision !== revision) return;
+    const warning = savedNotice(gateway, followed.paths);
+    setStatusNow((current) => (current.kind === 'saved' && current.warning !== warning ? { ...current, warning } : current));
+  }, [gateway, revision, followed]);
 
   const reset = useCallback(() => {
     setErrors(FieldErrors.none);
     setStatus({ kind: 'idle' });
-  }, []);
+  }, [setStatus]);
 
   const fail = (found: readonly FieldError[], at: FieldPath, message = NOT_SAVED, refine?: SaveRequest['refine']): SaveDone => {
     const claimed = claimDuplicates(found, at);
@@ -152,6 +178,7 @@ export function useFormSave(options: { fields: () => readonly FieldPath[]; itemP
     const warning = gateway ? savedNotice(gateway, paths) : undefined;
     setErrors(FieldErrors.none);
     setStatus({ kind: 'saved', message: request.message(workspace), warning });
+    if (gateway) setFollowed({ revision: useWorkspaceStore.getState().revision, paths });
     return { ok: true, workspace, gateway };
   }
 
