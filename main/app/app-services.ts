@@ -47,7 +47,7 @@ export interface AppServicesOptions {
    */
   watchWorkspaceFile?: boolean;
   /** How the gateway is restarted and when it counts as hung (tests shorten or lengthen these). */
-  gatewaySupervision?: Pick<SupervisorOptions, 'startTimeoutMs' | 'backoff'>;
+  gatewaySupervision?: Pick<SupervisorOptions, 'startTimeoutMs' | 'notAnsweringAfterMs' | 'backoff'>;
 }
 
 export interface AppServices {

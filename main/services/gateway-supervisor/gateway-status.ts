@@ -26,4 +26,10 @@ export interface GatewayStatus {
   inFlight: number;
   lastError?: string;
   served: ServedConfig;
+  /**
+   * A reload the running gateway has not answered for a while (SupervisorOptions.notAnsweringAfterMs): `sentAt`,
+   * in ms since the epoch, is when it was sent. Gone once the gateway answers, or exits (the supervisor kills one
+   * that does not answer within its start timeout).
+   */
+  unansweredReload?: { sentAt: number };
 }

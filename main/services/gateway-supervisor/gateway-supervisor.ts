@@ -18,7 +18,10 @@ export interface SupervisorOptions {
   clusterAccess?: () => Promise<ClusterAccess | undefined>;
   port?: number;
   host?: string;
+  /** How long a gateway has to start, and to answer a reload before it is killed as hung (default 15 s). */
   startTimeoutMs?: number;
+  /** How long a reload goes unanswered before the status says so (`unansweredReload`; default 2 s). */
+  notAnsweringAfterMs?: number;
   backoff?: { initialMs: number; maxMs: number };
 }
 
@@ -47,6 +50,11 @@ const START_CANCELLED = 'GATEHOUSE_GATEWAY_START_CANCELLED';
 
 /** A launch that could not read the secrets its workspace needs (the keychain locked or gone): nothing was spawned. */
 const SECRETS_UNREADABLE = 'GATEHOUSE_GATEWAY_SECRETS_UNREADABLE';
+
+/** A duration as the status says it: "15 s", or "500 ms" when it is no whole number of seconds. */
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
 
 /** How often, at most, a change of the in-flight count alone is told to the status bar. */
 const IN_FLIGHT_EVENT_MS = 100;
@@ -94,10 +102,16 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
    */
   #launches = 0;
   #inFlightTimer: NodeJS.Timeout | undefined;
+  /** The gateway process this supervisor killed for not answering a reload: its exit is said as that, not as a kill. */
+  #killedAsHung: GatewayProcess | undefined;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
     this.#backoffMs = options.backoff?.initialMs ?? 250;
+  }
+
+  get #reloadTimeoutMs(): number {
+    return this.options.startTimeoutMs ?? 15_000;
   }
 
   get status(): GatewayStatus {
@@ -146,7 +160,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
 
   async #launch(state: 'starting' | 'restarting'): Promise<void> {
     const launch = ++this.#launches;
-    this.#setStatus({ state, url: undefined, port: undefined, inFlight: 0 });
+    this.#setStatus({ state, url: undefined, port: undefined, inFlight: 0, unansweredReload: undefined });
     // The saved workspace; one the gateway refused as a whole is not started with, the last accepted one is (as a
     // reload that refused it kept that one serving).
     const workspace = this.#requested === this.#refused && this.#accepted !== undefined ? this.#accepted : this.#requested;
@@ -216,6 +230,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
         for (const { exchange, credentials } of message.updates) this.emit('exchange', exchange, credentials, generation);
         break;
       case 'reloaded':
+        if (this.#status.unansweredReload) this.#setStatus({ unansweredReload: undefined });
         this.#reloads.get(message.id)?.(message.ok ? { ok: true, leftOut: message.leftOut ?? [] } : { ok: false, errors: message.errors ?? [] });
         this.#reloads.delete(message.id);
         break;
@@ -253,15 +268,19 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
   #onExit(child: GatewayProcess, reason: string): void {
     if (child !== this.#process) return;
     this.#process = undefined;
-    for (const waiter of this.#reloads.values()) waiter({ ok: false, errors: [{ path: '(gateway)', message: `gateway ${reason}` }] });
+    // A kill this supervisor sent to a gateway that did not answer is said as that: "killed by SIGKILL" read as if
+    // something outside had killed it.
+    const cause = this.#killedAsHung === child ? `the gateway did not answer a reload for ${duration(this.#reloadTimeoutMs)} and was killed` : `gateway ${reason}`;
+    this.#killedAsHung = undefined;
+    for (const waiter of this.#reloads.values()) waiter({ ok: false, errors: [{ path: '(gateway)', message: cause }] });
     this.#reloads.clear();
     clearTimeout(this.#healthyTimer);
     this.#served = undefined;
     if (this.#stopping) {
-      if (this.#status.state !== 'failed') this.#setStatus({ state: 'stopped', url: undefined, port: undefined, inFlight: 0 });
+      if (this.#status.state !== 'failed') this.#setStatus({ state: 'stopped', url: undefined, port: undefined, inFlight: 0, unansweredReload: undefined });
       return;
     }
-    this.#scheduleRestart(`gateway ${reason}`, true);
+    this.#scheduleRestart(cause, true);
   }
 
   /**
@@ -272,7 +291,7 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     clearTimeout(this.#restartTimer);
     const delay = this.#backoffMs;
     this.#backoffMs = Math.min(this.#backoffMs * 2, this.options.backoff?.maxMs ?? 10_000);
-    this.#setStatus({ state: 'restarting', lastError: `${reason}; restarting in ${delay} ms`, restarts: this.#status.restarts + (processRestart ? 1 : 0), url: undefined, port: undefined, inFlight: 0 });
+    this.#setStatus({ state: 'restarting', lastError: `${reason}; restarting in ${delay} ms`, restarts: this.#status.restarts + (processRestart ? 1 : 0), url: undefined, port: undefined, inFlight: 0, unansweredReload: undefined });
     this.#restartTimer = setTimeout(() => {
       this.#launch('restarting').catch((error: Error) => {
         const code = (error as GatewayStartError).code;
@@ -328,10 +347,18 @@ export class GatewaySupervisor extends EventEmitter<SupervisorEvents> {
     if (this.#process !== child || this.#status.state !== 'running') return { ok: true, leftOut: [] };
     const id = ++this.#reloadId;
     const result = await new Promise<ReloadResult>((resolve) => {
-      // A gateway that does not answer a reload within the time it has to start is hung: it is killed, and its
-      // exit answers this reload and restarts it (with this workspace), rather than holding every later save.
-      const hung = setTimeout(() => this.#reloads.has(id) && child.kill(), this.options.startTimeoutMs ?? 15_000);
+      // A reload unanswered for a while is said in the status (a gateway stopped or busy is not green "running"); one
+      // unanswered within the time a gateway has to start is hung: it is killed, and its exit answers this reload
+      // and restarts it (with this workspace), rather than holding every later save.
+      const sentAt = Date.now();
+      const silent = setTimeout(() => this.#reloads.has(id) && this.#setStatus({ unansweredReload: { sentAt } }), this.options.notAnsweringAfterMs ?? 2000);
+      const hung = setTimeout(() => {
+        if (!this.#reloads.has(id)) return;
+        this.#killedAsHung = child;
+        child.kill();
+      }, this.#reloadTimeoutMs);
       this.#reloads.set(id, (answer) => {
+        clearTimeout(silent);
         clearTimeout(hung);
         resolve(answer);
       });

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { useStatusStore } from '../state/status-store';
 import { gatehouse } from '../api/gatehouse-api';
 import { servedSummary } from '../model/served-config';
+import { unansweredReloadReason } from '../model/unanswered-reload';
 import { FixButton } from './ServedConfig';
+import { useNow } from './use-now';
 
 const LABELS = { stopped: 'Stopped', starting: 'Starting…', running: 'Running', restarting: 'Restarting…', failed: 'Failed' } as const;
 const VAULT_LABELS = { keychain: 'Secrets: OS keychain', 'session-only': 'Secrets: this session only', unavailable: 'Secrets: keychain unavailable' } as const;
@@ -16,8 +18,12 @@ export function StatusBar() {
     // The new status arrives as a gateway-status event; a failure shows there as lastError.
     void gatehouse().invoke('gateway:restart', undefined).catch(() => undefined).finally(() => setRestarting(false));
   };
-  // Running is green only while it serves the saved workspace, every item of it.
-  const served = gateway.state === 'running' ? servedSummary(gateway) : { kind: 'all' as const };
+  const now = useNow(gateway.unansweredReload !== undefined);
+  // Running is green only while it answers and serves the saved workspace, every item of it. A reload left
+  // unanswered comes first: what it serves is unknown until it answers.
+  const unanswered = unansweredReloadReason(gateway, now);
+  const summary = gateway.state === 'running' ? servedSummary(gateway) : { kind: 'all' as const };
+  const served = unanswered ? { kind: 'unanswered' as const, headline: 'Not answering', reason: unanswered } : summary;
   const dot = served.kind === 'all' ? gateway.state : 'degraded';
   const fixItem = served.kind === 'partial' ? (served.leftOut.find((i) => i.kind !== 'route') ?? served.leftOut[0]) : undefined;
   return (

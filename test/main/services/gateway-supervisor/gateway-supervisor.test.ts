@@ -421,19 +421,53 @@ describe('GatewaySupervisor with a workspace it can serve only in part', () => {
     expect((await request(`${status.url}/erp/x`)).statusCode).toBe(200);
   });
 
-  it('kills a gateway that does not answer a reload, and restarts it with the workspace asked for', async () => {
+  it('says a reload goes unanswered, kills a gateway that does not answer it, says why, and restarts it with the workspace asked for', async () => {
     const spawned: GatewayProcess[] = [];
-    const s = supervisor(spawned, undefined, { startTimeoutMs: 2000, backoff: { initialMs: 10, maxMs: 10 } });
+    const s = supervisor(spawned, undefined, { startTimeoutMs: 2000, notAnsweringAfterMs: 10, backoff: { initialMs: 10, maxMs: 10 } });
     await s.start(workspace('one'));
+    const statuses: GatewayStatus[] = [];
+    s.on('status', (st) => statuses.push(st));
+    const before = Date.now();
     process.kill(spawned[0]!.pid!, 'SIGSTOP'); // hung: it reads no message
     // Every later save waits for this one: a hung gateway must not hold them for good.
     const result = await s.reload(workspace('two'));
-    expect(result).toEqual({ ok: false, errors: [{ path: '(gateway)', message: 'gateway killed by SIGKILL' }] });
+    const cause = 'the gateway did not answer a reload for 2 s and was killed';
+    expect(result).toEqual({ ok: false, errors: [{ path: '(gateway)', message: cause }] });
     await expect.poll(() => s.status).toMatchObject({ state: 'running', served: { config: 'saved' } });
+    // Running, then running with the reload unanswered (no longer plain "running"), then restarting for that
+    // cause, said as the supervisor's own kill, and running again, the unanswered reload gone with the process.
+    const unanswered = statuses.findIndex((st) => st.unansweredReload);
+    const restarting = statuses.findIndex((st) => st.state === 'restarting');
+    expect(statuses[unanswered]).toMatchObject({ state: 'running' });
+    expect(statuses[unanswered]!.unansweredReload!.sentAt).toBeGreaterThanOrEqual(before);
+    expect(statuses.slice(0, unanswered).every((st) => st.state === 'running' && !st.unansweredReload)).toBe(true);
+    expect(restarting).toBeGreaterThan(unanswered);
+    expect(statuses[restarting]).toMatchObject({ lastError: `${cause}; restarting in 10 ms`, restarts: 1 });
+    expect(statuses[restarting]!.unansweredReload).toBeUndefined();
+    expect(statuses.slice(restarting).some((st) => st.unansweredReload)).toBe(false);
     const res = await request(`${s.status.url}/svc/x`);
     await res.body.dump();
     expect(res.headers['www-authenticate']).toContain('realm="two"');
     expect(spawned).toHaveLength(2);
+  });
+
+  it('says a reload goes unanswered while a stopped gateway does not answer, and no longer once it answers', async () => {
+    const spawned: GatewayProcess[] = [];
+    const s = supervisor(spawned, undefined, { notAnsweringAfterMs: 10 });
+    await s.start(workspace('one'));
+    const pid = spawned[0]!.pid!;
+    const statuses: GatewayStatus[] = [];
+    // Continued once the status says it does not answer: its answer then comes, late.
+    s.on('status', (st) => (statuses.push(st), st.unansweredReload && process.kill(pid, 'SIGCONT')));
+    process.kill(pid, 'SIGSTOP');
+    expect(await s.reload(workspace('two'))).toEqual({ ok: true, leftOut: [] });
+    const unanswered = statuses.findIndex((st) => st.unansweredReload);
+    expect(unanswered).toBeGreaterThanOrEqual(0);
+    expect(statuses.slice(unanswered + 1).some((st) => st.unansweredReload)).toBe(false);
+    expect(s.status).toMatchObject({ state: 'running', restarts: 0, served: { config: 'saved' } });
+    expect(s.status.unansweredReload).toBeUndefined();
+    expect(s.status.lastError).toBeUndefined();
+    expect(spawned).toHaveLength(1);
   });
 
   it('says it serves an older workspace when it refuses a new one as a whole', async () => {
