@@ -28,7 +28,8 @@ describe('a file the disk refuses', () => {
 
   it('export -o: "cannot write FILE: the disk is full (ENOSPC)", not Node\'s own words', async () => {
     const workspace = join(dir, 'ws.json');
-    await writeFile(workspace, JSON.stringify({ services: [{ name: 'orders', pathPrefix: '/orders', upstream: { url: 'http://127.0.0.1:9' } }] }));
+    // A service with endpoint security: an APK Backend to write (one without exports nothing, and writes no file).
+    await writeFile(workspace, JSON.stringify({ services: [{ name: 'orders', pathPrefix: '/orders', upstream: { url: 'http://127.0.0.1:9' }, endpointSecurity: { type: 'basic', secret: 'orders-creds' } }] }));
     const said: string[] = [];
     await expect(runExportCommand(['--workspace', workspace, '-o', '/dev/full'], (line) => said.push(line))).rejects.toMatchObject({ code: 'GATEHOUSE_EXPORT_NOT_WRITTEN', message: 'cannot write /dev/full: the disk is full (ENOSPC)' });
     expect(said.join('\n')).not.toContain('wrote /dev/full');
