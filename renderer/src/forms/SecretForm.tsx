@@ -74,7 +74,7 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
         const checked = validateWith(channels['secrets:set'].request, { ...ref, data: Object.fromEntries(rowsInUse.map((r) => [r.name, r.value])) });
         return [...(checked.ok ? [] : checked.errors), ...local];
       },
-      secrets: [{ ref, set: changes, remove: removed, field: 'data' }],
+      secrets: [{ ref, set: changes, remove: removed, field: 'data', refFields: { name: 'name', namespace: 'namespace' } }],
       message: () => `Secret ${ref.name} saved.`,
     });
     if (done.ok) onSaved(ref, { kind: 'saved', message: `Secret ${ref.name} saved.`, ...(done.gateway ? { warning: savedNotice(done.gateway, users()) } : {}) });

@@ -21,6 +21,8 @@ export interface SecretWrite {
   remove?: readonly string[];
   /** The field (absolute path) that shows a failure to write it. */
   field: string;
+  /** Where the form shows the secret's name and namespace, when not at `field` (the Secrets form's own Name and Namespace). */
+  refFields?: { name: string; namespace: string };
 }
 
 export interface SaveRequest {
@@ -43,17 +45,26 @@ export type SaveDone = { ok: true; workspace: Workspace | undefined; gateway: Ga
 
 const NOT_SAVED = 'Not saved: fix the fields marked in red.';
 
+/** The field that shows a problem of a secret write's `name` or `namespace`; undefined for a problem of its keys. */
+function refField(write: SecretWrite, path: string): string | undefined {
+  return path === 'name' || path === 'namespace' ? (write.refFields?.[path] ?? write.field) : undefined;
+}
+
 /**
  * A secret write checked with the request schema main applies to it, on the field that shows it: before any
  * write, so a form writing two secrets never leaves the first in the vault when main would refuse the second.
+ * The secret's name and namespace are the form's own (its edit names them, checked by the workspace schema with the
+ * same rule, or it checks them itself): a rule `said` already says is not said a second time.
  */
-function secretWriteProblems(write: SecretWrite): FieldError[] {
+function secretWriteProblems(write: SecretWrite, said: readonly FieldError[]): FieldError[] {
   const check = validateWith(channels['secrets:update'].request, secretUpdateRequest(write.ref, write.set, write.remove));
   if (check.ok) return [];
-  // The field may show the secret rather than the value at fault (a service's secret name): say which key it is.
-  return check.errors.map((err) => {
+  return check.errors.flatMap((err) => {
+    const ref = refField(write, err.path);
+    if (ref !== undefined) return said.some((e) => e.message === err.message || e.message.endsWith(`: ${err.message}`)) ? [] : [{ path: ref, message: err.message }];
+    // The field may show the secret rather than the value at fault (a service's secret name): say which key it is.
     const key = /^set(?:\.(.+)|\["(.+)"\])$/.exec(err.path);
-    return { path: write.field, message: key ? `key "${key[1] ?? key[2]}": ${err.message}` : err.message };
+    return [{ path: write.field, message: key ? `key "${key[1] ?? key[2]}": ${err.message}` : err.message }];
   });
 }
 
@@ -137,7 +148,8 @@ export function useFormSave(options: { fields: () => readonly FieldPath[]; itemP
       planned = store.plan(request.edit);
       if (!planned.ok && planned.errors.length === 0) return fail([], at(), planned.message);
     }
-    const found = [...(planned && !planned.ok ? planned.errors : []), ...(request.problems?.() ?? []), ...(request.secrets ?? []).flatMap(secretWriteProblems)];
+    const own = [...(planned && !planned.ok ? planned.errors : []), ...(request.problems?.() ?? [])];
+    const found = [...own, ...(request.secrets ?? []).flatMap((write) => secretWriteProblems(write, own))];
     if (found.length > 0) return fail(found, at(), NOT_SAVED, request.refine);
     const preflight = (await request.preflight?.()) ?? [];
     if (preflight.length > 0) return fail(preflight, at(), NOT_SAVED, request.refine);

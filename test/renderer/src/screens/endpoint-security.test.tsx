@@ -64,6 +64,20 @@ describe('endpoint security section', () => {
     expect(production().queryByLabelText('Password')).toBeNull();
   });
 
+  it('says a secret name the rule refuses once, on the Secret name field, when values are typed for it too', async () => {
+    const fake = await renderApp(seeded);
+    await openOrders();
+    fireEvent.change(production().getByLabelText('Authentication to the backend'), { target: { value: 'basic' } });
+    fireEvent.change(production().getByLabelText('Secret name'), { target: { value: 'Bad Secret!' } });
+    fireEvent.click(production().getByLabelText('Enter username and password now'));
+    fireEvent.change(production().getByLabelText('Username'), { target: { value: 'svc' } });
+    fireEvent.change(production().getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    await waitFor(() => expect(errorOf(production().getByLabelText('Secret name'))).toBe('a secret name: letters, digits, ".", "_" or "-", 1-63 characters, starting and ending with a letter or digit'));
+    expect(document.body.textContent!.split('starting and ending with a letter or digit')).toHaveLength(2);
+    expect(fake.secretWrites()).toEqual([]);
+  });
+
   it('checks every typed secret as main will before writing any: a refused sandbox value leaves production unwritten too', async () => {
     const fake = await renderApp(seeded);
     await openOrders();

@@ -85,6 +85,24 @@ describe('secrets screen', () => {
     expect(fake.callsOf('secrets:update')).toEqual([]);
   });
 
+  it('says a bad name or namespace once, on its own field, not again under the keys', async () => {
+    await renderSecrets();
+    fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'ok-name' } });
+    fireEvent.change(screen.getByLabelText('Namespace'), { target: { value: 'Bad NS' } });
+    fireEvent.change(screen.getByLabelText('Key 1'), { target: { value: 'k' } });
+    fireEvent.change(screen.getByLabelText('Value 1 (k)'), { target: { value: 'v' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Namespace'))).toBe('letters, digits, ".", "_" or "-", 1-63 characters, starting and ending with a letter or digit'));
+    expect(errorOf(screen.getByLabelText('Name'))).toBe('');
+    expect(document.querySelectorAll('.field-error')).toHaveLength(1);
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Bad Name!' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Name'))).not.toBe(''));
+    expect(document.querySelectorAll('.field-error')).toHaveLength(2);
+    expect(document.body.textContent!.split('starting and ending with a letter or digit')).toHaveLength(3);
+  });
+
   it('refuses a value holding a lone UTF-16 surrogate on its field: the vault would keep U+FFFD instead', async () => {
     const fake = await renderSecrets();
     fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
