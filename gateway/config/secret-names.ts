@@ -46,6 +46,15 @@ export function secretId(ref: SecretRef): string {
   return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
 }
 
+/**
+ * A new secret refused because the vault holds one by that name (and namespace): the Secrets form says it on its
+ * Name field, naming the items that use it (`users`), and main for a `secrets:update` with `createOnly`. Saved, the
+ * new keys would merge into that secret, and whoever signs in or calls with it would get the values typed here.
+ */
+export function secretNameTaken(ref: SecretRef, users: readonly string[] = []): string {
+  return `a secret named ${secretId(ref)} already exists${users.length > 0 ? ` (used by ${users.join(', ')})` : ''}: open it to change it, or choose another name`;
+}
+
 /** `namespace/name` or `name`, each part a secret name: how files and maps key secrets. */
 export const SECRET_ID_PATTERN = new RegExp(`^(?:${SECRET_NAME_PATTERN.source.slice(1, -1)}/)?${SECRET_NAME_PATTERN.source.slice(1, -1)}$`);
 

@@ -2,6 +2,7 @@
 import type { SecretSummary } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
 import { SessionVault } from '../services/vault';
+import { secretNameTaken } from '../../gateway/config/secret-names';
 import { applyAsSaveResult, applyToGateway, describeVaultStatus, type AppContext, type DomainHandlers } from './app-context';
 import { storeCheckedSecrets } from './secret-checks';
 import { mergedSecret } from './secret-updates';
@@ -19,8 +20,15 @@ export function secretsHandlers(ctx: AppContext): DomainHandlers<'secrets' | 'va
       await storeCheckedSecrets(ctx.vault, [secret]);
       return applyAsSaveResult(ctx);
     },
-    'secrets:update': async (update) => {
-      await storeCheckedSecrets(ctx.vault, [mergedSecret(await ctx.vault.get({ name: update.name, namespace: update.namespace }), update)]);
+    'secrets:update': async ({ createOnly, ...update }) => {
+      const ref = update.namespace ? { name: update.name, namespace: update.namespace } : { name: update.name };
+      const stored = await ctx.vault.get(ref);
+      // A new secret never merges into one of the same name: the keys it sets would change the stored secret's users.
+      if (createOnly && stored) {
+        const message = secretNameTaken(ref);
+        throw new UserFacingError('GATEHOUSE_SECRET_EXISTS', message, [{ path: 'name', message }]);
+      }
+      await storeCheckedSecrets(ctx.vault, [mergedSecret(stored, update)]);
       return applyAsSaveResult(ctx);
     },
     'secrets:delete': async (ref) => {

@@ -324,8 +324,11 @@ export const channels = {
   'security:check-ca': { request: z.object({ pem: z.string().min(1).max(1_000_000) }).strict(), response: {} as { certificates: number } },
   'secrets:list': { request: None, response: {} as SecretSummary[] },
   'secrets:set': { request: SecretRefRequest.extend({ data: z.record(SecretKeyName, SecretValue) }).strict(), response: {} as SaveResult },
-  /** Changes some keys of a secret (SecretUpdateRequest), outside any workspace save (the Secrets screen). */
-  'secrets:update': { request: SecretUpdateRequest, response: {} as SaveResult },
+  /**
+   * Changes some keys of a secret (SecretUpdateRequest), outside any workspace save (the Secrets screen). With
+   * `createOnly` (a new secret) it is refused, nothing written, when the vault holds one by that name and namespace.
+   */
+  'secrets:update': { request: SecretUpdateRequest.extend({ createOnly: z.literal(true).optional() }).strict(), response: {} as SaveResult },
   'secrets:delete': { request: SecretRefRequest, response: {} as { ok: true } },
   'secrets:reveal': { request: SecretRefRequest.extend({ key: SecretKeyName }).strict(), response: {} as { value: string } },
   'vault:status': { request: None, response: {} as VaultStatus },

@@ -3,16 +3,16 @@
 import { useState, type FormEvent } from 'react';
 import { formatFieldPath, INVALID_KEY_NAME, validateWith, type FieldError } from '../../../gateway/config/validate';
 import { channels } from '../../../main/ipc/contract';
-import { secretId } from '../../../gateway/config/secret-names';
+import { secretId, secretNameTaken } from '../../../gateway/config/secret-names';
 import { CheckboxField, Field, FieldGroup } from '../components/Field';
 import { KeyValueEditor } from '../components/KeyValueEditor';
 import type { KeyValueRow } from '../model/key-value-rows';
 import { sameDraft } from '../model/drafts';
 import { savedNotice } from '../model/served-config';
-import { itemsUsing } from '../model/secret-usage';
+import { itemsUsing, secretUses, usesOf } from '../model/secret-usage';
 import { useDirtyForm } from '../state/navigation-store';
 import { useWorkspaceStore } from '../state/workspace-store';
-import type { SecretRef } from '../state/secrets-store';
+import { useSecretsStore, type SecretRef } from '../state/secrets-store';
 import { FormActions } from './FormActions';
 import type { FormStatus } from './FormMessages';
 import { useFormSave } from './use-form-save';
@@ -70,11 +70,17 @@ export function SecretForm({ existing, initial, onSaved, onCancel }: SecretFormP
           if (!r.fixedName && r.value === '') local.push({ path: formatFieldPath(['data', r.name]), message: 'a value is required for a new key' });
         }
         if (rowsInUse.length === 0) local.push({ path: 'data', message: 'a secret needs at least one key' });
+        // A new secret under a name the vault holds would merge into that secret and change what its users send or
+        // sign in with: refused on the name, naming them (main refuses it too, createOnly, should the list be stale).
+        if (!existing && useSecretsStore.getState().secrets.some((x) => x.name === ref.name && (x.namespace ?? '') === (ref.namespace ?? ''))) {
+          const owners = workspace ? [...new Set(usesOf(secretUses(workspace), ref.name, ref.namespace).map((u) => u.owner))] : [];
+          local.push({ path: 'name', message: secretNameTaken(ref, owners) });
+        }
         // The request main will check, a placeholder standing in for kept values.
         const checked = validateWith(channels['secrets:set'].request, { ...ref, data: Object.fromEntries(rowsInUse.map((r) => [r.name, r.value])) });
         return [...(checked.ok ? [] : checked.errors), ...local];
       },
-      secrets: [{ ref, set: changes, remove: removed, field: 'data', refFields: { name: 'name', namespace: 'namespace' } }],
+      secrets: [{ ref, set: changes, remove: removed, field: 'data', refFields: { name: 'name', namespace: 'namespace' }, ...(existing ? {} : { createOnly: true }) }],
       message: () => `Secret ${ref.name} saved.`,
     });
     if (done.ok) onSaved(ref, { kind: 'saved', message: `Secret ${ref.name} saved.`, ...(done.gateway ? { warning: savedNotice(done.gateway, users()) } : {}) });

@@ -23,6 +23,8 @@ export interface SecretWrite {
   field: string;
   /** Where the form shows the secret's name and namespace, when not at `field` (the Secrets form's own Name and Namespace). */
   refFields?: { name: string; namespace: string };
+  /** A new secret (the Secrets form's): main refuses it, writing nothing, when the vault holds one by that name. */
+  createOnly?: boolean;
 }
 
 export interface SaveRequest {
@@ -180,8 +182,13 @@ export function useFormSave(options: { fields: () => readonly FieldPath[]; itemP
     } else {
       // 2. A form with no workspace edit (a secret itself) writes its keys alone.
       for (const write of secrets) {
-        const written = await useSecretsStore.getState().update(write.ref, write.set, write.remove);
-        if (!written.ok) return notWritten(write, written.errors.map((e) => e.message).join('; ') || written.message);
+        const written = await useSecretsStore.getState().update(write.ref, write.set, write.remove, write.createOnly);
+        if (!written.ok) {
+          // Main refusing the name itself (a new secret's, taken since the list was read) is said where it is typed.
+          const onRef = written.errors.flatMap((e) => { const path = write.refFields && refField(write, e.path); return path ? [{ path, message: e.message }] : []; });
+          if (onRef.length > 0) return fail(onRef, at());
+          return notWritten(write, written.errors.map((e) => e.message).join('; ') || written.message);
+        }
         gateway = written.gateway;
       }
     }

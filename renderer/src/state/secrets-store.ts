@@ -19,8 +19,11 @@ interface SecretsState {
   loadError: string | undefined;
   load(): Promise<void>;
   reveal(ref: SecretRef, key: string): Promise<string>;
-  /** Writes the keys in `set` and drops those in `remove`; main keeps every other stored key as it is. */
-  update(ref: SecretRef, set: Record<string, string>, remove?: readonly string[]): Promise<SecretWriteOutcome>;
+  /**
+   * Writes the keys in `set` and drops those in `remove`; main keeps every other stored key as it is. `createOnly`:
+   * a new secret, refused by main (on `name`) when the vault holds one by that name.
+   */
+  update(ref: SecretRef, set: Record<string, string>, remove?: readonly string[], createOnly?: boolean): Promise<SecretWriteOutcome>;
   remove(ref: SecretRef): Promise<SecretWriteOutcome>;
 }
 
@@ -49,9 +52,9 @@ export const useSecretsStore = create<SecretsState>((set, get) => ({
     const { value } = await gatehouse().invoke('secrets:reveal', { ...refPayload(ref), key });
     return value;
   },
-  async update(ref, data, remove) {
+  async update(ref, data, remove, createOnly) {
     try {
-      const result = await gatehouse().invoke('secrets:update', secretUpdateRequest(ref, data, remove));
+      const result = await gatehouse().invoke('secrets:update', { ...secretUpdateRequest(ref, data, remove), ...(createOnly ? { createOnly: true as const } : {}) });
       await get().load();
       if (!result.ok) return { ok: false, message: 'The secret was not saved.', errors: result.errors };
       useStatusStore.getState().setGateway(result.gateway);

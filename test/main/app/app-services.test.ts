@@ -155,6 +155,21 @@ describe('app services over the IPC dispatcher', () => {
     await call('secrets:delete', ref);
   });
 
+  it('secrets:update with createOnly writes a new secret but never merges into a stored one: refused on name, nothing written', async () => {
+    const ref = { name: `create-${randomUUID().slice(0, 8)}` };
+    await call('secrets:update', { ...ref, set: { password: PASSWORD }, createOnly: true });
+    const refused = await app.dispatch('secrets:update', { ...ref, set: { password: 'typed-over', extra: 'x' }, createOnly: true });
+    const message = `a secret named ${ref.name} already exists: open it to change it, or choose another name`;
+    expect(refused).toEqual({ ok: false, error: { code: 'GATEHOUSE_SECRET_EXISTS', message, errors: [{ path: 'name', message }] } });
+    expect(await call('secrets:reveal', { ...ref, key: 'password' })).toEqual({ value: PASSWORD });
+    expect((await call<{ name: string; keys: { key: string }[] }[]>('secrets:list')).find((s) => s.name === ref.name)?.keys.map((k) => k.key)).toEqual(['password']);
+    // The same name in a namespace is another secret; and the flag is true or absent, nothing else.
+    await call('secrets:update', { ...ref, namespace: 'team-a', set: { password: 'other' }, createOnly: true });
+    expect(await app.dispatch('secrets:update', { ...ref, set: { password: 'x' }, createOnly: false })).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_INVALID_REQUEST', errors: [{ path: 'request.createOnly' }] } });
+    await call('secrets:delete', ref);
+    await call('secrets:delete', { ...ref, namespace: 'team-a' });
+  });
+
   it('workspace:save with secrets the request cannot carry is refused as that request, naming the field, and writes nothing', async () => {
     const { workspace, revision } = await call<{ workspace: unknown; revision: string }>('workspace:get');
     const refused = await app.dispatch('workspace:save', { workspace, basedOn: revision, secrets: [{ name: 'never-written', set: { 'bad key': 'v' } }] });

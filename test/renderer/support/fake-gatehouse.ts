@@ -2,6 +2,7 @@
 // the browser tests (test/browser) drive the real services. It validates workspaces with the real zod
 // schema and requests with the contract's schemas, so the field paths the renderer sees are real ones.
 import { Workspace } from '../../../gateway/config/schema';
+import { secretNameTaken } from '../../../gateway/config/secret-names';
 import { toFieldErrors, validateWith, type FieldError } from '../../../gateway/config/validate';
 import {
   SaveOnRevision,
@@ -184,6 +185,10 @@ export class FakeGatehouse implements GatehouseApi {
         const refusal = this.refuseNextSecretUpdate;
         this.refuseNextSecretUpdate = undefined;
         if (refusal) throw refusal;
+        if (request.createOnly && this.secrets.has(id(request))) {
+          const message = secretNameTaken(request);
+          throw failure('GATEHOUSE_SECRET_EXISTS', message, [{ path: 'name', message }]);
+        }
         this.secrets.set(id(request), this.#merged(request));
         return this.#saved();
       }

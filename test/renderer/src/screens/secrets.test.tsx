@@ -85,6 +85,42 @@ describe('secrets screen', () => {
     expect(fake.callsOf('secrets:update')).toEqual([]);
   });
 
+  it('refuses a new secret under a name the vault holds, on the Name field, naming its users: nothing is written', async () => {
+    const fake = await renderSecrets();
+    await list().findByRole('button', { name: /^consumer-alex/ });
+    fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'consumer-alex' } });
+    fireEvent.change(screen.getByLabelText('Key 1'), { target: { value: 'password' } });
+    fireEvent.change(screen.getByLabelText('Value 1 (password)'), { target: { value: 'typed-over' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Name'))).toBe('a secret named consumer-alex already exists (used by consumer alex): open it to change it, or choose another name'));
+    expect(document.querySelectorAll('.field-error')).toHaveLength(1);
+    expect(fake.callsOf('secrets:update')).toEqual([]);
+    expect(fake.secrets.get('consumer-alex')).toEqual({ password: '123456' });
+    // The same name in a namespace is another secret.
+    fireEvent.change(screen.getByLabelText('Namespace'), { target: { value: 'team-a' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await screen.findByText('Secret consumer-alex saved.');
+    expect(fake.secrets.get('team-a/consumer-alex')).toEqual({ password: 'typed-over' });
+    expect(fake.secrets.get('consumer-alex')).toEqual({ password: '123456' });
+  });
+
+  it('asks main for a new secret only (createOnly): one stored after the list was read is refused on the Name field', async () => {
+    const fake = await renderSecrets();
+    await list().findByRole('button', { name: /^spare/ });
+    fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'late' } });
+    fireEvent.change(screen.getByLabelText('Key 1'), { target: { value: 'token' } });
+    fireEvent.change(screen.getByLabelText('Value 1 (token)'), { target: { value: 'mine' } });
+    // Stored by another window (or the CLI) since the Secrets screen read the list.
+    fake.secrets.set('late', { token: 'theirs' });
+    fireEvent.click(screen.getByRole('button', { name: 'Save secret' }));
+    await waitFor(() => expect(errorOf(screen.getByLabelText('Name'))).toBe('a secret named late already exists: open it to change it, or choose another name'));
+    expect(fake.callsOf('secrets:update')).toEqual([{ name: 'late', set: { token: 'mine' }, createOnly: true }]);
+    expect(fake.secrets.get('late')).toEqual({ token: 'theirs' });
+    expect(errorOf(screen.getByRole('group', { name: 'Keys and values' }))).toBe('');
+  });
+
   it('says a bad name or namespace once, on its own field, not again under the keys', async () => {
     await renderSecrets();
     fireEvent.click(screen.getByRole('button', { name: 'New secret' }));
