@@ -5,7 +5,7 @@ import { useState, type ChangeEvent } from 'react';
 import type { EndpointDraft, EnvironmentName, SecurityType, TlsMode } from '../model/endpoint-security-draft';
 import { CREDENTIAL_SECRET_PURPOSE, defaultSecretName } from '../model/endpoint-security-draft';
 import { CLIENT_AUTH_METHODS } from '../../../gateway/config/endpoint-security-schema';
-import type { FieldErrors, FieldPath } from '../model/field-errors';
+import { claimMember, type FieldErrors, type FieldPath } from '../model/field-errors';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { CheckboxField, Field, FieldGroup, RadioGroup } from './Field';
@@ -297,7 +297,7 @@ export function EndpointSecurityFields({ environment, draft, onChange, errors, s
         </div>
       )}
 
-      <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={at('csrf')}>
+      <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={claimMember(at('csrf'), 'tokenEndpointUrl')}>
         {(c) => <input {...c} className="mono" type="url" value={draft.csrfUrl} onChange={(e) => set({ csrfUrl: e.target.value })} spellCheck={false} />}
       </Field>
 

@@ -17,7 +17,7 @@ import { confirmSharedWrites } from './confirm-shared-writes';
 import { certificatePairProblems } from './certificate-pair-problems';
 import { sameDraft } from '../model/drafts';
 import { KYMA_CREDENTIAL_KEYS, KYMA_REQUEST_PARAMETER_KEYS } from '../../../gateway/config/kyma-secret-keys';
-import { FieldErrors, type FieldPath } from '../model/field-errors';
+import { claimMember, FieldErrors, type FieldPath } from '../model/field-errors';
 import {
   KYMA_DEFAULT_NAMESPACE,
   kymaApplicationDraft,
@@ -168,7 +168,7 @@ function KymaServiceFields({ index, appName, namespace, draft, onChange, onRemov
               </Field>
             );
           })}
-          <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={at(...ENTRY, 'credentials', 'csrfInfo')}>
+          <Field id={id('csrf-url')} label="CSRF token endpoint" hint="Optional. The gateway fetches X-CSRF-Token from this URL." errors={claimMember(at(...ENTRY, 'credentials', 'csrfInfo'), 'tokenEndpointURL')}>
             {(c) => <input {...c} className="mono" type="url" value={draft.csrfUrl} onChange={(e) => set({ csrfUrl: e.target.value })} spellCheck={false} />}
           </Field>
         </>

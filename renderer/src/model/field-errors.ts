@@ -54,6 +54,14 @@ export class FieldErrors {
   }
 }
 
+/**
+ * The messages of a field that edits one member of the object at its path (the CSRF field edits `csrf`'s
+ * `tokenEndpointUrl`): that member's messages are the field's own, not prefixed with its name.
+ */
+export function claimMember(messages: readonly FieldMessage[], member: string): FieldMessage[] {
+  return messages.map((m) => (m.detail === `.${member}` ? { ...m, detail: '' } : m));
+}
+
 /** `[1]` → "item 2", `.name` → "name", `[0].name` → "item 1 name": how a sub-path reads next to its field. */
 export function describeDetail(detail: string): string {
   return detail

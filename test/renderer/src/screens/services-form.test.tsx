@@ -39,6 +39,20 @@ describe('service form', () => {
     expect(document.activeElement).toBe(name);
   });
 
+  it('says a CSRF token endpoint\'s problem on its field as its own, not prefixed with the member it edits', async () => {
+    const fake = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'New service' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'orders' } });
+    fireEvent.change(screen.getByLabelText('Path prefix'), { target: { value: '/orders' } });
+    fireEvent.change(screen.getByLabelText('Upstream URL'), { target: { value: 'https://orders.example.com' } });
+    fireEvent.change(screen.getByLabelText('CSRF token endpoint'), { target: { value: 'ftp://x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save service' }));
+    const csrf = screen.getByLabelText('CSRF token endpoint');
+    await waitFor(() => expect(errorOf(csrf)).toContain('http:// or https://'));
+    expect(errorOf(csrf)).not.toMatch(/tokenEndpointUrl/i);
+    expect(fake.callsOf('workspace:save')).toEqual([]);
+  });
+
   it('shows errors main returns (errors[].path) next to the field they name', async () => {
     const fake = await renderApp(seeded);
     fireEvent.click(list().getByRole('button', { name: /^basic-auth-app/ }));
