@@ -4,8 +4,8 @@ import './zod-jitless';
 import * as z from 'zod';
 import { HttpUrl } from './http-url';
 import { kymaServiceSegment } from './kyma-services';
+import { labelNameSchema } from './kubernetes-names';
 
-const K8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and "-", 1-63 characters');
 const SecretName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes Secret name');
 
 export const KYMA_CREDENTIAL_TYPES = ['Basic', 'OAuth', 'OAuthWithCert', 'CertificateGen'] as const;
@@ -39,7 +39,7 @@ export const KymaService = z
   .object({
     /** Stable identifier (a UUID in Kyma); kept across edits so pushes update rather than replace. */
     id: z.string().min(1).max(128),
-    name: K8sName,
+    name: labelNameSchema('a service name'),
     displayName: z.string().min(1).max(256),
     description: z.string().max(4096).default(''),
     providerDisplayName: z.string().max(256).default(''),
@@ -50,9 +50,9 @@ export type KymaService = z.infer<typeof KymaService>;
 
 export const KymaApplication = z
   .object({
-    name: K8sName,
+    name: labelNameSchema('an Application name'),
     /** Namespace of the Secrets its entries name (Kyma's default: kyma-integration). */
-    namespace: K8sName.default('kyma-integration'),
+    namespace: labelNameSchema('a namespace name').default('kyma-integration'),
     description: z.string().max(4096).default(''),
     skipVerify: z.boolean().default(false),
     /** `kyma`: a target's 5xx becomes 502 with `Target-System-Status`, as Kyma's gateway answers; default passes it through. */

@@ -1,7 +1,7 @@
 // The --namespace flag of export, plan, push and prune: one rule for all four, checked with the other arguments, so
 // a namespace Kubernetes would refuse is a usage error (exit 2) naming the flag, before the workspace, the
 // kubeconfig or a secret is read.
-import { namespaceProblem } from '../services/cluster/objects/kube-names';
+import { namespaceProblem } from '../../gateway/config/kubernetes-names';
 
 /**
  * Why `--namespace` cannot be used, or undefined. Absent or empty is none (as kubectl takes `-n ""`): the command's

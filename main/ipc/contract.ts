@@ -3,6 +3,7 @@
 import '../../gateway/config/zod-jitless';
 import * as z from 'zod';
 import { ResourceName, Workspace } from '../../gateway/config/schema';
+import { labelNameSchema } from '../../gateway/config/kubernetes-names';
 import type { FieldError } from '../../gateway/config/validate';
 import type { BodyPreview, CapturedExchange, ExchangeSummary } from '../../gateway/capture/exchange';
 
@@ -308,14 +309,14 @@ export const channels = {
   'cluster:choose-kubeconfig': { request: None, response: {} as { path?: string } },
   /** Back to KUBECONFIG / ~/.kube/config for this workspace. */
   'cluster:use-default-kubeconfig': { request: None, response: {} as { ok: true } },
-  'cluster:connect': { request: z.object({ context: z.string().min(1).optional(), namespace: ResourceName.optional() }).strict(), response: {} as ClusterConnectionReport },
+  'cluster:connect': { request: z.object({ context: z.string().min(1).optional(), namespace: labelNameSchema('a namespace name').optional() }).strict(), response: {} as ClusterConnectionReport },
   'cluster:disconnect': { request: None, response: {} as { ok: true } },
   'cluster:plan': { request: None, response: {} as ClusterPlan },
   'cluster:push': { request: z.object({ force: z.union([z.literal(true), z.array(ClusterObjectRefSchema)]).optional() }).strict(), response: {} as ClusterPushReport },
   'cluster:prune-candidates': { request: None, response: {} as ClusterPruneCandidate[] },
   'cluster:prune': { request: z.object({ candidates: z.array(z.object({ ref: ClusterObjectRefSchema, label: z.string(), uid: z.string().optional(), resourceVersion: z.string().optional() }).strict()), confirm: z.literal(true) }).strict(), response: {} as { label: string; outcome: 'deleted' | 'gone' | 'failed'; message?: string }[] },
   'cluster:export': { request: z.object({ includeSecretValues: z.boolean().default(false) }).strict(), response: {} as { yaml: string } },
-  'cluster:import-application': { request: z.object({ name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'an Application name: lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit'), secretNamespace: ResourceName.default('kyma-integration') }).strict(), response: {} as SaveResult },
+  'cluster:import-application': { request: z.object({ name: labelNameSchema('an Application name'), secretNamespace: labelNameSchema('a namespace name').default('kyma-integration') }).strict(), response: {} as SaveResult },
   /** Fetches one token with the saved service's OAuth settings and vault secret; errors name the token URL and status. */
   'security:fetch-token': { request: z.object({ service: ResourceName, environment: z.enum(['production', 'sandbox']) }).strict(), response: {} as FetchTokenResult },
   /** Checks PEM certificate and key before they go to the vault: the key must match, the certificate be valid now. */

@@ -14,7 +14,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { ClusterTimeoutError, ContextError, NamespaceError } from '../cluster-errors';
-import { namespaceProblem } from '../objects/kube-names';
+import { namespaceProblem } from '../../../../gateway/config/kubernetes-names';
 import { apiStatusOf, classifyError } from '../classify-error';
 import { useExecCredentials } from '../../../../gateway/cluster/exec-credentials';
 import { useTokenFiles, type TokenFileSource } from '../../../../gateway/cluster/token-file-credentials';

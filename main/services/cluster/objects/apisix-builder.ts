@@ -2,7 +2,7 @@
 // (keys username/password), and an ApisixRoute per service whose routes enable basic-auth.
 import type { DesiredObject, KubeObject } from './object-model';
 import { ownershipLabels } from './ownership-labels';
-import { subdomainProblem } from './kube-names';
+import { subdomainProblem } from '../../../../gateway/config/kubernetes-names';
 
 export const APISIX_API_VERSION = 'apisix.apache.org/v2';
 

@@ -1,7 +1,7 @@
 // WSO2 APK Backend (dp.wso2.com/v1alpha2): one upstream host and port, with Basic credentials from a Secret.
 import type { DesiredObject, KubeObject } from './object-model';
 import { ownershipLabels } from './ownership-labels';
-import { subdomainProblem } from './kube-names';
+import { subdomainProblem } from '../../../../gateway/config/kubernetes-names';
 
 export const APK_API_VERSION = 'dp.wso2.com/v1alpha2';
 

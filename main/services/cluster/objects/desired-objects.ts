@@ -2,7 +2,7 @@
 import type { DesiredObject } from './object-model';
 import { InvalidClusterSpecError } from '../cluster-errors';
 import type { ClusterTargets } from '../connecting/cluster-targets';
-import { namespaceProblem } from './kube-names';
+import { namespaceProblem } from '../../../../gateway/config/kubernetes-names';
 import { buildSecret, secretProblems, type SecretSpec } from './secret-builder';
 import { buildKymaApplication, kymaApplicationProblems, type KymaApplicationSpec } from './kyma-application-builder';
 import { apkBackendProblems, buildApkBackend, type ApkBackendSpec } from './apk-backend-builder';

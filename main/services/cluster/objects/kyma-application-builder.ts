@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { DesiredObject, KubeObject, ObjectRef } from './object-model';
 import { ownershipLabels, type Ownership } from './ownership-labels';
-import { subdomainProblem } from './kube-names';
+import { isLabelName, LABEL_NAME_RULE, subdomainProblem } from '../../../../gateway/config/kubernetes-names';
 import { kymaServiceName as kymaServiceNameOf } from '../../../../gateway/config/kyma-services';
 
 export const KYMA_API_VERSION = 'applicationconnector.kyma-project.io/v1alpha1';
@@ -42,8 +42,6 @@ export interface KymaApplicationSpec {
   secretNamespace?: string;
 }
 
-const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-
 /** Kyma's rule for service names (gateway/config/kyma-services.ts), or `service` when nothing usable is left. */
 export function kymaServiceName(displayName: string): string {
   return kymaServiceNameOf(displayName) || 'service';
@@ -72,7 +70,7 @@ function resolveServices(app: KymaApplicationSpec, problems: string[]): Resolved
       const base = name;
       for (let n = 2; used.has(name); n++) name = `${base.slice(0, 60)}-${n}`;
     }
-    if (!SERVICE_NAME.test(name) || name.length > 63) problems.push(`application "${app.name}": service name "${name}" may contain only lowercase letters, digits and hyphens`);
+    if (!isLabelName(name)) problems.push(`application "${app.name}": service name "${name}" is not a valid Kubernetes name: ${LABEL_NAME_RULE}`);
     if (used.has(name)) problems.push(`application "${app.name}": two services are named "${name}"`);
     used.add(name);
     return { spec, name, id: spec.id ?? stableServiceId(app.name, name) };

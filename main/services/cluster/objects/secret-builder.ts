@@ -2,7 +2,7 @@
 // clientId/clientSecret, crt/key, headers/queryParameters as JSON) and WSO2 APK / APISIX (username/password).
 import type { DesiredObject, KubeObject } from './object-model';
 import { ownershipLabels } from './ownership-labels';
-import { secretKeyProblem, subdomainProblem } from './kube-names';
+import { secretKeyProblem, subdomainProblem } from '../../../../gateway/config/kubernetes-names';
 
 export interface SecretSpec {
   name: string;

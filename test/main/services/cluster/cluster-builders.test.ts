@@ -127,7 +127,7 @@ describe('cluster object builders', () => {
     expect(problems).toContain('The namespace, "Kyma_System", is not a valid namespace name: at most 63 lowercase letters, digits and "-"');
     expect(problems).toContain('secret "Bad_Secret" is not a valid Kubernetes name');
     expect(problems).toContain('key "bad key" may contain only');
-    expect(problems).toContain('service name "Not_Valid" may contain only lowercase letters, digits and hyphens');
+    expect(problems).toContain('service name "Not_Valid" is not a valid Kubernetes name: at most 63 lowercase letters, digits and "-"');
     expect(problems).toContain('two services are displayed as "S"');
     expect(problems).toContain('OAuth credentials need an authenticationUrl');
   });
