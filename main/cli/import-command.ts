@@ -73,8 +73,8 @@ export async function runImportCommand(argv: string[], deps: ImportCommandDeps =
   if (Object.values(items).every((list) => list.length === 0)) {
     return say(`nothing to import: ${positionals.join(', ')} ${positionals.length === 1 ? 'holds' : 'hold'} no service, route, consumer, application or secret`), 1;
   }
-  // A workspace file that is a symbolic link is written where it points: replacing the link with a file would
-  // leave its target (what a --config may name) as it was.
+  // A workspace file that is a symbolic link is written where it points (the store's rule), and the command's
+  // backup and the text kept for its comments go beside that target, which a --config names, not beside the link.
   const named = resolve(values.workspace ?? defaultWorkspacePath());
   const path = await realpath(named).catch(() => named);
   const store = new WorkspaceStore(dirname(path), { fileName: basename(path) });

@@ -23,7 +23,7 @@ import { NoBackupError, WorkspaceChangedOutsideError, WorkspaceFileAccessError, 
 import { DocumentSyntaxError, utf8Text } from '../../../gateway/config/parse-document';
 import type { WorkspaceMigration } from './workspace-migrations';
 
-export type StoreFs = AtomicFs & Pick<typeof nodeFs, 'readFile' | 'mkdir' | 'stat'>;
+export type StoreFs = AtomicFs & Pick<typeof nodeFs, 'readFile' | 'mkdir' | 'stat' | 'realpath'>;
 
 export interface WorkspaceStoreOptions {
   fs?: StoreFs;
@@ -224,7 +224,7 @@ export class WorkspaceStore {
         // The backup is replaced by the next save: comments the new text drops are kept in a file of their own.
         if (hasComments(current!.toString('utf8'))) await this.#atomic((commentsKeptIn = await this.#asidePath('comments')), current!);
       } else if (decoded) await this.#atomic((preservedAs = await this.#asidePath('corrupt')), current!);
-      await this.#atomic(this.filePath, text, keepMode);
+      await this.#atomic(await this.#landingPath(), text, keepMode);
     } catch (error) {
       throw new WorkspaceFileAccessError(this.filePath, 'write', error);
     }
@@ -276,6 +276,16 @@ export class WorkspaceStore {
       const candidate = `${this.filePath}.${why}-${stamp}${n > 1 ? `-${n}` : ''}`;
       if (!(await this.#exists(candidate))) return candidate;
     }
+  }
+
+  /**
+   * Where a write of the workspace file lands: a file that is a symbolic link (to a workspace kept in Git, say) is
+   * written where it points now. Renamed over, the link would become a file of its own, and its target, which an
+   * editor or a gateway's --config names, would keep the old version while the app said "saved". A link that leads
+   * nowhere is replaced.
+   */
+  async #landingPath(): Promise<string> {
+    return this.#fs.realpath(this.filePath).catch(() => this.filePath);
   }
 
   /** The permission bits of the file there, or undefined when it cannot be told. */

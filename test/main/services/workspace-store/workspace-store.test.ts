@@ -448,6 +448,24 @@ describe('WorkspaceStore', () => {
     expect((await failing.save(workspace(9003))).written).toBe(true);
   });
 
+  it('a workspace file that is a symbolic link is written where it points, and stays a link (a workspace kept in Git)', async () => {
+    const repo = join(dir, 'repo');
+    await fsp.mkdir(repo);
+    const inRepo = new WorkspaceStore(repo, { fileName: 'ws.json' });
+    await inRepo.save(workspace(9001));
+    await fsp.symlink(join(repo, 'ws.json'), join(dir, 'workspace.json'));
+    loaded(await store.load());
+
+    const saved = await store.save(workspace(9002));
+    expect(saved.written).toBe(true);
+    expect((await fsp.lstat(join(dir, 'workspace.json'))).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(join(repo, 'ws.json'), 'utf8')).gateway.port).toBe(9002);
+    // No temp file left in the target's folder, and the backup beside the link holds the version replaced.
+    expect(await readdir(repo)).toEqual(['ws.json']);
+    expect(JSON.parse(await read('workspace.json.bak')).gateway.port).toBe(9001);
+    expect(loaded(await new WorkspaceStore(dir).load()).workspace.gateway.port).toBe(9002);
+  });
+
   it('does not offer a backup that is itself unreadable', async () => {
     await writeFile(join(dir, 'workspace.json'), '{');
     await writeFile(join(dir, 'workspace.json.bak'), '{"version": 1, "gateway": 3}');
