@@ -4,6 +4,7 @@
 // never a credential.
 import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
 import { errorCode, UpstreamError } from '../proxy/upstream-errors';
+import { PoolFullError } from '../proxy/connection-queue';
 import type { CredentialEndpointError } from '../security/credential-endpoint-error';
 
 /** The OS's and undici's codes for a connection that was never made, in words. */
@@ -27,10 +28,12 @@ export function notReachedWords(code: string): string {
 }
 
 /**
- * Why a call to the backend carried nothing to it: its connection failed (`connection refused (ECONNREFUSED)`), or
- * the gateway could not put the request together (undici refused a header value before any I/O).
+ * Why a call to the backend carried nothing to it: its connection failed (`connection refused (ECONNREFUSED)`), no
+ * connection to it came free in time (connection-queue.ts), or the gateway could not put the request together
+ * (undici refused a header value before any I/O).
  */
 export function notSentWords(error: unknown): string {
+  if (error instanceof PoolFullError) return error.words;
   if (error instanceof UpstreamError && error.status === 500) return `the gateway could not build the request (${error.code})`;
   return notReachedWords(error instanceof UpstreamError ? error.code : errorCode(error));
 }

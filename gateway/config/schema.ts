@@ -123,6 +123,11 @@ export { EndpointSecurity } from './endpoint-security-schema';
 export const Timeouts = z
   .object({
     connectMs: z.number().int().min(1).max(600_000).default(10_000),
+    /**
+     * Time a request may wait in the gateway for one of `gateway.maxUpstreamConnections` to its upstream when all are
+     * busy (long streams, a slow backend), before its 503; `connectMs` when absent, as HAProxy's `timeout queue`.
+     */
+    queueMs: z.number().int().min(1).max(600_000).optional(),
     /** Time allowed for the upstream's response headers, and between body chunks. */
     responseMs: z.number().int().min(1).max(3_600_000).default(60_000),
     /**

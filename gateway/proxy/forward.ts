@@ -14,6 +14,7 @@ import type { Exchange } from '../log/exchange';
 import { CLIENT_BODY_INCOMPLETE, CLIENT_GONE, CLIENT_STOPPED_READING, ClientGoneError } from './client-gone';
 import { AnswerDiscardedError } from './answer-discarded';
 import { nodeBacklog, sendBacklog, type SendBacklog } from './client-send-backlog';
+import { PoolFullError, queuedRequests, type ConnectionQueue } from './connection-queue';
 
 export interface ForwardRequest {
   dispatcher: Dispatcher;
@@ -25,6 +26,8 @@ export interface ForwardRequest {
   responseTimeoutMs: number;
   /** How long the client may leave the answer unread (a write waiting) before its connection is closed. */
   clientReadTimeoutMs: number;
+  /** How long the request may wait for a free connection when all are busy; without it, as long as it takes. */
+  queue?: ConnectionQueue;
   /** Records when the request was dispatched and the upstream's head arrived, and a body failure's code. */
   exchange: Exchange;
   /** What to send; by default the request's own body, streamed. A buffered body can be sent again. */
@@ -156,6 +159,11 @@ function isBodilessAnswerWithLength(status: number, error: Error): boolean {
 
 const EMPTY_BODY_CHUNK = Buffer.alloc(0);
 
+/** The request waited its time for a free upstream connection (connection-queue.ts). */
+function onQueueTimeout(relay: ResponseRelay, queue: ConnectionQueue): void {
+  relay.giveUpWaiting(queue);
+}
+
 /** A check on a client the answer waits for (every half of clientReadTimeoutMs). */
 function onClientReadCheck(relay: ResponseRelay): void {
   relay.checkClientReading();
@@ -208,6 +216,10 @@ class ResponseRelay {
   #writtenHeaders: readonly string[] = [];
   /** An interim (1xx) answer came: the upstream read the request, so it is not sent again (mayResend). */
   #interimAnswered = false;
+  /** Runs while the request waits in the pool's queue for a free connection (connection-queue.ts). */
+  #queueTimer: NodeJS.Timeout | undefined = undefined;
+  /** The request waited too long for a connection and was answered this 503: it must not be written when one comes. */
+  #queueRefusal: PoolFullError | undefined = undefined;
   readonly #onDrain = () => this.#drained();
 
   constructor(
@@ -269,6 +281,23 @@ class ResponseRelay {
     this.#abort?.(error);
   }
 
+  /** Called when the request went into the pool's queue: it waits there `queue.timeoutMs` at most. */
+  waitForConnection(queue: ConnectionQueue): void {
+    this.#queueTimer = setTimeout(onQueueTimeout, queue.timeoutMs, this, queue).unref();
+  }
+
+  /**
+   * No connection came free in time: the client gets its 503 now. The request stays in undici's queue (it has no
+   * way to take one out), and onConnect refuses it when it gets a connection, before a byte is written.
+   */
+  giveUpWaiting(queue: ConnectionQueue): void {
+    this.#queueTimer = undefined;
+    if (this.#settled || this.#clientGone || this.#abort !== undefined) return;
+    this.#queueRefusal = new PoolFullError(this.forward.upstreamLabel, queue);
+    this.#finish();
+    this.outcome.reject(this.#queueRefusal);
+  }
+
   flushHead(): void {
     if (this.headHeaders === undefined || this.res.destroyed) return;
     this.#writeHead();
@@ -293,6 +322,13 @@ class ResponseRelay {
    * (maxUpstreamConnections), which is the gateway's time, not the upstream's. The upstream's time starts here.
    */
   onConnect(abort: (error: Error) => void): void {
+    if (this.#queueTimer !== undefined) {
+      clearTimeout(this.#queueTimer);
+      this.#queueTimer = undefined;
+    }
+    // Thrown, not aborted: undici then drops the request unwritten and keeps the connection (and the client's
+    // body stream, which an abort destroys) for what comes next. Its onError is ignored: the call is settled.
+    if (this.#queueRefusal !== undefined) throw this.#queueRefusal;
     if (this.#clientGone) return abort(new ClientGoneError());
     this.#abort = abort;
     this.forward.exchange.dispatchedAt = performance.now();
@@ -451,6 +487,10 @@ class ResponseRelay {
 
   #finish(): void {
     this.#settled = true;
+    if (this.#queueTimer !== undefined) {
+      clearTimeout(this.#queueTimer);
+      this.#queueTimer = undefined;
+    }
     this.#stopBodyWait();
     this.#stopClientReadWait();
     if (this.forward.exchange.upstreamCall === this) this.forward.exchange.upstreamCall = undefined;
@@ -515,7 +555,10 @@ class ResponseRelay {
  */
 export function dispatchForward(req: IncomingMessage, res: ServerResponse, forward: ForwardRequest, outcome: ForwardOutcome): void {
   const body = outgoingBody(req, forward);
-  forward.dispatcher.dispatch(
+  const relay = new ResponseRelay(res, forward, outcome, body);
+  const { dispatcher, queue } = forward;
+  const queuedBefore = queue === undefined ? 0 : queuedRequests(dispatcher);
+  const free = dispatcher.dispatch(
     {
       path: forward.path,
       method: req.method as Dispatcher.HttpMethod,
@@ -525,8 +568,11 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, forwa
       // Timed by the relay's body wait.
       bodyTimeout: 0,
     },
-    new ResponseRelay(res, forward, outcome, body) as Dispatcher.DispatchHandler,
+    relay as Dispatcher.DispatchHandler,
   );
+  // false: the pool has no free connection left, for this request or the next. Only one that went into its queue
+  // waits for a connection (undici's own queue, without bound), so only then is the wait timed: no timer per request.
+  if (!free && queue !== undefined && queuedRequests(dispatcher) > queuedBefore) relay.waitForConnection(queue);
 }
 
 /** dispatchForward as a promise, for callers that act on the outcome (a credential retry). */

@@ -22,6 +22,8 @@ export const errors = undiciErrors;
 export const lowerCaseHeaderName: (raw: Buffer) => string = headerNameToString;
 /** The key under which undici's HTTP/1.1 client keeps a connection's parser on its socket (lib/dispatcher/client-h1.js). */
 export const parserKey: symbol = undiciSymbols.kParser;
+/** The key under which a Pool counts the requests waiting in it for a free connection (lib/dispatcher/pool-base.js). */
+export const queuedKey: symbol = undiciSymbols.kQueued;
 
 export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & { method?: Dispatcher.HttpMethod };
 

@@ -23,6 +23,6 @@ declare module 'undici/lib/core/util.js' {
 }
 declare module 'undici/lib/core/symbols.js' {
   /** undici's private keys; only the ones the gateway reads are typed (not part of undici's index). */
-  const symbols: { readonly kParser: symbol; readonly kQueue: symbol; readonly kRunning: symbol; readonly kRunningIdx: symbol; readonly kReset: symbol };
+  const symbols: { readonly kParser: symbol; readonly kQueue: symbol; readonly kQueued: symbol; readonly kRunning: symbol; readonly kRunningIdx: symbol; readonly kReset: symbol };
   export = symbols;
 }

@@ -11,7 +11,7 @@ import { hiddenParserRefusal } from './hidden-parser-refusals';
  */
 export class UpstreamError extends GatehouseError {
   constructor(
-    readonly status: 500 | 502 | 504,
+    readonly status: 500 | 502 | 503 | 504,
     message: string,
     readonly code: string,
   ) {

@@ -14,6 +14,7 @@ import { applyCredentials, applyFixedCredentials, applyOutboundSecurity, invalid
 import { bodyForAttempt, isReplayable, replayableBody, type ReplayableBody } from './replayable-body';
 import { credentialRejection } from './retry-policy';
 import { notSentWords } from '../capture/failure-words';
+import type { ConnectionQueue } from '../proxy/connection-queue';
 import type { RedirectMapping } from '../proxy/redirect-location';
 import type { ConnectedCluster } from '../cluster/connected-cluster';
 
@@ -27,6 +28,8 @@ export interface SecuredEndpoint {
   responseTimeoutMs: number;
   /** How long the client may leave the answer unread before its connection is closed (timeouts.clientReadMs). */
   clientReadTimeoutMs: number;
+  /** How long a request may wait for a free connection to the backend (timeouts.queueMs). */
+  queue?: ConnectionQueue;
   /** Outbound credentials, CSRF and request parameters for the backend, held only in memory. */
   security: OutboundSecurity;
   /** The cluster whose user's Authorization is sent, for backends reached through the API server's service proxy. */
@@ -53,6 +56,7 @@ function forwardFor(
     upstreamLabel: endpoint.label,
     responseTimeoutMs: endpoint.responseTimeoutMs,
     clientReadTimeoutMs: endpoint.clientReadTimeoutMs,
+    queue: endpoint.queue,
     exchange,
     kymaTargetErrors,
     redirects: endpoint.redirects,

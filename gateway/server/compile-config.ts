@@ -6,6 +6,7 @@ import type { SecretResolver } from '../secrets/secret-source';
 import type { UpstreamPools } from '../proxy/upstream-pools';
 import { compileOutboundSecurity, type OutboundSecurityDeps } from '../security/outbound-security';
 import type { SecuredEndpoint } from '../security/credential-retry';
+import type { ConnectionQueue } from '../proxy/connection-queue';
 import { OAuthTokenCache } from '../security/oauth-token-cache';
 import { CsrfTokenStore } from '../security/csrf-token-store';
 import type { EndpointOptions } from '../config/endpoint-security-schema';
@@ -95,6 +96,7 @@ async function compileEndpoint(
   const upstream = endpoint.upstream;
   const timeouts = service.timeouts ?? workspace.gateway.timeouts;
   const connections = workspace.gateway.maxUpstreamConnections;
+  const queue: ConnectionQueue = { timeoutMs: timeouts.queueMs ?? timeouts.connectMs, connections };
   // The endpoint's pool, and its token and CSRF endpoints' pools, all retired with the generation.
   const dispatcherFor: DispatcherFor = (origin, tls) => {
     const pool = pools.get(origin, { connectTimeoutMs: timeouts.connectMs, connections, tls });
@@ -104,7 +106,7 @@ async function compileEndpoint(
   if ('serviceInfo' in upstream) {
     const { name, namespace } = upstream.serviceInfo;
     if (!cluster) return { kind: 'unavailable', status: 502, message: `Upstream service ${namespace}/${name} needs a connected Kubernetes cluster` };
-    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, secrets, caches, dispatcherFor);
+    return compileServiceProxy(upstream.serviceInfo, endpoint, usedBy, cluster, timeouts, queue, secrets, caches, dispatcherFor);
   }
   const url = new URL(upstream.url);
   const security = await compileOutboundSecurity(endpoint, { secrets, ...caches, dispatcherFor }, usedBy, kymaApplication);
@@ -120,6 +122,7 @@ async function compileEndpoint(
     label: `${url.origin}${url.pathname}`,
     responseTimeoutMs: timeouts.responseMs,
     clientReadTimeoutMs: timeouts.clientReadMs,
+    queue,
     security,
     redirects: redirectMapping(url, service),
   };
@@ -136,6 +139,7 @@ async function compileServiceProxy(
   usedBy: string,
   cluster: ConnectedCluster,
   timeouts: Timeouts,
+  queue: ConnectionQueue,
   secrets: SecretResolver,
   caches: OutboundCaches,
   dispatcherFor: DispatcherFor,
@@ -166,6 +170,7 @@ async function compileServiceProxy(
     label: `service ${info.namespace}/${info.name} via ${server.origin}`,
     responseTimeoutMs: timeouts.responseMs,
     clientReadTimeoutMs: timeouts.clientReadMs,
+    queue,
     security,
     ...(cluster.sendsAuthorization ? { cluster } : {}),
   };

@@ -2,6 +2,9 @@
 // call whose connection was refused (nothing of the request sent), against one that reached the backend and lost
 // its connection there. The inspector is to say which, in words, and never describe a call that was not made.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { createServer, type ServerResponse } from 'node:http';
+import { request } from 'undici';
 import { CapturingGateway, expectNoSecret } from '../../support/capturing-gateway';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 import { startOAuthTokenServer, type OAuthTokenServer } from '../../support/oauth-token-server';
@@ -71,5 +74,38 @@ describe('calls the gateway could not make', () => {
     expect(lost.upstream?.attempts).toHaveLength(1);
     expect(lost.upstream?.attempts[0]).toMatchObject({ outcome: 'failed' });
     expect(lost.upstream?.attempts[0]?.notReached).toBeUndefined();
+  });
+});
+
+// A request that waited timeouts.queueMs for a connection (all gateway.maxUpstreamConnections busy) never reached
+// the backend: the inspector says why in words, not "the connection failed".
+describe('a call that found every connection busy', () => {
+  it('says it was not reached: no connection came free', async () => {
+    const held: ServerResponse[] = [];
+    let arrived: (() => void) | undefined;
+    const busy = createServer((req, res) => {
+      held.push(res);
+      arrived?.();
+    });
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const url = `http://127.0.0.1:${(busy.address() as { port: number }).port}`;
+    const gw = await new CapturingGateway().start({ gateway: { maxUpstreamConnections: 1, timeouts: { queueMs: 100 } }, services: [{ name: 'busy', pathPrefix: '/busy', upstream: { url } }] }, {});
+    try {
+      const taken = new Promise<void>((resolve) => (arrived = resolve));
+      const first = request(`${gw.gateway.url}/busy/hold`).then((r) => r.body.text());
+      await taken;
+      const { exchange } = await gw.call('/busy/queued');
+      expect(exchange.response?.status).toBe(503);
+      expect(exchange.error).toBe('UPSTREAM_POOL_FULL');
+      expect(exchange.upstream?.attempts.map((a) => [a.outcome, a.notReached])).toEqual([['failed', 'no connection came free for 0.1 s: all 1 were busy (UPSTREAM_POOL_FULL)']]);
+      held.splice(0).forEach((res) => res.end('ok'));
+      expect(await first).toBe('ok');
+    } finally {
+      held.splice(0).forEach((res) => res.end());
+      await gw.gateway.close();
+      busy.closeAllConnections();
+      busy.close();
+    }
   });
 });
