@@ -135,15 +135,10 @@ export class ClusterController {
     return pruneObjects(this.#require(), candidates, { confirm });
   }
 
-  /** `kubectl apply -f`-ready YAML of every target; secret values only when asked for. */
-  async exportYaml(includeSecretValues: boolean, namespace?: string): Promise<string> {
-    return (await this.export(includeSecretValues, namespace)).yaml;
-  }
-
   /**
-   * The export, with how many objects the file holds (Secrets without their values are not in it, only in its header;
-   * none: `kubectl apply -f` would refuse the file) and what became of each workspace item, as a plan says it (the
-   * CLI names what is left out).
+   * `kubectl apply -f`-ready YAML of every target, secret values only when asked for, with how many objects the file
+   * holds (Secrets without their values are not in it, only in its header; none: `kubectl apply -f` would refuse the
+   * file) and what became of each workspace item, as a plan says it (the CLI and the app name what is left out).
    */
   async export(includeSecretValues: boolean, namespace = this.#connection?.namespace ?? 'default'): Promise<{ yaml: string; objectCount: number; workspaceItems: WorkspaceItemPlan[] }> {
     const secrets = this.#readSecret();

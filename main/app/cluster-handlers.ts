@@ -1,10 +1,10 @@
 // The cluster's IPC handlers: the GUI's side of ClusterController, and what the workspace remembers of the
 // cluster (the context, namespace and kubeconfig file last used with it).
 import type { Workspace } from '../../gateway/config/schema';
-import { KubeconfigError, PushStoppedError, type PushItemResult } from '../services/cluster';
+import { KubeconfigError, PushStoppedError, leftOutLines, nothingToExportReason, type PushItemResult } from '../services/cluster';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
 import type { StoredSecret } from '../services/vault';
-import type { ClusterContexts, SaveResult } from '../ipc/contract';
+import type { ClusterContexts, ClusterExport, SaveResult } from '../ipc/contract';
 import { UserFacingError, type IpcHandlers } from '../ipc/dispatcher';
 import type { ClusterController } from './cluster-controller';
 
@@ -90,7 +90,13 @@ export function clusterHandlers(deps: ClusterHandlerDeps): Pick<IpcHandlers, Clu
     },
     'cluster:prune-candidates': () => cluster.pruneCandidates(),
     'cluster:prune': ({ candidates, confirm }) => cluster.prune(candidates, confirm),
-    'cluster:export': async ({ includeSecretValues }) => ({ yaml: await cluster.exportYaml(includeSecretValues) }),
+    'cluster:export': async ({ includeSecretValues }): Promise<ClusterExport> => {
+      const { yaml, objectCount, workspaceItems } = await cluster.export(includeSecretValues);
+      // What is left out is said as the CLI's export says it; a file of comments only is not offered, but why.
+      const leftOut = leftOutLines(workspaceItems);
+      if (objectCount === 0) return { objectCount, leftOut, nothingToExport: nothingToExportReason(workspaceItems, 'the workspace') };
+      return { yaml, objectCount, leftOut };
+    },
     'cluster:import-application': async ({ name, secretNamespace }) => {
       const { application, secrets } = await cluster.importApplication(name, secretNamespace);
       // Its Secrets are stored with the workspace save, checked like any other, and not at all when the save fails.

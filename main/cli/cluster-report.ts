@@ -1,7 +1,7 @@
 // The CLI's human-readable plan, push and prune reports: one line per object (its action or outcome, then why),
 // its changed fields below it, then every workspace item, then the counts. Secret data appears as
 // "value changed, hidden" and never with a value: the diff holds none (object-diff.ts).
-import { DEFAULT_WORKSPACE_LABEL, WORKSPACE_LABEL, formatChanges, type ClusterPreview, type ClusterPushResult, type PlanItem, type PruneCandidate, type PruneResult, type PushItemResult, type WorkspaceItemPlan } from '../services/cluster';
+import { DEFAULT_WORKSPACE_LABEL, WORKSPACE_LABEL, formatChanges, type ClusterPreview, type ClusterPushResult, type PlanItem, type PruneCandidate, type PruneResult, type PushItemResult, type WorkspaceItemPlan, workspaceItemLines } from '../services/cluster';
 
 const ACTION_WORDS: Record<PlanItem['action'], string> = {
   create: 'create',
@@ -42,30 +42,8 @@ export function pushItemLine(item: PushItemResult): string {
   return `${column(OUTCOME_WORDS[item.outcome])}${item.label}${why ? `: ${why}` : ''}`;
 }
 
-/**
- * One line per item, its name in a column: "service orders  pushed as Backend team/orders; why", "route r1  not
- * applicable: why". `done`: the word for an item whose objects go (plan and push: pushed; export: exported).
- */
-function itemLines(items: readonly WorkspaceItemPlan[], done: string): string[] {
-  if (items.length === 0) return [];
-  const name = (i: WorkspaceItemPlan) => `${i.kind} ${i.name}`;
-  const width = Math.max(...items.map((i) => name(i).length)) + 2;
-  return items.map((i) => {
-    const what = i.status === 'pushed' ? `${done} as ${i.objects.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join(', ')}` : `${i.status === 'skipped' ? 'skipped' : 'not applicable'}`;
-    return `  ${name(i).padEnd(width)}${what}${i.reason ? `${i.status === 'pushed' ? '; ' : ': '}${i.reason}` : ''}`;
-  });
-}
-
 function workspaceLines(items: readonly WorkspaceItemPlan[]): string[] {
-  return items.length === 0 ? [] : ['', 'Workspace:', ...itemLines(items, 'pushed')];
-}
-
-/**
- * The items an export leaves out, whole (not applicable, skipped) or in part (exported, with what is not: a sandbox
- * endpoint, a consumer's id), in the plan's words; none when every item is exported whole.
- */
-export function leftOutLines(items: readonly WorkspaceItemPlan[]): string[] {
-  return itemLines(items.filter((i) => i.status !== 'pushed' || i.reason !== undefined), 'exported');
+  return items.length === 0 ? [] : ['', 'Workspace:', ...workspaceItemLines(items, 'pushed')];
 }
 
 function counted<T extends string>(values: readonly T[], words: Record<T, string>, order: readonly T[]): string {

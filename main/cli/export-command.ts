@@ -10,7 +10,7 @@ import { WorkspaceStore, writePrivateFile } from '../services/workspace-store';
 import { SessionVault } from '../services/vault';
 import { keychainSources } from './keychain-sources';
 import { secretReader } from './secret-reader';
-import { leftOutLines } from './cluster-report';
+import { leftOutLines, nothingToExportReason } from '../services/cluster';
 import { ClusterController } from '../app/cluster-controller';
 import { defaultWorkspacePath } from './import-command';
 import { GatehouseError } from '../../gateway/errors/gatehouse-error';
@@ -67,9 +67,7 @@ export async function runExportCommand(argv: string[], say: (line: string) => vo
   if (objectCount === 0) {
     // A file of comments only: `kubectl apply -f` would refuse it (no objects passed to apply). Nothing is written
     // (an earlier -o file stays as it was), exit 1 as for a workspace that is not there.
-    say(workspaceItems.length === 0
-      ? `export: nothing to export: ${path} has no services, routes, consumers or Kyma applications; nothing written`
-      : `export: nothing to export: no item of ${path} becomes a cluster object; nothing written\n${leftOut.join('\n')}`);
+    say([`export: nothing to export: ${nothingToExportReason(workspaceItems, path)}; nothing written`, ...leftOut].join('\n'));
     return 1;
   }
   // Every item left out, whole or in part, and why, as plan's workspace section says it.

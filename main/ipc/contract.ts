@@ -236,6 +236,19 @@ export interface ClusterPushReport {
   ok: boolean;
   counts: Record<string, number>;
 }
+/**
+ * An export, and what it says beside the YAML as the CLI's `export` says it on stderr: each workspace item left out,
+ * whole or in part, with why (one line each, the CLI's words); with no object to hold, no file but why not.
+ */
+export interface ClusterExport {
+  /** `kubectl apply -f`-ready YAML; absent when `objectCount` is 0 (a file of comments only, which kubectl refuses). */
+  yaml?: string;
+  /** The objects the file holds (without secret values, the Secrets are only in its header). */
+  objectCount: number;
+  leftOut: string[];
+  /** With `objectCount` 0: why there is nothing to export ("no item of the workspace becomes a cluster object"). */
+  nothingToExport?: string;
+}
 /** The kubeconfig's contexts, or why it could not be read (`problem`, `hint`); `chosen` is the file picked for this workspace. */
 export interface ClusterContexts {
   files: string[];
@@ -315,7 +328,7 @@ export const channels = {
   'cluster:push': { request: z.object({ force: z.union([z.literal(true), z.array(ClusterObjectRefSchema)]).optional() }).strict(), response: {} as ClusterPushReport },
   'cluster:prune-candidates': { request: None, response: {} as ClusterPruneCandidate[] },
   'cluster:prune': { request: z.object({ candidates: z.array(z.object({ ref: ClusterObjectRefSchema, label: z.string(), uid: z.string().optional(), resourceVersion: z.string().optional() }).strict()), confirm: z.literal(true) }).strict(), response: {} as { label: string; outcome: 'deleted' | 'gone' | 'failed'; message?: string }[] },
-  'cluster:export': { request: z.object({ includeSecretValues: z.boolean().default(false) }).strict(), response: {} as { yaml: string } },
+  'cluster:export': { request: z.object({ includeSecretValues: z.boolean().default(false) }).strict(), response: {} as ClusterExport },
   'cluster:import-application': { request: z.object({ name: labelNameSchema('an Application name'), secretNamespace: labelNameSchema('a namespace name').default('kyma-integration') }).strict(), response: {} as SaveResult },
   /** Fetches one token with the saved service's OAuth settings and vault secret; errors name the token URL and status. */
   'security:fetch-token': { request: z.object({ service: ResourceName, environment: z.enum(['production', 'sandbox']) }).strict(), response: {} as FetchTokenResult },

@@ -246,6 +246,23 @@ describe('the preview accounts for every workspace item', () => {
     expect(await yaml.inputValue()).not.toContain(password);
   });
 
+  it('names beside the YAML each item the export leaves out, with why, as the CLI does', async () => {
+    await go(page, 'Cluster');
+    const section = page.getByRole('region', { name: 'Export YAML' });
+    await section.getByRole('button', { name: 'Export YAML' }).click();
+    const leftOut = section.getByRole('region', { name: 'Left out of the export' });
+    await leftOut.waitFor();
+    expect(await section.getByLabel('kubectl apply -f ready YAML').inputValue()).toContain('kind: Backend');
+    expect(await leftOut.locator('p').textContent()).toBe('Left out, whole or in part:');
+    // The export is not limited to what this cluster serves: orders and alex are exported whole, and not listed.
+    expect(await leftOut.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(/^service billing +skipped: a WSO2 APK Backend carries only Basic credentials \(spec\.security\.basic\), not OAuth2 client credentials, and its upstream is not a Service in the cluster/),
+      expect.stringMatching(/^route list-orders +not applicable: an APISIX route goes to a Service in the cluster; service "orders" calls a URL$/),
+    ]);
+    await screenshots(page, '48-cluster-export-left-out', leftOut);
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+  });
+
   it('reads the same in dark mode (contrast checked by axe)', async () => {
     const dark = await app.openPage({ colorScheme: 'dark' });
     await go(dark, 'Cluster');
@@ -258,6 +275,21 @@ describe('the preview accounts for every workspace item', () => {
     await screenshots(dark, '44-cluster-preview-dark', items);
     expect(seriousViolations(await runAxe(dark))).toEqual([]);
     await dark.close();
+  });
+
+  it('says there is nothing to export, and why, instead of offering a file of comments', async () => {
+    await app.call('workspace:save', { services: [{ name: 'plain', upstream: { url: 'https://plain.example.com' } }], routes: [{ name: 'p', service: 'plain', path: '/p' }] });
+    await go(page, 'Cluster');
+    const section = page.getByRole('region', { name: 'Export YAML' });
+    await section.getByRole('button', { name: 'Export YAML' }).click();
+    await section.getByText('Nothing to export: no item of the workspace becomes a cluster object.').waitFor();
+    expect(await section.getByLabel('kubectl apply -f ready YAML').count()).toBe(0);
+    expect(await section.getByRole('region', { name: 'Left out of the export' }).getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(/^service plain +not applicable: no backend credentials and its upstream is outside the cluster/),
+      expect.stringMatching(/^route p +not applicable: an APISIX route goes to a Service in the cluster; service "plain" calls a URL$/),
+    ]);
+    await screenshots(page, '49-cluster-export-nothing', section);
+    expect(app.cspViolations).toEqual([]);
   });
 });
 

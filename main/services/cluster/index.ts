@@ -22,5 +22,6 @@ export * from './syncing/push';
 export * from './syncing/prune';
 export * from './syncing/cluster-preview';
 export * from './syncing/export-yaml';
+export * from './syncing/workspace-item-lines';
 export * from './syncing/cluster-secret-source';
 export * from './syncing/import-application';

@@ -1,10 +1,11 @@
 // The cluster: pick a kubeconfig (KUBECONFIG / ~/.kube/config, or a file chosen for this workspace), a context
 // and namespace, connect and test (version, missing permissions, which targets the cluster serves), preview the
 // push (server-side dry run: per object its changes as nested fields; per workspace item pushed, skipped or not
-// applicable, with why), push (per-object outcomes; conflicts can be forced after confirming), prune, export YAML,
-// import an Application. State lives in the cluster store, so it survives visiting other screens.
+// applicable, with why), push (per-object outcomes; conflicts can be forced after confirming), prune, export YAML
+// (with what it leaves out, as the CLI's export says it), import an Application. State lives in the cluster store,
+// so it survives visiting other screens.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ClusterConnectionReport, ClusterContexts, ClusterFieldChange, ClusterObjectRef, ClusterPlan, ClusterPushReport, ClusterWorkspaceItem } from '../../../main/ipc/contract';
+import type { ClusterConnectionReport, ClusterContexts, ClusterExport, ClusterFieldChange, ClusterObjectRef, ClusterPlan, ClusterPushReport, ClusterWorkspaceItem } from '../../../main/ipc/contract';
 import { CheckboxField, Field } from '../components/Field';
 import { changeTree, type ChangeNode } from '../model/field-changes';
 import { FieldErrors } from '../model/field-errors';
@@ -158,6 +159,31 @@ function PushTable({ report }: { report: ClusterPushReport }) {
   );
 }
 
+/**
+ * An export as the CLI's says it: each workspace item left out, whole or in part, with why (main's lines, the CLI's
+ * words), beside the YAML; with no object to hold, why there is nothing to export instead of a file of comments.
+ */
+function ExportResult({ exported }: { exported: ClusterExport }) {
+  return (
+    <>
+      {exported.nothingToExport !== undefined && <p role="status" className="notice notice-warning">Nothing to export: {exported.nothingToExport}.</p>}
+      {exported.leftOut.length > 0 && (
+        <div className="notice notice-warning" role="region" aria-label="Left out of the export">
+          <p>Left out, whole or in part:</p>
+          <ul className="plain-list">
+            {exported.leftOut.map((line) => <li key={line}>{line.trim()}</li>)}
+          </ul>
+        </div>
+      )}
+      {exported.yaml !== undefined && (
+        <Field id="cluster-export-yaml" label="kubectl apply -f ready YAML">
+          {(c) => <textarea {...c} className="mono" rows={10} readOnly value={exported.yaml} />}
+        </Field>
+      )}
+    </>
+  );
+}
+
 /** Where the contexts come from, and what to do when the kubeconfig cannot be read. */
 function KubeconfigSource({ contexts, busy }: { contexts: ClusterContexts | undefined; busy: boolean }) {
   const { loadContexts, chooseKubeconfig, useDefaultKubeconfig, busy: what } = useClusterStore();
@@ -219,7 +245,7 @@ export function ClusterScreen() {
   const loadWorkspace = useWorkspaceStore((s) => s.load);
   const loadSecrets = useSecretsStore((s) => s.load);
   const store = useClusterStore();
-  const { contexts, context, namespace, report, plan, push, candidates, pruned, withSecrets, yaml, appName, appNamespace, busy, error, notice, set } = store;
+  const { contexts, context, namespace, report, plan, push, candidates, pruned, withSecrets, exported, appName, appNamespace, busy, error, notice, set } = store;
   const fieldErrors = new FieldErrors(store.fieldErrors);
 
   useEffect(() => {
@@ -323,11 +349,7 @@ export function ClusterScreen() {
           <div className="button-row">
             <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void store.exportYaml()}>Export YAML</button>
           </div>
-          {yaml !== undefined && (
-            <Field id="cluster-export-yaml" label="kubectl apply -f ready YAML">
-              {(c) => <textarea {...c} className="mono" rows={10} readOnly value={yaml.text} />}
-            </Field>
-          )}
+          {exported && <ExportResult exported={exported} />}
         </section>
 
         <section className="editor" aria-labelledby="cluster-import-title">

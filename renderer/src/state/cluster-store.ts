@@ -2,7 +2,7 @@
 // could not be read), the connection and its test, the last preview, push, prune and export. The connection
 // itself lives in main; this remembers what the screen showed of it.
 import { create } from 'zustand';
-import type { ClusterConnectionReport, ClusterContexts, ClusterObjectRef, ClusterPlan, ClusterPruneCandidate, ClusterPushReport } from '../../../main/ipc/contract';
+import type { ClusterConnectionReport, ClusterContexts, ClusterExport, ClusterObjectRef, ClusterPlan, ClusterPruneCandidate, ClusterPushReport } from '../../../main/ipc/contract';
 import { gatehouse } from '../api/gatehouse-api';
 import { toFailure } from '../api/ipc-error';
 import { channels } from '../../../main/ipc/contract';
@@ -19,8 +19,11 @@ export interface ClusterState {
   push: ClusterPushReport | undefined;
   candidates: ClusterPruneCandidate[] | undefined;
   pruned: { label: string; outcome: string; message?: string }[] | undefined;
-  /** The last export, and whether it holds secret values (then it goes when the box is unticked). */
-  yaml: { text: string; withValues: boolean } | undefined;
+  /**
+   * The last export as main answered it (its YAML, or why there is nothing to export, and what it left out), and
+   * whether it was asked with secret values (then it goes when the box is unticked).
+   */
+  exported: (ClusterExport & { withValues: boolean }) | undefined;
   withSecrets: boolean;
   appName: string;
   appNamespace: string;
@@ -99,7 +102,7 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     context: '',
     namespace: '',
     ...disconnected,
-    yaml: undefined,
+    exported: undefined,
     withSecrets: false,
     appName: '',
     appNamespace: 'kyma-integration',
@@ -108,7 +111,7 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     fieldErrors: [],
     notice: undefined,
     set: (patch) => set(patch),
-    includeSecretValues: (include) => set((s) => ({ withSecrets: include, ...(!include && s.yaml?.withValues ? { yaml: undefined } : {}) })),
+    includeSecretValues: (include) => set((s) => ({ withSecrets: include, ...(!include && s.exported?.withValues ? { exported: undefined } : {}) })),
     chooseTarget: (patch) => {
       const { context, namespace, report } = get();
       const next = { context: patch.context ?? context, namespace: patch.namespace ?? namespace };
@@ -175,10 +178,10 @@ export const useClusterStore = create<ClusterState>((set, get) => {
     exportYaml: async () => {
       const withValues = get().withSecrets;
       await run('export', async () => {
-        const { yaml } = await gatehouse().invoke('cluster:export', { includeSecretValues: withValues });
+        const exported = await gatehouse().invoke('cluster:export', { includeSecretValues: withValues });
         // Unticked while it was made: the values are no longer asked for.
         if (withValues && !get().withSecrets) return;
-        set({ yaml: { text: yaml, withValues } });
+        set({ exported: { ...exported, withValues } });
       });
     },
     importApplication: async () => {

@@ -112,7 +112,7 @@ describe('cluster screen', () => {
       f.answers['cluster:connect'] = report;
       f.answers['cluster:prune-candidates'] = [{ ref, label: 'Secret kyma-integration/old' }];
       f.answers['cluster:prune'] = [{ label: 'Secret kyma-integration/old', outcome: 'deleted' }];
-      f.answers['cluster:export'] = { yaml: 'apiVersion: v1\nkind: Secret\n' };
+      f.answers['cluster:export'] = { yaml: 'apiVersion: v1\nkind: Secret\n', objectCount: 1, leftOut: [] };
     }, 'cluster');
     await waitFor(() => expect((screen.getByLabelText('Context') as HTMLSelectElement).value).toBe('dev'));
     fireEvent.click(screen.getByRole('button', { name: 'Connect & test' }));
@@ -128,6 +128,35 @@ describe('cluster screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Export YAML' }));
     await waitFor(() => expect((screen.getByLabelText('kubectl apply -f ready YAML') as HTMLTextAreaElement).value).toContain('kind: Secret'));
     expect(fake.callsOf('cluster:export')).toEqual([{ includeSecretValues: true }]);
+  });
+
+  it("says beside the exported YAML what it left out, in main's lines; with no object, why instead of a file", async () => {
+    const leftOut = [
+      '  service plain   not applicable: no backend credentials and its upstream is outside the cluster: nothing for the cluster to hold',
+      '  consumer alex   exported as ApisixConsumer default/alex, Secret default/gatehouse-consumer-alex; its id (X-Consumer-ID) is not pushed: an ApisixConsumer carries only credentials (spec.authParameter)',
+    ];
+    const answers = [
+      { yaml: 'apiVersion: apisix.apache.org/v2\nkind: ApisixConsumer\n', objectCount: 1, leftOut },
+      { objectCount: 0, nothingToExport: 'no item of the workspace becomes a cluster object', leftOut: leftOut.slice(0, 1) },
+    ];
+    await renderApp({}, (f) => {
+      f.answers['cluster:contexts'] = contexts;
+      f.answers['cluster:export'] = () => answers.shift();
+    }, 'cluster');
+    const section = screen.getByRole('region', { name: 'Export YAML' });
+    fireEvent.click(within(section).getByRole('button', { name: 'Export YAML' }));
+    const yaml = await within(section).findByLabelText('kubectl apply -f ready YAML');
+    expect((yaml as HTMLTextAreaElement).value).toContain('kind: ApisixConsumer');
+    const list = within(section).getByRole('region', { name: 'Left out of the export' });
+    expect(list.firstElementChild!.textContent).toBe('Left out, whole or in part:');
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(leftOut.map((line) => line.trim()));
+    expect(within(section).queryByText(/^Nothing to export/)).toBeNull();
+
+    // The workspace changed so that nothing becomes an object: the YAML before goes, and no file of comments comes.
+    fireEvent.click(within(section).getByRole('button', { name: 'Export YAML' }));
+    await within(section).findByText('Nothing to export: no item of the workspace becomes a cluster object.');
+    expect(within(section).queryByLabelText('kubectl apply -f ready YAML')).toBeNull();
+    expect(within(within(section).getByRole('region', { name: 'Left out of the export' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([leftOut[0]!.trim()]);
   });
 
   it('warns when the namespace connected to is not on the cluster', async () => {
