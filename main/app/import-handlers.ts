@@ -1,4 +1,5 @@
-// import:* — pasted APK, Kyma, Secret and APISIX documents: a preview by name, then the merge into the workspace.
+// import:* — pasted APK, Kyma, Secret and APISIX documents: a preview by name (refusing what the merge would refuse),
+// then the merge into the workspace.
 import type { DocumentImportPreview } from '../ipc/contract';
 import { importDocuments } from '../services/import/import-documents';
 import { mergeImport } from '../services/import/merge-import';
@@ -19,7 +20,14 @@ function previewImport(imported: ImportResult): DocumentImportPreview {
 
 export function importHandlers(ctx: AppContext): DomainHandlers<'import'> {
   return {
-    'import:preview': async (request) => previewImport(importDocuments(request.text, 'pasted document', request)),
+    'import:preview': async (request) => {
+      const imported = importDocuments(request.text, 'pasted document', request);
+      // What Import would refuse, Preview refuses the same way: the merge into the workspace as it is now throws where
+      // it would send an imported Secret's values as Basic credentials no client can send (imported-basic-credentials.ts).
+      // A merged workspace that does not validate is Import's to say, field by field, as before.
+      mergeImport(ctx.workspace, imported);
+      return previewImport(imported);
+    },
     'import:apply': async (request) => {
       const imported = importDocuments(request.text, 'pasted document', request);
       // Merged into the workspace as it is now: the save names that revision, and stores the secrets with it.

@@ -84,6 +84,35 @@ describe('Import screen with the seed 000 snippets', () => {
     expect(await download).toBeTruthy();
     expect(app.cspViolations).toEqual([]);
   });
+
+  it('Preview refuses a Kyma Secret whose username Basic cannot carry, naming its field, as Import would', async () => {
+    await go(page, 'Import');
+    await page.getByLabel('Document', { exact: true }).fill([
+      'apiVersion: applicationconnector.kyma-project.io/v1alpha1',
+      'kind: Application',
+      'metadata: { name: commerce }',
+      'spec:',
+      '  services:',
+      '  - { id: s1, name: orders, displayName: Orders, entries: [{ type: API, targetUrl: "http://127.0.0.1:9/api", credentials: { type: Basic, secretName: kyma-creds } }] }',
+      '---',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: { name: kyma-creds, namespace: kyma-integration }',
+      'stringData: { username: "ad:min", password: Ky2-KymaPassw0rd }',
+    ].join('\n'));
+    // The name the imports before left in the field would rename the application: the document's own is used.
+    await page.getByLabel('Application name', { exact: true }).fill('');
+    await page.getByLabel('Namespace', { exact: true }).fill('kyma-integration');
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Cannot import this' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Cannot import this: pasted document (document 2): stringData.username: secret "kyma-integration/kyma-creds" key "username" contains ":", which ends a Basic user-id (RFC 7617); service "commerce/orders" sends it to its backend as Basic credentials, which no Basic client can send as written, so nothing was imported');
+    expect(await page.getByRole('region', { name: 'Import preview' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
+    await alert.scrollIntoViewIfNeeded();
+    await app.screenshot('21-import-preview-refused');
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+  });
 });
 
 describe('Cluster screen against the fake API server', () => {
