@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { openBrowserApp, runAxe, seriousViolations, type BrowserApp } from '../support/browser-app';
 import { seedSnippets } from '../support/seed-snippets';
 import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api/index';
+import { kymaBasicDocuments } from '../support/kyma-basic-documents';
 
 let app: BrowserApp;
 let page: Page;
@@ -87,19 +88,7 @@ describe('Import screen with the seed 000 snippets', () => {
 
   it('Preview refuses a Kyma Secret whose username Basic cannot carry, naming its field, as Import would', async () => {
     await go(page, 'Import');
-    await page.getByLabel('Document', { exact: true }).fill([
-      'apiVersion: applicationconnector.kyma-project.io/v1alpha1',
-      'kind: Application',
-      'metadata: { name: commerce }',
-      'spec:',
-      '  services:',
-      '  - { id: s1, name: orders, displayName: Orders, entries: [{ type: API, targetUrl: "http://127.0.0.1:9/api", credentials: { type: Basic, secretName: kyma-creds } }] }',
-      '---',
-      'apiVersion: v1',
-      'kind: Secret',
-      'metadata: { name: kyma-creds, namespace: kyma-integration }',
-      'stringData: { username: "ad:min", password: Ky2-KymaPassw0rd }',
-    ].join('\n'));
+    await page.getByLabel('Document', { exact: true }).fill(kymaBasicDocuments('ad:min'));
     // The name the imports before left in the field would rename the application: the document's own is used.
     await page.getByLabel('Application name', { exact: true }).fill('');
     await page.getByLabel('Namespace', { exact: true }).fill('kyma-integration');

@@ -4,8 +4,9 @@
 // the keychain is not opened: neither is reached by a refused import.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppHarness, type AppHarness } from '../../support/app-harness';
+import { KYMA_BASIC_PASSWORD, kymaBasicDocuments as kyma } from '../../support/kyma-basic-documents';
 
-const PASSWORD = 'Ky2-KymaPassw0rd';
+const PASSWORD = KYMA_BASIC_PASSWORD;
 let harness: AppHarness | undefined;
 
 afterEach(async () => {
@@ -28,17 +29,6 @@ async function refusal(app: AppHarness, channel: 'import:preview' | 'import:appl
 }
 
 const secret = (name: string, username: string) => ['apiVersion: v1', 'kind: Secret', `metadata: { name: ${name}, namespace: kyma-integration }`, `stringData: { username: "${username}", password: ${PASSWORD} }`];
-const kyma = (username: string) => [
-  'apiVersion: applicationconnector.kyma-project.io/v1alpha1',
-  'kind: Application',
-  'metadata: { name: commerce }',
-  'spec:',
-  '  services:',
-  '  - { id: s1, name: orders, displayName: Orders, entries: [{ type: API, targetUrl: "http://127.0.0.1:9/api", credentials: { type: Basic, secretName: kyma-creds } }] }',
-  '---',
-  ...secret('kyma-creds', username),
-  '',
-].join('\n');
 
 describe('Preview refuses the credentials Import refuses', () => {
   it('a Kyma Application and its Secret whose username holds ":": the error Import gives, naming the Secret\'s field', async () => {

@@ -13,6 +13,7 @@ import { runImportCommand } from '../../../main/cli/import-command';
 import { SessionVault } from '../../../main/services/vault/session-vault';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../../support/spawn-cli';
+import { kymaBasicDocuments } from '../../support/kyma-basic-documents';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -189,20 +190,7 @@ describe('npm run gateway -- import', () => {
 
   it('refuses a Kyma Secret whose username Basic cannot carry, where the Application sends it as Basic credentials: naming the field, nothing written', async () => {
     const dir = await folder();
-    const kyma = [
-      'apiVersion: applicationconnector.kyma-project.io/v1alpha1',
-      'kind: Application',
-      'metadata: { name: commerce }',
-      'spec:',
-      '  services:',
-      '  - { id: s1, name: orders, displayName: Orders, entries: [{ type: API, targetUrl: "http://127.0.0.1:9/api", credentials: { type: Basic, secretName: kyma-creds } }] }',
-      '---',
-      'apiVersion: v1',
-      'kind: Secret',
-      'metadata: { name: kyma-creds, namespace: kyma-integration }',
-      'stringData: { username: "ad:min", password: Ky2-KymaPassw0rd }',
-      '',
-    ].join('\n');
+    const kyma = kymaBasicDocuments('ad:min');
     await writeFile(join(dir, 'kyma.yaml'), kyma);
     const vault = new SessionVault();
     const run = runImportCommand([join(dir, 'kyma.yaml'), '--namespace', 'kyma-integration', '--workspace', join(dir, 'ws.yaml')], { say: () => undefined, openVault: async () => vault });
