@@ -1,4 +1,5 @@
 // secrets:* and vault:* — the vault behind the Secrets screen. Values leave main only through secrets:reveal.
+import { Mutex } from 'async-mutex';
 import type { SecretSummary } from '../ipc/contract';
 import { UserFacingError } from '../ipc/dispatcher';
 import { SessionVault } from '../services/vault';
@@ -11,6 +12,10 @@ import { mergedSecret } from './secret-updates';
 const MASK = '••••••••';
 
 export function secretsHandlers(ctx: AppContext): DomainHandlers<'secrets' | 'vault'> {
+  // An update reads the stored secret, then writes it merged (or refuses a new one under a taken name): two at once
+  // would both read before either wrote, so one's keys were lost, or two "new" secrets of one name both written
+  // (the keychain has no create-if-absent). One at a time, each reads what the one before wrote.
+  const updates = new Mutex();
   return {
     'secrets:list': async () => {
       const list = await ctx.vault.list();
@@ -22,13 +27,15 @@ export function secretsHandlers(ctx: AppContext): DomainHandlers<'secrets' | 'va
     },
     'secrets:update': async ({ createOnly, ...update }) => {
       const ref = update.namespace ? { name: update.name, namespace: update.namespace } : { name: update.name };
-      const stored = await ctx.vault.get(ref);
-      // A new secret never merges into one of the same name: the keys it sets would change the stored secret's users.
-      if (createOnly && stored) {
-        const message = secretNameTaken(ref);
-        throw new UserFacingError('GATEHOUSE_SECRET_EXISTS', message, [{ path: 'name', message }]);
-      }
-      await storeCheckedSecrets(ctx.vault, [mergedSecret(stored, update)]);
+      await updates.runExclusive(async () => {
+        const stored = await ctx.vault.get(ref);
+        // A new secret never merges into one of the same name: the keys it sets would change the stored secret's users.
+        if (createOnly && stored) {
+          const message = secretNameTaken(ref);
+          throw new UserFacingError('GATEHOUSE_SECRET_EXISTS', message, [{ path: 'name', message }]);
+        }
+        await storeCheckedSecrets(ctx.vault, [mergedSecret(stored, update)]);
+      });
       return applyAsSaveResult(ctx);
     },
     'secrets:delete': async (ref) => {

@@ -170,6 +170,25 @@ describe('app services over the IPC dispatcher', () => {
     await call('secrets:delete', { ...ref, namespace: 'team-a' });
   });
 
+  it('two updates of one secret at once: each reads what the other wrote, so no key is lost and one "new" secret of a name is refused', async () => {
+    const ref = { name: `race-${randomUUID().slice(0, 8)}` };
+    // Sent together, as two windows (or a double click) would: main has both before either is stored.
+    const [first, second] = await Promise.all([
+      app.dispatch('secrets:update', { ...ref, set: { password: PASSWORD }, createOnly: true }),
+      app.dispatch('secrets:update', { ...ref, set: { password: 'typed-over' }, createOnly: true }),
+    ]);
+    expect(first).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: false, error: { code: 'GATEHOUSE_SECRET_EXISTS' } });
+    expect(await call('secrets:reveal', { ...ref, key: 'password' })).toEqual({ value: PASSWORD });
+
+    await Promise.all([
+      call('secrets:update', { ...ref, set: { username: 'svc' } }),
+      call('secrets:update', { ...ref, set: { region: 'eu' } }),
+    ]);
+    expect((await call<{ name: string; keys: { key: string }[] }[]>('secrets:list')).find((s) => s.name === ref.name)?.keys.map((k) => k.key).sort()).toEqual(['password', 'region', 'username']);
+    await call('secrets:delete', ref);
+  });
+
   it('workspace:save with secrets the request cannot carry is refused as that request, naming the field, and writes nothing', async () => {
     const { workspace, revision } = await call<{ workspace: unknown; revision: string }>('workspace:get');
     const refused = await app.dispatch('workspace:save', { workspace, basedOn: revision, secrets: [{ name: 'never-written', set: { 'bad key': 'v' } }] });
