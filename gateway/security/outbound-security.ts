@@ -152,7 +152,10 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
     compiled.csrf = deps.csrfTokens.source({
       tokenEndpointUrl: `${csrfUrl.origin}${csrfUrl.pathname}${mergeQuery(csrfUrl.search, requestParameters.queryParameters, '')}`,
       // Request-parameter headers often are the credential (an API key): a different key is a different session.
-      identity: credentialIdentity('csrf', identity, ...parameterHeaders),
+      // The connection's trust too, as for OAuth tokens: a token and session cookie fetched without verifying the
+      // endpoint's certificate (skipVerify, another CA) must never serve an endpoint that verifies; whoever answered
+      // that fetch could have planted the session.
+      identity: credentialIdentity('csrf', identity, tls?.key ?? 'verified', ...parameterHeaders),
       dispatcher: deps.dispatcherFor(csrfUrl.origin, tls),
       authenticate: async () => {
         const headers: OutgoingHeaders = {};

@@ -286,6 +286,37 @@ describe('OAuth client credentials over TLS the endpoint does not verify', () =>
   });
 });
 
+describe('a CSRF token fetched without verifying the endpoint', () => {
+  it('never serves an endpoint that verifies the same CSRF URL with the same credentials: its session could be planted', async () => {
+    const pki = await createTestPki();
+    // A self-signed CSRF endpoint: whoever answers there hands out a token and a session cookie.
+    const csrf = await startTlsServer({
+      ...pki.selfSignedServer,
+      handler: (_req, res) => {
+        res.writeHead(200, { 'x-csrf-token': 'planted-token', 'set-cookie': 'SESSION=planted-session; Path=/' });
+        res.end();
+      },
+    });
+    try {
+      const secrets = { 'erp-basic': { username: 'erp-user', password: 'erp-password' } };
+      const options = { endpointSecurity: { type: 'basic' as const, secret: 'erp-basic' }, csrf: { tokenEndpointUrl: `${csrf.url}/csrf` } };
+      const unverified = await compile({ ...options, tls: { skipVerify: true } }, secrets);
+      const verifying = await compile(options, secrets);
+
+      const headers: OutgoingHeaders = {};
+      await applyOutboundSecurity(headers, unverified);
+      expect(headers['x-csrf-token']).toBe('planted-token');
+      // The same URL and credentials: only the trust differs, and the self-signed endpoint fails it.
+      const error = await applyOutboundSecurity({}, verifying).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CredentialEndpointError);
+      expect((error as CredentialEndpointError).message).toContain(`CSRF token endpoint ${csrf.url}/csrf presented a TLS certificate the gateway does not accept`);
+      expect(csrf.requests).toHaveLength(1);
+    } finally {
+      await csrf.close();
+    }
+  });
+});
+
 describe('client certificate', () => {
   let pki: TestPki;
   let mtls: TestTlsServer;
