@@ -5,6 +5,7 @@
 import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
 import { errorCode, UpstreamError } from '../proxy/upstream-errors';
 import { PoolFullError } from '../proxy/connection-queue';
+import { isReceivedTlsAlert, tlsAlertReason } from '../proxy/tls-refusal';
 import type { CredentialEndpointError } from '../security/credential-endpoint-error';
 
 /** The OS's and undici's codes for a connection that was never made, in words. */
@@ -23,8 +24,14 @@ const CONNECT_WORDS: Record<string, string> = {
 
 /** How a connection that carried no request failed: `connection refused (ECONNREFUSED)`. */
 export function notReachedWords(code: string): string {
-  const words = CONNECT_WORDS[code] ?? (SERVER_CERTIFICATE_CODES.has(code) ? 'TLS handshake failed: its certificate was not accepted' : 'the connection failed');
+  const words = CONNECT_WORDS[code] ?? (SERVER_CERTIFICATE_CODES.has(code) ? 'TLS handshake failed: its certificate was not accepted' : isReceivedTlsAlert(code) ? tlsRefusedWords(code) : 'the connection failed');
   return `${words} (${code})`;
+}
+
+/** A TLS alert from the backend: `TLS handshake refused: it asked for a client certificate and none was sent`. */
+function tlsRefusedWords(code: string): string {
+  const reason = tlsAlertReason(code);
+  return reason === undefined ? 'TLS handshake refused by the backend' : `TLS handshake refused by the backend: ${reason}`;
 }
 
 /**

@@ -6,6 +6,7 @@
 // and test/gateway/proxy/undici-core.test.ts checks they are the very objects the index exports.
 import PoolClass from 'undici/lib/dispatcher/pool.js';
 import undiciErrors from 'undici/lib/core/errors.js';
+import buildUndiciConnector from 'undici/lib/core/connect.js';
 import dispatchRequest from 'undici/lib/api/api-request.js';
 import { getGlobalDispatcher } from 'undici/lib/global.js';
 import { headerNameToString } from 'undici/lib/core/util.js';
@@ -18,6 +19,8 @@ import './unasked-informational-answers';
 export const Pool = PoolClass;
 export type Pool = PoolClass;
 export const errors = undiciErrors;
+/** undici's connector (how a Pool opens its connections), for a pool that watches its connections' TLS failures. */
+export const buildConnector = buildUndiciConnector;
 /** A raw header name (as undici's parser hands it over) in lower case; well-known names come interned. */
 export const lowerCaseHeaderName: (raw: Buffer) => string = headerNameToString;
 /** The key under which undici's HTTP/1.1 client keeps a connection's parser on its socket (lib/dispatcher/client-h1.js). */

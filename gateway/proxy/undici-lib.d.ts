@@ -26,3 +26,11 @@ declare module 'undici/lib/core/symbols.js' {
   const symbols: { readonly kParser: symbol; readonly kQueue: symbol; readonly kQueued: symbol; readonly kRunning: symbol; readonly kRunningIdx: symbol; readonly kReset: symbol };
   export = symbols;
 }
+declare module 'undici/lib/core/connect.js' {
+  /** undici's own connector, as the index's `buildConnector`; it also returns the socket it opens, which its type leaves out. */
+  function buildConnector(options?: import('undici').buildConnector.BuildOptions): (
+    options: import('undici').buildConnector.Options,
+    callback: import('undici').buildConnector.Callback,
+  ) => import('node:net').Socket;
+  export = buildConnector;
+}

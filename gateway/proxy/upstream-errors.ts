@@ -3,6 +3,7 @@ import { GatehouseError } from '../errors/gatehouse-error';
 import { SERVER_CERTIFICATE_CODES } from '../http/server-certificate-codes';
 import { statusAsSent } from '../http/status-codes';
 import { hiddenParserRefusal } from './hidden-parser-refusals';
+import { tlsRefusal, tlsRefusalWords } from './tls-refusal';
 
 /**
  * A failed upstream call, mapped to the status the client sees: 502/504 when the upstream could not be reached or
@@ -42,9 +43,12 @@ const CONTENT_LENGTH_REFUSAL = /Content-Length/;
  * without one is logged by its kind rather than as UNKNOWN, and one about the Content-Length field (which undici
  * may report as a length mismatch instead: hidden-parser-refusals.ts) as INVALID_CONTENT_LENGTH. undici's
  * SocketError (UND_ERR_SOCKET) is also how it refuses an upgrade nobody asked for, which is named for what came
- * rather than as a socket failure.
+ * rather than as a socket failure. A refused TLS handshake is logged by the alert the backend sent (tls-refusal.ts),
+ * though undici reported the close that followed it.
  */
 function codeOf(error: unknown): string {
+  const handshake = tlsRefusal(error);
+  if (handshake !== undefined) return handshake.code;
   const code = errorCode(error);
   const refusal = code.startsWith('HPE_') ? undefined : parserRefusal(error);
   if (refusal !== undefined) return CONTENT_LENGTH_REFUSAL.test(refusal) ? 'INVALID_CONTENT_LENGTH' : 'HTTP_PARSER_ERROR';
@@ -152,9 +156,11 @@ function misbehaviour(error: unknown, code: string, answered: boolean, sending =
 /**
  * How the upstream's side of the connection went away, when that is the failure: `reset` (ECONNRESET), `closed`
  * (undici's "other side closed" or "closed", or EPIPE), or undefined for any other failure, including undici's
- * socket errors about a response it will not read.
+ * socket errors about a response it will not read and a connection that ended because the upstream refused its TLS
+ * handshake (tls-refusal.ts): that is no connection lost but a refusal, which a new connection would meet again.
  */
 export function connectionLoss(error: unknown): 'reset' | 'closed' | undefined {
+  if (tlsRefusal(error) !== undefined) return undefined;
   const code = errorCode(error);
   if (code === 'ECONNRESET') return 'reset';
   if (code === 'EPIPE') return 'closed';
@@ -166,10 +172,11 @@ export function connectionLoss(error: unknown): 'reset' | 'closed' | undefined {
 /**
  * How a call the gateway made failed, said of the server it called: `timed out`, what it did wrong
  * (`misbehaved`), a certificate the gateway does not accept (`untrusted`: it was reached, so not "unreachable"),
- * or `unreachable`. One reading for the proxied upstream and the gateway's own calls (token and CSRF endpoints).
+ * its refusal of the gateway's TLS handshake (`refused`: a client certificate it wanted or did not accept, say), or
+ * `unreachable`. One reading for the proxied upstream and the gateway's own calls (token and CSRF endpoints).
  */
 export interface CallFailure {
-  kind: 'timeout' | 'misbehaved' | 'untrusted' | 'unreachable';
+  kind: 'timeout' | 'misbehaved' | 'untrusted' | 'refused' | 'unreachable';
   /** undici's or the OS's error code, e.g. `ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, `CERT_HAS_EXPIRED`. */
   code: string;
   /** What the server did, with the code: `unreachable (ECONNREFUSED)`; follows the server's name in a message. */
@@ -180,6 +187,8 @@ export interface CallFailure {
 export function callFailure(error: unknown, answered = false): CallFailure {
   const code = codeOf(error);
   if (TIMEOUT_CODES.has(code)) return { kind: 'timeout', code, text: `timed out (${code})` };
+  const refusal = tlsRefusal(error);
+  if (refusal !== undefined) return { kind: 'refused', code, text: `${tlsRefusalWords(refusal)} (${code})` };
   const wrong = misbehaviour(error, code, answered);
   if (wrong !== undefined) return { kind: 'misbehaved', code, text: `${wrong} (${code})` };
   if (SERVER_CERTIFICATE_CODES.has(code)) return { kind: 'untrusted', code, text: `presented a TLS certificate the gateway does not accept (${code})` };

@@ -3,11 +3,14 @@ import { Pool } from './undici-core';
 import type { ConnectionOptions } from 'node:tls';
 import { bytesAfterResponseEntry, type ConnectionLogSink } from '../log/connection-log';
 import { isBytesAfterResponse } from './undici-bad-response';
+import { tlsRefusalNotingConnector } from './tls-refusal-connector';
 
 /** How a pool's connections are made (security/upstream-tls.ts builds these), and a key naming them without secrets. */
 export interface ConnectProfile {
   readonly key: string;
   readonly connect: Pick<ConnectionOptions, 'rejectUnauthorized' | 'secureContext'>;
+  /** Whether the connections present a client certificate (said when a backend refuses the handshake). */
+  readonly clientCertificate: boolean;
 }
 
 /**
@@ -46,7 +49,12 @@ export class UpstreamPools {
     const key = `${origin}|${options.connectTimeoutMs}|${options.connections}|${options.tls?.key ?? ''}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connections: options.connections, connect: options.tls?.connect, keepAliveTimeout: UPSTREAM_IDLE_KEEP_ALIVE_MS, pipelining: 1 });
+      // An https:// origin's connections keep what a refused TLS handshake said (tls-refusal-connector.ts), with or
+      // without a profile: a public backend may ask for a client certificate too.
+      const connect = origin.startsWith('https:')
+        ? tlsRefusalNotingConnector({ timeout: options.connectTimeoutMs, ...options.tls?.connect }, options.tls?.clientCertificate ?? false)
+        : options.tls?.connect;
+      pool = new Pool(origin, { connectTimeout: options.connectTimeoutMs, connections: options.connections, connect, keepAliveTimeout: UPSTREAM_IDLE_KEEP_ALIVE_MS, pipelining: 1 });
       // One listener a pool, heard only when a connection ends: nothing on a request's way.
       const log = this.#log;
       if (log) pool.on('disconnect', (_origin, _targets, error) => {

@@ -11,6 +11,8 @@ export type CredentialEndpointFailure =
   | 'misbehaved'
   /** Reached, and its TLS certificate was not accepted. */
   | 'untrusted'
+  /** Reached, and it refused the TLS handshake (a client certificate it wanted or did not accept). */
+  | 'refused'
   | 'timeout'
   | 'http-status'
   /** OAuth: the token response cannot be used. */

@@ -115,5 +115,5 @@ export function upstreamTlsProfile(settings: UpstreamTlsSettings): UpstreamTlsPr
   for (const part of [skipVerify ? 'skip-verify' : 'verify', ...(trusted ?? []), clientCertificate?.certificate ?? '', clientCertificate?.privateKey ?? '']) {
     hash.update(part).update('\0');
   }
-  return { key: `tls-${hash.digest('hex').slice(0, 32)}`, connect };
+  return { key: `tls-${hash.digest('hex').slice(0, 32)}`, connect, clientCertificate: clientCertificate !== undefined };
 }

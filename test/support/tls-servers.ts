@@ -26,6 +26,8 @@ export interface TlsServerOptions {
   key: string;
   /** Demand a client certificate issued by this CA (mutual TLS). */
   clientCa?: string;
+  /** The newest TLS version the server speaks (`TLSv1.2`: a client certificate is checked inside the handshake). */
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   handler?: (req: IncomingMessage, res: ServerResponse, record: TlsRequestRecord) => void;
 }
 
@@ -44,6 +46,7 @@ export async function startTlsServer(options: TlsServerOptions): Promise<TestTls
       cert: options.cert,
       key: options.key,
       ...(options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
     },
     (req, res) => {
       const peer = (req.socket as TLSSocket).getPeerCertificate();

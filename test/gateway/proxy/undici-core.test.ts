@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as undici from 'undici';
-import { errors, lowerCaseHeaderName, Pool, requestThrough } from '../../../gateway/proxy/undici-core';
+import { buildConnector, errors, lowerCaseHeaderName, Pool, requestThrough } from '../../../gateway/proxy/undici-core';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
@@ -25,6 +25,7 @@ function listen(onRequest: (req: IncomingMessage, body: string) => void): Promis
 describe('undici-core', () => {
   it('exports the same Pool class and error classes as undici itself', () => {
     expect(Pool).toBe(undici.Pool);
+    expect(buildConnector).toBe(undici.buildConnector);
     expect(errors).toBe(undici.errors);
     expect(new errors.BodyTimeoutError()).toBeInstanceOf(undici.errors.UndiciError);
     // The name undici's own header parsing gives a raw header: known names interned, others lower-cased.
