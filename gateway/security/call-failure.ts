@@ -10,14 +10,16 @@ export function endpointLabel(url: string): string {
 /**
  * A whole call's deadline. undici's timeouts bound each wait (for the head, between two body chunks), not the
  * call: an endpoint that drips its answer a byte at a time would hold every request waiting for its token (one
- * fetch serves them all) for as long as it likes. Pass `signal` to the call and read a failure with `failureOf`.
+ * fetch serves them all) for as long as it likes. Pass `signal` to the call and read a failure with `failureOf`,
+ * saying whether the response head had arrived (`answered`): a connection lost while its body was being read was
+ * lost after the endpoint answered, not "before answering".
  */
-export function callDeadline(ms: number): { signal: AbortSignal; failureOf(error: unknown): CallFailure } {
+export function callDeadline(ms: number): { signal: AbortSignal; failureOf(error: unknown, answered?: boolean): CallFailure } {
   const signal = AbortSignal.timeout(ms);
   return {
     signal,
-    failureOf: (error) => {
-      const failure = callFailure(error);
+    failureOf: (error, answered = false) => {
+      const failure = callFailure(error, answered);
       // undici's own timeout, when it fired first, names the wait that was too long.
       if (!signal.aborted || failure.kind === 'timeout') return failure;
       return { kind: 'timeout', code: 'GATEHOUSE_CALL_DEADLINE', text: `did not answer in full within ${ms / 1000} s (GATEHOUSE_CALL_DEADLINE)` };

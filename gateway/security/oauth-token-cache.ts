@@ -310,7 +310,7 @@ export class OAuthTokenCache {
 
     const started = this.#now();
     const deadline = callDeadline(this.#timeoutMs);
-    let response: Dispatcher.ResponseData;
+    let response: Dispatcher.ResponseData | undefined;
     let raw: Buffer | undefined;
     try {
       response = await requestThrough(dispatcher, tokenRequestUrl(grant), {
@@ -323,8 +323,9 @@ export class OAuthTokenCache {
       });
       raw = await readLimited(response.body, this.#maxResponseBytes);
     } catch (error) {
-      const failure = deadline.failureOf(error);
-      throw new CredentialEndpointError('oauth-token', label, failure.kind, undefined, `token endpoint ${label} ${failure.text}`, failure.text, failure.code);
+      // With a response, the head had come and its body was being read: the endpoint answered, then failed.
+      const failure = deadline.failureOf(error, response !== undefined);
+      throw new CredentialEndpointError('oauth-token', label, failure.kind, response?.statusCode, `token endpoint ${label} ${failure.text}`, failure.text, failure.code);
     }
 
     const status = response.statusCode;

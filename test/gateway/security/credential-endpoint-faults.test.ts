@@ -1,7 +1,9 @@
 // Token and CSRF endpoints that answer badly or slowly, from a raw server that writes every byte: the gateway's
 // own calls must end, and say what the endpoint did rather than call it unreachable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
 import { OAuthTokenCache } from '../../../gateway/security/oauth-token-cache';
 import { CsrfTokenStore } from '../../../gateway/security/csrf-token-store';
 import { CredentialEndpointError } from '../../../gateway/security/credential-endpoint-error';
@@ -39,6 +41,27 @@ const SCENARIOS: Record<string, (socket: Socket) => void> = {
   '/csrf/switching': (socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n'),
   '/csrf/bad-header': (socket) => socket.end('HTTP/1.1 200 OK\r\nX-CSRF-Token: t\r\nX-Bad : a\r\nContent-Length: 0\r\n\r\n'),
 };
+
+/**
+ * A node:http token endpoint that reads the whole request, sends `200` with `Content-Length: 200` and part of its JSON
+ * body, and destroys the socket once those bytes are out (the request read, so the close is a FIN, not a reset).
+ */
+async function startBodyCuttingEndpoint(): Promise<{ tokenUrl: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.once('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+      res.write('{"access_token":"cut-', () => res.socket?.destroy());
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    tokenUrl: `http://127.0.0.1:${port}/token`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
 
 let endpoint: RawUpstream;
 let base: string;
@@ -97,6 +120,19 @@ describe('a token endpoint', () => {
     const error = await failureOf(new OAuthTokenCache({ requestTimeoutMs: 600_000 }).source(grant('/token/processing-forever')).token());
     expect(error.failure).toBe('misbehaved');
     expect(error.message).toBe(`token endpoint ${base}/token/processing-forever sent informational (1xx) answers over the 16 KiB limit of a response head, and no final answer (TOO_MANY_INTERIM_ANSWERS)`);
+  });
+
+  // It answered (a 200 head came): until 3 Dec this was said to have closed "before answering".
+  it('that closes in the middle of its body is said to have closed before its response was complete', async () => {
+    const cutting = await startBodyCuttingEndpoint();
+    try {
+      const error = await failureOf(new OAuthTokenCache().source({ ...grant(''), tokenUrl: cutting.tokenUrl }).token());
+      expect(error.failure).toBe('misbehaved');
+      expect(error.upstreamStatus).toBe(200);
+      expect(error.message).toBe(`token endpoint ${cutting.tokenUrl} closed the connection before its response was complete (UND_ERR_SOCKET)`);
+    } finally {
+      await cutting.close();
+    }
   });
 
   it('that answers 100 Continue and closes is said to have closed before answering', async () => {
