@@ -20,6 +20,17 @@ export interface RequestLogEntry {
    * was sent once more (proxy/forward.ts); `status` and `upstreamMs` are the second call's.
    */
   resentAfter?: string;
+  /**
+   * A token or CSRF token endpoint failed (`error` GATEHOUSE_TOKEN_ENDPOINT or GATEHOUSE_CSRF_TOKEN): its origin and
+   * path (its query may carry parameters from a secret), and its HTTP status when it answered.
+   */
+  tokenEndpoint?: string;
+  tokenEndpointStatus?: number;
+  /**
+   * What failed there: the call's code (ECONNREFUSED, CERT_HAS_EXPIRED, GATEHOUSE_CALL_DEADLINE), the OAuth `error`
+   * it answered (invalid_client; never its error_description), INVALID_TOKEN_RESPONSE or NO_CSRF_TOKEN.
+   */
+  tokenEndpointError?: string;
 }
 
 export type RequestLogSink = (entry: RequestLogEntry) => void;

@@ -22,6 +22,12 @@ export type CredentialEndpointFailure =
 
 const CODES = { 'oauth-token': 'GATEHOUSE_TOKEN_ENDPOINT', 'csrf-token': 'GATEHOUSE_CSRF_TOKEN' } as const;
 
+/** The code for an answer the gateway could not use, which comes with none of its own. */
+const UNUSABLE_ANSWER_CODES: Partial<Record<CredentialEndpointFailure, string>> = {
+  'invalid-response': 'INVALID_TOKEN_RESPONSE',
+  'no-token': 'NO_CSRF_TOKEN',
+};
+
 export class CredentialEndpointError extends GatehouseError {
   readonly code: (typeof CODES)[CredentialEndpointKind];
   /** What the gateway answers its client. */
@@ -38,9 +44,20 @@ export class CredentialEndpointError extends GatehouseError {
     readonly reason: string = message,
     /** undici's or the OS's code when the call itself failed (`ECONNREFUSED`), as CallFailure has it. */
     readonly callCode?: string,
+    /** OAuth: the `error` of a token error response (RFC 6749 §5.2), registered codes only (`invalid_client`). */
+    readonly oauthError?: string,
   ) {
     super(message);
     this.name = 'CredentialEndpointError';
     this.code = CODES[kind];
+  }
+
+  /**
+   * What failed, as a code for the log (`code` says only which kind of endpoint): the call's (`ECONNREFUSED`,
+   * `CERT_HAS_EXPIRED`, `GATEHOUSE_CALL_DEADLINE`), the endpoint's OAuth `error` (`invalid_client`), one for an
+   * answer that could not be used; none for an HTTP status that came without an OAuth error.
+   */
+  get causeCode(): string | undefined {
+    return this.callCode ?? this.oauthError ?? UNUSABLE_ANSWER_CODES[this.failure];
   }
 }

@@ -332,7 +332,7 @@ export class OAuthTokenCache {
     if (status !== 200) {
       const oauthError = status >= 400 && status < 500 ? errorCodeOf(raw) : undefined;
       const answered = `answered HTTP ${status}${oauthError ? ` (${oauthError})` : ''}`;
-      throw new CredentialEndpointError('oauth-token', label, 'http-status', status, `token endpoint ${label} ${answered}`, answered);
+      throw new CredentialEndpointError('oauth-token', label, 'http-status', status, `token endpoint ${label} ${answered}`, answered, undefined, oauthError);
     }
     const invalid = (problem: string) => {
       const answered = `answered HTTP ${status} with an unusable token response: ${problem}`;

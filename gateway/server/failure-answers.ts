@@ -4,6 +4,7 @@ import type { Limits } from '../config/schema';
 import { sendJson, sendMessage } from '../http/json-response';
 import { sendRefusal } from '../http/refusal';
 import type { Exchange } from '../log/exchange';
+import type { RequestLogEntry } from '../log/request-log';
 import { BodyTooLargeError } from '../proxy/body-limit';
 import { UpstreamError } from '../proxy/upstream-errors';
 import { CredentialEndpointError } from '../security/credential-endpoint-error';
@@ -13,6 +14,18 @@ import { CLIENT_GONE } from '../proxy/client-gone';
 /** Kyma's Application Gateway's error body (internal/httperrors/httperrors.go: ErrorResponse), for its clients. */
 function sendKymaError(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, { code: status, error: message });
+}
+
+/**
+ * The log line says which endpoint failed and how, not only that one did: a revoked client secret
+ * (`invalid_client`) and an outage (`ECONNREFUSED`) call for different people. `error` stays the kind's code.
+ */
+export function logCredentialEndpointFailure(entry: RequestLogEntry, error: CredentialEndpointError): void {
+  entry.error = error.code;
+  entry.tokenEndpoint = error.tokenEndpoint;
+  if (error.upstreamStatus !== undefined) entry.tokenEndpointStatus = error.upstreamStatus;
+  const cause = error.causeCode;
+  if (cause !== undefined) entry.tokenEndpointError = cause;
 }
 
 /**
@@ -33,7 +46,7 @@ export function answerFailure(res: ServerResponse, error: unknown, exchange: Exc
   }
   const send = kymaErrors ? sendKymaError : sendMessage;
   if (error instanceof CredentialEndpointError) {
-    exchange.entry.error = error.code;
+    logCredentialEndpointFailure(exchange.entry, error);
     exchange.recorder?.credentialEndpointFailed(error);
     exchange.recorder?.answeredFailure(error.message);
     return send(res, error.status, error.message);
