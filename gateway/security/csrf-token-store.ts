@@ -11,11 +11,12 @@ import { requestThrough } from '../proxy/undici-core';
 import { callDeadline, endpointLabel } from './call-failure';
 import { SingleFlightCache } from './single-flight-cache';
 import { CredentialEndpointError } from './credential-endpoint-error';
+import { cookieForHeader } from './session-cookie-value';
 import type { OutgoingHeaders } from '../proxy/forward-headers';
 
 export interface CsrfToken {
   readonly value: string;
-  /** `name=value` pairs from the token response's Set-Cookie headers, in their order. */
+  /** `name=value` pairs from the token response's Set-Cookie headers, in their order, values as a Cookie header carries them. */
   readonly cookies: readonly (readonly [name: string, value: string])[];
   /** Epoch ms after which the store fetches a new token. */
   readonly expiresAt: number;
@@ -50,14 +51,12 @@ export interface CsrfTokenStoreOptions {
   requestTimeoutMs?: number;
   dispatcher?: Dispatcher;
   now?: () => number;
+  /** Told of a cookie the token endpoint set that cannot be sent on (never its value); process warnings by default. */
+  warn?: (message: string) => void;
 }
 
 export const DEFAULT_CSRF_TOKEN_LIFETIME_SECONDS = 300;
 
-// RFC 9110 token, used for cookie names (RFC 6265 §4.1.1) and header names.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// RFC 6265 cookie-octets, optionally in double quotes.
-const COOKIE_VALUE = /^("?)[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*\1$/;
 const CSRF_TOKEN_VALUE = /^[\x21-\x7E]{1,4096}$/;
 
 /** A short, secret-free name for credentials, e.g. `credentialIdentity('basic', authorizationHeader)`. */
@@ -74,14 +73,18 @@ interface ParsedSetCookie {
   expiresAt?: number;
 }
 
-/** The parts of a Set-Cookie line (RFC 6265 §5.2) a proxy needs; malformed lines give `undefined`. */
+/**
+ * The parts of a Set-Cookie line a proxy needs, read as a user agent reads them (RFC 6265 §5.2): the value is all
+ * up to the first ";", trimmed, whatever it holds (whether it can be sent on is session-cookie-value.ts's
+ * question); a line with no "=" or an empty name, which §5.2 ignores, gives `undefined`.
+ */
 export function parseSetCookie(line: string, now: number): ParsedSetCookie | undefined {
   const [pair = '', ...attributes] = line.split(';');
   const eq = pair.indexOf('=');
   if (eq < 0) return undefined;
-  const name = pair.slice(0, eq).trim();
-  const value = pair.slice(eq + 1).trim();
-  if (!TOKEN.test(name) || !COOKIE_VALUE.test(value)) return undefined;
+  const name = trimWhitespace(pair.slice(0, eq));
+  const value = trimWhitespace(pair.slice(eq + 1));
+  if (name === '') return undefined;
   let maxAge: number | undefined;
   let expires: number | undefined;
   for (const attribute of attributes) {
@@ -94,6 +97,11 @@ export function parseSetCookie(line: string, now: number): ParsedSetCookie | und
   // Max-Age wins over Expires (RFC 6265 §5.3 step 3).
   const expiresAt = maxAge !== undefined ? now + maxAge * 1000 : expires;
   return expiresAt === undefined ? { name, value } : { name, value, expiresAt };
+}
+
+/** RFC 6265 §5.2 trims WSP (space and tab) only. */
+function trimWhitespace(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 function cookieName(pair: string): string {
@@ -131,6 +139,7 @@ export class CsrfTokenStore {
   readonly #timeoutMs: number;
   readonly #dispatcher: Dispatcher | undefined;
   readonly #now: () => number;
+  readonly #warn: (message: string) => void;
 
   constructor(options: CsrfTokenStoreOptions = {}) {
     this.#tokens = new SingleFlightCache(options.maxEntries ?? 1000);
@@ -138,6 +147,7 @@ export class CsrfTokenStore {
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#dispatcher = options.dispatcher;
     this.#now = options.now ?? Date.now;
+    this.#warn = options.warn ?? ((message) => process.emitWarning(message));
   }
 
   source(endpoint: CsrfEndpoint): CsrfTokenSource {
@@ -201,12 +211,24 @@ export class CsrfTokenStore {
     const cookies = new Map<string, string>();
     for (const line of lines) {
       const cookie = parseSetCookie(line, started);
-      if (!cookie) continue;
+      if (!cookie) {
+        this.#warn(`gatehouse: CSRF token endpoint ${label} sent a Set-Cookie with no cookie name (RFC 6265 §5.2 ignores it); the token is sent without it`);
+        continue;
+      }
       if (cookie.expiresAt !== undefined && cookie.expiresAt <= started) {
         cookies.delete(cookie.name);
         continue;
       }
-      cookies.set(cookie.name, cookie.value);
+      // Said, not dropped silently: a backend that binds the token to this cookie refuses it (403), and only this
+      // says why.
+      const sendable = cookieForHeader(cookie.name, cookie.value);
+      if (!sendable.ok) {
+        // A name that is no token is not quoted either: it may be a value that lost its "name=".
+        const which = sendable.fault === 'name' ? 'a cookie' : `cookie "${cookie.name}"`;
+        this.#warn(`gatehouse: CSRF token endpoint ${label} set ${which} that no Cookie header can carry (${sendable.problem}); the token is sent without it`);
+        continue;
+      }
+      cookies.set(cookie.name, sendable.value);
       if (cookie.expiresAt !== undefined) expiresAt = Math.min(expiresAt, cookie.expiresAt);
     }
     return { value, cookies: [...cookies], expiresAt };

@@ -20,6 +20,11 @@ export interface CsrfApiServerOptions {
   authorization?: string | ((value: string | undefined) => boolean);
   /** Max-Age of the session cookie; a session cookie without expiry when absent. */
   sessionMaxAgeSeconds?: number;
+  /**
+   * The session cookie's value for a session id, e.g. with a space in it (`${id} x`); the id when absent. Read back
+   * as servers read a Cookie header: one pair of double quotes removed, from what was set and what comes back.
+   */
+  sessionValue?: (id: string) => string;
 }
 
 export interface CsrfApiServer {
@@ -39,10 +44,13 @@ export interface CsrfApiServer {
 
 const SESSION_COOKIE = 'SAP_SESSIONID_GH1';
 
+/** A cookie value as servers take it (Go's net/http, the `cookie` package): one pair of double quotes removed. */
+const unquoted = (value: string) => value.replace(/^"(.*)"$/, '$1');
+
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const pair of (header ?? '').split(';')) {
     const [k, ...v] = pair.trim().split('=');
-    if (k === name) return v.join('=');
+    if (k === name) return unquoted(v.join('='));
   }
   return undefined;
 }
@@ -52,7 +60,7 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * session cookie; modifying requests without the current token of their session get 403 `X-CSRF-Token: Required`.
  */
 export async function startCsrfApiServer(options: CsrfApiServerOptions = {}): Promise<CsrfApiServer> {
-  const sessions = new Map<string, string>(); // session id → token
+  const sessions = new Map<string, string>(); // session cookie value (unquoted) → token
   const requests: CsrfRequestRecord[] = [];
   const state = { fetches: 0 };
   const issued: string[] = [];
@@ -84,10 +92,11 @@ export async function startCsrfApiServer(options: CsrfApiServerOptions = {}): Pr
       const method = req.method ?? 'GET';
       if (method === 'GET' && typeof csrfHeader === 'string' && csrfHeader.toLowerCase() === 'fetch') {
         state.fetches += 1;
-        const session = randomBytes(12).toString('hex');
+        const id = randomBytes(12).toString('hex');
+        const session = options.sessionValue?.(id) ?? id;
         const token = randomBytes(18).toString('base64');
-        sessions.set(session, token);
-        issued.push(token, session);
+        sessions.set(unquoted(session), token);
+        issued.push(token, id);
         const maxAge = options.sessionMaxAgeSeconds === undefined ? '' : `; Max-Age=${options.sessionMaxAgeSeconds}`;
         return respond(res, record, 200, { 'x-csrf-token': token, 'set-cookie': [`${SESSION_COOKIE}=${session}; Path=/; HttpOnly${maxAge}`, 'sap-usercontext=sap-client=100; Path=/'] });
       }

@@ -128,6 +128,43 @@ describe('a token endpoint answering expires_in 0', () => {
   });
 });
 
+describe('CSRF session cookies a strict cookie grammar refuses, through the gateway', () => {
+  it('sends a session value holding a space quoted, as Kyma’s gateway (Go) does, and the backend takes the token', async () => {
+    const api = await startCsrfApiServer({ sessionValue: (id) => `${id} x` });
+    const gateway = await startTestGateway({ services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: api.url }, csrf: { tokenEndpointUrl: api.tokenUrl } }] });
+    try {
+      expect((await call(gateway, '/erp/orders', { method: 'POST', body: '{}' })).status).toBe(200);
+      expect(api.fetches).toBe(1);
+      expect(api.requests.at(-1)!.cookie).toBe(`SAP_SESSIONID_GH1="${api.issuedTokens()[1]} x"; sap-usercontext=sap-client=100`);
+    } finally {
+      await gateway.close();
+      await api.close();
+    }
+  });
+
+  it('says, in a process warning naming endpoint and cookie but not the value, a cookie that no Cookie header can carry', async () => {
+    const api = await startRecordingUpstream((req, res) => {
+      if (req.headers['x-csrf-token'] === 'Fetch') res.writeHead(200, { 'x-csrf-token': 'T', 'set-cookie': 'SESSION=sess\t7; Path=/' });
+      else res.writeHead(403, { 'x-csrf-token': 'Required', 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    const gateway = await startTestGateway({ services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: api.url }, csrf: { tokenEndpointUrl: `${api.url}/csrf` } }] });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      expect((await call(gateway, '/erp/orders', { method: 'POST', body: '{}' })).status).toBe(403);
+      const said = `gatehouse: CSRF token endpoint ${api.url}/csrf set cookie "SESSION" that no Cookie header can carry (its value holds a control character); the token is sent without it`;
+      // One fetch, and the one after the backend's 403.
+      expect(warnings).toEqual([said, said]);
+    } finally {
+      process.off('warning', onWarning);
+      await gateway.close();
+      await api.close();
+    }
+  });
+});
+
 describe('CSRF and request parameters through the gateway', () => {
   const AUTH = basic('erp-user', 'erp-password');
   let api: CsrfApiServer;

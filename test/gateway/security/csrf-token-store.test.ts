@@ -114,18 +114,53 @@ describe('CsrfTokenStore', () => {
     expect(token.expiresAt).toBe(120_000);
   });
 
-  it('leaves out cookies the token endpoint deletes, and malformed ones', async () => {
+  it('leaves out cookies the token endpoint deletes, and says which cookies it leaves out because no Cookie header can carry them, never their values', async () => {
     const upstream = await startRecordingUpstream((_req, res) => {
-      res.writeHead(200, { 'x-csrf-token': 'T', 'set-cookie': ['old=x; Max-Age=0', 'bad name=1', 'keep=1; Path=/', 'gone=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT'] });
+      res.writeHead(200, {
+        'x-csrf-token': 'T',
+        'set-cookie': ['old=x; Max-Age=0', 'bad name=secret1', 'keep=1; Path=/', 'gone=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'tab=secret2\tx', 'quote=secret3"x', 'backslash=secret4\\x', 'secret5; Path=/'],
+      });
       res.end();
     });
+    const warnings: string[] = [];
     try {
-      const token = await new CsrfTokenStore().source(endpoint({ tokenEndpointUrl: upstream.url })).token();
+      const token = await new CsrfTokenStore({ warn: (message) => warnings.push(message) }).source(endpoint({ tokenEndpointUrl: `${upstream.url}/csrf?key=secret6` })).token();
       expect(token.cookies).toEqual([['keep', '1']]);
     } finally {
       await upstream.close();
     }
+    const label = `CSRF token endpoint ${upstream.url}/csrf`;
+    expect(warnings).toEqual([
+      `gatehouse: ${label} set a cookie that no Cookie header can carry (its name is not an RFC 9110 token); the token is sent without it`,
+      `gatehouse: ${label} set cookie "tab" that no Cookie header can carry (its value holds a control character); the token is sent without it`,
+      `gatehouse: ${label} set cookie "quote" that no Cookie header can carry (its value holds a double quote or a backslash); the token is sent without it`,
+      `gatehouse: ${label} set cookie "backslash" that no Cookie header can carry (its value holds a double quote or a backslash); the token is sent without it`,
+      `gatehouse: ${label} sent a Set-Cookie with no cookie name (RFC 6265 §5.2 ignores it); the token is sent without it`,
+    ]);
+    expect(warnings.join('\n')).not.toMatch(/secret/);
   });
+
+  it.each([['a space', (id: string) => `${id} x`, (id: string) => `"${id} x"`], ['a comma', (id: string) => `${id},y`, (id: string) => `"${id},y"`], ['a space, quoted', (id: string) => `"${id} x"`, (id: string) => `"${id} x"`]])(
+    'keeps a session cookie whose value holds %s, sends it quoted as Go’s net/http does, and the backend takes the token with it',
+    async (_case, sessionValue, sent) => {
+      const spaced = await startCsrfApiServer({ authorization: AUTH, sessionValue });
+      const warnings: string[] = [];
+      try {
+        const token = await new CsrfTokenStore({ warn: (message) => warnings.push(message) }).source(endpoint({ tokenEndpointUrl: spaced.tokenUrl })).token();
+        const id = spaced.issuedTokens()[1]!;
+        expect(token.cookies).toEqual([['SAP_SESSIONID_GH1', sent(id)], ['sap-usercontext', 'sap-client=100']]);
+        const headers: OutgoingHeaders = { authorization: AUTH };
+        applyCsrfToken(headers, token);
+        const response = await request(`${spaced.url}/orders`, { method: 'POST', headers, body: '{}' });
+        await response.body.dump();
+        expect(response.statusCode).toBe(200);
+        expect(spaced.requests.at(-1)!.cookie).toBe(`SAP_SESSIONID_GH1=${sent(id)}; sap-usercontext=sap-client=100`);
+        expect(warnings).toEqual([]);
+      } finally {
+        await spaced.close();
+      }
+    },
+  );
 
   it('fails with the token endpoint and HTTP status when the credentials are refused, quoting nothing else', async () => {
     const error = await csrfFailure(new CsrfTokenStore().source(endpoint({ authenticate: () => ({ authorization: basic('erp-user', 'wrong') }) })).token());
@@ -176,14 +211,22 @@ describe('parseSetCookie', () => {
 
   it('takes name, value and expiry, Max-Age over Expires', () => {
     expect(parseSetCookie('S=abc; Path=/; HttpOnly', now)).toEqual({ name: 'S', value: 'abc' });
-    expect(parseSetCookie('S="q v"; Max-Age=10', now)).toBeUndefined();
+    expect(parseSetCookie('S="q v"; Max-Age=10', now)).toEqual({ name: 'S', value: '"q v"', expiresAt: now + 10_000 });
     expect(parseSetCookie('S="qv"; Max-Age=10; Expires=Wed, 01 Jan 2025 01:00:00 GMT', now)).toEqual({ name: 'S', value: '"qv"', expiresAt: now + 10_000 });
     expect(parseSetCookie('S=x; expires=Wed, 01 Jan 2025 01:00:00 GMT', now)).toEqual({ name: 'S', value: 'x', expiresAt: now + 3_600_000 });
   });
 
-  it('skips malformed lines', () => {
+  it('takes the value as RFC 6265 §5.2 does: all up to the first ";", trimmed of spaces and tabs only', () => {
+    expect(parseSetCookie('SESSION=sess5 x; Path=/', now)).toEqual({ name: 'SESSION', value: 'sess5 x' });
+    expect(parseSetCookie('SESSION=sess6,y', now)).toEqual({ name: 'SESSION', value: 'sess6,y' });
+    expect(parseSetCookie(' \tn \t= \ta b\t ;Path=/', now)).toEqual({ name: 'n', value: 'a b' });
+    expect(parseSetCookie('n=a\u00a0', now)).toEqual({ name: 'n', value: 'a\u00a0' });
+    expect(parseSetCookie('n=', now)).toEqual({ name: 'n', value: '' });
+  });
+
+  it('gives nothing for the lines §5.2 ignores: no "=", or an empty name', () => {
     expect(parseSetCookie('novalue', now)).toBeUndefined();
-    expect(parseSetCookie('bad name=x', now)).toBeUndefined();
-    expect(parseSetCookie('n=a,b', now)).toBeUndefined();
+    expect(parseSetCookie('=x', now)).toBeUndefined();
+    expect(parseSetCookie(' =x; Path=/', now)).toBeUndefined();
   });
 });
