@@ -29,15 +29,20 @@ export interface CsrfEndpoint {
    * Entries with the same endpoint and identity share a token and its session.
    */
   identity: string;
-  /** The endpoint's own authentication for the fetch, read at fetch time so a refreshed OAuth token is used. */
-  authenticate?: () => Promise<OutgoingHeaders> | OutgoingHeaders;
+  /**
+   * The endpoint's own authentication for the fetch, read at fetch time so a refreshed OAuth token is used.
+   * `requestAuthorization`: the OAuth Authorization of the request the fetch is for, to be used rather than
+   * another token had for the fetch (one `expires_in: 0` serves only the requests that waited for it).
+   */
+  authenticate?: (requestAuthorization: string | undefined) => Promise<OutgoingHeaders> | OutgoingHeaders;
   /** Reaches the token endpoint with the endpoint's TLS settings (and client certificate). */
   dispatcher?: Dispatcher;
 }
 
 export interface CsrfTokenSource {
   readonly key: string;
-  token(): Promise<CsrfToken>;
+  /** `requestAuthorization` goes to `authenticate` when this call starts a fetch. */
+  token(requestAuthorization?: string): Promise<CsrfToken>;
   /** The cached token, fresh or not, without fetching (for the traffic inspector). */
   peek(): CsrfToken | undefined;
   /** After the backend rejected `token` (403) or the OAuth token it was fetched with (retry-policy.ts): drop it unless a newer one already replaced it. */
@@ -155,7 +160,7 @@ export class CsrfTokenStore {
     const frozen: CsrfEndpoint = { ...endpoint };
     return {
       key,
-      token: () => this.#tokens.get(key, (token) => this.#now() < token.expiresAt, () => this.#fetch(frozen)),
+      token: (requestAuthorization) => this.#tokens.get(key, (token) => this.#now() < token.expiresAt, () => this.#fetch(frozen, requestAuthorization)),
       peek: () => this.#tokens.peek(key),
       invalidate: (token) => this.#tokens.evict(key, token),
     };
@@ -169,10 +174,10 @@ export class CsrfTokenStore {
     return this.#tokens.size;
   }
 
-  async #fetch(endpoint: CsrfEndpoint): Promise<CsrfToken> {
+  async #fetch(endpoint: CsrfEndpoint, requestAuthorization: string | undefined): Promise<CsrfToken> {
     const label = endpointLabel(endpoint.tokenEndpointUrl);
     // Authentication failures (a token endpoint down) propagate as they are: they are the auth step's errors.
-    const auth = (await endpoint.authenticate?.()) ?? {};
+    const auth = (await endpoint.authenticate?.(requestAuthorization)) ?? {};
     const started = this.#now();
     const deadline = callDeadline(this.#timeoutMs);
     let response: Dispatcher.ResponseData;

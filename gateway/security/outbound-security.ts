@@ -50,12 +50,15 @@ export interface SecurityTrace {
   csrf?: TokenTrace;
 }
 
-/** The source's token; with `onTraced`, how long that took and whether it was fetched (the cache held another or none). */
-async function tracedToken<T extends object>(source: { token(): Promise<T>; peek(): T | undefined }, onTraced: ((trace: TokenTrace, token: T) => void) | undefined): Promise<T> {
-  if (!onTraced) return source.token();
+/**
+ * The source's token; with `onTraced`, how long that took and whether it was fetched (the cache held another or none).
+ * `requestAuthorization` goes to the source (the CSRF source fetches with it).
+ */
+async function tracedToken<T extends object>(source: { token(requestAuthorization?: string): Promise<T>; peek(): T | undefined }, onTraced: ((trace: TokenTrace, token: T) => void) | undefined, requestAuthorization?: string): Promise<T> {
+  if (!onTraced) return source.token(requestAuthorization);
   const cached = source.peek();
   const started = performance.now();
-  const token = await source.token();
+  const token = await source.token(requestAuthorization);
   onTraced({ ms: performance.now() - started, fetched: token !== cached }, token);
   return token;
 }
@@ -157,11 +160,13 @@ export async function compileOutboundSecurity(options: EndpointOptions, deps: Ou
       // that fetch could have planted the session.
       identity: credentialIdentity('csrf', identity, tls?.key ?? 'verified', ...parameterHeaders),
       dispatcher: deps.dispatcherFor(csrfUrl.origin, tls),
-      authenticate: async () => {
+      authenticate: async (requestAuthorization) => {
         const headers: OutgoingHeaders = {};
         applyRequestHeaders(headers, requestParameters);
         if (authorization) headers.authorization = authorization;
-        if (oauth) headers.authorization = (await oauth.token()).authorization;
+        // The request's own token when it has one: another had here would be a second token request for one
+        // request with `expires_in: 0`, and a CSRF session opened with a token the backend call does not carry.
+        if (oauth) headers.authorization = requestAuthorization ?? (await oauth.token()).authorization;
         return headers;
       },
     });
@@ -182,7 +187,7 @@ export async function applyOutboundSecurity(headers: OutgoingHeaders, security: 
   if (security.csrf) {
     const onCsrf = trace && ((t: TokenTrace) => (trace.csrf = t));
     try {
-      applied.csrfToken = await tracedToken(security.csrf, onCsrf);
+      applied.csrfToken = await tracedToken(security.csrf, onCsrf, applied.oauthToken?.authorization);
     } catch (error) {
       // The CSRF token endpoint is the backend's, fetched with the cached OAuth token: when it rejects that token as
       // the backend would (retry-policy.ts), the token goes and both are had again, once, as for the backend itself.
@@ -190,7 +195,7 @@ export async function applyOutboundSecurity(headers: OutgoingHeaders, security: 
       if (!oauth || !applied.oauthToken || !csrfEndpointRejectedOAuthToken(error)) throw error;
       oauth.invalidate(applied.oauthToken);
       applied.oauthToken = await tracedToken(oauth, onToken);
-      applied.csrfToken = await tracedToken(security.csrf, onCsrf);
+      applied.csrfToken = await tracedToken(security.csrf, onCsrf, applied.oauthToken.authorization);
     }
   }
   applyCredentials(headers, security, applied);

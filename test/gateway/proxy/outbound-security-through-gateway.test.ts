@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startTestGateway, basic, type TestGateway } from '../../support/gateway';
 import { startOAuthTokenServer, bearerProtected, type OAuthTokenServer } from '../../support/oauth-token-server';
@@ -109,22 +109,50 @@ describe('outbound OAuth client credentials through the gateway', () => {
 });
 
 describe('a token endpoint answering expires_in 0', () => {
-  it('serves each request with a token fetched for it, instead of answering 502', async () => {
-    const idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-secret' }, expiresIn: 0 });
-    const api = await startRecordingUpstream();
+  let idp: OAuthTokenServer;
+  let closing: { close(): Promise<unknown> }[] = [];
+  beforeEach(async () => {
+    idp = await startOAuthTokenServer({ clients: { 'erp-client': 'erp-secret' }, expiresIn: 0 });
+  });
+  afterEach(async () => {
+    for (const running of closing.reverse()) await running.close();
+    closing = [];
+    await idp.close();
+  });
+
+  /** A gateway whose service `erp` calls `upstreamUrl` with tokens from `idp`, and a CSRF token when `csrfUrl` is given. */
+  async function oauthGateway(upstreamUrl: string, csrfUrl?: string): Promise<TestGateway> {
     const gateway = await startTestGateway(
-      { services: [{ name: 'erp', pathPrefix: '/erp', upstream: { url: api.url }, endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth' } }] },
+      {
+        services: [{
+          name: 'erp', pathPrefix: '/erp', upstream: { url: upstreamUrl },
+          endpointSecurity: { type: 'oauth2-client-credentials', tokenUrl: idp.tokenUrl, secret: 'erp-oauth' },
+          ...(csrfUrl === undefined ? {} : { csrf: { tokenEndpointUrl: csrfUrl } }),
+        }],
+      },
       { 'erp-oauth': { clientId: 'erp-client', clientSecret: 'erp-secret' } },
     );
-    try {
-      for (let i = 0; i < 2; i++) expect((await call(gateway, '/erp/orders')).status).toBe(200);
-      expect(idp.requests).toHaveLength(2);
-      expect(api.requests.map((r) => r.headers.authorization)).toEqual(idp.issued().map((token) => `Bearer ${token}`));
-    } finally {
-      await gateway.close();
-      await api.close();
-      await idp.close();
-    }
+    closing.push(gateway);
+    return gateway;
+  }
+
+  it('serves each request with a token fetched for it, instead of answering 502', async () => {
+    const api = await startRecordingUpstream();
+    closing.push(api);
+    const gateway = await oauthGateway(api.url);
+    for (let i = 0; i < 2; i++) expect((await call(gateway, '/erp/orders')).status).toBe(200);
+    expect(idp.requests).toHaveLength(2);
+    expect(api.requests.map((r) => r.headers.authorization)).toEqual(idp.issued().map((token) => `Bearer ${token}`));
+  });
+
+  it('fetches one token for one request on a service with CSRF: the CSRF token endpoint and the backend see the same one', async () => {
+    const api = await startCsrfApiServer({ authorization: (value) => /^Bearer \S+$/.test(value ?? '') });
+    closing.push(api);
+    const gateway = await oauthGateway(api.url, api.tokenUrl);
+    expect((await call(gateway, '/erp/orders', { method: 'POST', body: '{}' })).status).toBe(200);
+    expect(idp.requests).toHaveLength(1);
+    const bearer = `Bearer ${idp.issued()[0]}`;
+    expect(api.requests.map((r) => [r.method, r.csrfToken === 'Fetch', r.authorization])).toEqual([['GET', true, bearer], ['POST', false, bearer]]);
   });
 });
 
