@@ -23,10 +23,10 @@ export function importHandlers(ctx: AppContext): DomainHandlers<'import'> {
     'import:preview': async (request) => {
       const imported = importDocuments(request.text, 'pasted document', request);
       // What Import would refuse, Preview refuses the same way: the merge into the workspace as it is now throws where
-      // it would send an imported Secret's values as Basic credentials no client can send (imported-basic-credentials.ts).
-      // A merged workspace that does not validate is Import's to say, field by field, as before.
-      mergeImport(ctx.workspace, imported);
-      return previewImport(imported);
+      // it would send an imported Secret's values as Basic credentials no client can send (imported-basic-credentials.ts),
+      // and a merged workspace that does not validate comes with Import's field errors, so Import is not offered.
+      const merged = mergeImport(ctx.workspace, imported);
+      return merged.ok ? previewImport(imported) : { ...previewImport(imported), errors: merged.errors };
     },
     'import:apply': async (request) => {
       const imported = importDocuments(request.text, 'pasted document', request);

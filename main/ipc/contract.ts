@@ -284,6 +284,11 @@ export interface DocumentImportPreview {
   applications: string[];
   secrets: { name: string; namespace?: string; keys: string[] }[];
   notes: string[];
+  /**
+   * Present when Import would refuse the document because the workspace it makes does not validate (a route whose
+   * path a service already in the workspace takes): the field errors Import answers with, `{ ok: false, errors }`.
+   */
+  errors?: FieldError[];
 }
 
 /** One token fetched with a service endpoint's OAuth client credentials: never the token itself. */

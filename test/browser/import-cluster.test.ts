@@ -102,6 +102,24 @@ describe('Import screen with the seed 000 snippets', () => {
     await app.screenshot('21-import-preview-refused');
     expect(seriousViolations(await runAxe(page))).toEqual([]);
   });
+
+  it('Preview says the field errors Import would refuse: an APISIX route whose path the imported httpbin-inline already serves', async () => {
+    await go(page, 'Import');
+    await page.getByLabel('Document', { exact: true }).fill(JSON.stringify({ name: 'httpbin-apisix', uri: '/httpbin-inline/*', upstream: { type: 'roundrobin', nodes: { 'httpbin.org:80': 1 } } }, null, 2));
+    // The fields the tests before filled would rename the route's service and place it: the document's own name is used.
+    await page.getByLabel('Service name', { exact: true }).fill('');
+    await page.getByLabel('Namespace', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Cannot import this' });
+    await alert.waitFor();
+    expect(await alert.locator('p').textContent()).toBe('Cannot import this: the workspace would be invalid.');
+    expect(await alert.getByRole('listitem').allTextContents()).toEqual(['routes[0].path: "/httpbin-inline" is already service "httpbin-inline"\'s: no request would reach route "httpbin-apisix"']);
+    expect(await page.getByRole('region', { name: 'Import preview' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
+    await alert.scrollIntoViewIfNeeded();
+    await app.screenshot('22-import-preview-invalid-workspace');
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+  });
 });
 
 describe('Cluster screen against the fake API server', () => {

@@ -122,7 +122,8 @@ function DocumentImport() {
       <div className="button-row">
         <button type="button" className="secondary" disabled={text.trim() === '' || outcome.kind === 'busy'} onClick={() => void previewNow()}>Preview</button>
         <button type="button" className="primary" disabled={!preview || outcome.kind === 'busy'} onClick={() => void importNow()}>Import</button>
-        {!preview && text.trim() !== '' && <span className="hint">Preview first: it shows what the import adds.</span>}
+        {/* After a refused preview the alert below says why Import is not offered. */}
+        {!preview && text.trim() !== '' && outcome.kind !== 'error' && <span className="hint">Preview first: it shows what the import adds.</span>}
       </div>
       {preview && (
         <div className="import-preview" role="region" aria-label="Import preview">

@@ -50,6 +50,14 @@ function inScreenWords(errors: FieldError[]): FieldError[] {
   return errors.map((e) => (e.path === '(placeholders)' ? { ...e, path: 'vars', message: `${e.message.replace(/:\s*give --var.*$/, '').replace(/\{\{(\w+)\}\}/g, '$1')}: fill in the placeholder fields` } : e));
 }
 
+/**
+ * A document whose merge leaves the workspace invalid, field by field: said by Preview, before Import is offered,
+ * as Import says it.
+ */
+function wouldBeInvalid(lead: string, errors: FieldError[], after = ''): ImportOutcome {
+  return { kind: 'error', message: `${lead}: the workspace would be invalid.${after}`, errors };
+}
+
 export const useImportStore = create<ImportState>((set, get) => {
   const request = (): DocumentImportRequest => {
     const { text, name, namespace, vars, plainSecretData } = get();
@@ -84,6 +92,8 @@ export const useImportStore = create<ImportState>((set, get) => {
       set({ outcome: { kind: 'busy', what: 'Reading the document' }, fieldErrors: [] });
       try {
         const preview = await gatehouse().invoke('import:preview', request());
+        // Listed, its items would read as importable: the refusal alone is shown, and Import is not offered.
+        if (preview.errors) return set({ preview: undefined, outcome: wouldBeInvalid('Cannot import this', preview.errors) });
         set({ preview, outcome: { kind: 'idle' } });
       } catch (error) {
         set({ preview: undefined });
@@ -95,7 +105,7 @@ export const useImportStore = create<ImportState>((set, get) => {
       const preview = get().preview;
       try {
         const result = await gatehouse().invoke('import:apply', request());
-        if (!result.ok) return set({ outcome: { kind: 'error', message: 'Not imported: the workspace would be invalid. Nothing was saved or stored, its secrets included.', errors: result.errors } });
+        if (!result.ok) return set({ outcome: wouldBeInvalid('Not imported', result.errors, ' Nothing was saved or stored, its secrets included.') });
         // The saved workspace arrives as a `workspace` event; the status as part of the answer.
         useStatusStore.getState().setGateway(result.gateway);
         await useSecretsStore.getState().load();

@@ -1,7 +1,8 @@
 // The Import screen's Preview ('import:preview') refuses what Import ('import:apply') refuses: an imported Secret the
 // workspace would send to a backend as Basic credentials no client can send (a username with ":"), with the same
-// error naming the Secret's field, and never its values. Through the real dispatcher and store; no gateway runs and
-// the keychain is not opened: neither is reached by a refused import.
+// error naming the Secret's field, and never its values; and a document that leaves the merged workspace invalid, with
+// the field errors Import answers with. Through the real dispatcher and store; no gateway runs and the keychain is
+// not opened: neither is reached by a refused import.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppHarness, type AppHarness } from '../../support/app-harness';
 import { KYMA_BASIC_PASSWORD, kymaBasicDocuments as kyma } from '../../support/kyma-basic-documents';
@@ -55,5 +56,32 @@ describe('Preview refuses the credentials Import refuses', () => {
     const envelope = await services.app.dispatch('import:preview', { text: kyma('admin'), namespace: 'kyma-integration' });
     expect(envelope).toEqual({ ok: true, value: expect.objectContaining({ applications: ['commerce'], secrets: [{ name: 'kyma-creds', namespace: 'kyma-integration', keys: ['username', 'password'] }] }) });
     expect(JSON.stringify(envelope)).not.toContain(PASSWORD);
+  });
+});
+
+/** An APISIX route as its Admin API takes it: `uri` under the upstream's one node. */
+const apisixRoute = (name: string, uri: string) => JSON.stringify({ name, uri, upstream: { type: 'roundrobin', nodes: { '127.0.0.1:9': 1 } } });
+
+describe('Preview says the field errors Import refuses a workspace with', () => {
+  it('an APISIX route whose path a service already in the workspace takes: the errors Import answers with, and its items still named', async () => {
+    const app = await appOn({ services: [{ name: 'httpbin', pathPrefix: '/httpbin', upstream: { url: 'http://127.0.0.1:9' } }] });
+    const request = { text: apisixRoute('httpbin-route', '/httpbin/*') };
+    const errors = [{ path: 'routes[0].path', message: '"/httpbin" is already service "httpbin"\'s: no request would reach route "httpbin-route"' }];
+    expect(await app.call('import:preview', request)).toEqual({ services: ['httpbin-route'], routes: ['httpbin-route'], consumers: [], applications: [], secrets: [], notes: [], errors });
+    expect(await app.call('import:apply', request)).toEqual({ ok: false, errors });
+  });
+
+  it('an APISIX consumer whose basic-auth username a consumer already in the workspace signs in with: refused on that field, no password in the answer', async () => {
+    const app = await appOn({ consumers: [{ username: 'alice', basicAuth: { password: { secret: 'consumer-alice', key: 'password' } } }] });
+    const request = { text: JSON.stringify({ username: 'alice_apisix', plugins: { 'basic-auth': { username: 'alice', password: PASSWORD } } }) };
+    const preview = await app.app.dispatch('import:preview', request);
+    expect(preview).toEqual({ ok: true, value: expect.objectContaining({ consumers: ['alice_apisix'], errors: [{ path: 'consumers[1].basicAuth.username', message: 'basic-auth username "alice" is used by another consumer' }] }) });
+    expect(JSON.stringify(preview)).not.toContain(PASSWORD);
+    expect(await app.call('import:apply', request)).toEqual({ ok: false, errors: (preview as { value: { errors: unknown } }).value.errors });
+  });
+
+  it('the same route under a path of its own previews without errors', async () => {
+    const app = await appOn({ services: [{ name: 'httpbin', pathPrefix: '/httpbin', upstream: { url: 'http://127.0.0.1:9' } }] });
+    expect(await app.call('import:preview', { text: apisixRoute('httpbin-route', '/httpbin-v2/*') })).not.toHaveProperty('errors');
   });
 });
