@@ -23,26 +23,43 @@ export class MissingSecretError extends GatehouseError {
   }
 }
 
+/**
+ * The places a missing secret or key was looked for, as its error names them: each source's label in the order
+ * asked (`secrets file sec/secrets.json, OS keychain (unavailable)`). Read after the reads, when a source that could
+ * not be used (a keychain without a session bus) says so in its label. Serving and the cluster commands alike.
+ */
+export function placesLookedIn(sources: readonly Pick<SecretSource, 'label'>[]): string {
+  return sources.map((s) => s.label).join(', ') || 'no secret source: give --secrets FILE or set GATEHOUSE_SECRETS';
+}
+
 /** Resolves secret references through its sources in order: the first one that has the secret wins. */
 export class SecretResolver {
   constructor(private readonly sources: readonly SecretSource[]) {}
 
   async readSecret(ref: SecretRef, usedBy: string): Promise<SecretData> {
-    for (const source of this.sources) {
-      const data = await source.read(ref);
-      if (data) return data;
-    }
-    const where = this.sources.map((s) => s.label).join(', ') || 'no secret source configured';
-    throw new MissingSecretError(usedBy, ref.name, undefined, `secret "${secretId(ref)}" not found (looked in: ${where})`);
+    return (await this.#find(ref, usedBy)).data;
   }
 
   async readKey(ref: SecretRef, key: string, usedBy: string): Promise<string> {
-    const data = await this.readSecret(ref, usedBy);
+    const { data, asked } = await this.#find(ref, usedBy);
     const value = data[key];
     if (value === undefined) {
-      throw new MissingSecretError(usedBy, ref.name, key, `secret "${secretId(ref)}" has no key "${key}"`);
+      // The sources asked up to the one holding the secret: it gives the whole secret, so a later one is never read
+      // for the key, and naming it would send the user to add the key where it would not be used.
+      throw new MissingSecretError(usedBy, ref.name, key, `secret "${secretId(ref)}" has no key "${key}" (looked in: ${placesLookedIn(asked)})`);
     }
     return value;
+  }
+
+  /** The first source's values for `ref`, with the sources asked until it answered. */
+  async #find(ref: SecretRef, usedBy: string): Promise<{ data: SecretData; asked: SecretSource[] }> {
+    const asked: SecretSource[] = [];
+    for (const source of this.sources) {
+      asked.push(source);
+      const data = await source.read(ref);
+      if (data) return { data, asked };
+    }
+    throw new MissingSecretError(usedBy, ref.name, undefined, `secret "${secretId(ref)}" not found (looked in: ${placesLookedIn(asked)})`);
   }
 }
 

@@ -1,7 +1,7 @@
 // Where the CLI's plan, push and export --with-secret-values read secret values: --secrets FILE, then
 // $GATEHOUSE_SECRETS, then the sources after them (the OS keychain when there is one), as serving reads them.
 import { secretSources } from '../../gateway/cli/gateway-cli';
-import type { SecretData, SecretSource } from '../../gateway/secrets/secret-source';
+import { placesLookedIn, type SecretData, type SecretSource } from '../../gateway/secrets/secret-source';
 import type { SecretRef } from '../../gateway/config/secret-names';
 
 export interface SecretReader {
@@ -23,7 +23,7 @@ export async function secretReader(file: string | undefined, extra: () => Promis
     },
     // Read when a value is missing, after the reads: the keychain's label says by then whether it could be used.
     get label() {
-      return sources.map((s) => s.label).join(', ') || 'no secret source: give --secrets FILE or set GATEHOUSE_SECRETS';
+      return placesLookedIn(sources);
     },
   };
 }

@@ -285,7 +285,7 @@ describe('Basic credentials that cannot be sent', () => {
     try {
       expect(gateway.leftOut).toEqual([
         { kind: 'service', path: 'services[0]', name: 'colon', message: COLON, secret: { name: 'colon-basic', key: 'username', invalid: COLON.replace('service "colon": ', '') } },
-        { kind: 'service', path: 'services[1]', name: 'missing', message: 'service "missing": secret "missing-basic" has no key "password"', secret: { name: 'missing-basic', key: 'password' } },
+        { kind: 'service', path: 'services[1]', name: 'missing', message: 'service "missing": secret "missing-basic" has no key "password" (looked in: test)', secret: { name: 'missing-basic', key: 'password' } },
       ]);
       const refused = await request(`${gateway.url}/colon/x`);
       const text = await refused.body.text();
