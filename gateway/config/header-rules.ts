@@ -2,6 +2,7 @@
 // proxy, for the request parameters a secret adds (gateway/security/request-parameters.ts), and for the service
 // form, which checks the headers typed into it with the same words before anything is written.
 // No Node modules here: the renderer imports this too.
+import { HTTP_TOKEN } from './http-token';
 
 // RFC 9110 §7.6.1 connection-specific fields, plus ones undici refuses to send on its own.
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([
@@ -71,8 +72,6 @@ export function isUnderscoreSpellingOfGatewayHeader(lowerName: string): boolean 
     || CLIENT_CERTIFICATE_HEADERS.includes(dashed);
 }
 
-// RFC 9110 §5.1 field-name = token.
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 // RFC 9110 §5.5 field-value characters, as Node's own header check accepts them.
 const INVALID_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
@@ -82,7 +81,7 @@ const INVALID_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
  * lower-case names already listed (names ignore case, so `X-Key` after `x-key` is the same header twice).
  */
 export function parameterHeaderNameProblem(name: string, earlier: Iterable<string> = []): string | undefined {
-  if (!HEADER_NAME.test(name)) return "not a valid header name: letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ only, no spaces (RFC 9110 token)";
+  if (!HTTP_TOKEN.test(name)) return "not a valid header name: letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ only, no spaces (RFC 9110 token)";
   const lower = name.toLowerCase();
   if (lower === 'content-length' || isIdentityHeader(lower) || isHopByHop(lower)) return 'this header is set by the gateway and cannot be added';
   for (const other of earlier) if (other === lower) return 'the same header is listed twice (header names ignore case)';

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { forwardsLeft } from '../http/max-forwards';
+import { HTTP_TOKEN } from '../config/http-token';
 import { CLIENT_CERTIFICATE_HEADERS, HOP_BY_HOP, PATH_OVERRIDE_HEADERS, isHopByHop, isIdentityHeader, isUnderscoreSpellingOfGatewayHeader } from '../config/header-rules';
 
 // Where they were first defined: the proxy's callers and tests import them from here.
@@ -26,12 +27,9 @@ export function connectionTokens(value: string | string[] | undefined): string[]
 }
 
 
-/** RFC 7230 §3.2.6 token characters: a Forwarded value made only of them needs no quotes. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** A Forwarded parameter value (RFC 7239 §4): a token as is, anything else (a port's colon) as a quoted-string. */
 function forwardedValue(text: string): string {
-  return TOKEN.test(text) ? text : `"${text.replace(/["\\]/g, '\\$&')}"`;
+  return HTTP_TOKEN.test(text) ? text : `"${text.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /** RFC 7239 §6: an IPv6 address is bracketed, and so quoted; IPv4 and `unknown` are tokens. */

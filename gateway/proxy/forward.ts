@@ -322,10 +322,7 @@ class ResponseRelay {
    * (maxUpstreamConnections), which is the gateway's time, not the upstream's. The upstream's time starts here.
    */
   onConnect(abort: (error: Error) => void): void {
-    if (this.#queueTimer !== undefined) {
-      clearTimeout(this.#queueTimer);
-      this.#queueTimer = undefined;
-    }
+    this.#stopQueueWait();
     // Thrown, not aborted: undici then drops the request unwritten and keeps the connection (and the client's
     // body stream, which an abort destroys) for what comes next. Its onError is ignored: the call is settled.
     if (this.#queueRefusal !== undefined) throw this.#queueRefusal;
@@ -487,10 +484,7 @@ class ResponseRelay {
 
   #finish(): void {
     this.#settled = true;
-    if (this.#queueTimer !== undefined) {
-      clearTimeout(this.#queueTimer);
-      this.#queueTimer = undefined;
-    }
+    this.#stopQueueWait();
     this.#stopBodyWait();
     this.#stopClientReadWait();
     if (this.forward.exchange.upstreamCall === this) this.forward.exchange.upstreamCall = undefined;
@@ -525,6 +519,12 @@ class ResponseRelay {
       this.#touched = true;
       touchedInThisRead(this);
     }
+  }
+
+  #stopQueueWait(): void {
+    if (this.#queueTimer === undefined) return;
+    clearTimeout(this.#queueTimer);
+    this.#queueTimer = undefined;
   }
 
   #stopClientReadWait(): void {

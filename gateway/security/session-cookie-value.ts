@@ -3,9 +3,8 @@
 // a server should send (§4.1.1): a session value with a space or a comma is still the session the token is bound to.
 // It is sent as Kyma's Application Gateway (Go's net/http, Cookie.String) sends it: as it came when it holds
 // cookie-octets only, in double quotes when it also holds a space or a comma, so that a server reads one value.
+import { HTTP_TOKEN } from '../config/http-token';
 
-// RFC 9110 token: what a cookie name must be (RFC 6265 §4.1.1) to be sent as one.
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 6265 §4.1.1 cookie-octets.
 const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 // Cookie-octets, space and comma: what Go's net/http accepts in a value and sends quoted.
@@ -18,7 +17,8 @@ export type CookieForHeader = { ok: true; value: string } | { ok: false; fault: 
  * never the value (a session id is a credential).
  */
 export function cookieForHeader(name: string, value: string): CookieForHeader {
-  if (!COOKIE_NAME.test(name)) return { ok: false, fault: 'name', problem: 'its name is not an RFC 9110 token' };
+  // A cookie's name must be a token (RFC 6265 §4.1.1) to be sent as one.
+  if (!HTTP_TOKEN.test(name)) return { ok: false, fault: 'name', problem: 'its name is not an RFC 9110 token' };
   const quoted = value.length >= 2 && value.startsWith('"') && value.endsWith('"');
   const inner = quoted ? value.slice(1, -1) : value;
   if (COOKIE_OCTETS.test(inner)) return { ok: true, value };
