@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { spawnGatewayCli, type RunningCli } from '../../support/spawn-cli';
+import { consumerWorkspace, serveConsumerWorkspace } from '../../support/cli-consumer-gateway';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 
 const running: RunningCli[] = [];
@@ -23,18 +23,10 @@ async function serve(): Promise<{ dir: string; wsPath: string; secretsPath: stri
   upstreams.push(upstream);
   const wsPath = join(dir, 'ws.yaml');
   const secretsPath = join(dir, 'secrets.json');
-  const workspace = `services:\n  - name: api\n    pathPrefix: /api\n    upstream: { url: "${upstream.url}" }\n    plugins:\n      basic-auth: {}\nconsumers:\n  - username: alex\n    basicAuth: { password: { secret: alex, key: password } }\n`;
-  await writeFile(wsPath, workspace);
   await writeFile(secretsPath, JSON.stringify({ alex: { password: 'first-pw' } }));
-  const cli = spawnGatewayCli(['--config', wsPath, '--secrets', secretsPath, '--port', '0']);
+  const { cli, status } = await serveConsumerWorkspace(wsPath, secretsPath, upstream.url);
   running.push(cli);
-  const [, url] = (await cli.waitFor(/gateway on (http:\/\/\S+)/)) as unknown as [string, string];
-  const status = async (password: string) => {
-    const res = await request(`${url}/api/x`, { headers: { authorization: `Basic ${Buffer.from(`alex:${password}`).toString('base64')}` } });
-    await res.body.dump();
-    return res.statusCode;
-  };
-  return { dir, wsPath, secretsPath, workspace, cli, status };
+  return { dir, wsPath, secretsPath, workspace: consumerWorkspace(upstream.url), cli, status };
 }
 
 /** The lines on stderr after the banner, so far. */

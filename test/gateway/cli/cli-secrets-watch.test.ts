@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
-import { spawnGatewayCli, type RunningCli } from '../../support/spawn-cli';
+import type { RunningCli } from '../../support/spawn-cli';
+import { serveConsumerWorkspace } from '../../support/cli-consumer-gateway';
 import { startRecordingUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 
 const running: RunningCli[] = [];
@@ -21,17 +21,9 @@ const secrets = (password: string) => JSON.stringify({ alex: { password } });
 async function serve(dir: string, secretsPath: string): Promise<{ cli: RunningCli; status: (password: string) => Promise<number> }> {
   const upstream = await startRecordingUpstream();
   upstreams.push(upstream);
-  const wsPath = join(dir, 'ws.yaml');
-  await writeFile(wsPath, `services:\n  - name: api\n    pathPrefix: /api\n    upstream: { url: "${upstream.url}" }\n    plugins:\n      basic-auth: {}\nconsumers:\n  - username: alex\n    basicAuth: { password: { secret: alex, key: password } }\n`);
-  const cli = spawnGatewayCli(['--config', wsPath, '--secrets', secretsPath, '--port', '0']);
-  running.push(cli);
-  const [, url] = (await cli.waitFor(/gateway on (http:\/\/\S+)/)) as unknown as [string, string];
-  const status = async (password: string) => {
-    const res = await request(`${url}/api/x`, { headers: { authorization: `Basic ${Buffer.from(`alex:${password}`).toString('base64')}` } });
-    await res.body.dump();
-    return res.statusCode;
-  };
-  return { cli, status };
+  const served = await serveConsumerWorkspace(join(dir, 'ws.yaml'), secretsPath, upstream.url);
+  running.push(served.cli);
+  return served;
 }
 
 async function folder(): Promise<string> {
